@@ -1,0 +1,90 @@
+//! The command line: `lotwatch [options]` runs the monitor (the demo day when
+//! no `--url` is given); subcommands run the simulator and the tools.
+
+use crate::domain::Currency;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(name = "lotwatch", version, about = "Terminal monitor for live auctions of subsoil-use rights")]
+#[command(after_help = "Examples:\n  lotwatch                               run the demo auction day (embedded simulator)\n  lotwatch --url https://platform.example/ --currency USD\n  lotwatch serve --addr 127.0.0.1:8080 --speed 20")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub monitor: MonitorArgs,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the auction simulator over HTTP (the platform API).
+    #[command(after_help = "Example:\n  lotwatch serve --addr 127.0.0.1:8080 --speed 30 --seed 7")]
+    Serve(ServeArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct MonitorArgs {
+    /// Base URL of the platform API; without it, lotwatch runs the demo day.
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// Interval polling period in ms, used when the platform has no change feed.
+    #[arg(long, value_name = "MS", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(250..))]
+    pub poll: u64,
+    /// Display currency beside tenge.
+    #[arg(long, value_name = "KZT|USD|EUR|CNY", value_parser = parse_currency)]
+    pub currency: Option<Currency>,
+    /// Your bidder label (e.g. P-07): marks the lots you lead and where you were outbid.
+    #[arg(long, value_name = "LABEL")]
+    pub me: Option<String>,
+    /// Where exchange rates come from.
+    #[arg(long, value_enum, default_value_t = RatesArg::Platform)]
+    pub rates: RatesArg,
+    /// URL of the National Bank feed; `{date}` becomes DD.MM.YYYY (Astana date).
+    #[arg(long, value_name = "URL")]
+    pub rates_url: Option<String>,
+    /// A fixed rate, tenge per unit (repeatable): --rate USD=519.53
+    #[arg(long = "rate", value_name = "CUR=RATE")]
+    pub fixed_rates: Vec<String>,
+    /// Trust this PEM CA certificate in addition to the system's.
+    #[arg(long, value_name = "PATH")]
+    pub ca_cert: Option<PathBuf>,
+    /// Accept any TLS certificate (a banner says so the whole time).
+    #[arg(long)]
+    pub insecure: bool,
+    /// Log file (default: lotwatch.log in the user's state directory).
+    #[arg(long, value_name = "PATH")]
+    pub log_file: Option<PathBuf>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RatesArg {
+    Platform,
+    Nbk,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ServeArgs {
+    /// Address to listen on (loopback unless you say otherwise).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Scenario file (default: the built-in June 2025 day).
+    #[arg(long, value_name = "PATH")]
+    pub scenario: Option<PathBuf>,
+    /// Compress the day's schedule this many times (the clock stays real).
+    #[arg(long, default_value_t = 1.0)]
+    pub speed: f64,
+    /// Seed for the bidding agents.
+    #[arg(long, default_value_t = 2025)]
+    pub seed: u64,
+    /// Require `Authorization: Bearer <TOKEN>`.
+    #[arg(long, env = "LOTWATCH_SERVE_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// Shift the server's clock by this many seconds (to test clients against skew).
+    #[arg(long, default_value_t = 0, allow_hyphen_values = true)]
+    pub clock_offset: i64,
+}
+
+fn parse_currency(s: &str) -> Result<Currency, String> {
+    Currency::from_code(s).ok_or_else(|| format!("unknown currency {s:?}: use KZT, USD, EUR or CNY"))
+}

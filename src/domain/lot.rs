@@ -1,0 +1,188 @@
+//! A lot of the auction (one deposit's licence) and the auction itself, as
+//! both the simulator and the monitor hold them. Text fields here are already
+//! sanitized: the platform client cleans them where they enter.
+
+use super::money::Money;
+use super::time::Timestamp;
+use rust_decimal::Decimal;
+
+/// A lot's status. `Unknown` keeps a value the contract does not name, so that
+/// a newer server does not break an older monitor.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum LotStatus {
+    Scheduled,
+    Open,
+    Suspended,
+    Closed,
+    Sold,
+    Unsold,
+    Cancelled,
+    Unknown(String),
+}
+
+impl LotStatus {
+    pub fn parse(s: &str) -> LotStatus {
+        match s {
+            "scheduled" => LotStatus::Scheduled,
+            "open" => LotStatus::Open,
+            "suspended" => LotStatus::Suspended,
+            "closed" => LotStatus::Closed,
+            "sold" => LotStatus::Sold,
+            "unsold" => LotStatus::Unsold,
+            "cancelled" => LotStatus::Cancelled,
+            other => LotStatus::Unknown(other.chars().take(32).collect()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            LotStatus::Scheduled => "scheduled",
+            LotStatus::Open => "open",
+            LotStatus::Suspended => "suspended",
+            LotStatus::Closed => "closed",
+            LotStatus::Sold => "sold",
+            LotStatus::Unsold => "unsold",
+            LotStatus::Cancelled => "cancelled",
+            LotStatus::Unknown(s) => s,
+        }
+    }
+
+    /// Sold, unsold or cancelled: nothing more will happen to the lot.
+    pub fn is_final(&self) -> bool {
+        matches!(self, LotStatus::Sold | LotStatus::Unsold | LotStatus::Cancelled)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum LicenseKind {
+    Exploration,
+    Production,
+    Unknown(String),
+}
+
+impl LicenseKind {
+    pub fn parse(s: &str) -> LicenseKind {
+        match s {
+            "exploration" => LicenseKind::Exploration,
+            "production" => LicenseKind::Production,
+            other => LicenseKind::Unknown(other.chars().take(32).collect()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            LicenseKind::Exploration => "exploration",
+            LicenseKind::Production => "production",
+            LicenseKind::Unknown(s) => s,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct License {
+    pub kind: LicenseKind,
+    pub term_years: u32,
+    /// Area in km², exact as the platform gives it.
+    pub area_km2: Option<Decimal>,
+    pub blocks: Option<u32>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SoftClose {
+    pub window_s: u32,
+    pub extend_s: u32,
+    pub max_extensions: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HighBid {
+    pub amount: Money,
+    pub bidder: String,
+    pub at: Timestamp,
+    pub seq: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LotResult {
+    pub winner: String,
+    pub amount: Money,
+    pub protocol_at: Timestamp,
+}
+
+/// One accepted bid, as `/lots/{id}/bids` lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Bid {
+    pub seq: u64,
+    pub at: Timestamp,
+    pub amount: Money,
+    pub bidder: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Lot {
+    pub id: String,
+    pub number: String,
+    pub name: String,
+    pub region: String,
+    pub minerals: Vec<String>,
+    pub license: License,
+    pub reserves: String,
+    pub starting_bonus: Money,
+    pub min_increment: Money,
+    pub guarantee: Money,
+    pub participation_fee: Money,
+    pub min_participants: u32,
+    pub participants: u32,
+    pub status: LotStatus,
+    pub opens_at: Timestamp,
+    pub closes_at: Timestamp,
+    pub soft_close: SoftClose,
+    pub extensions: u32,
+    pub high_bid: Option<HighBid>,
+    pub bid_count: u32,
+    pub result: Option<LotResult>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum AuctionStatus {
+    Scheduled,
+    Running,
+    Suspended,
+    Finished,
+    Unknown(String),
+}
+
+impl AuctionStatus {
+    pub fn parse(s: &str) -> AuctionStatus {
+        match s {
+            "scheduled" => AuctionStatus::Scheduled,
+            "running" => AuctionStatus::Running,
+            "suspended" => AuctionStatus::Suspended,
+            "finished" => AuctionStatus::Finished,
+            other => AuctionStatus::Unknown(other.chars().take(32).collect()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            AuctionStatus::Scheduled => "scheduled",
+            AuctionStatus::Running => "running",
+            AuctionStatus::Suspended => "suspended",
+            AuctionStatus::Finished => "finished",
+            AuctionStatus::Unknown(s) => s,
+        }
+    }
+}
+
+/// The auction day as `/auction` describes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Auction {
+    pub id: String,
+    pub title: String,
+    pub venue: String,
+    pub timezone: String,
+    pub currency: String,
+    pub starts_at: Timestamp,
+    pub ends_at: Timestamp,
+    pub status: AuctionStatus,
+}

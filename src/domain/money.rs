@@ -1,0 +1,311 @@
+//! Exact money: tenge held as integer tiyn (1/100 tenge), strict parsing of the
+//! contract's money strings, display with grouping or in compact form, and
+//! conversion to other currencies at an exact decimal rate.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use std::fmt;
+
+/// An amount of tenge in tiyn (hundredths). Never negative when parsed from
+/// the platform; arithmetic saturates instead of overflowing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Money(i64);
+
+/// Why a money string was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MoneyError {
+    #[error("empty amount")]
+    Empty,
+    #[error("not a plain decimal string: {0:?}")]
+    Malformed(String),
+    #[error("more than two fraction digits: {0:?}")]
+    TooPrecise(String),
+    #[error("amount too large: {0:?}")]
+    TooLarge(String),
+}
+
+impl Money {
+    pub const ZERO: Money = Money(0);
+
+    pub const fn from_tiyn(tiyn: i64) -> Money {
+        Money(tiyn)
+    }
+
+    pub const fn from_tenge(tenge: i64) -> Money {
+        Money(tenge.saturating_mul(100))
+    }
+
+    pub const fn tiyn(self) -> i64 {
+        self.0
+    }
+
+    /// Strict parse of the contract's form: ASCII digits, optionally a dot and
+    /// one or two digits. No sign, exponent, grouping, spaces or NaN.
+    pub fn parse(s: &str) -> Result<Money, MoneyError> {
+        if s.is_empty() {
+            return Err(MoneyError::Empty);
+        }
+        let short = || s.chars().take(40).collect::<String>();
+        let (int, frac) = match s.split_once('.') {
+            Some((i, f)) => (i, Some(f)),
+            None => (s, None),
+        };
+        if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(MoneyError::Malformed(short()));
+        }
+        let frac_tiyn = match frac {
+            None => 0,
+            Some(f) if f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) => {
+                return Err(MoneyError::Malformed(short()));
+            }
+            Some(f) if f.len() > 2 => return Err(MoneyError::TooPrecise(short())),
+            Some(f) => {
+                let v: i64 = f.parse().map_err(|_| MoneyError::Malformed(short()))?;
+                if f.len() == 1 { v * 10 } else { v }
+            }
+        };
+        let int = int.trim_start_matches('0');
+        if int.len() > 16 {
+            return Err(MoneyError::TooLarge(short()));
+        }
+        let tenge: i64 = if int.is_empty() { 0 } else { int.parse().map_err(|_| MoneyError::TooLarge(short()))? };
+        tenge
+            .checked_mul(100)
+            .and_then(|t| t.checked_add(frac_tiyn))
+            .map(Money)
+            .ok_or_else(|| MoneyError::TooLarge(short()))
+    }
+
+    /// The contract's wire form: `"36920000.00"`.
+    pub fn to_wire(self) -> String {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let a = self.0.unsigned_abs();
+        format!("{sign}{}.{:02}", a / 100, a % 100)
+    }
+
+    pub fn saturating_add(self, other: Money) -> Money {
+        Money(self.0.saturating_add(other.0))
+    }
+
+    pub fn saturating_sub(self, other: Money) -> Money {
+        Money(self.0.saturating_sub(other.0))
+    }
+
+    /// `self * num / den`, rounded down to the tiyn; for scenario arithmetic.
+    pub fn scale(self, num: i64, den: i64) -> Money {
+        if den == 0 {
+            return self;
+        }
+        let v = (self.0 as i128) * (num as i128) / (den as i128);
+        Money(v.clamp(i64::MIN as i128, i64::MAX as i128) as i64)
+    }
+
+    pub fn as_decimal(self) -> Decimal {
+        Decimal::new(self.0, 2)
+    }
+
+    /// Uplift over `base` in percent, one decimal, e.g. `20.0`; None if base is 0.
+    pub fn uplift_percent(self, base: Money) -> Option<Decimal> {
+        if base.0 <= 0 {
+            return None;
+        }
+        let pct = Decimal::from(self.0 - base.0) * Decimal::from(100) / Decimal::from(base.0);
+        Some(pct.round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero))
+    }
+
+    /// Whole tenge with a space every three digits: `36 920 000 ₸`; tiyn are
+    /// shown only when present: `1 250.50 ₸`.
+    pub fn grouped(self) -> String {
+        let mut out = group_digits(self.0.unsigned_abs() / 100);
+        if self.0 < 0 {
+            out.insert(0, '-');
+        }
+        let tiyn = self.0.unsigned_abs() % 100;
+        if tiyn != 0 {
+            out.push_str(&format!(".{tiyn:02}"));
+        }
+        out.push_str(" ₸");
+        out
+    }
+
+    /// Short form for narrow columns: `36.9 M₸`, `1.25 bn ₸`, `950 K₸`.
+    pub fn compact(self) -> String {
+        compact_amount(self.as_decimal(), "₸")
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.grouped())
+    }
+}
+
+/// `1234567` -> `1 234 567`.
+pub fn group_digits(mut n: u64) -> String {
+    if n == 0 {
+        return "0".into();
+    }
+    let mut parts = Vec::new();
+    while n > 0 {
+        parts.push(n % 1000);
+        n /= 1000;
+    }
+    let mut s = parts.pop().map(|p| p.to_string()).unwrap_or_default();
+    while let Some(p) = parts.pop() {
+        s.push_str(&format!(" {p:03}"));
+    }
+    s
+}
+
+/// Compact form with three significant digits at most: `36.9 M₸`, `1.25 bn $`.
+pub fn compact_amount(v: Decimal, symbol: &str) -> String {
+    let abs = v.abs();
+    let (div, unit) = if abs >= Decimal::from(1_000_000_000) {
+        (1_000_000_000, "bn ")
+    } else if abs >= Decimal::from(1_000_000) {
+        (1_000_000, "M")
+    } else if abs >= Decimal::from(1_000) {
+        (1_000, "K")
+    } else {
+        (1, "")
+    };
+    let scaled = v / Decimal::from(div);
+    let int_digits = scaled.abs().trunc().to_string().len() as u32;
+    let dp = 3u32.saturating_sub(int_digits);
+    let r = scaled.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero).normalize();
+    format!("{r} {unit}{symbol}")
+}
+
+/// A currency the monitor can show. Tenge is the platform's own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Currency {
+    Kzt,
+    Usd,
+    Eur,
+    Cny,
+}
+
+impl Currency {
+    pub const ALL: [Currency; 4] = [Currency::Kzt, Currency::Usd, Currency::Eur, Currency::Cny];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Currency::Kzt => "KZT",
+            Currency::Usd => "USD",
+            Currency::Eur => "EUR",
+            Currency::Cny => "CNY",
+        }
+    }
+
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Currency::Kzt => "₸",
+            Currency::Usd => "$",
+            Currency::Eur => "€",
+            Currency::Cny => "¥",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Currency> {
+        Currency::ALL.into_iter().find(|c| c.code().eq_ignore_ascii_case(code.trim()))
+    }
+}
+
+/// Tenge per one unit of a foreign currency, exact.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rate(pub Decimal);
+
+/// An amount in a foreign currency, rounded to the cent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Converted {
+    pub currency: Currency,
+    pub amount: Decimal,
+}
+
+/// Tenge to another currency: `tenge / rate`, rounded half-up (away from zero)
+/// to the cent. Returns None for a zero or negative rate.
+pub fn convert(amount: Money, currency: Currency, rate: Rate) -> Option<Converted> {
+    if rate.0 <= Decimal::ZERO {
+        return None;
+    }
+    let v = amount.as_decimal().checked_div(rate.0)?;
+    Some(Converted { currency, amount: v.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero) })
+}
+
+impl Converted {
+    /// `$71 066.15`, grouped.
+    pub fn grouped(&self) -> String {
+        let cents = (self.amount * Decimal::from(100)).trunc();
+        let cents: i128 = cents.to_string().parse().unwrap_or(0);
+        let sign = if cents < 0 { "-" } else { "" };
+        let a = cents.unsigned_abs();
+        let whole = group_digits((a / 100).min(u64::MAX as u128) as u64);
+        format!("{sign}{}{whole}.{:02}", self.currency.symbol(), a % 100)
+    }
+
+    pub fn compact(&self) -> String {
+        compact_amount(self.amount, self.currency.symbol())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_contract_forms() {
+        assert_eq!(Money::parse("36920000.00"), Ok(Money::from_tenge(36_920_000)));
+        assert_eq!(Money::parse("1250000"), Ok(Money::from_tenge(1_250_000)));
+        assert_eq!(Money::parse("0.5"), Ok(Money::from_tiyn(50)));
+        assert_eq!(Money::parse("12.05"), Ok(Money::from_tiyn(1205)));
+    }
+
+    #[test]
+    fn refuses_everything_else() {
+        for bad in ["", "-1", "1e9", "NaN", "1.234", " 1", "1 000", "1,5", ".5", "5.", "+3", "0x10", "inf"] {
+            assert!(Money::parse(bad).is_err(), "{bad:?} accepted");
+        }
+        assert!(matches!(Money::parse("99999999999999999999"), Err(MoneyError::TooLarge(_))));
+    }
+
+    #[test]
+    fn formats() {
+        assert_eq!(Money::from_tenge(36_920_000).grouped(), "36 920 000 ₸");
+        assert_eq!(Money::from_tenge(36_920_000).compact(), "36.9 M₸");
+        assert_eq!(Money::from_tenge(1_250_000_000).compact(), "1.25 bn ₸");
+        assert_eq!(Money::from_tenge(950_000).compact(), "950 K₸");
+        assert_eq!(Money::from_tenge(0).grouped(), "0 ₸");
+        assert_eq!(Money::from_tiyn(125050).grouped(), "1 250.50 ₸");
+        assert_eq!(Money::from_tenge(36_920_000).to_wire(), "36920000.00");
+    }
+
+    #[test]
+    fn converts_half_up_to_the_cent() {
+        // 36 920 000 / 519.53 = 71064.230169... -> 71064.23
+        let usd = convert(Money::from_tenge(36_920_000), Currency::Usd, Rate("519.53".parse().unwrap())).unwrap();
+        assert_eq!(usd.amount.to_string(), "71064.23");
+        assert_eq!(usd.grouped(), "$71 064.23");
+        // exactly half a cent rounds up: 0.05 / 2 = 0.025 -> 0.03
+        let half = convert(Money::from_tiyn(5), Currency::Eur, Rate(Decimal::from(2))).unwrap();
+        assert_eq!(half.amount.to_string(), "0.03");
+        assert!(convert(Money::from_tenge(1), Currency::Usd, Rate(Decimal::ZERO)).is_none());
+    }
+
+    #[test]
+    fn uplift() {
+        let p = Money::from_tenge(44_304_000).uplift_percent(Money::from_tenge(36_920_000)).unwrap();
+        assert_eq!(p, Decimal::new(200, 1));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn wire_round_trip(t in 0i64..10_000_000_000_000_000) {
+            let m = Money::from_tiyn(t);
+            proptest::prop_assert_eq!(Money::parse(&m.to_wire()), Ok(m));
+        }
+
+        #[test]
+        fn parse_never_panics(s in "\\PC{0,30}") {
+            let _ = Money::parse(&s);
+        }
+    }
+}

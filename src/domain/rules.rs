@@ -1,0 +1,128 @@
+//! The auction rules of the contract, in one place: the simulator enforces
+//! them and the monitor's anomaly checks test observed data against them.
+
+use super::lot::{Lot, LotStatus};
+use super::money::Money;
+use super::time::Timestamp;
+
+/// The lowest bid the platform accepts next: the starting bonus for the first
+/// bid, then the high bid plus the minimum increment.
+pub fn next_min_bid(lot: &Lot) -> Money {
+    match &lot.high_bid {
+        None => lot.starting_bonus,
+        Some(h) => h.amount.saturating_add(lot.min_increment),
+    }
+}
+
+/// Why a bid is refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum BidRefusal {
+    #[error("the lot is not open (it is {0})")]
+    NotOpen(String),
+    #[error("the bid came at or after the close")]
+    AfterClose,
+    #[error("the bid is below the next minimum of {0}")]
+    BelowMinimum(Money),
+}
+
+/// Checks a bid of `amount` at server time `at` against the rules.
+pub fn check_bid(lot: &Lot, amount: Money, at: Timestamp) -> Result<(), BidRefusal> {
+    if lot.status != LotStatus::Open {
+        return Err(BidRefusal::NotOpen(lot.status.as_str().to_string()));
+    }
+    if at >= lot.closes_at {
+        return Err(BidRefusal::AfterClose);
+    }
+    let min = next_min_bid(lot);
+    if amount < min {
+        return Err(BidRefusal::BelowMinimum(min));
+    }
+    Ok(())
+}
+
+/// The close time after a bid accepted at `at`, and whether it was extended
+/// (soft close: a bid inside the window moves the close to `at + extend_s`,
+/// unless the lot has used all its extensions).
+pub fn close_after_bid(lot: &Lot, at: Timestamp) -> (Timestamp, bool) {
+    let sc = lot.soft_close;
+    let remaining = at.until(lot.closes_at);
+    let in_window = remaining < i64::from(sc.window_s) * 1000;
+    let may_extend = sc.max_extensions.is_none_or(|m| lot.extensions < m);
+    if in_window && may_extend {
+        let new_close = lot.closes_at.max(at.plus_secs(i64::from(sc.extend_s)));
+        (new_close, true)
+    } else {
+        (lot.closes_at, false)
+    }
+}
+
+/// The only status changes a correct server makes.
+pub fn transition_allowed(from: &LotStatus, to: &LotStatus) -> bool {
+    use LotStatus::*;
+    matches!(
+        (from, to),
+        (Scheduled, Open)
+            | (Scheduled, Cancelled)
+            | (Open, Closed)
+            | (Open, Suspended)
+            | (Open, Unsold)
+            | (Suspended, Open)
+            | (Closed, Sold)
+            | (Closed, Unsold)
+    )
+}
+
+/// Inside the soft-close window: a bid now would extend the lot.
+pub fn in_soft_close_window(lot: &Lot, now: Timestamp) -> bool {
+    lot.status == LotStatus::Open && now.until(lot.closes_at) < i64::from(lot.soft_close.window_s) * 1000
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::test_lot;
+
+    #[test]
+    fn first_bid_at_start_then_increment() {
+        let mut lot = test_lot();
+        assert_eq!(next_min_bid(&lot), lot.starting_bonus);
+        lot.high_bid = Some(crate::domain::HighBid {
+            amount: Money::from_tenge(100),
+            bidder: "P-01".into(),
+            at: Timestamp(0),
+            seq: 1,
+        });
+        assert_eq!(next_min_bid(&lot), Money::from_tenge(110));
+    }
+
+    #[test]
+    fn soft_close_extends_only_inside_window_and_cap() {
+        let mut lot = test_lot();
+        let close = lot.closes_at;
+        assert_eq!(close_after_bid(&lot, close.plus_secs(-301)), (close, false));
+        assert_eq!(close_after_bid(&lot, close.plus_secs(-10)), (close.plus_secs(290), true));
+        lot.soft_close.max_extensions = Some(2);
+        lot.extensions = 2;
+        assert_eq!(close_after_bid(&lot, close.plus_secs(-10)), (close, false));
+    }
+
+    #[test]
+    fn bids_after_close_refused() {
+        let lot = test_lot();
+        assert_eq!(check_bid(&lot, lot.starting_bonus, lot.closes_at), Err(BidRefusal::AfterClose));
+        assert!(check_bid(&lot, lot.starting_bonus, lot.closes_at.plus_millis(-1)).is_ok());
+        assert!(matches!(
+            check_bid(&lot, lot.starting_bonus.saturating_sub(Money::from_tiyn(1)), lot.opens_at),
+            Err(BidRefusal::BelowMinimum(_))
+        ));
+    }
+
+    #[test]
+    fn transitions() {
+        use LotStatus::*;
+        assert!(transition_allowed(&Scheduled, &Open));
+        assert!(!transition_allowed(&Sold, &Open));
+        assert!(!transition_allowed(&Scheduled, &Sold));
+        assert!(!transition_allowed(&Open, &Sold));
+    }
+}

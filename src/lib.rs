@@ -1,0 +1,21 @@
+//! lotwatch: a terminal monitor for live online auctions of subsoil-use rights.
+//!
+//! Data flows one way:
+//!
+//! ```text
+//! platform (HTTP) -> sync engine -> messages -> app state -> view
+//!      ^                                                       |
+//!  simulator                                          terminal (ratatui)
+//! ```
+
+pub mod app;
+pub mod cli;
+pub mod clock;
+pub mod domain;
+pub mod monitor;
+pub mod platform;
+pub mod rates;
+pub mod sim;
+pub mod sync;
+pub mod terminal;
+pub mod ui;

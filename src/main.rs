@@ -1,0 +1,18 @@
+use clap::Parser;
+use lotwatch::cli::{Cli, Command};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Serve(args)) => lotwatch::sim::server::run_cli(args),
+        None => lotwatch::monitor::run(cli.monitor),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("lotwatch: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

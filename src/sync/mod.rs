@@ -1,0 +1,54 @@
+//! The sync engine: decides what to ask the platform and when (snapshot,
+//! long-poll feed, re-snapshot on a gap or 410, interval polling without a
+//! feed, backoff, rates, clock samples) and reports results as messages. It
+//! never touches the app state or the terminal.
+
+use crate::clock::ClockSample;
+use crate::domain::{Auction, Bid, Event, Lot, Timestamp};
+use crate::rates::RateTable;
+
+/// What the sync engine tells the app. Each message is complete: nothing is
+/// sent from an answer that failed part-way.
+#[derive(Clone, Debug)]
+pub enum SyncMsg {
+    Auction(Auction),
+    /// Every lot as of feed position `seq`; replaces what the app holds.
+    Snapshot { seq: u64, lots: Vec<Lot>, rejected: Vec<DataIssue> },
+    /// Feed events in seq order, gap-free from the last snapshot or batch.
+    Events(Vec<Event>),
+    /// The bid history of one lot (answer to `SyncCmd::WatchLot`).
+    Bids { lot_id: String, bids: Vec<Bid> },
+    Rates(RateTable),
+    Clock(ClockSample),
+    Link(LinkState),
+    /// Data the platform sent that could not be used, named precisely.
+    DataIssue(DataIssue),
+}
+
+/// How the connection to the platform stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LinkState {
+    Connecting,
+    Live,
+    /// Failing; `attempt` counts consecutive failures.
+    Retrying { attempt: u32, error: String },
+    /// Failing for long enough to say so, since this server time.
+    Offline { since: Timestamp, error: String },
+}
+
+/// One piece of unusable server data: which lot, which field, what was wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DataIssue {
+    pub lot_id: Option<String>,
+    pub field: String,
+    pub problem: String,
+}
+
+/// What the app asks of the sync engine.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SyncCmd {
+    /// Re-read everything now (Ctrl-R).
+    RefreshNow,
+    /// Keep the bid history of this lot fresh (the lot in view); None stops.
+    WatchLot(Option<String>),
+}
