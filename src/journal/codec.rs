@@ -4,7 +4,8 @@
 //! come from an older build with a weaker sanitizer.
 
 use crate::domain::{
-    Event, EventKind, HighBid, License, LicenseKind, Lot, LotResult, LotStatus, Money, SoftClose, Timestamp,
+    Event, EventKind, HighBid, License, LicenseKind, Lot, LotResult, LotStatus, Money, SoftClose,
+    Timestamp,
 };
 use crate::platform::sanitize::{NAME_MAX, NOTICE_MAX, clean};
 use crate::platform::wire::{WireEvent, WireLot, WireResult};
@@ -18,7 +19,10 @@ pub struct DecodeError {
 }
 
 fn err(field: &str, problem: impl ToString) -> DecodeError {
-    DecodeError { field: field.to_string(), problem: problem.to_string() }
+    DecodeError {
+        field: field.to_string(),
+        problem: problem.to_string(),
+    }
 }
 
 pub fn encode_event(e: &Event) -> String {
@@ -78,23 +82,40 @@ pub fn event_from_wire(w: &WireEvent) -> Result<Event, DecodeError> {
             result: w.result.as_ref().map(result_from_wire).transpose()?,
         },
         "lot" => EventKind::Lot(Box::new(lot_from_wire(need("lot", &w.lot)?)?)),
-        "notice" => EventKind::Notice { message: clean(need("message", &w.message)?, NOTICE_MAX) },
-        other => EventKind::Unknown { type_name: clean(other, 64) },
+        "notice" => EventKind::Notice {
+            message: clean(need("message", &w.message)?, NOTICE_MAX),
+        },
+        other => EventKind::Unknown {
+            type_name: clean(other, 64),
+        },
     };
-    Ok(Event { seq: w.seq, at, lot_id: w.lot_id.as_deref().map(|s| clean(s, 64)), kind })
+    Ok(Event {
+        seq: w.seq,
+        at,
+        lot_id: w.lot_id.as_deref().map(|s| clean(s, 64)),
+        kind,
+    })
 }
 
 pub fn lot_from_wire(w: &WireLot) -> Result<Lot, DecodeError> {
     let area_km2 = match &w.license.area_km2 {
         None => None,
-        Some(s) => Some(s.parse().map_err(|_| err("license.area_km2", format!("not a decimal: {s:?}")))?),
+        Some(s) => Some(
+            s.parse()
+                .map_err(|_| err("license.area_km2", format!("not a decimal: {s:?}")))?,
+        ),
     };
     Ok(Lot {
         id: clean(&w.id, 64),
         number: clean(&w.number, NAME_MAX),
         name: clean(&w.name, NAME_MAX),
         region: clean(&w.region, NAME_MAX),
-        minerals: w.minerals.iter().take(64).map(|m| clean(m, NAME_MAX)).collect(),
+        minerals: w
+            .minerals
+            .iter()
+            .take(64)
+            .map(|m| clean(m, NAME_MAX))
+            .collect(),
         license: License {
             kind: LicenseKind::parse(&clean(&w.license.kind, NAME_MAX)),
             term_years: w.license.term_years,
@@ -142,20 +163,37 @@ pub(crate) mod tests {
         let mut lot = test_lot();
         lot.name = "Сарлы Южное крыло, \"North\"; 金矿".into();
         lot.license.area_km2 = Some("0.66".parse().expect("decimal literal"));
-        lot.high_bid = Some(HighBid { amount: Money::from_tiyn(123_456), bidder: "=cmd|' /C calc'!A0".into(), at: Timestamp(5), seq: 2 });
+        lot.high_bid = Some(HighBid {
+            amount: Money::from_tiyn(123_456),
+            bidder: "=cmd|' /C calc'!A0".into(),
+            at: Timestamp(5),
+            seq: 2,
+        });
         vec![
-            Event { seq: 1, at: Timestamp(1_750_741_200_000), lot_id: Some("L1".into()), kind: EventKind::Lot(Box::new(lot.clone())) },
+            Event {
+                seq: 1,
+                at: Timestamp(1_750_741_200_000),
+                lot_id: Some("L1".into()),
+                kind: EventKind::Lot(Box::new(lot.clone())),
+            },
             Event {
                 seq: 2,
                 at: Timestamp(1_750_741_201_000),
                 lot_id: Some("L1".into()),
-                kind: EventKind::Bid { amount: Money::from_tiyn(123_456), bidder: "@P-07".into(), closes_at: Timestamp(9) },
+                kind: EventKind::Bid {
+                    amount: Money::from_tiyn(123_456),
+                    bidder: "@P-07".into(),
+                    closes_at: Timestamp(9),
+                },
             },
             Event {
                 seq: 3,
                 at: Timestamp(1_750_741_202_000),
                 lot_id: Some("L1".into()),
-                kind: EventKind::Extended { closes_at: Timestamp(10), extensions: 1 },
+                kind: EventKind::Extended {
+                    closes_at: Timestamp(10),
+                    extensions: 1,
+                },
             },
             Event {
                 seq: 4,
@@ -164,16 +202,29 @@ pub(crate) mod tests {
                 kind: EventKind::Status {
                     status: LotStatus::Sold,
                     closes_at: Timestamp(10),
-                    result: Some(LotResult { winner: "+P-07".into(), amount: Money::from_tiyn(123_456), protocol_at: Timestamp(11) }),
+                    result: Some(LotResult {
+                        winner: "+P-07".into(),
+                        amount: Money::from_tiyn(123_456),
+                        protocol_at: Timestamp(11),
+                    }),
                 },
             },
             Event {
                 seq: 5,
                 at: Timestamp(1_750_741_204_000),
                 lot_id: None,
-                kind: EventKind::Notice { message: "-Торги приостановлены, \"кавычки\", запятые; 暂停".into() },
+                kind: EventKind::Notice {
+                    message: "-Торги приостановлены, \"кавычки\", запятые; 暂停".into(),
+                },
             },
-            Event { seq: 6, at: Timestamp(1_750_741_205_000), lot_id: Some("L1".into()), kind: EventKind::Unknown { type_name: "pause".into() } },
+            Event {
+                seq: 6,
+                at: Timestamp(1_750_741_205_000),
+                lot_id: Some("L1".into()),
+                kind: EventKind::Unknown {
+                    type_name: "pause".into(),
+                },
+            },
         ]
     }
 

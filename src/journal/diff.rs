@@ -19,9 +19,22 @@ pub enum Change {
     Removed,
     /// A new high bid; `new_bids` is how many bids the count grew by (more
     /// than one means bids were missed between the two snapshots).
-    Bid { high: HighBid, closes_at: Timestamp, bid_count: u32, new_bids: u32 },
-    Extended { closes_at: Timestamp, extensions: u32 },
-    Status { from: LotStatus, to: LotStatus, closes_at: Timestamp, result: Option<LotResult> },
+    Bid {
+        high: HighBid,
+        closes_at: Timestamp,
+        bid_count: u32,
+        new_bids: u32,
+    },
+    Extended {
+        closes_at: Timestamp,
+        extensions: u32,
+    },
+    Status {
+        from: LotStatus,
+        to: LotStatus,
+        closes_at: Timestamp,
+        result: Option<LotResult>,
+    },
     /// Anything else differs (name, schedule, terms...): the whole new lot.
     Terms(Box<Lot>),
 }
@@ -51,7 +64,9 @@ impl ObservedChange {
     pub fn amount(&self) -> Option<Money> {
         match &self.change {
             Change::Bid { high, .. } => Some(high.amount),
-            Change::Status { result: Some(r), .. } => Some(r.amount),
+            Change::Status {
+                result: Some(r), ..
+            } => Some(r.amount),
             _ => None,
         }
     }
@@ -62,16 +77,29 @@ impl ObservedChange {
         match &self.change {
             Change::Added(l) | Change::Terms(l) => *lot = (**l).clone(),
             Change::Removed => {}
-            Change::Bid { high, closes_at, bid_count, .. } => {
+            Change::Bid {
+                high,
+                closes_at,
+                bid_count,
+                ..
+            } => {
                 lot.high_bid = Some(high.clone());
                 lot.closes_at = *closes_at;
                 lot.bid_count = *bid_count;
             }
-            Change::Extended { closes_at, extensions } => {
+            Change::Extended {
+                closes_at,
+                extensions,
+            } => {
                 lot.closes_at = *closes_at;
                 lot.extensions = *extensions;
             }
-            Change::Status { to, closes_at, result, .. } => {
+            Change::Status {
+                to,
+                closes_at,
+                result,
+                ..
+            } => {
                 lot.status = to.clone();
                 lot.closes_at = *closes_at;
                 lot.result = result.clone();
@@ -92,7 +120,10 @@ pub fn diff_snapshots(old: &[Lot], new: &[Lot]) -> Vec<ObservedChange> {
         if !seen.insert(n.id.as_str()) {
             continue;
         }
-        let change = |c| ObservedChange { lot_id: n.id.clone(), change: c };
+        let change = |c| ObservedChange {
+            lot_id: n.id.clone(),
+            change: c,
+        };
         let Some(o) = old_by_id.get(n.id.as_str()) else {
             out.push(change(Change::Added(Box::new(n.clone()))));
             continue;
@@ -107,10 +138,24 @@ pub fn diff_snapshots(old: &[Lot], new: &[Lot]) -> Vec<ObservedChange> {
             && n.high_bid != o.high_bid
         {
             let new_bids = n.bid_count.saturating_sub(o.bid_count);
-            push(Change::Bid { high: h.clone(), closes_at: n.closes_at, bid_count: n.bid_count, new_bids }, &mut state);
+            push(
+                Change::Bid {
+                    high: h.clone(),
+                    closes_at: n.closes_at,
+                    bid_count: n.bid_count,
+                    new_bids,
+                },
+                &mut state,
+            );
         }
         if n.extensions != o.extensions {
-            push(Change::Extended { closes_at: n.closes_at, extensions: n.extensions }, &mut state);
+            push(
+                Change::Extended {
+                    closes_at: n.closes_at,
+                    extensions: n.extensions,
+                },
+                &mut state,
+            );
         }
         if n.status != o.status {
             let c = Change::Status {
@@ -127,7 +172,10 @@ pub fn diff_snapshots(old: &[Lot], new: &[Lot]) -> Vec<ObservedChange> {
     }
     for o in old {
         if !new_ids.contains(o.id.as_str()) && seen.insert(o.id.as_str()) {
-            out.push(ObservedChange { lot_id: o.id.clone(), change: Change::Removed });
+            out.push(ObservedChange {
+                lot_id: o.id.clone(),
+                change: Change::Removed,
+            });
         }
     }
     out
@@ -146,7 +194,8 @@ mod tests {
     }
 
     fn apply_all(old: &[Lot], changes: &[ObservedChange]) -> Vec<(String, Lot)> {
-        let mut m: std::collections::BTreeMap<String, Lot> = old.iter().map(|l| (l.id.clone(), l.clone())).collect();
+        let mut m: std::collections::BTreeMap<String, Lot> =
+            old.iter().map(|l| (l.id.clone(), l.clone())).collect();
         for c in changes {
             match &c.change {
                 Change::Removed => {
@@ -168,12 +217,20 @@ mod tests {
     fn a_bid_with_extension_reads_like_the_feed() {
         let old = vec![lot("A"), lot("B")];
         let mut new = old.clone();
-        new[0].high_bid = Some(HighBid { amount: Money::from_tenge(1010), bidder: "P-02".into(), at: Timestamp(99), seq: 7 });
+        new[0].high_bid = Some(HighBid {
+            amount: Money::from_tenge(1010),
+            bidder: "P-02".into(),
+            at: Timestamp(99),
+            seq: 7,
+        });
         new[0].bid_count = 3;
         new[0].extensions = 1;
         new[0].closes_at = Timestamp(2_000_000);
         let d = diff_snapshots(&old, &new);
-        let kinds: Vec<_> = d.iter().map(|c| (c.lot_id.as_str(), c.change.kind_name())).collect();
+        let kinds: Vec<_> = d
+            .iter()
+            .map(|c| (c.lot_id.as_str(), c.change.kind_name()))
+            .collect();
         assert_eq!(kinds, [("A", "bid"), ("A", "extended")]);
         assert!(matches!(d[0].change, Change::Bid { new_bids: 3, .. }));
         assert_eq!(d[0].server_at(), Some(Timestamp(99)));
@@ -187,30 +244,49 @@ mod tests {
         a.name = "Новое имя".into();
         let new = vec![a, lot("C")];
         let d = diff_snapshots(&old, &new);
-        let kinds: Vec<_> = d.iter().map(|c| (c.lot_id.as_str(), c.change.kind_name())).collect();
-        assert_eq!(kinds, [("A", "status"), ("A", "terms"), ("C", "added"), ("B", "removed")]);
+        let kinds: Vec<_> = d
+            .iter()
+            .map(|c| (c.lot_id.as_str(), c.change.kind_name()))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("A", "status"),
+                ("A", "terms"),
+                ("C", "added"),
+                ("B", "removed")
+            ]
+        );
     }
 
     fn arb_lot() -> impl Strategy<Value = Lot> {
-        (0u8..4, 0u32..3, 0u8..4, 0u32..5, any::<bool>(), 0i64..3).prop_map(|(id, ext, st, bids, renamed, close)| {
-            let mut l = lot(&format!("L{id}"));
-            l.extensions = ext;
-            l.status = [LotStatus::Open, LotStatus::Closed, LotStatus::Sold, LotStatus::Suspended][st as usize].clone();
-            l.bid_count = bids;
-            if bids > 0 {
-                l.high_bid = Some(HighBid {
-                    amount: Money::from_tenge(1000 + i64::from(bids) * 10),
-                    bidder: format!("P-{bids}"),
-                    at: Timestamp(i64::from(bids)),
-                    seq: u64::from(bids),
-                });
-            }
-            if renamed {
-                l.name = "renamed".into();
-            }
-            l.closes_at = Timestamp(close * 1000);
-            l
-        })
+        (0u8..4, 0u32..3, 0u8..4, 0u32..5, any::<bool>(), 0i64..3).prop_map(
+            |(id, ext, st, bids, renamed, close)| {
+                let mut l = lot(&format!("L{id}"));
+                l.extensions = ext;
+                l.status = [
+                    LotStatus::Open,
+                    LotStatus::Closed,
+                    LotStatus::Sold,
+                    LotStatus::Suspended,
+                ][st as usize]
+                    .clone();
+                l.bid_count = bids;
+                if bids > 0 {
+                    l.high_bid = Some(HighBid {
+                        amount: Money::from_tenge(1000 + i64::from(bids) * 10),
+                        bidder: format!("P-{bids}"),
+                        at: Timestamp(i64::from(bids)),
+                        seq: u64::from(bids),
+                    });
+                }
+                if renamed {
+                    l.name = "renamed".into();
+                }
+                l.closes_at = Timestamp(close * 1000);
+                l
+            },
+        )
     }
 
     proptest! {

@@ -26,5 +26,7 @@ pub mod writer;
 
 pub use diff::{Change, ObservedChange, diff_snapshots};
 pub use replay::{Replay, ReplayItem};
-pub use store::{Journal, JournalError, StoredAnomaly, StoredEvent, StoredMessage, default_path, file_stem};
+pub use store::{
+    Journal, JournalError, StoredAnomaly, StoredEvent, StoredMessage, default_path, file_stem,
+};
 pub use writer::{JournalRecord, JournalWriter, Receipt, WriterStatus};

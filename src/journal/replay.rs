@@ -55,7 +55,13 @@ impl Replay {
             last = last.max(it.received_at.0);
             it.received_at = Timestamp(last);
         }
-        Replay { items, pos: 0, clock: None, speed: 1.0, paused: false }
+        Replay {
+            items,
+            pos: 0,
+            clock: None,
+            speed: 1.0,
+            paused: false,
+        }
     }
 
     /// Number of messages in the recording.
@@ -153,7 +159,9 @@ impl Replay {
         if self.paused {
             return out;
         }
-        let Some(first) = self.next_at() else { return out };
+        let Some(first) = self.next_at() else {
+            return out;
+        };
         let clock = self.clock.get_or_insert(first);
         // Idle cap: never wait longer than IDLE_CAP_MS of recorded time.
         if clock.until(first) > IDLE_CAP_MS {
@@ -181,20 +189,30 @@ pub fn read_items(j: &Journal) -> Result<Vec<ReplayItem>> {
     for m in j.messages()? {
         let msg = match m.kind.as_str() {
             "events" => {
-                let events: Vec<_> = j.events_of_message(m.id)?.into_iter().map(|s| s.event).collect();
+                let events: Vec<_> = j
+                    .events_of_message(m.id)?
+                    .into_iter()
+                    .map(|s| s.event)
+                    .collect();
                 if events.is_empty() {
                     continue;
                 }
                 SyncMsg::Events(events)
             }
             "snapshot" => match j.snapshot_of_message(m.id)? {
-                Some((seq, lots)) => SyncMsg::Snapshot { seq, lots, rejected: Vec::new() },
+                Some((seq, lots)) => SyncMsg::Snapshot {
+                    seq,
+                    lots,
+                    rejected: Vec::new(),
+                },
                 None => continue,
             },
             "auction" => match j.auction_of_message(m.id)? {
-                Some(body) => SyncMsg::Auction(auction_from_json(&body).map_err(|e| JournalError::Corrupt {
-                    path: j.path().to_path_buf(),
-                    detail: format!("auction message {}: {e}", m.id),
+                Some(body) => SyncMsg::Auction(auction_from_json(&body).map_err(|e| {
+                    JournalError::Corrupt {
+                        path: j.path().to_path_buf(),
+                        detail: format!("auction message {}: {e}", m.id),
+                    }
                 })?),
                 None => continue,
             },
@@ -212,26 +230,41 @@ pub fn read_items(j: &Journal) -> Result<Vec<ReplayItem>> {
             "data_issue" => match j.anomalies_of_message(m.id)?.into_iter().next() {
                 Some(a) => {
                     let (field, problem) = a.evidence.split_once(": ").unwrap_or(("", &a.evidence));
-                    SyncMsg::DataIssue(DataIssue { lot_id: a.lot_id, field: field.into(), problem: problem.into() })
+                    SyncMsg::DataIssue(DataIssue {
+                        lot_id: a.lot_id,
+                        field: field.into(),
+                        problem: problem.into(),
+                    })
                 }
                 None => continue,
             },
             // Anomalies are derived by the app; replay derives them again.
             _ => continue,
         };
-        items.push(ReplayItem { received_at: m.received_at, server_est: m.server_est, msg });
+        items.push(ReplayItem {
+            received_at: m.received_at,
+            server_est: m.server_est,
+            msg,
+        });
     }
     Ok(items)
 }
 
-fn rates_from_rows(rows: Vec<(String, String, String, String)>, fetched_at: Timestamp) -> Option<RateTable> {
+fn rates_from_rows(
+    rows: Vec<(String, String, String, String)>,
+    fetched_at: Timestamp,
+) -> Option<RateTable> {
     let (date, source) = rows.first().map(|r| (r.0.clone(), r.1.clone()))?;
     let rates = rows
         .iter()
         .filter_map(|(_, _, cur, rate)| Some((Currency::from_code(cur)?, Rate(rate.parse().ok()?))))
         .collect();
     Some(RateTable {
-        source: if source == "nbk" { RateSource::Nbk } else { RateSource::Platform },
+        source: if source == "nbk" {
+            RateSource::Nbk
+        } else {
+            RateSource::Platform
+        },
         date: date.parse().ok(),
         rates,
         fetched_at,
@@ -263,9 +296,14 @@ impl Journal {
             .prepare("SELECT lot_id, seq, at, amount, bidder FROM bids WHERE message_id = ?1 ORDER BY seq")
             .map_err(|source| JournalError::Sqlite { path: self.path().to_path_buf(), source })?;
         let rows: Vec<(String, i64, i64, String, String)> = stmt
-            .query_map([message_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+            .query_map([message_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
             .and_then(|r| r.collect())
-            .map_err(|source| JournalError::Sqlite { path: self.path().to_path_buf(), source })?;
+            .map_err(|source| JournalError::Sqlite {
+                path: self.path().to_path_buf(),
+                source,
+            })?;
         let lot = rows.first().map(|r| r.0.clone());
         let mut bids = Vec::with_capacity(rows.len());
         for (_, seq, at, amount, bidder) in rows {
@@ -273,7 +311,12 @@ impl Journal {
                 path: self.path().to_path_buf(),
                 detail: format!("bid seq {seq}: {e}"),
             })?;
-            bids.push(Bid { seq: u64::try_from(seq).unwrap_or(0), at: Timestamp(at), amount, bidder: clean(&bidder, NAME_MAX) });
+            bids.push(Bid {
+                seq: u64::try_from(seq).unwrap_or(0),
+                at: Timestamp(at),
+                amount,
+                bidder: clean(&bidder, NAME_MAX),
+            });
         }
         Ok((lot, bids))
     }
@@ -284,17 +327,38 @@ mod tests {
     use super::*;
 
     fn item(at: i64, seq: u64) -> ReplayItem {
-        let msg = SyncMsg::Snapshot { seq, lots: Vec::new(), rejected: Vec::new() };
-        ReplayItem { received_at: Timestamp(at), server_est: Some(Timestamp(at + 500)), msg }
+        let msg = SyncMsg::Snapshot {
+            seq,
+            lots: Vec::new(),
+            rejected: Vec::new(),
+        };
+        ReplayItem {
+            received_at: Timestamp(at),
+            server_est: Some(Timestamp(at + 500)),
+            msg,
+        }
     }
 
     fn seqs(msgs: &[SyncMsg]) -> Vec<u64> {
-        msgs.iter().map(|m| if let SyncMsg::Snapshot { seq, .. } = m { *seq } else { 0 }).collect()
+        msgs.iter()
+            .map(|m| {
+                if let SyncMsg::Snapshot { seq, .. } = m {
+                    *seq
+                } else {
+                    0
+                }
+            })
+            .collect()
     }
 
     #[test]
     fn plays_with_recorded_spacing_scaled_by_speed() {
-        let mut r = Replay::new(vec![item(1_000, 1), item(3_000, 2), item(3_000, 3), item(13_000, 4)]);
+        let mut r = Replay::new(vec![
+            item(1_000, 1),
+            item(3_000, 2),
+            item(3_000, 3),
+            item(13_000, 4),
+        ]);
         assert_eq!(r.len(), 4);
         assert_eq!(r.until_next(), Some(Duration::ZERO));
         assert_eq!(seqs(&r.advance(Duration::ZERO)), [1]);
@@ -327,8 +391,14 @@ mod tests {
     fn long_silences_are_cut_and_clock_steps_back_keep_order() {
         let mut r = Replay::new(vec![item(0, 1), item(10 * 3_600_000, 2), item(5, 3)]);
         r.advance(Duration::ZERO);
-        assert_eq!(r.until_next(), Some(Duration::from_millis(IDLE_CAP_MS as u64)));
-        assert_eq!(seqs(&r.advance(Duration::from_millis(IDLE_CAP_MS as u64))), [2, 3]);
+        assert_eq!(
+            r.until_next(),
+            Some(Duration::from_millis(IDLE_CAP_MS as u64))
+        );
+        assert_eq!(
+            seqs(&r.advance(Duration::from_millis(IDLE_CAP_MS as u64))),
+            [2, 3]
+        );
     }
 
     #[test]

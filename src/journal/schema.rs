@@ -153,15 +153,28 @@ pub fn create(conn: &Connection) -> rusqlite::Result<()> {
 /// The schema version the file was written with; None for a file without
 /// lotwatch's tables.
 pub fn version(conn: &Connection) -> rusqlite::Result<Option<i64>> {
-    let has_meta: i64 =
-        conn.query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'", [], |r| r.get(0))?;
+    let has_meta: i64 = conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'",
+        [],
+        |r| r.get(0),
+    )?;
     if has_meta == 0 {
         return Ok(None);
     }
     let v: Option<String> = conn
-        .query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0))
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'schema_version'",
+            [],
+            |r| r.get(0),
+        )
         .map(Some)
-        .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?;
+        .or_else(|e| {
+            if e == rusqlite::Error::QueryReturnedNoRows {
+                Ok(None)
+            } else {
+                Err(e)
+            }
+        })?;
     Ok(v.and_then(|s| s.parse().ok()))
 }
 

@@ -25,9 +25,15 @@ pub enum JournalError {
     #[error("journal {} was written by a newer lotwatch (schema {found}, this build reads {}); upgrade lotwatch", path.display(), schema::SCHEMA_VERSION)]
     NewerSchema { path: PathBuf, found: i64 },
     #[error("journal {}: {source}", path.display())]
-    Sqlite { path: PathBuf, source: rusqlite::Error },
+    Sqlite {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
     #[error("journal {}: cannot create its directory: {source}", path.display())]
-    Dir { path: PathBuf, source: std::io::Error },
+    Dir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("the journal writer has stopped: {0}")]
     WriterGone(String),
 }
@@ -82,10 +88,14 @@ fn sql_err(path: &Path) -> impl Fn(rusqlite::Error) -> JournalError + '_ {
 fn classify(path: &Path, e: rusqlite::Error) -> JournalError {
     use rusqlite::ffi::ErrorCode;
     match e.sqlite_error_code() {
-        Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => {
-            JournalError::Corrupt { path: path.to_path_buf(), detail: e.to_string() }
-        }
-        _ => JournalError::Sqlite { path: path.to_path_buf(), source: e },
+        Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => JournalError::Corrupt {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        },
+        _ => JournalError::Sqlite {
+            path: path.to_path_buf(),
+            source: e,
+        },
     }
 }
 
@@ -102,10 +112,16 @@ impl Journal {
     /// directory) when missing. Runs `PRAGMA integrity_check` first.
     pub fn open(path: &Path) -> Result<Journal> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| JournalError::Dir { path: path.to_path_buf(), source })?;
+            std::fs::create_dir_all(dir).map_err(|source| JournalError::Dir {
+                path: path.to_path_buf(),
+                source,
+            })?;
         }
         let conn = Connection::open(path).map_err(sql_err(path))?;
-        let j = Journal { path: path.to_path_buf(), conn };
+        let j = Journal {
+            path: path.to_path_buf(),
+            conn,
+        };
         j.check()?;
         schema::configure(&j.conn, false).map_err(sql_err(path))?;
         if schema::is_empty(&j.conn).map_err(sql_err(path))? || j.schema_version()?.is_some() {
@@ -121,9 +137,14 @@ impl Journal {
         if !path.is_file() {
             return Err(JournalError::Missing(path.to_path_buf()));
         }
-        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
         let conn = Connection::open_with_flags(path, flags).map_err(sql_err(path))?;
-        let j = Journal { path: path.to_path_buf(), conn };
+        let j = Journal {
+            path: path.to_path_buf(),
+            conn,
+        };
         j.check()?;
         schema::configure(&j.conn, true).map_err(sql_err(path))?;
         j.check_schema()?;
@@ -135,7 +156,10 @@ impl Journal {
     }
 
     fn check(&self) -> Result<()> {
-        let mut stmt = self.conn.prepare("PRAGMA integrity_check").map_err(sql_err(&self.path))?;
+        let mut stmt = self
+            .conn
+            .prepare("PRAGMA integrity_check")
+            .map_err(sql_err(&self.path))?;
         let rows: Vec<String> = stmt
             .query_map([], |r| r.get::<_, String>(0))
             .and_then(|rows| rows.take(5).collect())
@@ -143,7 +167,10 @@ impl Journal {
         if rows.len() == 1 && rows[0] == "ok" {
             Ok(())
         } else {
-            Err(JournalError::Corrupt { path: self.path.clone(), detail: rows.join("; ") })
+            Err(JournalError::Corrupt {
+                path: self.path.clone(),
+                detail: rows.join("; "),
+            })
         }
     }
 
@@ -154,9 +181,10 @@ impl Journal {
     fn check_schema(&self) -> Result<()> {
         match self.schema_version()? {
             None => Err(JournalError::NotAJournal(self.path.clone())),
-            Some(v) if v > schema::SCHEMA_VERSION => {
-                Err(JournalError::NewerSchema { path: self.path.clone(), found: v })
-            }
+            Some(v) if v > schema::SCHEMA_VERSION => Err(JournalError::NewerSchema {
+                path: self.path.clone(),
+                found: v,
+            }),
             Some(_) => Ok(()),
         }
     }
@@ -174,7 +202,10 @@ impl Journal {
             .conn
             .prepare("SELECT auction FROM messages GROUP BY auction ORDER BY min(id)")
             .map_err(sql_err(&self.path))?;
-        let v = stmt.query_map([], |r| r.get(0)).and_then(|r| r.collect()).map_err(sql_err(&self.path))?;
+        let v = stmt
+            .query_map([], |r| r.get(0))
+            .and_then(|r| r.collect())
+            .map_err(sql_err(&self.path))?;
         Ok(v)
     }
 
@@ -194,12 +225,15 @@ impl Journal {
     fn collect_events(&self, sql: &str, p: impl rusqlite::Params) -> Result<Vec<StoredEvent>> {
         let mut stmt = self.conn.prepare(sql).map_err(sql_err(&self.path))?;
         let rows: Vec<(String, i64, i64, i64, String)> = stmt
-            .query_map(p, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+            .query_map(p, |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
             .and_then(|r| r.collect())
             .map_err(sql_err(&self.path))?;
         rows.into_iter()
             .map(|(auction, seq, server_at, received_at, body)| {
-                let event = codec::decode_event(&body).map_err(|e| self.damaged(&format!("event seq {seq}"), e))?;
+                let event = codec::decode_event(&body)
+                    .map_err(|e| self.damaged(&format!("event seq {seq}"), e))?;
                 Ok(StoredEvent {
                     auction,
                     seq: to_u64(seq),
@@ -212,7 +246,10 @@ impl Journal {
     }
 
     fn damaged(&self, what: &str, e: DecodeError) -> JournalError {
-        JournalError::Corrupt { path: self.path.clone(), detail: format!("{what}: {e}") }
+        JournalError::Corrupt {
+            path: self.path.clone(),
+            detail: format!("{what}: {e}"),
+        }
     }
 
     /// Every message in arrival order.
@@ -240,12 +277,16 @@ impl Journal {
     pub fn snapshot_of_message(&self, message_id: i64) -> Result<Option<(u64, Vec<Lot>)>> {
         let row: Option<(String, i64)> = self
             .conn
-            .query_row("SELECT auction, seq FROM snapshots WHERE message_id = ?1", [message_id], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
+            .query_row(
+                "SELECT auction, seq FROM snapshots WHERE message_id = ?1",
+                [message_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .optional()
             .map_err(sql_err(&self.path))?;
-        let Some((auction, seq)) = row else { return Ok(None) };
+        let Some((auction, seq)) = row else {
+            return Ok(None);
+        };
         let lots = load_snapshot_lots(&self.conn, &auction, seq).map_err(sql_err(&self.path))?;
         let lots = lots
             .into_iter()
@@ -257,19 +298,28 @@ impl Journal {
     /// The auction description a message wrote, as JSON (`AuctionBody`).
     pub fn auction_of_message(&self, message_id: i64) -> Result<Option<String>> {
         self.conn
-            .query_row("SELECT body FROM auction_info WHERE message_id = ?1", [message_id], |r| r.get(0))
+            .query_row(
+                "SELECT body FROM auction_info WHERE message_id = ?1",
+                [message_id],
+                |r| r.get(0),
+            )
             .optional()
             .map_err(sql_err(&self.path))
     }
 
     /// The rates a message wrote: (date, source, currency, rate).
-    pub fn rates_of_message(&self, message_id: i64) -> Result<Vec<(String, String, String, String)>> {
+    pub fn rates_of_message(
+        &self,
+        message_id: i64,
+    ) -> Result<Vec<(String, String, String, String)>> {
         let mut stmt = self
             .conn
             .prepare("SELECT date, source, currency, rate FROM rates WHERE message_id = ?1 ORDER BY currency")
             .map_err(sql_err(&self.path))?;
         let v = stmt
-            .query_map([message_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .query_map([message_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
             .and_then(|r| r.collect())
             .map_err(sql_err(&self.path))?;
         Ok(v)
@@ -297,8 +347,14 @@ impl Journal {
         self.query_anomalies("", params![])
     }
 
-    fn query_anomalies(&self, filter: &str, p: impl rusqlite::Params) -> Result<Vec<StoredAnomaly>> {
-        let sql = format!("SELECT auction, lot_id, server_at, kind, evidence FROM anomalies {filter} ORDER BY rowid");
+    fn query_anomalies(
+        &self,
+        filter: &str,
+        p: impl rusqlite::Params,
+    ) -> Result<Vec<StoredAnomaly>> {
+        let sql = format!(
+            "SELECT auction, lot_id, server_at, kind, evidence FROM anomalies {filter} ORDER BY rowid"
+        );
         let mut stmt = self.conn.prepare(&sql).map_err(sql_err(&self.path))?;
         let v = stmt
             .query_map(p, |r| {
@@ -356,13 +412,23 @@ pub struct StoredAnomaly {
 }
 
 pub(crate) fn read_cursor(conn: &Connection, auction: &str) -> rusqlite::Result<Option<u64>> {
-    let v: Option<i64> = conn.query_row("SELECT max(seq) FROM cursor WHERE auction = ?1", [auction], |r| r.get(0))?;
+    let v: Option<i64> = conn.query_row(
+        "SELECT max(seq) FROM cursor WHERE auction = ?1",
+        [auction],
+        |r| r.get(0),
+    )?;
     Ok(v.map(to_u64))
 }
 
-pub(crate) fn load_snapshot_lots(conn: &Connection, auction: &str, seq: i64) -> rusqlite::Result<Vec<String>> {
-    let mut stmt = conn.prepare("SELECT body FROM snapshot_lots WHERE auction = ?1 AND seq = ?2 ORDER BY ord")?;
-    stmt.query_map(params![auction, seq], |r| r.get(0))?.collect()
+pub(crate) fn load_snapshot_lots(
+    conn: &Connection,
+    auction: &str,
+    seq: i64,
+) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn
+        .prepare("SELECT body FROM snapshot_lots WHERE auction = ?1 AND seq = ?2 ORDER BY ord")?;
+    stmt.query_map(params![auction, seq], |r| r.get(0))?
+        .collect()
 }
 
 pub(crate) fn seq_param(seq: u64) -> i64 {
@@ -373,7 +439,10 @@ pub(crate) fn seq_param(seq: u64) -> i64 {
 /// (e.g. `~/.local/share/lotwatch/kz-subsoil-2025-06.sqlite`). None when the
 /// system has no per-user data directory.
 pub fn default_path(auction_id: &str) -> Option<PathBuf> {
-    dirs::data_dir().map(|d| d.join("lotwatch").join(format!("{}.sqlite", file_stem(auction_id))))
+    dirs::data_dir().map(|d| {
+        d.join("lotwatch")
+            .join(format!("{}.sqlite", file_stem(auction_id)))
+    })
 }
 
 /// An auction id made safe as a file name: ASCII letters, digits, `-`, `_`
@@ -384,15 +453,27 @@ pub fn file_stem(auction_id: &str) -> String {
     let mut s: String = auction_id
         .chars()
         .take(64)
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     while s.starts_with('.') {
         s.replace_range(0..1, "_");
     }
     if s != auction_id || s.is_empty() {
         // FNV-1a: stable across builds and platforms, unlike std's hasher.
-        let h = auction_id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
-        s = format!("{}-{:08x}", if s.is_empty() { "auction" } else { &s }, h as u32);
+        let h = auction_id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        });
+        s = format!(
+            "{}-{:08x}",
+            if s.is_empty() { "auction" } else { &s },
+            h as u32
+        );
     }
     s
 }
@@ -404,10 +485,24 @@ mod tests {
     #[test]
     fn file_stems_are_safe_and_distinct() {
         assert_eq!(file_stem("kz-subsoil-2025-06"), "kz-subsoil-2025-06");
-        for hostile in ["../../etc/passwd", "a/b", "a\\b", "..", ".hidden", "", "Аукцион 1", "x\0y", "con:"] {
+        for hostile in [
+            "../../etc/passwd",
+            "a/b",
+            "a\\b",
+            "..",
+            ".hidden",
+            "",
+            "Аукцион 1",
+            "x\0y",
+            "con:",
+        ] {
             let s = file_stem(hostile);
             assert!(!s.is_empty() && !s.starts_with('.'), "{hostile:?} -> {s:?}");
-            assert!(s.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)), "{hostile:?} -> {s:?}");
+            assert!(
+                s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)),
+                "{hostile:?} -> {s:?}"
+            );
         }
         assert_ne!(file_stem("a/b"), file_stem("a_b"));
         assert_ne!(file_stem("a/b"), file_stem("a\\b"));
@@ -417,7 +512,11 @@ mod tests {
     #[test]
     fn default_path_is_one_file_per_auction() {
         if let Some(p) = default_path("kz-subsoil-2025-06") {
-            assert!(p.ends_with("lotwatch/kz-subsoil-2025-06.sqlite"), "{}", p.display());
+            assert!(
+                p.ends_with("lotwatch/kz-subsoil-2025-06.sqlite"),
+                "{}",
+                p.display()
+            );
         }
     }
 }

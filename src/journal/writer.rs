@@ -35,7 +35,10 @@ impl Receipt {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
             .unwrap_or(0);
-        Receipt { local: Timestamp(ms), server_est }
+        Receipt {
+            local: Timestamp(ms),
+            server_est,
+        }
     }
 }
 
@@ -45,11 +48,23 @@ pub enum JournalRecord {
     Auction(Auction),
     /// Every lot at feed position `seq`; compared with the journal's view of
     /// the lots to record the changes no event explained.
-    Snapshot { seq: u64, lots: Vec<Lot>, rejected: Vec<DataIssue> },
+    Snapshot {
+        seq: u64,
+        lots: Vec<Lot>,
+        rejected: Vec<DataIssue>,
+    },
     Events(Vec<Event>),
-    Bids { lot_id: String, bids: Vec<Bid> },
+    Bids {
+        lot_id: String,
+        bids: Vec<Bid>,
+    },
     Rates(RateTable),
-    Anomaly { lot_id: Option<String>, server_at: Option<Timestamp>, kind: String, evidence: String },
+    Anomaly {
+        lot_id: Option<String>,
+        server_at: Option<Timestamp>,
+        kind: String,
+        evidence: String,
+    },
     DataIssue(DataIssue),
 }
 
@@ -71,11 +86,20 @@ impl JournalRecord {
     pub fn from_sync_msg(msg: &SyncMsg) -> Option<JournalRecord> {
         Some(match msg {
             SyncMsg::Auction(a) => JournalRecord::Auction(a.clone()),
-            SyncMsg::Snapshot { seq, lots, rejected } => {
-                JournalRecord::Snapshot { seq: *seq, lots: lots.clone(), rejected: rejected.clone() }
-            }
+            SyncMsg::Snapshot {
+                seq,
+                lots,
+                rejected,
+            } => JournalRecord::Snapshot {
+                seq: *seq,
+                lots: lots.clone(),
+                rejected: rejected.clone(),
+            },
             SyncMsg::Events(v) => JournalRecord::Events(v.clone()),
-            SyncMsg::Bids { lot_id, bids } => JournalRecord::Bids { lot_id: lot_id.clone(), bids: bids.clone() },
+            SyncMsg::Bids { lot_id, bids } => JournalRecord::Bids {
+                lot_id: lot_id.clone(),
+                bids: bids.clone(),
+            },
             SyncMsg::Rates(t) => JournalRecord::Rates(t.clone()),
             SyncMsg::DataIssue(d) => JournalRecord::DataIssue(d.clone()),
             SyncMsg::Clock(_) | SyncMsg::Link(_) => return None,
@@ -113,7 +137,9 @@ impl JournalWriter {
     /// Queues a record. Blocks while the queue is full (the disk is behind):
     /// back-pressure, never a silent drop.
     pub fn append(&self, record: JournalRecord, received: Receipt) -> Result<()> {
-        self.tx.send(Cmd::Write(Box::new(record), received)).map_err(|_| self.gone())
+        self.tx
+            .send(Cmd::Write(Box::new(record), received))
+            .map_err(|_| self.gone())
     }
 
     /// Queues what the journal keeps of a sync message (see
@@ -137,7 +163,11 @@ impl JournalWriter {
     }
 
     fn gone(&self) -> JournalError {
-        JournalError::WriterGone(self.status().last_error.unwrap_or_else(|| "the thread ended".into()))
+        JournalError::WriterGone(
+            self.status()
+                .last_error
+                .unwrap_or_else(|| "the thread ended".into()),
+        )
     }
 }
 
@@ -146,17 +176,33 @@ impl Journal {
     /// this journal's file.
     pub fn writer(&self, auction: &str) -> Result<JournalWriter> {
         let path = self.path().to_path_buf();
-        let conn = Connection::open(&path).map_err(|source| JournalError::Sqlite { path: path.clone(), source })?;
-        super::schema::configure(&conn, false).map_err(|source| JournalError::Sqlite { path: path.clone(), source })?;
-        let mut state = WriterState { conn, path: path.clone(), auction: auction.to_string(), view: None };
-        state.view = state.load_view().map_err(|e| JournalError::Corrupt { path: path.clone(), detail: e })?;
+        let conn = Connection::open(&path).map_err(|source| JournalError::Sqlite {
+            path: path.clone(),
+            source,
+        })?;
+        super::schema::configure(&conn, false).map_err(|source| JournalError::Sqlite {
+            path: path.clone(),
+            source,
+        })?;
+        let mut state = WriterState {
+            conn,
+            path: path.clone(),
+            auction: auction.to_string(),
+            view: None,
+        };
+        state.view = state.load_view().map_err(|e| JournalError::Corrupt {
+            path: path.clone(),
+            detail: e,
+        })?;
         let (tx, rx) = sync_channel(QUEUE_CAPACITY);
         let status = Arc::new(Mutex::new(WriterStatus::default()));
         let st = status.clone();
         std::thread::Builder::new()
             .name("journal-writer".into())
             .spawn(move || state.run(rx, st))
-            .map_err(|e| JournalError::WriterGone(format!("cannot start the writer thread: {e}")))?;
+            .map_err(|e| {
+                JournalError::WriterGone(format!("cannot start the writer thread: {e}"))
+            })?;
         Ok(JournalWriter { tx, status })
     }
 }
@@ -176,7 +222,9 @@ impl View {
                 continue;
             }
             match (&e.kind, &e.lot_id) {
-                (EventKind::Lot(l), _) if !self.lots.iter().any(|x| x.id == l.id) => self.lots.push((**l).clone()),
+                (EventKind::Lot(l), _) if !self.lots.iter().any(|x| x.id == l.id) => {
+                    self.lots.push((**l).clone())
+                }
                 (_, Some(id)) => {
                     if let Some(l) = self.lots.iter_mut().find(|l| &l.id == id) {
                         l.apply(e);
@@ -224,7 +272,11 @@ impl WriterState {
         }
     }
 
-    fn write_with_retries(&mut self, record: &JournalRecord, receipt: Receipt) -> Result<Option<u64>, String> {
+    fn write_with_retries(
+        &mut self,
+        record: &JournalRecord,
+        receipt: Receipt,
+    ) -> Result<Option<u64>, String> {
         let mut last = String::new();
         for attempt in 0..ATTEMPTS {
             match self.write(record, receipt) {
@@ -244,7 +296,9 @@ impl WriterState {
     fn write(&mut self, record: &JournalRecord, r: Receipt) -> rusqlite::Result<Option<u64>> {
         let auction = self.auction.clone();
         let mut next_view = self.view.clone();
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute(
             "INSERT INTO messages (auction, kind, received_at, server_est) VALUES (?1, ?2, ?3, ?4)",
             params![auction, record.kind(), r.local.0, r.server_est.map(|t| t.0)],
@@ -260,7 +314,9 @@ impl WriterState {
                 )?;
                 for e in events {
                     let (amount, bidder) = match &e.kind {
-                        EventKind::Bid { amount, bidder, .. } => (Some(amount.to_wire()), Some(bidder.as_str())),
+                        EventKind::Bid { amount, bidder, .. } => {
+                            (Some(amount.to_wire()), Some(bidder.as_str()))
+                        }
                         _ => (None, None),
                     };
                     let n = stmt.execute(params![
@@ -288,7 +344,11 @@ impl WriterState {
                     v.apply(&sorted);
                 }
             }
-            JournalRecord::Snapshot { seq, lots, rejected } => {
+            JournalRecord::Snapshot {
+                seq,
+                lots,
+                rejected,
+            } => {
                 let n = tx.execute(
                     "INSERT INTO snapshots (auction, seq, message_id, lot_count) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
                     params![auction, seq_param(*seq), mid, lots.len() as i64],
@@ -299,7 +359,13 @@ impl WriterState {
                         "INSERT INTO snapshot_lots (auction, seq, ord, lot_id, body) VALUES (?1, ?2, ?3, ?4, ?5)",
                     )?;
                     for (i, l) in lots.iter().enumerate() {
-                        stmt.execute(params![auction, seq_param(*seq), i as i64, l.id, codec::encode_lot(l)])?;
+                        stmt.execute(params![
+                            auction,
+                            seq_param(*seq),
+                            i as i64,
+                            l.id,
+                            codec::encode_lot(l)
+                        ])?;
                     }
                     drop(stmt);
                     match &next_view {
@@ -307,10 +373,18 @@ impl WriterState {
                             for c in diff_snapshots(&v.lots, lots) {
                                 insert_change(&tx, mid, &auction, *seq, &c, r)?;
                             }
-                            next_view = Some(View { seq: *seq, lots: lots.clone() });
+                            next_view = Some(View {
+                                seq: *seq,
+                                lots: lots.clone(),
+                            });
                         }
                         Some(_) => {}
-                        None => next_view = Some(View { seq: *seq, lots: lots.clone() }),
+                        None => {
+                            next_view = Some(View {
+                                seq: *seq,
+                                lots: lots.clone(),
+                            })
+                        }
                     }
                 }
                 for d in rejected {
@@ -336,7 +410,8 @@ impl WriterState {
                 }
             }
             JournalRecord::Auction(a) => {
-                let body = serde_json::to_string(&auction_body(a, r)).expect("wire structs always serialize");
+                let body = serde_json::to_string(&auction_body(a, r))
+                    .expect("wire structs always serialize");
                 let last: Option<String> = tx
                     .query_row(
                         "SELECT body FROM auction_info WHERE auction = ?1 ORDER BY rowid DESC LIMIT 1",
@@ -344,7 +419,10 @@ impl WriterState {
                         |row| row.get(0),
                     )
                     .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?;
-                let same = last.and_then(|l| super::replay::auction_from_json(&l).ok()).as_ref() == Some(a);
+                let same = last
+                    .and_then(|l| super::replay::auction_from_json(&l).ok())
+                    .as_ref()
+                    == Some(a);
                 if !same {
                     rows += tx.execute(
                         "INSERT INTO auction_info (message_id, auction, body) VALUES (?1, ?2, ?3)",
@@ -376,7 +454,12 @@ impl WriterState {
                     }
                 }
             }
-            JournalRecord::Anomaly { lot_id, server_at, kind, evidence } => {
+            JournalRecord::Anomaly {
+                lot_id,
+                server_at,
+                kind,
+                evidence,
+            } => {
                 rows += tx.execute(
                     "INSERT INTO anomalies (message_id, auction, lot_id, server_at, kind, evidence) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                     params![mid, auction, lot_id, server_at.or(r.server_est).map(|t| t.0), kind, evidence],
@@ -398,33 +481,67 @@ impl WriterState {
     fn load_view(&self) -> std::result::Result<Option<View>, String> {
         let conn = &self.conn;
         let q = || -> rusqlite::Result<Option<(i64, Vec<String>, Vec<String>)>> {
-            let seq: Option<i64> =
-                conn.query_row("SELECT max(seq) FROM snapshots WHERE auction = ?1", [&self.auction], |r| r.get(0))?;
+            let seq: Option<i64> = conn.query_row(
+                "SELECT max(seq) FROM snapshots WHERE auction = ?1",
+                [&self.auction],
+                |r| r.get(0),
+            )?;
             let Some(seq) = seq else { return Ok(None) };
             let lots = store::load_snapshot_lots(conn, &self.auction, seq)?;
-            let mut stmt = conn.prepare("SELECT body FROM events WHERE auction = ?1 AND seq > ?2 ORDER BY seq")?;
-            let events = stmt.query_map(params![self.auction, seq], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+            let mut stmt = conn
+                .prepare("SELECT body FROM events WHERE auction = ?1 AND seq > ?2 ORDER BY seq")?;
+            let events = stmt
+                .query_map(params![self.auction, seq], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
             Ok(Some((seq, lots, events)))
         };
-        let Some((seq, lots, events)) = q().map_err(|e| e.to_string())? else { return Ok(None) };
-        let lots = lots.iter().map(|b| codec::decode_lot(b)).collect::<std::result::Result<Vec<_>, _>>();
-        let events = events.iter().map(|b| codec::decode_event(b)).collect::<std::result::Result<Vec<_>, _>>();
-        let (lots, events) = (lots.map_err(|e| e.to_string())?, events.map_err(|e| e.to_string())?);
-        let mut v = View { seq: u64::try_from(seq).unwrap_or(0), lots };
+        let Some((seq, lots, events)) = q().map_err(|e| e.to_string())? else {
+            return Ok(None);
+        };
+        let lots = lots
+            .iter()
+            .map(|b| codec::decode_lot(b))
+            .collect::<std::result::Result<Vec<_>, _>>();
+        let events = events
+            .iter()
+            .map(|b| codec::decode_event(b))
+            .collect::<std::result::Result<Vec<_>, _>>();
+        let (lots, events) = (
+            lots.map_err(|e| e.to_string())?,
+            events.map_err(|e| e.to_string())?,
+        );
+        let mut v = View {
+            seq: u64::try_from(seq).unwrap_or(0),
+            lots,
+        };
         v.apply(&events);
         Ok(Some(v))
     }
 }
 
 /// Appends a cursor row when `seq` is past the stored cursor; returns rows added.
-fn advance_cursor(tx: &Transaction<'_>, mid: i64, auction: &str, seq: u64) -> rusqlite::Result<usize> {
+fn advance_cursor(
+    tx: &Transaction<'_>,
+    mid: i64,
+    auction: &str,
+    seq: u64,
+) -> rusqlite::Result<usize> {
     match store::read_cursor(tx, auction)? {
         Some(c) if c >= seq => Ok(0),
-        _ => tx.execute("INSERT INTO cursor (message_id, auction, seq) VALUES (?1, ?2, ?3)", params![mid, auction, seq_param(seq)]),
+        _ => tx.execute(
+            "INSERT INTO cursor (message_id, auction, seq) VALUES (?1, ?2, ?3)",
+            params![mid, auction, seq_param(seq)],
+        ),
     }
 }
 
-fn insert_data_issue(tx: &Transaction<'_>, mid: i64, auction: &str, d: &DataIssue, r: Receipt) -> rusqlite::Result<usize> {
+fn insert_data_issue(
+    tx: &Transaction<'_>,
+    mid: i64,
+    auction: &str,
+    d: &DataIssue,
+    r: Receipt,
+) -> rusqlite::Result<usize> {
     tx.execute(
         "INSERT INTO anomalies (message_id, auction, lot_id, server_at, kind, evidence) VALUES (?1, ?2, ?3, ?4, 'data_issue', ?5)",
         params![mid, auction, d.lot_id, r.server_est.map(|t| t.0), format!("{}: {}", d.field, d.problem)],
@@ -440,16 +557,31 @@ fn insert_change(
     r: Receipt,
 ) -> rusqlite::Result<usize> {
     let body = match &c.change {
-        Change::Added(l) | Change::Terms(l) => serde_json::json!({ "lot": WireLot::from(l.as_ref()) }),
+        Change::Added(l) | Change::Terms(l) => {
+            serde_json::json!({ "lot": WireLot::from(l.as_ref()) })
+        }
         Change::Removed => serde_json::json!({}),
-        Change::Bid { high, closes_at, bid_count, new_bids } => serde_json::json!({
+        Change::Bid {
+            high,
+            closes_at,
+            bid_count,
+            new_bids,
+        } => serde_json::json!({
             "amount": high.amount.to_wire(), "bidder": high.bidder, "at": high.at.to_rfc3339(), "seq": high.seq,
             "closes_at": closes_at.to_rfc3339(), "bid_count": bid_count, "new_bids": new_bids,
         }),
-        Change::Extended { closes_at, extensions } => {
+        Change::Extended {
+            closes_at,
+            extensions,
+        } => {
             serde_json::json!({ "closes_at": closes_at.to_rfc3339(), "extensions": extensions })
         }
-        Change::Status { from, to, closes_at, result } => serde_json::json!({
+        Change::Status {
+            from,
+            to,
+            closes_at,
+            result,
+        } => serde_json::json!({
             "from": from.as_str(), "to": to.as_str(), "closes_at": closes_at.to_rfc3339(),
             "result": result.as_ref().map(WireResult::from),
         }),
