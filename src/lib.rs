@@ -13,6 +13,7 @@ pub mod cli;
 pub mod clock;
 pub mod domain;
 pub mod journal;
+pub mod logging;
 pub mod monitor;
 pub mod platform;
 pub mod rates;
