@@ -292,7 +292,7 @@ mod tests {
                 prop_assert_eq!(matches!(c, Countdown::Closing { .. }), now >= close);
             }
             if let Some(wait) = c.next_change_ms() {
-                prop_assert!(wait >= 1 && wait <= 1000);
+                prop_assert!((1..=1000).contains(&wait));
                 let later = countdown(&lot, Some(Timestamp(now + wait as i64)), frozen);
                 prop_assert_ne!(later.text(), text);
             }

@@ -305,7 +305,7 @@ impl App {
         let server = self.clock.now(now)?;
         // The header clock shows whole server seconds.
         let mut wait = 1000 - server.0.rem_euclid(1000) as u64;
-        let rows = crate::ui::layout::lots_rows(self.size_or_default());
+        let rows = crate::ui::layout::lots_rows(self.size_or_default(), self.focus);
         let visible =
             (self.lots_top..self.lots_top.saturating_add(rows)).filter_map(|p| self.lots.row(p));
         let detail = self.selected.as_deref().and_then(|id| self.lots.get(id));
@@ -348,7 +348,7 @@ impl App {
                 } else if self.filter_edit.is_some() {
                     self.cancel_filter();
                 } else if self.focus != Pane::Lots {
-                    self.focus = Pane::Lots;
+                    self.set_focus(Pane::Lots);
                 } else {
                     up.redraw = false;
                 }
@@ -383,7 +383,7 @@ impl App {
             Action::CycleCurrency => self.cycle_currency(),
             Action::StartFilter => {
                 self.filter_edit = Some((self.filter_text.clone(), self.filter_text.clone()));
-                self.focus = Pane::Lots;
+                self.set_focus(Pane::Lots);
             }
             Action::FilterInput(c) => match &mut self.filter_edit {
                 Some((text, _)) if !c.is_control() && text.chars().count() < FILTER_MAX => {
@@ -444,13 +444,15 @@ impl App {
         if matches!(p, Pane::Detail | Pane::Bids) {
             self.last_side = p;
         }
+        // the lots pane changes height with the focus
+        self.keep_selection_visible();
     }
 
     fn page(&self) -> usize {
         let size = self.size_or_default();
         match self.focus {
-            Pane::Events => crate::ui::layout::events_rows(size),
-            _ => crate::ui::layout::lots_rows(size),
+            Pane::Events => crate::ui::layout::events_rows(size, self.focus),
+            _ => crate::ui::layout::lots_rows(size, self.focus),
         }
         .max(1)
     }
@@ -518,7 +520,7 @@ impl App {
     }
 
     fn keep_selection_visible(&mut self) {
-        let rows = crate::ui::layout::lots_rows(self.size_or_default()).max(1);
+        let rows = crate::ui::layout::lots_rows(self.size_or_default(), self.focus).max(1);
         let n = self.lots.view_len();
         let pos = self.selected_row().unwrap_or(0);
         if pos < self.lots_top {

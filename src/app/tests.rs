@@ -154,7 +154,7 @@ fn moving_selection_changes_the_watched_lot_once() {
     act(&mut app, Action::Bottom);
     assert_eq!(app.selected_row(), Some(29));
     // the selected row stays on screen
-    let rows = crate::ui::layout::lots_rows((120, 40));
+    let rows = crate::ui::layout::lots_rows((120, 40), Pane::Lots);
     assert!(app.lots_top <= 29 && 29 < app.lots_top + rows);
     act(&mut app, Action::PageUp);
     assert_eq!(app.selected_row(), Some(29 - rows));

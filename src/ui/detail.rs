@@ -1,5 +1,7 @@
 //! The lot detail pane: every term of the selected lot, the uplift over the
-//! starting bonus, the next minimum bid and conversions.
+//! starting bonus, the next minimum bid and conversions. The bidding state
+//! comes first so that it stays visible in a short pane; wide panes show the
+//! licence terms in a second column.
 
 use super::fmt::{astana_datetime, fx, status};
 use super::{Ctx, pane_block};
@@ -8,9 +10,11 @@ use crate::app::countdown::countdown;
 use crate::domain::rules::next_min_bid;
 use crate::domain::{LotStatus, Money};
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
+
+const LABEL_W: usize = 13;
 
 pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let t = ctx.theme;
@@ -24,6 +28,9 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         return;
     };
     let block = pane_block(Pane::Detail, ctx, lot.number.clone());
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+
     let money = |m: Money| -> Vec<Span<'static>> {
         let mut v = vec![Span::raw(m.grouped())];
         if let Some(c) = fx(app, m) {
@@ -32,51 +39,66 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         v
     };
     let row = |label: &str, mut value: Vec<Span<'static>>| -> Line<'static> {
-        let mut spans = vec![Span::styled(format!("{label:<13}"), t.dim)];
+        let mut spans = vec![Span::styled(format!("{label:<LABEL_W$}"), t.dim)];
         spans.append(&mut value);
         Line::from(spans)
     };
     let text = |s: String| vec![Span::raw(s)];
 
-    let mut lines = vec![
-        Line::from(Span::styled(lot.name.clone(), t.title)),
-        row(
-            "Status",
-            vec![Span::styled(status(&lot.status), t.status(&lot.status))],
-        ),
-        row("Region", text(lot.region.clone())),
-        row("Minerals", text(lot.minerals.join(", "))),
-        row(
-            "Licence",
-            text(format!(
-                "{} · {} years",
-                lot.license.kind.as_str(),
-                lot.license.term_years
-            )),
-        ),
-    ];
-    match (lot.license.area_km2, lot.license.blocks) {
-        (Some(a), _) => lines.push(row("Area", text(format!("{} km²", a.normalize())))),
-        (None, Some(b)) => lines.push(row("Blocks", text(b.to_string()))),
-        (None, None) => {}
+    // The bidding state.
+    let mut bidding = vec![Line::from(vec![
+        Span::styled(lot.name.clone(), t.title),
+        Span::raw("  "),
+        Span::styled(status(&lot.status), t.status(&lot.status)),
+    ])];
+    let cd = countdown(lot, ctx.now, meta.frozen_left_ms);
+    let mut when = if lot.status == LotStatus::Scheduled {
+        vec![Span::raw(format!(
+            "{} Astana",
+            astana_datetime(lot.opens_at)
+        ))]
+    } else {
+        vec![Span::raw(format!(
+            "{} Astana",
+            astana_datetime(lot.closes_at)
+        ))]
+    };
+    let cd_text = cd.text();
+    if !cd_text.is_empty() {
+        when.push(Span::styled(
+            format!("  {cd_text}"),
+            t.urgency(cd.urgency()),
+        ));
     }
-    if !lot.reserves.is_empty() {
-        lines.push(row("Reserves", text(lot.reserves.clone())));
+    if let Some(b) = cd.badge() {
+        when.push(Span::styled(format!(" {b}"), t.warn));
     }
-    lines.push(row("Start bonus", money(lot.starting_bonus)));
+    bidding.push(row(
+        if lot.status == LotStatus::Scheduled {
+            "Opens"
+        } else {
+            "Closes"
+        },
+        when,
+    ));
     match &lot.high_bid {
         Some(h) => {
             let mut v = money(h.amount);
             if let Some(p) = h.amount.uplift_percent(lot.starting_bonus) {
-                v.push(Span::styled(format!("  ↑{p}%"), t.good));
+                v.push(Span::styled(format!("  ↑ +{p:.1}%"), t.good));
             }
-            lines.push(row("High bid", v));
-            lines.push(row(
+            bidding.push(row("High bid", v));
+            bidding.push(row(
                 "",
-                text(format!("by {} at {}", h.bidder, h.at.astana_hms())),
+                text(format!(
+                    "by {} at {} · {} bids",
+                    h.bidder,
+                    h.at.astana_hms(),
+                    lot.bid_count
+                )),
             ));
         }
-        None => lines.push(row(
+        None => bidding.push(row(
             "High bid",
             vec![Span::styled("no bids yet".to_string(), t.dim)],
         )),
@@ -85,13 +107,22 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         lot.status,
         LotStatus::Open | LotStatus::Scheduled | LotStatus::Suspended
     ) {
-        lines.push(row("Next min bid", money(next_min_bid(lot))));
+        bidding.push(row("Next min bid", money(next_min_bid(lot))));
     }
-    lines.push(row("Increment", money(lot.min_increment)));
-    lines.push(row("Guarantee", money(lot.guarantee)));
-    lines.push(row("Fee", money(lot.participation_fee)));
+    if let Some(r) = &lot.result {
+        let mut v = vec![Span::styled(format!("{} ", r.winner), t.good)];
+        v.append(&mut money(r.amount));
+        bidding.push(row("Won by", v));
+    }
+    bidding.push(row("Start bonus", money(lot.starting_bonus)));
+    bidding.push(row("Increment", money(lot.min_increment)));
+    bidding.push(row("Guarantee", money(lot.guarantee)));
+    bidding.push(row("Fee", money(lot.participation_fee)));
+
+    // The licence and its terms.
+    let mut terms = Vec::new();
     let short = lot.participants < lot.min_participants;
-    lines.push(row(
+    terms.push(row(
         "Participants",
         vec![Span::styled(
             format!(
@@ -103,47 +134,54 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
             if short { t.warn } else { t.text },
         )],
     ));
-    lines.push(row(
-        "Opens",
-        text(format!("{} Astana", astana_datetime(lot.opens_at))),
+    terms.push(row("Region", text(lot.region.clone())));
+    terms.push(row("Minerals", text(lot.minerals.join(", "))));
+    let size = match (lot.license.area_km2, lot.license.blocks) {
+        (Some(a), _) => format!(" · {} km²", a.normalize()),
+        (None, Some(b)) => format!(" · {b} blocks"),
+        (None, None) => String::new(),
+    };
+    terms.push(row(
+        "Licence",
+        text(format!(
+            "{} · {} years{size}",
+            lot.license.kind.as_str(),
+            lot.license.term_years
+        )),
     ));
-    let cd = countdown(lot, ctx.now, meta.frozen_left_ms);
-    let mut closes = vec![Span::raw(format!(
-        "{} Astana",
-        astana_datetime(lot.closes_at)
-    ))];
-    let cd_text = cd.text();
-    if !cd_text.is_empty() {
-        closes.push(Span::styled(
-            format!("  {cd_text}"),
-            t.urgency(cd.urgency()),
+    if !lot.reserves.is_empty() {
+        terms.push(row("Reserves", text(lot.reserves.clone())));
+    }
+    if lot.status != LotStatus::Scheduled {
+        terms.push(row(
+            "Opened",
+            text(format!("{} Astana", astana_datetime(lot.opens_at))),
         ));
     }
-    lines.push(row("Closes", closes));
     let sc = lot.soft_close;
     let cap = sc
         .max_extensions
         .map(|m| format!(" of max {m}"))
         .unwrap_or_default();
-    lines.push(row(
+    terms.push(row(
         "Soft close",
-        vec![
-            Span::raw(format!("{}s window, +{}s", sc.window_s, sc.extend_s)),
-            Span::styled(
-                format!(" · extended {}{cap}", lot.extensions),
-                if lot.extensions > 0 { t.warn } else { t.dim },
-            ),
-        ],
+        text(format!("{}s window, +{}s", sc.window_s, sc.extend_s)),
     ));
-    if let Some(r) = &lot.result {
-        let mut v = vec![Span::styled(format!("{} ", r.winner), t.good)];
-        v.append(&mut money(r.amount));
-        lines.push(row("Result", v));
+    terms.push(row(
+        "Extensions",
+        vec![Span::styled(
+            format!("{}{cap}", lot.extensions),
+            if lot.extensions > 0 { t.warn } else { t.dim },
+        )],
+    ));
+
+    if inner.width >= 100 {
+        let [l, r] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
+            .areas(inner);
+        frame.render_widget(Paragraph::new(bidding), l);
+        frame.render_widget(Paragraph::new(terms), r);
+    } else {
+        bidding.append(&mut terms);
+        frame.render_widget(Paragraph::new(bidding), inner);
     }
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        area,
-    );
 }

@@ -38,9 +38,11 @@ impl Plan {
     }
 }
 
-/// Height of the lots pane for a body of `body_h` rows.
-fn lots_height(body_h: u16) -> u16 {
-    (body_h * 11 / 20).max(6).min(body_h)
+/// Height of the lots pane for a body of `body_h` rows: a bit over half, and
+/// about a third when one of the lower panes has the focus.
+fn lots_height(body_h: u16, focus: Pane) -> u16 {
+    let share = if focus == Pane::Lots { 11 } else { 7 };
+    (body_h * share / 20).max(6).min(body_h)
 }
 
 /// How many lower panes fit side by side at this width.
@@ -64,7 +66,7 @@ pub fn plan(area: Rect, focus: Pane, side: Pane) -> Plan {
     ])
     .areas(area);
     let [lots, lower] = Layout::vertical([
-        Constraint::Length(lots_height(body.height)),
+        Constraint::Length(lots_height(body.height, focus)),
         Constraint::Min(0),
     ])
     .areas(body);
@@ -112,14 +114,17 @@ fn body_height(h: u16) -> u16 {
 }
 
 /// Lot rows visible in the lots pane (inside the borders, below the header row).
-pub fn lots_rows((_w, h): (u16, u16)) -> usize {
-    usize::from(lots_height(body_height(h)).saturating_sub(3))
+pub fn lots_rows((_w, h): (u16, u16), focus: Pane) -> usize {
+    usize::from(lots_height(body_height(h), focus).saturating_sub(3))
 }
 
 /// Entries visible in the events pane.
-pub fn events_rows((_w, h): (u16, u16)) -> usize {
+pub fn events_rows((_w, h): (u16, u16), focus: Pane) -> usize {
     let body = body_height(h);
-    usize::from(body.saturating_sub(lots_height(body)).saturating_sub(2))
+    usize::from(
+        body.saturating_sub(lots_height(body, focus))
+            .saturating_sub(2),
+    )
 }
 
 #[cfg(test)]
@@ -145,10 +150,13 @@ mod tests {
                 }
                 assert_eq!(
                     usize::from(p.lots.height.saturating_sub(3)),
-                    lots_rows((w, h))
+                    lots_rows((w, h), focus)
                 );
                 if let Some(e) = p.events {
-                    assert_eq!(usize::from(e.height.saturating_sub(2)), events_rows((w, h)));
+                    assert_eq!(
+                        usize::from(e.height.saturating_sub(2)),
+                        events_rows((w, h), focus)
+                    );
                 }
             }
         }

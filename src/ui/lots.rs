@@ -21,6 +21,7 @@ enum Col {
     Mark,
     Number,
     Name,
+    Region,
     Minerals,
     Licence,
     Status,
@@ -34,10 +35,11 @@ enum Col {
 
 /// Columns in display order with their drop priority (0 never drops) and
 /// width when money is grouped / compact. The name takes what is left.
-const COLS: [(Col, u8, u16, u16); 12] = [
-    (Col::Mark, 0, 2, 2),
+const COLS: [(Col, u8, u16, u16); 13] = [
+    (Col::Mark, 0, 3, 3),
     (Col::Number, 0, 8, 8),
     (Col::Name, 0, 14, 14),
+    (Col::Region, 9, 16, 16),
     (Col::Minerals, 7, 18, 14),
     (Col::Licence, 8, 9, 9),
     (Col::Status, 2, 11, 11),
@@ -52,7 +54,7 @@ const COLS: [(Col, u8, u16, u16); 12] = [
 /// The columns that fit `width`, and whether money is compact. Keeps as many
 /// columns as possible, then prefers grouped money.
 fn choose(width: u16, fx: bool) -> (Vec<(Col, u16)>, bool) {
-    for max_prio in (0..=8u8).rev() {
+    for max_prio in (0..=9u8).rev() {
         for compact in [false, true] {
             let cols: Vec<(Col, u16)> = COLS
                 .iter()
@@ -73,11 +75,30 @@ fn choose(width: u16, fx: bool) -> (Vec<(Col, u16)>, bool) {
     (cols, true)
 }
 
+/// Spreads spare width: the name first (up to 40), then the minerals (up
+/// to 24); what remains stays blank at the right.
+fn widen(cols: &mut [(Col, u16)], width: u16) {
+    let used: u16 = cols
+        .iter()
+        .map(|(_, w)| w + 1)
+        .sum::<u16>()
+        .saturating_sub(1);
+    let mut spare = width.saturating_sub(used);
+    for (col, max) in [(Col::Name, 40u16), (Col::Minerals, 24)] {
+        if let Some((_, w)) = cols.iter_mut().find(|(c, _)| *c == col) {
+            let add = spare.min(max.saturating_sub(*w));
+            *w += add;
+            spare -= add;
+        }
+    }
+}
+
 fn header_label(c: Col, cur: Currency) -> String {
     match c {
         Col::Mark => String::new(),
         Col::Number => "No.".into(),
         Col::Name => "Name".into(),
+        Col::Region => "Region".into(),
         Col::Minerals => "Minerals".into(),
         Col::Licence => "Licence".into(),
         Col::Status => "Status".into(),
@@ -153,7 +174,8 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     }
 
     let fx = app.currency != Currency::Kzt;
-    let (cols, compact) = choose(inner.width, fx);
+    let (mut cols, compact) = choose(inner.width, fx);
+    widen(&mut cols, inner.width);
     let sorted = sorted_col(key);
     let header = Row::new(cols.iter().map(|(c, _)| {
         let mut s = header_label(*c, app.currency);
@@ -179,7 +201,13 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let me = app.opts.me.as_deref();
     let rows = (top..(top + rows_h).min(store.view_len())).filter_map(|pos| {
         let (lot, meta) = store.row(pos)?;
-        let mut r = lot_row(ctx, store, lot, meta, &cols, compact, me);
+        let shape = Shape {
+            cols: &cols,
+            compact,
+            me,
+            selected: Some(pos) == selected,
+        };
+        let mut r = lot_row(ctx, lot, meta, &shape);
         if Some(pos) == selected {
             r = r.style(t.selected);
         } else if lot.status.is_final() {
@@ -187,33 +215,36 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         }
         Some(r)
     });
-    let widths: Vec<Constraint> = cols
-        .iter()
-        .map(|(c, w)| {
-            if *c == Col::Name {
-                Constraint::Min(*w)
-            } else {
-                Constraint::Length(*w)
-            }
-        })
-        .collect();
+    let widths: Vec<Constraint> = cols.iter().map(|(_, w)| Constraint::Length(*w)).collect();
     frame.render_widget(
         Table::new(rows, widths).header(header).column_spacing(1),
         inner,
     );
 }
 
+/// How one frame's rows are shaped.
+struct Shape<'c> {
+    cols: &'c [(Col, u16)],
+    compact: bool,
+    me: Option<&'c str>,
+    selected: bool,
+}
+
 fn lot_row<'a>(
     ctx: &Ctx<'_>,
-    store: &LotStore,
     lot: &Lot,
     meta: &crate::app::lots::LotMeta,
-    cols: &[(Col, u16)],
-    compact: bool,
-    me: Option<&str>,
+    shape: &Shape<'_>,
 ) -> Row<'a> {
     let t = ctx.theme;
     let app = ctx.app;
+    let store = &app.lots;
+    let Shape {
+        cols,
+        compact,
+        me,
+        selected,
+    } = *shape;
     let high = match (&lot.status, &lot.result) {
         (LotStatus::Sold, Some(r)) => Some(r.amount),
         _ => lot.high_bid.as_ref().map(|h| h.amount),
@@ -233,13 +264,17 @@ fn lot_row<'a>(
                     Some(MeState::Outbid) => ("▼", t.bad),
                     None => (" ", Style::new()),
                 };
+                // The cursor is a symbol too, not only reverse video.
+                let cursor = if selected { "▶" } else { " " };
                 Cell::from(Line::from(vec![
+                    Span::raw(cursor),
                     Span::styled(star, t.warn),
                     Span::styled(m, st),
                 ]))
             }
             Col::Number => Cell::from(lot.number.clone()),
             Col::Name => Cell::from(lot.name.clone()),
+            Col::Region => Cell::from(lot.region.clone()),
             Col::Minerals => Cell::from(lot.minerals.join(",")),
             Col::Licence => Cell::from(licence(lot)),
             Col::Status => Cell::from(Span::styled(status(&lot.status), t.status(&lot.status))),
@@ -289,16 +324,17 @@ mod tests {
         // the narrowest lots pane is the minimum terminal width less borders
         for w in (super::super::layout::MIN_W - 2)..260u16 {
             for fx in [false, true] {
-                let (cols, _) = choose(w, fx);
+                let (mut cols, _) = choose(w, fx);
+                widen(&mut cols, w);
                 let total: u16 = cols.iter().map(|(_, w)| w + 1).sum::<u16>() - 1;
                 assert!(total <= w, "width {w}: {total}");
                 assert!(cols.iter().any(|(c, _)| *c == Col::Left));
             }
         }
         let (wide, compact) = choose(196, true);
-        assert_eq!(wide.len(), 12);
+        assert_eq!(wide.len(), 13);
         assert!(!compact);
         let (narrow, _) = choose(78, true);
-        assert!(narrow.len() < 12 && narrow.iter().any(|(c, _)| *c == Col::High));
+        assert!(narrow.len() < 13 && narrow.iter().any(|(c, _)| *c == Col::High));
     }
 }
