@@ -93,6 +93,7 @@ struct Shared {
     offset_ms: i64,
     token: Option<String>,
     long_polls: Arc<Semaphore>,
+    max_long_polls: usize,
     log_requests: bool,
     /// Distinguishes this run's ETags from another run's at the same seq.
     run_id: u64,
@@ -156,6 +157,11 @@ impl RunningSim {
         self.shared.engine().last_seq()
     }
 
+    /// Long-polls being held right now.
+    pub fn held_long_polls(&self) -> usize {
+        self.shared.max_long_polls - self.shared.long_polls.available_permits()
+    }
+
     /// Stops accepting, answers held long-polls, waits for the tasks.
     pub async fn shutdown(mut self) {
         let _ = self.shutdown_tx.send(true);
@@ -198,6 +204,7 @@ pub async fn start(opts: SimOptions) -> anyhow::Result<RunningSim> {
         offset_ms,
         token: opts.token.filter(|t| !t.is_empty()),
         long_polls: Arc::new(Semaphore::new(opts.max_long_polls.max(1))),
+        max_long_polls: opts.max_long_polls.max(1),
         log_requests: opts.log_requests,
         run_id: fastrand::u64(..) & 0xffff_ffff,
         rates: RateBook::embedded(),
