@@ -2,6 +2,8 @@
 //! feed, or fixed by the user; which one is in use, of what date, and the
 //! fallback order.
 
+pub mod nbk;
+
 use crate::domain::{Currency, Rate, Timestamp};
 use std::collections::BTreeMap;
 
