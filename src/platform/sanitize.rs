@@ -9,5 +9,8 @@ pub const NOTICE_MAX: usize = 2000;
 /// Cleans untrusted text for display: escape sequences removed, other control
 /// characters replaced, length capped at `max_chars`.
 pub fn clean(s: &str, max_chars: usize) -> String {
-    s.chars().filter(|c| !c.is_control()).take(max_chars).collect()
+    s.chars()
+        .filter(|c| !c.is_control())
+        .take(max_chars)
+        .collect()
 }

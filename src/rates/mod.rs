@@ -29,6 +29,10 @@ pub struct RateTable {
 impl RateTable {
     /// The rate for `c`; tenge is never converted to itself.
     pub fn get(&self, c: Currency) -> Option<Rate> {
-        if c == Currency::Kzt { None } else { self.rates.get(&c).copied() }
+        if c == Currency::Kzt {
+            None
+        } else {
+            self.rates.get(&c).copied()
+        }
     }
 }

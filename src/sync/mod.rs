@@ -13,11 +13,18 @@ use crate::rates::RateTable;
 pub enum SyncMsg {
     Auction(Auction),
     /// Every lot as of feed position `seq`; replaces what the app holds.
-    Snapshot { seq: u64, lots: Vec<Lot>, rejected: Vec<DataIssue> },
+    Snapshot {
+        seq: u64,
+        lots: Vec<Lot>,
+        rejected: Vec<DataIssue>,
+    },
     /// Feed events in seq order, gap-free from the last snapshot or batch.
     Events(Vec<Event>),
     /// The bid history of one lot (answer to `SyncCmd::WatchLot`).
-    Bids { lot_id: String, bids: Vec<Bid> },
+    Bids {
+        lot_id: String,
+        bids: Vec<Bid>,
+    },
     Rates(RateTable),
     Clock(ClockSample),
     Link(LinkState),
@@ -31,9 +38,15 @@ pub enum LinkState {
     Connecting,
     Live,
     /// Failing; `attempt` counts consecutive failures.
-    Retrying { attempt: u32, error: String },
+    Retrying {
+        attempt: u32,
+        error: String,
+    },
     /// Failing for long enough to say so, since this server time.
-    Offline { since: Timestamp, error: String },
+    Offline {
+        since: Timestamp,
+        error: String,
+    },
 }
 
 /// One piece of unusable server data: which lot, which field, what was wrong.
