@@ -67,6 +67,8 @@ pub struct MonitorArgs {
 pub enum RatesArg {
     Platform,
     Nbk,
+    /// Only the rates given with --rate.
+    Fixed,
 }
 
 #[derive(Args, Debug, Clone)]
