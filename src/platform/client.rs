@@ -528,7 +528,7 @@ impl Client {
             )
             .await?;
         if !raw.status.is_success() {
-            return Err(status_error(&raw));
+            return Err(status_error(&raw, None));
         }
         let text = String::from_utf8_lossy(&raw.body).into_owned();
         Ok(Fetched {
@@ -609,7 +609,7 @@ impl Client {
         if status == StatusCode::NOT_MODIFIED || status.is_success() {
             Ok(raw)
         } else {
-            Err(status_error(&raw))
+            Err(status_error(&raw, self.inner.token.as_ref()))
         }
     }
 }
@@ -626,10 +626,18 @@ fn ok_json(raw: &Raw) -> Result<Value, PlatformError> {
     raw.json()
 }
 
-fn status_error(raw: &Raw) -> PlatformError {
-    let info = serde_json::from_slice::<Value>(&raw.body)
+fn status_error(raw: &Raw, token: Option<&Token>) -> PlatformError {
+    let mut info = serde_json::from_slice::<Value>(&raw.body)
         .map(|v| decode::decode_error_body(&v))
         .unwrap_or_default();
+    // A server that echoes the request back must not put the token on screen.
+    if let Some(t) = token {
+        for text in [&mut info.code, &mut info.message].into_iter().flatten() {
+            if text.contains(&t.0) {
+                *text = text.replace(&t.0, "***");
+            }
+        }
+    }
     let retry_after = || {
         raw.headers
             .get(header::RETRY_AFTER)
