@@ -98,13 +98,27 @@ pub async fn mount_healthy(server: &MockServer, seq: u64, ids: &[&str]) {
         .await;
     Mock::given(method("GET"))
         .and(path("/api/v1/events"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(events_body(seq, vec![]))
-                .set_delay(Duration::from_millis(300)),
-        )
+        .respond_with(EmptyFeed)
         .mount(server)
         .await;
+}
+
+/// A feed with nothing new: answers `after=N` with no events and
+/// `last_seq` N after holding the request a little, like a long-poll.
+pub struct EmptyFeed;
+
+impl Respond for EmptyFeed {
+    fn respond(&self, r: &Request) -> ResponseTemplate {
+        let after = r
+            .url
+            .query_pairs()
+            .find(|(k, _)| k == "after")
+            .and_then(|(_, v)| v.parse::<u64>().ok())
+            .unwrap_or(0);
+        ResponseTemplate::new(200)
+            .set_body_json(events_body(after, vec![]))
+            .set_delay(Duration::from_millis(300))
+    }
 }
 
 /// Everything the engine said, as it said it.
