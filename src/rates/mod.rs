@@ -2,11 +2,8 @@
 //! feed, or fixed by the user; which one is in use, of what date, and the
 //! fallback order (see `refresh`).
 
-#[path = "nbk_stub.rs"]
 pub mod nbk;
 pub mod refresh;
-
-pub mod nbk;
 
 use crate::domain::{Currency, Rate, Timestamp};
 use std::collections::BTreeMap;
