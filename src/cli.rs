@@ -118,6 +118,8 @@ fn parse_speed(s: &str) -> Result<f64, String> {
 pub enum RatesArg {
     Platform,
     Nbk,
+    /// Only the rates given with --rate.
+    Fixed,
 }
 
 #[derive(Args, Debug, Clone)]
