@@ -1,14 +1,14 @@
 //! The journal against the real simulator, the real client and the real sync
 //! engine, with the recorder killed by SIGKILL three times while the
-//! simulator streams bids. Each restart records what the engine sends and,
-//! before each snapshot, fills the gap from the journal's cursor with
-//! `journal::fill_gap`, as the monitor does. At the end the journal must
+//! simulator streams bids. Each restart records what the engine sends
+//! through `Journal::recorder`, which fills the gap from the journal's cursor
+//! before each snapshot, as the monitor is to do. At the end the journal must
 //! hold every event of the simulator's history exactly once.
 //!
 //! The recorder is this test binary, re-run on the ignored test
 //! `live_recorder` with `LOTWATCH_LIVE_RECORDER` = `URL|JOURNAL|FINAL_SEQ`.
 
-use lotwatch::journal::{Journal, JournalRecord, Receipt, fill_gap};
+use lotwatch::journal::{Journal, Receipt, fill_gap};
 use lotwatch::platform::{Client, ClientConfig};
 use lotwatch::sim::server::{SimOptions, start};
 use lotwatch::sync::{SyncConfig, SyncMsg, spawn};
@@ -53,30 +53,25 @@ fn live_recorder() {
         .expect("runtime");
     rt.block_on(async move {
         let j = Journal::open(Path::new(&path)).expect("recorder: open");
-        let mut recorded = j.cursor(AUCTION).expect("recorder: cursor").unwrap_or(0);
-        let w = j.writer(AUCTION).expect("recorder: writer");
         let c = client(&url);
+        let rec = j
+            .recorder(AUCTION, Some(c.clone()))
+            .expect("recorder: start");
         let cfg = SyncConfig {
             wait_s: 1,
             rates: None,
             ..SyncConfig::default()
         };
-        let mut h = spawn(c.clone(), cfg);
+        let mut h = spawn(c, cfg);
+        let mut seen = 0;
         while let Some(msg) = h.msgs.recv().await {
-            if let SyncMsg::Snapshot { seq, .. } = &msg
-                && recorded < *seq
-            {
-                let gap = fill_gap(&c, recorded, *seq)
-                    .await
-                    .expect("recorder: fill the gap");
-                w.append(JournalRecord::Events(gap), Receipt::now(None))
-                    .expect("recorder: gap");
-            }
-            w.record_sync_msg(&msg, Receipt::now(None))
-                .expect("recorder: append");
-            recorded = recorded.max(seq_of(&msg).unwrap_or(0));
-            if final_seq.is_some_and(|f| recorded >= f) {
-                w.flush().expect("recorder: flush");
+            seen = seen.max(seq_of(&msg).unwrap_or(0));
+            rec.record(msg, Receipt::now(None))
+                .await
+                .expect("recorder: record");
+            if final_seq.is_some_and(|f| seen >= f) {
+                let st = rec.close().await.expect("recorder: close");
+                assert_eq!(st.failed, 0, "{st:?}");
                 return;
             }
         }
