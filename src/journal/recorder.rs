@@ -41,10 +41,14 @@ impl Recorder {
     }
 
     /// Queues a message without waiting; gives it back when the queue is full.
-    pub fn try_record(&self, msg: SyncMsg, received: Receipt) -> std::result::Result<(), SyncMsg> {
+    pub fn try_record(
+        &self,
+        msg: SyncMsg,
+        received: Receipt,
+    ) -> std::result::Result<(), Box<SyncMsg>> {
         self.tx
             .try_send((msg, received))
-            .map_err(|e| e.into_inner().0)
+            .map_err(|e| Box::new(e.into_inner().0))
     }
 
     pub fn status(&self) -> WriterStatus {
