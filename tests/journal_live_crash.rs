@@ -216,3 +216,89 @@ fn sigkilled_recorder_holds_the_simulators_history_exactly_once() {
     rt.block_on(sim.shutdown());
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn history_the_feed_no_longer_holds_is_recorded_as_a_journal_gap() {
+    let dir = std::env::temp_dir().join(format!("lotwatch-live-gap-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("sim.sqlite");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let opts = SimOptions {
+            speed: 600.0,
+            lead_ms: 0,
+            history: 5,
+            ..SimOptions::demo()
+        };
+        let sim = start(opts).await.expect("simulator");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while sim.last_seq() < 20 {
+            assert!(Instant::now() < deadline, "simulator made no progress");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let j = Journal::open(&path).expect("open");
+        let c = client(&sim.url());
+        let rec = j.recorder(AUCTION, Some(c.clone())).expect("recorder");
+        let mut h = spawn(
+            c,
+            SyncConfig {
+                wait_s: 1,
+                rates: None,
+                ..SyncConfig::default()
+            },
+        );
+        let mut first_snapshot = None;
+        let mut seen = 0;
+        while let Some(msg) = tokio::time::timeout(Duration::from_secs(30), h.msgs.recv())
+            .await
+            .expect("messages")
+        {
+            if let SyncMsg::Snapshot { seq, .. } = &msg {
+                first_snapshot.get_or_insert(*seq);
+            }
+            seen = seen.max(seq_of(&msg).unwrap_or(0));
+            rec.record(msg, Receipt::now(None)).await.expect("record");
+            if first_snapshot.is_some_and(|s| seen >= s + 10) {
+                break;
+            }
+        }
+        let st = rec.close().await.expect("close");
+        assert_eq!(st.failed, 0);
+        let snap = first_snapshot.expect("a snapshot");
+        let gaps: Vec<_> = j
+            .anomalies()
+            .expect("anomalies")
+            .into_iter()
+            .filter(|a| a.kind == "journal_gap")
+            .collect();
+        assert_eq!(gaps.len(), 1, "{gaps:?}");
+        assert!(
+            gaps[0]
+                .evidence
+                .starts_with(&format!("events 1..={snap} not read from the feed")),
+            "{}",
+            gaps[0].evidence
+        );
+        // After the snapshot, every event is there.
+        let seqs: Vec<u64> = j
+            .events(None)
+            .expect("events")
+            .iter()
+            .map(|s| s.seq)
+            .collect();
+        let want: Vec<u64> = (snap + 1..=seen).collect();
+        assert_eq!(
+            seqs.iter()
+                .copied()
+                .filter(|&s| s > snap)
+                .collect::<Vec<_>>(),
+            want
+        );
+        sim.shutdown().await;
+    });
+    let _ = std::fs::remove_dir_all(dir);
+}
