@@ -2,11 +2,8 @@
 //! feed, or fixed by the user; which one is in use, of what date, and the
 //! fallback order (see `refresh`).
 
-#[path = "nbk_stub.rs"]
 pub mod nbk;
 pub mod refresh;
-
-pub mod nbk;
 
 use crate::domain::{Currency, Rate, Timestamp};
 use std::collections::BTreeMap;
@@ -124,7 +121,7 @@ pub fn parse_fixed_rates(args: &[String]) -> Result<BTreeMap<Currency, Rate>, St
 
 /// The feed URL for one Astana date.
 pub fn nbk_url_for(template: &str, date: jiff::civil::Date) -> String {
-    template.replace("{date}", &date.strftime("%d.%m.%Y").to_string())
+    nbk::nbk_url(template, date)
 }
 
 #[cfg(test)]
