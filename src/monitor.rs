@@ -74,9 +74,11 @@ async fn run_async(args: MonitorArgs) -> anyhow::Result<()> {
     let mut app = App::new(AppOptions {
         demo: sim.is_some(),
         me: args.me.clone(),
-        currency: args
-            .currency
-            .unwrap_or(if sim.is_some() { Currency::Usd } else { Currency::Kzt }),
+        currency: args.currency.unwrap_or(if sim.is_some() {
+            Currency::Usd
+        } else {
+            Currency::Kzt
+        }),
         ..AppOptions::default()
     });
     let result = event_loop(&mut app, handle.msgs, handle.cmds).await;
@@ -110,7 +112,13 @@ async fn event_loop(
     let theme = ui::theme::Theme::default();
 
     let size = guard.term.size()?;
-    app.update(Msg::Resize { w: size.width, h: size.height }, mono_now());
+    app.update(
+        Msg::Resize {
+            w: size.width,
+            h: size.height,
+        },
+        mono_now(),
+    );
     let mut dirty = true;
     let mut last_draw: Option<tokio::time::Instant> = None;
 
@@ -122,7 +130,9 @@ async fn event_loop(
                 if tokio::time::Instant::now() < due {
                     tokio::time::sleep_until(due).await;
                     // Take what arrived meanwhile into this frame too.
-                    if let Flow::Quit = drain(app, &mut sync_rx, &cmds, &mut guard, &mut dirty).await? {
+                    if let Flow::Quit =
+                        drain(app, &mut sync_rx, &cmds, &mut guard, &mut dirty).await?
+                    {
                         return Ok(());
                     }
                 }
