@@ -8,7 +8,8 @@
 //! The recorder is this test binary, re-run on the ignored test
 //! `live_recorder` with `LOTWATCH_LIVE_RECORDER` = `URL|JOURNAL|FINAL_SEQ`.
 
-use lotwatch::journal::{Journal, Receipt, fill_gap};
+use lotwatch::domain::Timestamp;
+use lotwatch::journal::{Journal, JournalRecord, Receipt, fill_gap};
 use lotwatch::platform::{Client, ClientConfig};
 use lotwatch::sim::server::{SimOptions, start};
 use lotwatch::sync::{SyncConfig, SyncMsg, spawn};
@@ -266,8 +267,29 @@ fn history_the_feed_no_longer_holds_is_recorded_as_a_journal_gap() {
                 break;
             }
         }
+        let skew = JournalRecord::Anomaly {
+            lot_id: None,
+            server_at: None,
+            kind: "clock_skew".into(),
+            evidence: "local clock 3.2 s ahead".into(),
+        };
+        rec.append(skew, Receipt::now(Some(Timestamp(42))))
+            .await
+            .expect("anomaly");
         let st = rec.close().await.expect("close");
         assert_eq!(st.failed, 0);
+        let skews: Vec<_> = j
+            .anomalies()
+            .expect("anomalies")
+            .into_iter()
+            .filter(|a| a.kind == "clock_skew")
+            .collect();
+        assert_eq!(skews.len(), 1);
+        assert_eq!(
+            skews[0].server_at,
+            Some(Timestamp(42)),
+            "the server estimate stands in for a missing time"
+        );
         let snap = first_snapshot.expect("a snapshot");
         let gaps: Vec<_> = j
             .anomalies()

@@ -14,9 +14,16 @@ use tokio::task::JoinHandle;
 /// Messages waiting for the recorder task, at most.
 pub const RECORDER_QUEUE: usize = 256;
 
+/// What the recorder task takes: a sync message, or a record the app made
+/// (an anomaly).
+enum Item {
+    Msg(SyncMsg),
+    Record(JournalRecord),
+}
+
 /// Handle to a running recorder.
 pub struct Recorder {
-    tx: mpsc::Sender<(SyncMsg, Receipt)>,
+    tx: mpsc::Sender<(Item, Receipt)>,
     writer: JournalWriter,
     task: JoinHandle<()>,
 }
@@ -37,7 +44,10 @@ impl Journal {
 impl Recorder {
     /// Queues a message; waits while the queue is full (back-pressure).
     pub async fn record(&self, msg: SyncMsg, received: Receipt) -> Result<()> {
-        self.tx.send((msg, received)).await.map_err(|_| self.gone())
+        self.tx
+            .send((Item::Msg(msg), received))
+            .await
+            .map_err(|_| self.gone())
     }
 
     /// Queues a message without waiting; gives it back when the queue is full.
@@ -47,8 +57,20 @@ impl Recorder {
         received: Receipt,
     ) -> std::result::Result<(), Box<SyncMsg>> {
         self.tx
-            .try_send((msg, received))
-            .map_err(|e| Box::new(e.into_inner().0))
+            .try_send((Item::Msg(msg), received))
+            .map_err(|e| match e.into_inner().0 {
+                Item::Msg(m) => Box::new(m),
+                Item::Record(_) => unreachable!("a message was sent"),
+            })
+    }
+
+    /// Queues a record the app made (an anomaly), in order with the
+    /// messages; waits while the queue is full.
+    pub async fn append(&self, record: JournalRecord, received: Receipt) -> Result<()> {
+        self.tx
+            .send((Item::Record(record), received))
+            .await
+            .map_err(|_| self.gone())
     }
 
     pub fn status(&self) -> WriterStatus {
@@ -98,12 +120,21 @@ async fn append(writer: &JournalWriter, record: JournalRecord, r: Receipt) -> bo
 }
 
 async fn run(
-    mut rx: mpsc::Receiver<(SyncMsg, Receipt)>,
+    mut rx: mpsc::Receiver<(Item, Receipt)>,
     writer: JournalWriter,
     client: Option<Client>,
     mut recorded: u64,
 ) {
-    while let Some((msg, r)) = rx.recv().await {
+    while let Some((item, r)) = rx.recv().await {
+        let msg = match item {
+            Item::Record(record) => {
+                if !append(&writer, record, r).await {
+                    return;
+                }
+                continue;
+            }
+            Item::Msg(m) => m,
+        };
         if let (SyncMsg::Snapshot { seq, .. }, Some(c)) = (&msg, &client)
             && recorded < *seq
         {
