@@ -149,6 +149,8 @@ struct Engine {
     mode: Mode,
     /// Feed position of what the app holds; None: a snapshot is needed.
     cursor: Option<u64>,
+    /// ETag of the last `/lots` answer.
+    lots_etag: Option<String>,
     auction_due: Instant,
     link: LinkState,
     failures: u32,
@@ -186,6 +188,7 @@ impl Engine {
             rates_now,
             mode: Mode::Feed,
             cursor: None,
+            lots_etag: None,
             auction_due: Instant::now(),
             link: LinkState::Connecting,
             failures: 0,
@@ -328,8 +331,9 @@ impl Engine {
         })
         .await?;
         self.cursor = Some(seq);
+        self.lots_etag = f.etag;
         if let Mode::Poll { etag } = &mut self.mode {
-            *etag = f.etag;
+            etag.clone_from(&self.lots_etag);
         }
         self.succeeded().await?;
         // The watched lot's history may have moved while we were away.
@@ -362,8 +366,12 @@ impl Engine {
             }
             Err(PlatformError::NotFound) => {
                 tracing::info!("no change feed (404): polling /lots");
-                self.mode = Mode::Poll { etag: None };
-                self.cursor = None;
+                // What the app holds is current as of the snapshot: go on
+                // from its ETag.
+                self.mode = Mode::Poll {
+                    etag: self.lots_etag.clone(),
+                };
+                self.succeeded().await?;
                 return Ok(Ok(()));
             }
             Err(e) => return Ok(Err(e)),
@@ -447,6 +455,7 @@ impl Engine {
                 })
                 .await?;
                 self.cursor = Some(seq);
+                self.lots_etag.clone_from(&f.etag);
                 self.mode = Mode::Poll { etag: f.etag };
                 self.refresh_watch();
             }
