@@ -2,7 +2,6 @@
 //! feed, or fixed by the user; which one is in use, of what date, and the
 //! fallback order (see `refresh`).
 
-#[path = "nbk_stub.rs"]
 pub mod nbk;
 pub mod refresh;
 

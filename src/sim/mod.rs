@@ -1,5 +1,12 @@
 //! The auction simulator: a pure, seeded engine (rules, bidding agents, a
-//! clock passed in), the scenarios it plays, and a thin HTTP server around it
-//! that speaks the platform API.
+//! clock passed in), the scenarios it plays, the rates it serves, and a thin
+//! HTTP server around it that speaks the platform API.
 
+pub mod agents;
+pub mod engine;
+pub mod rates;
+pub mod scenario;
 pub mod server;
+
+pub use engine::{Engine, Gone};
+pub use scenario::{Scenario, ScenarioError};

@@ -1,7 +1,667 @@
-//! The simulator's HTTP server.
+//! The simulator's HTTP server: the platform API (see docs/api.md) and the
+//! National Bank feed around one engine. A driver task advances the engine
+//! exactly when its next thing is due and wakes long-polls through a watch
+//! channel; handlers only read. Every answer carries `Date`, every JSON body
+//! `server_time`, every error the contract's JSON error body.
 
+use super::engine::{DEFAULT_HISTORY, Engine};
+use super::rates::{RateBook, parse_fdate, render_nbk};
+use super::scenario::Scenario;
 use crate::cli::ServeArgs;
+use crate::domain::{Event, Timestamp};
+use crate::platform::wire::{
+    AuctionBody, BidsBody, ErrorBody, EventsBody, LotBody, LotsBody, RatesBody, WireBid, WireError, WireEvent, WireLot,
+};
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Path, RawQuery, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde::Serialize;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+use tokio::sync::{Notify, Semaphore, watch};
+use tokio::task::JoinHandle;
 
-pub fn run_cli(_args: ServeArgs) -> anyhow::Result<()> {
-    anyhow::bail!("the simulator server is not built yet")
+/// A speed at which a newcomer sees bids within seconds and closes and
+/// extensions within a couple of minutes (a 30-minute lot lasts 1 minute).
+pub const DEMO_SPEED: f64 = 30.0;
+/// Longest `wait` a long-poll may ask for, seconds.
+pub const MAX_WAIT_S: u64 = 30;
+/// Most events one answer carries, and the default.
+pub const MAX_LIMIT: usize = 1000;
+pub const DEFAULT_LIMIT: usize = 500;
+/// Longest request target and total header size accepted, bytes.
+const MAX_URI: usize = 2048;
+const MAX_HEADERS: usize = 16 * 1024;
+
+/// How to run the simulator.
+#[derive(Clone, Debug)]
+pub struct SimOptions {
+    pub scenario: Scenario,
+    pub seed: u64,
+    /// Compresses the day's schedule this many times (the clock stays real).
+    pub speed: f64,
+    /// Require `Authorization: Bearer <token>` on the API (not the NBK feed).
+    pub token: Option<String>,
+    /// Shifts the server clock (bodies and `Date`) by this many seconds.
+    pub clock_offset_s: i64,
+    pub addr: SocketAddr,
+    /// One line per request on stderr (for `lotwatch serve`; the embedded
+    /// demo must keep the terminal clean).
+    pub log_requests: bool,
+    /// Events kept for the feed.
+    pub history: usize,
+    /// Long-polls held at once; beyond it, 503 with Retry-After.
+    pub max_long_polls: usize,
+    /// Real milliseconds from start-up to the first lots opening.
+    pub lead_ms: i64,
+}
+
+impl SimOptions {
+    /// The demo day on a free loopback port, quiet.
+    pub fn demo() -> SimOptions {
+        SimOptions {
+            scenario: Scenario::june_2025(),
+            seed: 2025,
+            speed: DEMO_SPEED,
+            token: None,
+            clock_offset_s: 0,
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            log_requests: false,
+            history: DEFAULT_HISTORY,
+            max_long_polls: 4096,
+            lead_ms: 2000,
+        }
+    }
+}
+
+impl Default for SimOptions {
+    fn default() -> Self {
+        SimOptions::demo()
+    }
+}
+
+struct Shared {
+    engine: Mutex<Engine>,
+    seq_tx: watch::Sender<u64>,
+    shutdown_rx: watch::Receiver<bool>,
+    wake: Notify,
+    offset_ms: i64,
+    token: Option<String>,
+    long_polls: Arc<Semaphore>,
+    max_long_polls: usize,
+    log_requests: bool,
+    /// Distinguishes this run's ETags from another run's at the same seq.
+    run_id: u64,
+    rates: RateBook,
+}
+
+impl Shared {
+    fn now(&self) -> Timestamp {
+        server_now(self.offset_ms)
+    }
+
+    fn engine(&self) -> MutexGuard<'_, Engine> {
+        // The engine holds no invariant a panicking reader could break.
+        self.engine.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+fn server_now(offset_ms: i64) -> Timestamp {
+    let wall = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0);
+    Timestamp(wall.saturating_add(offset_ms))
+}
+
+/// A simulator that is serving.
+pub struct RunningSim {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    shutdown_tx: watch::Sender<bool>,
+    server: Option<JoinHandle<()>>,
+    driver: Option<JoinHandle<()>>,
+}
+
+impl RunningSim {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The base URL, e.g. `http://127.0.0.1:8080`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Posts a platform-wide notice now (tests and benchmarks use it to make
+    /// an event happen at a known instant). Returns its seq.
+    pub fn post_notice(&self, message: &str) -> u64 {
+        let now = self.shared.now();
+        let seq = {
+            let mut e = self.shared.engine();
+            e.advance_to(now);
+            e.post_notice(message)
+        };
+        self.shared.seq_tx.send_replace(seq);
+        self.shared.wake.notify_one();
+        seq
+    }
+
+    /// The highest seq so far.
+    pub fn last_seq(&self) -> u64 {
+        self.shared.engine().last_seq()
+    }
+
+    /// Long-polls being held right now.
+    pub fn held_long_polls(&self) -> usize {
+        self.shared.max_long_polls - self.shared.long_polls.available_permits()
+    }
+
+    /// Stops accepting, answers held long-polls, waits for the tasks.
+    pub async fn shutdown(mut self) {
+        let _ = self.shutdown_tx.send(true);
+        if let Some(s) = self.server.take() {
+            let _ = s.await;
+        }
+        if let Some(d) = self.driver.take() {
+            let _ = d.await;
+        }
+    }
+}
+
+impl Drop for RunningSim {
+    fn drop(&mut self) {
+        let _ = self.shutdown_tx.send(true);
+    }
+}
+
+/// Binds, starts the engine and serves until `shutdown`.
+pub async fn start(opts: SimOptions) -> anyhow::Result<RunningSim> {
+    if !(opts.speed.is_finite() && opts.speed > 0.0 && opts.speed <= 1e6) {
+        anyhow::bail!("speed must be above 0 and at most 1000000, not {}", opts.speed);
+    }
+    let offset_ms = opts.clock_offset_s.saturating_mul(1000);
+    let now = server_now(offset_ms);
+    let first_open_ms = (f64::from(opts.scenario.first_open_s()) * 1000.0 / opts.speed).round() as i64;
+    let day_start = now.plus_millis(opts.lead_ms.max(0) - first_open_ms);
+    let engine = Engine::new(&opts.scenario, opts.seed, day_start, opts.speed).with_history_cap(opts.history);
+    let listener = tokio::net::TcpListener::bind(opts.addr)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", opts.addr))?;
+    let addr = listener.local_addr()?;
+    let (seq_tx, _) = watch::channel(0u64);
+    let (shutdown_tx, shutdown_rx) = watch::channel(false);
+    let shared = Arc::new(Shared {
+        engine: Mutex::new(engine),
+        seq_tx,
+        shutdown_rx: shutdown_rx.clone(),
+        wake: Notify::new(),
+        offset_ms,
+        token: opts.token.filter(|t| !t.is_empty()),
+        long_polls: Arc::new(Semaphore::new(opts.max_long_polls.max(1))),
+        max_long_polls: opts.max_long_polls.max(1),
+        log_requests: opts.log_requests,
+        run_id: fastrand::u64(..) & 0xffff_ffff,
+        rates: RateBook::embedded(),
+    });
+    let driver = tokio::spawn(drive(shared.clone(), shutdown_rx.clone()));
+    let app = router(shared.clone());
+    let mut stop = shutdown_rx;
+    let server = tokio::spawn(async move {
+        let signal = async move {
+            let _ = stop.wait_for(|s| *s).await;
+        };
+        if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(signal).await {
+            tracing::error!("simulator server failed: {e}");
+        }
+    });
+    tracing::info!(%addr, "simulator serving");
+    Ok(RunningSim { addr, shared, shutdown_tx, server: Some(server), driver: Some(driver) })
+}
+
+/// Advances the engine when its next thing is due and publishes the seq.
+async fn drive(shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
+    loop {
+        let now = shared.now();
+        let (last, due) = {
+            let mut e = shared.engine();
+            e.advance_to(now);
+            (e.last_seq(), e.next_due())
+        };
+        shared.seq_tx.send_if_modified(|v| {
+            let changed = *v != last;
+            *v = last;
+            changed
+        });
+        let sleep_ms = due.map_or(60_000, |d| now.until(d).clamp(1, 60_000));
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_millis(sleep_ms as u64)) => {}
+            _ = shared.wake.notified() => {}
+            _ = stop.wait_for(|s| *s) => return,
+        }
+    }
+}
+
+fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route("/api/v1/auction", get(auction))
+        .route("/api/v1/lots", get(lots))
+        .route("/api/v1/lots/{id}", get(lot))
+        .route("/api/v1/lots/{id}/bids", get(bids))
+        .route("/api/v1/events", get(events))
+        .route("/api/v1/rates", get(rates))
+        .route("/nbk/rss/get_rates.cfm", get(nbk_rates))
+        .route("/nbk/rss/rates_all.xml", get(nbk_rates_today))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(shared.clone(), frame))
+        .with_state(shared)
+}
+
+// ---- the frame around every request: size caps, auth, Date, log ----
+
+async fn frame(State(s): State<Arc<Shared>>, req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let target: String = req.uri().to_string().chars().take(200).collect();
+    let headers_len: usize = req.headers().iter().map(|(k, v)| k.as_str().len() + v.len()).sum();
+    let has_body = req.headers().get(header::CONTENT_LENGTH).is_some_and(|v| v.as_bytes() != b"0")
+        || req.headers().contains_key(header::TRANSFER_ENCODING);
+    let mut resp = if req.uri().to_string().len() > MAX_URI || headers_len > MAX_HEADERS {
+        error(&s, StatusCode::BAD_REQUEST, "bad_request", "the request is too large")
+    } else if has_body {
+        error(&s, StatusCode::BAD_REQUEST, "bad_request", "requests to this API have no body")
+    } else if req.uri().path().starts_with("/api/") && !authorized(&s, req.headers()) {
+        let mut r = error(&s, StatusCode::UNAUTHORIZED, "unauthorized", "a bearer token is required");
+        r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        r
+    } else {
+        next.run(req).await
+    };
+    if let Ok(v) = HeaderValue::from_str(&http_date(s.now())) {
+        resp.headers_mut().insert(header::DATE, v);
+    }
+    if s.log_requests {
+        eprintln!(
+            "{} {method} {} {} {}ms",
+            s.now(),
+            crate::platform::sanitize::clean(&target, 200),
+            resp.status().as_u16(),
+            started.elapsed().as_millis()
+        );
+    }
+    resp
+}
+
+fn authorized(s: &Shared, headers: &HeaderMap) -> bool {
+    let Some(token) = &s.token else { return true };
+    let Some(got) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) else { return false };
+    let Some(got) = got.strip_prefix("Bearer ") else { return false };
+    // Compare in time independent of where the first difference is.
+    got.len() == token.len() && got.bytes().zip(token.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+}
+
+/// RFC 9110 IMF-fixdate: `Tue, 24 Jun 2025 05:00:00 GMT`.
+pub fn http_date(t: Timestamp) -> String {
+    match jiff::Timestamp::from_millisecond(t.0) {
+        Ok(ts) => ts.strftime("%a, %d %b %Y %H:%M:%S GMT").to_string(),
+        Err(_) => "Thu, 01 Jan 1970 00:00:00 GMT".into(),
+    }
+}
+
+// ---- responses ----
+
+fn json<T: Serialize>(status: StatusCode, body: &T) -> Response {
+    match serde_json::to_vec(body) {
+        Ok(bytes) => (status, [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], bytes).into_response(),
+        Err(e) => {
+            tracing::error!("cannot encode a response: {e}");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+fn error(s: &Shared, status: StatusCode, code: &str, message: &str) -> Response {
+    let body = ErrorBody {
+        error: WireError { code: code.into(), message: message.into() },
+        server_time: Some(s.now().to_rfc3339()),
+    };
+    json(status, &body)
+}
+
+fn bad_request(s: &Shared, message: String) -> Response {
+    error(s, StatusCode::BAD_REQUEST, "bad_request", &message)
+}
+
+async fn not_found(State(s): State<Arc<Shared>>) -> Response {
+    error(&s, StatusCode::NOT_FOUND, "not_found", "no such resource")
+}
+
+async fn method_not_allowed(State(s): State<Arc<Shared>>) -> Response {
+    let mut r = error(&s, StatusCode::METHOD_NOT_ALLOWED, "bad_request", "only GET is served");
+    r.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+    r
+}
+
+fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|t| t.trim() == etag)
+}
+
+fn not_modified(etag: &str) -> Response {
+    let mut r = StatusCode::NOT_MODIFIED.into_response();
+    if let Ok(v) = HeaderValue::from_str(etag) {
+        r.headers_mut().insert(header::ETAG, v);
+    }
+    r
+}
+
+fn with_etag(mut r: Response, etag: &str) -> Response {
+    if let Ok(v) = HeaderValue::from_str(etag) {
+        r.headers_mut().insert(header::ETAG, v);
+    }
+    r
+}
+
+// ---- query parameters ----
+
+/// The query's `name=value` pairs; a repeated name is an error.
+fn query_pairs(raw: Option<&str>) -> Result<Vec<(&str, &str)>, String> {
+    let mut out: Vec<(&str, &str)> = Vec::new();
+    for part in raw.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = part.split_once('=').unwrap_or((part, ""));
+        if out.iter().any(|(seen, _)| *seen == k) {
+            return Err(format!("parameter {:?} is given twice", k.chars().take(32).collect::<String>()));
+        }
+        out.push((k, v));
+    }
+    Ok(out)
+}
+
+/// An integer parameter within `range`, or `default` when absent.
+fn int_param(pairs: &[(&str, &str)], name: &str, default: u64, range: std::ops::RangeInclusive<u64>) -> Result<u64, String> {
+    let Some((_, v)) = pairs.iter().find(|(k, _)| *k == name) else { return Ok(default) };
+    let short: String = v.chars().take(32).collect();
+    if v.is_empty() || v.len() > 20 || !v.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("{name}={short:?} is not a non-negative integer"));
+    }
+    let n: u64 = v.parse().map_err(|_| format!("{name}={short:?} is out of range"))?;
+    if !range.contains(&n) {
+        return Err(format!("{name}={n} is outside {}..={}", range.start(), range.end()));
+    }
+    Ok(n)
+}
+
+// ---- handlers ----
+
+async fn auction(State(s): State<Arc<Shared>>) -> Response {
+    let a = s.engine().auction();
+    json(
+        StatusCode::OK,
+        &AuctionBody {
+            server_time: s.now().to_rfc3339(),
+            id: a.id,
+            title: a.title,
+            venue: a.venue,
+            timezone: a.timezone,
+            currency: a.currency,
+            starts_at: a.starts_at.to_rfc3339(),
+            ends_at: a.ends_at.to_rfc3339(),
+            status: a.status.as_str().to_string(),
+        },
+    )
+}
+
+fn lots_etag(s: &Shared, seq: u64) -> String {
+    format!("\"{:08x}-{seq}\"", s.run_id)
+}
+
+async fn lots(State(s): State<Arc<Shared>>, headers: HeaderMap) -> Response {
+    let seq = s.engine().last_seq();
+    let etag = lots_etag(&s, seq);
+    if etag_matches(&headers, &etag) {
+        return not_modified(&etag);
+    }
+    // Encode outside the lock: copy the lots (cheap next to serializing).
+    let (seq, lots) = {
+        let e = s.engine();
+        (e.last_seq(), e.lots().iter().map(WireLot::from).collect::<Vec<_>>())
+    };
+    let etag = lots_etag(&s, seq);
+    with_etag(json(StatusCode::OK, &LotsBody { server_time: s.now().to_rfc3339(), seq, lots }), &etag)
+}
+
+async fn lot(State(s): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
+    let found = s.engine().lot(&id).map(WireLot::from);
+    match found {
+        Some(lot) => json(StatusCode::OK, &LotBody { server_time: s.now().to_rfc3339(), lot }),
+        None => error(&s, StatusCode::NOT_FOUND, "not_found", "no such lot"),
+    }
+}
+
+async fn bids(State(s): State<Arc<Shared>>, Path(id): Path<String>, RawQuery(q): RawQuery) -> Response {
+    let after = match query_pairs(q.as_deref()).and_then(|p| int_param(&p, "after", 0, 0..=u64::MAX)) {
+        Ok(a) => a,
+        Err(m) => return bad_request(&s, m),
+    };
+    let found = s.engine().bids(&id, after);
+    match found {
+        Some(bids) => json(
+            StatusCode::OK,
+            &BidsBody {
+                server_time: s.now().to_rfc3339(),
+                lot_id: id,
+                bids: bids
+                    .iter()
+                    .map(|b| WireBid { seq: b.seq, at: b.at.to_rfc3339(), amount: b.amount.to_wire(), bidder: b.bidder.clone() })
+                    .collect(),
+            },
+        ),
+        None => error(&s, StatusCode::NOT_FOUND, "not_found", "no such lot"),
+    }
+}
+
+enum Page {
+    Events(Vec<Event>, u64),
+    Gone(u64),
+}
+
+fn read_page(s: &Shared, after: u64, limit: usize) -> Page {
+    let e = s.engine();
+    match e.events_after(after, limit) {
+        Ok(evs) => Page::Events(evs, e.last_seq()),
+        Err(g) => Page::Gone(g.oldest),
+    }
+}
+
+async fn events(State(s): State<Arc<Shared>>, RawQuery(q): RawQuery) -> Response {
+    let params = query_pairs(q.as_deref()).and_then(|p| {
+        Ok((
+            int_param(&p, "after", 0, 0..=u64::MAX)?,
+            int_param(&p, "wait", 0, 0..=MAX_WAIT_S)?,
+            int_param(&p, "limit", DEFAULT_LIMIT as u64, 1..=MAX_LIMIT as u64)? as usize,
+        ))
+    });
+    let (after, wait, limit) = match params {
+        Ok(p) => p,
+        Err(m) => return bad_request(&s, m),
+    };
+    // Subscribe before the first read, so an event between the two wakes us.
+    let mut seq_rx = s.seq_tx.subscribe();
+    let mut page = read_page(&s, after, limit);
+    if matches!(&page, Page::Events(evs, _) if evs.is_empty()) && wait > 0 {
+        let Ok(_permit) = s.long_polls.clone().try_acquire_owned() else {
+            let mut r = error(&s, StatusCode::SERVICE_UNAVAILABLE, "unavailable", "too many long-polls are held; retry shortly");
+            r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            return r;
+        };
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(wait);
+        let mut stop = s.shutdown_rx.clone();
+        loop {
+            tokio::select! {
+                changed = seq_rx.changed() => if changed.is_err() { break },
+                _ = tokio::time::sleep_until(deadline) => break,
+                _ = stop.wait_for(|s| *s) => break,
+            }
+            page = read_page(&s, after, limit);
+            if !matches!(&page, Page::Events(evs, _) if evs.is_empty()) {
+                break;
+            }
+        }
+        page = match page {
+            Page::Events(evs, _) if evs.is_empty() => read_page(&s, after, limit),
+            other => other,
+        };
+    }
+    match page {
+        Page::Gone(oldest) => error(
+            &s,
+            StatusCode::GONE,
+            "gone",
+            &format!("events after {after} are no longer kept; the oldest kept is {oldest}: re-read /api/v1/lots"),
+        ),
+        Page::Events(evs, last_seq) => json(
+            StatusCode::OK,
+            &EventsBody { server_time: s.now().to_rfc3339(), last_seq, events: evs.iter().map(WireEvent::from).collect() },
+        ),
+    }
+}
+
+fn astana_today(s: &Shared) -> jiff::civil::Date {
+    s.now().astana_date().unwrap_or(jiff::civil::Date::constant(2025, 6, 24))
+}
+
+async fn rates(State(s): State<Arc<Shared>>, headers: HeaderMap) -> Response {
+    let date = astana_today(&s);
+    let etag = format!("\"rates-{date}\"");
+    if etag_matches(&headers, &etag) {
+        return not_modified(&etag);
+    }
+    let body = RatesBody {
+        server_time: s.now().to_rfc3339(),
+        source: "NBK".into(),
+        date: date.to_string(),
+        base: "KZT".into(),
+        rates: s.rates.per_unit(date),
+    };
+    with_etag(json(StatusCode::OK, &body), &etag)
+}
+
+fn xml(body: String) -> Response {
+    (StatusCode::OK, [(header::CONTENT_TYPE, HeaderValue::from_static("application/xml; charset=utf-8"))], Body::from(body))
+        .into_response()
+}
+
+async fn nbk_rates(State(s): State<Arc<Shared>>, RawQuery(q): RawQuery) -> Response {
+    let pairs = match query_pairs(q.as_deref()) {
+        Ok(p) => p,
+        Err(m) => return bad_request(&s, m),
+    };
+    let date = match pairs.iter().find(|(k, _)| *k == "fdate") {
+        None => astana_today(&s),
+        Some((_, v)) => match parse_fdate(v) {
+            Some(d) => d,
+            None => {
+                let short: String = v.chars().take(32).collect();
+                return bad_request(&s, format!("fdate={short:?} is not a date as DD.MM.YYYY"));
+            }
+        },
+    };
+    xml(render_nbk(&s.rates, date))
+}
+
+async fn nbk_rates_today(State(s): State<Arc<Shared>>) -> Response {
+    xml(render_nbk(&s.rates, astana_today(&s)))
+}
+
+// ---- `lotwatch serve` ----
+
+/// `lotwatch serve`: serves until Ctrl-C or SIGTERM, logging requests.
+pub fn run_cli(args: ServeArgs) -> anyhow::Result<()> {
+    let scenario = match &args.scenario {
+        Some(path) => Scenario::load(path)?,
+        None => Scenario::june_2025(),
+    };
+    let opts = SimOptions {
+        scenario,
+        seed: args.seed,
+        speed: args.speed,
+        token: args.token.clone(),
+        clock_offset_s: args.clock_offset,
+        addr: args.addr,
+        log_requests: true,
+        ..SimOptions::demo()
+    };
+    if !args.addr.ip().is_loopback() && opts.token.is_none() {
+        eprintln!("lotwatch: warning: serving on {} without a token", args.addr);
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    rt.block_on(async move {
+        let sim = start(opts).await?;
+        println!(
+            "lotwatch simulator serving {} (speed {}x, seed {}); Ctrl-C to stop",
+            sim.url(),
+            args.speed,
+            args.seed
+        );
+        wait_for_signal().await;
+        eprintln!("lotwatch: shutting down");
+        sim.shutdown().await;
+        anyhow::Ok(())
+    })
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_parsing_is_strict() {
+        let p = query_pairs(Some("after=5&wait=30&x")).unwrap();
+        assert_eq!(int_param(&p, "after", 0, 0..=u64::MAX), Ok(5));
+        assert_eq!(int_param(&p, "wait", 0, 0..=30), Ok(30));
+        assert_eq!(int_param(&p, "limit", 500, 1..=1000), Ok(500));
+        for bad in ["limit=0", "limit=1001", "limit=-1", "limit=", "limit=1e3", "limit=99999999999999999999999"] {
+            let p = query_pairs(Some(bad)).unwrap();
+            assert!(int_param(&p, "limit", 500, 1..=1000).is_err(), "{bad}");
+        }
+        assert!(query_pairs(Some("after=1&after=2")).is_err());
+    }
+
+    #[test]
+    fn http_dates() {
+        let t = Timestamp::parse("2025-06-24T05:00:00.999Z").unwrap();
+        assert_eq!(http_date(t), "Tue, 24 Jun 2025 05:00:00 GMT");
+    }
 }

@@ -1,0 +1,184 @@
+//! The exchange rates the simulator serves: National Bank XML files embedded
+//! from `assets/rates/`, picked for a date (the latest file on or before it),
+//! and rendered either as the platform's `/rates` table or as the National
+//! Bank's own XML layout.
+
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+const FILES: [(&str, &str); 3] = [
+    ("assets/rates/nbk-2025-06-23.xml", include_str!("../../assets/rates/nbk-2025-06-23.xml")),
+    ("assets/rates/nbk-2025-06-24.xml", include_str!("../../assets/rates/nbk-2025-06-24.xml")),
+    ("assets/rates/nbk-2025-06-25.xml", include_str!("../../assets/rates/nbk-2025-06-25.xml")),
+];
+
+/// One currency of a National Bank table, as the feed prints it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NbkItem {
+    pub fullname: String,
+    pub code: String,
+    /// Tenge for `quant` units, as printed.
+    pub description: String,
+    pub quant: u32,
+    pub index: String,
+    pub change: String,
+}
+
+impl NbkItem {
+    /// Tenge per one unit (`description / quant`).
+    pub fn per_unit(&self) -> Option<Decimal> {
+        let d: Decimal = self.description.parse().ok()?;
+        if self.quant == 0 {
+            return None;
+        }
+        Some((d / Decimal::from(self.quant)).normalize())
+    }
+}
+
+/// The rates of one published date.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NbkTable {
+    pub date: Date,
+    pub items: Vec<NbkItem>,
+}
+
+/// Every embedded table, oldest first.
+#[derive(Clone, Debug)]
+pub struct RateBook {
+    tables: Vec<NbkTable>,
+}
+
+impl RateBook {
+    /// The tables in `assets/rates/`.
+    pub fn embedded() -> RateBook {
+        let mut tables: Vec<NbkTable> = FILES
+            .iter()
+            .map(|(name, xml)| parse_nbk(xml).unwrap_or_else(|e| panic!("embedded {name} is checked by a unit test: {e}")))
+            .collect();
+        tables.sort_by_key(|t| t.date);
+        RateBook { tables }
+    }
+
+    /// The table in force on `date`: the latest published on or before it
+    /// (or the earliest one, for dates before any).
+    pub fn for_date(&self, date: Date) -> &NbkTable {
+        let first = self.tables.first().expect("the embedded rate book is never empty");
+        self.tables.iter().rev().find(|t| t.date <= date).unwrap_or(first)
+    }
+
+    /// Tenge per unit of each currency on `date`, as decimal strings.
+    pub fn per_unit(&self, date: Date) -> BTreeMap<String, String> {
+        self.for_date(date).items.iter().filter_map(|i| Some((i.code.clone(), i.per_unit()?.to_string()))).collect()
+    }
+}
+
+/// Reads the National Bank's XML (`<rates><date>DD.MM.YYYY</date><item>...`).
+pub fn parse_nbk(xml: &str) -> Result<NbkTable, String> {
+    let doc = roxmltree::Document::parse(xml).map_err(|e| e.to_string())?;
+    let root = doc.root_element();
+    let child = |n: roxmltree::Node, tag: &str| -> String {
+        n.children().find(|c| c.has_tag_name(tag)).and_then(|c| c.text()).unwrap_or("").trim().to_string()
+    };
+    let date = parse_fdate(&child(root, "date")).ok_or("no valid <date>")?;
+    let items = root
+        .children()
+        .filter(|c| c.has_tag_name("item"))
+        .map(|n| {
+            Ok(NbkItem {
+                fullname: child(n, "fullname"),
+                code: child(n, "title"),
+                description: child(n, "description"),
+                quant: child(n, "quant").parse().map_err(|_| "bad <quant>".to_string())?,
+                index: child(n, "index"),
+                change: child(n, "change"),
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    if items.is_empty() {
+        return Err("no <item>".into());
+    }
+    Ok(NbkTable { date, items })
+}
+
+/// `DD.MM.YYYY`, strictly (two, two and four digits, a real date).
+pub fn parse_fdate(s: &str) -> Option<Date> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[2] != b'.' || b[5] != b'.' {
+        return None;
+    }
+    let digits = |r: std::ops::Range<usize>| -> Option<i16> {
+        let part = s.get(r)?;
+        if !part.bytes().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        part.parse().ok()
+    };
+    let (d, m, y) = (digits(0..2)?, digits(3..5)?, digits(6..10)?);
+    Date::new(y, i8::try_from(m).ok()?, i8::try_from(d).ok()?).ok()
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// The National Bank's XML layout for `date`, with the rates in force then.
+pub fn render_nbk(book: &RateBook, date: Date) -> String {
+    let t = book.for_date(date);
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rates>\n <generator>lotwatch simulator</generator>\n \
+         <title>Official exchange rates of National Bank of Republic Kazakhstan</title>\n \
+         <link>www.nationalbank.kz</link>\n \
+         <description>Official exchange rates of National Bank of Republic Kazakhstan</description>\n \
+         <copyright>www.nationalbank.kz</copyright>\n",
+    );
+    out.push_str(&format!(" <date>{}</date>\n", date.strftime("%d.%m.%Y")));
+    for i in &t.items {
+        out.push_str(&format!(
+            " <item>\n  <fullname>{}</fullname>\n  <title>{}</title>\n  <description>{}</description>\n  <quant>{}</quant>\n  <index>{}</index>\n  <change>{}</change>\n </item>\n",
+            xml_escape(&i.fullname),
+            xml_escape(&i.code),
+            xml_escape(&i.description),
+            i.quant,
+            xml_escape(&i.index),
+            xml_escape(&i.change)
+        ));
+    }
+    out.push_str("</rates>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_tables_parse_and_divide_by_quant() {
+        let book = RateBook::embedded();
+        let d = Date::new(2025, 6, 24).unwrap();
+        let r = book.per_unit(d);
+        assert_eq!(r["USD"], "519.53");
+        assert_eq!(r["IRR"], "0.01233");
+        assert_eq!(r["KRW"], "0.379");
+        // later dates keep the last published table; earlier ones the first
+        assert_eq!(book.for_date(Date::new(2026, 1, 1).unwrap()).date, Date::new(2025, 6, 25).unwrap());
+        assert_eq!(book.for_date(Date::new(2020, 1, 1).unwrap()).date, Date::new(2025, 6, 23).unwrap());
+    }
+
+    #[test]
+    fn rendered_xml_reads_back() {
+        let book = RateBook::embedded();
+        let d = Date::new(2025, 7, 1).unwrap();
+        let t = parse_nbk(&render_nbk(&book, d)).unwrap();
+        assert_eq!(t.date, d);
+        assert_eq!(t.items, book.for_date(d).items);
+    }
+
+    #[test]
+    fn fdate_is_strict() {
+        assert_eq!(parse_fdate("24.06.2025"), Date::new(2025, 6, 24).ok());
+        for bad in ["2025-06-24", "24.6.2025", "31.02.2025", "24.06.25", "+4.06.2025", "", "24.06.2025x"] {
+            assert_eq!(parse_fdate(bad), None, "{bad}");
+        }
+    }
+}
