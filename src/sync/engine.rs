@@ -431,6 +431,11 @@ impl Engine {
             self.cfg.poll.max(Duration::from_millis(250)),
         ))
         .await?;
+        if Instant::now() >= self.auction_due {
+            // /auction has no ETag and no events: re-read it with the lots.
+            self.cursor = None;
+            return Ok(Ok(()));
+        }
         let etag = match &self.mode {
             Mode::Poll { etag } => etag.clone(),
             Mode::Feed => return Ok(Ok(())),
