@@ -29,7 +29,10 @@ fn cfg(server: &MockServer, mode: RatesMode, fixed: &[(Currency, &str)]) -> Rate
     RatesConfig {
         mode,
         nbk_url: format!("{}/nbk/rss/get_rates.cfm?fdate={{date}}", server.uri()),
-        fixed: fixed.iter().map(|(c, r)| (*c, Rate(r.parse::<Decimal>().expect("test rate")))).collect::<BTreeMap<_, _>>(),
+        fixed: fixed
+            .iter()
+            .map(|(c, r)| (*c, Rate(r.parse::<Decimal>().expect("test rate"))))
+            .collect::<BTreeMap<_, _>>(),
         ..RatesConfig::default()
     }
 }
@@ -43,7 +46,11 @@ fn client(server: &MockServer) -> Client {
 async fn mount_platform_rates(server: &MockServer) {
     Mock::given(method("GET"))
         .and(path("/api/v1/rates"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(rates_body()).insert_header("ETag", "\"r1\""))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(rates_body())
+                .insert_header("ETag", "\"r1\""),
+        )
         .mount(server)
         .await;
 }
@@ -58,11 +65,18 @@ async fn mount_nbk(server: &MockServer) {
 }
 
 async fn mount_failing(server: &MockServer, p: &str) {
-    Mock::given(method("GET")).and(path(p)).respond_with(ResponseTemplate::new(500)).mount(server).await;
+    Mock::given(method("GET"))
+        .and(path(p))
+        .respond_with(ResponseTemplate::new(500))
+        .mount(server)
+        .await;
 }
 
 fn day() -> (jiff::civil::Date, Timestamp) {
-    (jiff::civil::date(2025, 6, 24), Timestamp::parse(T0).expect("T0"))
+    (
+        jiff::civil::date(2025, 6, 24),
+        Timestamp::parse(T0).expect("T0"),
+    )
 }
 
 #[tokio::test]
@@ -72,11 +86,33 @@ async fn the_chosen_source_first() {
     mount_nbk(&server).await;
     let (d, now) = day();
     let mut st = RatesState::default();
-    let t = fetch_with_fallback(&client(&server), &cfg(&server, RatesMode::Platform, &[]), &mut st, d, now).await.expect("a table");
-    assert_eq!((t.source.clone(), t.fallback.clone(), t.date), (RateSource::Platform, None, Some(d)));
+    let t = fetch_with_fallback(
+        &client(&server),
+        &cfg(&server, RatesMode::Platform, &[]),
+        &mut st,
+        d,
+        now,
+    )
+    .await
+    .expect("a table");
+    assert_eq!(
+        (t.source.clone(), t.fallback.clone(), t.date),
+        (RateSource::Platform, None, Some(d))
+    );
     assert_eq!(t.get(Currency::Usd), Some(Rate(Decimal::new(51953, 2))));
-    let t = fetch_with_fallback(&client(&server), &cfg(&server, RatesMode::Nbk, &[]), &mut st, d, now).await.expect("a table");
-    assert_eq!((t.source.clone(), t.fallback.clone(), t.date), (RateSource::Nbk, None, Some(d)));
+    let t = fetch_with_fallback(
+        &client(&server),
+        &cfg(&server, RatesMode::Nbk, &[]),
+        &mut st,
+        d,
+        now,
+    )
+    .await
+    .expect("a table");
+    assert_eq!(
+        (t.source.clone(), t.fallback.clone(), t.date),
+        (RateSource::Nbk, None, Some(d))
+    );
     assert_eq!(t.get(Currency::Eur), Some(Rate(Decimal::new(60112, 2))));
     assert_eq!(t.get(Currency::Kzt), None);
 }
@@ -90,28 +126,64 @@ async fn then_the_other_source_then_fixed_then_the_last_good_table() {
     let mut st = RatesState::default();
     let c = client(&server);
     let fixed = [(Currency::Usd, "500")];
-    let t = fetch_with_fallback(&c, &cfg(&server, RatesMode::Platform, &fixed), &mut st, d, now).await.expect("a table");
+    let t = fetch_with_fallback(
+        &c,
+        &cfg(&server, RatesMode::Platform, &fixed),
+        &mut st,
+        d,
+        now,
+    )
+    .await
+    .expect("a table");
     assert_eq!(t.source, RateSource::Nbk);
     let why = t.fallback.expect("says it is a fallback");
-    assert!(why.contains("platform rates failed") && why.contains("using NBK rates"), "{why}");
+    assert!(
+        why.contains("platform rates failed") && why.contains("using NBK rates"),
+        "{why}"
+    );
 
     // Both sources down: the fixed rates, saying why.
     server.reset().await;
     mount_failing(&server, "/api/v1/rates").await;
     mount_failing(&server, "/nbk/rss/get_rates.cfm").await;
-    let t = fetch_with_fallback(&c, &cfg(&server, RatesMode::Platform, &fixed), &mut st, d, now).await.expect("a table");
+    let t = fetch_with_fallback(
+        &c,
+        &cfg(&server, RatesMode::Platform, &fixed),
+        &mut st,
+        d,
+        now,
+    )
+    .await
+    .expect("a table");
     assert_eq!((t.source.clone(), t.date), (RateSource::Fixed, None));
     assert_eq!(t.get(Currency::Usd), Some(Rate(Decimal::from(500))));
-    assert!(t.fallback.as_deref().is_some_and(|w| w.contains("fixed rates")), "{:?}", t.fallback);
+    assert!(
+        t.fallback
+            .as_deref()
+            .is_some_and(|w| w.contains("fixed rates")),
+        "{:?}",
+        t.fallback
+    );
 
     // No fixed rates: the last good table (the NBK one), marked as such.
-    let t = fetch_with_fallback(&c, &cfg(&server, RatesMode::Nbk, &[]), &mut st, d, now).await.expect("a table");
+    let t = fetch_with_fallback(&c, &cfg(&server, RatesMode::Nbk, &[]), &mut st, d, now)
+        .await
+        .expect("a table");
     assert_eq!((t.source.clone(), t.date), (RateSource::Nbk, Some(d)));
-    assert!(t.fallback.as_deref().is_some_and(|w| w.contains("last good")), "{:?}", t.fallback);
+    assert!(
+        t.fallback
+            .as_deref()
+            .is_some_and(|w| w.contains("last good")),
+        "{:?}",
+        t.fallback
+    );
 
     // Nothing at all: nothing to show.
     let mut fresh = RatesState::default();
-    assert_eq!(fetch_with_fallback(&c, &cfg(&server, RatesMode::Nbk, &[]), &mut fresh, d, now).await, None);
+    assert_eq!(
+        fetch_with_fallback(&c, &cfg(&server, RatesMode::Nbk, &[]), &mut fresh, d, now).await,
+        None
+    );
 }
 
 #[tokio::test]
@@ -137,15 +209,30 @@ async fn a_malformed_feed_falls_back_and_names_the_problem() {
     mount_platform_rates(&server).await;
     Mock::given(method("GET"))
         .and(path("/nbk/rss/get_rates.cfm"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw("<html><title>Maintenance</title></html>", "text/html"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw("<html><title>Maintenance</title></html>", "text/html"),
+        )
         .mount(&server)
         .await;
     let (d, now) = day();
-    let t = fetch_with_fallback(&client(&server), &cfg(&server, RatesMode::Nbk, &[]), &mut RatesState::default(), d, now)
-        .await
-        .expect("a table");
+    let t = fetch_with_fallback(
+        &client(&server),
+        &cfg(&server, RatesMode::Nbk, &[]),
+        &mut RatesState::default(),
+        d,
+        now,
+    )
+    .await
+    .expect("a table");
     assert_eq!(t.source, RateSource::Platform);
-    assert!(t.fallback.as_deref().is_some_and(|w| w.contains("NBK rates failed") && w.contains("HTML")), "{:?}", t.fallback);
+    assert!(
+        t.fallback
+            .as_deref()
+            .is_some_and(|w| w.contains("NBK rates failed") && w.contains("HTML")),
+        "{:?}",
+        t.fallback
+    );
 }
 
 #[tokio::test]
@@ -163,14 +250,26 @@ async fn the_platform_etag_is_sent_back_and_a_304_reuses_the_table() {
     let mut st = RatesState::default();
     let c = client(&server);
     let conf = cfg(&server, RatesMode::Platform, &[]);
-    let first = fetch_with_fallback(&c, &conf, &mut st, d, now).await.expect("a table");
+    let first = fetch_with_fallback(&c, &conf, &mut st, d, now)
+        .await
+        .expect("a table");
     let later = now.plus_secs(3600);
-    let second = fetch_with_fallback(&c, &conf, &mut st, d, later).await.expect("a table");
+    let second = fetch_with_fallback(&c, &conf, &mut st, d, later)
+        .await
+        .expect("a table");
     assert_eq!(second.rates, first.rates);
-    assert_eq!((second.source, second.fallback, second.fetched_at), (RateSource::Platform, None, later));
+    assert_eq!(
+        (second.source, second.fallback, second.fetched_at),
+        (RateSource::Platform, None, later)
+    );
     let reqs = server.received_requests().await.unwrap_or_default();
     assert_eq!(reqs.len(), 2);
-    assert!(reqs[1].headers.get("if-none-match").is_some_and(|v| v == "\"r1\""));
+    assert!(
+        reqs[1]
+            .headers
+            .get("if-none-match")
+            .is_some_and(|v| v == "\"r1\"")
+    );
 }
 
 #[tokio::test]
@@ -179,12 +278,21 @@ async fn the_token_goes_to_the_platform_but_never_to_the_feed() {
     mount_failing(&server, "/api/v1/rates").await;
     mount_nbk(&server).await;
     let (d, now) = day();
-    let t = fetch_with_fallback(&client(&server), &cfg(&server, RatesMode::Platform, &[]), &mut RatesState::default(), d, now)
-        .await
-        .expect("a table");
+    let t = fetch_with_fallback(
+        &client(&server),
+        &cfg(&server, RatesMode::Platform, &[]),
+        &mut RatesState::default(),
+        d,
+        now,
+    )
+    .await
+    .expect("a table");
     assert_eq!(t.source, RateSource::Nbk);
     for r in server.received_requests().await.unwrap_or_default() {
-        let auth = r.headers.get("authorization").map(|v| v.to_str().unwrap_or("").to_string());
+        let auth = r
+            .headers
+            .get("authorization")
+            .map(|v| v.to_str().unwrap_or("").to_string());
         if r.url.path().starts_with("/nbk/") {
             assert_eq!(auth, None, "the token went to the feed");
         } else {
@@ -200,9 +308,15 @@ async fn the_engine_sends_rates_for_the_servers_astana_date() {
     let server = MockServer::start().await;
     mount_healthy(&server, 5, &["A"]).await;
     mount_nbk(&server).await; // only 24.06.2025 is served: the date of T0 in Astana
-    let sync = SyncConfig { rates: Some(cfg(&server, RatesMode::Nbk, &[])), ..fast_sync() };
+    let sync = SyncConfig {
+        rates: Some(cfg(&server, RatesMode::Nbk, &[])),
+        ..fast_sync()
+    };
     let mut c = Collector::new(spawn(client(&server), sync));
-    match c.until(Duration::from_secs(15), |m| matches!(m, SyncMsg::Rates(_))).await {
+    match c
+        .until(Duration::from_secs(15), |m| matches!(m, SyncMsg::Rates(_)))
+        .await
+    {
         Some(SyncMsg::Rates(t)) => {
             assert_eq!((t.source, t.fallback), (RateSource::Nbk, None));
             assert_eq!(t.date, Some(jiff::civil::date(2025, 6, 24)));
