@@ -370,3 +370,39 @@ async fn offline_since_is_the_first_failure() {
         other => panic!("{other:?}"),
     }
 }
+
+/// OFFLINE after 10 s (here: 1 s) of failing, before the attempt count says so.
+#[tokio::test]
+async fn offline_after_a_time_of_failing_too() {
+    let server = MockServer::start().await;
+    mount_healthy(&server, 5, &["A"]).await;
+    let sync = lotwatch::sync::SyncConfig {
+        offline_after_attempts: 50,
+        offline_after: Duration::from_secs(1),
+        ..fast_sync()
+    };
+    let mut c = Collector::new(spawn(fast_client(&server.uri()), sync));
+    assert!(c.live(LONG).await);
+    server.reset().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(500))
+        .mount(&server)
+        .await;
+    let t = Instant::now();
+    assert!(c.until(LONG, is_offline).await.is_some());
+    assert!(
+        t.elapsed() >= Duration::from_millis(900),
+        "offline after {:?}",
+        t.elapsed()
+    );
+    let attempts = c
+        .seen
+        .iter()
+        .filter_map(|m| match m {
+            SyncMsg::Link(LinkState::Retrying { attempt, .. }) => Some(*attempt),
+            _ => None,
+        })
+        .max()
+        .unwrap_or(0);
+    assert!((1..50).contains(&attempts), "{attempts} attempts");
+}
