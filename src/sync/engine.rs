@@ -21,6 +21,8 @@ use tokio::time::Instant;
 
 /// Bids kept in the history of the watched lot (the newest).
 pub const MAX_BID_HISTORY: usize = 2000;
+/// Pause before the first history request of a newly watched lot.
+const WATCH_SETTLE: Duration = Duration::from_millis(150);
 
 /// How the engine behaves. `Default` is what the monitor uses.
 #[derive(Clone, Debug)]
@@ -122,6 +124,7 @@ struct Watch {
     in_flight: bool,
     /// A bid arrived while a fetch was in flight: fetch again after it.
     stale: bool,
+    task: Option<JoinHandle<()>>,
 }
 
 struct BidsAnswer {
@@ -520,6 +523,14 @@ impl Engine {
     }
 
     fn watch_lot(&mut self, id: Option<String>) {
+        if id == self.watch.lot_id {
+            return;
+        }
+        // The superseded request is cancelled (its answer would be dropped
+        // anyway), so moving through lots never piles up requests.
+        if let Some(t) = self.watch.task.take() {
+            t.abort();
+        }
         self.watch = Watch {
             lot_id: id,
             generation: self.watch.generation.wrapping_add(1),
@@ -550,7 +561,15 @@ impl Engine {
             self.bids_tx.clone(),
             self.watch.generation,
         );
-        tokio::spawn(async move {
+        let settle = if after == 0 {
+            WATCH_SETTLE
+        } else {
+            Duration::ZERO
+        };
+        self.watch.task = Some(tokio::spawn(async move {
+            // A short pause first: while the user moves through the list,
+            // each new lot cancels this before any request goes out.
+            tokio::time::sleep(settle).await;
             let (result, clock) = match c.bids(&lot_id, after).await {
                 Ok(f) => (Ok(f.value), f.clock),
                 Err(e) => (Err(e), None),
@@ -565,7 +584,7 @@ impl Engine {
                     clock,
                 })
                 .await;
-        });
+        }));
     }
 
     async fn on_bids(&mut self, ans: BidsAnswer) -> Result<(), Interrupt> {
@@ -574,6 +593,7 @@ impl Engine {
             return Ok(());
         }
         self.watch.in_flight = false;
+        self.watch.task = None;
         self.observe(ans.clock).await?;
         match ans.result {
             Ok(page) => {
