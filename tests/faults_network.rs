@@ -75,6 +75,7 @@ async fn fault_case(fault: ResponseTemplate, error_has: &str) -> Collector {
     let more = c.drain_for(window).await;
     let n = count(&server, None).await - before;
     assert!(n <= rate_bound(window), "{n} requests in {window:?}");
+    eprintln!("figure: {error_has:?}: {n} requests in {window:?} while failing");
     assert!(!more.iter().any(is_data));
 
     // Recovery without a key press: a fresh snapshot, then LIVE.

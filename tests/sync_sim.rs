@@ -98,6 +98,7 @@ async fn a_notice_posted_during_a_long_poll_arrives_at_once() {
         }
         other => panic!("{other:?}"),
     }
+    eprintln!("figure: notice posted -> Events message: {latency:?}");
     assert!(
         latency < Duration::from_secs(2),
         "took {latency:?}, a long-poll round is 25 s"
@@ -126,6 +127,7 @@ async fn a_bid_by_the_simulators_agents_arrives_within_one_long_poll_round() {
         .now(mono_now())
         .expect("clock samples came with the answers");
     let lag = bid.at.until(now);
+    eprintln!("figure: agent bid lag on the server clock: {lag} ms");
     assert!(
         (-1_000..3_000).contains(&lag),
         "bid at {} arrived at {now}: {lag} ms",
@@ -150,6 +152,11 @@ async fn the_server_clock_follows_a_simulator_an_hour_ahead() {
     let _ = until(&mut h, &mut clock, Duration::from_millis(1500), |_| false).await;
     let est = clock.now(mono_now()).expect("an estimate");
     let truth = Timestamp(wall_now().0 + 3_600_000);
+    eprintln!(
+        "figure: clock estimate error {} ms, uncertainty {:?} ms",
+        est.until(truth),
+        clock.uncertainty_ms()
+    );
     assert!(
         est.until(truth).abs() < 1_000,
         "estimate {est} vs simulator {truth}"
