@@ -324,3 +324,89 @@ async fn the_engine_sends_rates_for_the_servers_astana_date() {
         other => panic!("{other:?}"),
     }
 }
+
+/// A platform whose clock reads 23:59:58.5 in Astana when the test starts.
+struct NearMidnight {
+    skew_ms: i64,
+    body: serde_json::Value,
+}
+
+impl wiremock::Respond for NearMidnight {
+    fn respond(&self, r: &wiremock::Request) -> ResponseTemplate {
+        let now = Timestamp(now_wall().0 + self.skew_ms);
+        let mut body = self.body.clone();
+        body["server_time"] = json!(now.to_rfc3339());
+        if r.url.path() == "/api/v1/events" {
+            let after = r
+                .url
+                .query_pairs()
+                .find(|(k, _)| k == "after")
+                .and_then(|(_, v)| v.parse::<u64>().ok())
+                .unwrap_or(0);
+            body["last_seq"] = json!(after);
+            return ResponseTemplate::new(200)
+                .set_body_json(body)
+                .set_delay(Duration::from_millis(200));
+        }
+        ResponseTemplate::new(200).set_body_json(body)
+    }
+}
+
+#[tokio::test]
+async fn rates_are_read_again_when_the_servers_astana_date_changes() {
+    let server = MockServer::start().await;
+    let midnight_minus = Timestamp::parse("2025-06-24T18:59:58.500Z").expect("time"); // 23:59:58.5 in Astana
+    let skew_ms = midnight_minus.0 - now_wall().0;
+    for (p, body) in [
+        ("/api/v1/auction", auction_body()),
+        ("/api/v1/lots", lots_body(5, &["A"])),
+        ("/api/v1/events", events_body(5, vec![])),
+    ] {
+        Mock::given(method("GET"))
+            .and(path(p))
+            .respond_with(NearMidnight { skew_ms, body })
+            .mount(&server)
+            .await;
+    }
+    for fdate in ["24.06.2025", "25.06.2025"] {
+        Mock::given(method("GET"))
+            .and(path("/nbk/rss/get_rates.cfm"))
+            .and(query_param("fdate", fdate))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_raw(NBK_XML.replace("24.06.2025", fdate), "application/xml"),
+            )
+            .mount(&server)
+            .await;
+    }
+    let rates = RatesConfig {
+        date_check: Duration::from_millis(200),
+        ..cfg(&server, RatesMode::Nbk, &[])
+    };
+    let mut c = Collector::new(spawn(
+        client(&server),
+        SyncConfig {
+            rates: Some(rates),
+            ..fast_sync()
+        },
+    ));
+    let mut dates = Vec::new();
+    while dates.len() < 2 {
+        match c
+            .until(Duration::from_secs(10), |m| matches!(m, SyncMsg::Rates(_)))
+            .await
+        {
+            Some(SyncMsg::Rates(t)) => dates.push(t.date.map(|d| d.to_string())),
+            other => panic!("after {dates:?}: {other:?}"),
+        }
+    }
+    assert_eq!(
+        dates,
+        [
+            Some("2025-06-24".to_string()),
+            Some("2025-06-25".to_string())
+        ]
+    );
+    // Only the change of date made it read again (the hourly refresh is far off).
+    assert_eq!(count(&server, Some("/nbk/rss/get_rates.cfm")).await, 2);
+}
