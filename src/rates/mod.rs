@@ -124,7 +124,7 @@ pub fn parse_fixed_rates(args: &[String]) -> Result<BTreeMap<Currency, Rate>, St
 
 /// The feed URL for one Astana date.
 pub fn nbk_url_for(template: &str, date: jiff::civil::Date) -> String {
-    template.replace("{date}", &date.strftime("%d.%m.%Y").to_string())
+    nbk::nbk_url(template, date)
 }
 
 #[cfg(test)]
