@@ -162,8 +162,6 @@ pub struct App {
     pub(crate) rates: Option<RateTable>,
     pub(crate) link: LinkState,
     pub(crate) clock: ServerClock,
-    /// Server minus local wall clock, from the last sample, in ms.
-    pub(crate) skew_ms: Option<i64>,
     pub(crate) issues: VecDeque<DataIssue>,
     pub(crate) help: bool,
     pub(crate) bids: BidHistory,
@@ -194,7 +192,6 @@ impl App {
             rates: None,
             link: LinkState::Connecting,
             clock: ServerClock::new(),
-            skew_ms: None,
             issues: VecDeque::new(),
             help: false,
             bids: BidHistory::default(),
@@ -606,10 +603,7 @@ impl App {
                 }
             }
             SyncMsg::Rates(r) => self.rates = Some(r),
-            SyncMsg::Clock(s) => {
-                self.clock.observe(s);
-                self.skew_ms = Some(s.server.0.saturating_sub(s.local_wall.0));
-            }
+            SyncMsg::Clock(s) => self.clock.observe(s),
             SyncMsg::Link(l) => {
                 up.redraw = l != self.link;
                 self.link = l;
