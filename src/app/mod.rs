@@ -2,6 +2,16 @@
 //! named user actions, ticks, resizes) in one `update` function. It knows
 //! nothing of the terminal or the network: it answers each message with
 //! whether to redraw and what effects the loop should carry out.
+//!
+//! The terminal loop drives it like this (all times from one monotonic clock):
+//!
+//! ```text
+//! key   -> ui::keys::map_key(&key, app.mode()) -> app.update(Msg::Action(a), now)
+//! sync  -> app.update(Msg::Sync(msg), now)
+//! timer -> sleep until app.next_tick(now) (None: no timer) -> app.update(Msg::Tick, now)
+//! size  -> app.update(Msg::Resize { w, h }, now)
+//! then: carry out `effects`; if `redraw`, terminal.draw(|f| ui::draw(f, &app, now))
+//! ```
 
 pub mod action;
 pub mod countdown;
