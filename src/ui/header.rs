@@ -69,7 +69,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     {
         right.push(Span::styled(
             format!(
-                "⚠ clock skew {:+.1}s ±{:.2}s ",
+                " ⚠ clock skew {:+.1}s ±{:.2}s",
                 skew as f64 / 1000.0,
                 unc as f64 / 1000.0
             ),
@@ -78,11 +78,11 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     }
     if !app.issues.is_empty() {
         right.push(Span::styled(
-            format!("✖ {} data issues ", app.issues.len()),
+            format!(" ✖ {} data issues", app.issues.len()),
             t.bad,
         ));
     }
-    right.push(Span::styled(format!("seq {} ", app.feed_seq), t.dim));
+    right.push(Span::styled(format!(" seq {} ", app.feed_seq), t.dim));
     let right = Line::from(right);
     let rw = (right.width() as u16).min(area.width / 2);
     let [l, r] = split_right(rows[1], rw);
