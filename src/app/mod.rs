@@ -356,6 +356,10 @@ impl App {
                     self.cancel_filter();
                 } else if self.focus != Pane::Lots {
                     self.set_focus(Pane::Lots);
+                } else if !self.filter_text.is_empty() {
+                    // Esc on the lots pane clears a committed filter.
+                    self.filter_text.clear();
+                    self.apply_filter(Filter::default());
                 } else {
                     up.redraw = false;
                 }
