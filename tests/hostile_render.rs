@@ -437,7 +437,10 @@ fn hostile_strings_leave_no_trace_and_normal_lots_render() {
         );
     }
     assert!(text.contains("Торги продлены"), "the notice text survives");
-    assert!(text.contains("?exe.txt?"), "the bidi override is shown as a placeholder");
+    assert!(
+        text.contains("?exe.txt?"),
+        "the bidi override is shown as a placeholder"
+    );
 }
 
 #[test]
