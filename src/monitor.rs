@@ -10,7 +10,8 @@
 use crate::app::{App, AppOptions, Effect, Msg};
 use crate::cli::MonitorArgs;
 use crate::clock::{Mono, mono_now};
-use crate::domain::Currency;
+use crate::domain::{Currency, Timestamp};
+use crate::journal::{self, Journal, Receipt, Recorder};
 use crate::platform::{Client, Token};
 use crate::sim::server::{RunningSim, SimOptions};
 use crate::sync::{self, SyncCmd, SyncMsg};
@@ -18,6 +19,7 @@ use crate::terminal::TerminalGuard;
 use crate::ui;
 use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
 use futures_util::StreamExt;
+use std::path::PathBuf;
 use std::time::Duration;
 use tokio::sync::mpsc;
 
@@ -69,6 +71,17 @@ async fn run_async(args: MonitorArgs) -> anyhow::Result<()> {
     let (client_cfg, sync_cfg) =
         sync::configs_from_args(&demo_args, &url, token).map_err(|e| anyhow::anyhow!(e))?;
     let client = Client::new(client_cfg).map_err(|e| anyhow::anyhow!("{e}"))?;
+    // The demo day restarts at seq 1 on every run: it is journaled only when
+    // the user names a file.
+    let mut journal = if args.no_journal || (sim.is_some() && args.journal.is_none()) {
+        JournalSink::Off
+    } else {
+        JournalSink::Pending {
+            path: args.journal.clone(),
+            client: client.clone(),
+            waiting: Vec::new(),
+        }
+    };
     let handle = sync::spawn(client, sync_cfg);
 
     let mut app = App::new(AppOptions {
@@ -81,8 +94,9 @@ async fn run_async(args: MonitorArgs) -> anyhow::Result<()> {
         }),
         ..AppOptions::default()
     });
-    let result = event_loop(&mut app, handle.msgs, handle.cmds).await;
+    let result = event_loop(&mut app, &mut journal, handle.msgs, handle.cmds).await;
     handle.task.abort();
+    journal.close().await;
     if let Some(sim) = sim {
         stop_sim(sim).await;
     }
@@ -93,6 +107,76 @@ async fn stop_sim(sim: RunningSim) {
     let _ = tokio::time::timeout(Duration::from_millis(500), sim.shutdown()).await;
 }
 
+/// Where the sync messages are journaled. The journal file is named after the
+/// auction, so it opens when the first `Auction` message arrives; messages
+/// before that wait (bounded) and are written first.
+enum JournalSink {
+    Off,
+    Pending {
+        path: Option<PathBuf>,
+        client: Client,
+        waiting: Vec<SyncMsg>,
+    },
+    On(Recorder),
+}
+
+impl JournalSink {
+    /// Messages kept while waiting for the auction's id.
+    const WAITING_MAX: usize = 4096;
+
+    async fn record(&mut self, msg: &SyncMsg, server_now: Option<Timestamp>) -> anyhow::Result<()> {
+        if let JournalSink::Pending {
+            path,
+            client,
+            waiting,
+        } = self
+        {
+            if waiting.len() < Self::WAITING_MAX {
+                waiting.push(msg.clone());
+            }
+            let SyncMsg::Auction(auction) = msg else {
+                return Ok(());
+            };
+            let path = match path.take().or_else(|| journal::default_path(&auction.id)) {
+                Some(p) => p,
+                None => anyhow::bail!(
+                    "no data directory for the journal: give --journal PATH or --no-journal"
+                ),
+            };
+            let journal = Journal::open(&path).map_err(|e| {
+                anyhow::anyhow!("cannot open the journal {}: {e} (give another --journal PATH, or --no-journal)", path.display())
+            })?;
+            tracing::info!("journal: {}", path.display());
+            let recorder = journal
+                .recorder(&auction.id, Some(client.clone()))
+                .map_err(|e| anyhow::anyhow!("cannot start the journal {}: {e}", path.display()))?;
+            let waiting = std::mem::take(waiting);
+            *self = JournalSink::On(recorder);
+            for m in waiting {
+                Box::pin(self.record(&m, server_now)).await?;
+            }
+            return Ok(());
+        }
+        if let JournalSink::On(recorder) = self {
+            // Waits while the writer is busy: nothing is dropped.
+            recorder
+                .record(msg.clone(), Receipt::now(server_now))
+                .await
+                .map_err(|e| anyhow::anyhow!("the journal stopped: {e}"))?;
+        }
+        Ok(())
+    }
+
+    async fn close(self) {
+        if let JournalSink::On(recorder) = self {
+            match recorder.close().await {
+                Ok(status) => tracing::info!("journal closed: {status:?}"),
+                Err(e) => tracing::error!("journal close: {e}"),
+            }
+        }
+    }
+}
+
 /// How one loop iteration ended.
 enum Flow {
     Continue,
@@ -101,6 +185,7 @@ enum Flow {
 
 async fn event_loop(
     app: &mut App,
+    journal: &mut JournalSink,
     mut sync_rx: mpsc::Receiver<SyncMsg>,
     cmds: mpsc::Sender<SyncCmd>,
 ) -> anyhow::Result<()> {
@@ -131,7 +216,7 @@ async fn event_loop(
                     tokio::time::sleep_until(due).await;
                     // Take what arrived meanwhile into this frame too.
                     if let Flow::Quit =
-                        drain(app, &mut sync_rx, &cmds, &mut guard, &mut dirty).await?
+                        drain(app, journal, &mut sync_rx, &cmds, &mut guard, &mut dirty).await?
                     {
                         return Ok(());
                     }
@@ -151,10 +236,11 @@ async fn event_loop(
             },
             msg = sync_rx.recv() => match msg {
                 Some(msg) => {
+                    journal.record(&msg, app.server_now(mono_now())).await?;
                     let f = apply(app, Msg::Sync(msg), &cmds, &mut guard, &mut dirty).await?;
                     match f {
                         Flow::Quit => Flow::Quit,
-                        Flow::Continue => drain(app, &mut sync_rx, &cmds, &mut guard, &mut dirty).await?,
+                        Flow::Continue => drain(app, journal, &mut sync_rx, &cmds, &mut guard, &mut dirty).await?,
                     }
                 }
                 None => return Err(anyhow::anyhow!("the sync engine stopped unexpectedly; see the log file")),
@@ -174,6 +260,7 @@ async fn event_loop(
 /// Applies every sync message already waiting, without blocking.
 async fn drain(
     app: &mut App,
+    journal: &mut JournalSink,
     rx: &mut mpsc::Receiver<SyncMsg>,
     cmds: &mpsc::Sender<SyncCmd>,
     guard: &mut TerminalGuard,
@@ -183,6 +270,7 @@ async fn drain(
     for _ in 0..1024 {
         match rx.try_recv() {
             Ok(msg) => {
+                journal.record(&msg, app.server_now(mono_now())).await?;
                 if let Flow::Quit = apply(app, Msg::Sync(msg), cmds, guard, dirty).await? {
                     return Ok(Flow::Quit);
                 }

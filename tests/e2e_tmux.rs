@@ -4,51 +4,14 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
+use support::server::{BIN, Server};
 use support::tmux::Tmux;
 
-const BIN: &str = env!("CARGO_BIN_EXE_lotwatch");
 const WAIT: Duration = Duration::from_secs(20);
 
-/// `lotwatch serve` on a free loopback port; killed when dropped.
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Server {
-    fn start(extra: &[&str]) -> Server {
-        let mut child = Command::new(BIN)
-            .args(["serve", "--addr", "127.0.0.1:0", "--seed", "7"])
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start lotwatch serve");
-        let stdout = child.stdout.take().expect("piped stdout");
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("read the serve banner");
-        let url = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .unwrap_or_else(|| panic!("no URL in the serve banner: {line:?}"))
-            .to_string();
-        Server { child, url }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn monitor(name: &str, w: u16, h: u16, server: &Server, extra: &[&str]) -> Tmux {
+pub fn monitor(name: &str, w: u16, h: u16, server: &Server, extra: &[&str]) -> Tmux {
     let log = std::env::temp_dir().join(format!("lotwatch-e2e-{name}-{}.log", std::process::id()));
     let mut cmd = vec![
         BIN.to_string(),
