@@ -260,7 +260,7 @@ impl Scenario {
         Scenario {
             auction: AuctionInfo {
                 id: "kz-subsoil-generated".into(),
-                title: format!("Generated auction day, {n} lots").into(),
+                title: format!("Generated auction day, {n} lots"),
                 venue: "lotwatch simulator".into(),
             },
             protocol_delay_s: 120,

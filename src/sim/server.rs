@@ -588,7 +588,17 @@ async fn nbk_rates_today(State(s): State<Arc<Shared>>) -> Response {
 /// `lotwatch serve`: serves until Ctrl-C or SIGTERM, logging requests.
 pub fn run_cli(args: ServeArgs) -> anyhow::Result<()> {
     let scenario = match &args.scenario {
-        Some(path) => Scenario::load(path)?,
+        // `generated:N` plays a generated day of N lots (performance work).
+        Some(path) => match path.to_str().and_then(|p| p.strip_prefix("generated:")) {
+            Some(n) => {
+                let n: usize = n.parse().map_err(|_| anyhow::anyhow!("generated:N needs a number of lots, not {n:?}"))?;
+                if !(1..=100_000).contains(&n) {
+                    anyhow::bail!("generated:N takes 1 to 100000 lots, not {n}");
+                }
+                Scenario::generated(n, args.seed)
+            }
+            None => Scenario::load(path)?,
+        },
         None => Scenario::june_2025(),
     };
     let opts = SimOptions {
