@@ -7,8 +7,14 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
-#[command(name = "lotwatch", version, about = "Terminal monitor for live auctions of subsoil-use rights")]
-#[command(after_help = "Examples:\n  lotwatch                               run the demo auction day (embedded simulator)\n  lotwatch --url https://platform.example/ --currency USD\n  lotwatch serve --addr 127.0.0.1:8080 --speed 20")]
+#[command(
+    name = "lotwatch",
+    version,
+    about = "Terminal monitor for live auctions of subsoil-use rights"
+)]
+#[command(
+    after_help = "Examples:\n  lotwatch                               run the demo auction day (embedded simulator)\n  lotwatch --url https://platform.example/ --currency USD\n  lotwatch serve --addr 127.0.0.1:8080 --speed 20"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -61,6 +67,8 @@ pub struct MonitorArgs {
 pub enum RatesArg {
     Platform,
     Nbk,
+    /// Only the rates given with --rate.
+    Fixed,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -86,5 +94,6 @@ pub struct ServeArgs {
 }
 
 fn parse_currency(s: &str) -> Result<Currency, String> {
-    Currency::from_code(s).ok_or_else(|| format!("unknown currency {s:?}: use KZT, USD, EUR or CNY"))
+    Currency::from_code(s)
+        .ok_or_else(|| format!("unknown currency {s:?}: use KZT, USD, EUR or CNY"))
 }

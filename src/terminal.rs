@@ -1,2 +1,115 @@
-//! The one owner of the terminal: raw mode, alternate screen, and restoring
-//! them on every exit path (return, panic, signals).
+//! The one owner of the terminal: raw mode, the alternate screen and mouse
+//! capture, restored on every exit path (return, error, panic, SIGTERM,
+//! SIGHUP), and Ctrl-Z suspension with a full redraw on `fg`.
+
+use crossterm::{cursor, event, execute, terminal};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use std::io::{self, Stdout, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+pub type Term = Terminal<CrosstermBackend<Stdout>>;
+
+/// Set while the terminal is in raw mode, so the panic hook knows to restore it.
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+
+/// The terminal in raw mode on the alternate screen; restored when dropped.
+pub struct TerminalGuard {
+    pub term: Term,
+    mouse: bool,
+}
+
+impl TerminalGuard {
+    /// Enters raw mode and the alternate screen. Installs (once) a panic hook
+    /// that restores the terminal before the panic message is printed.
+    pub fn enter(mouse: bool) -> io::Result<TerminalGuard> {
+        install_panic_hook();
+        enter_raw(mouse)?;
+        let term = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+        Ok(TerminalGuard { term, mouse })
+    }
+
+    /// Turns mouse capture on or off (off lets the user select and copy text).
+    pub fn set_mouse(&mut self, on: bool) -> io::Result<()> {
+        if on != self.mouse {
+            if on {
+                execute!(io::stdout(), event::EnableMouseCapture)?;
+            } else {
+                execute!(io::stdout(), event::DisableMouseCapture)?;
+            }
+            self.mouse = on;
+        }
+        Ok(())
+    }
+
+    /// Ctrl-Z: gives the terminal back, stops the process like a shell job,
+    /// and on `fg` takes the terminal again and forces a full redraw.
+    pub fn suspend(&mut self) -> io::Result<()> {
+        restore();
+        #[cfg(unix)]
+        // SAFETY: raise() only sends a signal to this process; SIGTSTP's
+        // default action stops it until SIGCONT, then execution continues here.
+        unsafe {
+            libc::raise(libc::SIGTSTP);
+        }
+        enter_raw(self.mouse)?;
+        self.term.clear()
+    }
+
+    /// Draws one frame inside a synchronized update, so terminals that support
+    /// it show the whole frame at once (no flicker).
+    pub fn draw(&mut self, f: impl FnOnce(&mut ratatui::Frame)) -> io::Result<()> {
+        let mut out = io::stdout();
+        let _ = crossterm::queue!(out, terminal::BeginSynchronizedUpdate);
+        let r = self.term.draw(f).map(|_| ());
+        let _ = crossterm::queue!(out, terminal::EndSynchronizedUpdate);
+        let _ = out.flush();
+        r
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+fn enter_raw(mouse: bool) -> io::Result<()> {
+    terminal::enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    let mut out = io::stdout();
+    execute!(out, terminal::EnterAlternateScreen, cursor::Hide)?;
+    if mouse {
+        execute!(out, event::EnableMouseCapture)?;
+    }
+    Ok(())
+}
+
+/// Leaves raw mode and the alternate screen; safe to call more than once.
+pub fn restore() {
+    if ACTIVE.swap(false, Ordering::SeqCst) {
+        let mut out = io::stdout();
+        let _ = execute!(
+            out,
+            event::DisableMouseCapture,
+            terminal::EndSynchronizedUpdate,
+            terminal::LeaveAlternateScreen,
+            cursor::Show
+        );
+        let _ = terminal::disable_raw_mode();
+        let _ = out.flush();
+    }
+}
+
+fn install_panic_hook() {
+    static INSTALLED: AtomicBool = AtomicBool::new(false);
+    if INSTALLED.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        tracing::error!("panic: {info}");
+        previous(info);
+    }));
+}

@@ -1,6 +1,6 @@
 //! Events of the platform's change feed, and how each one changes a lot.
 
-use super::lot::{Lot, LotResult, LotStatus, HighBid};
+use super::lot::{HighBid, Lot, LotResult, LotStatus};
 use super::money::Money;
 use super::time::Timestamp;
 
@@ -16,13 +16,28 @@ pub struct Event {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EventKind {
-    Bid { amount: Money, bidder: String, closes_at: Timestamp },
-    Extended { closes_at: Timestamp, extensions: u32 },
-    Status { status: LotStatus, closes_at: Timestamp, result: Option<LotResult> },
+    Bid {
+        amount: Money,
+        bidder: String,
+        closes_at: Timestamp,
+    },
+    Extended {
+        closes_at: Timestamp,
+        extensions: u32,
+    },
+    Status {
+        status: LotStatus,
+        closes_at: Timestamp,
+        result: Option<LotResult>,
+    },
     Lot(Box<Lot>),
-    Notice { message: String },
+    Notice {
+        message: String,
+    },
     /// A type this build does not know; kept so that seq stays gap-free.
-    Unknown { type_name: String },
+    Unknown {
+        type_name: String,
+    },
 }
 
 impl EventKind {
@@ -44,16 +59,32 @@ impl Lot {
     /// (see `rules`) do that before or beside this.
     pub fn apply(&mut self, event: &Event) {
         match &event.kind {
-            EventKind::Bid { amount, bidder, closes_at } => {
-                self.high_bid = Some(HighBid { amount: *amount, bidder: bidder.clone(), at: event.at, seq: event.seq });
+            EventKind::Bid {
+                amount,
+                bidder,
+                closes_at,
+            } => {
+                self.high_bid = Some(HighBid {
+                    amount: *amount,
+                    bidder: bidder.clone(),
+                    at: event.at,
+                    seq: event.seq,
+                });
                 self.bid_count = self.bid_count.saturating_add(1);
                 self.closes_at = *closes_at;
             }
-            EventKind::Extended { closes_at, extensions } => {
+            EventKind::Extended {
+                closes_at,
+                extensions,
+            } => {
                 self.closes_at = *closes_at;
                 self.extensions = *extensions;
             }
-            EventKind::Status { status, closes_at, result } => {
+            EventKind::Status {
+                status,
+                closes_at,
+                result,
+            } => {
                 self.status = status.clone();
                 self.closes_at = *closes_at;
                 if result.is_some() {

@@ -49,7 +49,10 @@ impl LotStatus {
 
     /// Sold, unsold or cancelled: nothing more will happen to the lot.
     pub fn is_final(&self) -> bool {
-        matches!(self, LotStatus::Sold | LotStatus::Unsold | LotStatus::Cancelled)
+        matches!(
+            self,
+            LotStatus::Sold | LotStatus::Unsold | LotStatus::Cancelled
+        )
     }
 }
 

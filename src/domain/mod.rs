@@ -8,7 +8,10 @@ pub mod rules;
 pub mod time;
 
 pub use event::{Event, EventKind};
-pub use lot::{Auction, AuctionStatus, Bid, HighBid, License, LicenseKind, Lot, LotResult, LotStatus, SoftClose};
+pub use lot::{
+    Auction, AuctionStatus, Bid, HighBid, License, LicenseKind, Lot, LotResult, LotStatus,
+    SoftClose,
+};
 pub use money::{Converted, Currency, Money, Rate};
 pub use time::Timestamp;
 
@@ -22,7 +25,12 @@ pub fn test_lot() -> Lot {
         name: "Test deposit".into(),
         region: "Karaganda".into(),
         minerals: vec!["gold".into()],
-        license: License { kind: LicenseKind::Production, term_years: 25, area_km2: None, blocks: None },
+        license: License {
+            kind: LicenseKind::Production,
+            term_years: 25,
+            area_km2: None,
+            blocks: None,
+        },
         reserves: String::new(),
         starting_bonus: Money::from_tenge(1000),
         min_increment: Money::from_tenge(10),
@@ -33,7 +41,11 @@ pub fn test_lot() -> Lot {
         status: LotStatus::Open,
         opens_at: Timestamp(0),
         closes_at: Timestamp(30 * 60 * 1000),
-        soft_close: SoftClose { window_s: 300, extend_s: 300, max_extensions: None },
+        soft_close: SoftClose {
+            window_s: 300,
+            extend_s: 300,
+            max_extensions: None,
+        },
         extensions: 0,
         high_bid: None,
         bid_count: 0,

@@ -67,7 +67,11 @@ impl Money {
         if int.len() > 16 {
             return Err(MoneyError::TooLarge(short()));
         }
-        let tenge: i64 = if int.is_empty() { 0 } else { int.parse().map_err(|_| MoneyError::TooLarge(short()))? };
+        let tenge: i64 = if int.is_empty() {
+            0
+        } else {
+            int.parse().map_err(|_| MoneyError::TooLarge(short()))?
+        };
         tenge
             .checked_mul(100)
             .and_then(|t| t.checked_add(frac_tiyn))
@@ -171,7 +175,9 @@ pub fn compact_amount(v: Decimal, symbol: &str) -> String {
     let scaled = v / Decimal::from(div);
     let int_digits = scaled.abs().trunc().to_string().len() as u32;
     let dp = 3u32.saturating_sub(int_digits);
-    let r = scaled.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero).normalize();
+    let r = scaled
+        .round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
+        .normalize();
     format!("{r} {unit}{symbol}")
 }
 
@@ -206,7 +212,9 @@ impl Currency {
     }
 
     pub fn from_code(code: &str) -> Option<Currency> {
-        Currency::ALL.into_iter().find(|c| c.code().eq_ignore_ascii_case(code.trim()))
+        Currency::ALL
+            .into_iter()
+            .find(|c| c.code().eq_ignore_ascii_case(code.trim()))
     }
 }
 
@@ -228,7 +236,10 @@ pub fn convert(amount: Money, currency: Currency, rate: Rate) -> Option<Converte
         return None;
     }
     let v = amount.as_decimal().checked_div(rate.0)?;
-    Some(Converted { currency, amount: v.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero) })
+    Some(Converted {
+        currency,
+        amount: v.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero),
+    })
 }
 
 impl Converted {
@@ -253,7 +264,10 @@ mod tests {
 
     #[test]
     fn parses_contract_forms() {
-        assert_eq!(Money::parse("36920000.00"), Ok(Money::from_tenge(36_920_000)));
+        assert_eq!(
+            Money::parse("36920000.00"),
+            Ok(Money::from_tenge(36_920_000))
+        );
         assert_eq!(Money::parse("1250000"), Ok(Money::from_tenge(1_250_000)));
         assert_eq!(Money::parse("0.5"), Ok(Money::from_tiyn(50)));
         assert_eq!(Money::parse("12.05"), Ok(Money::from_tiyn(1205)));
@@ -261,10 +275,15 @@ mod tests {
 
     #[test]
     fn refuses_everything_else() {
-        for bad in ["", "-1", "1e9", "NaN", "1.234", " 1", "1 000", "1,5", ".5", "5.", "+3", "0x10", "inf"] {
+        for bad in [
+            "", "-1", "1e9", "NaN", "1.234", " 1", "1 000", "1,5", ".5", "5.", "+3", "0x10", "inf",
+        ] {
             assert!(Money::parse(bad).is_err(), "{bad:?} accepted");
         }
-        assert!(matches!(Money::parse("99999999999999999999"), Err(MoneyError::TooLarge(_))));
+        assert!(matches!(
+            Money::parse("99999999999999999999"),
+            Err(MoneyError::TooLarge(_))
+        ));
     }
 
     #[test]
@@ -281,7 +300,12 @@ mod tests {
     #[test]
     fn converts_half_up_to_the_cent() {
         // 36 920 000 / 519.53 = 71064.230169... -> 71064.23
-        let usd = convert(Money::from_tenge(36_920_000), Currency::Usd, Rate("519.53".parse().unwrap())).unwrap();
+        let usd = convert(
+            Money::from_tenge(36_920_000),
+            Currency::Usd,
+            Rate("519.53".parse().unwrap()),
+        )
+        .unwrap();
         assert_eq!(usd.amount.to_string(), "71064.23");
         assert_eq!(usd.grouped(), "$71 064.23");
         // exactly half a cent rounds up: 0.05 / 2 = 0.025 -> 0.03
@@ -292,7 +316,9 @@ mod tests {
 
     #[test]
     fn uplift() {
-        let p = Money::from_tenge(44_304_000).uplift_percent(Money::from_tenge(36_920_000)).unwrap();
+        let p = Money::from_tenge(44_304_000)
+            .uplift_percent(Money::from_tenge(36_920_000))
+            .unwrap();
         assert_eq!(p, Decimal::new(200, 1));
     }
 

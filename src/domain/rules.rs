@@ -74,7 +74,8 @@ pub fn transition_allowed(from: &LotStatus, to: &LotStatus) -> bool {
 
 /// Inside the soft-close window: a bid now would extend the lot.
 pub fn in_soft_close_window(lot: &Lot, now: Timestamp) -> bool {
-    lot.status == LotStatus::Open && now.until(lot.closes_at) < i64::from(lot.soft_close.window_s) * 1000
+    lot.status == LotStatus::Open
+        && now.until(lot.closes_at) < i64::from(lot.soft_close.window_s) * 1000
 }
 
 #[cfg(test)]
@@ -100,7 +101,10 @@ mod tests {
         let mut lot = test_lot();
         let close = lot.closes_at;
         assert_eq!(close_after_bid(&lot, close.plus_secs(-301)), (close, false));
-        assert_eq!(close_after_bid(&lot, close.plus_secs(-10)), (close.plus_secs(290), true));
+        assert_eq!(
+            close_after_bid(&lot, close.plus_secs(-10)),
+            (close.plus_secs(290), true)
+        );
         lot.soft_close.max_extensions = Some(2);
         lot.extensions = 2;
         assert_eq!(close_after_bid(&lot, close.plus_secs(-10)), (close, false));
@@ -109,10 +113,17 @@ mod tests {
     #[test]
     fn bids_after_close_refused() {
         let lot = test_lot();
-        assert_eq!(check_bid(&lot, lot.starting_bonus, lot.closes_at), Err(BidRefusal::AfterClose));
+        assert_eq!(
+            check_bid(&lot, lot.starting_bonus, lot.closes_at),
+            Err(BidRefusal::AfterClose)
+        );
         assert!(check_bid(&lot, lot.starting_bonus, lot.closes_at.plus_millis(-1)).is_ok());
         assert!(matches!(
-            check_bid(&lot, lot.starting_bonus.saturating_sub(Money::from_tiyn(1)), lot.opens_at),
+            check_bid(
+                &lot,
+                lot.starting_bonus.saturating_sub(Money::from_tiyn(1)),
+                lot.opens_at
+            ),
             Err(BidRefusal::BelowMinimum(_))
         ));
     }

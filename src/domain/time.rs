@@ -57,12 +57,16 @@ impl Timestamp {
     /// Wall-clock time in Astana.
     pub fn astana(self) -> Option<jiff::ZonedDateTime> {
         let tz = astana_tz();
-        jiff::Timestamp::from_millisecond(self.0).ok().map(|t| t.to_zoned_datetime(tz))
+        jiff::Timestamp::from_millisecond(self.0)
+            .ok()
+            .map(|t| t.to_zoned_datetime(tz))
     }
 
     /// `hh:mm:ss` in Astana.
     pub fn astana_hms(self) -> String {
-        self.astana().map(|z| z.strftime("%H:%M:%S").to_string()).unwrap_or_else(|| "--:--:--".into())
+        self.astana()
+            .map(|z| z.strftime("%H:%M:%S").to_string())
+            .unwrap_or_else(|| "--:--:--".into())
     }
 
     /// The Astana calendar date, `YYYY-MM-DD`.
@@ -82,7 +86,8 @@ pub fn astana_tz() -> jiff::tz::TimeZone {
     use std::sync::OnceLock;
     static TZ: OnceLock<jiff::tz::TimeZone> = OnceLock::new();
     TZ.get_or_init(|| {
-        jiff::tz::TimeZone::get(PLATFORM_TZ).unwrap_or_else(|_| jiff::tz::TimeZone::fixed(jiff::tz::offset(5)))
+        jiff::tz::TimeZone::get(PLATFORM_TZ)
+            .unwrap_or_else(|_| jiff::tz::TimeZone::fixed(jiff::tz::offset(5)))
     })
     .clone()
 }

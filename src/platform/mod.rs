@@ -2,5 +2,11 @@
 //! the token, size caps, decoding the wire JSON into domain values and
 //! sanitizing every piece of server text where it enters.
 
+pub mod client;
+pub mod decode;
+pub mod error;
 pub mod sanitize;
 pub mod wire;
+
+pub use client::{Cached, Client, ClientConfig, Fetched, Token};
+pub use error::PlatformError;

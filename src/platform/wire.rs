@@ -158,7 +158,11 @@ pub struct RatesBody {
 
 impl From<&domain::LotResult> for WireResult {
     fn from(r: &domain::LotResult) -> Self {
-        WireResult { winner: r.winner.clone(), amount: r.amount.to_wire(), protocol_at: r.protocol_at.to_rfc3339() }
+        WireResult {
+            winner: r.winner.clone(),
+            amount: r.amount.to_wire(),
+            protocol_at: r.protocol_at.to_rfc3339(),
+        }
     }
 }
 
@@ -214,16 +218,27 @@ impl From<&Event> for WireEvent {
             ..WireEvent::default()
         };
         match &e.kind {
-            EventKind::Bid { amount, bidder, closes_at } => {
+            EventKind::Bid {
+                amount,
+                bidder,
+                closes_at,
+            } => {
                 w.amount = Some(amount.to_wire());
                 w.bidder = Some(bidder.clone());
                 w.closes_at = Some(closes_at.to_rfc3339());
             }
-            EventKind::Extended { closes_at, extensions } => {
+            EventKind::Extended {
+                closes_at,
+                extensions,
+            } => {
                 w.closes_at = Some(closes_at.to_rfc3339());
                 w.extensions = Some(*extensions);
             }
-            EventKind::Status { status, closes_at, result } => {
+            EventKind::Status {
+                status,
+                closes_at,
+                result,
+            } => {
                 w.status = Some(status.as_str().to_string());
                 w.closes_at = Some(closes_at.to_rfc3339());
                 w.result = result.as_ref().map(WireResult::from);

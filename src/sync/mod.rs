@@ -3,6 +3,11 @@
 //! feed, backoff, rates, clock samples) and reports results as messages. It
 //! never touches the app state or the terminal.
 
+pub mod backoff;
+pub mod engine;
+
+pub use engine::{SyncConfig, SyncHandle, spawn};
+
 use crate::clock::ClockSample;
 use crate::domain::{Auction, Bid, Event, Lot, Timestamp};
 use crate::rates::RateTable;
@@ -13,11 +18,18 @@ use crate::rates::RateTable;
 pub enum SyncMsg {
     Auction(Auction),
     /// Every lot as of feed position `seq`; replaces what the app holds.
-    Snapshot { seq: u64, lots: Vec<Lot>, rejected: Vec<DataIssue> },
+    Snapshot {
+        seq: u64,
+        lots: Vec<Lot>,
+        rejected: Vec<DataIssue>,
+    },
     /// Feed events in seq order, gap-free from the last snapshot or batch.
     Events(Vec<Event>),
     /// The bid history of one lot (answer to `SyncCmd::WatchLot`).
-    Bids { lot_id: String, bids: Vec<Bid> },
+    Bids {
+        lot_id: String,
+        bids: Vec<Bid>,
+    },
     Rates(RateTable),
     Clock(ClockSample),
     Link(LinkState),
@@ -31,9 +43,15 @@ pub enum LinkState {
     Connecting,
     Live,
     /// Failing; `attempt` counts consecutive failures.
-    Retrying { attempt: u32, error: String },
+    Retrying {
+        attempt: u32,
+        error: String,
+    },
     /// Failing for long enough to say so, since this server time.
-    Offline { since: Timestamp, error: String },
+    Offline {
+        since: Timestamp,
+        error: String,
+    },
 }
 
 /// One piece of unusable server data: which lot, which field, what was wrong.
@@ -51,4 +69,42 @@ pub enum SyncCmd {
     RefreshNow,
     /// Keep the bid history of this lot fresh (the lot in view); None stops.
     WatchLot(Option<String>),
+}
+
+/// The client and engine settings for the monitor's command line. `token` is
+/// the value of `LOTWATCH_TOKEN` (or the config file), read by the caller.
+pub fn configs_from_args(
+    args: &crate::cli::MonitorArgs,
+    url: &str,
+    token: Option<crate::platform::Token>,
+) -> Result<(crate::platform::ClientConfig, SyncConfig), String> {
+    use crate::rates::{NBK_DEFAULT_URL, RatesConfig, RatesMode, parse_fixed_rates};
+    let mut client = crate::platform::ClientConfig::new(url);
+    client.token = token;
+    client.ca_cert = args.ca_cert.clone();
+    client.insecure = args.insecure;
+    let fixed = parse_fixed_rates(&args.fixed_rates)?;
+    let mode = match args.rates {
+        crate::cli::RatesArg::Platform => RatesMode::Platform,
+        crate::cli::RatesArg::Nbk => RatesMode::Nbk,
+        crate::cli::RatesArg::Fixed if fixed.is_empty() => {
+            return Err("--rates fixed needs at least one --rate CUR=RATE".into());
+        }
+        crate::cli::RatesArg::Fixed => RatesMode::Fixed,
+    };
+    let rates = RatesConfig {
+        mode,
+        nbk_url: args
+            .rates_url
+            .clone()
+            .unwrap_or_else(|| NBK_DEFAULT_URL.to_string()),
+        fixed,
+        ..RatesConfig::default()
+    };
+    let sync = SyncConfig {
+        poll: std::time::Duration::from_millis(args.poll.max(250)),
+        rates: Some(rates),
+        ..SyncConfig::default()
+    };
+    Ok((client, sync))
 }

@@ -1,0 +1,819 @@
+//! The HTTP client of the platform API: reqwest on rustls, gzip, timeouts,
+//! the bearer token (https or loopback only), a same-host redirect policy, a
+//! body size cap enforced while streaming the decoded bytes, ETags, and a
+//! clock sample from every answer. Returns domain values or typed errors.
+
+use crate::clock::{ClockSample, mono_now, wall_now};
+use crate::domain::{Auction, Lot, Timestamp};
+use crate::platform::decode::{self, BidsPage, EventsPage, LotsPage, PlatformRates};
+use crate::platform::error::PlatformError;
+use crate::platform::sanitize::clean;
+use reqwest::header::{self, HeaderMap, HeaderValue};
+use reqwest::{StatusCode, Url, redirect};
+use serde_json::Value;
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Default cap on a decoded response body.
+pub const DEFAULT_MAX_BODY: usize = 16 * 1024 * 1024;
+/// Cap on the body of an error answer (only its error object is read).
+const MAX_ERROR_BODY: usize = 64 * 1024;
+/// Cap on the National Bank's XML.
+pub const MAX_FEED_BODY: usize = 2 * 1024 * 1024;
+/// `Retry-After` is honoured up to this long.
+pub const RETRY_AFTER_CAP: Duration = Duration::from_secs(120);
+/// Redirects followed at most (same host only).
+const MAX_REDIRECTS: usize = 5;
+
+/// The bearer token. It has no `Display`, and `Debug` hides it, so it cannot
+/// slip into a log line or an error message by formatting.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Token(String);
+
+impl Token {
+    /// None for an empty or whitespace-only value.
+    pub fn new(s: impl Into<String>) -> Option<Token> {
+        let s = s.into();
+        if s.trim().is_empty() {
+            None
+        } else {
+            Some(Token(s.trim().to_string()))
+        }
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Token(hidden)")
+    }
+}
+
+/// How to reach the platform.
+#[derive(Clone, Debug)]
+pub struct ClientConfig {
+    /// Base URL; the API lives under `<base>/api/v1/`.
+    pub base_url: String,
+    pub token: Option<Token>,
+    /// A PEM CA certificate to trust besides the system's roots.
+    pub ca_cert: Option<PathBuf>,
+    /// Accept any certificate (the UI says so the whole time).
+    pub insecure: bool,
+    pub connect_timeout: Duration,
+    /// Total time for an ordinary request, body included.
+    pub request_timeout: Duration,
+    /// A long-poll may take its `wait` plus this.
+    pub long_poll_margin: Duration,
+    /// Cap on a decoded body, in bytes.
+    pub max_body: usize,
+}
+
+impl ClientConfig {
+    pub fn new(base_url: impl Into<String>) -> ClientConfig {
+        ClientConfig {
+            base_url: base_url.into(),
+            token: None,
+            ca_cert: None,
+            insecure: false,
+            connect_timeout: Duration::from_secs(5),
+            request_timeout: Duration::from_secs(15),
+            long_poll_margin: Duration::from_secs(10),
+            max_body: DEFAULT_MAX_BODY,
+        }
+    }
+}
+
+/// A decoded answer with what came with it.
+#[derive(Clone, Debug)]
+pub struct Fetched<T> {
+    pub value: T,
+    /// The server's clock as this answer showed it.
+    pub clock: Option<ClockSample>,
+    pub etag: Option<String>,
+}
+
+/// A conditional GET's outcome.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cached<T> {
+    Fresh(T),
+    /// 304: what the caller has is still current.
+    NotModified,
+}
+
+/// The platform client. Cheap to clone (one connection pool).
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base: Url,
+    token: Option<Token>,
+    /// False when the base URL is plain http to a non-loopback host.
+    token_allowed: bool,
+    cfg: ClientConfig,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base", &self.inner.base.as_str())
+            .field("token", &self.inner.token)
+            .finish()
+    }
+}
+
+/// Installs the ring crypto provider for rustls once per process.
+pub fn install_crypto_provider() {
+    // An Err means a provider is already installed, which is what we want.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// Marker error for a redirect the policy refused.
+#[derive(Debug)]
+struct RedirectRefused;
+
+impl fmt::Display for RedirectRefused {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("redirect to another host refused")
+    }
+}
+
+impl std::error::Error for RedirectRefused {}
+
+/// Follow a redirect only to the same host and port with the same scheme,
+/// or from http to https on the same host.
+pub fn redirect_allowed(from: &Url, to: &Url) -> bool {
+    if from.host_str() != to.host_str() {
+        return false;
+    }
+    match (from.scheme(), to.scheme()) {
+        (a, b) if a == b => from.port_or_known_default() == to.port_or_known_default(),
+        ("http", "https") => true,
+        _ => false,
+    }
+}
+
+/// Loopback: 127.0.0.0/8, ::1 or `localhost`.
+pub fn is_loopback(url: &Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    match bare.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => host.eq_ignore_ascii_case("localhost"),
+    }
+}
+
+/// `Retry-After` as seconds or an HTTP date; a date is read against the
+/// answer's own `Date` header (not this machine's clock, which may be off).
+/// Capped at `RETRY_AFTER_CAP`. None when it cannot be interpreted.
+pub fn parse_retry_after(value: &str, date_header: Option<Timestamp>) -> Option<Duration> {
+    let v = value.trim();
+    let d = if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+        Duration::from_secs(v.parse::<u64>().unwrap_or(u64::MAX))
+    } else {
+        let at = parse_http_date(v)?;
+        let now = date_header?;
+        Duration::from_millis(u64::try_from(now.until(at)).unwrap_or(0))
+    };
+    Some(d.min(RETRY_AFTER_CAP))
+}
+
+/// An HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`).
+pub fn parse_http_date(s: &str) -> Option<Timestamp> {
+    if s.len() > 64 {
+        return None;
+    }
+    static P: jiff::fmt::rfc2822::DateTimeParser = jiff::fmt::rfc2822::DateTimeParser::new();
+    P.parse_timestamp(s)
+        .ok()
+        .map(|t| Timestamp(t.as_millisecond()))
+}
+
+/// A raw answer, body read within the cap.
+struct Raw {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Vec<u8>,
+    sent: crate::clock::Mono,
+    received: crate::clock::Mono,
+    wall: Timestamp,
+}
+
+impl Raw {
+    fn date(&self) -> Option<Timestamp> {
+        self.headers
+            .get(header::DATE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_http_date)
+    }
+
+    fn etag(&self) -> Option<String> {
+        // Kept verbatim (it is sent back exactly), but only if it is short
+        // and printable.
+        self.headers
+            .get(header::ETAG)
+            .and_then(|v| v.to_str().ok())
+            .filter(|s| s.len() <= 256 && s.bytes().all(|b| (0x20..0x7f).contains(&b)))
+            .map(str::to_string)
+    }
+
+    /// From the body's `server_time` when there is one, else the `Date` header.
+    fn clock(&self, body_time: Option<Timestamp>) -> Option<ClockSample> {
+        let (server, from_date_header) = match body_time {
+            Some(t) => (t, false),
+            None => (self.date()?, true),
+        };
+        Some(ClockSample {
+            server,
+            sent: self.sent,
+            received: self.received,
+            local_wall: self.wall,
+            from_date_header,
+        })
+    }
+
+    fn json(&self) -> Result<Value, PlatformError> {
+        serde_json::from_slice(&self.body)
+            .map_err(|e| PlatformError::Decode(format!("invalid JSON: {e}")))
+    }
+}
+
+/// Options of one request.
+struct Req<'a> {
+    auth: bool,
+    if_none_match: Option<&'a str>,
+    total: Duration,
+    cap: usize,
+}
+
+impl Client {
+    pub fn new(cfg: ClientConfig) -> Result<Client, PlatformError> {
+        install_crypto_provider();
+        let mut base = Url::parse(cfg.base_url.trim())
+            .map_err(|e| PlatformError::Config(format!("bad URL: {e}")))?;
+        if !matches!(base.scheme(), "http" | "https") {
+            return Err(PlatformError::Config(
+                "the URL must be http or https".into(),
+            ));
+        }
+        if !base.username().is_empty() || base.password().is_some() {
+            return Err(PlatformError::Config(
+                "put credentials in LOTWATCH_TOKEN, not in the URL".into(),
+            ));
+        }
+        if !base.path().ends_with('/') {
+            let p = format!("{}/", base.path());
+            base.set_path(&p);
+        }
+        base.set_query(None);
+        base.set_fragment(None);
+        let token_allowed = base.scheme() == "https" || is_loopback(&base);
+        if cfg.token.is_some() && !token_allowed {
+            tracing::warn!(
+                "a token is configured but the platform URL is plain http to a non-loopback host: not sending it"
+            );
+        }
+        let mut b = reqwest::Client::builder()
+            .user_agent(concat!("lotwatch/", env!("CARGO_PKG_VERSION")))
+            .gzip(true)
+            .connect_timeout(cfg.connect_timeout)
+            // Idle time between reads; a long-poll is bounded by its total.
+            .read_timeout(
+                cfg.request_timeout
+                    .max(Duration::from_secs(30) + cfg.long_poll_margin),
+            )
+            .pool_max_idle_per_host(4)
+            .redirect(redirect::Policy::custom(|attempt| {
+                let from = attempt.previous().last().cloned();
+                if attempt.previous().len() > MAX_REDIRECTS {
+                    attempt.error(RedirectRefused)
+                } else if from.is_some_and(|f| redirect_allowed(&f, attempt.url())) {
+                    attempt.follow()
+                } else {
+                    attempt.error(RedirectRefused)
+                }
+            }));
+        if let Some(path) = &cfg.ca_cert {
+            let pem = std::fs::read(path).map_err(|e| {
+                PlatformError::Config(format!(
+                    "cannot read CA certificate {}: {e}",
+                    path.display()
+                ))
+            })?;
+            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|_| {
+                PlatformError::Config(format!("{} is not a PEM certificate", path.display()))
+            })?;
+            if certs.is_empty() {
+                return Err(PlatformError::Config(format!(
+                    "{} holds no certificate",
+                    path.display()
+                )));
+            }
+            b = b.tls_certs_merge(certs);
+        }
+        if cfg.insecure {
+            tracing::warn!("TLS certificate verification is off (--insecure)");
+            b = b.tls_danger_accept_invalid_certs(true);
+        }
+        let http = b
+            .build()
+            .map_err(|e| PlatformError::Config(format!("cannot set up HTTP: {}", innermost(&e))))?;
+        let token = cfg.token.clone();
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base,
+                token,
+                token_allowed,
+                cfg,
+            }),
+        })
+    }
+
+    pub fn base_url(&self) -> &Url {
+        &self.inner.base
+    }
+
+    pub fn config(&self) -> &ClientConfig {
+        &self.inner.cfg
+    }
+
+    fn url(&self, path: &str) -> Result<Url, PlatformError> {
+        self.inner
+            .base
+            .join(path)
+            .map_err(|e| PlatformError::Config(format!("bad URL: {e}")))
+    }
+
+    fn normal(&self) -> Req<'static> {
+        Req {
+            auth: true,
+            if_none_match: None,
+            total: self.inner.cfg.request_timeout,
+            cap: self.inner.cfg.max_body,
+        }
+    }
+
+    pub async fn auction(&self) -> Result<Fetched<Auction>, PlatformError> {
+        let raw = self.get(self.url("api/v1/auction")?, self.normal()).await?;
+        let v = ok_json(&raw)?;
+        let a = decode::decode_auction(&v).map_err(|e| PlatformError::Decode(e.0))?;
+        Ok(Fetched {
+            value: a,
+            clock: raw.clock(decode::server_time(&v)),
+            etag: None,
+        })
+    }
+
+    /// All lots; with `etag`, a 304 gives `NotModified`.
+    pub async fn lots(
+        &self,
+        etag: Option<&str>,
+    ) -> Result<Fetched<Cached<LotsPage>>, PlatformError> {
+        let raw = self
+            .get(
+                self.url("api/v1/lots")?,
+                Req {
+                    if_none_match: etag,
+                    ..self.normal()
+                },
+            )
+            .await?;
+        if raw.status == StatusCode::NOT_MODIFIED && etag.is_some() {
+            return Ok(Fetched {
+                value: Cached::NotModified,
+                clock: raw.clock(None),
+                etag: raw.etag(),
+            });
+        }
+        let v = ok_json(&raw)?;
+        let page = decode::decode_lots(&v).map_err(|e| PlatformError::Decode(e.0))?;
+        Ok(Fetched {
+            value: Cached::Fresh(page),
+            clock: raw.clock(decode::server_time(&v)),
+            etag: raw.etag(),
+        })
+    }
+
+    /// One lot.
+    pub async fn lot(&self, id: &str) -> Result<Fetched<Lot>, PlatformError> {
+        let mut url = self.url("api/v1/lots")?;
+        url.path_segments_mut()
+            .map_err(|_| PlatformError::Config("bad base URL".into()))?
+            .push(id);
+        let raw = self.get(url, self.normal()).await?;
+        let v = ok_json(&raw)?;
+        let lot = decode::decode_lot_body(&v)
+            .map_err(|i| PlatformError::Decode(format!("{}: {}", i.field, i.problem)))?;
+        Ok(Fetched {
+            value: lot,
+            clock: raw.clock(decode::server_time(&v)),
+            etag: None,
+        })
+    }
+
+    /// Feed events after `after`; the server may hold the request `wait_s`.
+    pub async fn events(
+        &self,
+        after: u64,
+        wait_s: u32,
+        limit: u32,
+    ) -> Result<Fetched<EventsPage>, PlatformError> {
+        let wait_s = wait_s.min(30);
+        let mut url = self.url("api/v1/events")?;
+        url.query_pairs_mut()
+            .append_pair("after", &after.to_string())
+            .append_pair("wait", &wait_s.to_string())
+            .append_pair("limit", &limit.clamp(1, 1000).to_string());
+        let total = self
+            .inner
+            .cfg
+            .request_timeout
+            .max(Duration::from_secs(u64::from(wait_s)) + self.inner.cfg.long_poll_margin);
+        let raw = self
+            .get(
+                url,
+                Req {
+                    total,
+                    ..self.normal()
+                },
+            )
+            .await?;
+        let v = ok_json(&raw)?;
+        let page = decode::decode_events(&v).map_err(|e| PlatformError::Decode(e.0))?;
+        Ok(Fetched {
+            value: page,
+            clock: raw.clock(decode::server_time(&v)),
+            etag: None,
+        })
+    }
+
+    /// Accepted bids of one lot with seq above `after`.
+    pub async fn bids(&self, lot_id: &str, after: u64) -> Result<Fetched<BidsPage>, PlatformError> {
+        let mut url = self.url("api/v1/lots")?;
+        url.path_segments_mut()
+            .map_err(|_| PlatformError::Config("bad base URL".into()))?
+            .push(lot_id)
+            .push("bids");
+        url.query_pairs_mut()
+            .append_pair("after", &after.to_string());
+        let raw = self.get(url, self.normal()).await?;
+        let v = ok_json(&raw)?;
+        let page = decode::decode_bids(&v).map_err(|e| PlatformError::Decode(e.0))?;
+        if page.lot_id != lot_id {
+            return Err(PlatformError::Decode(
+                "bids: the answer is for another lot".into(),
+            ));
+        }
+        Ok(Fetched {
+            value: page,
+            clock: raw.clock(decode::server_time(&v)),
+            etag: None,
+        })
+    }
+
+    /// The platform's rates; with `etag`, a 304 gives `NotModified`.
+    pub async fn rates(
+        &self,
+        etag: Option<&str>,
+    ) -> Result<Fetched<Cached<PlatformRates>>, PlatformError> {
+        let raw = self
+            .get(
+                self.url("api/v1/rates")?,
+                Req {
+                    if_none_match: etag,
+                    ..self.normal()
+                },
+            )
+            .await?;
+        if raw.status == StatusCode::NOT_MODIFIED && etag.is_some() {
+            return Ok(Fetched {
+                value: Cached::NotModified,
+                clock: raw.clock(None),
+                etag: raw.etag(),
+            });
+        }
+        let v = ok_json(&raw)?;
+        let r = decode::decode_rates(&v).map_err(|e| PlatformError::Decode(e.0))?;
+        Ok(Fetched {
+            value: Cached::Fresh(r),
+            clock: raw.clock(decode::server_time(&v)),
+            etag: raw.etag(),
+        })
+    }
+
+    /// A public document outside the platform (the National Bank's feed), as
+    /// text. The token is never sent with it.
+    pub async fn fetch_public_text(&self, url: &str) -> Result<Fetched<String>, PlatformError> {
+        let url = Url::parse(url).map_err(|e| PlatformError::Config(format!("bad URL: {e}")))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(PlatformError::Config(
+                "the URL must be http or https".into(),
+            ));
+        }
+        let raw = self
+            .get(
+                url,
+                Req {
+                    auth: false,
+                    if_none_match: None,
+                    total: self.inner.cfg.request_timeout,
+                    cap: MAX_FEED_BODY,
+                },
+            )
+            .await?;
+        if !raw.status.is_success() {
+            return Err(status_error(&raw, None));
+        }
+        let text = String::from_utf8_lossy(&raw.body).into_owned();
+        Ok(Fetched {
+            value: text,
+            clock: raw.clock(None),
+            etag: None,
+        })
+    }
+
+    async fn get(&self, url: Url, req: Req<'_>) -> Result<Raw, PlatformError> {
+        let total = req.total;
+        // reqwest's own total timeout covers the body too; this outer one is a
+        // backstop so that nothing here can hang for longer.
+        match tokio::time::timeout(total + Duration::from_secs(1), self.get_inner(url, req)).await {
+            Ok(r) => r,
+            Err(_) => Err(PlatformError::Timeout),
+        }
+    }
+
+    async fn get_inner(&self, url: Url, req: Req<'_>) -> Result<Raw, PlatformError> {
+        let path = url.path().to_string();
+        let mut rb = self.inner.http.get(url).timeout(req.total);
+        if req.auth
+            && self.inner.token_allowed
+            && let Some(t) = &self.inner.token
+        {
+            let mut v = HeaderValue::from_str(&format!("Bearer {}", t.0)).map_err(|_| {
+                PlatformError::Config("the token has characters a header cannot carry".into())
+            })?;
+            v.set_sensitive(true);
+            rb = rb.header(header::AUTHORIZATION, v);
+        }
+        if let Some(tag) = req.if_none_match
+            && let Ok(v) = HeaderValue::from_str(tag)
+        {
+            rb = rb.header(header::IF_NONE_MATCH, v);
+        }
+        let sent = mono_now();
+        let mut resp = rb.send().await.map_err(classify)?;
+        let received = mono_now();
+        let wall = wall_now();
+        let status = resp.status();
+        let cap = if status.is_success() {
+            req.cap
+        } else {
+            MAX_ERROR_BODY.min(req.cap)
+        };
+        if resp.content_length().is_some_and(|n| n > cap as u64) && status.is_success() {
+            return Err(PlatformError::TooLarge { limit: cap });
+        }
+        let headers = std::mem::take(resp.headers_mut());
+        let mut body = Vec::new();
+        loop {
+            match resp.chunk().await {
+                Ok(Some(chunk)) => {
+                    if body.len() + chunk.len() > cap {
+                        if status.is_success() {
+                            return Err(PlatformError::TooLarge { limit: cap });
+                        }
+                        // An oversized error body: its status is enough.
+                        break;
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(e) => return Err(classify(e)),
+            }
+        }
+        tracing::debug!(path = %path, status = status.as_u16(), bytes = body.len(), rtt_ms = received.0.saturating_sub(sent.0), "answer");
+        let raw = Raw {
+            status,
+            headers,
+            body,
+            sent,
+            received,
+            wall,
+        };
+        if status == StatusCode::NOT_MODIFIED || status.is_success() {
+            Ok(raw)
+        } else {
+            Err(status_error(&raw, self.inner.token.as_ref()))
+        }
+    }
+}
+
+/// A 2xx body as JSON; a 304 where none was asked for is an error.
+fn ok_json(raw: &Raw) -> Result<Value, PlatformError> {
+    if !raw.status.is_success() || raw.status == StatusCode::NO_CONTENT {
+        return Err(PlatformError::Http {
+            status: raw.status.as_u16(),
+            code: None,
+            message: None,
+        });
+    }
+    raw.json()
+}
+
+fn status_error(raw: &Raw, token: Option<&Token>) -> PlatformError {
+    let mut info = serde_json::from_slice::<Value>(&raw.body)
+        .map(|v| decode::decode_error_body(&v))
+        .unwrap_or_default();
+    // A server that echoes the request back must not put the token on screen.
+    if let Some(t) = token {
+        for text in [&mut info.code, &mut info.message].into_iter().flatten() {
+            if text.contains(&t.0) {
+                *text = text.replace(&t.0, "***");
+            }
+        }
+    }
+    let retry_after = || {
+        raw.headers
+            .get(header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, raw.date()))
+    };
+    match raw.status.as_u16() {
+        401 => PlatformError::Unauthorized,
+        404 => PlatformError::NotFound,
+        410 => PlatformError::Gone,
+        429 => PlatformError::RateLimited {
+            retry_after: retry_after(),
+        },
+        503 => PlatformError::Unavailable {
+            retry_after: retry_after(),
+        },
+        s => PlatformError::Http {
+            status: s,
+            code: info.code,
+            message: info.message,
+        },
+    }
+}
+
+/// Maps a transport error to our kinds, describing it by its innermost cause
+/// only (the outer texts repeat the URL).
+fn classify(e: reqwest::Error) -> PlatformError {
+    let mut src: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+    while let Some(s) = src {
+        if s.is::<RedirectRefused>() {
+            return PlatformError::RedirectRefused;
+        }
+        src = s.source();
+    }
+    if e.is_timeout() {
+        PlatformError::Timeout
+    } else if e.is_redirect() {
+        PlatformError::RedirectRefused
+    } else if e.is_connect() {
+        PlatformError::Connect(innermost(&e))
+    } else if e.is_body() || e.is_decode() {
+        PlatformError::Body(innermost(&e))
+    } else {
+        PlatformError::Connect(innermost(&e))
+    }
+}
+
+fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = e;
+    while let Some(s) = cur.source() {
+        cur = s;
+    }
+    clean(&cur.to_string(), 200)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn u(s: &str) -> Url {
+        Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn redirect_policy() {
+        assert!(redirect_allowed(&u("https://a.kz/x"), &u("https://a.kz/y")));
+        assert!(redirect_allowed(&u("http://a.kz/x"), &u("https://a.kz/y")));
+        assert!(!redirect_allowed(&u("https://a.kz/x"), &u("http://a.kz/y")));
+        assert!(!redirect_allowed(
+            &u("https://a.kz/x"),
+            &u("https://evil.kz/y")
+        ));
+        assert!(!redirect_allowed(
+            &u("https://a.kz/x"),
+            &u("https://a.kz.evil.kz/y")
+        ));
+        assert!(!redirect_allowed(
+            &u("http://127.0.0.1:8080/x"),
+            &u("http://127.0.0.1:9090/y")
+        ));
+        assert!(redirect_allowed(
+            &u("http://127.0.0.1:8080/x"),
+            &u("http://127.0.0.1:8080/y")
+        ));
+    }
+
+    #[test]
+    fn loopback() {
+        assert!(is_loopback(&u("http://127.0.0.1:1/")));
+        assert!(is_loopback(&u("http://127.3.4.5/")));
+        assert!(is_loopback(&u("http://[::1]:8080/")));
+        assert!(is_loopback(&u("http://LOCALHOST/")));
+        assert!(!is_loopback(&u("http://10.0.0.1/")));
+        assert!(!is_loopback(&u("http://localhost.evil.kz/")));
+    }
+
+    #[test]
+    fn retry_after_both_forms() {
+        let date = parse_http_date("Tue, 24 Jun 2025 05:00:00 GMT");
+        assert_eq!(date, Timestamp::parse("2025-06-24T05:00:00Z").ok());
+        assert_eq!(parse_retry_after("7", date), Some(Duration::from_secs(7)));
+        assert_eq!(parse_retry_after(" 0 ", None), Some(Duration::ZERO));
+        assert_eq!(
+            parse_retry_after("99999999999999999999999", None),
+            Some(RETRY_AFTER_CAP)
+        );
+        assert_eq!(
+            parse_retry_after("Tue, 24 Jun 2025 05:00:09 GMT", date),
+            Some(Duration::from_secs(9))
+        );
+        // In the past: no wait.
+        assert_eq!(
+            parse_retry_after("Tue, 24 Jun 2025 04:00:00 GMT", date),
+            Some(Duration::ZERO)
+        );
+        // Far future: capped.
+        assert_eq!(
+            parse_retry_after("Wed, 25 Jun 2025 05:00:00 GMT", date),
+            Some(RETRY_AFTER_CAP)
+        );
+        // A date without the answer's Date header cannot be read safely.
+        assert_eq!(
+            parse_retry_after("Tue, 24 Jun 2025 05:00:09 GMT", None),
+            None
+        );
+        for bad in ["", "-5", "soon", "1.5", "Tue, 99 Jun 2025 05:00:09 GMT"] {
+            assert_eq!(parse_retry_after(bad, date), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn token_never_shows_in_debug() {
+        let t = Token::new("canary-SECRET-123").unwrap();
+        assert!(!format!("{t:?}").contains("canary"));
+        let mut cfg = ClientConfig::new("https://platform.example/");
+        cfg.token = Some(t);
+        assert!(!format!("{cfg:?}").contains("canary"));
+        let c = Client::new(cfg).unwrap();
+        assert!(!format!("{c:?}").contains("canary"));
+        assert_eq!(Token::new("  "), None);
+    }
+
+    #[test]
+    fn config_errors() {
+        assert!(matches!(
+            Client::new(ClientConfig::new("ftp://x/")),
+            Err(PlatformError::Config(_))
+        ));
+        assert!(matches!(
+            Client::new(ClientConfig::new("not a url")),
+            Err(PlatformError::Config(_))
+        ));
+        assert!(matches!(
+            Client::new(ClientConfig::new("https://u:p@x/")),
+            Err(PlatformError::Config(_))
+        ));
+        let mut cfg = ClientConfig::new("https://x/");
+        cfg.ca_cert = Some(PathBuf::from("/nonexistent/ca.pem"));
+        assert!(matches!(Client::new(cfg), Err(PlatformError::Config(_))));
+        let c = Client::new(ClientConfig::new("https://x.kz/platform")).unwrap();
+        assert_eq!(
+            c.url("api/v1/lots").unwrap().as_str(),
+            "https://x.kz/platform/api/v1/lots"
+        );
+    }
+
+    #[test]
+    fn token_only_over_https_or_loopback() {
+        let mk = |u: &str| {
+            let mut cfg = ClientConfig::new(u);
+            cfg.token = Token::new("t");
+            Client::new(cfg).unwrap().inner.token_allowed
+        };
+        assert!(mk("https://x.kz/"));
+        assert!(mk("http://127.0.0.1:9/"));
+        assert!(mk("http://localhost:9/"));
+        assert!(!mk("http://x.kz/"));
+    }
+}

@@ -1,0 +1,110 @@
+//! Drives a real `lotwatch` binary inside a private tmux server: start it in
+//! a detached session of a fixed size, send keys, read the screen.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+pub struct Tmux {
+    socket: String,
+    session: String,
+    pub dir: PathBuf,
+}
+
+fn tmux_available() -> bool {
+    Command::new("tmux").arg("-V").output().map(|o| o.status.success()).unwrap_or(false)
+}
+
+impl Tmux {
+    /// Starts `cmd` (argv) in a new detached session `width`x`height`. The
+    /// command's exit status is written to `<dir>/status` when it ends.
+    pub fn start(name: &str, width: u16, height: u16, cmd: &[String]) -> Tmux {
+        assert!(tmux_available(), "tmux is required for the end-to-end tests (bash .ci/run installs it)");
+        let dir = std::env::temp_dir().join(format!("lotwatch-e2e-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let quoted: Vec<String> = cmd.iter().map(|a| shell_quote(a)).collect();
+        let status = dir.join("status");
+        let script = format!("{}; echo $? > {}", quoted.join(" "), shell_quote(&status.to_string_lossy()));
+        let t = Tmux { socket: format!("lotwatch-e2e-{name}-{}", std::process::id()), session: name.to_string(), dir };
+        let out = t.tmux(&[
+            "new-session", "-d", "-s", name, "-x", &width.to_string(), "-y", &height.to_string(),
+            "-e", "TERM=xterm-256color", "sh", "-c", &script,
+        ]);
+        assert!(out.status.success(), "tmux new-session failed: {}", String::from_utf8_lossy(&out.stderr));
+        t
+    }
+
+    fn tmux(&self, args: &[&str]) -> Output {
+        Command::new("tmux").arg("-L").arg(&self.socket).args(args).output().expect("run tmux")
+    }
+
+    /// The visible screen as text.
+    pub fn screen(&self) -> String {
+        let out = self.tmux(&["capture-pane", "-p", "-t", &self.session]);
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Sends tmux key names (`Tab`, `Escape`, `C-c`, `j`) or literal text with `-l`.
+    pub fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", self.session.as_str()];
+        args.extend_from_slice(keys);
+        self.tmux(&args);
+    }
+
+    pub fn text(&self, text: &str) {
+        self.tmux(&["send-keys", "-t", &self.session, "-l", text]);
+    }
+
+    /// Waits until `pred(screen)` holds, or panics with the last screen.
+    pub fn wait_for(&self, what: &str, timeout: Duration, pred: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if pred(&s) {
+                return s;
+            }
+            if start.elapsed() > timeout {
+                panic!("timed out after {timeout:?} waiting for {what}; screen was:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// The exit status of the command once it has ended.
+    pub fn wait_exit(&self, timeout: Duration) -> i32 {
+        let start = Instant::now();
+        let path = self.dir.join("status");
+        loop {
+            if let Ok(s) = std::fs::read_to_string(&path) {
+                if let Ok(code) = s.trim().parse() {
+                    return code;
+                }
+            }
+            if start.elapsed() > timeout {
+                panic!("the program did not exit within {timeout:?}; screen:\n{}", self.screen());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.tmux(&["kill-server"]);
+    }
+}
+
+fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+pub fn exists(p: &Path) -> bool {
+    p.exists()
+}
