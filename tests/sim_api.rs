@@ -13,7 +13,13 @@ use serde_json::Value;
 use std::time::{Duration, Instant};
 
 fn opts(speed: f64, lead_ms: i64) -> SimOptions {
-    SimOptions { scenario: Scenario::test_small(), speed, lead_ms, seed: 11, ..SimOptions::demo() }
+    SimOptions {
+        scenario: Scenario::test_small(),
+        speed,
+        lead_ms,
+        seed: 11,
+        ..SimOptions::demo()
+    }
 }
 
 /// A server on which nothing happens for a minute unless the test posts it.
@@ -26,10 +32,17 @@ async fn quiet(f: impl FnOnce(&mut SimOptions)) -> RunningSim {
 fn client() -> reqwest::Client {
     // reqwest is built without a default TLS provider; it wants one even for http.
     let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::builder().timeout(Duration::from_secs(40)).build().unwrap()
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(40))
+        .build()
+        .unwrap()
 }
 
-async fn get_with(c: &reqwest::Client, url: &str, hdr: &[(&str, &str)]) -> (StatusCode, HeaderMap, Value) {
+async fn get_with(
+    c: &reqwest::Client,
+    url: &str,
+    hdr: &[(&str, &str)],
+) -> (StatusCode, HeaderMap, Value) {
     let mut rb = c.get(url);
     for (k, v) in hdr {
         rb = rb.header(*k, *v);
@@ -38,7 +51,12 @@ async fn get_with(c: &reqwest::Client, url: &str, hdr: &[(&str, &str)]) -> (Stat
     let status = r.status();
     let headers = r.headers().clone();
     let bytes = r.bytes().await.unwrap();
-    let v = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into())) };
+    let v = if bytes.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&bytes)
+            .unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into()))
+    };
     assert_date(&headers, url);
     (status, headers, v)
 }
@@ -48,25 +66,41 @@ async fn get(c: &reqwest::Client, url: &str) -> (StatusCode, HeaderMap, Value) {
 }
 
 fn assert_date(h: &HeaderMap, what: &str) {
-    let d = h.get("date").unwrap_or_else(|| panic!("no Date header on {what}")).to_str().unwrap();
+    let d = h
+        .get("date")
+        .unwrap_or_else(|| panic!("no Date header on {what}"))
+        .to_str()
+        .unwrap();
     assert!(d.ends_with(" GMT") && d.len() == 29, "Date {d:?} on {what}");
 }
 
 /// RFC 3339 UTC with exactly three fraction digits.
 fn assert_time(v: &Value, what: &str) -> Timestamp {
-    let s = v.as_str().unwrap_or_else(|| panic!("{what} is not a string: {v}"));
-    assert!(s.len() == 24 && s.ends_with('Z') && s.as_bytes()[19] == b'.', "{what} = {s:?}");
+    let s = v
+        .as_str()
+        .unwrap_or_else(|| panic!("{what} is not a string: {v}"));
+    assert!(
+        s.len() == 24 && s.ends_with('Z') && s.as_bytes()[19] == b'.',
+        "{what} = {s:?}"
+    );
     Timestamp::parse(s).unwrap()
 }
 
 fn assert_money(v: &Value, what: &str) -> Money {
-    let s = v.as_str().unwrap_or_else(|| panic!("{what} is not a string: {v}"));
+    let s = v
+        .as_str()
+        .unwrap_or_else(|| panic!("{what} is not a string: {v}"));
     Money::parse(s).unwrap_or_else(|e| panic!("{what}: {e}"))
 }
 
 fn assert_error(v: &Value, code: &str) {
     assert_eq!(v["error"]["code"], code, "{v}");
-    assert!(v["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{v}");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "{v}"
+    );
 }
 
 fn keys(v: &Value) -> Vec<String> {
@@ -77,18 +111,47 @@ fn keys(v: &Value) -> Vec<String> {
 
 fn check_lot(l: &Value) {
     let mut want = vec![
-        "id", "number", "name", "region", "minerals", "license", "reserves", "starting_bonus", "min_increment", "guarantee",
-        "participation_fee", "min_participants", "participants", "status", "opens_at", "closes_at", "soft_close", "extensions",
-        "high_bid", "bid_count", "result",
+        "id",
+        "number",
+        "name",
+        "region",
+        "minerals",
+        "license",
+        "reserves",
+        "starting_bonus",
+        "min_increment",
+        "guarantee",
+        "participation_fee",
+        "min_participants",
+        "participants",
+        "status",
+        "opens_at",
+        "closes_at",
+        "soft_close",
+        "extensions",
+        "high_bid",
+        "bid_count",
+        "result",
     ];
     want.sort();
     assert_eq!(keys(l), want);
-    for m in ["starting_bonus", "min_increment", "guarantee", "participation_fee"] {
+    for m in [
+        "starting_bonus",
+        "min_increment",
+        "guarantee",
+        "participation_fee",
+    ] {
         assert_money(&l[m], m);
     }
     assert_time(&l["opens_at"], "opens_at");
     assert_time(&l["closes_at"], "closes_at");
-    assert!(l["minerals"].as_array().unwrap().iter().all(Value::is_string));
+    assert!(
+        l["minerals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(Value::is_string)
+    );
     let lic = &l["license"];
     assert!(["exploration", "production"].contains(&lic["kind"].as_str().unwrap()));
     assert!(lic["term_years"].is_u64());
@@ -97,8 +160,15 @@ fn check_lot(l: &Value) {
     for k in ["window_s", "extend_s"] {
         assert!(l["soft_close"][k].is_u64());
     }
-    assert!(l["soft_close"]["max_extensions"].is_null() || l["soft_close"]["max_extensions"].is_u64());
-    for k in ["min_participants", "participants", "extensions", "bid_count"] {
+    assert!(
+        l["soft_close"]["max_extensions"].is_null() || l["soft_close"]["max_extensions"].is_u64()
+    );
+    for k in [
+        "min_participants",
+        "participants",
+        "extensions",
+        "bid_count",
+    ] {
         assert!(l[k].is_u64(), "{k}");
     }
     if !l["high_bid"].is_null() {
@@ -148,7 +218,17 @@ async fn a_whole_fast_day_over_http_follows_the_contract() {
     assert_eq!(st, StatusCode::OK);
     assert_eq!(
         keys(&a),
-        ["currency", "ends_at", "id", "server_time", "starts_at", "status", "timezone", "title", "venue"]
+        [
+            "currency",
+            "ends_at",
+            "id",
+            "server_time",
+            "starts_at",
+            "status",
+            "timezone",
+            "title",
+            "venue"
+        ]
     );
     assert_eq!(a["timezone"], "Asia/Almaty");
     assert_eq!(a["currency"], "KZT");
@@ -162,7 +242,11 @@ async fn a_whole_fast_day_over_http_follows_the_contract() {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         assert!(Instant::now() < deadline, "the day did not finish");
-        let (st, _, body) = get(&c, &format!("{base}/api/v1/events?after={after}&wait=2&limit=7")).await;
+        let (st, _, body) = get(
+            &c,
+            &format!("{base}/api/v1/events?after={after}&wait=2&limit=7"),
+        )
+        .await;
         assert_eq!(st, StatusCode::OK, "{body}");
         assert_eq!(keys(&body), ["events", "last_seq", "server_time"]);
         assert_time(&body["server_time"], "server_time");
@@ -177,12 +261,19 @@ async fn a_whole_fast_day_over_http_follows_the_contract() {
             events.push(e.clone());
         }
         let (_, _, a) = get(&c, &format!("{base}/api/v1/auction")).await;
-        if a["status"] == "finished" && after == body["last_seq"].as_u64().unwrap() && page.is_empty() {
+        if a["status"] == "finished"
+            && after == body["last_seq"].as_u64().unwrap()
+            && page.is_empty()
+        {
             break;
         }
     }
     let kinds = |t: &str| events.iter().filter(|e| e["type"] == t).count();
-    assert!(kinds("bid") > 0 && kinds("notice") >= 3 && kinds("status") > 0, "{} events", events.len());
+    assert!(
+        kinds("bid") > 0 && kinds("notice") >= 3 && kinds("status") > 0,
+        "{} events",
+        events.len()
+    );
     let statuses: Vec<&str> = events.iter().filter_map(|e| e["status"].as_str()).collect();
     for s in ["open", "closed", "sold", "unsold", "cancelled", "suspended"] {
         assert!(statuses.contains(&s), "no {s} in the feed");
@@ -198,8 +289,15 @@ async fn a_whole_fast_day_over_http_follows_the_contract() {
         check_lot(l);
     }
     let decoded: LotsBody = serde_json::from_value(lots.clone()).unwrap();
-    let sold = decoded.lots.iter().find(|l| l.status == "sold").expect("a sold lot");
-    assert_eq!(sold.result.as_ref().unwrap().amount, sold.high_bid.as_ref().unwrap().amount);
+    let sold = decoded
+        .lots
+        .iter()
+        .find(|l| l.status == "sold")
+        .expect("a sold lot");
+    assert_eq!(
+        sold.result.as_ref().unwrap().amount,
+        sold.high_bid.as_ref().unwrap().amount
+    );
 
     // one lot, its bids
     let (st, _, one) = get(&c, &format!("{base}/api/v1/lots/{}", sold.id)).await;
@@ -216,9 +314,16 @@ async fn a_whole_fast_day_over_http_follows_the_contract() {
         assert_money(&b["amount"], "bid.amount");
         assert_time(&b["at"], "bid.at");
     }
-    assert_eq!(list.last().unwrap()["amount"], sold.result.as_ref().unwrap().amount.as_str());
+    assert_eq!(
+        list.last().unwrap()["amount"],
+        sold.result.as_ref().unwrap().amount.as_str()
+    );
     let first_seq = list[0]["seq"].as_u64().unwrap();
-    let (_, _, later) = get(&c, &format!("{base}/api/v1/lots/{}/bids?after={first_seq}", sold.id)).await;
+    let (_, _, later) = get(
+        &c,
+        &format!("{base}/api/v1/lots/{}/bids?after={first_seq}", sold.id),
+    )
+    .await;
     assert_eq!(later["bids"].as_array().unwrap().len(), list.len() - 1);
     let (st, _, e) = get(&c, &format!("{base}/api/v1/lots/no-such-lot")).await;
     assert_eq!(st, StatusCode::NOT_FOUND);
@@ -258,12 +363,24 @@ async fn rates_and_their_etag() {
     let (st, h, v) = get(&c, &url).await;
     assert_eq!(st, StatusCode::OK);
     assert_eq!(keys(&v), ["base", "date", "rates", "server_time", "source"]);
-    assert_eq!((v["source"].as_str(), v["base"].as_str()), (Some("NBK"), Some("KZT")));
-    let today = assert_time(&v["server_time"], "server_time").astana_date().unwrap().to_string();
+    assert_eq!(
+        (v["source"].as_str(), v["base"].as_str()),
+        (Some("NBK"), Some("KZT"))
+    );
+    let today = assert_time(&v["server_time"], "server_time")
+        .astana_date()
+        .unwrap()
+        .to_string();
     assert_eq!(v["date"], today.as_str());
     let usd: rust_decimal::Decimal = v["rates"]["USD"].as_str().unwrap().parse().unwrap();
     assert!(usd > rust_decimal::Decimal::from(100));
-    assert!(v["rates"].as_object().unwrap().values().all(Value::is_string));
+    assert!(
+        v["rates"]
+            .as_object()
+            .unwrap()
+            .values()
+            .all(Value::is_string)
+    );
     let etag = h.get("etag").unwrap().to_str().unwrap().to_string();
     let (st, h, _) = get_with(&c, &url, &[("if-none-match", &etag)]).await;
     assert_eq!(st, StatusCode::NOT_MODIFIED);
@@ -284,7 +401,10 @@ async fn long_poll_answers_soon_after_an_event_and_after_wait_without_one() {
     let held = t0.elapsed();
     assert_eq!(st, StatusCode::OK);
     assert!(v["events"].as_array().unwrap().is_empty());
-    assert!(held >= Duration::from_millis(950) && held < Duration::from_secs(5), "held {held:?}");
+    assert!(
+        held >= Duration::from_millis(950) && held < Duration::from_secs(5),
+        "held {held:?}"
+    );
 
     // an event comes 300 ms into the poll: the answer follows it at once
     let poster = {
@@ -303,10 +423,16 @@ async fn long_poll_answers_soon_after_an_event_and_after_wait_without_one() {
     let body: EventsBody = serde_json::from_value(v).unwrap();
     assert_eq!(body.events.len(), 1);
     assert_eq!(body.events[0].kind, "notice");
-    assert_eq!(body.events[0].message.as_deref(), Some("Лот № 401102: торги возобновлены"));
+    assert_eq!(
+        body.events[0].message.as_deref(),
+        Some("Лот № 401102: торги возобновлены")
+    );
     let delay = answered.duration_since(posted);
     eprintln!("long-poll answered {delay:?} after the event");
-    assert!(delay < Duration::from_millis(500), "answered {delay:?} after the event (target ~100 ms)");
+    assert!(
+        delay < Duration::from_millis(500),
+        "answered {delay:?} after the event (target ~100 ms)"
+    );
 
     // wait=0 answers at once
     let t0 = Instant::now();
@@ -326,8 +452,14 @@ async fn old_cursor_gets_410_then_resnapshot_continues_gap_free() {
     let (st, _, v) = get(&c, &format!("{base}/api/v1/events?after=0")).await;
     assert_eq!(st, StatusCode::GONE);
     assert_error(&v, "gone");
-    assert_eq!(get(&c, &format!("{base}/api/v1/events?after=4")).await.0, StatusCode::GONE);
-    assert_eq!(get(&c, &format!("{base}/api/v1/events?after=5")).await.0, StatusCode::OK);
+    assert_eq!(
+        get(&c, &format!("{base}/api/v1/events?after=4")).await.0,
+        StatusCode::GONE
+    );
+    assert_eq!(
+        get(&c, &format!("{base}/api/v1/events?after=5")).await.0,
+        StatusCode::OK
+    );
     let (_, _, lots) = get(&c, &format!("{base}/api/v1/lots")).await;
     let seq = lots["seq"].as_u64().unwrap();
     assert_eq!(seq, 10);
@@ -346,17 +478,37 @@ async fn token_required_on_the_api_but_not_the_nbk_feed() {
     let sim = quiet(|o| o.token = Some("s3cret".into())).await;
     let c = client();
     let base = sim.url();
-    for path in ["/api/v1/auction", "/api/v1/lots", "/api/v1/events", "/api/v1/rates", "/api/v1/lots/T1"] {
+    for path in [
+        "/api/v1/auction",
+        "/api/v1/lots",
+        "/api/v1/events",
+        "/api/v1/rates",
+        "/api/v1/lots/T1",
+    ] {
         let (st, h, v) = get(&c, &format!("{base}{path}")).await;
         assert_eq!(st, StatusCode::UNAUTHORIZED, "{path}");
         assert_error(&v, "unauthorized");
         assert!(h.get("www-authenticate").is_some());
-        let (st, _, _) = get_with(&c, &format!("{base}{path}"), &[("authorization", "Bearer wrong!")]).await;
+        let (st, _, _) = get_with(
+            &c,
+            &format!("{base}{path}"),
+            &[("authorization", "Bearer wrong!")],
+        )
+        .await;
         assert_eq!(st, StatusCode::UNAUTHORIZED, "{path}");
-        let (st, _, _) = get_with(&c, &format!("{base}{path}"), &[("authorization", "Bearer s3cret")]).await;
+        let (st, _, _) = get_with(
+            &c,
+            &format!("{base}{path}"),
+            &[("authorization", "Bearer s3cret")],
+        )
+        .await;
         assert_eq!(st, StatusCode::OK, "{path}");
     }
-    let (st, _, _) = get(&c, &format!("{base}/nbk/rss/get_rates.cfm?fdate=24.06.2025")).await;
+    let (st, _, _) = get(
+        &c,
+        &format!("{base}/nbk/rss/get_rates.cfm?fdate=24.06.2025"),
+    )
+    .await;
     assert_eq!(st, StatusCode::OK);
     sim.shutdown().await;
 }
@@ -366,7 +518,16 @@ async fn bad_parameters_and_unknown_routes_get_json_errors() {
     let sim = quiet(|_| {}).await;
     let c = client();
     let base = sim.url();
-    for q in ["limit=0", "limit=1001", "limit=ten", "wait=31", "wait=-1", "after=-1", "after=1.5", "after=1&after=2"] {
+    for q in [
+        "limit=0",
+        "limit=1001",
+        "limit=ten",
+        "wait=31",
+        "wait=-1",
+        "after=-1",
+        "after=1.5",
+        "after=1&after=2",
+    ] {
         let (st, _, v) = get(&c, &format!("{base}/api/v1/events?{q}")).await;
         assert_eq!(st, StatusCode::BAD_REQUEST, "{q}");
         assert_error(&v, "bad_request");
@@ -387,7 +548,11 @@ async fn bad_parameters_and_unknown_routes_get_json_errors() {
     let (st, _, v) = get(&c, &format!("{base}/api/v1/lots?{long}")).await;
     assert_eq!(st, StatusCode::BAD_REQUEST);
     assert_error(&v, "bad_request");
-    let (st, _, _) = get(&c, &format!("{base}/api/v1/events?limit=1000&wait=0&after=0")).await;
+    let (st, _, _) = get(
+        &c,
+        &format!("{base}/api/v1/events?limit=1000&wait=0&after=0"),
+    )
+    .await;
     assert_eq!(st, StatusCode::OK);
     sim.shutdown().await;
 }
@@ -397,30 +562,71 @@ async fn nbk_feed_by_date_today_and_malformed() {
     let sim = quiet(|_| {}).await;
     let c = client();
     let base = sim.url();
-    let r = c.get(format!("{base}/nbk/rss/get_rates.cfm?fdate=24.06.2025")).send().await.unwrap();
+    let r = c
+        .get(format!("{base}/nbk/rss/get_rates.cfm?fdate=24.06.2025"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     assert_date(r.headers(), "nbk");
     let xml = r.text().await.unwrap();
     let doc = roxmltree::Document::parse(&xml).unwrap();
     let root = doc.root_element();
     assert_eq!(root.tag_name().name(), "rates");
-    let text = |n: roxmltree::Node, t: &str| n.children().find(|c| c.has_tag_name(t)).and_then(|c| c.text()).unwrap_or("").to_string();
+    let text = |n: roxmltree::Node, t: &str| {
+        n.children()
+            .find(|c| c.has_tag_name(t))
+            .and_then(|c| c.text())
+            .unwrap_or("")
+            .to_string()
+    };
     assert_eq!(text(root, "date"), "24.06.2025");
     let items: Vec<_> = root.children().filter(|c| c.has_tag_name("item")).collect();
     let usd = items.iter().find(|i| text(**i, "title") == "USD").unwrap();
-    assert_eq!((text(*usd, "description"), text(*usd, "quant")), ("519.53".into(), "1".into()));
+    assert_eq!(
+        (text(*usd, "description"), text(*usd, "quant")),
+        ("519.53".into(), "1".into())
+    );
     for i in &items {
-        for t in ["fullname", "title", "description", "quant", "index", "change"] {
-            assert!(i.children().any(|c| c.has_tag_name(t)), "item without <{t}>");
+        for t in [
+            "fullname",
+            "title",
+            "description",
+            "quant",
+            "index",
+            "change",
+        ] {
+            assert!(
+                i.children().any(|c| c.has_tag_name(t)),
+                "item without <{t}>"
+            );
         }
     }
+
+    // the monitor's own NBK parser reads what the simulator serves
+    let parsed = lotwatch::rates::nbk::parse_nbk(&xml).unwrap();
+    assert_eq!(parsed.date, jiff::civil::Date::new(2025, 6, 24).unwrap());
+    assert_eq!(
+        parsed.rates[&lotwatch::domain::Currency::Usd].0,
+        "519.53".parse().unwrap()
+    );
 
     let (st, _, v) = get(&c, &format!("{base}/api/v1/rates")).await;
     assert_eq!(st, StatusCode::OK);
     let today = v["date"].as_str().unwrap().to_string();
-    let xml = c.get(format!("{base}/nbk/rss/get_rates.cfm")).send().await.unwrap().text().await.unwrap();
+    let xml = c
+        .get(format!("{base}/nbk/rss/get_rates.cfm"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let (y, m, d) = (&today[0..4], &today[5..7], &today[8..10]);
-    assert!(xml.contains(&format!("<date>{d}.{m}.{y}</date>")), "missing fdate gives today's ({today}) rates");
+    assert!(
+        xml.contains(&format!("<date>{d}.{m}.{y}</date>")),
+        "missing fdate gives today's ({today}) rates"
+    );
 
     for bad in ["2025-06-24", "32.01.2025", "24.06.25", "abc"] {
         let (st, _, v) = get(&c, &format!("{base}/nbk/rss/get_rates.cfm?fdate={bad}")).await;
@@ -435,11 +641,20 @@ async fn clock_offset_shifts_bodies_and_date() {
     let sim = quiet(|o| o.clock_offset_s = 3600).await;
     let c = client();
     let (_, h, v) = get(&c, &format!("{}/api/v1/auction", sim.url())).await;
-    let now_ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
     let server = assert_time(&v["server_time"], "server_time");
-    assert!((server.0 - now_ms - 3_600_000).abs() < 5_000, "server_time {server}");
+    assert!(
+        (server.0 - now_ms - 3_600_000).abs() < 5_000,
+        "server_time {server}"
+    );
     let date = h.get("date").unwrap().to_str().unwrap();
-    let parsed = jiff::fmt::rfc2822::parse(date).unwrap().timestamp().as_millisecond();
+    let parsed = jiff::fmt::rfc2822::parse(date)
+        .unwrap()
+        .timestamp()
+        .as_millisecond();
     assert!((parsed - now_ms - 3_600_000).abs() < 5_000, "Date {date}");
     sim.shutdown().await;
 }
@@ -464,9 +679,15 @@ async fn long_polls_beyond_the_cap_get_503_and_shutdown_answers_held_ones() {
     assert_error(&v, "unavailable");
     assert_eq!(h.get("retry-after").unwrap(), "1");
     // a poll that need not wait is not held, so it is not capped
-    assert_eq!(get(&c, &format!("{base}/api/v1/events?after=0")).await.0, StatusCode::OK);
+    assert_eq!(
+        get(&c, &format!("{base}/api/v1/events?after=0")).await.0,
+        StatusCode::OK
+    );
     sim.shutdown().await;
     let (st, took) = held.await.unwrap();
     assert_eq!(st, StatusCode::OK);
-    assert!(took < Duration::from_secs(10), "the held poll was answered at shutdown, after {took:?}");
+    assert!(
+        took < Duration::from_secs(10),
+        "the held poll was answered at shutdown, after {took:?}"
+    );
 }

@@ -22,7 +22,9 @@ fn play(scenario: &Scenario, seed: u64, speed: f64) -> (Vec<Lot>, Vec<Event>, En
         e.advance_to(due);
         loop {
             let after = events.last().map_or(0, |ev: &Event| ev.seq);
-            let page = e.events_after(after, 500).expect("read often enough to stay inside history");
+            let page = e
+                .events_after(after, 500)
+                .expect("read often enough to stay inside history");
             if page.is_empty() {
                 break;
             }
@@ -48,7 +50,8 @@ struct Tally {
 /// Replays the feed onto the initial lots, checking each event against the
 /// rules before applying it; returns what happened.
 fn check_feed(initial: &[Lot], events: &[Event], final_lots: &[Lot]) -> Tally {
-    let mut lots: HashMap<String, Lot> = initial.iter().map(|l| (l.id.clone(), l.clone())).collect();
+    let mut lots: HashMap<String, Lot> =
+        initial.iter().map(|l| (l.id.clone(), l.clone())).collect();
     let mut t = Tally::default();
     let mut prev: Option<&Event> = None;
     for ev in events {
@@ -63,26 +66,45 @@ fn check_feed(initial: &[Lot], events: &[Event], final_lots: &[Lot]) -> Tally {
                 assert!(ev.lot_id.is_none() && !message.is_empty());
                 t.notices += 1;
             }
-            EventKind::Bid { amount, closes_at, .. } => {
+            EventKind::Bid {
+                amount, closes_at, ..
+            } => {
                 let lot = &lots[ev.lot_id.as_ref().unwrap()];
-                rules::check_bid(lot, *amount, ev.at).unwrap_or_else(|e| panic!("seq {}: invalid bid: {e}", ev.seq));
+                rules::check_bid(lot, *amount, ev.at)
+                    .unwrap_or_else(|e| panic!("seq {}: invalid bid: {e}", ev.seq));
                 let (expect_close, _) = rules::close_after_bid(lot, ev.at);
                 assert_eq!(*closes_at, expect_close, "seq {}", ev.seq);
                 t.bids += 1;
             }
             EventKind::Extended { extensions, .. } => {
                 let p = prev.expect("an extension follows a bid");
-                assert!(matches!(p.kind, EventKind::Bid { .. }) && p.lot_id == ev.lot_id, "seq {}", ev.seq);
+                assert!(
+                    matches!(p.kind, EventKind::Bid { .. }) && p.lot_id == ev.lot_id,
+                    "seq {}",
+                    ev.seq
+                );
                 let lot = &lots[ev.lot_id.as_ref().unwrap()];
                 assert_eq!(*extensions, lot.extensions + 1);
-                assert!(lot.soft_close.max_extensions.is_none_or(|m| *extensions <= m));
+                assert!(
+                    lot.soft_close
+                        .max_extensions
+                        .is_none_or(|m| *extensions <= m)
+                );
                 t.extended += 1;
             }
             EventKind::Status { status, result, .. } => {
                 let lot = &lots[ev.lot_id.as_ref().unwrap()];
-                assert!(rules::transition_allowed(&lot.status, status), "seq {}: {:?} -> {:?}", ev.seq, lot.status, status);
+                assert!(
+                    rules::transition_allowed(&lot.status, status),
+                    "seq {}: {:?} -> {:?}",
+                    ev.seq,
+                    lot.status,
+                    status
+                );
                 match status {
-                    LotStatus::Closed => assert!(ev.at >= lot.closes_at, "closed early at seq {}", ev.seq),
+                    LotStatus::Closed => {
+                        assert!(ev.at >= lot.closes_at, "closed early at seq {}", ev.seq)
+                    }
                     LotStatus::Sold => {
                         let r = result.as_ref().expect("sold carries a result");
                         let h = lot.high_bid.as_ref().expect("sold without a bid");
@@ -110,7 +132,11 @@ fn check_feed(initial: &[Lot], events: &[Event], final_lots: &[Lot]) -> Tally {
         prev = Some(ev);
     }
     for l in final_lots {
-        assert_eq!(&lots[&l.id], l, "replaying the feed gives the engine's lot {}", l.id);
+        assert_eq!(
+            &lots[&l.id], l,
+            "replaying the feed gives the engine's lot {}",
+            l.id
+        );
         assert!(l.status.is_final(), "lot {} ended {:?}", l.id, l.status);
     }
     t
@@ -125,11 +151,17 @@ fn the_june_day_plays_to_the_end_by_the_rules() {
         eprintln!("seed {seed} speed {speed}: {t:?}, {} events", events.len());
         assert_eq!(t.sold + t.unsold + t.cancelled, 50, "{t:?}");
         assert!(t.sold >= 25, "{t:?}");
-        assert!(t.unsold >= 4, "two with too few participants, two without bids: {t:?}");
+        assert!(
+            t.unsold >= 4,
+            "two with too few participants, two without bids: {t:?}"
+        );
         assert_eq!((t.cancelled, t.suspended), (1, 1), "{t:?}");
         assert!(t.extended >= 10, "bids crowd the close: {t:?}");
         assert!(t.notices >= 3, "cancel, suspend and resume notices: {t:?}");
-        assert_eq!(engine.auction().status, lotwatch::domain::AuctionStatus::Finished);
+        assert_eq!(
+            engine.auction().status,
+            lotwatch::domain::AuctionStatus::Finished
+        );
         // the sold result is the last high bid, also in the snapshot
         for l in engine.lots().iter().filter(|l| l.status == LotStatus::Sold) {
             let bids = engine.bids(&l.id, 0).unwrap();
@@ -158,15 +190,23 @@ fn suspension_moves_the_close_by_the_pause() {
         .iter()
         .filter(|e| e.lot_id.as_deref() == Some(&spec.id))
         .filter_map(|e| match &e.kind {
-            EventKind::Status { status, closes_at, .. } => Some((status.clone(), *closes_at, e.at)),
+            EventKind::Status {
+                status, closes_at, ..
+            } => Some((status.clone(), *closes_at, e.at)),
             _ => None,
         })
         .collect();
-    let susp = statuses.iter().position(|s| s.0 == LotStatus::Suspended).unwrap();
+    let susp = statuses
+        .iter()
+        .position(|s| s.0 == LotStatus::Suspended)
+        .unwrap();
     let (_, closes_after_resume, resumed_at) = &statuses[susp + 1];
     assert_eq!(statuses[susp + 1].0, LotStatus::Open);
     let pause = statuses[susp].2.until(*resumed_at);
-    assert_eq!(pause, i64::from(spec.suspend.as_ref().unwrap().for_s) * 1000);
+    assert_eq!(
+        pause,
+        i64::from(spec.suspend.as_ref().unwrap().for_s) * 1000
+    );
     assert!(*closes_after_resume >= planned.plus_millis(pause));
 }
 
@@ -182,7 +222,14 @@ struct Attempt {
 }
 
 fn attempt() -> impl Strategy<Value = Attempt> {
-    (0i64..120_000, -3i64..4, 0i64..100, 0u8..6).prop_map(|(wait_ms, steps, tiyn, bidder)| Attempt { wait_ms, steps, tiyn, bidder })
+    (0i64..120_000, -3i64..4, 0i64..100, 0u8..6).prop_map(|(wait_ms, steps, tiyn, bidder)| {
+        Attempt {
+            wait_ms,
+            steps,
+            tiyn,
+            bidder,
+        }
+    })
 }
 
 proptest! {

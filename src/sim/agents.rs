@@ -40,7 +40,10 @@ pub fn make_agents(lot: &Lot, appetite_pct: u32, rng: &mut fastrand::Rng) -> Vec
         .map(|i| {
             // permille of the appetite this agent reaches: 100..=1000
             let reach = rng.i64(100..=1000);
-            let budget = lot.starting_bonus.saturating_add(lot.starting_bonus.scale(i64::from(appetite_pct) * reach, 100_000));
+            let budget = lot.starting_bonus.saturating_add(
+                lot.starting_bonus
+                    .scale(i64::from(appetite_pct) * reach, 100_000),
+            );
             let style = match (i, rng.u8(0..10)) {
                 (0, _) => Style::Sniper,
                 (1, _) => Style::Early,
@@ -48,7 +51,12 @@ pub fn make_agents(lot: &Lot, appetite_pct: u32, rng: &mut fastrand::Rng) -> Vec
                 (_, 4..=6) => Style::Steady,
                 _ => Style::Early,
             };
-            Agent { label: format!("P-{:02}", numbers[i]), budget, style, next_at: None }
+            Agent {
+                label: format!("P-{:02}", numbers[i]),
+                budget,
+                style,
+                next_at: None,
+            }
         })
         .collect()
 }
@@ -68,7 +76,11 @@ fn lifetime_ms(lot: &Lot) -> i64 {
 fn in_window(lot: &Lot, now: Timestamp, rng: &mut fastrand::Rng) -> Timestamp {
     let window_ms = i64::from(lot.soft_close.window_s) * 1000;
     let t = lot.closes_at.plus_millis(-frac_ms(window_ms, 5, 85, rng));
-    if t > now { t } else { now.plus_millis(rng.i64(1..=window_ms.max(2) / 4 + 1)) }
+    if t > now {
+        t
+    } else {
+        now.plus_millis(rng.i64(1..=window_ms.max(2) / 4 + 1))
+    }
 }
 
 /// When the agent first looks at a lot that has just opened at `now`.
@@ -94,7 +106,11 @@ pub fn next_look(agent: &Agent, lot: &Lot, now: Timestamp, rng: &mut fastrand::R
 /// What the agent bids now, if anything: the next minimum, sometimes a step
 /// or two more, never above its budget; None if it leads or cannot afford it.
 pub fn choose_bid(agent: &Agent, lot: &Lot, rng: &mut fastrand::Rng) -> Option<Money> {
-    if lot.high_bid.as_ref().is_some_and(|h| h.bidder == agent.label) {
+    if lot
+        .high_bid
+        .as_ref()
+        .is_some_and(|h| h.bidder == agent.label)
+    {
         return None;
     }
     let min = rules::next_min_bid(lot);
@@ -106,7 +122,10 @@ pub fn choose_bid(agent: &Agent, lot: &Lot, rng: &mut fastrand::Rng) -> Option<M
         7 | 8 => 1,
         _ => 2,
     };
-    Some(min.saturating_add(lot.min_increment.scale(extra_steps, 1)).min(agent.budget))
+    Some(
+        min.saturating_add(lot.min_increment.scale(extra_steps, 1))
+            .min(agent.budget),
+    )
 }
 
 /// True when the agent cannot win any more: the next minimum is beyond it.
@@ -130,7 +149,9 @@ mod tests {
         labels.dedup();
         assert_eq!(labels.len(), agents.len());
         for a in &agents {
-            assert!(a.budget >= lot.starting_bonus && a.budget <= lot.starting_bonus.scale(140, 100));
+            assert!(
+                a.budget >= lot.starting_bonus && a.budget <= lot.starting_bonus.scale(140, 100)
+            );
         }
         assert!(make_agents(&lot, 0, &mut rng).is_empty());
     }
@@ -139,7 +160,12 @@ mod tests {
     fn bids_respect_minimum_and_budget() {
         let mut lot = test_lot();
         let mut rng = fastrand::Rng::with_seed(9);
-        let agent = Agent { label: "P-01".into(), budget: Money::from_tenge(1015), style: Style::Steady, next_at: None };
+        let agent = Agent {
+            label: "P-01".into(),
+            budget: Money::from_tenge(1015),
+            style: Style::Steady,
+            next_at: None,
+        };
         for _ in 0..50 {
             let b = choose_bid(&agent, &lot, &mut rng).unwrap();
             assert!(b >= rules::next_min_bid(&lot) && b <= agent.budget);
@@ -150,7 +176,11 @@ mod tests {
             at: Timestamp(0),
             seq: 1,
         });
-        assert_eq!(choose_bid(&agent, &lot, &mut rng), None, "1020 is beyond the budget");
+        assert_eq!(
+            choose_bid(&agent, &lot, &mut rng),
+            None,
+            "1020 is beyond the budget"
+        );
         assert!(priced_out(&agent, &lot));
     }
 
@@ -158,7 +188,12 @@ mod tests {
     fn snipers_look_inside_the_window_before_the_close() {
         let lot = test_lot();
         let mut rng = fastrand::Rng::with_seed(1);
-        let agent = Agent { label: "P-01".into(), budget: Money::from_tenge(2000), style: Style::Sniper, next_at: None };
+        let agent = Agent {
+            label: "P-01".into(),
+            budget: Money::from_tenge(2000),
+            style: Style::Sniper,
+            next_at: None,
+        };
         for _ in 0..100 {
             let t = first_look(&agent, &lot, lot.opens_at, &mut rng);
             assert!(t < lot.closes_at && rules::in_soft_close_window(&lot, t));

@@ -7,7 +7,9 @@
 use super::agents::{self, Agent};
 use super::scenario::{AuctionInfo, Scenario};
 use crate::domain::rules::{self, BidRefusal};
-use crate::domain::{Auction, AuctionStatus, Bid, Event, EventKind, Lot, LotResult, LotStatus, Money, Timestamp};
+use crate::domain::{
+    Auction, AuctionStatus, Bid, Event, EventKind, Lot, LotResult, LotStatus, Money, Timestamp,
+};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, VecDeque};
 
@@ -78,7 +80,11 @@ impl Engine {
     /// Plays `scenario` with the day's offset 0 at `start`, its durations
     /// divided by `speed` (clamped to 0.001..=1e6; not finite means 1).
     pub fn new(scenario: &Scenario, seed: u64, start: Timestamp, speed: f64) -> Engine {
-        let speed = if speed.is_finite() { speed.clamp(0.001, 1e6) } else { 1.0 };
+        let speed = if speed.is_finite() {
+            speed.clamp(0.001, 1e6)
+        } else {
+            1.0
+        };
         let off = |secs: u32| -> i64 { (f64::from(secs) * 1000.0 / speed).round() as i64 };
         let ms = |secs: u32| -> i64 { off(secs).max(1) };
         let secs = |s: u32| -> u32 { ((f64::from(s) / speed).round() as u32).max(1) };
@@ -129,14 +135,30 @@ impl Engine {
             plans.push(Plan {
                 appetite_pct: s.appetite_pct,
                 cancel,
-                suspend: s.suspend.as_ref().map(|p| (ms(p.after_s), ms(p.for_s), p.notice.clone(), p.resume_notice.clone())),
+                suspend: s.suspend.as_ref().map(|p| {
+                    (
+                        ms(p.after_s),
+                        ms(p.for_s),
+                        p.notice.clone(),
+                        p.resume_notice.clone(),
+                    )
+                }),
                 suspended_at: None,
                 agents: Vec::new(),
             });
         }
-        let index = lots.iter().enumerate().map(|(i, l)| (l.id.clone(), i)).collect();
+        let index = lots
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.id.clone(), i))
+            .collect();
         let starts_at = lots.iter().map(|l| l.opens_at).min().unwrap_or(start);
-        let planned_end = lots.iter().map(|l| l.closes_at).max().unwrap_or(start).plus_millis(ms(scenario.protocol_delay_s));
+        let planned_end = lots
+            .iter()
+            .map(|l| l.closes_at)
+            .max()
+            .unwrap_or(start)
+            .plus_millis(ms(scenario.protocol_delay_s));
         let n = lots.len();
         Engine {
             info: scenario.auction.clone(),
@@ -194,7 +216,11 @@ impl Engine {
         } else {
             AuctionStatus::Running
         };
-        let latest_close = self.lots.iter().map(|l| l.closes_at.plus_millis(self.protocol_delay_ms)).max();
+        let latest_close = self
+            .lots
+            .iter()
+            .map(|l| l.closes_at.plus_millis(self.protocol_delay_ms))
+            .max();
         Auction {
             id: self.info.id.clone(),
             title: self.info.title.clone(),
@@ -218,14 +244,26 @@ impl Engine {
             return Ok(Vec::new());
         }
         let skip = (after + 1 - oldest) as usize;
-        Ok(self.history.iter().skip(skip).take(limit).cloned().collect())
+        Ok(self
+            .history
+            .iter()
+            .skip(skip)
+            .take(limit)
+            .cloned()
+            .collect())
     }
 
     /// Accepted bids of a lot with `seq > after`, oldest first; None for an
     /// unknown lot.
     pub fn bids(&self, lot_id: &str, after: u64) -> Option<Vec<Bid>> {
         let i = *self.index.get(lot_id)?;
-        Some(self.bids[i].iter().filter(|b| b.seq > after).cloned().collect())
+        Some(
+            self.bids[i]
+                .iter()
+                .filter(|b| b.seq > after)
+                .cloned()
+                .collect(),
+        )
     }
 
     /// When the next planned thing happens; None when the day is over.
@@ -239,7 +277,9 @@ impl Engine {
             if *at > now {
                 break;
             }
-            let Some(Reverse((at, _, action))) = self.queue.pop() else { break };
+            let Some(Reverse((at, _, action))) = self.queue.pop() else {
+                break;
+            };
             let at = at.max(self.now);
             self.now = at;
             self.run(at, action);
@@ -250,13 +290,27 @@ impl Engine {
     /// A platform-wide notice at the engine's time.
     pub fn post_notice(&mut self, message: &str) -> u64 {
         let at = self.now;
-        self.emit(at, None, EventKind::Notice { message: message.chars().take(1000).collect() })
+        self.emit(
+            at,
+            None,
+            EventKind::Notice {
+                message: message.chars().take(1000).collect(),
+            },
+        )
     }
 
     /// A bid from outside the agents (tests, tools), at the engine's time,
     /// under the same rules.
-    pub fn submit_bid(&mut self, lot_id: &str, bidder: &str, amount: Money) -> Result<u64, BidError> {
-        let i = *self.index.get(lot_id).ok_or_else(|| BidError::UnknownLot(lot_id.chars().take(64).collect()))?;
+    pub fn submit_bid(
+        &mut self,
+        lot_id: &str,
+        bidder: &str,
+        amount: Money,
+    ) -> Result<u64, BidError> {
+        let i = *self
+            .index
+            .get(lot_id)
+            .ok_or_else(|| BidError::UnknownLot(lot_id.chars().take(64).collect()))?;
         let at = self.now;
         Ok(self.place_bid(i, bidder, amount, at)?)
     }
@@ -268,7 +322,12 @@ impl Engine {
 
     fn emit(&mut self, at: Timestamp, lot: Option<usize>, kind: EventKind) -> u64 {
         self.last_seq += 1;
-        let event = Event { seq: self.last_seq, at, lot_id: lot.map(|i| self.lots[i].id.clone()), kind };
+        let event = Event {
+            seq: self.last_seq,
+            at,
+            lot_id: lot.map(|i| self.lots[i].id.clone()),
+            kind,
+        };
         if let Some(i) = lot {
             self.lots[i].apply(&event);
         }
@@ -280,28 +339,68 @@ impl Engine {
     }
 
     /// A status change, only if the contract allows it.
-    fn set_status(&mut self, at: Timestamp, i: usize, to: LotStatus, result: Option<LotResult>) -> bool {
+    fn set_status(
+        &mut self,
+        at: Timestamp,
+        i: usize,
+        to: LotStatus,
+        result: Option<LotResult>,
+    ) -> bool {
         if !rules::transition_allowed(&self.lots[i].status, &to) {
             return false;
         }
         let closes_at = self.lots[i].closes_at;
-        self.emit(at, Some(i), EventKind::Status { status: to, closes_at, result });
+        self.emit(
+            at,
+            Some(i),
+            EventKind::Status {
+                status: to,
+                closes_at,
+                result,
+            },
+        );
         true
     }
 
-    fn place_bid(&mut self, i: usize, bidder: &str, amount: Money, at: Timestamp) -> Result<u64, BidRefusal> {
+    fn place_bid(
+        &mut self,
+        i: usize,
+        bidder: &str,
+        amount: Money,
+        at: Timestamp,
+    ) -> Result<u64, BidRefusal> {
         rules::check_bid(&self.lots[i], amount, at)?;
         let (closes_at, extended) = rules::close_after_bid(&self.lots[i], at);
         let bidder: String = bidder.chars().take(32).collect();
-        let seq = self.emit(at, Some(i), EventKind::Bid { amount, bidder: bidder.clone(), closes_at });
+        let seq = self.emit(
+            at,
+            Some(i),
+            EventKind::Bid {
+                amount,
+                bidder: bidder.clone(),
+                closes_at,
+            },
+        );
         let bids = &mut self.bids[i];
         if bids.len() >= MAX_BIDS_PER_LOT {
             bids.pop_front();
         }
-        bids.push_back(Bid { seq, at, amount, bidder });
+        bids.push_back(Bid {
+            seq,
+            at,
+            amount,
+            bidder,
+        });
         if extended {
             let extensions = self.lots[i].extensions.saturating_add(1);
-            self.emit(at, Some(i), EventKind::Extended { closes_at, extensions });
+            self.emit(
+                at,
+                Some(i),
+                EventKind::Extended {
+                    closes_at,
+                    extensions,
+                },
+            );
         }
         Ok(seq)
     }
@@ -309,10 +408,10 @@ impl Engine {
     fn run(&mut self, at: Timestamp, action: Action) {
         match action {
             Action::Cancel(i) => {
-                if self.set_status(at, i, LotStatus::Cancelled, None) {
-                    if let Some((_, notice)) = self.plans[i].cancel.clone() {
-                        self.emit(at, None, EventKind::Notice { message: notice });
-                    }
+                if self.set_status(at, i, LotStatus::Cancelled, None)
+                    && let Some((_, notice)) = self.plans[i].cancel.clone()
+                {
+                    self.emit(at, None, EventKind::Notice { message: notice });
                 }
             }
             Action::Open(i) => self.open(at, i),
@@ -341,7 +440,11 @@ impl Engine {
             }
             Action::Protocol(i) => {
                 let lot = &self.lots[i];
-                let result = lot.high_bid.as_ref().map(|h| LotResult { winner: h.bidder.clone(), amount: h.amount, protocol_at: at });
+                let result = lot.high_bid.as_ref().map(|h| LotResult {
+                    winner: h.bidder.clone(),
+                    amount: h.amount,
+                    protocol_at: at,
+                });
                 match result {
                     Some(r) if lot.participants >= lot.min_participants => {
                         self.set_status(at, i, LotStatus::Sold, Some(r));
@@ -369,7 +472,8 @@ impl Engine {
             let when = at.plus_millis(*after_ms);
             self.schedule(when, Action::Suspend(i));
         }
-        let mut agents = agents::make_agents(&self.lots[i], self.plans[i].appetite_pct, &mut self.rng);
+        let mut agents =
+            agents::make_agents(&self.lots[i], self.plans[i].appetite_pct, &mut self.rng);
         for (a, agent) in agents.iter_mut().enumerate() {
             let t = agents::first_look(agent, &self.lots[i], at, &mut self.rng).max(at);
             agent.next_at = Some(t);
@@ -379,7 +483,9 @@ impl Engine {
     }
 
     fn resume(&mut self, at: Timestamp, i: usize) {
-        let Some(since) = self.plans[i].suspended_at.take() else { return };
+        let Some(since) = self.plans[i].suspended_at.take() else {
+            return;
+        };
         if self.lots[i].status != LotStatus::Suspended {
             return;
         }
@@ -396,7 +502,9 @@ impl Engine {
         self.schedule(moved, Action::Close(i));
         for a in 0..self.plans[i].agents.len() {
             if self.plans[i].agents[a].next_at.is_some() {
-                let t = agents::first_look(&self.plans[i].agents[a], &self.lots[i], at, &mut self.rng).max(at);
+                let t =
+                    agents::first_look(&self.plans[i].agents[a], &self.lots[i], at, &mut self.rng)
+                        .max(at);
                 self.plans[i].agents[a].next_at = Some(t);
                 self.schedule(t, Action::Agent(i, a));
             }
@@ -404,7 +512,9 @@ impl Engine {
     }
 
     fn agent_turn(&mut self, at: Timestamp, i: usize, a: usize) {
-        let Some(agent) = self.plans[i].agents.get(a) else { return };
+        let Some(agent) = self.plans[i].agents.get(a) else {
+            return;
+        };
         if agent.next_at != Some(at) {
             return; // superseded by a later plan (e.g. on resume)
         }
@@ -424,7 +534,8 @@ impl Engine {
             self.plans[i].agents[a].next_at = None;
             return;
         }
-        let next = agents::next_look(&agent, &self.lots[i], at, &mut self.rng).max(at.plus_millis(1));
+        let next =
+            agents::next_look(&agent, &self.lots[i], at, &mut self.rng).max(at.plus_millis(1));
         if next >= self.lots[i].closes_at {
             self.plans[i].agents[a].next_at = None;
             return;
@@ -455,10 +566,16 @@ mod tests {
         let a = run_day(&s, 7, 1.0, 1);
         let b = run_day(&s, 7, 1.0, 997);
         assert_eq!(a.last_seq(), b.last_seq());
-        assert_eq!(a.events_after(0, usize::MAX).unwrap(), b.events_after(0, usize::MAX).unwrap());
+        assert_eq!(
+            a.events_after(0, usize::MAX).unwrap(),
+            b.events_after(0, usize::MAX).unwrap()
+        );
         assert_eq!(a.lots(), b.lots());
         let c = run_day(&s, 8, 1.0, 997);
-        assert_ne!(a.events_after(0, usize::MAX).unwrap(), c.events_after(0, usize::MAX).unwrap());
+        assert_ne!(
+            a.events_after(0, usize::MAX).unwrap(),
+            c.events_after(0, usize::MAX).unwrap()
+        );
     }
 
     #[test]
@@ -470,7 +587,13 @@ mod tests {
         assert!(e.last_seq() > 5);
         let last = e.last_seq();
         assert_eq!(e.events_after(last - 5, 100).unwrap().len(), 5);
-        assert_eq!(e.events_after(last - 6, 100), Err(Gone { after: last - 6, oldest: last - 4 }));
+        assert_eq!(
+            e.events_after(last - 6, 100),
+            Err(Gone {
+                after: last - 6,
+                oldest: last - 4
+            })
+        );
         assert!(e.events_after(last, 100).unwrap().is_empty());
         assert!(e.events_after(last + 10, 100).unwrap().is_empty());
         assert_eq!(e.events_after(last - 5, 2).unwrap().len(), 2);
@@ -484,7 +607,10 @@ mod tests {
         let fast = Engine::new(&s, 1, start, 10.0);
         for (a, b) in slow.lots().iter().zip(fast.lots()) {
             assert_eq!(start.until(a.opens_at), start.until(b.opens_at) * 10);
-            assert_eq!(a.opens_at.until(a.closes_at), b.opens_at.until(b.closes_at) * 10);
+            assert_eq!(
+                a.opens_at.until(a.closes_at),
+                b.opens_at.until(b.closes_at) * 10
+            );
             assert_eq!(a.soft_close.window_s, b.soft_close.window_s * 10);
         }
     }
@@ -493,11 +619,32 @@ mod tests {
     fn too_few_participants_open_and_go_unsold_at_once() {
         let s = Scenario::test_small();
         let e = run_day(&s, 1, 1.0, 500);
-        let lot = s.lots.iter().find(|l| l.participants < l.min_participants).unwrap();
-        let evs: Vec<_> = e.events_after(0, usize::MAX).unwrap().into_iter().filter(|ev| ev.lot_id.as_deref() == Some(&lot.id)).collect();
+        let lot = s
+            .lots
+            .iter()
+            .find(|l| l.participants < l.min_participants)
+            .unwrap();
+        let evs: Vec<_> = e
+            .events_after(0, usize::MAX)
+            .unwrap()
+            .into_iter()
+            .filter(|ev| ev.lot_id.as_deref() == Some(&lot.id))
+            .collect();
         assert_eq!(evs.len(), 2);
-        assert!(matches!(&evs[0].kind, EventKind::Status { status: LotStatus::Open, .. }));
-        assert!(matches!(&evs[1].kind, EventKind::Status { status: LotStatus::Unsold, .. }));
+        assert!(matches!(
+            &evs[0].kind,
+            EventKind::Status {
+                status: LotStatus::Open,
+                ..
+            }
+        ));
+        assert!(matches!(
+            &evs[1].kind,
+            EventKind::Status {
+                status: LotStatus::Unsold,
+                ..
+            }
+        ));
         assert_eq!(evs[0].at, evs[1].at);
         assert_eq!(evs[0].seq + 1, evs[1].seq);
     }

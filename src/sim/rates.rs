@@ -8,9 +8,18 @@ use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
 const FILES: [(&str, &str); 3] = [
-    ("assets/rates/nbk-2025-06-23.xml", include_str!("../../assets/rates/nbk-2025-06-23.xml")),
-    ("assets/rates/nbk-2025-06-24.xml", include_str!("../../assets/rates/nbk-2025-06-24.xml")),
-    ("assets/rates/nbk-2025-06-25.xml", include_str!("../../assets/rates/nbk-2025-06-25.xml")),
+    (
+        "assets/rates/nbk-2025-06-23.xml",
+        include_str!("../../assets/rates/nbk-2025-06-23.xml"),
+    ),
+    (
+        "assets/rates/nbk-2025-06-24.xml",
+        include_str!("../../assets/rates/nbk-2025-06-24.xml"),
+    ),
+    (
+        "assets/rates/nbk-2025-06-25.xml",
+        include_str!("../../assets/rates/nbk-2025-06-25.xml"),
+    ),
 ];
 
 /// One currency of a National Bank table, as the feed prints it.
@@ -54,7 +63,10 @@ impl RateBook {
     pub fn embedded() -> RateBook {
         let mut tables: Vec<NbkTable> = FILES
             .iter()
-            .map(|(name, xml)| parse_nbk(xml).unwrap_or_else(|e| panic!("embedded {name} is checked by a unit test: {e}")))
+            .map(|(name, xml)| {
+                parse_nbk(xml)
+                    .unwrap_or_else(|e| panic!("embedded {name} is checked by a unit test: {e}"))
+            })
             .collect();
         tables.sort_by_key(|t| t.date);
         RateBook { tables }
@@ -63,13 +75,24 @@ impl RateBook {
     /// The table in force on `date`: the latest published on or before it
     /// (or the earliest one, for dates before any).
     pub fn for_date(&self, date: Date) -> &NbkTable {
-        let first = self.tables.first().expect("the embedded rate book is never empty");
-        self.tables.iter().rev().find(|t| t.date <= date).unwrap_or(first)
+        let first = self
+            .tables
+            .first()
+            .expect("the embedded rate book is never empty");
+        self.tables
+            .iter()
+            .rev()
+            .find(|t| t.date <= date)
+            .unwrap_or(first)
     }
 
     /// Tenge per unit of each currency on `date`, as decimal strings.
     pub fn per_unit(&self, date: Date) -> BTreeMap<String, String> {
-        self.for_date(date).items.iter().filter_map(|i| Some((i.code.clone(), i.per_unit()?.to_string()))).collect()
+        self.for_date(date)
+            .items
+            .iter()
+            .filter_map(|i| Some((i.code.clone(), i.per_unit()?.to_string())))
+            .collect()
     }
 }
 
@@ -78,7 +101,12 @@ pub fn parse_nbk(xml: &str) -> Result<NbkTable, String> {
     let doc = roxmltree::Document::parse(xml).map_err(|e| e.to_string())?;
     let root = doc.root_element();
     let child = |n: roxmltree::Node, tag: &str| -> String {
-        n.children().find(|c| c.has_tag_name(tag)).and_then(|c| c.text()).unwrap_or("").trim().to_string()
+        n.children()
+            .find(|c| c.has_tag_name(tag))
+            .and_then(|c| c.text())
+            .unwrap_or("")
+            .trim()
+            .to_string()
     };
     let date = parse_fdate(&child(root, "date")).ok_or("no valid <date>")?;
     let items = root
@@ -89,7 +117,9 @@ pub fn parse_nbk(xml: &str) -> Result<NbkTable, String> {
                 fullname: child(n, "fullname"),
                 code: child(n, "title"),
                 description: child(n, "description"),
-                quant: child(n, "quant").parse().map_err(|_| "bad <quant>".to_string())?,
+                quant: child(n, "quant")
+                    .parse()
+                    .map_err(|_| "bad <quant>".to_string())?,
                 index: child(n, "index"),
                 change: child(n, "change"),
             })
@@ -119,7 +149,9 @@ pub fn parse_fdate(s: &str) -> Option<Date> {
 }
 
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// The National Bank's XML layout for `date`, with the rates in force then.
@@ -161,8 +193,14 @@ mod tests {
         assert_eq!(r["IRR"], "0.01233");
         assert_eq!(r["KRW"], "0.379");
         // later dates keep the last published table; earlier ones the first
-        assert_eq!(book.for_date(Date::new(2026, 1, 1).unwrap()).date, Date::new(2025, 6, 25).unwrap());
-        assert_eq!(book.for_date(Date::new(2020, 1, 1).unwrap()).date, Date::new(2025, 6, 23).unwrap());
+        assert_eq!(
+            book.for_date(Date::new(2026, 1, 1).unwrap()).date,
+            Date::new(2025, 6, 25).unwrap()
+        );
+        assert_eq!(
+            book.for_date(Date::new(2020, 1, 1).unwrap()).date,
+            Date::new(2025, 6, 23).unwrap()
+        );
     }
 
     #[test]
@@ -177,7 +215,15 @@ mod tests {
     #[test]
     fn fdate_is_strict() {
         assert_eq!(parse_fdate("24.06.2025"), Date::new(2025, 6, 24).ok());
-        for bad in ["2025-06-24", "24.6.2025", "31.02.2025", "24.06.25", "+4.06.2025", "", "24.06.2025x"] {
+        for bad in [
+            "2025-06-24",
+            "24.6.2025",
+            "31.02.2025",
+            "24.06.25",
+            "+4.06.2025",
+            "",
+            "24.06.2025x",
+        ] {
             assert_eq!(parse_fdate(bad), None, "{bad}");
         }
     }

@@ -174,10 +174,16 @@ impl Scenario {
     /// Reads and validates a scenario file.
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
         let name = path.display().to_string();
-        let err = |m: String| ScenarioError { source_name: name.clone(), message: m };
+        let err = |m: String| ScenarioError {
+            source_name: name.clone(),
+            message: m,
+        };
         let meta = std::fs::metadata(path).map_err(|e| err(format!("cannot read: {e}")))?;
         if meta.len() > MAX_FILE_BYTES {
-            return Err(err(format!("file is {} bytes, more than the {MAX_FILE_BYTES} allowed", meta.len())));
+            return Err(err(format!(
+                "file is {} bytes, more than the {MAX_FILE_BYTES} allowed",
+                meta.len()
+            )));
         }
         let text = std::fs::read_to_string(path).map_err(|e| err(format!("cannot read: {e}")))?;
         Scenario::from_json(&name, &text)
@@ -185,13 +191,20 @@ impl Scenario {
 
     /// Parses and validates scenario JSON; `source_name` is used in errors.
     pub fn from_json(source_name: &str, text: &str) -> Result<Scenario, ScenarioError> {
-        let err = |m: String| ScenarioError { source_name: source_name.to_string(), message: m };
-        let file: FileScenario = serde_json::from_str(text).map_err(|e| err(format!("not a valid scenario: {e}")))?;
+        let err = |m: String| ScenarioError {
+            source_name: source_name.to_string(),
+            message: m,
+        };
+        let file: FileScenario =
+            serde_json::from_str(text).map_err(|e| err(format!("not a valid scenario: {e}")))?;
         if file.lots.is_empty() {
             return Err(err("the scenario has no lots".into()));
         }
         if file.lots.len() > MAX_LOTS {
-            return Err(err(format!("{} lots, more than the {MAX_LOTS} allowed", file.lots.len())));
+            return Err(err(format!(
+                "{} lots, more than the {MAX_LOTS} allowed",
+                file.lots.len()
+            )));
         }
         check_text("auction.id", &file.auction.id, 64).map_err(err)?;
         check_text("auction.title", &file.auction.title, MAX_TEXT).map_err(err)?;
@@ -199,14 +212,22 @@ impl Scenario {
         let mut lots = Vec::with_capacity(file.lots.len());
         let mut ids = std::collections::HashSet::new();
         for (i, fl) in file.lots.into_iter().enumerate() {
-            let label = format!("lot #{} (id {:?})", i + 1, fl.id.chars().take(64).collect::<String>());
+            let label = format!(
+                "lot #{} (id {:?})",
+                i + 1,
+                fl.id.chars().take(64).collect::<String>()
+            );
             let lot = convert_lot(fl).map_err(|m| err(format!("{label}: {m}")))?;
             if !ids.insert(lot.id.clone()) {
                 return Err(err(format!("{label}: the id is used twice")));
             }
             lots.push(lot);
         }
-        Ok(Scenario { auction: file.auction, protocol_delay_s: file.protocol_delay_s, lots })
+        Ok(Scenario {
+            auction: file.auction,
+            protocol_delay_s: file.protocol_delay_s,
+            lots,
+        })
     }
 
     /// The earliest opening, seconds from the day's start.
@@ -219,8 +240,25 @@ impl Scenario {
     /// day, deterministic for a given `seed`.
     pub fn generated(n: usize, seed: u64) -> Scenario {
         let mut rng = fastrand::Rng::with_seed(seed);
-        let regions = ["Abai", "Akmola", "Aktobe", "Karaganda", "Kostanay", "Pavlodar", "Ulytau", "East Kazakhstan"];
-        let minerals = ["gold", "copper", "coal", "tungsten", "lithium", "rare-earths", "zinc"];
+        let regions = [
+            "Abai",
+            "Akmola",
+            "Aktobe",
+            "Karaganda",
+            "Kostanay",
+            "Pavlodar",
+            "Ulytau",
+            "East Kazakhstan",
+        ];
+        let minerals = [
+            "gold",
+            "copper",
+            "coal",
+            "tungsten",
+            "lithium",
+            "rare-earths",
+            "zinc",
+        ];
         let lots = (0..n)
             .map(|i| {
                 let start = Money::from_tenge(rng.i64(5_000_000..=3_000_000_000) / 1000 * 1000);
@@ -232,7 +270,12 @@ impl Scenario {
                     region: regions[i % regions.len()].into(),
                     minerals: vec![minerals[rng.usize(..minerals.len())].into()],
                     license: if exploration {
-                        License { kind: LicenseKind::Exploration, term_years: 6, area_km2: None, blocks: Some(rng.u32(1..=40)) }
+                        License {
+                            kind: LicenseKind::Exploration,
+                            term_years: 6,
+                            area_km2: None,
+                            blocks: Some(rng.u32(1..=40)),
+                        }
                     } else {
                         License {
                             kind: LicenseKind::Production,
@@ -250,7 +293,11 @@ impl Scenario {
                     participants: if i % 17 == 5 { 1 } else { rng.u32(2..=6) },
                     opens_at_s: (i / 50) as u32 * 1200,
                     duration_s: 1800,
-                    soft_close: SoftClose { window_s: 300, extend_s: 300, max_extensions: Some(6) },
+                    soft_close: SoftClose {
+                        window_s: 300,
+                        extend_s: 300,
+                        max_extensions: Some(6),
+                    },
                     appetite_pct: if i % 11 == 3 { 0 } else { rng.u32(10..=60) },
                     cancel: None,
                     suspend: None,
@@ -306,15 +353,24 @@ fn convert_lot(fl: FileLot) -> Result<LotSpec, String> {
     let kind = match fl.license.kind.as_str() {
         "exploration" => LicenseKind::Exploration,
         "production" => LicenseKind::Production,
-        other => return Err(format!("license.kind {other:?} is neither exploration nor production")),
+        other => {
+            return Err(format!(
+                "license.kind {other:?} is neither exploration nor production"
+            ));
+        }
     };
     if !(1..=25).contains(&fl.license.term_years) {
-        return Err(format!("license.term_years {} is outside 1..=25", fl.license.term_years));
+        return Err(format!(
+            "license.term_years {} is outside 1..=25",
+            fl.license.term_years
+        ));
     }
     let area_km2 = match &fl.license.area_km2 {
         None => None,
         Some(a) => {
-            let d: Decimal = a.parse().map_err(|_| format!("license.area_km2 {a:?} is not a decimal"))?;
+            let d: Decimal = a
+                .parse()
+                .map_err(|_| format!("license.area_km2 {a:?} is not a decimal"))?;
             if d <= Decimal::ZERO {
                 return Err(format!("license.area_km2 {a:?} must be positive"));
             }
@@ -351,30 +407,47 @@ fn convert_lot(fl: FileLot) -> Result<LotSpec, String> {
         return Err("soft_close.window_s and extend_s must be positive".into());
     }
     if fl.appetite_pct > 1000 {
-        return Err(format!("appetite_pct {} is more than 1000", fl.appetite_pct));
+        return Err(format!(
+            "appetite_pct {} is more than 1000",
+            fl.appetite_pct
+        ));
     }
     let cancel = match fl.cancel {
         None => None,
         Some(c) => {
             if c.at_s >= fl.opens_at_s {
-                return Err(format!("cancel.at_s {} is not before opens_at_s {}", c.at_s, fl.opens_at_s));
+                return Err(format!(
+                    "cancel.at_s {} is not before opens_at_s {}",
+                    c.at_s, fl.opens_at_s
+                ));
             }
             check_text("cancel.notice", &c.notice, MAX_TEXT)?;
-            Some(CancelSpec { at_s: c.at_s, notice: c.notice })
+            Some(CancelSpec {
+                at_s: c.at_s,
+                notice: c.notice,
+            })
         }
     };
     let suspend = match fl.suspend {
         None => None,
         Some(s) => {
             if s.after_s == 0 || s.after_s >= fl.duration_s {
-                return Err(format!("suspend.after_s {} must fall inside the lot's duration", s.after_s));
+                return Err(format!(
+                    "suspend.after_s {} must fall inside the lot's duration",
+                    s.after_s
+                ));
             }
             if s.for_s == 0 {
                 return Err("suspend.for_s must be positive".into());
             }
             check_text("suspend.notice", &s.notice, MAX_TEXT)?;
             check_text("suspend.resume_notice", &s.resume_notice, MAX_TEXT)?;
-            Some(SuspendSpec { after_s: s.after_s, for_s: s.for_s, notice: s.notice, resume_notice: s.resume_notice })
+            Some(SuspendSpec {
+                after_s: s.after_s,
+                for_s: s.for_s,
+                notice: s.notice,
+                resume_notice: s.resume_notice,
+            })
         }
     };
     if cancel.is_some() && suspend.is_some() {
@@ -386,7 +459,12 @@ fn convert_lot(fl: FileLot) -> Result<LotSpec, String> {
         name: fl.name,
         region: fl.region,
         minerals: fl.minerals,
-        license: License { kind, term_years: fl.license.term_years, area_km2, blocks: fl.license.blocks },
+        license: License {
+            kind,
+            term_years: fl.license.term_years,
+            area_km2,
+            blocks: fl.license.blocks,
+        },
         reserves: fl.reserves,
         starting_bonus,
         min_increment,
@@ -396,7 +474,11 @@ fn convert_lot(fl: FileLot) -> Result<LotSpec, String> {
         participants: fl.participants,
         opens_at_s: fl.opens_at_s,
         duration_s: fl.duration_s,
-        soft_close: SoftClose { window_s: sc.window_s, extend_s: sc.extend_s, max_extensions: sc.max_extensions },
+        soft_close: SoftClose {
+            window_s: sc.window_s,
+            extend_s: sc.extend_s,
+            max_extensions: sc.max_extensions,
+        },
         appetite_pct: fl.appetite_pct,
         cancel,
         suspend,
@@ -413,11 +495,21 @@ mod tests {
         assert_eq!(june.lots.len(), 50);
         assert_eq!(june.lots.iter().filter(|l| l.cancel.is_some()).count(), 1);
         assert_eq!(june.lots.iter().filter(|l| l.suspend.is_some()).count(), 1);
-        assert!(june.lots.iter().filter(|l| l.participants < l.min_participants).count() >= 2);
+        assert!(
+            june.lots
+                .iter()
+                .filter(|l| l.participants < l.min_participants)
+                .count()
+                >= 2
+        );
         let min = june.lots.iter().map(|l| l.starting_bonus).min().unwrap();
         let max = june.lots.iter().map(|l| l.starting_bonus).max().unwrap();
         assert!(min <= Money::from_tenge(10_000_000) && max >= Money::from_tenge(1_000_000_000));
-        assert!(june.lots.iter().all(|l| l.participation_fee == Money::from_tenge(393_200)));
+        assert!(
+            june.lots
+                .iter()
+                .all(|l| l.participation_fee == Money::from_tenge(393_200))
+        );
         let small = Scenario::test_small();
         assert!(small.lots.len() <= 8);
     }
@@ -437,20 +529,36 @@ mod tests {
         v["lots"][1]["min_increment"] = "0".into();
         let e = Scenario::from_json("x.json", &v.to_string()).unwrap_err();
         assert_eq!(e.source_name, "x.json");
-        assert!(e.message.contains("lot #2") && e.message.contains("min_increment"), "{e}");
+        assert!(
+            e.message.contains("lot #2") && e.message.contains("min_increment"),
+            "{e}"
+        );
 
         let mut v: serde_json::Value = serde_json::from_str(TEST_SMALL_JSON).unwrap();
         v["lots"][0]["starting_bonus"] = "1,000".into();
-        assert!(Scenario::from_json("x", &v.to_string()).unwrap_err().message.contains("starting_bonus"));
+        assert!(
+            Scenario::from_json("x", &v.to_string())
+                .unwrap_err()
+                .message
+                .contains("starting_bonus")
+        );
 
         let mut v: serde_json::Value = serde_json::from_str(TEST_SMALL_JSON).unwrap();
         v["lots"][1]["id"] = v["lots"][0]["id"].clone();
-        assert!(Scenario::from_json("x", &v.to_string()).unwrap_err().message.contains("twice"));
+        assert!(
+            Scenario::from_json("x", &v.to_string())
+                .unwrap_err()
+                .message
+                .contains("twice")
+        );
 
         let e = Scenario::from_json("x", "{\"lots\": 3}").unwrap_err();
         assert!(e.message.contains("not a valid scenario"));
         let e = Scenario::load(Path::new("/nonexistent/day.json")).unwrap_err();
-        assert!(e.to_string().starts_with("/nonexistent/day.json: cannot read"));
+        assert!(
+            e.to_string()
+                .starts_with("/nonexistent/day.json: cannot read")
+        );
     }
 
     #[test]

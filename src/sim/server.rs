@@ -10,7 +10,8 @@ use super::scenario::Scenario;
 use crate::cli::ServeArgs;
 use crate::domain::{Event, Timestamp};
 use crate::platform::wire::{
-    AuctionBody, BidsBody, ErrorBody, EventsBody, LotBody, LotsBody, RatesBody, WireBid, WireError, WireEvent, WireLot,
+    AuctionBody, BidsBody, ErrorBody, EventsBody, LotBody, LotsBody, RatesBody, WireBid, WireError,
+    WireEvent, WireLot,
 };
 use axum::Router;
 use axum::body::Body;
@@ -183,13 +184,18 @@ impl Drop for RunningSim {
 /// Binds, starts the engine and serves until `shutdown`.
 pub async fn start(opts: SimOptions) -> anyhow::Result<RunningSim> {
     if !(opts.speed.is_finite() && opts.speed > 0.0 && opts.speed <= 1e6) {
-        anyhow::bail!("speed must be above 0 and at most 1000000, not {}", opts.speed);
+        anyhow::bail!(
+            "speed must be above 0 and at most 1000000, not {}",
+            opts.speed
+        );
     }
     let offset_ms = opts.clock_offset_s.saturating_mul(1000);
     let now = server_now(offset_ms);
-    let first_open_ms = (f64::from(opts.scenario.first_open_s()) * 1000.0 / opts.speed).round() as i64;
+    let first_open_ms =
+        (f64::from(opts.scenario.first_open_s()) * 1000.0 / opts.speed).round() as i64;
     let day_start = now.plus_millis(opts.lead_ms.max(0) - first_open_ms);
-    let engine = Engine::new(&opts.scenario, opts.seed, day_start, opts.speed).with_history_cap(opts.history);
+    let engine = Engine::new(&opts.scenario, opts.seed, day_start, opts.speed)
+        .with_history_cap(opts.history);
     let listener = tokio::net::TcpListener::bind(opts.addr)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", opts.addr))?;
@@ -216,12 +222,21 @@ pub async fn start(opts: SimOptions) -> anyhow::Result<RunningSim> {
         let signal = async move {
             let _ = stop.wait_for(|s| *s).await;
         };
-        if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(signal).await {
+        if let Err(e) = axum::serve(listener, app)
+            .with_graceful_shutdown(signal)
+            .await
+        {
             tracing::error!("simulator server failed: {e}");
         }
     });
     tracing::info!(%addr, "simulator serving");
-    Ok(RunningSim { addr, shared, shutdown_tx, server: Some(server), driver: Some(driver) })
+    Ok(RunningSim {
+        addr,
+        shared,
+        shutdown_tx,
+        server: Some(server),
+        driver: Some(driver),
+    })
 }
 
 /// Advances the engine when its next thing is due and publishes the seq.
@@ -256,7 +271,6 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/api/v1/events", get(events))
         .route("/api/v1/rates", get(rates))
         .route("/nbk/rss/get_rates.cfm", get(nbk_rates))
-        .route("/nbk/rss/rates_all.xml", get(nbk_rates_today))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(shared.clone(), frame))
@@ -269,16 +283,39 @@ async fn frame(State(s): State<Arc<Shared>>, req: Request, next: Next) -> Respon
     let started = Instant::now();
     let method = req.method().clone();
     let target: String = req.uri().to_string().chars().take(200).collect();
-    let headers_len: usize = req.headers().iter().map(|(k, v)| k.as_str().len() + v.len()).sum();
-    let has_body = req.headers().get(header::CONTENT_LENGTH).is_some_and(|v| v.as_bytes() != b"0")
+    let headers_len: usize = req
+        .headers()
+        .iter()
+        .map(|(k, v)| k.as_str().len() + v.len())
+        .sum();
+    let has_body = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .is_some_and(|v| v.as_bytes() != b"0")
         || req.headers().contains_key(header::TRANSFER_ENCODING);
     let mut resp = if req.uri().to_string().len() > MAX_URI || headers_len > MAX_HEADERS {
-        error(&s, StatusCode::BAD_REQUEST, "bad_request", "the request is too large")
+        error(
+            &s,
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "the request is too large",
+        )
     } else if has_body {
-        error(&s, StatusCode::BAD_REQUEST, "bad_request", "requests to this API have no body")
+        error(
+            &s,
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "requests to this API have no body",
+        )
     } else if req.uri().path().starts_with("/api/") && !authorized(&s, req.headers()) {
-        let mut r = error(&s, StatusCode::UNAUTHORIZED, "unauthorized", "a bearer token is required");
-        r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        let mut r = error(
+            &s,
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "a bearer token is required",
+        );
+        r.headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         r
     } else {
         next.run(req).await
@@ -300,10 +337,22 @@ async fn frame(State(s): State<Arc<Shared>>, req: Request, next: Next) -> Respon
 
 fn authorized(s: &Shared, headers: &HeaderMap) -> bool {
     let Some(token) = &s.token else { return true };
-    let Some(got) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) else { return false };
-    let Some(got) = got.strip_prefix("Bearer ") else { return false };
+    let Some(got) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let Some(got) = got.strip_prefix("Bearer ") else {
+        return false;
+    };
     // Compare in time independent of where the first difference is.
-    got.len() == token.len() && got.bytes().zip(token.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+    got.len() == token.len()
+        && got
+            .bytes()
+            .zip(token.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
 }
 
 /// RFC 9110 IMF-fixdate: `Tue, 24 Jun 2025 05:00:00 GMT`.
@@ -318,7 +367,15 @@ pub fn http_date(t: Timestamp) -> String {
 
 fn json<T: Serialize>(status: StatusCode, body: &T) -> Response {
     match serde_json::to_vec(body) {
-        Ok(bytes) => (status, [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], bytes).into_response(),
+        Ok(bytes) => (
+            status,
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            bytes,
+        )
+            .into_response(),
         Err(e) => {
             tracing::error!("cannot encode a response: {e}");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
@@ -328,7 +385,10 @@ fn json<T: Serialize>(status: StatusCode, body: &T) -> Response {
 
 fn error(s: &Shared, status: StatusCode, code: &str, message: &str) -> Response {
     let body = ErrorBody {
-        error: WireError { code: code.into(), message: message.into() },
+        error: WireError {
+            code: code.into(),
+            message: message.into(),
+        },
         server_time: Some(s.now().to_rfc3339()),
     };
     json(status, &body)
@@ -343,8 +403,14 @@ async fn not_found(State(s): State<Arc<Shared>>) -> Response {
 }
 
 async fn method_not_allowed(State(s): State<Arc<Shared>>) -> Response {
-    let mut r = error(&s, StatusCode::METHOD_NOT_ALLOWED, "bad_request", "only GET is served");
-    r.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+    let mut r = error(
+        &s,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "bad_request",
+        "only GET is served",
+    );
+    r.headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
     r
 }
 
@@ -380,7 +446,10 @@ fn query_pairs(raw: Option<&str>) -> Result<Vec<(&str, &str)>, String> {
     for part in raw.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
         let (k, v) = part.split_once('=').unwrap_or((part, ""));
         if out.iter().any(|(seen, _)| *seen == k) {
-            return Err(format!("parameter {:?} is given twice", k.chars().take(32).collect::<String>()));
+            return Err(format!(
+                "parameter {:?} is given twice",
+                k.chars().take(32).collect::<String>()
+            ));
         }
         out.push((k, v));
     }
@@ -388,15 +457,28 @@ fn query_pairs(raw: Option<&str>) -> Result<Vec<(&str, &str)>, String> {
 }
 
 /// An integer parameter within `range`, or `default` when absent.
-fn int_param(pairs: &[(&str, &str)], name: &str, default: u64, range: std::ops::RangeInclusive<u64>) -> Result<u64, String> {
-    let Some((_, v)) = pairs.iter().find(|(k, _)| *k == name) else { return Ok(default) };
+fn int_param(
+    pairs: &[(&str, &str)],
+    name: &str,
+    default: u64,
+    range: std::ops::RangeInclusive<u64>,
+) -> Result<u64, String> {
+    let Some((_, v)) = pairs.iter().find(|(k, _)| *k == name) else {
+        return Ok(default);
+    };
     let short: String = v.chars().take(32).collect();
     if v.is_empty() || v.len() > 20 || !v.bytes().all(|b| b.is_ascii_digit()) {
         return Err(format!("{name}={short:?} is not a non-negative integer"));
     }
-    let n: u64 = v.parse().map_err(|_| format!("{name}={short:?} is out of range"))?;
+    let n: u64 = v
+        .parse()
+        .map_err(|_| format!("{name}={short:?} is out of range"))?;
     if !range.contains(&n) {
-        return Err(format!("{name}={n} is outside {}..={}", range.start(), range.end()));
+        return Err(format!(
+            "{name}={n} is outside {}..={}",
+            range.start(),
+            range.end()
+        ));
     }
     Ok(n)
 }
@@ -434,25 +516,49 @@ async fn lots(State(s): State<Arc<Shared>>, headers: HeaderMap) -> Response {
     // Encode outside the lock: copy the lots (cheap next to serializing).
     let (seq, lots) = {
         let e = s.engine();
-        (e.last_seq(), e.lots().iter().map(WireLot::from).collect::<Vec<_>>())
+        (
+            e.last_seq(),
+            e.lots().iter().map(WireLot::from).collect::<Vec<_>>(),
+        )
     };
     let etag = lots_etag(&s, seq);
-    with_etag(json(StatusCode::OK, &LotsBody { server_time: s.now().to_rfc3339(), seq, lots }), &etag)
+    with_etag(
+        json(
+            StatusCode::OK,
+            &LotsBody {
+                server_time: s.now().to_rfc3339(),
+                seq,
+                lots,
+            },
+        ),
+        &etag,
+    )
 }
 
 async fn lot(State(s): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
     let found = s.engine().lot(&id).map(WireLot::from);
     match found {
-        Some(lot) => json(StatusCode::OK, &LotBody { server_time: s.now().to_rfc3339(), lot }),
+        Some(lot) => json(
+            StatusCode::OK,
+            &LotBody {
+                server_time: s.now().to_rfc3339(),
+                lot,
+            },
+        ),
         None => error(&s, StatusCode::NOT_FOUND, "not_found", "no such lot"),
     }
 }
 
-async fn bids(State(s): State<Arc<Shared>>, Path(id): Path<String>, RawQuery(q): RawQuery) -> Response {
-    let after = match query_pairs(q.as_deref()).and_then(|p| int_param(&p, "after", 0, 0..=u64::MAX)) {
-        Ok(a) => a,
-        Err(m) => return bad_request(&s, m),
-    };
+async fn bids(
+    State(s): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let after =
+        match query_pairs(q.as_deref()).and_then(|p| int_param(&p, "after", 0, 0..=u64::MAX)) {
+            Ok(a) => a,
+            Err(m) => return bad_request(&s, m),
+        };
     let found = s.engine().bids(&id, after);
     match found {
         Some(bids) => json(
@@ -462,7 +568,12 @@ async fn bids(State(s): State<Arc<Shared>>, Path(id): Path<String>, RawQuery(q):
                 lot_id: id,
                 bids: bids
                     .iter()
-                    .map(|b| WireBid { seq: b.seq, at: b.at.to_rfc3339(), amount: b.amount.to_wire(), bidder: b.bidder.clone() })
+                    .map(|b| WireBid {
+                        seq: b.seq,
+                        at: b.at.to_rfc3339(),
+                        amount: b.amount.to_wire(),
+                        bidder: b.bidder.clone(),
+                    })
                     .collect(),
             },
         ),
@@ -500,8 +611,14 @@ async fn events(State(s): State<Arc<Shared>>, RawQuery(q): RawQuery) -> Response
     let mut page = read_page(&s, after, limit);
     if matches!(&page, Page::Events(evs, _) if evs.is_empty()) && wait > 0 {
         let Ok(_permit) = s.long_polls.clone().try_acquire_owned() else {
-            let mut r = error(&s, StatusCode::SERVICE_UNAVAILABLE, "unavailable", "too many long-polls are held; retry shortly");
-            r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            let mut r = error(
+                &s,
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "too many long-polls are held; retry shortly",
+            );
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
             return r;
         };
         let deadline = tokio::time::Instant::now() + Duration::from_secs(wait);
@@ -527,17 +644,25 @@ async fn events(State(s): State<Arc<Shared>>, RawQuery(q): RawQuery) -> Response
             &s,
             StatusCode::GONE,
             "gone",
-            &format!("events after {after} are no longer kept; the oldest kept is {oldest}: re-read /api/v1/lots"),
+            &format!(
+                "events after {after} are no longer kept; the oldest kept is {oldest}: re-read /api/v1/lots"
+            ),
         ),
         Page::Events(evs, last_seq) => json(
             StatusCode::OK,
-            &EventsBody { server_time: s.now().to_rfc3339(), last_seq, events: evs.iter().map(WireEvent::from).collect() },
+            &EventsBody {
+                server_time: s.now().to_rfc3339(),
+                last_seq,
+                events: evs.iter().map(WireEvent::from).collect(),
+            },
         ),
     }
 }
 
 fn astana_today(s: &Shared) -> jiff::civil::Date {
-    s.now().astana_date().unwrap_or(jiff::civil::Date::constant(2025, 6, 24))
+    s.now()
+        .astana_date()
+        .unwrap_or(jiff::civil::Date::constant(2025, 6, 24))
 }
 
 async fn rates(State(s): State<Arc<Shared>>, headers: HeaderMap) -> Response {
@@ -557,7 +682,14 @@ async fn rates(State(s): State<Arc<Shared>>, headers: HeaderMap) -> Response {
 }
 
 fn xml(body: String) -> Response {
-    (StatusCode::OK, [(header::CONTENT_TYPE, HeaderValue::from_static("application/xml; charset=utf-8"))], Body::from(body))
+    (
+        StatusCode::OK,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/xml; charset=utf-8"),
+        )],
+        Body::from(body),
+    )
         .into_response()
 }
 
@@ -579,10 +711,6 @@ async fn nbk_rates(State(s): State<Arc<Shared>>, RawQuery(q): RawQuery) -> Respo
     xml(render_nbk(&s.rates, date))
 }
 
-async fn nbk_rates_today(State(s): State<Arc<Shared>>) -> Response {
-    xml(render_nbk(&s.rates, astana_today(&s)))
-}
-
 // ---- `lotwatch serve` ----
 
 /// `lotwatch serve`: serves until Ctrl-C or SIGTERM, logging requests.
@@ -591,7 +719,9 @@ pub fn run_cli(args: ServeArgs) -> anyhow::Result<()> {
         // `generated:N` plays a generated day of N lots (performance work).
         Some(path) => match path.to_str().and_then(|p| p.strip_prefix("generated:")) {
             Some(n) => {
-                let n: usize = n.parse().map_err(|_| anyhow::anyhow!("generated:N needs a number of lots, not {n:?}"))?;
+                let n: usize = n.parse().map_err(|_| {
+                    anyhow::anyhow!("generated:N needs a number of lots, not {n:?}")
+                })?;
                 if !(1..=100_000).contains(&n) {
                     anyhow::bail!("generated:N takes 1 to 100000 lots, not {n}");
                 }
@@ -612,9 +742,14 @@ pub fn run_cli(args: ServeArgs) -> anyhow::Result<()> {
         ..SimOptions::demo()
     };
     if !args.addr.ip().is_loopback() && opts.token.is_none() {
-        eprintln!("lotwatch: warning: serving on {} without a token", args.addr);
+        eprintln!(
+            "lotwatch: warning: serving on {} without a token",
+            args.addr
+        );
     }
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     rt.block_on(async move {
         let sim = start(opts).await?;
         println!(
@@ -662,7 +797,14 @@ mod tests {
         assert_eq!(int_param(&p, "after", 0, 0..=u64::MAX), Ok(5));
         assert_eq!(int_param(&p, "wait", 0, 0..=30), Ok(30));
         assert_eq!(int_param(&p, "limit", 500, 1..=1000), Ok(500));
-        for bad in ["limit=0", "limit=1001", "limit=-1", "limit=", "limit=1e3", "limit=99999999999999999999999"] {
+        for bad in [
+            "limit=0",
+            "limit=1001",
+            "limit=-1",
+            "limit=",
+            "limit=1e3",
+            "limit=99999999999999999999999",
+        ] {
             let p = query_pairs(Some(bad)).unwrap();
             assert!(int_param(&p, "limit", 500, 1..=1000).is_err(), "{bad}");
         }
