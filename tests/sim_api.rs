@@ -205,6 +205,10 @@ fn check_event(e: &Value) {
             }
         }
         "notice" => assert!(e["lot_id"].is_null() && e["message"].is_string()),
+        "lot" => {
+            check_lot(&e["lot"]);
+            assert_eq!(e["lot"]["id"], e["lot_id"]);
+        }
         other => panic!("unexpected event type {other}"),
     }
 }
