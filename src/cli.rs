@@ -27,6 +27,11 @@ pub enum Command {
     /// Serve the auction simulator over HTTP (the platform API).
     #[command(after_help = "Example:\n  lotwatch serve --addr 127.0.0.1:8080 --speed 30 --seed 7")]
     Serve(ServeArgs),
+    /// Write a journal's events to stdout as CSV or JSON (exit 3: journal missing or damaged).
+    #[command(
+        after_help = "Examples:\n  lotwatch export --journal day.sqlite --format csv > day.csv\n  lotwatch export --journal day.sqlite --format json --lot 401102"
+    )]
+    Export(ExportArgs),
 }
 
 #[derive(Args, Debug, Clone)]
@@ -61,6 +66,52 @@ pub struct MonitorArgs {
     /// Log file (default: lotwatch.log in the user's state directory).
     #[arg(long, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
+    /// Journal file (default: <auction-id>.sqlite in the user's data directory, e.g. ~/.local/share/lotwatch/).
+    #[arg(long, value_name = "PATH", conflicts_with = "no_journal")]
+    pub journal: Option<PathBuf>,
+    /// Record nothing.
+    #[arg(long)]
+    pub no_journal: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ExportArgs {
+    /// The journal to read.
+    #[arg(long, value_name = "PATH")]
+    pub journal: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+    pub format: ExportFormat,
+    /// Only the events of this lot.
+    #[arg(long, value_name = "ID")]
+    pub lot: Option<String>,
+    /// Leave out the UTF-8 byte-order mark that spreadsheets need to read Cyrillic.
+    #[arg(long)]
+    pub no_bom: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+}
+
+/// Arguments for `lotwatch replay` (for the monitor's replay mode to use).
+#[derive(Args, Debug, Clone)]
+pub struct ReplayArgs {
+    /// The journal to play back.
+    #[arg(long, value_name = "PATH")]
+    pub journal: PathBuf,
+    /// Playback speed: 1 is as recorded, 10 ten times faster.
+    #[arg(long, default_value_t = 1.0, value_parser = parse_speed)]
+    pub speed: f64,
+}
+
+fn parse_speed(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v <= 1024.0 => Ok(v),
+        _ => Err(format!("{s:?} is not a speed between 0 and 1024")),
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -12,6 +12,7 @@ pub mod app;
 pub mod cli;
 pub mod clock;
 pub mod domain;
+pub mod journal;
 pub mod logging;
 pub mod monitor;
 pub mod platform;

@@ -18,14 +18,23 @@ pub fn default_log_path() -> PathBuf {
 /// (error, warn, info, debug, trace; default info).
 pub fn init(path: &Path) -> anyhow::Result<()> {
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| anyhow::anyhow!("cannot create the log directory {}: {e} (choose another with --log-file)", dir.display()))?;
+        std::fs::create_dir_all(dir).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot create the log directory {}: {e} (choose another with --log-file)",
+                dir.display()
+            )
+        })?;
     }
     let file: File = OpenOptions::new()
         .create(true)
         .append(true)
         .open(path)
-        .map_err(|e| anyhow::anyhow!("cannot open the log file {}: {e} (choose another with --log-file)", path.display()))?;
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "cannot open the log file {}: {e} (choose another with --log-file)",
+                path.display()
+            )
+        })?;
     let level = std::env::var("LOTWATCH_LOG")
         .ok()
         .and_then(|v| v.parse::<tracing::Level>().ok())

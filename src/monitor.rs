@@ -1,8 +1,310 @@
 //! `lotwatch` itself: wires the platform client, the sync engine, the app
-//! state and the view around one event loop.
+//! state and the view around one event loop that owns the terminal.
+//!
+//! The loop waits in one `tokio::select!` on terminal events, sync messages,
+//! the app's next visible tick and signals. It drains whatever else is
+//! already queued before it draws (so a burst of bids costs one frame), never
+//! draws more often than every `FRAME_FLOOR`, and draws only when an update
+//! said something visible changed.
 
+use crate::app::{App, AppOptions, Effect, Msg};
 use crate::cli::MonitorArgs;
+use crate::clock::{Mono, mono_now};
+use crate::domain::Currency;
+use crate::platform::{Client, Token};
+use crate::sim::server::{RunningSim, SimOptions};
+use crate::sync::{self, SyncCmd, SyncMsg};
+use crate::terminal::TerminalGuard;
+use crate::ui;
+use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
+use futures_util::StreamExt;
+use std::time::Duration;
+use tokio::sync::mpsc;
 
-pub fn run(_args: MonitorArgs) -> anyhow::Result<()> {
-    anyhow::bail!("the monitor is not built yet")
+/// The shortest time between two frames.
+const FRAME_FLOOR: Duration = Duration::from_millis(10);
+
+/// Runs the monitor until the user quits. Without `--url`, starts the demo
+/// simulator in-process on a free loopback port first.
+pub fn run(args: MonitorArgs) -> anyhow::Result<()> {
+    let log_path = args
+        .log_file
+        .clone()
+        .unwrap_or_else(crate::logging::default_log_path);
+    crate::logging::init(&log_path)?;
+    tracing::info!("lotwatch {} starting", env!("CARGO_PKG_VERSION"));
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let result = rt.block_on(run_async(args));
+    if let Err(e) = &result {
+        tracing::error!("exiting on error: {e:#}");
+    }
+    // Background tasks (sync, simulator) end with the runtime.
+    rt.shutdown_timeout(Duration::from_millis(500));
+    result
+}
+
+async fn run_async(args: MonitorArgs) -> anyhow::Result<()> {
+    let token = std::env::var("LOTWATCH_TOKEN").ok().and_then(Token::new);
+    let (url, sim) = match &args.url {
+        Some(url) => (url.clone(), None),
+        None => {
+            let sim = crate::sim::server::start(SimOptions::demo())
+                .await
+                .map_err(|e| anyhow::anyhow!("could not start the demo simulator: {e:#}"))?;
+            tracing::info!("demo simulator at {}", sim.url());
+            (sim.url(), Some(sim))
+        }
+    };
+    let mut demo_args = args.clone();
+    if sim.is_some() && demo_args.rates_url.is_none() {
+        // The demo reads dollar rates from the simulator's own NBK feed.
+        demo_args.rates_url = Some(format!("{url}/nbk/rss/get_rates.cfm?fdate={{date}}"));
+        if demo_args.rates == crate::cli::RatesArg::Platform {
+            demo_args.rates = crate::cli::RatesArg::Nbk;
+        }
+    }
+    let (client_cfg, sync_cfg) =
+        sync::configs_from_args(&demo_args, &url, token).map_err(|e| anyhow::anyhow!(e))?;
+    let client = Client::new(client_cfg).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let handle = sync::spawn(client, sync_cfg);
+
+    let mut app = App::new(AppOptions {
+        demo: sim.is_some(),
+        me: args.me.clone(),
+        currency: args.currency.unwrap_or(if sim.is_some() {
+            Currency::Usd
+        } else {
+            Currency::Kzt
+        }),
+        ..AppOptions::default()
+    });
+    let result = event_loop(&mut app, handle.msgs, handle.cmds).await;
+    handle.task.abort();
+    if let Some(sim) = sim {
+        stop_sim(sim).await;
+    }
+    result
+}
+
+async fn stop_sim(sim: RunningSim) {
+    let _ = tokio::time::timeout(Duration::from_millis(500), sim.shutdown()).await;
+}
+
+/// How one loop iteration ended.
+enum Flow {
+    Continue,
+    Quit,
+}
+
+async fn event_loop(
+    app: &mut App,
+    mut sync_rx: mpsc::Receiver<SyncMsg>,
+    cmds: mpsc::Sender<SyncCmd>,
+) -> anyhow::Result<()> {
+    let mut guard = TerminalGuard::enter(false)
+        .map_err(|e| anyhow::anyhow!("cannot use this terminal: {e} (is stdout a terminal?)"))?;
+    let mut terminal_events = EventStream::new();
+    let mut signals = Signals::new()?;
+    let keymap = ui::keys::Keymap::default();
+    let theme = ui::theme::Theme::default();
+
+    let size = guard.term.size()?;
+    app.update(
+        Msg::Resize {
+            w: size.width,
+            h: size.height,
+        },
+        mono_now(),
+    );
+    let mut dirty = true;
+    let mut last_draw: Option<tokio::time::Instant> = None;
+
+    loop {
+        if dirty {
+            // Render floor: coalesce bursts into one frame every FRAME_FLOOR.
+            if let Some(t) = last_draw {
+                let due = t + FRAME_FLOOR;
+                if tokio::time::Instant::now() < due {
+                    tokio::time::sleep_until(due).await;
+                    // Take what arrived meanwhile into this frame too.
+                    if let Flow::Quit =
+                        drain(app, &mut sync_rx, &cmds, &mut guard, &mut dirty).await?
+                    {
+                        return Ok(());
+                    }
+                }
+            }
+            let now = mono_now();
+            guard.draw(|f| ui::draw_with(f, app, now, &keymap, &theme))?;
+            last_draw = Some(tokio::time::Instant::now());
+            dirty = false;
+        }
+        let tick_at = app.next_tick(mono_now()).map(mono_to_instant);
+        let flow = tokio::select! {
+            ev = terminal_events.next() => match ev {
+                Some(Ok(ev)) => on_terminal_event(app, ev, &keymap, &cmds, &mut guard, &mut dirty).await?,
+                Some(Err(e)) => return Err(anyhow::anyhow!("reading the terminal failed: {e}")),
+                None => Flow::Quit,
+            },
+            msg = sync_rx.recv() => match msg {
+                Some(msg) => {
+                    let f = apply(app, Msg::Sync(msg), &cmds, &mut guard, &mut dirty).await?;
+                    match f {
+                        Flow::Quit => Flow::Quit,
+                        Flow::Continue => drain(app, &mut sync_rx, &cmds, &mut guard, &mut dirty).await?,
+                    }
+                }
+                None => return Err(anyhow::anyhow!("the sync engine stopped unexpectedly; see the log file")),
+            },
+            _ = sleep_until_opt(tick_at) => apply(app, Msg::Tick, &cmds, &mut guard, &mut dirty).await?,
+            sig = signals.recv() => {
+                tracing::info!("{sig}: quitting");
+                Flow::Quit
+            }
+        };
+        if let Flow::Quit = flow {
+            return Ok(());
+        }
+    }
+}
+
+/// Applies every sync message already waiting, without blocking.
+async fn drain(
+    app: &mut App,
+    rx: &mut mpsc::Receiver<SyncMsg>,
+    cmds: &mpsc::Sender<SyncCmd>,
+    guard: &mut TerminalGuard,
+    dirty: &mut bool,
+) -> anyhow::Result<Flow> {
+    // Bounded, so a flood of messages cannot starve the keyboard.
+    for _ in 0..1024 {
+        match rx.try_recv() {
+            Ok(msg) => {
+                if let Flow::Quit = apply(app, Msg::Sync(msg), cmds, guard, dirty).await? {
+                    return Ok(Flow::Quit);
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    Ok(Flow::Continue)
+}
+
+async fn on_terminal_event(
+    app: &mut App,
+    ev: TermEvent,
+    keymap: &ui::keys::Keymap,
+    cmds: &mpsc::Sender<SyncCmd>,
+    guard: &mut TerminalGuard,
+    dirty: &mut bool,
+) -> anyhow::Result<Flow> {
+    match ev {
+        TermEvent::Key(key) if key.kind != KeyEventKind::Release => {
+            match keymap.action(&key, app.mode()) {
+                Some(action) => apply(app, Msg::Action(action), cmds, guard, dirty).await,
+                None => Ok(Flow::Continue),
+            }
+        }
+        TermEvent::Resize(w, h) => {
+            apply(app, Msg::Resize { w, h }, cmds, guard, dirty).await?;
+            *dirty = true;
+            Ok(Flow::Continue)
+        }
+        TermEvent::FocusGained => {
+            *dirty = true;
+            Ok(Flow::Continue)
+        }
+        _ => Ok(Flow::Continue),
+    }
+}
+
+/// One message through `App::update`, then its effects.
+async fn apply(
+    app: &mut App,
+    msg: Msg,
+    cmds: &mpsc::Sender<SyncCmd>,
+    guard: &mut TerminalGuard,
+    dirty: &mut bool,
+) -> anyhow::Result<Flow> {
+    let update = app.update(msg, mono_now());
+    *dirty |= update.redraw;
+    for effect in update.effects {
+        match effect {
+            Effect::Quit => return Ok(Flow::Quit),
+            Effect::Sync(cmd) => {
+                // The engine reads commands promptly; a full queue means it is
+                // already busy with the same kind of work, so dropping is safe.
+                let _ = cmds.try_send(cmd);
+            }
+            Effect::Bell => {
+                use std::io::Write;
+                let mut out = std::io::stdout();
+                let _ = out.write_all(b"\x07");
+                let _ = out.flush();
+            }
+            Effect::Suspend => {
+                guard.suspend()?;
+                *dirty = true;
+            }
+        }
+    }
+    Ok(Flow::Continue)
+}
+
+fn mono_to_instant(at: Mono) -> tokio::time::Instant {
+    let now = mono_now();
+    tokio::time::Instant::now() + Duration::from_millis(at.0.saturating_sub(now.0))
+}
+
+async fn sleep_until_opt(at: Option<tokio::time::Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// SIGTERM, SIGHUP and SIGINT (when sent by `kill`: in raw mode the keyboard's
+/// Ctrl-C arrives as a key) end the loop cleanly, so the terminal is restored.
+struct Signals {
+    #[cfg(unix)]
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    hup: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    int: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn new() -> anyhow::Result<Signals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Signals {
+                term: signal(SignalKind::terminate())?,
+                hup: signal(SignalKind::hangup())?,
+                int: signal(SignalKind::interrupt())?,
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(Signals {})
+    }
+
+    async fn recv(&mut self) -> &'static str {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.term.recv() => "SIGTERM",
+                _ = self.hup.recv() => "SIGHUP",
+                _ = self.int.recv() => "SIGINT",
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+            "Ctrl-C"
+        }
+    }
 }

@@ -1,26 +1,32 @@
-//! Hostile server text through the whole path: JSON as a server would send
-//! it, decoded and sanitized as the client does, drawn through the real
+//! Hostile server text through the whole path: JSON bodies as a server would
+//! send them (auction, lots, feed events, bid history), decoded by the
+//! platform client's decoders (which sanitize), fed to the app through
+//! `App::update(Msg::Sync(..))`, drawn by the real `ui::draw` through the real
 //! crossterm backend into bytes, and those bytes replayed into a VT parser
 //! (`vt100`). Nothing of the data's escape sequences may reach the bytes, the
 //! parsed screen must be exactly what ratatui meant to draw, the terminal
 //! title and clipboard stay untouched, and the normal lots beside the hostile
 //! ones render in full.
 
-use lotwatch::platform::sanitize::{NAME_MAX, NOTICE_MAX, PLACEHOLDER, clean};
-use lotwatch::platform::wire::LotsBody;
+use lotwatch::app::{Action, App, AppOptions, Msg};
+use lotwatch::clock::{ClockSample, Mono};
+use lotwatch::domain::Timestamp;
+use lotwatch::platform::decode::{decode_auction, decode_bids, decode_events, decode_lots};
+use lotwatch::platform::sanitize::{NAME_MAX, PLACEHOLDER};
+use lotwatch::sync::{LinkState, SyncMsg};
+use lotwatch::ui;
 use ratatui::backend::CrosstermBackend;
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Rect};
-use ratatui::widgets::{Block, Borders, Row, Table};
+use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
-use serde_json::json;
+use serde_json::{Value, json};
 use std::cell::RefCell;
 use std::io::Write;
 use std::num::NonZeroU16;
 use std::rc::Rc;
 
-const COLS: u16 = 140;
-const ROWS: u16 = 40;
+const COLS: u16 = 200;
+const ROWS: u16 = 50;
 
 /// The bytes the backend writes, kept where the test can read them (the
 /// backend's own `writer()` is behind an unstable feature).
@@ -125,34 +131,72 @@ fn lots_json() -> Vec<u8> {
     serde_json::to_vec(&body).expect("json encodes")
 }
 
-/// One row of what the screen shows per lot, sanitized where it enters.
-struct Shown {
-    number: String,
-    name: String,
-    region: String,
-    bidder: String,
+fn value(bytes: &[u8]) -> Value {
+    serde_json::from_slice(bytes).expect("well-formed JSON")
 }
 
-fn decode(bytes: &[u8]) -> Vec<Shown> {
-    let body: LotsBody = serde_json::from_slice(bytes).expect("well-formed body");
-    body.lots
-        .iter()
-        .map(|l| Shown {
-            number: clean(&l.number, NAME_MAX),
-            name: clean(&l.name, NAME_MAX),
-            region: clean(&l.region, NAME_MAX),
-            bidder: l
-                .high_bid
-                .as_ref()
-                .map(|h| clean(&h.bidder, NAME_MAX))
-                .unwrap_or_default(),
-        })
-        .collect()
+/// The server's time in the test: the moment of the `/lots` body.
+const SERVER_NOW: i64 = 1_750_741_800_000;
+const NOW: Mono = Mono(10_000);
+
+/// An app fed through `App::update` with what the platform client decodes
+/// from hostile bodies: auction, lots, the selected lot's bids, feed events.
+fn hostile_app() -> App {
+    let mut app = App::new(AppOptions::default());
+    send(
+        &mut app,
+        SyncMsg::Clock(ClockSample {
+            server: Timestamp(SERVER_NOW),
+            sent: Mono(NOW.0 - 20),
+            received: Mono(NOW.0 + 20),
+            local_wall: Timestamp(SERVER_NOW),
+            from_date_header: false,
+        }),
+    );
+    send(&mut app, SyncMsg::Link(LinkState::Live));
+    let auction = json!({
+        "server_time": "2025-06-24T05:10:00.000Z", "id": "kz-subsoil-2025-06",
+        "title": format!("\x1b]0;{MARK}\x07Аукцион\u{9b}6n"), "venue": format!("\u{9d}2;{MARK}\u{9c}Платформа"),
+        "timezone": "Asia/Almaty", "currency": "KZT",
+        "starts_at": "2025-06-24T05:00:00.000Z", "ends_at": "2025-06-24T12:00:00.000Z", "status": "running"
+    });
+    let auction = decode_auction(&auction).expect("auction decodes");
+    send(&mut app, SyncMsg::Auction(auction));
+    let page = decode_lots(&value(&lots_json())).expect("lots decode");
+    assert!(page.issues.is_empty(), "{:?}", page.issues);
+    send(
+        &mut app,
+        SyncMsg::Snapshot {
+            seq: page.seq,
+            lots: page.lots,
+            rejected: page.issues,
+        },
+    );
+    app
 }
 
-/// Draws through the real crossterm backend; returns the bytes written and
-/// the buffer ratatui meant to show.
-fn render(rows: &[Shown], notice: &str) -> (Vec<u8>, Buffer) {
+/// Feed events after the snapshot: a hostile notice and a hostile bidder.
+fn hostile_events() -> Vec<lotwatch::domain::Event> {
+    let body = json!({
+        "server_time": "2025-06-24T05:10:01.000Z", "last_seq": 12,
+        "events": [
+            {"seq": 11, "at": "2025-06-24T05:10:00.500Z", "type": "notice", "lot_id": null,
+             "message": format!("\x1b]0;{MARK}\x07Торги продлены\x1b[2J\u{9b}6n\x1b]52;c;UFdORUQ=\x07")},
+            {"seq": 12, "at": "2025-06-24T05:10:01.000Z", "type": "bid", "lot_id": "L00",
+             "amount": "46150000.00", "bidder": format!("P-02\x1b]2;{MARK}\x1b\\\u{202e}"),
+             "closes_at": "2025-06-24T05:35:00.000Z"}
+        ]
+    });
+    let page = decode_events(&body).expect("events decode");
+    assert!(page.issues.is_empty(), "{:?}", page.issues);
+    page.events
+}
+
+/// Draws frames through the real crossterm backend: the first frame, then
+/// one per step (each applied to the app first), as the monitor's loop does.
+/// Returns every byte written and the buffer ratatui meant to show last.
+fn render(app: &mut App, steps: Vec<Box<dyn FnOnce(&mut App)>>) -> (Vec<u8>, Buffer) {
+    app.update(Msg::Resize { w: COLS, h: ROWS }, NOW);
     let area = Rect::new(0, 0, COLS, ROWS);
     let sink = Sink::default();
     let backend = CrosstermBackend::new(sink.clone());
@@ -163,32 +207,21 @@ fn render(rows: &[Shown], notice: &str) -> (Vec<u8>, Buffer) {
         },
     )
     .expect("terminal");
-    let buffer = terminal
-        .draw(|f| {
-            let table = Table::new(
-                rows.iter().map(|r| {
-                    Row::new([
-                        r.number.as_str(),
-                        r.name.as_str(),
-                        r.region.as_str(),
-                        r.bidder.as_str(),
-                    ])
-                }),
-                [
-                    Constraint::Length(4),
-                    Constraint::Length(60),
-                    Constraint::Length(40),
-                    Constraint::Length(30),
-                ],
-            )
-            .block(Block::default().borders(Borders::ALL).title(notice));
-            f.render_widget(table, f.area());
-        })
+    let mut last = terminal
+        .draw(|f| ui::draw(f, app, NOW))
         .expect("draw")
         .buffer
         .clone();
+    for step in steps {
+        step(app);
+        last = terminal
+            .draw(|f| ui::draw(f, app, NOW))
+            .expect("draw")
+            .buffer
+            .clone();
+    }
     let bytes = sink.0.borrow().clone();
-    (bytes, buffer)
+    (bytes, last)
 }
 
 /// What the VT parser was asked to do beyond drawing cells.
@@ -297,22 +330,43 @@ fn escape_finals(bytes: &[u8]) -> Vec<String> {
     out
 }
 
-#[test]
-fn hostile_strings_leave_no_trace_and_normal_lots_render() {
-    let shown = decode(&lots_json());
-    let notice = clean(
-        &format!("\x1b]0;{MARK}\x07Торги продлены\x1b[2J\u{9b}6n"),
-        NOTICE_MAX,
-    );
-    let (bytes, intended) = render(&shown, &notice);
+/// The bid history of L00 as `/lots/L00/bids` would send it, hostile labels.
+fn hostile_bids() -> SyncMsg {
+    let bids: Vec<Value> = hostile()
+        .iter()
+        .enumerate()
+        .map(|(i, (_, s))| {
+            json!({"seq": i + 1, "at": "2025-06-24T05:05:00.000Z",
+                   "amount": format!("{}.00", 36_920_000 + i * 1_846_000), "bidder": s})
+        })
+        .collect();
+    let body = json!({"server_time": "2025-06-24T05:10:01.000Z", "lot_id": "L00", "bids": bids});
+    let page = decode_bids(&body).expect("bids decode");
+    assert!(page.issues.is_empty(), "{:?}", page.issues);
+    SyncMsg::Bids {
+        lot_id: page.lot_id,
+        bids: page.bids,
+    }
+}
 
+fn send(app: &mut App, m: SyncMsg) {
+    app.update(Msg::Sync(m), NOW);
+}
+
+fn act(app: &mut App, a: Action) {
+    app.update(Msg::Action(a), NOW);
+}
+
+/// Everything the test checks on one run: bytes, VT side effects, and the
+/// parsed screen against ratatui's own buffer. Returns the parsed screen.
+fn assert_no_injection(bytes: &[u8], intended: &Buffer) -> vt100::Screen {
     // 1. The bytes: only ratatui's own CSIs, none of the data's.
     assert!(
-        !contains(&bytes, MARK.as_bytes()),
+        !contains(bytes, MARK.as_bytes()),
         "marker leaked into the output"
     );
     for (what, needle) in [
-        ("OSC", &b"\x1b]"[..]),
+        ("OSC (title, clipboard, any)", &b"\x1b]"[..]),
         ("DCS", b"\x1bP"),
         ("APC", b"\x1b_"),
         ("PM", b"\x1b^"),
@@ -323,28 +377,33 @@ fn hostile_strings_leave_no_trace_and_normal_lots_render() {
         ("RLO", "\u{202e}".as_bytes()),
         ("PDF", "\u{202c}".as_bytes()),
     ] {
-        assert!(!contains(&bytes, needle), "{what} in the output");
+        assert!(!contains(bytes, needle), "{what} in the output");
     }
     for c1 in 0x80u32..=0x9f {
         let c = char::from_u32(c1).expect("C1 is a char");
         assert!(
-            !contains(&bytes, c.to_string().as_bytes()),
+            !contains(bytes, c.to_string().as_bytes()),
             "C1 U+{c1:04X} in the output"
         );
     }
-    for seq in escape_finals(&bytes) {
+    for seq in escape_finals(bytes) {
         let last = seq.chars().last().unwrap_or(' ');
         assert!(
-            matches!(last, 'H' | 'm' | 'h' | 'l')
-                && !seq.starts_with("?10")
-                && !seq.contains("?2004"),
+            matches!(last, 'H' | 'm' | 'h' | 'l'),
             "unexpected CSI {seq:?}"
         );
+        if matches!(last, 'h' | 'l') {
+            assert_eq!(
+                &seq[..seq.len() - 1],
+                "?25",
+                "only cursor show/hide: {seq:?}"
+            );
+        }
     }
 
     // 2. The VT parser: no title, icon name, clipboard, bell, resize or query.
     let mut vt = vt100::Parser::new_with_callbacks(vt_size().0, vt_size().1, 0, Seen::default());
-    vt.process(&for_vt100(&bytes));
+    vt.process(&for_vt100(bytes));
     let seen = vt.callbacks();
     assert!(seen.titles.is_empty(), "title set: {:?}", seen.titles);
     assert!(
@@ -362,11 +421,16 @@ fn hostile_strings_leave_no_trace_and_normal_lots_render() {
     // ratatui's own SGR 59 (reset underline colour) is unknown to vt100; any
     // other unhandled CSI would be the data's.
     assert!(
-        seen.unhandled_csi.iter().all(|c| c.ends_with(" m")),
+        seen.unhandled_csi.iter().all(|c| c.ends_with("[[59]] m")),
         "{:?}",
         seen.unhandled_csi
     );
     assert!(seen.unhandled_esc.is_empty(), "{:?}", seen.unhandled_esc);
+    assert!(
+        seen.unhandled_chars.is_empty(),
+        "{:?}",
+        seen.unhandled_chars
+    );
     assert!(
         seen.unhandled_controls.is_empty(),
         "{:?}",
@@ -375,7 +439,7 @@ fn hostile_strings_leave_no_trace_and_normal_lots_render() {
 
     // 3. The parsed screen is exactly the buffer ratatui meant to draw: no
     //    cursor move, clear or reordering got in between.
-    let screen = vt.screen();
+    let screen = vt.screen().clone();
     for y in 0..ROWS {
         for x in 0..COLS {
             let cell = screen.cell(y, x).expect("cell in range");
@@ -403,16 +467,38 @@ fn hostile_strings_leave_no_trace_and_normal_lots_render() {
         "OSC residue on screen"
     );
     assert!(!text.contains('\u{202e}'));
+    screen
+}
 
-    // 4. Normal lots beside them, in full, on their own rows.
+fn row_with<'a>(rows: &'a [String], needle: &str) -> &'a str {
+    rows.iter()
+        .find(|r| r.contains(needle))
+        .map(String::as_str)
+        .unwrap_or_else(|| panic!("no row shows {needle:?}"))
+}
+
+#[test]
+fn hostile_strings_leave_no_trace_and_normal_lots_render() {
+    let mut app = hostile_app();
+    let steps: Vec<Box<dyn FnOnce(&mut App)>> = vec![
+        Box::new(|app: &mut App| send(app, SyncMsg::Events(hostile_events()))),
+        Box::new(|app: &mut App| send(app, hostile_bids())),
+    ];
+    let (bytes, intended) = render(&mut app, steps);
+    let screen = assert_no_injection(&bytes, &intended);
+    let rows: Vec<String> = screen.rows(0, COLS).collect();
+
+    // Normal lots beside the hostile ones, in full, name and region on the
+    // lot's own row.
     for (i, (name, region)) in NORMAL.iter().enumerate() {
-        let row = screen.rows(0, COLS).nth(1 + i).expect("row exists");
-        assert!(row.contains(&format!("L{i:02}")), "row {i}: {row:?}");
-        assert!(row.contains(name), "{name} not shown: {row:?}");
-        assert!(row.contains(region), "{region} not shown: {row:?}");
+        let row = row_with(&rows, &format!("L{i:02} "));
+        assert!(
+            row.contains(name) && row.contains(region),
+            "L{i:02}: {row:?}"
+        );
     }
-    // The legitimate text of the hostile lots survives, in place.
-    for (i, want) in [
+    // The legitimate text of each hostile lot survives, on its own row.
+    let legit = [
         "Сарлы",
         "Жезказган",
         "Копа",
@@ -421,45 +507,62 @@ fn hostile_strings_leave_no_trace_and_normal_lots_render() {
         "Карачаганак",
         "Тенгиз",
         "Кашаган",
-        "exe.txt",
+        "?exe.txt?",
         "Бозшаколь",
-    ]
-    .iter()
-    .enumerate()
-    {
-        let row = screen
-            .rows(0, COLS)
-            .nth(1 + NORMAL.len() + i)
-            .expect("row exists");
-        assert!(
-            row.contains(&format!("L{:02}", NORMAL.len() + i)) && row.contains(want),
-            "{want}: {row:?}"
-        );
+    ];
+    for (i, want) in legit.iter().enumerate() {
+        let row = row_with(&rows, &format!("L{:02} ", NORMAL.len() + i));
+        assert!(row.contains(want), "{want}: {row:?}");
     }
+    let text = screen.contents();
+    assert!(
+        text.contains("Аукцион") && text.contains("Платформа"),
+        "auction title and venue"
+    );
     assert!(text.contains("Торги продлены"), "the notice text survives");
-    assert!(text.contains("?exe.txt?"), "the bidi override is shown as a placeholder");
+    assert!(
+        text.contains("P-02?"),
+        "the bidder label keeps its text, the override is a placeholder"
+    );
+    assert!(
+        text.contains("Карачаганак"),
+        "hostile bidder labels in the bid history"
+    );
 }
 
 #[test]
 fn the_long_name_is_capped_and_keeps_its_row() {
-    let shown = decode(&lots_json());
-    let long = shown.last().expect("the long lot");
+    let page = decode_lots(&value(&lots_json())).expect("lots decode");
+    let long = page.lots.last().expect("the long lot");
     assert_eq!(long.name.chars().count(), NAME_MAX);
     assert!(long.name.ends_with('…'));
-    let (bytes, _) = render(&shown, "");
-    let mut vt = vt100::Parser::new(vt_size().0, vt_size().1, 0);
-    vt.process(&for_vt100(&bytes));
-    let last_row = 1 + shown.len() - 1;
-    let row = vt.screen().rows(0, COLS).nth(last_row).expect("row exists");
-    assert!(
-        row.contains(&format!("L{:02}", shown.len() - 1)) && row.contains("ЖЖЖЖ"),
-        "{row:?}"
-    );
-    // The next row is the table's bottom border: the name did not wrap.
-    let below = vt
-        .screen()
-        .rows(0, COLS)
-        .nth(last_row + 1)
-        .expect("row exists");
-    assert!(!below.contains('Ж'), "{below:?}");
+
+    // Select it and open its detail: the name is drawn in the list and the
+    // detail pane without breaking either.
+    let mut app = hostile_app();
+    let steps: Vec<Box<dyn FnOnce(&mut App)>> = vec![Box::new(|app: &mut App| {
+        act(app, Action::Bottom);
+        act(app, Action::OpenDetail);
+    })];
+    let (bytes, intended) = render(&mut app, steps);
+    let screen = assert_no_injection(&bytes, &intended);
+    let rows: Vec<String> = screen.rows(0, COLS).collect();
+    let last = format!("L{:02} ", page.lots.len() - 1);
+    let row = row_with(&rows, &last);
+    assert!(row.contains("ЖЖЖЖ") && row.contains("prod 25y"), "{row:?}");
+    // The name did not wrap: the next row is the lots pane's bottom border.
+    let at = rows
+        .iter()
+        .position(|r| r.contains(&last))
+        .expect("row shown");
+    let below = rows.get(at + 1).map(|r| r.trim_start()).unwrap_or("");
+    assert!(below.starts_with(['└', '┗']), "{below:?}");
+    // Each lot shown has exactly one row.
+    for i in 0..page.lots.len() {
+        let n = rows
+            .iter()
+            .filter(|r| r.contains(&format!("L{i:02} ")) && r.contains("prod 25y"))
+            .count();
+        assert!(n <= 1, "L{i:02} on {n} rows");
+    }
 }

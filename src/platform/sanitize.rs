@@ -446,6 +446,8 @@ mod tests {
     }
 
     proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+
         #[test]
         fn output_has_no_controls_or_bidi(s in hostile(), max in 0usize..64) {
             let out = clean(&s, max);

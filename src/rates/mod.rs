@@ -75,6 +75,8 @@ pub struct RatesConfig {
     pub refresh: Duration,
     /// After a failure, try again this soon (doubling up to `refresh`).
     pub retry: Duration,
+    /// How often to look whether the server's Astana date has changed.
+    pub date_check: Duration,
 }
 
 impl Default for RatesConfig {
@@ -85,6 +87,7 @@ impl Default for RatesConfig {
             fixed: BTreeMap::new(),
             refresh: Duration::from_secs(3600),
             retry: Duration::from_secs(60),
+            date_check: Duration::from_secs(30),
         }
     }
 }
@@ -121,7 +124,7 @@ pub fn parse_fixed_rates(args: &[String]) -> Result<BTreeMap<Currency, Rate>, St
 
 /// The feed URL for one Astana date.
 pub fn nbk_url_for(template: &str, date: jiff::civil::Date) -> String {
-    template.replace("{date}", &date.strftime("%d.%m.%Y").to_string())
+    nbk::nbk_url(template, date)
 }
 
 #[cfg(test)]

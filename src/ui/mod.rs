@@ -1,2 +1,129 @@
 //! The view: draws the app state into a ratatui frame, a pure function of the
-//! state and the clock reading passed in.
+//! state, the key bindings and the monotonic clock reading passed in (turned
+//! into server time by the app's clock). It does no I/O and its cost follows
+//! the rows on screen, not the number of lots.
+
+mod bids;
+mod detail;
+mod events;
+mod fmt;
+mod header;
+mod help;
+mod keybar;
+pub mod keys;
+pub mod layout;
+mod lots;
+pub mod theme;
+
+use crate::app::{App, Pane};
+use crate::clock::Mono;
+use crate::domain::Timestamp;
+use keys::Keymap;
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
+use std::sync::OnceLock;
+use theme::Theme;
+
+/// What every pane draws from.
+pub(crate) struct Ctx<'a> {
+    pub app: &'a App,
+    pub theme: &'a Theme,
+    pub keys: &'a Keymap,
+    /// Server time now; None before the first clock sample.
+    pub now: Option<Timestamp>,
+}
+
+/// Draws the whole screen with the default key bindings and theme.
+pub fn draw(frame: &mut Frame, app: &App, now: Mono) {
+    static KEYS: OnceLock<Keymap> = OnceLock::new();
+    draw_with(
+        frame,
+        app,
+        now,
+        KEYS.get_or_init(Keymap::default),
+        &Theme::terminal(),
+    );
+}
+
+/// Draws the whole screen with the given bindings (shown in the help and the
+/// key bar) and theme.
+pub fn draw_with(frame: &mut Frame, app: &App, now: Mono, keys: &Keymap, theme: &Theme) {
+    let area = frame.area();
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    if !layout::big_enough(area.width, area.height) {
+        too_small(frame, area, theme);
+        return;
+    }
+    let ctx = Ctx {
+        app,
+        theme,
+        keys,
+        now: app.server_now(now),
+    };
+    let plan = layout::plan(area, app.focus, app.last_side);
+    header::draw(frame, plan.header, &ctx);
+    lots::draw(frame, plan.lots, &ctx);
+    if let Some(r) = plan.detail {
+        detail::draw(frame, r, &ctx);
+    }
+    if let Some(r) = plan.bids {
+        bids::draw(frame, r, &ctx);
+    }
+    if let Some(r) = plan.events {
+        events::draw(frame, r, &ctx);
+    }
+    keybar::draw(frame, plan.keybar, &ctx);
+    if app.help {
+        help::draw(frame, area, &ctx);
+    }
+}
+
+fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
+    let msg = vec![
+        Line::from(Span::styled("Terminal too small", theme.title)),
+        Line::from(format!(
+            "lotwatch needs at least {}x{}",
+            layout::MIN_W,
+            layout::MIN_H
+        )),
+        Line::from(format!("now {}x{}", area.width, area.height)),
+    ];
+    let h = (msg.len() as u16).min(area.height);
+    let y = area.y + (area.height - h) / 2;
+    let r = Rect::new(area.x, y, area.width, h);
+    frame.render_widget(
+        Paragraph::new(msg)
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true }),
+        r,
+    );
+}
+
+/// The frame of a pane: the focused one has a thick, coloured border and an
+/// inverted title with a ▶ marker, so it is unmistakable without colour too.
+pub(crate) fn pane_block<'a>(pane: Pane, ctx: &Ctx<'_>, extra: String) -> Block<'a> {
+    let focused = ctx.app.focus == pane;
+    let name = format!("{} {}", pane.number(), pane.title());
+    let mut title = if focused {
+        vec![Span::styled(format!("▶ {name} "), ctx.theme.focus_title)]
+    } else {
+        vec![Span::styled(format!(" {name} "), ctx.theme.title)]
+    };
+    if !extra.is_empty() {
+        title.push(Span::styled(format!(" {extra} "), ctx.theme.dim));
+    }
+    let block = Block::bordered().title(Line::from(title));
+    if focused {
+        block
+            .border_type(BorderType::Thick)
+            .border_style(ctx.theme.focus_border)
+    } else {
+        block
+            .border_type(BorderType::Plain)
+            .border_style(ctx.theme.border)
+    }
+}

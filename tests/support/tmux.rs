@@ -14,31 +14,66 @@ pub struct Tmux {
 }
 
 fn tmux_available() -> bool {
-    Command::new("tmux").arg("-V").output().map(|o| o.status.success()).unwrap_or(false)
+    Command::new("tmux")
+        .arg("-V")
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false)
 }
 
 impl Tmux {
     /// Starts `cmd` (argv) in a new detached session `width`x`height`. The
     /// command's exit status is written to `<dir>/status` when it ends.
     pub fn start(name: &str, width: u16, height: u16, cmd: &[String]) -> Tmux {
-        assert!(tmux_available(), "tmux is required for the end-to-end tests (bash .ci/run installs it)");
+        assert!(
+            tmux_available(),
+            "tmux is required for the end-to-end tests (bash .ci/run installs it)"
+        );
         let dir = std::env::temp_dir().join(format!("lotwatch-e2e-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("temp dir");
         let quoted: Vec<String> = cmd.iter().map(|a| shell_quote(a)).collect();
         let status = dir.join("status");
-        let script = format!("{}; echo $? > {}", quoted.join(" "), shell_quote(&status.to_string_lossy()));
-        let t = Tmux { socket: format!("lotwatch-e2e-{name}-{}", std::process::id()), session: name.to_string(), dir };
+        let script = format!(
+            "{}; echo $? > {}",
+            quoted.join(" "),
+            shell_quote(&status.to_string_lossy())
+        );
+        let t = Tmux {
+            socket: format!("lotwatch-e2e-{name}-{}", std::process::id()),
+            session: name.to_string(),
+            dir,
+        };
         let out = t.tmux(&[
-            "new-session", "-d", "-s", name, "-x", &width.to_string(), "-y", &height.to_string(),
-            "-e", "TERM=xterm-256color", "sh", "-c", &script,
+            "new-session",
+            "-d",
+            "-s",
+            name,
+            "-x",
+            &width.to_string(),
+            "-y",
+            &height.to_string(),
+            "-e",
+            "TERM=xterm-256color",
+            "sh",
+            "-c",
+            &script,
         ]);
-        assert!(out.status.success(), "tmux new-session failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "tmux new-session failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         t
     }
 
     fn tmux(&self, args: &[&str]) -> Output {
-        Command::new("tmux").arg("-L").arg(&self.socket).args(args).output().expect("run tmux")
+        Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("run tmux")
     }
 
     /// The visible screen as text.
@@ -84,10 +119,29 @@ impl Tmux {
                 }
             }
             if start.elapsed() > timeout {
-                panic!("the program did not exit within {timeout:?}; screen:\n{}", self.screen());
+                panic!(
+                    "the program did not exit within {timeout:?}; screen:\n{}",
+                    self.screen()
+                );
             }
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    /// The pid of the program running in the pane (the shell's child).
+    pub fn program_pid(&self) -> u32 {
+        let out = self.tmux(&["display-message", "-p", "-t", &self.session, "#{pane_pid}"]);
+        let shell: u32 = String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .parse()
+            .expect("pane pid");
+        let children = std::fs::read_to_string(format!("/proc/{shell}/task/{shell}/children"))
+            .unwrap_or_default();
+        children
+            .split_whitespace()
+            .next()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(shell)
     }
 
     pub fn path(&self, name: &str) -> PathBuf {

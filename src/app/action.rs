@@ -1,0 +1,156 @@
+//! The named user actions. The app reacts to these, never to key codes; each
+//! has a stable name so that key bindings can be configured by name.
+
+use std::borrow::Cow;
+
+/// One thing the user asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    FocusNext,
+    FocusPrev,
+    /// Jump to pane 1..=4 (lots, detail, bids, events).
+    FocusPane(u8),
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    OpenDetail,
+    /// Esc: close the help overlay, or go back to the lots pane.
+    Close,
+    CycleCurrency,
+    Refresh,
+    Quit,
+    Help,
+    StartFilter,
+    FilterInput(char),
+    FilterBackspace,
+    FilterCommit,
+    FilterCancel,
+    ToggleWatch,
+    ToggleWatchedOnly,
+    SortNext,
+    SortReverse,
+    Suspend,
+}
+
+impl Action {
+    /// Every action a key can be bound to, in the order the help lists them.
+    pub const BINDABLE: [Action; 27] = [
+        Action::Help,
+        Action::Quit,
+        Action::Suspend,
+        Action::Refresh,
+        Action::FocusNext,
+        Action::FocusPrev,
+        Action::FocusPane(1),
+        Action::FocusPane(2),
+        Action::FocusPane(3),
+        Action::FocusPane(4),
+        Action::Up,
+        Action::Down,
+        Action::PageUp,
+        Action::PageDown,
+        Action::Top,
+        Action::Bottom,
+        Action::OpenDetail,
+        Action::Close,
+        Action::CycleCurrency,
+        Action::StartFilter,
+        Action::FilterBackspace,
+        Action::FilterCommit,
+        Action::FilterCancel,
+        Action::ToggleWatch,
+        Action::ToggleWatchedOnly,
+        Action::SortNext,
+        Action::SortReverse,
+    ];
+
+    /// The stable name used in configuration files.
+    pub fn name(self) -> Cow<'static, str> {
+        let s = match self {
+            Action::FocusNext => "focus_next",
+            Action::FocusPrev => "focus_prev",
+            Action::FocusPane(n) => return Cow::Owned(format!("focus_pane_{n}")),
+            Action::Up => "up",
+            Action::Down => "down",
+            Action::PageUp => "page_up",
+            Action::PageDown => "page_down",
+            Action::Top => "top",
+            Action::Bottom => "bottom",
+            Action::OpenDetail => "open_detail",
+            Action::Close => "close",
+            Action::CycleCurrency => "cycle_currency",
+            Action::Refresh => "refresh",
+            Action::Quit => "quit",
+            Action::Help => "help",
+            Action::StartFilter => "start_filter",
+            Action::FilterInput(_) => "filter_input",
+            Action::FilterBackspace => "filter_backspace",
+            Action::FilterCommit => "filter_commit",
+            Action::FilterCancel => "filter_cancel",
+            Action::ToggleWatch => "toggle_watch",
+            Action::ToggleWatchedOnly => "toggle_watched_only",
+            Action::SortNext => "sort_next",
+            Action::SortReverse => "sort_reverse",
+            Action::Suspend => "suspend",
+        };
+        Cow::Borrowed(s)
+    }
+
+    /// The action a configuration name stands for (bindable actions only).
+    pub fn from_name(name: &str) -> Option<Action> {
+        Action::BINDABLE.into_iter().find(|a| a.name() == name)
+    }
+
+    /// A short description for the help overlay and the key bar.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Action::FocusNext => "next pane",
+            Action::FocusPrev => "previous pane",
+            Action::FocusPane(1) => "lots pane",
+            Action::FocusPane(2) => "detail pane",
+            Action::FocusPane(3) => "bids pane",
+            Action::FocusPane(4) => "events pane",
+            Action::FocusPane(_) => "pane",
+            Action::Up => "up",
+            Action::Down => "down",
+            Action::PageUp => "page up",
+            Action::PageDown => "page down",
+            Action::Top => "top",
+            Action::Bottom => "bottom",
+            Action::OpenDetail => "open detail",
+            Action::Close => "close / back",
+            Action::CycleCurrency => "currency",
+            Action::Refresh => "refresh now",
+            Action::Quit => "quit",
+            Action::Help => "help",
+            Action::StartFilter => "filter",
+            Action::FilterInput(_) => "type",
+            Action::FilterBackspace => "delete char",
+            Action::FilterCommit => "apply filter",
+            Action::FilterCancel => "cancel filter",
+            Action::ToggleWatch => "watch",
+            Action::ToggleWatchedOnly => "watched only",
+            Action::SortNext => "sort column",
+            Action::SortReverse => "reverse sort",
+            Action::Suspend => "suspend",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_round_trip() {
+        let mut seen = std::collections::HashSet::new();
+        for a in Action::BINDABLE {
+            assert!(seen.insert(a.name()), "duplicate name {}", a.name());
+            assert_eq!(Action::from_name(&a.name()), Some(a));
+        }
+        assert_eq!(Action::from_name("no_such_action"), None);
+    }
+}

@@ -1,0 +1,483 @@
+//! The lots the app holds and the sorted, filtered index the lots pane shows.
+//! An event changes one lot and moves only that lot's row (binary search,
+//! remove, insert); a snapshot, a new sort or a new filter rebuilds the index.
+
+use super::filter::Filter;
+use crate::domain::rules::next_min_bid;
+use crate::domain::{Event, EventKind, Lot, LotStatus, Timestamp};
+use std::cmp::Ordering;
+use std::collections::{HashMap, HashSet};
+
+/// A column the lots can be sorted by (`s` cycles through them in this order).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SortKey {
+    #[default]
+    Number,
+    Name,
+    Status,
+    HighBid,
+    NextMin,
+    Bids,
+    TimeLeft,
+}
+
+impl SortKey {
+    pub const ALL: [SortKey; 7] = [
+        SortKey::Number,
+        SortKey::Name,
+        SortKey::Status,
+        SortKey::HighBid,
+        SortKey::NextMin,
+        SortKey::Bids,
+        SortKey::TimeLeft,
+    ];
+
+    pub fn next(self) -> SortKey {
+        let i = SortKey::ALL.iter().position(|k| *k == self).unwrap_or(0);
+        SortKey::ALL[(i + 1) % SortKey::ALL.len()]
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SortKey::Number => "number",
+            SortKey::Name => "name",
+            SortKey::Status => "status",
+            SortKey::HighBid => "high bid",
+            SortKey::NextMin => "next min",
+            SortKey::Bids => "bids",
+            SortKey::TimeLeft => "time left",
+        }
+    }
+}
+
+/// What the app knows about a lot beyond the platform's fields.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LotMeta {
+    /// Time left when the lot was suspended (frozen clock), in ms.
+    pub frozen_left_ms: Option<i64>,
+    /// `--me` has bid on this lot (seen in the feed or leading a snapshot).
+    pub me_bid: bool,
+}
+
+/// Where `--me` stands on a lot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MeState {
+    Leading,
+    Outbid,
+}
+
+/// What applying one event did, for the app to react to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Applied {
+    /// The event changed a lot the app holds.
+    pub changed: bool,
+    /// `--me` lost the lead on a lot.
+    pub me_outbid: bool,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct LotStore {
+    lots: Vec<Lot>,
+    meta: Vec<LotMeta>,
+    by_id: HashMap<String, usize>,
+    /// Indices into `lots`, sorted and filtered: the rows of the lots pane.
+    view: Vec<usize>,
+    sort: SortKey,
+    reverse: bool,
+    filter: Filter,
+    watched_only: bool,
+    watch: HashSet<String>,
+}
+
+/// Upper bound on lots held, whatever the platform sends.
+pub const MAX_LOTS: usize = 100_000;
+
+impl LotStore {
+    pub fn len(&self) -> usize {
+        self.lots.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lots.is_empty()
+    }
+
+    pub fn get(&self, id: &str) -> Option<(&Lot, &LotMeta)> {
+        let &i = self.by_id.get(id)?;
+        Some((self.lots.get(i)?, self.meta.get(i)?))
+    }
+
+    /// Rows shown (after the filter).
+    pub fn view_len(&self) -> usize {
+        self.view.len()
+    }
+
+    /// The lot on row `pos` of the pane.
+    pub fn row(&self, pos: usize) -> Option<(&Lot, &LotMeta)> {
+        let &i = self.view.get(pos)?;
+        Some((self.lots.get(i)?, self.meta.get(i)?))
+    }
+
+    /// The row a lot is on, if the filter shows it.
+    pub fn position_of(&self, id: &str) -> Option<usize> {
+        let &i = self.by_id.get(id)?;
+        let (lots, sort, rev) = (&self.lots, self.sort, self.reverse);
+        self.view
+            .binary_search_by(|&j| compare(lots, sort, rev, j, i))
+            .ok()
+    }
+
+    pub fn sort(&self) -> (SortKey, bool) {
+        (self.sort, self.reverse)
+    }
+
+    pub fn set_sort(&mut self, key: SortKey, reverse: bool) {
+        self.sort = key;
+        self.reverse = reverse;
+        self.rebuild_view();
+    }
+
+    pub fn filter(&self) -> &Filter {
+        &self.filter
+    }
+
+    pub fn set_filter(&mut self, filter: Filter) {
+        if filter != self.filter {
+            self.filter = filter;
+            self.rebuild_view();
+        }
+    }
+
+    pub fn watched_only(&self) -> bool {
+        self.watched_only
+    }
+
+    pub fn set_watched_only(&mut self, on: bool) {
+        self.watched_only = on;
+        self.rebuild_view();
+    }
+
+    pub fn is_watched(&self, id: &str) -> bool {
+        self.watch.contains(id)
+    }
+
+    pub fn watch_count(&self) -> usize {
+        self.watch.len()
+    }
+
+    /// Watches or unwatches a lot; returns whether it is watched now.
+    pub fn toggle_watch(&mut self, id: &str) -> bool {
+        let now = if self.watch.remove(id) {
+            false
+        } else {
+            self.watch.insert(id.to_string());
+            true
+        };
+        if self.watched_only {
+            self.rebuild_view();
+        }
+        now
+    }
+
+    /// Replaces every lot (a snapshot). Frozen clocks of lots still suspended
+    /// are kept; a lot first seen suspended freezes at its time left `now`.
+    pub fn replace(&mut self, lots: Vec<Lot>, now: Option<Timestamp>, me: Option<&str>) {
+        let mut old_meta: HashMap<String, LotMeta> = HashMap::new();
+        for (lot, meta) in self.lots.drain(..).zip(self.meta.drain(..)) {
+            old_meta.insert(lot.id, meta);
+        }
+        self.by_id.clear();
+        for lot in lots.into_iter().take(MAX_LOTS) {
+            if self.by_id.contains_key(&lot.id) {
+                continue;
+            }
+            let mut meta = old_meta.remove(&lot.id).unwrap_or_default();
+            if lot.status == LotStatus::Suspended {
+                if meta.frozen_left_ms.is_none() {
+                    meta.frozen_left_ms = now.map(|n| n.until(lot.closes_at).max(0));
+                }
+            } else {
+                meta.frozen_left_ms = None;
+            }
+            if me.is_some() && lot.high_bid.as_ref().map(|h| h.bidder.as_str()) == me {
+                meta.me_bid = true;
+            }
+            self.by_id.insert(lot.id.clone(), self.lots.len());
+            self.lots.push(lot);
+            self.meta.push(meta);
+        }
+        self.rebuild_view();
+    }
+
+    /// Applies one feed event, moving only the affected row.
+    pub fn apply(&mut self, ev: &Event, me: Option<&str>) -> Applied {
+        let idx = match (&ev.kind, ev.lot_id.as_deref()) {
+            (EventKind::Lot(lot), _) => match self.by_id.get(&lot.id) {
+                Some(&i) => i,
+                None => return self.insert_new((**lot).clone()),
+            },
+            (EventKind::Notice { .. } | EventKind::Unknown { .. }, _) => return Applied::default(),
+            (_, Some(id)) => match self.by_id.get(id) {
+                Some(&i) => i,
+                None => return Applied::default(),
+            },
+            (_, None) => return Applied::default(),
+        };
+        let was_shown = self.shows(idx);
+        if was_shown {
+            let (lots, sort, rev) = (&self.lots, self.sort, self.reverse);
+            if let Ok(pos) = self
+                .view
+                .binary_search_by(|&j| compare(lots, sort, rev, j, idx))
+            {
+                self.view.remove(pos);
+            }
+        }
+        let mut out = Applied {
+            changed: true,
+            me_outbid: false,
+        };
+        let (Some(lot), Some(meta)) = (self.lots.get_mut(idx), self.meta.get_mut(idx)) else {
+            return Applied::default();
+        };
+        let led_before = me.is_some() && lot.high_bid.as_ref().map(|h| h.bidder.as_str()) == me;
+        let was_suspended = lot.status == LotStatus::Suspended;
+        lot.apply(ev);
+        if let EventKind::Bid { bidder, .. } = &ev.kind {
+            if Some(bidder.as_str()) == me {
+                meta.me_bid = true;
+            } else if led_before {
+                out.me_outbid = true;
+            }
+        }
+        match (was_suspended, lot.status == LotStatus::Suspended) {
+            (false, true) => meta.frozen_left_ms = Some(ev.at.until(lot.closes_at).max(0)),
+            (_, false) => meta.frozen_left_ms = None,
+            (true, true) => {}
+        }
+        if self.shows(idx) {
+            self.insert_row(idx);
+        }
+        out
+    }
+
+    fn insert_new(&mut self, lot: Lot) -> Applied {
+        if self.lots.len() >= MAX_LOTS {
+            return Applied::default();
+        }
+        let idx = self.lots.len();
+        self.by_id.insert(lot.id.clone(), idx);
+        self.lots.push(lot);
+        self.meta.push(LotMeta::default());
+        if self.shows(idx) {
+            self.insert_row(idx);
+        }
+        Applied {
+            changed: true,
+            me_outbid: false,
+        }
+    }
+
+    fn insert_row(&mut self, idx: usize) {
+        let (lots, sort, rev) = (&self.lots, self.sort, self.reverse);
+        if let Err(pos) = self
+            .view
+            .binary_search_by(|&j| compare(lots, sort, rev, j, idx))
+        {
+            self.view.insert(pos, idx);
+        }
+    }
+
+    fn shows(&self, idx: usize) -> bool {
+        let Some(lot) = self.lots.get(idx) else {
+            return false;
+        };
+        (!self.watched_only || self.watch.contains(&lot.id)) && self.filter.matches(lot)
+    }
+
+    fn rebuild_view(&mut self) {
+        let mut view: Vec<usize> = (0..self.lots.len()).filter(|&i| self.shows(i)).collect();
+        let (lots, sort, rev) = (&self.lots, self.sort, self.reverse);
+        view.sort_unstable_by(|&a, &b| compare(lots, sort, rev, a, b));
+        self.view = view;
+    }
+
+    /// Where `me` stands on a lot it has bid on.
+    pub fn me_state(lot: &Lot, meta: &LotMeta, me: Option<&str>) -> Option<MeState> {
+        let me = me?;
+        if lot.high_bid.as_ref().is_some_and(|h| h.bidder == me) {
+            Some(MeState::Leading)
+        } else if meta.me_bid {
+            Some(MeState::Outbid)
+        } else {
+            None
+        }
+    }
+}
+
+fn status_rank(s: &LotStatus) -> u8 {
+    match s {
+        LotStatus::Open => 0,
+        LotStatus::Suspended => 1,
+        LotStatus::Scheduled => 2,
+        LotStatus::Closed => 3,
+        LotStatus::Sold => 4,
+        LotStatus::Unsold => 5,
+        LotStatus::Cancelled => 6,
+        LotStatus::Unknown(_) => 7,
+    }
+}
+
+/// Total order of rows: the sort column, then the lot number, then the id
+/// (unique), so binary search finds exactly one row per lot.
+fn compare(lots: &[Lot], key: SortKey, reverse: bool, a: usize, b: usize) -> Ordering {
+    let (Some(x), Some(y)) = (lots.get(a), lots.get(b)) else {
+        return a.cmp(&b);
+    };
+    let primary = match key {
+        SortKey::Number => Ordering::Equal,
+        SortKey::Name => x.name.to_lowercase().cmp(&y.name.to_lowercase()),
+        SortKey::Status => status_rank(&x.status).cmp(&status_rank(&y.status)),
+        SortKey::HighBid => x
+            .high_bid
+            .as_ref()
+            .map(|h| h.amount)
+            .cmp(&y.high_bid.as_ref().map(|h| h.amount)),
+        SortKey::NextMin => next_min_bid(x).cmp(&next_min_bid(y)),
+        SortKey::Bids => x.bid_count.cmp(&y.bid_count),
+        SortKey::TimeLeft => time_key(x).cmp(&time_key(y)),
+    };
+    let ord = primary
+        .then_with(|| x.number.cmp(&y.number))
+        .then_with(|| x.id.cmp(&y.id));
+    if reverse { ord.reverse() } else { ord }
+}
+
+/// Running lots by close time first, then suspended, then scheduled by
+/// opening, then the finished ones.
+fn time_key(l: &Lot) -> (u8, i64) {
+    match l.status {
+        LotStatus::Open => (0, l.closes_at.0),
+        LotStatus::Suspended => (1, l.closes_at.0),
+        LotStatus::Scheduled => (2, l.opens_at.0),
+        _ => (3 + status_rank(&l.status), l.closes_at.0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Money, test_lot};
+    use proptest::prelude::*;
+
+    fn lot(id: &str, bid: Option<i64>) -> Lot {
+        let mut l = test_lot();
+        l.id = id.into();
+        l.number = id.into();
+        l.high_bid = bid.map(|t| crate::domain::HighBid {
+            amount: Money::from_tenge(t),
+            bidder: "P-01".into(),
+            at: Timestamp(0),
+            seq: 1,
+        });
+        l
+    }
+
+    fn bid(seq: u64, id: &str, amount: i64, bidder: &str) -> Event {
+        Event {
+            seq,
+            at: Timestamp(1000),
+            lot_id: Some(id.into()),
+            kind: EventKind::Bid {
+                amount: Money::from_tenge(amount),
+                bidder: bidder.into(),
+                closes_at: Timestamp(30 * 60 * 1000),
+            },
+        }
+    }
+
+    fn ids(s: &LotStore) -> Vec<String> {
+        (0..s.view_len())
+            .filter_map(|p| s.row(p))
+            .map(|(l, _)| l.id.clone())
+            .collect()
+    }
+
+    #[test]
+    fn a_bid_moves_only_its_row_in_sort_order() {
+        let mut s = LotStore::default();
+        s.replace(
+            vec![lot("A", Some(100)), lot("B", Some(200)), lot("C", None)],
+            None,
+            None,
+        );
+        s.set_sort(SortKey::HighBid, true);
+        assert_eq!(ids(&s), ["B", "A", "C"]);
+        s.apply(&bid(1, "C", 300, "P-02"), None);
+        assert_eq!(ids(&s), ["C", "B", "A"]);
+        assert_eq!(s.position_of("A"), Some(2));
+    }
+
+    #[test]
+    fn suspension_freezes_the_clock_at_the_event_time() {
+        let mut s = LotStore::default();
+        s.replace(vec![lot("A", None)], None, None);
+        let close = Timestamp(30 * 60 * 1000);
+        let ev = Event {
+            seq: 1,
+            at: close.plus_secs(-190),
+            lot_id: Some("A".into()),
+            kind: EventKind::Status {
+                status: LotStatus::Suspended,
+                closes_at: close,
+                result: None,
+            },
+        };
+        s.apply(&ev, None);
+        assert_eq!(
+            s.get("A").map(|(_, m)| m.frozen_left_ms),
+            Some(Some(190_000))
+        );
+    }
+
+    #[test]
+    fn outbid_is_reported_once_for_me() {
+        let mut s = LotStore::default();
+        s.replace(vec![lot("A", None)], None, Some("P-07"));
+        assert!(!s.apply(&bid(1, "A", 100, "P-07"), Some("P-07")).me_outbid);
+        let (l, m) = s.get("A").unwrap();
+        assert_eq!(
+            LotStore::me_state(l, m, Some("P-07")),
+            Some(MeState::Leading)
+        );
+        assert!(s.apply(&bid(2, "A", 200, "P-03"), Some("P-07")).me_outbid);
+        assert!(!s.apply(&bid(3, "A", 300, "P-04"), Some("P-07")).me_outbid);
+        let (l, m) = s.get("A").unwrap();
+        assert_eq!(
+            LotStore::me_state(l, m, Some("P-07")),
+            Some(MeState::Outbid)
+        );
+    }
+
+    proptest! {
+        /// Incremental row moves leave the index exactly as a full rebuild would.
+        #[test]
+        fn incremental_equals_rebuild(
+            bids in proptest::collection::vec((0usize..8, 1i64..1000), 0..60),
+            key in 0usize..7, rev: bool, watched_only: bool, filter in "[0-9]?",
+        ) {
+            let mut s = LotStore::default();
+            s.replace((0..8).map(|i| lot(&format!("L{i}"), None)).collect(), None, None);
+            s.toggle_watch("L3");
+            s.toggle_watch("L5");
+            s.set_watched_only(watched_only);
+            s.set_filter(Filter::parse(&filter));
+            s.set_sort(SortKey::ALL[key], rev);
+            for (n, (i, amt)) in bids.iter().enumerate() {
+                s.apply(&bid(n as u64 + 1, &format!("L{i}"), *amt, "P-01"), None);
+            }
+            let incremental = ids(&s);
+            s.rebuild_view();
+            prop_assert_eq!(incremental, ids(&s));
+        }
+    }
+}

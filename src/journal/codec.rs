@@ -1,0 +1,257 @@
+//! How domain values are stored in the journal: the contract's own JSON form
+//! (`platform::wire`), so amounts and times stay the exact wire strings. On the
+//! way back out every text field is sanitized again, because a journal may
+//! come from an older build with a weaker sanitizer.
+
+use crate::domain::{
+    Event, EventKind, HighBid, License, LicenseKind, Lot, LotResult, LotStatus, Money, SoftClose,
+    Timestamp,
+};
+use crate::platform::sanitize::{NAME_MAX, NOTICE_MAX, clean};
+use crate::platform::wire::{WireEvent, WireLot, WireResult};
+
+/// A stored value that could not be decoded, named precisely.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {problem}")]
+pub struct DecodeError {
+    pub field: String,
+    pub problem: String,
+}
+
+fn err(field: &str, problem: impl ToString) -> DecodeError {
+    DecodeError {
+        field: field.to_string(),
+        problem: problem.to_string(),
+    }
+}
+
+pub fn encode_event(e: &Event) -> String {
+    // Serializing plain structs of strings and integers cannot fail.
+    serde_json::to_string(&WireEvent::from(e)).expect("wire structs always serialize")
+}
+
+pub fn encode_lot(l: &Lot) -> String {
+    serde_json::to_string(&WireLot::from(l)).expect("wire structs always serialize")
+}
+
+pub fn decode_event(body: &str) -> Result<Event, DecodeError> {
+    let w: WireEvent = serde_json::from_str(body).map_err(|e| err("event", e))?;
+    event_from_wire(&w)
+}
+
+pub fn decode_lot(body: &str) -> Result<Lot, DecodeError> {
+    let w: WireLot = serde_json::from_str(body).map_err(|e| err("lot", e))?;
+    lot_from_wire(&w)
+}
+
+fn money(field: &str, s: &str) -> Result<Money, DecodeError> {
+    Money::parse(s).map_err(|e| err(field, e))
+}
+
+fn time(field: &str, s: &str) -> Result<Timestamp, DecodeError> {
+    Timestamp::parse(s).map_err(|e| err(field, e))
+}
+
+fn need<'a, T>(field: &str, v: &'a Option<T>) -> Result<&'a T, DecodeError> {
+    v.as_ref().ok_or_else(|| err(field, "missing"))
+}
+
+fn result_from_wire(r: &WireResult) -> Result<LotResult, DecodeError> {
+    Ok(LotResult {
+        winner: clean(&r.winner, NAME_MAX),
+        amount: money("result.amount", &r.amount)?,
+        protocol_at: time("result.protocol_at", &r.protocol_at)?,
+    })
+}
+
+pub fn event_from_wire(w: &WireEvent) -> Result<Event, DecodeError> {
+    let at = time("at", &w.at)?;
+    let kind = match w.kind.as_str() {
+        "bid" => EventKind::Bid {
+            amount: money("amount", need("amount", &w.amount)?)?,
+            bidder: clean(need("bidder", &w.bidder)?, NAME_MAX),
+            closes_at: time("closes_at", need("closes_at", &w.closes_at)?)?,
+        },
+        "extended" => EventKind::Extended {
+            closes_at: time("closes_at", need("closes_at", &w.closes_at)?)?,
+            extensions: *need("extensions", &w.extensions)?,
+        },
+        "status" => EventKind::Status {
+            status: LotStatus::parse(&clean(need("status", &w.status)?, NAME_MAX)),
+            closes_at: time("closes_at", need("closes_at", &w.closes_at)?)?,
+            result: w.result.as_ref().map(result_from_wire).transpose()?,
+        },
+        "lot" => EventKind::Lot(Box::new(lot_from_wire(need("lot", &w.lot)?)?)),
+        "notice" => EventKind::Notice {
+            message: clean(need("message", &w.message)?, NOTICE_MAX),
+        },
+        other => EventKind::Unknown {
+            type_name: clean(other, 64),
+        },
+    };
+    Ok(Event {
+        seq: w.seq,
+        at,
+        lot_id: w.lot_id.as_deref().map(|s| clean(s, 64)),
+        kind,
+    })
+}
+
+pub fn lot_from_wire(w: &WireLot) -> Result<Lot, DecodeError> {
+    let area_km2 = match &w.license.area_km2 {
+        None => None,
+        Some(s) => Some(
+            s.parse()
+                .map_err(|_| err("license.area_km2", format!("not a decimal: {s:?}")))?,
+        ),
+    };
+    Ok(Lot {
+        id: clean(&w.id, 64),
+        number: clean(&w.number, NAME_MAX),
+        name: clean(&w.name, NAME_MAX),
+        region: clean(&w.region, NAME_MAX),
+        minerals: w
+            .minerals
+            .iter()
+            .take(64)
+            .map(|m| clean(m, NAME_MAX))
+            .collect(),
+        license: License {
+            kind: LicenseKind::parse(&clean(&w.license.kind, NAME_MAX)),
+            term_years: w.license.term_years,
+            area_km2,
+            blocks: w.license.blocks,
+        },
+        reserves: clean(&w.reserves, NAME_MAX),
+        starting_bonus: money("starting_bonus", &w.starting_bonus)?,
+        min_increment: money("min_increment", &w.min_increment)?,
+        guarantee: money("guarantee", &w.guarantee)?,
+        participation_fee: money("participation_fee", &w.participation_fee)?,
+        min_participants: w.min_participants,
+        participants: w.participants,
+        status: LotStatus::parse(&clean(&w.status, NAME_MAX)),
+        opens_at: time("opens_at", &w.opens_at)?,
+        closes_at: time("closes_at", &w.closes_at)?,
+        soft_close: SoftClose {
+            window_s: w.soft_close.window_s,
+            extend_s: w.soft_close.extend_s,
+            max_extensions: w.soft_close.max_extensions,
+        },
+        extensions: w.extensions,
+        high_bid: match &w.high_bid {
+            None => None,
+            Some(h) => Some(HighBid {
+                amount: money("high_bid.amount", &h.amount)?,
+                bidder: clean(&h.bidder, NAME_MAX),
+                at: time("high_bid.at", &h.at)?,
+                seq: h.seq,
+            }),
+        },
+        bid_count: w.bid_count,
+        result: w.result.as_ref().map(result_from_wire).transpose()?,
+    })
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::domain::test_lot;
+
+    /// One event of every kind, with text a spreadsheet or terminal would
+    /// choke on, Cyrillic and Chinese.
+    pub fn sample_events() -> Vec<Event> {
+        let mut lot = test_lot();
+        lot.name = "Сарлы Южное крыло, \"North\"; 金矿".into();
+        lot.license.area_km2 = Some("0.66".parse().expect("decimal literal"));
+        lot.high_bid = Some(HighBid {
+            amount: Money::from_tiyn(123_456),
+            bidder: "=cmd|' /C calc'!A0".into(),
+            at: Timestamp(5),
+            seq: 2,
+        });
+        vec![
+            Event {
+                seq: 1,
+                at: Timestamp(1_750_741_200_000),
+                lot_id: Some("L1".into()),
+                kind: EventKind::Lot(Box::new(lot.clone())),
+            },
+            Event {
+                seq: 2,
+                at: Timestamp(1_750_741_201_000),
+                lot_id: Some("L1".into()),
+                kind: EventKind::Bid {
+                    amount: Money::from_tiyn(123_456),
+                    bidder: "@P-07".into(),
+                    closes_at: Timestamp(9),
+                },
+            },
+            Event {
+                seq: 3,
+                at: Timestamp(1_750_741_202_000),
+                lot_id: Some("L1".into()),
+                kind: EventKind::Extended {
+                    closes_at: Timestamp(10),
+                    extensions: 1,
+                },
+            },
+            Event {
+                seq: 4,
+                at: Timestamp(1_750_741_203_000),
+                lot_id: Some("L1".into()),
+                kind: EventKind::Status {
+                    status: LotStatus::Sold,
+                    closes_at: Timestamp(10),
+                    result: Some(LotResult {
+                        winner: "+P-07".into(),
+                        amount: Money::from_tiyn(123_456),
+                        protocol_at: Timestamp(11),
+                    }),
+                },
+            },
+            Event {
+                seq: 5,
+                at: Timestamp(1_750_741_204_000),
+                lot_id: None,
+                kind: EventKind::Notice {
+                    message: "-Торги приостановлены, \"кавычки\", запятые; 暂停".into(),
+                },
+            },
+            Event {
+                seq: 6,
+                at: Timestamp(1_750_741_205_000),
+                lot_id: Some("L1".into()),
+                kind: EventKind::Unknown {
+                    type_name: "pause".into(),
+                },
+            },
+        ]
+    }
+
+    #[test]
+    fn events_round_trip_through_storage() {
+        for e in sample_events() {
+            assert_eq!(decode_event(&encode_event(&e)), Ok(e));
+        }
+    }
+
+    #[test]
+    fn stored_control_codes_are_removed_on_the_way_out() {
+        let mut e = sample_events().remove(1);
+        if let EventKind::Bid { bidder, .. } = &mut e.kind {
+            *bidder = "P-\u{1b}[2J07".into();
+        }
+        let back = decode_event(&encode_event(&e)).expect("decodes");
+        match back.kind {
+            EventKind::Bid { bidder, .. } => assert!(!bidder.contains('\u{1b}'), "{bidder:?}"),
+            other => panic!("kind changed: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn damaged_bodies_are_named() {
+        assert_eq!(decode_event("{").map_err(|e| e.field), Err("event".into()));
+        let bad = r#"{"seq":1,"at":"2025-06-24T05:00:00.000Z","type":"bid","lot_id":"L1","amount":"1.234","bidder":"P","closes_at":"2025-06-24T05:00:00.000Z"}"#;
+        assert_eq!(decode_event(bad).map_err(|e| e.field), Err("amount".into()));
+    }
+}

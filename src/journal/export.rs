@@ -1,0 +1,400 @@
+//! `lotwatch export`: a journal's events to stdout as CSV or JSON, text
+//! sanitized again, amounts in exact tenge and at the official rate of the
+//! event's Astana date.
+//!
+//! - **CSV**: RFC 4180 (fields quoted when needed, CRLF line ends), a header
+//!   row, and a UTF-8 byte-order mark first so that spreadsheet programs read
+//!   Cyrillic correctly (`--no-bom` leaves it out for other tools). A cell
+//!   starting with `=`, `+`, `-` or `@` (after any apostrophes) gets one more
+//!   leading `'`, so a spreadsheet shows it as text and never runs it; to
+//!   read the original back, drop one leading `'` from a cell that matches
+//!   `'+[=+\-@]`.
+//! - **JSON**: one array, one object per line, with the CSV's field names;
+//!   `seq` and `extensions` are numbers, amounts and rates decimal strings,
+//!   empty fields `null`, and `lot` the whole lot in the API's form.
+
+use super::store::{Journal, JournalError, StoredEvent};
+use crate::cli::{ExportArgs, ExportFormat};
+use crate::domain::money::convert;
+use crate::domain::{Currency, EventKind, Money, Rate, Timestamp};
+use crate::platform::sanitize::clean;
+use crate::platform::wire::WireLot;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::process::ExitCode;
+
+/// The columns, in order; also the JSON field names.
+pub const COLUMNS: [&str; 24] = [
+    "auction",
+    "seq",
+    "type",
+    "lot_id",
+    "server_time",
+    "astana_time",
+    "received_at",
+    "amount_kzt",
+    "bidder",
+    "closes_at",
+    "extensions",
+    "status",
+    "winner",
+    "protocol_at",
+    "message",
+    "lot",
+    "rate_date",
+    "rate_source",
+    "usd_rate",
+    "amount_usd",
+    "eur_rate",
+    "amount_eur",
+    "cny_rate",
+    "amount_cny",
+];
+
+/// Rate sources in order of preference for "the official rate of the day".
+const SOURCES: [&str; 2] = ["nbk", "platform"];
+const FOREIGN: [Currency; 3] = [Currency::Usd, Currency::Eur, Currency::Cny];
+
+#[derive(Clone, Debug)]
+pub struct ExportOptions {
+    pub format: ExportFormat,
+    pub lot: Option<String>,
+    pub bom: bool,
+}
+
+/// One output row; `None` is an empty cell (CSV) or `null` (JSON).
+#[derive(Clone, Debug, Default)]
+pub struct Row {
+    pub auction: String,
+    pub seq: u64,
+    pub kind: String,
+    pub lot_id: Option<String>,
+    pub server_time: String,
+    pub astana_time: String,
+    pub received_at: String,
+    pub amount_kzt: Option<String>,
+    pub bidder: Option<String>,
+    pub closes_at: Option<String>,
+    pub extensions: Option<u32>,
+    pub status: Option<String>,
+    pub winner: Option<String>,
+    pub protocol_at: Option<String>,
+    pub message: Option<String>,
+    pub lot: Option<WireLot>,
+    pub rate_date: Option<String>,
+    pub rate_source: Option<String>,
+    /// (rate, converted amount) for USD, EUR, CNY.
+    pub converted: [(Option<String>, Option<String>); 3],
+}
+
+type Rates = BTreeMap<(String, String), BTreeMap<String, String>>;
+
+impl Row {
+    pub fn from_event(s: &StoredEvent, rates: &Rates) -> Row {
+        let e = &s.event;
+        let mut row = Row {
+            auction: clean(&s.auction, 64),
+            seq: s.seq,
+            kind: e.kind.type_name().to_string(),
+            lot_id: e.lot_id.clone(),
+            server_time: e.at.to_rfc3339(),
+            astana_time: astana(e.at),
+            received_at: s.received_at.to_rfc3339(),
+            ..Row::default()
+        };
+        let mut amount: Option<Money> = None;
+        match &e.kind {
+            EventKind::Bid {
+                amount: a,
+                bidder,
+                closes_at,
+            } => {
+                amount = Some(*a);
+                row.bidder = Some(bidder.clone());
+                row.closes_at = Some(closes_at.to_rfc3339());
+            }
+            EventKind::Extended {
+                closes_at,
+                extensions,
+            } => {
+                row.closes_at = Some(closes_at.to_rfc3339());
+                row.extensions = Some(*extensions);
+            }
+            EventKind::Status {
+                status,
+                closes_at,
+                result,
+            } => {
+                row.status = Some(status.as_str().to_string());
+                row.closes_at = Some(closes_at.to_rfc3339());
+                if let Some(r) = result {
+                    amount = Some(r.amount);
+                    row.winner = Some(r.winner.clone());
+                    row.protocol_at = Some(r.protocol_at.to_rfc3339());
+                }
+            }
+            EventKind::Lot(l) => row.lot = Some(WireLot::from(l.as_ref())),
+            EventKind::Notice { message } => row.message = Some(message.clone()),
+            EventKind::Unknown { .. } => {}
+        }
+        row.amount_kzt = amount.map(|a| a.to_wire());
+        let date = e.at.astana_date().map(|d| d.to_string());
+        let day = date.as_ref().and_then(|d| {
+            SOURCES
+                .iter()
+                .find_map(|src| rates.get(&(d.clone(), src.to_string())).map(|t| (*src, t)))
+        });
+        if let (Some(d), Some((src, table))) = (date, day) {
+            row.rate_date = Some(d);
+            row.rate_source = Some(src.to_string());
+            for (i, cur) in FOREIGN.iter().enumerate() {
+                let rate = table.get(cur.code());
+                let conv = rate
+                    .and_then(|r| r.parse().ok())
+                    .zip(amount)
+                    .and_then(|(r, a)| convert(a, *cur, Rate(r)))
+                    .map(|c| format!("{:.2}", c.amount));
+                row.converted[i] = (rate.cloned(), conv);
+            }
+        }
+        row
+    }
+
+    /// The row as CSV cells, formula-neutralized, in `COLUMNS` order.
+    pub fn csv_cells(&self) -> Vec<String> {
+        let o = |v: &Option<String>| v.clone().unwrap_or_default();
+        let mut cells = vec![
+            self.auction.clone(),
+            self.seq.to_string(),
+            self.kind.clone(),
+            o(&self.lot_id),
+            self.server_time.clone(),
+            self.astana_time.clone(),
+            self.received_at.clone(),
+            o(&self.amount_kzt),
+            o(&self.bidder),
+            o(&self.closes_at),
+            self.extensions.map(|x| x.to_string()).unwrap_or_default(),
+            o(&self.status),
+            o(&self.winner),
+            o(&self.protocol_at),
+            o(&self.message),
+            self.lot
+                .as_ref()
+                .map(|l| serde_json::to_string(l).expect("wire structs always serialize"))
+                .unwrap_or_default(),
+            o(&self.rate_date),
+            o(&self.rate_source),
+        ];
+        for (rate, amount) in &self.converted {
+            cells.push(o(rate));
+            cells.push(o(amount));
+        }
+        cells.into_iter().map(|c| neutralize_formula(&c)).collect()
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        let mut m = serde_json::Map::new();
+        let s = |v: &Option<String>| {
+            v.clone()
+                .map(serde_json::Value::String)
+                .unwrap_or(serde_json::Value::Null)
+        };
+        m.insert("auction".into(), self.auction.clone().into());
+        m.insert("seq".into(), self.seq.into());
+        m.insert("type".into(), self.kind.clone().into());
+        m.insert("lot_id".into(), s(&self.lot_id));
+        m.insert("server_time".into(), self.server_time.clone().into());
+        m.insert("astana_time".into(), self.astana_time.clone().into());
+        m.insert("received_at".into(), self.received_at.clone().into());
+        m.insert("amount_kzt".into(), s(&self.amount_kzt));
+        m.insert("bidder".into(), s(&self.bidder));
+        m.insert("closes_at".into(), s(&self.closes_at));
+        m.insert(
+            "extensions".into(),
+            self.extensions
+                .map(Into::into)
+                .unwrap_or(serde_json::Value::Null),
+        );
+        m.insert("status".into(), s(&self.status));
+        m.insert("winner".into(), s(&self.winner));
+        m.insert("protocol_at".into(), s(&self.protocol_at));
+        m.insert("message".into(), s(&self.message));
+        m.insert(
+            "lot".into(),
+            self.lot
+                .as_ref()
+                .map(|l| serde_json::to_value(l).expect("wire structs always serialize"))
+                .unwrap_or_default(),
+        );
+        m.insert("rate_date".into(), s(&self.rate_date));
+        m.insert("rate_source".into(), s(&self.rate_source));
+        for (i, cur) in FOREIGN.iter().enumerate() {
+            let code = cur.code().to_ascii_lowercase();
+            m.insert(format!("{code}_rate"), s(&self.converted[i].0));
+            m.insert(format!("amount_{code}"), s(&self.converted[i].1));
+        }
+        serde_json::Value::Object(m)
+    }
+}
+
+/// `2025-06-24 10:00:00.000`, Astana wall clock.
+fn astana(t: Timestamp) -> String {
+    t.astana()
+        .map(|z| z.strftime("%Y-%m-%d %H:%M:%S%.3f").to_string())
+        .unwrap_or_default()
+}
+
+/// A cell a spreadsheet would take for a formula gets a leading `'`. Cells
+/// already starting with apostrophes before such a character get one more,
+/// so the rule can be undone exactly (see the module doc).
+pub fn neutralize_formula(cell: &str) -> String {
+    let rest = cell.trim_start_matches('\'');
+    if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    }
+}
+
+/// Undoes [`neutralize_formula`].
+pub fn restore_formula(cell: &str) -> String {
+    let rest = cell.trim_start_matches('\'');
+    if rest.len() < cell.len() && rest.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        cell[1..].to_string()
+    } else {
+        cell.to_string()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Journal(#[from] JournalError),
+    #[error("writing the export: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("writing the export: {0}")]
+    Csv(#[from] csv::Error),
+}
+
+/// Writes the export of `journal` to `out`; returns the number of rows.
+pub fn export(
+    journal: &Journal,
+    opts: &ExportOptions,
+    out: &mut dyn Write,
+) -> Result<usize, ExportError> {
+    let events = journal.events(opts.lot.as_deref())?;
+    let rates = journal.rates()?;
+    let rows = events.iter().map(|e| Row::from_event(e, &rates));
+    let mut n = 0;
+    match opts.format {
+        ExportFormat::Csv => {
+            if opts.bom {
+                out.write_all("\u{feff}".as_bytes())?;
+            }
+            let mut w = csv::WriterBuilder::new()
+                .terminator(csv::Terminator::CRLF)
+                .from_writer(&mut *out);
+            w.write_record(COLUMNS)?;
+            for r in rows {
+                w.write_record(r.csv_cells())?;
+                n += 1;
+            }
+            w.flush()?;
+        }
+        ExportFormat::Json => {
+            out.write_all(b"[")?;
+            for r in rows {
+                out.write_all(if n == 0 { b"\n" } else { b",\n" })?;
+                serde_json::to_writer(&mut *out, &r.json()).map_err(std::io::Error::from)?;
+                n += 1;
+            }
+            out.write_all(b"\n]\n")?;
+        }
+    }
+    out.flush()?;
+    Ok(n)
+}
+
+/// `lotwatch export`: 0 on success, 3 when the journal is missing or damaged,
+/// 1 when writing fails (a closed pipe is not a failure).
+pub fn run_cli(args: &ExportArgs) -> ExitCode {
+    let journal = match Journal::open_existing(&args.journal) {
+        Ok(j) => j,
+        Err(e) => {
+            eprintln!("lotwatch: {e}");
+            return ExitCode::from(if e.is_bad_file() { 3 } else { 1 });
+        }
+    };
+    let opts = ExportOptions {
+        format: args.format,
+        lot: args.lot.clone(),
+        bom: !args.no_bom,
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    match export(&journal, &opts, &mut out) {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(ExportError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(ExportError::Csv(e)) if matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe) => {
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("lotwatch: {e}");
+            let bad = matches!(&e, ExportError::Journal(j) if j.is_bad_file());
+            ExitCode::from(if bad { 3 } else { 1 })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_are_neutralized_reversibly() {
+        for (raw, shown) in [
+            ("=1+1", "'=1+1"),
+            ("+7 700", "'+7 700"),
+            ("-2", "'-2"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("'=x", "''=x"),
+            ("'plain", "'plain"),
+            ("P-07", "P-07"),
+            ("Сарлы", "Сарлы"),
+            ("", ""),
+            ("'", "'"),
+        ] {
+            assert_eq!(neutralize_formula(raw), shown, "{raw:?}");
+            assert_eq!(restore_formula(shown), raw, "{shown:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn neutralizing_is_undone_exactly(s in "['=+@a-]{0,4}\\PC{0,6}") {
+            let n = neutralize_formula(&s);
+            proptest::prop_assert!(!n.starts_with(['=', '+', '-', '@']));
+            proptest::prop_assert_eq!(restore_formula(&n), s);
+        }
+    }
+
+    #[test]
+    fn columns_match_json_fields() {
+        let row = Row {
+            kind: "bid".into(),
+            ..Row::default()
+        };
+        let v = row.json();
+        let keys: Vec<&str> = v
+            .as_object()
+            .map(|m| m.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        let mut cols = COLUMNS.to_vec();
+        cols.sort_unstable();
+        let mut keys = keys;
+        keys.sort_unstable();
+        assert_eq!(keys, cols);
+        assert_eq!(row.csv_cells().len(), COLUMNS.len());
+    }
+}

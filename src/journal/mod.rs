@@ -1,0 +1,32 @@
+//! The journal: every event lotwatch observes, appended to one SQLite file per
+//! auction (append-only, exactly once per seq, the feed cursor in the same
+//! transaction), and read back by export and replay.
+//!
+//! For the terminal loop:
+//!
+//! ```no_run
+//! # fn demo(msg: &lotwatch::sync::SyncMsg) -> Result<(), lotwatch::journal::JournalError> {
+//! use lotwatch::journal::{Journal, Receipt, default_path};
+//! let path = default_path("kz-subsoil-2025-06").expect("a data directory");
+//! let journal = Journal::open(&path)?;            // integrity check, schema
+//! let resume_after = journal.cursor("kz-subsoil-2025-06")?; // feed from here
+//! let writer = journal.writer("kz-subsoil-2025-06")?;       // own thread
+//! writer.record_sync_msg(msg, Receipt::now(None))?;          // for each message
+//! writer.flush()?;                                           // before exit
+//! # let _ = resume_after; Ok(()) }
+//! ```
+
+pub mod codec;
+pub mod diff;
+pub mod export;
+pub mod replay;
+pub mod schema;
+pub mod store;
+pub mod writer;
+
+pub use diff::{Change, ObservedChange, diff_snapshots};
+pub use replay::{Replay, ReplayItem};
+pub use store::{
+    Journal, JournalError, StoredAnomaly, StoredEvent, StoredMessage, default_path, file_stem,
+};
+pub use writer::{JournalRecord, JournalWriter, Receipt, WriterStatus};

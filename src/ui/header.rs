@@ -1,0 +1,170 @@
+//! The header: auction title and venue, the connection badge, server time in
+//! Astana, the display currency and the rate in use (source, date, age,
+//! staleness, fallback), and the clock skew when it is large.
+
+use super::Ctx;
+use super::fmt::age;
+use crate::domain::Currency;
+use crate::sync::LinkState;
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
+    let t = ctx.theme;
+    let app = ctx.app;
+    let rows = [
+        Rect { height: 1, ..area },
+        Rect {
+            y: area.y + 1,
+            height: area.height.saturating_sub(1).min(1),
+            ..area
+        },
+    ];
+
+    // Line 1: badges and clock on the right, title on the left in what remains.
+    let mut right: Vec<Span> = Vec::new();
+    if app.opts.demo {
+        right.push(Span::styled(" DEMO ", t.demo));
+        right.push(Span::raw(" "));
+    }
+    let (badge, style) = link_badge(&app.link, t);
+    right.push(Span::styled(format!(" {badge} "), style));
+    let clock = ctx
+        .now
+        .map(|n| n.astana_hms())
+        .unwrap_or_else(|| "--:--:--".into());
+    right.push(Span::raw(" "));
+    right.push(Span::styled(clock, t.title));
+    right.push(Span::styled(" Astana ", t.dim));
+    let right = Line::from(right);
+    let rw = (right.width() as u16).min(area.width);
+    let left = match &app.auction {
+        Some(a) => Line::from(vec![
+            Span::styled(format!(" {}", a.title), t.title),
+            Span::styled(format!(" · {}", a.venue), t.dim),
+        ]),
+        None => Line::from(Span::styled(" lotwatch · waiting for the auction…", t.dim)),
+    };
+    let [l, r] = split_right(rows[0], rw);
+    frame.render_widget(Paragraph::new(left), l);
+    frame.render_widget(Paragraph::new(right).alignment(Alignment::Right), r);
+
+    // Line 2: currency and rate on the left; skew, issues and feed position right.
+    let mut left: Vec<Span> = vec![Span::styled(" Currency ", t.dim)];
+    left.push(Span::styled(
+        if app.currency == Currency::Kzt {
+            "₸ KZT".to_string()
+        } else {
+            format!("₸ + {}", app.currency.code())
+        },
+        t.key,
+    ));
+    left.extend(rate_spans(ctx));
+    let mut right: Vec<Span> = Vec::new();
+    if let (Some(skew), Some(unc)) = (app.clock.offset_ms(), app.clock.uncertainty_ms())
+        && skew.unsigned_abs() > app.opts.skew_threshold_ms
+    {
+        right.push(Span::styled(
+            format!(
+                " ⚠ clock skew {:+.1}s ±{:.2}s",
+                skew as f64 / 1000.0,
+                unc as f64 / 1000.0
+            ),
+            t.warn,
+        ));
+    }
+    if !app.issues.is_empty() {
+        right.push(Span::styled(
+            format!(" ✖ {} data issues", app.issues.len()),
+            t.bad,
+        ));
+    }
+    right.push(Span::styled(format!(" seq {} ", app.feed_seq), t.dim));
+    let right = Line::from(right);
+    let rw = (right.width() as u16).min(area.width / 2);
+    let [l, r] = split_right(rows[1], rw);
+    frame.render_widget(Paragraph::new(Line::from(left)), l);
+    frame.render_widget(Paragraph::new(right).alignment(Alignment::Right), r);
+}
+
+fn split_right(area: Rect, right_w: u16) -> [Rect; 2] {
+    let rw = right_w.min(area.width);
+    [
+        Rect {
+            width: area.width - rw,
+            ..area
+        },
+        Rect {
+            x: area.x + area.width - rw,
+            width: rw,
+            ..area
+        },
+    ]
+}
+
+fn link_badge(link: &LinkState, t: &super::theme::Theme) -> (String, Style) {
+    let inv = |s: Style| s.add_modifier(ratatui::style::Modifier::REVERSED);
+    match link {
+        LinkState::Connecting => ("◌ CONNECTING".into(), inv(t.info)),
+        LinkState::Live => ("● LIVE".into(), inv(t.good)),
+        LinkState::Retrying { attempt, .. } => (format!("↻ RETRYING {attempt}"), inv(t.warn)),
+        LinkState::Offline { since, .. } => (
+            format!("✖ OFFLINE since {}", since.astana_hms()),
+            inv(t.bad),
+        ),
+    }
+}
+
+fn rate_spans<'a>(ctx: &Ctx<'_>) -> Vec<Span<'a>> {
+    let t = ctx.theme;
+    let app = ctx.app;
+    let Some(table) = &app.rates else {
+        return vec![Span::styled(" · no exchange rates yet", t.dim)];
+    };
+    let mut out = Vec::new();
+    let shown = if app.currency == Currency::Kzt {
+        table
+            .rates
+            .iter()
+            .find(|(c, _)| **c != Currency::Kzt)
+            .map(|(c, r)| (*c, *r))
+    } else {
+        table.get(app.currency).map(|r| (app.currency, r))
+    };
+    match shown {
+        Some((c, r)) => out.push(Span::raw(format!(
+            " · 1 {} = {} ₸",
+            c.code(),
+            r.0.normalize()
+        ))),
+        None => out.push(Span::styled(
+            format!(" · no {} rate", app.currency.code()),
+            t.warn,
+        )),
+    }
+    let source = table.source.label();
+    let date = table
+        .date
+        .map(|d| d.to_string())
+        .unwrap_or_else(|| "no date".into());
+    out.push(Span::styled(format!(" · {source} {date}"), t.dim));
+    if let Some(now) = ctx.now {
+        out.push(Span::styled(
+            format!(" · read {} ago", age(table.fetched_at.until(now))),
+            t.dim,
+        ));
+    }
+    let auction_day = app.auction.as_ref().and_then(|a| a.starts_at.astana_date());
+    if let (Some(d), Some(day)) = (table.date, auction_day)
+        && d < day
+    {
+        out.push(Span::styled(" ⚠ STALE", t.warn));
+    }
+    if let Some(why) = &table.fallback {
+        out.push(Span::styled(format!(" · fallback: {why}"), t.warn));
+    }
+    out
+}

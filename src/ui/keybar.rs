@@ -1,0 +1,39 @@
+//! The key bar at the bottom: the keys of the focused pane (or of the filter
+//! line / help), dropping items from the end as the terminal narrows.
+
+use super::Ctx;
+use super::keys::{bar_actions, fixed_label};
+use crate::app::Mode;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
+    let t = ctx.theme;
+    let mode = ctx.app.mode();
+    let mut spans: Vec<Span> = Vec::new();
+    let mut used = 0usize;
+    let width = usize::from(area.width);
+    if mode == Mode::Filter {
+        let lead = " type to filter ";
+        used += lead.chars().count();
+        spans.push(Span::styled(lead, t.dim));
+    }
+    for &a in bar_actions(ctx.app.focus, mode) {
+        let key = match mode {
+            Mode::Normal => ctx.keys.short_label(a),
+            _ => fixed_label(a),
+        };
+        let Some(key) = key else { continue };
+        let desc = a.describe();
+        let item_w = key.chars().count() + desc.chars().count() + 3;
+        if used + item_w > width {
+            break;
+        }
+        used += item_w;
+        spans.push(Span::styled(format!(" {key}"), t.key));
+        spans.push(Span::styled(format!(" {desc} "), t.dim));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}

@@ -1,0 +1,340 @@
+//! The lots pane: one row per lot on screen (only the visible window is
+//! built), columns dropped by priority as the width shrinks, money grouped
+//! where there is room and compact where there is not.
+
+use super::fmt::{fx_cell, money_cell, status};
+use super::{Ctx, pane_block};
+use crate::app::Pane;
+use crate::app::countdown::countdown;
+use crate::app::lots::{LotStore, MeState, SortKey};
+use crate::domain::rules::next_min_bid;
+use crate::domain::{Currency, LicenseKind, Lot, LotStatus};
+use crate::sync::LinkState;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Col {
+    Mark,
+    Number,
+    Name,
+    Region,
+    Minerals,
+    Licence,
+    Status,
+    High,
+    HighFx,
+    NextMin,
+    Bids,
+    Leader,
+    Left,
+}
+
+/// Columns in display order with their drop priority (0 never drops) and
+/// width when money is grouped / compact. The name takes what is left.
+const COLS: [(Col, u8, u16, u16); 13] = [
+    (Col::Mark, 0, 3, 3),
+    (Col::Number, 0, 8, 8),
+    (Col::Name, 0, 14, 14),
+    (Col::Region, 9, 16, 16),
+    (Col::Minerals, 7, 18, 14),
+    (Col::Licence, 8, 9, 9),
+    (Col::Status, 2, 11, 11),
+    (Col::High, 0, 15, 9),
+    (Col::HighFx, 3, 14, 10),
+    (Col::NextMin, 4, 15, 9),
+    (Col::Bids, 5, 4, 4),
+    (Col::Leader, 6, 7, 7),
+    (Col::Left, 1, 16, 16),
+];
+
+/// The columns that fit `width`, and whether money is compact. Keeps as many
+/// columns as possible, then prefers grouped money.
+fn choose(width: u16, fx: bool) -> (Vec<(Col, u16)>, bool) {
+    for max_prio in (0..=9u8).rev() {
+        for compact in [false, true] {
+            let cols: Vec<(Col, u16)> = COLS
+                .iter()
+                .filter(|(c, p, _, _)| *p <= max_prio && (fx || *c != Col::HighFx))
+                .map(|&(c, _, g, k)| (c, if compact { k } else { g }))
+                .collect();
+            let total: u16 = cols.iter().map(|(_, w)| w + 1).sum();
+            if total <= width.saturating_add(1) {
+                return (cols, compact);
+            }
+        }
+    }
+    let cols = COLS
+        .iter()
+        .filter(|(_, p, _, _)| *p <= 1)
+        .map(|&(c, _, _, k)| (c, k))
+        .collect();
+    (cols, true)
+}
+
+/// Spreads spare width: the name first (up to 40), then the minerals (up
+/// to 24); what remains stays blank at the right.
+fn widen(cols: &mut [(Col, u16)], width: u16) {
+    let used: u16 = cols
+        .iter()
+        .map(|(_, w)| w + 1)
+        .sum::<u16>()
+        .saturating_sub(1);
+    let mut spare = width.saturating_sub(used);
+    for (col, max) in [(Col::Name, 40u16), (Col::Minerals, 24)] {
+        if let Some((_, w)) = cols.iter_mut().find(|(c, _)| *c == col) {
+            let add = spare.min(max.saturating_sub(*w));
+            *w += add;
+            spare -= add;
+        }
+    }
+}
+
+fn header_label(c: Col, cur: Currency) -> String {
+    match c {
+        Col::Mark => String::new(),
+        Col::Number => "No.".into(),
+        Col::Name => "Name".into(),
+        Col::Region => "Region".into(),
+        Col::Minerals => "Minerals".into(),
+        Col::Licence => "Licence".into(),
+        Col::Status => "Status".into(),
+        Col::High => "High bid ₸".into(),
+        Col::HighFx => format!("High {}", cur.code()),
+        Col::NextMin => "Next min ₸".into(),
+        Col::Bids => "Bids".into(),
+        Col::Leader => "Leader".into(),
+        Col::Left => "Time left".into(),
+    }
+}
+
+fn sorted_col(k: SortKey) -> Col {
+    match k {
+        SortKey::Number => Col::Number,
+        SortKey::Name => Col::Name,
+        SortKey::Status => Col::Status,
+        SortKey::HighBid => Col::High,
+        SortKey::NextMin => Col::NextMin,
+        SortKey::Bids => Col::Bids,
+        SortKey::TimeLeft => Col::Left,
+    }
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
+    let app = ctx.app;
+    let t = ctx.theme;
+    let store = &app.lots;
+    let (key, rev) = store.sort();
+    let mut extra = format!(
+        "{}/{} · sort {} {}",
+        store.view_len(),
+        store.len(),
+        key.label(),
+        if rev { "▼" } else { "▲" }
+    );
+    if store.watched_only() {
+        extra.push_str(" · ★ watched only");
+    }
+    if app.link != LinkState::Live
+        && let Some(at) = app.data_at
+    {
+        extra.push_str(&format!(" · data as of {}", at.astana_hms()));
+    }
+    let mut block = pane_block(Pane::Lots, ctx, extra);
+    let filter = app.filter_text();
+    if app.filter_edit.is_some() {
+        block = block.title_bottom(Line::from(vec![
+            Span::styled(" filter /", t.key),
+            Span::styled(format!("{filter}█ "), t.text),
+        ]));
+    } else if !filter.is_empty() {
+        block = block.title_bottom(Line::from(Span::styled(
+            format!(" filter: {filter} (Esc clears) "),
+            t.warn,
+        )));
+    }
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height == 0 || inner.width == 0 {
+        return;
+    }
+    if store.view_len() == 0 {
+        let msg = if store.is_empty() {
+            "Waiting for lots…"
+        } else if store.watched_only() && store.watch_count() == 0 {
+            "No watched lots: press w on a lot to watch it"
+        } else {
+            "No lot matches the filter"
+        };
+        frame.render_widget(Paragraph::new(Span::styled(msg, t.dim)), inner);
+        return;
+    }
+
+    let fx = app.currency != Currency::Kzt;
+    let (mut cols, compact) = choose(inner.width, fx);
+    widen(&mut cols, inner.width);
+    let sorted = sorted_col(key);
+    let header = Row::new(cols.iter().map(|(c, _)| {
+        let mut s = header_label(*c, app.currency);
+        if *c == sorted {
+            s.push_str(if rev { "▼" } else { "▲" });
+        }
+        Cell::from(s)
+    }))
+    .style(t.table_header);
+
+    let rows_h = usize::from(inner.height.saturating_sub(1));
+    let selected = app.selected_row();
+    // The app keeps `lots_top` so the selection is visible; clamp again here in
+    // case the pane is smaller than the app assumed.
+    let mut top = app.lots_top.min(store.view_len().saturating_sub(1));
+    if let Some(sel) = selected {
+        if sel < top {
+            top = sel;
+        } else if rows_h > 0 && sel >= top + rows_h {
+            top = sel + 1 - rows_h;
+        }
+    }
+    let me = app.opts.me.as_deref();
+    let rows = (top..(top + rows_h).min(store.view_len())).filter_map(|pos| {
+        let (lot, meta) = store.row(pos)?;
+        let shape = Shape {
+            cols: &cols,
+            compact,
+            me,
+            selected: Some(pos) == selected,
+        };
+        let mut r = lot_row(ctx, lot, meta, &shape);
+        if Some(pos) == selected {
+            r = r.style(t.selected);
+        } else if lot.status.is_final() {
+            r = r.style(t.dim);
+        }
+        Some(r)
+    });
+    let widths: Vec<Constraint> = cols.iter().map(|(_, w)| Constraint::Length(*w)).collect();
+    frame.render_widget(
+        Table::new(rows, widths).header(header).column_spacing(1),
+        inner,
+    );
+}
+
+/// How one frame's rows are shaped.
+struct Shape<'c> {
+    cols: &'c [(Col, u16)],
+    compact: bool,
+    me: Option<&'c str>,
+    selected: bool,
+}
+
+fn lot_row<'a>(
+    ctx: &Ctx<'_>,
+    lot: &Lot,
+    meta: &crate::app::lots::LotMeta,
+    shape: &Shape<'_>,
+) -> Row<'a> {
+    let t = ctx.theme;
+    let app = ctx.app;
+    let store = &app.lots;
+    let Shape {
+        cols,
+        compact,
+        me,
+        selected,
+    } = *shape;
+    let high = match (&lot.status, &lot.result) {
+        (LotStatus::Sold, Some(r)) => Some(r.amount),
+        _ => lot.high_bid.as_ref().map(|h| h.amount),
+    };
+    let me_state = LotStore::me_state(lot, meta, me);
+    let cd = countdown(lot, ctx.now, meta.frozen_left_ms);
+    let cells = cols.iter().map(|(c, _)| -> Cell<'a> {
+        match c {
+            Col::Mark => {
+                let star = if store.is_watched(&lot.id) {
+                    "★"
+                } else {
+                    " "
+                };
+                let (m, st) = match me_state {
+                    Some(MeState::Leading) => ("▲", t.good),
+                    Some(MeState::Outbid) => ("▼", t.bad),
+                    None => (" ", Style::new()),
+                };
+                // The cursor is a symbol too, not only reverse video.
+                let cursor = if selected { "▶" } else { " " };
+                Cell::from(Line::from(vec![
+                    Span::raw(cursor),
+                    Span::styled(star, t.warn),
+                    Span::styled(m, st),
+                ]))
+            }
+            Col::Number => Cell::from(lot.number.clone()),
+            Col::Name => Cell::from(lot.name.clone()),
+            Col::Region => Cell::from(lot.region.clone()),
+            Col::Minerals => Cell::from(lot.minerals.join(",")),
+            Col::Licence => Cell::from(licence(lot)),
+            Col::Status => Cell::from(Span::styled(status(&lot.status), t.status(&lot.status))),
+            Col::High => Cell::from(Line::from(money_cell(high, compact)).right_aligned()),
+            Col::HighFx => Cell::from(Line::from(fx_cell(app, high, compact)).right_aligned()),
+            Col::NextMin => {
+                let v = (lot.status == LotStatus::Open || lot.status == LotStatus::Scheduled)
+                    .then(|| next_min_bid(lot));
+                Cell::from(Line::from(money_cell(v, compact)).right_aligned())
+            }
+            Col::Bids => Cell::from(Line::from(lot.bid_count.to_string()).right_aligned()),
+            Col::Leader => {
+                let who = lot
+                    .high_bid
+                    .as_ref()
+                    .map(|h| h.bidder.clone())
+                    .unwrap_or_default();
+                Cell::from(who)
+            }
+            Col::Left => {
+                let mut spans = vec![Span::styled(cd.text(), t.urgency(cd.urgency()))];
+                if let Some(b) = cd.badge() {
+                    spans.push(Span::styled(format!(" {b}"), t.warn));
+                }
+                Cell::from(Line::from(spans))
+            }
+        }
+    });
+    Row::new(cells.collect::<Vec<_>>())
+}
+
+fn licence(lot: &Lot) -> String {
+    let kind = match &lot.license.kind {
+        LicenseKind::Exploration => "expl",
+        LicenseKind::Production => "prod",
+        LicenseKind::Unknown(s) => s.as_str(),
+    };
+    format!("{kind} {}y", lot.license.term_years)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_drop_by_priority_and_always_fit() {
+        // the narrowest lots pane is the minimum terminal width less borders
+        for w in (super::super::layout::MIN_W - 2)..260u16 {
+            for fx in [false, true] {
+                let (mut cols, _) = choose(w, fx);
+                widen(&mut cols, w);
+                let total: u16 = cols.iter().map(|(_, w)| w + 1).sum::<u16>() - 1;
+                assert!(total <= w, "width {w}: {total}");
+                assert!(cols.iter().any(|(c, _)| *c == Col::Left));
+            }
+        }
+        let (wide, compact) = choose(196, true);
+        assert_eq!(wide.len(), 13);
+        assert!(!compact);
+        let (narrow, _) = choose(78, true);
+        assert!(narrow.len() < 13 && narrow.iter().any(|(c, _)| *c == Col::High));
+    }
+}
