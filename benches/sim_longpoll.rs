@@ -18,7 +18,8 @@ fn raise_fd_limit(want: u64) {
             rlim_cur: 0,
             rlim_max: 0,
         };
-        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut rl) == 0 && (rl.rlim_cur as u64) < want {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut rl) == 0 && rl.rlim_cur < want as libc::rlim_t
+        {
             rl.rlim_cur = (want as libc::rlim_t).min(rl.rlim_max);
             if libc::setrlimit(libc::RLIMIT_NOFILE, &rl) != 0 {
                 eprintln!("could not raise the open-files limit; {} may fail", want);

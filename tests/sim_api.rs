@@ -205,6 +205,10 @@ fn check_event(e: &Value) {
             }
         }
         "notice" => assert!(e["lot_id"].is_null() && e["message"].is_string()),
+        "lot" => {
+            check_lot(&e["lot"]);
+            assert_eq!(e["lot"]["id"], e["lot_id"]);
+        }
         other => panic!("unexpected event type {other}"),
     }
 }
@@ -602,6 +606,14 @@ async fn nbk_feed_by_date_today_and_malformed() {
             );
         }
     }
+
+    // the monitor's own NBK parser reads what the simulator serves
+    let parsed = lotwatch::rates::nbk::parse_nbk(&xml).unwrap();
+    assert_eq!(parsed.date, jiff::civil::Date::new(2025, 6, 24).unwrap());
+    assert_eq!(
+        parsed.rates[&lotwatch::domain::Currency::Usd].0,
+        "519.53".parse().unwrap()
+    );
 
     let (st, _, v) = get(&c, &format!("{base}/api/v1/rates")).await;
     assert_eq!(st, StatusCode::OK);

@@ -45,6 +45,7 @@ struct Tally {
     extended: usize,
     bids: usize,
     notices: usize,
+    lot_changes: usize,
 }
 
 /// Replays the feed onto the initial lots, checking each event against the
@@ -124,6 +125,24 @@ fn check_feed(initial: &[Lot], events: &[Event], final_lots: &[Lot]) -> Tally {
                     assert!(result.is_none());
                 }
             }
+            EventKind::Lot(new) => {
+                let lot = &lots[ev.lot_id.as_ref().unwrap()];
+                assert_eq!(new.id, lot.id);
+                assert_eq!(
+                    new.status, lot.status,
+                    "a lot event does not change the status"
+                );
+                assert_eq!(
+                    lot.status,
+                    LotStatus::Scheduled,
+                    "only scheduled lots are moved"
+                );
+                assert!(
+                    new.opens_at > ev.at
+                        && new.opens_at.until(new.closes_at) == lot.opens_at.until(lot.closes_at)
+                );
+                t.lot_changes += 1;
+            }
             other => panic!("unexpected event {other:?}"),
         }
         if let Some(id) = &ev.lot_id {
@@ -155,9 +174,16 @@ fn the_june_day_plays_to_the_end_by_the_rules() {
             t.unsold >= 4,
             "two with too few participants, two without bids: {t:?}"
         );
-        assert_eq!((t.cancelled, t.suspended), (1, 1), "{t:?}");
+        assert_eq!(
+            (t.cancelled, t.suspended, t.lot_changes),
+            (1, 1, 1),
+            "{t:?}"
+        );
         assert!(t.extended >= 10, "bids crowd the close: {t:?}");
-        assert!(t.notices >= 3, "cancel, suspend and resume notices: {t:?}");
+        assert!(
+            t.notices >= 4,
+            "cancel, suspend, resume and postpone notices: {t:?}"
+        );
         assert_eq!(
             engine.auction().status,
             lotwatch::domain::AuctionStatus::Finished

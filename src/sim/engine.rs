@@ -38,6 +38,7 @@ pub enum BidError {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Action {
     Cancel(usize),
+    Postpone(usize),
     Open(usize),
     Suspend(usize),
     Resume(usize),
@@ -51,6 +52,8 @@ enum Action {
 struct Plan {
     appetite_pct: u32,
     cancel: Option<(Timestamp, String)>,
+    /// Move the opening and close this much later, with a notice.
+    postpone: Option<(i64, String)>,
     /// Suspend after this long open, for this long, with the two notices.
     suspend: Option<(i64, i64, String, String)>,
     suspended_at: Option<Timestamp>,
@@ -131,10 +134,15 @@ impl Engine {
             if let Some((at, _)) = &cancel {
                 push(&mut queue, *at, Action::Cancel(i));
             }
+            if let Some(p) = &s.postpone {
+                let at = start.plus_millis(off(p.at_s)).min(opens_at.plus_millis(-1));
+                push(&mut queue, at, Action::Postpone(i));
+            }
             push(&mut queue, opens_at, Action::Open(i));
             plans.push(Plan {
                 appetite_pct: s.appetite_pct,
                 cancel,
+                postpone: s.postpone.as_ref().map(|p| (ms(p.by_s), p.notice.clone())),
                 suspend: s.suspend.as_ref().map(|p| {
                     (
                         ms(p.after_s),
@@ -408,12 +416,13 @@ impl Engine {
     fn run(&mut self, at: Timestamp, action: Action) {
         match action {
             Action::Cancel(i) => {
-                if self.set_status(at, i, LotStatus::Cancelled, None) {
-                    if let Some((_, notice)) = self.plans[i].cancel.clone() {
-                        self.emit(at, None, EventKind::Notice { message: notice });
-                    }
+                if self.set_status(at, i, LotStatus::Cancelled, None)
+                    && let Some((_, notice)) = self.plans[i].cancel.clone()
+                {
+                    self.emit(at, None, EventKind::Notice { message: notice });
                 }
             }
+            Action::Postpone(i) => self.postpone(at, i),
             Action::Open(i) => self.open(at, i),
             Action::Suspend(i) => {
                 if self.set_status(at, i, LotStatus::Suspended, None) {
@@ -457,7 +466,27 @@ impl Engine {
         }
     }
 
+    /// A changed schedule goes out as a `lot` event with the whole lot.
+    fn postpone(&mut self, at: Timestamp, i: usize) {
+        let Some((by_ms, notice)) = self.plans[i].postpone.clone() else {
+            return;
+        };
+        if self.lots[i].status != LotStatus::Scheduled {
+            return;
+        }
+        let mut moved = self.lots[i].clone();
+        moved.opens_at = moved.opens_at.plus_millis(by_ms);
+        moved.closes_at = moved.closes_at.plus_millis(by_ms);
+        let opens_at = moved.opens_at;
+        self.emit(at, Some(i), EventKind::Lot(Box::new(moved)));
+        self.emit(at, None, EventKind::Notice { message: notice });
+        self.schedule(opens_at, Action::Open(i));
+    }
+
     fn open(&mut self, at: Timestamp, i: usize) {
+        if at < self.lots[i].opens_at {
+            return; // planned before a postponement
+        }
         if !self.set_status(at, i, LotStatus::Open, None) {
             return;
         }

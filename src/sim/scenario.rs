@@ -59,6 +59,15 @@ pub struct CancelSpec {
     pub notice: String,
 }
 
+/// A planned postponement at `at_s` (before the lot opens): the opening and
+/// the close move `by_s` later, announced by a `lot` event and a notice.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PostponeSpec {
+    pub at_s: u32,
+    pub by_s: u32,
+    pub notice: String,
+}
+
 /// One lot as the scenario plans it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LotSpec {
@@ -83,6 +92,7 @@ pub struct LotSpec {
     pub appetite_pct: u32,
     pub cancel: Option<CancelSpec>,
     pub suspend: Option<SuspendSpec>,
+    pub postpone: Option<PostponeSpec>,
 }
 
 // ---- the file format ----
@@ -133,6 +143,14 @@ struct FileCancel {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct FilePostpone {
+    at_s: u32,
+    by_s: u32,
+    notice: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct FileLot {
     id: String,
     number: String,
@@ -156,6 +174,8 @@ struct FileLot {
     cancel: Option<FileCancel>,
     #[serde(default)]
     suspend: Option<FileSuspend>,
+    #[serde(default)]
+    postpone: Option<FilePostpone>,
 }
 
 impl Scenario {
@@ -301,13 +321,14 @@ impl Scenario {
                     appetite_pct: if i % 11 == 3 { 0 } else { rng.u32(10..=60) },
                     cancel: None,
                     suspend: None,
+                    postpone: None,
                 }
             })
             .collect();
         Scenario {
             auction: AuctionInfo {
                 id: "kz-subsoil-generated".into(),
-                title: format!("Generated auction day, {n} lots").into(),
+                title: format!("Generated auction day, {n} lots"),
                 venue: "lotwatch simulator".into(),
             },
             protocol_delay_s: 120,
@@ -450,8 +471,28 @@ fn convert_lot(fl: FileLot) -> Result<LotSpec, String> {
             })
         }
     };
-    if cancel.is_some() && suspend.is_some() {
-        return Err("a lot cannot be both cancelled and suspended".into());
+    let postpone = match fl.postpone {
+        None => None,
+        Some(p) => {
+            if p.at_s >= fl.opens_at_s {
+                return Err(format!(
+                    "postpone.at_s {} is not before opens_at_s {}",
+                    p.at_s, fl.opens_at_s
+                ));
+            }
+            if p.by_s == 0 {
+                return Err("postpone.by_s must be positive".into());
+            }
+            check_text("postpone.notice", &p.notice, MAX_TEXT)?;
+            Some(PostponeSpec {
+                at_s: p.at_s,
+                by_s: p.by_s,
+                notice: p.notice,
+            })
+        }
+    };
+    if cancel.is_some() && (suspend.is_some() || postpone.is_some()) {
+        return Err("a cancelled lot cannot also be suspended or postponed".into());
     }
     Ok(LotSpec {
         id: fl.id,
@@ -482,6 +523,7 @@ fn convert_lot(fl: FileLot) -> Result<LotSpec, String> {
         appetite_pct: fl.appetite_pct,
         cancel,
         suspend,
+        postpone,
     })
 }
 
@@ -495,6 +537,7 @@ mod tests {
         assert_eq!(june.lots.len(), 50);
         assert_eq!(june.lots.iter().filter(|l| l.cancel.is_some()).count(), 1);
         assert_eq!(june.lots.iter().filter(|l| l.suspend.is_some()).count(), 1);
+        assert_eq!(june.lots.iter().filter(|l| l.postpone.is_some()).count(), 1);
         assert!(
             june.lots
                 .iter()

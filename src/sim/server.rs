@@ -271,7 +271,6 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/api/v1/events", get(events))
         .route("/api/v1/rates", get(rates))
         .route("/nbk/rss/get_rates.cfm", get(nbk_rates))
-        .route("/nbk/rss/rates_all.xml", get(nbk_rates_today))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(shared.clone(), frame))
@@ -712,16 +711,24 @@ async fn nbk_rates(State(s): State<Arc<Shared>>, RawQuery(q): RawQuery) -> Respo
     xml(render_nbk(&s.rates, date))
 }
 
-async fn nbk_rates_today(State(s): State<Arc<Shared>>) -> Response {
-    xml(render_nbk(&s.rates, astana_today(&s)))
-}
-
 // ---- `lotwatch serve` ----
 
 /// `lotwatch serve`: serves until Ctrl-C or SIGTERM, logging requests.
 pub fn run_cli(args: ServeArgs) -> anyhow::Result<()> {
     let scenario = match &args.scenario {
-        Some(path) => Scenario::load(path)?,
+        // `generated:N` plays a generated day of N lots (performance work).
+        Some(path) => match path.to_str().and_then(|p| p.strip_prefix("generated:")) {
+            Some(n) => {
+                let n: usize = n.parse().map_err(|_| {
+                    anyhow::anyhow!("generated:N needs a number of lots, not {n:?}")
+                })?;
+                if !(1..=100_000).contains(&n) {
+                    anyhow::bail!("generated:N takes 1 to 100000 lots, not {n}");
+                }
+                Scenario::generated(n, args.seed)
+            }
+            None => Scenario::load(path)?,
+        },
         None => Scenario::june_2025(),
     };
     let opts = SimOptions {
