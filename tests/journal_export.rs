@@ -481,5 +481,11 @@ fn exit_codes_name_the_problem() {
     assert_eq!(out.status.code(), Some(2));
     let out = lotwatch(&["export"]);
     assert_eq!(out.status.code(), Some(2));
+    let out = lotwatch(&["--journal", "x.sqlite", "--no-journal"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "--journal and --no-journal exclude each other"
+    );
     let _ = std::fs::remove_dir_all(dir);
 }

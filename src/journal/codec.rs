@@ -248,6 +248,34 @@ pub(crate) mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_clean_bid_or_notice_round_trips(
+            text in "\\PC{0,40}",
+            tiyn in 0i64..1_000_000_000_000_000,
+            at in 0i64..4_000_000_000_000,
+            seq in 0u64..u64::MAX / 2,
+        ) {
+            let text = clean(&text, NAME_MAX);
+            let bid = Event {
+                seq,
+                at: Timestamp(at),
+                lot_id: Some(text.chars().take(64).collect()),
+                kind: EventKind::Bid { amount: Money::from_tiyn(tiyn), bidder: text.clone(), closes_at: Timestamp(at + 1) },
+            };
+            let notice = Event { seq, at: Timestamp(at), lot_id: None, kind: EventKind::Notice { message: text } };
+            for e in [bid, notice] {
+                proptest::prop_assert_eq!(decode_event(&encode_event(&e)), Ok(e));
+            }
+        }
+
+        #[test]
+        fn decoding_never_panics(body in "\\PC{0,200}") {
+            let _ = decode_event(&body);
+            let _ = decode_lot(&body);
+        }
+    }
+
     #[test]
     fn damaged_bodies_are_named() {
         assert_eq!(decode_event("{").map_err(|e| e.field), Err("event".into()));

@@ -19,12 +19,16 @@
 pub mod codec;
 pub mod diff;
 pub mod export;
+pub mod gap;
+pub mod recorder;
 pub mod replay;
 pub mod schema;
 pub mod store;
 pub mod writer;
 
 pub use diff::{Change, ObservedChange, diff_snapshots};
+pub use gap::fill_gap;
+pub use recorder::Recorder;
 pub use replay::{Replay, ReplayItem};
 pub use store::{
     Journal, JournalError, StoredAnomaly, StoredEvent, StoredMessage, default_path, file_stem,

@@ -200,11 +200,18 @@ pub fn read_items(j: &Journal) -> Result<Vec<ReplayItem>> {
                 SyncMsg::Events(events)
             }
             "snapshot" => match j.snapshot_of_message(m.id)? {
-                Some((seq, lots)) => SyncMsg::Snapshot {
-                    seq,
-                    lots,
-                    rejected: Vec::new(),
-                },
+                Some((seq, lots)) => {
+                    let rejected = j
+                        .anomalies_of_message(m.id)?
+                        .into_iter()
+                        .map(data_issue)
+                        .collect();
+                    SyncMsg::Snapshot {
+                        seq,
+                        lots,
+                        rejected,
+                    }
+                }
                 None => continue,
             },
             "auction" => match j.auction_of_message(m.id)? {
@@ -228,14 +235,7 @@ pub fn read_items(j: &Journal) -> Result<Vec<ReplayItem>> {
                 }
             }
             "data_issue" => match j.anomalies_of_message(m.id)?.into_iter().next() {
-                Some(a) => {
-                    let (field, problem) = a.evidence.split_once(": ").unwrap_or(("", &a.evidence));
-                    SyncMsg::DataIssue(DataIssue {
-                        lot_id: a.lot_id,
-                        field: field.into(),
-                        problem: problem.into(),
-                    })
-                }
+                Some(a) => SyncMsg::DataIssue(data_issue(a)),
                 None => continue,
             },
             // Anomalies are derived by the app; replay derives them again.
@@ -248,6 +248,16 @@ pub fn read_items(j: &Journal) -> Result<Vec<ReplayItem>> {
         });
     }
     Ok(items)
+}
+
+/// A stored data issue (evidence `field: problem`) back as the message's value.
+fn data_issue(a: super::store::StoredAnomaly) -> DataIssue {
+    let (field, problem) = a.evidence.split_once(": ").unwrap_or(("", &a.evidence));
+    DataIssue {
+        lot_id: a.lot_id,
+        field: clean(field, NAME_MAX),
+        problem: clean(problem, NAME_MAX),
+    }
 }
 
 fn rates_from_rows(

@@ -237,6 +237,9 @@ impl View {
     }
 }
 
+/// A snapshot's seq, its lots and the later events, as stored JSON.
+type RawView = (i64, Vec<String>, Vec<String>);
+
 struct WriterState {
     conn: Connection,
     path: PathBuf,
@@ -480,7 +483,7 @@ impl WriterState {
     /// events stored after it.
     fn load_view(&self) -> std::result::Result<Option<View>, String> {
         let conn = &self.conn;
-        let q = || -> rusqlite::Result<Option<(i64, Vec<String>, Vec<String>)>> {
+        let q = || -> rusqlite::Result<Option<RawView>> {
             let seq: Option<i64> = conn.query_row(
                 "SELECT max(seq) FROM snapshots WHERE auction = ?1",
                 [&self.auction],
