@@ -288,6 +288,34 @@ mod tests {
     }
 
     proptest! {
+        /// After a suspend (monotonic time stood still while the server's and
+        /// the wall clock ran on), the old samples are dropped and the estimate
+        /// is within half the round trip of the new sample.
+        #[test]
+        fn a_suspend_resynchronises(
+            skew in -1_000_000_000i64..1_000_000_000,
+            before in proptest::collection::vec((0u64..50, 0u64..50), 1..10),
+            slept_ms in 2_001i64..100_000_000,
+            up in 0u64..3_000,
+            down in 0u64..3_000,
+        ) {
+            let mut c = ServerClock::new();
+            let mut t = 10_000u64;
+            for (u, d) in &before {
+                c.observe(sample((t + u) as i64 + skew, t, t + u + d, (t + u + d) as i64));
+                t += u + d + 1_000;
+            }
+            // From now on server and wall are `slept_ms` ahead of monotonic time.
+            let sent = t;
+            c.observe(sample((sent + up) as i64 + skew + slept_ms, sent, sent + up + down, (sent + up + down) as i64 + slept_ms));
+            prop_assert_eq!(c.sample_count(), 1);
+            prop_assert_eq!(c.resyncs(), 1);
+            let probe = sent + up + down + 500;
+            let truth = probe as i64 + skew + slept_ms;
+            let err = c.now(Mono(probe)).map(|e| (e.0 - truth).unsigned_abs()).unwrap_or(u64::MAX);
+            prop_assert!(err <= (up + down).div_ceil(2));
+        }
+
         /// Whatever the skew and however asymmetric the delays, the estimate is
         /// within half the smallest round trip of the truth.
         #[test]
