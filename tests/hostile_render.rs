@@ -195,7 +195,10 @@ fn hostile_events() -> Vec<lotwatch::domain::Event> {
 /// Draws frames through the real crossterm backend: the first frame, then
 /// one per step (each applied to the app first), as the monitor's loop does.
 /// Returns every byte written and the buffer ratatui meant to show last.
-fn render(app: &mut App, steps: Vec<Box<dyn FnOnce(&mut App)>>) -> (Vec<u8>, Buffer) {
+/// One change to the app between two frames.
+type Step = Box<dyn FnOnce(&mut App)>;
+
+fn render(app: &mut App, steps: Vec<Step>) -> (Vec<u8>, Buffer) {
     app.update(Msg::Resize { w: COLS, h: ROWS }, NOW);
     let area = Rect::new(0, 0, COLS, ROWS);
     let sink = Sink::default();
@@ -480,7 +483,7 @@ fn row_with<'a>(rows: &'a [String], needle: &str) -> &'a str {
 #[test]
 fn hostile_strings_leave_no_trace_and_normal_lots_render() {
     let mut app = hostile_app();
-    let steps: Vec<Box<dyn FnOnce(&mut App)>> = vec![
+    let steps: Vec<Step> = vec![
         Box::new(|app: &mut App| send(app, SyncMsg::Events(hostile_events()))),
         Box::new(|app: &mut App| send(app, hostile_bids())),
     ];
@@ -540,7 +543,7 @@ fn the_long_name_is_capped_and_keeps_its_row() {
     // Select it and open its detail: the name is drawn in the list and the
     // detail pane without breaking either.
     let mut app = hostile_app();
-    let steps: Vec<Box<dyn FnOnce(&mut App)>> = vec![Box::new(|app: &mut App| {
+    let steps: Vec<Step> = vec![Box::new(|app: &mut App| {
         act(app, Action::Bottom);
         act(app, Action::OpenDetail);
     })];

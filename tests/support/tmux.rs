@@ -113,10 +113,11 @@ impl Tmux {
         let start = Instant::now();
         let path = self.dir.join("status");
         loop {
-            if let Ok(s) = std::fs::read_to_string(&path) {
-                if let Ok(code) = s.trim().parse() {
-                    return code;
-                }
+            let code = std::fs::read_to_string(&path)
+                .ok()
+                .and_then(|s| s.trim().parse().ok());
+            if let Some(code) = code {
+                return code;
             }
             if start.elapsed() > timeout {
                 panic!(
