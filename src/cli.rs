@@ -13,7 +13,7 @@ use std::path::PathBuf;
     about = "Terminal monitor for live auctions of subsoil-use rights"
 )]
 #[command(
-    after_help = "Examples:\n  lotwatch                               run the demo auction day (embedded simulator)\n  lotwatch --url https://platform.example/ --currency USD\n  lotwatch serve --addr 127.0.0.1:8080 --speed 20"
+    after_help = "Settings come from defaults < the config file < LOTWATCH_* variables < these options (see docs/configuration.md).\n\nExamples:\n  lotwatch                               run the demo auction day (embedded simulator)\n  lotwatch --url https://platform.example/ --currency USD\n  lotwatch serve --addr 127.0.0.1:8080 --speed 20"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -32,10 +32,75 @@ pub enum Command {
         after_help = "Examples:\n  lotwatch export --journal day.sqlite --format csv > day.csv\n  lotwatch export --journal day.sqlite --format json --lot 401102"
     )]
     Export(ExportArgs),
+    /// Read the platform once and print its lots as a table, JSON or CSV.
+    #[command(after_help = SNAPSHOT_HELP)]
+    Snapshot(SnapshotArgs),
+    /// Configuration tools: print the commented default file.
+    #[command(
+        after_help = "Examples:\n  lotwatch config --default > ~/.config/lotwatch/config.toml\n  lotwatch config --path"
+    )]
+    Config(ConfigArgs),
+    /// Print a shell completion script to stdout.
+    #[command(
+        after_help = "Examples:\n  lotwatch completions bash > ~/.local/share/bash-completion/completions/lotwatch\n  lotwatch completions zsh > ~/.zfunc/_lotwatch\n  lotwatch completions fish > ~/.config/fish/completions/lotwatch.fish"
+    )]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) to stdout.
+    #[command(after_help = "Example:\n  lotwatch man > lotwatch.1 && man ./lotwatch.1")]
+    Man,
+}
+
+const SNAPSHOT_HELP: &str = "Exit codes:\n  0  the lots were printed\n  1  the platform is unreachable or answered with an error\n  2  usage error (bad option, no --url)\n  3  data error (the platform's answer could not be used)\n\nExamples:\n  lotwatch snapshot --url https://platform.example/ --format table\n  lotwatch snapshot --url http://127.0.0.1:8080 --format csv > lots.csv\n  LOTWATCH_TOKEN=... lotwatch snapshot --url https://platform.example/ --format json | jq '.lots[0]'";
+
+#[derive(Args, Debug, Clone)]
+pub struct SnapshotArgs {
+    /// Base URL of the platform API (required: snapshot never starts the demo).
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = SnapshotFormat::Table)]
+    pub format: SnapshotFormat,
+    /// Trust this PEM CA certificate in addition to the system's.
+    #[arg(long, value_name = "PATH")]
+    pub ca_cert: Option<PathBuf>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SnapshotFormat {
+    Table,
+    Json,
+    Csv,
 }
 
 #[derive(Args, Debug, Clone)]
+pub struct ConfigArgs {
+    /// Print the default configuration file, commented.
+    #[arg(long, conflicts_with = "path")]
+    pub default: bool,
+    /// Print where the configuration file is looked for.
+    #[arg(long)]
+    pub path: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Args, Debug, Clone, PartialEq)]
 pub struct MonitorArgs {
+    /// Configuration file (default: config.toml in the user's config
+    /// directory, e.g. ~/.config/lotwatch/; env LOTWATCH_CONFIG).
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Colour theme; NO_COLOR (non-empty) turns colour off in any theme.
+    #[arg(long, value_enum, value_name = "THEME")]
+    pub theme: Option<crate::ui::theme::ThemeName>,
+    /// Watch this lot from the start (repeatable).
+    #[arg(long = "watch", value_name = "LOT_ID")]
+    pub watchlist: Vec<String>,
     /// Base URL of the platform API; without it, lotwatch runs the demo day.
     #[arg(long, value_name = "URL")]
     pub url: Option<String>,
@@ -72,6 +137,15 @@ pub struct MonitorArgs {
     /// Record nothing.
     #[arg(long)]
     pub no_journal: bool,
+}
+
+impl Default for MonitorArgs {
+    /// The values the command line gives when no option is used.
+    fn default() -> Self {
+        use clap::FromArgMatches;
+        let m = <Cli as clap::CommandFactory>::command().get_matches_from(["lotwatch"]);
+        MonitorArgs::from_arg_matches(&m).expect("an empty command line always parses")
+    }
 }
 
 #[derive(Args, Debug, Clone)]
@@ -114,7 +188,8 @@ fn parse_speed(s: &str) -> Result<f64, String> {
     }
 }
 
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum RatesArg {
     Platform,
     Nbk,

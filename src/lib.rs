@@ -11,6 +11,7 @@
 pub mod app;
 pub mod cli;
 pub mod clock;
+pub mod config;
 pub mod domain;
 pub mod journal;
 pub mod logging;
@@ -18,6 +19,7 @@ pub mod monitor;
 pub mod platform;
 pub mod rates;
 pub mod sim;
+pub mod snapshot;
 pub mod sync;
 pub mod terminal;
 pub mod ui;

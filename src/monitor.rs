@@ -29,6 +29,14 @@ const FRAME_FLOOR: Duration = Duration::from_millis(10);
 /// Runs the monitor until the user quits. Without `--url`, starts the demo
 /// simulator in-process on a free loopback port first.
 pub fn run(args: MonitorArgs) -> anyhow::Result<()> {
+    let mut settings = crate::config::Settings::from_args(args);
+    settings.token = Token::from_env();
+    run_with(settings)
+}
+
+/// Runs the monitor with resolved settings (config file, environment, flags).
+pub fn run_with(settings: crate::config::Settings) -> anyhow::Result<()> {
+    let args = settings.args.clone();
     let log_path = args
         .log_file
         .clone()
@@ -39,7 +47,7 @@ pub fn run(args: MonitorArgs) -> anyhow::Result<()> {
         .worker_threads(2)
         .enable_all()
         .build()?;
-    let result = rt.block_on(run_async(args));
+    let result = rt.block_on(run_async(settings));
     if let Err(e) = &result {
         tracing::error!("exiting on error: {e:#}");
     }
@@ -48,8 +56,9 @@ pub fn run(args: MonitorArgs) -> anyhow::Result<()> {
     result
 }
 
-async fn run_async(args: MonitorArgs) -> anyhow::Result<()> {
-    let token = std::env::var("LOTWATCH_TOKEN").ok().and_then(Token::new);
+async fn run_async(settings: crate::config::Settings) -> anyhow::Result<()> {
+    let args = &settings.args;
+    let token = settings.token.clone();
     let (url, sim) = match &args.url {
         Some(url) => (url.clone(), None),
         None => {
@@ -92,9 +101,17 @@ async fn run_async(args: MonitorArgs) -> anyhow::Result<()> {
         } else {
             Currency::Kzt
         }),
+        watchlist: args.watchlist.clone(),
         ..AppOptions::default()
     });
-    let result = event_loop(&mut app, &mut journal, handle.msgs, handle.cmds).await;
+    let result = event_loop(
+        &mut app,
+        &mut journal,
+        handle.msgs,
+        handle.cmds,
+        (settings.keymap.clone(), settings.theme()),
+    )
+    .await;
     handle.task.abort();
     journal.close().await;
     if let Some(sim) = sim {
@@ -188,13 +205,12 @@ async fn event_loop(
     journal: &mut JournalSink,
     mut sync_rx: mpsc::Receiver<SyncMsg>,
     cmds: mpsc::Sender<SyncCmd>,
+    (keymap, theme): (ui::keys::Keymap, ui::theme::Theme),
 ) -> anyhow::Result<()> {
     let mut guard = TerminalGuard::enter(false)
         .map_err(|e| anyhow::anyhow!("cannot use this terminal: {e} (is stdout a terminal?)"))?;
     let mut terminal_events = EventStream::new();
     let mut signals = Signals::new()?;
-    let keymap = ui::keys::Keymap::default();
-    let theme = ui::theme::Theme::default();
 
     let size = guard.term.size()?;
     app.update(

@@ -74,6 +74,8 @@ pub struct AppOptions {
     pub currency: Currency,
     /// Clock skew (server vs this machine) above which the header shows it.
     pub skew_threshold_ms: u64,
+    /// Lots watched from the start (config `watchlist`, `--watch`).
+    pub watchlist: Vec<String>,
 }
 
 impl Default for AppOptions {
@@ -83,6 +85,7 @@ impl Default for AppOptions {
             me: None,
             currency: Currency::Kzt,
             skew_threshold_ms: 2000,
+            watchlist: Vec::new(),
         }
     }
 }
@@ -184,11 +187,17 @@ pub struct App {
 
 impl App {
     pub fn new(opts: AppOptions) -> App {
+        let mut lots = LotStore::default();
+        for id in &opts.watchlist {
+            if !lots.is_watched(id) {
+                lots.toggle_watch(id);
+            }
+        }
         App {
             currency: opts.currency,
             opts,
             auction: None,
-            lots: LotStore::default(),
+            lots,
             feed_seq: 0,
             log: EventLog::default(),
             selected: None,

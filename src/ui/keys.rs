@@ -73,7 +73,7 @@ impl Key {
 }
 
 /// The bindings of normal mode, in force until the configuration changes them.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Keymap {
     bindings: Vec<(Key, Action)>,
 }
