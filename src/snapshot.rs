@@ -54,7 +54,11 @@ pub fn run_cli(args: &SnapshotArgs, token: Option<Token>) -> ExitCode {
             let out = render(&snap, args.format);
             use std::io::Write;
             let mut stdout = std::io::stdout().lock();
-            if stdout.write_all(out.as_bytes()).and_then(|_| stdout.flush()).is_err() {
+            if stdout
+                .write_all(out.as_bytes())
+                .and_then(|_| stdout.flush())
+                .is_err()
+            {
                 return ExitCode::from(EXIT_PLATFORM);
             }
             ExitCode::from(EXIT_OK)
@@ -126,8 +130,14 @@ fn row(l: &Lot) -> [String; 13] {
         l.minerals.join(" "),
         l.status.as_str().to_string(),
         l.starting_bonus.to_wire(),
-        l.high_bid.as_ref().map(|b| b.amount.to_wire()).unwrap_or_default(),
-        l.high_bid.as_ref().map(|b| b.bidder.clone()).unwrap_or_default(),
+        l.high_bid
+            .as_ref()
+            .map(|b| b.amount.to_wire())
+            .unwrap_or_default(),
+        l.high_bid
+            .as_ref()
+            .map(|b| b.bidder.clone())
+            .unwrap_or_default(),
         l.bid_count.to_string(),
         l.participants.to_string(),
         l.closes_at.to_rfc3339(),
@@ -216,7 +226,9 @@ fn table(snap: &Snapshot) -> String {
         snap.auction.status.as_str(),
         snap.lots.len(),
         snap.seq,
-        snap.server_time.map(Timestamp::to_rfc3339).unwrap_or_else(|| "unknown".into())
+        snap.server_time
+            .map(Timestamp::to_rfc3339)
+            .unwrap_or_else(|| "unknown".into())
     );
     for r in std::iter::once(&header).chain(rows.iter()) {
         let cells: Vec<String> = r

@@ -25,12 +25,25 @@ fn stdout(o: &Output) -> String {
 fn snapshot_in_each_format_against_the_simulator() {
     let sim = Server::start(&[]);
     let json = run(&["snapshot", "--url", &sim.url, "--format", "json"]);
-    assert_eq!(json.status.code(), Some(0), "{}", String::from_utf8_lossy(&json.stderr));
+    assert_eq!(
+        json.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&json.stderr)
+    );
     let v: serde_json::Value = serde_json::from_str(&stdout(&json)).expect("valid JSON");
     let lots = v["lots"].as_array().expect("lots array");
     assert!(!lots.is_empty());
     for l in lots {
-        for field in ["id", "number", "name", "region", "status", "starting_bonus", "closes_at"] {
+        for field in [
+            "id",
+            "number",
+            "name",
+            "region",
+            "status",
+            "starting_bonus",
+            "closes_at",
+        ] {
             assert!(l[field].is_string(), "{field} in {l}");
         }
         // Money exact: a decimal string with at most two fraction digits.
@@ -77,7 +90,12 @@ fn snapshot_needs_a_token_when_the_platform_does() {
         .env("LOTWATCH_TOKEN", "s3cret-canary")
         .output()
         .expect("run");
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert!(!String::from_utf8_lossy(&o.stderr).contains("s3cret-canary"));
 }
 
@@ -120,7 +138,12 @@ fn snapshot_data_error_is_exit_3() {
         }
     });
     let o = run(&["snapshot", "--url", &url, "--format", "json"]);
-    assert_eq!(o.status.code(), Some(3), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let _ = t.join();
 }
 
@@ -143,15 +166,28 @@ fn config_default_completions_and_man_print_to_stdout() {
 
 #[test]
 fn every_subcommand_help_has_examples() {
-    for sub in ["serve", "export", "snapshot", "config", "completions", "man"] {
+    for sub in [
+        "serve",
+        "export",
+        "snapshot",
+        "config",
+        "completions",
+        "man",
+    ] {
         let o = run(&[sub, "--help"]);
         assert_eq!(o.status.code(), Some(0), "{sub}");
-        assert!(stdout(&o).contains("Example"), "{sub} --help lacks examples");
+        assert!(
+            stdout(&o).contains("Example"),
+            "{sub} --help lacks examples"
+        );
     }
     let o = run(&["snapshot", "--help"]);
     let text = stdout(&o);
     for code in ["0 ", "1 ", "2 ", "3 "] {
-        assert!(text.contains(&format!("  {code}")), "exit code {code} in {text}");
+        assert!(
+            text.contains(&format!("  {code}")),
+            "exit code {code} in {text}"
+        );
     }
 }
 
@@ -164,6 +200,9 @@ fn bad_config_file_exits_2_naming_file_and_line() {
     let o = run(&["--config", &p.to_string_lossy()]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(err.contains(&format!("{}:2: key `theme`", p.display())), "{err}");
+    assert!(
+        err.contains(&format!("{}:2: key `theme`", p.display())),
+        "{err}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -32,7 +32,9 @@ fn draw(app: &mut App, w: u16, h: u16, keys: &Keymap, theme: &Theme) -> Buffer {
 fn coloured_cells(buf: &Buffer) -> usize {
     buf.content()
         .iter()
-        .filter(|c| c.fg != Color::Reset || c.bg != Color::Reset || c.underline_color != Color::Reset)
+        .filter(|c| {
+            c.fg != Color::Reset || c.bg != Color::Reset || c.underline_color != Color::Reset
+        })
         .count()
 }
 
@@ -70,7 +72,13 @@ fn the_named_themes_do_colour_and_differ() {
     let mut seen = Vec::new();
     for name in THEMES {
         let mut app = live(false);
-        let buf = draw(&mut app, 120, 40, &Keymap::default(), &Theme::named(name, false));
+        let buf = draw(
+            &mut app,
+            120,
+            40,
+            &Keymap::default(),
+            &Theme::named(name, false),
+        );
         assert!(coloured_cells(&buf) > 0, "{name:?}");
         seen.push(Theme::named(name, false));
     }
@@ -84,8 +92,20 @@ fn the_named_themes_do_colour_and_differ() {
 #[test]
 fn no_color_keeps_the_signals_as_symbols_and_modifiers() {
     let mut app = live(false);
-    let plain = screen_text(&draw(&mut app, 200, 50, &Keymap::default(), &Theme::terminal()));
-    let mono = screen_text(&draw(&mut app, 200, 50, &Keymap::default(), &Theme::named(ThemeName::Terminal, true)));
+    let plain = screen_text(&draw(
+        &mut app,
+        200,
+        50,
+        &Keymap::default(),
+        &Theme::terminal(),
+    ));
+    let mono = screen_text(&draw(
+        &mut app,
+        200,
+        50,
+        &Keymap::default(),
+        &Theme::named(ThemeName::Terminal, true),
+    ));
     // The same characters: nothing was carried by colour alone.
     assert_eq!(plain, mono);
     let t = Theme::named(ThemeName::Dark, true);
@@ -97,7 +117,10 @@ fn keymap(bind: &[(&str, &[&str])]) -> Keymap {
     let mut km = Keymap::default();
     for (name, keys) in bind {
         let action = Action::from_name(name).expect("known action");
-        let keys: Vec<_> = keys.iter().map(|k| keyspec::parse(k).expect("key")).collect();
+        let keys: Vec<_> = keys
+            .iter()
+            .map(|k| keyspec::parse(k).expect("key"))
+            .collect();
         km.bind(action, &keys);
     }
     km
@@ -111,12 +134,21 @@ fn help_overlay_and_key_bar_show_the_bindings_in_force() {
     let last = bar.lines().last().unwrap_or("");
     assert!(last.contains("F1"), "key bar: {last}");
     assert!(!last.contains("?"), "key bar still shows ?: {last}");
-    assert!(!last.contains(Action::Quit.describe()), "unbound quit in the key bar: {last}");
+    assert!(
+        !last.contains(Action::Quit.describe()),
+        "unbound quit in the key bar: {last}"
+    );
     act(&mut app, Action::Help);
     let help = screen_text(&draw(&mut app, 200, 50, &km, &Theme::terminal()));
     assert!(help.contains("F5"), "{help}");
     assert!(!help.contains("Ctrl-R"), "{help}");
     assert!(!help.contains("Ctrl-C"), "{help}");
-    let default_help = screen_text(&draw(&mut app, 200, 50, &Keymap::default(), &Theme::terminal()));
+    let default_help = screen_text(&draw(
+        &mut app,
+        200,
+        50,
+        &Keymap::default(),
+        &Theme::terminal(),
+    ));
     assert!(default_help.contains("Ctrl-R"), "{default_help}");
 }

@@ -110,7 +110,9 @@ mod tests {
         assert_eq!(parse("shift-tab"), Ok(Key::plain(KeyCode::BackTab)));
         assert_eq!(parse("space"), Ok(Key::ch(' ')));
         assert_eq!(parse("ж"), Ok(Key::ch('ж')));
-        for bad in ["", "ctrl-", "ctrl-up", "F13", "F0", "qq", "hyper-x", "ctrl-1"] {
+        for bad in [
+            "", "ctrl-", "ctrl-up", "F13", "F0", "qq", "hyper-x", "ctrl-1",
+        ] {
             assert!(parse(bad).is_err(), "{bad:?} parsed");
         }
     }

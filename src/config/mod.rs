@@ -66,8 +66,10 @@ impl<'de> Deserialize<'de> for ActionName {
             .position(|a| a.name() == s)
             .map(ActionName)
             .ok_or_else(|| {
-                let names: Vec<String> =
-                    Action::BINDABLE.iter().map(|a| a.name().into_owned()).collect();
+                let names: Vec<String> = Action::BINDABLE
+                    .iter()
+                    .map(|a| a.name().into_owned())
+                    .collect();
                 serde::de::Error::custom(format!(
                     "unknown action {s:?}, expected one of: {}",
                     names.join(", ")
@@ -100,18 +102,23 @@ fn de_poll<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
 
 fn de_currency<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Currency>, D::Error> {
     let s = String::deserialize(d)?;
-    parse_currency(&s).map(Some).map_err(serde::de::Error::custom)
+    parse_currency(&s)
+        .map(Some)
+        .map_err(serde::de::Error::custom)
 }
 
 fn parse_poll(s: &str) -> Result<u64, String> {
     match s.trim().parse::<u64>() {
         Ok(v) if v >= 250 => Ok(v),
-        _ => Err(format!("{s:?} is not a poll period: expected milliseconds, at least 250")),
+        _ => Err(format!(
+            "{s:?} is not a poll period: expected milliseconds, at least 250"
+        )),
     }
 }
 
 fn parse_currency(s: &str) -> Result<Currency, String> {
-    Currency::from_code(s).ok_or_else(|| format!("unknown currency {s:?}: expected KZT, USD, EUR or CNY"))
+    Currency::from_code(s)
+        .ok_or_else(|| format!("unknown currency {s:?}: expected KZT, USD, EUR or CNY"))
 }
 
 /// What went wrong reading the configuration.
@@ -142,7 +149,12 @@ pub enum ConfigError {
 
 impl ConfigError {
     /// An invalid-file error located at byte `span` of `text`.
-    fn invalid(path: &Path, text: &str, span: Option<std::ops::Range<usize>>, problem: String) -> ConfigError {
+    fn invalid(
+        path: &Path,
+        text: &str,
+        span: Option<std::ops::Range<usize>>,
+        problem: String,
+    ) -> ConfigError {
         let (line, key) = match span {
             Some(r) => locate(text, r.start),
             None => (0, String::new()),
@@ -171,10 +183,11 @@ fn locate(text: &str, at: usize) -> (usize, String) {
     let mut table = String::new();
     for l in before.lines() {
         let t = l.trim();
-        if t.starts_with('[') && !t.starts_with("[[") {
-            if let Some(end) = t.find(']') {
-                table = t[1..end].trim().to_string();
-            }
+        if t.starts_with('[')
+            && !t.starts_with("[[")
+            && let Some(end) = t.find(']')
+        {
+            table = t[1..end].trim().to_string();
         }
     }
     let line = text.lines().nth(line_no - 1).unwrap_or("");
@@ -207,7 +220,9 @@ pub fn load_file(path: &Path) -> Result<FileConfig, ConfigError> {
     };
     let meta = std::fs::metadata(path).map_err(|e| io(format!("cannot read: {e}")))?;
     if meta.len() > MAX_FILE_BYTES {
-        return Err(io(format!("larger than {MAX_FILE_BYTES} bytes: not a configuration file")));
+        return Err(io(format!(
+            "larger than {MAX_FILE_BYTES} bytes: not a configuration file"
+        )));
     }
     let text = std::fs::read_to_string(path).map_err(|e| io(format!("cannot read: {e}")))?;
     let cfg = parse(path, &text)?;
@@ -302,12 +317,7 @@ pub fn resolve(
     };
     let envc = from_env(&env_nonempty)?;
     let layered = overlay(file.clone(), envc);
-    let given = |id: &str| {
-        matches!(
-            matches.value_source(id),
-            Some(ValueSource::CommandLine)
-        )
-    };
+    let given = |id: &str| matches!(matches.value_source(id), Some(ValueSource::CommandLine));
     let mut a = args;
     macro_rules! take {
         ($field:ident, $id:literal, $conv:expr) => {
@@ -331,10 +341,10 @@ pub fn resolve(
     take!(log_file, "log_file", Some);
     take!(journal, "journal", Some);
     take!(no_journal, "no_journal", |v| v);
-    if !given("fixed_rates") {
-        if let Some(m) = &layered.fixed_rates {
-            a.fixed_rates = m.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        }
+    if !given("fixed_rates")
+        && let Some(m) = &layered.fixed_rates
+    {
+        a.fixed_rates = m.iter().map(|(k, v)| format!("{k}={v}")).collect();
     }
     if a.journal.is_some() && a.no_journal && given("journal") {
         a.no_journal = false;
@@ -362,7 +372,11 @@ pub fn resolve(
 
 /// The `LOTWATCH_*` variables as a configuration layer.
 fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Result<FileConfig, ConfigError> {
-    fn conv<T>(var: &str, v: Option<String>, f: impl Fn(&str) -> Result<T, String>) -> Result<Option<T>, ConfigError> {
+    fn conv<T>(
+        var: &str,
+        v: Option<String>,
+        f: impl Fn(&str) -> Result<T, String>,
+    ) -> Result<Option<T>, ConfigError> {
         v.map(|s| {
             f(&s).map_err(|problem| ConfigError::Env {
                 var: var.to_string(),
@@ -388,7 +402,11 @@ fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Result<FileConfig, ConfigEr
     Ok(FileConfig {
         url: conv("LOTWATCH_URL", env("LOTWATCH_URL"), text)?,
         poll: conv("LOTWATCH_POLL", env("LOTWATCH_POLL"), parse_poll)?,
-        currency: conv("LOTWATCH_CURRENCY", env("LOTWATCH_CURRENCY"), parse_currency)?,
+        currency: conv(
+            "LOTWATCH_CURRENCY",
+            env("LOTWATCH_CURRENCY"),
+            parse_currency,
+        )?,
         me: conv("LOTWATCH_ME", env("LOTWATCH_ME"), text)?,
         rates: conv("LOTWATCH_RATES", env("LOTWATCH_RATES"), |s| {
             <RatesArg as clap::ValueEnum>::from_str(s, true)
@@ -409,11 +427,15 @@ fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Result<FileConfig, ConfigEr
             <ThemeName as clap::ValueEnum>::from_str(s, true)
                 .map_err(|_| format!("{s:?}: expected terminal, dark, light or high-contrast"))
         })?,
-        alert_minutes: conv("LOTWATCH_ALERT_MINUTES", env("LOTWATCH_ALERT_MINUTES"), |s| {
-            s.trim()
-                .parse::<u32>()
-                .map_err(|_| format!("{s:?}: expected whole minutes"))
-        })?,
+        alert_minutes: conv(
+            "LOTWATCH_ALERT_MINUTES",
+            env("LOTWATCH_ALERT_MINUTES"),
+            |s| {
+                s.trim()
+                    .parse::<u32>()
+                    .map_err(|_| format!("{s:?}: expected whole minutes"))
+            },
+        )?,
         ca_cert: conv("LOTWATCH_CA_CERT", env("LOTWATCH_CA_CERT"), path)?,
         insecure: conv("LOTWATCH_INSECURE", env("LOTWATCH_INSECURE"), boolean)?,
         log_file: conv("LOTWATCH_LOG_FILE", env("LOTWATCH_LOG_FILE"), path)?,

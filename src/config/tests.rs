@@ -24,8 +24,7 @@ impl TempDir {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode))
-                .expect("chmod");
+            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).expect("chmod");
         }
         p
     }
@@ -52,7 +51,12 @@ fn resolve_with(argv: &[&str], env: &[(&str, &str)]) -> Result<Settings, ConfigE
     resolve(&matches, cli.monitor, &|k| env.get(k).cloned())
 }
 
-fn with_file(dir: &TempDir, text: &str, argv: &[&str], env: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+fn with_file(
+    dir: &TempDir,
+    text: &str,
+    argv: &[&str],
+    env: &[(&str, &str)],
+) -> Result<Settings, ConfigError> {
     let p = dir.write("config.toml", text, 0o600);
     let ps = p.to_string_lossy().into_owned();
     let mut args = vec!["--config", ps.as_str()];
@@ -60,7 +64,13 @@ fn with_file(dir: &TempDir, text: &str, argv: &[&str], env: &[(&str, &str)]) -> 
     resolve_with(&args, env)
 }
 
-fn expect_invalid(r: Result<Settings, ConfigError>, path: &Path, line: usize, key: &str, expected: &str) {
+fn expect_invalid(
+    r: Result<Settings, ConfigError>,
+    path: &Path,
+    line: usize,
+    key: &str,
+    expected: &str,
+) {
     match r {
         Err(ConfigError::Invalid {
             path: p,
@@ -89,15 +99,24 @@ fn precedence_default_file_env_flag() {
     assert_eq!(s.theme_name, ThemeName::Dark);
     assert_eq!(s.args.url.as_deref(), Some("http://file.example/"));
     // Environment over file.
-    let env = [("LOTWATCH_POLL", "3000"), ("LOTWATCH_ME", "P-02"), ("LOTWATCH_THEME", "light")];
+    let env = [
+        ("LOTWATCH_POLL", "3000"),
+        ("LOTWATCH_ME", "P-02"),
+        ("LOTWATCH_THEME", "light"),
+    ];
     let s = with_file(&dir, file, &[], &env).expect("ok");
     assert_eq!(s.args.poll, 3000);
     assert_eq!(s.args.me.as_deref(), Some("P-02"));
     assert_eq!(s.theme_name, ThemeName::Light);
     assert_eq!(s.args.currency, Some(Currency::Eur), "untouched by env");
     // Flags over environment, even when the flag repeats the default value.
-    let s = with_file(&dir, file, &["--poll", "1000", "--me", "P-03", "--theme", "high-contrast"], &env)
-        .expect("ok");
+    let s = with_file(
+        &dir,
+        file,
+        &["--poll", "1000", "--me", "P-03", "--theme", "high-contrast"],
+        &env,
+    )
+    .expect("ok");
     assert_eq!(s.args.poll, 1000);
     assert_eq!(s.args.me.as_deref(), Some("P-03"));
     assert_eq!(s.theme_name, ThemeName::HighContrast);
@@ -117,8 +136,13 @@ fn lists_tables_and_paths_come_through() {
     assert_eq!(s.args.fixed_rates, vec!["USD=519.53"]);
     assert_eq!(s.args.journal.as_deref(), Some(Path::new("/tmp/j.sqlite")));
     assert_eq!(s.alert_minutes, Some(7));
-    let s = with_file(&dir, file, &["--watch", "9"], &[("LOTWATCH_RATE", "EUR=601.12,CNY=72.31")])
-        .expect("ok");
+    let s = with_file(
+        &dir,
+        file,
+        &["--watch", "9"],
+        &[("LOTWATCH_RATE", "EUR=601.12,CNY=72.31")],
+    )
+    .expect("ok");
     assert_eq!(s.args.watchlist, vec!["9"]);
     assert_eq!(s.args.fixed_rates, vec!["CNY=72.31", "EUR=601.12"]);
 }
@@ -143,12 +167,27 @@ fn every_error_names_file_line_and_key() {
     let cases: [(&str, usize, &str, &str); 9] = [
         ("url = \"x\"\npoll = 100\n", 2, "poll", "at least 250"),
         ("pol = 1000\n", 1, "pol", "unknown field"),
-        ("currency = \"GBP\"\n", 1, "currency", "KZT, USD, EUR or CNY"),
+        (
+            "currency = \"GBP\"\n",
+            1,
+            "currency",
+            "KZT, USD, EUR or CNY",
+        ),
         ("theme = \"neon\"\n", 1, "theme", "high-contrast"),
         ("rates = \"bank\"\n", 1, "rates", "platform"),
         ("watchlist = \"401102\"\n", 1, "watchlist", "sequence"),
-        ("# c\n[keys]\nrefrsh = [\"r\"]\n", 3, "keys.refrsh", "unknown action"),
-        ("[keys]\nquit = [\"q\", \"hyper-q\"]\n", 2, "keys.quit", "unknown key \"hyper-q\""),
+        (
+            "# c\n[keys]\nrefrsh = [\"r\"]\n",
+            3,
+            "keys.refrsh",
+            "unknown action",
+        ),
+        (
+            "[keys]\nquit = [\"q\", \"hyper-q\"]\n",
+            2,
+            "keys.quit",
+            "unknown key \"hyper-q\"",
+        ),
         ("insecure = \"yes\"\n", 1, "insecure", "bool"),
     ];
     for (text, line, key, expected) in cases {
@@ -199,8 +238,11 @@ fn readable_token_file_is_refused_with_the_chmod_and_token_never_shown() {
     let s = resolve_with(&["--config", &p.to_string_lossy()], &[]).expect("ok");
     assert_eq!(s.token, Token::new(canary));
     assert!(!format!("{s:?}").contains(canary));
-    let s = resolve_with(&["--config", &p.to_string_lossy()], &[("LOTWATCH_TOKEN", "other")])
-        .expect("ok");
+    let s = resolve_with(
+        &["--config", &p.to_string_lossy()],
+        &[("LOTWATCH_TOKEN", "other")],
+    )
+    .expect("ok");
     assert_eq!(s.token, Token::new("other"));
     // A readable file without a token is fine.
     let p = dir.write("config.toml", "poll = 2000\n", 0o644);
@@ -231,10 +273,34 @@ fn default_file_parses_back_to_the_defaults() {
     assert_eq!(from_file_args, defaults);
     // And it really lists every action and every key of the file.
     for a in Action::BINDABLE {
-        assert!(text.contains(&format!("\n{} = [", a.name())), "{}", a.name());
+        assert!(
+            text.contains(&format!("\n{} = [", a.name())),
+            "{}",
+            a.name()
+        );
     }
-    for key in ["url", "poll", "currency", "me", "rates", "rates_url", "fixed_rates", "watchlist", "theme", "alert_minutes", "ca_cert", "insecure", "log_file", "journal", "no_journal", "token"] {
-        assert!(text.contains(&format!("{key} =")) || text.contains(&format!("[{key}]")), "{key}");
+    for key in [
+        "url",
+        "poll",
+        "currency",
+        "me",
+        "rates",
+        "rates_url",
+        "fixed_rates",
+        "watchlist",
+        "theme",
+        "alert_minutes",
+        "ca_cert",
+        "insecure",
+        "log_file",
+        "journal",
+        "no_journal",
+        "token",
+    ] {
+        assert!(
+            text.contains(&format!("{key} =")) || text.contains(&format!("[{key}]")),
+            "{key}"
+        );
     }
 }
 
@@ -248,19 +314,34 @@ fn keys_table_rebinds_and_unbinds() {
     let text = "[keys]\nrefresh = [\"ctrl-r\", \"F5\"]\nquit = []\nhelp = [\"F1\", \"?\"]\n";
     let s = with_file(&dir, text, &[], &[]).expect("ok");
     let km = &s.keymap;
-    assert_eq!(press(km, KeyCode::F(5), KeyModifiers::NONE), Some(Action::Refresh));
-    assert_eq!(press(km, KeyCode::Char('r'), KeyModifiers::CONTROL), Some(Action::Refresh));
+    assert_eq!(
+        press(km, KeyCode::F(5), KeyModifiers::NONE),
+        Some(Action::Refresh)
+    );
+    assert_eq!(
+        press(km, KeyCode::Char('r'), KeyModifiers::CONTROL),
+        Some(Action::Refresh)
+    );
     assert_eq!(press(km, KeyCode::Char('q'), KeyModifiers::NONE), None);
     assert_eq!(press(km, KeyCode::Char('c'), KeyModifiers::CONTROL), None);
-    assert_eq!(press(km, KeyCode::F(1), KeyModifiers::NONE), Some(Action::Help));
+    assert_eq!(
+        press(km, KeyCode::F(1), KeyModifiers::NONE),
+        Some(Action::Help)
+    );
     assert_eq!(km.label(Action::Quit), None);
     assert_eq!(km.label(Action::Refresh).as_deref(), Some("Ctrl-R/F5"));
     let help = km.help_entries();
     assert!(!help.iter().any(|(_, d)| *d == Action::Quit.describe()));
-    assert!(help.iter().any(|(l, d)| l == "F1/?" && *d == Action::Help.describe()));
+    assert!(
+        help.iter()
+            .any(|(l, d)| l == "F1/?" && *d == Action::Help.describe())
+    );
     // Binding a key taken by another action moves it.
     let s = with_file(&dir, "[keys]\nsort_next = [\"j\"]\n", &[], &[]).expect("ok");
-    assert_eq!(press(&s.keymap, KeyCode::Char('j'), KeyModifiers::NONE), Some(Action::SortNext));
+    assert_eq!(
+        press(&s.keymap, KeyCode::Char('j'), KeyModifiers::NONE),
+        Some(Action::SortNext)
+    );
     assert_eq!(s.keymap.label(Action::Down).as_deref(), Some("↓"));
 }
 

@@ -8,9 +8,7 @@ use crate::domain::LotStatus;
 use ratatui::style::{Color, Modifier, Style};
 
 /// The themes a user can choose by name (`--theme`, `theme = "..."`).
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, serde::Deserialize,
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ThemeName {
     /// The terminal's own named palette.
