@@ -95,6 +95,7 @@ async fn run_async(settings: crate::config::Settings) -> anyhow::Result<()> {
 
     let mut app = App::new(AppOptions {
         demo: sim.is_some(),
+        insecure: args.insecure,
         me: args.me.clone(),
         currency: args.currency.unwrap_or(if sim.is_some() {
             Currency::Usd
