@@ -404,3 +404,17 @@ fn suspended_lot_in_a_snapshot_freezes_at_receipt() {
     let (_, meta) = app.lots().get("A").unwrap();
     assert_eq!(meta.frozen_left_ms, Some(30 * 60_000));
 }
+
+#[test]
+fn watchlist_option_watches_lots_from_the_start() {
+    let app = App::new(AppOptions {
+        watchlist: vec!["401102".into(), "401102".into(), "9".into()],
+        ..AppOptions::default()
+    });
+    assert!(
+        app.lots.is_watched("401102"),
+        "a duplicate id must not toggle it off"
+    );
+    assert!(app.lots.is_watched("9"));
+    assert_eq!(app.lots.watch_count(), 2);
+}

@@ -33,6 +33,7 @@ pub struct FileConfig {
     pub rates: Option<RatesArg>,
     pub rates_url: Option<String>,
     /// `[fixed_rates]` USD = "519.53"
+    #[serde(default, deserialize_with = "de_fixed_rates")]
     pub fixed_rates: Option<BTreeMap<String, String>>,
     pub watchlist: Option<Vec<String>>,
     pub theme: Option<ThemeName>,
@@ -105,6 +106,15 @@ fn de_currency<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Currency>, D::E
     parse_currency(&s)
         .map(Some)
         .map_err(serde::de::Error::custom)
+}
+
+fn de_fixed_rates<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<BTreeMap<String, String>>, D::Error> {
+    let m = BTreeMap::<String, String>::deserialize(d)?;
+    let as_args: Vec<String> = m.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    crate::rates::parse_fixed_rates(&as_args).map_err(serde::de::Error::custom)?;
+    Ok(Some(m))
 }
 
 fn parse_poll(s: &str) -> Result<u64, String> {

@@ -164,7 +164,8 @@ fn config_path_from_env_and_missing_named_file_is_an_error() {
 #[test]
 fn every_error_names_file_line_and_key() {
     let dir = TempDir::new("errs");
-    let cases: [(&str, usize, &str, &str); 9] = [
+    let cases: [(&str, usize, &str, &str); 10] = [
+        ("[fixed_rates]\nUSD = \"abc\"\n", 1, "fixed_rates", "abc"),
         ("url = \"x\"\npoll = 100\n", 2, "poll", "at least 250"),
         ("pol = 1000\n", 1, "pol", "unknown field"),
         (
