@@ -13,7 +13,13 @@ fn main() -> ExitCode {
         Some(Command::Serve(args)) => lotwatch::sim::server::run_cli(args),
         Some(Command::Export(args)) => return lotwatch::journal::export::run_cli(&args),
         Some(Command::Snapshot(args)) => {
-            return lotwatch::snapshot::run_cli(&args, lotwatch::platform::Token::from_env());
+            return match lotwatch::config::tool_token(&env) {
+                Ok(token) => lotwatch::snapshot::run_cli(&args, token),
+                Err(e) => {
+                    eprintln!("lotwatch snapshot: {e}");
+                    ExitCode::from(lotwatch::snapshot::EXIT_USAGE)
+                }
+            };
         }
         Some(Command::Config(args)) => {
             if args.path {

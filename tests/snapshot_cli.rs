@@ -97,6 +97,28 @@ fn snapshot_needs_a_token_when_the_platform_does() {
         String::from_utf8_lossy(&o.stderr)
     );
     assert!(!String::from_utf8_lossy(&o.stderr).contains("s3cret-canary"));
+    // From a private config file named by LOTWATCH_CONFIG; refused when readable.
+    let dir = std::env::temp_dir().join(format!("lotwatch-snaptok-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let p = dir.join("config.toml");
+    std::fs::write(&p, "token = \"s3cret-canary\"\n").expect("write");
+    for (mode, code) in [(0o600, 0), (0o644, 2)] {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).expect("chmod");
+        let o = Command::new(BIN)
+            .args(["snapshot", "--url", &sim.url, "--format", "csv"])
+            .env_remove("LOTWATCH_TOKEN")
+            .env("LOTWATCH_CONFIG", &p)
+            .output()
+            .expect("run");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(code), "mode {mode:o}: {err}");
+        assert!(!err.contains("s3cret-canary"));
+        if code == 2 {
+            assert!(err.contains(&format!("chmod 600 {}", p.display())), "{err}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

@@ -380,6 +380,22 @@ pub fn resolve(
     })
 }
 
+/// The token for the one-shot commands: `LOTWATCH_TOKEN`, else the config
+/// file's (`LOTWATCH_CONFIG` or the default file), checked as for the monitor.
+pub fn tool_token(env: &dyn Fn(&str) -> Option<String>) -> Result<Option<Token>, ConfigError> {
+    if let Some(t) = env("LOTWATCH_TOKEN").and_then(Token::new) {
+        return Ok(Some(t));
+    }
+    let path = env("LOTWATCH_CONFIG")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| default_path().filter(|p| p.is_file()));
+    match path {
+        Some(p) => Ok(load_file(&p)?.token.and_then(Token::new)),
+        None => Ok(None),
+    }
+}
+
 /// The `LOTWATCH_*` variables as a configuration layer.
 fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Result<FileConfig, ConfigError> {
     fn conv<T>(
