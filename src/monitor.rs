@@ -11,7 +11,7 @@ use crate::app::{App, AppOptions, Effect, Msg};
 use crate::cli::MonitorArgs;
 use crate::clock::{Mono, mono_now};
 use crate::domain::{Currency, Timestamp};
-use crate::journal::{self, Journal, Receipt, Recorder};
+use crate::journal::{self, Journal, JournalRecord, Receipt, Recorder};
 use crate::platform::{Client, Token};
 use crate::sim::server::{RunningSim, SimOptions};
 use crate::sync::{self, SyncCmd, SyncMsg};
@@ -167,6 +167,33 @@ impl JournalSink {
         Ok(())
     }
 
+    /// Appends an anomaly the app raised, in order with the messages.
+    async fn anomaly(
+        &mut self,
+        a: crate::app::Anomaly,
+        server_now: Option<Timestamp>,
+    ) -> anyhow::Result<()> {
+        match self {
+            JournalSink::On(recorder) => recorder
+                .append(
+                    JournalRecord::Anomaly {
+                        lot_id: a.lot_id,
+                        server_at: Some(a.server_at),
+                        kind: a.kind.as_str().to_string(),
+                        evidence: a.evidence,
+                    },
+                    Receipt::now(server_now),
+                )
+                .await
+                .map_err(|e| anyhow::anyhow!("the journal stopped: {e}")),
+            JournalSink::Pending { .. } => {
+                tracing::warn!("anomaly before the journal opened: {}", a.evidence);
+                Ok(())
+            }
+            JournalSink::Off => Ok(()),
+        }
+    }
+
     async fn close(self) {
         if let JournalSink::On(recorder) = self {
             match recorder.close().await {
@@ -230,14 +257,14 @@ async fn event_loop(
         let tick_at = app.next_tick(mono_now()).map(mono_to_instant);
         let flow = tokio::select! {
             ev = terminal_events.next() => match ev {
-                Some(Ok(ev)) => on_terminal_event(app, ev, &keymap, &cmds, &mut guard, &mut dirty).await?,
+                Some(Ok(ev)) => on_terminal_event(app, journal, ev, &keymap, &cmds, &mut guard, &mut dirty).await?,
                 Some(Err(e)) => return Err(anyhow::anyhow!("reading the terminal failed: {e}")),
                 None => Flow::Quit,
             },
             msg = sync_rx.recv() => match msg {
                 Some(msg) => {
                     journal.record(&msg, app.server_now(mono_now())).await?;
-                    let f = apply(app, Msg::Sync(msg), &cmds, &mut guard, &mut dirty).await?;
+                    let f = apply(app, journal, Msg::Sync(msg), &cmds, &mut guard, &mut dirty).await?;
                     match f {
                         Flow::Quit => Flow::Quit,
                         Flow::Continue => drain(app, journal, &mut sync_rx, &cmds, &mut guard, &mut dirty).await?,
@@ -245,7 +272,7 @@ async fn event_loop(
                 }
                 None => return Err(anyhow::anyhow!("the sync engine stopped unexpectedly; see the log file")),
             },
-            _ = sleep_until_opt(tick_at) => apply(app, Msg::Tick, &cmds, &mut guard, &mut dirty).await?,
+            _ = sleep_until_opt(tick_at) => apply(app, journal, Msg::Tick, &cmds, &mut guard, &mut dirty).await?,
             sig = signals.recv() => {
                 tracing::info!("{sig}: quitting");
                 Flow::Quit
@@ -271,7 +298,7 @@ async fn drain(
         match rx.try_recv() {
             Ok(msg) => {
                 journal.record(&msg, app.server_now(mono_now())).await?;
-                if let Flow::Quit = apply(app, Msg::Sync(msg), cmds, guard, dirty).await? {
+                if let Flow::Quit = apply(app, journal, Msg::Sync(msg), cmds, guard, dirty).await? {
                     return Ok(Flow::Quit);
                 }
             }
@@ -283,6 +310,7 @@ async fn drain(
 
 async fn on_terminal_event(
     app: &mut App,
+    journal: &mut JournalSink,
     ev: TermEvent,
     keymap: &ui::keys::Keymap,
     cmds: &mpsc::Sender<SyncCmd>,
@@ -292,12 +320,12 @@ async fn on_terminal_event(
     match ev {
         TermEvent::Key(key) if key.kind != KeyEventKind::Release => {
             match keymap.action(&key, app.mode()) {
-                Some(action) => apply(app, Msg::Action(action), cmds, guard, dirty).await,
+                Some(action) => apply(app, journal, Msg::Action(action), cmds, guard, dirty).await,
                 None => Ok(Flow::Continue),
             }
         }
         TermEvent::Resize(w, h) => {
-            apply(app, Msg::Resize { w, h }, cmds, guard, dirty).await?;
+            apply(app, journal, Msg::Resize { w, h }, cmds, guard, dirty).await?;
             *dirty = true;
             Ok(Flow::Continue)
         }
@@ -312,6 +340,7 @@ async fn on_terminal_event(
 /// One message through `App::update`, then its effects.
 async fn apply(
     app: &mut App,
+    journal: &mut JournalSink,
     msg: Msg,
     cmds: &mpsc::Sender<SyncCmd>,
     guard: &mut TerminalGuard,
@@ -337,6 +366,7 @@ async fn apply(
                 guard.suspend()?;
                 *dirty = true;
             }
+            Effect::Anomaly(a) => journal.anomaly(a, app.server_now(mono_now())).await?,
         }
     }
     Ok(Flow::Continue)
