@@ -82,10 +82,13 @@ pub fn transition_reachable(from: &LotStatus, to: &LotStatus) -> bool {
     while let Some(s) = seen.get(i).cloned() {
         i += 1;
         for t in ALL.iter() {
-            if transition_allowed(&s, t) && !seen.contains(t) {
-                if t == to {
-                    return true;
-                }
+            if !transition_allowed(&s, t) {
+                continue;
+            }
+            if t == to {
+                return true;
+            }
+            if !seen.contains(t) {
                 seen.push(t.clone());
             }
         }
