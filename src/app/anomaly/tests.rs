@@ -92,7 +92,10 @@ fn low_bid_evidence_names_amount_minimum_and_high() {
     );
     assert_eq!(kinds(&out), [AnomalyKind::BidBelowMinimum]);
     let e = &out[0].evidence;
-    assert!(e.contains("1105.00") && e.contains("1110.00") && e.contains("seq 11"), "{e}");
+    assert!(
+        e.contains("1105.00") && e.contains("1110.00") && e.contains("seq 11"),
+        "{e}"
+    );
     assert_eq!(out[0].server_at, Timestamp(60_000));
     assert_eq!(out[0].lot_id.as_deref(), Some("L1"));
     // a bid equal to the high bid is not above it
@@ -100,7 +103,10 @@ fn low_bid_evidence_names_amount_minimum_and_high() {
         &SyncMsg::Events(vec![bid(12, 61_000, 1105, test_lot().closes_at)]),
         None,
     );
-    assert!(out[0].evidence.contains("not above the high bid 1105.00"), "{out:?}");
+    assert!(
+        out[0].evidence.contains("not above the high bid 1105.00"),
+        "{out:?}"
+    );
 }
 
 #[test]
@@ -193,7 +199,9 @@ fn extensions_over_the_cap_in_the_feed() {
         None,
     );
     assert_eq!(kinds(&out), [AnomalyKind::TooManyExtensions]);
-    assert!(out[0].evidence.contains("extension 3") && out[0].evidence.contains("max_extensions 2"));
+    assert!(
+        out[0].evidence.contains("extension 3") && out[0].evidence.contains("max_extensions 2")
+    );
 }
 
 #[test]
@@ -257,7 +265,9 @@ fn seq_gap_from_the_engine_issue() {
 fn skew_raised_on_crossing_and_again_only_after_recovery() {
     let mut d = detector();
     assert!(d.clock_offset(Some(1500), None).is_none());
-    let a = d.clock_offset(Some(-4200), Some(Timestamp(9))).expect("over");
+    let a = d
+        .clock_offset(Some(-4200), Some(Timestamp(9)))
+        .expect("over");
     assert_eq!(a.kind, AnomalyKind::ClockSkew);
     assert!(a.evidence.contains("-4.200"), "{}", a.evidence);
     assert!(d.clock_offset(Some(-5000), None).is_none());
