@@ -175,15 +175,7 @@ impl JournalSink {
     ) -> anyhow::Result<()> {
         match self {
             JournalSink::On(recorder) => recorder
-                .append(
-                    JournalRecord::Anomaly {
-                        lot_id: a.lot_id,
-                        server_at: Some(a.server_at),
-                        kind: a.kind.as_str().to_string(),
-                        evidence: a.evidence,
-                    },
-                    Receipt::now(server_now),
-                )
+                .append(JournalRecord::from(a), Receipt::now(server_now))
                 .await
                 .map_err(|e| anyhow::anyhow!("the journal stopped: {e}")),
             JournalSink::Pending { .. } => {

@@ -92,6 +92,17 @@ pub struct Anomaly {
     pub evidence: String,
 }
 
+impl From<Anomaly> for crate::journal::JournalRecord {
+    fn from(a: Anomaly) -> Self {
+        crate::journal::JournalRecord::Anomaly {
+            lot_id: a.lot_id,
+            server_at: Some(a.server_at),
+            kind: a.kind.as_str().to_string(),
+            evidence: a.evidence,
+        }
+    }
+}
+
 /// Thresholds of the detector.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DetectorConfig {
