@@ -416,16 +416,18 @@ impl Detector {
                     });
                 }
             }
-            EventKind::Status { status, .. } => {
-                if known(&lot.status) && known(status) && !transition_allowed(&lot.status, status) {
-                    out.push(forbidden(
-                        lot,
-                        &lot.status,
-                        status,
-                        at,
-                        &format!("status event seq {}", ev.seq),
-                    ));
-                }
+            EventKind::Status { status, .. }
+                if known(&lot.status)
+                    && known(status)
+                    && !transition_allowed(&lot.status, status) =>
+            {
+                out.push(forbidden(
+                    lot,
+                    &lot.status,
+                    status,
+                    at,
+                    &format!("status event seq {}", ev.seq),
+                ));
             }
             _ => {}
         }
