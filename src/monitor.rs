@@ -95,7 +95,6 @@ async fn run_async(args: MonitorArgs) -> anyhow::Result<()> {
         }),
         skew_threshold_ms: args.skew_threshold,
         unreachable_after_ms: args.unreachable_after.saturating_mul(1000),
-        ..AppOptions::default()
     });
     let result = event_loop(&mut app, &mut journal, handle.msgs, handle.cmds).await;
     handle.task.abort();
