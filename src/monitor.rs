@@ -80,6 +80,7 @@ async fn run_async(args: MonitorArgs) -> anyhow::Result<()> {
             path: args.journal.clone(),
             client: client.clone(),
             waiting: Vec::new(),
+            anomalies: Vec::new(),
         }
     };
     let handle = sync::spawn(client, sync_cfg);
@@ -118,6 +119,8 @@ enum JournalSink {
         path: Option<PathBuf>,
         client: Client,
         waiting: Vec<SyncMsg>,
+        /// Anomalies the app raised meanwhile (e.g. skew on the first sample).
+        anomalies: Vec<JournalRecord>,
     },
     On(Recorder),
 }
@@ -131,6 +134,7 @@ impl JournalSink {
             path,
             client,
             waiting,
+            anomalies,
         } = self
         {
             if waiting.len() < Self::WAITING_MAX {
@@ -153,9 +157,18 @@ impl JournalSink {
                 .recorder(&auction.id, Some(client.clone()))
                 .map_err(|e| anyhow::anyhow!("cannot start the journal {}: {e}", path.display()))?;
             let waiting = std::mem::take(waiting);
+            let early = std::mem::take(anomalies);
             *self = JournalSink::On(recorder);
             for m in waiting {
                 Box::pin(self.record(&m, server_now)).await?;
+            }
+            if let JournalSink::On(recorder) = self {
+                for a in early {
+                    recorder
+                        .append(a, Receipt::now(server_now))
+                        .await
+                        .map_err(|e| anyhow::anyhow!("the journal stopped: {e}"))?;
+                }
             }
             return Ok(());
         }
@@ -180,8 +193,10 @@ impl JournalSink {
                 .append(JournalRecord::from(a), Receipt::now(server_now))
                 .await
                 .map_err(|e| anyhow::anyhow!("the journal stopped: {e}")),
-            JournalSink::Pending { .. } => {
-                tracing::warn!("anomaly before the journal opened: {}", a.evidence);
+            JournalSink::Pending { anomalies, .. } => {
+                if anomalies.len() < Self::WAITING_MAX {
+                    anomalies.push(JournalRecord::from(a));
+                }
                 Ok(())
             }
             JournalSink::Off => Ok(()),
