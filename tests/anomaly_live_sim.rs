@@ -23,7 +23,7 @@ async fn run(clock_offset_s: i64, within: Duration) -> (Vec<Anomaly>, usize, boo
     })
     .await
     .expect("simulator starts on loopback");
-    let client = Client::new(ClientConfig::new(&sim.url())).expect("valid config");
+    let client = Client::new(ClientConfig::new(sim.url())).expect("valid config");
     let mut h = spawn(
         client,
         SyncConfig {
