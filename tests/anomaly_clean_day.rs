@@ -87,3 +87,36 @@ fn the_june_day_raises_no_anomaly() {
         assert!(snapshots > 3, "only {snapshots} snapshots");
     }
 }
+
+#[test]
+fn a_generated_day_of_ten_thousand_lots_raises_no_anomaly() {
+    use lotwatch::app::{Detector, DetectorConfig};
+    let scenario = Scenario::generated(10_000, 5);
+    let mut e = Engine::new(&scenario, 5, start(), 50.0);
+    let mut d = Detector::new(DetectorConfig::default());
+    let t = std::time::Instant::now();
+    let snap = |e: &Engine| SyncMsg::Snapshot {
+        seq: e.last_seq(),
+        lots: e.lots().to_vec(),
+        rejected: vec![],
+    };
+    assert_eq!(d.observe(&snap(&e), None), vec![]);
+    let first_snapshot = t.elapsed();
+    let (mut cursor, mut n) = (0u64, 0usize);
+    while let Some(due) = e.next_due() {
+        e.advance_to(due);
+        let page: Vec<Event> = e.events_after(cursor, 1000).expect("read often enough");
+        if let Some(last) = page.last() {
+            cursor = last.seq;
+            n += page.len();
+            assert_eq!(d.observe(&SyncMsg::Events(page), None), vec![]);
+        }
+    }
+    // and a full re-snapshot at the end changes nothing
+    assert_eq!(d.observe(&snap(&e), None), vec![]);
+    eprintln!(
+        "10 000 lots: first snapshot {first_snapshot:?}, {n} events and a re-snapshot, total {:?}",
+        t.elapsed()
+    );
+    assert!(n > 10_000, "{n} events");
+}
