@@ -11,7 +11,7 @@ use crate::app::{App, AppOptions, Effect, Msg};
 use crate::cli::MonitorArgs;
 use crate::clock::{Mono, mono_now};
 use crate::domain::{Currency, Timestamp};
-use crate::journal::{self, Journal, Receipt, Recorder};
+use crate::journal::{self, Journal, JournalRecord, Receipt, Recorder};
 use crate::platform::{Client, Token};
 use crate::sim::server::{RunningSim, SimOptions};
 use crate::sync::{self, SyncCmd, SyncMsg};
@@ -89,6 +89,7 @@ async fn run_async(settings: crate::config::Settings) -> anyhow::Result<()> {
             path: args.journal.clone(),
             client: client.clone(),
             waiting: Vec::new(),
+            anomalies: Vec::new(),
         }
     };
     let handle = sync::spawn(client, sync_cfg);
@@ -103,7 +104,8 @@ async fn run_async(settings: crate::config::Settings) -> anyhow::Result<()> {
             Currency::Kzt
         }),
         watchlist: args.watchlist.clone(),
-        ..AppOptions::default()
+        skew_threshold_ms: args.skew_threshold,
+        unreachable_after_ms: args.unreachable_after.saturating_mul(1000),
     });
     let result = event_loop(
         &mut app,
@@ -134,6 +136,8 @@ enum JournalSink {
         path: Option<PathBuf>,
         client: Client,
         waiting: Vec<SyncMsg>,
+        /// Anomalies the app raised meanwhile (e.g. skew on the first sample).
+        anomalies: Vec<JournalRecord>,
     },
     On(Recorder),
 }
@@ -147,6 +151,7 @@ impl JournalSink {
             path,
             client,
             waiting,
+            anomalies,
         } = self
         {
             if waiting.len() < Self::WAITING_MAX {
@@ -169,9 +174,18 @@ impl JournalSink {
                 .recorder(&auction.id, Some(client.clone()))
                 .map_err(|e| anyhow::anyhow!("cannot start the journal {}: {e}", path.display()))?;
             let waiting = std::mem::take(waiting);
+            let early = std::mem::take(anomalies);
             *self = JournalSink::On(recorder);
             for m in waiting {
                 Box::pin(self.record(&m, server_now)).await?;
+            }
+            if let JournalSink::On(recorder) = self {
+                for a in early {
+                    recorder
+                        .append(a, Receipt::now(server_now))
+                        .await
+                        .map_err(|e| anyhow::anyhow!("the journal stopped: {e}"))?;
+                }
             }
             return Ok(());
         }
@@ -183,6 +197,27 @@ impl JournalSink {
                 .map_err(|e| anyhow::anyhow!("the journal stopped: {e}"))?;
         }
         Ok(())
+    }
+
+    /// Appends an anomaly the app raised, in order with the messages.
+    async fn anomaly(
+        &mut self,
+        a: crate::app::Anomaly,
+        server_now: Option<Timestamp>,
+    ) -> anyhow::Result<()> {
+        match self {
+            JournalSink::On(recorder) => recorder
+                .append(JournalRecord::from(a), Receipt::now(server_now))
+                .await
+                .map_err(|e| anyhow::anyhow!("the journal stopped: {e}")),
+            JournalSink::Pending { anomalies, .. } => {
+                if anomalies.len() < Self::WAITING_MAX {
+                    anomalies.push(JournalRecord::from(a));
+                }
+                Ok(())
+            }
+            JournalSink::Off => Ok(()),
+        }
     }
 
     async fn close(self) {
@@ -247,14 +282,14 @@ async fn event_loop(
         let tick_at = app.next_tick(mono_now()).map(mono_to_instant);
         let flow = tokio::select! {
             ev = terminal_events.next() => match ev {
-                Some(Ok(ev)) => on_terminal_event(app, ev, &keymap, &cmds, &mut guard, &mut dirty).await?,
+                Some(Ok(ev)) => on_terminal_event(app, journal, ev, &keymap, &cmds, &mut guard, &mut dirty).await?,
                 Some(Err(e)) => return Err(anyhow::anyhow!("reading the terminal failed: {e}")),
                 None => Flow::Quit,
             },
             msg = sync_rx.recv() => match msg {
                 Some(msg) => {
                     journal.record(&msg, app.server_now(mono_now())).await?;
-                    let f = apply(app, Msg::Sync(msg), &cmds, &mut guard, &mut dirty).await?;
+                    let f = apply(app, journal, Msg::Sync(msg), &cmds, &mut guard, &mut dirty).await?;
                     match f {
                         Flow::Quit => Flow::Quit,
                         Flow::Continue => drain(app, journal, &mut sync_rx, &cmds, &mut guard, &mut dirty).await?,
@@ -262,7 +297,7 @@ async fn event_loop(
                 }
                 None => return Err(anyhow::anyhow!("the sync engine stopped unexpectedly; see the log file")),
             },
-            _ = sleep_until_opt(tick_at) => apply(app, Msg::Tick, &cmds, &mut guard, &mut dirty).await?,
+            _ = sleep_until_opt(tick_at) => apply(app, journal, Msg::Tick, &cmds, &mut guard, &mut dirty).await?,
             sig = signals.recv() => {
                 tracing::info!("{sig}: quitting");
                 Flow::Quit
@@ -288,7 +323,7 @@ async fn drain(
         match rx.try_recv() {
             Ok(msg) => {
                 journal.record(&msg, app.server_now(mono_now())).await?;
-                if let Flow::Quit = apply(app, Msg::Sync(msg), cmds, guard, dirty).await? {
+                if let Flow::Quit = apply(app, journal, Msg::Sync(msg), cmds, guard, dirty).await? {
                     return Ok(Flow::Quit);
                 }
             }
@@ -300,6 +335,7 @@ async fn drain(
 
 async fn on_terminal_event(
     app: &mut App,
+    journal: &mut JournalSink,
     ev: TermEvent,
     keymap: &ui::keys::Keymap,
     cmds: &mpsc::Sender<SyncCmd>,
@@ -309,12 +345,12 @@ async fn on_terminal_event(
     match ev {
         TermEvent::Key(key) if key.kind != KeyEventKind::Release => {
             match keymap.action(&key, app.mode()) {
-                Some(action) => apply(app, Msg::Action(action), cmds, guard, dirty).await,
+                Some(action) => apply(app, journal, Msg::Action(action), cmds, guard, dirty).await,
                 None => Ok(Flow::Continue),
             }
         }
         TermEvent::Resize(w, h) => {
-            apply(app, Msg::Resize { w, h }, cmds, guard, dirty).await?;
+            apply(app, journal, Msg::Resize { w, h }, cmds, guard, dirty).await?;
             *dirty = true;
             Ok(Flow::Continue)
         }
@@ -329,6 +365,7 @@ async fn on_terminal_event(
 /// One message through `App::update`, then its effects.
 async fn apply(
     app: &mut App,
+    journal: &mut JournalSink,
     msg: Msg,
     cmds: &mpsc::Sender<SyncCmd>,
     guard: &mut TerminalGuard,
@@ -354,6 +391,7 @@ async fn apply(
                 guard.suspend()?;
                 *dirty = true;
             }
+            Effect::Anomaly(a) => journal.anomaly(a, app.server_now(mono_now())).await?,
         }
     }
     Ok(Flow::Continue)

@@ -14,12 +14,14 @@
 //! ```
 
 pub mod action;
+pub mod anomaly;
 pub mod countdown;
 pub mod filter;
 pub mod log;
 pub mod lots;
 
 pub use action::Action;
+pub use anomaly::{Anomaly, AnomalyKind, Detector, DetectorConfig};
 
 use crate::clock::{Mono, ServerClock};
 use crate::domain::{Auction, Bid, Currency, Lot, Timestamp};
@@ -53,6 +55,8 @@ pub enum Effect {
     Bell,
     /// Suspend the process (Ctrl-Z); redraw everything on resume.
     Suspend,
+    /// Append this anomaly to the journal.
+    Anomaly(Anomaly),
 }
 
 /// The answer to one message.
@@ -79,6 +83,8 @@ pub struct AppOptions {
     pub skew_threshold_ms: u64,
     /// Lots watched from the start (config `watchlist`, `--watch`).
     pub watchlist: Vec<String>,
+    /// How long the platform may be unreachable before it is an anomaly.
+    pub unreachable_after_ms: u64,
 }
 
 impl Default for AppOptions {
@@ -90,21 +96,30 @@ impl Default for AppOptions {
             currency: Currency::Kzt,
             skew_threshold_ms: 2000,
             watchlist: Vec::new(),
+            unreachable_after_ms: 60_000,
         }
     }
 }
 
-/// The four panes, numbered as the keys 1-4 jump to them.
+/// The panes, numbered as the keys 1-5 jump to them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Pane {
     Lots,
     Detail,
     Bids,
     Events,
+    /// Shown in the events pane's place while it has the focus.
+    Anomalies,
 }
 
 impl Pane {
-    pub const ALL: [Pane; 4] = [Pane::Lots, Pane::Detail, Pane::Bids, Pane::Events];
+    pub const ALL: [Pane; 5] = [
+        Pane::Lots,
+        Pane::Detail,
+        Pane::Bids,
+        Pane::Events,
+        Pane::Anomalies,
+    ];
 
     pub fn number(self) -> u8 {
         match self {
@@ -112,6 +127,7 @@ impl Pane {
             Pane::Detail => 2,
             Pane::Bids => 3,
             Pane::Events => 4,
+            Pane::Anomalies => 5,
         }
     }
 
@@ -125,6 +141,7 @@ impl Pane {
             Pane::Detail => "Lot detail",
             Pane::Bids => "Bids",
             Pane::Events => "Events",
+            Pane::Anomalies => "Anomalies",
         }
     }
 }
@@ -153,6 +170,8 @@ pub struct BidHistory {
 pub const BIDS_MAX: usize = 1000;
 /// Data issues kept.
 pub const ISSUES_MAX: usize = 100;
+/// Anomalies kept for the pane (all go to the journal).
+pub const ANOMALIES_MAX: usize = 1000;
 
 /// The whole state of the monitor.
 #[derive(Clone, Debug)]
@@ -187,6 +206,13 @@ pub struct App {
     pub(crate) size: Option<(u16, u16)>,
     /// The lot the sync engine was last asked to watch.
     watching: Option<String>,
+    pub(crate) detector: Detector,
+    /// Newest last, at most `ANOMALIES_MAX`.
+    pub(crate) anomalies: VecDeque<Anomaly>,
+    /// Anomalies raised since start (the pane keeps only the newest).
+    pub(crate) anomaly_count: u64,
+    /// Anomalies pane scroll: entries skipped from the newest.
+    pub(crate) anomalies_scroll: usize,
 }
 
 impl App {
@@ -197,6 +223,10 @@ impl App {
                 lots.toggle_watch(id);
             }
         }
+        let detector = Detector::new(DetectorConfig {
+            skew_threshold_ms: opts.skew_threshold_ms,
+            unreachable_after_ms: opts.unreachable_after_ms,
+        });
         App {
             currency: opts.currency,
             opts,
@@ -221,6 +251,10 @@ impl App {
             data_at: None,
             size: None,
             watching: None,
+            detector,
+            anomalies: VecDeque::new(),
+            anomaly_count: 0,
+            anomalies_scroll: 0,
         }
     }
 
@@ -270,6 +304,16 @@ impl App {
         self.issues.iter()
     }
 
+    /// The anomalies kept, newest first.
+    pub fn anomalies(&self) -> impl Iterator<Item = &Anomaly> {
+        self.anomalies.iter().rev()
+    }
+
+    /// Anomalies raised since start.
+    pub fn anomaly_count(&self) -> u64 {
+        self.anomaly_count
+    }
+
     /// The filter as typed (while typing, the text so far).
     pub fn filter_text(&self) -> &str {
         self.filter_edit
@@ -304,7 +348,14 @@ impl App {
         match msg {
             Msg::Action(a) => self.on_action(a, &mut up),
             Msg::Sync(s) => self.on_sync(s, now, &mut up),
-            Msg::Tick => up.redraw = self.time_visible(now),
+            Msg::Tick => {
+                up.redraw = self.time_visible(now);
+                if let Some(t) = self.clock.now(now)
+                    && let Some(a) = self.detector.tick(t)
+                {
+                    self.push_anomaly(a, &mut up);
+                }
+            }
             Msg::Resize { w, h } => {
                 self.size = Some((w, h));
                 self.keep_selection_visible();
@@ -475,7 +526,7 @@ impl App {
     fn page(&self) -> usize {
         let size = self.size_or_default();
         match self.focus {
-            Pane::Events => crate::ui::layout::events_rows(size, self.focus),
+            Pane::Events | Pane::Anomalies => crate::ui::layout::events_rows(size, self.focus),
             _ => crate::ui::layout::lots_rows(size, self.focus),
         }
         .max(1)
@@ -496,6 +547,12 @@ impl App {
             Pane::Events => {
                 let max = self.log.len().saturating_sub(1) as i64;
                 self.events_scroll = (self.events_scroll as i64)
+                    .saturating_add(delta)
+                    .clamp(0, max) as usize;
+            }
+            Pane::Anomalies => {
+                let max = self.anomalies.len().saturating_sub(1) as i64;
+                self.anomalies_scroll = (self.anomalies_scroll as i64)
                     .saturating_add(delta)
                     .clamp(0, max) as usize;
             }
@@ -571,6 +628,10 @@ impl App {
 
     fn on_sync(&mut self, msg: SyncMsg, now: Mono, up: &mut Update) {
         up.redraw = true;
+        let found = self.detector.observe(&msg, self.clock.now(now));
+        for a in found {
+            self.push_anomaly(a, up);
+        }
         match msg {
             SyncMsg::Auction(a) => self.auction = Some(a),
             SyncMsg::Snapshot {
@@ -630,7 +691,15 @@ impl App {
                 }
             }
             SyncMsg::Rates(r) => self.rates = Some(r),
-            SyncMsg::Clock(s) => self.clock.observe(s),
+            SyncMsg::Clock(s) => {
+                self.clock.observe(s);
+                if let Some(a) = self
+                    .detector
+                    .clock_offset(self.clock.offset_ms(), self.clock.now(now))
+                {
+                    self.push_anomaly(a, up);
+                }
+            }
             SyncMsg::Link(l) => {
                 up.redraw = l != self.link;
                 self.link = l;
@@ -659,6 +728,21 @@ impl App {
             amount,
             bidder: bidder.to_string(),
         });
+    }
+
+    /// Keeps an anomaly for the pane and asks the loop to journal it.
+    fn push_anomaly(&mut self, a: Anomaly, up: &mut Update) {
+        tracing::warn!(kind = a.kind.as_str(), lot = ?a.lot_id, "anomaly: {}", a.evidence);
+        up.redraw = true;
+        if self.anomalies.len() >= ANOMALIES_MAX {
+            self.anomalies.pop_front();
+        }
+        if self.anomalies_scroll > 0 {
+            self.anomalies_scroll = (self.anomalies_scroll + 1).min(self.anomalies.len());
+        }
+        self.anomalies.push_back(a.clone());
+        self.anomaly_count = self.anomaly_count.saturating_add(1);
+        up.effects.push(Effect::Anomaly(a));
     }
 
     fn push_issue(&mut self, issue: DataIssue) {

@@ -129,7 +129,11 @@ fn focus_cycles_and_jumps_and_esc_goes_back() {
     assert_eq!(app.focus(), Pane::Detail);
     act(&mut app, Action::FocusPrev);
     act(&mut app, Action::FocusPrev);
+    assert_eq!(app.focus(), Pane::Anomalies);
+    act(&mut app, Action::FocusPrev);
     assert_eq!(app.focus(), Pane::Events);
+    act(&mut app, Action::FocusPane(5));
+    assert_eq!(app.focus(), Pane::Anomalies);
     act(&mut app, Action::FocusPane(3));
     assert_eq!(app.focus(), Pane::Bids);
     assert!(!act(&mut app, Action::FocusPane(9)).redraw);

@@ -30,6 +30,8 @@ pub struct FileConfig {
     #[serde(default, deserialize_with = "de_currency")]
     pub currency: Option<Currency>,
     pub me: Option<String>,
+    pub skew_threshold: Option<u64>,
+    pub unreachable_after: Option<u64>,
     pub rates: Option<RatesArg>,
     pub rates_url: Option<String>,
     /// `[fixed_rates]` USD = "519.53"
@@ -342,6 +344,8 @@ pub fn resolve(
     take!(poll, "poll", |v| v);
     take!(currency, "currency", Some);
     take!(me, "me", Some);
+    take!(skew_threshold, "skew_threshold", |v| v);
+    take!(unreachable_after, "unreachable_after", |v| v);
     take!(rates, "rates", |v| v);
     take!(rates_url, "rates_url", Some);
     take!(watchlist, "watchlist", |v| v);
@@ -424,6 +428,11 @@ fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Result<FileConfig, ConfigEr
         _ => Err(format!("{s:?} is not a boolean: expected true or false")),
     };
     let text = |s: &str| Ok::<_, String>(s.to_string());
+    let whole = |s: &str| {
+        s.trim()
+            .parse::<u64>()
+            .map_err(|_| format!("{s:?}: expected a whole number"))
+    };
     let path = |s: &str| Ok::<_, String>(PathBuf::from(s));
     Ok(FileConfig {
         url: conv("LOTWATCH_URL", env("LOTWATCH_URL"), text)?,
@@ -434,6 +443,16 @@ fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Result<FileConfig, ConfigEr
             parse_currency,
         )?,
         me: conv("LOTWATCH_ME", env("LOTWATCH_ME"), text)?,
+        skew_threshold: conv(
+            "LOTWATCH_SKEW_THRESHOLD",
+            env("LOTWATCH_SKEW_THRESHOLD"),
+            whole,
+        )?,
+        unreachable_after: conv(
+            "LOTWATCH_UNREACHABLE_AFTER",
+            env("LOTWATCH_UNREACHABLE_AFTER"),
+            whole,
+        )?,
         rates: conv("LOTWATCH_RATES", env("LOTWATCH_RATES"), |s| {
             <RatesArg as clap::ValueEnum>::from_str(s, true)
                 .map_err(|_| format!("{s:?}: expected platform, nbk or fixed"))
@@ -480,6 +499,8 @@ fn overlay(base: FileConfig, top: FileConfig) -> FileConfig {
         poll: top.poll.or(base.poll),
         currency: top.currency.or(base.currency),
         me: top.me.or(base.me),
+        skew_threshold: top.skew_threshold.or(base.skew_threshold),
+        unreachable_after: top.unreachable_after.or(base.unreachable_after),
         rates: top.rates.or(base.rates),
         rates_url: top.rates_url.or(base.rates_url),
         fixed_rates: top.fixed_rates.or(base.fixed_rates),
@@ -521,6 +542,12 @@ poll = {poll}
 
 # Your bidder label: marks the lots you lead and where you were outbid.
 # me = \"P-07\"
+
+# Clock skew (server vs this machine) in ms above which it is an anomaly.
+skew_threshold = {skew}
+
+# Seconds the platform may be unreachable before it is an anomaly.
+unreachable_after = {unreach}
 
 # Where exchange rates come from: platform, nbk or fixed.
 rates = \"{rates}\"
@@ -564,6 +591,8 @@ no_journal = false
 [keys]
 ",
         poll = d.poll,
+        skew = d.skew_threshold,
+        unreach = d.unreachable_after,
     );
     let km = Keymap::default();
     for a in Action::BINDABLE {

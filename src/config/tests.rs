@@ -109,6 +109,14 @@ fn precedence_default_file_env_flag() {
     assert_eq!(s.args.me.as_deref(), Some("P-02"));
     assert_eq!(s.theme_name, ThemeName::Light);
     assert_eq!(s.args.currency, Some(Currency::Eur), "untouched by env");
+    let s = with_file(
+        &dir,
+        "unreachable_after = 90\n",
+        &[],
+        &[("LOTWATCH_SKEW_THRESHOLD", "500")],
+    )
+    .expect("ok");
+    assert_eq!((s.args.unreachable_after, s.args.skew_threshold), (90, 500));
     // Flags over environment, even when the flag repeats the default value.
     let s = with_file(
         &dir,

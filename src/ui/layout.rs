@@ -24,6 +24,8 @@ pub struct Plan {
     pub detail: Option<Rect>,
     pub bids: Option<Rect>,
     pub events: Option<Rect>,
+    /// In the events pane's place while the anomalies pane has the focus.
+    pub anomalies: Option<Rect>,
     pub keybar: Rect,
 }
 
@@ -34,6 +36,7 @@ impl Plan {
             Pane::Detail => self.detail,
             Pane::Bids => self.bids,
             Pane::Events => self.events,
+            Pane::Anomalies => self.anomalies,
         }
     }
 }
@@ -59,6 +62,14 @@ fn slots(w: u16) -> usize {
 /// Lays out the screen. `side` is the one of detail/bids shown when only one
 /// fits; a focused lower pane is always shown.
 pub fn plan(area: Rect, focus: Pane, side: Pane) -> Plan {
+    if focus == Pane::Anomalies {
+        let p = plan(area, Pane::Events, side);
+        return Plan {
+            events: None,
+            anomalies: p.events,
+            ..p
+        };
+    }
     let [header, body, keybar] = Layout::vertical([
         Constraint::Length(HEADER_H),
         Constraint::Min(0),
@@ -105,6 +116,7 @@ pub fn plan(area: Rect, focus: Pane, side: Pane) -> Plan {
         detail,
         bids,
         events,
+        anomalies: None,
         keybar,
     }
 }
