@@ -32,6 +32,11 @@ pub enum Command {
         after_help = "Examples:\n  lotwatch export --journal day.sqlite --format csv > day.csv\n  lotwatch export --journal day.sqlite --format json --lot 401102"
     )]
     Export(ExportArgs),
+    /// Play a recorded journal back into the monitor's panes.
+    #[command(
+        after_help = "Keys: space pause/resume, → next message, + faster, - slower (← is not supported: playback only moves forward).\nExample:\n  lotwatch replay --journal day.sqlite --speed 10"
+    )]
+    Replay(ReplayArgs),
 }
 
 #[derive(Args, Debug, Clone)]
@@ -72,6 +77,13 @@ pub struct MonitorArgs {
     /// Record nothing.
     #[arg(long)]
     pub no_journal: bool,
+    /// Alert when a watched lot enters its last this many minutes.
+    #[arg(long, value_name = "MIN", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=1440))]
+    pub alert_minutes: u64,
+    /// Run this command on each alert with the arguments `kind lot_id lot_number message`
+    /// (split like shell words, but never run through a shell).
+    #[arg(long, value_name = "CMD")]
+    pub on_alert: Option<String>,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -7,6 +7,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Serve(args)) => lotwatch::sim::server::run_cli(args),
         Some(Command::Export(args)) => return lotwatch::journal::export::run_cli(&args),
+        Some(Command::Replay(args)) => lotwatch::replay_mode::run(args),
         None => lotwatch::monitor::run(cli.monitor),
     };
     match result {

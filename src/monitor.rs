@@ -7,6 +7,7 @@
 //! draws more often than every `FRAME_FLOOR`, and draws only when an update
 //! said something visible changed.
 
+use crate::alert_cmd::AlertCommand;
 use crate::app::{App, AppOptions, Effect, Msg};
 use crate::cli::MonitorArgs;
 use crate::clock::{Mono, mono_now};
@@ -49,6 +50,10 @@ pub fn run(args: MonitorArgs) -> anyhow::Result<()> {
 }
 
 async fn run_async(args: MonitorArgs) -> anyhow::Result<()> {
+    let on_alert = match &args.on_alert {
+        Some(cmd) => Some(AlertCommand::parse(cmd).map_err(|e| anyhow::anyhow!(e))?),
+        None => None,
+    };
     let token = std::env::var("LOTWATCH_TOKEN").ok().and_then(Token::new);
     let (url, sim) = match &args.url {
         Some(url) => (url.clone(), None),
@@ -92,9 +97,17 @@ async fn run_async(args: MonitorArgs) -> anyhow::Result<()> {
         } else {
             Currency::Kzt
         }),
+        alert_minutes: args.alert_minutes,
         ..AppOptions::default()
     });
-    let result = event_loop(&mut app, &mut journal, handle.msgs, handle.cmds).await;
+    let result = event_loop(
+        &mut app,
+        &mut journal,
+        handle.msgs,
+        handle.cmds,
+        on_alert.as_ref(),
+    )
+    .await;
     handle.task.abort();
     journal.close().await;
     if let Some(sim) = sim {
@@ -188,6 +201,7 @@ async fn event_loop(
     journal: &mut JournalSink,
     mut sync_rx: mpsc::Receiver<SyncMsg>,
     cmds: mpsc::Sender<SyncCmd>,
+    on_alert: Option<&AlertCommand>,
 ) -> anyhow::Result<()> {
     let mut guard = TerminalGuard::enter(false)
         .map_err(|e| anyhow::anyhow!("cannot use this terminal: {e} (is stdout a terminal?)"))?;
@@ -215,8 +229,16 @@ async fn event_loop(
                 if tokio::time::Instant::now() < due {
                     tokio::time::sleep_until(due).await;
                     // Take what arrived meanwhile into this frame too.
-                    if let Flow::Quit =
-                        drain(app, journal, &mut sync_rx, &cmds, &mut guard, &mut dirty).await?
+                    if let Flow::Quit = drain(
+                        app,
+                        journal,
+                        &mut sync_rx,
+                        &cmds,
+                        &mut guard,
+                        &mut dirty,
+                        on_alert,
+                    )
+                    .await?
                     {
                         return Ok(());
                     }
@@ -230,22 +252,22 @@ async fn event_loop(
         let tick_at = app.next_tick(mono_now()).map(mono_to_instant);
         let flow = tokio::select! {
             ev = terminal_events.next() => match ev {
-                Some(Ok(ev)) => on_terminal_event(app, ev, &keymap, &cmds, &mut guard, &mut dirty).await?,
+                Some(Ok(ev)) => on_terminal_event(app, ev, &keymap, &cmds, &mut guard, &mut dirty, on_alert).await?,
                 Some(Err(e)) => return Err(anyhow::anyhow!("reading the terminal failed: {e}")),
                 None => Flow::Quit,
             },
             msg = sync_rx.recv() => match msg {
                 Some(msg) => {
                     journal.record(&msg, app.server_now(mono_now())).await?;
-                    let f = apply(app, Msg::Sync(msg), &cmds, &mut guard, &mut dirty).await?;
+                    let f = apply(app, Msg::Sync(msg), &cmds, &mut guard, &mut dirty, on_alert).await?;
                     match f {
                         Flow::Quit => Flow::Quit,
-                        Flow::Continue => drain(app, journal, &mut sync_rx, &cmds, &mut guard, &mut dirty).await?,
+                        Flow::Continue => drain(app, journal, &mut sync_rx, &cmds, &mut guard, &mut dirty, on_alert).await?,
                     }
                 }
                 None => return Err(anyhow::anyhow!("the sync engine stopped unexpectedly; see the log file")),
             },
-            _ = sleep_until_opt(tick_at) => apply(app, Msg::Tick, &cmds, &mut guard, &mut dirty).await?,
+            _ = sleep_until_opt(tick_at) => apply(app, Msg::Tick, &cmds, &mut guard, &mut dirty, on_alert).await?,
             sig = signals.recv() => {
                 tracing::info!("{sig}: quitting");
                 Flow::Quit
@@ -265,13 +287,15 @@ async fn drain(
     cmds: &mpsc::Sender<SyncCmd>,
     guard: &mut TerminalGuard,
     dirty: &mut bool,
+    on_alert: Option<&AlertCommand>,
 ) -> anyhow::Result<Flow> {
     // Bounded, so a flood of messages cannot starve the keyboard.
     for _ in 0..1024 {
         match rx.try_recv() {
             Ok(msg) => {
                 journal.record(&msg, app.server_now(mono_now())).await?;
-                if let Flow::Quit = apply(app, Msg::Sync(msg), cmds, guard, dirty).await? {
+                if let Flow::Quit = apply(app, Msg::Sync(msg), cmds, guard, dirty, on_alert).await?
+                {
                     return Ok(Flow::Quit);
                 }
             }
@@ -288,16 +312,17 @@ async fn on_terminal_event(
     cmds: &mpsc::Sender<SyncCmd>,
     guard: &mut TerminalGuard,
     dirty: &mut bool,
+    on_alert: Option<&AlertCommand>,
 ) -> anyhow::Result<Flow> {
     match ev {
         TermEvent::Key(key) if key.kind != KeyEventKind::Release => {
             match keymap.action(&key, app.mode()) {
-                Some(action) => apply(app, Msg::Action(action), cmds, guard, dirty).await,
+                Some(action) => apply(app, Msg::Action(action), cmds, guard, dirty, on_alert).await,
                 None => Ok(Flow::Continue),
             }
         }
         TermEvent::Resize(w, h) => {
-            apply(app, Msg::Resize { w, h }, cmds, guard, dirty).await?;
+            apply(app, Msg::Resize { w, h }, cmds, guard, dirty, on_alert).await?;
             *dirty = true;
             Ok(Flow::Continue)
         }
@@ -316,6 +341,7 @@ async fn apply(
     cmds: &mpsc::Sender<SyncCmd>,
     guard: &mut TerminalGuard,
     dirty: &mut bool,
+    on_alert: Option<&AlertCommand>,
 ) -> anyhow::Result<Flow> {
     let update = app.update(msg, mono_now());
     *dirty |= update.redraw;
@@ -336,6 +362,18 @@ async fn apply(
             Effect::Suspend => {
                 guard.suspend()?;
                 *dirty = true;
+            }
+            Effect::Alert(alert) => {
+                tracing::info!(
+                    "alert {} {}: {}",
+                    alert.kind.as_str(),
+                    alert.lot_number,
+                    alert.message
+                );
+                if let Some(cmd) = on_alert {
+                    // Fire and forget: bounded and timed out inside.
+                    let _ = cmd.spawn(&alert);
+                }
             }
         }
     }

@@ -30,6 +30,21 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         right.push(Span::styled(" DEMO ", t.demo));
         right.push(Span::raw(" "));
     }
+    if let Some(r) = &app.replay {
+        let at = r
+            .server_at
+            .map(|a| super::fmt::astana_datetime(a))
+            .unwrap_or_else(|| "—".into());
+        let state = if r.paused { " ⏸ paused" } else { "" };
+        right.push(Span::styled(
+            format!(
+                " REPLAY {}/{} · {at} · ×{}{state} ",
+                r.position, r.total, r.speed
+            ),
+            t.demo,
+        ));
+        right.push(Span::raw(" "));
+    }
     let (badge, style) = link_badge(&app.link, t);
     right.push(Span::styled(format!(" {badge} "), style));
     let clock = ctx

@@ -99,6 +99,7 @@ impl Default for Keymap {
             (c('2'), Action::FocusPane(2)),
             (c('3'), Action::FocusPane(3)),
             (c('4'), Action::FocusPane(4)),
+            (c('5'), Action::FocusPane(5)),
             (c('k'), Action::Up),
             (k(Up), Action::Up),
             (c('j'), Action::Down),
@@ -261,6 +262,7 @@ pub fn bar_actions(focus: Pane, mode: Mode) -> &'static [Action] {
             Pane::Events => &[
                 Help, Quit, Close, Down, Up, PageDown, Top, Bottom, FocusNext,
             ],
+            Pane::Summary => &[Help, Quit, Close, CycleCurrency, FocusNext],
         },
     }
 }

@@ -24,6 +24,8 @@ pub struct Plan {
     pub detail: Option<Rect>,
     pub bids: Option<Rect>,
     pub events: Option<Rect>,
+    /// The summary takes the whole lower area while it has the focus.
+    pub summary: Option<Rect>,
     pub keybar: Rect,
 }
 
@@ -34,6 +36,7 @@ impl Plan {
             Pane::Detail => self.detail,
             Pane::Bids => self.bids,
             Pane::Events => self.events,
+            Pane::Summary => self.summary,
         }
     }
 }
@@ -70,6 +73,17 @@ pub fn plan(area: Rect, focus: Pane, side: Pane) -> Plan {
         Constraint::Min(0),
     ])
     .areas(body);
+    if focus == Pane::Summary {
+        return Plan {
+            header,
+            lots,
+            detail: None,
+            bids: None,
+            events: None,
+            summary: Some(lower),
+            keybar,
+        };
+    }
     let side = match focus {
         Pane::Detail | Pane::Bids => focus,
         _ => side,
@@ -105,6 +119,7 @@ pub fn plan(area: Rect, focus: Pane, side: Pane) -> Plan {
         detail,
         bids,
         events,
+        summary: None,
         keybar,
     }
 }

@@ -90,6 +90,7 @@ impl Theme {
             LogKind::Notice => Style::new().fg(Color::Magenta),
             LogKind::Unknown => self.dim,
             LogKind::Issue => self.bad,
+            LogKind::Alert => self.bad.add_modifier(ratatui::style::Modifier::BOLD),
         }
     }
 }
