@@ -931,4 +931,6 @@ impl App {
 }
 
 #[cfg(test)]
+mod alert_tests;
+#[cfg(test)]
 mod tests;

@@ -205,3 +205,198 @@ impl SummaryCache {
         self.last = Some(now);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{HighBid, LotResult, test_lot};
+
+    const T0: i64 = 1_750_741_200_000;
+
+    fn lot(
+        id: &str,
+        status: LotStatus,
+        start: i64,
+        high: Option<i64>,
+        region: &str,
+        minerals: &[&str],
+        closes_min: i64,
+    ) -> Lot {
+        let mut l = test_lot();
+        l.id = id.into();
+        l.status = status;
+        l.starting_bonus = Money::from_tenge(start);
+        l.high_bid = high.map(|h| HighBid {
+            amount: Money::from_tenge(h),
+            bidder: "P-01".into(),
+            at: Timestamp(T0),
+            seq: 1,
+        });
+        l.region = region.into();
+        l.minerals = minerals.iter().map(|m| m.to_string()).collect();
+        l.closes_at = Timestamp(T0 + closes_min * 60_000);
+        l
+    }
+
+    /// Five lots; the figures below are worked out by hand.
+    fn fixture() -> Vec<Lot> {
+        let mut sold = lot(
+            "S",
+            LotStatus::Sold,
+            2_000,
+            Some(2_600),
+            "Aktobe",
+            &["copper"],
+            -5,
+        );
+        sold.result = Some(LotResult {
+            winner: "P-01".into(),
+            amount: Money::from_tenge(2_500),
+            protocol_at: Timestamp(T0),
+        });
+        vec![
+            lot(
+                "A",
+                LotStatus::Open,
+                1_000,
+                Some(1_500),
+                "Aktobe",
+                &["gold", "copper"],
+                4,
+            ),
+            lot("B", LotStatus::Open, 3_000, None, "Karaganda", &["coal"], 9),
+            lot(
+                "C",
+                LotStatus::Open,
+                500,
+                Some(750),
+                "Karaganda",
+                &["gold"],
+                30,
+            ),
+            sold,
+            // Closed (awaiting result) and unsold lots count by status only.
+            lot(
+                "D",
+                LotStatus::Closed,
+                4_000,
+                Some(9_000),
+                "Aktobe",
+                &["gold"],
+                -1,
+            ),
+            lot(
+                "E",
+                LotStatus::Unsold,
+                700,
+                None,
+                "Kostanay",
+                &["coal"],
+                -20,
+            ),
+        ]
+    }
+
+    #[test]
+    fn figures_match_the_hand_computed_ones() {
+        let s = Summary::of(fixture().iter());
+        assert_eq!(s.total, 6);
+        assert_eq!(
+            s.by_status,
+            vec![
+                ("open".to_string(), 3),
+                ("closed".to_string(), 1),
+                ("sold".to_string(), 1),
+                ("unsold".to_string(), 1)
+            ]
+        );
+        // Open high bids 1500 + 750, sold result 2500 (not its 2600 high bid).
+        assert_eq!(s.high_sum, Money::from_tenge(4_750));
+        // Starting bonuses of A, C and S: 1000 + 500 + 2000.
+        assert_eq!(s.start_sum, Money::from_tenge(3_500));
+        assert_eq!(s.uplift(), Money::from_tenge(1_250));
+        // 1250 / 3500 = 35.714...% -> 35.7
+        assert_eq!(
+            s.uplift_percent().map(|p| p.to_string()),
+            Some("35.7".into())
+        );
+        assert_eq!(s.open_no_bid, 1);
+        // A closes in 4 min and B in 9; C in 30 is outside ten minutes.
+        assert_eq!(s.closing_soon(Timestamp(T0)), 2);
+        assert_eq!(s.closing_soon(Timestamp(T0 + 5 * 60_000)), 1);
+        assert_eq!(s.closing_soon(Timestamp(T0 + 25 * 60_000)), 1);
+        let g = |v: &[(String, Group)], k: &str| v.iter().find(|(n, _)| n == k).map(|(_, g)| *g);
+        assert_eq!(
+            g(&s.by_mineral, "gold"),
+            Some(Group {
+                lots: 3,
+                high: Money::from_tenge(2_250)
+            })
+        );
+        assert_eq!(
+            g(&s.by_mineral, "copper"),
+            Some(Group {
+                lots: 2,
+                high: Money::from_tenge(4_000)
+            })
+        );
+        assert_eq!(
+            g(&s.by_mineral, "coal"),
+            Some(Group {
+                lots: 2,
+                high: Money::ZERO
+            })
+        );
+        assert_eq!(
+            g(&s.by_region, "Aktobe"),
+            Some(Group {
+                lots: 3,
+                high: Money::from_tenge(4_000)
+            })
+        );
+        assert_eq!(
+            g(&s.by_region, "Karaganda"),
+            Some(Group {
+                lots: 2,
+                high: Money::from_tenge(750)
+            })
+        );
+        // Largest total first.
+        assert_eq!(s.by_region[0].0, "Aktobe");
+    }
+
+    #[test]
+    fn breakdowns_are_bounded() {
+        let lots: Vec<Lot> = (0..1000)
+            .map(|i| {
+                lot(
+                    &i.to_string(),
+                    LotStatus::Open,
+                    10,
+                    Some(20),
+                    &format!("r{i}"),
+                    &["x"],
+                    5,
+                )
+            })
+            .collect();
+        let s = Summary::of(lots.iter());
+        assert_eq!(s.by_region.len(), GROUPS_MAX);
+        let n: usize = s.by_region.iter().map(|(_, g)| g.lots).sum();
+        assert_eq!(n, 1000);
+        assert_eq!(s.by_region.last().map(|(k, _)| k.as_str()), Some("other"));
+    }
+
+    #[test]
+    fn recomputed_at_most_every_refresh_and_only_when_shown() {
+        let mut c = SummaryCache::default();
+        assert!(!c.refresh_due(Mono(0), false));
+        assert!(c.refresh_due(Mono(0), true));
+        c.recompute(&LotStore::default(), Mono(0));
+        assert!(!c.refresh_due(Mono(1), true));
+        c.mark_dirty();
+        assert!(!c.refresh_due(Mono(REFRESH_MS - 1), true));
+        assert_eq!(c.next_refresh(true), Some(Mono(REFRESH_MS)));
+        assert!(c.refresh_due(Mono(REFRESH_MS), true));
+    }
+}

@@ -129,6 +129,8 @@ fn focus_cycles_and_jumps_and_esc_goes_back() {
     assert_eq!(app.focus(), Pane::Detail);
     act(&mut app, Action::FocusPrev);
     act(&mut app, Action::FocusPrev);
+    assert_eq!(app.focus(), Pane::Summary);
+    act(&mut app, Action::FocusPrev);
     assert_eq!(app.focus(), Pane::Events);
     act(&mut app, Action::FocusPane(3));
     assert_eq!(app.focus(), Pane::Bids);
