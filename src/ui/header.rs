@@ -45,8 +45,11 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         ));
         right.push(Span::raw(" "));
     }
-    let (badge, style) = link_badge(&app.link, t);
-    right.push(Span::styled(format!(" {badge} "), style));
+    // A replay has no link to show.
+    if app.replay.is_none() {
+        let (badge, style) = link_badge(&app.link, t);
+        right.push(Span::styled(format!(" {badge} "), style));
+    }
     let clock = ctx
         .now
         .map(|n| n.astana_hms())

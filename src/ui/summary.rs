@@ -30,33 +30,29 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     ])
     .areas(inner);
 
-    let money = |m: Money| -> String {
-        match fx(app, m) {
-            Some(c) => format!("{}  ({})", m.grouped(), c.grouped()),
-            None => m.grouped(),
+    // Tenge on the line, the display currency (if any) on the next.
+    let money = |label: &'static str, m: Money, suffix: String| -> Vec<Line<'static>> {
+        let mut v = vec![Line::from(vec![
+            Span::styled(format!("{label:<22}"), t.dim),
+            Span::raw(format!("{}{suffix}", m.grouped())),
+        ])];
+        if let Some(c) = fx(app, m) {
+            v.push(Line::from(format!("{:22}{}", "", c.grouped())));
         }
+        v
     };
     let mut lines = vec![Line::from(Span::styled("Lots by status", t.title))];
     for (status, n) in &s.by_status {
         lines.push(Line::from(format!("  {status:<10} {n:>6}")));
     }
     lines.push(Line::from(""));
-    lines.push(Line::from(vec![
-        Span::styled("High bids (open+sold) ", t.dim),
-        Span::raw(money(s.high_sum)),
-    ]));
-    lines.push(Line::from(vec![
-        Span::styled("Starting bonuses      ", t.dim),
-        Span::raw(money(s.start_sum)),
-    ]));
+    lines.extend(money("High bids (open+sold)", s.high_sum, String::new()));
+    lines.extend(money("Starting bonuses", s.start_sum, String::new()));
     let pct = s
         .uplift_percent()
-        .map(|p| format!(" ({p:+}%)"))
+        .map(|p| format!("  {p:+}%"))
         .unwrap_or_default();
-    lines.push(Line::from(vec![
-        Span::styled("Uplift                ", t.dim),
-        Span::styled(format!("{}{pct}", money(s.uplift())), t.good),
-    ]));
+    lines.extend(money("Uplift", s.uplift(), pct));
     lines.push(Line::from(""));
     let soon = ctx
         .now
