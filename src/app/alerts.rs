@@ -123,15 +123,15 @@ impl AlertState {
     }
 
     pub fn flash(&mut self, lot_id: &str, now: Mono) {
-        if self.flash.len() >= FLASH_MAX && !self.flash.contains_key(lot_id) {
-            if let Some(oldest) = self
+        if self.flash.len() >= FLASH_MAX
+            && !self.flash.contains_key(lot_id)
+            && let Some(oldest) = self
                 .flash
                 .iter()
                 .min_by_key(|(_, until)| **until)
                 .map(|(id, _)| id.clone())
-            {
-                self.flash.remove(&oldest);
-            }
+        {
+            self.flash.remove(&oldest);
         }
         self.flash
             .insert(lot_id.to_string(), Mono(now.0.saturating_add(FLASH_MS)));

@@ -381,10 +381,10 @@ impl App {
         let window_ms = self.window_ms();
         let mut due = Vec::new();
         for id in self.lots.watched() {
-            if let Some((lot, _)) = self.lots.get(id) {
-                if self.alerts.closing_due(lot, server, window_ms) {
-                    due.push(lot.clone());
-                }
+            if let Some((lot, _)) = self.lots.get(id)
+                && self.alerts.closing_due(lot, server, window_ms)
+            {
+                due.push(lot.clone());
             }
         }
         for lot in due {

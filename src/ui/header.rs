@@ -33,7 +33,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     if let Some(r) = &app.replay {
         let at = r
             .server_at
-            .map(|a| super::fmt::astana_datetime(a))
+            .map(super::fmt::astana_datetime)
             .unwrap_or_else(|| "—".into());
         let state = if r.paused { " ⏸ paused" } else { "" };
         right.push(Span::styled(
