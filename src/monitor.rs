@@ -91,6 +91,7 @@ async fn run_async(args: MonitorArgs) -> anyhow::Result<()> {
 
     let mut app = App::new(AppOptions {
         demo: sim.is_some(),
+        insecure: args.insecure,
         me: args.me.clone(),
         currency: args.currency.unwrap_or(if sim.is_some() {
             Currency::Usd

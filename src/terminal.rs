@@ -47,10 +47,12 @@ impl TerminalGuard {
     pub fn suspend(&mut self) -> io::Result<()> {
         restore();
         #[cfg(unix)]
-        // SAFETY: raise() only sends a signal to this process; SIGTSTP's
-        // default action stops it until SIGCONT, then execution continues here.
+        // SAFETY: kill(0, ..) only sends a signal. Like the terminal's own
+        // Ctrl-Z (which raw mode turned off), it goes to the whole foreground
+        // process group, so a wrapping shell or script stops too and the
+        // user's shell sees the job stop; SIGCONT (`fg`) continues here.
         unsafe {
-            libc::raise(libc::SIGTSTP);
+            libc::kill(0, libc::SIGTSTP);
         }
         enter_raw(self.mouse)?;
         self.term.clear()

@@ -56,7 +56,7 @@ fn drive_the_monitor_with_the_keyboard() {
     t.keys(&["/"]);
     t.text("gold");
     let filtered = t.wait_for("the filter applied", WAIT, |s| {
-        s.contains("gold") && !s.contains("401102 ")
+        s.contains("gold") && !s.contains("50/50")
     });
     assert!(
         lot_rows(&filtered) > 0,
@@ -135,4 +135,68 @@ fn lot_rows(screen: &str) -> usize {
                 .any(|w| w.len() >= 6 && w.chars().all(|c| c.is_ascii_digit()))
         })
         .count()
+}
+
+#[test]
+fn ctrl_z_suspends_and_fg_redraws_everything() {
+    let server = Server::start(&["--speed", "30"]);
+    let log = std::env::temp_dir().join(format!("lotwatch-e2e-suspend-{}.log", std::process::id()));
+    let cmd = [
+        BIN,
+        "--url",
+        &server.url,
+        "--log-file",
+        &log.to_string_lossy(),
+    ]
+    .map(String::from);
+    let t = Tmux::start_in_shell("suspend", 100, 30, &cmd);
+    t.wait_for("lots", WAIT, |s| s.contains("401102"));
+    let pid = t.program_pid();
+    t.keys(&["C-z"]);
+    // Stopped, with the terminal given back to the shell.
+    t.wait_for("the shell's prompt after the job stopped", WAIT, |s| {
+        s.contains("Stopped") && !s.contains("Lots") && last_line(s).starts_with("bash")
+    });
+    assert_eq!(process_state(pid), Some('T'), "stopped");
+    // `fg` sends SIGCONT: the monitor takes the screen again and redraws it all.
+    t.text("fg");
+    t.keys(&["Enter"]);
+    t.wait_for("full redraw after fg", WAIT, |s| {
+        s.contains("401102") && s.contains("Lots")
+    });
+    t.keys(&["q"]);
+    t.wait_for("back at the prompt", WAIT, |s| {
+        !s.contains("Lots") && last_line(s).starts_with("bash")
+    });
+    t.record_shell_status();
+    assert_eq!(t.wait_exit(WAIT), 0);
+}
+
+#[test]
+fn sighup_restores_the_terminal_and_exits_cleanly() {
+    let server = Server::start(&["--speed", "30"]);
+    let t = monitor("hup", 100, 30, &server, &[]);
+    t.wait_for("lots", WAIT, |s| s.contains("401102"));
+    let ok = Command::new("kill")
+        .args(["-HUP", &t.program_pid().to_string()])
+        .status()
+        .expect("kill");
+    assert!(ok.success());
+    assert_eq!(t.wait_exit(WAIT), 0);
+    assert!(!t.screen().contains("401102"));
+}
+
+fn last_line(screen: &str) -> &str {
+    screen
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+}
+
+/// The state letter of a process (`R`, `S`, `T` for stopped...).
+fn process_state(pid: u32) -> Option<char> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat.rsplit_once(") ")
+        .and_then(|(_, rest)| rest.chars().next())
 }

@@ -4,10 +4,10 @@
 
 mod ui_common;
 
-use lotwatch::app::{Action, App, Msg};
+use lotwatch::app::{Action, App, AppOptions, Msg};
 use lotwatch::clock::Mono;
 use lotwatch::domain::{Event, EventKind, LotStatus};
-use lotwatch::sync::SyncMsg;
+use lotwatch::sync::{LinkState, SyncMsg};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ui_common::*;
@@ -114,4 +114,21 @@ fn the_scheduled_lot_counts_down_to_its_opening() {
     assert!(at(30, &mut app).contains("opens in 12:00"));
     // opening time reached, the server has not opened it yet: no negative time
     assert!(at(800, &mut app).contains("opens in 00:00"));
+}
+
+#[test]
+fn insecure_tls_is_announced_in_the_header_at_every_width() {
+    for w in [80, 120, 200] {
+        let mut app = App::new(AppOptions {
+            insecure: true,
+            ..AppOptions::default()
+        });
+        send(&mut app, SyncMsg::Clock(clock_sample(0)));
+        send(&mut app, SyncMsg::Link(LinkState::Live));
+        let screen = render(&mut app, w, 30);
+        let first = screen.lines().next().unwrap_or_default();
+        assert!(first.contains("INSECURE"), "{w} columns:\n{screen}");
+    }
+    let mut app = App::new(AppOptions::default());
+    assert!(!render(&mut app, 120, 30).contains("INSECURE"));
 }

@@ -70,12 +70,17 @@ fn offline_with_usd() {
     send(
         &mut app,
         SyncMsg::Link(LinkState::Offline {
-            since: ts(-125),
+            since: ts(5),
             error: "connection refused".into(),
         }),
     );
     act(&mut app, Action::CycleCurrency);
-    snap_all("offline_usd", app);
+    // Seen 95 s after the last good answer: every row says how old it is.
+    for (w, h) in SIZES {
+        let screen = render_after(&mut app, w, h, 95_000);
+        assert!(screen.contains("⌛1m"), "{screen}");
+        insta::assert_snapshot!(format!("offline_usd_{w}x{h}"), screen);
+    }
 }
 
 #[test]

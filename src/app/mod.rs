@@ -73,6 +73,9 @@ pub struct Update {
 pub struct AppOptions {
     /// Running against the embedded simulator: the header says DEMO.
     pub demo: bool,
+    /// TLS certificates are not checked (`--insecure`): the header says so
+    /// the whole time.
+    pub insecure: bool,
     /// The user's bidder label, to mark lots they lead or were outbid on.
     pub me: Option<String>,
     /// Display currency beside tenge.
@@ -87,6 +90,7 @@ impl Default for AppOptions {
     fn default() -> Self {
         AppOptions {
             demo: false,
+            insecure: false,
             me: None,
             currency: Currency::Kzt,
             skew_threshold_ms: 2000,

@@ -26,6 +26,10 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
 
     // Line 1: badges and clock on the right, title on the left in what remains.
     let mut right: Vec<Span> = Vec::new();
+    if app.opts.insecure {
+        right.push(Span::styled(" ⚠ INSECURE: TLS NOT VERIFIED ", t.bad));
+        right.push(Span::raw(" "));
+    }
     if app.opts.demo {
         right.push(Span::styled(" DEMO ", t.demo));
         right.push(Span::raw(" "));

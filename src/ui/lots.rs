@@ -307,6 +307,15 @@ fn lot_row<'a>(
                 if let Some(b) = cd.badge() {
                     spans.push(Span::styled(format!(" {b}"), t.warn));
                 }
+                // Not live: every row says how old what it shows is.
+                if app.link != LinkState::Live
+                    && let (Some(at), Some(now)) = (app.data_at, ctx.now)
+                {
+                    spans.push(Span::styled(
+                        format!(" ⌛{}", super::fmt::age(at.until(now))),
+                        t.dim,
+                    ));
+                }
                 Cell::from(Line::from(spans))
             }
         }

@@ -67,6 +67,29 @@ impl Tmux {
         t
     }
 
+    /// Like `start`, but types the command into an interactive bash, which
+    /// has job control: Ctrl-Z stops the program and `fg` resumes it, as for
+    /// a user. Call `record_shell_status` once the program has ended.
+    pub fn start_in_shell(name: &str, width: u16, height: u16, cmd: &[String]) -> Tmux {
+        let shell = ["bash", "--norc", "--noprofile", "-i"].map(String::from);
+        let t = Tmux::start(name, width, height, &shell);
+        let quoted: Vec<String> = cmd.iter().map(|a| shell_quote(a)).collect();
+        t.text(&quoted.join(" "));
+        t.keys(&["Enter"]);
+        t
+    }
+
+    /// Types `echo $? > status` into the shell: the status of the last
+    /// command (or of the job `fg` brought back), for `wait_exit`.
+    pub fn record_shell_status(&self) {
+        let status = self.dir.join("status");
+        self.text(&format!(
+            "echo $? > {}",
+            shell_quote(&status.to_string_lossy())
+        ));
+        self.keys(&["Enter"]);
+    }
+
     fn tmux(&self, args: &[&str]) -> Output {
         Command::new("tmux")
             .arg("-L")
@@ -129,20 +152,31 @@ impl Tmux {
         }
     }
 
-    /// The pid of the program running in the pane (the shell's child).
+    /// The pid of the `lotwatch` process below the pane's shell.
     pub fn program_pid(&self) -> u32 {
         let out = self.tmux(&["display-message", "-p", "-t", &self.session, "#{pane_pid}"]);
-        let shell: u32 = String::from_utf8_lossy(&out.stdout)
+        let pane: u32 = String::from_utf8_lossy(&out.stdout)
             .trim()
             .parse()
             .expect("pane pid");
-        let children = std::fs::read_to_string(format!("/proc/{shell}/task/{shell}/children"))
-            .unwrap_or_default();
-        children
-            .split_whitespace()
-            .next()
-            .and_then(|p| p.parse().ok())
-            .unwrap_or(shell)
+        let mut todo = vec![pane];
+        while let Some(pid) = todo.pop() {
+            let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+            if comm.trim() == "lotwatch" {
+                return pid;
+            }
+            let children = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children"))
+                .unwrap_or_default();
+            todo.extend(
+                children
+                    .split_whitespace()
+                    .filter_map(|p| p.parse::<u32>().ok()),
+            );
+        }
+        panic!(
+            "no lotwatch process below pane {pane}; screen:\n{}",
+            self.screen()
+        )
     }
 
     pub fn path(&self, name: &str) -> PathBuf {

@@ -561,9 +561,15 @@ pub fn select(app: &mut App, id: &str) {
 /// Renders the app at `w`x`h` and returns the screen as text, one line per
 /// row, trailing spaces trimmed.
 pub fn render(app: &mut App, w: u16, h: u16) -> String {
-    app.update(Msg::Resize { w, h }, NOW);
+    render_after(app, w, h, 0)
+}
+
+/// Renders as `render` does, `later_ms` after `NOW` on the fake clock.
+pub fn render_after(app: &mut App, w: u16, h: u16, later_ms: u64) -> String {
+    let now = Mono(NOW.0 + later_ms);
+    app.update(Msg::Resize { w, h }, now);
     let mut term = Terminal::new(TestBackend::new(w, h)).expect("test backend");
-    term.draw(|f| lotwatch::ui::draw(f, app, NOW))
+    term.draw(|f| lotwatch::ui::draw(f, app, now))
         .expect("draw");
     screen_text(term.backend().buffer())
 }
