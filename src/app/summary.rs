@@ -388,6 +388,38 @@ mod tests {
     }
 
     #[test]
+    fn ten_thousand_lots_summarize_quickly() {
+        let minerals = ["gold", "copper", "coal", "tungsten", "lithium"];
+        let lots: Vec<Lot> = (0..10_000)
+            .map(|i| {
+                let st = if i % 3 == 0 {
+                    LotStatus::Sold
+                } else {
+                    LotStatus::Open
+                };
+                let m = minerals[i % minerals.len()];
+                lot(
+                    &i.to_string(),
+                    st,
+                    1_000,
+                    Some(1_500),
+                    &format!("region {}", i % 17),
+                    &[m, "silver"],
+                    5,
+                )
+            })
+            .collect();
+        let t = std::time::Instant::now();
+        let s = Summary::of(lots.iter());
+        let took = t.elapsed();
+        eprintln!("summary of 10 000 lots: {took:?}");
+        assert_eq!(s.total, 10_000);
+        assert_eq!(s.high_sum, Money::from_tenge(15_000_000));
+        // Generous: a debug build on a loaded machine; release is far faster.
+        assert!(took < std::time::Duration::from_secs(2), "{took:?}");
+    }
+
+    #[test]
     fn recomputed_at_most_every_refresh_and_only_when_shown() {
         let mut c = SummaryCache::default();
         assert!(!c.refresh_due(Mono(0), false));
