@@ -428,7 +428,12 @@ impl App {
         let own = self.display_tick(now);
         let flash = self.alerts.next_flash_end();
         let closing = self.next_closing_entry(now);
-        [own, flash, closing].into_iter().flatten().min()
+        // A stale summary on screen refreshes at its next slot.
+        let summary = self
+            .summary
+            .next_refresh(self.focus == Pane::Summary)
+            .map(|at| at.max(Mono(now.0.saturating_add(1))));
+        [own, flash, closing, summary].into_iter().flatten().min()
     }
 
     /// When a watched open lot enters its alert window.
@@ -453,12 +458,6 @@ impl App {
     fn display_tick(&self, now: Mono) -> Option<Mono> {
         if !self.time_visible(now) {
             return None;
-        }
-        if let Some(at) = self.summary.next_refresh(self.focus == Pane::Summary) {
-            // A stale summary on screen refreshes at its next slot.
-            if at > now {
-                return Some(at);
-            }
         }
         let server = self.server_now(now)?;
         // The header clock shows whole server seconds.

@@ -406,3 +406,20 @@ fn suspended_lot_in_a_snapshot_freezes_at_receipt() {
     let (_, meta) = app.lots().get("A").unwrap();
     assert_eq!(meta.frozen_left_ms, Some(30 * 60_000));
 }
+
+#[test]
+fn summary_refreshes_on_a_scheduled_tick_not_on_every_event() {
+    let mut app = app_with(vec![lot("A", "a")]);
+    act(&mut app, Action::FocusPane(5));
+    assert_eq!(app.summary.get().high_sum, Money::ZERO);
+    app.update(
+        Msg::Sync(SyncMsg::Events(vec![bid(11, "A", 1000, "P-01")])),
+        Mono(1100),
+    );
+    // Recomputed at 1000: the next refresh waits for its slot.
+    assert_eq!(app.summary.get().high_sum, Money::ZERO);
+    let at = app.next_tick(Mono(1100)).expect("a tick");
+    assert!(at <= Mono(1000 + summary::REFRESH_MS), "{at:?}");
+    app.update(Msg::Tick, Mono(1000 + summary::REFRESH_MS));
+    assert_eq!(app.summary.get().high_sum, Money::from_tenge(1000));
+}
