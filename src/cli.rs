@@ -53,6 +53,12 @@ pub struct MonitorArgs {
     /// Your bidder label (e.g. P-07): marks the lots you lead and where you were outbid.
     #[arg(long, value_name = "LABEL")]
     pub me: Option<String>,
+    /// Clock skew (server vs this machine) in ms above which it is an anomaly.
+    #[arg(long, value_name = "MS", default_value_t = 2000)]
+    pub skew_threshold: u64,
+    /// Seconds the platform may be unreachable before it is an anomaly.
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    pub unreachable_after: u64,
     /// Where exchange rates come from.
     #[arg(long, value_enum, default_value_t = RatesArg::Platform)]
     pub rates: RatesArg,

@@ -12,7 +12,7 @@ use crate::app::{App, AppOptions, Effect, Msg};
 use crate::cli::MonitorArgs;
 use crate::clock::{Mono, mono_now};
 use crate::domain::{Currency, Timestamp};
-use crate::journal::{self, Journal, Receipt, Recorder};
+use crate::journal::{self, Journal, JournalRecord, Receipt, Recorder};
 use crate::platform::{Client, Token};
 use crate::sim::server::{RunningSim, SimOptions};
 use crate::sync::{self, SyncCmd, SyncMsg};
@@ -85,6 +85,7 @@ async fn run_async(args: MonitorArgs) -> anyhow::Result<()> {
             path: args.journal.clone(),
             client: client.clone(),
             waiting: Vec::new(),
+            anomalies: Vec::new(),
         }
     };
     let handle = sync::spawn(client, sync_cfg);
@@ -98,8 +99,9 @@ async fn run_async(args: MonitorArgs) -> anyhow::Result<()> {
         } else {
             Currency::Kzt
         }),
+        skew_threshold_ms: args.skew_threshold,
+        unreachable_after_ms: args.unreachable_after.saturating_mul(1000),
         alert_minutes: args.alert_minutes,
-        ..AppOptions::default()
     });
     let result = event_loop(
         &mut app,
@@ -130,6 +132,8 @@ enum JournalSink {
         path: Option<PathBuf>,
         client: Client,
         waiting: Vec<SyncMsg>,
+        /// Anomalies the app raised meanwhile (e.g. skew on the first sample).
+        anomalies: Vec<JournalRecord>,
     },
     On(Recorder),
 }
@@ -143,6 +147,7 @@ impl JournalSink {
             path,
             client,
             waiting,
+            anomalies,
         } = self
         {
             if waiting.len() < Self::WAITING_MAX {
@@ -165,9 +170,18 @@ impl JournalSink {
                 .recorder(&auction.id, Some(client.clone()))
                 .map_err(|e| anyhow::anyhow!("cannot start the journal {}: {e}", path.display()))?;
             let waiting = std::mem::take(waiting);
+            let early = std::mem::take(anomalies);
             *self = JournalSink::On(recorder);
             for m in waiting {
                 Box::pin(self.record(&m, server_now)).await?;
+            }
+            if let JournalSink::On(recorder) = self {
+                for a in early {
+                    recorder
+                        .append(a, Receipt::now(server_now))
+                        .await
+                        .map_err(|e| anyhow::anyhow!("the journal stopped: {e}"))?;
+                }
             }
             return Ok(());
         }
@@ -179,6 +193,27 @@ impl JournalSink {
                 .map_err(|e| anyhow::anyhow!("the journal stopped: {e}"))?;
         }
         Ok(())
+    }
+
+    /// Appends an anomaly the app raised, in order with the messages.
+    async fn anomaly(
+        &mut self,
+        a: crate::app::Anomaly,
+        server_now: Option<Timestamp>,
+    ) -> anyhow::Result<()> {
+        match self {
+            JournalSink::On(recorder) => recorder
+                .append(JournalRecord::from(a), Receipt::now(server_now))
+                .await
+                .map_err(|e| anyhow::anyhow!("the journal stopped: {e}")),
+            JournalSink::Pending { anomalies, .. } => {
+                if anomalies.len() < Self::WAITING_MAX {
+                    anomalies.push(JournalRecord::from(a));
+                }
+                Ok(())
+            }
+            JournalSink::Off => Ok(()),
+        }
     }
 
     async fn close(self) {
@@ -253,14 +288,14 @@ async fn event_loop(
         let tick_at = app.next_tick(mono_now()).map(mono_to_instant);
         let flow = tokio::select! {
             ev = terminal_events.next() => match ev {
-                Some(Ok(ev)) => on_terminal_event(app, ev, &keymap, &cmds, &mut guard, &mut dirty, on_alert).await?,
+                Some(Ok(ev)) => on_terminal_event(app, journal, ev, &keymap, &cmds, &mut guard, &mut dirty, on_alert).await?,
                 Some(Err(e)) => return Err(anyhow::anyhow!("reading the terminal failed: {e}")),
                 None => Flow::Quit,
             },
             msg = sync_rx.recv() => match msg {
                 Some(msg) => {
                     journal.record(&msg, app.server_now(mono_now())).await?;
-                    let f = apply(app, Msg::Sync(msg), &cmds, &mut guard, &mut dirty, on_alert).await?;
+                    let f = apply(app, journal, Msg::Sync(msg), &cmds, &mut guard, &mut dirty, on_alert).await?;
                     match f {
                         Flow::Quit => Flow::Quit,
                         Flow::Continue => drain(app, journal, &mut sync_rx, &cmds, &mut guard, &mut dirty, on_alert).await?,
@@ -268,7 +303,7 @@ async fn event_loop(
                 }
                 None => return Err(anyhow::anyhow!("the sync engine stopped unexpectedly; see the log file")),
             },
-            _ = sleep_until_opt(tick_at) => apply(app, Msg::Tick, &cmds, &mut guard, &mut dirty, on_alert).await?,
+            _ = sleep_until_opt(tick_at) => apply(app, journal, Msg::Tick, &cmds, &mut guard, &mut dirty, on_alert).await?,
             sig = signals.recv() => {
                 tracing::info!("{sig}: quitting");
                 Flow::Quit
@@ -295,7 +330,8 @@ async fn drain(
         match rx.try_recv() {
             Ok(msg) => {
                 journal.record(&msg, app.server_now(mono_now())).await?;
-                if let Flow::Quit = apply(app, Msg::Sync(msg), cmds, guard, dirty, on_alert).await?
+                if let Flow::Quit =
+                    apply(app, journal, Msg::Sync(msg), cmds, guard, dirty, on_alert).await?
                 {
                     return Ok(Flow::Quit);
                 }
@@ -308,6 +344,7 @@ async fn drain(
 
 async fn on_terminal_event(
     app: &mut App,
+    journal: &mut JournalSink,
     ev: TermEvent,
     keymap: &ui::keys::Keymap,
     cmds: &mpsc::Sender<SyncCmd>,
@@ -318,12 +355,32 @@ async fn on_terminal_event(
     match ev {
         TermEvent::Key(key) if key.kind != KeyEventKind::Release => {
             match keymap.action(&key, app.mode()) {
-                Some(action) => apply(app, Msg::Action(action), cmds, guard, dirty, on_alert).await,
+                Some(action) => {
+                    apply(
+                        app,
+                        journal,
+                        Msg::Action(action),
+                        cmds,
+                        guard,
+                        dirty,
+                        on_alert,
+                    )
+                    .await
+                }
                 None => Ok(Flow::Continue),
             }
         }
         TermEvent::Resize(w, h) => {
-            apply(app, Msg::Resize { w, h }, cmds, guard, dirty, on_alert).await?;
+            apply(
+                app,
+                journal,
+                Msg::Resize { w, h },
+                cmds,
+                guard,
+                dirty,
+                on_alert,
+            )
+            .await?;
             *dirty = true;
             Ok(Flow::Continue)
         }
@@ -338,6 +395,7 @@ async fn on_terminal_event(
 /// One message through `App::update`, then its effects.
 async fn apply(
     app: &mut App,
+    journal: &mut JournalSink,
     msg: Msg,
     cmds: &mpsc::Sender<SyncCmd>,
     guard: &mut TerminalGuard,
@@ -376,6 +434,7 @@ async fn apply(
                     let _ = cmd.spawn(&alert);
                 }
             }
+            Effect::Anomaly(a) => journal.anomaly(a, app.server_now(mono_now())).await?,
         }
     }
     Ok(Flow::Continue)

@@ -189,8 +189,9 @@ async fn event_loop(mut replay: Replay) -> anyhow::Result<()> {
                     let _ = out.write_all(b"\x07");
                     let _ = out.flush();
                 }
-                // No engine to ask and no commands run for a past day.
-                Effect::Sync(_) | Effect::Alert(_) => {}
+                // No engine to ask, no commands run for a past day, and the
+                // anomalies are already in the journal being replayed.
+                Effect::Sync(_) | Effect::Alert(_) | Effect::Anomaly(_) => {}
             }
         }
     }

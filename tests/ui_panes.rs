@@ -34,7 +34,13 @@ fn exactly_one_pane_is_marked_focused_at_every_size() {
         (150, 45),
         (200, 50),
     ] {
-        for (n, title) in [(1, "Lots"), (2, "Lot detail"), (3, "Bids"), (4, "Events")] {
+        for (n, title) in [
+            (1, "Lots"),
+            (2, "Lot detail"),
+            (3, "Bids"),
+            (4, "Events"),
+            (5, "Anomalies"),
+        ] {
             let mut app = live(false);
             act(&mut app, Action::FocusPane(n));
             let screen = render(&mut app, w, h);

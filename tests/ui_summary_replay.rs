@@ -11,7 +11,7 @@ use ui_common::*;
 #[test]
 fn summary_pane_120x40() {
     let mut app = live(false);
-    act(&mut app, Action::FocusPane(5));
+    act(&mut app, Action::FocusPane(6));
     insta::assert_snapshot!("summary_120x40", render(&mut app, 120, 40));
 }
 
@@ -19,7 +19,7 @@ fn summary_pane_120x40() {
 fn summary_pane_in_dollars_120x40() {
     let mut app = live(false);
     act(&mut app, Action::CycleCurrency);
-    act(&mut app, Action::FocusPane(5));
+    act(&mut app, Action::FocusPane(6));
     insta::assert_snapshot!("summary_usd_120x40", render(&mut app, 120, 40));
 }
 

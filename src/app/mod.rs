@@ -15,6 +15,7 @@
 
 pub mod action;
 pub mod alerts;
+pub mod anomaly;
 pub mod countdown;
 pub mod filter;
 pub mod log;
@@ -22,6 +23,7 @@ pub mod lots;
 pub mod summary;
 
 pub use action::Action;
+pub use anomaly::{Anomaly, AnomalyKind, Detector, DetectorConfig};
 
 use crate::clock::{Mono, ServerClock};
 use crate::domain::{Auction, Bid, Currency, Lot, Timestamp};
@@ -58,6 +60,8 @@ pub enum Effect {
     Suspend,
     /// An alert fired: run the `--on-alert` command with it, if any.
     Alert(Alert),
+    /// Append this anomaly to the journal.
+    Anomaly(Anomaly),
 }
 
 /// The answer to one message.
@@ -84,6 +88,8 @@ pub struct AppOptions {
     pub skew_threshold_ms: u64,
     /// A watched lot entering its last this many minutes raises an alert.
     pub alert_minutes: u64,
+    /// How long the platform may be unreachable before it is an anomaly.
+    pub unreachable_after_ms: u64,
 }
 
 impl Default for AppOptions {
@@ -95,27 +101,31 @@ impl Default for AppOptions {
             currency: Currency::Kzt,
             skew_threshold_ms: 2000,
             alert_minutes: 5,
+            unreachable_after_ms: 60_000,
         }
     }
 }
 
-/// The four panes, numbered as the keys 1-4 jump to them.
+/// The panes, numbered as the keys 1-5 jump to them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Pane {
     Lots,
     Detail,
     Bids,
     Events,
-    /// The officials' summary (key 5).
+    /// Shown in the events pane's place while it has the focus.
+    Anomalies,
+    /// The officials' summary (key 6), in the lower area while focused.
     Summary,
 }
 
 impl Pane {
-    pub const ALL: [Pane; 5] = [
+    pub const ALL: [Pane; 6] = [
         Pane::Lots,
         Pane::Detail,
         Pane::Bids,
         Pane::Events,
+        Pane::Anomalies,
         Pane::Summary,
     ];
 
@@ -125,7 +135,8 @@ impl Pane {
             Pane::Detail => 2,
             Pane::Bids => 3,
             Pane::Events => 4,
-            Pane::Summary => 5,
+            Pane::Anomalies => 5,
+            Pane::Summary => 6,
         }
     }
 
@@ -140,6 +151,7 @@ impl Pane {
             Pane::Bids => "Bids",
             Pane::Events => "Events",
             Pane::Summary => "Summary",
+            Pane::Anomalies => "Anomalies",
         }
     }
 }
@@ -168,6 +180,8 @@ pub struct BidHistory {
 pub const BIDS_MAX: usize = 1000;
 /// Data issues kept.
 pub const ISSUES_MAX: usize = 100;
+/// Anomalies kept for the pane (all go to the journal).
+pub const ANOMALIES_MAX: usize = 1000;
 
 /// The whole state of the monitor.
 #[derive(Clone, Debug)]
@@ -207,6 +221,13 @@ pub struct App {
     /// Set while playing back a journal: the header shows it and server
     /// time is the recorded one.
     pub(crate) replay: Option<ReplayStatus>,
+    pub(crate) detector: Detector,
+    /// Newest last, at most `ANOMALIES_MAX`.
+    pub(crate) anomalies: VecDeque<Anomaly>,
+    /// Anomalies raised since start (the pane keeps only the newest).
+    pub(crate) anomaly_count: u64,
+    /// Anomalies pane scroll: entries skipped from the newest.
+    pub(crate) anomalies_scroll: usize,
 }
 
 /// Where a replay stands, for the REPLAY badge.
@@ -222,6 +243,10 @@ pub struct ReplayStatus {
 
 impl App {
     pub fn new(opts: AppOptions) -> App {
+        let detector = Detector::new(DetectorConfig {
+            skew_threshold_ms: opts.skew_threshold_ms,
+            unreachable_after_ms: opts.unreachable_after_ms,
+        });
         App {
             currency: opts.currency,
             opts,
@@ -249,6 +274,10 @@ impl App {
             alerts: AlertState::default(),
             summary: summary::SummaryCache::default(),
             replay: None,
+            detector,
+            anomalies: VecDeque::new(),
+            anomaly_count: 0,
+            anomalies_scroll: 0,
         }
     }
 
@@ -317,6 +346,16 @@ impl App {
         self.issues.iter()
     }
 
+    /// The anomalies kept, newest first.
+    pub fn anomalies(&self) -> impl Iterator<Item = &Anomaly> {
+        self.anomalies.iter().rev()
+    }
+
+    /// Anomalies raised since start.
+    pub fn anomaly_count(&self) -> u64 {
+        self.anomaly_count
+    }
+
     /// The filter as typed (while typing, the text so far).
     pub fn filter_text(&self) -> &str {
         self.filter_edit
@@ -357,6 +396,11 @@ impl App {
             Msg::Tick => {
                 up.redraw = self.time_visible(now);
                 up.redraw |= self.alerts.expire(now);
+                if let Some(t) = self.clock.now(now)
+                    && let Some(a) = self.detector.tick(t)
+                {
+                    self.push_anomaly(a, &mut up);
+                }
             }
             Msg::Resize { w, h } => {
                 self.size = Some((w, h));
@@ -620,7 +664,7 @@ impl App {
     fn page(&self) -> usize {
         let size = self.size_or_default();
         match self.focus {
-            Pane::Events => crate::ui::layout::events_rows(size, self.focus),
+            Pane::Events | Pane::Anomalies => crate::ui::layout::events_rows(size, self.focus),
             _ => crate::ui::layout::lots_rows(size, self.focus),
         }
         .max(1)
@@ -645,6 +689,12 @@ impl App {
                     .clamp(0, max) as usize;
             }
             Pane::Summary => {}
+            Pane::Anomalies => {
+                let max = self.anomalies.len().saturating_sub(1) as i64;
+                self.anomalies_scroll = (self.anomalies_scroll as i64)
+                    .saturating_add(delta)
+                    .clamp(0, max) as usize;
+            }
             Pane::Bids => {
                 let max = self.bids.bids.len().saturating_sub(1) as i64;
                 self.bids_scroll = (self.bids_scroll as i64)
@@ -717,6 +767,10 @@ impl App {
 
     fn on_sync(&mut self, msg: SyncMsg, now: Mono, up: &mut Update) {
         up.redraw = true;
+        let found = self.detector.observe(&msg, self.clock.now(now));
+        for a in found {
+            self.push_anomaly(a, up);
+        }
         match msg {
             SyncMsg::Auction(a) => self.auction = Some(a),
             SyncMsg::Snapshot {
@@ -781,7 +835,15 @@ impl App {
                 self.rates = Some(r);
                 self.summary.mark_dirty();
             }
-            SyncMsg::Clock(s) => self.clock.observe(s),
+            SyncMsg::Clock(s) => {
+                self.clock.observe(s);
+                if let Some(a) = self
+                    .detector
+                    .clock_offset(self.clock.offset_ms(), self.clock.now(now))
+                {
+                    self.push_anomaly(a, up);
+                }
+            }
             SyncMsg::Link(l) => {
                 up.redraw = l != self.link;
                 self.link = l;
@@ -909,6 +971,21 @@ impl App {
             amount,
             bidder: bidder.to_string(),
         });
+    }
+
+    /// Keeps an anomaly for the pane and asks the loop to journal it.
+    fn push_anomaly(&mut self, a: Anomaly, up: &mut Update) {
+        tracing::warn!(kind = a.kind.as_str(), lot = ?a.lot_id, "anomaly: {}", a.evidence);
+        up.redraw = true;
+        if self.anomalies.len() >= ANOMALIES_MAX {
+            self.anomalies.pop_front();
+        }
+        if self.anomalies_scroll > 0 {
+            self.anomalies_scroll = (self.anomalies_scroll + 1).min(self.anomalies.len());
+        }
+        self.anomalies.push_back(a.clone());
+        self.anomaly_count = self.anomaly_count.saturating_add(1);
+        up.effects.push(Effect::Anomaly(a));
     }
 
     fn push_issue(&mut self, issue: DataIssue) {

@@ -131,7 +131,13 @@ fn focus_cycles_and_jumps_and_esc_goes_back() {
     act(&mut app, Action::FocusPrev);
     assert_eq!(app.focus(), Pane::Summary);
     act(&mut app, Action::FocusPrev);
+    assert_eq!(app.focus(), Pane::Anomalies);
+    act(&mut app, Action::FocusPrev);
     assert_eq!(app.focus(), Pane::Events);
+    act(&mut app, Action::FocusPane(6));
+    assert_eq!(app.focus(), Pane::Summary);
+    act(&mut app, Action::FocusPane(5));
+    assert_eq!(app.focus(), Pane::Anomalies);
     act(&mut app, Action::FocusPane(3));
     assert_eq!(app.focus(), Pane::Bids);
     assert!(!act(&mut app, Action::FocusPane(9)).redraw);
@@ -410,7 +416,7 @@ fn suspended_lot_in_a_snapshot_freezes_at_receipt() {
 #[test]
 fn summary_refreshes_on_a_scheduled_tick_not_on_every_event() {
     let mut app = app_with(vec![lot("A", "a")]);
-    act(&mut app, Action::FocusPane(5));
+    act(&mut app, Action::FocusPane(6));
     assert_eq!(app.summary.get().high_sum, Money::ZERO);
     app.update(
         Msg::Sync(SyncMsg::Events(vec![bid(11, "A", 1000, "P-01")])),

@@ -72,6 +72,30 @@ pub fn transition_allowed(from: &LotStatus, to: &LotStatus) -> bool {
     )
 }
 
+/// A status a correct server can reach from `from` in one or more allowed
+/// changes (what a re-snapshot may show after missed events).
+pub fn transition_reachable(from: &LotStatus, to: &LotStatus) -> bool {
+    use LotStatus::*;
+    const ALL: [LotStatus; 7] = [Scheduled, Open, Suspended, Closed, Sold, Unsold, Cancelled];
+    let mut seen = vec![from.clone()];
+    let mut i = 0;
+    while let Some(s) = seen.get(i).cloned() {
+        i += 1;
+        for t in ALL.iter() {
+            if !transition_allowed(&s, t) {
+                continue;
+            }
+            if t == to {
+                return true;
+            }
+            if !seen.contains(t) {
+                seen.push(t.clone());
+            }
+        }
+    }
+    false
+}
+
 /// Inside the soft-close window: a bid now would extend the lot.
 pub fn in_soft_close_window(lot: &Lot, now: Timestamp) -> bool {
     lot.status == LotStatus::Open
@@ -135,5 +159,17 @@ mod tests {
         assert!(!transition_allowed(&Sold, &Open));
         assert!(!transition_allowed(&Scheduled, &Sold));
         assert!(!transition_allowed(&Open, &Sold));
+    }
+
+    #[test]
+    fn reachable_through_missed_changes_only_forwards() {
+        use LotStatus::*;
+        assert!(transition_reachable(&Scheduled, &Sold));
+        assert!(transition_reachable(&Suspended, &Unsold));
+        assert!(transition_reachable(&Open, &Open));
+        assert!(!transition_reachable(&Sold, &Open));
+        assert!(!transition_reachable(&Closed, &Open));
+        assert!(!transition_reachable(&Cancelled, &Open));
+        assert!(!transition_reachable(&Scheduled, &Scheduled));
     }
 }

@@ -382,29 +382,8 @@ impl Client {
         &self,
         etag: Option<&str>,
     ) -> Result<Fetched<Cached<LotsPage>>, PlatformError> {
-        let raw = self
-            .get(
-                self.url("api/v1/lots")?,
-                Req {
-                    if_none_match: etag,
-                    ..self.normal()
-                },
-            )
-            .await?;
-        if raw.status == StatusCode::NOT_MODIFIED && etag.is_some() {
-            return Ok(Fetched {
-                value: Cached::NotModified,
-                clock: raw.clock(None),
-                etag: raw.etag(),
-            });
-        }
-        let v = ok_json(&raw)?;
-        let page = decode::decode_lots(&v).map_err(|e| PlatformError::Decode(e.0))?;
-        Ok(Fetched {
-            value: Cached::Fresh(page),
-            clock: raw.clock(decode::server_time(&v)),
-            etag: raw.etag(),
-        })
+        self.get_cached("api/v1/lots", etag, decode::decode_lots)
+            .await
     }
 
     /// One lot.
@@ -489,15 +468,23 @@ impl Client {
         &self,
         etag: Option<&str>,
     ) -> Result<Fetched<Cached<PlatformRates>>, PlatformError> {
-        let raw = self
-            .get(
-                self.url("api/v1/rates")?,
-                Req {
-                    if_none_match: etag,
-                    ..self.normal()
-                },
-            )
-            .await?;
+        self.get_cached("api/v1/rates", etag, decode::decode_rates)
+            .await
+    }
+
+    /// A GET of a resource with an ETag: 304 gives `NotModified`, anything
+    /// else is decoded whole or not at all.
+    async fn get_cached<T>(
+        &self,
+        path: &str,
+        etag: Option<&str>,
+        parse: impl FnOnce(&serde_json::Value) -> Result<T, decode::DecodeError>,
+    ) -> Result<Fetched<Cached<T>>, PlatformError> {
+        let req = Req {
+            if_none_match: etag,
+            ..self.normal()
+        };
+        let raw = self.get(self.url(path)?, req).await?;
         if raw.status == StatusCode::NOT_MODIFIED && etag.is_some() {
             return Ok(Fetched {
                 value: Cached::NotModified,
@@ -506,9 +493,9 @@ impl Client {
             });
         }
         let v = ok_json(&raw)?;
-        let r = decode::decode_rates(&v).map_err(|e| PlatformError::Decode(e.0))?;
+        let value = parse(&v).map_err(|e| PlatformError::Decode(e.0))?;
         Ok(Fetched {
-            value: Cached::Fresh(r),
+            value: Cached::Fresh(value),
             clock: raw.clock(decode::server_time(&v)),
             etag: raw.etag(),
         })

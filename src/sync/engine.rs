@@ -395,6 +395,18 @@ impl Engine {
                     got = ev.seq,
                     "seq gap: re-reading the lots"
                 );
+                self.send(SyncMsg::DataIssue(DataIssue {
+                    lot_id: None,
+                    field: super::SEQ_GAP_FIELD.into(),
+                    problem: format!(
+                        "seq gap: after seq {} the feed gave seq {} (missing {}..={})",
+                        next - 1,
+                        ev.seq,
+                        next,
+                        ev.seq.saturating_sub(1)
+                    ),
+                }))
+                .await?;
                 self.resnapshot();
                 return Ok(Ok(()));
             }

@@ -62,6 +62,10 @@ pub struct DataIssue {
     pub problem: String,
 }
 
+/// `DataIssue::field` of the issue the engine sends when the feed skips seqs
+/// (the anomaly detector raises a seq gap from it).
+pub const SEQ_GAP_FIELD: &str = "events.seq";
+
 /// What the app asks of the sync engine.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SyncCmd {

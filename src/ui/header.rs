@@ -98,6 +98,13 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
             t.warn,
         ));
     }
+    if app.anomaly_count > 0 {
+        let n = app.anomaly_count;
+        right.push(Span::styled(
+            format!(" ⚠ {n} anomal{}", if n == 1 { "y" } else { "ies" }),
+            t.bad,
+        ));
+    }
     if !app.issues.is_empty() {
         right.push(Span::styled(
             format!(" ✖ {} data issues", app.issues.len()),

@@ -26,6 +26,8 @@ pub struct Plan {
     pub events: Option<Rect>,
     /// The summary takes the whole lower area while it has the focus.
     pub summary: Option<Rect>,
+    /// In the events pane's place while the anomalies pane has the focus.
+    pub anomalies: Option<Rect>,
     pub keybar: Rect,
 }
 
@@ -37,6 +39,7 @@ impl Plan {
             Pane::Bids => self.bids,
             Pane::Events => self.events,
             Pane::Summary => self.summary,
+            Pane::Anomalies => self.anomalies,
         }
     }
 }
@@ -62,6 +65,14 @@ fn slots(w: u16) -> usize {
 /// Lays out the screen. `side` is the one of detail/bids shown when only one
 /// fits; a focused lower pane is always shown.
 pub fn plan(area: Rect, focus: Pane, side: Pane) -> Plan {
+    if focus == Pane::Anomalies {
+        let p = plan(area, Pane::Events, side);
+        return Plan {
+            events: None,
+            anomalies: p.events,
+            ..p
+        };
+    }
     let [header, body, keybar] = Layout::vertical([
         Constraint::Length(HEADER_H),
         Constraint::Min(0),
@@ -80,6 +91,7 @@ pub fn plan(area: Rect, focus: Pane, side: Pane) -> Plan {
             detail: None,
             bids: None,
             events: None,
+            anomalies: None,
             summary: Some(lower),
             keybar,
         };
@@ -120,6 +132,7 @@ pub fn plan(area: Rect, focus: Pane, side: Pane) -> Plan {
         bids,
         events,
         summary: None,
+        anomalies: None,
         keybar,
     }
 }

@@ -3,6 +3,7 @@
 //! into server time by the app's clock). It does no I/O and its cost follows
 //! the rows on screen, not the number of lots.
 
+mod anomalies;
 mod bids;
 mod detail;
 mod events;
@@ -82,6 +83,9 @@ pub fn draw_with(frame: &mut Frame, app: &App, now: Mono, keys: &Keymap, theme: 
     }
     if let Some(r) = plan.summary {
         summary::draw(frame, r, &ctx);
+    }
+    if let Some(r) = plan.anomalies {
+        anomalies::draw(frame, r, &ctx);
     }
     keybar::draw(frame, plan.keybar, &ctx);
     if app.help {
