@@ -342,6 +342,8 @@ async fn drain(
     Ok(Flow::Continue)
 }
 
+// The loop's parts are passed by argument, as for `apply`; grouping them is for the loop's owner.
+#[allow(clippy::too_many_arguments)]
 async fn on_terminal_event(
     app: &mut App,
     journal: &mut JournalSink,
