@@ -48,6 +48,11 @@ pub enum Command {
     /// Print the man page (roff) to stdout.
     #[command(after_help = "Example:\n  lotwatch man > lotwatch.1 && man ./lotwatch.1")]
     Man,
+    /// Play a recorded journal back into the monitor's panes.
+    #[command(
+        after_help = "Keys: space pause/resume, → next message, + faster, - slower (← is not supported: playback only moves forward).\nExample:\n  lotwatch replay --journal day.sqlite --speed 10"
+    )]
+    Replay(ReplayArgs),
 }
 
 const SNAPSHOT_HELP: &str = "Exit codes:\n  0  the lots were printed\n  1  the platform is unreachable or answered with an error\n  2  usage error (bad option, no --url)\n  3  data error (the platform's answer could not be used)\n\nExamples:\n  lotwatch snapshot --url https://platform.example/ --format table\n  lotwatch snapshot --url http://127.0.0.1:8080 --format csv > lots.csv\n  LOTWATCH_TOKEN=... lotwatch snapshot --url https://platform.example/ --format json | jq '.lots[0]'";
@@ -143,6 +148,13 @@ pub struct MonitorArgs {
     /// Record nothing.
     #[arg(long)]
     pub no_journal: bool,
+    /// Alert when a watched lot enters its last this many minutes.
+    #[arg(long, value_name = "MIN", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=1440))]
+    pub alert_minutes: u64,
+    /// Run this command on each alert with the arguments `kind lot_id lot_number message`
+    /// (split like shell words, but never run through a shell).
+    #[arg(long, value_name = "CMD")]
+    pub on_alert: Option<String>,
 }
 
 impl Default for MonitorArgs {

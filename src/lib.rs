@@ -8,6 +8,7 @@
 //!  simulator                                          terminal (ratatui)
 //! ```
 
+pub mod alert_cmd;
 pub mod app;
 pub mod cli;
 pub mod clock;
@@ -18,6 +19,7 @@ pub mod logging;
 pub mod monitor;
 pub mod platform;
 pub mod rates;
+pub mod replay_mode;
 pub mod sim;
 pub mod snapshot;
 pub mod sync;

@@ -40,6 +40,7 @@ fn main() -> ExitCode {
         Some(Command::Man) => clap_mangen::Man::new(Cli::command())
             .render(&mut std::io::stdout())
             .map_err(anyhow::Error::from),
+        Some(Command::Replay(args)) => lotwatch::replay_mode::run(args),
         None => match lotwatch::config::resolve(&matches, cli.monitor, &env) {
             Ok(settings) => lotwatch::monitor::run_with(settings),
             Err(e) => {

@@ -7,6 +7,7 @@
 //! draws more often than every `FRAME_FLOOR`, and draws only when an update
 //! said something visible changed.
 
+use crate::alert_cmd::AlertCommand;
 use crate::app::{App, AppOptions, Effect, Msg};
 use crate::cli::MonitorArgs;
 use crate::clock::{Mono, mono_now};
@@ -59,6 +60,10 @@ pub fn run_with(settings: crate::config::Settings) -> anyhow::Result<()> {
 async fn run_async(settings: crate::config::Settings) -> anyhow::Result<()> {
     let args = &settings.args;
     let token = settings.token.clone();
+    let on_alert = match &args.on_alert {
+        Some(cmd) => Some(AlertCommand::parse(cmd).map_err(|e| anyhow::anyhow!(e))?),
+        None => None,
+    };
     let (url, sim) = match &args.url {
         Some(url) => (url.clone(), None),
         None => {
@@ -106,6 +111,7 @@ async fn run_async(settings: crate::config::Settings) -> anyhow::Result<()> {
         watchlist: args.watchlist.clone(),
         skew_threshold_ms: args.skew_threshold,
         unreachable_after_ms: args.unreachable_after.saturating_mul(1000),
+        alert_minutes: args.alert_minutes,
     });
     let result = event_loop(
         &mut app,
@@ -113,6 +119,7 @@ async fn run_async(settings: crate::config::Settings) -> anyhow::Result<()> {
         handle.msgs,
         handle.cmds,
         (settings.keymap.clone(), settings.theme()),
+        on_alert.as_ref(),
     )
     .await;
     handle.task.abort();
@@ -242,6 +249,7 @@ async fn event_loop(
     mut sync_rx: mpsc::Receiver<SyncMsg>,
     cmds: mpsc::Sender<SyncCmd>,
     (keymap, theme): (ui::keys::Keymap, ui::theme::Theme),
+    on_alert: Option<&AlertCommand>,
 ) -> anyhow::Result<()> {
     let mut guard = TerminalGuard::enter(false)
         .map_err(|e| anyhow::anyhow!("cannot use this terminal: {e} (is stdout a terminal?)"))?;
@@ -267,8 +275,16 @@ async fn event_loop(
                 if tokio::time::Instant::now() < due {
                     tokio::time::sleep_until(due).await;
                     // Take what arrived meanwhile into this frame too.
-                    if let Flow::Quit =
-                        drain(app, journal, &mut sync_rx, &cmds, &mut guard, &mut dirty).await?
+                    if let Flow::Quit = drain(
+                        app,
+                        journal,
+                        &mut sync_rx,
+                        &cmds,
+                        &mut guard,
+                        &mut dirty,
+                        on_alert,
+                    )
+                    .await?
                     {
                         return Ok(());
                     }
@@ -282,22 +298,22 @@ async fn event_loop(
         let tick_at = app.next_tick(mono_now()).map(mono_to_instant);
         let flow = tokio::select! {
             ev = terminal_events.next() => match ev {
-                Some(Ok(ev)) => on_terminal_event(app, journal, ev, &keymap, &cmds, &mut guard, &mut dirty).await?,
+                Some(Ok(ev)) => on_terminal_event(app, journal, ev, &keymap, &cmds, &mut guard, &mut dirty, on_alert).await?,
                 Some(Err(e)) => return Err(anyhow::anyhow!("reading the terminal failed: {e}")),
                 None => Flow::Quit,
             },
             msg = sync_rx.recv() => match msg {
                 Some(msg) => {
                     journal.record(&msg, app.server_now(mono_now())).await?;
-                    let f = apply(app, journal, Msg::Sync(msg), &cmds, &mut guard, &mut dirty).await?;
+                    let f = apply(app, journal, Msg::Sync(msg), &cmds, &mut guard, &mut dirty, on_alert).await?;
                     match f {
                         Flow::Quit => Flow::Quit,
-                        Flow::Continue => drain(app, journal, &mut sync_rx, &cmds, &mut guard, &mut dirty).await?,
+                        Flow::Continue => drain(app, journal, &mut sync_rx, &cmds, &mut guard, &mut dirty, on_alert).await?,
                     }
                 }
                 None => return Err(anyhow::anyhow!("the sync engine stopped unexpectedly; see the log file")),
             },
-            _ = sleep_until_opt(tick_at) => apply(app, journal, Msg::Tick, &cmds, &mut guard, &mut dirty).await?,
+            _ = sleep_until_opt(tick_at) => apply(app, journal, Msg::Tick, &cmds, &mut guard, &mut dirty, on_alert).await?,
             sig = signals.recv() => {
                 tracing::info!("{sig}: quitting");
                 Flow::Quit
@@ -317,13 +333,16 @@ async fn drain(
     cmds: &mpsc::Sender<SyncCmd>,
     guard: &mut TerminalGuard,
     dirty: &mut bool,
+    on_alert: Option<&AlertCommand>,
 ) -> anyhow::Result<Flow> {
     // Bounded, so a flood of messages cannot starve the keyboard.
     for _ in 0..1024 {
         match rx.try_recv() {
             Ok(msg) => {
                 journal.record(&msg, app.server_now(mono_now())).await?;
-                if let Flow::Quit = apply(app, journal, Msg::Sync(msg), cmds, guard, dirty).await? {
+                if let Flow::Quit =
+                    apply(app, journal, Msg::Sync(msg), cmds, guard, dirty, on_alert).await?
+                {
                     return Ok(Flow::Quit);
                 }
             }
@@ -333,6 +352,8 @@ async fn drain(
     Ok(Flow::Continue)
 }
 
+// The loop's parts are passed by argument, as for `apply`; grouping them is for the loop's owner.
+#[allow(clippy::too_many_arguments)]
 async fn on_terminal_event(
     app: &mut App,
     journal: &mut JournalSink,
@@ -341,16 +362,37 @@ async fn on_terminal_event(
     cmds: &mpsc::Sender<SyncCmd>,
     guard: &mut TerminalGuard,
     dirty: &mut bool,
+    on_alert: Option<&AlertCommand>,
 ) -> anyhow::Result<Flow> {
     match ev {
         TermEvent::Key(key) if key.kind != KeyEventKind::Release => {
             match keymap.action(&key, app.mode()) {
-                Some(action) => apply(app, journal, Msg::Action(action), cmds, guard, dirty).await,
+                Some(action) => {
+                    apply(
+                        app,
+                        journal,
+                        Msg::Action(action),
+                        cmds,
+                        guard,
+                        dirty,
+                        on_alert,
+                    )
+                    .await
+                }
                 None => Ok(Flow::Continue),
             }
         }
         TermEvent::Resize(w, h) => {
-            apply(app, journal, Msg::Resize { w, h }, cmds, guard, dirty).await?;
+            apply(
+                app,
+                journal,
+                Msg::Resize { w, h },
+                cmds,
+                guard,
+                dirty,
+                on_alert,
+            )
+            .await?;
             *dirty = true;
             Ok(Flow::Continue)
         }
@@ -370,6 +412,7 @@ async fn apply(
     cmds: &mpsc::Sender<SyncCmd>,
     guard: &mut TerminalGuard,
     dirty: &mut bool,
+    on_alert: Option<&AlertCommand>,
 ) -> anyhow::Result<Flow> {
     let update = app.update(msg, mono_now());
     *dirty |= update.redraw;
@@ -390,6 +433,18 @@ async fn apply(
             Effect::Suspend => {
                 guard.suspend()?;
                 *dirty = true;
+            }
+            Effect::Alert(alert) => {
+                tracing::info!(
+                    "alert {} {}: {}",
+                    alert.kind.as_str(),
+                    alert.lot_number,
+                    alert.message
+                );
+                if let Some(cmd) = on_alert {
+                    // Fire and forget: bounded and timed out inside.
+                    let _ = cmd.spawn(&alert);
+                }
             }
             Effect::Anomaly(a) => journal.anomaly(a, app.server_now(mono_now())).await?,
         }

@@ -37,7 +37,7 @@ pub enum Action {
 
 impl Action {
     /// Every action a key can be bound to, in the order the help lists them.
-    pub const BINDABLE: [Action; 28] = [
+    pub const BINDABLE: [Action; 29] = [
         Action::Help,
         Action::Quit,
         Action::Suspend,
@@ -49,6 +49,7 @@ impl Action {
         Action::FocusPane(3),
         Action::FocusPane(4),
         Action::FocusPane(5),
+        Action::FocusPane(6),
         Action::Up,
         Action::Down,
         Action::PageUp,
@@ -115,6 +116,7 @@ impl Action {
             Action::FocusPane(3) => "bids pane",
             Action::FocusPane(4) => "events pane",
             Action::FocusPane(5) => "anomalies pane",
+            Action::FocusPane(6) => "summary pane",
             Action::FocusPane(_) => "pane",
             Action::Up => "up",
             Action::Down => "down",

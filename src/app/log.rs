@@ -18,6 +18,8 @@ pub enum LogKind {
     Unknown,
     /// Unusable data the platform sent.
     Issue,
+    /// An alert fired (outbid, closing, extension, notice).
+    Alert,
 }
 
 impl LogKind {
@@ -31,6 +33,7 @@ impl LogKind {
             LogKind::Notice => "NOT",
             LogKind::Unknown => "???",
             LogKind::Issue => "ERR",
+            LogKind::Alert => "ALERT",
         }
     }
 
@@ -43,6 +46,7 @@ impl LogKind {
             LogKind::Notice => "✉",
             LogKind::Unknown => "?",
             LogKind::Issue => "✖",
+            LogKind::Alert => "!",
         }
     }
 }

@@ -160,6 +160,16 @@ impl LotStore {
         self.watch.contains(id)
     }
 
+    /// Ids of the watched lots.
+    pub fn watched(&self) -> impl Iterator<Item = &str> {
+        self.watch.iter().map(String::as_str)
+    }
+
+    /// Every lot held, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = &Lot> {
+        self.lots.iter()
+    }
+
     pub fn watch_count(&self) -> usize {
         self.watch.len()
     }

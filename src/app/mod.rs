@@ -14,11 +14,13 @@
 //! ```
 
 pub mod action;
+pub mod alerts;
 pub mod anomaly;
 pub mod countdown;
 pub mod filter;
 pub mod log;
 pub mod lots;
+pub mod summary;
 
 pub use action::Action;
 pub use anomaly::{Anomaly, AnomalyKind, Detector, DetectorConfig};
@@ -27,11 +29,12 @@ use crate::clock::{Mono, ServerClock};
 use crate::domain::{Auction, Bid, Currency, Lot, Timestamp};
 use crate::rates::RateTable;
 use crate::sync::{DataIssue, LinkState, SyncCmd, SyncMsg};
+use alerts::{Alert, AlertKind, AlertState};
 use countdown::countdown;
 use filter::{FILTER_MAX, Filter};
 use log::{EventLog, LogEntry, LogKind};
 use lots::{LotStore, SortKey};
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 
 /// Everything that can happen to the app.
 #[derive(Clone, Debug)]
@@ -55,6 +58,8 @@ pub enum Effect {
     Bell,
     /// Suspend the process (Ctrl-Z); redraw everything on resume.
     Suspend,
+    /// An alert fired: run the `--on-alert` command with it, if any.
+    Alert(Alert),
     /// Append this anomaly to the journal.
     Anomaly(Anomaly),
 }
@@ -83,6 +88,8 @@ pub struct AppOptions {
     pub skew_threshold_ms: u64,
     /// Lots watched from the start (config `watchlist`, `--watch`).
     pub watchlist: Vec<String>,
+    /// A watched lot entering its last this many minutes raises an alert.
+    pub alert_minutes: u64,
     /// How long the platform may be unreachable before it is an anomaly.
     pub unreachable_after_ms: u64,
 }
@@ -96,6 +103,7 @@ impl Default for AppOptions {
             currency: Currency::Kzt,
             skew_threshold_ms: 2000,
             watchlist: Vec::new(),
+            alert_minutes: 5,
             unreachable_after_ms: 60_000,
         }
     }
@@ -110,15 +118,18 @@ pub enum Pane {
     Events,
     /// Shown in the events pane's place while it has the focus.
     Anomalies,
+    /// The officials' summary (key 6), in the lower area while focused.
+    Summary,
 }
 
 impl Pane {
-    pub const ALL: [Pane; 5] = [
+    pub const ALL: [Pane; 6] = [
         Pane::Lots,
         Pane::Detail,
         Pane::Bids,
         Pane::Events,
         Pane::Anomalies,
+        Pane::Summary,
     ];
 
     pub fn number(self) -> u8 {
@@ -128,6 +139,7 @@ impl Pane {
             Pane::Bids => 3,
             Pane::Events => 4,
             Pane::Anomalies => 5,
+            Pane::Summary => 6,
         }
     }
 
@@ -141,6 +153,7 @@ impl Pane {
             Pane::Detail => "Lot detail",
             Pane::Bids => "Bids",
             Pane::Events => "Events",
+            Pane::Summary => "Summary",
             Pane::Anomalies => "Anomalies",
         }
     }
@@ -206,6 +219,11 @@ pub struct App {
     pub(crate) size: Option<(u16, u16)>,
     /// The lot the sync engine was last asked to watch.
     watching: Option<String>,
+    pub(crate) alerts: AlertState,
+    pub(crate) summary: summary::SummaryCache,
+    /// Set while playing back a journal: the header shows it and server
+    /// time is the recorded one.
+    pub(crate) replay: Option<ReplayStatus>,
     pub(crate) detector: Detector,
     /// Newest last, at most `ANOMALIES_MAX`.
     pub(crate) anomalies: VecDeque<Anomaly>,
@@ -213,6 +231,17 @@ pub struct App {
     pub(crate) anomaly_count: u64,
     /// Anomalies pane scroll: entries skipped from the newest.
     pub(crate) anomalies_scroll: usize,
+}
+
+/// Where a replay stands, for the REPLAY badge.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReplayStatus {
+    pub position: usize,
+    pub total: usize,
+    /// The recorded server time at the playback position.
+    pub server_at: Option<Timestamp>,
+    pub speed: f64,
+    pub paused: bool,
 }
 
 impl App {
@@ -251,11 +280,33 @@ impl App {
             data_at: None,
             size: None,
             watching: None,
+            alerts: AlertState::default(),
+            summary: summary::SummaryCache::default(),
+            replay: None,
             detector,
             anomalies: VecDeque::new(),
             anomaly_count: 0,
             anomalies_scroll: 0,
         }
+    }
+
+    /// Replay mode: server time is the recorded one from now on.
+    pub fn set_replay(&mut self, status: ReplayStatus) -> Update {
+        let redraw = self.replay.as_ref() != Some(&status);
+        self.replay = Some(status);
+        Update {
+            redraw,
+            effects: Vec::new(),
+        }
+    }
+
+    pub fn replay(&self) -> Option<&ReplayStatus> {
+        self.replay.as_ref()
+    }
+
+    /// Whether the row of this lot is flashing for an alert at `now`.
+    pub fn is_flashing(&self, lot_id: &str, now: Mono) -> bool {
+        self.alerts.is_flashing(lot_id, now)
     }
 
     pub fn mode(&self) -> Mode {
@@ -339,17 +390,21 @@ impl App {
 
     /// Server time at monotonic `now`; None before the first clock sample.
     pub fn server_now(&self, now: Mono) -> Option<Timestamp> {
-        self.clock.now(now)
+        match &self.replay {
+            Some(r) => r.server_at,
+            None => self.clock.now(now),
+        }
     }
 
     /// Applies one message.
     pub fn update(&mut self, msg: Msg, now: Mono) -> Update {
         let mut up = Update::default();
         match msg {
-            Msg::Action(a) => self.on_action(a, &mut up),
+            Msg::Action(a) => self.on_action(a, now, &mut up),
             Msg::Sync(s) => self.on_sync(s, now, &mut up),
             Msg::Tick => {
                 up.redraw = self.time_visible(now);
+                up.redraw |= self.alerts.expire(now);
                 if let Some(t) = self.clock.now(now)
                     && let Some(a) = self.detector.tick(t)
                 {
@@ -362,18 +417,102 @@ impl App {
                 up.redraw = true;
             }
         }
+        self.check_closing(now, &mut up);
         self.sync_watch(&mut up);
+        if self.summary.refresh_due(now, self.focus == Pane::Summary) {
+            self.summary.recompute(&self.lots, now);
+            up.redraw = true;
+        }
         up
+    }
+
+    fn window_ms(&self) -> i64 {
+        (self.opts.alert_minutes.min(24 * 60) * 60_000) as i64
+    }
+
+    /// Closing alerts of watched lots that entered their last minutes.
+    fn check_closing(&mut self, now: Mono, up: &mut Update) {
+        let Some(server) = self.server_now(now) else {
+            return;
+        };
+        let window_ms = self.window_ms();
+        let mut due = Vec::new();
+        for id in self.lots.watched() {
+            if let Some((lot, _)) = self.lots.get(id)
+                && self.alerts.closing_due(lot, server, window_ms)
+            {
+                due.push(lot.clone());
+            }
+        }
+        for lot in due {
+            let msg = format!(
+                "{} closes within {} min (at {})",
+                lot.name,
+                self.opts.alert_minutes,
+                lot.closes_at.astana_hms()
+            );
+            self.raise(Alert::new(AlertKind::Closing, Some(&lot), msg), now, up);
+        }
+    }
+
+    /// Fires one alert: bell, row flash, events-pane entry, `--on-alert`.
+    fn raise(&mut self, alert: Alert, now: Mono, up: &mut Update) {
+        if !alert.lot_id.is_empty() {
+            self.alerts.flash(&alert.lot_id, now);
+        }
+        self.log.push(LogEntry {
+            seq: None,
+            at: self.server_now(now),
+            kind: LogKind::Alert,
+            lot: alert.lot_number.clone(),
+            text: format!("{}: {}", alert.kind.as_str().to_uppercase(), alert.message),
+        });
+        if !up.effects.contains(&Effect::Bell) {
+            up.effects.push(Effect::Bell);
+        }
+        up.effects.push(Effect::Alert(alert));
+        up.redraw = true;
     }
 
     /// When the screen next changes by time alone (the header clock or a
     /// countdown on screen rolling to its next second, on the server's
     /// clock); None when nothing shown depends on time.
     pub fn next_tick(&self, now: Mono) -> Option<Mono> {
-        if !self.time_visible(now) {
+        let own = self.display_tick(now);
+        let flash = self.alerts.next_flash_end();
+        let closing = self.next_closing_entry(now);
+        // A stale summary on screen refreshes at its next slot.
+        let summary = self
+            .summary
+            .next_refresh(self.focus == Pane::Summary)
+            .map(|at| at.max(Mono(now.0.saturating_add(1))));
+        [own, flash, closing, summary].into_iter().flatten().min()
+    }
+
+    /// When a watched open lot enters its alert window.
+    fn next_closing_entry(&self, now: Mono) -> Option<Mono> {
+        if self.replay.is_some() {
+            // The replay loop ticks the app as playback moves.
             return None;
         }
         let server = self.clock.now(now)?;
+        let window_ms = self.window_ms();
+        self.lots
+            .watched()
+            .filter_map(|id| self.lots.get(id))
+            .filter_map(|(lot, _)| match alerts::window(lot, server, window_ms) {
+                alerts::Window::Before { ms } => Some(ms.max(1) as u64),
+                _ => None,
+            })
+            .min()
+            .map(|ms| Mono(now.0.saturating_add(ms)))
+    }
+
+    fn display_tick(&self, now: Mono) -> Option<Mono> {
+        if !self.time_visible(now) {
+            return None;
+        }
+        let server = self.server_now(now)?;
         // The header clock shows whole server seconds.
         let mut wait = 1000 - server.0.rem_euclid(1000) as u64;
         let rows = crate::ui::layout::lots_rows(self.size_or_default(), self.focus);
@@ -394,10 +533,10 @@ impl App {
 
     fn time_visible(&self, now: Mono) -> bool {
         let (w, h) = self.size_or_default();
-        self.clock.now(now).is_some() && crate::ui::layout::big_enough(w, h)
+        self.server_now(now).is_some() && crate::ui::layout::big_enough(w, h)
     }
 
-    fn on_action(&mut self, a: Action, up: &mut Update) {
+    fn on_action(&mut self, a: Action, now: Mono, up: &mut Update) {
         up.redraw = true;
         match a {
             Action::Quit => {
@@ -492,7 +631,15 @@ impl App {
             }
             Action::ToggleWatch => match self.selected.clone() {
                 Some(id) => {
-                    self.lots.toggle_watch(&id);
+                    if self.lots.toggle_watch(&id) {
+                        // Already in its last minutes: it did not enter them.
+                        if let (Some(server), Some((lot, _))) =
+                            (self.server_now(now), self.lots.get(&id))
+                        {
+                            let w = self.window_ms();
+                            self.alerts.closing_seen(lot, server, w);
+                        }
+                    }
                     self.reselect();
                 }
                 None => up.redraw = false,
@@ -550,6 +697,7 @@ impl App {
                     .saturating_add(delta)
                     .clamp(0, max) as usize;
             }
+            Pane::Summary => {}
             Pane::Anomalies => {
                 let max = self.anomalies.len().saturating_sub(1) as i64;
                 self.anomalies_scroll = (self.anomalies_scroll as i64)
@@ -639,8 +787,11 @@ impl App {
                 lots,
                 rejected,
             } => {
-                let server = self.clock.now(now);
+                let server = self.server_now(now);
+                let before = self.snapshot_watch(&lots);
                 self.lots.replace(lots, server, self.opts.me.as_deref());
+                self.alert_snapshot_changes(before, now, up);
+                self.summary.mark_dirty();
                 self.feed_seq = seq;
                 self.data_at = server.or(self.data_at);
                 for issue in rejected {
@@ -657,9 +808,6 @@ impl App {
                     }
                     self.feed_seq = ev.seq;
                     let applied = self.lots.apply(&ev, me.as_deref());
-                    if applied.me_outbid && !up.effects.contains(&Effect::Bell) {
-                        up.effects.push(Effect::Bell);
-                    }
                     let lot_id = ev.lot_id.as_deref().or(match &ev.kind {
                         crate::domain::EventKind::Lot(l) => Some(l.id.as_str()),
                         _ => None,
@@ -667,6 +815,7 @@ impl App {
                     let lot = lot_id.and_then(|id| self.lots.get(id)).map(|(l, _)| l);
                     self.log.record(&ev, lot);
                     added += 1;
+                    self.alert_event(&ev, applied.me_outbid, now, up);
                     if let crate::domain::EventKind::Bid { amount, bidder, .. } = &ev.kind {
                         self.note_bid(&ev, *amount, bidder);
                     }
@@ -675,7 +824,8 @@ impl App {
                     self.events_scroll =
                         (self.events_scroll + added).min(self.log.len().saturating_sub(1));
                 }
-                self.data_at = self.clock.now(now).or(self.data_at);
+                self.data_at = self.server_now(now).or(self.data_at);
+                self.summary.mark_dirty();
                 self.reselect();
             }
             SyncMsg::Bids { lot_id, bids } => {
@@ -690,7 +840,10 @@ impl App {
                     up.redraw = false;
                 }
             }
-            SyncMsg::Rates(r) => self.rates = Some(r),
+            SyncMsg::Rates(r) => {
+                self.rates = Some(r);
+                self.summary.mark_dirty();
+            }
             SyncMsg::Clock(s) => {
                 self.clock.observe(s);
                 if let Some(a) = self
@@ -705,6 +858,105 @@ impl App {
                 self.link = l;
             }
             SyncMsg::DataIssue(i) => self.push_issue(i),
+        }
+    }
+
+    /// The alerts one feed event raises.
+    fn alert_event(&mut self, ev: &crate::domain::Event, outbid: bool, now: Mono, up: &mut Update) {
+        use crate::domain::EventKind;
+        let lot = ev
+            .lot_id
+            .as_deref()
+            .and_then(|id| self.lots.get(id))
+            .map(|(l, _)| l.clone());
+        let watched = lot.as_ref().is_some_and(|l| self.lots.is_watched(&l.id));
+        let alert = match (&ev.kind, &lot) {
+            (EventKind::Bid { amount, bidder, .. }, Some(l)) if outbid => Some(Alert::new(
+                AlertKind::Outbid,
+                Some(l),
+                format!("{}: outbid by {bidder} at {}", l.name, amount.grouped()),
+            )),
+            (
+                EventKind::Extended {
+                    closes_at,
+                    extensions,
+                },
+                Some(l),
+            ) if watched => Some(Alert::new(
+                AlertKind::Extended,
+                Some(l),
+                format!(
+                    "{}: extended ({extensions}), closes {}",
+                    l.name,
+                    closes_at.astana_hms()
+                ),
+            )),
+            (EventKind::Notice { message }, _) => {
+                Some(Alert::new(AlertKind::Notice, None, message.clone()))
+            }
+            _ => None,
+        };
+        if let Some(a) = alert {
+            self.raise(a, now, up);
+        }
+    }
+
+    /// Before a snapshot replaces the lots: the lots `--me` leads and the
+    /// extension counts of watched lots, to alert on what changed unseen.
+    fn snapshot_watch(&self, incoming: &[Lot]) -> HashMap<String, (bool, u32)> {
+        let me = self.opts.me.as_deref();
+        let mut out = HashMap::new();
+        for lot in incoming {
+            if let Some((old, _)) = self.lots.get(&lot.id) {
+                let led = me.is_some() && old.high_bid.as_ref().map(|h| h.bidder.as_str()) == me;
+                if led || self.lots.is_watched(&lot.id) {
+                    out.insert(lot.id.clone(), (led, old.extensions));
+                }
+            }
+        }
+        out
+    }
+
+    fn alert_snapshot_changes(
+        &mut self,
+        before: HashMap<String, (bool, u32)>,
+        now: Mono,
+        up: &mut Update,
+    ) {
+        let me = self.opts.me.as_deref();
+        let mut fire = Vec::new();
+        for (id, (led, ext)) in before {
+            let Some((lot, _)) = self.lots.get(&id) else {
+                continue;
+            };
+            let leads = me.is_some() && lot.high_bid.as_ref().map(|h| h.bidder.as_str()) == me;
+            if led && !leads && lot.high_bid.is_some() {
+                let by = lot
+                    .high_bid
+                    .as_ref()
+                    .map(|h| h.bidder.as_str())
+                    .unwrap_or("");
+                fire.push(Alert::new(
+                    AlertKind::Outbid,
+                    Some(lot),
+                    format!("{}: outbid by {by}", lot.name),
+                ));
+            }
+            if self.lots.is_watched(&id) && lot.extensions > ext {
+                fire.push(Alert::new(
+                    AlertKind::Extended,
+                    Some(lot),
+                    format!(
+                        "{}: extended ({}), closes {}",
+                        lot.name,
+                        lot.extensions,
+                        lot.closes_at.astana_hms()
+                    ),
+                ));
+            }
+        }
+        for a in fire {
+            self.raise(a, now, up);
         }
     }
 
@@ -767,5 +1019,7 @@ impl App {
     }
 }
 
+#[cfg(test)]
+mod alert_tests;
 #[cfg(test)]
 mod tests;

@@ -129,9 +129,13 @@ fn focus_cycles_and_jumps_and_esc_goes_back() {
     assert_eq!(app.focus(), Pane::Detail);
     act(&mut app, Action::FocusPrev);
     act(&mut app, Action::FocusPrev);
+    assert_eq!(app.focus(), Pane::Summary);
+    act(&mut app, Action::FocusPrev);
     assert_eq!(app.focus(), Pane::Anomalies);
     act(&mut app, Action::FocusPrev);
     assert_eq!(app.focus(), Pane::Events);
+    act(&mut app, Action::FocusPane(6));
+    assert_eq!(app.focus(), Pane::Summary);
     act(&mut app, Action::FocusPane(5));
     assert_eq!(app.focus(), Pane::Anomalies);
     act(&mut app, Action::FocusPane(3));
@@ -421,4 +425,21 @@ fn watchlist_option_watches_lots_from_the_start() {
     );
     assert!(app.lots.is_watched("9"));
     assert_eq!(app.lots.watch_count(), 2);
+}
+
+#[test]
+fn summary_refreshes_on_a_scheduled_tick_not_on_every_event() {
+    let mut app = app_with(vec![lot("A", "a")]);
+    act(&mut app, Action::FocusPane(6));
+    assert_eq!(app.summary.get().high_sum, Money::ZERO);
+    app.update(
+        Msg::Sync(SyncMsg::Events(vec![bid(11, "A", 1000, "P-01")])),
+        Mono(1100),
+    );
+    // Recomputed at 1000: the next refresh waits for its slot.
+    assert_eq!(app.summary.get().high_sum, Money::ZERO);
+    let at = app.next_tick(Mono(1100)).expect("a tick");
+    assert!(at <= Mono(1000 + summary::REFRESH_MS), "{at:?}");
+    app.update(Msg::Tick, Mono(1000 + summary::REFRESH_MS));
+    assert_eq!(app.summary.get().high_sum, Money::from_tenge(1000));
 }

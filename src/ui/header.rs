@@ -34,8 +34,26 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         right.push(Span::styled(" DEMO ", t.demo));
         right.push(Span::raw(" "));
     }
-    let (badge, style) = link_badge(&app.link, t);
-    right.push(Span::styled(format!(" {badge} "), style));
+    if let Some(r) = &app.replay {
+        let at = r
+            .server_at
+            .map(super::fmt::astana_datetime)
+            .unwrap_or_else(|| "—".into());
+        let state = if r.paused { " ⏸ paused" } else { "" };
+        right.push(Span::styled(
+            format!(
+                " REPLAY {}/{} · {at} · ×{}{state} ",
+                r.position, r.total, r.speed
+            ),
+            t.demo,
+        ));
+        right.push(Span::raw(" "));
+    }
+    // A replay has no link to show.
+    if app.replay.is_none() {
+        let (badge, style) = link_badge(&app.link, t);
+        right.push(Span::styled(format!(" {badge} "), style));
+    }
     let clock = ctx
         .now
         .map(|n| n.astana_hms())

@@ -8,7 +8,16 @@ use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
 
 pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let t = ctx.theme;
-    let entries = ctx.keys.help_entries();
+    let mut entries = ctx.keys.help_entries();
+    if ctx.app.replay().is_some() {
+        let replay = [
+            ("space", "pause / resume replay"),
+            ("→", "replay: next message"),
+            ("+ / -", "replay: faster / slower"),
+            ("←", "replay cannot step back"),
+        ];
+        entries.splice(0..0, replay.map(|(k, d)| (k.to_string(), d)));
+    }
     let key_w = entries
         .iter()
         .map(|(k, _)| k.chars().count())

@@ -101,6 +101,7 @@ impl Default for Keymap {
             (c('3'), Action::FocusPane(3)),
             (c('4'), Action::FocusPane(4)),
             (c('5'), Action::FocusPane(5)),
+            (c('6'), Action::FocusPane(6)),
             (c('k'), Action::Up),
             (k(Up), Action::Up),
             (c('j'), Action::Down),
@@ -263,6 +264,7 @@ pub fn bar_actions(focus: Pane, mode: Mode) -> &'static [Action] {
             Pane::Events | Pane::Anomalies => &[
                 Help, Quit, Close, Down, Up, PageDown, Top, Bottom, FocusNext,
             ],
+            Pane::Summary => &[Help, Quit, Close, CycleCurrency, FocusNext],
         },
     }
 }

@@ -24,6 +24,8 @@ pub struct Plan {
     pub detail: Option<Rect>,
     pub bids: Option<Rect>,
     pub events: Option<Rect>,
+    /// The summary takes the whole lower area while it has the focus.
+    pub summary: Option<Rect>,
     /// In the events pane's place while the anomalies pane has the focus.
     pub anomalies: Option<Rect>,
     pub keybar: Rect,
@@ -36,6 +38,7 @@ impl Plan {
             Pane::Detail => self.detail,
             Pane::Bids => self.bids,
             Pane::Events => self.events,
+            Pane::Summary => self.summary,
             Pane::Anomalies => self.anomalies,
         }
     }
@@ -81,6 +84,18 @@ pub fn plan(area: Rect, focus: Pane, side: Pane) -> Plan {
         Constraint::Min(0),
     ])
     .areas(body);
+    if focus == Pane::Summary {
+        return Plan {
+            header,
+            lots,
+            detail: None,
+            bids: None,
+            events: None,
+            anomalies: None,
+            summary: Some(lower),
+            keybar,
+        };
+    }
     let side = match focus {
         Pane::Detail | Pane::Bids => focus,
         _ => side,
@@ -116,6 +131,7 @@ pub fn plan(area: Rect, focus: Pane, side: Pane) -> Plan {
         detail,
         bids,
         events,
+        summary: None,
         anomalies: None,
         keybar,
     }

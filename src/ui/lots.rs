@@ -12,7 +12,7 @@ use crate::domain::{Currency, LicenseKind, Lot, LotStatus};
 use crate::sync::LinkState;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
@@ -208,7 +208,9 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
             selected: Some(pos) == selected,
         };
         let mut r = lot_row(ctx, lot, meta, &shape);
-        if Some(pos) == selected {
+        if app.is_flashing(&lot.id, ctx.mono) {
+            r = r.style(t.warn.add_modifier(Modifier::REVERSED | Modifier::BOLD));
+        } else if Some(pos) == selected {
             r = r.style(t.selected);
         } else if lot.status.is_final() {
             r = r.style(t.dim);
@@ -265,7 +267,13 @@ fn lot_row<'a>(
                     None => (" ", Style::new()),
                 };
                 // The cursor is a symbol too, not only reverse video.
-                let cursor = if selected { "▶" } else { " " };
+                let cursor = if selected {
+                    "▶"
+                } else if app.is_flashing(&lot.id, ctx.mono) {
+                    "!"
+                } else {
+                    " "
+                };
                 Cell::from(Line::from(vec![
                     Span::raw(cursor),
                     Span::styled(star, t.warn),

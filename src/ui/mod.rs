@@ -14,6 +14,7 @@ mod keybar;
 pub mod keys;
 pub mod layout;
 mod lots;
+mod summary;
 pub mod theme;
 
 use crate::app::{App, Pane};
@@ -34,6 +35,8 @@ pub(crate) struct Ctx<'a> {
     pub keys: &'a Keymap,
     /// Server time now; None before the first clock sample.
     pub now: Option<Timestamp>,
+    /// The monotonic reading the frame is drawn for (row flashes).
+    pub mono: Mono,
 }
 
 /// Draws the whole screen with the default key bindings and theme.
@@ -64,6 +67,7 @@ pub fn draw_with(frame: &mut Frame, app: &App, now: Mono, keys: &Keymap, theme: 
         theme,
         keys,
         now: app.server_now(now),
+        mono: now,
     };
     let plan = layout::plan(area, app.focus, app.last_side);
     header::draw(frame, plan.header, &ctx);
@@ -76,6 +80,9 @@ pub fn draw_with(frame: &mut Frame, app: &App, now: Mono, keys: &Keymap, theme: 
     }
     if let Some(r) = plan.events {
         events::draw(frame, r, &ctx);
+    }
+    if let Some(r) = plan.summary {
+        summary::draw(frame, r, &ctx);
     }
     if let Some(r) = plan.anomalies {
         anomalies::draw(frame, r, &ctx);

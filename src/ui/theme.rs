@@ -233,6 +233,7 @@ impl Theme {
             LogKind::Notice => self.notice,
             LogKind::Unknown => self.dim,
             LogKind::Issue => self.bad,
+            LogKind::Alert => self.bad.add_modifier(ratatui::style::Modifier::BOLD),
         }
     }
 }

@@ -1,0 +1,91 @@
+//! The summary pane (officials): lots by status, totals and uplift in tenge
+//! and the display currency, lots closing within ten minutes, open lots
+//! without a bid, and the breakdowns by mineral and region. It only reads the
+//! summary the app computed in `update`.
+
+use super::fmt::fx;
+use super::{Ctx, pane_block};
+use crate::app::Pane;
+use crate::app::summary::Group;
+use crate::domain::Money;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
+    let t = ctx.theme;
+    let app = ctx.app;
+    let s = app.summary.get();
+    let block = pane_block(Pane::Summary, ctx, format!("{} lots", s.total));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height == 0 || inner.width == 0 {
+        return;
+    }
+    let [left, mid, right] = Layout::horizontal([
+        Constraint::Percentage(40),
+        Constraint::Percentage(30),
+        Constraint::Percentage(30),
+    ])
+    .areas(inner);
+
+    // Tenge on the line, the display currency (if any) on the next.
+    let money = |label: &'static str, m: Money, suffix: String| -> Vec<Line<'static>> {
+        let mut v = vec![Line::from(vec![
+            Span::styled(format!("{label:<22}"), t.dim),
+            Span::raw(format!("{}{suffix}", m.grouped())),
+        ])];
+        if let Some(c) = fx(app, m) {
+            v.push(Line::from(format!("{:22}{}", "", c.grouped())));
+        }
+        v
+    };
+    let mut lines = vec![Line::from(Span::styled("Lots by status", t.title))];
+    for (status, n) in &s.by_status {
+        lines.push(Line::from(format!("  {status:<10} {n:>6}")));
+    }
+    lines.push(Line::from(""));
+    lines.extend(money("High bids (open+sold)", s.high_sum, String::new()));
+    lines.extend(money("Starting bonuses", s.start_sum, String::new()));
+    let pct = s
+        .uplift_percent()
+        .map(|p| format!("  {p:+}%"))
+        .unwrap_or_default();
+    lines.extend(money("Uplift", s.uplift(), pct));
+    lines.push(Line::from(""));
+    let soon = ctx
+        .now
+        .map(|n| s.closing_soon(n).to_string())
+        .unwrap_or_else(|| "—".into());
+    lines.push(Line::from(vec![
+        Span::styled("Closing in 10 min     ", t.dim),
+        Span::styled(soon, t.warn),
+    ]));
+    lines.push(Line::from(vec![
+        Span::styled("Open without a bid    ", t.dim),
+        Span::raw(s.open_no_bid.to_string()),
+    ]));
+    frame.render_widget(Paragraph::new(lines), left);
+    frame.render_widget(breakdown("By mineral", &s.by_mineral, mid, ctx), mid);
+    frame.render_widget(breakdown("By region", &s.by_region, right, ctx), right);
+}
+
+fn breakdown<'a>(
+    title: &'a str,
+    rows: &[(String, Group)],
+    area: Rect,
+    ctx: &Ctx<'_>,
+) -> Paragraph<'a> {
+    let mut lines = vec![Line::from(Span::styled(title, ctx.theme.title))];
+    let name_w = usize::from(area.width).saturating_sub(18).clamp(4, 24);
+    for (name, g) in rows.iter().take(usize::from(area.height).saturating_sub(1)) {
+        let name: String = name.chars().take(name_w).collect();
+        lines.push(Line::from(format!(
+            "{name:<name_w$} {:>4} {:>10}",
+            g.lots,
+            g.high.compact()
+        )));
+    }
+    Paragraph::new(lines)
+}
