@@ -75,6 +75,7 @@ async fn fault_case(fault: ResponseTemplate, error_has: &str) -> Collector {
     let more = c.drain_for(window).await;
     let n = count(&server, None).await - before;
     assert!(n <= rate_bound(window), "{n} requests in {window:?}");
+    eprintln!("figure: {error_has:?}: {n} requests in {window:?} while failing");
     assert!(!more.iter().any(is_data));
 
     // Recovery without a key press: a fresh snapshot, then LIVE.
@@ -252,11 +253,11 @@ fn skewed_date_pair() -> (String, Option<String>) {
 
 #[tokio::test]
 async fn http_503_with_retry_after_date_read_against_the_servers_date() {
-    // The Date header has whole seconds: the wait is 1 to 2 s.
+    // Both headers are whole seconds, two apart: the wait is 2 s.
     retry_after_case(
         503,
         skewed_date_pair,
-        Duration::from_secs(1),
+        Duration::from_secs(2),
         "unavailable (503)",
     )
     .await;
@@ -267,7 +268,7 @@ async fn http_429_with_retry_after_date_read_against_the_servers_date() {
     retry_after_case(
         429,
         skewed_date_pair,
-        Duration::from_secs(1),
+        Duration::from_secs(2),
         "rate limited (429)",
     )
     .await;
@@ -369,4 +370,60 @@ async fn offline_since_is_the_first_failure() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+/// OFFLINE after 10 s (here: 1 s) of failing, before the attempt count says so.
+#[tokio::test]
+async fn offline_after_a_time_of_failing_too() {
+    let server = MockServer::start().await;
+    mount_healthy(&server, 5, &["A"]).await;
+    let sync = lotwatch::sync::SyncConfig {
+        offline_after_attempts: 50,
+        offline_after: Duration::from_secs(1),
+        ..fast_sync()
+    };
+    let mut c = Collector::new(spawn(fast_client(&server.uri()), sync));
+    assert!(c.live(LONG).await);
+    server.reset().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(500))
+        .mount(&server)
+        .await;
+    let t = Instant::now();
+    assert!(c.until(LONG, is_offline).await.is_some());
+    assert!(
+        t.elapsed() >= Duration::from_millis(900),
+        "offline after {:?}",
+        t.elapsed()
+    );
+    let attempts = c
+        .seen
+        .iter()
+        .filter_map(|m| match m {
+            SyncMsg::Link(LinkState::Retrying { attempt, .. }) => Some(*attempt),
+            _ => None,
+        })
+        .max()
+        .unwrap_or(0);
+    assert!((1..50).contains(&attempts), "{attempts} attempts");
+}
+
+/// The platform is down when lotwatch starts: CONNECTING, RETRYING, OFFLINE,
+/// then LIVE with a first snapshot once it comes up.
+#[tokio::test]
+async fn down_at_start_then_up() {
+    let server = MockServer::start().await;
+    mount_healthy(&server, 3, &["A"]).await;
+    let proxy = FaultProxy::start(*server.address()).await;
+    proxy.set(ProxyMode::Reset);
+    let mut c = Collector::new(spawn(fast_client(&proxy.url), fast_sync()));
+    assert!(c.until(LONG, is_offline).await.is_some());
+    assert!(matches!(
+        c.seen.first(),
+        Some(SyncMsg::Link(LinkState::Connecting))
+    ));
+    assert!(!c.seen.iter().any(is_data));
+    proxy.set(ProxyMode::Pass);
+    assert_eq!(c.snapshot(LONG).await, Some((3, 1)));
+    assert!(c.live(LONG).await);
 }

@@ -45,6 +45,26 @@ fn states() -> Vec<(&'static str, App)> {
         }),
     );
     out.push(("offline", offline));
+    // Long wide text (already sanitized, at the name cap): CJK, emoji, Kazakh.
+    let mut wide = live(false);
+    let mut lot = lotwatch::domain::test_lot();
+    lot.id = "W1".into();
+    lot.number = "Ұ".repeat(64);
+    lot.name = "金矿🚀Қазақстан".repeat(20);
+    lot.region = "東".repeat(200);
+    lot.minerals = vec!["稀土".repeat(50); 10];
+    send(
+        &mut wide,
+        SyncMsg::Events(vec![lotwatch::domain::Event {
+            seq: 1900,
+            at: ts(0),
+            lot_id: None,
+            kind: lotwatch::domain::EventKind::Lot(Box::new(lot)),
+        }]),
+    );
+    act(&mut wide, Action::Bottom);
+    act(&mut wide, Action::FocusPane(2));
+    out.push(("wide_text", wide));
     out
 }
 

@@ -7,7 +7,7 @@ mod ui_common;
 
 use lotwatch::app::{App, AppOptions, Msg};
 use lotwatch::clock::Mono;
-use lotwatch::domain::{Lot, LotStatus, Money, Timestamp, test_lot};
+use lotwatch::domain::{Money, Timestamp, test_lot};
 use lotwatch::sync::SyncMsg;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -94,26 +94,6 @@ fn nothing_time_dependent_without_a_server_clock() {
         },
     );
     assert_eq!(app.next_tick(Mono(0)), None);
-}
-
-fn many_lots(n: usize) -> Vec<Lot> {
-    (0..n)
-        .map(|i| {
-            let mut l = test_lot();
-            l.id = format!("L{i:05}");
-            l.number = format!("{:06}", 400_000 + i);
-            l.name = format!("Месторождение №{i}");
-            l.status = if i % 7 == 0 {
-                LotStatus::Scheduled
-            } else {
-                LotStatus::Open
-            };
-            l.opens_at = Timestamp(SERVER_NOW + (i as i64 % 90) * 60_000);
-            l.closes_at = Timestamp(SERVER_NOW + (i as i64 % 3600) * 1000 + 1000);
-            l.starting_bonus = Money::from_tenge(1_000_000 + i as i64 * 1000);
-            l
-        })
-        .collect()
 }
 
 #[test]

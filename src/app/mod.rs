@@ -2,6 +2,16 @@
 //! named user actions, ticks, resizes) in one `update` function. It knows
 //! nothing of the terminal or the network: it answers each message with
 //! whether to redraw and what effects the loop should carry out.
+//!
+//! The terminal loop drives it like this (all times from one monotonic clock):
+//!
+//! ```text
+//! key   -> ui::keys::map_key(&key, app.mode()) -> app.update(Msg::Action(a), now)
+//! sync  -> app.update(Msg::Sync(msg), now)
+//! timer -> sleep until app.next_tick(now) (None: no timer) -> app.update(Msg::Tick, now)
+//! size  -> app.update(Msg::Resize { w, h }, now)
+//! then: carry out `effects`; if `redraw`, terminal.draw(|f| ui::draw(f, &app, now))
+//! ```
 
 pub mod action;
 pub mod countdown;
@@ -162,8 +172,6 @@ pub struct App {
     pub(crate) rates: Option<RateTable>,
     pub(crate) link: LinkState,
     pub(crate) clock: ServerClock,
-    /// Server minus local wall clock, from the last sample, in ms.
-    pub(crate) skew_ms: Option<i64>,
     pub(crate) issues: VecDeque<DataIssue>,
     pub(crate) help: bool,
     pub(crate) bids: BidHistory,
@@ -194,7 +202,6 @@ impl App {
             rates: None,
             link: LinkState::Connecting,
             clock: ServerClock::new(),
-            skew_ms: None,
             issues: VecDeque::new(),
             help: false,
             bids: BidHistory::default(),
@@ -349,6 +356,10 @@ impl App {
                     self.cancel_filter();
                 } else if self.focus != Pane::Lots {
                     self.set_focus(Pane::Lots);
+                } else if !self.filter_text.is_empty() {
+                    // Esc on the lots pane clears a committed filter.
+                    self.filter_text.clear();
+                    self.apply_filter(Filter::default());
                 } else {
                     up.redraw = false;
                 }
@@ -606,10 +617,7 @@ impl App {
                 }
             }
             SyncMsg::Rates(r) => self.rates = Some(r),
-            SyncMsg::Clock(s) => {
-                self.clock.observe(s);
-                self.skew_ms = Some(s.server.0.saturating_sub(s.local_wall.0));
-            }
+            SyncMsg::Clock(s) => self.clock.observe(s),
             SyncMsg::Link(l) => {
                 up.redraw = l != self.link;
                 self.link = l;

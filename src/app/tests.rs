@@ -186,8 +186,12 @@ fn filter_typing_is_live_cancel_restores_commit_keeps() {
     assert_eq!(app.filter_text(), "жар");
     assert_eq!(app.lots().view_len(), 1);
     assert_eq!(app.selected_lot().map(|l| l.id.as_str()), Some("B"));
-    // Esc outside typing clears the filter
-    act(&mut app, Action::FilterCancel);
+    // Esc outside typing: first back to the lots pane, then clear the filter
+    act(&mut app, Action::FocusPane(4));
+    act(&mut app, Action::Close);
+    assert_eq!(app.lots().view_len(), 1);
+    act(&mut app, Action::Close);
+    assert_eq!(app.filter_text(), "");
     assert_eq!(app.lots().view_len(), 3);
 }
 

@@ -75,6 +75,8 @@ pub struct RatesConfig {
     pub refresh: Duration,
     /// After a failure, try again this soon (doubling up to `refresh`).
     pub retry: Duration,
+    /// How often to look whether the server's Astana date has changed.
+    pub date_check: Duration,
 }
 
 impl Default for RatesConfig {
@@ -85,6 +87,7 @@ impl Default for RatesConfig {
             fixed: BTreeMap::new(),
             refresh: Duration::from_secs(3600),
             retry: Duration::from_secs(60),
+            date_check: Duration::from_secs(30),
         }
     }
 }

@@ -220,10 +220,10 @@ pub async fn run(
                 retry = (retry * 2).min(cfg.refresh);
             }
         }
-        // Wake at least every 30 s to notice a change of date.
+        // Wake now and then to notice a change of date.
         let nap = due
             .saturating_duration_since(Instant::now())
-            .min(Duration::from_secs(30));
+            .min(cfg.date_check.max(Duration::from_millis(50)));
         tokio::select! {
             _ = tokio::time::sleep(nap) => {}
             _ = refresh_now.notified() => due = Instant::now(),

@@ -21,6 +21,8 @@ use tokio::time::Instant;
 
 /// Bids kept in the history of the watched lot (the newest).
 pub const MAX_BID_HISTORY: usize = 2000;
+/// Pause before the first history request of a newly watched lot.
+const WATCH_SETTLE: Duration = Duration::from_millis(150);
 
 /// How the engine behaves. `Default` is what the monitor uses.
 #[derive(Clone, Debug)]
@@ -122,6 +124,7 @@ struct Watch {
     in_flight: bool,
     /// A bid arrived while a fetch was in flight: fetch again after it.
     stale: bool,
+    task: Option<JoinHandle<()>>,
 }
 
 struct BidsAnswer {
@@ -149,6 +152,8 @@ struct Engine {
     mode: Mode,
     /// Feed position of what the app holds; None: a snapshot is needed.
     cursor: Option<u64>,
+    /// ETag of the last `/lots` answer.
+    lots_etag: Option<String>,
     auction_due: Instant,
     link: LinkState,
     failures: u32,
@@ -186,6 +191,7 @@ impl Engine {
             rates_now,
             mode: Mode::Feed,
             cursor: None,
+            lots_etag: None,
             auction_due: Instant::now(),
             link: LinkState::Connecting,
             failures: 0,
@@ -328,8 +334,9 @@ impl Engine {
         })
         .await?;
         self.cursor = Some(seq);
+        self.lots_etag = f.etag;
         if let Mode::Poll { etag } = &mut self.mode {
-            *etag = f.etag;
+            etag.clone_from(&self.lots_etag);
         }
         self.succeeded().await?;
         // The watched lot's history may have moved while we were away.
@@ -362,8 +369,12 @@ impl Engine {
             }
             Err(PlatformError::NotFound) => {
                 tracing::info!("no change feed (404): polling /lots");
-                self.mode = Mode::Poll { etag: None };
-                self.cursor = None;
+                // What the app holds is current as of the snapshot: go on
+                // from its ETag.
+                self.mode = Mode::Poll {
+                    etag: self.lots_etag.clone(),
+                };
+                self.succeeded().await?;
                 return Ok(Ok(()));
             }
             Err(e) => return Ok(Err(e)),
@@ -423,6 +434,11 @@ impl Engine {
             self.cfg.poll.max(Duration::from_millis(250)),
         ))
         .await?;
+        if Instant::now() >= self.auction_due {
+            // /auction has no ETag and no events: re-read it with the lots.
+            self.cursor = None;
+            return Ok(Ok(()));
+        }
         let etag = match &self.mode {
             Mode::Poll { etag } => etag.clone(),
             Mode::Feed => return Ok(Ok(())),
@@ -447,6 +463,7 @@ impl Engine {
                 })
                 .await?;
                 self.cursor = Some(seq);
+                self.lots_etag.clone_from(&f.etag);
                 self.mode = Mode::Poll { etag: f.etag };
                 self.refresh_watch();
             }
@@ -506,6 +523,14 @@ impl Engine {
     }
 
     fn watch_lot(&mut self, id: Option<String>) {
+        if id == self.watch.lot_id {
+            return;
+        }
+        // The superseded request is cancelled (its answer would be dropped
+        // anyway), so moving through lots never piles up requests.
+        if let Some(t) = self.watch.task.take() {
+            t.abort();
+        }
         self.watch = Watch {
             lot_id: id,
             generation: self.watch.generation.wrapping_add(1),
@@ -536,7 +561,15 @@ impl Engine {
             self.bids_tx.clone(),
             self.watch.generation,
         );
-        tokio::spawn(async move {
+        let settle = if after == 0 {
+            WATCH_SETTLE
+        } else {
+            Duration::ZERO
+        };
+        self.watch.task = Some(tokio::spawn(async move {
+            // A short pause first: while the user moves through the list,
+            // each new lot cancels this before any request goes out.
+            tokio::time::sleep(settle).await;
             let (result, clock) = match c.bids(&lot_id, after).await {
                 Ok(f) => (Ok(f.value), f.clock),
                 Err(e) => (Err(e), None),
@@ -551,7 +584,7 @@ impl Engine {
                     clock,
                 })
                 .await;
-        });
+        }));
     }
 
     async fn on_bids(&mut self, ans: BidsAnswer) -> Result<(), Interrupt> {
@@ -560,6 +593,7 @@ impl Engine {
             return Ok(());
         }
         self.watch.in_flight = false;
+        self.watch.task = None;
         self.observe(ans.clock).await?;
         match ans.result {
             Ok(page) => {

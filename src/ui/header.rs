@@ -5,7 +5,6 @@
 use super::Ctx;
 use super::fmt::age;
 use crate::domain::Currency;
-use crate::rates::RateSource;
 use crate::sync::LinkState;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
@@ -65,12 +64,12 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     ));
     left.extend(rate_spans(ctx));
     let mut right: Vec<Span> = Vec::new();
-    if let (Some(skew), Some(unc)) = (app.skew_ms, app.clock.uncertainty_ms())
+    if let (Some(skew), Some(unc)) = (app.clock.offset_ms(), app.clock.uncertainty_ms())
         && skew.unsigned_abs() > app.opts.skew_threshold_ms
     {
         right.push(Span::styled(
             format!(
-                "⚠ clock skew {:+.1}s ±{:.2}s ",
+                " ⚠ clock skew {:+.1}s ±{:.2}s",
                 skew as f64 / 1000.0,
                 unc as f64 / 1000.0
             ),
@@ -79,11 +78,11 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     }
     if !app.issues.is_empty() {
         right.push(Span::styled(
-            format!("✖ {} data issues ", app.issues.len()),
+            format!(" ✖ {} data issues", app.issues.len()),
             t.bad,
         ));
     }
-    right.push(Span::styled(format!("seq {} ", app.feed_seq), t.dim));
+    right.push(Span::styled(format!(" seq {} ", app.feed_seq), t.dim));
     let right = Line::from(right);
     let rw = (right.width() as u16).min(area.width / 2);
     let [l, r] = split_right(rows[1], rw);
@@ -146,11 +145,7 @@ fn rate_spans<'a>(ctx: &Ctx<'_>) -> Vec<Span<'a>> {
             t.warn,
         )),
     }
-    let source = match table.source {
-        RateSource::Platform => "platform",
-        RateSource::Nbk => "NBK",
-        RateSource::Fixed => "fixed",
-    };
+    let source = table.source.label();
     let date = table
         .date
         .map(|d| d.to_string())

@@ -588,3 +588,24 @@ pub fn screen_text(buf: &ratatui::buffer::Buffer) -> String {
     }
     out
 }
+
+/// `n` plain lots (open, some scheduled) with staggered close times.
+pub fn many_lots(n: usize) -> Vec<Lot> {
+    (0..n)
+        .map(|i| {
+            let mut l = lotwatch::domain::test_lot();
+            l.id = format!("L{i:05}");
+            l.number = format!("{:06}", 400_000 + i);
+            l.name = format!("Месторождение №{i}");
+            l.status = if i % 7 == 0 {
+                LotStatus::Scheduled
+            } else {
+                LotStatus::Open
+            };
+            l.opens_at = Timestamp(SERVER_NOW + (i as i64 % 90) * 60_000);
+            l.closes_at = Timestamp(SERVER_NOW + (i as i64 % 3600) * 1000 + 1000);
+            l.starting_bonus = Money::from_tenge(1_000_000 + i as i64 * 1000);
+            l
+        })
+        .collect()
+}
