@@ -154,7 +154,9 @@ fn main() {
         let b = run(false, secs).await;
         [a, b]
     });
-    println!("event published by the simulator -> frame drawn (200x50, loopback), {secs} s per mode:");
+    println!(
+        "event published by the simulator -> frame drawn (200x50, loopback), {secs} s per mode:"
+    );
     println!(
         "  {:<22} {:>7} {:>7} {:>9} {:>9} {:>9}",
         "mode", "events", "frames", "p50 ms", "p99 ms", "max ms"

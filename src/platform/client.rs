@@ -591,8 +591,10 @@ impl Client {
         }
         let headers = std::mem::take(resp.headers_mut());
         // Sized from Content-Length (within the cap): no doubling on the way.
-        let mut body =
-            Vec::with_capacity(resp.content_length().map_or(0, |n| n.min(cap as u64) as usize));
+        let mut body = Vec::with_capacity(
+            resp.content_length()
+                .map_or(0, |n| n.min(cap as u64) as usize),
+        );
         loop {
             match resp.chunk().await {
                 Ok(Some(chunk)) => {

@@ -622,7 +622,12 @@ fn read_page(s: &Shared, after: u64, limit: usize) -> Page {
 
 async fn events(State(s): State<Arc<Shared>>, RawQuery(q): RawQuery) -> Response {
     if !s.feed {
-        return error(&s, StatusCode::NOT_FOUND, "not_found", "this server has no change feed");
+        return error(
+            &s,
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "this server has no change feed",
+        );
     }
     let params = query_pairs(q.as_deref()).and_then(|p| {
         Ok((
