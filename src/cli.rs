@@ -235,6 +235,15 @@ pub struct ServeArgs {
     /// Shift the server's clock by this many seconds (to test clients against skew).
     #[arg(long, default_value_t = 0, allow_hyphen_values = true)]
     pub clock_offset: i64,
+    /// Serve a generated day of N lots instead of the built-in one (scale tests).
+    #[arg(long, value_name = "N", conflicts_with = "scenario", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub lots: Option<u32>,
+    /// Serve no change feed: `/events` answers 404 and clients poll `/lots`.
+    #[arg(long)]
+    pub no_feed: bool,
+    /// Real milliseconds from start-up until the first lots open.
+    #[arg(long, value_name = "MS", default_value_t = 2000)]
+    pub lead_ms: i64,
 }
 
 fn parse_currency(s: &str) -> Result<Currency, String> {

@@ -232,16 +232,15 @@ impl LotStore {
             },
             (_, None) => return Applied::default(),
         };
-        let was_shown = self.shows(idx);
-        if was_shown {
+        // Found before the lot changes: the search needs its old sort key.
+        let old_pos = if self.shows(idx) {
             let (lots, sort, rev) = (&self.lots, self.sort, self.reverse);
-            if let Ok(pos) = self
-                .view
+            self.view
                 .binary_search_by(|&j| compare(lots, sort, rev, j, idx))
-            {
-                self.view.remove(pos);
-            }
-        }
+                .ok()
+        } else {
+            None
+        };
         let mut out = Applied {
             changed: true,
             me_outbid: false,
@@ -264,10 +263,39 @@ impl LotStore {
             (_, false) => meta.frozen_left_ms = None,
             (true, true) => {}
         }
-        if self.shows(idx) {
-            self.insert_row(idx);
+        let shown = self.shows(idx);
+        match old_pos {
+            // Most events leave the row where it was (always so when sorted
+            // by number): skip the two O(n) shifts of `view`.
+            Some(pos) if shown && self.in_order_at(pos) => {}
+            Some(pos) => {
+                self.view.remove(pos);
+                if shown {
+                    self.insert_row(idx);
+                }
+            }
+            None if shown => self.insert_row(idx),
+            None => {}
         }
         out
+    }
+
+    /// Whether the row at `pos` still sorts between its neighbours.
+    fn in_order_at(&self, pos: usize) -> bool {
+        let (lots, sort, rev) = (&self.lots, self.sort, self.reverse);
+        let Some(&idx) = self.view.get(pos) else {
+            return false;
+        };
+        let after_prev = pos == 0
+            || self
+                .view
+                .get(pos - 1)
+                .is_some_and(|&p| compare(lots, sort, rev, p, idx) == Ordering::Less);
+        let before_next = self
+            .view
+            .get(pos + 1)
+            .is_none_or(|&n| compare(lots, sort, rev, idx, n) == Ordering::Less);
+        after_prev && before_next
     }
 
     fn insert_new(&mut self, lot: Lot) -> Applied {

@@ -492,7 +492,10 @@ impl Client {
                 etag: raw.etag(),
             });
         }
+        let mut raw = raw;
         let v = ok_json(&raw)?;
+        // A 10 000-lot body is megabytes: free it before the values are built.
+        raw.body = Vec::new();
         let value = parse(&v).map_err(|e| PlatformError::Decode(e.0))?;
         Ok(Fetched {
             value: Cached::Fresh(value),
@@ -574,7 +577,11 @@ impl Client {
             return Err(PlatformError::TooLarge { limit: cap });
         }
         let headers = std::mem::take(resp.headers_mut());
-        let mut body = Vec::new();
+        // Sized from Content-Length (within the cap): no doubling on the way.
+        let mut body = Vec::with_capacity(
+            resp.content_length()
+                .map_or(0, |n| n.min(cap as u64) as usize),
+        );
         loop {
             match resp.chunk().await {
                 Ok(Some(chunk)) => {

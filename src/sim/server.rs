@@ -24,7 +24,7 @@ use serde::Serialize;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
-use tokio::sync::{Notify, Semaphore, watch};
+use tokio::sync::{Notify, Semaphore, broadcast, watch};
 use tokio::task::JoinHandle;
 
 /// A speed at which a newcomer sees bids within seconds and closes and
@@ -60,6 +60,9 @@ pub struct SimOptions {
     pub max_long_polls: usize,
     /// Real milliseconds from start-up to the first lots opening.
     pub lead_ms: i64,
+    /// Serve the change feed; without it `/events` answers 404 (a platform
+    /// that clients must poll).
+    pub feed: bool,
 }
 
 impl SimOptions {
@@ -76,6 +79,7 @@ impl SimOptions {
             history: DEFAULT_HISTORY,
             max_long_polls: 4096,
             lead_ms: 2000,
+            feed: true,
         }
     }
 }
@@ -99,6 +103,10 @@ struct Shared {
     /// Distinguishes this run's ETags from another run's at the same seq.
     run_id: u64,
     rates: RateBook,
+    /// Each new last seq with the instant it was published (see
+    /// `RunningSim::published`); sending costs nothing without receivers.
+    published: broadcast::Sender<(u64, Instant)>,
+    feed: bool,
 }
 
 impl Shared {
@@ -149,8 +157,16 @@ impl RunningSim {
             e.post_notice(message)
         };
         self.shared.seq_tx.send_replace(seq);
+        let _ = self.shared.published.send((seq, Instant::now()));
         self.shared.wake.notify_one();
         seq
+    }
+
+    /// Every new last seq with the instant the simulator published it (the
+    /// moment long-polls are woken): the end-to-end latency harness times
+    /// bids from here to the frame that shows them. A slow receiver lags.
+    pub fn published(&self) -> broadcast::Receiver<(u64, Instant)> {
+        self.shared.published.subscribe()
     }
 
     /// The highest seq so far.
@@ -214,6 +230,8 @@ pub async fn start(opts: SimOptions) -> anyhow::Result<RunningSim> {
         log_requests: opts.log_requests,
         run_id: fastrand::u64(..) & 0xffff_ffff,
         rates: RateBook::embedded(),
+        published: broadcast::channel(1024).0,
+        feed: opts.feed,
     });
     let driver = tokio::spawn(drive(shared.clone(), shutdown_rx.clone()));
     let app = router(shared.clone());
@@ -248,11 +266,14 @@ async fn drive(shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
             e.advance_to(now);
             (e.last_seq(), e.next_due())
         };
-        shared.seq_tx.send_if_modified(|v| {
+        let changed = shared.seq_tx.send_if_modified(|v| {
             let changed = *v != last;
             *v = last;
             changed
         });
+        if changed {
+            let _ = shared.published.send((last, Instant::now()));
+        }
         let sleep_ms = due.map_or(60_000, |d| now.until(d).clamp(1, 60_000));
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_millis(sleep_ms as u64)) => {}
@@ -324,8 +345,12 @@ async fn frame(State(s): State<Arc<Shared>>, req: Request, next: Next) -> Respon
         resp.headers_mut().insert(header::DATE, v);
     }
     if s.log_requests {
+        // Body bytes (0 for 304), so a platform's load per monitor can be counted.
+        let bytes = axum::body::HttpBody::size_hint(resp.body())
+            .exact()
+            .unwrap_or(0);
         eprintln!(
-            "{} {method} {} {} {}ms",
+            "{} {method} {} {} {}ms {bytes}B",
             s.now(),
             crate::platform::sanitize::clean(&target, 200),
             resp.status().as_u16(),
@@ -595,6 +620,14 @@ fn read_page(s: &Shared, after: u64, limit: usize) -> Page {
 }
 
 async fn events(State(s): State<Arc<Shared>>, RawQuery(q): RawQuery) -> Response {
+    if !s.feed {
+        return error(
+            &s,
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "this server has no change feed",
+        );
+    }
     let params = query_pairs(q.as_deref()).and_then(|p| {
         Ok((
             int_param(&p, "after", 0, 0..=u64::MAX)?,
@@ -715,9 +748,9 @@ async fn nbk_rates(State(s): State<Arc<Shared>>, RawQuery(q): RawQuery) -> Respo
 
 /// `lotwatch serve`: serves until Ctrl-C or SIGTERM, logging requests.
 pub fn run_cli(args: ServeArgs) -> anyhow::Result<()> {
-    let scenario = match &args.scenario {
+    let scenario = match (&args.scenario, args.lots) {
         // `generated:N` plays a generated day of N lots (performance work).
-        Some(path) => match path.to_str().and_then(|p| p.strip_prefix("generated:")) {
+        (Some(path), _) => match path.to_str().and_then(|p| p.strip_prefix("generated:")) {
             Some(n) => {
                 let n: usize = n.parse().map_err(|_| {
                     anyhow::anyhow!("generated:N needs a number of lots, not {n:?}")
@@ -729,7 +762,8 @@ pub fn run_cli(args: ServeArgs) -> anyhow::Result<()> {
             }
             None => Scenario::load(path)?,
         },
-        None => Scenario::june_2025(),
+        (None, Some(n)) => Scenario::generated(n as usize, args.seed),
+        (None, None) => Scenario::june_2025(),
     };
     let opts = SimOptions {
         scenario,
@@ -739,6 +773,8 @@ pub fn run_cli(args: ServeArgs) -> anyhow::Result<()> {
         clock_offset_s: args.clock_offset,
         addr: args.addr,
         log_requests: true,
+        feed: !args.no_feed,
+        lead_ms: args.lead_ms,
         ..SimOptions::demo()
     };
     if !args.addr.ip().is_loopback() && opts.token.is_none() {
