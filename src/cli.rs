@@ -50,7 +50,7 @@ pub enum Command {
     Man,
     /// Play a recorded journal back into the monitor's panes.
     #[command(
-        after_help = "Keys: space pause/resume, → next message, + faster, - slower (← is not supported: playback only moves forward).\nExample:\n  lotwatch replay --journal day.sqlite --speed 10"
+        after_help = "Keys: space pause/resume, → next message, ← previous message, + faster, - slower.\nExample:\n  lotwatch replay --journal day.sqlite --speed 10"
     )]
     Replay(ReplayArgs),
 }

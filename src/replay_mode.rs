@@ -2,8 +2,8 @@
 //! as live, through the same `SyncMsg`s, with a REPLAY badge. The server
 //! clock is the recorded one (`Replay::server_now`), so countdowns read as
 //! they did. Keys: space pauses, → delivers the next message, `+`/`-` change
-//! speed; ← is not supported (playback only moves forward); every other key
-//! works as in the monitor.
+//! speed, ← goes back one message (the state is rebuilt from the start:
+//! replay is deterministic); every other key works as in the monitor.
 //!
 //! The pure part (`deliver`, `status`, `replay_key`) is what the tests drive;
 //! `run` wraps it in a terminal loop shaped like the monitor's.
@@ -29,6 +29,7 @@ const FRAME_FLOOR: Duration = Duration::from_millis(10);
 pub enum ReplayKey {
     TogglePause,
     Step,
+    StepBack,
     Faster,
     Slower,
 }
@@ -41,6 +42,7 @@ pub fn replay_key(key: &KeyEvent, app: &App) -> Option<ReplayKey> {
     match key.code {
         KeyCode::Char(' ') => Some(ReplayKey::TogglePause),
         KeyCode::Right => Some(ReplayKey::Step),
+        KeyCode::Left => Some(ReplayKey::StepBack),
         KeyCode::Char('+') | KeyCode::Char('=') => Some(ReplayKey::Faster),
         KeyCode::Char('-') => Some(ReplayKey::Slower),
         _ => None,
@@ -75,6 +77,20 @@ pub fn deliver(app: &mut App, replay: &Replay, msgs: Vec<SyncMsg>, now: Mono) ->
     out
 }
 
+/// Replaces the state with one built from `msgs` alone, keeping the options
+/// and the terminal size. Effects (bells, alerts) of the rebuild are dropped:
+/// they happened before, not now.
+fn rebuild(app: &mut App, msgs: Vec<SyncMsg>, now: Mono) {
+    let size = app.size;
+    *app = App::new(app.options().clone());
+    if let Some((w, h)) = size {
+        app.update(Msg::Resize { w, h }, now);
+    }
+    for m in msgs {
+        app.update(Msg::Sync(m), now);
+    }
+}
+
 /// Applies a replay key; returns what to do.
 pub fn on_replay_key(app: &mut App, replay: &mut Replay, key: ReplayKey, now: Mono) -> Update {
     let msgs = match key {
@@ -83,6 +99,12 @@ pub fn on_replay_key(app: &mut App, replay: &mut Replay, key: ReplayKey, now: Mo
             Vec::new()
         }
         ReplayKey::Step => replay.step().into_iter().collect(),
+        ReplayKey::StepBack => {
+            if let Some(msgs) = replay.step_back() {
+                rebuild(app, msgs, now);
+            }
+            Vec::new()
+        }
         ReplayKey::Faster => {
             replay.faster();
             Vec::new()

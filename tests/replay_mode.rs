@@ -168,3 +168,31 @@ fn replay_keys_pause_step_and_change_speed() {
     assert_eq!(app.replay().expect("badge").speed, 0.5);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn stepping_back_gives_the_state_the_recording_had_there() {
+    let dir = temp_dir("replay-back");
+    let path = dir.join("day.sqlite");
+    let live_msgs = session();
+    record(&path, &live_msgs);
+    let mut replay = Replay::load(&path).expect("load");
+    let mut app = App::new(opts());
+    on_replay_key(&mut app, &mut replay, ReplayKey::TogglePause, Mono(0));
+    let mut forward = vec![(state(&app).0, state(&app).1)];
+    for _ in 0..live_msgs.len() {
+        on_replay_key(&mut app, &mut replay, ReplayKey::Step, Mono(0));
+        let s = state(&app);
+        forward.push((s.0, s.1));
+    }
+    for pos in (0..live_msgs.len()).rev() {
+        let up = on_replay_key(&mut app, &mut replay, ReplayKey::StepBack, Mono(0));
+        assert!(up.redraw);
+        assert_eq!(app.replay().expect("badge").position, pos);
+        let s = state(&app);
+        assert_eq!((s.0, s.1), forward[pos], "state at position {pos}");
+    }
+    // At the start, ← does nothing.
+    on_replay_key(&mut app, &mut replay, ReplayKey::StepBack, Mono(0));
+    assert_eq!(app.replay().expect("badge").position, 0);
+    let _ = std::fs::remove_dir_all(dir);
+}

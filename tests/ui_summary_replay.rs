@@ -36,7 +36,7 @@ fn replay_header_120x40() {
     insta::assert_snapshot!("replay_120x40", render(&mut app, 120, 40));
     act(&mut app, Action::Help);
     let help = render(&mut app, 120, 40);
-    assert!(help.contains("replay cannot step back"), "{help}");
+    assert!(help.contains("replay: previous message"), "{help}");
     assert!(help.contains("replay: next message"), "{help}");
 }
 

@@ -152,6 +152,24 @@ impl Replay {
         Some(item.msg.clone())
     }
 
+    /// Goes back one message (arrow key): the playback position and clock
+    /// move to before it, and the messages up to there are returned, to be
+    /// played into a fresh state (replay is deterministic, so that state is
+    /// the one the recording had there). None at the start.
+    pub fn step_back(&mut self) -> Option<Vec<SyncMsg>> {
+        if self.pos == 0 {
+            return None;
+        }
+        self.pos -= 1;
+        self.clock = self.pos.checked_sub(1).map(|i| self.items[i].received_at);
+        Some(
+            self.items[..self.pos]
+                .iter()
+                .map(|i| i.msg.clone())
+                .collect(),
+        )
+    }
+
     /// Lets `real` time pass at the current speed and returns the messages
     /// that fell due, in order. Nothing moves while paused.
     pub fn advance(&mut self, real: Duration) -> Vec<SyncMsg> {

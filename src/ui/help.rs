@@ -14,7 +14,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
             ("space", "pause / resume replay"),
             ("→", "replay: next message"),
             ("+ / -", "replay: faster / slower"),
-            ("←", "replay cannot step back"),
+            ("←", "replay: previous message"),
         ];
         entries.splice(0..0, replay.map(|(k, d)| (k.to_string(), d)));
     }
