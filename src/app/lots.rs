@@ -482,14 +482,14 @@ mod tests {
         let mut s = LotStore::default();
         s.replace(vec![lot("A", None)], None, Some("P-07"));
         assert!(!s.apply(&bid(1, "A", 100, "P-07"), Some("P-07")).me_outbid);
-        let (l, m) = s.get("A").unwrap();
+        let (l, m) = s.get("A").expect("test input is valid");
         assert_eq!(
             LotStore::me_state(l, m, Some("P-07")),
             Some(MeState::Leading)
         );
         assert!(s.apply(&bid(2, "A", 200, "P-03"), Some("P-07")).me_outbid);
         assert!(!s.apply(&bid(3, "A", 300, "P-04"), Some("P-07")).me_outbid);
-        let (l, m) = s.get("A").unwrap();
+        let (l, m) = s.get("A").expect("test input is valid");
         assert_eq!(
             LotStore::me_state(l, m, Some("P-07")),
             Some(MeState::Outbid)

@@ -107,7 +107,7 @@ fn events_apply_in_order_and_duplicates_are_skipped() {
         Msg::Sync(SyncMsg::Events(vec![bid(12, "A", 1010, "P-02")])),
         Mono(1000),
     );
-    let l = app.selected_lot().unwrap();
+    let l = app.selected_lot().expect("test input is valid");
     assert_eq!(l.bid_count, 2);
     assert_eq!(
         l.high_bid.as_ref().map(|h| h.amount),
@@ -409,7 +409,7 @@ fn suspended_lot_in_a_snapshot_freezes_at_receipt() {
     let mut l = lot("A", "a");
     l.status = LotStatus::Suspended;
     let app = app_with(vec![l]);
-    let (_, meta) = app.lots().get("A").unwrap();
+    let (_, meta) = app.lots().get("A").expect("test input is valid");
     assert_eq!(meta.frozen_left_ms, Some(30 * 60_000));
 }
 

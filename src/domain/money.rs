@@ -303,13 +303,14 @@ mod tests {
         let usd = convert(
             Money::from_tenge(36_920_000),
             Currency::Usd,
-            Rate("519.53".parse().unwrap()),
+            Rate("519.53".parse().expect("test input is valid")),
         )
-        .unwrap();
+        .expect("test input is valid");
         assert_eq!(usd.amount.to_string(), "71064.23");
         assert_eq!(usd.grouped(), "$71 064.23");
         // exactly half a cent rounds up: 0.05 / 2 = 0.025 -> 0.03
-        let half = convert(Money::from_tiyn(5), Currency::Eur, Rate(Decimal::from(2))).unwrap();
+        let half = convert(Money::from_tiyn(5), Currency::Eur, Rate(Decimal::from(2)))
+            .expect("test input is valid");
         assert_eq!(half.amount.to_string(), "0.03");
         assert!(convert(Money::from_tenge(1), Currency::Usd, Rate(Decimal::ZERO)).is_none());
     }
@@ -318,7 +319,7 @@ mod tests {
     fn uplift() {
         let p = Money::from_tenge(44_304_000)
             .uplift_percent(Money::from_tenge(36_920_000))
-            .unwrap();
+            .expect("test input is valid");
         assert_eq!(p, Decimal::new(200, 1));
     }
 

@@ -98,10 +98,13 @@ mod tests {
 
     #[test]
     fn round_trip_and_astana() {
-        let t = Timestamp::parse("2025-06-24T05:00:00.120Z").unwrap();
+        let t = Timestamp::parse("2025-06-24T05:00:00.120Z").expect("test input is valid");
         assert_eq!(t.to_rfc3339(), "2025-06-24T05:00:00.120Z");
         assert_eq!(t.astana_hms(), "10:00:00");
-        assert_eq!(t.astana_date().unwrap().to_string(), "2025-06-24");
+        assert_eq!(
+            t.astana_date().expect("test input is valid").to_string(),
+            "2025-06-24"
+        );
         assert!(Timestamp::parse("yesterday").is_err());
         assert!(Timestamp::parse("2025-06-24T05:00:00").is_err());
     }

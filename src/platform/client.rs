@@ -699,7 +699,7 @@ mod tests {
     use super::*;
 
     fn u(s: &str) -> Url {
-        Url::parse(s).unwrap()
+        Url::parse(s).expect("test input is valid")
     }
 
     #[test]
@@ -771,12 +771,12 @@ mod tests {
 
     #[test]
     fn token_never_shows_in_debug() {
-        let t = Token::new("canary-SECRET-123").unwrap();
+        let t = Token::new("canary-SECRET-123").expect("test input is valid");
         assert!(!format!("{t:?}").contains("canary"));
         let mut cfg = ClientConfig::new("https://platform.example/");
         cfg.token = Some(t);
         assert!(!format!("{cfg:?}").contains("canary"));
-        let c = Client::new(cfg).unwrap();
+        let c = Client::new(cfg).expect("test input is valid");
         assert!(!format!("{c:?}").contains("canary"));
         assert_eq!(Token::new("  "), None);
     }
@@ -798,9 +798,10 @@ mod tests {
         let mut cfg = ClientConfig::new("https://x/");
         cfg.ca_cert = Some(PathBuf::from("/nonexistent/ca.pem"));
         assert!(matches!(Client::new(cfg), Err(PlatformError::Config(_))));
-        let c = Client::new(ClientConfig::new("https://x.kz/platform")).unwrap();
+        let c =
+            Client::new(ClientConfig::new("https://x.kz/platform")).expect("test input is valid");
         assert_eq!(
-            c.url("api/v1/lots").unwrap().as_str(),
+            c.url("api/v1/lots").expect("test input is valid").as_str(),
             "https://x.kz/platform/api/v1/lots"
         );
     }
@@ -810,7 +811,10 @@ mod tests {
         let mk = |u: &str| {
             let mut cfg = ClientConfig::new(u);
             cfg.token = Token::new("t");
-            Client::new(cfg).unwrap().inner.token_allowed
+            Client::new(cfg)
+                .expect("test input is valid")
+                .inner
+                .token_allowed
         };
         assert!(mk("https://x.kz/"));
         assert!(mk("http://127.0.0.1:9/"));

@@ -712,7 +712,7 @@ mod tests {
 
     #[test]
     fn decodes_the_contract_example() {
-        let page = decode_lots(&lots_body(vec![lot_json("401102")])).unwrap();
+        let page = decode_lots(&lots_body(vec![lot_json("401102")])).expect("test input is valid");
         assert_eq!(page.seq, 1832);
         assert!(page.issues.is_empty(), "{:?}", page.issues);
         let lot = &page.lots[0];
@@ -743,7 +743,8 @@ mod tests {
         for (bad, problem) in cases {
             let mut broken = lot_json("BAD-1");
             broken["high_bid"]["amount"] = bad.clone();
-            let page = decode_lots(&lots_body(vec![lot_json("A"), broken, lot_json("B")])).unwrap();
+            let page = decode_lots(&lots_body(vec![lot_json("A"), broken, lot_json("B")]))
+                .expect("test input is valid");
             assert_eq!(
                 page.lots.iter().map(|l| l.id.as_str()).collect::<Vec<_>>(),
                 ["A", "B"],
@@ -763,7 +764,7 @@ mod tests {
         l["status"] = json!("paused-by-operator");
         l["license"]["kind"] = json!("mystery");
         l["name"] = json!("Evil\u{1b}]0;pwned\u{7}Name");
-        let page = decode_lots(&lots_body(vec![l])).unwrap();
+        let page = decode_lots(&lots_body(vec![l])).expect("test input is valid");
         let lot = &page.lots[0];
         assert_eq!(lot.status, LotStatus::Unknown("paused-by-operator".into()));
         assert_eq!(lot.license.kind, LicenseKind::Unknown("mystery".into()));
@@ -781,7 +782,7 @@ mod tests {
             json!(5),
             lot_json("a\u{1b}b"),
         ]))
-        .unwrap();
+        .expect("test input is valid");
         assert_eq!(page.lots.len(), 1);
         let fields: Vec<_> = page
             .issues
@@ -839,7 +840,7 @@ mod tests {
             json!({"seq": 1837, "at": "2025-06-24T05:10:00.000Z", "type": "notice", "lot_id": null, "message": "hi\u{9b}2J"}),
             json!({"seq": 1838, "at": "2025-06-24T05:10:00.000Z", "type": "fireworks", "lot_id": null}),
         ]))
-        .unwrap();
+        .expect("test input is valid");
         assert!(page.issues.is_empty(), "{:?}", page.issues);
         let kinds: Vec<_> = page
             .events
@@ -881,7 +882,7 @@ mod tests {
             json!({"seq": 13, "at": "2025-06-24T05:10:00.000Z", "type": "bid", "lot_id": null,
                    "amount": "1.00", "bidder": "P", "closes_at": "2025-06-24T05:35:00.000Z"}),
         ]))
-        .unwrap();
+        .expect("test input is valid");
         assert_eq!(
             page.events.iter().map(|e| e.seq).collect::<Vec<_>>(),
             [10, 11, 13]
@@ -902,7 +903,8 @@ mod tests {
     #[test]
     fn caps_events_per_page() {
         let one = |s: u64| json!({"seq": s, "at": "2025-06-24T05:10:00.000Z", "type": "notice", "lot_id": null, "message": "m"});
-        let page = decode_events(&events_body((1..=1500).map(one).collect())).unwrap();
+        let page = decode_events(&events_body((1..=1500).map(one).collect()))
+            .expect("test input is valid");
         assert_eq!(page.events.len(), MAX_EVENTS_PER_PAGE);
         assert_eq!(page.events.last().map(|e| e.seq), Some(1000));
         assert_eq!(page.issues.len(), 1);
@@ -910,9 +912,15 @@ mod tests {
 
     #[test]
     fn issues_are_bounded() {
-        let page = decode_lots(&lots_body(vec![json!(1); 500])).unwrap();
+        let page = decode_lots(&lots_body(vec![json!(1); 500])).expect("test input is valid");
         assert_eq!(page.issues.len(), MAX_ISSUES_PER_PAGE + 1);
-        assert!(page.issues.last().unwrap().problem.contains("400 more"));
+        assert!(
+            page.issues
+                .last()
+                .expect("test input is valid")
+                .problem
+                .contains("400 more")
+        );
     }
 
     #[test]
@@ -920,13 +928,13 @@ mod tests {
         let b = decode_bids(&json!({"server_time": "2025-06-24T05:10:00.000Z", "lot_id": "401102",
             "bids": [{"seq": 1201, "at": "2025-06-24T05:01:10.002Z", "amount": "36920000.00", "bidder": "P-03"},
                      {"seq": 1202, "at": "2025-06-24T05:01:10.002Z", "amount": "1e3", "bidder": "P-03"}]}))
-        .unwrap();
+        .expect("test input is valid");
         assert_eq!(b.bids.len(), 1);
         assert_eq!(b.issues[0].field, "bids[1].amount");
 
         let r = decode_rates(&json!({"server_time": "2025-06-24T05:10:00.000Z", "source": "NBK", "date": "2025-06-24",
             "base": "KZT", "rates": {"USD": "519.53", "EUR": "601.12", "CNY": "-1", "GBP": "700.1", "KZT": "1"}}))
-        .unwrap();
+        .expect("test input is valid");
         assert_eq!(r.date.to_string(), "2025-06-24");
         assert_eq!(
             r.rates.get(&Currency::Usd),
@@ -943,7 +951,7 @@ mod tests {
         let e =
             decode_error_body(&json!({"error": {"code": "gone", "message": "too old\u{1b}[2J"}}));
         assert_eq!(e.code.as_deref(), Some("gone"));
-        assert!(!e.message.unwrap().contains('\u{1b}'));
+        assert!(!e.message.expect("test input is valid").contains('\u{1b}'));
         assert_eq!(decode_error_body(&json!("x")), ErrorInfo::default());
     }
 

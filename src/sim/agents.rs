@@ -167,7 +167,7 @@ mod tests {
             next_at: None,
         };
         for _ in 0..50 {
-            let b = choose_bid(&agent, &lot, &mut rng).unwrap();
+            let b = choose_bid(&agent, &lot, &mut rng).expect("test input is valid");
             assert!(b >= rules::next_min_bid(&lot) && b <= agent.budget);
         }
         lot.high_bid = Some(crate::domain::HighBid {

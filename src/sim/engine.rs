@@ -579,7 +579,7 @@ mod tests {
     use super::*;
 
     fn run_day(scenario: &Scenario, seed: u64, speed: f64, step_ms: i64) -> Engine {
-        let start = Timestamp::parse("2025-06-24T05:00:00.000Z").unwrap();
+        let start = Timestamp::parse("2025-06-24T05:00:00.000Z").expect("test input is valid");
         let mut e = Engine::new(scenario, seed, start, speed).with_history_cap(1_000_000);
         let mut now = start;
         while e.next_due().is_some() {
@@ -596,14 +596,14 @@ mod tests {
         let b = run_day(&s, 7, 1.0, 997);
         assert_eq!(a.last_seq(), b.last_seq());
         assert_eq!(
-            a.events_after(0, usize::MAX).unwrap(),
-            b.events_after(0, usize::MAX).unwrap()
+            a.events_after(0, usize::MAX).expect("test input is valid"),
+            b.events_after(0, usize::MAX).expect("test input is valid")
         );
         assert_eq!(a.lots(), b.lots());
         let c = run_day(&s, 8, 1.0, 997);
         assert_ne!(
-            a.events_after(0, usize::MAX).unwrap(),
-            c.events_after(0, usize::MAX).unwrap()
+            a.events_after(0, usize::MAX).expect("test input is valid"),
+            c.events_after(0, usize::MAX).expect("test input is valid")
         );
     }
 
@@ -615,7 +615,12 @@ mod tests {
         e.advance_to(Timestamp(i64::MAX / 4));
         assert!(e.last_seq() > 5);
         let last = e.last_seq();
-        assert_eq!(e.events_after(last - 5, 100).unwrap().len(), 5);
+        assert_eq!(
+            e.events_after(last - 5, 100)
+                .expect("test input is valid")
+                .len(),
+            5
+        );
         assert_eq!(
             e.events_after(last - 6, 100),
             Err(Gone {
@@ -623,9 +628,22 @@ mod tests {
                 oldest: last - 4
             })
         );
-        assert!(e.events_after(last, 100).unwrap().is_empty());
-        assert!(e.events_after(last + 10, 100).unwrap().is_empty());
-        assert_eq!(e.events_after(last - 5, 2).unwrap().len(), 2);
+        assert!(
+            e.events_after(last, 100)
+                .expect("test input is valid")
+                .is_empty()
+        );
+        assert!(
+            e.events_after(last + 10, 100)
+                .expect("test input is valid")
+                .is_empty()
+        );
+        assert_eq!(
+            e.events_after(last - 5, 2)
+                .expect("test input is valid")
+                .len(),
+            2
+        );
     }
 
     #[test]
@@ -652,10 +670,10 @@ mod tests {
             .lots
             .iter()
             .find(|l| l.participants < l.min_participants)
-            .unwrap();
+            .expect("test input is valid");
         let evs: Vec<_> = e
             .events_after(0, usize::MAX)
-            .unwrap()
+            .expect("test input is valid")
             .into_iter()
             .filter(|ev| ev.lot_id.as_deref() == Some(&lot.id))
             .collect();

@@ -187,27 +187,29 @@ mod tests {
     #[test]
     fn embedded_tables_parse_and_divide_by_quant() {
         let book = RateBook::embedded();
-        let d = Date::new(2025, 6, 24).unwrap();
+        let d = Date::new(2025, 6, 24).expect("test input is valid");
         let r = book.per_unit(d);
         assert_eq!(r["USD"], "519.53");
         assert_eq!(r["IRR"], "0.01233");
         assert_eq!(r["KRW"], "0.379");
         // later dates keep the last published table; earlier ones the first
         assert_eq!(
-            book.for_date(Date::new(2026, 1, 1).unwrap()).date,
-            Date::new(2025, 6, 25).unwrap()
+            book.for_date(Date::new(2026, 1, 1).expect("test input is valid"))
+                .date,
+            Date::new(2025, 6, 25).expect("test input is valid")
         );
         assert_eq!(
-            book.for_date(Date::new(2020, 1, 1).unwrap()).date,
-            Date::new(2025, 6, 23).unwrap()
+            book.for_date(Date::new(2020, 1, 1).expect("test input is valid"))
+                .date,
+            Date::new(2025, 6, 23).expect("test input is valid")
         );
     }
 
     #[test]
     fn rendered_xml_reads_back() {
         let book = RateBook::embedded();
-        let d = Date::new(2025, 7, 1).unwrap();
-        let t = parse_nbk(&render_nbk(&book, d)).unwrap();
+        let d = Date::new(2025, 7, 1).expect("test input is valid");
+        let t = parse_nbk(&render_nbk(&book, d)).expect("test input is valid");
         assert_eq!(t.date, d);
         assert_eq!(t.items, book.for_date(d).items);
     }

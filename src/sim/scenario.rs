@@ -545,8 +545,18 @@ mod tests {
                 .count()
                 >= 2
         );
-        let min = june.lots.iter().map(|l| l.starting_bonus).min().unwrap();
-        let max = june.lots.iter().map(|l| l.starting_bonus).max().unwrap();
+        let min = june
+            .lots
+            .iter()
+            .map(|l| l.starting_bonus)
+            .min()
+            .expect("test input is valid");
+        let max = june
+            .lots
+            .iter()
+            .map(|l| l.starting_bonus)
+            .max()
+            .expect("test input is valid");
         assert!(min <= Money::from_tenge(10_000_000) && max >= Money::from_tenge(1_000_000_000));
         assert!(
             june.lots
@@ -568,7 +578,8 @@ mod tests {
 
     #[test]
     fn errors_name_the_source_and_the_lot() {
-        let mut v: serde_json::Value = serde_json::from_str(TEST_SMALL_JSON).unwrap();
+        let mut v: serde_json::Value =
+            serde_json::from_str(TEST_SMALL_JSON).expect("test input is valid");
         v["lots"][1]["min_increment"] = "0".into();
         let e = Scenario::from_json("x.json", &v.to_string()).unwrap_err();
         assert_eq!(e.source_name, "x.json");
@@ -577,7 +588,8 @@ mod tests {
             "{e}"
         );
 
-        let mut v: serde_json::Value = serde_json::from_str(TEST_SMALL_JSON).unwrap();
+        let mut v: serde_json::Value =
+            serde_json::from_str(TEST_SMALL_JSON).expect("test input is valid");
         v["lots"][0]["starting_bonus"] = "1,000".into();
         assert!(
             Scenario::from_json("x", &v.to_string())
@@ -586,7 +598,8 @@ mod tests {
                 .contains("starting_bonus")
         );
 
-        let mut v: serde_json::Value = serde_json::from_str(TEST_SMALL_JSON).unwrap();
+        let mut v: serde_json::Value =
+            serde_json::from_str(TEST_SMALL_JSON).expect("test input is valid");
         v["lots"][1]["id"] = v["lots"][0]["id"].clone();
         assert!(
             Scenario::from_json("x", &v.to_string())

@@ -829,7 +829,7 @@ mod tests {
 
     #[test]
     fn query_parsing_is_strict() {
-        let p = query_pairs(Some("after=5&wait=30&x")).unwrap();
+        let p = query_pairs(Some("after=5&wait=30&x")).expect("test input is valid");
         assert_eq!(int_param(&p, "after", 0, 0..=u64::MAX), Ok(5));
         assert_eq!(int_param(&p, "wait", 0, 0..=30), Ok(30));
         assert_eq!(int_param(&p, "limit", 500, 1..=1000), Ok(500));
@@ -841,7 +841,7 @@ mod tests {
             "limit=1e3",
             "limit=99999999999999999999999",
         ] {
-            let p = query_pairs(Some(bad)).unwrap();
+            let p = query_pairs(Some(bad)).expect("test input is valid");
             assert!(int_param(&p, "limit", 500, 1..=1000).is_err(), "{bad}");
         }
         assert!(query_pairs(Some("after=1&after=2")).is_err());
@@ -849,7 +849,7 @@ mod tests {
 
     #[test]
     fn http_dates() {
-        let t = Timestamp::parse("2025-06-24T05:00:00.999Z").unwrap();
+        let t = Timestamp::parse("2025-06-24T05:00:00.999Z").expect("test input is valid");
         assert_eq!(http_date(t), "Tue, 24 Jun 2025 05:00:00 GMT");
     }
 }
