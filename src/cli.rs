@@ -103,6 +103,9 @@ pub struct MonitorArgs {
     /// Colour theme; NO_COLOR (non-empty) turns colour off in any theme.
     #[arg(long, value_enum, value_name = "THEME")]
     pub theme: Option<crate::ui::theme::ThemeName>,
+    /// Interface language (default: from the locale, LC_ALL / LC_MESSAGES / LANG).
+    #[arg(long = "lang", value_enum, value_name = "LANG")]
+    pub language: Option<crate::i18n::Lang>,
     /// Watch this lot from the start (repeatable).
     #[arg(long = "watch", value_name = "LOT_ID")]
     pub watchlist: Vec<String>,
@@ -197,6 +200,9 @@ pub struct ReplayArgs {
     /// Playback speed: 1 is as recorded, 10 ten times faster.
     #[arg(long, default_value_t = 1.0, value_parser = parse_speed)]
     pub speed: f64,
+    /// Interface language (default: LOTWATCH_LANG, else the locale).
+    #[arg(long = "lang", value_enum, value_name = "LANG")]
+    pub language: Option<crate::i18n::Lang>,
 }
 
 fn parse_speed(s: &str) -> Result<f64, String> {

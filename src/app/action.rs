@@ -106,41 +106,9 @@ impl Action {
         Action::BINDABLE.into_iter().find(|a| a.name() == name)
     }
 
-    /// A short description for the help overlay and the key bar.
+    /// A short description in English (the view uses the language in force).
     pub fn describe(self) -> &'static str {
-        match self {
-            Action::FocusNext => "next pane",
-            Action::FocusPrev => "previous pane",
-            Action::FocusPane(1) => "lots pane",
-            Action::FocusPane(2) => "detail pane",
-            Action::FocusPane(3) => "bids pane",
-            Action::FocusPane(4) => "events pane",
-            Action::FocusPane(5) => "anomalies pane",
-            Action::FocusPane(6) => "summary pane",
-            Action::FocusPane(_) => "pane",
-            Action::Up => "up",
-            Action::Down => "down",
-            Action::PageUp => "page up",
-            Action::PageDown => "page down",
-            Action::Top => "top",
-            Action::Bottom => "bottom",
-            Action::OpenDetail => "open detail",
-            Action::Close => "close / back",
-            Action::CycleCurrency => "currency",
-            Action::Refresh => "refresh now",
-            Action::Quit => "quit",
-            Action::Help => "help",
-            Action::StartFilter => "filter",
-            Action::FilterInput(_) => "type",
-            Action::FilterBackspace => "delete char",
-            Action::FilterCommit => "apply filter",
-            Action::FilterCancel => "cancel filter",
-            Action::ToggleWatch => "watch",
-            Action::ToggleWatchedOnly => "watched only",
-            Action::SortNext => "sort column",
-            Action::SortReverse => "reverse sort",
-            Action::Suspend => "suspend",
-        }
+        (crate::i18n::Lang::En.texts().action)(self)
     }
 }
 

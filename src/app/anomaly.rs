@@ -65,22 +65,6 @@ impl AnomalyKind {
             AnomalyKind::Unreachable => "✖",
         }
     }
-
-    /// A short label for the pane.
-    pub fn label(self) -> &'static str {
-        match self {
-            AnomalyKind::BidBelowMinimum => "low bid",
-            AnomalyKind::BidAfterClose => "late bid",
-            AnomalyKind::BidNotOpen => "bid not open",
-            AnomalyKind::HighBidFell => "high fell",
-            AnomalyKind::ForbiddenTransition => "bad status",
-            AnomalyKind::SeqGap => "seq gap",
-            AnomalyKind::TooManyExtensions => "extensions",
-            AnomalyKind::ResultMismatch => "result",
-            AnomalyKind::ClockSkew => "clock skew",
-            AnomalyKind::Unreachable => "unreachable",
-        }
-    }
 }
 
 /// One fault, with the lot, the server time and the evidence.

@@ -36,18 +36,6 @@ impl SortKey {
         let i = SortKey::ALL.iter().position(|k| *k == self).unwrap_or(0);
         SortKey::ALL[(i + 1) % SortKey::ALL.len()]
     }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            SortKey::Number => "number",
-            SortKey::Name => "name",
-            SortKey::Status => "status",
-            SortKey::HighBid => "high bid",
-            SortKey::NextMin => "next min",
-            SortKey::Bids => "bids",
-            SortKey::TimeLeft => "time left",
-        }
-    }
 }
 
 /// What the app knows about a lot beyond the platform's fields.

@@ -8,6 +8,7 @@ pub mod keyspec;
 use crate::app::Action;
 use crate::cli::{MonitorArgs, RatesArg};
 use crate::domain::Currency;
+use crate::i18n::Lang;
 use crate::platform::Token;
 use crate::ui::keys::{Key, Keymap};
 use crate::ui::theme::{Theme, ThemeName};
@@ -39,6 +40,7 @@ pub struct FileConfig {
     pub fixed_rates: Option<BTreeMap<String, String>>,
     pub watchlist: Option<Vec<String>>,
     pub theme: Option<ThemeName>,
+    pub language: Option<Lang>,
     // Merge point: the alerts branch adds `--alert-minutes`; resolve() fills
     // `Settings::alert_minutes` from here until that flag exists.
     pub alert_minutes: Option<u32>,
@@ -282,6 +284,8 @@ pub struct Settings {
     pub keymap: Keymap,
     pub theme_name: ThemeName,
     pub no_color: bool,
+    /// The interface language: flag, file, `LOTWATCH_LANG`, else the locale.
+    pub lang: Lang,
     pub alert_minutes: Option<u32>,
     /// The file that was read, if any.
     pub config_file: Option<PathBuf>,
@@ -297,6 +301,7 @@ impl Settings {
     pub fn from_args(args: MonitorArgs) -> Settings {
         Settings {
             theme_name: args.theme.unwrap_or_default(),
+            lang: args.language.unwrap_or_default(),
             args,
             token: None,
             keymap: Keymap::default(),
@@ -350,6 +355,7 @@ pub fn resolve(
     take!(rates_url, "rates_url", Some);
     take!(watchlist, "watchlist", |v| v);
     take!(theme, "theme", Some);
+    take!(language, "language", Some);
     take!(ca_cert, "ca_cert", Some);
     take!(insecure, "insecure", |v| v);
     take!(log_file, "log_file", Some);
@@ -376,6 +382,9 @@ pub fn resolve(
     Ok(Settings {
         theme_name: a.theme.unwrap_or_default(),
         no_color: crate::ui::theme::no_color_requested(env("NO_COLOR").as_deref()),
+        lang: a
+            .language
+            .unwrap_or_else(|| Lang::from_locale(&env_nonempty)),
         alert_minutes: layered.alert_minutes,
         args: a,
         token,
@@ -468,6 +477,7 @@ fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Result<FileConfig, ConfigEr
                 .collect()
         })?,
         watchlist: conv("LOTWATCH_WATCH", env("LOTWATCH_WATCH"), list)?,
+        language: conv("LOTWATCH_LANG", env("LOTWATCH_LANG"), Lang::parse)?,
         theme: conv("LOTWATCH_THEME", env("LOTWATCH_THEME"), |s| {
             <ThemeName as clap::ValueEnum>::from_str(s, true)
                 .map_err(|_| format!("{s:?}: expected terminal, dark, light or high-contrast"))
@@ -506,6 +516,7 @@ fn overlay(base: FileConfig, top: FileConfig) -> FileConfig {
         fixed_rates: top.fixed_rates.or(base.fixed_rates),
         watchlist: top.watchlist.or(base.watchlist),
         theme: top.theme.or(base.theme),
+        language: top.language.or(base.language),
         alert_minutes: top.alert_minutes.or(base.alert_minutes),
         ca_cert: top.ca_cert.or(base.ca_cert),
         insecure: top.insecure.or(base.insecure),
@@ -560,6 +571,11 @@ watchlist = []
 
 # Colour theme: terminal, dark, light or high-contrast. NO_COLOR turns colour off.
 theme = \"terminal\"
+
+# Interface language: en, ru or kk (default: from the locale, LC_ALL,
+# LC_MESSAGES or LANG; ru_RU.UTF-8 -> ru, kk_KZ -> kk, anything else -> en).
+# Lot data is always shown as the platform sends it.
+# language = \"ru\"
 
 # Minutes before a watched lot closes to alert at.
 # alert_minutes = 5

@@ -13,9 +13,10 @@ use ratatui::widgets::{Paragraph, Wrap};
 pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let t = ctx.theme;
     let app = ctx.app;
+    let tx = ctx.tx;
     let mut extra = format!("{}", app.anomaly_count);
     if app.anomalies_scroll > 0 {
-        extra.push_str(&format!(" · ↑ {} newer", app.anomalies_scroll));
+        extra.push_str(&format!(" · {}", (tx.newer)(app.anomalies_scroll)));
     }
     let block = pane_block(Pane::Anomalies, ctx, extra);
     let inner = block.inner(area);
@@ -24,10 +25,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         return;
     }
     if app.anomalies.is_empty() {
-        frame.render_widget(
-            Paragraph::new(Span::styled("No anomalies seen", t.dim)),
-            inner,
-        );
+        frame.render_widget(Paragraph::new(Span::styled(tx.no_anomalies, t.dim)), inner);
         return;
     }
     let lines: Vec<Line> = app
@@ -40,7 +38,10 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
             let mut spans = vec![
                 Span::styled(a.server_at.astana_hms(), t.dim),
                 Span::raw(" "),
-                Span::styled(format!("{} {}", a.kind.symbol(), a.kind.label()), t.bad),
+                Span::styled(
+                    format!("{} {}", a.kind.symbol(), (tx.anomaly_kind)(a.kind)),
+                    t.bad,
+                ),
                 Span::raw(" "),
             ];
             if let Some(id) = &a.lot_id {

@@ -8,15 +8,16 @@ use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
 
 pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let t = ctx.theme;
-    let mut entries = ctx.keys.help_entries();
+    let tx = ctx.tx;
+    let mut entries = ctx.keys.help_entries_in(tx);
     if ctx.app.replay().is_some() {
-        let replay = [
-            ("space", "pause / resume replay"),
-            ("→", "replay: next message"),
-            ("+ / -", "replay: faster / slower"),
-            ("←", "replay: previous message"),
-        ];
-        entries.splice(0..0, replay.map(|(k, d)| (k.to_string(), d)));
+        let keys = ["space", "→", "+ / -", "←"];
+        entries.splice(
+            0..0,
+            keys.into_iter()
+                .zip(tx.replay_keys)
+                .map(|(k, d)| (k.to_string(), d)),
+        );
     }
     let key_w = entries
         .iter()
@@ -44,8 +45,14 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let block = Block::bordered()
         .border_type(BorderType::Double)
         .border_style(t.focus_border)
-        .title(Line::from(Span::styled(" Help: keys ", t.focus_title)))
-        .title_bottom(Line::from(Span::styled(" Esc closes ", t.dim)));
+        .title(Line::from(Span::styled(
+            format!(" {} ", tx.help_title),
+            t.focus_title,
+        )))
+        .title_bottom(Line::from(Span::styled(
+            format!(" {} ", tx.esc_closes),
+            t.dim,
+        )));
     let inner = block.inner(r);
     frame.render_widget(block, r);
     let cols = Layout::horizontal(vec![Constraint::Length(col_w); usize::from(ncols)]).split(inner);

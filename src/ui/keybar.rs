@@ -16,7 +16,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let mut used = 0usize;
     let width = usize::from(area.width);
     if mode == Mode::Filter {
-        let lead = " type to filter ";
+        let lead = format!(" {} ", ctx.tx.type_to_filter);
         used += lead.chars().count();
         spans.push(Span::styled(lead, t.dim));
     }
@@ -26,7 +26,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
             _ => fixed_label(a),
         };
         let Some(key) = key else { continue };
-        let desc = a.describe();
+        let desc = (ctx.tx.action)(a);
         let item_w = key.chars().count() + desc.chars().count() + 3;
         if used + item_w > width {
             break;
