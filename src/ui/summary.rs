@@ -80,8 +80,10 @@ fn breakdown<'a>(
     ctx: &Ctx<'_>,
 ) -> Paragraph<'a> {
     let mut lines = vec![Line::from(Span::styled(title, ctx.theme.title))];
-    let name_w = usize::from(area.width).saturating_sub(18).clamp(4, 24);
     let high_w = 10 + usize::from(ctx.lang.compact_extra());
+    let name_w = usize::from(area.width)
+        .saturating_sub(8 + high_w)
+        .clamp(4, 24);
     for (i, (name, g)) in rows
         .iter()
         .enumerate()
