@@ -311,7 +311,13 @@ impl Detector {
                 && known(&lot.status)
                 && !transition_reachable(&prev.status, &lot.status)
             {
-                out.push(forbidden(lot, &prev.status, &lot.status, at, Seen::Snapshot));
+                out.push(forbidden(
+                    lot,
+                    &prev.status,
+                    &lot.status,
+                    at,
+                    Seen::Snapshot,
+                ));
             }
         }
         let was_over = prev.is_some_and(over_extended);

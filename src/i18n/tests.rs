@@ -169,3 +169,55 @@ fn english_texts_are_the_established_ones() {
         (tx.action)(crate::app::Action::Help)
     );
 }
+
+#[test]
+fn anomaly_evidence_in_each_language() {
+    use crate::app::anomaly::{AgainstHigh, Evidence, Seen};
+    use crate::domain::LotStatus;
+    let low = Evidence::BidBelowMinimum {
+        amount: Money::from_tenge(40_000_000),
+        bidder: "P-09".into(),
+        seq: 1807,
+        min: Money::from_tenge(46_150_000),
+        high: AgainstHigh::Below(Money::from_tenge(44_304_000)),
+    };
+    // English is the journal's wording, unchanged.
+    assert_eq!(
+        (Lang::En.texts().evidence)(&low),
+        "bid 40000000.00 by P-09 (seq 1807) below the minimum 46150000.00, below the high bid 44304000.00, which falls"
+    );
+    let ru = (Lang::Ru.texts().evidence)(&low);
+    assert!(
+        ru.starts_with("ставка 40\u{a0}000\u{a0}000\u{a0}₸ от P-09 (seq 1807) ниже минимума"),
+        "{ru}"
+    );
+    let bad = Evidence::Forbidden {
+        from: LotStatus::Unsold,
+        to: LotStatus::Open,
+        seen: Seen::StatusEvent(6),
+    };
+    assert_eq!(
+        bad.to_string(),
+        "status unsold -> open (status event seq 6)"
+    );
+    assert_eq!(
+        (Lang::Ru.texts().evidence)(&bad),
+        "статус «не продан» → «открыт» (событие статуса, seq 6)"
+    );
+    assert_eq!(
+        (Lang::Kk.texts().evidence)(&bad),
+        "күй «сатылмады» → «ашық» (күй оқиғасы, seq 6)"
+    );
+    let skew = Evidence::ClockSkew {
+        offset_ms: -4_200,
+        threshold_ms: 2_000,
+    };
+    assert_eq!(
+        skew.to_string(),
+        "server clock -4.200 s behind this machine (threshold 2.000 s)"
+    );
+    assert_eq!(
+        (Lang::Kk.texts().evidence)(&skew),
+        "сервер сағаты осы компьютерден -4,200\u{a0}с ауытқыған (шегі 2,000\u{a0}с)"
+    );
+}

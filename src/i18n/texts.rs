@@ -6,7 +6,7 @@
 
 use super::ru_plural;
 use crate::app::alerts::AlertKind;
-use crate::app::anomaly::AnomalyKind;
+use crate::app::anomaly::{AnomalyKind, Evidence};
 use crate::app::log::LogKind;
 use crate::app::lots::SortKey;
 use crate::app::{Action, Pane};
@@ -149,6 +149,8 @@ pub struct Texts {
     pub alert_extended: fn(&str, u32, &str) -> String,
     pub no_anomalies: &'static str,
     pub anomaly_kind: fn(AnomalyKind) -> &'static str,
+    /// An anomaly's evidence (English: the journal's own wording).
+    pub evidence: fn(&Evidence) -> String,
 
     // The summary pane (labels fit in 21 columns).
     pub lots_n: fn(usize) -> String,
@@ -334,6 +336,7 @@ pub static EN: Texts = Texts {
         AnomalyKind::ClockSkew => "clock skew",
         AnomalyKind::Unreachable => "unreachable",
     },
+    evidence: |e| e.to_string(),
 
     lots_n: |n| format!("{n} lots"),
     by_status: "Lots by status",
@@ -553,6 +556,7 @@ pub static RU: Texts = Texts {
         AnomalyKind::ClockSkew => "расхождение часов",
         AnomalyKind::Unreachable => "нет связи",
     },
+    evidence: super::evidence::ru,
 
     lots_n: |n| format!("{n} {}", ru_plural(n as u64, "лот", "лота", "лотов")),
     by_status: "Лоты по статусам",
@@ -769,6 +773,7 @@ pub static KK: Texts = Texts {
         AnomalyKind::ClockSkew => "сағат айырмасы",
         AnomalyKind::Unreachable => "байланыс жоқ",
     },
+    evidence: super::evidence::kk,
 
     lots_n: |n| format!("{n} лот"),
     by_status: "Күйі бойынша лоттар",

@@ -52,7 +52,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
                     spans.push(Span::styled(format!("{} · ", l.name), t.dim));
                 }
             }
-            spans.push(Span::styled(a.evidence.clone(), t.warn));
+            spans.push(Span::styled((tx.evidence)(&a.detail), t.warn));
             Line::from(spans)
         })
         .collect();
