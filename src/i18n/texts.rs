@@ -41,6 +41,8 @@ pub struct Texts {
     /// The rate table's age (already formatted).
     pub read_ago: fn(&str) -> String,
     pub stale: &'static str,
+    /// A conversion without a rate.
+    pub no_rate_cell: &'static str,
     pub fallback: &'static str,
     /// Seconds, minutes, hours, days.
     pub age_units: [&'static str; 4],
@@ -202,6 +204,7 @@ pub static EN: Texts = Texts {
     no_date: "no date",
     read_ago: |a| format!("read {a} ago"),
     stale: "⚠ STALE",
+    no_rate_cell: "n/a",
     fallback: "fallback",
     age_units: ["s", "m", "h", "d"],
 
@@ -421,6 +424,7 @@ pub static RU: Texts = Texts {
     no_date: "без даты",
     read_ago: |a| format!("{a} назад"),
     stale: "⚠ УСТАРЕЛ",
+    no_rate_cell: "н/д",
     fallback: "резерв",
     age_units: ["с", "мин", "ч", "дн"],
 
@@ -641,6 +645,7 @@ pub static KK: Texts = Texts {
     no_date: "күні жоқ",
     read_ago: |a| format!("{a} бұрын"),
     stale: "⚠ ЕСКІРГЕН",
+    no_rate_cell: "жоқ",
     fallback: "резерв",
     age_units: ["с", "мин", "сағ", "күн"],
 

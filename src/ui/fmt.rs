@@ -40,14 +40,14 @@ pub fn fx(app: &App, amount: Money) -> Option<Converted> {
     convert(amount, c, rate)
 }
 
-/// The display-currency cell: converted, or `n/a` without a rate.
+/// The display-currency cell: converted, or `n/a` (in the language) without a rate.
 pub fn fx_cell(app: &App, amount: Option<Money>, compact: bool, lang: Lang) -> String {
     match amount {
         None => "—".into(),
         Some(m) => match fx(app, m) {
             Some(c) if compact => lang.converted_compact(&c),
             Some(c) => lang.converted(&c),
-            None => "n/a".into(),
+            None => lang.texts().no_rate_cell.into(),
         },
     }
 }
