@@ -13,7 +13,7 @@ use std::path::PathBuf;
     about = "Terminal monitor for live auctions of subsoil-use rights"
 )]
 #[command(
-    after_help = "Settings come from defaults < the config file < LOTWATCH_* variables < these options (see docs/configuration.md).\n\nExamples:\n  lotwatch                               run the demo auction day (embedded simulator)\n  lotwatch --url https://platform.example/ --currency USD\n  lotwatch serve --addr 127.0.0.1:8080 --speed 20"
+    after_help = "Settings come from defaults < the config file < LOTWATCH_* variables < these options (see docs/configuration.md).\n\nExamples:\n  lotwatch                               run the demo auction day (embedded simulator)\n  lotwatch --url https://platform.example/ --currency USD\n  lotwatch --lang kk                     the interface in Kazakh (en, ru, kk; default: the locale)\n  lotwatch serve --addr 127.0.0.1:8080 --speed 20"
 )]
 pub struct Cli {
     #[command(subcommand)]
