@@ -2,14 +2,14 @@
 //! An event changes one lot and moves only that lot's row (binary search,
 //! remove, insert); a snapshot, a new sort or a new filter rebuilds the index.
 
-use super::filter::Filter;
+use super::filter::{Filter, MatchEnv};
 use crate::domain::rules::next_min_bid;
 use crate::domain::{Event, EventKind, Lot, LotStatus, Timestamp};
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 
 /// A column the lots can be sorted by (`s` cycles through them in this order).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum SortKey {
     #[default]
     Number,
@@ -19,10 +19,15 @@ pub enum SortKey {
     NextMin,
     Bids,
     TimeLeft,
+    Region,
+    Minerals,
+    Licence,
+    Leader,
+    Extensions,
 }
 
 impl SortKey {
-    pub const ALL: [SortKey; 7] = [
+    pub const ALL: [SortKey; 12] = [
         SortKey::Number,
         SortKey::Name,
         SortKey::Status,
@@ -30,6 +35,11 @@ impl SortKey {
         SortKey::NextMin,
         SortKey::Bids,
         SortKey::TimeLeft,
+        SortKey::Region,
+        SortKey::Minerals,
+        SortKey::Licence,
+        SortKey::Leader,
+        SortKey::Extensions,
     ];
 
     pub fn next(self) -> SortKey {
@@ -46,7 +56,54 @@ impl SortKey {
             SortKey::NextMin => "next min",
             SortKey::Bids => "bids",
             SortKey::TimeLeft => "time left",
+            SortKey::Region => "region",
+            SortKey::Minerals => "minerals",
+            SortKey::Licence => "licence",
+            SortKey::Leader => "leader",
+            SortKey::Extensions => "extensions",
         }
+    }
+
+    /// The stable name in configuration (`sort = "high_bid desc"`, action
+    /// `sort_by_high_bid`).
+    pub fn name(self) -> &'static str {
+        match self {
+            SortKey::Number => "number",
+            SortKey::Name => "name",
+            SortKey::Status => "status",
+            SortKey::HighBid => "high_bid",
+            SortKey::NextMin => "next_min",
+            SortKey::Bids => "bids",
+            SortKey::TimeLeft => "time_left",
+            SortKey::Region => "region",
+            SortKey::Minerals => "minerals",
+            SortKey::Licence => "licence",
+            SortKey::Leader => "leader",
+            SortKey::Extensions => "extensions",
+        }
+    }
+
+    /// A sort spec as configured: a column name (or an alias: `bid`, `next`,
+    /// `time`, `close`, `lot`) and optionally `asc` or `desc`; the bool is
+    /// "descending".
+    pub fn parse_spec(spec: &str) -> Option<(SortKey, bool)> {
+        let mut words = spec.split_whitespace();
+        let key = words.next()?.to_lowercase();
+        let key = match key.as_str() {
+            "bid" | "high" => SortKey::HighBid,
+            "next" => SortKey::NextMin,
+            "time" | "close" | "closing" | "closes" => SortKey::TimeLeft,
+            "lot" | "no" => SortKey::Number,
+            "mineral" => SortKey::Minerals,
+            "license" => SortKey::Licence,
+            k => *SortKey::ALL.iter().find(|s| s.name() == k)?,
+        };
+        let desc = match words.next().map(str::to_lowercase).as_deref() {
+            None | Some("asc") => false,
+            Some("desc") => true,
+            Some(_) => return None,
+        };
+        words.next().is_none().then_some((key, desc))
     }
 }
 
@@ -87,6 +144,13 @@ pub struct LotStore {
     filter: Filter,
     watched_only: bool,
     watch: HashSet<String>,
+    /// `--me`, for the filter's `is:mine/leading/outbid`.
+    me: Option<String>,
+    /// Server time the filter's time terms are judged at.
+    now: Option<Timestamp>,
+    /// When a time term next changes its answer for some lot: the view is
+    /// rebuilt then. None without time terms.
+    filter_due: Option<Timestamp>,
 }
 
 /// Upper bound on lots held, whatever the platform sends.
@@ -147,6 +211,31 @@ impl LotStore {
         }
     }
 
+    pub fn set_me(&mut self, me: Option<String>) {
+        if me != self.me {
+            self.me = me;
+            self.rebuild_view();
+        }
+    }
+
+    /// Server time moved on. Only when the filter has time terms and one
+    /// of them changes its answer is the view rebuilt; returns whether it was.
+    pub fn set_now(&mut self, now: Timestamp) -> bool {
+        self.now = Some(now);
+        match self.filter_due {
+            Some(due) if now >= due => {
+                self.rebuild_view();
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// When the filter's answer next changes by time alone (server time).
+    pub fn filter_due(&self) -> Option<Timestamp> {
+        self.filter_due
+    }
+
     pub fn watched_only(&self) -> bool {
         self.watched_only
     }
@@ -182,7 +271,8 @@ impl LotStore {
             self.watch.insert(id.to_string());
             true
         };
-        if self.watched_only {
+        // `is:watched` in the filter depends on the watchlist too.
+        if self.watched_only || !self.filter.is_empty() {
             self.rebuild_view();
         }
         now
@@ -263,6 +353,9 @@ impl LotStore {
             (_, false) => meta.frozen_left_ms = None,
             (true, true) => {}
         }
+        if self.filter.has_time_terms() {
+            self.note_due(idx);
+        }
         let shown = self.shows(idx);
         match old_pos {
             // Most events leave the row where it was (always so when sorted
@@ -306,6 +399,9 @@ impl LotStore {
         self.by_id.insert(lot.id.clone(), idx);
         self.lots.push(lot);
         self.meta.push(LotMeta::default());
+        if self.filter.has_time_terms() {
+            self.note_due(idx);
+        }
         if self.shows(idx) {
             self.insert_row(idx);
         }
@@ -329,10 +425,39 @@ impl LotStore {
         let Some(lot) = self.lots.get(idx) else {
             return false;
         };
-        (!self.watched_only || self.watch.contains(&lot.id)) && self.filter.matches(lot)
+        if self.watched_only && !self.watch.contains(&lot.id) {
+            return false;
+        }
+        if self.filter.is_empty() {
+            return true;
+        }
+        let Some(meta) = self.meta.get(idx) else {
+            return false;
+        };
+        let env = MatchEnv {
+            now: self.now,
+            me: self.me.as_deref(),
+            watch: &self.watch,
+        };
+        self.filter.matches(lot, meta, &env)
+    }
+
+    /// The next time-term change of one lot, folded into `filter_due`.
+    fn note_due(&mut self, idx: usize) {
+        if let (Some(now), Some(lot)) = (self.now, self.lots.get(idx))
+            && let Some(t) = self.filter.next_change(lot, now)
+        {
+            self.filter_due = Some(self.filter_due.map_or(t, |d| d.min(t)));
+        }
     }
 
     fn rebuild_view(&mut self) {
+        self.filter_due = None;
+        if self.filter.has_time_terms() {
+            for i in 0..self.lots.len() {
+                self.note_due(i);
+            }
+        }
         let mut view: Vec<usize> = (0..self.lots.len()).filter(|&i| self.shows(i)).collect();
         let (lots, sort, rev) = (&self.lots, self.sort, self.reverse);
         view.sort_unstable_by(|&a, &b| compare(lots, sort, rev, a, b));
@@ -383,11 +508,34 @@ fn compare(lots: &[Lot], key: SortKey, reverse: bool, a: usize, b: usize) -> Ord
         SortKey::NextMin => next_min_bid(x).cmp(&next_min_bid(y)),
         SortKey::Bids => x.bid_count.cmp(&y.bid_count),
         SortKey::TimeLeft => time_key(x).cmp(&time_key(y)),
+        SortKey::Region => x.region.to_lowercase().cmp(&y.region.to_lowercase()),
+        SortKey::Minerals => x
+            .minerals
+            .iter()
+            .map(|m| m.to_lowercase())
+            .cmp(y.minerals.iter().map(|m| m.to_lowercase())),
+        SortKey::Licence => licence_key(x).cmp(&licence_key(y)),
+        SortKey::Leader => x
+            .high_bid
+            .as_ref()
+            .map(|h| h.bidder.as_str())
+            .cmp(&y.high_bid.as_ref().map(|h| h.bidder.as_str())),
+        SortKey::Extensions => x.extensions.cmp(&y.extensions),
     };
     let ord = primary
         .then_with(|| x.number.cmp(&y.number))
         .then_with(|| x.id.cmp(&y.id));
     if reverse { ord.reverse() } else { ord }
+}
+
+/// Exploration before production, then the term.
+fn licence_key(l: &Lot) -> (u8, &str, u32) {
+    use crate::domain::LicenseKind;
+    match &l.license.kind {
+        LicenseKind::Exploration => (0, "", l.license.term_years),
+        LicenseKind::Production => (1, "", l.license.term_years),
+        LicenseKind::Unknown(s) => (2, s.as_str(), l.license.term_years),
+    }
 }
 
 /// Running lots by close time first, then suspended, then scheduled by
@@ -508,7 +656,7 @@ mod tests {
             s.toggle_watch("L3");
             s.toggle_watch("L5");
             s.set_watched_only(watched_only);
-            s.set_filter(Filter::parse(&filter));
+            s.set_filter(Filter::parse(&filter).expect("a digit is a valid filter"));
             s.set_sort(SortKey::ALL[key], rev);
             for (n, (i, amt)) in bids.iter().enumerate() {
                 s.apply(&bid(n as u64 + 1, &format!("L{i}"), *amt, "P-01"), None);

@@ -2,6 +2,7 @@
 //! the app's mode. The help overlay and the key bar are generated from the
 //! same table, so they cannot drift from what the keys do.
 
+use crate::app::lots::SortKey;
 use crate::app::{Action, Mode, Pane};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
@@ -120,6 +121,20 @@ impl Default for Keymap {
             (c('W'), Action::ToggleWatchedOnly),
             (c('s'), Action::SortNext),
             (c('S'), Action::SortReverse),
+            // Sort by a column: mnemonic capitals (and # for the number, $
+            // for the high bid); the same key again reverses.
+            (c('#'), Action::SortBy(SortKey::Number)),
+            (c('N'), Action::SortBy(SortKey::Name)),
+            (c('R'), Action::SortBy(SortKey::Region)),
+            (c('M'), Action::SortBy(SortKey::Minerals)),
+            (c('L'), Action::SortBy(SortKey::Licence)),
+            (c('O'), Action::SortBy(SortKey::Status)),
+            (c('$'), Action::SortBy(SortKey::HighBid)),
+            (c('X'), Action::SortBy(SortKey::NextMin)),
+            (c('B'), Action::SortBy(SortKey::Bids)),
+            (c('P'), Action::SortBy(SortKey::Leader)),
+            (c('T'), Action::SortBy(SortKey::TimeLeft)),
+            (c('E'), Action::SortBy(SortKey::Extensions)),
         ];
         Keymap { bindings }
     }

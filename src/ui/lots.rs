@@ -119,8 +119,46 @@ fn sorted_col(k: SortKey) -> Col {
         SortKey::HighBid => Col::High,
         SortKey::NextMin => Col::NextMin,
         SortKey::Bids => Col::Bids,
-        SortKey::TimeLeft => Col::Left,
+        // The extension count is the badge of the time-left cell.
+        SortKey::TimeLeft | SortKey::Extensions => Col::Left,
+        SortKey::Region => Col::Region,
+        SortKey::Minerals => Col::Minerals,
+        SortKey::Licence => Col::Licence,
+        SortKey::Leader => Col::Leader,
     }
+}
+
+fn col_sort_key(c: Col) -> Option<SortKey> {
+    Some(match c {
+        Col::Mark => return None,
+        Col::Number => SortKey::Number,
+        Col::Name => SortKey::Name,
+        Col::Region => SortKey::Region,
+        Col::Minerals => SortKey::Minerals,
+        Col::Licence => SortKey::Licence,
+        Col::Status => SortKey::Status,
+        Col::High | Col::HighFx => SortKey::HighBid,
+        Col::NextMin => SortKey::NextMin,
+        Col::Bids => SortKey::Bids,
+        Col::Leader => SortKey::Leader,
+        Col::Left => SortKey::TimeLeft,
+    })
+}
+
+/// The column under `x` (0 = the pane's left inner edge) of a lots pane
+/// `inner_width` wide, as the sort key a header click selects; None for the
+/// mark column and the gaps. `fx`: a display currency other than tenge.
+pub fn sort_key_at(inner_width: u16, fx: bool, x: u16) -> Option<SortKey> {
+    let (mut cols, _) = choose(inner_width, fx);
+    widen(&mut cols, inner_width);
+    let mut left = 0u16;
+    for (c, w) in cols {
+        if x < left.saturating_add(w) {
+            return if x >= left { col_sort_key(c) } else { None };
+        }
+        left = left.saturating_add(w).saturating_add(1);
+    }
+    None
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
@@ -146,10 +184,15 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let mut block = pane_block(Pane::Lots, ctx, extra);
     let filter = app.filter_text();
     if app.filter_edit.is_some() {
-        block = block.title_bottom(Line::from(vec![
+        let mut spans = vec![
             Span::styled(" filter /", t.key),
             Span::styled(format!("{filter}█ "), t.text),
-        ]));
+        ];
+        // The lots keep the last valid filter meanwhile.
+        if let Some(err) = app.filter_error() {
+            spans.push(Span::styled(format!("✗ {err} "), t.bad));
+        }
+        block = block.title_bottom(Line::from(spans));
     } else if !filter.is_empty() {
         block = block.title_bottom(Line::from(Span::styled(
             format!(" filter: {filter} (Esc clears) "),
@@ -180,6 +223,9 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let header = Row::new(cols.iter().map(|(c, _)| {
         let mut s = header_label(*c, app.currency);
         if *c == sorted {
+            if key == SortKey::Extensions {
+                s.push_str(" ext");
+            }
             s.push_str(if rev { "▼" } else { "▲" });
         }
         Cell::from(s)
