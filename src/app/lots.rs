@@ -644,21 +644,134 @@ mod tests {
         );
     }
 
+    /// Four lots whose order differs per column, with a tie in each.
+    fn sort_fixture() -> Vec<Lot> {
+        use crate::domain::{LicenseKind, LotStatus as S};
+        type Row = (&'static str, &'static str, S, Option<(i64, &'static str)>);
+        let rows: [Row; 4] = [
+            ("delta", "Karaganda", S::Open, None),
+            ("Alpha", "Almaty", S::Sold, Some((300, "P-02"))),
+            ("charlie", "Karaganda", S::Scheduled, Some((100, "P-01"))),
+            ("alpha", "Zhambyl", S::Open, Some((300, "P-02"))),
+        ];
+        let minerals: [&[&str]; 4] = [&["gold"], &["copper", "gold"], &["coal"], &["gold"]];
+        let licences = [
+            (LicenseKind::Production, 25),
+            (LicenseKind::Exploration, 6),
+            (LicenseKind::Production, 10),
+            (LicenseKind::Exploration, 6),
+        ];
+        let counts = [5, 0, 2, 2];
+        let extensions = [2, 0, 1, 0];
+        let closes = [2000, 500, 3000, 1000];
+        (0..4)
+            .map(|i| {
+                let (name, region, status, high) = rows[i].clone();
+                let mut l = lot(&format!("L{}", i + 1), high.map(|(a, _)| a));
+                if let (Some(h), Some((_, who))) = (l.high_bid.as_mut(), high) {
+                    h.bidder = who.into();
+                }
+                l.name = name.into();
+                l.region = region.into();
+                l.status = status;
+                l.minerals = minerals[i].iter().map(|m| m.to_string()).collect();
+                l.license.kind = licences[i].0.clone();
+                l.license.term_years = licences[i].1;
+                l.bid_count = counts[i];
+                l.extensions = extensions[i];
+                l.closes_at = Timestamp(closes[i]);
+                l
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_column_sorts_both_ways_with_ties_by_number() {
+        let expected: [(SortKey, [&str; 4]); 12] = [
+            (SortKey::Number, ["L1", "L2", "L3", "L4"]),
+            (SortKey::Name, ["L2", "L4", "L3", "L1"]),
+            (SortKey::Region, ["L2", "L1", "L3", "L4"]),
+            (SortKey::Minerals, ["L3", "L2", "L1", "L4"]),
+            (SortKey::Licence, ["L2", "L4", "L3", "L1"]),
+            (SortKey::Status, ["L1", "L4", "L3", "L2"]),
+            (SortKey::HighBid, ["L1", "L3", "L2", "L4"]),
+            (SortKey::NextMin, ["L3", "L2", "L4", "L1"]),
+            (SortKey::Bids, ["L2", "L3", "L4", "L1"]),
+            (SortKey::Leader, ["L1", "L3", "L2", "L4"]),
+            (SortKey::TimeLeft, ["L4", "L1", "L3", "L2"]),
+            (SortKey::Extensions, ["L2", "L4", "L3", "L1"]),
+        ];
+        assert!(
+            SortKey::ALL
+                .iter()
+                .all(|k| expected.iter().any(|(e, _)| e == k))
+        );
+        let mut s = LotStore::default();
+        s.replace(sort_fixture(), None, None);
+        for (key, order) in expected {
+            s.set_sort(key, false);
+            assert_eq!(ids(&s), order, "{key:?} ascending");
+            s.set_sort(key, true);
+            let mut rev = order;
+            rev.reverse();
+            assert_eq!(ids(&s), rev, "{key:?} descending");
+        }
+    }
+
+    #[test]
+    fn sort_specs_parse() {
+        assert_eq!(
+            SortKey::parse_spec("bid desc"),
+            Some((SortKey::HighBid, true))
+        );
+        assert_eq!(
+            SortKey::parse_spec("time_left"),
+            Some((SortKey::TimeLeft, false))
+        );
+        assert_eq!(
+            SortKey::parse_spec("Region ASC"),
+            Some((SortKey::Region, false))
+        );
+        for k in SortKey::ALL {
+            assert_eq!(SortKey::parse_spec(k.name()), Some((k, false)));
+        }
+        assert_eq!(SortKey::parse_spec("bid down"), None);
+        assert_eq!(SortKey::parse_spec("price"), None);
+        assert_eq!(SortKey::parse_spec("bid desc x"), None);
+        assert_eq!(SortKey::parse_spec(""), None);
+    }
+
     proptest! {
         /// Incremental row moves leave the index exactly as a full rebuild would.
         #[test]
         fn incremental_equals_rebuild(
             bids in proptest::collection::vec((0usize..8, 1i64..1000), 0..60),
-            key in 0usize..7, rev: bool, watched_only: bool, filter in "[0-9]?",
+            key in 0usize..12, rev: bool, watched_only: bool,
+            filter in prop_oneof![
+                "[0-9]?",
+                Just("closing<20m".to_string()),
+                Just("bid>300 closing>=25m".to_string()),
+                Just("-bid>500 is:watched".to_string()),
+            ],
         ) {
             let mut s = LotStore::default();
-            s.replace((0..8).map(|i| lot(&format!("L{i}"), None)).collect(), None, None);
+            let lots = (0..8)
+                .map(|i| {
+                    let mut l = lot(&format!("L{i}"), None);
+                    l.closes_at = Timestamp(i * 5 * 60_000);
+                    l
+                })
+                .collect();
+            s.replace(lots, None, None);
+            s.set_now(Timestamp(0));
             s.toggle_watch("L3");
             s.toggle_watch("L5");
             s.set_watched_only(watched_only);
-            s.set_filter(Filter::parse(&filter).expect("a digit is a valid filter"));
+            s.set_filter(Filter::parse(&filter).expect("a valid filter"));
             s.set_sort(SortKey::ALL[key], rev);
             for (n, (i, amt)) in bids.iter().enumerate() {
+                // The clock moves on between events, as in the monitor.
+                s.set_now(Timestamp(n as i64 * 20_000));
                 s.apply(&bid(n as u64 + 1, &format!("L{i}"), *amt, "P-01"), None);
             }
             let incremental = ids(&s);

@@ -1079,4 +1079,6 @@ impl App {
 #[cfg(test)]
 mod alert_tests;
 #[cfg(test)]
+mod filter_sort_tests;
+#[cfg(test)]
 mod tests;
