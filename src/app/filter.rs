@@ -175,8 +175,8 @@ const STATUSES: [(&str, LotStatus); 7] = [
 ];
 const STATUS_LIST: &str = "open, scheduled, suspended, closed, sold, unsold, cancelled";
 const FLAG_LIST: &str = "watched, mine, leading, outbid";
-const MONEY_HINT: &str = "a number with an optional k, m, bn (тыс, млн, млрд), e.g. 1.5bn";
-const DURATION_HINT: &str = "a duration like 90s, 10m, 1h30m";
+const MONEY_HINT: &str = "e.g. 500k, 40m, 1.5bn";
+const DURATION_HINT: &str = "e.g. 90s, 10m, 1h30m";
 
 impl fmt::Display for FilterErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -128,6 +128,19 @@ fn sorted_col(k: SortKey) -> Col {
     }
 }
 
+/// The filter text before the error column, from there to the end of that
+/// word, and the rest.
+fn split_at_error(text: &str, column: usize) -> (&str, &str, &str) {
+    let start = text
+        .char_indices()
+        .nth(column)
+        .map_or(text.len(), |(i, _)| i);
+    let end = text[start..]
+        .find(char::is_whitespace)
+        .map_or(text.len(), |n| start + n);
+    (&text[..start], &text[start..end], &text[end..])
+}
+
 fn col_sort_key(c: Col) -> Option<SortKey> {
     Some(match c {
         Col::Mark => return None,
@@ -184,13 +197,21 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let mut block = pane_block(Pane::Lots, ctx, extra);
     let filter = app.filter_text();
     if app.filter_edit.is_some() {
-        let mut spans = vec![
-            Span::styled(" filter /", t.key),
-            Span::styled(format!("{filter}█ "), t.text),
-        ];
-        // The lots keep the last valid filter meanwhile.
-        if let Some(err) = app.filter_error() {
-            spans.push(Span::styled(format!("✗ {err} "), t.bad));
+        let mut spans = vec![Span::styled(" filter /", t.key)];
+        match app.filter_error() {
+            // The term at fault is marked (underlined, not only coloured)
+            // and the message follows; the lots keep the last valid filter.
+            Some(err) => {
+                let (ok, bad, rest) = split_at_error(filter, err.column);
+                spans.push(Span::styled(ok.to_string(), t.text));
+                spans.push(Span::styled(
+                    bad.to_string(),
+                    t.bad.add_modifier(Modifier::UNDERLINED),
+                ));
+                spans.push(Span::styled(format!("{rest}█ "), t.text));
+                spans.push(Span::styled(format!("✗ {err} "), t.bad));
+            }
+            None => spans.push(Span::styled(format!("{filter}█ "), t.text)),
         }
         block = block.title_bottom(Line::from(spans));
     } else if !filter.is_empty() {
@@ -381,6 +402,16 @@ fn licence(lot: &Lot) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_term_at_fault_is_cut_out_of_the_filter_text() {
+        assert_eq!(
+            split_at_error("gold бид>1x rest", 5),
+            ("gold ", "бид>1x", " rest")
+        );
+        assert_eq!(split_at_error("bid>", 4), ("bid>", "", ""));
+        assert_eq!(split_at_error("x", 9), ("x", "", ""));
+    }
 
     #[test]
     fn columns_drop_by_priority_and_always_fit() {
