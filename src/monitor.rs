@@ -113,6 +113,9 @@ async fn run_async(settings: crate::config::Settings) -> anyhow::Result<()> {
         unreachable_after_ms: args.unreachable_after.saturating_mul(1000),
         alert_minutes: args.alert_minutes,
     });
+    if let Some((key, desc)) = settings.sort {
+        app.set_sort(key, desc);
+    }
     let result = event_loop(
         &mut app,
         &mut journal,

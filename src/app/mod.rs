@@ -1074,6 +1074,12 @@ impl App {
     pub fn sort(&self) -> (SortKey, bool) {
         self.lots.sort()
     }
+
+    /// Sorts the lots (the configured sort at start); `desc` reverses.
+    pub fn set_sort(&mut self, key: SortKey, desc: bool) {
+        self.lots.set_sort(key, desc);
+        self.keep_selection_visible();
+    }
 }
 
 #[cfg(test)]
