@@ -219,11 +219,25 @@ impl Keymap {
         self.keys_for(action).next().map(Key::label)
     }
 
-    /// Help lines: (keys, description) for every bound action plus the
-    /// fixed keys of the filter line.
+    /// The sort-by-column keys in force, for the help's sort legend (they
+    /// are not in `help_entries`: twelve lines would crowd out the rest).
+    pub fn sort_legend(&self) -> Vec<(String, SortKey)> {
+        // In the order of the columns on screen, as `BINDABLE` lists them.
+        Action::BINDABLE
+            .iter()
+            .filter_map(|&a| match a {
+                Action::SortBy(k) => self.label(a).map(|l| (l, k)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Help lines: (keys, description) for every bound action but the
+    /// sort-by-column ones, plus the fixed keys of the filter line.
     pub fn help_entries(&self) -> Vec<(String, &'static str)> {
         let mut out: Vec<(String, &'static str)> = Action::BINDABLE
             .iter()
+            .filter(|a| !matches!(a, Action::SortBy(_)))
             .filter_map(|&a| self.label(a).map(|l| (l, a.describe())))
             .collect();
         out.extend(
@@ -392,6 +406,11 @@ mod tests {
                 Action::FilterBackspace | Action::FilterCommit | Action::FilterCancel
             ) {
                 continue; // fixed keys of the filter line
+            }
+            if let Action::SortBy(k) = a {
+                let label = km.label(a).expect("every column has a sort key");
+                assert!(km.sort_legend().contains(&(label, k)), "{}", a.name());
+                continue;
             }
             let label = km
                 .label(a)
