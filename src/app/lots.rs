@@ -221,13 +221,18 @@ impl LotStore {
     /// Server time moved on. Only when the filter has time terms and one
     /// of them changes its answer is the view rebuilt; returns whether it was.
     pub fn set_now(&mut self, now: Timestamp) -> bool {
-        self.now = Some(now);
-        match self.filter_due {
-            Some(due) if now >= due => {
-                self.rebuild_view();
-                true
-            }
-            _ => false,
+        let before = self.now.replace(now);
+        if !self.filter.has_time_terms() {
+            return false;
+        }
+        // The first clock reading, or the clock corrected backwards: the
+        // answers were given at another time.
+        let stale = before.is_none_or(|b| now < b);
+        if stale || self.filter_due.is_some_and(|due| now >= due) {
+            self.rebuild_view();
+            true
+        } else {
+            false
         }
     }
 
@@ -716,6 +721,22 @@ mod tests {
             rev.reverse();
             assert_eq!(ids(&s), rev, "{key:?} descending");
         }
+    }
+
+    #[test]
+    fn time_terms_are_judged_again_when_the_clock_arrives_or_goes_back() {
+        let mut s = LotStore::default();
+        s.replace(vec![lot("A", None)], None, None); // closes at 30 min
+        s.set_filter(Filter::parse("closing<10m").expect("valid"));
+        assert_eq!(s.view_len(), 0, "no clock yet");
+        assert!(s.set_now(Timestamp(25 * 60_000)));
+        assert_eq!(s.view_len(), 1);
+        assert!(!s.set_now(Timestamp(26 * 60_000)), "nothing changed");
+        assert!(s.set_now(Timestamp(10 * 60_000)), "clock corrected back");
+        assert_eq!(s.view_len(), 0);
+        // without a time term the clock never rebuilds anything
+        s.set_filter(Filter::parse("gold").expect("valid"));
+        assert!(!s.set_now(Timestamp(0)));
     }
 
     #[test]
