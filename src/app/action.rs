@@ -1,6 +1,7 @@
 //! The named user actions. The app reacts to these, never to key codes; each
 //! has a stable name so that key bindings can be configured by name.
 
+use super::lots::SortKey;
 use std::borrow::Cow;
 
 /// One thing the user asks for.
@@ -32,12 +33,15 @@ pub enum Action {
     ToggleWatchedOnly,
     SortNext,
     SortReverse,
+    /// Sort by this column; the same column again reverses the direction
+    /// (also what a click on a column header does).
+    SortBy(SortKey),
     Suspend,
 }
 
 impl Action {
     /// Every action a key can be bound to, in the order the help lists them.
-    pub const BINDABLE: [Action; 29] = [
+    pub const BINDABLE: [Action; 41] = [
         Action::Help,
         Action::Quit,
         Action::Suspend,
@@ -67,6 +71,18 @@ impl Action {
         Action::ToggleWatchedOnly,
         Action::SortNext,
         Action::SortReverse,
+        Action::SortBy(SortKey::Number),
+        Action::SortBy(SortKey::Name),
+        Action::SortBy(SortKey::Region),
+        Action::SortBy(SortKey::Minerals),
+        Action::SortBy(SortKey::Licence),
+        Action::SortBy(SortKey::Status),
+        Action::SortBy(SortKey::HighBid),
+        Action::SortBy(SortKey::NextMin),
+        Action::SortBy(SortKey::Bids),
+        Action::SortBy(SortKey::Leader),
+        Action::SortBy(SortKey::TimeLeft),
+        Action::SortBy(SortKey::Extensions),
     ];
 
     /// The stable name used in configuration files.
@@ -96,6 +112,7 @@ impl Action {
             Action::ToggleWatchedOnly => "toggle_watched_only",
             Action::SortNext => "sort_next",
             Action::SortReverse => "sort_reverse",
+            Action::SortBy(k) => return Cow::Owned(format!("sort_by_{}", k.name())),
             Action::Suspend => "suspend",
         };
         Cow::Borrowed(s)

@@ -4,6 +4,7 @@
 //! Lot data is never translated: only the interface around it.
 
 mod evidence;
+mod filter;
 mod texts;
 
 pub use texts::Texts;

@@ -129,8 +129,60 @@ fn sorted_col(k: SortKey) -> Col {
         SortKey::HighBid => Col::High,
         SortKey::NextMin => Col::NextMin,
         SortKey::Bids => Col::Bids,
-        SortKey::TimeLeft => Col::Left,
+        // The extension count is the badge of the time-left cell.
+        SortKey::TimeLeft | SortKey::Extensions => Col::Left,
+        SortKey::Region => Col::Region,
+        SortKey::Minerals => Col::Minerals,
+        SortKey::Licence => Col::Licence,
+        SortKey::Leader => Col::Leader,
     }
+}
+
+/// The filter text before the error column, from there to the end of that
+/// word, and the rest.
+fn split_at_error(text: &str, column: usize) -> (&str, &str, &str) {
+    let start = text
+        .char_indices()
+        .nth(column)
+        .map_or(text.len(), |(i, _)| i);
+    let end = text[start..]
+        .find(char::is_whitespace)
+        .map_or(text.len(), |n| start + n);
+    (&text[..start], &text[start..end], &text[end..])
+}
+
+fn col_sort_key(c: Col) -> Option<SortKey> {
+    Some(match c {
+        Col::Mark => return None,
+        Col::Number => SortKey::Number,
+        Col::Name => SortKey::Name,
+        Col::Region => SortKey::Region,
+        Col::Minerals => SortKey::Minerals,
+        Col::Licence => SortKey::Licence,
+        Col::Status => SortKey::Status,
+        Col::High | Col::HighFx => SortKey::HighBid,
+        Col::NextMin => SortKey::NextMin,
+        Col::Bids => SortKey::Bids,
+        Col::Leader => SortKey::Leader,
+        Col::Left => SortKey::TimeLeft,
+    })
+}
+
+/// The column under `x` (0 = the pane's left inner edge) of a lots pane
+/// `inner_width` wide, as the sort key a header click selects; None for the
+/// mark column and the gaps. `fx`: a display currency other than tenge;
+/// `lang`: the interface language (money columns are wider in ru and kk).
+pub fn sort_key_at(inner_width: u16, fx: bool, lang: Lang, x: u16) -> Option<SortKey> {
+    let (mut cols, _) = choose(inner_width, fx, lang);
+    widen(&mut cols, inner_width);
+    let mut left = 0u16;
+    for (c, w) in cols {
+        if x < left.saturating_add(w) {
+            return if x >= left { col_sort_key(c) } else { None };
+        }
+        left = left.saturating_add(w).saturating_add(1);
+    }
+    None
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
@@ -158,10 +210,26 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let mut block = pane_block(Pane::Lots, ctx, extra);
     let filter = app.filter_text();
     if app.filter_edit.is_some() {
-        block = block.title_bottom(Line::from(vec![
-            Span::styled(format!(" {} /", tx.filter), t.key),
-            Span::styled(format!("{filter}█ "), t.text),
-        ]));
+        let mut spans = vec![Span::styled(format!(" {} /", tx.filter), t.key)];
+        match app.filter_error() {
+            // The term at fault is marked (underlined, not only coloured)
+            // and the message follows; the lots keep the last valid filter.
+            Some(err) => {
+                let (ok, bad, rest) = split_at_error(filter, err.column);
+                spans.push(Span::styled(ok.to_string(), t.text));
+                spans.push(Span::styled(
+                    bad.to_string(),
+                    t.bad.add_modifier(Modifier::UNDERLINED),
+                ));
+                spans.push(Span::styled(format!("{rest}█ "), t.text));
+                spans.push(Span::styled(
+                    format!("✗ {} ", (tx.filter_error)(err)),
+                    t.bad,
+                ));
+            }
+            None => spans.push(Span::styled(format!("{filter}█ "), t.text)),
+        }
+        block = block.title_bottom(Line::from(spans));
     } else if !filter.is_empty() {
         block = block.title_bottom(Line::from(Span::styled(
             format!(" {}: {filter} {} ", tx.filter, tx.esc_clears),
@@ -192,6 +260,9 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let header = Row::new(cols.iter().map(|(c, _)| {
         let mut s = header_label(*c, app.currency, tx);
         if *c == sorted {
+            if key == SortKey::Extensions {
+                s.push_str(tx.col_ext);
+            }
             s.push_str(if rev { "▼" } else { "▲" });
         }
         Cell::from(s)
@@ -353,6 +424,16 @@ fn licence(lot: &Lot, tx: &Texts) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_term_at_fault_is_cut_out_of_the_filter_text() {
+        assert_eq!(
+            split_at_error("gold бид>1x rest", 5),
+            ("gold ", "бид>1x", " rest")
+        );
+        assert_eq!(split_at_error("bid>", 4), ("bid>", "", ""));
+        assert_eq!(split_at_error("x", 9), ("x", "", ""));
+    }
 
     #[test]
     fn columns_drop_by_priority_and_always_fit() {
