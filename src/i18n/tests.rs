@@ -221,3 +221,26 @@ fn anomaly_evidence_in_each_language() {
         "сервер сағаты осы компьютерден -4,200\u{a0}с ауытқыған (шегі 2,000\u{a0}с)"
     );
 }
+
+#[test]
+fn filter_errors_in_each_language() {
+    use crate::app::filter::Filter;
+    let e = Filter::parse("gold bid>abc").expect_err("abc is no amount");
+    let en = (Lang::En.texts().filter_error)(&e);
+    assert_eq!(en, e.to_string());
+    let ru = (Lang::Ru.texts().filter_error)(&e);
+    assert!(
+        ru.starts_with("условие 2 (поз. ") && ru.contains("\"abc\" — не сумма"),
+        "{ru}"
+    );
+    let kk = (Lang::Kk.texts().filter_error)(&e);
+    assert!(
+        kk.starts_with("2-шарт (") && kk.contains("\"abc\" сома емес"),
+        "{kk}"
+    );
+    let e = Filter::parse("status<open").expect_err("status takes :");
+    assert!(
+        (Lang::Ru.texts().filter_error)(&e).contains("status принимает \":\""),
+        "{e}"
+    );
+}
