@@ -141,6 +141,22 @@ fn split_at_error(text: &str, column: usize) -> (&str, &str, &str) {
     (&text[..start], &text[start..end], &text[end..])
 }
 
+/// The last `room` characters of the three consecutive parts, and whether
+/// anything was cut from the front.
+fn keep_tail(parts: [&str; 3], room: usize) -> (bool, [&str; 3]) {
+    let total: usize = parts.iter().map(|p| p.chars().count()).sum();
+    let mut drop = total.saturating_sub(room);
+    let cut = drop > 0;
+    let out = parts.map(|p| {
+        let n = p.chars().count();
+        let skip = drop.min(n);
+        drop -= skip;
+        let at = p.char_indices().nth(skip).map_or(p.len(), |(i, _)| i);
+        &p[at..]
+    });
+    (cut, out)
+}
+
 fn col_sort_key(c: Col) -> Option<SortKey> {
     Some(match c {
         Col::Mark => return None,
@@ -198,20 +214,26 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let filter = app.filter_text();
     if app.filter_edit.is_some() {
         let mut spans = vec![Span::styled(" filter /", t.key)];
-        match app.filter_error() {
-            // The term at fault is marked (underlined, not only coloured)
-            // and the message follows; the lots keep the last valid filter.
-            Some(err) => {
-                let (ok, bad, rest) = split_at_error(filter, err.column);
-                spans.push(Span::styled(ok.to_string(), t.text));
-                spans.push(Span::styled(
-                    bad.to_string(),
-                    t.bad.add_modifier(Modifier::UNDERLINED),
-                ));
-                spans.push(Span::styled(format!("{rest}█ "), t.text));
-                spans.push(Span::styled(format!("✗ {err} "), t.bad));
-            }
-            None => spans.push(Span::styled(format!("{filter}█ "), t.text)),
+        // Room for the text and its cursor: a long filter shows its end.
+        let room = usize::from(area.width.saturating_sub(13)).max(1);
+        let (parts, column) = match app.filter_error() {
+            Some(err) => (split_at_error(filter, err.column), Some(err)),
+            None => ((filter, "", ""), None),
+        };
+        let (cut, [ok, bad, rest]) = keep_tail([parts.0, parts.1, parts.2], room);
+        if cut {
+            spans.push(Span::styled("…", t.dim));
+        }
+        spans.push(Span::styled(ok.to_string(), t.text));
+        // The term at fault is marked (underlined, not only coloured) and the
+        // message follows; the lots keep the last valid filter meanwhile.
+        spans.push(Span::styled(
+            bad.to_string(),
+            t.bad.add_modifier(Modifier::UNDERLINED),
+        ));
+        spans.push(Span::styled(format!("{rest}█ "), t.text));
+        if let Some(err) = column {
+            spans.push(Span::styled(format!("✗ {err} "), t.bad));
         }
         block = block.title_bottom(Line::from(spans));
     } else if !filter.is_empty() {
@@ -411,6 +433,12 @@ mod tests {
         );
         assert_eq!(split_at_error("bid>", 4), ("bid>", "", ""));
         assert_eq!(split_at_error("x", 9), ("x", "", ""));
+        assert_eq!(
+            keep_tail(["ab", "cd", "ef"], 10),
+            (false, ["ab", "cd", "ef"])
+        );
+        assert_eq!(keep_tail(["ab", "cд", "ef"], 3), (true, ["", "д", "ef"]));
+        assert_eq!(keep_tail(["абв", "", ""], 0), (true, ["", "", ""]));
     }
 
     #[test]
