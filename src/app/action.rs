@@ -1,6 +1,8 @@
 //! The named user actions. The app reacts to these, never to key codes; each
 //! has a stable name so that key bindings can be configured by name.
 
+use super::Pane;
+use super::lots::SortKey;
 use std::borrow::Cow;
 
 /// One thing the user asks for.
@@ -32,12 +34,21 @@ pub enum Action {
     ToggleWatchedOnly,
     SortNext,
     SortReverse,
+    /// Sort the lots by this column, ascending (a header click).
+    SortBy(SortKey),
     Suspend,
+    /// Turn mouse capture off (the terminal's own text selection works) or on.
+    ToggleMouse,
+    /// Mouse: select the lot on this row of the lots view.
+    SelectRow(usize),
+    /// Mouse wheel: scroll this pane by so many rows (negative: up), whatever
+    /// pane has the focus.
+    Scroll(Pane, i16),
 }
 
 impl Action {
     /// Every action a key can be bound to, in the order the help lists them.
-    pub const BINDABLE: [Action; 29] = [
+    pub const BINDABLE: [Action; 30] = [
         Action::Help,
         Action::Quit,
         Action::Suspend,
@@ -67,6 +78,7 @@ impl Action {
         Action::ToggleWatchedOnly,
         Action::SortNext,
         Action::SortReverse,
+        Action::ToggleMouse,
     ];
 
     /// The stable name used in configuration files.
@@ -96,7 +108,11 @@ impl Action {
             Action::ToggleWatchedOnly => "toggle_watched_only",
             Action::SortNext => "sort_next",
             Action::SortReverse => "sort_reverse",
+            Action::SortBy(_) => "sort_by",
             Action::Suspend => "suspend",
+            Action::ToggleMouse => "toggle_mouse",
+            Action::SelectRow(_) => "select_row",
+            Action::Scroll(..) => "scroll",
         };
         Cow::Borrowed(s)
     }
@@ -139,7 +155,11 @@ impl Action {
             Action::ToggleWatchedOnly => "watched only",
             Action::SortNext => "sort column",
             Action::SortReverse => "reverse sort",
+            Action::SortBy(_) => "sort by column",
             Action::Suspend => "suspend",
+            Action::ToggleMouse => "mouse on/off",
+            Action::SelectRow(_) => "select row",
+            Action::Scroll(..) => "scroll",
         }
     }
 }

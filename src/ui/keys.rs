@@ -120,6 +120,7 @@ impl Default for Keymap {
             (c('W'), Action::ToggleWatchedOnly),
             (c('s'), Action::SortNext),
             (c('S'), Action::SortReverse),
+            (c('m'), Action::ToggleMouse),
         ];
         Keymap { bindings }
     }

@@ -14,6 +14,7 @@ mod keybar;
 pub mod keys;
 pub mod layout;
 mod lots;
+pub mod mouse;
 mod summary;
 pub mod theme;
 
