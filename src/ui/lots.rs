@@ -326,10 +326,12 @@ fn lot_row<'a>(
     let cells = cols.iter().map(|(c, _)| -> Cell<'a> {
         match c {
             Col::Mark => {
+                // A blank stays unstyled: in the reversed selected row a
+                // coloured blank would show as a coloured block.
                 let star = if store.is_watched(&lot.id) {
-                    "★"
+                    Span::styled("★", t.warn)
                 } else {
-                    " "
+                    Span::raw(" ")
                 };
                 let (m, st) = match me_state {
                     Some(MeState::Leading) => ("▲", t.good),
@@ -346,7 +348,7 @@ fn lot_row<'a>(
                 };
                 Cell::from(Line::from(vec![
                     Span::raw(cursor),
-                    Span::styled(star, t.warn),
+                    star,
                     Span::styled(m, st),
                 ]))
             }
