@@ -114,6 +114,9 @@ async fn run_async(settings: crate::config::Settings) -> anyhow::Result<()> {
         alert_minutes: args.alert_minutes,
         mouse: !args.no_mouse,
     });
+    if let Some((key, desc)) = settings.sort {
+        app.set_sort(key, desc);
+    }
     let result = event_loop(
         &mut app,
         &mut journal,

@@ -34,7 +34,8 @@ pub enum Action {
     ToggleWatchedOnly,
     SortNext,
     SortReverse,
-    /// Sort the lots by this column, ascending (a header click).
+    /// Sort by this column; the same column again reverses the direction
+    /// (also what a click on a column header does).
     SortBy(SortKey),
     Suspend,
     /// Turn mouse capture off (the terminal's own text selection works) or on.
@@ -48,7 +49,7 @@ pub enum Action {
 
 impl Action {
     /// Every action a key can be bound to, in the order the help lists them.
-    pub const BINDABLE: [Action; 30] = [
+    pub const BINDABLE: [Action; 42] = [
         Action::Help,
         Action::Quit,
         Action::Suspend,
@@ -78,6 +79,18 @@ impl Action {
         Action::ToggleWatchedOnly,
         Action::SortNext,
         Action::SortReverse,
+        Action::SortBy(SortKey::Number),
+        Action::SortBy(SortKey::Name),
+        Action::SortBy(SortKey::Region),
+        Action::SortBy(SortKey::Minerals),
+        Action::SortBy(SortKey::Licence),
+        Action::SortBy(SortKey::Status),
+        Action::SortBy(SortKey::HighBid),
+        Action::SortBy(SortKey::NextMin),
+        Action::SortBy(SortKey::Bids),
+        Action::SortBy(SortKey::Leader),
+        Action::SortBy(SortKey::TimeLeft),
+        Action::SortBy(SortKey::Extensions),
         Action::ToggleMouse,
     ];
 
@@ -108,7 +121,7 @@ impl Action {
             Action::ToggleWatchedOnly => "toggle_watched_only",
             Action::SortNext => "sort_next",
             Action::SortReverse => "sort_reverse",
-            Action::SortBy(_) => "sort_by",
+            Action::SortBy(k) => return Cow::Owned(format!("sort_by_{}", k.name())),
             Action::Suspend => "suspend",
             Action::ToggleMouse => "toggle_mouse",
             Action::SelectRow(_) => "select_row",
@@ -155,7 +168,20 @@ impl Action {
             Action::ToggleWatchedOnly => "watched only",
             Action::SortNext => "sort column",
             Action::SortReverse => "reverse sort",
-            Action::SortBy(_) => "sort by column",
+            Action::SortBy(k) => match k {
+                SortKey::Number => "sort by number",
+                SortKey::Name => "sort by name",
+                SortKey::Status => "sort by status",
+                SortKey::HighBid => "sort by high bid",
+                SortKey::NextMin => "sort by next min",
+                SortKey::Bids => "sort by bids",
+                SortKey::TimeLeft => "sort by time left",
+                SortKey::Region => "sort by region",
+                SortKey::Minerals => "sort by minerals",
+                SortKey::Licence => "sort by licence",
+                SortKey::Leader => "sort by leader",
+                SortKey::Extensions => "sort by extensions",
+            },
             Action::Suspend => "suspend",
             Action::ToggleMouse => "mouse on/off",
             Action::SelectRow(_) => "select row",

@@ -11,7 +11,7 @@ use crate::domain::rules::next_min_bid;
 use crate::domain::{Currency, LicenseKind, Lot, LotStatus};
 use crate::sync::LinkState;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
@@ -119,7 +119,12 @@ fn sorted_col(k: SortKey) -> Col {
         SortKey::HighBid => Col::High,
         SortKey::NextMin => Col::NextMin,
         SortKey::Bids => Col::Bids,
-        SortKey::TimeLeft => Col::Left,
+        // The extension count is the badge of the time-left cell.
+        SortKey::TimeLeft | SortKey::Extensions => Col::Left,
+        SortKey::Region => Col::Region,
+        SortKey::Minerals => Col::Minerals,
+        SortKey::Licence => Col::Licence,
+        SortKey::Leader => Col::Leader,
     }
 }
 
@@ -164,18 +169,10 @@ impl Geometry {
         (i < self.rows && pos < app.lots.view_len()).then_some(pos)
     }
 
-    /// The sort key of the column header at `x` on the header row (the
-    /// column spacing to its right counts as part of it).
-    pub fn sort_key_at(&self, x: u16) -> Option<SortKey> {
-        let widths = self.cols.iter().map(|(_, w)| Constraint::Length(*w));
-        // The same split as the Table widget does (Flex::Start, spacing 1).
-        let rects = Layout::horizontal(widths)
-            .flex(Flex::Start)
-            .spacing(1)
-            .split(self.inner);
-        let i = rects.iter().position(|r| x >= r.x && x <= r.right())?;
-        let (col, _) = self.cols.get(i)?;
-        sort_key(*col)
+    /// The sort key of the column header at screen column `x`.
+    pub fn sort_key_at(&self, app: &App, x: u16) -> Option<SortKey> {
+        let fx = app.currency != Currency::Kzt;
+        sort_key_at(self.inner.width, fx, x.checked_sub(self.inner.x)?)
     }
 }
 
@@ -193,12 +190,50 @@ fn window_top(app: &App, rows_h: usize) -> usize {
     top
 }
 
-/// The sort key a column's header sorts by (None: not sortable).
-fn sort_key(c: Col) -> Option<SortKey> {
-    match c {
-        Col::HighFx => Some(SortKey::HighBid),
-        c => SortKey::ALL.into_iter().find(|k| sorted_col(*k) == c),
+/// The filter text before the error column, from there to the end of that
+/// word, and the rest.
+fn split_at_error(text: &str, column: usize) -> (&str, &str, &str) {
+    let start = text
+        .char_indices()
+        .nth(column)
+        .map_or(text.len(), |(i, _)| i);
+    let end = text[start..]
+        .find(char::is_whitespace)
+        .map_or(text.len(), |n| start + n);
+    (&text[..start], &text[start..end], &text[end..])
+}
+
+fn col_sort_key(c: Col) -> Option<SortKey> {
+    Some(match c {
+        Col::Mark => return None,
+        Col::Number => SortKey::Number,
+        Col::Name => SortKey::Name,
+        Col::Region => SortKey::Region,
+        Col::Minerals => SortKey::Minerals,
+        Col::Licence => SortKey::Licence,
+        Col::Status => SortKey::Status,
+        Col::High | Col::HighFx => SortKey::HighBid,
+        Col::NextMin => SortKey::NextMin,
+        Col::Bids => SortKey::Bids,
+        Col::Leader => SortKey::Leader,
+        Col::Left => SortKey::TimeLeft,
+    })
+}
+
+/// The column under `x` (0 = the pane's left inner edge) of a lots pane
+/// `inner_width` wide, as the sort key a header click selects; None for the
+/// mark column and the gaps. `fx`: a display currency other than tenge.
+pub fn sort_key_at(inner_width: u16, fx: bool, x: u16) -> Option<SortKey> {
+    let (mut cols, _) = choose(inner_width, fx);
+    widen(&mut cols, inner_width);
+    let mut left = 0u16;
+    for (c, w) in cols {
+        if x < left.saturating_add(w) {
+            return if x >= left { col_sort_key(c) } else { None };
+        }
+        left = left.saturating_add(w).saturating_add(1);
     }
+    None
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
@@ -224,10 +259,23 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let mut block = pane_block(Pane::Lots, ctx, extra);
     let filter = app.filter_text();
     if app.filter_edit.is_some() {
-        block = block.title_bottom(Line::from(vec![
-            Span::styled(" filter /", t.key),
-            Span::styled(format!("{filter}█ "), t.text),
-        ]));
+        let mut spans = vec![Span::styled(" filter /", t.key)];
+        match app.filter_error() {
+            // The term at fault is marked (underlined, not only coloured)
+            // and the message follows; the lots keep the last valid filter.
+            Some(err) => {
+                let (ok, bad, rest) = split_at_error(filter, err.column);
+                spans.push(Span::styled(ok.to_string(), t.text));
+                spans.push(Span::styled(
+                    bad.to_string(),
+                    t.bad.add_modifier(Modifier::UNDERLINED),
+                ));
+                spans.push(Span::styled(format!("{rest}█ "), t.text));
+                spans.push(Span::styled(format!("✗ {err} "), t.bad));
+            }
+            None => spans.push(Span::styled(format!("{filter}█ "), t.text)),
+        }
+        block = block.title_bottom(Line::from(spans));
     } else if !filter.is_empty() {
         block = block.title_bottom(Line::from(Span::styled(
             format!(" filter: {filter} (Esc clears) "),
@@ -261,6 +309,9 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let header = Row::new(cols.iter().map(|(c, _)| {
         let mut s = header_label(*c, app.currency);
         if *c == sorted {
+            if key == SortKey::Extensions {
+                s.push_str(" ext");
+            }
             s.push_str(if rev { "▼" } else { "▲" });
         }
         Cell::from(s)
@@ -407,6 +458,16 @@ fn licence(lot: &Lot) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_term_at_fault_is_cut_out_of_the_filter_text() {
+        assert_eq!(
+            split_at_error("gold бид>1x rest", 5),
+            ("gold ", "бид>1x", " rest")
+        );
+        assert_eq!(split_at_error("bid>", 4), ("bid>", "", ""));
+        assert_eq!(split_at_error("x", 9), ("x", "", ""));
+    }
 
     #[test]
     fn columns_drop_by_priority_and_always_fit() {

@@ -82,12 +82,8 @@ fn lots_click(app: &App, area: Rect, at: Position, focused: bool) -> Option<Acti
         return None;
     }
     if at.y == geo.inner.y {
-        let key = geo.sort_key_at(at.x)?;
-        return Some(if app.sort().0 == key {
-            Action::SortReverse
-        } else {
-            Action::SortBy(key)
-        });
+        // SortBy on the column already sorted by reverses it.
+        return geo.sort_key_at(app, at.x).map(Action::SortBy);
     }
     let pos = geo.row_at(app, at.y)?;
     if focused && app.selected_row() == Some(pos) {
