@@ -83,7 +83,7 @@ SKEWED=$URL
 
 monitor main 160 45 "$DAY" --currency USD
 monitor bids 100 30 "$DAY" --currency USD
-monitor help 100 30 "$DAY"
+monitor help 160 45 "$DAY"
 monitor filter 100 30 "$DAY"
 monitor light 160 45 "$DAY" --currency EUR --theme light
 monitor summary 100 30 "$DAY" --currency USD
@@ -97,8 +97,10 @@ shot main 160 45 dark
 keys bids j j 3
 shot bids 100 30 dark
 keys help '?'
-shot help 100 30 dark
-keys filter / g o l d Enter
+shot help 160 45 dark
+keys filter /
+tmux -L "$SOCK" send-keys -t filter -l 'mineral:gold status:open,sched'
+keys filter Enter
 shot filter 100 30 dark
 keys light j j
 shot light 160 45 light
