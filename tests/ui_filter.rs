@@ -67,3 +67,17 @@ fn header_columns_map_to_their_sort_keys() {
         .any(|w| w[1].is_none() && w[0].is_some() && w[2].is_some());
     assert!(gap);
 }
+
+#[test]
+fn a_long_filter_shows_its_end_and_the_cursor() {
+    let mut app = live(false);
+    let text = "status:open,suspended,scheduled mineral:gold,copper,coal region:\"North Kazakhstan\" bid>=1k";
+    type_filter(&mut app, text);
+    assert_eq!(app.filter_error(), None);
+    let screen = render(&mut app, 80, 24);
+    let line = screen
+        .lines()
+        .find(|l| l.contains("filter /"))
+        .expect("the filter line");
+    assert!(line.contains("…") && line.contains("bid>=1k█"), "{line}");
+}

@@ -1,6 +1,7 @@
 //! The named user actions. The app reacts to these, never to key codes; each
 //! has a stable name so that key bindings can be configured by name.
 
+use super::Pane;
 use super::lots::SortKey;
 use std::borrow::Cow;
 
@@ -37,11 +38,18 @@ pub enum Action {
     /// (also what a click on a column header does).
     SortBy(SortKey),
     Suspend,
+    /// Turn mouse capture off (the terminal's own text selection works) or on.
+    ToggleMouse,
+    /// Mouse: select the lot on this row of the lots view.
+    SelectRow(usize),
+    /// Mouse wheel: scroll this pane by so many rows (negative: up), whatever
+    /// pane has the focus.
+    Scroll(Pane, i16),
 }
 
 impl Action {
     /// Every action a key can be bound to, in the order the help lists them.
-    pub const BINDABLE: [Action; 41] = [
+    pub const BINDABLE: [Action; 42] = [
         Action::Help,
         Action::Quit,
         Action::Suspend,
@@ -83,6 +91,7 @@ impl Action {
         Action::SortBy(SortKey::Leader),
         Action::SortBy(SortKey::TimeLeft),
         Action::SortBy(SortKey::Extensions),
+        Action::ToggleMouse,
     ];
 
     /// The stable name used in configuration files.
@@ -114,6 +123,9 @@ impl Action {
             Action::SortReverse => "sort_reverse",
             Action::SortBy(k) => return Cow::Owned(format!("sort_by_{}", k.name())),
             Action::Suspend => "suspend",
+            Action::ToggleMouse => "toggle_mouse",
+            Action::SelectRow(_) => "select_row",
+            Action::Scroll(..) => "scroll",
         };
         Cow::Borrowed(s)
     }

@@ -62,6 +62,8 @@ pub enum Effect {
     Alert(Alert),
     /// Append this anomaly to the journal.
     Anomaly(Anomaly),
+    /// Turn the terminal's mouse capture on or off.
+    MouseCapture(bool),
 }
 
 /// The answer to one message.
@@ -95,6 +97,8 @@ pub struct AppOptions {
     /// The interface language (the view translates; the state holds no
     /// display text of its own).
     pub lang: crate::i18n::Lang,
+    /// Mouse capture at start (`mouse = false`, `--no-mouse` turn it off).
+    pub mouse: bool,
 }
 
 impl Default for AppOptions {
@@ -109,6 +113,7 @@ impl Default for AppOptions {
             alert_minutes: 5,
             unreachable_after_ms: 60_000,
             lang: crate::i18n::Lang::En,
+            mouse: true,
         }
     }
 }
@@ -227,6 +232,8 @@ pub struct App {
     pub(crate) anomaly_count: u64,
     /// Anomalies pane scroll: entries skipped from the newest.
     pub(crate) anomalies_scroll: usize,
+    /// Mouse capture wanted (off: the terminal selects and copies text).
+    pub(crate) mouse: bool,
 }
 
 /// Where a replay stands, for the REPLAY badge.
@@ -255,7 +262,6 @@ impl App {
         });
         App {
             currency: opts.currency,
-            opts,
             auction: None,
             lots,
             feed_seq: 0,
@@ -285,6 +291,8 @@ impl App {
             anomalies: VecDeque::new(),
             anomaly_count: 0,
             anomalies_scroll: 0,
+            mouse: opts.mouse,
+            opts,
         }
     }
 
@@ -319,6 +327,11 @@ impl App {
 
     pub fn focus(&self) -> Pane {
         self.focus
+    }
+
+    /// Whether mouse capture is wanted (the loop carries it out).
+    pub fn mouse(&self) -> bool {
+        self.mouse
     }
 
     pub fn options(&self) -> &AppOptions {
@@ -629,12 +642,30 @@ impl App {
                     up.redraw = false;
                 }
             }
-            Action::Up => self.move_by(-1),
-            Action::Down => self.move_by(1),
-            Action::PageUp => self.move_by(-(self.page() as i64)),
-            Action::PageDown => self.move_by(self.page() as i64),
-            Action::Top => self.move_by(i64::MIN / 2),
-            Action::Bottom => self.move_by(i64::MAX / 2),
+            Action::Up => self.move_by(self.focus, -1),
+            Action::Down => self.move_by(self.focus, 1),
+            Action::PageUp => self.move_by(self.focus, -(self.page() as i64)),
+            Action::PageDown => self.move_by(self.focus, self.page() as i64),
+            Action::Top => self.move_by(self.focus, i64::MIN / 2),
+            Action::Bottom => self.move_by(self.focus, i64::MAX / 2),
+            Action::Scroll(Pane::Lots, delta) => self.scroll_lots(i64::from(delta)),
+            Action::Scroll(Pane::Summary, _) => up.redraw = false,
+            // The detail pane follows the selection: one lot per notch.
+            Action::Scroll(Pane::Detail, delta) => {
+                self.move_by(Pane::Detail, i64::from(delta.signum()))
+            }
+            Action::Scroll(pane, delta) => self.move_by(pane, i64::from(delta)),
+            Action::SelectRow(pos) => match self.lots.row(pos) {
+                Some((lot, _)) => {
+                    self.selected = Some(lot.id.clone());
+                    self.keep_selection_visible();
+                }
+                None => up.redraw = false,
+            },
+            Action::ToggleMouse => {
+                self.mouse = !self.mouse;
+                up.effects.push(Effect::MouseCapture(self.mouse));
+            }
             Action::CycleCurrency => self.cycle_currency(),
             Action::StartFilter => {
                 self.filter_error = None;
@@ -727,8 +758,9 @@ impl App {
         .max(1)
     }
 
-    fn move_by(&mut self, delta: i64) {
-        match self.focus {
+    /// Moves the selection (lots, detail) or scrolls (the lists) of `pane`.
+    fn move_by(&mut self, pane: Pane, delta: i64) {
+        match pane {
             Pane::Lots | Pane::Detail => {
                 let n = self.lots.view_len();
                 if n == 0 {
@@ -758,6 +790,25 @@ impl App {
                     .saturating_add(delta)
                     .clamp(0, max) as usize;
             }
+        }
+    }
+
+    /// The wheel over the lots pane: the rows move, and the selection stays
+    /// on its lot while that lot is on screen, else on the nearest row shown.
+    fn scroll_lots(&mut self, delta: i64) {
+        let rows = crate::ui::layout::lots_rows(self.size_or_default(), self.focus).max(1);
+        let n = self.lots.view_len();
+        let max_top = n.saturating_sub(rows) as i64;
+        self.lots_top = (self.lots_top as i64)
+            .saturating_add(delta)
+            .clamp(0, max_top) as usize;
+        let pos = self.selected_row().unwrap_or(0);
+        let keep = pos.clamp(self.lots_top, self.lots_top + rows - 1);
+        if keep != pos || self.selected.is_none() {
+            self.selected = self
+                .lots
+                .row(keep.min(n.saturating_sub(1)))
+                .map(|(l, _)| l.id.clone());
         }
     }
 

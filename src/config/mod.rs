@@ -53,6 +53,7 @@ pub struct FileConfig {
     pub log_file: Option<PathBuf>,
     pub journal: Option<PathBuf>,
     pub no_journal: Option<bool>,
+    pub mouse: Option<bool>,
     pub token: Option<String>,
     pub keys: Option<BTreeMap<ActionName, KeyList>>,
 }
@@ -383,6 +384,11 @@ pub fn resolve(
     take!(log_file, "log_file", Some);
     take!(journal, "journal", Some);
     take!(no_journal, "no_journal", |v| v);
+    if !given("no_mouse")
+        && let Some(on) = layered.mouse
+    {
+        a.no_mouse = !on;
+    }
     if !given("fixed_rates")
         && let Some(m) = &layered.fixed_rates
     {
@@ -520,6 +526,7 @@ fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Result<FileConfig, ConfigEr
         log_file: conv("LOTWATCH_LOG_FILE", env("LOTWATCH_LOG_FILE"), path)?,
         journal: conv("LOTWATCH_JOURNAL", env("LOTWATCH_JOURNAL"), path)?,
         no_journal: conv("LOTWATCH_NO_JOURNAL", env("LOTWATCH_NO_JOURNAL"), boolean)?,
+        mouse: conv("LOTWATCH_MOUSE", env("LOTWATCH_MOUSE"), boolean)?,
         // The token is read in resolve(), never through this layer.
         token: None,
         keys: None,
@@ -548,6 +555,7 @@ fn overlay(base: FileConfig, top: FileConfig) -> FileConfig {
         log_file: top.log_file.or(base.log_file),
         journal: top.journal.or(base.journal),
         no_journal: top.no_journal.or(base.no_journal),
+        mouse: top.mouse.or(base.mouse),
         token: top.token.or(base.token),
         keys: top.keys.or(base.keys),
     }
@@ -622,6 +630,10 @@ insecure = false
 # Journal file (default: <auction-id>.sqlite in the user's data directory).
 # journal = \"/srv/lotwatch/day.sqlite\"
 no_journal = false
+
+# Capture the mouse (click, wheel). `m` toggles it while running, so that the
+# terminal can select and copy text; --no-mouse starts with it off.
+mouse = true
 
 # Bearer token for the platform. A file holding a token must be private
 # (chmod 600); LOTWATCH_TOKEN overrides it.

@@ -135,6 +135,32 @@ fn precedence_default_file_env_flag() {
 }
 
 #[test]
+fn mouse_default_file_env_flag() {
+    let dir = TempDir::new("mouse");
+    let on = |s: Settings| !s.args.no_mouse;
+    assert!(on(
+        resolve_with(&["--config", "/dev/null"], &[]).expect("ok")
+    ));
+    assert!(!on(
+        with_file(&dir, "mouse = false\n", &[], &[]).expect("ok")
+    ));
+    let env_on = [("LOTWATCH_MOUSE", "on")];
+    assert!(on(
+        with_file(&dir, "mouse = false\n", &[], &env_on).expect("ok")
+    ));
+    assert!(!on(with_file(
+        &dir,
+        "mouse = true\n",
+        &["--no-mouse"],
+        &env_on
+    )
+    .expect("ok")));
+    let bad = with_file(&dir, "mouse = \"yes\"\n", &[], &[]);
+    let p = dir.0.join("config.toml");
+    expect_invalid(bad, &p, 1, "mouse", "bool");
+}
+
+#[test]
 fn lists_tables_and_paths_come_through() {
     let dir = TempDir::new("lists");
     let file = "watchlist = [\"401102\", \"401103\"]\nrates = \"fixed\"\njournal = \"/tmp/j.sqlite\"\nalert_minutes = 7\n[fixed_rates]\nUSD = \"519.53\"\n";
@@ -306,6 +332,7 @@ fn default_file_parses_back_to_the_defaults() {
         "log_file",
         "journal",
         "no_journal",
+        "mouse",
         "token",
     ] {
         assert!(

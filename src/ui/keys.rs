@@ -135,6 +135,7 @@ impl Default for Keymap {
             (c('P'), Action::SortBy(SortKey::Leader)),
             (c('T'), Action::SortBy(SortKey::TimeLeft)),
             (c('E'), Action::SortBy(SortKey::Extensions)),
+            (c('m'), Action::ToggleMouse),
         ];
         Keymap { bindings }
     }
