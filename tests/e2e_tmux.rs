@@ -181,14 +181,15 @@ fn click_a_row_scroll_with_the_wheel_and_give_the_mouse_back() {
     // In a shell, so that the terminal's modes can be read after a suspend
     // and after the exit.
     let t = Tmux::start_in_shell("mouse", 120, 40, &cmd);
+    // The fourth lot row (below the header lines, the border and the column
+    // headers): click on its number. Waiting for that row too: under load
+    // tmux may be captured between two partial updates.
+    let y = 4 + 3;
     let screen = t.wait_for("lots on screen", WAIT, |s| {
-        s.contains("LIVE") && s.contains("401102")
+        s.contains("LIVE") && s.lines().nth(y).and_then(lot_number).is_some()
     });
     assert!(t.mouse_reporting(), "mouse capture is on by default");
-    // The fourth lot row (below the header lines, the border and the column
-    // headers): click on its number.
     let lines: Vec<&str> = screen.lines().collect();
-    let y = 4 + 3;
     let number = lot_number(lines[y]).expect("a lot on the fourth row");
     let x = lines[y].chars().take_while(|c| !c.is_ascii_digit()).count() as u16;
     assert_ne!(selected_row(&screen).as_deref(), Some(lines[y]));
