@@ -364,7 +364,11 @@ async fn the_auction_is_re_read_between_long_polls_without_a_new_snapshot() {
     let count = |p: &str| reqs.iter().filter(|r| r.url.path() == p).count();
     // The feed keeps the lots current: the megabytes of `/lots` are read once.
     assert_eq!(count("/api/v1/lots"), 1);
-    assert!(count("/api/v1/auction") >= 2, "{}", count("/api/v1/auction"));
+    assert!(
+        count("/api/v1/auction") >= 2,
+        "{}",
+        count("/api/v1/auction")
+    );
     // Every long-poll went on from the snapshot's seq.
     assert!(events_query(&reqs).iter().all(|a| a == "5"));
 }

@@ -243,7 +243,6 @@ impl Raw {
             from_date_header,
         })
     }
-
 }
 
 fn json_of(body: &[u8]) -> Result<Value, PlatformError> {

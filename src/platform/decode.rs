@@ -12,9 +12,9 @@ use crate::domain::{
     LotResult, LotStatus, Money, Rate, SoftClose, Timestamp,
 };
 use crate::platform::sanitize::{NAME_MAX, NOTICE_MAX, clean};
+use crate::platform::wire::WireLot;
 use crate::sync::DataIssue;
 use rust_decimal::Decimal;
-use crate::platform::wire::WireLot;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashSet};
