@@ -268,6 +268,22 @@ async fn event_loop(
         mono_now(),
     );
     let mut dirty = true;
+    // What the engine already has (on a quick start, the snapshot: it is
+    // fetched while the terminal is set up) goes into the first frame
+    // instead of waiting a render floor behind an empty one.
+    if let Flow::Quit = drain(
+        app,
+        journal,
+        &mut sync_rx,
+        &cmds,
+        &mut guard,
+        &mut dirty,
+        on_alert,
+    )
+    .await?
+    {
+        return Ok(());
+    }
     let mut shown_lots = false;
     let mut last_draw: Option<tokio::time::Instant> = None;
 
