@@ -1,5 +1,6 @@
 //! The monitor's hot paths, with divan: one full frame at 200x50 (50 and
-//! 10 000 lots), applying bid events to the state, decoding a 10 000-lot
+//! 10 000 lots), applying bid events to the state, a clock tick with and
+//! without a time term in the filter, decoding a 10 000-lot
 //! `/lots` snapshot, and the sanitizer on long hostile strings.
 //!
 //! Every state is built the way the monitor builds it: the simulator's engine
@@ -9,7 +10,7 @@
 
 use divan::counter::{BytesCount, ItemsCount};
 use divan::{Bencher, black_box};
-use lotwatch::app::{App, AppOptions, Msg};
+use lotwatch::app::{Action, App, AppOptions, Msg};
 use lotwatch::clock::{ClockSample, Mono};
 use lotwatch::domain::{Currency, Event, EventKind, LotStatus, Money, Rate, Timestamp};
 use lotwatch::platform::wire::{LotsBody, WireLot};
@@ -100,6 +101,25 @@ fn frame_200x50(bencher: Bencher, lots: usize) {
     bencher.bench_local(|| {
         term.draw(|f| lotwatch::ui::draw(f, &app, NOW))
             .expect("draw");
+    });
+}
+
+/// One clock tick per second of server time on 10 000 lots, without a filter
+/// and with a time term (`closing<10m`): with the term the index is rebuilt
+/// on the ticks where some lot crosses the threshold (1 000 ticks, ~17 min of
+/// the generated day, so most ticks see a crossing).
+#[divan::bench(args = ["", "closing<10m"], sample_count = 100, sample_size = 10)]
+fn tick_10k(bencher: Bencher, filter: &str) {
+    let mut app = app(10_000);
+    app.update(Msg::Action(Action::StartFilter), NOW);
+    for c in filter.chars() {
+        app.update(Msg::Action(Action::FilterInput(c)), NOW);
+    }
+    app.update(Msg::Action(Action::FilterCommit), NOW);
+    let t = Cell::new(NOW.0);
+    bencher.bench_local(|| {
+        t.set(t.get() + 1000);
+        black_box(app.update(Msg::Tick, Mono(t.get())));
     });
 }
 

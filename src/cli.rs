@@ -148,6 +148,9 @@ pub struct MonitorArgs {
     /// Record nothing.
     #[arg(long)]
     pub no_journal: bool,
+    /// Leave the mouse to the terminal (select and copy text); `m` toggles it.
+    #[arg(long)]
+    pub no_mouse: bool,
     /// Alert when a watched lot enters its last this many minutes.
     #[arg(long, value_name = "MIN", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=1440))]
     pub alert_minutes: u64,

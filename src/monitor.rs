@@ -114,7 +114,11 @@ async fn run_async(settings: crate::config::Settings) -> anyhow::Result<()> {
         skew_threshold_ms: args.skew_threshold,
         unreachable_after_ms: args.unreachable_after.saturating_mul(1000),
         alert_minutes: args.alert_minutes,
+        mouse: !args.no_mouse,
     });
+    if let Some((key, desc)) = settings.sort {
+        app.set_sort(key, desc);
+    }
     let result = event_loop(
         &mut app,
         &mut journal,
@@ -253,7 +257,7 @@ async fn event_loop(
     (keymap, theme): (ui::keys::Keymap, ui::theme::Theme),
     on_alert: Option<&AlertCommand>,
 ) -> anyhow::Result<()> {
-    let mut guard = TerminalGuard::enter(false)
+    let mut guard = TerminalGuard::enter(app.mouse())
         .map_err(|e| anyhow::anyhow!("cannot use this terminal: {e} (is stdout a terminal?)"))?;
     let mut terminal_events = EventStream::new();
     let mut signals = Signals::new()?;
@@ -286,6 +290,8 @@ async fn event_loop(
     }
     let mut shown_lots = false;
     let mut last_draw: Option<tokio::time::Instant> = None;
+    // The area of the last frame, which mouse events are hit-tested against.
+    let mut area = ratatui::layout::Rect::default();
 
     loop {
         if dirty {
@@ -311,7 +317,10 @@ async fn event_loop(
                 }
             }
             let now = mono_now();
-            guard.draw(|f| ui::draw_with(f, app, now, &keymap, &theme))?;
+            guard.draw(|f| {
+                area = f.area();
+                ui::draw_with(f, app, now, &keymap, &theme)
+            })?;
             last_draw = Some(tokio::time::Instant::now());
             dirty = false;
             if !shown_lots && !app.lots().is_empty() {
@@ -323,7 +332,7 @@ async fn event_loop(
         let tick_at = app.next_tick(mono_now()).map(mono_to_instant);
         let flow = tokio::select! {
             ev = terminal_events.next() => match ev {
-                Some(Ok(ev)) => on_terminal_event(app, journal, ev, &keymap, &cmds, &mut guard, &mut dirty, on_alert).await?,
+                Some(Ok(ev)) => on_terminal_event(app, journal, (ev, area), &keymap, &cmds, &mut guard, &mut dirty, on_alert).await?,
                 Some(Err(e)) => return Err(anyhow::anyhow!("reading the terminal failed: {e}")),
                 None => Flow::Quit,
             },
@@ -382,7 +391,7 @@ async fn drain(
 async fn on_terminal_event(
     app: &mut App,
     journal: &mut JournalSink,
-    ev: TermEvent,
+    (ev, area): (TermEvent, ratatui::layout::Rect),
     keymap: &ui::keys::Keymap,
     cmds: &mpsc::Sender<SyncCmd>,
     guard: &mut TerminalGuard,
@@ -419,6 +428,16 @@ async fn on_terminal_event(
             )
             .await?;
             *dirty = true;
+            Ok(Flow::Continue)
+        }
+        TermEvent::Mouse(m) => {
+            // Moves and drags mean nothing: no actions, no redraw.
+            for action in ui::mouse::actions(app, area, &m) {
+                let msg = Msg::Action(action);
+                if let Flow::Quit = apply(app, journal, msg, cmds, guard, dirty, on_alert).await? {
+                    return Ok(Flow::Quit);
+                }
+            }
             Ok(Flow::Continue)
         }
         TermEvent::FocusGained => {
@@ -472,6 +491,7 @@ async fn apply(
                 }
             }
             Effect::Anomaly(a) => journal.anomaly(a, app.server_now(mono_now())).await?,
+            Effect::MouseCapture(on) => guard.set_mouse(on)?,
         }
     }
     Ok(Flow::Continue)

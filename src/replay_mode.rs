@@ -81,8 +81,9 @@ pub fn deliver(app: &mut App, replay: &Replay, msgs: Vec<SyncMsg>, now: Mono) ->
 /// and the terminal size. Effects (bells, alerts) of the rebuild are dropped:
 /// they happened before, not now.
 fn rebuild(app: &mut App, msgs: Vec<SyncMsg>, now: Mono) {
-    let size = app.size;
+    let (size, mouse) = (app.size, app.mouse);
     *app = App::new(app.options().clone());
+    app.mouse = mouse;
     if let Some((w, h)) = size {
         app.update(Msg::Resize { w, h }, now);
     }
@@ -135,7 +136,7 @@ pub fn run(args: ReplayArgs) -> anyhow::Result<()> {
 
 async fn event_loop(mut replay: Replay) -> anyhow::Result<()> {
     let mut app = App::new(AppOptions::default());
-    let mut guard = TerminalGuard::enter(false)
+    let mut guard = TerminalGuard::enter(app.mouse())
         .map_err(|e| anyhow::anyhow!("cannot use this terminal: {e} (is stdout a terminal?)"))?;
     let mut terminal_events = EventStream::new();
     let keymap = ui::keys::Keymap::default();
@@ -151,10 +152,14 @@ async fn event_loop(mut replay: Replay) -> anyhow::Result<()> {
     deliver(&mut app, &replay, Vec::new(), mono_now());
     let mut dirty = true;
     let mut last = tokio::time::Instant::now();
+    let mut area = ratatui::layout::Rect::default();
     loop {
         if dirty {
             let now = mono_now();
-            guard.draw(|f| ui::draw_with(f, &app, now, &keymap, &theme))?;
+            guard.draw(|f| {
+                area = f.area();
+                ui::draw_with(f, &app, now, &keymap, &theme)
+            })?;
             dirty = false;
             tokio::time::sleep(FRAME_FLOOR).await;
         }
@@ -176,6 +181,15 @@ async fn event_loop(mut replay: Replay) -> anyhow::Result<()> {
                 Some(Ok(TermEvent::Resize(w, h))) => {
                     let mut up = app.update(Msg::Resize { w, h }, mono_now());
                     up.redraw = true;
+                    up
+                }
+                Some(Ok(TermEvent::Mouse(m))) => {
+                    let mut up = Update::default();
+                    for a in ui::mouse::actions(&app, area, &m) {
+                        let u = app.update(Msg::Action(a), mono_now());
+                        up.redraw |= u.redraw;
+                        up.effects.extend(u.effects);
+                    }
                     up
                 }
                 Some(Ok(_)) => Update::default(),
@@ -214,6 +228,7 @@ async fn event_loop(mut replay: Replay) -> anyhow::Result<()> {
                 // No engine to ask, no commands run for a past day, and the
                 // anomalies are already in the journal being replayed.
                 Effect::Sync(_) | Effect::Alert(_) | Effect::Anomaly(_) => {}
+                Effect::MouseCapture(on) => guard.set_mouse(on)?,
             }
         }
     }

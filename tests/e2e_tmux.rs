@@ -83,10 +83,13 @@ fn drive_the_monitor_with_the_keyboard() {
 #[test]
 fn works_at_80x24_and_says_when_too_small() {
     let server = Server::start(&["--speed", "30"]);
-    let t = monitor("small", 80, 24, &server, &[]);
+    let t = monitor("small", 80, 24, &server, &["--no-mouse"]);
     t.wait_for("lots at 80x24", WAIT, |s| {
         s.contains("401102") && s.contains("LIVE")
     });
+    // --no-mouse: the terminal keeps its own selection, and the bar says so.
+    assert!(last_line(&t.screen()).ends_with("m mouse off"));
+    assert!(!t.mouse_reporting());
     t.keys(&["C-c"]);
     assert_eq!(t.wait_exit(WAIT), 0);
 
@@ -116,6 +119,85 @@ fn sigterm_restores_the_terminal_and_exits_cleanly() {
         !after.contains("401102"),
         "alternate screen left behind:\n{after}"
     );
+}
+
+#[test]
+fn click_a_row_scroll_with_the_wheel_and_give_the_mouse_back() {
+    let server = Server::start(&["--speed", "30"]);
+    let log = std::env::temp_dir().join(format!("lotwatch-e2e-mouse-{}.log", std::process::id()));
+    let cmd = [
+        BIN,
+        "--url",
+        &server.url,
+        "--log-file",
+        &log.to_string_lossy(),
+    ]
+    .map(String::from);
+    // In a shell, so that the terminal's modes can be read after a suspend
+    // and after the exit.
+    let t = Tmux::start_in_shell("mouse", 120, 40, &cmd);
+    // The fourth lot row (below the header lines, the border and the column
+    // headers): click on its number. Waiting for that row too: under load
+    // tmux may be captured between two partial updates.
+    let y = 4 + 3;
+    let screen = t.wait_for("lots on screen", WAIT, |s| {
+        s.contains("LIVE") && s.lines().nth(y).and_then(lot_number).is_some()
+    });
+    assert!(t.mouse_reporting(), "mouse capture is on by default");
+    let lines: Vec<&str> = screen.lines().collect();
+    let number = lot_number(lines[y]).expect("a lot on the fourth row");
+    let x = lines[y].chars().take_while(|c| !c.is_ascii_digit()).count() as u16;
+    assert_ne!(selected_row(&screen).as_deref(), Some(lines[y]));
+    t.click(x, y as u16);
+    let screen = t.wait_for("the clicked lot selected, its detail shown", WAIT, |s| {
+        selected_row(s).is_some_and(|r| r.contains(&number))
+            && s.contains(&format!("2 Lot detail  {number}"))
+    });
+
+    // The wheel over the lots scrolls them: the first row shown changes.
+    let top = lot_number(screen.lines().nth(4).unwrap_or("")).expect("first row");
+    t.wheel_down(x, 10);
+    t.wait_for("the lots scrolled", WAIT, |s| {
+        lot_number(s.lines().nth(4).unwrap_or("")).is_some_and(|n| n != top)
+    });
+
+    // m gives the mouse back to the terminal (to select and copy text).
+    t.keys(&["m"]);
+    t.wait_for("the key bar says the mouse is off", WAIT, |s| {
+        last_line(s).contains("m mouse off")
+    });
+    assert!(!t.mouse_reporting(), "capture turned off in the terminal");
+    t.keys(&["m"]);
+    t.wait_for("mouse on again", WAIT, |s| {
+        last_line(s).contains("m mouse on")
+    });
+    assert!(t.mouse_reporting());
+
+    // Ctrl-Z gives the shell a terminal without mouse reporting; fg takes it again.
+    t.keys(&["C-z"]);
+    t.wait_for("the shell's prompt", WAIT, |s| {
+        s.contains("Stopped") && last_line(s).starts_with("bash")
+    });
+    assert!(!t.mouse_reporting(), "capture off while suspended");
+    t.text("fg");
+    t.keys(&["Enter"]);
+    t.wait_for("redrawn after fg", WAIT, |s| s.contains("m mouse on"));
+    assert!(t.mouse_reporting(), "capture back after fg");
+
+    t.keys(&["q"]);
+    t.wait_for("back at the prompt", WAIT, |s| {
+        !s.contains("Lots") && last_line(s).starts_with("bash")
+    });
+    assert!(!t.mouse_reporting(), "capture is off after exit");
+    t.record_shell_status();
+    assert_eq!(t.wait_exit(WAIT), 0);
+}
+
+/// The first lot number (six digits) on a line.
+fn lot_number(line: &str) -> Option<String> {
+    line.split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .map(String::from)
 }
 
 /// The row marked as selected (`▶` inside the lots table), as text.

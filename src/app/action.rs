@@ -1,6 +1,8 @@
 //! The named user actions. The app reacts to these, never to key codes; each
 //! has a stable name so that key bindings can be configured by name.
 
+use super::Pane;
+use super::lots::SortKey;
 use std::borrow::Cow;
 
 /// One thing the user asks for.
@@ -32,12 +34,22 @@ pub enum Action {
     ToggleWatchedOnly,
     SortNext,
     SortReverse,
+    /// Sort by this column; the same column again reverses the direction
+    /// (also what a click on a column header does).
+    SortBy(SortKey),
     Suspend,
+    /// Turn mouse capture off (the terminal's own text selection works) or on.
+    ToggleMouse,
+    /// Mouse: select the lot on this row of the lots view.
+    SelectRow(usize),
+    /// Mouse wheel: scroll this pane by so many rows (negative: up), whatever
+    /// pane has the focus.
+    Scroll(Pane, i16),
 }
 
 impl Action {
     /// Every action a key can be bound to, in the order the help lists them.
-    pub const BINDABLE: [Action; 29] = [
+    pub const BINDABLE: [Action; 42] = [
         Action::Help,
         Action::Quit,
         Action::Suspend,
@@ -67,6 +79,19 @@ impl Action {
         Action::ToggleWatchedOnly,
         Action::SortNext,
         Action::SortReverse,
+        Action::SortBy(SortKey::Number),
+        Action::SortBy(SortKey::Name),
+        Action::SortBy(SortKey::Region),
+        Action::SortBy(SortKey::Minerals),
+        Action::SortBy(SortKey::Licence),
+        Action::SortBy(SortKey::Status),
+        Action::SortBy(SortKey::HighBid),
+        Action::SortBy(SortKey::NextMin),
+        Action::SortBy(SortKey::Bids),
+        Action::SortBy(SortKey::Leader),
+        Action::SortBy(SortKey::TimeLeft),
+        Action::SortBy(SortKey::Extensions),
+        Action::ToggleMouse,
     ];
 
     /// The stable name used in configuration files.
@@ -96,7 +121,11 @@ impl Action {
             Action::ToggleWatchedOnly => "toggle_watched_only",
             Action::SortNext => "sort_next",
             Action::SortReverse => "sort_reverse",
+            Action::SortBy(k) => return Cow::Owned(format!("sort_by_{}", k.name())),
             Action::Suspend => "suspend",
+            Action::ToggleMouse => "toggle_mouse",
+            Action::SelectRow(_) => "select_row",
+            Action::Scroll(..) => "scroll",
         };
         Cow::Borrowed(s)
     }
@@ -139,7 +168,24 @@ impl Action {
             Action::ToggleWatchedOnly => "watched only",
             Action::SortNext => "sort column",
             Action::SortReverse => "reverse sort",
+            Action::SortBy(k) => match k {
+                SortKey::Number => "sort by number",
+                SortKey::Name => "sort by name",
+                SortKey::Status => "sort by status",
+                SortKey::HighBid => "sort by high bid",
+                SortKey::NextMin => "sort by next min",
+                SortKey::Bids => "sort by bids",
+                SortKey::TimeLeft => "sort by time left",
+                SortKey::Region => "sort by region",
+                SortKey::Minerals => "sort by minerals",
+                SortKey::Licence => "sort by licence",
+                SortKey::Leader => "sort by leader",
+                SortKey::Extensions => "sort by extensions",
+            },
             Action::Suspend => "suspend",
+            Action::ToggleMouse => "mouse on/off",
+            Action::SelectRow(_) => "select row",
+            Action::Scroll(..) => "scroll",
         }
     }
 }

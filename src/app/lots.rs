@@ -2,14 +2,14 @@
 //! An event changes one lot and moves only that lot's row (binary search,
 //! remove, insert); a snapshot, a new sort or a new filter rebuilds the index.
 
-use super::filter::Filter;
+use super::filter::{Filter, MatchEnv};
 use crate::domain::rules::next_min_bid;
 use crate::domain::{Event, EventKind, Lot, LotStatus, Timestamp};
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 
 /// A column the lots can be sorted by (`s` cycles through them in this order).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum SortKey {
     #[default]
     Number,
@@ -19,10 +19,15 @@ pub enum SortKey {
     NextMin,
     Bids,
     TimeLeft,
+    Region,
+    Minerals,
+    Licence,
+    Leader,
+    Extensions,
 }
 
 impl SortKey {
-    pub const ALL: [SortKey; 7] = [
+    pub const ALL: [SortKey; 12] = [
         SortKey::Number,
         SortKey::Name,
         SortKey::Status,
@@ -30,6 +35,11 @@ impl SortKey {
         SortKey::NextMin,
         SortKey::Bids,
         SortKey::TimeLeft,
+        SortKey::Region,
+        SortKey::Minerals,
+        SortKey::Licence,
+        SortKey::Leader,
+        SortKey::Extensions,
     ];
 
     pub fn next(self) -> SortKey {
@@ -46,7 +56,54 @@ impl SortKey {
             SortKey::NextMin => "next min",
             SortKey::Bids => "bids",
             SortKey::TimeLeft => "time left",
+            SortKey::Region => "region",
+            SortKey::Minerals => "minerals",
+            SortKey::Licence => "licence",
+            SortKey::Leader => "leader",
+            SortKey::Extensions => "extensions",
         }
+    }
+
+    /// The stable name in configuration (`sort = "high_bid desc"`, action
+    /// `sort_by_high_bid`).
+    pub fn name(self) -> &'static str {
+        match self {
+            SortKey::Number => "number",
+            SortKey::Name => "name",
+            SortKey::Status => "status",
+            SortKey::HighBid => "high_bid",
+            SortKey::NextMin => "next_min",
+            SortKey::Bids => "bids",
+            SortKey::TimeLeft => "time_left",
+            SortKey::Region => "region",
+            SortKey::Minerals => "minerals",
+            SortKey::Licence => "licence",
+            SortKey::Leader => "leader",
+            SortKey::Extensions => "extensions",
+        }
+    }
+
+    /// A sort spec as configured: a column name (or an alias: `bid`, `next`,
+    /// `time`, `close`, `lot`) and optionally `asc` or `desc`; the bool is
+    /// "descending".
+    pub fn parse_spec(spec: &str) -> Option<(SortKey, bool)> {
+        let mut words = spec.split_whitespace();
+        let key = words.next()?.to_lowercase();
+        let key = match key.as_str() {
+            "bid" | "high" => SortKey::HighBid,
+            "next" => SortKey::NextMin,
+            "time" | "close" | "closing" | "closes" => SortKey::TimeLeft,
+            "lot" | "no" => SortKey::Number,
+            "mineral" => SortKey::Minerals,
+            "license" => SortKey::Licence,
+            k => *SortKey::ALL.iter().find(|s| s.name() == k)?,
+        };
+        let desc = match words.next().map(str::to_lowercase).as_deref() {
+            None | Some("asc") => false,
+            Some("desc") => true,
+            Some(_) => return None,
+        };
+        words.next().is_none().then_some((key, desc))
     }
 }
 
@@ -87,6 +144,13 @@ pub struct LotStore {
     filter: Filter,
     watched_only: bool,
     watch: HashSet<String>,
+    /// `--me`, for the filter's `is:mine/leading/outbid`.
+    me: Option<String>,
+    /// Server time the filter's time terms are judged at.
+    now: Option<Timestamp>,
+    /// When a time term next changes its answer for some lot: the view is
+    /// rebuilt then. None without time terms.
+    filter_due: Option<Timestamp>,
 }
 
 /// Upper bound on lots held, whatever the platform sends.
@@ -147,6 +211,36 @@ impl LotStore {
         }
     }
 
+    pub fn set_me(&mut self, me: Option<String>) {
+        if me != self.me {
+            self.me = me;
+            self.rebuild_view();
+        }
+    }
+
+    /// Server time moved on. Only when the filter has time terms and one
+    /// of them changes its answer is the view rebuilt; returns whether it was.
+    pub fn set_now(&mut self, now: Timestamp) -> bool {
+        let before = self.now.replace(now);
+        if !self.filter.has_time_terms() {
+            return false;
+        }
+        // The first clock reading, or the clock corrected backwards: the
+        // answers were given at another time.
+        let stale = before.is_none_or(|b| now < b);
+        if stale || self.filter_due.is_some_and(|due| now >= due) {
+            self.rebuild_view();
+            true
+        } else {
+            false
+        }
+    }
+
+    /// When the filter's answer next changes by time alone (server time).
+    pub fn filter_due(&self) -> Option<Timestamp> {
+        self.filter_due
+    }
+
     pub fn watched_only(&self) -> bool {
         self.watched_only
     }
@@ -182,7 +276,8 @@ impl LotStore {
             self.watch.insert(id.to_string());
             true
         };
-        if self.watched_only {
+        // `is:watched` in the filter depends on the watchlist too.
+        if self.watched_only || !self.filter.is_empty() {
             self.rebuild_view();
         }
         now
@@ -263,6 +358,9 @@ impl LotStore {
             (_, false) => meta.frozen_left_ms = None,
             (true, true) => {}
         }
+        if self.filter.has_time_terms() {
+            self.note_due(idx);
+        }
         let shown = self.shows(idx);
         match old_pos {
             // Most events leave the row where it was (always so when sorted
@@ -306,6 +404,9 @@ impl LotStore {
         self.by_id.insert(lot.id.clone(), idx);
         self.lots.push(lot);
         self.meta.push(LotMeta::default());
+        if self.filter.has_time_terms() {
+            self.note_due(idx);
+        }
         if self.shows(idx) {
             self.insert_row(idx);
         }
@@ -329,10 +430,39 @@ impl LotStore {
         let Some(lot) = self.lots.get(idx) else {
             return false;
         };
-        (!self.watched_only || self.watch.contains(&lot.id)) && self.filter.matches(lot)
+        if self.watched_only && !self.watch.contains(&lot.id) {
+            return false;
+        }
+        if self.filter.is_empty() {
+            return true;
+        }
+        let Some(meta) = self.meta.get(idx) else {
+            return false;
+        };
+        let env = MatchEnv {
+            now: self.now,
+            me: self.me.as_deref(),
+            watch: &self.watch,
+        };
+        self.filter.matches(lot, meta, &env)
+    }
+
+    /// The next time-term change of one lot, folded into `filter_due`.
+    fn note_due(&mut self, idx: usize) {
+        if let (Some(now), Some(lot)) = (self.now, self.lots.get(idx))
+            && let Some(t) = self.filter.next_change(lot, now)
+        {
+            self.filter_due = Some(self.filter_due.map_or(t, |d| d.min(t)));
+        }
     }
 
     fn rebuild_view(&mut self) {
+        self.filter_due = None;
+        if self.filter.has_time_terms() {
+            for i in 0..self.lots.len() {
+                self.note_due(i);
+            }
+        }
         let mut view: Vec<usize> = (0..self.lots.len()).filter(|&i| self.shows(i)).collect();
         let (lots, sort, rev) = (&self.lots, self.sort, self.reverse);
         view.sort_unstable_by(|&a, &b| compare(lots, sort, rev, a, b));
@@ -383,11 +513,34 @@ fn compare(lots: &[Lot], key: SortKey, reverse: bool, a: usize, b: usize) -> Ord
         SortKey::NextMin => next_min_bid(x).cmp(&next_min_bid(y)),
         SortKey::Bids => x.bid_count.cmp(&y.bid_count),
         SortKey::TimeLeft => time_key(x).cmp(&time_key(y)),
+        SortKey::Region => x.region.to_lowercase().cmp(&y.region.to_lowercase()),
+        SortKey::Minerals => x
+            .minerals
+            .iter()
+            .map(|m| m.to_lowercase())
+            .cmp(y.minerals.iter().map(|m| m.to_lowercase())),
+        SortKey::Licence => licence_key(x).cmp(&licence_key(y)),
+        SortKey::Leader => x
+            .high_bid
+            .as_ref()
+            .map(|h| h.bidder.as_str())
+            .cmp(&y.high_bid.as_ref().map(|h| h.bidder.as_str())),
+        SortKey::Extensions => x.extensions.cmp(&y.extensions),
     };
     let ord = primary
         .then_with(|| x.number.cmp(&y.number))
         .then_with(|| x.id.cmp(&y.id));
     if reverse { ord.reverse() } else { ord }
+}
+
+/// Exploration before production, then the term.
+fn licence_key(l: &Lot) -> (u8, &str, u32) {
+    use crate::domain::LicenseKind;
+    match &l.license.kind {
+        LicenseKind::Exploration => (0, "", l.license.term_years),
+        LicenseKind::Production => (1, "", l.license.term_years),
+        LicenseKind::Unknown(s) => (2, s.as_str(), l.license.term_years),
+    }
 }
 
 /// Running lots by close time first, then suspended, then scheduled by
@@ -496,21 +649,150 @@ mod tests {
         );
     }
 
+    /// Four lots whose order differs per column, with a tie in each.
+    fn sort_fixture() -> Vec<Lot> {
+        use crate::domain::{LicenseKind, LotStatus as S};
+        type Row = (&'static str, &'static str, S, Option<(i64, &'static str)>);
+        let rows: [Row; 4] = [
+            ("delta", "Karaganda", S::Open, None),
+            ("Alpha", "Almaty", S::Sold, Some((300, "P-02"))),
+            ("charlie", "Karaganda", S::Scheduled, Some((100, "P-01"))),
+            ("alpha", "Zhambyl", S::Open, Some((300, "P-02"))),
+        ];
+        let minerals: [&[&str]; 4] = [&["gold"], &["copper", "gold"], &["coal"], &["gold"]];
+        let licences = [
+            (LicenseKind::Production, 25),
+            (LicenseKind::Exploration, 6),
+            (LicenseKind::Production, 10),
+            (LicenseKind::Exploration, 6),
+        ];
+        let counts = [5, 0, 2, 2];
+        let extensions = [2, 0, 1, 0];
+        let closes = [2000, 500, 3000, 1000];
+        (0..4)
+            .map(|i| {
+                let (name, region, status, high) = rows[i].clone();
+                let mut l = lot(&format!("L{}", i + 1), high.map(|(a, _)| a));
+                if let (Some(h), Some((_, who))) = (l.high_bid.as_mut(), high) {
+                    h.bidder = who.into();
+                }
+                l.name = name.into();
+                l.region = region.into();
+                l.status = status;
+                l.minerals = minerals[i].iter().map(|m| m.to_string()).collect();
+                l.license.kind = licences[i].0.clone();
+                l.license.term_years = licences[i].1;
+                l.bid_count = counts[i];
+                l.extensions = extensions[i];
+                l.closes_at = Timestamp(closes[i]);
+                l
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_column_sorts_both_ways_with_ties_by_number() {
+        let expected: [(SortKey, [&str; 4]); 12] = [
+            (SortKey::Number, ["L1", "L2", "L3", "L4"]),
+            (SortKey::Name, ["L2", "L4", "L3", "L1"]),
+            (SortKey::Region, ["L2", "L1", "L3", "L4"]),
+            (SortKey::Minerals, ["L3", "L2", "L1", "L4"]),
+            (SortKey::Licence, ["L2", "L4", "L3", "L1"]),
+            (SortKey::Status, ["L1", "L4", "L3", "L2"]),
+            (SortKey::HighBid, ["L1", "L3", "L2", "L4"]),
+            (SortKey::NextMin, ["L3", "L2", "L4", "L1"]),
+            (SortKey::Bids, ["L2", "L3", "L4", "L1"]),
+            (SortKey::Leader, ["L1", "L3", "L2", "L4"]),
+            (SortKey::TimeLeft, ["L4", "L1", "L3", "L2"]),
+            (SortKey::Extensions, ["L2", "L4", "L3", "L1"]),
+        ];
+        assert!(
+            SortKey::ALL
+                .iter()
+                .all(|k| expected.iter().any(|(e, _)| e == k))
+        );
+        let mut s = LotStore::default();
+        s.replace(sort_fixture(), None, None);
+        for (key, order) in expected {
+            s.set_sort(key, false);
+            assert_eq!(ids(&s), order, "{key:?} ascending");
+            s.set_sort(key, true);
+            let mut rev = order;
+            rev.reverse();
+            assert_eq!(ids(&s), rev, "{key:?} descending");
+        }
+    }
+
+    #[test]
+    fn time_terms_are_judged_again_when_the_clock_arrives_or_goes_back() {
+        let mut s = LotStore::default();
+        s.replace(vec![lot("A", None)], None, None); // closes at 30 min
+        s.set_filter(Filter::parse("closing<10m").expect("valid"));
+        assert_eq!(s.view_len(), 0, "no clock yet");
+        assert!(s.set_now(Timestamp(25 * 60_000)));
+        assert_eq!(s.view_len(), 1);
+        assert!(!s.set_now(Timestamp(26 * 60_000)), "nothing changed");
+        assert!(s.set_now(Timestamp(10 * 60_000)), "clock corrected back");
+        assert_eq!(s.view_len(), 0);
+        // without a time term the clock never rebuilds anything
+        s.set_filter(Filter::parse("gold").expect("valid"));
+        assert!(!s.set_now(Timestamp(0)));
+    }
+
+    #[test]
+    fn sort_specs_parse() {
+        assert_eq!(
+            SortKey::parse_spec("bid desc"),
+            Some((SortKey::HighBid, true))
+        );
+        assert_eq!(
+            SortKey::parse_spec("time_left"),
+            Some((SortKey::TimeLeft, false))
+        );
+        assert_eq!(
+            SortKey::parse_spec("Region ASC"),
+            Some((SortKey::Region, false))
+        );
+        for k in SortKey::ALL {
+            assert_eq!(SortKey::parse_spec(k.name()), Some((k, false)));
+        }
+        assert_eq!(SortKey::parse_spec("bid down"), None);
+        assert_eq!(SortKey::parse_spec("price"), None);
+        assert_eq!(SortKey::parse_spec("bid desc x"), None);
+        assert_eq!(SortKey::parse_spec(""), None);
+    }
+
     proptest! {
         /// Incremental row moves leave the index exactly as a full rebuild would.
         #[test]
         fn incremental_equals_rebuild(
             bids in proptest::collection::vec((0usize..8, 1i64..1000), 0..60),
-            key in 0usize..7, rev: bool, watched_only: bool, filter in "[0-9]?",
+            key in 0usize..12, rev: bool, watched_only: bool,
+            filter in prop_oneof![
+                "[0-9]?",
+                Just("closing<20m".to_string()),
+                Just("bid>300 closing>=25m".to_string()),
+                Just("-bid>500 is:watched".to_string()),
+            ],
         ) {
             let mut s = LotStore::default();
-            s.replace((0..8).map(|i| lot(&format!("L{i}"), None)).collect(), None, None);
+            let lots = (0..8)
+                .map(|i| {
+                    let mut l = lot(&format!("L{i}"), None);
+                    l.closes_at = Timestamp(i * 5 * 60_000);
+                    l
+                })
+                .collect();
+            s.replace(lots, None, None);
+            s.set_now(Timestamp(0));
             s.toggle_watch("L3");
             s.toggle_watch("L5");
             s.set_watched_only(watched_only);
-            s.set_filter(Filter::parse(&filter));
+            s.set_filter(Filter::parse(&filter).expect("a valid filter"));
             s.set_sort(SortKey::ALL[key], rev);
             for (n, (i, amt)) in bids.iter().enumerate() {
+                // The clock moves on between events, as in the monitor.
+                s.set_now(Timestamp(n as i64 * 20_000));
                 s.apply(&bid(n as u64 + 1, &format!("L{i}"), *amt, "P-01"), None);
             }
             let incremental = ids(&s);

@@ -31,7 +31,7 @@ use crate::rates::RateTable;
 use crate::sync::{DataIssue, LinkState, SyncCmd, SyncMsg};
 use alerts::{Alert, AlertKind, AlertState};
 use countdown::countdown;
-use filter::{FILTER_MAX, Filter};
+use filter::{FILTER_MAX, Filter, FilterError};
 use log::{EventLog, LogEntry, LogKind};
 use lots::{LotStore, SortKey};
 use std::collections::{HashMap, VecDeque};
@@ -62,6 +62,8 @@ pub enum Effect {
     Alert(Alert),
     /// Append this anomaly to the journal.
     Anomaly(Anomaly),
+    /// Turn the terminal's mouse capture on or off.
+    MouseCapture(bool),
 }
 
 /// The answer to one message.
@@ -92,6 +94,8 @@ pub struct AppOptions {
     pub alert_minutes: u64,
     /// How long the platform may be unreachable before it is an anomaly.
     pub unreachable_after_ms: u64,
+    /// Mouse capture at start (`mouse = false`, `--no-mouse` turn it off).
+    pub mouse: bool,
 }
 
 impl Default for AppOptions {
@@ -105,6 +109,7 @@ impl Default for AppOptions {
             watchlist: Vec::new(),
             alert_minutes: 5,
             unreachable_after_ms: 60_000,
+            mouse: true,
         }
     }
 }
@@ -207,6 +212,9 @@ pub struct App {
     pub(crate) filter_text: String,
     /// While typing: the text being typed, and the filter to go back to.
     pub(crate) filter_edit: Option<(String, String)>,
+    /// While typing: why the text typed is not a filter (the lots keep the
+    /// last valid one).
+    pub(crate) filter_error: Option<FilterError>,
     pub(crate) currency: Currency,
     pub(crate) rates: Option<RateTable>,
     pub(crate) link: LinkState,
@@ -231,6 +239,8 @@ pub struct App {
     pub(crate) anomaly_count: u64,
     /// Anomalies pane scroll: entries skipped from the newest.
     pub(crate) anomalies_scroll: usize,
+    /// Mouse capture wanted (off: the terminal selects and copies text).
+    pub(crate) mouse: bool,
 }
 
 /// Where a replay stands, for the REPLAY badge.
@@ -247,6 +257,7 @@ pub struct ReplayStatus {
 impl App {
     pub fn new(opts: AppOptions) -> App {
         let mut lots = LotStore::default();
+        lots.set_me(opts.me.clone());
         for id in &opts.watchlist {
             if !lots.is_watched(id) {
                 lots.toggle_watch(id);
@@ -258,7 +269,6 @@ impl App {
         });
         App {
             currency: opts.currency,
-            opts,
             auction: None,
             lots,
             feed_seq: 0,
@@ -271,6 +281,7 @@ impl App {
             last_side: Pane::Detail,
             filter_text: String::new(),
             filter_edit: None,
+            filter_error: None,
             rates: None,
             link: LinkState::Connecting,
             clock: ServerClock::new(),
@@ -287,6 +298,8 @@ impl App {
             anomalies: VecDeque::new(),
             anomaly_count: 0,
             anomalies_scroll: 0,
+            mouse: opts.mouse,
+            opts,
         }
     }
 
@@ -321,6 +334,11 @@ impl App {
 
     pub fn focus(&self) -> Pane {
         self.focus
+    }
+
+    /// Whether mouse capture is wanted (the loop carries it out).
+    pub fn mouse(&self) -> bool {
+        self.mouse
     }
 
     pub fn options(&self) -> &AppOptions {
@@ -373,6 +391,12 @@ impl App {
             .unwrap_or(&self.filter_text)
     }
 
+    /// Why the filter being typed is not valid (None when it is, or when
+    /// not typing).
+    pub fn filter_error(&self) -> Option<&FilterError> {
+        self.filter_error.as_ref()
+    }
+
     /// The selected lot (also the lot the detail and bids panes show).
     pub fn selected_lot(&self) -> Option<&Lot> {
         self.selected
@@ -399,11 +423,18 @@ impl App {
     /// Applies one message.
     pub fn update(&mut self, msg: Msg, now: Mono) -> Update {
         let mut up = Update::default();
+        if let Some(t) = self.server_now(now)
+            && self.lots.set_now(t)
+        {
+            // A time term of the filter changed its answer.
+            self.reselect();
+            up.redraw = true;
+        }
         match msg {
             Msg::Action(a) => self.on_action(a, now, &mut up),
             Msg::Sync(s) => self.on_sync(s, now, &mut up),
             Msg::Tick => {
-                up.redraw = self.time_visible(now);
+                up.redraw |= self.time_visible(now);
                 up.redraw |= self.alerts.expire(now);
                 if let Some(t) = self.clock.now(now)
                     && let Some(a) = self.detector.tick(t)
@@ -486,7 +517,11 @@ impl App {
             .summary
             .next_refresh(self.focus == Pane::Summary)
             .map(|at| at.max(Mono(now.0.saturating_add(1))));
-        [own, flash, closing, summary].into_iter().flatten().min()
+        let filter = self.next_filter_change(now);
+        [own, flash, closing, summary, filter]
+            .into_iter()
+            .flatten()
+            .min()
     }
 
     /// When a watched open lot enters its alert window.
@@ -506,6 +541,17 @@ impl App {
             })
             .min()
             .map(|ms| Mono(now.0.saturating_add(ms)))
+    }
+
+    /// When a time term of the filter changes its answer for some lot.
+    fn next_filter_change(&self, now: Mono) -> Option<Mono> {
+        if self.replay.is_some() {
+            return None;
+        }
+        let due = self.lots.filter_due()?;
+        let server = self.clock.now(now)?;
+        let wait = server.until(due).max(1) as u64;
+        Some(Mono(now.0.saturating_add(wait)))
     }
 
     fn display_tick(&self, now: Mono) -> Option<Mono> {
@@ -588,34 +634,53 @@ impl App {
                     up.redraw = false;
                 }
             }
-            Action::Up => self.move_by(-1),
-            Action::Down => self.move_by(1),
-            Action::PageUp => self.move_by(-(self.page() as i64)),
-            Action::PageDown => self.move_by(self.page() as i64),
-            Action::Top => self.move_by(i64::MIN / 2),
-            Action::Bottom => self.move_by(i64::MAX / 2),
+            Action::Up => self.move_by(self.focus, -1),
+            Action::Down => self.move_by(self.focus, 1),
+            Action::PageUp => self.move_by(self.focus, -(self.page() as i64)),
+            Action::PageDown => self.move_by(self.focus, self.page() as i64),
+            Action::Top => self.move_by(self.focus, i64::MIN / 2),
+            Action::Bottom => self.move_by(self.focus, i64::MAX / 2),
+            Action::Scroll(Pane::Lots, delta) => self.scroll_lots(i64::from(delta)),
+            Action::Scroll(Pane::Summary, _) => up.redraw = false,
+            // The detail pane follows the selection: one lot per notch.
+            Action::Scroll(Pane::Detail, delta) => {
+                self.move_by(Pane::Detail, i64::from(delta.signum()))
+            }
+            Action::Scroll(pane, delta) => self.move_by(pane, i64::from(delta)),
+            Action::SelectRow(pos) => match self.lots.row(pos) {
+                Some((lot, _)) => {
+                    self.selected = Some(lot.id.clone());
+                    self.keep_selection_visible();
+                }
+                None => up.redraw = false,
+            },
+            Action::ToggleMouse => {
+                self.mouse = !self.mouse;
+                up.effects.push(Effect::MouseCapture(self.mouse));
+            }
             Action::CycleCurrency => self.cycle_currency(),
             Action::StartFilter => {
+                self.filter_error = None;
                 self.filter_edit = Some((self.filter_text.clone(), self.filter_text.clone()));
                 self.set_focus(Pane::Lots);
             }
             Action::FilterInput(c) => match &mut self.filter_edit {
                 Some((text, _)) if !c.is_control() && text.chars().count() < FILTER_MAX => {
                     text.push(c);
-                    let f = Filter::parse(text);
-                    self.apply_filter(f);
+                    self.filter_typed();
                 }
                 _ => up.redraw = false,
             },
             Action::FilterBackspace => match &mut self.filter_edit {
                 Some((text, _)) => {
                     text.pop();
-                    let f = Filter::parse(text);
-                    self.apply_filter(f);
+                    self.filter_typed();
                 }
                 None => up.redraw = false,
             },
             Action::FilterCommit => match self.filter_edit.take() {
+                // An invalid filter stays in the line for editing.
+                Some(edit) if self.filter_error.is_some() => self.filter_edit = Some(edit),
                 Some((text, _)) => self.filter_text = text.trim().to_string(),
                 None => up.redraw = false,
             },
@@ -658,6 +723,12 @@ impl App {
                 self.lots.set_sort(k, !r);
                 self.keep_selection_visible();
             }
+            Action::SortBy(key) => {
+                let (k, r) = self.lots.sort();
+                // The same column again flips the direction.
+                self.lots.set_sort(key, k == key && !r);
+                self.keep_selection_visible();
+            }
         }
     }
 
@@ -679,8 +750,9 @@ impl App {
         .max(1)
     }
 
-    fn move_by(&mut self, delta: i64) {
-        match self.focus {
+    /// Moves the selection (lots, detail) or scrolls (the lists) of `pane`.
+    fn move_by(&mut self, pane: Pane, delta: i64) {
+        match pane {
             Pane::Lots | Pane::Detail => {
                 let n = self.lots.view_len();
                 if n == 0 {
@@ -713,6 +785,25 @@ impl App {
         }
     }
 
+    /// The wheel over the lots pane: the rows move, and the selection stays
+    /// on its lot while that lot is on screen, else on the nearest row shown.
+    fn scroll_lots(&mut self, delta: i64) {
+        let rows = crate::ui::layout::lots_rows(self.size_or_default(), self.focus).max(1);
+        let n = self.lots.view_len();
+        let max_top = n.saturating_sub(rows) as i64;
+        self.lots_top = (self.lots_top as i64)
+            .saturating_add(delta)
+            .clamp(0, max_top) as usize;
+        let pos = self.selected_row().unwrap_or(0);
+        let keep = pos.clamp(self.lots_top, self.lots_top + rows - 1);
+        if keep != pos || self.selected.is_none() {
+            self.selected = self
+                .lots
+                .row(keep.min(n.saturating_sub(1)))
+                .map(|(l, _)| l.id.clone());
+        }
+    }
+
     fn cycle_currency(&mut self) {
         let all = Currency::ALL;
         let i = all.iter().position(|c| *c == self.currency).unwrap_or(0);
@@ -726,10 +817,27 @@ impl App {
     }
 
     fn cancel_filter(&mut self) {
+        self.filter_error = None;
         if let Some((_, before)) = self.filter_edit.take() {
+            // `before` was committed, so valid; the default is a safe net.
+            let f = Filter::parse(&before).unwrap_or_default();
             self.filter_text = before;
-            let f = Filter::parse(&self.filter_text);
             self.apply_filter(f);
+        }
+    }
+
+    /// The text being typed changed: apply it if it parses, else show why
+    /// not and keep the last valid filter.
+    fn filter_typed(&mut self) {
+        let Some((text, _)) = &self.filter_edit else {
+            return;
+        };
+        match Filter::parse(text) {
+            Ok(f) => {
+                self.filter_error = None;
+                self.apply_filter(f);
+            }
+            Err(e) => self.filter_error = Some(e),
         }
     }
 
@@ -1017,9 +1125,17 @@ impl App {
     pub fn sort(&self) -> (SortKey, bool) {
         self.lots.sort()
     }
+
+    /// Sorts the lots (the configured sort at start); `desc` reverses.
+    pub fn set_sort(&mut self, key: SortKey, desc: bool) {
+        self.lots.set_sort(key, desc);
+        self.keep_selection_visible();
+    }
 }
 
 #[cfg(test)]
 mod alert_tests;
+#[cfg(test)]
+mod filter_sort_tests;
 #[cfg(test)]
 mod tests;

@@ -443,3 +443,77 @@ fn summary_refreshes_on_a_scheduled_tick_not_on_every_event() {
     app.update(Msg::Tick, Mono(1000 + summary::REFRESH_MS));
     assert_eq!(app.summary.get().high_sum, Money::from_tenge(1000));
 }
+
+#[test]
+fn mouse_select_row_and_sort_by() {
+    let mut app = app_with((0..30).map(|i| lot(&format!("L{i:02}"), "x")).collect());
+    let up = act(&mut app, Action::SelectRow(7));
+    assert_eq!(app.selected_row(), Some(7));
+    assert_eq!(
+        up.effects,
+        vec![Effect::Sync(SyncCmd::WatchLot(Some("L07".into())))]
+    );
+    assert_eq!(app.focus(), Pane::Lots);
+    // A row that is not there (the view shrank since the frame): nothing.
+    let up = act(&mut app, Action::SelectRow(30));
+    assert!(!up.redraw && up.effects.is_empty());
+    assert_eq!(app.selected_row(), Some(7));
+    act(&mut app, Action::SortReverse);
+    act(&mut app, Action::SortBy(SortKey::Name));
+    assert_eq!(app.sort(), (SortKey::Name, false), "SortBy sorts ascending");
+    assert_eq!(app.selected_lot().map(|l| l.id.as_str()), Some("L07"));
+}
+
+#[test]
+fn wheel_scrolls_the_lots_rows_and_keeps_the_selection_on_screen() {
+    let mut app = app_with((0..100).map(|i| lot(&format!("L{i:02}"), "x")).collect());
+    let rows = crate::ui::layout::lots_rows((120, 40), Pane::Lots);
+    act(&mut app, Action::SelectRow(5));
+    act(&mut app, Action::Scroll(Pane::Lots, 3));
+    assert_eq!(app.lots_top, 3);
+    assert_eq!(app.selected_row(), Some(5), "still on screen: kept");
+    act(&mut app, Action::Scroll(Pane::Lots, 3));
+    assert_eq!(app.selected_row(), Some(6), "dragged to the top row");
+    act(&mut app, Action::Scroll(Pane::Lots, 1000));
+    assert_eq!(app.lots_top, 100 - rows, "stops at the last page");
+    assert_eq!(app.selected_row(), Some(100 - rows));
+    act(&mut app, Action::Scroll(Pane::Lots, -1000));
+    assert_eq!(app.lots_top, 0);
+    assert_eq!(
+        app.selected_row(),
+        Some(rows - 1),
+        "dragged to the bottom row"
+    );
+}
+
+#[test]
+fn wheel_scrolls_a_pane_without_focusing_it() {
+    let mut app = app_with(vec![lot("A", "a"), lot("B", "b")]);
+    let evs: Vec<Event> = (11..31)
+        .map(|s| bid(s, "A", 2000 + s as i64, "P-01"))
+        .collect();
+    app.update(Msg::Sync(SyncMsg::Events(evs)), Mono(1000));
+    act(&mut app, Action::Scroll(Pane::Events, 3));
+    assert_eq!((app.events_scroll, app.focus()), (3, Pane::Lots));
+    act(&mut app, Action::Scroll(Pane::Events, -10));
+    assert_eq!(app.events_scroll, 0);
+    // The detail pane follows the selection, one lot per notch.
+    act(&mut app, Action::Scroll(Pane::Detail, 3));
+    assert_eq!(app.selected_row(), Some(1));
+    assert!(!act(&mut app, Action::Scroll(Pane::Summary, 3)).redraw);
+}
+
+#[test]
+fn toggle_mouse_flips_the_state_and_asks_the_loop() {
+    let mut app = App::new(AppOptions {
+        mouse: false,
+        ..AppOptions::default()
+    });
+    assert!(!app.mouse());
+    let up = act(&mut app, Action::ToggleMouse);
+    assert!(app.mouse() && up.redraw);
+    assert_eq!(up.effects, vec![Effect::MouseCapture(true)]);
+    let up = act(&mut app, Action::ToggleMouse);
+    assert_eq!(up.effects, vec![Effect::MouseCapture(false)]);
+    assert_eq!(Action::from_name("toggle_mouse"), Some(Action::ToggleMouse));
+}

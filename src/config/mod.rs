@@ -6,6 +6,7 @@
 pub mod keyspec;
 
 use crate::app::Action;
+use crate::app::lots::SortKey;
 use crate::cli::{MonitorArgs, RatesArg};
 use crate::domain::Currency;
 use crate::platform::Token;
@@ -39,6 +40,9 @@ pub struct FileConfig {
     pub fixed_rates: Option<BTreeMap<String, String>>,
     pub watchlist: Option<Vec<String>>,
     pub theme: Option<ThemeName>,
+    /// The lots' sort at start: `"high_bid desc"`.
+    #[serde(default, deserialize_with = "de_sort")]
+    pub sort: Option<(SortKey, bool)>,
     // Merge point: the alerts branch adds `--alert-minutes`; resolve() fills
     // `Settings::alert_minutes` from here until that flag exists.
     pub alert_minutes: Option<u32>,
@@ -47,6 +51,7 @@ pub struct FileConfig {
     pub log_file: Option<PathBuf>,
     pub journal: Option<PathBuf>,
     pub no_journal: Option<bool>,
+    pub mouse: Option<bool>,
     pub token: Option<String>,
     pub keys: Option<BTreeMap<ActionName, KeyList>>,
 }
@@ -108,6 +113,21 @@ fn de_currency<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Currency>, D::E
     parse_currency(&s)
         .map(Some)
         .map_err(serde::de::Error::custom)
+}
+
+fn de_sort<'de, D: Deserializer<'de>>(d: D) -> Result<Option<(SortKey, bool)>, D::Error> {
+    let s = String::deserialize(d)?;
+    parse_sort(&s).map(Some).map_err(serde::de::Error::custom)
+}
+
+fn parse_sort(s: &str) -> Result<(SortKey, bool), String> {
+    SortKey::parse_spec(s).ok_or_else(|| {
+        let names: Vec<&str> = SortKey::ALL.iter().map(|k| k.name()).collect();
+        format!(
+            "{s:?} is not a sort: expected a column ({}) and optionally asc or desc",
+            names.join(", ")
+        )
+    })
 }
 
 fn de_fixed_rates<'de, D: Deserializer<'de>>(
@@ -283,6 +303,8 @@ pub struct Settings {
     pub theme_name: ThemeName,
     pub no_color: bool,
     pub alert_minutes: Option<u32>,
+    /// The lots' sort at start (column, descending).
+    pub sort: Option<(SortKey, bool)>,
     /// The file that was read, if any.
     pub config_file: Option<PathBuf>,
 }
@@ -302,6 +324,7 @@ impl Settings {
             keymap: Keymap::default(),
             no_color: false,
             alert_minutes: None,
+            sort: None,
             config_file: None,
         }
     }
@@ -355,6 +378,11 @@ pub fn resolve(
     take!(log_file, "log_file", Some);
     take!(journal, "journal", Some);
     take!(no_journal, "no_journal", |v| v);
+    if !given("no_mouse")
+        && let Some(on) = layered.mouse
+    {
+        a.no_mouse = !on;
+    }
     if !given("fixed_rates")
         && let Some(m) = &layered.fixed_rates
     {
@@ -377,6 +405,7 @@ pub fn resolve(
         theme_name: a.theme.unwrap_or_default(),
         no_color: crate::ui::theme::no_color_requested(env("NO_COLOR").as_deref()),
         alert_minutes: layered.alert_minutes,
+        sort: layered.sort,
         args: a,
         token,
         keymap,
@@ -481,11 +510,13 @@ fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Result<FileConfig, ConfigEr
                     .map_err(|_| format!("{s:?}: expected whole minutes"))
             },
         )?,
+        sort: conv("LOTWATCH_SORT", env("LOTWATCH_SORT"), parse_sort)?,
         ca_cert: conv("LOTWATCH_CA_CERT", env("LOTWATCH_CA_CERT"), path)?,
         insecure: conv("LOTWATCH_INSECURE", env("LOTWATCH_INSECURE"), boolean)?,
         log_file: conv("LOTWATCH_LOG_FILE", env("LOTWATCH_LOG_FILE"), path)?,
         journal: conv("LOTWATCH_JOURNAL", env("LOTWATCH_JOURNAL"), path)?,
         no_journal: conv("LOTWATCH_NO_JOURNAL", env("LOTWATCH_NO_JOURNAL"), boolean)?,
+        mouse: conv("LOTWATCH_MOUSE", env("LOTWATCH_MOUSE"), boolean)?,
         // The token is read in resolve(), never through this layer.
         token: None,
         keys: None,
@@ -506,12 +537,14 @@ fn overlay(base: FileConfig, top: FileConfig) -> FileConfig {
         fixed_rates: top.fixed_rates.or(base.fixed_rates),
         watchlist: top.watchlist.or(base.watchlist),
         theme: top.theme.or(base.theme),
+        sort: top.sort.or(base.sort),
         alert_minutes: top.alert_minutes.or(base.alert_minutes),
         ca_cert: top.ca_cert.or(base.ca_cert),
         insecure: top.insecure.or(base.insecure),
         log_file: top.log_file.or(base.log_file),
         journal: top.journal.or(base.journal),
         no_journal: top.no_journal.or(base.no_journal),
+        mouse: top.mouse.or(base.mouse),
         token: top.token.or(base.token),
         keys: top.keys.or(base.keys),
     }
@@ -561,6 +594,11 @@ watchlist = []
 # Colour theme: terminal, dark, light or high-contrast. NO_COLOR turns colour off.
 theme = \"terminal\"
 
+# Sort of the lots pane at start: a column (number, name, region, minerals,
+# licence, status, high_bid, next_min, bids, leader, time_left, extensions)
+# and optionally asc or desc.
+# sort = \"time_left\"
+
 # Minutes before a watched lot closes to alert at.
 # alert_minutes = 5
 
@@ -576,6 +614,10 @@ insecure = false
 # Journal file (default: <auction-id>.sqlite in the user's data directory).
 # journal = \"/srv/lotwatch/day.sqlite\"
 no_journal = false
+
+# Capture the mouse (click, wheel). `m` toggles it while running, so that the
+# terminal can select and copy text; --no-mouse starts with it off.
+mouse = true
 
 # Bearer token for the platform. A file holding a token must be private
 # (chmod 600); LOTWATCH_TOKEN overrides it.

@@ -135,6 +135,32 @@ fn precedence_default_file_env_flag() {
 }
 
 #[test]
+fn mouse_default_file_env_flag() {
+    let dir = TempDir::new("mouse");
+    let on = |s: Settings| !s.args.no_mouse;
+    assert!(on(
+        resolve_with(&["--config", "/dev/null"], &[]).expect("ok")
+    ));
+    assert!(!on(
+        with_file(&dir, "mouse = false\n", &[], &[]).expect("ok")
+    ));
+    let env_on = [("LOTWATCH_MOUSE", "on")];
+    assert!(on(
+        with_file(&dir, "mouse = false\n", &[], &env_on).expect("ok")
+    ));
+    assert!(!on(with_file(
+        &dir,
+        "mouse = true\n",
+        &["--no-mouse"],
+        &env_on
+    )
+    .expect("ok")));
+    let bad = with_file(&dir, "mouse = \"yes\"\n", &[], &[]);
+    let p = dir.0.join("config.toml");
+    expect_invalid(bad, &p, 1, "mouse", "bool");
+}
+
+#[test]
 fn lists_tables_and_paths_come_through() {
     let dir = TempDir::new("lists");
     let file = "watchlist = [\"401102\", \"401103\"]\nrates = \"fixed\"\njournal = \"/tmp/j.sqlite\"\nalert_minutes = 7\n[fixed_rates]\nUSD = \"519.53\"\n";
@@ -298,12 +324,14 @@ fn default_file_parses_back_to_the_defaults() {
         "fixed_rates",
         "watchlist",
         "theme",
+        "sort",
         "alert_minutes",
         "ca_cert",
         "insecure",
         "log_file",
         "journal",
         "no_journal",
+        "mouse",
         "token",
     ] {
         assert!(
@@ -368,4 +396,28 @@ fn locate_finds_line_and_dotted_key() {
     let at = text.find("[\"x\"]").expect("present");
     assert_eq!(locate(text, at), (3, "keys.quit".to_string()));
     assert_eq!(locate(text, 0), (1, "a".to_string()));
+}
+
+#[test]
+fn sort_from_file_and_environment() {
+    let dir = TempDir::new("sort");
+    let s = with_file(&dir, "sort = \"bid desc\"\n", &[], &[]).expect("ok");
+    assert_eq!(s.sort, Some((SortKey::HighBid, true)));
+    let s = with_file(
+        &dir,
+        "sort = \"bid desc\"\n",
+        &[],
+        &[("LOTWATCH_SORT", "time_left")],
+    )
+    .expect("ok");
+    assert_eq!(s.sort, Some((SortKey::TimeLeft, false)));
+    let text = "me = \"P-01\"\nsort = \"price up\"\n";
+    let p = dir.write("config.toml", text, 0o600);
+    expect_invalid(with_file(&dir, text, &[], &[]), &p, 2, "sort", "high_bid");
+    // sort_by_* actions are bindable by name
+    let s = with_file(&dir, "[keys]\nsort_by_region = [\"F5\"]\n", &[], &[]).expect("ok");
+    assert_eq!(
+        s.keymap.label(Action::SortBy(SortKey::Region)).as_deref(),
+        Some("F5")
+    );
 }

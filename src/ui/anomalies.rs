@@ -3,12 +3,13 @@
 //! in Astana and the evidence; scrollable. It takes the events pane's place
 //! while it has the focus.
 
+use super::theme::Theme;
 use super::{Ctx, pane_block};
-use crate::app::Pane;
+use crate::app::{Anomaly, App, Pane};
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::{Block, Paragraph, Wrap};
 
 pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let t = ctx.theme;
@@ -36,24 +37,49 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         .rev()
         .skip(app.anomalies_scroll)
         .take(usize::from(inner.height))
-        .map(|a| {
-            let mut spans = vec![
-                Span::styled(a.server_at.astana_hms(), t.dim),
-                Span::raw(" "),
-                Span::styled(format!("{} {}", a.kind.symbol(), a.kind.label()), t.bad),
-                Span::raw(" "),
-            ];
-            if let Some(id) = &a.lot_id {
-                let lot = app.lots.get(id).map(|(l, _)| l);
-                let number = lot.map_or(id.as_str(), |l| l.number.as_str());
-                spans.push(Span::styled(format!("{number} "), t.title));
-                if let Some(l) = lot {
-                    spans.push(Span::styled(format!("{} · ", l.name), t.dim));
-                }
-            }
-            spans.push(Span::styled(a.evidence.clone(), t.warn));
-            Line::from(spans)
-        })
+        .map(|a| entry(app, a, t))
         .collect();
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// One anomaly as the pane shows it (before wrapping).
+fn entry<'a>(app: &App, a: &Anomaly, t: &Theme) -> Line<'a> {
+    let mut spans = vec![
+        Span::styled(a.server_at.astana_hms(), t.dim),
+        Span::raw(" "),
+        Span::styled(format!("{} {}", a.kind.symbol(), a.kind.label()), t.bad),
+        Span::raw(" "),
+    ];
+    if let Some(id) = &a.lot_id {
+        let lot = app.lots.get(id).map(|(l, _)| l);
+        let number = lot.map_or(id.as_str(), |l| l.number.as_str());
+        spans.push(Span::styled(format!("{number} "), t.title));
+        if let Some(l) = lot {
+            spans.push(Span::styled(format!("{} · ", l.name), t.dim));
+        }
+    }
+    spans.push(Span::styled(a.evidence.clone(), t.warn));
+    Line::from(spans)
+}
+
+/// The anomaly drawn at `at` in the pane drawn in `area` (entries wrap, so
+/// one can take several rows).
+pub(crate) fn at(app: &App, area: Rect, at: Position) -> Option<&Anomaly> {
+    let inner = Block::bordered().inner(area);
+    if !inner.contains(at) {
+        return None;
+    }
+    let mut row = at.y - inner.y;
+    let plain = Theme::default();
+    for a in app.anomalies.iter().rev().skip(app.anomalies_scroll) {
+        let lines = Paragraph::new(entry(app, a, &plain))
+            .wrap(Wrap { trim: false })
+            .line_count(inner.width);
+        let h = u16::try_from(lines).unwrap_or(u16::MAX).max(1);
+        if row < h {
+            return Some(a);
+        }
+        row -= h;
+    }
+    None
 }

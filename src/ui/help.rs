@@ -1,10 +1,30 @@
-//! The `?` overlay: every key binding, generated from the key map in force.
+//! The `?` overlay: every key binding, generated from the key map in force,
+//! and, where the terminal has room, a summary of the filter language and
+//! the sort-by-column keys.
 
 use super::Ctx;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
+
+/// The filter language in brief (README "Filter language" is the full
+/// reference): (example, what it does).
+const FILTER_HELP: [(&str, &str); 8] = [
+    ("gold сарлы", "words in number, name, region, minerals"),
+    ("status:open,susp", "status or its prefix; a,b = either"),
+    (
+        "region:\"North Kaz\"",
+        "also mineral: lot: name:; quote spaces",
+    ),
+    ("bid>1bn next<=40m", "also start, bids; k m bn тыс млн млрд"),
+    ("closing<10m", "time left (server clock); opens<1h30m"),
+    ("is:watched", "also is:mine is:leading is:outbid"),
+    ("-status:cancelled", "a leading - excludes"),
+    ("", "all terms must match; errors show in the line"),
+];
+const FILTER_TITLE: &str = "Filter (/)";
+const SORT_TITLE: &str = "Sort by column (same key again reverses)";
 
 pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let t = ctx.theme;
@@ -29,11 +49,34 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         .max()
         .unwrap_or(0) as u16;
     let col_w = key_w + desc_w + 3;
-    let avail_h = area.height.saturating_sub(4).max(1);
-    let ncols = (entries.len() as u16).div_ceil(avail_h).max(1);
-    let per_col = usize::from((entries.len() as u16).div_ceil(ncols));
-    let w = (col_w * ncols + 4).min(area.width);
-    let h = (per_col as u16 + 2).min(area.height);
+    let guide = guide_lines(ctx);
+    let guide_w = guide.iter().map(Line::width).max().unwrap_or(0) as u16 + 2;
+    let layout_for = |reserved: u16| {
+        let avail_h = area.height.saturating_sub(4 + reserved).max(1);
+        let ncols = (entries.len() as u16).div_ceil(avail_h).max(1);
+        let per_col = (entries.len() as u16).div_ceil(ncols);
+        (ncols, per_col)
+    };
+    // The guide below the keys when both fit, else the keys alone.
+    let with_guide = layout_for(guide.len() as u16 + 1);
+    let fits = |(ncols, _): (u16, u16), extra_w: u16| {
+        (col_w * ncols + 4).max(extra_w) <= area.width && guide.len() as u16 + 1 + 4 < area.height
+    };
+    let (show_guide, (ncols, per_col)) = if fits(with_guide, guide_w + 2) {
+        (true, with_guide)
+    } else {
+        (false, layout_for(0))
+    };
+    let per_col = usize::from(per_col);
+    let guide_h = if show_guide {
+        guide.len() as u16 + 1
+    } else {
+        0
+    };
+    let w = (col_w * ncols + 4)
+        .max(if show_guide { guide_w + 2 } else { 0 })
+        .min(area.width);
+    let h = (per_col as u16 + guide_h + 2).min(area.height);
     let [r] = Layout::horizontal([Constraint::Length(w)])
         .flex(ratatui::layout::Flex::Center)
         .areas(area);
@@ -45,10 +88,20 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         .border_type(BorderType::Double)
         .border_style(t.focus_border)
         .title(Line::from(Span::styled(" Help: keys ", t.focus_title)))
-        .title_bottom(Line::from(Span::styled(" Esc closes ", t.dim)));
+        .title_bottom(Line::from(Span::styled(
+            if show_guide {
+                " Esc closes "
+            } else {
+                " Esc closes · filter and sort help in a larger window "
+            },
+            t.dim,
+        )));
     let inner = block.inner(r);
     frame.render_widget(block, r);
-    let cols = Layout::horizontal(vec![Constraint::Length(col_w); usize::from(ncols)]).split(inner);
+    let [keys_area, guide_area] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(guide_h)]).areas(inner);
+    let cols =
+        Layout::horizontal(vec![Constraint::Length(col_w); usize::from(ncols)]).split(keys_area);
     for (i, chunk) in entries.chunks(per_col.max(1)).enumerate() {
         let Some(&col) = cols.get(i) else { break };
         let lines: Vec<Line> = chunk
@@ -62,4 +115,44 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
             .collect();
         frame.render_widget(Paragraph::new(lines), col);
     }
+    if show_guide {
+        let mut lines = vec![Line::raw("")];
+        lines.extend(guide);
+        frame.render_widget(Paragraph::new(lines), guide_area);
+    }
+}
+
+/// The filter language summary and the sort-by-column keys, one line each.
+fn guide_lines(ctx: &Ctx<'_>) -> Vec<Line<'static>> {
+    let t = ctx.theme;
+    let ex_w = FILTER_HELP
+        .iter()
+        .map(|(e, _)| e.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut lines = vec![Line::from(Span::styled(
+        format!(" {FILTER_TITLE}"),
+        t.title,
+    ))];
+    for (ex, what) in FILTER_HELP {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {ex:<ex_w$}  "), t.key),
+            Span::raw(what),
+        ]));
+    }
+    let legend = ctx.keys.sort_legend();
+    if !legend.is_empty() {
+        lines.push(Line::from(Span::styled(format!(" {SORT_TITLE}"), t.title)));
+        // Two rows of columns keep the guide narrow.
+        let half = legend.len().div_ceil(2);
+        for row in legend.chunks(half) {
+            let mut spans = vec![Span::raw(" ")];
+            for (key, col) in row {
+                spans.push(Span::styled(format!(" {key}"), t.key));
+                spans.push(Span::raw(format!(" {}", col.label())));
+            }
+            lines.push(Line::from(spans));
+        }
+    }
+    lines
 }

@@ -1,20 +1,44 @@
 //! The key bar at the bottom: the keys of the focused pane (or of the filter
-//! line / help), dropping items from the end as the terminal narrows.
+//! line / help), dropping items from the end as the terminal narrows, and at
+//! the right the mouse key with the capture state.
 
 use super::Ctx;
 use super::keys::{bar_actions, fixed_label};
-use crate::app::Mode;
+use crate::app::{Action, Mode};
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+
+/// The mouse item's text for capture on / off.
+const MOUSE_ON: &str = "mouse on";
+const MOUSE_OFF: &str = "mouse off";
 
 pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let t = ctx.theme;
     let mode = ctx.app.mode();
     let mut spans: Vec<Span> = Vec::new();
     let mut used = 0usize;
-    let width = usize::from(area.width);
+    let mut width = usize::from(area.width);
+    let mouse = match (mode, ctx.keys.short_label(Action::ToggleMouse)) {
+        (Mode::Normal, Some(key)) => {
+            let (desc, style) = if ctx.app.mouse() {
+                (MOUSE_ON, t.dim)
+            } else {
+                (MOUSE_OFF, t.warn)
+            };
+            let spans = vec![
+                Span::styled(format!(" {key}"), t.key),
+                Span::styled(format!(" {desc} "), style),
+            ];
+            let w = key.chars().count() + desc.chars().count() + 3;
+            (w <= width).then_some((spans, w))
+        }
+        _ => None,
+    };
+    if let Some((_, w)) = &mouse {
+        width -= w;
+    }
     if mode == Mode::Filter {
         let lead = " type to filter ";
         used += lead.chars().count();
@@ -35,5 +59,12 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         spans.push(Span::styled(format!(" {key}"), t.key));
         spans.push(Span::styled(format!(" {desc} "), t.dim));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    let Some((mouse, w)) = mouse else {
+        frame.render_widget(Paragraph::new(Line::from(spans)), area);
+        return;
+    };
+    let [left, right] =
+        Layout::horizontal([Constraint::Min(0), Constraint::Length(w as u16)]).areas(area);
+    frame.render_widget(Paragraph::new(Line::from(spans)), left);
+    frame.render_widget(Paragraph::new(Line::from(mouse)), right);
 }

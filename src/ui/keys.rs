@@ -2,6 +2,7 @@
 //! the app's mode. The help overlay and the key bar are generated from the
 //! same table, so they cannot drift from what the keys do.
 
+use crate::app::lots::SortKey;
 use crate::app::{Action, Mode, Pane};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
@@ -120,6 +121,21 @@ impl Default for Keymap {
             (c('W'), Action::ToggleWatchedOnly),
             (c('s'), Action::SortNext),
             (c('S'), Action::SortReverse),
+            // Sort by a column: mnemonic capitals (and # for the number, $
+            // for the high bid); the same key again reverses.
+            (c('#'), Action::SortBy(SortKey::Number)),
+            (c('N'), Action::SortBy(SortKey::Name)),
+            (c('R'), Action::SortBy(SortKey::Region)),
+            (c('M'), Action::SortBy(SortKey::Minerals)),
+            (c('L'), Action::SortBy(SortKey::Licence)),
+            (c('O'), Action::SortBy(SortKey::Status)),
+            (c('$'), Action::SortBy(SortKey::HighBid)),
+            (c('X'), Action::SortBy(SortKey::NextMin)),
+            (c('B'), Action::SortBy(SortKey::Bids)),
+            (c('P'), Action::SortBy(SortKey::Leader)),
+            (c('T'), Action::SortBy(SortKey::TimeLeft)),
+            (c('E'), Action::SortBy(SortKey::Extensions)),
+            (c('m'), Action::ToggleMouse),
         ];
         Keymap { bindings }
     }
@@ -204,11 +220,25 @@ impl Keymap {
         self.keys_for(action).next().map(Key::label)
     }
 
-    /// Help lines: (keys, description) for every bound action plus the
-    /// fixed keys of the filter line.
+    /// The sort-by-column keys in force, for the help's sort legend (they
+    /// are not in `help_entries`: twelve lines would crowd out the rest).
+    pub fn sort_legend(&self) -> Vec<(String, SortKey)> {
+        // In the order of the columns on screen, as `BINDABLE` lists them.
+        Action::BINDABLE
+            .iter()
+            .filter_map(|&a| match a {
+                Action::SortBy(k) => self.label(a).map(|l| (l, k)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Help lines: (keys, description) for every bound action but the
+    /// sort-by-column ones, plus the fixed keys of the filter line.
     pub fn help_entries(&self) -> Vec<(String, &'static str)> {
         let mut out: Vec<(String, &'static str)> = Action::BINDABLE
             .iter()
+            .filter(|a| !matches!(a, Action::SortBy(_)))
             .filter_map(|&a| self.label(a).map(|l| (l, a.describe())))
             .collect();
         out.extend(
@@ -377,6 +407,11 @@ mod tests {
                 Action::FilterBackspace | Action::FilterCommit | Action::FilterCancel
             ) {
                 continue; // fixed keys of the filter line
+            }
+            if let Action::SortBy(k) = a {
+                let label = km.label(a).expect("every column has a sort key");
+                assert!(km.sort_legend().contains(&(label, k)), "{}", a.name());
+                continue;
             }
             let label = km
                 .label(a)

@@ -4,9 +4,9 @@
 
 use super::fmt::{fx_cell, money_cell, status};
 use super::{Ctx, pane_block};
-use crate::app::Pane;
 use crate::app::countdown::countdown;
 use crate::app::lots::{LotStore, MeState, SortKey};
+use crate::app::{App, Pane};
 use crate::domain::rules::next_min_bid;
 use crate::domain::{Currency, LicenseKind, Lot, LotStatus};
 use crate::sync::LinkState;
@@ -14,7 +14,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Col {
@@ -119,8 +119,137 @@ fn sorted_col(k: SortKey) -> Col {
         SortKey::HighBid => Col::High,
         SortKey::NextMin => Col::NextMin,
         SortKey::Bids => Col::Bids,
-        SortKey::TimeLeft => Col::Left,
+        // The extension count is the badge of the time-left cell.
+        SortKey::TimeLeft | SortKey::Extensions => Col::Left,
+        SortKey::Region => Col::Region,
+        SortKey::Minerals => Col::Minerals,
+        SortKey::Licence => Col::Licence,
+        SortKey::Leader => Col::Leader,
     }
+}
+
+/// Where the lots pane puts things for one frame: what the view draws and
+/// what a mouse click is tested against, computed once from the same state.
+pub(crate) struct Geometry {
+    /// Inside the borders.
+    pub inner: Rect,
+    cols: Vec<(Col, u16)>,
+    compact: bool,
+    /// The view position of the first row on screen.
+    pub top: usize,
+    /// Lot rows on screen (below the column header row).
+    pub rows: usize,
+}
+
+impl Geometry {
+    /// The geometry of the lots pane drawn in `area` (with its borders);
+    /// None when there is no table to show (no room, no rows).
+    pub fn of(app: &App, area: Rect) -> Option<Geometry> {
+        let inner = Block::bordered().inner(area);
+        if inner.height == 0 || inner.width == 0 || app.lots.view_len() == 0 {
+            return None;
+        }
+        let fx = app.currency != Currency::Kzt;
+        let (mut cols, compact) = choose(inner.width, fx);
+        widen(&mut cols, inner.width);
+        let rows = usize::from(inner.height.saturating_sub(1));
+        Some(Geometry {
+            inner,
+            cols,
+            compact,
+            top: window_top(app, rows),
+            rows,
+        })
+    }
+
+    /// The view position of the lot on screen row `y`, if one is there.
+    pub fn row_at(&self, app: &App, y: u16) -> Option<usize> {
+        let i = usize::from(y.checked_sub(self.inner.y + 1)?);
+        let pos = self.top + i;
+        (i < self.rows && pos < app.lots.view_len()).then_some(pos)
+    }
+
+    /// The sort key of the column header at screen column `x`.
+    pub fn sort_key_at(&self, app: &App, x: u16) -> Option<SortKey> {
+        let fx = app.currency != Currency::Kzt;
+        sort_key_at(self.inner.width, fx, x.checked_sub(self.inner.x)?)
+    }
+}
+
+/// The first row on screen: the app's `lots_top`, clamped so that the
+/// selection is on screen even if the pane is smaller than the app assumed.
+fn window_top(app: &App, rows_h: usize) -> usize {
+    let mut top = app.lots_top.min(app.lots.view_len().saturating_sub(1));
+    if let Some(sel) = app.selected_row() {
+        if sel < top {
+            top = sel;
+        } else if rows_h > 0 && sel >= top + rows_h {
+            top = sel + 1 - rows_h;
+        }
+    }
+    top
+}
+
+/// The filter text before the error column, from there to the end of that
+/// word, and the rest.
+fn split_at_error(text: &str, column: usize) -> (&str, &str, &str) {
+    let start = text
+        .char_indices()
+        .nth(column)
+        .map_or(text.len(), |(i, _)| i);
+    let end = text[start..]
+        .find(char::is_whitespace)
+        .map_or(text.len(), |n| start + n);
+    (&text[..start], &text[start..end], &text[end..])
+}
+
+/// The last `room` characters of the three consecutive parts, and whether
+/// anything was cut from the front.
+fn keep_tail(parts: [&str; 3], room: usize) -> (bool, [&str; 3]) {
+    let total: usize = parts.iter().map(|p| p.chars().count()).sum();
+    let mut drop = total.saturating_sub(room);
+    let cut = drop > 0;
+    let out = parts.map(|p| {
+        let n = p.chars().count();
+        let skip = drop.min(n);
+        drop -= skip;
+        let at = p.char_indices().nth(skip).map_or(p.len(), |(i, _)| i);
+        &p[at..]
+    });
+    (cut, out)
+}
+
+fn col_sort_key(c: Col) -> Option<SortKey> {
+    Some(match c {
+        Col::Mark => return None,
+        Col::Number => SortKey::Number,
+        Col::Name => SortKey::Name,
+        Col::Region => SortKey::Region,
+        Col::Minerals => SortKey::Minerals,
+        Col::Licence => SortKey::Licence,
+        Col::Status => SortKey::Status,
+        Col::High | Col::HighFx => SortKey::HighBid,
+        Col::NextMin => SortKey::NextMin,
+        Col::Bids => SortKey::Bids,
+        Col::Leader => SortKey::Leader,
+        Col::Left => SortKey::TimeLeft,
+    })
+}
+
+/// The column under `x` (0 = the pane's left inner edge) of a lots pane
+/// `inner_width` wide, as the sort key a header click selects; None for the
+/// mark column and the gaps. `fx`: a display currency other than tenge.
+pub fn sort_key_at(inner_width: u16, fx: bool, x: u16) -> Option<SortKey> {
+    let (mut cols, _) = choose(inner_width, fx);
+    widen(&mut cols, inner_width);
+    let mut left = 0u16;
+    for (c, w) in cols {
+        if x < left.saturating_add(w) {
+            return if x >= left { col_sort_key(c) } else { None };
+        }
+        left = left.saturating_add(w).saturating_add(1);
+    }
+    None
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
@@ -146,10 +275,29 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let mut block = pane_block(Pane::Lots, ctx, extra);
     let filter = app.filter_text();
     if app.filter_edit.is_some() {
-        block = block.title_bottom(Line::from(vec![
-            Span::styled(" filter /", t.key),
-            Span::styled(format!("{filter}█ "), t.text),
-        ]));
+        let mut spans = vec![Span::styled(" filter /", t.key)];
+        // Room for the text and its cursor: a long filter shows its end.
+        let room = usize::from(area.width.saturating_sub(13)).max(1);
+        let (parts, column) = match app.filter_error() {
+            Some(err) => (split_at_error(filter, err.column), Some(err)),
+            None => ((filter, "", ""), None),
+        };
+        let (cut, [ok, bad, rest]) = keep_tail([parts.0, parts.1, parts.2], room);
+        if cut {
+            spans.push(Span::styled("…", t.dim));
+        }
+        spans.push(Span::styled(ok.to_string(), t.text));
+        // The term at fault is marked (underlined, not only coloured) and the
+        // message follows; the lots keep the last valid filter meanwhile.
+        spans.push(Span::styled(
+            bad.to_string(),
+            t.bad.add_modifier(Modifier::UNDERLINED),
+        ));
+        spans.push(Span::styled(format!("{rest}█ "), t.text));
+        if let Some(err) = column {
+            spans.push(Span::styled(format!("✗ {err} "), t.bad));
+        }
+        block = block.title_bottom(Line::from(spans));
     } else if !filter.is_empty() {
         block = block.title_bottom(Line::from(Span::styled(
             format!(" filter: {filter} (Esc clears) "),
@@ -158,10 +306,10 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     }
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    if inner.height == 0 || inner.width == 0 {
-        return;
-    }
-    if store.view_len() == 0 {
+    let Some(geo) = Geometry::of(app, area) else {
+        if inner.height == 0 || inner.width == 0 {
+            return;
+        }
         let msg = if store.is_empty() {
             "Waiting for lots…"
         } else if store.watched_only() && store.watch_count() == 0 {
@@ -171,38 +319,33 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         };
         frame.render_widget(Paragraph::new(Span::styled(msg, t.dim)), inner);
         return;
-    }
-
-    let fx = app.currency != Currency::Kzt;
-    let (mut cols, compact) = choose(inner.width, fx);
-    widen(&mut cols, inner.width);
+    };
+    let Geometry {
+        ref cols,
+        compact,
+        top,
+        rows: rows_h,
+        ..
+    } = geo;
     let sorted = sorted_col(key);
     let header = Row::new(cols.iter().map(|(c, _)| {
         let mut s = header_label(*c, app.currency);
         if *c == sorted {
+            if key == SortKey::Extensions {
+                s.push_str(" ext");
+            }
             s.push_str(if rev { "▼" } else { "▲" });
         }
         Cell::from(s)
     }))
     .style(t.table_header);
 
-    let rows_h = usize::from(inner.height.saturating_sub(1));
     let selected = app.selected_row();
-    // The app keeps `lots_top` so the selection is visible; clamp again here in
-    // case the pane is smaller than the app assumed.
-    let mut top = app.lots_top.min(store.view_len().saturating_sub(1));
-    if let Some(sel) = selected {
-        if sel < top {
-            top = sel;
-        } else if rows_h > 0 && sel >= top + rows_h {
-            top = sel + 1 - rows_h;
-        }
-    }
     let me = app.opts.me.as_deref();
     let rows = (top..(top + rows_h).min(store.view_len())).filter_map(|pos| {
         let (lot, meta) = store.row(pos)?;
         let shape = Shape {
-            cols: &cols,
+            cols,
             compact,
             me,
             selected: Some(pos) == selected,
@@ -256,10 +399,12 @@ fn lot_row<'a>(
     let cells = cols.iter().map(|(c, _)| -> Cell<'a> {
         match c {
             Col::Mark => {
+                // A blank stays unstyled: in the reversed selected row a
+                // coloured blank would show as a coloured block.
                 let star = if store.is_watched(&lot.id) {
-                    "★"
+                    Span::styled("★", t.warn)
                 } else {
-                    " "
+                    Span::raw(" ")
                 };
                 let (m, st) = match me_state {
                     Some(MeState::Leading) => ("▲", t.good),
@@ -276,7 +421,7 @@ fn lot_row<'a>(
                 };
                 Cell::from(Line::from(vec![
                     Span::raw(cursor),
-                    Span::styled(star, t.warn),
+                    star,
                     Span::styled(m, st),
                 ]))
             }
@@ -328,6 +473,22 @@ fn licence(lot: &Lot) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_term_at_fault_is_cut_out_of_the_filter_text() {
+        assert_eq!(
+            split_at_error("gold бид>1x rest", 5),
+            ("gold ", "бид>1x", " rest")
+        );
+        assert_eq!(split_at_error("bid>", 4), ("bid>", "", ""));
+        assert_eq!(split_at_error("x", 9), ("x", "", ""));
+        assert_eq!(
+            keep_tail(["ab", "cd", "ef"], 10),
+            (false, ["ab", "cd", "ef"])
+        );
+        assert_eq!(keep_tail(["ab", "cд", "ef"], 3), (true, ["", "д", "ef"]));
+        assert_eq!(keep_tail(["абв", "", ""], 0), (true, ["", "", ""]));
+    }
 
     #[test]
     fn columns_drop_by_priority_and_always_fit() {

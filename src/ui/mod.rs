@@ -14,6 +14,8 @@ mod keybar;
 pub mod keys;
 pub mod layout;
 mod lots;
+pub use lots::sort_key_at;
+pub mod mouse;
 mod summary;
 pub mod theme;
 

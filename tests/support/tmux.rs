@@ -116,6 +116,38 @@ impl Tmux {
         self.tmux(&["send-keys", "-t", &self.session, "-l", text]);
     }
 
+    /// A left click at the 0-based cell (`x`, `y`), as the terminal reports it
+    /// to a program that turned on SGR mouse reporting: press, then release.
+    pub fn click(&self, x: u16, y: u16) {
+        let (c, r) = (x + 1, y + 1);
+        self.text(&format!("\x1b[<0;{c};{r}M\x1b[<0;{c};{r}m"));
+    }
+
+    /// One wheel notch down (button 65) over the cell (`x`, `y`).
+    pub fn wheel_down(&self, x: u16, y: u16) {
+        self.text(&format!("\x1b[<65;{};{}M", x + 1, y + 1));
+    }
+
+    /// Whether the program in the pane has mouse reporting on (tmux's own
+    /// record of the modes the program set).
+    pub fn mouse_reporting(&self) -> bool {
+        let out = self.tmux(&[
+            "display-message",
+            "-p",
+            "-t",
+            &self.session,
+            "#{mouse_any_flag}",
+        ]);
+        match String::from_utf8_lossy(&out.stdout).trim() {
+            "1" => true,
+            "0" => false,
+            other => panic!(
+                "no mouse state from tmux ({other:?}: {})",
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        }
+    }
+
     /// Waits until `pred(screen)` holds, or panics with the last screen.
     pub fn wait_for(&self, what: &str, timeout: Duration, pred: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
