@@ -35,6 +35,21 @@ fn draw_200x50(bencher: divan::Bencher, lots: usize) {
     });
 }
 
+/// The same frame in each interface language, in dollars (the most
+/// formatting per row): translation must not cost a frame anything.
+#[divan::bench(args = ["en", "ru", "kk"])]
+fn draw_200x50_usd_lang(bencher: divan::Bencher, lang: &str) {
+    let lang = lotwatch::i18n::Lang::parse(lang).expect("a bench language");
+    let mut app = live_in(false, lang);
+    app.update(Msg::Action(lotwatch::app::Action::CycleCurrency), NOW);
+    app.update(Msg::Resize { w: 200, h: 50 }, NOW);
+    let mut term = Terminal::new(TestBackend::new(200, 50)).expect("backend");
+    bencher.bench_local(|| {
+        term.draw(|f| lotwatch::ui::draw(f, &app, NOW))
+            .expect("draw");
+    });
+}
+
 #[divan::bench]
 fn feed_bid_10k_lots(bencher: divan::Bencher) {
     let mut app = live(false);

@@ -13,7 +13,7 @@ use std::path::PathBuf;
     about = "Terminal monitor for live auctions of subsoil-use rights"
 )]
 #[command(
-    after_help = "Settings come from defaults < the config file < LOTWATCH_* variables < these options (see docs/configuration.md).\n\nExamples:\n  lotwatch                               run the demo auction day (embedded simulator)\n  lotwatch --url https://platform.example/ --currency USD\n  lotwatch serve --addr 127.0.0.1:8080 --speed 20"
+    after_help = "Settings come from defaults < the config file < LOTWATCH_* variables < these options (see docs/configuration.md).\n\nExamples:\n  lotwatch                               run the demo auction day (embedded simulator)\n  lotwatch --url https://platform.example/ --currency USD\n  lotwatch --lang kk                     the interface in Kazakh (en, ru, kk; default: the locale)\n  lotwatch serve --addr 127.0.0.1:8080 --speed 20"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -103,6 +103,9 @@ pub struct MonitorArgs {
     /// Colour theme; NO_COLOR (non-empty) turns colour off in any theme.
     #[arg(long, value_enum, value_name = "THEME")]
     pub theme: Option<crate::ui::theme::ThemeName>,
+    /// Interface language (default: from the locale, LC_ALL / LC_MESSAGES / LANG).
+    #[arg(long = "lang", value_enum, value_name = "LANG")]
+    pub language: Option<crate::i18n::Lang>,
     /// Watch this lot from the start (repeatable).
     #[arg(long = "watch", value_name = "LOT_ID")]
     pub watchlist: Vec<String>,
@@ -200,6 +203,9 @@ pub struct ReplayArgs {
     /// Playback speed: 1 is as recorded, 10 ten times faster.
     #[arg(long, default_value_t = 1.0, value_parser = parse_speed)]
     pub speed: f64,
+    /// Interface language (default: LOTWATCH_LANG, else the locale).
+    #[arg(long = "lang", value_enum, value_name = "LANG")]
+    pub language: Option<crate::i18n::Lang>,
 }
 
 fn parse_speed(s: &str) -> Result<f64, String> {

@@ -114,6 +114,7 @@ async fn run_async(settings: crate::config::Settings) -> anyhow::Result<()> {
         skew_threshold_ms: args.skew_threshold,
         unreachable_after_ms: args.unreachable_after.saturating_mul(1000),
         alert_minutes: args.alert_minutes,
+        lang: settings.lang,
         mouse: !args.no_mouse,
     });
     if let Some((key, desc)) = settings.sort {

@@ -128,14 +128,26 @@ pub fn run(args: ReplayArgs) -> anyhow::Result<()> {
         anyhow::bail!("{} holds no recorded messages", args.journal.display());
     }
     replay.set_speed(args.speed);
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    let lang = match args.language {
+        Some(l) => l,
+        None => match env("LOTWATCH_LANG") {
+            Some(v) => crate::i18n::Lang::parse(&v)
+                .map_err(|e| anyhow::anyhow!("environment variable LOTWATCH_LANG: {e}"))?,
+            None => crate::i18n::Lang::from_locale(&env),
+        },
+    };
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    rt.block_on(event_loop(replay))
+    rt.block_on(event_loop(replay, lang))
 }
 
-async fn event_loop(mut replay: Replay) -> anyhow::Result<()> {
-    let mut app = App::new(AppOptions::default());
+async fn event_loop(mut replay: Replay, lang: crate::i18n::Lang) -> anyhow::Result<()> {
+    let mut app = App::new(AppOptions {
+        lang,
+        ..AppOptions::default()
+    });
     let mut guard = TerminalGuard::enter(app.mouse())
         .map_err(|e| anyhow::anyhow!("cannot use this terminal: {e} (is stdout a terminal?)"))?;
     let mut terminal_events = EventStream::new();

@@ -81,6 +81,51 @@ fn drive_the_monitor_with_the_keyboard() {
 }
 
 #[test]
+fn lang_ru_shows_the_interface_in_russian() {
+    let server = Server::start(&["--speed", "30"]);
+    let t = monitor("lang", 100, 30, &server, &["--lang", "ru"]);
+    let screen = t.wait_for("Russian interface", WAIT, |s| {
+        s.contains("ОНЛАЙН") && s.contains("401102")
+    });
+    assert!(screen.contains("▶ 1 Лоты"), "{screen}");
+    assert!(
+        screen.contains("Астана") && screen.contains("выход"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("LIVE") && !screen.contains("quit"),
+        "{screen}"
+    );
+    t.keys(&["q"]);
+    assert_eq!(t.wait_exit(WAIT), 0, "lotwatch exit status");
+}
+
+#[test]
+fn an_unknown_language_is_a_usage_error_naming_the_accepted_ones() {
+    let out = Command::new(BIN)
+        .args(["--lang", "xx"])
+        .output()
+        .expect("run lotwatch");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("'xx'") && err.contains("--lang") && err.contains("en, ru, kk"),
+        "{err}"
+    );
+    let out = Command::new(BIN)
+        .env("LOTWATCH_LANG", "de")
+        .args(["--config", "/dev/null", "--url", "http://127.0.0.1:9"])
+        .output()
+        .expect("run lotwatch");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("LOTWATCH_LANG") && err.contains("en, ru or kk"),
+        "{err}"
+    );
+}
+
+#[test]
 fn works_at_80x24_and_says_when_too_small() {
     let server = Server::start(&["--speed", "30"]);
     let t = monitor("small", 80, 24, &server, &["--no-mouse"]);

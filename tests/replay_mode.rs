@@ -87,7 +87,7 @@ fn record(path: &Path, live: &[(Receipt, SyncMsg)]) {
 /// What must match: every lot, the feed position and the events pane
 /// (alert entries are stamped with the local server-clock reading, so only
 /// their text is compared).
-type LogRow = (Option<u64>, LogKind, String, String);
+type LogRow = (Option<u64>, LogKind, String, lotwatch::app::log::LogText);
 
 fn state(app: &App) -> (Vec<Lot>, u64, Vec<LogRow>) {
     let mut lots: Vec<Lot> = app.lots().iter().cloned().collect();

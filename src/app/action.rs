@@ -135,58 +135,9 @@ impl Action {
         Action::BINDABLE.into_iter().find(|a| a.name() == name)
     }
 
-    /// A short description for the help overlay and the key bar.
+    /// A short description in English (the view uses the language in force).
     pub fn describe(self) -> &'static str {
-        match self {
-            Action::FocusNext => "next pane",
-            Action::FocusPrev => "previous pane",
-            Action::FocusPane(1) => "lots pane",
-            Action::FocusPane(2) => "detail pane",
-            Action::FocusPane(3) => "bids pane",
-            Action::FocusPane(4) => "events pane",
-            Action::FocusPane(5) => "anomalies pane",
-            Action::FocusPane(6) => "summary pane",
-            Action::FocusPane(_) => "pane",
-            Action::Up => "up",
-            Action::Down => "down",
-            Action::PageUp => "page up",
-            Action::PageDown => "page down",
-            Action::Top => "top",
-            Action::Bottom => "bottom",
-            Action::OpenDetail => "open detail",
-            Action::Close => "close / back",
-            Action::CycleCurrency => "currency",
-            Action::Refresh => "refresh now",
-            Action::Quit => "quit",
-            Action::Help => "help",
-            Action::StartFilter => "filter",
-            Action::FilterInput(_) => "type",
-            Action::FilterBackspace => "delete char",
-            Action::FilterCommit => "apply filter",
-            Action::FilterCancel => "cancel filter",
-            Action::ToggleWatch => "watch",
-            Action::ToggleWatchedOnly => "watched only",
-            Action::SortNext => "sort column",
-            Action::SortReverse => "reverse sort",
-            Action::SortBy(k) => match k {
-                SortKey::Number => "sort by number",
-                SortKey::Name => "sort by name",
-                SortKey::Status => "sort by status",
-                SortKey::HighBid => "sort by high bid",
-                SortKey::NextMin => "sort by next min",
-                SortKey::Bids => "sort by bids",
-                SortKey::TimeLeft => "sort by time left",
-                SortKey::Region => "sort by region",
-                SortKey::Minerals => "sort by minerals",
-                SortKey::Licence => "sort by licence",
-                SortKey::Leader => "sort by leader",
-                SortKey::Extensions => "sort by extensions",
-            },
-            Action::Suspend => "suspend",
-            Action::ToggleMouse => "mouse on/off",
-            Action::SelectRow(_) => "select row",
-            Action::Scroll(..) => "scroll",
-        }
+        (crate::i18n::Lang::En.texts().action)(self)
     }
 }
 

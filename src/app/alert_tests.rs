@@ -123,9 +123,18 @@ fn outbid_fires_once_per_outbid() {
     assert_eq!(alerts(&up), vec![(AlertKind::Outbid, "A".to_string())]);
     let entry = a.log().newest(0).expect("entry");
     assert_eq!(entry.kind, LogKind::Alert);
-    assert_eq!(entry.kind.label(), "ALERT");
     assert_eq!(entry.lot, "NA");
-    assert!(entry.text.starts_with("OUTBID"), "{}", entry.text);
+    assert!(
+        matches!(
+            &entry.text,
+            crate::app::log::LogText::Alert {
+                kind: AlertKind::Outbid,
+                ..
+            }
+        ),
+        "{:?}",
+        entry.text
+    );
 }
 
 #[test]

@@ -4,6 +4,10 @@
 //! rules (`domain::rules`) and reports each fault once per occurrence.
 
 use crate::domain::rules::{BidRefusal, check_bid, transition_allowed, transition_reachable};
+mod evidence;
+
+pub use evidence::{AgainstHigh, Evidence, Mismatch, Seen};
+
 use crate::domain::{Event, EventKind, Lot, LotStatus, Timestamp};
 use crate::sync::{LinkState, SEQ_GAP_FIELD, SyncMsg};
 use std::collections::HashMap;
@@ -65,22 +69,6 @@ impl AnomalyKind {
             AnomalyKind::Unreachable => "✖",
         }
     }
-
-    /// A short label for the pane.
-    pub fn label(self) -> &'static str {
-        match self {
-            AnomalyKind::BidBelowMinimum => "low bid",
-            AnomalyKind::BidAfterClose => "late bid",
-            AnomalyKind::BidNotOpen => "bid not open",
-            AnomalyKind::HighBidFell => "high fell",
-            AnomalyKind::ForbiddenTransition => "bad status",
-            AnomalyKind::SeqGap => "seq gap",
-            AnomalyKind::TooManyExtensions => "extensions",
-            AnomalyKind::ResultMismatch => "result",
-            AnomalyKind::ClockSkew => "clock skew",
-            AnomalyKind::Unreachable => "unreachable",
-        }
-    }
 }
 
 /// One fault, with the lot, the server time and the evidence.
@@ -89,7 +77,27 @@ pub struct Anomaly {
     pub kind: AnomalyKind,
     pub lot_id: Option<String>,
     pub server_at: Timestamp,
+    /// The evidence in the journal's words (`detail` in English).
     pub evidence: String,
+    /// The evidence as data, for the view to word in the interface language.
+    pub detail: Evidence,
+}
+
+impl Anomaly {
+    pub fn new(
+        kind: AnomalyKind,
+        lot_id: Option<String>,
+        server_at: Timestamp,
+        detail: Evidence,
+    ) -> Anomaly {
+        Anomaly {
+            kind,
+            lot_id,
+            server_at,
+            evidence: detail.to_string(),
+            detail,
+        }
+    }
 }
 
 impl From<Anomaly> for crate::journal::JournalRecord {
@@ -167,12 +175,12 @@ impl Detector {
                 }
             }
             SyncMsg::Link(link) => self.link(link, server_now, &mut out),
-            SyncMsg::DataIssue(issue) if issue.field == SEQ_GAP_FIELD => out.push(Anomaly {
-                kind: AnomalyKind::SeqGap,
-                lot_id: None,
-                server_at: self.time(server_now),
-                evidence: issue.problem.clone(),
-            }),
+            SyncMsg::DataIssue(issue) if issue.field == SEQ_GAP_FIELD => out.push(Anomaly::new(
+                AnomalyKind::SeqGap,
+                None,
+                self.time(server_now),
+                Evidence::Text(issue.problem.clone()),
+            )),
             _ => {}
         }
         if let Some(now) = server_now {
@@ -200,17 +208,15 @@ impl Detector {
             return None;
         }
         self.skewed = true;
-        let side = if offset > 0 { "ahead of" } else { "behind" };
-        Some(Anomaly {
-            kind: AnomalyKind::ClockSkew,
-            lot_id: None,
-            server_at: self.time(server_now),
-            evidence: format!(
-                "server clock {:+.3} s {side} this machine (threshold {:.3} s)",
-                offset as f64 / 1000.0,
-                self.cfg.skew_threshold_ms as f64 / 1000.0
-            ),
-        })
+        Some(Anomaly::new(
+            AnomalyKind::ClockSkew,
+            None,
+            self.time(server_now),
+            Evidence::ClockSkew {
+                offset_ms: offset,
+                threshold_ms: self.cfg.skew_threshold_ms,
+            },
+        ))
     }
 
     /// Time passed: the platform may now have been unreachable for too long.
@@ -224,18 +230,17 @@ impl Detector {
             return None;
         }
         self.unreachable_raised = true;
-        Some(Anomaly {
-            kind: AnomalyKind::Unreachable,
-            lot_id: None,
-            server_at: server_now,
-            evidence: format!(
-                "no answer from the platform since {} ({} s, threshold {} s): {}",
-                since.to_rfc3339(),
-                down / 1000,
-                self.cfg.unreachable_after_ms / 1000,
-                self.last_error
-            ),
-        })
+        Some(Anomaly::new(
+            AnomalyKind::Unreachable,
+            None,
+            server_now,
+            Evidence::Unreachable {
+                since,
+                down_s: down / 1000,
+                threshold_s: self.cfg.unreachable_after_ms / 1000,
+                error: self.last_error.clone(),
+            },
+        ))
     }
 
     /// The lot as the detector last saw it.
@@ -290,26 +295,29 @@ impl Detector {
             if let (Some(old), Some(new)) = (&prev.high_bid, &lot.high_bid)
                 && new.amount < old.amount
             {
-                out.push(high_fell(lot, old.amount, new.amount, at, "snapshot"));
+                out.push(high_fell(lot, old.amount, new.amount, at));
             } else if prev.high_bid.is_some() && lot.high_bid.is_none() {
-                out.push(Anomaly {
-                    kind: AnomalyKind::HighBidFell,
-                    lot_id: Some(lot.id.clone()),
-                    server_at: at,
-                    evidence: format!(
-                        "high bid {} vanished in a snapshot",
-                        prev.high_bid
-                            .as_ref()
-                            .map_or(String::new(), |h| h.amount.to_wire())
-                    ),
-                });
+                out.push(Anomaly::new(
+                    AnomalyKind::HighBidFell,
+                    Some(lot.id.clone()),
+                    at,
+                    Evidence::HighVanished {
+                        old: prev.high_bid.as_ref().map(|h| h.amount),
+                    },
+                ));
             }
             if prev.status != lot.status
                 && known(&prev.status)
                 && known(&lot.status)
                 && !transition_reachable(&prev.status, &lot.status)
             {
-                out.push(forbidden(lot, &prev.status, &lot.status, at, "snapshot"));
+                out.push(forbidden(
+                    lot,
+                    &prev.status,
+                    &lot.status,
+                    at,
+                    Seen::Snapshot,
+                ));
             }
         }
         let was_over = prev.is_some_and(over_extended);
@@ -317,13 +325,13 @@ impl Detector {
             out.push(too_many_ext(lot, at));
         }
         let was_bad = prev.is_some_and(|p| result_mismatch(p).is_some());
-        if !was_bad && let Some(e) = result_mismatch(lot) {
-            out.push(Anomaly {
-                kind: AnomalyKind::ResultMismatch,
-                lot_id: Some(lot.id.clone()),
-                server_at: at,
-                evidence: e,
-            });
+        if !was_bad && let Some(why) = result_mismatch(lot) {
+            out.push(Anomaly::new(
+                AnomalyKind::ResultMismatch,
+                Some(lot.id.clone()),
+                at,
+                Evidence::Result { why, seq: None },
+            ));
         }
         self.keep(lot.clone());
     }
@@ -357,47 +365,43 @@ impl Detector {
                     Err(BidRefusal::AfterClose) => {
                         out.push(late_bid(lot, ev, *amount));
                     }
-                    Err(BidRefusal::NotOpen(status)) => {
+                    Err(BidRefusal::NotOpen(_)) => {
                         if at >= lot.closes_at {
                             out.push(late_bid(lot, ev, *amount));
                         } else {
-                            out.push(Anomaly {
-                                kind: AnomalyKind::BidNotOpen,
-                                lot_id: Some(id.to_string()),
-                                server_at: at,
-                                evidence: format!(
-                                    "bid {} by {} (seq {}) while the lot is {status}",
-                                    amount.to_wire(),
-                                    bidder_of(ev),
-                                    ev.seq
-                                ),
-                            });
+                            out.push(Anomaly::new(
+                                AnomalyKind::BidNotOpen,
+                                Some(id.to_string()),
+                                at,
+                                Evidence::BidNotOpen {
+                                    amount: *amount,
+                                    bidder: bidder_of(ev).to_string(),
+                                    seq: ev.seq,
+                                    status: lot.status.clone(),
+                                },
+                            ));
                         }
                     }
                     Err(BidRefusal::BelowMinimum(min)) => {
-                        let high_txt = match high {
+                        let against = match high {
                             // One anomaly for the bid, though it also lowers the high bid.
-                            Some(h) if *amount < h => {
-                                format!(", below the high bid {}, which falls", h.to_wire())
-                            }
-                            Some(h) if *amount == h => {
-                                format!(", not above the high bid {}", h.to_wire())
-                            }
-                            Some(h) => format!(" (high bid {})", h.to_wire()),
-                            None => " (the starting bonus)".to_string(),
+                            Some(h) if *amount < h => AgainstHigh::Below(h),
+                            Some(h) if *amount == h => AgainstHigh::Equal(h),
+                            Some(h) => AgainstHigh::Above(h),
+                            None => AgainstHigh::NoHigh,
                         };
-                        out.push(Anomaly {
-                            kind: AnomalyKind::BidBelowMinimum,
-                            lot_id: Some(id.to_string()),
-                            server_at: at,
-                            evidence: format!(
-                                "bid {} by {} (seq {}) below the minimum {}{high_txt}",
-                                amount.to_wire(),
-                                bidder_of(ev),
-                                ev.seq,
-                                min.to_wire()
-                            ),
-                        });
+                        out.push(Anomaly::new(
+                            AnomalyKind::BidBelowMinimum,
+                            Some(id.to_string()),
+                            at,
+                            Evidence::BidBelowMinimum {
+                                amount: *amount,
+                                bidder: bidder_of(ev).to_string(),
+                                seq: ev.seq,
+                                min,
+                                high: against,
+                            },
+                        ));
                     }
                 }
             }
@@ -405,15 +409,16 @@ impl Detector {
                 if let Some(max) = lot.soft_close.max_extensions
                     && *extensions > max
                 {
-                    out.push(Anomaly {
-                        kind: AnomalyKind::TooManyExtensions,
-                        lot_id: Some(id.to_string()),
-                        server_at: at,
-                        evidence: format!(
-                            "extension {extensions} (seq {}) past max_extensions {max}",
-                            ev.seq
-                        ),
-                    });
+                    out.push(Anomaly::new(
+                        AnomalyKind::TooManyExtensions,
+                        Some(id.to_string()),
+                        at,
+                        Evidence::TooManyExtensions {
+                            extensions: *extensions,
+                            max,
+                            seq: Some(ev.seq),
+                        },
+                    ));
                 }
             }
             EventKind::Status { status, .. }
@@ -426,20 +431,23 @@ impl Detector {
                     &lot.status,
                     status,
                     at,
-                    &format!("status event seq {}", ev.seq),
+                    Seen::StatusEvent(ev.seq),
                 ));
             }
             _ => {}
         }
         let was_bad = result_mismatch(lot).is_some();
         lot.apply(ev);
-        if !was_bad && let Some(e) = result_mismatch(lot) {
-            out.push(Anomaly {
-                kind: AnomalyKind::ResultMismatch,
-                lot_id: Some(id.to_string()),
-                server_at: at,
-                evidence: format!("{e} (seq {})", ev.seq),
-            });
+        if !was_bad && let Some(why) = result_mismatch(lot) {
+            out.push(Anomaly::new(
+                AnomalyKind::ResultMismatch,
+                Some(id.to_string()),
+                at,
+                Evidence::Result {
+                    why,
+                    seq: Some(ev.seq),
+                },
+            ));
         }
     }
 }
@@ -463,25 +471,25 @@ fn over_extended(lot: &Lot) -> bool {
 
 /// Why a sold lot's result is not its last high bid; None when it is (or the
 /// lot is not sold).
-fn result_mismatch(lot: &Lot) -> Option<String> {
+fn result_mismatch(lot: &Lot) -> Option<Mismatch> {
     if lot.status != LotStatus::Sold {
         return None;
     }
     match (&lot.result, &lot.high_bid) {
-        (None, _) => Some("sold without a result".to_string()),
-        (Some(r), None) => Some(format!(
-            "sold to {} for {} without any high bid",
-            r.winner,
-            r.amount.to_wire()
-        )),
-        (Some(r), Some(h)) if r.amount != h.amount || r.winner != h.bidder => Some(format!(
-            "result {} to {} but the last high bid is {} by {} (seq {})",
-            r.amount.to_wire(),
-            r.winner,
-            h.amount.to_wire(),
-            h.bidder,
-            h.seq
-        )),
+        (None, _) => Some(Mismatch::NoResult),
+        (Some(r), None) => Some(Mismatch::NoHighBid {
+            winner: r.winner.clone(),
+            amount: r.amount,
+        }),
+        (Some(r), Some(h)) if r.amount != h.amount || r.winner != h.bidder => {
+            Some(Mismatch::Differs {
+                amount: r.amount,
+                winner: r.winner.clone(),
+                high: h.amount,
+                bidder: h.bidder.clone(),
+                high_seq: h.seq,
+            })
+        }
         _ => None,
     }
 }
@@ -491,57 +499,59 @@ fn high_fell(
     old: crate::domain::Money,
     new: crate::domain::Money,
     at: Timestamp,
-    how: &str,
 ) -> Anomaly {
-    Anomaly {
-        kind: AnomalyKind::HighBidFell,
-        lot_id: Some(lot.id.clone()),
-        server_at: at,
-        evidence: format!(
-            "high bid fell from {} to {} ({how})",
-            old.to_wire(),
-            new.to_wire()
-        ),
-    }
+    Anomaly::new(
+        AnomalyKind::HighBidFell,
+        Some(lot.id.clone()),
+        at,
+        Evidence::HighFell {
+            old,
+            new,
+            seen: Seen::Snapshot,
+        },
+    )
 }
 
-fn forbidden(lot: &Lot, from: &LotStatus, to: &LotStatus, at: Timestamp, how: &str) -> Anomaly {
-    Anomaly {
-        kind: AnomalyKind::ForbiddenTransition,
-        lot_id: Some(lot.id.clone()),
-        server_at: at,
-        evidence: format!("status {} -> {} ({how})", from.as_str(), to.as_str()),
-    }
+fn forbidden(lot: &Lot, from: &LotStatus, to: &LotStatus, at: Timestamp, seen: Seen) -> Anomaly {
+    Anomaly::new(
+        AnomalyKind::ForbiddenTransition,
+        Some(lot.id.clone()),
+        at,
+        Evidence::Forbidden {
+            from: from.clone(),
+            to: to.clone(),
+            seen,
+        },
+    )
 }
 
 fn too_many_ext(lot: &Lot, at: Timestamp) -> Anomaly {
-    Anomaly {
-        kind: AnomalyKind::TooManyExtensions,
-        lot_id: Some(lot.id.clone()),
-        server_at: at,
-        evidence: format!(
-            "{} extensions, max_extensions {}",
-            lot.extensions,
-            lot.soft_close.max_extensions.unwrap_or(0)
-        ),
-    }
+    Anomaly::new(
+        AnomalyKind::TooManyExtensions,
+        Some(lot.id.clone()),
+        at,
+        Evidence::TooManyExtensions {
+            extensions: lot.extensions,
+            max: lot.soft_close.max_extensions.unwrap_or(0),
+            seq: None,
+        },
+    )
 }
 
 fn late_bid(lot: &Lot, ev: &Event, amount: crate::domain::Money) -> Anomaly {
-    Anomaly {
-        kind: AnomalyKind::BidAfterClose,
-        lot_id: Some(lot.id.clone()),
-        server_at: ev.at,
-        evidence: format!(
-            "bid {} by {} (seq {}) at {}, the lot closed at {} ({})",
-            amount.to_wire(),
-            bidder_of(ev),
-            ev.seq,
-            ev.at.to_rfc3339(),
-            lot.closes_at.to_rfc3339(),
-            lot.status.as_str()
-        ),
-    }
+    Anomaly::new(
+        AnomalyKind::BidAfterClose,
+        Some(lot.id.clone()),
+        ev.at,
+        Evidence::BidAfterClose {
+            amount,
+            bidder: bidder_of(ev).to_string(),
+            seq: ev.seq,
+            at: ev.at,
+            closes_at: lot.closes_at,
+            status: lot.status.clone(),
+        },
+    )
 }
 
 #[cfg(test)]

@@ -119,9 +119,15 @@ impl Countdown {
     /// The cell text without the badge: `12:30`, `1:02:03`, `opens in 4:00`,
     /// `closing…`, `⏸ 3:10`; empty for `Over` (the status column says it).
     pub fn text(&self) -> String {
+        self.text_in("opens in ", "closing…")
+    }
+
+    /// `text` with the words of another language: what comes before the
+    /// time to opening, and the word for a lot at zero.
+    pub fn text_in(&self, opens_in: &str, closing: &str) -> String {
         match self {
             Countdown::NoClock => "--:--".into(),
-            Countdown::Opens { in_ms } => format!("opens in {}", hms(*in_ms)),
+            Countdown::Opens { in_ms } => format!("{opens_in}{}", hms(*in_ms)),
             Countdown::Running {
                 left_ms, urgency, ..
             } => {
@@ -132,7 +138,7 @@ impl Countdown {
                     format!("{sym} {}", hms(*left_ms))
                 }
             }
-            Countdown::Closing { .. } => "closing…".into(),
+            Countdown::Closing { .. } => closing.into(),
             Countdown::Frozen {
                 left_ms: Some(l), ..
             } => format!("⏸ {}", hms(*l)),

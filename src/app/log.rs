@@ -1,8 +1,9 @@
 //! The events log shown in the events pane: a bounded ring of the newest
-//! platform events (and the app's own notes), each with its description
-//! rendered once when it arrives.
+//! platform events (and the app's own notes), each kept as data: the view
+//! words it in the language in force.
 
-use crate::domain::{Event, EventKind, Lot, Timestamp};
+use crate::app::alerts::AlertKind;
+use crate::domain::{Event, EventKind, Lot, LotStatus, Money, Timestamp};
 use std::collections::VecDeque;
 
 /// Entries kept; older ones fall off.
@@ -23,20 +24,6 @@ pub enum LogKind {
 }
 
 impl LogKind {
-    /// The label shown beside the entry (colour is never the only signal).
-    pub fn label(self) -> &'static str {
-        match self {
-            LogKind::Bid => "BID",
-            LogKind::Extended => "EXT",
-            LogKind::Status => "STA",
-            LogKind::Lot => "LOT",
-            LogKind::Notice => "NOT",
-            LogKind::Unknown => "???",
-            LogKind::Issue => "ERR",
-            LogKind::Alert => "ALERT",
-        }
-    }
-
     pub fn symbol(self) -> &'static str {
         match self {
             LogKind::Bid => "▲",
@@ -58,7 +45,61 @@ pub struct LogEntry {
     pub kind: LogKind,
     /// Lot number (or empty for platform-wide entries).
     pub lot: String,
-    pub text: String,
+    pub text: LogText,
+}
+
+/// What an entry says, as data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LogText {
+    Bid {
+        amount: Money,
+        bidder: String,
+    },
+    Extended {
+        extensions: u32,
+        closes_at: Timestamp,
+    },
+    Status {
+        status: LotStatus,
+        result: Option<(Money, String)>,
+    },
+    LotUpdated {
+        name: String,
+    },
+    /// The platform's own words, shown as sent.
+    Notice(String),
+    UnknownEvent(String),
+    /// Unusable data: the field and the decoder's technical description.
+    Issue {
+        field: String,
+        problem: String,
+    },
+    Alert {
+        kind: AlertKind,
+        what: AlertText,
+    },
+}
+
+/// What an alert says, as data (`--on-alert` gets its own fixed wording).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AlertText {
+    /// `amount` is None when a re-snapshot showed it (no bid event seen).
+    Outbid {
+        name: String,
+        bidder: String,
+        amount: Option<Money>,
+    },
+    Closing {
+        name: String,
+        minutes: u64,
+        closes_at: Timestamp,
+    },
+    Extended {
+        name: String,
+        extensions: u32,
+        closes_at: Timestamp,
+    },
+    Notice(String),
 }
 
 #[derive(Clone, Debug, Default)]
@@ -97,29 +138,40 @@ impl EventLog {
             .or_else(|| ev.lot_id.clone())
             .unwrap_or_default();
         let (kind, text) = match &ev.kind {
-            EventKind::Bid { amount, bidder, .. } => {
-                (LogKind::Bid, format!("{} by {bidder}", amount.grouped()))
-            }
+            EventKind::Bid { amount, bidder, .. } => (
+                LogKind::Bid,
+                LogText::Bid {
+                    amount: *amount,
+                    bidder: bidder.clone(),
+                },
+            ),
             EventKind::Extended {
                 closes_at,
                 extensions,
             } => (
                 LogKind::Extended,
-                format!("extended +{extensions}, closes {}", closes_at.astana_hms()),
+                LogText::Extended {
+                    extensions: *extensions,
+                    closes_at: *closes_at,
+                },
             ),
-            EventKind::Status { status, result, .. } => {
-                let mut t = format!("now {}", status.as_str());
-                if let Some(r) = result {
-                    t.push_str(&format!(": {} to {}", r.amount.grouped(), r.winner));
-                }
-                (LogKind::Status, t)
+            EventKind::Status { status, result, .. } => (
+                LogKind::Status,
+                LogText::Status {
+                    status: status.clone(),
+                    result: result.as_ref().map(|r| (r.amount, r.winner.clone())),
+                },
+            ),
+            EventKind::Lot(l) => (
+                LogKind::Lot,
+                LogText::LotUpdated {
+                    name: l.name.clone(),
+                },
+            ),
+            EventKind::Notice { message } => (LogKind::Notice, LogText::Notice(message.clone())),
+            EventKind::Unknown { type_name } => {
+                (LogKind::Unknown, LogText::UnknownEvent(type_name.clone()))
             }
-            EventKind::Lot(l) => (LogKind::Lot, format!("lot updated: {}", l.name)),
-            EventKind::Notice { message } => (LogKind::Notice, message.clone()),
-            EventKind::Unknown { type_name } => (
-                LogKind::Unknown,
-                format!("unknown event type {type_name:?}"),
-            ),
         };
         self.push(LogEntry {
             seq: Some(ev.seq),
@@ -144,7 +196,7 @@ mod tests {
                 at: None,
                 kind: LogKind::Notice,
                 lot: String::new(),
-                text: String::new(),
+                text: LogText::Notice(String::new()),
             });
         }
         assert_eq!(log.len(), LOG_MAX);

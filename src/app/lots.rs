@@ -47,23 +47,6 @@ impl SortKey {
         SortKey::ALL[(i + 1) % SortKey::ALL.len()]
     }
 
-    pub fn label(self) -> &'static str {
-        match self {
-            SortKey::Number => "number",
-            SortKey::Name => "name",
-            SortKey::Status => "status",
-            SortKey::HighBid => "high bid",
-            SortKey::NextMin => "next min",
-            SortKey::Bids => "bids",
-            SortKey::TimeLeft => "time left",
-            SortKey::Region => "region",
-            SortKey::Minerals => "minerals",
-            SortKey::Licence => "licence",
-            SortKey::Leader => "leader",
-            SortKey::Extensions => "extensions",
-        }
-    }
-
     /// The stable name in configuration (`sort = "high_bid desc"`, action
     /// `sort_by_high_bid`).
     pub fn name(self) -> &'static str {

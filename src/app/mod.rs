@@ -32,7 +32,7 @@ use crate::sync::{DataIssue, LinkState, SyncCmd, SyncMsg};
 use alerts::{Alert, AlertKind, AlertState};
 use countdown::countdown;
 use filter::{FILTER_MAX, Filter, FilterError};
-use log::{EventLog, LogEntry, LogKind};
+use log::{AlertText, EventLog, LogEntry, LogKind, LogText};
 use lots::{LotStore, SortKey};
 use std::collections::{HashMap, VecDeque};
 
@@ -94,6 +94,9 @@ pub struct AppOptions {
     pub alert_minutes: u64,
     /// How long the platform may be unreachable before it is an anomaly.
     pub unreachable_after_ms: u64,
+    /// The interface language (the view translates; the state holds no
+    /// display text of its own).
+    pub lang: crate::i18n::Lang,
     /// Mouse capture at start (`mouse = false`, `--no-mouse` turn it off).
     pub mouse: bool,
 }
@@ -109,6 +112,7 @@ impl Default for AppOptions {
             watchlist: Vec::new(),
             alert_minutes: 5,
             unreachable_after_ms: 60_000,
+            lang: crate::i18n::Lang::En,
             mouse: true,
         }
     }
@@ -150,17 +154,6 @@ impl Pane {
 
     pub fn from_number(n: u8) -> Option<Pane> {
         Pane::ALL.into_iter().find(|p| p.number() == n)
-    }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Pane::Lots => "Lots",
-            Pane::Detail => "Lot detail",
-            Pane::Bids => "Bids",
-            Pane::Events => "Events",
-            Pane::Summary => "Summary",
-            Pane::Anomalies => "Anomalies",
-        }
     }
 }
 
@@ -482,12 +475,24 @@ impl App {
                 self.opts.alert_minutes,
                 lot.closes_at.astana_hms()
             );
-            self.raise(Alert::new(AlertKind::Closing, Some(&lot), msg), now, up);
+            let what = AlertText::Closing {
+                name: lot.name.clone(),
+                minutes: self.opts.alert_minutes,
+                closes_at: lot.closes_at,
+            };
+            self.raise(
+                Alert::new(AlertKind::Closing, Some(&lot), msg),
+                what,
+                now,
+                up,
+            );
         }
     }
 
     /// Fires one alert: bell, row flash, events-pane entry, `--on-alert`.
-    fn raise(&mut self, alert: Alert, now: Mono, up: &mut Update) {
+    /// `what` is the alert as data for the events pane; the alert's own
+    /// message (for `--on-alert`) stays in fixed English.
+    fn raise(&mut self, alert: Alert, what: AlertText, now: Mono, up: &mut Update) {
         if !alert.lot_id.is_empty() {
             self.alerts.flash(&alert.lot_id, now);
         }
@@ -496,7 +501,10 @@ impl App {
             at: self.server_now(now),
             kind: LogKind::Alert,
             lot: alert.lot_number.clone(),
-            text: format!("{}: {}", alert.kind.as_str().to_uppercase(), alert.message),
+            text: LogText::Alert {
+                kind: alert.kind,
+                what,
+            },
         });
         if !up.effects.contains(&Effect::Bell) {
             up.effects.push(Effect::Bell);
@@ -979,10 +987,17 @@ impl App {
             .map(|(l, _)| l.clone());
         let watched = lot.as_ref().is_some_and(|l| self.lots.is_watched(&l.id));
         let alert = match (&ev.kind, &lot) {
-            (EventKind::Bid { amount, bidder, .. }, Some(l)) if outbid => Some(Alert::new(
-                AlertKind::Outbid,
-                Some(l),
-                format!("{}: outbid by {bidder} at {}", l.name, amount.grouped()),
+            (EventKind::Bid { amount, bidder, .. }, Some(l)) if outbid => Some((
+                Alert::new(
+                    AlertKind::Outbid,
+                    Some(l),
+                    format!("{}: outbid by {bidder} at {}", l.name, amount.grouped()),
+                ),
+                AlertText::Outbid {
+                    name: l.name.clone(),
+                    bidder: bidder.clone(),
+                    amount: Some(*amount),
+                },
             )),
             (
                 EventKind::Extended {
@@ -990,22 +1005,30 @@ impl App {
                     extensions,
                 },
                 Some(l),
-            ) if watched => Some(Alert::new(
-                AlertKind::Extended,
-                Some(l),
-                format!(
-                    "{}: extended ({extensions}), closes {}",
-                    l.name,
-                    closes_at.astana_hms()
+            ) if watched => Some((
+                Alert::new(
+                    AlertKind::Extended,
+                    Some(l),
+                    format!(
+                        "{}: extended ({extensions}), closes {}",
+                        l.name,
+                        closes_at.astana_hms()
+                    ),
                 ),
+                AlertText::Extended {
+                    name: l.name.clone(),
+                    extensions: *extensions,
+                    closes_at: *closes_at,
+                },
             )),
-            (EventKind::Notice { message }, _) => {
-                Some(Alert::new(AlertKind::Notice, None, message.clone()))
-            }
+            (EventKind::Notice { message }, _) => Some((
+                Alert::new(AlertKind::Notice, None, message.clone()),
+                AlertText::Notice(message.clone()),
+            )),
             _ => None,
         };
-        if let Some(a) = alert {
-            self.raise(a, now, up);
+        if let Some((a, what)) = alert {
+            self.raise(a, what, now, up);
         }
     }
 
@@ -1044,27 +1067,41 @@ impl App {
                     .as_ref()
                     .map(|h| h.bidder.as_str())
                     .unwrap_or("");
-                fire.push(Alert::new(
-                    AlertKind::Outbid,
-                    Some(lot),
-                    format!("{}: outbid by {by}", lot.name),
+                fire.push((
+                    Alert::new(
+                        AlertKind::Outbid,
+                        Some(lot),
+                        format!("{}: outbid by {by}", lot.name),
+                    ),
+                    AlertText::Outbid {
+                        name: lot.name.clone(),
+                        bidder: by.to_string(),
+                        amount: None,
+                    },
                 ));
             }
             if self.lots.is_watched(&id) && lot.extensions > ext {
-                fire.push(Alert::new(
-                    AlertKind::Extended,
-                    Some(lot),
-                    format!(
-                        "{}: extended ({}), closes {}",
-                        lot.name,
-                        lot.extensions,
-                        lot.closes_at.astana_hms()
+                fire.push((
+                    Alert::new(
+                        AlertKind::Extended,
+                        Some(lot),
+                        format!(
+                            "{}: extended ({}), closes {}",
+                            lot.name,
+                            lot.extensions,
+                            lot.closes_at.astana_hms()
+                        ),
                     ),
+                    AlertText::Extended {
+                        name: lot.name.clone(),
+                        extensions: lot.extensions,
+                        closes_at: lot.closes_at,
+                    },
                 ));
             }
         }
-        for a in fire {
-            self.raise(a, now, up);
+        for (a, what) in fire {
+            self.raise(a, what, now, up);
         }
     }
 
@@ -1107,7 +1144,10 @@ impl App {
 
     fn push_issue(&mut self, issue: DataIssue) {
         let lot = issue.lot_id.clone().unwrap_or_default();
-        let text = format!("{}: {}", issue.field, issue.problem);
+        let text = LogText::Issue {
+            field: issue.field.clone(),
+            problem: issue.problem.clone(),
+        };
         self.log.push(LogEntry {
             seq: None,
             at: None,

@@ -11,8 +11,11 @@ use std::collections::BTreeMap;
 
 /// Shortest time between two recomputations.
 pub const REFRESH_MS: u64 = 250;
-/// Breakdown rows kept per table; the rest are summed under "other".
+/// Breakdown rows kept per table; the rest are summed under `OTHER`.
 pub const GROUPS_MAX: usize = 64;
+/// The name of the row the smallest groups are folded into (always the
+/// last of a table of `GROUPS_MAX` rows; the view translates it there).
+pub const OTHER: &str = "other";
 /// The "closing soon" horizon.
 pub const SOON_MS: i64 = 10 * 60_000;
 
@@ -27,8 +30,8 @@ pub struct Group {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Summary {
     pub total: usize,
-    /// (status label, count), in the order of the auction's life.
-    pub by_status: Vec<(String, usize)>,
+    /// (status, count), in the order of the auction's life.
+    pub by_status: Vec<(LotStatus, usize)>,
     /// Sum of the high bids of open lots and the results of sold lots.
     pub high_sum: Money,
     /// Sum of the starting bonuses of those same lots (the ones with a bid).
@@ -44,14 +47,14 @@ pub struct Summary {
 impl Summary {
     pub fn of<'a>(lots: impl Iterator<Item = &'a Lot>) -> Summary {
         let mut s = Summary::default();
-        let mut status: BTreeMap<u8, (String, usize)> = BTreeMap::new();
+        let mut status: BTreeMap<u8, (LotStatus, usize)> = BTreeMap::new();
         let mut minerals: BTreeMap<String, Group> = BTreeMap::new();
         let mut regions: BTreeMap<String, Group> = BTreeMap::new();
         for lot in lots {
             s.total += 1;
             let e = status
                 .entry(rank(&lot.status))
-                .or_insert_with(|| (lot.status.as_str().to_string(), 0));
+                .or_insert_with(|| (lot.status.clone(), 0));
             e.1 += 1;
             let high = counted_high(lot);
             if let Some(h) = high {
@@ -112,7 +115,7 @@ fn counted_high(lot: &Lot) -> Option<Money> {
 fn add(map: &mut BTreeMap<String, Group>, key: &str, high: Option<Money>) {
     // Keys come from the platform: bound the table, not only its strings.
     let key = if map.len() >= GROUPS_MAX * 4 && !map.contains_key(key) {
-        "other"
+        OTHER
     } else {
         key
     };
@@ -138,7 +141,7 @@ fn top(map: BTreeMap<String, Group>) -> Vec<(String, Group)> {
             other.lots += g.lots;
             other.high = other.high.saturating_add(g.high);
         }
-        v.push(("other".into(), other));
+        v.push((OTHER.into(), other));
     }
     v
 }
@@ -304,10 +307,10 @@ mod tests {
         assert_eq!(
             s.by_status,
             vec![
-                ("open".to_string(), 3),
-                ("closed".to_string(), 1),
-                ("sold".to_string(), 1),
-                ("unsold".to_string(), 1)
+                (LotStatus::Open, 3),
+                (LotStatus::Closed, 1),
+                (LotStatus::Sold, 1),
+                (LotStatus::Unsold, 1)
             ]
         );
         // Open high bids 1500 + 750, sold result 2500 (not its 2600 high bid).

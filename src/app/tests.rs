@@ -116,8 +116,11 @@ fn events_apply_in_order_and_duplicates_are_skipped() {
     assert_eq!(app.feed_seq(), 12);
     assert_eq!(app.log().len(), 2);
     assert_eq!(
-        app.log().newest(0).map(|e| e.text.as_str()),
-        Some("1 010 ₸ by P-02")
+        app.log().newest(0).map(|e| &e.text),
+        Some(&crate::app::log::LogText::Bid {
+            amount: Money::from_tenge(1010),
+            bidder: "P-02".into()
+        })
     );
 }
 

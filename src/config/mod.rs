@@ -9,6 +9,7 @@ use crate::app::Action;
 use crate::app::lots::SortKey;
 use crate::cli::{MonitorArgs, RatesArg};
 use crate::domain::Currency;
+use crate::i18n::Lang;
 use crate::platform::Token;
 use crate::ui::keys::{Key, Keymap};
 use crate::ui::theme::{Theme, ThemeName};
@@ -40,6 +41,7 @@ pub struct FileConfig {
     pub fixed_rates: Option<BTreeMap<String, String>>,
     pub watchlist: Option<Vec<String>>,
     pub theme: Option<ThemeName>,
+    pub language: Option<Lang>,
     /// The lots' sort at start: `"high_bid desc"`.
     #[serde(default, deserialize_with = "de_sort")]
     pub sort: Option<(SortKey, bool)>,
@@ -302,6 +304,8 @@ pub struct Settings {
     pub keymap: Keymap,
     pub theme_name: ThemeName,
     pub no_color: bool,
+    /// The interface language: flag, file, `LOTWATCH_LANG`, else the locale.
+    pub lang: Lang,
     pub alert_minutes: Option<u32>,
     /// The lots' sort at start (column, descending).
     pub sort: Option<(SortKey, bool)>,
@@ -319,6 +323,7 @@ impl Settings {
     pub fn from_args(args: MonitorArgs) -> Settings {
         Settings {
             theme_name: args.theme.unwrap_or_default(),
+            lang: args.language.unwrap_or_default(),
             args,
             token: None,
             keymap: Keymap::default(),
@@ -373,6 +378,7 @@ pub fn resolve(
     take!(rates_url, "rates_url", Some);
     take!(watchlist, "watchlist", |v| v);
     take!(theme, "theme", Some);
+    take!(language, "language", Some);
     take!(ca_cert, "ca_cert", Some);
     take!(insecure, "insecure", |v| v);
     take!(log_file, "log_file", Some);
@@ -404,6 +410,9 @@ pub fn resolve(
     Ok(Settings {
         theme_name: a.theme.unwrap_or_default(),
         no_color: crate::ui::theme::no_color_requested(env("NO_COLOR").as_deref()),
+        lang: a
+            .language
+            .unwrap_or_else(|| Lang::from_locale(&env_nonempty)),
         alert_minutes: layered.alert_minutes,
         sort: layered.sort,
         args: a,
@@ -497,6 +506,7 @@ fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Result<FileConfig, ConfigEr
                 .collect()
         })?,
         watchlist: conv("LOTWATCH_WATCH", env("LOTWATCH_WATCH"), list)?,
+        language: conv("LOTWATCH_LANG", env("LOTWATCH_LANG"), Lang::parse)?,
         theme: conv("LOTWATCH_THEME", env("LOTWATCH_THEME"), |s| {
             <ThemeName as clap::ValueEnum>::from_str(s, true)
                 .map_err(|_| format!("{s:?}: expected terminal, dark, light or high-contrast"))
@@ -537,6 +547,7 @@ fn overlay(base: FileConfig, top: FileConfig) -> FileConfig {
         fixed_rates: top.fixed_rates.or(base.fixed_rates),
         watchlist: top.watchlist.or(base.watchlist),
         theme: top.theme.or(base.theme),
+        language: top.language.or(base.language),
         sort: top.sort.or(base.sort),
         alert_minutes: top.alert_minutes.or(base.alert_minutes),
         ca_cert: top.ca_cert.or(base.ca_cert),
@@ -593,6 +604,11 @@ watchlist = []
 
 # Colour theme: terminal, dark, light or high-contrast. NO_COLOR turns colour off.
 theme = \"terminal\"
+
+# Interface language: en, ru or kk (default: from the locale, LC_ALL,
+# LC_MESSAGES or LANG; ru_RU.UTF-8 -> ru, kk_KZ -> kk, anything else -> en).
+# Lot data is always shown as the platform sends it.
+# language = \"ru\"
 
 # Sort of the lots pane at start: a column (number, name, region, minerals,
 # licence, status, high_bid, next_min, bids, leader, time_left, extensions)

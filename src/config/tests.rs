@@ -324,6 +324,7 @@ fn default_file_parses_back_to_the_defaults() {
         "fixed_rates",
         "watchlist",
         "theme",
+        "language",
         "sort",
         "alert_minutes",
         "ca_cert",
@@ -388,6 +389,68 @@ fn no_color_needs_a_non_empty_value() {
     assert!(s.no_color);
     let s = resolve_with(&["--config", "/dev/null"], &[("NO_COLOR", "")]).expect("ok");
     assert!(!s.no_color);
+}
+
+#[test]
+fn language_precedence_file_env_flag_then_locale() {
+    let dir = TempDir::new("lang");
+    let none = ["--config", "/dev/null"];
+    // Nothing set: English, whatever this machine's locale is.
+    assert_eq!(resolve_with(&none, &[]).expect("ok").lang, Lang::En);
+    // The locale: LC_ALL, then LC_MESSAGES, then LANG.
+    let s = resolve_with(&none, &[("LANG", "ru_RU.UTF-8")]).expect("ok");
+    assert_eq!(s.lang, Lang::Ru);
+    let s = resolve_with(
+        &none,
+        &[("LANG", "ru_RU.UTF-8"), ("LC_MESSAGES", "kk_KZ.UTF-8")],
+    )
+    .expect("ok");
+    assert_eq!(s.lang, Lang::Kk);
+    let s = resolve_with(&none, &[("LANG", "kk_KZ.UTF-8"), ("LC_ALL", "C")]).expect("ok");
+    assert_eq!(s.lang, Lang::En);
+    // The file over the locale, the environment over the file, the flag over all.
+    let locale = ("LC_ALL", "en_US.UTF-8");
+    let s = with_file(&dir, "language = \"kk\"\n", &[], &[locale]).expect("ok");
+    assert_eq!(s.lang, Lang::Kk);
+    let s = with_file(
+        &dir,
+        "language = \"kk\"\n",
+        &[],
+        &[locale, ("LOTWATCH_LANG", "ru")],
+    )
+    .expect("ok");
+    assert_eq!(s.lang, Lang::Ru);
+    let s = with_file(
+        &dir,
+        "language = \"kk\"\n",
+        &["--lang", "en"],
+        &[("LANG", "ru_RU.UTF-8"), ("LOTWATCH_LANG", "ru")],
+    )
+    .expect("ok");
+    assert_eq!(s.lang, Lang::En);
+}
+
+#[test]
+fn a_bad_language_names_the_accepted_values() {
+    let dir = TempDir::new("badlang");
+    let r = with_file(&dir, "theme = \"dark\"\nlanguage = \"de\"\n", &[], &[]);
+    let p = dir.0.join("config.toml");
+    expect_invalid(r, &p, 2, "language", "`en`, `ru`, `kk`");
+    match resolve_with(&["--config", "/dev/null"], &[("LOTWATCH_LANG", "xx")]) {
+        Err(ConfigError::Env { var, problem }) => {
+            assert_eq!(var, "LOTWATCH_LANG");
+            assert!(problem.contains("en, ru or kk"), "{problem}");
+        }
+        other => panic!("expected an environment error, got {other:?}"),
+    }
+    let e = Cli::command()
+        .try_get_matches_from(["lotwatch", "--lang", "xx"])
+        .expect_err("xx is not a language")
+        .to_string();
+    assert!(
+        e.contains("--lang") && e.contains("[possible values: en, ru, kk]"),
+        "{e}"
+    );
 }
 
 #[test]

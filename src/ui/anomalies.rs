@@ -6,6 +6,7 @@
 use super::theme::Theme;
 use super::{Ctx, pane_block};
 use crate::app::{Anomaly, App, Pane};
+use crate::i18n::Texts;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
@@ -14,9 +15,10 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let t = ctx.theme;
     let app = ctx.app;
+    let tx = ctx.tx;
     let mut extra = format!("{}", app.anomaly_count);
     if app.anomalies_scroll > 0 {
-        extra.push_str(&format!(" · ↑ {} newer", app.anomalies_scroll));
+        extra.push_str(&format!(" · {}", (tx.newer)(app.anomalies_scroll)));
     }
     let block = pane_block(Pane::Anomalies, ctx, extra);
     let inner = block.inner(area);
@@ -25,10 +27,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         return;
     }
     if app.anomalies.is_empty() {
-        frame.render_widget(
-            Paragraph::new(Span::styled("No anomalies seen", t.dim)),
-            inner,
-        );
+        frame.render_widget(Paragraph::new(Span::styled(tx.no_anomalies, t.dim)), inner);
         return;
     }
     let lines: Vec<Line> = app
@@ -37,17 +36,20 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         .rev()
         .skip(app.anomalies_scroll)
         .take(usize::from(inner.height))
-        .map(|a| entry(app, a, t))
+        .map(|a| entry(app, a, t, tx))
         .collect();
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
 /// One anomaly as the pane shows it (before wrapping).
-fn entry<'a>(app: &App, a: &Anomaly, t: &Theme) -> Line<'a> {
+fn entry<'a>(app: &App, a: &Anomaly, t: &Theme, tx: &Texts) -> Line<'a> {
     let mut spans = vec![
         Span::styled(a.server_at.astana_hms(), t.dim),
         Span::raw(" "),
-        Span::styled(format!("{} {}", a.kind.symbol(), a.kind.label()), t.bad),
+        Span::styled(
+            format!("{} {}", a.kind.symbol(), (tx.anomaly_kind)(a.kind)),
+            t.bad,
+        ),
         Span::raw(" "),
     ];
     if let Some(id) = &a.lot_id {
@@ -58,7 +60,7 @@ fn entry<'a>(app: &App, a: &Anomaly, t: &Theme) -> Line<'a> {
             spans.push(Span::styled(format!("{} · ", l.name), t.dim));
         }
     }
-    spans.push(Span::styled(a.evidence.clone(), t.warn));
+    spans.push(Span::styled((tx.evidence)(&a.detail), t.warn));
     Line::from(spans)
 }
 
@@ -72,7 +74,7 @@ pub(crate) fn at(app: &App, area: Rect, at: Position) -> Option<&Anomaly> {
     let mut row = at.y - inner.y;
     let plain = Theme::default();
     for a in app.anomalies.iter().rev().skip(app.anomalies_scroll) {
-        let lines = Paragraph::new(entry(app, a, &plain))
+        let lines = Paragraph::new(entry(app, a, &plain, app.opts.lang.texts()))
             .wrap(Wrap { trim: false })
             .line_count(inner.width);
         let h = u16::try_from(lines).unwrap_or(u16::MAX).max(1);

@@ -14,6 +14,7 @@ use ratatui::widgets::{Axis, Cell, Chart, Dataset, GraphType, Paragraph, Row, Ta
 pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let t = ctx.theme;
     let app = ctx.app;
+    let (tx, lang) = (ctx.tx, ctx.lang);
     let hist = &app.bids;
     let number = app
         .selected_lot()
@@ -26,17 +27,14 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         return;
     }
     if hist.lot_id.is_none() {
-        frame.render_widget(
-            Paragraph::new(Span::styled("No lot selected", t.dim)),
-            inner,
-        );
+        frame.render_widget(Paragraph::new(Span::styled(tx.no_lot, t.dim)), inner);
         return;
     }
     if hist.bids.is_empty() {
         let msg = if hist.loaded {
-            "No bids on this lot"
+            tx.no_bids_lot
         } else {
-            "Loading bid history…"
+            tx.loading_bids
         };
         frame.render_widget(Paragraph::new(Span::styled(msg, t.dim)), inner);
         return;
@@ -56,9 +54,9 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let skip = app.bids_scroll.min(n.saturating_sub(1));
     let rows = hist.bids.iter().rev().skip(skip).take(rows_h).map(|b| {
         let amount = if compact {
-            b.amount.compact()
+            lang.money_compact(b.amount)
         } else {
-            b.amount.grouped()
+            lang.money(b.amount)
         };
         let mut cells = vec![
             Cell::from(b.at.astana_hms()),
@@ -67,21 +65,29 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         ];
         if fx {
             cells.push(Cell::from(
-                Line::from(fx_cell(app, Some(b.amount), compact)).right_aligned(),
+                Line::from(fx_cell(app, Some(b.amount), compact, lang)).right_aligned(),
             ));
         }
         Row::new(cells)
     });
-    let money_w = if compact { 9 } else { 15 };
+    let money_w = if compact {
+        9 + lang.compact_extra()
+    } else {
+        15
+    };
     let mut widths = vec![
         Constraint::Length(8),
         Constraint::Length(6),
         Constraint::Length(money_w),
     ];
-    let mut header = vec!["Time", "Bidder", "Amount ₸"];
-    let fx_head = format!("In {}", app.currency.code());
+    let mut header = vec![tx.col_time, tx.col_bidder, tx.col_amount];
+    let fx_head = (tx.col_in)(app.currency.code());
     if fx {
-        widths.push(Constraint::Length(if compact { 10 } else { 14 }));
+        widths.push(Constraint::Length(if compact {
+            10 + lang.compact_extra()
+        } else {
+            14
+        }));
         header.push(&fx_head);
     }
     let table = Table::new(rows, widths)
@@ -135,8 +141,8 @@ fn draw_chart(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
             Axis::default()
                 .bounds([ylo - pad, yhi + pad])
                 .labels([
-                    Span::styled(lo.compact(), t.dim),
-                    Span::styled(hi.compact(), t.dim),
+                    Span::styled(ctx.lang.money_compact(lo), t.dim),
+                    Span::styled(ctx.lang.money_compact(hi), t.dim),
                 ])
                 .style(t.border),
         );

@@ -3,12 +3,12 @@
 //! comes first so that it stays visible in a short pane; wide panes show the
 //! licence terms in a second column.
 
-use super::fmt::{astana_datetime, fx, status};
+use super::fmt::{fx, status};
 use super::{Ctx, pane_block};
 use crate::app::Pane;
 use crate::app::countdown::countdown;
 use crate::domain::rules::next_min_bid;
-use crate::domain::{LotStatus, Money};
+use crate::domain::{LicenseKind, LotStatus, Money};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -19,10 +19,11 @@ const LABEL_W: usize = 13;
 pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let t = ctx.theme;
     let app = ctx.app;
+    let (tx, lang) = (ctx.tx, ctx.lang);
     let Some((lot, meta)) = app.selected.as_deref().and_then(|id| app.lots.get(id)) else {
         let block = pane_block(Pane::Detail, ctx, String::new());
         frame.render_widget(
-            Paragraph::new(Span::styled("No lot selected", t.dim)).block(block),
+            Paragraph::new(Span::styled(tx.no_lot, t.dim)).block(block),
             area,
         );
         return;
@@ -32,9 +33,9 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     frame.render_widget(block, area);
 
     let money = |m: Money| -> Vec<Span<'static>> {
-        let mut v = vec![Span::raw(m.grouped())];
+        let mut v = vec![Span::raw(lang.money(m))];
         if let Some(c) = fx(app, m) {
-            v.push(Span::styled(format!("  {}", c.grouped()), t.dim));
+            v.push(Span::styled(format!("  {}", lang.converted(&c)), t.dim));
         }
         v
     };
@@ -49,21 +50,20 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let mut bidding = vec![Line::from(vec![
         Span::styled(lot.name.clone(), t.title),
         Span::raw("  "),
-        Span::styled(status(&lot.status), t.status(&lot.status)),
+        Span::styled(status(&lot.status, tx), t.status(&lot.status)),
     ])];
     let cd = countdown(lot, ctx.now, meta.frozen_left_ms);
-    let mut when = if lot.status == LotStatus::Scheduled {
-        vec![Span::raw(format!(
-            "{} Astana",
-            astana_datetime(lot.opens_at)
-        ))]
+    let shown_at = if lot.status == LotStatus::Scheduled {
+        lot.opens_at
     } else {
-        vec![Span::raw(format!(
-            "{} Astana",
-            astana_datetime(lot.closes_at)
-        ))]
+        lot.closes_at
     };
-    let cd_text = cd.text();
+    let mut when = vec![Span::raw(format!(
+        "{} {}",
+        lang.datetime(shown_at),
+        tx.astana
+    ))];
+    let cd_text = cd.text_in(tx.opens_in, tx.closing);
     if !cd_text.is_empty() {
         when.push(Span::styled(
             format!("  {cd_text}"),
@@ -75,9 +75,9 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     }
     bidding.push(row(
         if lot.status == LotStatus::Scheduled {
-            "Opens"
+            tx.opens
         } else {
-            "Closes"
+            tx.closes
         },
         when,
     ));
@@ -85,90 +85,86 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         Some(h) => {
             let mut v = money(h.amount);
             if let Some(p) = h.amount.uplift_percent(lot.starting_bonus) {
-                v.push(Span::styled(format!("  ↑ +{p:.1}%"), t.good));
+                let pct = lang.percent(&format!("+{p:.1}"));
+                v.push(Span::styled(format!("  ↑ {pct}"), t.good));
             }
-            bidding.push(row("High bid", v));
+            bidding.push(row(tx.high_bid, v));
             bidding.push(row(
                 "",
-                text(format!(
-                    "by {} at {} · {} bids",
-                    h.bidder,
-                    h.at.astana_hms(),
-                    lot.bid_count
+                text((tx.by_at_bids)(
+                    &h.bidder,
+                    &h.at.astana_hms(),
+                    lot.bid_count,
                 )),
             ));
         }
         None => bidding.push(row(
-            "High bid",
-            vec![Span::styled("no bids yet".to_string(), t.dim)],
+            tx.high_bid,
+            vec![Span::styled(tx.no_bids_yet.to_string(), t.dim)],
         )),
     }
     if matches!(
         lot.status,
         LotStatus::Open | LotStatus::Scheduled | LotStatus::Suspended
     ) {
-        bidding.push(row("Next min bid", money(next_min_bid(lot))));
+        bidding.push(row(tx.next_min, money(next_min_bid(lot))));
     }
     if let Some(r) = &lot.result {
         let mut v = vec![Span::styled(format!("{} ", r.winner), t.good)];
         v.append(&mut money(r.amount));
-        bidding.push(row("Won by", v));
+        bidding.push(row(tx.won_by, v));
     }
-    bidding.push(row("Start bonus", money(lot.starting_bonus)));
-    bidding.push(row("Increment", money(lot.min_increment)));
-    bidding.push(row("Guarantee", money(lot.guarantee)));
-    bidding.push(row("Fee", money(lot.participation_fee)));
+    bidding.push(row(tx.start_bonus, money(lot.starting_bonus)));
+    bidding.push(row(tx.increment, money(lot.min_increment)));
+    bidding.push(row(tx.guarantee, money(lot.guarantee)));
+    bidding.push(row(tx.fee, money(lot.participation_fee)));
 
     // The licence and its terms.
     let mut terms = Vec::new();
     let short = lot.participants < lot.min_participants;
     terms.push(row(
-        "Participants",
+        tx.participants,
         vec![Span::styled(
-            format!(
-                "{} (min {}){}",
-                lot.participants,
-                lot.min_participants,
-                if short { " ⚠ too few" } else { "" }
-            ),
+            (tx.participants_min)(lot.participants, lot.min_participants, short),
             if short { t.warn } else { t.text },
         )],
     ));
-    terms.push(row("Region", text(lot.region.clone())));
-    terms.push(row("Minerals", text(lot.minerals.join(", "))));
+    terms.push(row(tx.region, text(lot.region.clone())));
+    terms.push(row(tx.minerals, text(lot.minerals.join(", "))));
     let size = match (lot.license.area_km2, lot.license.blocks) {
-        (Some(a), _) => format!(" · {} km²", a.normalize()),
-        (None, Some(b)) => format!(" · {b} blocks"),
+        (Some(a), _) => format!(" · {} {}", lang.decimal(a), tx.km2),
+        (None, Some(b)) => format!(" · {}", (tx.blocks)(b)),
         (None, None) => String::new(),
     };
+    let kind = match &lot.license.kind {
+        LicenseKind::Exploration => tx.licence_long[0],
+        LicenseKind::Production => tx.licence_long[1],
+        LicenseKind::Unknown(s) => s.as_str(),
+    };
     terms.push(row(
-        "Licence",
+        tx.licence,
         text(format!(
-            "{} · {} years{size}",
-            lot.license.kind.as_str(),
-            lot.license.term_years
+            "{kind} · {}{size}",
+            (tx.years)(lot.license.term_years)
         )),
     ));
     if !lot.reserves.is_empty() {
-        terms.push(row("Reserves", text(lot.reserves.clone())));
+        terms.push(row(tx.reserves, text(lot.reserves.clone())));
     }
     if lot.status != LotStatus::Scheduled {
         terms.push(row(
-            "Opened",
-            text(format!("{} Astana", astana_datetime(lot.opens_at))),
+            tx.opened,
+            text(format!("{} {}", lang.datetime(lot.opens_at), tx.astana)),
         ));
     }
     let sc = lot.soft_close;
-    let cap = sc
-        .max_extensions
-        .map(|m| format!(" of max {m}"))
-        .unwrap_or_default();
+    let cap = sc.max_extensions.map(tx.of_max).unwrap_or_default();
     terms.push(row(
-        "Soft close",
-        text(format!("{}s window, +{}s", sc.window_s, sc.extend_s)),
+        tx.soft_close,
+        text((tx.soft_close_terms)(sc.window_s, sc.extend_s)),
     ));
     terms.push(row(
-        "Extensions",
+        tx.extensions,
         vec![Span::styled(
             format!("{}{cap}", lot.extensions),
             if lot.extensions > 0 { t.warn } else { t.dim },

@@ -3,6 +3,7 @@
 
 use super::{Ctx, pane_block};
 use crate::app::Pane;
+use crate::app::log::{AlertText, LogText};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -11,10 +12,11 @@ use ratatui::widgets::Paragraph;
 pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let t = ctx.theme;
     let app = ctx.app;
+    let tx = ctx.tx;
     let log = &app.log;
     let mut extra = format!("{}", log.len());
     if app.events_scroll > 0 {
-        extra.push_str(&format!(" · ↑ {} newer", app.events_scroll));
+        extra.push_str(&format!(" · {}", (tx.newer)(app.events_scroll)));
     }
     let block = pane_block(Pane::Events, ctx, extra);
     let inner = block.inner(area);
@@ -23,7 +25,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         return;
     }
     if log.is_empty() {
-        frame.render_widget(Paragraph::new(Span::styled("No events yet", t.dim)), inner);
+        frame.render_widget(Paragraph::new(Span::styled(tx.no_events, t.dim)), inner);
         return;
     }
     let lines: Vec<Line> = (0..usize::from(inner.height))
@@ -36,15 +38,68 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
             let mut spans = vec![
                 Span::styled(time, t.dim),
                 Span::raw(" "),
-                Span::styled(format!("{}{}", e.kind.symbol(), e.kind.label()), style),
+                Span::styled(
+                    format!("{}{}", e.kind.symbol(), (tx.log_kind)(e.kind)),
+                    style,
+                ),
                 Span::raw(" "),
             ];
             if !e.lot.is_empty() {
                 spans.push(Span::styled(format!("{} ", e.lot), t.title));
             }
-            spans.push(Span::styled(e.text.clone(), style));
+            spans.push(Span::styled(words(&e.text, ctx), style));
             Line::from(spans)
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// An entry's text in the interface language (platform text as sent).
+fn words(text: &LogText, ctx: &Ctx<'_>) -> String {
+    let (tx, lang) = (ctx.tx, ctx.lang);
+    match text {
+        LogText::Bid { amount, bidder } => (tx.ev_bid)(&lang.money(*amount), bidder),
+        LogText::Extended {
+            extensions,
+            closes_at,
+        } => (tx.ev_extended)(*extensions, &closes_at.astana_hms()),
+        LogText::Status { status, result } => {
+            let mut s = (tx.ev_status)(super::fmt::status_word(status, tx));
+            if let Some((amount, winner)) = result {
+                s.push_str(&(tx.ev_result)(&lang.money(*amount), winner));
+            }
+            s
+        }
+        LogText::LotUpdated { name } => (tx.ev_lot)(name),
+        LogText::Notice(m) => m.clone(),
+        LogText::UnknownEvent(t) => (tx.ev_unknown)(t),
+        LogText::Issue { field, problem } => format!("{field}: {problem}"),
+        LogText::Alert { kind, what } => {
+            let what = match what {
+                AlertText::Outbid {
+                    name,
+                    bidder,
+                    amount,
+                } => {
+                    let mut s = (tx.alert_outbid)(name, bidder);
+                    if let Some(a) = amount {
+                        s.push_str(&(tx.alert_outbid_at)(&lang.money(*a)));
+                    }
+                    s
+                }
+                AlertText::Closing {
+                    name,
+                    minutes,
+                    closes_at,
+                } => (tx.alert_closing)(name, *minutes, &closes_at.astana_hms()),
+                AlertText::Extended {
+                    name,
+                    extensions,
+                    closes_at,
+                } => (tx.alert_extended)(name, *extensions, &closes_at.astana_hms()),
+                AlertText::Notice(m) => m.clone(),
+            };
+            format!("{}: {what}", (tx.alert_kind)(*kind))
+        }
+    }
 }

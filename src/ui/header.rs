@@ -3,7 +3,6 @@
 //! staleness, fallback), and the clock skew when it is large.
 
 use super::Ctx;
-use super::fmt::age;
 use crate::domain::Currency;
 use crate::sync::LinkState;
 use ratatui::Frame;
@@ -15,6 +14,7 @@ use ratatui::widgets::Paragraph;
 pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let t = ctx.theme;
     let app = ctx.app;
+    let tx = ctx.tx;
     let rows = [
         Rect { height: 1, ..area },
         Rect {
@@ -27,23 +27,27 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     // Line 1: badges and clock on the right, title on the left in what remains.
     let mut right: Vec<Span> = Vec::new();
     if app.opts.insecure {
-        right.push(Span::styled(" ⚠ INSECURE: TLS NOT VERIFIED ", t.bad));
+        right.push(Span::styled(format!(" {} ", tx.insecure), t.bad));
         right.push(Span::raw(" "));
     }
     if app.opts.demo {
-        right.push(Span::styled(" DEMO ", t.demo));
+        right.push(Span::styled(format!(" {} ", tx.demo), t.demo));
         right.push(Span::raw(" "));
     }
     if let Some(r) = &app.replay {
         let at = r
             .server_at
-            .map(super::fmt::astana_datetime)
+            .map(|a| ctx.lang.datetime(a))
             .unwrap_or_else(|| "—".into());
-        let state = if r.paused { " ⏸ paused" } else { "" };
+        let state = if r.paused {
+            format!(" ⏸ {}", tx.paused)
+        } else {
+            String::new()
+        };
         right.push(Span::styled(
             format!(
-                " REPLAY {}/{} · {at} · ×{}{state} ",
-                r.position, r.total, r.speed
+                " {} {}/{} · {at} · ×{}{state} ",
+                tx.replay, r.position, r.total, r.speed
             ),
             t.demo,
         ));
@@ -51,7 +55,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     }
     // A replay has no link to show.
     if app.replay.is_none() {
-        let (badge, style) = link_badge(&app.link, t);
+        let (badge, style) = link_badge(&app.link, t, tx);
         right.push(Span::styled(format!(" {badge} "), style));
     }
     let clock = ctx
@@ -60,7 +64,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         .unwrap_or_else(|| "--:--:--".into());
     right.push(Span::raw(" "));
     right.push(Span::styled(clock, t.title));
-    right.push(Span::styled(" Astana ", t.dim));
+    right.push(Span::styled(format!(" {} ", tx.astana), t.dim));
     let right = Line::from(right);
     let rw = (right.width() as u16).min(area.width);
     let left = match &app.auction {
@@ -68,14 +72,14 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
             Span::styled(format!(" {}", a.title), t.title),
             Span::styled(format!(" · {}", a.venue), t.dim),
         ]),
-        None => Line::from(Span::styled(" lotwatch · waiting for the auction…", t.dim)),
+        None => Line::from(Span::styled(format!(" {}", tx.waiting_auction), t.dim)),
     };
     let [l, r] = split_right(rows[0], rw);
     frame.render_widget(Paragraph::new(left), l);
     frame.render_widget(Paragraph::new(right).alignment(Alignment::Right), r);
 
     // Line 2: currency and rate on the left; skew, issues and feed position right.
-    let mut left: Vec<Span> = vec![Span::styled(" Currency ", t.dim)];
+    let mut left: Vec<Span> = vec![Span::styled(format!(" {} ", tx.currency), t.dim)];
     left.push(Span::styled(
         if app.currency == Currency::Kzt {
             "₸ KZT".to_string()
@@ -91,23 +95,21 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     {
         right.push(Span::styled(
             format!(
-                " ⚠ clock skew {:+.1}s ±{:.2}s",
-                skew as f64 / 1000.0,
-                unc as f64 / 1000.0
+                " {} {} ±{}",
+                tx.clock_skew,
+                ctx.lang.seconds(skew, 1, true),
+                ctx.lang.seconds(unc as i64, 2, false)
             ),
             t.warn,
         ));
     }
     if app.anomaly_count > 0 {
         let n = app.anomaly_count;
-        right.push(Span::styled(
-            format!(" ⚠ {n} anomal{}", if n == 1 { "y" } else { "ies" }),
-            t.bad,
-        ));
+        right.push(Span::styled(format!(" {}", (tx.anomalies_n)(n)), t.bad));
     }
     if !app.issues.is_empty() {
         right.push(Span::styled(
-            format!(" ✖ {} data issues", app.issues.len()),
+            format!(" {}", (tx.data_issues_n)(app.issues.len())),
             t.bad,
         ));
     }
@@ -134,24 +136,26 @@ fn split_right(area: Rect, right_w: u16) -> [Rect; 2] {
     ]
 }
 
-fn link_badge(link: &LinkState, t: &super::theme::Theme) -> (String, Style) {
+fn link_badge(
+    link: &LinkState,
+    t: &super::theme::Theme,
+    tx: &crate::i18n::Texts,
+) -> (String, Style) {
     let inv = |s: Style| s.add_modifier(ratatui::style::Modifier::REVERSED);
     match link {
-        LinkState::Connecting => ("◌ CONNECTING".into(), inv(t.info)),
-        LinkState::Live => ("● LIVE".into(), inv(t.good)),
-        LinkState::Retrying { attempt, .. } => (format!("↻ RETRYING {attempt}"), inv(t.warn)),
-        LinkState::Offline { since, .. } => (
-            format!("✖ OFFLINE since {}", since.astana_hms()),
-            inv(t.bad),
-        ),
+        LinkState::Connecting => (tx.connecting.into(), inv(t.info)),
+        LinkState::Live => (tx.live.into(), inv(t.good)),
+        LinkState::Retrying { attempt, .. } => (format!("{} {attempt}", tx.retrying), inv(t.warn)),
+        LinkState::Offline { since, .. } => ((tx.offline)(&since.astana_hms()), inv(t.bad)),
     }
 }
 
 fn rate_spans<'a>(ctx: &Ctx<'_>) -> Vec<Span<'a>> {
     let t = ctx.theme;
     let app = ctx.app;
+    let (tx, lang) = (ctx.tx, ctx.lang);
     let Some(table) = &app.rates else {
-        return vec![Span::styled(" · no exchange rates yet", t.dim)];
+        return vec![Span::styled(format!(" · {}", tx.no_rates), t.dim)];
     };
     let mut out = Vec::new();
     let shown = if app.currency == Currency::Kzt {
@@ -167,22 +171,25 @@ fn rate_spans<'a>(ctx: &Ctx<'_>) -> Vec<Span<'a>> {
         Some((c, r)) => out.push(Span::raw(format!(
             " · 1 {} = {} ₸",
             c.code(),
-            r.0.normalize()
+            lang.decimal(r.0)
         ))),
         None => out.push(Span::styled(
-            format!(" · no {} rate", app.currency.code()),
+            format!(" · {}", (tx.no_rate)(app.currency.code())),
             t.warn,
         )),
     }
-    let source = table.source.label();
+    let source = (tx.rate_source)(&table.source);
     let date = table
         .date
-        .map(|d| d.to_string())
-        .unwrap_or_else(|| "no date".into());
+        .map(|d| lang.date(d))
+        .unwrap_or_else(|| tx.no_date.into());
     out.push(Span::styled(format!(" · {source} {date}"), t.dim));
     if let Some(now) = ctx.now {
         out.push(Span::styled(
-            format!(" · read {} ago", age(table.fetched_at.until(now))),
+            format!(
+                " · {}",
+                (tx.read_ago)(&lang.age(table.fetched_at.until(now)))
+            ),
             t.dim,
         ));
     }
@@ -190,10 +197,10 @@ fn rate_spans<'a>(ctx: &Ctx<'_>) -> Vec<Span<'a>> {
     if let (Some(d), Some(day)) = (table.date, auction_day)
         && d < day
     {
-        out.push(Span::styled(" ⚠ STALE", t.warn));
+        out.push(Span::styled(format!(" {}", tx.stale), t.warn));
     }
     if let Some(why) = &table.fallback {
-        out.push(Span::styled(format!(" · fallback: {why}"), t.warn));
+        out.push(Span::styled(format!(" · {}: {why}", tx.fallback), t.warn));
     }
     out
 }

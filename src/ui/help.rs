@@ -8,35 +8,18 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
 
-/// The filter language in brief (README "Filter language" is the full
-/// reference): (example, what it does).
-const FILTER_HELP: [(&str, &str); 8] = [
-    ("gold сарлы", "words in number, name, region, minerals"),
-    ("status:open,susp", "status or its prefix; a,b = either"),
-    (
-        "region:\"North Kaz\"",
-        "also mineral: lot: name:; quote spaces",
-    ),
-    ("bid>1bn next<=40m", "also start, bids; k m bn тыс млн млрд"),
-    ("closing<10m", "time left (server clock); opens<1h30m"),
-    ("is:watched", "also is:mine is:leading is:outbid"),
-    ("-status:cancelled", "a leading - excludes"),
-    ("", "all terms must match; errors show in the line"),
-];
-const FILTER_TITLE: &str = "Filter (/)";
-const SORT_TITLE: &str = "Sort by column (same key again reverses)";
-
 pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let t = ctx.theme;
-    let mut entries = ctx.keys.help_entries();
+    let tx = ctx.tx;
+    let mut entries = ctx.keys.help_entries_in(tx);
     if ctx.app.replay().is_some() {
-        let replay = [
-            ("space", "pause / resume replay"),
-            ("→", "replay: next message"),
-            ("+ / -", "replay: faster / slower"),
-            ("←", "replay: previous message"),
-        ];
-        entries.splice(0..0, replay.map(|(k, d)| (k.to_string(), d)));
+        let keys = ["space", "→", "+ / -", "←"];
+        entries.splice(
+            0..0,
+            keys.into_iter()
+                .zip(tx.replay_keys)
+                .map(|(k, d)| (k.to_string(), d)),
+        );
     }
     let key_w = entries
         .iter()
@@ -87,12 +70,15 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let block = Block::bordered()
         .border_type(BorderType::Double)
         .border_style(t.focus_border)
-        .title(Line::from(Span::styled(" Help: keys ", t.focus_title)))
+        .title(Line::from(Span::styled(
+            format!(" {} ", tx.help_title),
+            t.focus_title,
+        )))
         .title_bottom(Line::from(Span::styled(
             if show_guide {
-                " Esc closes "
+                format!(" {} ", tx.esc_closes)
             } else {
-                " Esc closes · filter and sort help in a larger window "
+                format!(" {} · {} ", tx.esc_closes, tx.help_larger)
             },
             t.dim,
         )));
@@ -125,16 +111,18 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
 /// The filter language summary and the sort-by-column keys, one line each.
 fn guide_lines(ctx: &Ctx<'_>) -> Vec<Line<'static>> {
     let t = ctx.theme;
-    let ex_w = FILTER_HELP
+    let tx = ctx.tx;
+    let ex_w = tx
+        .filter_help
         .iter()
         .map(|(e, _)| e.chars().count())
         .max()
         .unwrap_or(0);
     let mut lines = vec![Line::from(Span::styled(
-        format!(" {FILTER_TITLE}"),
+        format!(" {}", tx.filter_title),
         t.title,
     ))];
-    for (ex, what) in FILTER_HELP {
+    for (ex, what) in tx.filter_help {
         lines.push(Line::from(vec![
             Span::styled(format!("  {ex:<ex_w$}  "), t.key),
             Span::raw(what),
@@ -142,14 +130,17 @@ fn guide_lines(ctx: &Ctx<'_>) -> Vec<Line<'static>> {
     }
     let legend = ctx.keys.sort_legend();
     if !legend.is_empty() {
-        lines.push(Line::from(Span::styled(format!(" {SORT_TITLE}"), t.title)));
+        lines.push(Line::from(Span::styled(
+            format!(" {}", tx.sort_title),
+            t.title,
+        )));
         // Two rows of columns keep the guide narrow.
         let half = legend.len().div_ceil(2);
         for row in legend.chunks(half) {
             let mut spans = vec![Span::raw(" ")];
             for (key, col) in row {
                 spans.push(Span::styled(format!(" {key}"), t.key));
-                spans.push(Span::raw(format!(" {}", col.label())));
+                spans.push(Span::raw(format!(" {}", (tx.sort_key)(*col))));
             }
             lines.push(Line::from(spans));
         }

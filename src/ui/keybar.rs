@@ -10,10 +10,6 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-/// The mouse item's text for capture on / off.
-const MOUSE_ON: &str = "mouse on";
-const MOUSE_OFF: &str = "mouse off";
-
 pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let t = ctx.theme;
     let mode = ctx.app.mode();
@@ -23,9 +19,9 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let mouse = match (mode, ctx.keys.short_label(Action::ToggleMouse)) {
         (Mode::Normal, Some(key)) => {
             let (desc, style) = if ctx.app.mouse() {
-                (MOUSE_ON, t.dim)
+                (ctx.tx.mouse_on, t.dim)
             } else {
-                (MOUSE_OFF, t.warn)
+                (ctx.tx.mouse_off, t.warn)
             };
             let spans = vec![
                 Span::styled(format!(" {key}"), t.key),
@@ -40,7 +36,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         width -= w;
     }
     if mode == Mode::Filter {
-        let lead = " type to filter ";
+        let lead = format!(" {} ", ctx.tx.type_to_filter);
         used += lead.chars().count();
         spans.push(Span::styled(lead, t.dim));
     }
@@ -50,7 +46,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
             _ => fixed_label(a),
         };
         let Some(key) = key else { continue };
-        let desc = a.describe();
+        let desc = (ctx.tx.action)(a);
         let item_w = key.chars().count() + desc.chars().count() + 3;
         if used + item_w > width {
             break;

@@ -236,16 +236,21 @@ impl Keymap {
     /// Help lines: (keys, description) for every bound action but the
     /// sort-by-column ones, plus the fixed keys of the filter line.
     pub fn help_entries(&self) -> Vec<(String, &'static str)> {
+        self.help_entries_in(crate::i18n::Lang::En.texts())
+    }
+
+    /// `help_entries` in the language of `tx`.
+    pub fn help_entries_in(&self, tx: &crate::i18n::Texts) -> Vec<(String, &'static str)> {
         let mut out: Vec<(String, &'static str)> = Action::BINDABLE
             .iter()
             .filter(|a| !matches!(a, Action::SortBy(_)))
-            .filter_map(|&a| self.label(a).map(|l| (l, a.describe())))
+            .filter_map(|&a| self.label(a).map(|l| (l, (tx.action)(a))))
             .collect();
         out.extend(
             FILTER_KEYS
                 .iter()
                 .take(3)
-                .map(|(k, a)| (format!("{} (filter)", k.label()), a.describe())),
+                .map(|(k, a)| (format!("{} ({})", k.label(), tx.filter), (tx.action)(*a))),
         );
         out
     }

@@ -9,6 +9,7 @@ use crate::app::lots::{LotStore, MeState, SortKey};
 use crate::app::{App, Pane};
 use crate::domain::rules::next_min_bid;
 use crate::domain::{Currency, LicenseKind, Lot, LotStatus};
+use crate::i18n::{Lang, Texts};
 use crate::sync::LinkState;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -51,15 +52,24 @@ const COLS: [(Col, u8, u16, u16); 13] = [
     (Col::Left, 1, 16, 16),
 ];
 
+/// The compact width of a column in `lang`: money columns are wider where
+/// the units are words (`млрд`).
+fn compact_w(c: Col, k: u16, lang: Lang) -> u16 {
+    match c {
+        Col::High | Col::HighFx | Col::NextMin => k + lang.compact_extra(),
+        _ => k,
+    }
+}
+
 /// The columns that fit `width`, and whether money is compact. Keeps as many
 /// columns as possible, then prefers grouped money.
-fn choose(width: u16, fx: bool) -> (Vec<(Col, u16)>, bool) {
+fn choose(width: u16, fx: bool, lang: Lang) -> (Vec<(Col, u16)>, bool) {
     for max_prio in (0..=9u8).rev() {
         for compact in [false, true] {
             let cols: Vec<(Col, u16)> = COLS
                 .iter()
                 .filter(|(c, p, _, _)| *p <= max_prio && (fx || *c != Col::HighFx))
-                .map(|&(c, _, g, k)| (c, if compact { k } else { g }))
+                .map(|&(c, _, g, k)| (c, if compact { compact_w(c, k, lang) } else { g }))
                 .collect();
             let total: u16 = cols.iter().map(|(_, w)| w + 1).sum();
             if total <= width.saturating_add(1) {
@@ -70,7 +80,7 @@ fn choose(width: u16, fx: bool) -> (Vec<(Col, u16)>, bool) {
     let cols = COLS
         .iter()
         .filter(|(_, p, _, _)| *p <= 1)
-        .map(|&(c, _, _, k)| (c, k))
+        .map(|&(c, _, _, k)| (c, compact_w(c, k, lang)))
         .collect();
     (cols, true)
 }
@@ -93,21 +103,21 @@ fn widen(cols: &mut [(Col, u16)], width: u16) {
     }
 }
 
-fn header_label(c: Col, cur: Currency) -> String {
+fn header_label(c: Col, cur: Currency, tx: &Texts) -> String {
     match c {
         Col::Mark => String::new(),
-        Col::Number => "No.".into(),
-        Col::Name => "Name".into(),
-        Col::Region => "Region".into(),
-        Col::Minerals => "Minerals".into(),
-        Col::Licence => "Licence".into(),
-        Col::Status => "Status".into(),
-        Col::High => "High bid ₸".into(),
-        Col::HighFx => format!("High {}", cur.code()),
-        Col::NextMin => "Next min ₸".into(),
-        Col::Bids => "Bids".into(),
-        Col::Leader => "Leader".into(),
-        Col::Left => "Time left".into(),
+        Col::Number => tx.col_number.into(),
+        Col::Name => tx.col_name.into(),
+        Col::Region => tx.col_region.into(),
+        Col::Minerals => tx.col_minerals.into(),
+        Col::Licence => tx.col_licence.into(),
+        Col::Status => tx.col_status.into(),
+        Col::High => tx.col_high.into(),
+        Col::HighFx => format!("{}{}", tx.col_high_fx, cur.code()),
+        Col::NextMin => tx.col_next_min.into(),
+        Col::Bids => tx.col_bids.into(),
+        Col::Leader => tx.col_leader.into(),
+        Col::Left => tx.col_left.into(),
     }
 }
 
@@ -150,7 +160,7 @@ impl Geometry {
             return None;
         }
         let fx = app.currency != Currency::Kzt;
-        let (mut cols, compact) = choose(inner.width, fx);
+        let (mut cols, compact) = choose(inner.width, fx, app.opts.lang);
         widen(&mut cols, inner.width);
         let rows = usize::from(inner.height.saturating_sub(1));
         Some(Geometry {
@@ -172,7 +182,12 @@ impl Geometry {
     /// The sort key of the column header at screen column `x`.
     pub fn sort_key_at(&self, app: &App, x: u16) -> Option<SortKey> {
         let fx = app.currency != Currency::Kzt;
-        sort_key_at(self.inner.width, fx, x.checked_sub(self.inner.x)?)
+        sort_key_at(
+            self.inner.width,
+            fx,
+            app.opts.lang,
+            x.checked_sub(self.inner.x)?,
+        )
     }
 }
 
@@ -238,9 +253,10 @@ fn col_sort_key(c: Col) -> Option<SortKey> {
 
 /// The column under `x` (0 = the pane's left inner edge) of a lots pane
 /// `inner_width` wide, as the sort key a header click selects; None for the
-/// mark column and the gaps. `fx`: a display currency other than tenge.
-pub fn sort_key_at(inner_width: u16, fx: bool, x: u16) -> Option<SortKey> {
-    let (mut cols, _) = choose(inner_width, fx);
+/// mark column and the gaps. `fx`: a display currency other than tenge;
+/// `lang`: the interface language (money columns are wider in ru and kk).
+pub fn sort_key_at(inner_width: u16, fx: bool, lang: Lang, x: u16) -> Option<SortKey> {
+    let (mut cols, _) = choose(inner_width, fx, lang);
     widen(&mut cols, inner_width);
     let mut left = 0u16;
     for (c, w) in cols {
@@ -255,27 +271,29 @@ pub fn sort_key_at(inner_width: u16, fx: bool, x: u16) -> Option<SortKey> {
 pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let app = ctx.app;
     let t = ctx.theme;
+    let tx = ctx.tx;
     let store = &app.lots;
     let (key, rev) = store.sort();
     let mut extra = format!(
-        "{}/{} · sort {} {}",
+        "{}/{} · {} {} {}",
         store.view_len(),
         store.len(),
-        key.label(),
+        tx.sort,
+        (tx.sort_key)(key),
         if rev { "▼" } else { "▲" }
     );
     if store.watched_only() {
-        extra.push_str(" · ★ watched only");
+        extra.push_str(&format!(" · {}", tx.watched_only));
     }
     if app.link != LinkState::Live
         && let Some(at) = app.data_at
     {
-        extra.push_str(&format!(" · data as of {}", at.astana_hms()));
+        extra.push_str(&format!(" · {} {}", tx.data_as_of, at.astana_hms()));
     }
     let mut block = pane_block(Pane::Lots, ctx, extra);
     let filter = app.filter_text();
     if app.filter_edit.is_some() {
-        let mut spans = vec![Span::styled(" filter /", t.key)];
+        let mut spans = vec![Span::styled(format!(" {} /", tx.filter), t.key)];
         // Room for the text and its cursor: a long filter shows its end.
         let room = usize::from(area.width.saturating_sub(13)).max(1);
         let (parts, column) = match app.filter_error() {
@@ -295,12 +313,15 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         ));
         spans.push(Span::styled(format!("{rest}█ "), t.text));
         if let Some(err) = column {
-            spans.push(Span::styled(format!("✗ {err} "), t.bad));
+            spans.push(Span::styled(
+                format!("✗ {} ", (tx.filter_error)(err)),
+                t.bad,
+            ));
         }
         block = block.title_bottom(Line::from(spans));
     } else if !filter.is_empty() {
         block = block.title_bottom(Line::from(Span::styled(
-            format!(" filter: {filter} (Esc clears) "),
+            format!(" {}: {filter} {} ", tx.filter, tx.esc_clears),
             t.warn,
         )));
     }
@@ -311,11 +332,11 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
             return;
         }
         let msg = if store.is_empty() {
-            "Waiting for lots…"
+            tx.waiting_lots
         } else if store.watched_only() && store.watch_count() == 0 {
-            "No watched lots: press w on a lot to watch it"
+            tx.no_watched
         } else {
-            "No lot matches the filter"
+            tx.no_match
         };
         frame.render_widget(Paragraph::new(Span::styled(msg, t.dim)), inner);
         return;
@@ -329,10 +350,10 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     } = geo;
     let sorted = sorted_col(key);
     let header = Row::new(cols.iter().map(|(c, _)| {
-        let mut s = header_label(*c, app.currency);
+        let mut s = header_label(*c, app.currency, tx);
         if *c == sorted {
             if key == SortKey::Extensions {
-                s.push_str(" ext");
+                s.push_str(tx.col_ext);
             }
             s.push_str(if rev { "▼" } else { "▲" });
         }
@@ -383,6 +404,7 @@ fn lot_row<'a>(
 ) -> Row<'a> {
     let t = ctx.theme;
     let app = ctx.app;
+    let (tx, lang) = (ctx.tx, ctx.lang);
     let store = &app.lots;
     let Shape {
         cols,
@@ -429,19 +451,24 @@ fn lot_row<'a>(
             Col::Name => Cell::from(lot.name.as_str()),
             Col::Region => Cell::from(lot.region.as_str()),
             Col::Minerals => Cell::from(lot.minerals.join(",")),
-            Col::Licence => Cell::from(licence(lot)),
-            Col::Status => Cell::from(Span::styled(status(&lot.status), t.status(&lot.status))),
-            Col::High => Cell::from(Line::from(money_cell(high, compact)).right_aligned()),
-            Col::HighFx => Cell::from(Line::from(fx_cell(app, high, compact)).right_aligned()),
+            Col::Licence => Cell::from(licence(lot, tx)),
+            Col::Status => Cell::from(Span::styled(status(&lot.status, tx), t.status(&lot.status))),
+            Col::High => Cell::from(Line::from(money_cell(high, compact, lang)).right_aligned()),
+            Col::HighFx => {
+                Cell::from(Line::from(fx_cell(app, high, compact, lang)).right_aligned())
+            }
             Col::NextMin => {
                 let v = (lot.status == LotStatus::Open || lot.status == LotStatus::Scheduled)
                     .then(|| next_min_bid(lot));
-                Cell::from(Line::from(money_cell(v, compact)).right_aligned())
+                Cell::from(Line::from(money_cell(v, compact, lang)).right_aligned())
             }
             Col::Bids => Cell::from(Line::from(lot.bid_count.to_string()).right_aligned()),
             Col::Leader => Cell::from(lot.high_bid.as_ref().map_or("", |h| h.bidder.as_str())),
             Col::Left => {
-                let mut spans = vec![Span::styled(cd.text(), t.urgency(cd.urgency()))];
+                let mut spans = vec![Span::styled(
+                    cd.text_in(tx.opens_in, tx.closing),
+                    t.urgency(cd.urgency()),
+                )];
                 if let Some(b) = cd.badge() {
                     spans.push(Span::styled(format!(" {b}"), t.warn));
                 }
@@ -450,7 +477,7 @@ fn lot_row<'a>(
                     && let (Some(at), Some(now)) = (app.data_at, ctx.now)
                 {
                     spans.push(Span::styled(
-                        format!(" ⌛{}", super::fmt::age(at.until(now))),
+                        format!(" ⌛{}", lang.age(at.until(now))),
                         t.dim,
                     ));
                 }
@@ -461,13 +488,13 @@ fn lot_row<'a>(
     Row::new(cells.collect::<Vec<_>>())
 }
 
-fn licence(lot: &Lot) -> String {
+fn licence(lot: &Lot, tx: &Texts) -> String {
     let kind = match &lot.license.kind {
-        LicenseKind::Exploration => "expl",
-        LicenseKind::Production => "prod",
+        LicenseKind::Exploration => tx.licence_short[0],
+        LicenseKind::Production => tx.licence_short[1],
         LicenseKind::Unknown(s) => s.as_str(),
     };
-    format!("{kind} {}y", lot.license.term_years)
+    format!("{kind} {}{}", lot.license.term_years, tx.years_short)
 }
 
 #[cfg(test)]
@@ -494,18 +521,40 @@ mod tests {
     fn columns_drop_by_priority_and_always_fit() {
         // the narrowest lots pane is the minimum terminal width less borders
         for w in (super::super::layout::MIN_W - 2)..260u16 {
-            for fx in [false, true] {
-                let (mut cols, _) = choose(w, fx);
+            for (fx, lang) in [false, true]
+                .into_iter()
+                .flat_map(|f| Lang::ALL.map(|l| (f, l)))
+            {
+                let (mut cols, _) = choose(w, fx, lang);
                 widen(&mut cols, w);
                 let total: u16 = cols.iter().map(|(_, w)| w + 1).sum::<u16>() - 1;
                 assert!(total <= w, "width {w}: {total}");
                 assert!(cols.iter().any(|(c, _)| *c == Col::Left));
             }
         }
-        let (wide, compact) = choose(196, true);
+        let (wide, compact) = choose(196, true, Lang::En);
         assert_eq!(wide.len(), 13);
         assert!(!compact);
-        let (narrow, _) = choose(78, true);
+        let (narrow, _) = choose(78, true, Lang::En);
         assert!(narrow.len() < 13 && narrow.iter().any(|(c, _)| *c == Col::High));
+    }
+
+    #[test]
+    fn russian_and_kazakh_headers_and_compact_money_fit_their_columns() {
+        use crate::domain::Money;
+        use unicode_width::UnicodeWidthStr;
+        for lang in [Lang::Ru, Lang::Kk] {
+            for &(c, _, g, k) in &COLS {
+                let w = usize::from(compact_w(c, k, lang).min(g));
+                let label = header_label(c, Currency::Usd, lang.texts());
+                assert!(label.width() <= w, "{lang:?} {c:?}: {label:?} > {w}");
+            }
+            // The widest compact amounts: three digits before the largest unit.
+            let k = usize::from(compact_w(Col::High, 9, lang));
+            for m in [999_400, 999_400_000, 1_250_000_000, 999_000_000_000u64] {
+                let s = lang.money_compact(Money::from_tenge(m as i64));
+                assert!(s.width() <= k, "{lang:?}: {s:?} > {k}");
+            }
+        }
     }
 }

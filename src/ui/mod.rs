@@ -22,6 +22,7 @@ pub mod theme;
 use crate::app::{App, Pane};
 use crate::clock::Mono;
 use crate::domain::Timestamp;
+use crate::i18n::{Lang, Texts};
 use keys::Keymap;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
@@ -35,6 +36,9 @@ pub(crate) struct Ctx<'a> {
     pub app: &'a App,
     pub theme: &'a Theme,
     pub keys: &'a Keymap,
+    /// The interface language and its texts.
+    pub lang: Lang,
+    pub tx: &'static Texts,
     /// Server time now; None before the first clock sample.
     pub now: Option<Timestamp>,
     /// The monotonic reading the frame is drawn for (row flashes).
@@ -60,14 +64,17 @@ pub fn draw_with(frame: &mut Frame, app: &App, now: Mono, keys: &Keymap, theme: 
     if area.width == 0 || area.height == 0 {
         return;
     }
+    let lang = app.opts.lang;
     if !layout::big_enough(area.width, area.height) {
-        too_small(frame, area, theme);
+        too_small(frame, area, theme, lang.texts());
         return;
     }
     let ctx = Ctx {
         app,
         theme,
         keys,
+        lang,
+        tx: lang.texts(),
         now: app.server_now(now),
         mono: now,
     };
@@ -95,15 +102,11 @@ pub fn draw_with(frame: &mut Frame, app: &App, now: Mono, keys: &Keymap, theme: 
     }
 }
 
-fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
+fn too_small(frame: &mut Frame, area: Rect, theme: &Theme, tx: &Texts) {
     let msg = vec![
-        Line::from(Span::styled("Terminal too small", theme.title)),
-        Line::from(format!(
-            "lotwatch needs at least {}x{}",
-            layout::MIN_W,
-            layout::MIN_H
-        )),
-        Line::from(format!("now {}x{}", area.width, area.height)),
+        Line::from(Span::styled(tx.too_small, theme.title)),
+        Line::from((tx.needs_size)(layout::MIN_W, layout::MIN_H)),
+        Line::from((tx.now_size)(area.width, area.height)),
     ];
     let h = (msg.len() as u16).min(area.height);
     let y = area.y + (area.height - h) / 2;
@@ -120,7 +123,7 @@ fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
 /// inverted title with a ▶ marker, so it is unmistakable without colour too.
 pub(crate) fn pane_block<'a>(pane: Pane, ctx: &Ctx<'_>, extra: String) -> Block<'a> {
     let focused = ctx.app.focus == pane;
-    let name = format!("{} {}", pane.number(), pane.title());
+    let name = format!("{} {}", pane.number(), (ctx.tx.pane)(pane));
     let mut title = if focused {
         vec![Span::styled(format!("▶ {name} "), ctx.theme.focus_title)]
     } else {

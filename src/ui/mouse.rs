@@ -117,6 +117,7 @@ fn events_row(app: &App, area: Rect, at: Position) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::anomaly::Evidence;
     use crate::app::{Anomaly, AnomalyKind, AppOptions, Msg};
     use crate::clock::Mono;
     use crate::domain::{Timestamp, test_lot};
@@ -141,12 +142,12 @@ mod tests {
         };
         app.update(Msg::Sync(snap), Mono(0));
         for i in 0..n {
-            app.anomalies.push_back(Anomaly {
-                kind: AnomalyKind::BidBelowMinimum,
-                lot_id: Some(format!("L{i}")),
-                server_at: Timestamp(0),
-                evidence: format!("{evidence} #{i}"),
-            });
+            app.anomalies.push_back(Anomaly::new(
+                AnomalyKind::BidBelowMinimum,
+                Some(format!("L{i}")),
+                Timestamp(0),
+                Evidence::Text(format!("{evidence} #{i}")),
+            ));
         }
         app.update(Msg::Action(Action::FocusPane(5)), Mono(0));
         app
@@ -198,12 +199,12 @@ mod tests {
     #[test]
     fn an_anomaly_without_a_lot_or_below_the_last_only_focuses() {
         let mut app = app_with_anomalies(1, "short");
-        app.anomalies.push_back(Anomaly {
-            kind: AnomalyKind::SeqGap,
-            lot_id: None,
-            server_at: Timestamp(0),
-            evidence: "gap".into(),
-        });
+        app.anomalies.push_back(Anomaly::new(
+            AnomalyKind::SeqGap,
+            None,
+            Timestamp(0),
+            Evidence::Text("gap".into()),
+        ));
         let area = Rect::new(0, 0, 120, 40);
         app.update(Msg::Resize { w: 120, h: 40 }, Mono(0));
         let r = layout::plan(area, Pane::Anomalies, Pane::Detail)

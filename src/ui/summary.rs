@@ -3,10 +3,10 @@
 //! without a bid, and the breakdowns by mineral and region. It only reads the
 //! summary the app computed in `update`.
 
-use super::fmt::fx;
+use super::fmt::{fx, status_word};
 use super::{Ctx, pane_block};
 use crate::app::Pane;
-use crate::app::summary::Group;
+use crate::app::summary::{GROUPS_MAX, Group, OTHER};
 use crate::domain::Money;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -16,8 +16,9 @@ use ratatui::widgets::Paragraph;
 pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let t = ctx.theme;
     let app = ctx.app;
+    let (tx, lang) = (ctx.tx, ctx.lang);
     let s = app.summary.get();
-    let block = pane_block(Pane::Summary, ctx, format!("{} lots", s.total));
+    let block = pane_block(Pane::Summary, ctx, (tx.lots_n)(s.total));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.height == 0 || inner.width == 0 {
@@ -34,41 +35,42 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let money = |label: &'static str, m: Money, suffix: String| -> Vec<Line<'static>> {
         let mut v = vec![Line::from(vec![
             Span::styled(format!("{label:<22}"), t.dim),
-            Span::raw(format!("{}{suffix}", m.grouped())),
+            Span::raw(format!("{}{suffix}", lang.money(m))),
         ])];
         if let Some(c) = fx(app, m) {
-            v.push(Line::from(format!("{:22}{}", "", c.grouped())));
+            v.push(Line::from(format!("{:22}{}", "", lang.converted(&c))));
         }
         v
     };
-    let mut lines = vec![Line::from(Span::styled("Lots by status", t.title))];
+    let mut lines = vec![Line::from(Span::styled(tx.by_status, t.title))];
     for (status, n) in &s.by_status {
-        lines.push(Line::from(format!("  {status:<10} {n:>6}")));
+        let word = status_word(status, tx);
+        lines.push(Line::from(format!("  {word:<10} {n:>6}")));
     }
     lines.push(Line::from(""));
-    lines.extend(money("High bids (open+sold)", s.high_sum, String::new()));
-    lines.extend(money("Starting bonuses", s.start_sum, String::new()));
+    lines.extend(money(tx.high_bids, s.high_sum, String::new()));
+    lines.extend(money(tx.start_bonuses, s.start_sum, String::new()));
     let pct = s
         .uplift_percent()
-        .map(|p| format!("  {p:+}%"))
+        .map(|p| format!("  {}", lang.percent(&format!("{p:+}"))))
         .unwrap_or_default();
-    lines.extend(money("Uplift", s.uplift(), pct));
+    lines.extend(money(tx.uplift, s.uplift(), pct));
     lines.push(Line::from(""));
     let soon = ctx
         .now
         .map(|n| s.closing_soon(n).to_string())
         .unwrap_or_else(|| "—".into());
     lines.push(Line::from(vec![
-        Span::styled("Closing in 10 min     ", t.dim),
+        Span::styled(format!("{:<22}", tx.closing_10), t.dim),
         Span::styled(soon, t.warn),
     ]));
     lines.push(Line::from(vec![
-        Span::styled("Open without a bid    ", t.dim),
+        Span::styled(format!("{:<22}", tx.open_no_bid), t.dim),
         Span::raw(s.open_no_bid.to_string()),
     ]));
     frame.render_widget(Paragraph::new(lines), left);
-    frame.render_widget(breakdown("By mineral", &s.by_mineral, mid, ctx), mid);
-    frame.render_widget(breakdown("By region", &s.by_region, right, ctx), right);
+    frame.render_widget(breakdown(tx.by_mineral, &s.by_mineral, mid, ctx), mid);
+    frame.render_widget(breakdown(tx.by_region, &s.by_region, right, ctx), right);
 }
 
 fn breakdown<'a>(
@@ -78,13 +80,23 @@ fn breakdown<'a>(
     ctx: &Ctx<'_>,
 ) -> Paragraph<'a> {
     let mut lines = vec![Line::from(Span::styled(title, ctx.theme.title))];
-    let name_w = usize::from(area.width).saturating_sub(18).clamp(4, 24);
-    for (name, g) in rows.iter().take(usize::from(area.height).saturating_sub(1)) {
+    let high_w = 10 + usize::from(ctx.lang.compact_extra());
+    let name_w = usize::from(area.width)
+        .saturating_sub(8 + high_w)
+        .clamp(4, 24);
+    for (i, (name, g)) in rows
+        .iter()
+        .enumerate()
+        .take(usize::from(area.height).saturating_sub(1))
+    {
+        // The folded row is the last of a full table (lot data is never translated).
+        let folded = i + 1 == GROUPS_MAX && name == OTHER;
+        let name = if folded { ctx.tx.other } else { name.as_str() };
         let name: String = name.chars().take(name_w).collect();
         lines.push(Line::from(format!(
-            "{name:<name_w$} {:>4} {:>10}",
+            "{name:<name_w$} {:>4} {:>high_w$}",
             g.lots,
-            g.high.compact()
+            ctx.lang.money_compact(g.high)
         )));
     }
     Paragraph::new(lines)

@@ -55,6 +55,10 @@ impl Tmux {
             &height.to_string(),
             "-e",
             "TERM=xterm-256color",
+            // The screens checked are English whatever the machine's locale
+            // (a test wanting another language passes --lang, which wins).
+            "-e",
+            "LOTWATCH_LANG=en",
             "sh",
             "-c",
             &script,

@@ -484,12 +484,19 @@ pub fn act(app: &mut App, a: Action) {
     app.update(Msg::Action(a), NOW);
 }
 
-/// A fresh app before anything arrived.
+/// A fresh app before anything arrived, in English whatever the machine's
+/// locale (the snapshots are English).
 pub fn empty(demo: bool) -> App {
+    empty_in(demo, lotwatch::i18n::Lang::En)
+}
+
+/// `empty` in another interface language.
+pub fn empty_in(demo: bool, lang: lotwatch::i18n::Lang) -> App {
     App::new(AppOptions {
         demo,
         me: Some("P-07".into()),
         currency: Currency::Kzt,
+        lang,
         ..AppOptions::default()
     })
 }
@@ -508,7 +515,12 @@ pub fn clock_sample(local_skew_ms: i64) -> ClockSample {
 /// The auction in full swing, live, with the first lot selected and its
 /// bid history loaded.
 pub fn live(demo: bool) -> App {
-    let mut app = empty(demo);
+    live_in(demo, lotwatch::i18n::Lang::En)
+}
+
+/// `live` in another interface language.
+pub fn live_in(demo: bool, lang: lotwatch::i18n::Lang) -> App {
+    let mut app = empty_in(demo, lang);
     send(&mut app, SyncMsg::Clock(clock_sample(0)));
     send(&mut app, SyncMsg::Link(LinkState::Live));
     send(
