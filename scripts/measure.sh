@@ -4,7 +4,10 @@
 # run, `watch -n1 'curl -s URL/api/v1/lots | jq .'`, over the same API.
 #
 # For each scenario (the demo day at real speed; a generated 10 000-lot day
-# sped up to about 200 events/s) and each client (lotwatch; the watch loop):
+# sped up to about 200 events/s; and, for lotwatch alone, "idle": the demo
+# day held an hour before its first lot opens, so that no event ends a
+# long-poll early: the platform load of a monitor with nothing happening)
+# and each client (lotwatch; the watch loop):
 #   - CPU: utime+stime (+ reaped children, for watch) from /proc/PID/stat over
 #     a 60 s window that starts after a 5 s warm-up, as % of one core;
 #   - peak memory: VmHWM from /proc/PID/status (for watch: the peak of the
@@ -133,21 +136,32 @@ run_client() {
         'BEGIN{printf "%.2f %.1f %d %d %.1f\n", 100*t/hz/w, pk/1024, rq, by, ds/w}'
 }
 
-# first_frame_ms: start the embedded demo and time the first frame with lots
+# first_frame_ms: start the embedded demo and time the first frame with lots.
+# Prints "drawn seen": from just before exec to the frame being written, as
+# the binary logs it ("first frame with lots drawn", microsecond timestamps),
+# and to the frame being seen in the pane by polling it every 5 ms (this one
+# includes tmux's and the polling's own delays, large on a loaded machine).
 first_frame_ms() {
-    local log=$OUT/first-frame.log t0 t1
-    t0=$(date +%s%N)
+    local log=$OUT/first-frame.log t0f=$OUT/first-frame.t0 t0 t1 drawn
+    : >"$log"
     tmux -L "$SOCK" new-session -d -s ff -x 200 -y 50 -e TERM=xterm-256color \
-        "exec $BIN --no-journal --log-file $log"
+        "date +%s%N >$t0f; exec $BIN --no-journal --log-file $log"
     while :; do
         if tmux -L "$SOCK" capture-pane -p -t ff 2>/dev/null | grep -qE '[1-9][0-9]*/[0-9]+ · sort'; then
             t1=$(date +%s%N); break
         fi
-        if (( ($(date +%s%N) - t0) > 10000000000 )); then t1=0; break; fi
+        if [ -s "$t0f" ] && (( ($(date +%s%N) - $(cat "$t0f")) > 10000000000 )); then t1=0; break; fi
         sleep 0.005
     done
     tmux -L "$SOCK" kill-session -t ff
-    if ((t1 == 0)); then echo "timeout"; else echo $(((t1 - t0) / 1000000)); fi
+    t0=$(cat "$t0f")
+    drawn=$(grep -m1 'first frame with lots drawn' "$log" | cut -d' ' -f1 || true)
+    if [ -n "$drawn" ]; then
+        drawn=$((($(date -d "$drawn" +%s%N) - t0) / 1000000))
+    else
+        drawn=timeout
+    fi
+    if ((t1 == 0)); then echo "$drawn timeout"; else echo "$drawn $(((t1 - t0) / 1000000))"; fi
 }
 
 median() { sort -n | awk '{a[NR]=$1} END{if(NR==0){print "-"} else if(NR%2){print a[(NR+1)/2]} else {print (a[NR/2]+a[NR/2+1])/2}}'; }
@@ -157,19 +171,27 @@ RESULTS=$OUT/results.txt
 echo "machine: $(nproc) cores, $(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo), $(awk '/MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo); load now: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$RESULTS"
 echo "window ${WINDOW}s after ${WARMUP}s warm-up; 200x50 tmux pane; runs: $RUNS" | tee -a "$RESULTS"
 
-ff=()
-for i in $(seq 5); do ff+=("$(first_frame_ms)"); done
-echo "start -> first frame with lots (embedded demo), ms: ${ff[*]}; median $(printf '%s\n' "${ff[@]}" | grep -v timeout | median)" | tee -a "$RESULTS"
+# One tmux server for the whole run (a session that only waits): starting
+# the server is not part of lotwatch's start-up.
+tmux -L "$SOCK" new-session -d -s keeper -x 80 -y 24 "sleep 100000"
+drawn=() seen=()
+for i in $(seq 5); do
+    read -r d s < <(first_frame_ms)
+    drawn+=("$d"); seen+=("$s")
+done
+echo "start -> first frame with lots (embedded demo), ms, drawn (log): ${drawn[*]}; median $(printf '%s\n' "${drawn[@]}" | grep -v timeout | median)" | tee -a "$RESULTS"
+echo "start -> first frame with lots (embedded demo), ms, seen in the pane: ${seen[*]}; median $(printf '%s\n' "${seen[@]}" | grep -v timeout | median)" | tee -a "$RESULTS"
 
 printf '%-8s %-9s %4s %8s %8s %8s %10s %8s\n' scenario client run cpu% peak_MB req/min bytes/req ev/s | tee -a "$RESULTS"
 for run in $(seq "$RUNS"); do
-    for scen in demo scale; do
-        if [ "$scen" = demo ]; then
-            start_serve demo --speed 1
-        else
-            start_serve scale --lots "$SCALE_LOTS" --speed "$SCALE_SPEED" --lead-ms 1000
-        fi
-        for client in lotwatch watch; do
+    for scen in demo scale idle; do
+        clients="lotwatch watch"
+        case $scen in
+        demo) start_serve demo --speed 1 ;;
+        scale) start_serve scale --lots "$SCALE_LOTS" --speed "$SCALE_SPEED" --lead-ms 1000 ;;
+        idle) start_serve idle --speed 1 --lead-ms 3600000; clients=lotwatch ;;
+        esac
+        for client in $clients; do
             if [ "$client" = lotwatch ]; then
                 read -r cpu mb rq by ev < <(run_client "lw-$scen" own \
                     "$BIN --url $URL --no-journal --log-file $OUT/lotwatch-$scen.log")
@@ -187,8 +209,9 @@ done
 
 if ((RUNS > 1)); then
     echo "medians over $RUNS runs:" | tee -a "$RESULTS"
-    for scen in demo scale; do
+    for scen in demo scale idle; do
         for client in lotwatch watch; do
+            [ "$scen" = idle ] && [ "$client" = watch ] && continue
             rows=$(awk -v s="$scen" -v c="$client" '$1==s && $2==c' "$RESULTS")
             line="$scen $client"
             for col in 4 5 6 7 8; do line+=" $(awk -v k=$col '{print $k}' <<<"$rows" | median)"; done

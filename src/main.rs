@@ -1,5 +1,6 @@
 use clap::{CommandFactory, FromArgMatches};
 use lotwatch::cli::{Cli, Command};
+use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -52,7 +53,9 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("lotwatch: {e:#}");
+            // Not eprintln!: with the terminal hung up (SIGHUP, the pty gone)
+            // writing fails, and that must not turn into a panic.
+            let _ = writeln!(std::io::stderr(), "lotwatch: {e:#}");
             ExitCode::FAILURE
         }
     }

@@ -85,6 +85,7 @@ async fn run_async(settings: crate::config::Settings) -> anyhow::Result<()> {
     let (client_cfg, sync_cfg) =
         sync::configs_from_args(&demo_args, &url, token).map_err(|e| anyhow::anyhow!(e))?;
     let client = Client::new(client_cfg).map_err(|e| anyhow::anyhow!("{e}"))?;
+    tracing::debug!("HTTP client ready");
     // The demo day restarts at seq 1 on every run: it is journaled only when
     // the user names a file.
     let mut journal = if args.no_journal || (sim.is_some() && args.journal.is_none()) {
@@ -98,6 +99,7 @@ async fn run_async(settings: crate::config::Settings) -> anyhow::Result<()> {
         }
     };
     let handle = sync::spawn(client, sync_cfg);
+    tracing::debug!("sync engine started");
 
     let mut app = App::new(AppOptions {
         demo: sim.is_some(),
@@ -261,6 +263,7 @@ async fn event_loop(
     let mut terminal_events = EventStream::new();
     let mut signals = Signals::new()?;
 
+    tracing::debug!("terminal ready");
     let size = guard.term.size()?;
     app.update(
         Msg::Resize {
@@ -270,6 +273,23 @@ async fn event_loop(
         mono_now(),
     );
     let mut dirty = true;
+    // What the engine already has (on a quick start, the snapshot: it is
+    // fetched while the terminal is set up) goes into the first frame
+    // instead of waiting a render floor behind an empty one.
+    if let Flow::Quit = drain(
+        app,
+        journal,
+        &mut sync_rx,
+        &cmds,
+        &mut guard,
+        &mut dirty,
+        on_alert,
+    )
+    .await?
+    {
+        return Ok(());
+    }
+    let mut shown_lots = false;
     let mut last_draw: Option<tokio::time::Instant> = None;
     // The area of the last frame, which mouse events are hit-tested against.
     let mut area = ratatui::layout::Rect::default();
@@ -304,6 +324,11 @@ async fn event_loop(
             })?;
             last_draw = Some(tokio::time::Instant::now());
             dirty = false;
+            if !shown_lots && !app.lots().is_empty() {
+                // The start-up figure of BENCHMARKS.md is read from this line.
+                shown_lots = true;
+                tracing::info!(lots = app.lots().len(), "first frame with lots drawn");
+            }
         }
         let tick_at = app.next_tick(mono_now()).map(mono_to_instant);
         let flow = tokio::select! {

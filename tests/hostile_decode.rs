@@ -4,7 +4,7 @@
 //! would need cleaning is refused with the lot skipped, not altered.
 
 use lotwatch::domain::EventKind;
-use lotwatch::platform::decode::{decode_events, decode_lots};
+use lotwatch::platform::decode::{decode_events, decode_lots, decode_lots_bytes};
 use lotwatch::platform::sanitize::{NAME_MAX, NOTICE_MAX, clean, is_hidden_format};
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -59,6 +59,9 @@ proptest! {
             "lots": [lot("L1", &t), lot(&bad_id, &t), lot("L3", &t)]
         });
         let page = decode_lots(&body).expect("the page itself is well-formed");
+        // The client's path (bytes through the typed wire structs) agrees.
+        let bytes = serde_json::to_vec(&body).expect("a Value encodes");
+        prop_assert_eq!(decode_lots_bytes(&bytes), Ok(page.clone()));
         let bad_id_is_clean = !bad_id.is_empty() && bad_id.chars().count() <= 64 && clean(&bad_id, 64) == bad_id;
         let expect_lots = if bad_id_is_clean { 3 } else { 2 };
         prop_assert_eq!(page.lots.len(), expect_lots, "issues: {:?}", page.issues);

@@ -348,3 +348,27 @@ async fn moving_quickly_through_lots_does_not_pile_up_requests() {
         .count();
     assert_eq!(after, bids.len());
 }
+
+#[tokio::test]
+async fn the_auction_is_re_read_between_long_polls_without_a_new_snapshot() {
+    let server = MockServer::start().await;
+    mount_healthy(&server, 5, &["A"]).await;
+    let cfg = lotwatch::sync::SyncConfig {
+        auction_every: Duration::from_millis(200),
+        ..fast_sync()
+    };
+    let mut c = Collector::new(spawn(fast_client(&server.uri()), cfg));
+    assert_eq!(c.snapshot(LONG).await, Some((5, 1)));
+    c.drain_for(Duration::from_millis(1500)).await;
+    let reqs = server.received_requests().await.unwrap_or_default();
+    let count = |p: &str| reqs.iter().filter(|r| r.url.path() == p).count();
+    // The feed keeps the lots current: the megabytes of `/lots` are read once.
+    assert_eq!(count("/api/v1/lots"), 1);
+    assert!(
+        count("/api/v1/auction") >= 2,
+        "{}",
+        count("/api/v1/auction")
+    );
+    // Every long-poll went on from the snapshot's seq.
+    assert!(events_query(&reqs).iter().all(|a| a == "5"));
+}

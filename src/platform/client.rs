@@ -243,11 +243,10 @@ impl Raw {
             from_date_header,
         })
     }
+}
 
-    fn json(&self) -> Result<Value, PlatformError> {
-        serde_json::from_slice(&self.body)
-            .map_err(|e| PlatformError::Decode(format!("invalid JSON: {e}")))
-    }
+fn json_of(body: &[u8]) -> Result<Value, PlatformError> {
+    serde_json::from_slice(body).map_err(|e| PlatformError::Decode(format!("invalid JSON: {e}")))
 }
 
 /// Options of one request.
@@ -382,8 +381,13 @@ impl Client {
         &self,
         etag: Option<&str>,
     ) -> Result<Fetched<Cached<LotsPage>>, PlatformError> {
-        self.get_cached("api/v1/lots", etag, decode::decode_lots)
-            .await
+        self.get_cached(
+            "api/v1/lots",
+            etag,
+            |body| decode::decode_lots_bytes(body).map_err(|e| PlatformError::Decode(e.0)),
+            |page| page.server_time,
+        )
+        .await
     }
 
     /// One lot.
@@ -468,8 +472,16 @@ impl Client {
         &self,
         etag: Option<&str>,
     ) -> Result<Fetched<Cached<PlatformRates>>, PlatformError> {
-        self.get_cached("api/v1/rates", etag, decode::decode_rates)
-            .await
+        self.get_cached(
+            "api/v1/rates",
+            etag,
+            |body| {
+                let v = json_of(body)?;
+                decode::decode_rates(&v).map_err(|e| PlatformError::Decode(e.0))
+            },
+            |rates| rates.server_time,
+        )
+        .await
     }
 
     /// A GET of a resource with an ETag: 304 gives `NotModified`, anything
@@ -478,7 +490,8 @@ impl Client {
         &self,
         path: &str,
         etag: Option<&str>,
-        parse: impl FnOnce(&serde_json::Value) -> Result<T, decode::DecodeError>,
+        parse: impl FnOnce(&[u8]) -> Result<T, PlatformError>,
+        server_time: impl FnOnce(&T) -> Option<Timestamp>,
     ) -> Result<Fetched<Cached<T>>, PlatformError> {
         let req = Req {
             if_none_match: etag,
@@ -492,14 +505,11 @@ impl Client {
                 etag: raw.etag(),
             });
         }
-        let mut raw = raw;
-        let v = ok_json(&raw)?;
-        // A 10 000-lot body is megabytes: free it before the values are built.
-        raw.body = Vec::new();
-        let value = parse(&v).map_err(|e| PlatformError::Decode(e.0))?;
+        check_ok(&raw)?;
+        let value = parse(&raw.body)?;
         Ok(Fetched {
+            clock: raw.clock(server_time(&value)),
             value: Cached::Fresh(value),
-            clock: raw.clock(decode::server_time(&v)),
             etag: raw.etag(),
         })
     }
@@ -617,6 +627,12 @@ impl Client {
 
 /// A 2xx body as JSON; a 304 where none was asked for is an error.
 fn ok_json(raw: &Raw) -> Result<Value, PlatformError> {
+    check_ok(raw)?;
+    json_of(&raw.body)
+}
+
+/// Only a 2xx answer with a body is decoded.
+fn check_ok(raw: &Raw) -> Result<(), PlatformError> {
     if !raw.status.is_success() || raw.status == StatusCode::NO_CONTENT {
         return Err(PlatformError::Http {
             status: raw.status.as_u16(),
@@ -624,7 +640,7 @@ fn ok_json(raw: &Raw) -> Result<Value, PlatformError> {
             message: None,
         });
     }
-    raw.json()
+    Ok(())
 }
 
 fn status_error(raw: &Raw, token: Option<&Token>) -> PlatformError {

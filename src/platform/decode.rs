@@ -1,5 +1,7 @@
-//! Decoding the platform's JSON (already parsed into `serde_json::Value`, whose
-//! recursion limit bounds the depth) into domain values. Strict where the
+//! Decoding the platform's JSON into domain values: from a parsed
+//! `serde_json::Value` (whose recursion limit bounds the depth), or for the
+//! big `/lots` snapshot from its bytes through the typed wire structs, with
+//! the `Value` path naming whatever the typed path does not take. Strict where the
 //! contract is strict (money, times, ids), tolerant where it asks for
 //! tolerance (unknown fields, statuses, event types). A malformed lot or event
 //! becomes a precise `DataIssue` instead of failing the whole page. Every
@@ -10,8 +12,10 @@ use crate::domain::{
     LotResult, LotStatus, Money, Rate, SoftClose, Timestamp,
 };
 use crate::platform::sanitize::{NAME_MAX, NOTICE_MAX, clean};
+use crate::platform::wire::WireLot;
 use crate::sync::DataIssue;
 use rust_decimal::Decimal;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashSet};
 
@@ -147,6 +151,140 @@ pub fn decode_lots(v: &Value) -> Result<LotsPage, DecodeError> {
         seq,
         lots,
         issues: issues.finish(),
+    })
+}
+
+/// `GET /lots` from the body's bytes, as the client decodes it. Each lot goes
+/// straight into the typed `WireLot` and on to the domain (`lot_from_wire`);
+/// no JSON tree of the whole snapshot is built, so a 10 000-lot body costs its
+/// bytes and the lots, not a tree several times the body's size. Anything the
+/// fast path does not take (a wrong type, a missing field, a bad amount) is
+/// decoded again through the `Value` path, which names the problem: the
+/// result is the same as `decode_lots` on the parsed body.
+pub fn decode_lots_bytes(body: &[u8]) -> Result<LotsPage, DecodeError> {
+    #[derive(serde::Deserialize)]
+    struct Top<'a> {
+        #[serde(default)]
+        server_time: Value,
+        seq: u64,
+        #[serde(borrow)]
+        lots: Vec<&'a RawValue>,
+    }
+    let top: Top<'_> = match serde_json::from_slice(body) {
+        Ok(top) => top,
+        // Not the expected shape: the `Value` path says what is wrong.
+        Err(_) => {
+            let v: Value = serde_json::from_slice(body)
+                .map_err(|e| DecodeError(format!("invalid JSON: {e}")))?;
+            return decode_lots(&v);
+        }
+    };
+    if top.lots.len() > MAX_LOTS {
+        return Err(DecodeError(format!(
+            "{} lots in one snapshot (at most {MAX_LOTS})",
+            top.lots.len()
+        )));
+    }
+    let mut issues = Issues::default();
+    let mut lots = Vec::with_capacity(top.lots.len());
+    let mut seen = HashSet::with_capacity(top.lots.len());
+    for (i, raw) in top.lots.iter().enumerate() {
+        let decoded = serde_json::from_str::<WireLot>(raw.get())
+            .ok()
+            .and_then(lot_from_wire)
+            .map_or_else(
+                || match serde_json::from_str::<Value>(raw.get()) {
+                    Ok(v) => decode_lot_at(&v, &format!("lots[{i}]")),
+                    Err(e) => Err(issue(None, &format!("lots[{i}]"), &e.to_string())),
+                },
+                Ok,
+            );
+        match decoded {
+            Ok(lot) if !seen.insert(lot.id.clone()) => {
+                issues.push(issue(
+                    Some(&lot.id),
+                    "id",
+                    "the same lot id appears twice in the snapshot; the first is kept",
+                ));
+            }
+            Ok(lot) => lots.push(lot),
+            Err(e) => issues.push(e),
+        }
+    }
+    Ok(LotsPage {
+        server_time: top
+            .server_time
+            .as_str()
+            .and_then(|s| Timestamp::parse(s).ok()),
+        seq: top.seq,
+        lots,
+        issues: issues.finish(),
+    })
+}
+
+/// The fast path of one lot: the same rules as `decode_lot_at`, on the typed
+/// wire struct. `None` if any rule fails; the caller then asks
+/// `decode_lot_at`, which names the problem.
+fn lot_from_wire(w: WireLot) -> Option<Lot> {
+    let money = |s: &str| Money::parse(s).ok();
+    let time = |s: &str| Timestamp::parse(s).ok();
+    let decimal = |s: &Option<String>| match s {
+        None => Some(None),
+        Some(s) => plain_decimal(s).map(Some),
+    };
+    let high_bid = match &w.high_bid {
+        None => None,
+        Some(h) => Some(HighBid {
+            amount: money(&h.amount)?,
+            bidder: clean(&h.bidder, NAME_MAX),
+            at: time(&h.at)?,
+            seq: h.seq,
+        }),
+    };
+    let result = match &w.result {
+        None => None,
+        Some(r) => Some(LotResult {
+            winner: clean(&r.winner, NAME_MAX),
+            amount: money(&r.amount)?,
+            protocol_at: time(&r.protocol_at)?,
+        }),
+    };
+    Some(Lot {
+        id: check_id(&w.id).ok()?,
+        number: clean(&w.number, NAME_MAX),
+        name: clean(&w.name, NAME_MAX),
+        region: clean(&w.region, NAME_MAX),
+        minerals: w
+            .minerals
+            .iter()
+            .take(MAX_MINERALS)
+            .map(|m| clean(m, NAME_MAX))
+            .collect(),
+        license: License {
+            kind: LicenseKind::parse(&clean(&w.license.kind, 32)),
+            term_years: w.license.term_years,
+            area_km2: decimal(&w.license.area_km2)?,
+            blocks: w.license.blocks,
+        },
+        reserves: clean(&w.reserves, NAME_MAX),
+        starting_bonus: money(&w.starting_bonus)?,
+        min_increment: money(&w.min_increment)?,
+        guarantee: money(&w.guarantee)?,
+        participation_fee: money(&w.participation_fee)?,
+        min_participants: w.min_participants,
+        participants: w.participants,
+        status: LotStatus::parse(&clean(&w.status, 32)),
+        opens_at: time(&w.opens_at)?,
+        closes_at: time(&w.closes_at)?,
+        soft_close: SoftClose {
+            window_s: w.soft_close.window_s,
+            extend_s: w.soft_close.extend_s,
+            max_extensions: w.soft_close.max_extensions,
+        },
+        extensions: w.extensions,
+        high_bid,
+        bid_count: w.bid_count,
+        result,
     })
 }
 
@@ -688,6 +826,107 @@ impl<'a> Obj<'a> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// Every `/lots` test here runs both paths, the tree and the bytes (the
+    /// client's), and checks that they agree to the last issue.
+    fn decode_lots(v: &Value) -> Result<LotsPage, DecodeError> {
+        let tree = super::decode_lots(v);
+        let bytes = decode_lots_bytes(&serde_json::to_vec(v).expect("a Value encodes"));
+        assert_eq!(tree, bytes, "the typed path differs from the tree path");
+        tree
+    }
+
+    #[test]
+    fn the_bytes_path_agrees_with_the_tree_on_every_broken_field() {
+        let base = lot_json("L");
+        let fields = |v: &Value| -> Vec<String> {
+            v.as_object()
+                .map(|m| m.keys().cloned().collect())
+                .unwrap_or_default()
+        };
+        let bad = [
+            json!(null),
+            json!(5),
+            json!(-1),
+            json!(1.5),
+            json!(4_294_967_296u64),
+            json!("x"),
+            json!(""),
+            json!("a\u{1b}[31mb"),
+            json!({}),
+            json!([]),
+            json!(["a", 1]),
+        ];
+        let mut checked = 0;
+        for f in fields(&base) {
+            let mut targets = vec![vec![f.clone()]];
+            for g in fields(&base[&f]) {
+                targets.push(vec![f.clone(), g]);
+            }
+            for path in targets {
+                for b in bad.iter().map(Some).chain([None]) {
+                    let mut l = base.clone();
+                    let slot = match path.as_slice() {
+                        [a] => l.as_object_mut().expect("an object").remove(a),
+                        [a, g] => l[a].as_object_mut().and_then(|m| m.remove(g)),
+                        _ => None,
+                    };
+                    if slot.is_none() {
+                        continue;
+                    }
+                    if let Some(b) = b {
+                        match path.as_slice() {
+                            [a] => l[a] = b.clone(),
+                            [a, g] => l[a][g] = b.clone(),
+                            _ => {}
+                        }
+                    }
+                    let _ = decode_lots(&lots_body(vec![lot_json("A"), l]));
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 300, "{checked} cases");
+    }
+
+    #[test]
+    fn the_bytes_path_handles_what_a_tree_cannot_show() {
+        // A duplicate key: the tree keeps the last; so does the bytes path.
+        let lot = serde_json::to_string(&lot_json("D")).expect("encodes");
+        let dup = lot.replacen("{", r#"{"name":"first","#, 1);
+        let body = format!(r#"{{"seq":1,"lots":[{dup}],"seq":2}}"#);
+        let tree: Value = serde_json::from_str(&body).expect("valid JSON");
+        assert_eq!(
+            decode_lots_bytes(body.as_bytes()),
+            super::decode_lots(&tree)
+        );
+        // Nesting past the tree's recursion limit in an unknown field: the
+        // typed path skips it without recursing (the tree path would refuse
+        // the whole page), and keeps both lots.
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        let bomb = lot.replacen("{", &format!(r#"{{"extra":{deep},"#), 1);
+        let good = serde_json::to_string(&lot_json("G")).expect("encodes");
+        let body = format!(r#"{{"seq":1,"lots":[{bomb},{good}]}}"#);
+        let page = decode_lots_bytes(body.as_bytes()).expect("the page is usable");
+        assert_eq!(page.lots.len(), 2, "{:?}", page.issues);
+        assert!(page.issues.is_empty());
+        // The same nesting in a known field: that lot is reported, the other
+        // kept.
+        let bomb = lot.replacen(r#""region":"Aktobe""#, &format!(r#""region":{deep}"#), 1);
+        assert_ne!(bomb, lot);
+        let body = format!(r#"{{"seq":1,"lots":[{bomb},{good}]}}"#);
+        let page = decode_lots_bytes(body.as_bytes()).expect("the page is usable");
+        assert_eq!(page.lots.len(), 1);
+        assert_eq!(page.issues.len(), 1);
+        assert_eq!(page.issues[0].field, "lots[0]");
+        // Not JSON at all: the same message as the tree path's caller gives.
+        assert!(
+            decode_lots_bytes(b"{\"seq\": 1, \"lots\": [")
+                .unwrap_err()
+                .0
+                .starts_with("invalid JSON")
+        );
+    }
 
     fn lot_json(id: &str) -> Value {
         json!({

@@ -312,17 +312,26 @@ impl Engine {
         self.wait(fut).await
     }
 
-    async fn snapshot(&mut self) -> Result<Step, Interrupt> {
-        if Instant::now() >= self.auction_due {
-            let c = self.client.clone();
-            match self.request(async move { c.auction().await }).await? {
-                Ok(f) => {
-                    self.observe(f.clock).await?;
-                    self.send(SyncMsg::Auction(f.value)).await?;
-                    self.auction_due = Instant::now() + self.cfg.auction_every;
-                }
-                Err(e) => return Ok(Err(e)),
+    /// Re-reads `/auction` (it has no events) when it is due.
+    async fn auction_if_due(&mut self) -> Result<Step, Interrupt> {
+        if Instant::now() < self.auction_due {
+            return Ok(Ok(()));
+        }
+        let c = self.client.clone();
+        match self.request(async move { c.auction().await }).await? {
+            Ok(f) => {
+                self.observe(f.clock).await?;
+                self.send(SyncMsg::Auction(f.value)).await?;
+                self.auction_due = Instant::now() + self.cfg.auction_every;
+                Ok(Ok(()))
             }
+            Err(e) => Ok(Err(e)),
+        }
+    }
+
+    async fn snapshot(&mut self) -> Result<Step, Interrupt> {
+        if let Err(e) = self.auction_if_due().await? {
+            return Ok(Err(e));
         }
         let c = self.client.clone();
         let f = match self.request(async move { c.lots(None).await }).await? {
@@ -357,10 +366,10 @@ impl Engine {
         let Some(cursor) = self.cursor else {
             return Ok(Ok(()));
         };
-        if Instant::now() >= self.auction_due {
-            // /auction has no events: re-read it with a snapshot now and then.
-            self.cursor = None;
-            return Ok(Ok(()));
+        // Between long-polls, not with a snapshot: a 10 000-lot `/lots` is
+        // megabytes, and the feed already keeps the lots current.
+        if let Err(e) = self.auction_if_due().await? {
+            return Ok(Err(e));
         }
         let (c, wait_s, limit) = (self.client.clone(), self.cfg.wait_s, self.cfg.events_limit);
         let fut = async move { c.events(cursor, wait_s, limit).await };
@@ -461,10 +470,8 @@ impl Engine {
             self.cfg.poll.max(Duration::from_millis(250)),
         ))
         .await?;
-        if Instant::now() >= self.auction_due {
-            // /auction has no ETag and no events: re-read it with the lots.
-            self.cursor = None;
-            return Ok(Ok(()));
+        if let Err(e) = self.auction_if_due().await? {
+            return Ok(Err(e));
         }
         let etag = match &self.mode {
             Mode::Poll { etag } => etag.clone(),

@@ -398,7 +398,7 @@ struct Shape<'c> {
 
 fn lot_row<'a>(
     ctx: &Ctx<'_>,
-    lot: &Lot,
+    lot: &'a Lot,
     meta: &crate::app::lots::LotMeta,
     shape: &Shape<'_>,
 ) -> Row<'a> {
@@ -447,9 +447,9 @@ fn lot_row<'a>(
                     Span::styled(m, st),
                 ]))
             }
-            Col::Number => Cell::from(lot.number.clone()),
-            Col::Name => Cell::from(lot.name.clone()),
-            Col::Region => Cell::from(lot.region.clone()),
+            Col::Number => Cell::from(lot.number.as_str()),
+            Col::Name => Cell::from(lot.name.as_str()),
+            Col::Region => Cell::from(lot.region.as_str()),
             Col::Minerals => Cell::from(lot.minerals.join(",")),
             Col::Licence => Cell::from(licence(lot, tx)),
             Col::Status => Cell::from(Span::styled(status(&lot.status, tx), t.status(&lot.status))),
@@ -463,14 +463,7 @@ fn lot_row<'a>(
                 Cell::from(Line::from(money_cell(v, compact, lang)).right_aligned())
             }
             Col::Bids => Cell::from(Line::from(lot.bid_count.to_string()).right_aligned()),
-            Col::Leader => {
-                let who = lot
-                    .high_bid
-                    .as_ref()
-                    .map(|h| h.bidder.clone())
-                    .unwrap_or_default();
-                Cell::from(who)
-            }
+            Col::Leader => Cell::from(lot.high_bid.as_ref().map_or("", |h| h.bidder.as_str())),
             Col::Left => {
                 let mut spans = vec![Span::styled(
                     cd.text_in(tx.opens_in, tx.closing),
