@@ -46,7 +46,10 @@ pub struct Alert {
 
 impl Alert {
     pub fn new(kind: AlertKind, lot: Option<&Lot>, message: String) -> Alert {
-        let message: String = message.chars().take(MESSAGE_MAX).collect();
+        let mut message = message;
+        if let Some((end, _)) = message.char_indices().nth(MESSAGE_MAX) {
+            message.truncate(end);
+        }
         Alert {
             kind,
             lot_id: lot.map(|l| l.id.clone()).unwrap_or_default(),

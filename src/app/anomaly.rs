@@ -137,7 +137,8 @@ pub const DETECTOR_LOTS_MAX: usize = 100_000;
 #[derive(Clone, Debug, Default)]
 pub struct Detector {
     cfg: DetectorConfig,
-    lots: HashMap<String, Lot>,
+    /// foldhash, as the store's index: looked up on every feed event.
+    lots: HashMap<String, Lot, foldhash::fast::RandomState>,
     /// Newest server time seen in data, for anomalies without their own time.
     last_at: Option<Timestamp>,
     /// A skew anomaly was raised and the skew has not come back under.

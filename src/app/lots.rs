@@ -119,9 +119,14 @@ pub struct Applied {
 pub struct LotStore {
     lots: Vec<Lot>,
     meta: Vec<LotMeta>,
-    by_id: HashMap<String, usize>,
+    /// foldhash (randomly seeded per process) rather than SipHash: several
+    /// lookups per feed event, on ids capped by `MAX_LOTS`.
+    by_id: HashMap<String, usize, foldhash::fast::RandomState>,
     /// Indices into `lots`, sorted and filtered: the rows of the lots pane.
     view: Vec<usize>,
+    /// The row of each lot in `view` (`NO_ROW` when hidden): an event finds
+    /// its row without a binary search of string compares.
+    rows: Vec<usize>,
     sort: SortKey,
     reverse: bool,
     filter: Filter,
@@ -138,6 +143,9 @@ pub struct LotStore {
 
 /// Upper bound on lots held, whatever the platform sends.
 pub const MAX_LOTS: usize = 100_000;
+
+/// `LotStore::rows` of a lot the view does not show.
+const NO_ROW: usize = usize::MAX;
 
 impl LotStore {
     pub fn len(&self) -> usize {
@@ -167,10 +175,7 @@ impl LotStore {
     /// The row a lot is on, if the filter shows it.
     pub fn position_of(&self, id: &str) -> Option<usize> {
         let &i = self.by_id.get(id)?;
-        let (lots, sort, rev) = (&self.lots, self.sort, self.reverse);
-        self.view
-            .binary_search_by(|&j| compare(lots, sort, rev, j, i))
-            .ok()
+        self.rows.get(i).copied().filter(|&p| p != NO_ROW)
     }
 
     pub fn sort(&self) -> (SortKey, bool) {
@@ -310,15 +315,7 @@ impl LotStore {
             },
             (_, None) => return Applied::default(),
         };
-        // Found before the lot changes: the search needs its old sort key.
-        let old_pos = if self.shows(idx) {
-            let (lots, sort, rev) = (&self.lots, self.sort, self.reverse);
-            self.view
-                .binary_search_by(|&j| compare(lots, sort, rev, j, idx))
-                .ok()
-        } else {
-            None
-        };
+        let old_pos = self.rows.get(idx).copied().filter(|&p| p != NO_ROW);
         let mut out = Applied {
             changed: true,
             me_outbid: false,
@@ -351,6 +348,10 @@ impl LotStore {
             Some(pos) if shown && self.in_order_at(pos) => {}
             Some(pos) => {
                 self.view.remove(pos);
+                if let Some(r) = self.rows.get_mut(idx) {
+                    *r = NO_ROW;
+                }
+                self.renumber_from(pos);
                 if shown {
                     self.insert_row(idx);
                 }
@@ -387,6 +388,7 @@ impl LotStore {
         self.by_id.insert(lot.id.clone(), idx);
         self.lots.push(lot);
         self.meta.push(LotMeta::default());
+        self.rows.push(NO_ROW);
         if self.filter.has_time_terms() {
             self.note_due(idx);
         }
@@ -406,6 +408,16 @@ impl LotStore {
             .binary_search_by(|&j| compare(lots, sort, rev, j, idx))
         {
             self.view.insert(pos, idx);
+            self.renumber_from(pos);
+        }
+    }
+
+    /// Brings `rows` up to date for the rows from `from` on (they moved).
+    fn renumber_from(&mut self, from: usize) {
+        for (p, &i) in self.view.iter().enumerate().skip(from) {
+            if let Some(r) = self.rows.get_mut(i) {
+                *r = p;
+            }
         }
     }
 
@@ -450,6 +462,8 @@ impl LotStore {
         let (lots, sort, rev) = (&self.lots, self.sort, self.reverse);
         view.sort_unstable_by(|&a, &b| compare(lots, sort, rev, a, b));
         self.view = view;
+        self.rows = vec![NO_ROW; self.lots.len()];
+        self.renumber_from(0);
     }
 
     /// Where `me` stands on a lot it has bid on.
@@ -778,9 +792,9 @@ mod tests {
                 s.set_now(Timestamp(n as i64 * 20_000));
                 s.apply(&bid(n as u64 + 1, &format!("L{i}"), *amt, "P-01"), None);
             }
-            let incremental = ids(&s);
+            let incremental = (ids(&s), s.rows.clone());
             s.rebuild_view();
-            prop_assert_eq!(incremental, ids(&s));
+            prop_assert_eq!(incremental, (ids(&s), s.rows.clone()));
         }
     }
 }

@@ -980,13 +980,14 @@ impl App {
     /// The alerts one feed event raises.
     fn alert_event(&mut self, ev: &crate::domain::Event, outbid: bool, now: Mono, up: &mut Update) {
         use crate::domain::EventKind;
+        // Most events raise nothing: decided on the borrowed lot, no clone.
         let lot = ev
             .lot_id
             .as_deref()
             .and_then(|id| self.lots.get(id))
-            .map(|(l, _)| l.clone());
-        let watched = lot.as_ref().is_some_and(|l| self.lots.is_watched(&l.id));
-        let alert = match (&ev.kind, &lot) {
+            .map(|(l, _)| l);
+        let watched = || lot.is_some_and(|l| self.lots.is_watched(&l.id));
+        let alert = match (&ev.kind, lot) {
             (EventKind::Bid { amount, bidder, .. }, Some(l)) if outbid => Some((
                 Alert::new(
                     AlertKind::Outbid,
@@ -1005,7 +1006,7 @@ impl App {
                     extensions,
                 },
                 Some(l),
-            ) if watched => Some((
+            ) if watched() => Some((
                 Alert::new(
                     AlertKind::Extended,
                     Some(l),
