@@ -3,7 +3,6 @@
 
 use super::tests::{act, app_with};
 use super::*;
-use crate::clock::ClockSample;
 use crate::domain::{HighBid, LotStatus, Money, test_lot};
 
 const T0: i64 = 1_750_741_200_000;
