@@ -1,8 +1,8 @@
 //! App-level tests of the filter line (errors shown, last valid filter kept,
 //! time terms following the clock) and of sorting by a column.
 
+use super::tests::{act, app_with};
 use super::*;
-use crate::clock::ClockSample;
 use crate::domain::{HighBid, LotStatus, Money, test_lot};
 
 const T0: i64 = 1_750_741_200_000;
@@ -17,34 +17,6 @@ fn lot(id: &str, status: LotStatus, closes_min: i64) -> Lot {
     l.opens_at = Timestamp(T0);
     l.closes_at = Timestamp(T0 + closes_min * MIN);
     l
-}
-
-fn app_with(lots: Vec<Lot>) -> App {
-    let mut app = App::new(AppOptions::default());
-    app.update(
-        Msg::Sync(SyncMsg::Clock(ClockSample {
-            server: Timestamp(T0),
-            sent: Mono(1000),
-            received: Mono(1000),
-            local_wall: Timestamp(T0),
-            from_date_header: false,
-        })),
-        Mono(1000),
-    );
-    app.update(Msg::Resize { w: 120, h: 40 }, Mono(1000));
-    app.update(
-        Msg::Sync(SyncMsg::Snapshot {
-            seq: 10,
-            lots,
-            rejected: vec![],
-        }),
-        Mono(1000),
-    );
-    app
-}
-
-fn act(app: &mut App, a: Action) -> Update {
-    app.update(Msg::Action(a), Mono(1000))
 }
 
 fn type_text(app: &mut App, text: &str) {

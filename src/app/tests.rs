@@ -18,7 +18,8 @@ fn lot(id: &str, name: &str) -> Lot {
     l
 }
 
-fn app_with(lots: Vec<Lot>) -> App {
+/// An app at server time T0 (= Mono(1000)), 120x40, holding `lots`.
+pub(super) fn app_with(lots: Vec<Lot>) -> App {
     let mut app = App::new(AppOptions::default());
     app.update(
         Msg::Sync(SyncMsg::Clock(ClockSample {
@@ -42,7 +43,7 @@ fn app_with(lots: Vec<Lot>) -> App {
     app
 }
 
-fn act(app: &mut App, a: Action) -> Update {
+pub(super) fn act(app: &mut App, a: Action) -> Update {
     app.update(Msg::Action(a), Mono(1000))
 }
 
