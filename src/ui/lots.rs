@@ -12,10 +12,11 @@ use crate::domain::{Currency, LicenseKind, Lot, LotStatus};
 use crate::i18n::{Lang, Texts};
 use crate::sync::LinkState;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Block, Paragraph, Widget};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Col {
@@ -349,7 +350,13 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         ..
     } = geo;
     let sorted = sorted_col(key);
-    let header = Row::new(cols.iter().map(|(c, _)| {
+    let buf = frame.buffer_mut();
+    // The header row and the lot rows are written straight into the buffer:
+    // a Table styles every cell once per layer (table, row, cell, text, line,
+    // span); here each row's area is styled once and each span once.
+    buf.set_style(Rect { height: 1, ..inner }, t.table_header);
+    let mut x = inner.x;
+    for (c, w) in cols {
         let mut s = header_label(*c, app.currency, tx);
         if *c == sorted {
             if key == SortKey::Extensions {
@@ -357,35 +364,80 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
             }
             s.push_str(if rev { "▼" } else { "▲" });
         }
-        Cell::from(s)
-    }))
-    .style(t.table_header);
+        put_spans(buf, Rect::new(x, inner.y, *w, 1), &[Span::raw(s)]);
+        x = x.saturating_add(*w).saturating_add(1);
+    }
 
     let selected = app.selected_row();
     let me = app.opts.me.as_deref();
-    let rows = (top..(top + rows_h).min(store.view_len())).filter_map(|pos| {
-        let (lot, meta) = store.row(pos)?;
+    let mut y = inner.y.saturating_add(1);
+    for pos in top..(top + rows_h).min(store.view_len()) {
+        let Some((lot, meta)) = store.row(pos) else {
+            continue;
+        };
         let shape = Shape {
             cols,
             compact,
             me,
             selected: Some(pos) == selected,
         };
-        let mut r = lot_row(ctx, lot, meta, &shape);
-        if app.is_flashing(&lot.id, ctx.mono) {
-            r = r.style(t.warn.add_modifier(Modifier::REVERSED | Modifier::BOLD));
+        let row_style = if app.is_flashing(&lot.id, ctx.mono) {
+            Some(t.warn.add_modifier(Modifier::REVERSED | Modifier::BOLD))
         } else if Some(pos) == selected {
-            r = r.style(t.selected);
+            Some(t.selected)
         } else if lot.status.is_final() {
-            r = r.style(t.dim);
+            Some(t.dim)
+        } else {
+            None
+        };
+        if let Some(st) = row_style {
+            buf.set_style(
+                Rect {
+                    y,
+                    height: 1,
+                    ..inner
+                },
+                st,
+            );
         }
-        Some(r)
-    });
-    let widths: Vec<Constraint> = cols.iter().map(|(_, w)| Constraint::Length(*w)).collect();
-    frame.render_widget(
-        Table::new(rows, widths).header(header).column_spacing(1),
-        inner,
-    );
+        lot_row(
+            buf,
+            Rect {
+                y,
+                height: 1,
+                ..inner
+            },
+            ctx,
+            lot,
+            meta,
+            &shape,
+        );
+        y = y.saturating_add(1);
+    }
+}
+
+/// Writes `spans` one after the other into `area` (one row), as a
+/// left-aligned `Line` does: what does not fit is cut at the right.
+fn put_spans(buf: &mut Buffer, area: Rect, spans: &[Span<'_>]) {
+    let mut x = area.x;
+    for s in spans {
+        if x >= area.right() {
+            break;
+        }
+        s.render(Rect::new(x, area.y, area.right() - x, 1), buf);
+        x = x.saturating_add(u16::try_from(s.width()).unwrap_or(u16::MAX));
+    }
+}
+
+/// Writes `span` right-aligned into `area` (one row), as a right-aligned
+/// `Line` does (one too wide loses its start).
+fn put_right(buf: &mut Buffer, area: Rect, span: Span<'_>) {
+    let w = u16::try_from(span.width()).unwrap_or(u16::MAX);
+    if w <= area.width {
+        span.render(Rect::new(area.x + (area.width - w), area.y, w, 1), buf);
+    } else {
+        Line::from(span).right_aligned().render(area, buf);
+    }
 }
 
 /// How one frame's rows are shaped.
@@ -396,12 +448,15 @@ struct Shape<'c> {
     selected: bool,
 }
 
-fn lot_row<'a>(
+/// Writes one lot's cells into `area` (its row, inside the pane's borders).
+fn lot_row(
+    buf: &mut Buffer,
+    area: Rect,
     ctx: &Ctx<'_>,
-    lot: &'a Lot,
+    lot: &Lot,
     meta: &crate::app::lots::LotMeta,
     shape: &Shape<'_>,
-) -> Row<'a> {
+) {
     let t = ctx.theme;
     let app = ctx.app;
     let (tx, lang) = (ctx.tx, ctx.lang);
@@ -418,7 +473,10 @@ fn lot_row<'a>(
     };
     let me_state = LotStore::me_state(lot, meta, me);
     let cd = countdown(lot, ctx.now, meta.frozen_left_ms);
-    let cells = cols.iter().map(|(c, _)| -> Cell<'a> {
+    let mut x = area.x;
+    for &(c, w) in cols {
+        let cell = Rect::new(x, area.y, w, 1).intersection(area);
+        x = x.saturating_add(w).saturating_add(1);
         match c {
             Col::Mark => {
                 // A blank stays unstyled: in the reversed selected row a
@@ -441,29 +499,33 @@ fn lot_row<'a>(
                 } else {
                     " "
                 };
-                Cell::from(Line::from(vec![
-                    Span::raw(cursor),
-                    star,
-                    Span::styled(m, st),
-                ]))
+                put_spans(buf, cell, &[Span::raw(cursor), star, Span::styled(m, st)]);
             }
-            Col::Number => Cell::from(lot.number.as_str()),
-            Col::Name => Cell::from(lot.name.as_str()),
-            Col::Region => Cell::from(lot.region.as_str()),
-            Col::Minerals => Cell::from(lot.minerals.join(",")),
-            Col::Licence => Cell::from(licence(lot, tx)),
-            Col::Status => Cell::from(Span::styled(status(&lot.status, tx), t.status(&lot.status))),
-            Col::High => Cell::from(Line::from(money_cell(high, compact, lang)).right_aligned()),
-            Col::HighFx => {
-                Cell::from(Line::from(fx_cell(app, high, compact, lang)).right_aligned())
-            }
+            Col::Number => put_spans(buf, cell, &[Span::raw(lot.number.as_str())]),
+            Col::Name => put_spans(buf, cell, &[Span::raw(lot.name.as_str())]),
+            Col::Region => put_spans(buf, cell, &[Span::raw(lot.region.as_str())]),
+            Col::Minerals => put_spans(buf, cell, &[Span::raw(lot.minerals.join(","))]),
+            Col::Licence => put_spans(buf, cell, &[Span::raw(licence(lot, tx))]),
+            Col::Status => put_spans(
+                buf,
+                cell,
+                &[Span::styled(status(&lot.status, tx), t.status(&lot.status))],
+            ),
+            Col::High => put_right(buf, cell, Span::raw(money_cell(high, compact, lang))),
+            Col::HighFx => put_right(buf, cell, Span::raw(fx_cell(app, high, compact, lang))),
             Col::NextMin => {
                 let v = (lot.status == LotStatus::Open || lot.status == LotStatus::Scheduled)
                     .then(|| next_min_bid(lot));
-                Cell::from(Line::from(money_cell(v, compact, lang)).right_aligned())
+                put_right(buf, cell, Span::raw(money_cell(v, compact, lang)));
             }
-            Col::Bids => Cell::from(Line::from(lot.bid_count.to_string()).right_aligned()),
-            Col::Leader => Cell::from(lot.high_bid.as_ref().map_or("", |h| h.bidder.as_str())),
+            Col::Bids => put_right(buf, cell, Span::raw(lot.bid_count.to_string())),
+            Col::Leader => put_spans(
+                buf,
+                cell,
+                &[Span::raw(
+                    lot.high_bid.as_ref().map_or("", |h| h.bidder.as_str()),
+                )],
+            ),
             Col::Left => {
                 let mut spans = vec![Span::styled(
                     cd.text_in(tx.opens_in, tx.closing),
@@ -481,11 +543,10 @@ fn lot_row<'a>(
                         t.dim,
                     ));
                 }
-                Cell::from(Line::from(spans))
+                put_spans(buf, cell, &spans);
             }
         }
-    });
-    Row::new(cells.collect::<Vec<_>>())
+    }
 }
 
 fn licence(lot: &Lot, tx: &Texts) -> String {
