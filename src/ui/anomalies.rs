@@ -4,7 +4,7 @@
 //! while it has the focus.
 
 use super::theme::Theme;
-use super::{Ctx, pane_block};
+use super::{Ctx, paint, pane};
 use crate::app::{Anomaly, App, Pane};
 use crate::i18n::Texts;
 use ratatui::Frame;
@@ -20,14 +20,12 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     if app.anomalies_scroll > 0 {
         extra.push_str(&format!(" · {}", (tx.newer)(app.anomalies_scroll)));
     }
-    let block = pane_block(Pane::Anomalies, ctx, extra);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let inner = pane(frame, area, Pane::Anomalies, ctx, &extra);
     if inner.height == 0 {
         return;
     }
     if app.anomalies.is_empty() {
-        frame.render_widget(Paragraph::new(Span::styled(tx.no_anomalies, t.dim)), inner);
+        paint::message(frame.buffer_mut(), inner, tx.no_anomalies, t.dim);
         return;
     }
     let lines: Vec<Line> = app

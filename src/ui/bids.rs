@@ -2,14 +2,14 @@
 //! first) and a chart of the amounts over time.
 
 use super::fmt::fx_cell;
-use super::{Ctx, pane_block};
+use super::{Ctx, paint, pane};
 use crate::app::Pane;
 use crate::domain::Currency;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Axis, Cell, Chart, Dataset, GraphType, Paragraph, Row, Table};
+use ratatui::widgets::{Axis, Cell, Chart, Dataset, GraphType, Row, Table};
 
 pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let t = ctx.theme;
@@ -20,14 +20,18 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         .selected_lot()
         .map(|l| l.number.clone())
         .unwrap_or_default();
-    let block = pane_block(Pane::Bids, ctx, format!("{number} · {}", hist.bids.len()));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let inner = pane(
+        frame,
+        area,
+        Pane::Bids,
+        ctx,
+        &format!("{number} · {}", hist.bids.len()),
+    );
     if inner.height == 0 || inner.width == 0 {
         return;
     }
     if hist.lot_id.is_none() {
-        frame.render_widget(Paragraph::new(Span::styled(tx.no_lot, t.dim)), inner);
+        paint::message(frame.buffer_mut(), inner, tx.no_lot, t.dim);
         return;
     }
     if hist.bids.is_empty() {
@@ -36,7 +40,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         } else {
             tx.loading_bids
         };
-        frame.render_widget(Paragraph::new(Span::styled(msg, t.dim)), inner);
+        paint::message(frame.buffer_mut(), inner, msg, t.dim);
         return;
     }
     let chart_h = if inner.height >= 12 {

@@ -4,7 +4,7 @@
 //! licence terms in a second column.
 
 use super::fmt::{fx, status};
-use super::{Ctx, pane_block};
+use super::{Ctx, paint, pane};
 use crate::app::Pane;
 use crate::app::countdown::countdown;
 use crate::domain::rules::next_min_bid;
@@ -12,7 +12,6 @@ use crate::domain::{LicenseKind, LotStatus, Money};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 const LABEL_W: usize = 13;
 
@@ -21,16 +20,11 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let app = ctx.app;
     let (tx, lang) = (ctx.tx, ctx.lang);
     let Some((lot, meta)) = app.selected.as_deref().and_then(|id| app.lots.get(id)) else {
-        let block = pane_block(Pane::Detail, ctx, String::new());
-        frame.render_widget(
-            Paragraph::new(Span::styled(tx.no_lot, t.dim)).block(block),
-            area,
-        );
+        let inner = pane(frame, area, Pane::Detail, ctx, "");
+        paint::message(frame.buffer_mut(), inner, tx.no_lot, t.dim);
         return;
     };
-    let block = pane_block(Pane::Detail, ctx, lot.number.clone());
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let inner = pane(frame, area, Pane::Detail, ctx, &lot.number);
 
     let money = |m: Money| -> Vec<Span<'static>> {
         let mut v = vec![Span::raw(lang.money(m))];
@@ -174,10 +168,10 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     if inner.width >= 100 {
         let [l, r] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
             .areas(inner);
-        frame.render_widget(Paragraph::new(bidding), l);
-        frame.render_widget(Paragraph::new(terms), r);
+        paint::put_lines(frame.buffer_mut(), l, &bidding);
+        paint::put_lines(frame.buffer_mut(), r, &terms);
     } else {
         bidding.append(&mut terms);
-        frame.render_widget(Paragraph::new(bidding), inner);
+        paint::put_lines(frame.buffer_mut(), inner, &bidding);
     }
 }

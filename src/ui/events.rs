@@ -1,13 +1,12 @@
 //! The events pane: the newest platform events first, each with a kind
 //! label and symbol as well as a colour, scrollable.
 
-use super::{Ctx, pane_block};
+use super::{Ctx, paint, pane};
 use crate::app::Pane;
 use crate::app::log::{AlertText, LogText};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let t = ctx.theme;
@@ -18,14 +17,12 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     if app.events_scroll > 0 {
         extra.push_str(&format!(" · {}", (tx.newer)(app.events_scroll)));
     }
-    let block = pane_block(Pane::Events, ctx, extra);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let inner = pane(frame, area, Pane::Events, ctx, &extra);
     if inner.height == 0 {
         return;
     }
     if log.is_empty() {
-        frame.render_widget(Paragraph::new(Span::styled(tx.no_events, t.dim)), inner);
+        paint::message(frame.buffer_mut(), inner, tx.no_events, t.dim);
         return;
     }
     let lines: Vec<Line> = (0..usize::from(inner.height))
@@ -51,7 +48,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
             Line::from(spans)
         })
         .collect();
-    frame.render_widget(Paragraph::new(lines), inner);
+    paint::put_lines(frame.buffer_mut(), inner, &lines);
 }
 
 /// An entry's text in the interface language (platform text as sent).

@@ -3,13 +3,13 @@
 //! staleness, fallback), and the clock skew when it is large.
 
 use super::Ctx;
+use super::paint;
 use crate::domain::Currency;
 use crate::sync::LinkState;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let t = ctx.theme;
@@ -75,8 +75,8 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         None => Line::from(Span::styled(format!(" {}", tx.waiting_auction), t.dim)),
     };
     let [l, r] = split_right(rows[0], rw);
-    frame.render_widget(Paragraph::new(left), l);
-    frame.render_widget(Paragraph::new(right).alignment(Alignment::Right), r);
+    paint::put_line(frame.buffer_mut(), l, &left, Alignment::Left);
+    paint::put_line(frame.buffer_mut(), r, &right, Alignment::Right);
 
     // Line 2: currency and rate on the left; skew, issues and feed position right.
     let mut left: Vec<Span> = vec![Span::styled(format!(" {} ", tx.currency), t.dim)];
@@ -117,8 +117,8 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let right = Line::from(right);
     let rw = (right.width() as u16).min(area.width / 2);
     let [l, r] = split_right(rows[1], rw);
-    frame.render_widget(Paragraph::new(Line::from(left)), l);
-    frame.render_widget(Paragraph::new(right).alignment(Alignment::Right), r);
+    paint::put_line(frame.buffer_mut(), l, &Line::from(left), Alignment::Left);
+    paint::put_line(frame.buffer_mut(), r, &right, Alignment::Right);
 }
 
 fn split_right(area: Rect, right_w: u16) -> [Rect; 2] {

@@ -4,11 +4,11 @@
 
 use super::Ctx;
 use super::keys::{bar_actions, fixed_label};
+use super::paint;
 use crate::app::{Action, Mode};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let t = ctx.theme;
@@ -56,11 +56,26 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         spans.push(Span::styled(format!(" {desc} "), t.dim));
     }
     let Some((mouse, w)) = mouse else {
-        frame.render_widget(Paragraph::new(Line::from(spans)), area);
+        paint::put_line(
+            frame.buffer_mut(),
+            area,
+            &Line::from(spans),
+            Alignment::Left,
+        );
         return;
     };
     let [left, right] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(w as u16)]).areas(area);
-    frame.render_widget(Paragraph::new(Line::from(spans)), left);
-    frame.render_widget(Paragraph::new(Line::from(mouse)), right);
+    paint::put_line(
+        frame.buffer_mut(),
+        left,
+        &Line::from(spans),
+        Alignment::Left,
+    );
+    paint::put_line(
+        frame.buffer_mut(),
+        right,
+        &Line::from(mouse),
+        Alignment::Left,
+    );
 }

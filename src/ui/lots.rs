@@ -3,7 +3,8 @@
 //! where there is room and compact where there is not.
 
 use super::fmt::{fx_cell, money_cell, status};
-use super::{Ctx, pane_block};
+use super::paint::{self, put_right, put_str};
+use super::{Ctx, pane};
 use crate::app::countdown::countdown;
 use crate::app::lots::{LotStore, MeState, SortKey};
 use crate::app::{App, Pane};
@@ -16,7 +17,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Widget};
+use ratatui::widgets::Block;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Col {
@@ -291,9 +292,9 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     {
         extra.push_str(&format!(" · {} {}", tx.data_as_of, at.astana_hms()));
     }
-    let mut block = pane_block(Pane::Lots, ctx, extra);
+    let inner = pane(frame, area, Pane::Lots, ctx, &extra);
     let filter = app.filter_text();
-    if app.filter_edit.is_some() {
+    let bottom = if app.filter_edit.is_some() {
         let mut spans = vec![Span::styled(format!(" {} /", tx.filter), t.key)];
         // Room for the text and its cursor: a long filter shows its end.
         let room = usize::from(area.width.saturating_sub(13)).max(1);
@@ -305,13 +306,10 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         if cut {
             spans.push(Span::styled("…", t.dim));
         }
-        spans.push(Span::styled(ok.to_string(), t.text));
+        spans.push(Span::styled(ok, t.text));
         // The term at fault is marked (underlined, not only coloured) and the
         // message follows; the lots keep the last valid filter meanwhile.
-        spans.push(Span::styled(
-            bad.to_string(),
-            t.bad.add_modifier(Modifier::UNDERLINED),
-        ));
+        spans.push(Span::styled(bad, t.bad.add_modifier(Modifier::UNDERLINED)));
         spans.push(Span::styled(format!("{rest}█ "), t.text));
         if let Some(err) = column {
             spans.push(Span::styled(
@@ -319,15 +317,20 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
                 t.bad,
             ));
         }
-        block = block.title_bottom(Line::from(spans));
+        Some(Line::from(spans))
     } else if !filter.is_empty() {
-        block = block.title_bottom(Line::from(Span::styled(
+        Some(Line::from(Span::styled(
             format!(" {}: {filter} {} ", tx.filter, tx.esc_clears),
             t.warn,
-        )));
+        )))
+    } else {
+        None
+    };
+    if let Some(line) = bottom
+        && area.height >= 2
+    {
+        paint::put_title(frame.buffer_mut(), area, area.bottom() - 1, &line);
     }
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
     let Some(geo) = Geometry::of(app, area) else {
         if inner.height == 0 || inner.width == 0 {
             return;
@@ -339,7 +342,14 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         } else {
             tx.no_match
         };
-        frame.render_widget(Paragraph::new(Span::styled(msg, t.dim)), inner);
+        paint::put_str(
+            frame.buffer_mut(),
+            inner.x,
+            inner.y,
+            inner.right(),
+            msg,
+            t.dim,
+        );
         return;
     };
     let Geometry {
@@ -364,7 +374,14 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
             }
             s.push_str(if rev { "▼" } else { "▲" });
         }
-        put_spans(buf, Rect::new(x, inner.y, *w, 1), &[Span::raw(s)]);
+        put_str(
+            buf,
+            x,
+            inner.y,
+            x.saturating_add(*w).min(inner.right()),
+            &s,
+            Style::new(),
+        );
         x = x.saturating_add(*w).saturating_add(1);
     }
 
@@ -416,30 +433,6 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     }
 }
 
-/// Writes `spans` one after the other into `area` (one row), as a
-/// left-aligned `Line` does: what does not fit is cut at the right.
-fn put_spans(buf: &mut Buffer, area: Rect, spans: &[Span<'_>]) {
-    let mut x = area.x;
-    for s in spans {
-        if x >= area.right() {
-            break;
-        }
-        s.render(Rect::new(x, area.y, area.right() - x, 1), buf);
-        x = x.saturating_add(u16::try_from(s.width()).unwrap_or(u16::MAX));
-    }
-}
-
-/// Writes `span` right-aligned into `area` (one row), as a right-aligned
-/// `Line` does (one too wide loses its start).
-fn put_right(buf: &mut Buffer, area: Rect, span: Span<'_>) {
-    let w = u16::try_from(span.width()).unwrap_or(u16::MAX);
-    if w <= area.width {
-        span.render(Rect::new(area.x + (area.width - w), area.y, w, 1), buf);
-    } else {
-        Line::from(span).right_aligned().render(area, buf);
-    }
-}
-
 /// How one frame's rows are shaped.
 struct Shape<'c> {
     cols: &'c [(Col, u16)],
@@ -473,24 +466,14 @@ fn lot_row(
     };
     let me_state = LotStore::me_state(lot, meta, me);
     let cd = countdown(lot, ctx.now, meta.frozen_left_ms);
-    let mut x = area.x;
+    let (y, mut x) = (area.y, area.x);
     for &(c, w) in cols {
-        let cell = Rect::new(x, area.y, w, 1).intersection(area);
+        let cell = Rect::new(x, y, w, 1).intersection(area);
+        let right = cell.right();
         x = x.saturating_add(w).saturating_add(1);
+        let plain = Style::new();
         match c {
             Col::Mark => {
-                // A blank stays unstyled: in the reversed selected row a
-                // coloured blank would show as a coloured block.
-                let star = if store.is_watched(&lot.id) {
-                    Span::styled("★", t.warn)
-                } else {
-                    Span::raw(" ")
-                };
-                let (m, st) = match me_state {
-                    Some(MeState::Leading) => ("▲", t.good),
-                    Some(MeState::Outbid) => ("▼", t.bad),
-                    None => (" ", Style::new()),
-                };
                 // The cursor is a symbol too, not only reverse video.
                 let cursor = if selected {
                     "▶"
@@ -499,51 +482,64 @@ fn lot_row(
                 } else {
                     " "
                 };
-                put_spans(buf, cell, &[Span::raw(cursor), star, Span::styled(m, st)]);
+                // A blank stays unstyled: in the reversed selected row a
+                // coloured blank would show as a coloured block.
+                let (star, star_st) = if store.is_watched(&lot.id) {
+                    ("★", t.warn)
+                } else {
+                    (" ", plain)
+                };
+                let (m, st) = match me_state {
+                    Some(MeState::Leading) => ("▲", t.good),
+                    Some(MeState::Outbid) => ("▼", t.bad),
+                    None => (" ", plain),
+                };
+                let at = put_str(buf, cell.x, y, right, cursor, plain);
+                let at = put_str(buf, at, y, right, star, star_st);
+                put_str(buf, at, y, right, m, st);
             }
-            Col::Number => put_spans(buf, cell, &[Span::raw(lot.number.as_str())]),
-            Col::Name => put_spans(buf, cell, &[Span::raw(lot.name.as_str())]),
-            Col::Region => put_spans(buf, cell, &[Span::raw(lot.region.as_str())]),
-            Col::Minerals => put_spans(buf, cell, &[Span::raw(lot.minerals.join(","))]),
-            Col::Licence => put_spans(buf, cell, &[Span::raw(licence(lot, tx))]),
-            Col::Status => put_spans(
-                buf,
-                cell,
-                &[Span::styled(status(&lot.status, tx), t.status(&lot.status))],
-            ),
-            Col::High => put_right(buf, cell, Span::raw(money_cell(high, compact, lang))),
-            Col::HighFx => put_right(buf, cell, Span::raw(fx_cell(app, high, compact, lang))),
+            Col::Number => _ = put_str(buf, cell.x, y, right, &lot.number, plain),
+            Col::Name => _ = put_str(buf, cell.x, y, right, &lot.name, plain),
+            Col::Region => _ = put_str(buf, cell.x, y, right, &lot.region, plain),
+            Col::Minerals => {
+                let mut at = cell.x;
+                for (i, m) in lot.minerals.iter().enumerate() {
+                    if i > 0 {
+                        at = put_str(buf, at, y, right, ",", plain);
+                    }
+                    at = put_str(buf, at, y, right, m, plain);
+                }
+            }
+            Col::Licence => _ = put_str(buf, cell.x, y, right, &licence(lot, tx), plain),
+            Col::Status => {
+                let st = t.status(&lot.status);
+                _ = put_str(buf, cell.x, y, right, &status(&lot.status, tx), st);
+            }
+            Col::High => put_right(buf, cell, &money_cell(high, compact, lang), plain),
+            Col::HighFx => put_right(buf, cell, &fx_cell(app, high, compact, lang), plain),
             Col::NextMin => {
                 let v = (lot.status == LotStatus::Open || lot.status == LotStatus::Scheduled)
                     .then(|| next_min_bid(lot));
-                put_right(buf, cell, Span::raw(money_cell(v, compact, lang)));
+                put_right(buf, cell, &money_cell(v, compact, lang), plain);
             }
-            Col::Bids => put_right(buf, cell, Span::raw(lot.bid_count.to_string())),
-            Col::Leader => put_spans(
-                buf,
-                cell,
-                &[Span::raw(
-                    lot.high_bid.as_ref().map_or("", |h| h.bidder.as_str()),
-                )],
-            ),
+            Col::Bids => put_right(buf, cell, &lot.bid_count.to_string(), plain),
+            Col::Leader => {
+                let leader = lot.high_bid.as_ref().map_or("", |h| h.bidder.as_str());
+                _ = put_str(buf, cell.x, y, right, leader, plain);
+            }
             Col::Left => {
-                let mut spans = vec![Span::styled(
-                    cd.text_in(tx.opens_in, tx.closing),
-                    t.urgency(cd.urgency()),
-                )];
+                let text = cd.text_in(tx.opens_in, tx.closing);
+                let mut at = put_str(buf, cell.x, y, right, &text, t.urgency(cd.urgency()));
                 if let Some(b) = cd.badge() {
-                    spans.push(Span::styled(format!(" {b}"), t.warn));
+                    at = put_str(buf, at, y, right, &format!(" {b}"), t.warn);
                 }
                 // Not live: every row says how old what it shows is.
                 if app.link != LinkState::Live
-                    && let (Some(at), Some(now)) = (app.data_at, ctx.now)
+                    && let (Some(at_), Some(now)) = (app.data_at, ctx.now)
                 {
-                    spans.push(Span::styled(
-                        format!(" ⌛{}", lang.age(at.until(now))),
-                        t.dim,
-                    ));
+                    let age = format!(" ⌛{}", lang.age(at_.until(now)));
+                    put_str(buf, at, y, right, &age, t.dim);
                 }
-                put_spans(buf, cell, &spans);
             }
         }
     }

@@ -14,6 +14,7 @@ mod keybar;
 pub mod keys;
 pub mod layout;
 mod lots;
+mod paint;
 pub use lots::sort_key_at;
 pub mod mouse;
 mod summary;
@@ -27,7 +28,7 @@ use keys::Keymap;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
+use ratatui::widgets::{BorderType, Paragraph, Wrap};
 use std::sync::OnceLock;
 use theme::Theme;
 
@@ -121,25 +122,25 @@ fn too_small(frame: &mut Frame, area: Rect, theme: &Theme, tx: &Texts) {
 
 /// The frame of a pane: the focused one has a thick, coloured border and an
 /// inverted title with a ▶ marker, so it is unmistakable without colour too.
-pub(crate) fn pane_block<'a>(pane: Pane, ctx: &Ctx<'_>, extra: String) -> Block<'a> {
+/// `extra` follows the pane's name in the title. Returns the area inside.
+pub(crate) fn pane(frame: &mut Frame, area: Rect, pane: Pane, ctx: &Ctx<'_>, extra: &str) -> Rect {
     let focused = ctx.app.focus == pane;
-    let name = format!("{} {}", pane.number(), (ctx.tx.pane)(pane));
+    let (num, name) = (pane.number(), (ctx.tx.pane)(pane));
     let mut title = if focused {
-        vec![Span::styled(format!("▶ {name} "), ctx.theme.focus_title)]
+        vec![Span::styled(
+            format!("▶ {num} {name} "),
+            ctx.theme.focus_title,
+        )]
     } else {
-        vec![Span::styled(format!(" {name} "), ctx.theme.title)]
+        vec![Span::styled(format!(" {num} {name} "), ctx.theme.title)]
     };
     if !extra.is_empty() {
         title.push(Span::styled(format!(" {extra} "), ctx.theme.dim));
     }
-    let block = Block::bordered().title(Line::from(title));
-    if focused {
-        block
-            .border_type(BorderType::Thick)
-            .border_style(ctx.theme.focus_border)
+    let (kind, style) = if focused {
+        (BorderType::Thick, ctx.theme.focus_border)
     } else {
-        block
-            .border_type(BorderType::Plain)
-            .border_style(ctx.theme.border)
-    }
+        (BorderType::Plain, ctx.theme.border)
+    };
+    paint::bordered(frame.buffer_mut(), area, kind, style, &Line::from(title))
 }

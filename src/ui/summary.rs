@@ -4,7 +4,7 @@
 //! summary the app computed in `update`.
 
 use super::fmt::{fx, status_word};
-use super::{Ctx, pane_block};
+use super::{Ctx, paint, pane};
 use crate::app::Pane;
 use crate::app::summary::{GROUPS_MAX, Group, OTHER};
 use crate::domain::Money;
@@ -18,9 +18,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let app = ctx.app;
     let (tx, lang) = (ctx.tx, ctx.lang);
     let s = app.summary.get();
-    let block = pane_block(Pane::Summary, ctx, (tx.lots_n)(s.total));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let inner = pane(frame, area, Pane::Summary, ctx, &(tx.lots_n)(s.total));
     if inner.height == 0 || inner.width == 0 {
         return;
     }
@@ -68,7 +66,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         Span::styled(format!("{:<22}", tx.open_no_bid), t.dim),
         Span::raw(s.open_no_bid.to_string()),
     ]));
-    frame.render_widget(Paragraph::new(lines), left);
+    paint::put_lines(frame.buffer_mut(), left, &lines);
     frame.render_widget(breakdown(tx.by_mineral, &s.by_mineral, mid, ctx), mid);
     frame.render_widget(breakdown(tx.by_region, &s.by_region, right, ctx), right);
 }
