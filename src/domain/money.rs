@@ -2,6 +2,7 @@
 //! contract's money strings, display with grouping or in compact form, and
 //! conversion to other currencies at an exact decimal rate.
 
+use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::fmt;
 
@@ -119,14 +120,8 @@ impl Money {
     /// Whole tenge with a space every three digits: `36 920 000 ₸`; tiyn are
     /// shown only when present: `1 250.50 ₸`.
     pub fn grouped(self) -> String {
-        let mut out = group_digits(self.0.unsigned_abs() / 100);
-        if self.0 < 0 {
-            out.insert(0, '-');
-        }
-        let tiyn = self.0.unsigned_abs() % 100;
-        if tiyn != 0 {
-            out.push_str(&format!(".{tiyn:02}"));
-        }
+        let mut out = String::with_capacity(32);
+        push_amount(&mut out, i128::from(self.0), ' ', '.', false);
         out.push_str(" ₸");
         out
     }
@@ -144,20 +139,49 @@ impl fmt::Display for Money {
 }
 
 /// `1234567` -> `1 234 567`.
-pub fn group_digits(mut n: u64) -> String {
-    if n == 0 {
-        return "0".into();
-    }
-    let mut parts = Vec::new();
-    while n > 0 {
-        parts.push(n % 1000);
-        n /= 1000;
-    }
-    let mut s = parts.pop().map(|p| p.to_string()).unwrap_or_default();
-    while let Some(p) = parts.pop() {
-        s.push_str(&format!(" {p:03}"));
-    }
+pub fn group_digits(n: u64) -> String {
+    let mut s = String::with_capacity(26);
+    push_grouped(&mut s, n, ' ');
     s
+}
+
+/// Appends `n` with `sep` between groups of three digits (the view formats
+/// every amount on screen each frame: no allocation but the output).
+pub fn push_grouped(out: &mut String, n: u64, sep: char) {
+    let mut digits = [0u8; 20];
+    let mut first = digits.len();
+    let mut m = n;
+    loop {
+        first -= 1;
+        digits[first] = b'0' + (m % 10) as u8;
+        m /= 10;
+        if m == 0 {
+            break;
+        }
+    }
+    let digits = &digits[first..];
+    for (k, &d) in digits.iter().enumerate() {
+        if k > 0 && (digits.len() - k) % 3 == 0 {
+            out.push(sep);
+        }
+        out.push(char::from(d));
+    }
+}
+
+/// Appends `minor` hundredths as `-1 234.05`: the whole part grouped with
+/// `sep`, the hundredths after `point`, left out when zero unless `cents`.
+pub fn push_amount(out: &mut String, minor: i128, sep: char, point: char, cents: bool) {
+    if minor < 0 {
+        out.push('-');
+    }
+    let a = minor.unsigned_abs();
+    push_grouped(out, u64::try_from(a / 100).unwrap_or(u64::MAX), sep);
+    let frac = (a % 100) as u8;
+    if cents || frac != 0 {
+        out.push(point);
+        out.push(char::from(b'0' + frac / 10));
+        out.push(char::from(b'0' + frac % 10));
+    }
 }
 
 /// Compact form with three significant digits at most: `36.9 M₸`, `1.25 bn $`.
@@ -245,12 +269,22 @@ pub fn convert(amount: Money, currency: Currency, rate: Rate) -> Option<Converte
 impl Converted {
     /// `$71 066.15`, grouped.
     pub fn grouped(&self) -> String {
-        let cents = (self.amount * Decimal::from(100)).trunc();
-        let cents: i128 = cents.to_string().parse().unwrap_or(0);
-        let sign = if cents < 0 { "-" } else { "" };
-        let a = cents.unsigned_abs();
-        let whole = group_digits((a / 100).min(u64::MAX as u128) as u64);
-        format!("{sign}{}{whole}.{:02}", self.currency.symbol(), a % 100)
+        let cents = self.cents();
+        let mut out = String::with_capacity(32);
+        if cents < 0 {
+            out.push('-');
+        }
+        out.push_str(self.currency.symbol());
+        push_amount(&mut out, cents.abs(), ' ', '.', true);
+        out
+    }
+
+    /// The amount in cents (it is rounded to the cent already).
+    pub fn cents(&self) -> i128 {
+        self.amount
+            .checked_mul(Decimal::ONE_HUNDRED)
+            .and_then(|c| c.trunc().to_i128())
+            .unwrap_or(0)
     }
 
     pub fn compact(&self) -> String {
@@ -261,6 +295,41 @@ impl Converted {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn digits_are_grouped_in_threes_from_the_right() {
+        for (n, s) in [
+            (0, "0"),
+            (7, "7"),
+            (999, "999"),
+            (1_000, "1 000"),
+            (36_920_000, "36 920 000"),
+            (u64::MAX, "18 446 744 073 709 551 615"),
+        ] {
+            assert_eq!(group_digits(n), s);
+        }
+        let amount = |minor: i128, cents: bool| {
+            let mut s = String::new();
+            push_amount(&mut s, minor, '\u{a0}', ',', cents);
+            s
+        };
+        assert_eq!(amount(-123_456_705, false), "-1\u{a0}234\u{a0}567,05");
+        assert_eq!(amount(100, false), "1");
+        assert_eq!(amount(100, true), "1,00");
+        assert_eq!(amount(-5, true), "-0,05");
+        assert_eq!(
+            amount(i128::MIN, false),
+            "-18\u{a0}446\u{a0}744\u{a0}073\u{a0}709\u{a0}551\u{a0}615,28"
+        );
+        let c = Converted {
+            currency: Currency::Usd,
+            amount: "-71066.15".parse().expect("a decimal"),
+        };
+        assert_eq!(
+            (c.cents(), c.grouped().as_str()),
+            (-7_106_615, "-$71 066.15")
+        );
+    }
 
     #[test]
     fn parses_contract_forms() {

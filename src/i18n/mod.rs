@@ -9,7 +9,7 @@ mod texts;
 
 pub use texts::Texts;
 
-use crate::domain::money::{Converted, compact_amount, group_digits};
+use crate::domain::money::{Converted, compact_amount, group_digits, push_amount, push_grouped};
 use crate::domain::{Currency, Money};
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -95,7 +95,11 @@ impl Lang {
     pub fn int(self, n: u64) -> String {
         match self {
             Lang::En => group_digits(n),
-            Lang::Ru | Lang::Kk => group_digits(n).replace(' ', "\u{a0}"),
+            Lang::Ru | Lang::Kk => {
+                let mut s = String::with_capacity(30);
+                push_grouped(&mut s, n, NBSP);
+                s
+            }
         }
     }
 
@@ -122,14 +126,8 @@ impl Lang {
         match self {
             Lang::En => m.grouped(),
             Lang::Ru | Lang::Kk => {
-                let mut out = self.int(m.tiyn().unsigned_abs() / 100);
-                if m.tiyn() < 0 {
-                    out.insert(0, '-');
-                }
-                let tiyn = m.tiyn().unsigned_abs() % 100;
-                if tiyn != 0 {
-                    out.push_str(&format!(",{tiyn:02}"));
-                }
+                let mut out = String::with_capacity(36);
+                push_amount(&mut out, i128::from(m.tiyn()), NBSP, ',', false);
                 out.push(NBSP);
                 out.push('₸');
                 out
@@ -147,12 +145,11 @@ impl Lang {
         match self {
             Lang::En => c.grouped(),
             Lang::Ru | Lang::Kk => {
-                let cents = (c.amount * Decimal::from(100)).trunc();
-                let cents: i128 = cents.to_string().parse().unwrap_or(0);
-                let sign = if cents < 0 { "-" } else { "" };
-                let a = cents.unsigned_abs();
-                let whole = self.int((a / 100).min(u128::from(u64::MAX)) as u64);
-                format!("{sign}{whole},{:02}{NBSP}{}", a % 100, c.currency.symbol())
+                let mut out = String::with_capacity(36);
+                push_amount(&mut out, c.cents(), NBSP, ',', true);
+                out.push(NBSP);
+                out.push_str(c.currency.symbol());
+                out
             }
         }
     }

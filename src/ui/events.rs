@@ -35,14 +35,13 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
             let mut spans = vec![
                 Span::styled(time, t.dim),
                 Span::raw(" "),
-                Span::styled(
-                    format!("{}{}", e.kind.symbol(), (tx.log_kind)(e.kind)),
-                    style,
-                ),
+                Span::styled(e.kind.symbol(), style),
+                Span::styled((tx.log_kind)(e.kind), style),
                 Span::raw(" "),
             ];
             if !e.lot.is_empty() {
-                spans.push(Span::styled(format!("{} ", e.lot), t.title));
+                spans.push(Span::styled(e.lot.as_str(), t.title));
+                spans.push(Span::styled(" ", t.title));
             }
             spans.push(Span::styled(words(&e.text, ctx), style));
             Line::from(spans)
