@@ -4,7 +4,7 @@
 
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 /// An amount of tenge in tiyn (hundredths). Never negative when parsed from
 /// the platform; arithmetic saturates instead of overflowing.
@@ -186,23 +186,36 @@ pub fn push_amount(out: &mut String, minor: i128, sep: char, point: char, cents:
 
 /// Compact form with three significant digits at most: `36.9 M₸`, `1.25 bn $`.
 pub fn compact_amount(v: Decimal, symbol: &str) -> String {
+    let mut out = String::with_capacity(16);
+    push_compact(&mut out, v, symbol);
+    out
+}
+
+/// Appends `compact_amount(v, symbol)` to `out`.
+pub fn push_compact(out: &mut String, v: Decimal, symbol: &str) {
+    let (r, unit) = scale3(v);
+    // Writing into a String cannot fail.
+    let _ = write!(out, "{r} {}{symbol}", ["", "K", "M", "bn "][unit]);
+}
+
+/// `v` in the largest of units (0), thousands (1), millions (2) or
+/// billions (3) it reaches, rounded half away from zero to three
+/// significant digits at most (more for thousands of billions), normalized.
+pub fn scale3(v: Decimal) -> (Decimal, usize) {
     let abs = v.abs();
-    let (div, unit) = if abs >= Decimal::from(1_000_000_000) {
-        (1_000_000_000, "bn ")
-    } else if abs >= Decimal::from(1_000_000) {
-        (1_000_000, "M")
-    } else if abs >= Decimal::from(1_000) {
-        (1_000, "K")
-    } else {
-        (1, "")
-    };
-    let scaled = v / Decimal::from(div);
-    let int_digits = scaled.abs().trunc().to_string().len() as u32;
+    let unit = [1_000_000_000i64, 1_000_000, 1_000]
+        .iter()
+        .position(|&d| abs >= Decimal::from(d))
+        .map_or(0, |i| 3 - i);
+    let scaled = v / Decimal::from(10i64.pow(3 * unit as u32));
+    let int_digits = scaled
+        .abs()
+        .trunc()
+        .to_u64()
+        .map_or(u32::MAX, |n| n.checked_ilog10().map_or(1, |l| l + 1));
     let dp = 3u32.saturating_sub(int_digits);
-    let r = scaled
-        .round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
-        .normalize();
-    format!("{r} {unit}{symbol}")
+    let r = scaled.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
+    (r.normalize(), unit)
 }
 
 /// A currency the monitor can show. Tenge is the platform's own.

@@ -9,9 +9,12 @@ mod texts;
 
 pub use texts::Texts;
 
-use crate::domain::money::{Converted, compact_amount, group_digits, push_amount, push_grouped};
+use crate::domain::money::{
+    Converted, group_digits, push_amount, push_compact, push_grouped, scale3,
+};
 use crate::domain::{Currency, Money};
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
+use std::fmt::Write as _;
 
 /// An interface language. English is the default wherever nothing says otherwise.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, clap::ValueEnum, serde::Deserialize)]
@@ -123,68 +126,81 @@ impl Lang {
 
     /// Tenge in full: `36 920 000 ₸`, `1 250.50 ₸` (`1 250,50 ₸` in ru and kk).
     pub fn money(self, m: Money) -> String {
+        let mut out = String::with_capacity(36);
+        self.push_money(&mut out, m);
+        out
+    }
+
+    /// Appends `money(m)` to `out` (the view reuses one string per frame).
+    pub fn push_money(self, out: &mut String, m: Money) {
+        let minor = i128::from(m.tiyn());
         match self {
-            Lang::En => m.grouped(),
+            Lang::En => {
+                push_amount(out, minor, ' ', '.', false);
+                out.push_str(" ₸");
+            }
             Lang::Ru | Lang::Kk => {
-                let mut out = String::with_capacity(36);
-                push_amount(&mut out, i128::from(m.tiyn()), NBSP, ',', false);
+                push_amount(out, minor, NBSP, ',', false);
                 out.push(NBSP);
                 out.push('₸');
-                out
             }
         }
     }
 
     /// Tenge for a narrow column: `36.9 M₸`; `36,9 млн ₸` in ru, `36,9 млн ₸` in kk.
     pub fn money_compact(self, m: Money) -> String {
-        self.compact(m.as_decimal(), Currency::Kzt.symbol())
+        let mut out = String::with_capacity(24);
+        self.push_compact(&mut out, m.as_decimal(), Currency::Kzt.symbol());
+        out
     }
 
     /// A converted amount in full: `$89 800.00`; `89 800,00 $` in ru and kk.
     pub fn converted(self, c: &Converted) -> String {
+        let mut out = String::with_capacity(36);
+        self.push_converted(&mut out, c);
+        out
+    }
+
+    /// Appends `converted(c)` to `out`.
+    pub fn push_converted(self, out: &mut String, c: &Converted) {
         match self {
-            Lang::En => c.grouped(),
+            Lang::En => out.push_str(&c.grouped()),
             Lang::Ru | Lang::Kk => {
-                let mut out = String::with_capacity(36);
-                push_amount(&mut out, c.cents(), NBSP, ',', true);
+                push_amount(out, c.cents(), NBSP, ',', true);
                 out.push(NBSP);
                 out.push_str(c.currency.symbol());
-                out
             }
         }
     }
 
     /// A converted amount for a narrow column.
     pub fn converted_compact(self, c: &Converted) -> String {
-        self.compact(c.amount, c.currency.symbol())
+        let mut out = String::with_capacity(24);
+        self.push_compact(&mut out, c.amount, c.currency.symbol());
+        out
     }
 
-    fn compact(self, v: Decimal, symbol: &str) -> String {
+    /// Appends a compact amount (`36.9 M₸`, `36,9 млн ₸`) to `out`.
+    pub fn push_compact(self, out: &mut String, v: Decimal, symbol: &str) {
         let (thousand, million, billion) = match self {
-            Lang::En => return compact_amount(v, symbol),
+            Lang::En => return push_compact(out, v, symbol),
             Lang::Ru => ("тыс.", "млн", "млрд"),
             Lang::Kk => ("мың", "млн", "млрд"),
         };
-        let abs = v.abs();
-        let (div, unit) = if abs >= Decimal::from(1_000_000_000) {
-            (1_000_000_000, billion)
-        } else if abs >= Decimal::from(1_000_000) {
-            (1_000_000, million)
-        } else if abs >= Decimal::from(1_000) {
-            (1_000, thousand)
-        } else {
-            (1, "")
-        };
-        let scaled = v / Decimal::from(div);
-        let int_digits = scaled.abs().trunc().to_string().len() as u32;
-        let dp = 3u32.saturating_sub(int_digits);
-        let r = scaled.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
-        let num = self.decimal(r);
-        if unit.is_empty() {
-            format!("{num}{NBSP}{symbol}")
-        } else {
-            format!("{num}{NBSP}{unit}{NBSP}{symbol}")
+        let (r, unit) = scale3(v);
+        let start = out.len();
+        // Writing into a String cannot fail.
+        let _ = write!(out, "{r}");
+        if let Some(dot) = out[start..].find('.') {
+            out.replace_range(start + dot..start + dot + 1, ",");
         }
+        out.push(NBSP);
+        let word = ["", thousand, million, billion][unit];
+        if !word.is_empty() {
+            out.push_str(word);
+            out.push(NBSP);
+        }
+        out.push_str(symbol);
     }
 
     /// A calendar date: `2025-06-24` (ISO) in English, `24.06.2025` in ru

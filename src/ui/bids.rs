@@ -68,9 +68,9 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
             Cell::from(Line::from(amount).right_aligned()),
         ];
         if fx {
-            cells.push(Cell::from(
-                Line::from(fx_cell(app, Some(b.amount), compact, lang)).right_aligned(),
-            ));
+            let mut converted = String::new();
+            fx_cell(&mut converted, app, Some(b.amount), compact, lang);
+            cells.push(Cell::from(Line::from(converted).right_aligned()));
         }
         Row::new(cells)
     });

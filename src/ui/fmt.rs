@@ -9,6 +9,13 @@ use crate::i18n::{Lang, Texts};
 /// Status with a symbol, so it reads without colour; the word in the
 /// interface language, an unknown status as the platform sent it.
 pub fn status(s: &LotStatus, tx: &Texts) -> String {
+    let (sym, word) = status_parts(s, tx);
+    format!("{sym} {word}")
+}
+
+/// The symbol and the word of `status` (`?` and the word as sent for an
+/// unknown one).
+pub fn status_parts<'a>(s: &'a LotStatus, tx: &Texts) -> (&'static str, &'a str) {
     let sym = match s {
         LotStatus::Scheduled => "◷",
         LotStatus::Open => "●",
@@ -17,9 +24,9 @@ pub fn status(s: &LotStatus, tx: &Texts) -> String {
         LotStatus::Sold => "✔",
         LotStatus::Unsold => "✘",
         LotStatus::Cancelled => "⊘",
-        LotStatus::Unknown(w) => return format!("? {w}"),
+        LotStatus::Unknown(w) => return ("?", w),
     };
-    format!("{sym} {}", (tx.status)(s))
+    (sym, (tx.status)(s))
 }
 
 /// The status word alone (an unknown one as sent).
@@ -40,22 +47,24 @@ pub fn fx(app: &App, amount: Money) -> Option<Converted> {
     convert(amount, c, rate)
 }
 
-/// The display-currency cell: converted, or `n/a` (in the language) without a rate.
-pub fn fx_cell(app: &App, amount: Option<Money>, compact: bool, lang: Lang) -> String {
+/// Appends the display-currency cell to `out`: converted, or `n/a` (in
+/// the language) without a rate.
+pub fn fx_cell(out: &mut String, app: &App, amount: Option<Money>, compact: bool, lang: Lang) {
     match amount {
-        None => "—".into(),
+        None => out.push('—'),
         Some(m) => match fx(app, m) {
-            Some(c) if compact => lang.converted_compact(&c),
-            Some(c) => lang.converted(&c),
-            None => lang.texts().no_rate_cell.into(),
+            Some(c) if compact => lang.push_compact(out, c.amount, c.currency.symbol()),
+            Some(c) => lang.push_converted(out, &c),
+            None => out.push_str(lang.texts().no_rate_cell),
         },
     }
 }
 
-pub fn money_cell(amount: Option<Money>, compact: bool, lang: Lang) -> String {
+/// Appends a tenge cell to `out`, `—` for none.
+pub fn money_cell(out: &mut String, amount: Option<Money>, compact: bool, lang: Lang) {
     match amount {
-        None => "—".into(),
-        Some(m) if compact => lang.money_compact(m),
-        Some(m) => lang.money(m),
+        None => out.push('—'),
+        Some(m) if compact => lang.push_compact(out, m.as_decimal(), Currency::Kzt.symbol()),
+        Some(m) => lang.push_money(out, m),
     }
 }

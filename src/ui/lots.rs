@@ -2,7 +2,7 @@
 //! built), columns dropped by priority as the width shrinks, money grouped
 //! where there is room and compact where there is not.
 
-use super::fmt::{fx_cell, money_cell, status};
+use super::fmt::{fx_cell, money_cell, status_parts};
 use super::paint::{self, put_right, put_str};
 use super::{Ctx, pane};
 use crate::app::countdown::countdown;
@@ -18,6 +18,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Block;
+use std::fmt::Write as _;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Col {
@@ -388,6 +389,8 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let selected = app.selected_row();
     let me = app.opts.me.as_deref();
     let mut y = inner.y.saturating_add(1);
+    // One string for every formatted cell of the frame.
+    let mut scratch = String::with_capacity(64);
     for pos in top..(top + rows_h).min(store.view_len()) {
         let Some((lot, meta)) = store.row(pos) else {
             continue;
@@ -428,6 +431,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
             lot,
             meta,
             &shape,
+            &mut scratch,
         );
         y = y.saturating_add(1);
     }
@@ -449,6 +453,7 @@ fn lot_row(
     lot: &Lot,
     meta: &crate::app::lots::LotMeta,
     shape: &Shape<'_>,
+    scratch: &mut String,
 ) {
     let t = ctx.theme;
     let app = ctx.app;
@@ -510,19 +515,46 @@ fn lot_row(
                     at = put_str(buf, at, y, right, m, plain);
                 }
             }
-            Col::Licence => _ = put_str(buf, cell.x, y, right, &licence(lot, tx), plain),
+            Col::Licence => {
+                let kind = match &lot.license.kind {
+                    LicenseKind::Exploration => tx.licence_short[0],
+                    LicenseKind::Production => tx.licence_short[1],
+                    LicenseKind::Unknown(s) => s.as_str(),
+                };
+                let at = put_str(buf, cell.x, y, right, kind, plain);
+                scratch.clear();
+                _ = write!(scratch, " {}{}", lot.license.term_years, tx.years_short);
+                put_str(buf, at, y, right, scratch, plain);
+            }
             Col::Status => {
                 let st = t.status(&lot.status);
-                _ = put_str(buf, cell.x, y, right, &status(&lot.status, tx), st);
+                let (sym, word) = status_parts(&lot.status, tx);
+                let at = put_str(buf, cell.x, y, right, sym, st);
+                let at = put_str(buf, at, y, right, " ", st);
+                put_str(buf, at, y, right, word, st);
             }
-            Col::High => put_right(buf, cell, &money_cell(high, compact, lang), plain),
-            Col::HighFx => put_right(buf, cell, &fx_cell(app, high, compact, lang), plain),
+            Col::High => {
+                scratch.clear();
+                money_cell(scratch, high, compact, lang);
+                put_right(buf, cell, scratch, plain);
+            }
+            Col::HighFx => {
+                scratch.clear();
+                fx_cell(scratch, app, high, compact, lang);
+                put_right(buf, cell, scratch, plain);
+            }
             Col::NextMin => {
                 let v = (lot.status == LotStatus::Open || lot.status == LotStatus::Scheduled)
                     .then(|| next_min_bid(lot));
-                put_right(buf, cell, &money_cell(v, compact, lang), plain);
+                scratch.clear();
+                money_cell(scratch, v, compact, lang);
+                put_right(buf, cell, scratch, plain);
             }
-            Col::Bids => put_right(buf, cell, &lot.bid_count.to_string(), plain),
+            Col::Bids => {
+                scratch.clear();
+                _ = write!(scratch, "{}", lot.bid_count);
+                put_right(buf, cell, scratch, plain);
+            }
             Col::Leader => {
                 let leader = lot.high_bid.as_ref().map_or("", |h| h.bidder.as_str());
                 _ = put_str(buf, cell.x, y, right, leader, plain);
@@ -543,15 +575,6 @@ fn lot_row(
             }
         }
     }
-}
-
-fn licence(lot: &Lot, tx: &Texts) -> String {
-    let kind = match &lot.license.kind {
-        LicenseKind::Exploration => tx.licence_short[0],
-        LicenseKind::Production => tx.licence_short[1],
-        LicenseKind::Unknown(s) => s.as_str(),
-    };
-    format!("{kind} {}{}", lot.license.term_years, tx.years_short)
 }
 
 #[cfg(test)]
