@@ -11,7 +11,9 @@
 //! (the rest are the extensions and status changes that bids cause).
 //!
 //! A plain `main` (harness = false): what is measured is a distribution.
-//! Run: `cargo bench --bench latency` (env SECS: seconds per mode, default 30).
+//! Run: `cargo bench --bench latency` (env SECS: seconds per mode, default 30;
+//! LOTS and SPEED, default 300 and 60: `LOTS=10000 SPEED=600` is the heavy
+//! feed of `scripts/measure.sh`'s scale scenario, ~190 events/s).
 
 use lotwatch::app::{App, AppOptions, Msg};
 use lotwatch::clock::mono_now;
@@ -44,11 +46,12 @@ struct Result {
 }
 
 /// One run: simulator (feed on or off), client, engine, app, frames.
-async fn run(feed: bool, secs: u64) -> Result {
+async fn run(feed: bool, secs: u64, lots: usize, speed: f64) -> Result {
     let opts = SimOptions {
-        // 300 lots opening together at 60x: a steady few bids per second.
-        scenario: Scenario::generated(300, 11),
-        speed: 60.0,
+        // By default 300 lots opening together at 60x: a steady few bids per
+        // second, with bursts when they open and close.
+        scenario: Scenario::generated(lots, 11),
+        speed,
         lead_ms: 300,
         feed,
         ..SimOptions::demo()
@@ -143,6 +146,9 @@ fn main() {
     } else {
         3
     };
+    let env = |k: &str| std::env::var(k).ok();
+    let lots = env("LOTS").and_then(|v| v.parse().ok()).unwrap_or(300);
+    let speed = env("SPEED").and_then(|v| v.parse().ok()).unwrap_or(60.0);
     lotwatch::platform::client::install_crypto_provider();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -150,12 +156,12 @@ fn main() {
         .build()
         .expect("a tokio runtime");
     let results = rt.block_on(async {
-        let a = run(true, secs).await;
-        let b = run(false, secs).await;
+        let a = run(true, secs, lots, speed).await;
+        let b = run(false, secs, lots, speed).await;
         [a, b]
     });
     println!(
-        "event published by the simulator -> frame drawn (200x50, loopback), {secs} s per mode:"
+        "event published by the simulator -> frame drawn (200x50, loopback), {lots} lots at {speed}x, {secs} s per mode:"
     );
     println!(
         "  {:<22} {:>7} {:>7} {:>9} {:>9} {:>9}",

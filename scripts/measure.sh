@@ -21,7 +21,10 @@
 # Usage: scripts/measure.sh [RUNS]   (RUNS repetitions, default 1; the
 # report gives each run and, with RUNS > 1, the median.)
 # Env: WINDOW (s, default 60), SCALE_LOTS (10000), SCALE_SPEED (see below),
-#      BIN (default target/release/lotwatch; built if missing), OUT (results dir).
+#      BIN (default target/release/lotwatch; built if missing), OUT (results dir),
+#      SCENARIOS (default "demo scale idle"), CLIENTS (default "lotwatch watch"),
+#      FIRST_FRAME (1, default: time the start; 0: skip it).
+#      E.g. SCENARIOS=scale CLIENTS=lotwatch FIRST_FRAME=0 scripts/measure.sh 3
 set -euo pipefail
 
 RUNS=${1:-1}
@@ -31,6 +34,15 @@ SCALE_LOTS=${SCALE_LOTS:-10000}
 # At 600x the generated 10 000-lot day gives ~190-200 events/s (measured: seq
 # rises ~1 900 per 10 s; 240x gives ~72/s).
 SCALE_SPEED=${SCALE_SPEED:-600}
+SCENARIOS=${SCENARIOS:-demo scale idle}
+CLIENTS=${CLIENTS:-lotwatch watch}
+FIRST_FRAME=${FIRST_FRAME:-1}
+for s in $SCENARIOS; do
+    case $s in demo | scale | idle) ;; *) echo "unknown scenario: $s" >&2; exit 2 ;; esac
+done
+for c in $CLIENTS; do
+    case $c in lotwatch | watch) ;; *) echo "unknown client: $c" >&2; exit 2 ;; esac
+done
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${BIN:-$ROOT/target/release/lotwatch}
 OUT=${OUT:-$ROOT/target/measure}
@@ -174,22 +186,24 @@ echo "window ${WINDOW}s after ${WARMUP}s warm-up; 200x50 tmux pane; runs: $RUNS"
 # One tmux server for the whole run (a session that only waits): starting
 # the server is not part of lotwatch's start-up.
 tmux -L "$SOCK" new-session -d -s keeper -x 80 -y 24 "sleep 100000"
-drawn=() seen=()
-for i in $(seq 5); do
-    read -r d s < <(first_frame_ms)
-    drawn+=("$d"); seen+=("$s")
-done
-echo "start -> first frame with lots (embedded demo), ms, drawn (log): ${drawn[*]}; median $(printf '%s\n' "${drawn[@]}" | grep -v timeout | median)" | tee -a "$RESULTS"
-echo "start -> first frame with lots (embedded demo), ms, seen in the pane: ${seen[*]}; median $(printf '%s\n' "${seen[@]}" | grep -v timeout | median)" | tee -a "$RESULTS"
+if [ "$FIRST_FRAME" != 0 ]; then
+    drawn=() seen=()
+    for i in $(seq 5); do
+        read -r d s < <(first_frame_ms)
+        drawn+=("$d"); seen+=("$s")
+    done
+    echo "start -> first frame with lots (embedded demo), ms, drawn (log): ${drawn[*]}; median $(printf '%s\n' "${drawn[@]}" | grep -v timeout | median)" | tee -a "$RESULTS"
+    echo "start -> first frame with lots (embedded demo), ms, seen in the pane: ${seen[*]}; median $(printf '%s\n' "${seen[@]}" | grep -v timeout | median)" | tee -a "$RESULTS"
+fi
 
 printf '%-8s %-9s %4s %8s %8s %8s %10s %8s\n' scenario client run cpu% peak_MB req/min bytes/req ev/s | tee -a "$RESULTS"
 for run in $(seq "$RUNS"); do
-    for scen in demo scale idle; do
-        clients="lotwatch watch"
+    for scen in $SCENARIOS; do
+        clients=$CLIENTS
         case $scen in
         demo) start_serve demo --speed 1 ;;
         scale) start_serve scale --lots "$SCALE_LOTS" --speed "$SCALE_SPEED" --lead-ms 1000 ;;
-        idle) start_serve idle --speed 1 --lead-ms 3600000; clients=lotwatch ;;
+        idle) start_serve idle --speed 1 --lead-ms 3600000; clients=$(tr ' ' '\n' <<<"$CLIENTS" | grep -x lotwatch || true) ;;
         esac
         for client in $clients; do
             if [ "$client" = lotwatch ]; then
@@ -209,8 +223,8 @@ done
 
 if ((RUNS > 1)); then
     echo "medians over $RUNS runs:" | tee -a "$RESULTS"
-    for scen in demo scale idle; do
-        for client in lotwatch watch; do
+    for scen in $SCENARIOS; do
+        for client in $CLIENTS; do
             [ "$scen" = idle ] && [ "$client" = watch ] && continue
             rows=$(awk -v s="$scen" -v c="$client" '$1==s && $2==c' "$RESULTS")
             line="$scen $client"

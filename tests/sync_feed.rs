@@ -1,8 +1,8 @@
 //! The sync engine's normal flows against a mock platform: events follow the
 //! snapshot, the cursor moves by event seq (not `last_seq`), no feed means
 //! conditional polling of `/lots` (304s), the bid history of the lot in view
-//! (superseded answers dropped, refreshed after its bids), and Ctrl-R
-//! cutting a long-poll short.
+//! (superseded answers dropped, refreshed after its bids), Ctrl-R cutting a
+//! long-poll short, and fewer long-polls under a heavy feed.
 
 mod common;
 
@@ -10,9 +10,10 @@ use common::*;
 use lotwatch::platform::{Client, ClientConfig};
 use lotwatch::sync::{SyncCmd, SyncMsg, spawn};
 use serde_json::json;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use wiremock::matchers::{header, method, path, query_param};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 const LONG: Duration = Duration::from_secs(15);
 
@@ -371,4 +372,78 @@ async fn the_auction_is_re_read_between_long_polls_without_a_new_snapshot() {
     );
     // Every long-poll went on from the snapshot's seq.
     assert!(events_query(&reqs).iter().all(|a| a == "5"));
+}
+
+/// A heavy feed: every long-poll finds `PER_ANSWER` new events waiting and is
+/// answered at once. Records when each long-poll came.
+struct BusyFeed {
+    times: Arc<Mutex<Vec<Instant>>>,
+}
+
+const PER_ANSWER: u64 = 20;
+
+impl Respond for BusyFeed {
+    fn respond(&self, r: &Request) -> ResponseTemplate {
+        self.times
+            .lock()
+            .expect("busy feed lock")
+            .push(Instant::now());
+        let after = r
+            .url
+            .query_pairs()
+            .find(|(k, _)| k == "after")
+            .and_then(|(_, v)| v.parse::<u64>().ok())
+            .unwrap_or(0);
+        let events = (after + 1..=after + PER_ANSWER)
+            .map(|seq| bid_event(seq, "A", "41000000.00"))
+            .collect();
+        ResponseTemplate::new(200).set_body_json(events_body(after + PER_ANSWER, events))
+    }
+}
+
+#[tokio::test]
+async fn a_heavy_feed_is_long_polled_less_often() {
+    let server = MockServer::start().await;
+    let times = Arc::new(Mutex::new(Vec::new()));
+    Mock::given(method("GET"))
+        .and(path("/api/v1/events"))
+        .respond_with(BusyFeed {
+            times: times.clone(),
+        })
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    mount_healthy(&server, 5, &["A"]).await;
+    let mut c = Collector::new(spawn(fast_client(&server.uri()), fast_sync()));
+    assert_eq!(c.snapshot(LONG).await, Some((5, 1)));
+    // ~400 events/s reach the engine at first: its floor rises to the cap
+    // within a second.
+    c.drain_for(Duration::from_millis(3000)).await;
+    let times = times.lock().expect("busy feed lock").clone();
+    let settled = times[0] + Duration::from_millis(1000);
+    let gaps: Vec<Duration> = times
+        .windows(2)
+        .filter(|w| w[0] >= settled)
+        .map(|w| w[1] - w[0])
+        .collect();
+    // A 20 ms floor would long-poll ~50 times a second; the cap (100 ms)
+    // ~10 times. (A slow machine only lengthens the gaps.)
+    assert!(gaps.len() >= 3, "{gaps:?}");
+    assert!(
+        gaps.iter()
+            .all(|g| *g >= lotwatch::sync::engine::FEED_FLOOR_CAP - Duration::from_millis(5)),
+        "{gaps:?}"
+    );
+    // and every event went on to the app, in order
+    let seqs: Vec<u64> = c
+        .seen
+        .iter()
+        .filter_map(|m| match m {
+            SyncMsg::Events(ev) => Some(ev.iter().map(|e| e.seq)),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert_eq!(seqs.first(), Some(&6));
+    assert!(seqs.windows(2).all(|w| w[1] == w[0] + 1));
 }

@@ -4,7 +4,7 @@
 //! lot in view; backoff and link state on failures. It reports through
 //! `SyncMsg` only, and sends nothing from an answer that failed.
 
-use super::backoff::{Backoff, Pacer};
+use super::backoff::{Backoff, FeedFloor, Pacer};
 use super::{DataIssue, LinkState, SyncCmd, SyncMsg};
 use crate::clock::{ClockSample, ServerClock, mono_now, wall_now};
 use crate::domain::{Bid, Event, EventKind, Timestamp};
@@ -21,9 +21,18 @@ use tokio::time::Instant;
 
 /// A long-poll right after one that brought events is not paced by the
 /// request-rate bound (4/s held a bid back up to 250 ms: measured p99 244 ms
-/// bid-to-frame); it waits only this long after that answer, so a burst of
-/// events still arrives in one page. An empty or failed answer is paced.
+/// bid-to-frame); it waits only this long after that answer while the feed is
+/// light, so a burst of events still arrives in one page. An empty or failed
+/// answer is paced.
+///
+/// A fixed 20 ms made the client ask ~40 times a second at 190 events/s (4-5
+/// events per answer, a frame each): under a heavy feed the wait grows
+/// towards `FEED_FLOOR_CAP` with the event rate (`FeedFloor`), so that each
+/// answer carries more events. BENCHMARKS.md has the measurements.
 pub const FEED_FLOOR: Duration = Duration::from_millis(20);
+/// The longest wait after an answer with events, reached from
+/// `FeedFloor::HEAVY_RATE` events/s on.
+pub const FEED_FLOOR_CAP: Duration = Duration::from_millis(100);
 
 /// Bids kept in the history of the watched lot (the newest).
 pub const MAX_BID_HISTORY: usize = 2000;
@@ -166,8 +175,11 @@ struct Engine {
     failing_since: Option<(Instant, Timestamp)>,
     backoff: Backoff,
     pacer: Pacer,
-    /// When the last long-poll that brought events answered (see `FEED_FLOOR`).
-    feed_progress: Option<Instant>,
+    /// The event rate of the feed and the wait it calls for (see `FEED_FLOOR`).
+    feed_floor: FeedFloor,
+    /// When the next long-poll may go, set by an answer that brought events;
+    /// None: it is paced like any request.
+    feed_next: Option<Instant>,
     /// Re-snapshots (gap, 410) since the feed last gave a good page.
     resnapshots: u32,
     watch: Watch,
@@ -191,7 +203,8 @@ impl Engine {
         Engine {
             backoff: Backoff::new(cfg.backoff_base, cfg.backoff_cap, cfg.backoff_floor),
             pacer: Pacer::new(cfg.max_burst, cfg.max_per_sec),
-            feed_progress: None,
+            feed_floor: FeedFloor::new(FEED_FLOOR, FEED_FLOOR_CAP),
+            feed_next: None,
             client,
             out,
             cmds,
@@ -373,9 +386,9 @@ impl Engine {
         }
         let (c, wait_s, limit) = (self.client.clone(), self.cfg.wait_s, self.cfg.events_limit);
         let fut = async move { c.events(cursor, wait_s, limit).await };
-        let answer = match self.feed_progress.take() {
+        let answer = match self.feed_next.take() {
             Some(at) => {
-                self.wait(tokio::time::sleep_until(at + FEED_FLOOR)).await?;
+                self.wait(tokio::time::sleep_until(at)).await?;
                 self.wait(fut).await?
             }
             None => self.request(fut).await?,
@@ -448,8 +461,10 @@ impl Engine {
             return Ok(Ok(()));
         }
         self.resnapshots = 0;
+        let now = Instant::now();
+        self.feed_floor.on_answer(batch.len(), now);
         if let Some(last) = batch.last() {
-            self.feed_progress = Some(Instant::now());
+            self.feed_next = Some(now + self.feed_floor.floor());
             self.cursor = Some(last.seq);
             let watched_bid = self.watch.lot_id.as_deref().is_some_and(|w| {
                 batch.iter().any(|e| {
