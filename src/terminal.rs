@@ -6,6 +6,7 @@ use crossterm::{cursor, event, execute, terminal};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use std::io::{self, Stdout, Write};
+use std::mem::ManuallyDrop;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 pub type Term = Terminal<CrosstermBackend<Stdout>>;
@@ -15,7 +16,8 @@ static ACTIVE: AtomicBool = AtomicBool::new(false);
 
 /// The terminal in raw mode on the alternate screen; restored when dropped.
 pub struct TerminalGuard {
-    pub term: Term,
+    /// Dropped by hand: see `drop`.
+    pub term: ManuallyDrop<Term>,
     mouse: bool,
 }
 
@@ -26,7 +28,10 @@ impl TerminalGuard {
         install_panic_hook();
         enter_raw(mouse)?;
         let term = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-        Ok(TerminalGuard { term, mouse })
+        Ok(TerminalGuard {
+            term: ManuallyDrop::new(term),
+            mouse,
+        })
     }
 
     /// Turns mouse capture on or off (off lets the user select and copy text).
@@ -73,6 +78,14 @@ impl TerminalGuard {
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
         restore();
+        // ratatui's `Terminal` shows the cursor when dropped and `eprintln!`s
+        // if it cannot, which panics when the terminal is gone (SIGHUP, the
+        // pty closed). Where the cursor can be shown it is dropped normally;
+        // where it cannot, the process is ending and it is left undropped.
+        if self.term.show_cursor().is_ok() {
+            // SAFETY: `term` is dropped once, here, and never used after.
+            unsafe { ManuallyDrop::drop(&mut self.term) }
+        }
     }
 }
 

@@ -11,17 +11,35 @@ use support::tmux::Tmux;
 
 const WAIT: Duration = Duration::from_secs(20);
 
-pub fn monitor(name: &str, w: u16, h: u16, server: &Server, extra: &[&str]) -> Tmux {
-    let log = std::env::temp_dir().join(format!("lotwatch-e2e-{name}-{}.log", std::process::id()));
+/// Where the monitor of the test `name` logs.
+fn log_path(name: &str) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("lotwatch-e2e-{name}-{}.log", std::process::id()))
+}
+
+/// The monitor's command line for the test `name`: against `server`, its
+/// log at `log_path(name)`, its journal a file of its own (not the user's
+/// journal, which tests running side by side would share).
+fn monitor_cmd(name: &str, server: &Server, extra: &[&str]) -> Vec<String> {
+    let journal =
+        std::env::temp_dir().join(format!("lotwatch-e2e-{name}-{}.sqlite", std::process::id()));
+    for stale in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{stale}", journal.display()));
+    }
     let mut cmd = vec![
         BIN.to_string(),
         "--url".into(),
         server.url.clone(),
         "--log-file".into(),
-        log.to_string_lossy().into_owned(),
+        log_path(name).to_string_lossy().into_owned(),
+        "--journal".into(),
+        journal.to_string_lossy().into_owned(),
     ];
     cmd.extend(extra.iter().map(|s| s.to_string()));
-    Tmux::start(name, w, h, &cmd)
+    cmd
+}
+
+pub fn monitor(name: &str, w: u16, h: u16, server: &Server, extra: &[&str]) -> Tmux {
+    Tmux::start(name, w, h, &monitor_cmd(name, server, extra))
 }
 
 #[test]
@@ -169,15 +187,7 @@ fn sigterm_restores_the_terminal_and_exits_cleanly() {
 #[test]
 fn click_a_row_scroll_with_the_wheel_and_give_the_mouse_back() {
     let server = Server::start(&["--speed", "30"]);
-    let log = std::env::temp_dir().join(format!("lotwatch-e2e-mouse-{}.log", std::process::id()));
-    let cmd = [
-        BIN,
-        "--url",
-        &server.url,
-        "--log-file",
-        &log.to_string_lossy(),
-    ]
-    .map(String::from);
+    let cmd = monitor_cmd("mouse", &server, &[]);
     // In a shell, so that the terminal's modes can be read after a suspend
     // and after the exit.
     let t = Tmux::start_in_shell("mouse", 120, 40, &cmd);
@@ -267,15 +277,7 @@ fn lot_rows(screen: &str) -> usize {
 #[test]
 fn ctrl_z_suspends_and_fg_redraws_everything() {
     let server = Server::start(&["--speed", "30"]);
-    let log = std::env::temp_dir().join(format!("lotwatch-e2e-suspend-{}.log", std::process::id()));
-    let cmd = [
-        BIN,
-        "--url",
-        &server.url,
-        "--log-file",
-        &log.to_string_lossy(),
-    ]
-    .map(String::from);
+    let cmd = monitor_cmd("suspend", &server, &[]);
     let t = Tmux::start_in_shell("suspend", 100, 30, &cmd);
     t.wait_for("lots", WAIT, |s| s.contains("401102"));
     let pid = t.program_pid();
@@ -311,6 +313,26 @@ fn sighup_restores_the_terminal_and_exits_cleanly() {
     assert!(ok.success());
     assert_eq!(t.wait_exit(WAIT), 0);
     assert!(!t.screen().contains("401102"));
+}
+
+#[test]
+fn a_terminal_that_goes_away_ends_the_monitor_without_a_panic() {
+    let server = Server::start(&["--speed", "30"]);
+    let t = monitor("gone", 100, 30, &server, &[]);
+    t.wait_for("lots", WAIT, |s| s.contains("401102"));
+    let pid = t.program_pid();
+    // Killing the tmux server closes the pty under the monitor: the hang-up
+    // of a closed terminal window or a dropped ssh session. ratatui's
+    // `Terminal` used to `eprintln!` to that dead terminal on drop: a panic.
+    drop(t);
+    let start = std::time::Instant::now();
+    while process_state(pid).is_some_and(|s| s != 'Z') {
+        assert!(start.elapsed() < WAIT, "the monitor is still running");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let log = std::fs::read_to_string(log_path("gone")).expect("the monitor's log");
+    assert!(log.contains("first frame with lots"), "{log}");
+    assert!(!log.contains("panic"), "{log}");
 }
 
 fn last_line(screen: &str) -> &str {
