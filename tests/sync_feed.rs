@@ -388,12 +388,7 @@ impl Respond for BusyFeed {
             .lock()
             .expect("busy feed lock")
             .push(Instant::now());
-        let after = r
-            .url
-            .query_pairs()
-            .find(|(k, _)| k == "after")
-            .and_then(|(_, v)| v.parse::<u64>().ok())
-            .unwrap_or(0);
+        let after = after_param(r);
         let events = (after + 1..=after + PER_ANSWER)
             .map(|seq| bid_event(seq, "A", "41000000.00"))
             .collect();

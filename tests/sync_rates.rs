@@ -337,12 +337,7 @@ impl wiremock::Respond for NearMidnight {
         let mut body = self.body.clone();
         body["server_time"] = json!(now.to_rfc3339());
         if r.url.path() == "/api/v1/events" {
-            let after = r
-                .url
-                .query_pairs()
-                .find(|(k, _)| k == "after")
-                .and_then(|(_, v)| v.parse::<u64>().ok())
-                .unwrap_or(0);
+            let after = after_param(r);
             body["last_seq"] = json!(after);
             return ResponseTemplate::new(200)
                 .set_body_json(body)

@@ -103,18 +103,22 @@ pub async fn mount_healthy(server: &MockServer, seq: u64, ids: &[&str]) {
         .await;
 }
 
+/// The `after` of a feed request (0 when absent or not a number).
+pub fn after_param(r: &Request) -> u64 {
+    r.url
+        .query_pairs()
+        .find(|(k, _)| k == "after")
+        .and_then(|(_, v)| v.parse::<u64>().ok())
+        .unwrap_or(0)
+}
+
 /// A feed with nothing new: answers `after=N` with no events and
 /// `last_seq` N after holding the request a little, like a long-poll.
 pub struct EmptyFeed;
 
 impl Respond for EmptyFeed {
     fn respond(&self, r: &Request) -> ResponseTemplate {
-        let after = r
-            .url
-            .query_pairs()
-            .find(|(k, _)| k == "after")
-            .and_then(|(_, v)| v.parse::<u64>().ok())
-            .unwrap_or(0);
+        let after = after_param(r);
         ResponseTemplate::new(200)
             .set_body_json(events_body(after, vec![]))
             .set_delay(Duration::from_millis(300))
