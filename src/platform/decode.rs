@@ -134,17 +134,12 @@ pub fn decode_lots(v: &Value) -> Result<LotsPage, DecodeError> {
     let mut lots = Vec::with_capacity(arr.len());
     let mut seen = HashSet::new();
     for (i, item) in arr.iter().enumerate() {
-        match decode_lot_at(item, &format!("lots[{i}]")) {
-            Ok(lot) if !seen.insert(lot.id.clone()) => {
-                issues.push(issue(
-                    Some(&lot.id),
-                    "id",
-                    "the same lot id appears twice in the snapshot; the first is kept",
-                ));
-            }
-            Ok(lot) => lots.push(lot),
-            Err(e) => issues.push(e),
-        }
+        keep_first(
+            decode_lot_at(item, &format!("lots[{i}]")),
+            &mut seen,
+            &mut lots,
+            &mut issues,
+        );
     }
     Ok(LotsPage {
         server_time: server_time(v),
@@ -199,17 +194,7 @@ pub fn decode_lots_bytes(body: &[u8]) -> Result<LotsPage, DecodeError> {
                 },
                 Ok,
             );
-        match decoded {
-            Ok(lot) if !seen.insert(lot.id.clone()) => {
-                issues.push(issue(
-                    Some(&lot.id),
-                    "id",
-                    "the same lot id appears twice in the snapshot; the first is kept",
-                ));
-            }
-            Ok(lot) => lots.push(lot),
-            Err(e) => issues.push(e),
-        }
+        keep_first(decoded, &mut seen, &mut lots, &mut issues);
     }
     Ok(LotsPage {
         server_time: top
@@ -678,6 +663,25 @@ fn issue(lot_id: Option<&str>, field: &str, problem: &str) -> DataIssue {
         lot_id: lot_id.map(|s| clean(s, ID_MAX)),
         field: clean(field, NAME_MAX),
         problem: clean(problem, NAME_MAX),
+    }
+}
+
+/// Adds a decoded lot to `lots`, or its problem to `issues`; a second lot
+/// with an id already seen is an issue too (the first is kept).
+fn keep_first(
+    decoded: Result<Lot, DataIssue>,
+    seen: &mut HashSet<String>,
+    lots: &mut Vec<Lot>,
+    issues: &mut Issues,
+) {
+    match decoded {
+        Ok(lot) if !seen.insert(lot.id.clone()) => issues.push(issue(
+            Some(&lot.id),
+            "id",
+            "the same lot id appears twice in the snapshot; the first is kept",
+        )),
+        Ok(lot) => lots.push(lot),
+        Err(e) => issues.push(e),
     }
 }
 
