@@ -11,7 +11,7 @@
 use divan::counter::{BytesCount, ItemsCount};
 use divan::{Bencher, black_box};
 use lotwatch::app::{Action, App, AppOptions, Msg};
-use lotwatch::clock::{ClockSample, Mono};
+use lotwatch::domain::clock::{ClockSample, Mono};
 use lotwatch::domain::{Currency, Event, EventKind, LotStatus, Money, Rate, Timestamp};
 use lotwatch::platform::wire::{LotsBody, WireLot};
 use lotwatch::rates::{RateSource, RateTable};

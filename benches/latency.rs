@@ -16,7 +16,7 @@
 //! feed of `scripts/measure.sh`'s scale scenario, ~190 events/s).
 
 use lotwatch::app::{App, AppOptions, Msg};
-use lotwatch::clock::mono_now;
+use lotwatch::domain::clock::mono_now;
 use lotwatch::platform::{Client, ClientConfig};
 use lotwatch::sim::scenario::Scenario;
 use lotwatch::sim::server::{SimOptions, start};

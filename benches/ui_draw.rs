@@ -39,7 +39,7 @@ fn draw_200x50(bencher: divan::Bencher, lots: usize) {
 /// formatting per row): translation must not cost a frame anything.
 #[divan::bench(args = ["en", "ru", "kk"])]
 fn draw_200x50_usd_lang(bencher: divan::Bencher, lang: &str) {
-    let lang = lotwatch::i18n::Lang::parse(lang).expect("a bench language");
+    let lang = lotwatch::ui::i18n::Lang::parse(lang).expect("a bench language");
     let mut app = live_in(false, lang);
     app.update(Msg::Action(lotwatch::app::Action::CycleCurrency), NOW);
     app.update(Msg::Resize { w: 200, h: 50 }, NOW);

@@ -3,8 +3,8 @@
 
 #![cfg(unix)]
 
-use lotwatch::alert_cmd::{AlertCommand, MAX_RUNNING};
 use lotwatch::app::alerts::{Alert, AlertKind};
+use lotwatch::shell::alert_cmd::{AlertCommand, MAX_RUNNING};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 

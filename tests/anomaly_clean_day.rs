@@ -5,7 +5,7 @@
 //! re-snapshots that skip events (as after a gap or a 410).
 
 use lotwatch::app::{App, AppOptions, Effect, Msg};
-use lotwatch::clock::Mono;
+use lotwatch::domain::clock::Mono;
 use lotwatch::domain::{Event, Timestamp};
 use lotwatch::sim::{Engine, Scenario};
 use lotwatch::sync::{LinkState, SyncMsg};

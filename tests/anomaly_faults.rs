@@ -8,8 +8,8 @@ mod common;
 
 use common::*;
 use lotwatch::app::{Anomaly, AnomalyKind, App, AppOptions, Effect, Msg};
-use lotwatch::clock::mono_now;
 use lotwatch::domain::Timestamp;
+use lotwatch::domain::clock::mono_now;
 use lotwatch::sync::spawn;
 use serde_json::{Value, json};
 use std::time::Duration;

@@ -7,7 +7,7 @@ mod journal_support;
 
 use journal_support::{AUCTION, temp_dir};
 use lotwatch::app::{App, AppOptions, Effect, Msg};
-use lotwatch::clock::Mono;
+use lotwatch::domain::clock::Mono;
 use lotwatch::domain::{Event, EventKind, HighBid, Lot, LotStatus, Money, Timestamp};
 use lotwatch::journal::{Journal, JournalRecord, Receipt};
 use lotwatch::sync::SyncMsg;

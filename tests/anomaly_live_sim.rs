@@ -3,7 +3,7 @@
 //! whose clock runs an hour ahead raises exactly one clock-skew anomaly.
 
 use lotwatch::app::{Anomaly, AnomalyKind, App, AppOptions, Effect, Msg};
-use lotwatch::clock::mono_now;
+use lotwatch::domain::clock::mono_now;
 use lotwatch::platform::{Client, ClientConfig};
 use lotwatch::sim::Scenario;
 use lotwatch::sim::server::{SimOptions, start};

@@ -6,7 +6,7 @@
 mod common;
 
 use common::*;
-use lotwatch::clock::ServerClock;
+use lotwatch::domain::clock::ServerClock;
 use lotwatch::domain::{EventKind, Timestamp};
 use lotwatch::sync::{SyncMsg, spawn};
 use serde_json::json;

@@ -9,8 +9,8 @@
 //! ones render in full.
 
 use lotwatch::app::{Action, App, AppOptions, Msg};
-use lotwatch::clock::{ClockSample, Mono};
 use lotwatch::domain::Timestamp;
+use lotwatch::domain::clock::{ClockSample, Mono};
 use lotwatch::platform::decode::{decode_auction, decode_bids, decode_events, decode_lots};
 use lotwatch::platform::sanitize::{NAME_MAX, PLACEHOLDER};
 use lotwatch::sync::{LinkState, SyncMsg};

@@ -7,10 +7,10 @@ mod journal_support;
 use journal_support::{AUCTION, T0, batches, day, temp_dir};
 use lotwatch::app::log::LogKind;
 use lotwatch::app::{App, AppOptions, Msg};
-use lotwatch::clock::Mono;
+use lotwatch::domain::clock::Mono;
 use lotwatch::domain::{Auction, AuctionStatus, Lot, Timestamp};
 use lotwatch::journal::{Journal, Receipt, Replay};
-use lotwatch::replay_mode::{ReplayKey, deliver, on_replay_key};
+use lotwatch::shell::replay_mode::{ReplayKey, deliver, on_replay_key};
 use lotwatch::sync::SyncMsg;
 use std::path::Path;
 

@@ -3,7 +3,7 @@
 //! a simulator running an hour ahead, and rates come from the simulator's
 //! platform endpoint and its NBK feed.
 
-use lotwatch::clock::{ServerClock, mono_now, wall_now};
+use lotwatch::domain::clock::{ServerClock, mono_now, wall_now};
 use lotwatch::domain::{Currency, EventKind, Timestamp};
 use lotwatch::platform::{Client, ClientConfig};
 use lotwatch::rates::{RateSource, RatesConfig, RatesMode};

@@ -53,7 +53,7 @@ fn sorted_by_region_then_reversed() {
 fn header_columns_map_to_their_sort_keys() {
     // What a header click at each x would sort by, on a 198-wide lots pane.
     let keys: Vec<Option<SortKey>> = (0..198)
-        .map(|x| lotwatch::ui::sort_key_at(198, true, lotwatch::i18n::Lang::En, x))
+        .map(|x| lotwatch::ui::sort_key_at(198, true, lotwatch::ui::i18n::Lang::En, x))
         .collect();
     assert_eq!(keys[0], None, "the mark column");
     for k in SortKey::ALL {

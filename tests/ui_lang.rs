@@ -7,8 +7,8 @@ mod ui_common;
 
 use lotwatch::app::{Action, App, ReplayStatus};
 use lotwatch::domain::{Event, EventKind, Money};
-use lotwatch::i18n::Lang;
 use lotwatch::sync::{LinkState, SyncMsg};
+use lotwatch::ui::i18n::Lang;
 use ui_common::*;
 
 fn name(lang: Lang) -> &'static str {

@@ -5,7 +5,7 @@
 mod ui_common;
 
 use lotwatch::app::{Action, App, AppOptions, Msg};
-use lotwatch::clock::Mono;
+use lotwatch::domain::clock::Mono;
 use lotwatch::domain::{Event, EventKind, LotStatus};
 use lotwatch::sync::{LinkState, SyncMsg};
 use ratatui::Terminal;

@@ -7,9 +7,9 @@
 mod ui_common;
 
 use lotwatch::app::{Action, App, Msg};
-use lotwatch::clock::Mono;
-use lotwatch::i18n::Lang;
+use lotwatch::domain::clock::Mono;
 use lotwatch::sync::{LinkState, SyncMsg};
+use lotwatch::ui::i18n::Lang;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ui_common::*;

@@ -5,7 +5,7 @@
 mod ui_common;
 
 use lotwatch::app::{Action, App, Msg};
-use lotwatch::config::keyspec;
+use lotwatch::shell::config::keyspec;
 use lotwatch::ui::keys::Keymap;
 use lotwatch::ui::theme::{Theme, ThemeName};
 use ratatui::Terminal;

@@ -6,7 +6,7 @@
 mod ui_common;
 
 use lotwatch::app::{App, AppOptions, Msg};
-use lotwatch::clock::Mono;
+use lotwatch::domain::clock::Mono;
 use lotwatch::domain::{Money, Timestamp, test_lot};
 use lotwatch::sync::SyncMsg;
 use ratatui::Terminal;

@@ -137,7 +137,7 @@ impl Action {
 
     /// A short description in English (the view uses the language in force).
     pub fn describe(self) -> &'static str {
-        (crate::i18n::Lang::En.texts().action)(self)
+        (crate::ui::i18n::Lang::En.texts().action)(self)
     }
 }
 

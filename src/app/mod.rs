@@ -25,7 +25,7 @@ pub mod summary;
 pub use action::Action;
 pub use anomaly::{Anomaly, AnomalyKind, Detector, DetectorConfig};
 
-use crate::clock::{Mono, ServerClock};
+use crate::domain::clock::{Mono, ServerClock};
 use crate::domain::{Auction, Bid, Currency, Lot, Timestamp};
 use crate::rates::RateTable;
 use crate::sync::{DataIssue, LinkState, SyncCmd, SyncMsg};
@@ -96,7 +96,7 @@ pub struct AppOptions {
     pub unreachable_after_ms: u64,
     /// The interface language (the view translates; the state holds no
     /// display text of its own).
-    pub lang: crate::i18n::Lang,
+    pub lang: crate::ui::i18n::Lang,
     /// Mouse capture at start (`mouse = false`, `--no-mouse` turn it off).
     pub mouse: bool,
 }
@@ -112,7 +112,7 @@ impl Default for AppOptions {
             watchlist: Vec::new(),
             alert_minutes: 5,
             unreachable_after_ms: 60_000,
-            lang: crate::i18n::Lang::En,
+            lang: crate::ui::i18n::Lang::En,
             mouse: true,
         }
     }

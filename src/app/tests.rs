@@ -1,7 +1,7 @@
 //! Unit tests of `App::update`: messages in, state and effects out.
 
 use super::*;
-use crate::clock::ClockSample;
+use crate::domain::clock::ClockSample;
 use crate::domain::{Event, EventKind, HighBid, LotStatus, Money, Rate, test_lot};
 use crate::rates::RateSource;
 use std::collections::BTreeMap;

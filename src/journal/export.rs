@@ -14,11 +14,11 @@
 //!   empty fields `null`, and `lot` the whole lot in the API's form.
 
 use super::store::{Journal, JournalError, StoredEvent};
-use crate::cli::{ExportArgs, ExportFormat};
 use crate::domain::money::convert;
 use crate::domain::{Currency, EventKind, Money, Rate, Timestamp};
 use crate::platform::sanitize::clean;
 use crate::platform::wire::WireLot;
+use crate::shell::cli::{ExportArgs, ExportFormat};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::process::ExitCode;

@@ -7,12 +7,12 @@
 use super::engine::{DEFAULT_HISTORY, Engine};
 use super::rates::{RateBook, parse_fdate, render_nbk};
 use super::scenario::Scenario;
-use crate::cli::ServeArgs;
 use crate::domain::{Event, Timestamp};
 use crate::platform::wire::{
     AuctionBody, BidsBody, ErrorBody, EventsBody, LotBody, LotsBody, RatesBody, WireBid, WireError,
     WireEvent, WireLot,
 };
+use crate::shell::cli::ServeArgs;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Path, RawQuery, Request, State};

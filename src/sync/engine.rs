@@ -6,7 +6,7 @@
 
 use super::backoff::{Backoff, FeedFloor, Pacer};
 use super::{DataIssue, LinkState, SyncCmd, SyncMsg};
-use crate::clock::{ClockSample, ServerClock, mono_now, wall_now};
+use crate::domain::clock::{ClockSample, ServerClock, mono_now, wall_now};
 use crate::domain::{Bid, Event, EventKind, Timestamp};
 use crate::platform::client::{Cached, Client};
 use crate::platform::decode::BidsPage;
@@ -102,7 +102,7 @@ pub fn spawn(client: Client, cfg: SyncConfig) -> SyncHandle {
     let clock = Arc::new(Mutex::new(ServerClock::new()));
     let rates_now = Arc::new(Notify::new());
     if let Some(rc) = cfg.rates.clone() {
-        tokio::spawn(crate::rates::refresh::run(
+        tokio::spawn(crate::sync::rates::run(
             client.clone(),
             rc,
             clock.clone(),

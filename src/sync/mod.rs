@@ -5,10 +5,11 @@
 
 pub mod backoff;
 pub mod engine;
+pub mod rates;
 
 pub use engine::{SyncConfig, SyncHandle, spawn};
 
-use crate::clock::ClockSample;
+use crate::domain::clock::ClockSample;
 use crate::domain::{Auction, Bid, Event, Lot, Timestamp};
 use crate::rates::RateTable;
 
@@ -78,7 +79,7 @@ pub enum SyncCmd {
 /// The client and engine settings for the monitor's command line. `token` is
 /// the value of `LOTWATCH_TOKEN` (or the config file), read by the caller.
 pub fn configs_from_args(
-    args: &crate::cli::MonitorArgs,
+    args: &crate::shell::cli::MonitorArgs,
     url: &str,
     token: Option<crate::platform::Token>,
 ) -> Result<(crate::platform::ClientConfig, SyncConfig), String> {
@@ -89,12 +90,12 @@ pub fn configs_from_args(
     client.insecure = args.insecure;
     let fixed = parse_fixed_rates(&args.fixed_rates)?;
     let mode = match args.rates {
-        crate::cli::RatesArg::Platform => RatesMode::Platform,
-        crate::cli::RatesArg::Nbk => RatesMode::Nbk,
-        crate::cli::RatesArg::Fixed if fixed.is_empty() => {
+        crate::shell::cli::RatesArg::Platform => RatesMode::Platform,
+        crate::shell::cli::RatesArg::Nbk => RatesMode::Nbk,
+        crate::shell::cli::RatesArg::Fixed if fixed.is_empty() => {
             return Err("--rates fixed needs at least one --rate CUR=RATE".into());
         }
-        crate::cli::RatesArg::Fixed => RatesMode::Fixed,
+        crate::shell::cli::RatesArg::Fixed => RatesMode::Fixed,
     };
     let rates = RatesConfig {
         mode,

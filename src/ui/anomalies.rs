@@ -6,7 +6,7 @@
 use super::theme::Theme;
 use super::{Ctx, paint, pane};
 use crate::app::{Anomaly, App, Pane};
-use crate::i18n::Texts;
+use crate::ui::i18n::Texts;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};

@@ -119,7 +119,7 @@ mod tests {
     use super::*;
     use crate::app::anomaly::Evidence;
     use crate::app::{Anomaly, AnomalyKind, AppOptions, Msg};
-    use crate::clock::Mono;
+    use crate::domain::clock::Mono;
     use crate::domain::{Timestamp, test_lot};
     use crate::sync::SyncMsg;
     use ratatui::Terminal;

@@ -5,7 +5,7 @@
 #![allow(dead_code)]
 
 use lotwatch::app::{Action, App, AppOptions, Msg};
-use lotwatch::clock::{ClockSample, Mono};
+use lotwatch::domain::clock::{ClockSample, Mono};
 use lotwatch::domain::{
     Auction, AuctionStatus, Bid, Currency, Event, EventKind, HighBid, License, LicenseKind, Lot,
     LotResult, LotStatus, Money, Rate, SoftClose, Timestamp,
@@ -487,11 +487,11 @@ pub fn act(app: &mut App, a: Action) {
 /// A fresh app before anything arrived, in English whatever the machine's
 /// locale (the snapshots are English).
 pub fn empty(demo: bool) -> App {
-    empty_in(demo, lotwatch::i18n::Lang::En)
+    empty_in(demo, lotwatch::ui::i18n::Lang::En)
 }
 
 /// `empty` in another interface language.
-pub fn empty_in(demo: bool, lang: lotwatch::i18n::Lang) -> App {
+pub fn empty_in(demo: bool, lang: lotwatch::ui::i18n::Lang) -> App {
     App::new(AppOptions {
         demo,
         me: Some("P-07".into()),
@@ -515,11 +515,11 @@ pub fn clock_sample(local_skew_ms: i64) -> ClockSample {
 /// The auction in full swing, live, with the first lot selected and its
 /// bid history loaded.
 pub fn live(demo: bool) -> App {
-    live_in(demo, lotwatch::i18n::Lang::En)
+    live_in(demo, lotwatch::ui::i18n::Lang::En)
 }
 
 /// `live` in another interface language.
-pub fn live_in(demo: bool, lang: lotwatch::i18n::Lang) -> App {
+pub fn live_in(demo: bool, lang: lotwatch::ui::i18n::Lang) -> App {
     let mut app = empty_in(demo, lang);
     send(&mut app, SyncMsg::Clock(clock_sample(0)));
     send(&mut app, SyncMsg::Link(LinkState::Live));

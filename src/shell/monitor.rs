@@ -7,16 +7,16 @@
 //! draws more often than every `FRAME_FLOOR`, and draws only when an update
 //! said something visible changed.
 
-use crate::alert_cmd::AlertCommand;
 use crate::app::{App, AppOptions, Effect, Msg};
-use crate::cli::MonitorArgs;
-use crate::clock::{Mono, mono_now};
+use crate::domain::clock::{Mono, mono_now};
 use crate::domain::{Currency, Timestamp};
 use crate::journal::{self, Journal, JournalRecord, Receipt, Recorder};
 use crate::platform::{Client, Token};
+use crate::shell::alert_cmd::AlertCommand;
+use crate::shell::cli::MonitorArgs;
+use crate::shell::terminal::TerminalGuard;
 use crate::sim::server::{RunningSim, SimOptions};
 use crate::sync::{self, SyncCmd, SyncMsg};
-use crate::terminal::TerminalGuard;
 use crate::ui;
 use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
 use futures_util::StreamExt;
@@ -30,19 +30,19 @@ const FRAME_FLOOR: Duration = Duration::from_millis(10);
 /// Runs the monitor until the user quits. Without `--url`, starts the demo
 /// simulator in-process on a free loopback port first.
 pub fn run(args: MonitorArgs) -> anyhow::Result<()> {
-    let mut settings = crate::config::Settings::from_args(args);
+    let mut settings = crate::shell::config::Settings::from_args(args);
     settings.token = Token::from_env();
     run_with(settings)
 }
 
 /// Runs the monitor with resolved settings (config file, environment, flags).
-pub fn run_with(settings: crate::config::Settings) -> anyhow::Result<()> {
+pub fn run_with(settings: crate::shell::config::Settings) -> anyhow::Result<()> {
     let args = settings.args.clone();
     let log_path = args
         .log_file
         .clone()
-        .unwrap_or_else(crate::logging::default_log_path);
-    crate::logging::init(&log_path)?;
+        .unwrap_or_else(crate::shell::logging::default_log_path);
+    crate::shell::logging::init(&log_path)?;
     tracing::info!("lotwatch {} starting", env!("CARGO_PKG_VERSION"));
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -57,7 +57,7 @@ pub fn run_with(settings: crate::config::Settings) -> anyhow::Result<()> {
     result
 }
 
-async fn run_async(settings: crate::config::Settings) -> anyhow::Result<()> {
+async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<()> {
     let args = &settings.args;
     let token = settings.token.clone();
     let on_alert = match &args.on_alert {
@@ -78,8 +78,8 @@ async fn run_async(settings: crate::config::Settings) -> anyhow::Result<()> {
     if sim.is_some() && demo_args.rates_url.is_none() {
         // The demo reads dollar rates from the simulator's own NBK feed.
         demo_args.rates_url = Some(format!("{url}/nbk/rss/get_rates.cfm?fdate={{date}}"));
-        if demo_args.rates == crate::cli::RatesArg::Platform {
-            demo_args.rates = crate::cli::RatesArg::Nbk;
+        if demo_args.rates == crate::shell::cli::RatesArg::Platform {
+            demo_args.rates = crate::shell::cli::RatesArg::Nbk;
         }
     }
     let (client_cfg, sync_cfg) =

@@ -3,9 +3,9 @@
 //! cron. Text has been sanitized by the client's decoder; money is printed
 //! exactly as wire decimal strings.
 
-use crate::cli::{SnapshotArgs, SnapshotFormat};
 use crate::domain::{Auction, Lot, Timestamp};
 use crate::platform::{Cached, Client, ClientConfig, PlatformError, Token};
+use crate::shell::cli::{SnapshotArgs, SnapshotFormat};
 use std::process::ExitCode;
 use unicode_width::UnicodeWidthStr;
 

@@ -1,5 +1,5 @@
 use super::*;
-use crate::cli::Cli;
+use crate::shell::cli::Cli;
 use clap::{CommandFactory, FromArgMatches};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::HashMap;

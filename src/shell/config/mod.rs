@@ -7,10 +7,10 @@ pub mod keyspec;
 
 use crate::app::Action;
 use crate::app::lots::SortKey;
-use crate::cli::{MonitorArgs, RatesArg};
 use crate::domain::Currency;
-use crate::i18n::Lang;
 use crate::platform::Token;
+use crate::shell::cli::{MonitorArgs, RatesArg};
+use crate::ui::i18n::Lang;
 use crate::ui::keys::{Key, Keymap};
 use crate::ui::theme::{Theme, ThemeName};
 use clap::ArgMatches;

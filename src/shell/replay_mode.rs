@@ -9,11 +9,11 @@
 //! `run` wraps it in a terminal loop shaped like the monitor's.
 
 use crate::app::{App, AppOptions, Effect, Msg, ReplayStatus, Update};
-use crate::cli::ReplayArgs;
-use crate::clock::{Mono, mono_now};
+use crate::domain::clock::{Mono, mono_now};
 use crate::journal::Replay;
+use crate::shell::cli::ReplayArgs;
+use crate::shell::terminal::TerminalGuard;
 use crate::sync::SyncMsg;
-use crate::terminal::TerminalGuard;
 use crate::ui;
 use crossterm::event::{Event as TermEvent, EventStream, KeyCode, KeyEvent, KeyEventKind};
 use futures_util::StreamExt;
@@ -132,9 +132,9 @@ pub fn run(args: ReplayArgs) -> anyhow::Result<()> {
     let lang = match args.language {
         Some(l) => l,
         None => match env("LOTWATCH_LANG") {
-            Some(v) => crate::i18n::Lang::parse(&v)
+            Some(v) => crate::ui::i18n::Lang::parse(&v)
                 .map_err(|e| anyhow::anyhow!("environment variable LOTWATCH_LANG: {e}"))?,
-            None => crate::i18n::Lang::from_locale(&env),
+            None => crate::ui::i18n::Lang::from_locale(&env),
         },
     };
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -143,7 +143,7 @@ pub fn run(args: ReplayArgs) -> anyhow::Result<()> {
     rt.block_on(event_loop(replay, lang))
 }
 
-async fn event_loop(mut replay: Replay, lang: crate::i18n::Lang) -> anyhow::Result<()> {
+async fn event_loop(mut replay: Replay, lang: crate::ui::i18n::Lang) -> anyhow::Result<()> {
     let mut app = App::new(AppOptions {
         lang,
         ..AppOptions::default()

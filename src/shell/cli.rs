@@ -105,7 +105,7 @@ pub struct MonitorArgs {
     pub theme: Option<crate::ui::theme::ThemeName>,
     /// Interface language (default: from the locale, LC_ALL / LC_MESSAGES / LANG).
     #[arg(long = "lang", value_enum, value_name = "LANG")]
-    pub language: Option<crate::i18n::Lang>,
+    pub language: Option<crate::ui::i18n::Lang>,
     /// Watch this lot from the start (repeatable).
     #[arg(long = "watch", value_name = "LOT_ID")]
     pub watchlist: Vec<String>,
@@ -205,7 +205,7 @@ pub struct ReplayArgs {
     pub speed: f64,
     /// Interface language (default: LOTWATCH_LANG, else the locale).
     #[arg(long = "lang", value_enum, value_name = "LANG")]
-    pub language: Option<crate::i18n::Lang>,
+    pub language: Option<crate::ui::i18n::Lang>,
 }
 
 fn parse_speed(s: &str) -> Result<f64, String> {

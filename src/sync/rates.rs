@@ -4,12 +4,12 @@
 //! rates if any were given, then the last good table. A table from anywhere
 //! but the chosen source says why in `RateTable::fallback`.
 
-use super::nbk::parse_nbk;
-use super::{RateSource, RateTable, RatesConfig, RatesMode, nbk_url_for};
-use crate::clock::{ServerClock, mono_now, wall_now};
+use crate::domain::clock::{ServerClock, mono_now, wall_now};
 use crate::domain::{Currency, Timestamp};
 use crate::platform::client::{Cached, Client};
 use crate::platform::sanitize::clean;
+use crate::rates::nbk::parse_nbk;
+use crate::rates::{RateSource, RateTable, RatesConfig, RatesMode, nbk_url_for};
 use crate::sync::SyncMsg;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
