@@ -98,8 +98,9 @@ fn app(n: usize) -> App {
 fn frame_200x50(bencher: Bencher, lots: usize) {
     let app = app(lots);
     let mut term = Terminal::new(TestBackend::new(200, 50)).expect("a test terminal");
+    let view = lotwatch::ui::View::default();
     bencher.bench_local(|| {
-        term.draw(|f| lotwatch::ui::draw(f, &app, NOW))
+        term.draw(|f| lotwatch::ui::draw(f, &app, NOW, &view))
             .expect("draw");
     });
 }

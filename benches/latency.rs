@@ -68,6 +68,7 @@ async fn run(feed: bool, secs: u64, lots: usize, speed: f64) -> Result {
     let mut app = App::new(AppOptions::default());
     app.update(Msg::Resize { w: 200, h: 50 }, mono_now());
     let mut term = Terminal::new(TestBackend::new(200, 50)).expect("a test terminal");
+    let view = lotwatch::ui::View::default();
 
     let mut pubs: Vec<(u64, Instant)> = Vec::new();
     // (feed seq shown, when the frame was done)
@@ -97,7 +98,7 @@ async fn run(feed: bool, secs: u64, lots: usize, speed: f64) -> Result {
         }
         if dirty {
             let now = mono_now();
-            term.draw(|f| lotwatch::ui::draw(f, &app, now))
+            term.draw(|f| lotwatch::ui::draw(f, &app, now, &view))
                 .expect("draw");
             let done = Instant::now();
             last_draw = Some(done);

@@ -11,8 +11,8 @@ fn main() -> ExitCode {
     };
     let env = |k: &str| std::env::var(k).ok();
     let result = match cli.command {
-        Some(Command::Serve(args)) => lotwatch::sim::server::run_cli(args),
-        Some(Command::Export(args)) => return lotwatch::journal::export::run_cli(&args),
+        Some(Command::Serve(args)) => lotwatch::shell::serve::run_cli(args),
+        Some(Command::Export(args)) => return lotwatch::shell::export::run_cli(&args),
         Some(Command::Snapshot(args)) => {
             return match lotwatch::shell::config::tool_token(&env) {
                 Ok(token) => lotwatch::shell::snapshot::run_cli(&args, token),

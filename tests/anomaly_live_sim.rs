@@ -78,9 +78,13 @@ async fn a_simulator_an_hour_ahead_raises_one_skew_anomaly() {
     let (raised, _, _) = run(3600, Duration::from_secs(40)).await;
     let kinds: Vec<_> = raised.iter().map(|a| a.kind).collect();
     assert_eq!(kinds, [AnomalyKind::ClockSkew], "{raised:#?}");
-    assert!(
-        raised[0].evidence.contains("+3600."),
-        "{}",
-        raised[0].evidence
-    );
+    // "+3599.996 s ahead": the estimate is within its round trip of 3600 s,
+    // and a loaded machine's round trip is a few milliseconds.
+    let secs: f64 = raised[0]
+        .evidence
+        .split_once('+')
+        .and_then(|(_, r)| r.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no +seconds in {}", raised[0].evidence));
+    assert!((secs - 3600.0).abs() < 0.5, "{}", raised[0].evidence);
 }

@@ -211,14 +211,14 @@ fn render(app: &mut App, steps: Vec<Step>) -> (Vec<u8>, Buffer) {
     )
     .expect("terminal");
     let mut last = terminal
-        .draw(|f| ui::draw(f, app, NOW))
+        .draw(|f| ui::draw(f, app, NOW, &lotwatch::ui::View::default()))
         .expect("draw")
         .buffer
         .clone();
     for step in steps {
         step(app);
         last = terminal
-            .draw(|f| ui::draw(f, app, NOW))
+            .draw(|f| ui::draw(f, app, NOW, &lotwatch::ui::View::default()))
             .expect("draw")
             .buffer
             .clone();

@@ -17,8 +17,8 @@ fn name(lang: Lang) -> &'static str {
 
 /// A screen with a few anomalies and an alert, so that their panes and the
 /// header badge have something to say.
-fn busy(lang: Lang) -> App {
-    let mut app = live_in(false, lang);
+fn busy() -> App {
+    let mut app = live(false);
     let seq = app.feed_seq();
     send(
         &mut app,
@@ -39,10 +39,10 @@ fn busy(lang: Lang) -> App {
 #[test]
 fn main_screen_120x40_in_each_language() {
     for lang in Lang::ALL {
-        let mut app = live_in(false, lang);
+        let mut app = live(false);
         insta::assert_snapshot!(
             format!("main_{}_120x40", name(lang)),
-            render(&mut app, 120, 40)
+            render_in(&mut app, lang, 120, 40)
         );
     }
 }
@@ -51,11 +51,11 @@ fn main_screen_120x40_in_each_language() {
 fn main_screen_80x24_in_russian_and_kazakh() {
     // Russian is the longest: every column and badge must still fit.
     for lang in [Lang::Ru, Lang::Kk] {
-        let mut app = live_in(true, lang);
+        let mut app = live(true);
         act(&mut app, Action::CycleCurrency);
         insta::assert_snapshot!(
             format!("main_usd_{}_80x24", name(lang)),
-            render(&mut app, 80, 24)
+            render_in(&mut app, lang, 80, 24)
         );
     }
 }
@@ -63,12 +63,12 @@ fn main_screen_80x24_in_russian_and_kazakh() {
 #[test]
 fn detail_bids_events_200x50_in_russian_and_kazakh() {
     for lang in [Lang::Ru, Lang::Kk] {
-        let mut app = busy(lang);
+        let mut app = busy();
         act(&mut app, Action::CycleCurrency);
         act(&mut app, Action::FocusPane(2));
         insta::assert_snapshot!(
             format!("detail_{}_200x50", name(lang)),
-            render(&mut app, 200, 50)
+            render_in(&mut app, lang, 200, 50)
         );
     }
 }
@@ -76,21 +76,21 @@ fn detail_bids_events_200x50_in_russian_and_kazakh() {
 #[test]
 fn summary_anomalies_help_in_russian_and_kazakh() {
     for lang in [Lang::Ru, Lang::Kk] {
-        let mut app = busy(lang);
+        let mut app = busy();
         act(&mut app, Action::FocusPane(6));
         insta::assert_snapshot!(
             format!("summary_{}_120x40", name(lang)),
-            render(&mut app, 120, 40)
+            render_in(&mut app, lang, 120, 40)
         );
         act(&mut app, Action::FocusPane(5));
         insta::assert_snapshot!(
             format!("anomalies_{}_120x40", name(lang)),
-            render(&mut app, 120, 40)
+            render_in(&mut app, lang, 120, 40)
         );
         act(&mut app, Action::Help);
         insta::assert_snapshot!(
             format!("help_{}_120x40", name(lang)),
-            render(&mut app, 120, 40)
+            render_in(&mut app, lang, 120, 40)
         );
     }
 }
@@ -98,7 +98,7 @@ fn summary_anomalies_help_in_russian_and_kazakh() {
 #[test]
 fn badges_and_small_terminal_in_russian_and_kazakh() {
     for lang in [Lang::Ru, Lang::Kk] {
-        let mut app = live_in(true, lang);
+        let mut app = live(true);
         app.update(
             lotwatch::app::Msg::Sync(SyncMsg::Link(LinkState::Offline {
                 since: ts(-90),
@@ -106,7 +106,7 @@ fn badges_and_small_terminal_in_russian_and_kazakh() {
             })),
             NOW,
         );
-        let screen = render(&mut app, 160, 30);
+        let screen = render_in(&mut app, lang, 160, 30);
         let header: String = screen.lines().take(2).collect::<Vec<_>>().join("\n");
         insta::assert_snapshot!(format!("header_offline_{}_160x30", name(lang)), header);
         app.set_replay(ReplayStatus {
@@ -116,12 +116,12 @@ fn badges_and_small_terminal_in_russian_and_kazakh() {
             speed: 8.0,
             paused: true,
         });
-        let screen = render(&mut app, 160, 30);
+        let screen = render_in(&mut app, lang, 160, 30);
         let header: String = screen.lines().take(2).collect::<Vec<_>>().join("\n");
         insta::assert_snapshot!(format!("header_replay_{}_160x30", name(lang)), header);
         insta::assert_snapshot!(
             format!("too_small_{}_59x15", name(lang)),
-            render(&mut app, 59, 15)
+            render_in(&mut app, lang, 59, 15)
         );
     }
 }
@@ -160,9 +160,9 @@ fn lot_data_is_shown_as_sent_and_no_english_words_remain() {
         "ago",
     ];
     for lang in [Lang::Ru, Lang::Kk] {
-        let mut app = busy(lang);
+        let mut app = busy();
         act(&mut app, Action::FocusPane(2));
-        let screen = render(&mut app, 200, 50);
+        let screen = render_in(&mut app, lang, 200, 50);
         for w in english {
             let found = screen
                 .split(|c: char| !c.is_alphanumeric() && c != '…')
@@ -186,6 +186,6 @@ fn lot_data_is_shown_as_sent_and_no_english_words_remain() {
 
 #[test]
 fn english_is_the_default_whatever_the_locale() {
-    // AppOptions never reads the environment: only the CLI/config layer does.
-    assert_eq!(lotwatch::app::AppOptions::default().lang, Lang::En);
+    // The view's defaults never read the environment: only the CLI/config layer does.
+    assert_eq!(lotwatch::ui::View::default().lang, Lang::En);
 }

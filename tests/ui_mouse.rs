@@ -8,6 +8,7 @@ use crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use lotwatch::app::lots::SortKey;
 use lotwatch::app::{Action, App, Msg, Pane};
 use lotwatch::sync::SyncMsg;
+use lotwatch::ui::i18n::Lang;
 use lotwatch::ui::layout;
 use lotwatch::ui::mouse::{WHEEL_ROWS, actions};
 use ratatui::Terminal;
@@ -30,6 +31,7 @@ fn click(app: &App, area: Rect, x: u16, y: u16) -> Vec<Action> {
         app,
         area,
         &mouse(MouseEventKind::Down(MouseButton::Left), x, y),
+        Lang::En,
     )
 }
 
@@ -37,7 +39,7 @@ fn click(app: &App, area: Rect, x: u16, y: u16) -> Vec<Action> {
 fn draw(app: &mut App, w: u16, h: u16) -> Buffer {
     app.update(Msg::Resize { w, h }, NOW);
     let mut term = Terminal::new(TestBackend::new(w, h)).expect("test backend");
-    term.draw(|f| lotwatch::ui::draw(f, app, NOW))
+    term.draw(|f| lotwatch::ui::draw(f, app, NOW, &lotwatch::ui::View::default()))
         .expect("draw");
     term.backend().buffer().clone()
 }
@@ -293,7 +295,12 @@ fn the_wheel_scrolls_the_pane_under_the_pointer_not_the_focused_one() {
     let plan = layout::plan(area(w, h), Pane::Lots, Pane::Detail);
     let events = plan.events.expect("events at 200");
     let (x, y) = (events.x + 5, events.y + 3);
-    let down = actions(&app, area(w, h), &mouse(MouseEventKind::ScrollDown, x, y));
+    let down = actions(
+        &app,
+        area(w, h),
+        &mouse(MouseEventKind::ScrollDown, x, y),
+        Lang::En,
+    );
     assert_eq!(down, vec![Action::Scroll(Pane::Events, WHEEL_ROWS)]);
     let before = draw(&mut app, w, h);
     apply(&mut app, &down);
@@ -305,7 +312,12 @@ fn the_wheel_scrolls_the_pane_under_the_pointer_not_the_focused_one() {
         screen_text(&after)
     );
     assert_ne!(screen_text(&before), screen_text(&after));
-    let up = actions(&app, area(w, h), &mouse(MouseEventKind::ScrollUp, x, y));
+    let up = actions(
+        &app,
+        area(w, h),
+        &mouse(MouseEventKind::ScrollUp, x, y),
+        Lang::En,
+    );
     assert_eq!(up, vec![Action::Scroll(Pane::Events, -WHEEL_ROWS)]);
 }
 
@@ -348,12 +360,20 @@ fn help_closes_on_click_and_moves_drags_and_other_buttons_do_nothing() {
         MouseEventKind::Down(MouseButton::Right),
         MouseEventKind::ScrollLeft,
     ] {
-        assert_eq!(actions(&app, area(w, h), &mouse(kind, 10, 6)), vec![]);
+        assert_eq!(
+            actions(&app, area(w, h), &mouse(kind, 10, 6), Lang::En),
+            vec![]
+        );
     }
     act(&mut app, Action::Help);
     assert_eq!(click(&app, area(w, h), 3, 3), vec![Action::Close]);
     assert_eq!(
-        actions(&app, area(w, h), &mouse(MouseEventKind::ScrollDown, 3, 3)),
+        actions(
+            &app,
+            area(w, h),
+            &mouse(MouseEventKind::ScrollDown, 3, 3),
+            Lang::En
+        ),
         vec![]
     );
     act(&mut app, Action::Close);

@@ -15,7 +15,7 @@ use ui_common::*;
 fn render_at(app: &mut App, w: u16, h: u16, now: Mono) -> String {
     app.update(Msg::Resize { w, h }, now);
     let mut term = Terminal::new(TestBackend::new(w, h)).expect("backend");
-    term.draw(|f| lotwatch::ui::draw(f, app, now))
+    term.draw(|f| lotwatch::ui::draw(f, app, now, &lotwatch::ui::View::default()))
         .expect("draw");
     screen_text(term.backend().buffer())
 }

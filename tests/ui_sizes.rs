@@ -72,7 +72,7 @@ fn draw(term: &mut Terminal<TestBackend>, app: &mut App, w: u16, h: u16) {
     app.update(Msg::Resize { w, h }, NOW);
     term.resize(ratatui::layout::Rect::new(0, 0, w, h))
         .expect("resize");
-    term.draw(|f| lotwatch::ui::draw(f, app, NOW))
+    term.draw(|f| lotwatch::ui::draw(f, app, NOW, &lotwatch::ui::View::default()))
         .expect("draw");
 }
 
@@ -106,7 +106,7 @@ fn zero_sized_and_large_terminals() {
         ] {
             let mut term = Terminal::new(TestBackend::new(w, h)).expect("backend");
             app.update(Msg::Resize { w, h }, NOW);
-            term.draw(|f| lotwatch::ui::draw(f, &app, NOW))
+            term.draw(|f| lotwatch::ui::draw(f, &app, NOW, &lotwatch::ui::View::default()))
                 .expect("draw");
         }
     }

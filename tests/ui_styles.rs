@@ -9,16 +9,21 @@ mod ui_common;
 use lotwatch::app::{Action, App, Msg};
 use lotwatch::domain::clock::Mono;
 use lotwatch::sync::{LinkState, SyncMsg};
+use lotwatch::ui::View;
 use lotwatch::ui::i18n::Lang;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ui_common::*;
 
 fn styled(app: &mut App, w: u16, h: u16, later_ms: u64) -> String {
+    styled_in(app, Lang::En, w, h, later_ms)
+}
+
+fn styled_in(app: &mut App, lang: Lang, w: u16, h: u16, later_ms: u64) -> String {
     let now = Mono(NOW.0 + later_ms);
     app.update(Msg::Resize { w, h }, now);
     let mut term = Terminal::new(TestBackend::new(w, h)).expect("test backend");
-    term.draw(|f| lotwatch::ui::draw(f, app, now))
+    term.draw(|f| lotwatch::ui::draw(f, app, now, &View::in_lang(lang)))
         .expect("draw");
     format!("{:?}", term.backend().buffer())
 }
@@ -36,7 +41,7 @@ fn live_lots_selected_watched_and_sorted() {
 
 #[test]
 fn offline_in_dollars_with_ages_in_russian() {
-    let mut app = live_in(false, Lang::Ru);
+    let mut app = live(false);
     send(
         &mut app,
         SyncMsg::Link(LinkState::Offline {
@@ -47,7 +52,7 @@ fn offline_in_dollars_with_ages_in_russian() {
     act(&mut app, Action::CycleCurrency);
     insta::assert_snapshot!(
         "styles_offline_usd_ru_200x50",
-        styled(&mut app, 200, 50, 95_000)
+        styled_in(&mut app, Lang::Ru, 200, 50, 95_000)
     );
 }
 

@@ -24,7 +24,12 @@ const THEMES: [ThemeName; 4] = [
 fn draw(app: &mut App, w: u16, h: u16, keys: &Keymap, theme: &Theme) -> Buffer {
     app.update(Msg::Resize { w, h }, NOW);
     let mut term = Terminal::new(TestBackend::new(w, h)).expect("test backend");
-    term.draw(|f| lotwatch::ui::draw_with(f, app, NOW, keys, theme))
+    let view = lotwatch::ui::View {
+        keys: keys.clone(),
+        theme: theme.clone(),
+        lang: lotwatch::ui::i18n::Lang::En,
+    };
+    term.draw(|f| lotwatch::ui::draw(f, app, NOW, &view))
         .expect("draw");
     term.backend().buffer().clone()
 }
@@ -135,7 +140,7 @@ fn help_overlay_and_key_bar_show_the_bindings_in_force() {
     assert!(last.contains("F1"), "key bar: {last}");
     assert!(!last.contains("?"), "key bar still shows ?: {last}");
     assert!(
-        !last.contains(Action::Quit.describe()),
+        !last.contains((lotwatch::ui::i18n::Lang::En.texts().action)(Action::Quit)),
         "unbound quit in the key bar: {last}"
     );
     act(&mut app, Action::Help);

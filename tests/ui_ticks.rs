@@ -72,7 +72,7 @@ fn the_countdown_on_screen_changes_on_each_tick() {
         now = app.next_tick(now).expect("time on screen");
         app.update(Msg::Tick, now);
         let mut term = Terminal::new(TestBackend::new(120, 40)).expect("backend");
-        term.draw(|f| lotwatch::ui::draw(f, &app, now))
+        term.draw(|f| lotwatch::ui::draw(f, &app, now, &lotwatch::ui::View::default()))
             .expect("draw");
         let screen = screen_text(term.backend().buffer());
         assert_ne!(screen, last);
@@ -112,7 +112,7 @@ fn ten_thousand_lots_render_as_fast_as_a_screenful() {
     let frames = 20;
     let t = std::time::Instant::now();
     for _ in 0..frames {
-        term.draw(|f| lotwatch::ui::draw(f, &app, NOW))
+        term.draw(|f| lotwatch::ui::draw(f, &app, NOW, &lotwatch::ui::View::default()))
             .expect("draw");
     }
     let per_frame = t.elapsed() / frames;
@@ -155,11 +155,11 @@ fn draw_cost_does_not_grow_with_the_number_of_lots() {
         );
         app.update(Msg::Resize { w: 200, h: 50 }, NOW);
         let mut term = Terminal::new(TestBackend::new(200, 50)).expect("backend");
-        term.draw(|f| lotwatch::ui::draw(f, &app, NOW))
+        term.draw(|f| lotwatch::ui::draw(f, &app, NOW, &lotwatch::ui::View::default()))
             .expect("warm-up");
         let t = std::time::Instant::now();
         for _ in 0..10 {
-            term.draw(|f| lotwatch::ui::draw(f, &app, NOW))
+            term.draw(|f| lotwatch::ui::draw(f, &app, NOW, &lotwatch::ui::View::default()))
                 .expect("draw");
         }
         t.elapsed() / 10

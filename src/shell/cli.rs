@@ -188,11 +188,7 @@ pub struct ExportArgs {
     pub no_bom: bool,
 }
 
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ExportFormat {
-    Csv,
-    Json,
-}
+pub use crate::journal::export::ExportFormat;
 
 /// Arguments for `lotwatch replay` (for the monitor's replay mode to use).
 #[derive(Args, Debug, Clone)]

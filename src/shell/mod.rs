@@ -7,8 +7,12 @@
 pub mod alert_cmd;
 pub mod cli;
 pub mod config;
+pub mod engine_config;
+pub mod export;
 pub mod logging;
 pub mod monitor;
+pub mod records;
 pub mod replay_mode;
+pub mod serve;
 pub mod snapshot;
 pub mod terminal;

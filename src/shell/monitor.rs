@@ -83,7 +83,8 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
         }
     }
     let (client_cfg, sync_cfg) =
-        sync::configs_from_args(&demo_args, &url, token).map_err(|e| anyhow::anyhow!(e))?;
+        crate::shell::engine_config::configs_from_args(&demo_args, &url, token)
+            .map_err(|e| anyhow::anyhow!(e))?;
     let client = Client::new(client_cfg).map_err(|e| anyhow::anyhow!("{e}"))?;
     tracing::debug!("HTTP client ready");
     // The demo day restarts at seq 1 on every run: it is journaled only when
@@ -114,7 +115,6 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
         skew_threshold_ms: args.skew_threshold,
         unreachable_after_ms: args.unreachable_after.saturating_mul(1000),
         alert_minutes: args.alert_minutes,
-        lang: settings.lang,
         mouse: !args.no_mouse,
     });
     if let Some((key, desc)) = settings.sort {
@@ -125,7 +125,11 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
         &mut journal,
         handle.msgs,
         handle.cmds,
-        (settings.keymap.clone(), settings.theme()),
+        ui::View {
+            keys: settings.keymap.clone(),
+            theme: settings.theme(),
+            lang: settings.lang,
+        },
         on_alert.as_ref(),
     )
     .await;
@@ -255,7 +259,7 @@ async fn event_loop(
     journal: &mut JournalSink,
     mut sync_rx: mpsc::Receiver<SyncMsg>,
     cmds: mpsc::Sender<SyncCmd>,
-    (keymap, theme): (ui::keys::Keymap, ui::theme::Theme),
+    view: ui::View,
     on_alert: Option<&AlertCommand>,
 ) -> anyhow::Result<()> {
     let mut guard = TerminalGuard::enter(app.mouse())
@@ -320,7 +324,7 @@ async fn event_loop(
             let now = mono_now();
             guard.draw(|f| {
                 area = f.area();
-                ui::draw_with(f, app, now, &keymap, &theme)
+                ui::draw(f, app, now, &view)
             })?;
             last_draw = Some(tokio::time::Instant::now());
             dirty = false;
@@ -333,7 +337,7 @@ async fn event_loop(
         let tick_at = app.next_tick(mono_now()).map(mono_to_instant);
         let flow = tokio::select! {
             ev = terminal_events.next() => match ev {
-                Some(Ok(ev)) => on_terminal_event(app, journal, (ev, area), &keymap, &cmds, &mut guard, &mut dirty, on_alert).await?,
+                Some(Ok(ev)) => on_terminal_event(app, journal, (ev, area), &view, &cmds, &mut guard, &mut dirty, on_alert).await?,
                 Some(Err(e)) => return Err(anyhow::anyhow!("reading the terminal failed: {e}")),
                 None => Flow::Quit,
             },
@@ -393,7 +397,7 @@ async fn on_terminal_event(
     app: &mut App,
     journal: &mut JournalSink,
     (ev, area): (TermEvent, ratatui::layout::Rect),
-    keymap: &ui::keys::Keymap,
+    view: &ui::View,
     cmds: &mpsc::Sender<SyncCmd>,
     guard: &mut TerminalGuard,
     dirty: &mut bool,
@@ -401,7 +405,7 @@ async fn on_terminal_event(
 ) -> anyhow::Result<Flow> {
     match ev {
         TermEvent::Key(key) if key.kind != KeyEventKind::Release => {
-            match keymap.action(&key, app.mode()) {
+            match view.keys.action(&key, app.mode()) {
                 Some(action) => {
                     apply(
                         app,
@@ -433,7 +437,7 @@ async fn on_terminal_event(
         }
         TermEvent::Mouse(m) => {
             // Moves and drags mean nothing: no actions, no redraw.
-            for action in ui::mouse::actions(app, area, &m) {
+            for action in ui::mouse::actions(app, area, &m, view.lang) {
                 let msg = Msg::Action(action);
                 if let Flow::Quit = apply(app, journal, msg, cmds, guard, dirty, on_alert).await? {
                     return Ok(Flow::Quit);

@@ -144,15 +144,14 @@ pub fn run(args: ReplayArgs) -> anyhow::Result<()> {
 }
 
 async fn event_loop(mut replay: Replay, lang: crate::ui::i18n::Lang) -> anyhow::Result<()> {
-    let mut app = App::new(AppOptions {
-        lang,
-        ..AppOptions::default()
-    });
+    let mut app = App::new(AppOptions::default());
     let mut guard = TerminalGuard::enter(app.mouse())
         .map_err(|e| anyhow::anyhow!("cannot use this terminal: {e} (is stdout a terminal?)"))?;
     let mut terminal_events = EventStream::new();
-    let keymap = ui::keys::Keymap::default();
-    let theme = ui::theme::Theme::default();
+    let view = ui::View {
+        theme: ui::theme::Theme::default(),
+        ..ui::View::in_lang(lang)
+    };
     let size = guard.term.size()?;
     app.update(
         Msg::Resize {
@@ -170,7 +169,7 @@ async fn event_loop(mut replay: Replay, lang: crate::ui::i18n::Lang) -> anyhow::
             let now = mono_now();
             guard.draw(|f| {
                 area = f.area();
-                ui::draw_with(f, &app, now, &keymap, &theme)
+                ui::draw(f, &app, now, &view)
             })?;
             dirty = false;
             tokio::time::sleep(FRAME_FLOOR).await;
@@ -184,7 +183,7 @@ async fn event_loop(mut replay: Replay, lang: crate::ui::i18n::Lang) -> anyhow::
                 Some(Ok(TermEvent::Key(key))) if key.kind != KeyEventKind::Release => {
                     match replay_key(&key, &app) {
                         Some(k) => on_replay_key(&mut app, &mut replay, k, mono_now()),
-                        None => match keymap.action(&key, app.mode()) {
+                        None => match view.keys.action(&key, app.mode()) {
                             Some(a) => app.update(Msg::Action(a), mono_now()),
                             None => Update::default(),
                         },
@@ -197,7 +196,7 @@ async fn event_loop(mut replay: Replay, lang: crate::ui::i18n::Lang) -> anyhow::
                 }
                 Some(Ok(TermEvent::Mouse(m))) => {
                     let mut up = Update::default();
-                    for a in ui::mouse::actions(&app, area, &m) {
+                    for a in ui::mouse::actions(&app, area, &m, view.lang) {
                         let u = app.update(Msg::Action(a), mono_now());
                         up.redraw |= u.redraw;
                         up.effects.extend(u.effects);

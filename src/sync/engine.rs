@@ -5,7 +5,7 @@
 //! `SyncMsg` only, and sends nothing from an answer that failed.
 
 use super::backoff::{Backoff, FeedFloor, Pacer};
-use super::{DataIssue, LinkState, SyncCmd, SyncMsg};
+use super::{DataIssue, LinkState, SeqGap, SyncCmd, SyncMsg};
 use crate::domain::clock::{ClockSample, ServerClock, mono_now, wall_now};
 use crate::domain::{Bid, Event, EventKind, Timestamp};
 use crate::platform::client::{Cached, Client};
@@ -431,16 +431,9 @@ impl Engine {
                     got = ev.seq,
                     "seq gap: re-reading the lots"
                 );
-                self.send(SyncMsg::DataIssue(DataIssue {
-                    lot_id: None,
-                    field: super::SEQ_GAP_FIELD.into(),
-                    problem: format!(
-                        "seq gap: after seq {} the feed gave seq {} (missing {}..={})",
-                        next - 1,
-                        ev.seq,
-                        next,
-                        ev.seq.saturating_sub(1)
-                    ),
+                self.send(SyncMsg::SeqGap(SeqGap {
+                    after: next - 1,
+                    got: ev.seq,
                 }))
                 .await?;
                 self.resnapshot();

@@ -7,6 +7,7 @@ pub mod backoff;
 pub mod engine;
 pub mod rates;
 
+pub use crate::platform::DataIssue;
 pub use engine::{SyncConfig, SyncHandle, spawn};
 
 use crate::domain::clock::ClockSample;
@@ -36,6 +37,8 @@ pub enum SyncMsg {
     Link(LinkState),
     /// Data the platform sent that could not be used, named precisely.
     DataIssue(DataIssue),
+    /// The feed skipped seqs.
+    SeqGap(SeqGap),
 }
 
 /// How the connection to the platform stands.
@@ -55,17 +58,39 @@ pub enum LinkState {
     },
 }
 
-/// One piece of unusable server data: which lot, which field, what was wrong.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DataIssue {
-    pub lot_id: Option<String>,
-    pub field: String,
-    pub problem: String,
+/// The feed skipped seqs: after `after` it gave `got` (the engine re-reads
+/// the lots; the anomaly detector raises a seq gap).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SeqGap {
+    pub after: u64,
+    pub got: u64,
 }
 
-/// `DataIssue::field` of the issue the engine sends when the feed skips seqs
-/// (the anomaly detector raises a seq gap from it).
-pub const SEQ_GAP_FIELD: &str = "events.seq";
+impl std::fmt::Display for SeqGap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "seq gap: after seq {} the feed gave seq {} (missing {}..={})",
+            self.after,
+            self.got,
+            self.after.saturating_add(1),
+            self.got.saturating_sub(1)
+        )
+    }
+}
+
+impl SeqGap {
+    /// Reads back the text `Display` wrote (the journal stores it so).
+    pub fn parse(text: &str) -> Option<SeqGap> {
+        let rest = text.strip_prefix("seq gap: after seq ")?;
+        let (after, rest) = rest.split_once(" the feed gave seq ")?;
+        let got = rest.split(' ').next()?;
+        Some(SeqGap {
+            after: after.parse().ok()?,
+            got: got.parse().ok()?,
+        })
+    }
+}
 
 /// What the app asks of the sync engine.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -74,42 +99,4 @@ pub enum SyncCmd {
     RefreshNow,
     /// Keep the bid history of this lot fresh (the lot in view); None stops.
     WatchLot(Option<String>),
-}
-
-/// The client and engine settings for the monitor's command line. `token` is
-/// the value of `LOTWATCH_TOKEN` (or the config file), read by the caller.
-pub fn configs_from_args(
-    args: &crate::shell::cli::MonitorArgs,
-    url: &str,
-    token: Option<crate::platform::Token>,
-) -> Result<(crate::platform::ClientConfig, SyncConfig), String> {
-    use crate::rates::{NBK_DEFAULT_URL, RatesConfig, RatesMode, parse_fixed_rates};
-    let mut client = crate::platform::ClientConfig::new(url);
-    client.token = token;
-    client.ca_cert = args.ca_cert.clone();
-    client.insecure = args.insecure;
-    let fixed = parse_fixed_rates(&args.fixed_rates)?;
-    let mode = match args.rates {
-        crate::shell::cli::RatesArg::Platform => RatesMode::Platform,
-        crate::shell::cli::RatesArg::Nbk => RatesMode::Nbk,
-        crate::shell::cli::RatesArg::Fixed if fixed.is_empty() => {
-            return Err("--rates fixed needs at least one --rate CUR=RATE".into());
-        }
-        crate::shell::cli::RatesArg::Fixed => RatesMode::Fixed,
-    };
-    let rates = RatesConfig {
-        mode,
-        nbk_url: args
-            .rates_url
-            .clone()
-            .unwrap_or_else(|| NBK_DEFAULT_URL.to_string()),
-        fixed,
-        ..RatesConfig::default()
-    };
-    let sync = SyncConfig {
-        poll: std::time::Duration::from_millis(args.poll.max(250)),
-        rates: Some(rates),
-        ..SyncConfig::default()
-    };
-    Ok((client, sync))
 }

@@ -422,7 +422,9 @@ mod tests {
                 .label(a)
                 .unwrap_or_else(|| panic!("{} unbound", a.name()));
             assert!(
-                help.iter().any(|(l, d)| *l == label && *d == a.describe()),
+                help.iter().any(
+                    |(l, d)| *l == label && *d == (crate::ui::i18n::Lang::En.texts().action)(a)
+                ),
                 "{}",
                 a.name()
             );
