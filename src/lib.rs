@@ -1,7 +1,7 @@
 //! lotwatch: a terminal monitor for live online auctions of subsoil-use rights.
 //!
 //! Data flows one way, and the folders follow it (`docs/architecture.md`;
-//! `tests/layers.rs` keeps it true):
+//! `tests/it/layers.rs` keeps it true):
 //!
 //! ```text
 //! domain      the auction's vocabulary: money, time, lots, events, clock

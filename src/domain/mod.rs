@@ -3,12 +3,14 @@
 
 pub mod clock;
 pub mod event;
+pub mod link;
 pub mod lot;
 pub mod money;
 pub mod rules;
 pub mod time;
 
 pub use event::{Event, EventKind};
+pub use link::LinkState;
 pub use lot::{
     Auction, AuctionStatus, Bid, HighBid, License, LicenseKind, Lot, LotResult, LotStatus,
     SoftClose,

@@ -7,11 +7,12 @@ pub mod backoff;
 pub mod engine;
 pub mod rates;
 
+pub use crate::domain::LinkState;
 pub use crate::platform::DataIssue;
 pub use engine::{SyncConfig, SyncHandle, spawn};
 
 use crate::domain::clock::ClockSample;
-use crate::domain::{Auction, Bid, Event, Lot, Timestamp};
+use crate::domain::{Auction, Bid, Event, Lot};
 use crate::rates::RateTable;
 
 /// What the sync engine tells the app. Each message is complete: nothing is
@@ -39,23 +40,6 @@ pub enum SyncMsg {
     DataIssue(DataIssue),
     /// The feed skipped seqs.
     SeqGap(SeqGap),
-}
-
-/// How the connection to the platform stands.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum LinkState {
-    Connecting,
-    Live,
-    /// Failing; `attempt` counts consecutive failures.
-    Retrying {
-        attempt: u32,
-        error: String,
-    },
-    /// Failing for long enough to say so, since this server time.
-    Offline {
-        since: Timestamp,
-        error: String,
-    },
 }
 
 /// The feed skipped seqs: after `after` it gave `got` (the engine re-reads

@@ -5,7 +5,7 @@
 use super::Ctx;
 use super::paint;
 use crate::domain::Currency;
-use crate::sync::LinkState;
+use crate::domain::LinkState;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;

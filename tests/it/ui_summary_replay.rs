@@ -1,7 +1,7 @@
 //! Snapshots at 120x40 of the summary pane and of the REPLAY badge, plus a
 //! flashing (alerted) row, built through `App::update` with a fake clock.
 
-mod ui_common;
+use crate::ui_common;
 
 use lotwatch::app::{Action, ReplayStatus};
 use lotwatch::domain::{Event, EventKind, Money};

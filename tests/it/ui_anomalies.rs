@@ -3,7 +3,7 @@
 //! pane (key 5 or Tab), with kind symbol, lot number and name, the server
 //! time in Astana and the evidence, newest first; the pane scrolls.
 
-mod ui_common;
+use crate::ui_common;
 
 use lotwatch::app::{Action, AnomalyKind, Pane};
 use lotwatch::domain::{Event, EventKind, Money};

@@ -5,7 +5,7 @@
 //! bounded, and recovers by itself with a fresh snapshot once the platform
 //! answers well again.
 
-mod common;
+use crate::common;
 
 use common::*;
 use lotwatch::domain::Timestamp;

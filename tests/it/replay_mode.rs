@@ -2,7 +2,7 @@
 //! ends in the same app state as the live run (lots, feed position, events
 //! pane including the alerts), and the replay keys move the playback.
 
-mod journal_support;
+use crate::journal_support;
 
 use journal_support::{AUCTION, T0, batches, day, temp_dir};
 use lotwatch::app::log::LogKind;

@@ -1,7 +1,7 @@
 //! The view never panics, whatever the terminal size and state: every size
 //! from 1x1 to 90x30, zero-sized areas, and a few large ones.
 
-mod ui_common;
+use crate::ui_common;
 
 use lotwatch::app::{Action, App, Msg};
 use lotwatch::sync::{LinkState, SyncMsg};

@@ -1,7 +1,7 @@
 //! Replay: a recorded day played back through the same messages ends in the
 //! same state as the live run, step by step, with the recorded timing.
 
-mod journal_support;
+use crate::journal_support;
 
 use journal_support::{AUCTION, T0, apply, batches, day, temp_dir};
 use lotwatch::domain::{Auction, AuctionStatus, Currency, Lot, Rate, Timestamp};

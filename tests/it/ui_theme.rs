@@ -2,7 +2,7 @@
 //! colour in any cell, the named themes really colour, and the help overlay
 //! and key bar show the bindings in force.
 
-mod ui_common;
+use crate::ui_common;
 
 use lotwatch::app::{Action, App, Msg};
 use lotwatch::shell::config::keyspec;

@@ -3,7 +3,7 @@
 //! cells are neutralized, rates of the day apply, `--lot` filters, and the
 //! exit codes say what went wrong.
 
-mod journal_support;
+use crate::journal_support;
 
 use journal_support::{AUCTION, T0, day, temp_dir};
 use lotwatch::domain::{

@@ -9,7 +9,7 @@
 //! The child is this test binary itself, re-run on the ignored test
 //! `crash_child` with `LOTWATCH_CRASH_CHILD` naming the journal.
 
-mod journal_support;
+use crate::journal_support;
 
 use journal_support::{AUCTION, apply, batches, day, temp_dir};
 use lotwatch::domain::Event;
@@ -71,7 +71,12 @@ fn crash_child() {
 
 fn spawn_child(path: &Path) -> Child {
     Command::new(std::env::current_exe().expect("test binary"))
-        .args(["--ignored", "--exact", "crash_child", "--test-threads=1"])
+        .args([
+            "--ignored",
+            "--exact",
+            "journal_crash::crash_child",
+            "--test-threads=1",
+        ])
         .env(CHILD_ENV, path)
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())

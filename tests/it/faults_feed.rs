@@ -3,7 +3,7 @@
 //! server clock is followed; malformed events are reported without breaking
 //! the seq order.
 
-mod common;
+use crate::common;
 
 use common::*;
 use lotwatch::domain::clock::ServerClock;

@@ -4,7 +4,7 @@
 //! (e.g. the lots rows written straight into the buffer) must leave these
 //! byte-identical too.
 
-mod ui_common;
+use crate::ui_common;
 
 use lotwatch::app::{Action, App, Msg};
 use lotwatch::domain::clock::Mono;

@@ -2,7 +2,7 @@
 //! error (shown in the filter line, the lots keeping the last valid filter),
 //! a committed filter, and the lots sorted by a column in each direction.
 
-mod ui_common;
+use crate::ui_common;
 
 use lotwatch::app::Action;
 use lotwatch::app::lots::SortKey;

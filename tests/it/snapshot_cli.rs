@@ -2,7 +2,7 @@
 //! codes when the platform is down or the URL is missing, and the other
 //! one-shot commands (config --default, completions, man).
 
-mod support;
+use crate::support;
 
 use std::net::TcpListener;
 use std::process::{Command, Output};

@@ -1,7 +1,7 @@
 //! The journal file: exactly once per seq, the cursor, append-only triggers,
 //! damaged files, snapshot diffs, restart, and nothing lost under a burst.
 
-mod journal_support;
+use crate::journal_support;
 
 use journal_support::{AUCTION, apply, batches, day, temp_dir};
 use lotwatch::domain::{Currency, HighBid, Money, Rate, Timestamp};

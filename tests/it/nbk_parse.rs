@@ -9,8 +9,8 @@ use proptest::prelude::*;
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
-const GET_RATES: &str = include_str!("fixtures/nbk-get_rates-sample.xml");
-const RATES_ALL: &str = include_str!("fixtures/nbk-rates_all-sample.xml");
+const GET_RATES: &str = include_str!("../fixtures/nbk-get_rates-sample.xml");
+const RATES_ALL: &str = include_str!("../fixtures/nbk-rates_all-sample.xml");
 
 fn dec(s: &str) -> Decimal {
     Decimal::from_str(s).expect("test decimal")

@@ -3,7 +3,7 @@
 //! monitor loop sends it) into the `anomalies` table, with the lot, the
 //! server time, the kind and the evidence, in order with the messages.
 
-mod journal_support;
+use crate::journal_support;
 
 use journal_support::{AUCTION, temp_dir};
 use lotwatch::app::{App, AppOptions, Effect, Msg};

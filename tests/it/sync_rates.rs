@@ -3,7 +3,7 @@
 //! table), what each table says about itself, the feed URL's date, ETag reuse,
 //! and that the platform's token never goes to the feed.
 
-mod common;
+use crate::common;
 
 use common::*;
 use lotwatch::domain::{Currency, Rate, Timestamp};
@@ -18,7 +18,7 @@ use std::time::Duration;
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const NBK_XML: &str = include_str!("fixtures/nbk-get_rates-sample.xml");
+const NBK_XML: &str = include_str!("../fixtures/nbk-get_rates-sample.xml");
 
 fn rates_body() -> serde_json::Value {
     json!({"server_time": T0, "source": "NBK", "date": "2025-06-24", "base": "KZT",

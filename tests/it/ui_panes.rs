@@ -2,7 +2,7 @@
 //! unmistakable at every size, frozen clocks stay frozen, and a lot at zero
 //! reads `closing…` until the server closes it.
 
-mod ui_common;
+use crate::ui_common;
 
 use lotwatch::app::{Action, App, AppOptions, Msg};
 use lotwatch::domain::clock::Mono;

@@ -1,7 +1,7 @@
 //! Whole-screen snapshots of the monitor at 80x24, 120x40 and 200x50, from a
 //! realistic auction moment built through `App::update` with a fake clock.
 
-mod ui_common;
+use crate::ui_common;
 
 use lotwatch::app::Action;
 use lotwatch::domain::Timestamp;

@@ -86,7 +86,12 @@ fn spawn_recorder(url: &str, path: &Path, final_seq: Option<u64>) -> Child {
         final_seq.map(|s| s.to_string()).unwrap_or_default()
     );
     Command::new(std::env::current_exe().expect("test binary"))
-        .args(["--ignored", "--exact", "live_recorder", "--test-threads=1"])
+        .args([
+            "--ignored",
+            "--exact",
+            "journal_live_crash::live_recorder",
+            "--test-threads=1",
+        ])
         .env(CHILD_ENV, spec)
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())

@@ -2,7 +2,7 @@
 //! the fixture, finds a lot, a column header or a pane on the rendered
 //! screen, clicks there and checks the actions and what they do.
 
-mod ui_common;
+use crate::ui_common;
 
 use crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use lotwatch::app::lots::SortKey;

@@ -3,7 +3,7 @@
 //! exactly on their second, and a 10 000-lot state draws in time that follows
 //! the rows on screen.
 
-mod ui_common;
+use crate::ui_common;
 
 use lotwatch::app::{App, AppOptions, Msg};
 use lotwatch::domain::clock::Mono;

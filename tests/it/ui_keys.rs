@@ -2,7 +2,7 @@
 //! it: the mode decides what a key means (typing `q` into the filter does
 //! not quit; Esc leaves the help before anything else).
 
-mod ui_common;
+use crate::ui_common;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use lotwatch::app::{App, Effect, Mode, Msg, Pane, Update};

@@ -3,7 +3,7 @@
 //! and checks that lot data stays as the platform sent it while every word
 //! around it is translated.
 
-mod ui_common;
+use crate::ui_common;
 
 use lotwatch::app::{Action, App, ReplayStatus};
 use lotwatch::domain::{Event, EventKind, Money};
