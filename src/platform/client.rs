@@ -44,13 +44,6 @@ impl Token {
     }
 }
 
-impl Token {
-    /// `LOTWATCH_TOKEN` from the environment, if set and not blank.
-    pub fn from_env() -> Option<Token> {
-        std::env::var("LOTWATCH_TOKEN").ok().and_then(Token::new)
-    }
-}
-
 impl fmt::Debug for Token {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Token(hidden)")

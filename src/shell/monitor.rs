@@ -11,9 +11,8 @@ use crate::app::{App, AppOptions, Effect, Msg};
 use crate::domain::clock::{Mono, mono_now};
 use crate::domain::{Currency, Timestamp};
 use crate::journal::{self, Journal, JournalRecord, Receipt, Recorder};
-use crate::platform::{Client, Token};
+use crate::platform::Client;
 use crate::shell::alert_cmd::AlertCommand;
-use crate::shell::cli::MonitorArgs;
 use crate::shell::terminal::TerminalGuard;
 use crate::sim::server::{RunningSim, SimOptions};
 use crate::sync::{self, SyncCmd, SyncMsg};
@@ -27,15 +26,9 @@ use tokio::sync::mpsc;
 /// The shortest time between two frames.
 const FRAME_FLOOR: Duration = Duration::from_millis(10);
 
-/// Runs the monitor until the user quits. Without `--url`, starts the demo
-/// simulator in-process on a free loopback port first.
-pub fn run(args: MonitorArgs) -> anyhow::Result<()> {
-    let mut settings = crate::shell::config::Settings::from_args(args);
-    settings.token = Token::from_env();
-    run_with(settings)
-}
-
-/// Runs the monitor with resolved settings (config file, environment, flags).
+/// Runs the monitor with resolved settings (config file, environment, flags)
+/// until the user quits. Without `--url`, starts the demo simulator
+/// in-process on a free loopback port first.
 pub fn run_with(settings: crate::shell::config::Settings) -> anyhow::Result<()> {
     let args = settings.args.clone();
     let log_path = args

@@ -318,21 +318,6 @@ impl Settings {
     pub fn theme(&self) -> Theme {
         Theme::named(self.theme_name, self.no_color)
     }
-
-    /// Settings from the command line alone (no file, no environment).
-    pub fn from_args(args: MonitorArgs) -> Settings {
-        Settings {
-            theme_name: args.theme.unwrap_or_default(),
-            lang: args.language.unwrap_or_default(),
-            args,
-            token: None,
-            keymap: Keymap::default(),
-            no_color: false,
-            alert_minutes: None,
-            sort: None,
-            config_file: None,
-        }
-    }
 }
 
 /// Merges defaults < file < environment < flags. `matches` are the parsed
