@@ -8,6 +8,7 @@
 //! server string is sanitized here, once.
 
 use super::DataIssue;
+use crate::domain::money::plain_decimal;
 use crate::domain::{
     Auction, AuctionStatus, Bid, Currency, Event, EventKind, HighBid, License, LicenseKind, Lot,
     LotResult, LotStatus, Money, Rate, SoftClose, Timestamp,
@@ -608,7 +609,7 @@ pub fn decode_rates(v: &Value) -> Result<PlatformRates, DecodeError> {
         match val
             .as_str()
             .ok_or("not a decimal string")
-            .and_then(|s| parse_rate(s).ok_or("not a positive decimal string"))
+            .and_then(|s| Rate::parse(s).ok_or("not a positive decimal string"))
         {
             Ok(r) => {
                 rates.insert(cur, r);
@@ -623,25 +624,6 @@ pub fn decode_rates(v: &Value) -> Result<PlatformRates, DecodeError> {
         rates,
         issues: issues.finish(),
     })
-}
-
-/// A rate: plain positive decimal (`519.53`), any number of fraction digits.
-pub fn parse_rate(s: &str) -> Option<Rate> {
-    let d = plain_decimal(s)?;
-    (d > Decimal::ZERO).then_some(Rate(d))
-}
-
-/// Digits, optionally a dot and digits: no sign, exponent or spaces.
-fn plain_decimal(s: &str) -> Option<Decimal> {
-    let (int, frac) = match s.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (s, None),
-    };
-    let digits = |x: &str| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit());
-    if !digits(int) || frac.is_some_and(|f| !digits(f)) || s.len() > 40 {
-        return None;
-    }
-    Decimal::from_str_exact(s).ok()
 }
 
 /// An id as the contract has it: 1 to 64 characters, nothing to sanitize.
@@ -1200,10 +1182,13 @@ mod tests {
 
     #[test]
     fn rates_are_strict() {
-        assert_eq!(parse_rate("519.53"), Some(Rate(Decimal::new(51953, 2))));
-        assert_eq!(parse_rate("0.0123456"), Some(Rate(Decimal::new(123456, 7))));
+        assert_eq!(Rate::parse("519.53"), Some(Rate(Decimal::new(51953, 2))));
+        assert_eq!(
+            Rate::parse("0.0123456"),
+            Some(Rate(Decimal::new(123456, 7)))
+        );
         for bad in ["0", "0.00", "-1", "1e3", "1,5", " 1", "", "NaN", "."] {
-            assert_eq!(parse_rate(bad), None, "{bad}");
+            assert_eq!(Rate::parse(bad), None, "{bad}");
         }
     }
 

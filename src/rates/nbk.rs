@@ -9,6 +9,7 @@
 //! parsing, DTDs are refused (no entity expansion) and the node count is
 //! bounded. Feed text that appears in an error is sanitized.
 
+use crate::domain::money::plain_parts;
 use crate::domain::{Currency, Rate, Timestamp};
 use crate::platform::sanitize;
 use crate::rates::{RateSource, RateTable};
@@ -317,9 +318,7 @@ fn parse_decimal(code: &str, field: &'static str, raw: &str) -> Result<Decimal, 
         });
     }
     let digits = s.strip_prefix(['-', '+']).unwrap_or(s);
-    let (int, frac) = digits.split_once('.').unwrap_or((digits, "0"));
-    let plain = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
-    if !plain(int) || !plain(frac) || s.len() > 30 {
+    if plain_parts(digits).is_none() || s.len() > 30 {
         return Err(bad());
     }
     Decimal::from_str(s).map_err(|_| bad())
