@@ -162,7 +162,9 @@ pub enum FilterErrorKind {
     DigitGroups,
 }
 
-const FIELDS: &str =
+/// The field names, statuses and flags as the filter language spells them
+/// (its error messages list them, in every interface language).
+pub const FIELDS: &str =
     "status, mineral, region, lot, name, bid, next, start, bids, closing, opens, is";
 const STATUSES: [(&str, LotStatus); 7] = [
     ("open", LotStatus::Open),
@@ -173,8 +175,8 @@ const STATUSES: [(&str, LotStatus); 7] = [
     ("unsold", LotStatus::Unsold),
     ("cancelled", LotStatus::Cancelled),
 ];
-const STATUS_LIST: &str = "open, scheduled, suspended, closed, sold, unsold, cancelled";
-const FLAG_LIST: &str = "watched, mine, leading, outbid";
+pub const STATUS_LIST: &str = "open, scheduled, suspended, closed, sold, unsold, cancelled";
+pub const FLAG_LIST: &str = "watched, mine, leading, outbid";
 const MONEY_HINT: &str = "e.g. 500k, 40m, 1.5bn";
 const DURATION_HINT: &str = "e.g. 90s, 10m, 1h30m";
 
