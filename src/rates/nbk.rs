@@ -27,9 +27,9 @@ pub const MAX_ITEMS: usize = 500;
 /// The currencies kept from the feed.
 const KEPT: [Currency; 3] = [Currency::Usd, Currency::Eur, Currency::Cny];
 /// How long a currency's name, index or change may be.
-const TEXT_MAX: usize = 100;
+const MAX_ITEM_TEXT: usize = 100;
 /// How much feed text an error quotes.
-const QUOTE_MAX: usize = 40;
+const MAX_QUOTE: usize = 40;
 
 /// The rates of one feed: tenge per one unit, for the feed's date.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -209,7 +209,7 @@ pub fn parse_feed(xml: &str) -> Result<NbkFeed, NbkError> {
         "html" => Err(NbkError::Html {
             title: html_title(xml),
         }),
-        other => Err(NbkError::WrongRoot(sanitize::clean(other, QUOTE_MAX))),
+        other => Err(NbkError::WrongRoot(sanitize::clean(other, MAX_QUOTE))),
     }
 }
 
@@ -274,7 +274,7 @@ fn collect<'a, 'i: 'a>(
                 value: quote(quant),
             })?;
         let text =
-            |tag: &str| sanitize::clean(child_text(item, tag).unwrap_or("").trim(), TEXT_MAX);
+            |tag: &str| sanitize::clean(child_text(item, tag).unwrap_or("").trim(), MAX_ITEM_TEXT);
         out.push(NbkItem {
             code: code.to_string(),
             fullname: text("fullname"),
@@ -298,7 +298,7 @@ fn child_text<'a>(node: roxmltree::Node<'a, '_>, name: &str) -> Option<&'a str> 
 }
 
 fn quote(s: &str) -> String {
-    sanitize::clean(s.trim(), QUOTE_MAX)
+    sanitize::clean(s.trim(), MAX_QUOTE)
 }
 
 /// A plain decimal: digits, optionally a dot and digits, an optional sign
