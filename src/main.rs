@@ -42,6 +42,10 @@ fn main() -> ExitCode {
             .render(&mut std::io::stdout())
             .map_err(anyhow::Error::from),
         Some(Command::Replay(args)) => lotwatch::replay_mode::run(args),
+        Some(Command::Watch(args)) => {
+            let sub = matches.subcommand_matches("watch").cloned();
+            return lotwatch::watch::run_cli(&sub.unwrap_or_default(), args, &env);
+        }
         None => match lotwatch::config::resolve(&matches, cli.monitor, &env) {
             Ok(settings) => lotwatch::monitor::run_with(settings),
             Err(e) => {
