@@ -106,9 +106,12 @@ fn tiyn(v: &Value) -> Option<lotwatch::domain::Money> {
 fn jsonl_seqs_are_contiguous_and_equal_the_simulators_history() {
     let sim = Server::start(&["--speed", "60"]);
     let dir = temp_dir("jsonl");
-    let mut child = watch_cmd(&dir, &["--url", &sim.url, "--format", "jsonl", "--no-journal"])
-        .spawn()
-        .expect("start watch");
+    let mut child = watch_cmd(
+        &dir,
+        &["--url", &sim.url, "--format", "jsonl", "--no-journal"],
+    )
+    .spawn()
+    .expect("start watch");
     let rx = lines_of(&mut child);
     let mut lines: Vec<Value> = Vec::new();
     let deadline = Instant::now() + Duration::from_secs(90);
@@ -197,7 +200,10 @@ fn jsonl_seqs_are_contiguous_and_equal_the_simulators_history() {
             Some("status") => assert_eq!(ours["status"], theirs["status"], "{what}"),
             _ => {}
         }
-        assert!(ours["lot_number"].is_string() || ours["lot_id"].is_null(), "{what}");
+        assert!(
+            ours["lot_number"].is_string() || ours["lot_id"].is_null(),
+            "{what}"
+        );
     }
 }
 
@@ -250,9 +256,12 @@ fn a_reader_of_one_line_a_second_gets_a_dropped_line_and_memory_stays_bounded() 
     use std::os::fd::AsRawFd;
     let sim = Server::start(&["--lots", "5000", "--speed", "300"]);
     let dir = temp_dir("slow");
-    let mut child = watch_cmd(&dir, &["--url", &sim.url, "--format", "jsonl", "--no-journal"])
-        .spawn()
-        .expect("start watch");
+    let mut child = watch_cmd(
+        &dir,
+        &["--url", &sim.url, "--format", "jsonl", "--no-journal"],
+    )
+    .spawn()
+    .expect("start watch");
     let out = child.stdout.take().expect("stdout");
     shrink_pipe(out.as_raw_fd());
     // A small buffer: the pipe is drained about as slowly as lines are read.
@@ -333,7 +342,15 @@ fn status_prints_only_changes_and_waybar_is_its_json() {
     for format in ["status", "waybar"] {
         let mut child = watch_cmd(
             &dir,
-            &["--url", &sim.url, "--format", format, "--no-journal", "--me", "P-07"],
+            &[
+                "--url",
+                &sim.url,
+                "--format",
+                format,
+                "--no-journal",
+                "--me",
+                "P-07",
+            ],
         )
         .spawn()
         .expect("start watch");
@@ -372,7 +389,10 @@ fn status_prints_only_changes_and_waybar_is_its_json() {
             .find(|t| t.starts_with("● LIVE") && t.contains(" open · next close "))
             .unwrap_or_else(|| panic!("{format}: no live line with a next close: {texts:?}"));
         assert!(live.ends_with(|c: char| c.is_ascii_digit()), "{live}");
-        assert!(live.contains('▲') && live.contains('▼'), "--me counts: {live}");
+        assert!(
+            live.contains('▲') && live.contains('▼'),
+            "--me counts: {live}"
+        );
         assert!(!texts.iter().any(|t| t.contains('\x1b')));
     }
 }

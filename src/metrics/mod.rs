@@ -262,6 +262,59 @@ impl Publisher {
 mod tests {
     use super::*;
 
+    fn big_snapshot(n: usize) -> Snapshot {
+        let mut s = Snapshot::empty();
+        s.server_at = Some(Timestamp(1_750_741_800_000));
+        s.lots = (0..n)
+            .map(|i| LotSample {
+                id: format!("L{i:05}"),
+                number: format!("{i:06}"),
+                status: "open".into(),
+                high_bid: Money::parse("36920000.00").ok(),
+                closes_at: Some(Timestamp(1_750_741_900_000)),
+                frozen_left_ms: None,
+                extensions: 1,
+                bids: 2,
+                watched: false,
+                leading: Some(false),
+            })
+            .collect();
+        s.lots_total = n;
+        s
+    }
+
+    #[test]
+    fn scrapes_during_one_encoding_share_it() {
+        let p = Arc::new(Published::new(big_snapshot(MAX_LOTS)));
+        let t0 = Instant::now();
+        let threads: Vec<_> = (0..4)
+            .map(|_| {
+                let p = p.clone();
+                std::thread::spawn(move || p.bytes())
+            })
+            .collect();
+        let bodies: Vec<axum::body::Bytes> = threads
+            .into_iter()
+            .map(|t| t.join().expect("scrape"))
+            .collect();
+        // One encoding: the very same buffer for every scrape.
+        for b in &bodies {
+            assert_eq!(b.as_ptr(), bodies[0].as_ptr());
+        }
+        let text = std::str::from_utf8(&bodies[0]).expect("UTF-8");
+        assert_eq!(
+            text.lines()
+                .filter(|l| l.starts_with("lotwatch_lot_high_bid_kzt{"))
+                .count(),
+            MAX_LOTS
+        );
+        eprintln!(
+            "{MAX_LOTS} lots: {} bytes encoded in {:?}",
+            bodies[0].len(),
+            t0.elapsed()
+        );
+    }
+
     #[test]
     fn labels_lose_controls_and_are_bounded() {
         assert_eq!(label("401\u{1b}]0;x\u{7}102\u{202e}"), "401]0;x102");
