@@ -44,7 +44,7 @@ fn main() -> ExitCode {
         Some(Command::Replay(args)) => lotwatch::replay_mode::run(args),
         Some(Command::Watch(args)) => {
             let sub = matches.subcommand_matches("watch").cloned();
-            return lotwatch::watch::run_cli(&sub.unwrap_or_default(), args, &env);
+            return lotwatch::watch::run_cli(&sub.unwrap_or_default(), *args, &env);
         }
         None => match lotwatch::config::resolve(&matches, cli.monitor, &env) {
             Ok(settings) => lotwatch::monitor::run_with(settings),

@@ -128,6 +128,51 @@ fn the_exposition_of_watch_passes_promtool() {
     );
 }
 
+/// The indented YAML block under "Example alert rules" in docs/metrics.md.
+fn documented_rules() -> String {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/metrics.md"))
+        .expect("docs/metrics.md");
+    let after = doc
+        .split_once("## Example alert rules\n")
+        .expect("the section")
+        .1;
+    let mut out = String::new();
+    for line in after.lines().skip_while(|l| l.trim().is_empty()) {
+        if !line.is_empty() && !line.starts_with("    ") {
+            break;
+        }
+        out.push_str(line.strip_prefix("    ").unwrap_or(line));
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn the_documented_alert_rules_pass_promtool() {
+    if !have("promtool") {
+        eprintln!("SKIPPED: promtool is missing (apt-get install prometheus; bash .ci/run does)");
+        return;
+    }
+    let dir = temp_dir("rules");
+    let rules = documented_rules();
+    assert!(rules.contains("lotwatch_lot_leading == 0"), "{rules}");
+    assert!(rules.contains("lotwatch_link_up == 0"), "{rules}");
+    let path = dir.join("rules.yml");
+    std::fs::write(&path, &rules).expect("write rules");
+    let out = Command::new("promtool")
+        .args(["check", "rules"])
+        .arg(&path)
+        .output()
+        .expect("promtool");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(said.contains("SUCCESS: 2 rules found"), "{said}");
+}
+
 fn prometheus_config(dir: &Path, target: &str) -> PathBuf {
     let p = dir.join("prometheus.yml");
     std::fs::write(

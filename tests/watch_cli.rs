@@ -432,3 +432,81 @@ fn exit_codes_bad_filter_bad_argument_unreachable() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains(r#""state":"retrying""#), "{text}");
 }
+
+/// A tmux server on its own socket, killed when dropped.
+struct TmuxServer(String);
+
+impl TmuxServer {
+    fn run(&self, args: &[&str]) -> std::process::Output {
+        Command::new("tmux")
+            .args(["-L", &self.0, "-f", "/dev/null"])
+            .args(args)
+            .env("LOTWATCH_CONFIG", "/dev/null")
+            .env_remove("LOTWATCH_TOKEN")
+            .output()
+            .expect("run tmux (bash .ci/run installs it)")
+    }
+}
+
+impl Drop for TmuxServer {
+    fn drop(&mut self) {
+        let _ = self.run(&["kill-server"]);
+    }
+}
+
+/// The README's tmux example, as written but for the binary's path: a
+/// tmux whose `status-right` runs `lotwatch watch --format status`, shown
+/// by a client attached inside a second tmux whose screen the test reads.
+#[test]
+fn the_readme_tmux_status_right_shows_the_status_line() {
+    let dir = temp_dir("tmux");
+    let pid = std::process::id();
+    let inner = TmuxServer(format!("lotwatch-status-in-{pid}"));
+    let log = dir.join("lotwatch.log");
+    let started = Command::new("tmux")
+        .args(["-L", &inner.0, "-f", "/dev/null", "new-session", "-d"])
+        .args(["-s", "in", "-x", "110", "-y", "8", "sleep 600"])
+        .env("LOTWATCH_CONFIG", "/dev/null")
+        .env("LOTWATCH_LOG_FILE", &log)
+        .env_remove("LOTWATCH_TOKEN")
+        .env_remove("TMUX")
+        .status()
+        .expect("tmux (bash .ci/run installs it)");
+    assert!(started.success());
+    for (k, v) in [
+        ("status-interval", "1".to_string()),
+        ("status-right-length", "100".to_string()),
+        ("status-right", format!("#({BIN} watch --format status)")),
+    ] {
+        assert!(inner.run(&["set", "-g", k, &v]).status.success(), "{k}");
+    }
+    let outer = TmuxServer(format!("lotwatch-status-out-{pid}"));
+    let attach = format!("TMUX= tmux -L {} attach -t in", inner.0);
+    let out = outer.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "out",
+        "-x",
+        "110",
+        "-y",
+        "9",
+        &attach,
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let deadline = Instant::now() + Duration::from_secs(45);
+    loop {
+        let shot = outer.run(&["capture-pane", "-p", "-t", "out"]);
+        let screen = String::from_utf8_lossy(&shot.stdout).into_owned();
+        let status = screen.lines().rfind(|l| !l.trim().is_empty()).unwrap_or("");
+        if status.contains("● LIVE · ") && status.contains(" open") {
+            eprintln!("tmux status line: {}", status.trim());
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no lotwatch status in tmux's status line: {screen:?}"
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}
