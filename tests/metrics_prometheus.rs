@@ -171,6 +171,66 @@ fn the_documented_alert_rules_pass_promtool() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(said.contains("SUCCESS: 2 rules found"), "{said}");
+
+    // And they fire when they should: lot A is watched, led by someone
+    // else and 200 s from its close; B is the same but we lead it; C is not
+    // watched. The link is down from the first minute.
+    let tests = format!(
+        r#"rule_files: ['{rules}']
+evaluation_interval: 15s
+tests:
+  - interval: 15s
+    input_series:
+      - series: 'lotwatch_lot_seconds_to_close{{lot="A",number="1",status="open"}}'
+        values: '200x8'
+      - series: 'lotwatch_lot_seconds_to_close{{lot="B",number="2",status="open"}}'
+        values: '200x8'
+      - series: 'lotwatch_lot_seconds_to_close{{lot="C",number="3",status="open"}}'
+        values: '200x8'
+      - series: 'lotwatch_lot_watched{{lot="A",number="1",status="open"}}'
+        values: '1x8'
+      - series: 'lotwatch_lot_watched{{lot="B",number="2",status="open"}}'
+        values: '1x8'
+      - series: 'lotwatch_lot_leading{{lot="A",number="1",status="open"}}'
+        values: '0x8'
+      - series: 'lotwatch_lot_leading{{lot="B",number="2",status="open"}}'
+        values: '1x8'
+      - series: 'lotwatch_lot_leading{{lot="C",number="3",status="open"}}'
+        values: '0x8'
+      - series: 'lotwatch_link_up'
+        values: '1 1 1 1 0 0 0 0 0'
+    alert_rule_test:
+      - eval_time: 1m
+        alertname: WatchedLotClosingNotLeading
+        exp_alerts:
+          - exp_labels: {{severity: page, lot: "A", number: "1", status: "open"}}
+            exp_annotations:
+              summary: "Lot 1 closes in 3m 20s and we are not leading"
+      - eval_time: 1m30s
+        alertname: PlatformLinkDown
+        exp_alerts: []
+      - eval_time: 2m
+        alertname: PlatformLinkDown
+        exp_alerts:
+          - exp_labels: {{severity: page}}
+            exp_annotations:
+              summary: "lotwatch has not reached the platform for a minute"
+"#,
+        rules = path.display()
+    );
+    let test_path = dir.join("rules_test.yml");
+    std::fs::write(&test_path, tests).expect("write the rule tests");
+    let out = Command::new("promtool")
+        .args(["test", "rules"])
+        .arg(&test_path)
+        .output()
+        .expect("promtool");
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn prometheus_config(dir: &Path, target: &str) -> PathBuf {

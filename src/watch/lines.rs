@@ -217,3 +217,72 @@ impl Record {
             .join("\t")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::AppOptions;
+    use crate::domain::{Money, Rate};
+    use crate::rates::{RateSource, RateTable};
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn an_event_has_the_exports_fields_lot_number_and_the_rate_in_use() {
+        let mut app = App::new(AppOptions::default());
+        let mut rates = BTreeMap::new();
+        rates.insert(Currency::Usd, Rate("520.00".parse().expect("rate")));
+        let table = RateTable {
+            source: RateSource::Nbk,
+            date: Some(jiff::civil::date(2025, 6, 24)),
+            rates,
+            fetched_at: Timestamp(0),
+            fallback: None,
+        };
+        app.update(
+            crate::app::Msg::Sync(crate::sync::SyncMsg::Rates(table)),
+            crate::clock::Mono(0),
+        );
+        let ev = Event {
+            seq: 7,
+            at: Timestamp(1_750_741_800_000),
+            lot_id: Some("L1".into()),
+            kind: EventKind::Bid {
+                amount: Money::parse("5200.00").expect("money"),
+                bidder: "P-07".into(),
+                closes_at: Timestamp(1_750_741_900_000),
+            },
+        };
+        let r = event(&app, &ev);
+        let keys: Vec<&str> =
+            r.0.as_object()
+                .expect("object")
+                .keys()
+                .map(|k| k.as_str())
+                .collect();
+        for c in crate::journal::export::COLUMNS {
+            assert!(keys.contains(&c), "{c} in {keys:?}");
+        }
+        assert!(keys.contains(&"lot_number"));
+        assert_eq!(r.0["amount_kzt"], "5200.00");
+        assert_eq!(r.0["amount_usd"], "10.00");
+        assert_eq!(r.0["rate_date"], "2025-06-24");
+        assert_eq!(r.0["rate_source"], "nbk");
+        let tsv = r.tsv();
+        let cells: Vec<&str> = tsv.split('\t').collect();
+        assert_eq!(cells.len(), TSV_COLUMNS.len());
+        assert_eq!(&cells[..3], ["7", "bid", "L1"]);
+        assert_eq!((cells[6], cells[7], cells[8]), ("5200.00", "10.00", "P-07"));
+        let link = link(
+            &LinkState::Retrying {
+                attempt: 2,
+                error: "cannot connect".into(),
+            },
+            None,
+        );
+        assert_eq!(
+            (&link.0["type"], &link.0["state"], &link.0["cause"]),
+            (&json!("link"), &json!("retrying"), &json!("cannot connect"))
+        );
+        assert_eq!(dropped_json(3), r#"{"count":3,"type":"dropped"}"#);
+    }
+}
