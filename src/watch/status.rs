@@ -25,10 +25,22 @@ pub struct Status {
 }
 
 impl Status {
-    /// waybar's custom-module JSON.
+    /// waybar's custom-module JSON. waybar reads `text` and `tooltip` as
+    /// Pango markup: `&`, `<` and `>` from lot names are escaped.
     pub fn waybar(&self) -> String {
-        json!({"text": self.text, "tooltip": self.tooltip, "class": self.classes}).to_string()
+        json!({
+            "text": pango_escape(&self.text),
+            "tooltip": pango_escape(&self.tooltip),
+            "class": self.classes,
+        })
+        .to_string()
     }
+}
+
+fn pango_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 fn link_text(l: &LinkState) -> (String, &'static str) {
@@ -147,6 +159,19 @@ pub fn status(app: &App, now: Mono, alert_ms: u64) -> Status {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn waybar_escapes_markup() {
+        let s = Status {
+            text: "a <b> & c".into(),
+            tooltip: "<span>".into(),
+            classes: vec!["live"],
+        };
+        assert_eq!(
+            s.waybar(),
+            r#"{"class":["live"],"text":"a &lt;b&gt; &amp; c","tooltip":"&lt;span&gt;"}"#
+        );
+    }
 
     #[test]
     fn clock_text_has_hours_only_above_an_hour() {
