@@ -3,7 +3,7 @@
 //! notice), each fired exactly once per occurrence, and the short row flash
 //! that goes with it. Pure bookkeeping: the app decides when to check.
 
-use crate::clock::Mono;
+use crate::domain::clock::Mono;
 use crate::domain::{Lot, LotStatus, Timestamp};
 use std::collections::{HashMap, HashSet};
 

@@ -9,7 +9,7 @@ mod evidence;
 pub use evidence::{AgainstHigh, Evidence, Mismatch, Seen};
 
 use crate::domain::{Event, EventKind, Lot, LotStatus, Timestamp};
-use crate::sync::{LinkState, SEQ_GAP_FIELD, SyncMsg};
+use crate::sync::{LinkState, SyncMsg};
 use std::collections::HashMap;
 
 /// What kind of fault was seen.
@@ -114,17 +114,6 @@ impl Anomaly {
     }
 }
 
-impl From<Anomaly> for crate::journal::JournalRecord {
-    fn from(a: Anomaly) -> Self {
-        crate::journal::JournalRecord::Anomaly {
-            lot_id: a.lot_id,
-            server_at: Some(a.server_at),
-            kind: a.kind.as_str().to_string(),
-            evidence: a.evidence,
-        }
-    }
-}
-
 /// Thresholds of the detector.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DetectorConfig {
@@ -190,11 +179,11 @@ impl Detector {
                 }
             }
             SyncMsg::Link(link) => self.link(link, server_now, &mut out),
-            SyncMsg::DataIssue(issue) if issue.field == SEQ_GAP_FIELD => out.push(Anomaly::new(
+            SyncMsg::SeqGap(gap) => out.push(Anomaly::new(
                 AnomalyKind::SeqGap,
                 None,
                 self.time(server_now),
-                Evidence::Text(issue.problem.clone()),
+                Evidence::Text(gap.to_string()),
             )),
             _ => {}
         }

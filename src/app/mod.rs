@@ -10,7 +10,7 @@
 //! sync  -> app.update(Msg::Sync(msg), now)
 //! timer -> sleep until app.next_tick(now) (None: no timer) -> app.update(Msg::Tick, now)
 //! size  -> app.update(Msg::Resize { w, h }, now)
-//! then: carry out `effects`; if `redraw`, terminal.draw(|f| ui::draw(f, &app, now))
+//! then: carry out `effects`; if `redraw`, terminal.draw(|f| ui::draw(f, &app, now, &view))
 //! ```
 
 pub mod action;
@@ -21,11 +21,12 @@ pub mod filter;
 pub mod log;
 pub mod lots;
 pub mod summary;
+pub mod viewport;
 
 pub use action::Action;
 pub use anomaly::{Anomaly, AnomalyKind, Detector, DetectorConfig};
 
-use crate::clock::{Mono, ServerClock};
+use crate::domain::clock::{Mono, ServerClock};
 use crate::domain::{Auction, Bid, Currency, Lot, Timestamp};
 use crate::rates::RateTable;
 use crate::sync::{DataIssue, LinkState, SyncCmd, SyncMsg};
@@ -94,9 +95,6 @@ pub struct AppOptions {
     pub alert_minutes: u64,
     /// How long the platform may be unreachable before it is an anomaly.
     pub unreachable_after_ms: u64,
-    /// The interface language (the view translates; the state holds no
-    /// display text of its own).
-    pub lang: crate::i18n::Lang,
     /// Mouse capture at start (`mouse = false`, `--no-mouse` turn it off).
     pub mouse: bool,
 }
@@ -112,7 +110,6 @@ impl Default for AppOptions {
             watchlist: Vec::new(),
             alert_minutes: 5,
             unreachable_after_ms: 60_000,
-            lang: crate::i18n::Lang::En,
             mouse: true,
         }
     }
@@ -597,7 +594,7 @@ impl App {
         let server = self.server_now(now)?;
         // The header clock shows whole server seconds.
         let mut wait = 1000 - server.0.rem_euclid(1000) as u64;
-        let rows = crate::ui::layout::lots_rows(self.size_or_default(), self.focus);
+        let rows = crate::app::viewport::lots_rows(self.size_or_default(), self.focus);
         let visible =
             (self.lots_top..self.lots_top.saturating_add(rows)).filter_map(|p| self.lots.row(p));
         let detail = self.selected.as_deref().and_then(|id| self.lots.get(id));
@@ -615,7 +612,7 @@ impl App {
 
     fn time_visible(&self, now: Mono) -> bool {
         let (w, h) = self.size_or_default();
-        self.server_now(now).is_some() && crate::ui::layout::big_enough(w, h)
+        self.server_now(now).is_some() && crate::app::viewport::big_enough(w, h)
     }
 
     fn on_action(&mut self, a: Action, now: Mono, up: &mut Update) {
@@ -780,8 +777,8 @@ impl App {
     fn page(&self) -> usize {
         let size = self.size_or_default();
         match self.focus {
-            Pane::Events | Pane::Anomalies => crate::ui::layout::events_rows(size, self.focus),
-            _ => crate::ui::layout::lots_rows(size, self.focus),
+            Pane::Events | Pane::Anomalies => crate::app::viewport::events_rows(size, self.focus),
+            _ => crate::app::viewport::lots_rows(size, self.focus),
         }
         .max(1)
     }
@@ -824,7 +821,7 @@ impl App {
     /// The wheel over the lots pane: the rows move, and the selection stays
     /// on its lot while that lot is on screen, else on the nearest row shown.
     fn scroll_lots(&mut self, delta: i64) {
-        let rows = crate::ui::layout::lots_rows(self.size_or_default(), self.focus).max(1);
+        let rows = crate::app::viewport::lots_rows(self.size_or_default(), self.focus).max(1);
         let n = self.lots.view_len();
         let max_top = n.saturating_sub(rows) as i64;
         self.lots_top = (self.lots_top as i64)
@@ -893,7 +890,7 @@ impl App {
     }
 
     fn keep_selection_visible(&mut self) {
-        let rows = crate::ui::layout::lots_rows(self.size_or_default(), self.focus).max(1);
+        let rows = crate::app::viewport::lots_rows(self.size_or_default(), self.focus).max(1);
         let n = self.lots.view_len();
         let pos = self.selected_row().unwrap_or(0);
         if pos < self.lots_top {
@@ -1002,6 +999,12 @@ impl App {
                 self.link = l;
             }
             SyncMsg::DataIssue(i) => self.push_issue(i),
+            // Listed with the data issues, as the feed's own fault.
+            SyncMsg::SeqGap(g) => self.push_issue(DataIssue {
+                lot_id: None,
+                field: "events.seq".into(),
+                problem: g.to_string(),
+            }),
         }
     }
 

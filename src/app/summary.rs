@@ -4,7 +4,7 @@
 //! only while the pane is shown), never while drawing.
 
 use super::lots::LotStore;
-use crate::clock::Mono;
+use crate::domain::clock::Mono;
 use crate::domain::{Lot, LotStatus, Money, Timestamp};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;

@@ -1,7 +1,7 @@
 //! Unit tests of `App::update`: messages in, state and effects out.
 
 use super::*;
-use crate::clock::ClockSample;
+use crate::domain::clock::ClockSample;
 use crate::domain::{Event, EventKind, HighBid, LotStatus, Money, Rate, test_lot};
 use crate::rates::RateSource;
 use std::collections::BTreeMap;
@@ -166,7 +166,7 @@ fn moving_selection_changes_the_watched_lot_once() {
     act(&mut app, Action::Bottom);
     assert_eq!(app.selected_row(), Some(29));
     // the selected row stays on screen
-    let rows = crate::ui::layout::lots_rows((120, 40), Pane::Lots);
+    let rows = crate::app::viewport::lots_rows((120, 40), Pane::Lots);
     assert!(app.lots_top <= 29 && 29 < app.lots_top + rows);
     act(&mut app, Action::PageUp);
     assert_eq!(app.selected_row(), Some(29 - rows));
@@ -471,7 +471,7 @@ fn mouse_select_row_and_sort_by() {
 #[test]
 fn wheel_scrolls_the_lots_rows_and_keeps_the_selection_on_screen() {
     let mut app = app_with((0..100).map(|i| lot(&format!("L{i:02}"), "x")).collect());
-    let rows = crate::ui::layout::lots_rows((120, 40), Pane::Lots);
+    let rows = crate::app::viewport::lots_rows((120, 40), Pane::Lots);
     act(&mut app, Action::SelectRow(5));
     act(&mut app, Action::Scroll(Pane::Lots, 3));
     assert_eq!(app.lots_top, 3);

@@ -3,11 +3,12 @@
 //! by a speed. Pure and steppable: the caller passes elapsed real time in.
 
 use super::store::{Journal, JournalError, Result};
+use super::writer::SEQ_GAP_FIELD;
 use crate::domain::{Auction, AuctionStatus, Bid, Currency, Money, Rate, Timestamp};
 use crate::platform::sanitize::{NAME_MAX, clean};
 use crate::platform::wire::AuctionBody;
 use crate::rates::{RateSource, RateTable};
-use crate::sync::{DataIssue, SyncMsg};
+use crate::sync::{DataIssue, SeqGap, SyncMsg};
 use std::path::Path;
 use std::time::Duration;
 
@@ -253,7 +254,13 @@ pub fn read_items(j: &Journal) -> Result<Vec<ReplayItem>> {
                 }
             }
             "data_issue" => match j.anomalies_of_message(m.id)?.into_iter().next() {
-                Some(a) => SyncMsg::DataIssue(data_issue(a)),
+                Some(a) => {
+                    let d = data_issue(a);
+                    match SeqGap::parse(&d.problem) {
+                        Some(g) if d.field == SEQ_GAP_FIELD => SyncMsg::SeqGap(g),
+                        _ => SyncMsg::DataIssue(d),
+                    }
+                }
                 None => continue,
             },
             // Anomalies are derived by the app; replay derives them again.

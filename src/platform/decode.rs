@@ -7,13 +7,13 @@
 //! becomes a precise `DataIssue` instead of failing the whole page. Every
 //! server string is sanitized here, once.
 
+use super::DataIssue;
 use crate::domain::{
     Auction, AuctionStatus, Bid, Currency, Event, EventKind, HighBid, License, LicenseKind, Lot,
     LotResult, LotStatus, Money, Rate, SoftClose, Timestamp,
 };
 use crate::platform::sanitize::{NAME_MAX, NOTICE_MAX, clean};
 use crate::platform::wire::WireLot;
-use crate::sync::DataIssue;
 use rust_decimal::Decimal;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};

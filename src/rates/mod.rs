@@ -1,9 +1,8 @@
 //! Exchange rates: from the platform's `/rates`, from the National Bank's XML
 //! feed, or fixed by the user; which one is in use, of what date, and the
-//! fallback order (see `refresh`).
+//! fallback order (the refreshing task is `sync::rates`).
 
 pub mod nbk;
-pub mod refresh;
 
 use crate::domain::{Currency, Rate, Timestamp};
 use std::collections::BTreeMap;
