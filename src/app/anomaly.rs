@@ -134,7 +134,7 @@ impl Default for DetectorConfig {
 
 /// Lots tracked at most (a hostile snapshot cannot grow this without bound:
 /// the client already caps snapshot sizes; this is a second fence).
-pub const DETECTOR_LOTS_MAX: usize = 100_000;
+pub const MAX_DETECTOR_LOTS: usize = 100_000;
 
 /// The detector's state: the lots as last seen and what was already raised.
 #[derive(Clone, Debug, Default)]
@@ -341,7 +341,7 @@ impl Detector {
     }
 
     fn keep(&mut self, lot: Lot) {
-        if self.lots.len() < DETECTOR_LOTS_MAX || self.lots.contains_key(&lot.id) {
+        if self.lots.len() < MAX_DETECTOR_LOTS || self.lots.contains_key(&lot.id) {
             self.lots.insert(lot.id.clone(), lot);
         }
     }

@@ -32,7 +32,7 @@ use crate::rates::RateTable;
 use crate::sync::{DataIssue, LinkState, SyncCmd, SyncMsg};
 use alerts::{Alert, AlertKind, AlertState};
 use countdown::countdown;
-use filter::{FILTER_MAX, Filter, FilterError};
+use filter::{Filter, FilterError, MAX_FILTER};
 use log::{AlertText, EventLog, LogEntry, LogKind, LogText};
 use lots::{LotStore, SortKey};
 use std::collections::{HashMap, VecDeque};
@@ -168,18 +168,18 @@ pub enum Mode {
 #[derive(Clone, Debug, Default)]
 pub struct BidHistory {
     pub lot_id: Option<String>,
-    /// Oldest first, at most `BIDS_MAX`.
+    /// Oldest first, at most `MAX_BIDS`.
     pub bids: VecDeque<Bid>,
     /// An answer from the platform has arrived for this lot.
     pub loaded: bool,
 }
 
 /// Bids kept for the lot in view.
-pub const BIDS_MAX: usize = 1000;
+pub const MAX_BIDS: usize = 1000;
 /// Data issues kept.
-pub const ISSUES_MAX: usize = 100;
+pub const MAX_ISSUES: usize = 100;
 /// Anomalies kept for the pane (all go to the journal).
-pub const ANOMALIES_MAX: usize = 1000;
+pub const MAX_ANOMALIES: usize = 1000;
 
 /// The whole state of the monitor.
 #[derive(Clone, Debug)]
@@ -223,7 +223,7 @@ pub struct App {
     /// time is the recorded one.
     pub(crate) replay: Option<ReplayStatus>,
     pub(crate) detector: Detector,
-    /// Newest last, at most `ANOMALIES_MAX`.
+    /// Newest last, at most `MAX_ANOMALIES`.
     pub(crate) anomalies: VecDeque<Anomaly>,
     /// Anomalies raised since start (the pane keeps only the newest).
     pub(crate) anomaly_count: u64,
@@ -698,7 +698,7 @@ impl App {
                 self.set_focus(Pane::Lots);
             }
             Action::FilterInput(c) => match &mut self.filter_edit {
-                Some((text, _)) if !c.is_control() && text.chars().count() < FILTER_MAX => {
+                Some((text, _)) if !c.is_control() && text.chars().count() < MAX_FILTER => {
                     text.push(c);
                     self.filter_typed();
                 }
@@ -974,7 +974,7 @@ impl App {
                     let mut bids = bids;
                     bids.sort_by_key(|b| b.seq);
                     bids.dedup_by_key(|b| b.seq);
-                    let skip = bids.len().saturating_sub(BIDS_MAX);
+                    let skip = bids.len().saturating_sub(MAX_BIDS);
                     self.bids.bids = bids.into_iter().skip(skip).collect();
                     self.bids.loaded = true;
                 } else {
@@ -1148,7 +1148,7 @@ impl App {
         if self.bids.bids.back().is_some_and(|b| b.seq >= ev.seq) {
             return;
         }
-        if self.bids.bids.len() >= BIDS_MAX {
+        if self.bids.bids.len() >= MAX_BIDS {
             self.bids.bids.pop_front();
         }
         self.bids.bids.push_back(Bid {
@@ -1163,7 +1163,7 @@ impl App {
     fn push_anomaly(&mut self, a: Anomaly, up: &mut Update) {
         tracing::warn!(kind = a.kind.as_str(), lot = ?a.lot_id, "anomaly: {}", a.evidence);
         up.redraw = true;
-        if self.anomalies.len() >= ANOMALIES_MAX {
+        if self.anomalies.len() >= MAX_ANOMALIES {
             self.anomalies.pop_front();
         }
         if self.anomalies_scroll > 0 {
@@ -1190,7 +1190,7 @@ impl App {
             lot,
             text,
         });
-        if self.issues.len() >= ISSUES_MAX {
+        if self.issues.len() >= MAX_ISSUES {
             self.issues.pop_front();
         }
         self.issues.push_back(issue);

@@ -396,7 +396,7 @@ fn link_changes_redraw_only_when_different() {
 #[test]
 fn data_issues_are_bounded_and_logged() {
     let mut app = app_with(vec![]);
-    for i in 0..(ISSUES_MAX + 5) {
+    for i in 0..(MAX_ISSUES + 5) {
         let issue = DataIssue {
             lot_id: Some(format!("L{i}")),
             field: "high_bid".into(),
@@ -404,7 +404,7 @@ fn data_issues_are_bounded_and_logged() {
         };
         app.update(Msg::Sync(SyncMsg::DataIssue(issue)), Mono(1000));
     }
-    assert_eq!(app.issues().count(), ISSUES_MAX);
+    assert_eq!(app.issues().count(), MAX_ISSUES);
     assert_eq!(app.log().newest(0).map(|e| e.kind), Some(LogKind::Issue));
 }
 

@@ -103,7 +103,7 @@ pub fn parse_fixed_rate(s: &str) -> Result<(Currency, Rate), String> {
             "--rate {s:?}: tenge is the base currency and needs no rate"
         ));
     }
-    let rate = crate::platform::decode::parse_rate(value.trim()).ok_or_else(|| {
+    let rate = Rate::parse(value.trim()).ok_or_else(|| {
         format!("--rate {s:?}: {value:?} is not a positive decimal number like 519.53")
     })?;
     Ok((cur, rate))

@@ -171,7 +171,7 @@ pub(crate) enum JournalSink {
 
 impl JournalSink {
     /// Messages kept while waiting for the auction's id.
-    const WAITING_MAX: usize = 4096;
+    const MAX_WAITING: usize = 4096;
 
     pub(crate) async fn record(
         &mut self,
@@ -185,7 +185,7 @@ impl JournalSink {
             anomalies,
         } = self
         {
-            if waiting.len() < Self::WAITING_MAX {
+            if waiting.len() < Self::MAX_WAITING {
                 waiting.push(msg.clone());
             }
             let SyncMsg::Auction(auction) = msg else {
@@ -242,7 +242,7 @@ impl JournalSink {
                 .await
                 .map_err(|e| anyhow::anyhow!("the journal stopped: {e}")),
             JournalSink::Pending { anomalies, .. } => {
-                if anomalies.len() < Self::WAITING_MAX {
+                if anomalies.len() < Self::MAX_WAITING {
                     anomalies.push(JournalRecord::from(a));
                 }
                 Ok(())

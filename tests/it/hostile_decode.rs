@@ -5,7 +5,7 @@
 
 use lotwatch::domain::EventKind;
 use lotwatch::platform::decode::{decode_events, decode_lots, decode_lots_bytes};
-use lotwatch::platform::sanitize::{NAME_MAX, NOTICE_MAX, clean, is_hidden_format};
+use lotwatch::platform::sanitize::{MAX_NAME, MAX_NOTICE, clean, is_hidden_format};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -67,13 +67,13 @@ proptest! {
         prop_assert_eq!(page.lots.len(), expect_lots, "issues: {:?}", page.issues);
         prop_assert_eq!(page.issues.len(), 3 - expect_lots);
         for l in &page.lots {
-            prop_assert_eq!(&l.number, &clean(&t[0], NAME_MAX));
-            prop_assert_eq!(&l.name, &clean(&t[1], NAME_MAX));
-            prop_assert_eq!(&l.region, &clean(&t[2], NAME_MAX));
-            prop_assert_eq!(&l.minerals[1], &clean(&t[3], NAME_MAX));
-            prop_assert_eq!(&l.reserves, &clean(&t[4], NAME_MAX));
+            prop_assert_eq!(&l.number, &clean(&t[0], MAX_NAME));
+            prop_assert_eq!(&l.name, &clean(&t[1], MAX_NAME));
+            prop_assert_eq!(&l.region, &clean(&t[2], MAX_NAME));
+            prop_assert_eq!(&l.minerals[1], &clean(&t[3], MAX_NAME));
+            prop_assert_eq!(&l.reserves, &clean(&t[4], MAX_NAME));
             let bidder = &l.high_bid.as_ref().expect("high bid").bidder;
-            prop_assert_eq!(bidder, &clean(&t[5], NAME_MAX));
+            prop_assert_eq!(bidder, &clean(&t[5], MAX_NAME));
             for s in [&l.id, &l.number, &l.name, &l.region, &l.reserves, bidder] {
                 prop_assert!(is_clean(s), "{:?}", s);
             }
@@ -98,14 +98,14 @@ proptest! {
         prop_assert_eq!(page.events.len(), 2);
         match &page.events[0].kind {
             EventKind::Notice { message } => {
-                prop_assert_eq!(message, &clean(&msg, NOTICE_MAX));
+                prop_assert_eq!(message, &clean(&msg, MAX_NOTICE));
                 prop_assert!(is_clean(message));
             }
             other => prop_assert!(false, "not a notice: {:?}", other),
         }
         match &page.events[1].kind {
             EventKind::Bid { bidder: b, .. } => {
-                prop_assert_eq!(b, &clean(&bidder, NAME_MAX));
+                prop_assert_eq!(b, &clean(&bidder, MAX_NAME));
                 prop_assert!(is_clean(b));
             }
             other => prop_assert!(false, "not a bid: {:?}", other),

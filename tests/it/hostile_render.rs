@@ -13,7 +13,7 @@ use lotwatch::app::{Action, App, AppOptions, Msg};
 use lotwatch::domain::Timestamp;
 use lotwatch::domain::clock::{ClockSample, Mono};
 use lotwatch::platform::decode::{decode_auction, decode_bids, decode_events, decode_lots};
-use lotwatch::platform::sanitize::{NAME_MAX, PLACEHOLDER};
+use lotwatch::platform::sanitize::{MAX_NAME, PLACEHOLDER};
 use lotwatch::sync::{LinkState, SyncMsg};
 use lotwatch::ui;
 use ratatui::backend::CrosstermBackend;
@@ -493,7 +493,7 @@ fn hostile_strings_leave_no_trace_and_normal_lots_render() {
 fn the_long_name_is_capped_and_keeps_its_row() {
     let page = decode_lots(&value(&lots_json())).expect("lots decode");
     let long = page.lots.last().expect("the long lot");
-    assert_eq!(long.name.chars().count(), NAME_MAX);
+    assert_eq!(long.name.chars().count(), MAX_NAME);
     assert!(long.name.ends_with('…'));
 
     // Select it and open its detail: the name is drawn in the list and the

@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The largest configuration file read (a config file is a few KB).
-const MAX_FILE_BYTES: u64 = 256 * 1024;
+const MAX_CONFIG_BYTES: u64 = 256 * 1024;
 
 /// The file's keys: every monitor option, plus the token and key bindings.
 #[derive(Deserialize, Default, Debug, Clone, PartialEq)]
@@ -268,9 +268,9 @@ pub fn load_file(path: &Path) -> Result<FileConfig, ConfigError> {
         problem,
     };
     let meta = std::fs::metadata(path).map_err(|e| io(format!("cannot read: {e}")))?;
-    if meta.len() > MAX_FILE_BYTES {
+    if meta.len() > MAX_CONFIG_BYTES {
         return Err(io(format!(
-            "larger than {MAX_FILE_BYTES} bytes: not a configuration file"
+            "larger than {MAX_CONFIG_BYTES} bytes: not a configuration file"
         )));
     }
     let text = std::fs::read_to_string(path).map_err(|e| io(format!("cannot read: {e}")))?;

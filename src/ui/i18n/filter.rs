@@ -2,12 +2,7 @@
 //! `Display`). Field names, statuses and flags are filter syntax and stay
 //! as typed; only the words around them are translated.
 
-use crate::app::filter::{FilterError, FilterErrorKind};
-
-const FIELDS: &str =
-    "status, mineral, region, lot, name, bid, next, start, bids, closing, opens, is";
-const STATUS_LIST: &str = "open, scheduled, suspended, closed, sold, unsold, cancelled";
-const FLAG_LIST: &str = "watched, mine, leading, outbid";
+use crate::app::filter::{FIELDS, FLAG_LIST, FilterError, FilterErrorKind, STATUS_LIST};
 
 /// The words of one language.
 struct W {
