@@ -16,14 +16,14 @@
 //!   that never reports focus counts as not focused.
 //!
 //! The text is the alert's (built by the app from sanitized platform text),
-//! cleaned again here and cut to [`TEXT_MAX`] characters, so no control
+//! cleaned again here and cut to [`MAX_NOTIFY_TEXT`] characters, so no control
 //! character can end or extend the escape.
 
 use crate::app::alerts::Alert;
 use crate::platform::sanitize::clean;
 
 /// Longest notification text, in characters (title and body together).
-pub const TEXT_MAX: usize = 180;
+pub const MAX_NOTIFY_TEXT: usize = 180;
 const TITLE: &str = "lotwatch";
 
 /// What the user asked for (`notify = ...`, `--notify`).
@@ -197,7 +197,7 @@ pub fn body(alert: &Alert) -> String {
     };
     // `clean` turns line breaks into spaces and every other control into
     // U+FFFD; the filter is a second guard, for any future change there.
-    clean(&raw, TEXT_MAX - TITLE.len() - 2)
+    clean(&raw, MAX_NOTIFY_TEXT - TITLE.len() - 2)
         .chars()
         .filter(|c| !c.is_control())
         .collect()
@@ -321,7 +321,7 @@ mod tests {
         assert!(!inner.contains(['\x07', '\x1b']), "{s:?}");
         assert_eq!(inner.matches(';').count(), 3, "{s:?}");
         let long = alert(&"Ж".repeat(5000));
-        assert!(body(&long).chars().count() <= TEXT_MAX);
+        assert!(body(&long).chars().count() <= MAX_NOTIFY_TEXT);
     }
 
     #[test]

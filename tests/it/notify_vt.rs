@@ -15,7 +15,7 @@ use lotwatch::app::{App, AppOptions, Effect, Msg};
 use lotwatch::domain::Timestamp;
 use lotwatch::domain::clock::{ClockSample, Mono};
 use lotwatch::platform::decode::{decode_events, decode_lots};
-use lotwatch::shell::notify::{Notifier, NotifyMode, TEXT_MAX, body};
+use lotwatch::shell::notify::{MAX_NOTIFY_TEXT, Notifier, NotifyMode, body};
 use lotwatch::sync::{LinkState, SyncMsg};
 use serde_json::json;
 use support::hostile::{MARK, hostile};
@@ -216,7 +216,7 @@ fn hostile_alerts_become_clean_bounded_osc_notifications() {
     for a in &alerts {
         let what = format!("{} {:?}", a.kind.as_str(), a.message);
         let text = body(a);
-        assert!(text.chars().count() <= TEXT_MAX, "{what}");
+        assert!(text.chars().count() <= MAX_NOTIFY_TEXT, "{what}");
         assert!(!text.contains(MARK), "{what}");
 
         let bytes = osc9

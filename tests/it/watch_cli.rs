@@ -17,7 +17,7 @@ use support::server::{BIN, Server};
 
 /// Peak resident memory `watch` may reach in the slow-reader test (a 5 000
 /// lot day at 300x, ~70 events a second; a debug build measured ~36 MiB).
-const PEAK_RSS_MAX_KIB: u64 = 96 * 1024;
+const MAX_PEAK_RSS_KIB: u64 = 96 * 1024;
 
 fn temp_dir(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("lotwatch-watch-{name}-{}", std::process::id()));
@@ -295,12 +295,12 @@ fn a_reader_of_one_line_a_second_gets_a_dropped_line_and_memory_stays_bounded() 
     reader.read_line(&mut line).expect("read");
     let peak = peak_rss_kib(child.id());
     eprintln!(
-        "dropped {n} lines, seen after {read} lines ({:?}); peak RSS {peak} KiB (bound {PEAK_RSS_MAX_KIB} KiB)",
+        "dropped {n} lines, seen after {read} lines ({:?}); peak RSS {peak} KiB (bound {MAX_PEAK_RSS_KIB} KiB)",
         t0.elapsed()
     );
     assert!(
-        peak < PEAK_RSS_MAX_KIB,
-        "peak RSS {peak} KiB over {PEAK_RSS_MAX_KIB}"
+        peak < MAX_PEAK_RSS_KIB,
+        "peak RSS {peak} KiB over {MAX_PEAK_RSS_KIB}"
     );
     signal(&child, libc::SIGINT);
     drop(reader);

@@ -9,9 +9,9 @@
 //! encoded at most once: a second scrape during the first, or before the
 //! next snapshot, gets the same bytes.
 //!
-//! Bounded: at most [`MAX_LOTS`] lots get per-lot series (watched lots
+//! Bounded: at most [`MAX_METRIC_LOTS`] lots get per-lot series (watched lots
 //! first, then open, scheduled and the rest, by number); label values are
-//! cleaned of control characters and cut to [`LABEL_MAX`] characters; the
+//! cleaned of control characters and cut to [`MAX_LABEL_CHARS`] characters; the
 //! request counter's `path` label is a route template.
 
 pub mod encode;
@@ -29,9 +29,9 @@ use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
 /// Lots with per-lot series, at most.
-pub const MAX_LOTS: usize = 10_000;
+pub const MAX_METRIC_LOTS: usize = 10_000;
 /// Longest label value, in characters.
-pub const LABEL_MAX: usize = 64;
+pub const MAX_LABEL_CHARS: usize = 64;
 
 /// One lot's figures.
 #[derive(Clone, Debug, PartialEq)]
@@ -60,7 +60,7 @@ pub struct Snapshot {
     /// Server time when it was taken.
     pub server_at: Option<Timestamp>,
     pub lots: Vec<LotSample>,
-    /// Lots the app holds (more than `lots.len()` past `MAX_LOTS`).
+    /// Lots the app holds (more than `lots.len()` past `MAX_METRIC_LOTS`).
     pub lots_total: usize,
     pub link_up: bool,
     pub clock_offset_ms: Option<i64>,
@@ -129,7 +129,7 @@ impl Snapshot {
             })
             .collect();
         let lots_total = lots.len();
-        if lots.len() > MAX_LOTS {
+        if lots.len() > MAX_METRIC_LOTS {
             lots.sort_by(|a, b| {
                 let rank = |l: &LotSample| {
                     (
@@ -143,7 +143,7 @@ impl Snapshot {
                 };
                 rank(a).cmp(&rank(b)).then_with(|| a.number.cmp(&b.number))
             });
-            lots.truncate(MAX_LOTS);
+            lots.truncate(MAX_METRIC_LOTS);
         }
         let (records, failures) = journal.map_or((0, 0), |s| (s.committed, s.failed));
         Snapshot {
@@ -172,12 +172,12 @@ impl Snapshot {
 }
 
 /// A label value: no control or invisible format character, at most
-/// `LABEL_MAX` characters. (The platform's text is sanitized where it
+/// `MAX_LABEL_CHARS` characters. (The platform's text is sanitized where it
 /// enters; this keeps the exposition safe on its own.)
 pub fn label(s: &str) -> String {
     s.chars()
         .filter(|c| !c.is_control() && !crate::platform::sanitize::is_hidden_format(*c))
-        .take(LABEL_MAX)
+        .take(MAX_LABEL_CHARS)
         .collect()
 }
 
@@ -285,7 +285,7 @@ mod tests {
 
     #[test]
     fn scrapes_during_one_encoding_share_it() {
-        let p = Arc::new(Published::new(big_snapshot(MAX_LOTS)));
+        let p = Arc::new(Published::new(big_snapshot(MAX_METRIC_LOTS)));
         let t0 = Instant::now();
         let threads: Vec<_> = (0..4)
             .map(|_| {
@@ -306,10 +306,10 @@ mod tests {
             text.lines()
                 .filter(|l| l.starts_with("lotwatch_lot_high_bid_kzt{"))
                 .count(),
-            MAX_LOTS
+            MAX_METRIC_LOTS
         );
         eprintln!(
-            "{MAX_LOTS} lots: {} bytes encoded in {:?}",
+            "{MAX_METRIC_LOTS} lots: {} bytes encoded in {:?}",
             bodies[0].len(),
             t0.elapsed()
         );
@@ -318,7 +318,7 @@ mod tests {
     #[test]
     fn labels_lose_controls_and_are_bounded() {
         assert_eq!(label("401\u{1b}]0;x\u{7}102\u{202e}"), "401]0;x102");
-        assert_eq!(label(&"Ж".repeat(500)).chars().count(), LABEL_MAX);
+        assert_eq!(label(&"Ж".repeat(500)).chars().count(), MAX_LABEL_CHARS);
         assert_eq!(label("a\"b\\c"), "a\"b\\c");
     }
 }
