@@ -17,7 +17,7 @@ use support::server::{BIN, Server};
 
 /// Peak resident memory `watch` may reach in the slow-reader test (a 5 000
 /// lot day at 300x, ~70 events a second; a debug build measured ~36 MiB).
-const MAX_PEAK_RSS_KIB: u64 = 96 * 1024;
+const MAX_PEAK_RSS_KIB: u64 = 64 * 1024;
 
 fn temp_dir(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("lotwatch-watch-{name}-{}", std::process::id()));

@@ -174,7 +174,8 @@ fn peer_gone(fd: Option<i32>) -> bool {
 }
 
 fn writer(shared: Arc<Shared>, out: Box<dyn Write + Send>, fd: Option<i32>, policy: Policy) {
-    let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
+    // Small: what sits here is ahead of the dropped-lines count a slow reader sees.
+    let mut out = std::io::BufWriter::with_capacity(8 * 1024, out);
     let gone = |shared: &Shared| {
         if let Ok(mut q) = shared.queue.lock() {
             q.closed = true;
