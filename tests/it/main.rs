@@ -3,6 +3,8 @@
 //! The end-to-end tests that drive the real binary in tmux, and the token
 //! canary (it installs the process's global logger), have binaries of their own.
 
+#![allow(clippy::unwrap_used)] // a test may stop at the first surprise
+
 #[path = "../common/mod.rs"]
 mod common;
 #[path = "../journal_support/mod.rs"]
