@@ -59,11 +59,12 @@ fn lines_of(child: &mut Child) -> mpsc::Receiver<String> {
     rx
 }
 
-fn signal(child: &Child, sig: i32) {
-    // SAFETY: kill only sends a signal to our own child.
-    unsafe {
-        libc::kill(child.id() as i32, sig);
-    }
+fn signal(child: &Child, sig: &str) {
+    let ok = Command::new("kill")
+        .args([&format!("-{sig}"), &child.id().to_string()])
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok, "kill -{sig} {}", child.id());
 }
 
 fn wait_for_exit(child: &mut Child, within: Duration) -> ExitStatus {
@@ -122,7 +123,7 @@ fn jsonl_seqs_are_contiguous_and_equal_the_simulators_history() {
         }
     }
     eprintln!("40 events in {:?}", t0.elapsed());
-    signal(&child, libc::SIGTERM);
+    signal(&child, "TERM");
     let status = wait_for_exit(&mut child, Duration::from_secs(10));
     assert_eq!(status.code(), Some(0), "{}", stderr_of(&mut child));
     eprintln!("exited on SIGTERM at {:?}", t0.elapsed());
@@ -237,7 +238,9 @@ fn head_three_gets_three_lines_and_watch_exits_zero() {
 /// `F_SETPIPE_SZ`: the pipe the reader drains one line a second holds 4 KiB
 /// (a few lines), not the default 64 KiB, so the test need not wait minutes.
 fn shrink_pipe(fd: i32) {
-    // SAFETY: fcntl on a pipe descriptor we own.
+    // SAFETY: fcntl on a pipe descriptor we own, with an integer argument.
+    // (std has no F_SETPIPE_SZ.)
+    #[allow(unsafe_code)]
     let r = unsafe { libc::fcntl(fd, libc::F_SETPIPE_SZ, 4096) };
     assert!(r >= 4096, "F_SETPIPE_SZ failed");
 }
@@ -302,7 +305,7 @@ fn a_reader_of_one_line_a_second_gets_a_dropped_line_and_memory_stays_bounded() 
         peak < MAX_PEAK_RSS_KIB,
         "peak RSS {peak} KiB over {MAX_PEAK_RSS_KIB}"
     );
-    signal(&child, libc::SIGINT);
+    signal(&child, "INT");
     drop(reader);
     let status = wait_for_exit(&mut child, Duration::from_secs(10));
     assert_eq!(status.code(), Some(0), "{}", stderr_of(&mut child));
@@ -328,7 +331,7 @@ fn the_filter_keeps_only_its_lots() {
         }
     }
     assert!(ours >= 3, "three records of lot 401102 within a minute");
-    signal(&child, libc::SIGINT);
+    signal(&child, "INT");
     assert_eq!(
         wait_for_exit(&mut child, Duration::from_secs(10)).code(),
         Some(0)
@@ -362,7 +365,7 @@ fn status_prints_only_changes_and_waybar_is_its_json() {
                 lines.push(l);
             }
         }
-        signal(&child, libc::SIGTERM);
+        signal(&child, "TERM");
         assert_eq!(
             wait_for_exit(&mut child, Duration::from_secs(10)).code(),
             Some(0)
