@@ -151,6 +151,10 @@ pub struct MonitorArgs {
     /// Record nothing.
     #[arg(long)]
     pub no_journal: bool,
+    /// A new journal first reads the day's history the feed still holds
+    /// (paced); without it, a new journal starts at the first snapshot.
+    #[arg(long, conflicts_with = "no_journal")]
+    pub backfill: bool,
     /// Leave the mouse to the terminal (select and copy text); `m` toggles it.
     #[arg(long)]
     pub no_mouse: bool,

@@ -82,23 +82,31 @@ async fn run_async(settings: crate::config::Settings) -> anyhow::Result<()> {
             demo_args.rates = crate::cli::RatesArg::Nbk;
         }
     }
-    let (client_cfg, sync_cfg) =
+    let (client_cfg, mut sync_cfg) =
         sync::configs_from_args(&demo_args, &url, token).map_err(|e| anyhow::anyhow!(e))?;
     let client = Client::new(client_cfg).map_err(|e| anyhow::anyhow!("{e}"))?;
     tracing::debug!("HTTP client ready");
     // The demo day restarts at seq 1 on every run: it is journaled only when
     // the user names a file.
-    let mut journal = if args.no_journal || (sim.is_some() && args.journal.is_none()) {
-        JournalSink::Off
+    let journal_on = !(args.no_journal || (sim.is_some() && args.journal.is_none()));
+    // The journal's file is named after the auction: the engine learns its
+    // cursor when it opens (SyncCmd::JournalOpened).
+    sync_cfg.journal = if journal_on {
+        sync::JournalStart::Later
     } else {
+        sync::JournalStart::Off
+    };
+    let handle = sync::spawn(client, sync_cfg);
+    let mut journal = if journal_on {
         JournalSink::Pending {
             path: args.journal.clone(),
-            client: client.clone(),
+            cmds: handle.cmds.clone(),
             waiting: Vec::new(),
             anomalies: Vec::new(),
         }
+    } else {
+        JournalSink::Off
     };
-    let handle = sync::spawn(client, sync_cfg);
     tracing::debug!("sync engine started");
 
     let mut app = App::new(AppOptions {
@@ -148,7 +156,8 @@ enum JournalSink {
     Off,
     Pending {
         path: Option<PathBuf>,
-        client: Client,
+        /// Where the journal's cursor goes once it is open.
+        cmds: mpsc::Sender<SyncCmd>,
         waiting: Vec<SyncMsg>,
         /// Anomalies the app raised meanwhile (e.g. skew on the first sample).
         anomalies: Vec<JournalRecord>,
@@ -163,7 +172,7 @@ impl JournalSink {
     async fn record(&mut self, msg: &SyncMsg, server_now: Option<Timestamp>) -> anyhow::Result<()> {
         if let JournalSink::Pending {
             path,
-            client,
+            cmds,
             waiting,
             anomalies,
         } = self
@@ -184,9 +193,15 @@ impl JournalSink {
                 anyhow::anyhow!("cannot open the journal {}: {e} (give another --journal PATH, or --no-journal)", path.display())
             })?;
             tracing::info!("journal: {}", path.display());
+            let cursor = journal
+                .cursor(&auction.id)
+                .map_err(|e| anyhow::anyhow!("cannot read the journal {}: {e}", path.display()))?;
             let recorder = journal
-                .recorder(&auction.id, Some(client.clone()))
+                .recorder(&auction.id)
                 .map_err(|e| anyhow::anyhow!("cannot start the journal {}: {e}", path.display()))?;
+            // The engine waits for it before its first snapshot; its queue
+            // is empty at start.
+            let _ = cmds.try_send(SyncCmd::JournalOpened(cursor));
             let waiting = std::mem::take(waiting);
             let early = std::mem::take(anomalies);
             *self = JournalSink::On(recorder);
@@ -197,7 +212,6 @@ impl JournalSink {
                 for a in early {
                     recorder
                         .append(a, Receipt::now(server_now))
-                        .await
                         .map_err(|e| anyhow::anyhow!("the journal stopped: {e}"))?;
                 }
             }
@@ -206,8 +220,7 @@ impl JournalSink {
         if let JournalSink::On(recorder) = self {
             // Waits while the writer is busy: nothing is dropped.
             recorder
-                .record(msg.clone(), Receipt::now(server_now))
-                .await
+                .record(msg, Receipt::now(server_now))
                 .map_err(|e| anyhow::anyhow!("the journal stopped: {e}"))?;
         }
         Ok(())
@@ -222,7 +235,6 @@ impl JournalSink {
         match self {
             JournalSink::On(recorder) => recorder
                 .append(JournalRecord::from(a), Receipt::now(server_now))
-                .await
                 .map_err(|e| anyhow::anyhow!("the journal stopped: {e}")),
             JournalSink::Pending { anomalies, .. } => {
                 if anomalies.len() < Self::WAITING_MAX {

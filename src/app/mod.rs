@@ -974,6 +974,8 @@ impl App {
                 self.link = l;
             }
             SyncMsg::DataIssue(i) => self.push_issue(i),
+            // For the journal: the snapshot already holds their effect.
+            SyncMsg::Backfill(_) => up.redraw = false,
         }
     }
 

@@ -19,7 +19,6 @@
 pub mod codec;
 pub mod diff;
 pub mod export;
-pub mod gap;
 pub mod recorder;
 pub mod replay;
 pub mod schema;
@@ -27,7 +26,6 @@ pub mod store;
 pub mod writer;
 
 pub use diff::{Change, ObservedChange, diff_snapshots};
-pub use gap::fill_gap;
 pub use recorder::Recorder;
 pub use replay::{Replay, ReplayItem};
 pub use store::{

@@ -8,7 +8,7 @@ use super::store::{self, Journal, JournalError, Result, seq_param};
 use crate::domain::{Auction, Bid, Event, EventKind, Lot, Timestamp};
 use crate::platform::wire::{AuctionBody, WireLot, WireResult};
 use crate::rates::{RateSource, RateTable};
-use crate::sync::{DataIssue, SyncMsg};
+use crate::sync::{Backfill, DataIssue, SyncMsg};
 use rusqlite::{Connection, Transaction, params};
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
@@ -17,6 +17,8 @@ use std::time::Duration;
 
 /// How many records may wait for the disk before `append` blocks.
 pub const QUEUE_CAPACITY: usize = 1024;
+/// The anomaly kind of events the journal could not get from the feed.
+pub const JOURNAL_GAP: &str = "journal_gap";
 /// Attempts per transaction before the record is given up (and reported).
 const ATTEMPTS: u32 = 5;
 
@@ -102,7 +104,16 @@ impl JournalRecord {
             },
             SyncMsg::Rates(t) => JournalRecord::Rates(t.clone()),
             SyncMsg::DataIssue(d) => JournalRecord::DataIssue(d.clone()),
-            SyncMsg::Clock(_) | SyncMsg::Link(_) => return None,
+            SyncMsg::Backfill(Backfill::Events(v)) => JournalRecord::Events(v.clone()),
+            SyncMsg::Backfill(Backfill::Lost { from, to, why }) => JournalRecord::Anomaly {
+                lot_id: None,
+                server_at: None,
+                kind: JOURNAL_GAP.into(),
+                evidence: Backfill::lost_evidence(*from, *to, why),
+            },
+            SyncMsg::Backfill(Backfill::Start { .. } | Backfill::End)
+            | SyncMsg::Clock(_)
+            | SyncMsg::Link(_) => return None,
         })
     }
 }

@@ -3,9 +3,11 @@
 //! feed, backoff, rates, clock samples) and reports results as messages. It
 //! never touches the app state or the terminal.
 
+pub mod backfill;
 pub mod backoff;
 pub mod engine;
 
+pub use backfill::{Backfill, JournalStart};
 pub use engine::{SyncConfig, SyncHandle, spawn};
 
 use crate::clock::ClockSample;
@@ -35,6 +37,8 @@ pub enum SyncMsg {
     Link(LinkState),
     /// Data the platform sent that could not be used, named precisely.
     DataIssue(DataIssue),
+    /// Events the journal missed, read for it (the app ignores them).
+    Backfill(Backfill),
 }
 
 /// How the connection to the platform stands.
@@ -73,6 +77,9 @@ pub enum SyncCmd {
     RefreshNow,
     /// Keep the bid history of this lot fresh (the lot in view); None stops.
     WatchLot(Option<String>),
+    /// The journal is open and holds the feed up to this seq (None: a new
+    /// journal), for `JournalStart::Later`.
+    JournalOpened(Option<u64>),
 }
 
 /// The client and engine settings for the monitor's command line. `token` is
@@ -108,6 +115,7 @@ pub fn configs_from_args(
     let sync = SyncConfig {
         poll: std::time::Duration::from_millis(args.poll.max(250)),
         rates: Some(rates),
+        backfill: args.backfill,
         ..SyncConfig::default()
     };
     Ok((client, sync))
