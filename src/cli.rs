@@ -254,6 +254,9 @@ pub struct ServeArgs {
     /// Serve no change feed: `/events` answers 404 and clients poll `/lots`.
     #[arg(long)]
     pub no_feed: bool,
+    /// Events the feed keeps (older ones answer 410).
+    #[arg(long, value_name = "N", default_value_t = crate::sim::engine::DEFAULT_HISTORY as u64, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub history: u64,
     /// Real milliseconds from start-up until the first lots open.
     #[arg(long, value_name = "MS", default_value_t = 2000)]
     pub lead_ms: i64,

@@ -9,7 +9,7 @@ mod evidence;
 pub use evidence::{AgainstHigh, Evidence, Mismatch, Seen};
 
 use crate::domain::{Event, EventKind, Lot, LotStatus, Timestamp};
-use crate::sync::{LinkState, SEQ_GAP_FIELD, SyncMsg};
+use crate::sync::{LinkCause, LinkState, SEQ_GAP_FIELD, SyncMsg};
 use std::collections::HashMap;
 
 /// What kind of fault was seen.
@@ -145,7 +145,7 @@ pub struct Detector {
     skewed: bool,
     /// Failing since this server time (None while live).
     failing_since: Option<Timestamp>,
-    last_error: String,
+    last_cause: Option<LinkCause>,
     unreachable_raised: bool,
 }
 
@@ -239,7 +239,7 @@ impl Detector {
                 since,
                 down_s: down / 1000,
                 threshold_s: self.cfg.unreachable_after_ms / 1000,
-                error: self.last_error.clone(),
+                cause: self.last_cause.clone(),
             },
         ))
     }
@@ -264,14 +264,14 @@ impl Detector {
                 self.unreachable_raised = false;
             }
             LinkState::Connecting => {}
-            LinkState::Retrying { error, .. } => {
-                self.last_error = error.chars().take(200).collect();
+            LinkState::Retrying { cause, .. } => {
+                self.last_cause = Some(cause.clone());
                 if self.failing_since.is_none() {
                     self.failing_since = server_now.or(self.last_at);
                 }
             }
-            LinkState::Offline { since, error } => {
-                self.last_error = error.chars().take(200).collect();
+            LinkState::Offline { since, cause } => {
+                self.last_cause = Some(cause.clone());
                 let since = match self.failing_since {
                     Some(s) => s.min(*since),
                     None => *since,

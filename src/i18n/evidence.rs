@@ -13,6 +13,13 @@ fn status<'a>(s: &'a LotStatus, tx: &Texts) -> &'a str {
     }
 }
 
+/// `: <the cause in this language>`, or nothing.
+fn cause_suffix(cause: Option<&crate::sync::LinkCause>, tx: &Texts) -> String {
+    cause
+        .map(|c| format!(": {}", (tx.link_cause)(c)))
+        .unwrap_or_default()
+}
+
 pub(super) fn ru(e: &Evidence) -> String {
     let lang = Lang::Ru;
     let tx = lang.texts();
@@ -35,10 +42,11 @@ pub(super) fn ru(e: &Evidence) -> String {
             since,
             down_s,
             threshold_s,
-            error,
+            cause,
         } => format!(
-            "платформа не отвечает с {} ({down_s} с, порог {threshold_s} с): {error}",
-            lang.datetime(*since)
+            "платформа не отвечает с {} ({down_s} с, порог {threshold_s} с){}",
+            lang.datetime(*since),
+            cause_suffix(cause.as_ref(), tx)
         ),
         Evidence::HighVanished { old } => format!(
             "лучшая ставка {} исчезла в снимке данных",
@@ -159,10 +167,11 @@ pub(super) fn kk(e: &Evidence) -> String {
             since,
             down_s,
             threshold_s,
-            error,
+            cause,
         } => format!(
-            "платформа жауап бермейді, басталуы {} ({down_s} с, шегі {threshold_s} с): {error}",
-            lang.datetime(*since)
+            "платформа жауап бермейді, басталуы {} ({down_s} с, шегі {threshold_s} с){}",
+            lang.datetime(*since),
+            cause_suffix(cause.as_ref(), tx)
         ),
         Evidence::HighVanished { old } => format!(
             "үздік ұсыныс {} толық тізімде жоқ",

@@ -13,6 +13,7 @@ use crate::app::lots::SortKey;
 use crate::app::{Action, Pane};
 use crate::domain::LotStatus;
 use crate::rates::RateSource;
+use crate::sync::LinkCause;
 
 /// The interface texts of one language. Fields holding a function build
 /// the text around the numbers or names they are given (already formatted).
@@ -28,6 +29,8 @@ pub struct Texts {
     pub retrying: &'static str,
     /// `✖ OFFLINE since hh:mm:ss`.
     pub offline: fn(&str) -> String,
+    /// Why the platform could not be used.
+    pub link_cause: fn(&LinkCause) -> String,
     pub astana: &'static str,
     pub waiting_auction: &'static str,
     pub currency: &'static str,
@@ -202,6 +205,7 @@ pub static EN: Texts = Texts {
     live: "● LIVE",
     retrying: "↻ RETRYING",
     offline: |t| format!("✖ OFFLINE since {t}"),
+    link_cause: |c| c.to_string(),
     astana: "Astana",
     waiting_auction: "lotwatch · waiting for the auction…",
     currency: "Currency",
@@ -464,6 +468,7 @@ pub static RU: Texts = Texts {
     live: "● ОНЛАЙН",
     retrying: "↻ ПОПЫТКА",
     offline: |t| format!("✖ НЕТ СВЯЗИ с {t}"),
+    link_cause: super::link::ru,
     astana: "Астана",
     waiting_auction: "lotwatch · ожидание аукциона…",
     currency: "Валюта",
@@ -733,6 +738,7 @@ pub static KK: Texts = Texts {
     live: "● ОНЛАЙН",
     retrying: "↻ ҚАЙТА ҚОСЫЛУ",
     offline: |t| format!("✖ БАЙЛАНЫС ЖОҚ · {t}"),
+    link_cause: super::link::kk,
     astana: "Астана",
     waiting_auction: "lotwatch · аукцион күтілуде…",
     currency: "Валюта",

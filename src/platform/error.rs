@@ -13,10 +13,28 @@ pub enum PlatformError {
         code: Option<String>,
         message: Option<String>,
     },
-    #[error("the platform did not answer in time")]
-    Timeout,
+    /// No answer within `secs` (the request's whole time allowed).
+    #[error("the platform did not answer within {secs} s")]
+    Timeout { secs: u64 },
+    /// Another failure to connect, by its innermost cause.
     #[error("cannot connect: {0}")]
     Connect(String),
+    #[error("cannot connect: connection refused")]
+    Refused,
+    /// The platform's host name does not resolve.
+    #[error("cannot connect: host name not found")]
+    NameNotFound,
+    /// The TLS handshake failed on the platform's certificate.
+    #[error("cannot connect: TLS: {0}")]
+    Tls(TlsProblem),
+    /// The answer is not the platform API's: `path` answered `status`
+    /// (a wrong URL, another server).
+    #[error("not a lotwatch platform: {path} answered {status}")]
+    NotPlatform { path: String, status: u16 },
+    /// HTML where JSON was expected (a proxy's login page, a maintenance
+    /// page, a web site).
+    #[error("{path} answered HTML where JSON was expected")]
+    Html { path: String },
     /// The answer ended early or broke off (connection reset, body cut short).
     #[error("the answer broke off: {0}")]
     Body(String),
@@ -40,6 +58,35 @@ pub enum PlatformError {
     /// Bad local configuration (URL, CA file, TLS setup).
     #[error("configuration: {0}")]
     Config(String),
+}
+
+/// What was wrong with the platform's certificate, named.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TlsProblem {
+    /// Not signed by a CA this machine trusts (a private CA: `--ca-cert`).
+    UnknownIssuer,
+    Expired,
+    NotYetValid,
+    /// Issued for another host name.
+    WrongName,
+    Revoked,
+    /// Anything else, as rustls names it.
+    Other(String),
+}
+
+impl std::fmt::Display for TlsProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TlsProblem::UnknownIssuer => {
+                f.write_str("the certificate is not signed by a trusted CA (--ca-cert PATH trusts a private one)")
+            }
+            TlsProblem::Expired => f.write_str("the certificate has expired"),
+            TlsProblem::NotYetValid => f.write_str("the certificate is not valid yet"),
+            TlsProblem::WrongName => f.write_str("the certificate is for another host name"),
+            TlsProblem::Revoked => f.write_str("the certificate was revoked"),
+            TlsProblem::Other(m) => write!(f, "{m}"),
+        }
+    }
 }
 
 impl PlatformError {

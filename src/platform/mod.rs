@@ -9,4 +9,4 @@ pub mod sanitize;
 pub mod wire;
 
 pub use client::{Cached, Client, ClientConfig, Fetched, Token};
-pub use error::PlatformError;
+pub use error::{PlatformError, TlsProblem};

@@ -6,7 +6,7 @@
 
 use super::backfill::{Backfill, JournalStart};
 use super::backoff::{Backoff, FeedFloor, Pacer};
-use super::{DataIssue, LinkState, SyncCmd, SyncMsg};
+use super::{DataIssue, LinkCause, LinkState, SyncCmd, SyncMsg};
 use crate::clock::{ClockSample, ServerClock, mono_now, wall_now};
 use crate::domain::{Bid, Event, EventKind, Timestamp};
 use crate::platform::client::{Cached, Client};
@@ -802,25 +802,25 @@ impl Engine {
         self.failures = self.failures.saturating_add(1);
         let now = (Instant::now(), self.server_now());
         let (since_mono, since) = *self.failing_since.get_or_insert(now);
-        let error = e.to_string();
-        tracing::warn!(attempt = self.failures, error = %error, "platform request failed");
+        let delay = self
+            .backoff
+            .next_delay()
+            .max(e.retry_after().unwrap_or(Duration::ZERO));
+        let cause = LinkCause::of(&e, delay);
+        tracing::warn!(attempt = self.failures, error = %e, "platform request failed: {cause}");
         let offline = self.failures >= self.cfg.offline_after_attempts
             || since_mono.elapsed() >= self.cfg.offline_after;
         self.link = if offline {
-            LinkState::Offline { since, error }
+            LinkState::Offline { since, cause }
         } else {
             LinkState::Retrying {
                 attempt: self.failures,
-                error,
+                cause,
             }
         };
         self.send(SyncMsg::Link(self.link.clone())).await?;
         // Whatever the app holds may be behind now: a fresh snapshot on recovery.
         self.cursor = None;
-        let delay = self
-            .backoff
-            .next_delay()
-            .max(e.retry_after().unwrap_or(Duration::ZERO));
         match self.wait(tokio::time::sleep(delay)).await {
             Err(Interrupt::Shutdown) => Err(Interrupt::Shutdown),
             Ok(()) | Err(Interrupt::Refresh) => Ok(()),

@@ -6,12 +6,14 @@
 pub mod backfill;
 pub mod backoff;
 pub mod engine;
+pub mod link;
 
 pub use backfill::{Backfill, JournalStart};
 pub use engine::{SyncConfig, SyncHandle, spawn};
+pub use link::{LinkCause, LinkState};
 
 use crate::clock::ClockSample;
-use crate::domain::{Auction, Bid, Event, Lot, Timestamp};
+use crate::domain::{Auction, Bid, Event, Lot};
 use crate::rates::RateTable;
 
 /// What the sync engine tells the app. Each message is complete: nothing is
@@ -39,23 +41,6 @@ pub enum SyncMsg {
     DataIssue(DataIssue),
     /// Events the journal missed, read for it (the app ignores them).
     Backfill(Backfill),
-}
-
-/// How the connection to the platform stands.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum LinkState {
-    Connecting,
-    Live,
-    /// Failing; `attempt` counts consecutive failures.
-    Retrying {
-        attempt: u32,
-        error: String,
-    },
-    /// Failing for long enough to say so, since this server time.
-    Offline {
-        since: Timestamp,
-        error: String,
-    },
 }
 
 /// One piece of unusable server data: which lot, which field, what was wrong.

@@ -11,6 +11,9 @@ use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
+/// Columns the title keeps before the link's cause goes in the header.
+const MIN_TITLE: usize = 24;
+
 pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let t = ctx.theme;
     let app = ctx.app;
@@ -65,6 +68,20 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     right.push(Span::raw(" "));
     right.push(Span::styled(clock, t.title));
     right.push(Span::styled(format!(" {} ", tx.astana), t.dim));
+    // Why the link failed, beside its badge when that leaves the title
+    // some room (the lots pane always says it).
+    if app.replay.is_none()
+        && let Some(cause) = app.link.cause()
+    {
+        let text = format!(" {} ", (tx.link_cause)(cause));
+        let used: usize = right.iter().map(|s| s.width()).sum();
+        if used + unicode_width::UnicodeWidthStr::width(text.as_str()) + MIN_TITLE
+            <= usize::from(area.width)
+        {
+            let at = right.len() - 3;
+            right.insert(at, Span::styled(text, t.bad));
+        }
+    }
     let right = Line::from(right);
     let rw = (right.width() as u16).min(area.width);
     let left = match &app.auction {

@@ -56,7 +56,8 @@ pub enum Evidence {
         since: Timestamp,
         down_s: i64,
         threshold_s: u64,
-        error: String,
+        /// The last failure's cause.
+        cause: Option<crate::sync::LinkCause>,
     },
     HighVanished {
         old: Option<Money>,
@@ -159,12 +160,18 @@ impl fmt::Display for Evidence {
                 since,
                 down_s,
                 threshold_s,
-                error,
-            } => write!(
-                f,
-                "no answer from the platform since {} ({down_s} s, threshold {threshold_s} s): {error}",
-                since.to_rfc3339()
-            ),
+                cause,
+            } => {
+                write!(
+                    f,
+                    "no answer from the platform since {} ({down_s} s, threshold {threshold_s} s)",
+                    since.to_rfc3339()
+                )?;
+                match cause {
+                    Some(c) => write!(f, ": {c}"),
+                    None => Ok(()),
+                }
+            }
             Evidence::HighVanished { old } => write!(
                 f,
                 "high bid {} vanished in a snapshot",
