@@ -162,8 +162,15 @@ enum JournalSink {
         /// Anomalies the app raised meanwhile (e.g. skew on the first sample).
         anomalies: Vec<JournalRecord>,
     },
-    On(Recorder),
+    On {
+        recorder: Recorder,
+        path: PathBuf,
+    },
 }
+
+/// How long quitting waits for the journal's disk at most, so that `q`
+/// quits within a second even while the disk fails.
+const JOURNAL_CLOSE_WAIT: Duration = Duration::from_millis(400);
 
 impl JournalSink {
     /// Messages kept while waiting for the auction's id.
@@ -204,11 +211,11 @@ impl JournalSink {
             let _ = cmds.try_send(SyncCmd::JournalOpened(cursor));
             let waiting = std::mem::take(waiting);
             let early = std::mem::take(anomalies);
-            *self = JournalSink::On(recorder);
+            *self = JournalSink::On { recorder, path };
             for m in waiting {
                 Box::pin(self.record(&m, server_now)).await?;
             }
-            if let JournalSink::On(recorder) = self {
+            if let JournalSink::On { recorder, .. } = self {
                 for a in early {
                     recorder
                         .append(a, Receipt::now(server_now))
@@ -217,8 +224,9 @@ impl JournalSink {
             }
             return Ok(());
         }
-        if let JournalSink::On(recorder) = self {
-            // Waits while the writer is busy: nothing is dropped.
+        if let JournalSink::On { recorder, .. } = self {
+            // Never waits for the disk: the writer holds what it cannot
+            // write yet, and counts what does not fit.
             recorder
                 .record(msg, Receipt::now(server_now))
                 .map_err(|e| anyhow::anyhow!("the journal stopped: {e}"))?;
@@ -233,7 +241,7 @@ impl JournalSink {
         server_now: Option<Timestamp>,
     ) -> anyhow::Result<()> {
         match self {
-            JournalSink::On(recorder) => recorder
+            JournalSink::On { recorder, .. } => recorder
                 .append(JournalRecord::from(a), Receipt::now(server_now))
                 .map_err(|e| anyhow::anyhow!("the journal stopped: {e}")),
             JournalSink::Pending { anomalies, .. } => {
@@ -246,14 +254,44 @@ impl JournalSink {
         }
     }
 
+    /// The journal's health, once it is open.
+    fn health(&self) -> Option<tokio::sync::watch::Receiver<journal::JournalHealth>> {
+        match self {
+            JournalSink::On { recorder, .. } => Some(recorder.writer().health()),
+            _ => None,
+        }
+    }
+
+    /// Writes what it can within `JOURNAL_CLOSE_WAIT`; what could not be
+    /// written is said on stderr (the terminal is restored by then).
     async fn close(self) {
-        if let JournalSink::On(recorder) = self {
-            match recorder.close().await {
-                Ok(status) => tracing::info!("journal closed: {status:?}"),
-                Err(e) => tracing::error!("journal close: {e}"),
+        if let JournalSink::On { recorder, path } = self {
+            let status = recorder.close_within(JOURNAL_CLOSE_WAIT).await;
+            tracing::info!("journal closed: {status:?}");
+            if let Some(line) = unwritten_line(&path, &status) {
+                tracing::error!("{line}");
+                eprintln!("{line}");
             }
         }
     }
+}
+
+/// The line that says what the journal did not record, if anything.
+fn unwritten_line(path: &std::path::Path, s: &journal::WriterStatus) -> Option<String> {
+    let records = s.unwritten_records + s.lost_records;
+    if records == 0 {
+        return None;
+    }
+    let events = s.unwritten_events + s.lost_events;
+    let why = s
+        .failing
+        .as_ref()
+        .map(|c| format!(" ({c})"))
+        .unwrap_or_default();
+    Some(format!(
+        "lotwatch: the journal {} did not record {events} events ({records} records){why}",
+        path.display()
+    ))
 }
 
 /// How one loop iteration ended.
@@ -303,6 +341,8 @@ async fn event_loop(
     }
     let mut shown_lots = false;
     let mut last_draw: Option<tokio::time::Instant> = None;
+    // The journal's health, once the journal is open.
+    let mut health: Option<tokio::sync::watch::Receiver<journal::JournalHealth>> = None;
     // The area of the last frame, which mouse events are hit-tested against.
     let mut area = ratatui::layout::Rect::default();
 
@@ -343,6 +383,9 @@ async fn event_loop(
             }
         }
         let tick_at = app.next_tick(mono_now()).map(mono_to_instant);
+        if health.is_none() {
+            health = journal.health();
+        }
         let flow = tokio::select! {
             ev = terminal_events.next() => match ev {
                 Some(Ok(ev)) => on_terminal_event(app, journal, (ev, area), &keymap, &cmds, &mut guard, &mut dirty, on_alert).await?,
@@ -361,6 +404,7 @@ async fn event_loop(
                 None => return Err(anyhow::anyhow!("the sync engine stopped unexpectedly; see the log file")),
             },
             _ = sleep_until_opt(tick_at) => apply(app, journal, Msg::Tick, &cmds, &mut guard, &mut dirty, on_alert).await?,
+            Some(h) = health_changed(&mut health) => apply(app, journal, Msg::Journal(h), &cmds, &mut guard, &mut dirty, on_alert).await?,
             sig = signals.recv() => {
                 tracing::info!("{sig}: quitting");
                 Flow::Quit
@@ -513,6 +557,18 @@ async fn apply(
 fn mono_to_instant(at: Mono) -> tokio::time::Instant {
     let now = mono_now();
     tokio::time::Instant::now() + Duration::from_millis(at.0.saturating_sub(now.0))
+}
+
+/// The journal's next health, when it changes; never while there is none.
+async fn health_changed(
+    rx: &mut Option<tokio::sync::watch::Receiver<journal::JournalHealth>>,
+) -> Option<journal::JournalHealth> {
+    if let Some(r) = rx
+        && r.changed().await.is_ok()
+    {
+        return Some(r.borrow_and_update().clone());
+    }
+    std::future::pending().await
 }
 
 async fn sleep_until_opt(at: Option<tokio::time::Instant>) {

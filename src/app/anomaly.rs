@@ -35,6 +35,8 @@ pub enum AnomalyKind {
     ClockSkew,
     /// The platform unreachable for longer than the threshold.
     Unreachable,
+    /// The journal could not write (and when it could again).
+    Journal,
 }
 
 impl AnomalyKind {
@@ -51,6 +53,7 @@ impl AnomalyKind {
             AnomalyKind::ResultMismatch => "result_mismatch",
             AnomalyKind::ClockSkew => "clock_skew",
             AnomalyKind::Unreachable => "unreachable",
+            AnomalyKind::Journal => "journal_failure",
         }
     }
 
@@ -67,6 +70,7 @@ impl AnomalyKind {
             AnomalyKind::ResultMismatch => "≠",
             AnomalyKind::ClockSkew => "◷",
             AnomalyKind::Unreachable => "✖",
+            AnomalyKind::Journal => "⛁",
         }
     }
 }

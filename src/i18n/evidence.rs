@@ -30,6 +30,23 @@ pub(super) fn ru(e: &Evidence) -> String {
     };
     match e {
         Evidence::Text(t) => t.clone(),
+        Evidence::JournalFailing { cause } => format!(
+            "журнал не может писать ({}): записи хранятся в памяти и будут записаны, когда это станет возможно",
+            (tx.journal_cause)(cause)
+        ),
+        Evidence::JournalWriting {
+            cause,
+            since,
+            lost_events,
+        } => format!(
+            "журнал снова пишет после сбоя с {} ({}): {}",
+            lang.datetime(*since),
+            (tx.journal_cause)(cause),
+            match lost_events {
+                0 => "ничего не потеряно".to_string(),
+                n => format!("потеряно событий: {n}"),
+            }
+        ),
         Evidence::ClockSkew {
             offset_ms,
             threshold_ms,
@@ -155,6 +172,23 @@ pub(super) fn kk(e: &Evidence) -> String {
     };
     match e {
         Evidence::Text(t) => t.clone(),
+        Evidence::JournalFailing { cause } => format!(
+            "журнал жаза алмайды ({}): жазбалар жадта сақталып, мүмкін болғанда жазылады",
+            (tx.journal_cause)(cause)
+        ),
+        Evidence::JournalWriting {
+            cause,
+            since,
+            lost_events,
+        } => format!(
+            "журнал {} бастап болған ақаудан кейін қайта жазады ({}): {}",
+            lang.datetime(*since),
+            (tx.journal_cause)(cause),
+            match lost_events {
+                0 => "ештеңе жоғалмады".to_string(),
+                n => format!("жоғалған оқиғалар: {n}"),
+            }
+        ),
         Evidence::ClockSkew {
             offset_ms,
             threshold_ms,

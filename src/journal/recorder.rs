@@ -87,4 +87,17 @@ impl Recorder {
             .map_err(|e| super::store::JournalError::WriterGone(format!("flush: {e}")))??;
         Ok(self.writer.status())
     }
+
+    /// Like `close`, but waits at most `limit` for the disk (a failing one
+    /// would never let the user quit); what is not written by then is in
+    /// the status returned (`unwritten_*`, `lost_*`).
+    pub async fn close_within(mut self, limit: std::time::Duration) -> WriterStatus {
+        let _ = self.release();
+        let w = self.writer.clone();
+        let flushed = tokio::task::spawn_blocking(move || w.flush_within(limit)).await;
+        if !matches!(flushed, Ok(Ok(true))) {
+            tracing::warn!("journal: not everything was written before quitting");
+        }
+        self.writer.status()
+    }
 }

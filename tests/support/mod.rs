@@ -1,4 +1,5 @@
 //! Helpers shared by the integration tests.
 pub mod history;
 pub mod server;
+pub mod tmpfs;
 pub mod tmux;
