@@ -36,7 +36,7 @@ async fn the_token_reaches_the_platform_and_nothing_else() {
     let log = dir.join("canary.log");
     // SAFETY: the only test in this binary, before any thread reads the environment.
     unsafe { std::env::set_var("LOTWATCH_LOG", "trace") };
-    lotwatch::logging::init(&log).expect("log file");
+    lotwatch::shell::logging::init(&log).expect("log file");
 
     let other = MockServer::start().await;
     Mock::given(method("GET"))

@@ -3,7 +3,7 @@
 use super::alerts::{AlertKind, FLASH_MS};
 use super::log::LogKind;
 use super::*;
-use crate::clock::ClockSample;
+use crate::domain::clock::ClockSample;
 use crate::domain::{Event, EventKind, HighBid, Money, test_lot};
 
 const T0: i64 = 1_750_741_200_000;

@@ -10,7 +10,7 @@
 //! sync  -> app.update(Msg::Sync(msg), now)
 //! timer -> sleep until app.next_tick(now) (None: no timer) -> app.update(Msg::Tick, now)
 //! size  -> app.update(Msg::Resize { w, h }, now)
-//! then: carry out `effects`; if `redraw`, terminal.draw(|f| ui::draw(f, &app, now))
+//! then: carry out `effects`; if `redraw`, terminal.draw(|f| ui::draw(f, &app, now, &view))
 //! ```
 
 pub mod action;
@@ -21,17 +21,18 @@ pub mod filter;
 pub mod log;
 pub mod lots;
 pub mod summary;
+pub mod viewport;
 
 pub use action::Action;
 pub use anomaly::{Anomaly, AnomalyKind, Detector, DetectorConfig};
 
-use crate::clock::{Mono, ServerClock};
+use crate::domain::clock::{Mono, ServerClock};
 use crate::domain::{Auction, Bid, Currency, Lot, Timestamp};
 use crate::rates::RateTable;
 use crate::sync::{DataIssue, LinkState, SyncCmd, SyncMsg};
 use alerts::{Alert, AlertKind, AlertState};
 use countdown::countdown;
-use filter::{FILTER_MAX, Filter, FilterError};
+use filter::{Filter, FilterError, MAX_FILTER};
 use log::{AlertText, EventLog, LogEntry, LogKind, LogText};
 use lots::{LotStore, SortKey};
 use std::collections::{HashMap, VecDeque};
@@ -48,7 +49,7 @@ pub enum Msg {
         h: u16,
     },
     /// How the journal's writing stands (when it changes).
-    Journal(crate::journal::JournalHealth),
+    Journal(crate::domain::journal_health::JournalHealth),
 }
 
 /// What the loop must do after an update.
@@ -96,9 +97,6 @@ pub struct AppOptions {
     pub alert_minutes: u64,
     /// How long the platform may be unreachable before it is an anomaly.
     pub unreachable_after_ms: u64,
-    /// The interface language (the view translates; the state holds no
-    /// display text of its own).
-    pub lang: crate::i18n::Lang,
     /// Mouse capture at start (`mouse = false`, `--no-mouse` turn it off).
     pub mouse: bool,
 }
@@ -114,7 +112,6 @@ impl Default for AppOptions {
             watchlist: Vec::new(),
             alert_minutes: 5,
             unreachable_after_ms: 60_000,
-            lang: crate::i18n::Lang::En,
             mouse: true,
         }
     }
@@ -173,18 +170,18 @@ pub enum Mode {
 #[derive(Clone, Debug, Default)]
 pub struct BidHistory {
     pub lot_id: Option<String>,
-    /// Oldest first, at most `BIDS_MAX`.
+    /// Oldest first, at most `MAX_BIDS`.
     pub bids: VecDeque<Bid>,
     /// An answer from the platform has arrived for this lot.
     pub loaded: bool,
 }
 
 /// Bids kept for the lot in view.
-pub const BIDS_MAX: usize = 1000;
+pub const MAX_BIDS: usize = 1000;
 /// Data issues kept.
-pub const ISSUES_MAX: usize = 100;
+pub const MAX_ISSUES: usize = 100;
 /// Anomalies kept for the pane (all go to the journal).
-pub const ANOMALIES_MAX: usize = 1000;
+pub const MAX_ANOMALIES: usize = 1000;
 
 /// The whole state of the monitor.
 #[derive(Clone, Debug)]
@@ -214,7 +211,7 @@ pub struct App {
     pub(crate) rates: Option<RateTable>,
     pub(crate) link: LinkState,
     /// The journal's writing, for its badge (default: fine or no journal).
-    pub(crate) journal: crate::journal::JournalHealth,
+    pub(crate) journal: crate::domain::journal_health::JournalHealth,
     pub(crate) clock: ServerClock,
     pub(crate) issues: VecDeque<DataIssue>,
     pub(crate) help: bool,
@@ -230,7 +227,7 @@ pub struct App {
     /// time is the recorded one.
     pub(crate) replay: Option<ReplayStatus>,
     pub(crate) detector: Detector,
-    /// Newest last, at most `ANOMALIES_MAX`.
+    /// Newest last, at most `MAX_ANOMALIES`.
     pub(crate) anomalies: VecDeque<Anomaly>,
     /// Anomalies raised since start (the pane keeps only the newest).
     pub(crate) anomaly_count: u64,
@@ -281,7 +278,7 @@ impl App {
             filter_error: None,
             rates: None,
             link: LinkState::Connecting,
-            journal: crate::journal::JournalHealth::default(),
+            journal: crate::domain::journal_health::JournalHealth::default(),
             clock: ServerClock::new(),
             issues: VecDeque::new(),
             help: false,
@@ -575,7 +572,7 @@ impl App {
         let server = self.server_now(now)?;
         // The header clock shows whole server seconds.
         let mut wait = 1000 - server.0.rem_euclid(1000) as u64;
-        let rows = crate::ui::layout::lots_rows(self.size_or_default(), self.focus);
+        let rows = crate::app::viewport::lots_rows(self.size_or_default(), self.focus);
         let visible =
             (self.lots_top..self.lots_top.saturating_add(rows)).filter_map(|p| self.lots.row(p));
         let detail = self.selected.as_deref().and_then(|id| self.lots.get(id));
@@ -593,7 +590,7 @@ impl App {
 
     fn time_visible(&self, now: Mono) -> bool {
         let (w, h) = self.size_or_default();
-        self.server_now(now).is_some() && crate::ui::layout::big_enough(w, h)
+        self.server_now(now).is_some() && crate::app::viewport::big_enough(w, h)
     }
 
     fn on_action(&mut self, a: Action, now: Mono, up: &mut Update) {
@@ -679,7 +676,7 @@ impl App {
                 self.set_focus(Pane::Lots);
             }
             Action::FilterInput(c) => match &mut self.filter_edit {
-                Some((text, _)) if !c.is_control() && text.chars().count() < FILTER_MAX => {
+                Some((text, _)) if !c.is_control() && text.chars().count() < MAX_FILTER => {
                     text.push(c);
                     self.filter_typed();
                 }
@@ -758,8 +755,8 @@ impl App {
     fn page(&self) -> usize {
         let size = self.size_or_default();
         match self.focus {
-            Pane::Events | Pane::Anomalies => crate::ui::layout::events_rows(size, self.focus),
-            _ => crate::ui::layout::lots_rows(size, self.focus),
+            Pane::Events | Pane::Anomalies => crate::app::viewport::events_rows(size, self.focus),
+            _ => crate::app::viewport::lots_rows(size, self.focus),
         }
         .max(1)
     }
@@ -802,7 +799,7 @@ impl App {
     /// The wheel over the lots pane: the rows move, and the selection stays
     /// on its lot while that lot is on screen, else on the nearest row shown.
     fn scroll_lots(&mut self, delta: i64) {
-        let rows = crate::ui::layout::lots_rows(self.size_or_default(), self.focus).max(1);
+        let rows = crate::app::viewport::lots_rows(self.size_or_default(), self.focus).max(1);
         let n = self.lots.view_len();
         let max_top = n.saturating_sub(rows) as i64;
         self.lots_top = (self.lots_top as i64)
@@ -871,7 +868,7 @@ impl App {
     }
 
     fn keep_selection_visible(&mut self) {
-        let rows = crate::ui::layout::lots_rows(self.size_or_default(), self.focus).max(1);
+        let rows = crate::app::viewport::lots_rows(self.size_or_default(), self.focus).max(1);
         let n = self.lots.view_len();
         let pos = self.selected_row().unwrap_or(0);
         if pos < self.lots_top {
@@ -955,7 +952,7 @@ impl App {
                     let mut bids = bids;
                     bids.sort_by_key(|b| b.seq);
                     bids.dedup_by_key(|b| b.seq);
-                    let skip = bids.len().saturating_sub(BIDS_MAX);
+                    let skip = bids.len().saturating_sub(MAX_BIDS);
                     self.bids.bids = bids.into_iter().skip(skip).collect();
                     self.bids.loaded = true;
                 } else {
@@ -980,6 +977,12 @@ impl App {
                 self.link = l;
             }
             SyncMsg::DataIssue(i) => self.push_issue(i),
+            // Listed with the data issues, as the feed's own fault.
+            SyncMsg::SeqGap(g) => self.push_issue(DataIssue {
+                lot_id: None,
+                field: "events.seq".into(),
+                problem: g.to_string(),
+            }),
             // For the journal: the snapshot already holds their effect.
             SyncMsg::Backfill(_) => up.redraw = false,
         }
@@ -1125,7 +1128,7 @@ impl App {
         if self.bids.bids.back().is_some_and(|b| b.seq >= ev.seq) {
             return;
         }
-        if self.bids.bids.len() >= BIDS_MAX {
+        if self.bids.bids.len() >= MAX_BIDS {
             self.bids.bids.pop_front();
         }
         self.bids.bids.push_back(Bid {
@@ -1139,7 +1142,12 @@ impl App {
     /// Keeps an anomaly for the pane and asks the loop to journal it.
     /// The journal's failure starts or ends: an anomaly each time (it is
     /// written to the journal once the journal can write again).
-    fn on_journal(&mut self, h: crate::journal::JournalHealth, now: Mono, up: &mut Update) {
+    fn on_journal(
+        &mut self,
+        h: crate::domain::journal_health::JournalHealth,
+        now: Mono,
+        up: &mut Update,
+    ) {
         use anomaly::{AnomalyKind, Evidence};
         if h == self.journal {
             return;
@@ -1177,14 +1185,14 @@ impl App {
     }
 
     /// How the journal's writing stands.
-    pub fn journal(&self) -> &crate::journal::JournalHealth {
+    pub fn journal(&self) -> &crate::domain::journal_health::JournalHealth {
         &self.journal
     }
 
     fn push_anomaly(&mut self, a: Anomaly, up: &mut Update) {
         tracing::warn!(kind = a.kind.as_str(), lot = ?a.lot_id, "anomaly: {}", a.evidence);
         up.redraw = true;
-        if self.anomalies.len() >= ANOMALIES_MAX {
+        if self.anomalies.len() >= MAX_ANOMALIES {
             self.anomalies.pop_front();
         }
         if self.anomalies_scroll > 0 {
@@ -1208,7 +1216,7 @@ impl App {
             lot,
             text,
         });
-        if self.issues.len() >= ISSUES_MAX {
+        if self.issues.len() >= MAX_ISSUES {
             self.issues.pop_front();
         }
         self.issues.push_back(issue);

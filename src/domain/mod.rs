@@ -1,13 +1,17 @@
 //! The auction's own vocabulary, pure and shared by the simulator and the
 //! monitor: money, time, lots, feed events and the rules they obey.
 
+pub mod clock;
 pub mod event;
+pub mod journal_health;
+pub mod link;
 pub mod lot;
 pub mod money;
 pub mod rules;
 pub mod time;
 
 pub use event::{Event, EventKind};
+pub use link::{LinkCause, LinkState, TlsProblem};
 pub use lot::{
     Auction, AuctionStatus, Bid, HighBid, License, LicenseKind, Lot, LotResult, LotStatus,
     SoftClose,

@@ -15,6 +15,9 @@ use crate::domain::{Auction, Bid, Event, EventKind, Lot, Timestamp};
 use crate::platform::wire::{AuctionBody, WireLot, WireResult};
 use crate::rates::{RateSource, RateTable};
 use crate::sync::{Backfill, DataIssue, SyncMsg};
+
+/// The field under which a seq gap is stored as a data issue.
+pub const SEQ_GAP_FIELD: &str = "events.seq";
 use rusqlite::{Connection, Transaction, params};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -115,6 +118,12 @@ impl JournalRecord {
                 kind: JOURNAL_GAP.into(),
                 evidence: Backfill::lost_evidence(*from, *to, why),
             },
+            // Stored as the data issue it was before it had a type of its own.
+            SyncMsg::SeqGap(g) => JournalRecord::DataIssue(DataIssue {
+                lot_id: None,
+                field: SEQ_GAP_FIELD.into(),
+                problem: g.to_string(),
+            }),
             SyncMsg::Backfill(Backfill::Start { .. } | Backfill::End)
             | SyncMsg::Clock(_)
             | SyncMsg::Link(_) => return None,
@@ -300,7 +309,7 @@ enum Failure {
 
 impl From<rusqlite::Error> for Failure {
     fn from(e: rusqlite::Error) -> Failure {
-        match JournalCause::of_sqlite(&e) {
+        match super::health::cause_of_sqlite(&e) {
             Some(c) => Failure::Disk(c),
             None => Failure::Record(e.to_string()),
         }

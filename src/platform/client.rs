@@ -3,10 +3,11 @@
 //! body size cap enforced while streaming the decoded bytes, ETags, and a
 //! clock sample from every answer. Returns domain values or typed errors.
 
-use crate::clock::{ClockSample, mono_now, wall_now};
+use crate::domain::TlsProblem;
+use crate::domain::clock::{ClockSample, mono_now, wall_now};
 use crate::domain::{Auction, Lot, Timestamp};
 use crate::platform::decode::{self, BidsPage, EventsPage, LotsPage, PlatformRates};
-use crate::platform::error::{PlatformError, TlsProblem};
+use crate::platform::error::PlatformError;
 use crate::platform::sanitize::clean;
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{StatusCode, Url, redirect};
@@ -41,13 +42,6 @@ impl Token {
         } else {
             Some(Token(s.trim().to_string()))
         }
-    }
-}
-
-impl Token {
-    /// `LOTWATCH_TOKEN` from the environment, if set and not blank.
-    pub fn from_env() -> Option<Token> {
-        std::env::var("LOTWATCH_TOKEN").ok().and_then(Token::new)
     }
 }
 
@@ -208,8 +202,8 @@ struct Raw {
     status: StatusCode,
     headers: HeaderMap,
     body: Vec<u8>,
-    sent: crate::clock::Mono,
-    received: crate::clock::Mono,
+    sent: crate::domain::clock::Mono,
+    received: crate::domain::clock::Mono,
     wall: Timestamp,
 }
 

@@ -7,20 +7,21 @@
 //! becomes a precise `DataIssue` instead of failing the whole page. Every
 //! server string is sanitized here, once.
 
+use super::DataIssue;
+use crate::domain::money::plain_decimal;
 use crate::domain::{
     Auction, AuctionStatus, Bid, Currency, Event, EventKind, HighBid, License, LicenseKind, Lot,
     LotResult, LotStatus, Money, Rate, SoftClose, Timestamp,
 };
-use crate::platform::sanitize::{NAME_MAX, NOTICE_MAX, clean};
+use crate::platform::sanitize::{MAX_NAME, MAX_NOTICE, clean};
 use crate::platform::wire::WireLot;
-use crate::sync::DataIssue;
 use rust_decimal::Decimal;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashSet};
 
 /// Lots in one snapshot above this make the snapshot unusable.
-pub const MAX_LOTS: usize = 10_000;
+pub const MAX_SNAPSHOT_LOTS: usize = 10_000;
 /// Events kept from one feed page (the contract's `limit` is at most 1000).
 pub const MAX_EVENTS_PER_PAGE: usize = 1000;
 /// Bids kept from one history page; the rest come with the next `after=`.
@@ -30,7 +31,7 @@ pub const MAX_MINERALS: usize = 32;
 /// Data issues reported per page; more are counted in one last issue.
 pub const MAX_ISSUES_PER_PAGE: usize = 100;
 /// Ids are opaque strings of at most this many characters.
-pub const ID_MAX: usize = 64;
+pub const MAX_ID: usize = 64;
 
 /// Why a whole page could not be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -99,7 +100,7 @@ pub fn decode_error_body(v: &Value) -> ErrorInfo {
     };
     ErrorInfo {
         code: field("code", 40),
-        message: field("message", NOTICE_MAX),
+        message: field("message", MAX_NOTICE),
     }
 }
 
@@ -107,9 +108,9 @@ pub fn decode_auction(v: &Value) -> Result<Auction, DecodeError> {
     let o = Obj::root(v).map_err(page_error)?;
     let a = (|| {
         Ok::<_, DataIssue>(Auction {
-            id: o.text("id", NAME_MAX)?,
-            title: o.text("title", NAME_MAX)?,
-            venue: o.text("venue", NAME_MAX)?,
+            id: o.text("id", MAX_NAME)?,
+            title: o.text("title", MAX_NAME)?,
+            venue: o.text("venue", MAX_NAME)?,
             timezone: o.text("timezone", 64)?,
             currency: o.text("currency", 8)?,
             starts_at: o.time("starts_at")?,
@@ -124,9 +125,9 @@ pub fn decode_lots(v: &Value) -> Result<LotsPage, DecodeError> {
     let o = Obj::root(v).map_err(page_error)?;
     let seq = o.u64("seq").map_err(page_error)?;
     let arr = o.array("lots").map_err(page_error)?;
-    if arr.len() > MAX_LOTS {
+    if arr.len() > MAX_SNAPSHOT_LOTS {
         return Err(DecodeError(format!(
-            "{} lots in one snapshot (at most {MAX_LOTS})",
+            "{} lots in one snapshot (at most {MAX_SNAPSHOT_LOTS})",
             arr.len()
         )));
     }
@@ -174,9 +175,9 @@ pub fn decode_lots_bytes(body: &[u8]) -> Result<LotsPage, DecodeError> {
             return decode_lots(&v);
         }
     };
-    if top.lots.len() > MAX_LOTS {
+    if top.lots.len() > MAX_SNAPSHOT_LOTS {
         return Err(DecodeError(format!(
-            "{} lots in one snapshot (at most {MAX_LOTS})",
+            "{} lots in one snapshot (at most {MAX_SNAPSHOT_LOTS})",
             top.lots.len()
         )));
     }
@@ -221,7 +222,7 @@ fn lot_from_wire(w: WireLot) -> Option<Lot> {
         None => None,
         Some(h) => Some(HighBid {
             amount: money(&h.amount)?,
-            bidder: clean(&h.bidder, NAME_MAX),
+            bidder: clean(&h.bidder, MAX_NAME),
             at: time(&h.at)?,
             seq: h.seq,
         }),
@@ -229,21 +230,21 @@ fn lot_from_wire(w: WireLot) -> Option<Lot> {
     let result = match &w.result {
         None => None,
         Some(r) => Some(LotResult {
-            winner: clean(&r.winner, NAME_MAX),
+            winner: clean(&r.winner, MAX_NAME),
             amount: money(&r.amount)?,
             protocol_at: time(&r.protocol_at)?,
         }),
     };
     Some(Lot {
         id: check_id(&w.id).ok()?,
-        number: clean(&w.number, NAME_MAX),
-        name: clean(&w.name, NAME_MAX),
-        region: clean(&w.region, NAME_MAX),
+        number: clean(&w.number, MAX_NAME),
+        name: clean(&w.name, MAX_NAME),
+        region: clean(&w.region, MAX_NAME),
         minerals: w
             .minerals
             .iter()
             .take(MAX_MINERALS)
-            .map(|m| clean(m, NAME_MAX))
+            .map(|m| clean(m, MAX_NAME))
             .collect(),
         license: License {
             kind: LicenseKind::parse(&clean(&w.license.kind, 32)),
@@ -251,7 +252,7 @@ fn lot_from_wire(w: WireLot) -> Option<Lot> {
             area_km2: decimal(&w.license.area_km2)?,
             blocks: w.license.blocks,
         },
-        reserves: clean(&w.reserves, NAME_MAX),
+        reserves: clean(&w.reserves, MAX_NAME),
         starting_bonus: money(&w.starting_bonus)?,
         min_increment: money(&w.min_increment)?,
         guarantee: money(&w.guarantee)?,
@@ -288,7 +289,7 @@ pub fn decode_lot_at(v: &Value, at: &str) -> Result<Lot, DataIssue> {
         .ok_or_else(|| issue(None, at, "not an object"))?;
     let id = match map.get("id") {
         Some(Value::String(s)) => {
-            check_id(s).map_err(|p| issue(Some(&clean(s, ID_MAX)), "id", p))?
+            check_id(s).map_err(|p| issue(Some(&clean(s, MAX_ID)), "id", p))?
         }
         Some(_) => return Err(issue(None, &format!("{at}.id"), "not a string")),
         None => return Err(issue(None, &format!("{at}.id"), "missing")),
@@ -304,7 +305,7 @@ pub fn decode_lot_at(v: &Value, at: &str) -> Result<Lot, DataIssue> {
         None => None,
         Some(h) => Some(HighBid {
             amount: h.money("amount")?,
-            bidder: h.text("bidder", NAME_MAX)?,
+            bidder: h.text("bidder", MAX_NAME)?,
             at: h.time("at")?,
             seq: h.u64("seq")?,
         }),
@@ -320,14 +321,14 @@ pub fn decode_lot_at(v: &Value, at: &str) -> Result<Lot, DataIssue> {
         .enumerate()
         .map(|(i, m)| {
             m.as_str()
-                .map(|s| clean(s, NAME_MAX))
+                .map(|s| clean(s, MAX_NAME))
                 .ok_or_else(|| o.issue(&format!("minerals[{i}]"), "not a string"))
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Lot {
-        number: o.text("number", NAME_MAX)?,
-        name: o.text("name", NAME_MAX)?,
-        region: o.text("region", NAME_MAX)?,
+        number: o.text("number", MAX_NAME)?,
+        name: o.text("name", MAX_NAME)?,
+        region: o.text("region", MAX_NAME)?,
         minerals,
         license: License {
             kind: LicenseKind::parse(&clean(license.str("kind")?, 32)),
@@ -335,7 +336,7 @@ pub fn decode_lot_at(v: &Value, at: &str) -> Result<Lot, DataIssue> {
             area_km2: license.opt_decimal("area_km2")?,
             blocks: license.opt_u32("blocks")?,
         },
-        reserves: o.text("reserves", NAME_MAX)?,
+        reserves: o.text("reserves", MAX_NAME)?,
         starting_bonus: o.money("starting_bonus")?,
         min_increment: o.money("min_increment")?,
         guarantee: o.money("guarantee")?,
@@ -360,7 +361,7 @@ pub fn decode_lot_at(v: &Value, at: &str) -> Result<Lot, DataIssue> {
 
 fn decode_result(r: &Obj<'_>) -> Result<LotResult, DataIssue> {
     Ok(LotResult {
-        winner: r.text("winner", NAME_MAX)?,
+        winner: r.text("winner", MAX_NAME)?,
         amount: r.money("amount")?,
         protocol_at: r.time("protocol_at")?,
     })
@@ -422,7 +423,7 @@ fn decode_event(
     };
     // A lot id that is not usable as an id is reported under its cleaned form.
     let raw_lot = map.get("lot_id");
-    let lot_id_clean = raw_lot.and_then(Value::as_str).map(|s| clean(s, ID_MAX));
+    let lot_id_clean = raw_lot.and_then(Value::as_str).map(|s| clean(s, MAX_ID));
     let o = Obj {
         map,
         lot_id: lot_id_clean.as_deref(),
@@ -445,7 +446,7 @@ fn decode_event(
                 need_lot(&lot_id)?;
                 EventKind::Bid {
                     amount: o.money("amount")?,
-                    bidder: o.text("bidder", NAME_MAX)?,
+                    bidder: o.text("bidder", MAX_NAME)?,
                     closes_at: o.time("closes_at")?,
                 }
             }
@@ -481,7 +482,7 @@ fn decode_event(
                 EventKind::Lot(Box::new(lot))
             }
             "notice" => EventKind::Notice {
-                message: o.text("message", NOTICE_MAX)?,
+                message: o.text("message", MAX_NOTICE)?,
             },
             "" => return Err(o.issue("type", "missing or not a string")),
             _ => EventKind::Unknown {
@@ -558,7 +559,7 @@ pub fn decode_bids(v: &Value) -> Result<BidsPage, DecodeError> {
                 seq: b.u64("seq")?,
                 at: b.time("at")?,
                 amount: b.money("amount")?,
-                bidder: b.text("bidder", NAME_MAX)?,
+                bidder: b.text("bidder", MAX_NAME)?,
             })
         })();
         match one {
@@ -608,7 +609,7 @@ pub fn decode_rates(v: &Value) -> Result<PlatformRates, DecodeError> {
         match val
             .as_str()
             .ok_or("not a decimal string")
-            .and_then(|s| parse_rate(s).ok_or("not a positive decimal string"))
+            .and_then(|s| Rate::parse(s).ok_or("not a positive decimal string"))
         {
             Ok(r) => {
                 rates.insert(cur, r);
@@ -625,34 +626,15 @@ pub fn decode_rates(v: &Value) -> Result<PlatformRates, DecodeError> {
     })
 }
 
-/// A rate: plain positive decimal (`519.53`), any number of fraction digits.
-pub fn parse_rate(s: &str) -> Option<Rate> {
-    let d = plain_decimal(s)?;
-    (d > Decimal::ZERO).then_some(Rate(d))
-}
-
-/// Digits, optionally a dot and digits: no sign, exponent or spaces.
-fn plain_decimal(s: &str) -> Option<Decimal> {
-    let (int, frac) = match s.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (s, None),
-    };
-    let digits = |x: &str| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit());
-    if !digits(int) || frac.is_some_and(|f| !digits(f)) || s.len() > 40 {
-        return None;
-    }
-    Decimal::from_str_exact(s).ok()
-}
-
 /// An id as the contract has it: 1 to 64 characters, nothing to sanitize.
 fn check_id(s: &str) -> Result<String, &'static str> {
     if s.is_empty() {
         return Err("empty");
     }
-    if s.chars().count() > ID_MAX {
+    if s.chars().count() > MAX_ID {
         return Err("longer than 64 characters");
     }
-    if clean(s, ID_MAX) != s {
+    if clean(s, MAX_ID) != s {
         return Err("contains control or formatting characters");
     }
     Ok(s.to_string())
@@ -660,9 +642,9 @@ fn check_id(s: &str) -> Result<String, &'static str> {
 
 fn issue(lot_id: Option<&str>, field: &str, problem: &str) -> DataIssue {
     DataIssue {
-        lot_id: lot_id.map(|s| clean(s, ID_MAX)),
-        field: clean(field, NAME_MAX),
-        problem: clean(problem, NAME_MAX),
+        lot_id: lot_id.map(|s| clean(s, MAX_ID)),
+        field: clean(field, MAX_NAME),
+        problem: clean(problem, MAX_NAME),
     }
 }
 
@@ -1056,7 +1038,7 @@ mod tests {
             decode_lots(&json!({"seq": 1})).unwrap_err().0,
             "lots: missing"
         );
-        let many = Value::Array(vec![json!({}); MAX_LOTS + 1]);
+        let many = Value::Array(vec![json!({}); MAX_SNAPSHOT_LOTS + 1]);
         assert!(
             decode_lots(&json!({"seq": 1, "lots": many}))
                 .unwrap_err()
@@ -1200,10 +1182,13 @@ mod tests {
 
     #[test]
     fn rates_are_strict() {
-        assert_eq!(parse_rate("519.53"), Some(Rate(Decimal::new(51953, 2))));
-        assert_eq!(parse_rate("0.0123456"), Some(Rate(Decimal::new(123456, 7))));
+        assert_eq!(Rate::parse("519.53"), Some(Rate(Decimal::new(51953, 2))));
+        assert_eq!(
+            Rate::parse("0.0123456"),
+            Some(Rate(Decimal::new(123456, 7)))
+        );
         for bad in ["0", "0.00", "-1", "1e3", "1,5", " 1", "", "NaN", "."] {
-            assert_eq!(parse_rate(bad), None, "{bad}");
+            assert_eq!(Rate::parse(bad), None, "{bad}");
         }
     }
 

@@ -2,6 +2,7 @@
 //! reach the screen and the log: they carry sanitized server text at most,
 //! never the token.
 
+use crate::domain::{LinkCause, TlsProblem};
 use std::time::Duration;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -60,35 +61,6 @@ pub enum PlatformError {
     Config(String),
 }
 
-/// What was wrong with the platform's certificate, named.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TlsProblem {
-    /// Not signed by a CA this machine trusts (a private CA: `--ca-cert`).
-    UnknownIssuer,
-    Expired,
-    NotYetValid,
-    /// Issued for another host name.
-    WrongName,
-    Revoked,
-    /// Anything else, as rustls names it.
-    Other(String),
-}
-
-impl std::fmt::Display for TlsProblem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            TlsProblem::UnknownIssuer => {
-                f.write_str("the certificate is not signed by a trusted CA (--ca-cert PATH trusts a private one)")
-            }
-            TlsProblem::Expired => f.write_str("the certificate has expired"),
-            TlsProblem::NotYetValid => f.write_str("the certificate is not valid yet"),
-            TlsProblem::WrongName => f.write_str("the certificate is for another host name"),
-            TlsProblem::Revoked => f.write_str("the certificate was revoked"),
-            TlsProblem::Other(m) => write!(f, "{m}"),
-        }
-    }
-}
-
 impl PlatformError {
     /// How long the server asked us to wait, if it did.
     pub fn retry_after(&self) -> Option<Duration> {
@@ -114,6 +86,60 @@ fn after(d: &Option<Duration>) -> String {
         .unwrap_or_default()
 }
 
+impl PlatformError {
+    /// Why the link failed, for the user: `wait` is how long the engine
+    /// waits before the next try (shown for 429 and 503).
+    pub fn link_cause(&self, wait: Duration) -> LinkCause {
+        let e = self;
+        let wait_s = wait.as_secs_f64().ceil() as u64;
+        match e {
+            PlatformError::Unauthorized => LinkCause::Unauthorized,
+            PlatformError::Refused => LinkCause::Refused,
+            PlatformError::NameNotFound => LinkCause::NameNotFound,
+            PlatformError::Tls(p) => LinkCause::Tls(p.clone()),
+            PlatformError::Connect(m) => LinkCause::Connect(m.clone()),
+            PlatformError::Timeout { secs } => LinkCause::Timeout { secs: *secs },
+            PlatformError::Http {
+                status, message, ..
+            } if *status >= 500 => LinkCause::Server {
+                status: *status,
+                message: message.clone(),
+            },
+            PlatformError::Http {
+                status, message, ..
+            } => LinkCause::Http {
+                status: *status,
+                message: message.clone(),
+            },
+            PlatformError::RateLimited { .. } => LinkCause::RateLimited { wait_s },
+            PlatformError::Unavailable { .. } => LinkCause::Unavailable { wait_s },
+            PlatformError::NotPlatform { path, status } => LinkCause::NotPlatform {
+                path: path.clone(),
+                status: *status,
+            },
+            PlatformError::Html { path } => LinkCause::Html { path: path.clone() },
+            PlatformError::Body(m) => LinkCause::BrokenOff(m.clone()),
+            PlatformError::TooLarge { limit } => LinkCause::TooLarge { limit: *limit },
+            PlatformError::Decode(m) => LinkCause::Unusable(m.clone()),
+            // The engine handles 410 and 404 of the feed itself; elsewhere
+            // they are an answer the monitor cannot use.
+            PlatformError::Gone | PlatformError::NotFound => LinkCause::Http {
+                status: if *e == PlatformError::Gone { 410 } else { 404 },
+                message: None,
+            },
+            PlatformError::RedirectRefused => LinkCause::RedirectRefused,
+            PlatformError::Config(m) => LinkCause::Config(m.clone()),
+        }
+    }
+}
+
+impl From<&PlatformError> for LinkCause {
+    /// The cause with the server's own Retry-After as the wait.
+    fn from(e: &PlatformError) -> LinkCause {
+        e.link_cause(e.retry_after().unwrap_or(Duration::ZERO))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,5 +158,53 @@ mod tests {
         assert_eq!(e.to_string(), "rate limited (429), retry after 7 s");
         assert_eq!(e.retry_after(), Some(Duration::from_secs(7)));
         assert_eq!(PlatformError::Gone.retry_after(), None);
+    }
+
+    mod link_causes {
+        use super::*;
+
+        #[test]
+        fn each_error_has_its_cause() {
+            let s = |e: PlatformError| LinkCause::from(&e).to_string();
+            assert_eq!(
+                s(PlatformError::Unauthorized),
+                "not authorized (401): set LOTWATCH_TOKEN or token in the config file"
+            );
+            assert_eq!(
+                s(PlatformError::Timeout { secs: 15 }),
+                "the platform did not answer within 15 s"
+            );
+            assert_eq!(
+                s(PlatformError::Http {
+                    status: 502,
+                    code: Some("bad_gateway".into()),
+                    message: Some("upstream down".into())
+                }),
+                "server error 502: upstream down"
+            );
+            assert_eq!(
+                s(PlatformError::NotPlatform {
+                    path: "/api/v1/auction".into(),
+                    status: 404
+                }),
+                "not a lotwatch platform: /api/v1/auction answered 404 (check the URL)"
+            );
+            assert!(
+                s(PlatformError::Html {
+                    path: "/api/v1/auction".into()
+                })
+                .contains("answered HTML where JSON was expected")
+            );
+            assert!(
+                s(PlatformError::Tls(TlsProblem::UnknownIssuer))
+                    .contains("not signed by a trusted CA")
+            );
+            let wait = PlatformError::RateLimited {
+                retry_after: Some(Duration::from_secs(7)),
+            }
+            .link_cause(Duration::from_millis(7200));
+            assert_eq!(wait, LinkCause::RateLimited { wait_s: 8 });
+            assert_eq!(wait.to_string(), "rate limited (429): next try in 8 s");
+        }
     }
 }

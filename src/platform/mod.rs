@@ -5,8 +5,11 @@
 pub mod client;
 pub mod decode;
 pub mod error;
+pub mod issue;
 pub mod sanitize;
 pub mod wire;
 
+pub use crate::domain::TlsProblem;
 pub use client::{Cached, Client, ClientConfig, Fetched, Token};
-pub use error::{PlatformError, TlsProblem};
+pub use error::PlatformError;
+pub use issue::DataIssue;

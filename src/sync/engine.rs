@@ -6,8 +6,8 @@
 
 use super::backfill::{Backfill, JournalStart};
 use super::backoff::{Backoff, FeedFloor, Pacer};
-use super::{DataIssue, LinkCause, LinkState, SyncCmd, SyncMsg};
-use crate::clock::{ClockSample, ServerClock, mono_now, wall_now};
+use super::{DataIssue, LinkState, SeqGap, SyncCmd, SyncMsg};
+use crate::domain::clock::{ClockSample, ServerClock, mono_now, wall_now};
 use crate::domain::{Bid, Event, EventKind, Timestamp};
 use crate::platform::client::{Cached, Client};
 use crate::platform::decode::BidsPage;
@@ -117,7 +117,7 @@ pub fn spawn(client: Client, cfg: SyncConfig) -> SyncHandle {
     let clock = Arc::new(Mutex::new(ServerClock::new()));
     let rates_now = Arc::new(Notify::new());
     if let Some(rc) = cfg.rates.clone() {
-        tokio::spawn(crate::rates::refresh::run(
+        tokio::spawn(crate::sync::rates::run(
             client.clone(),
             rc,
             clock.clone(),
@@ -643,16 +643,9 @@ impl Engine {
                     got = ev.seq,
                     "seq gap: re-reading the lots"
                 );
-                self.send(SyncMsg::DataIssue(DataIssue {
-                    lot_id: None,
-                    field: super::SEQ_GAP_FIELD.into(),
-                    problem: format!(
-                        "seq gap: after seq {} the feed gave seq {} (missing {}..={})",
-                        next - 1,
-                        ev.seq,
-                        next,
-                        ev.seq.saturating_sub(1)
-                    ),
+                self.send(SyncMsg::SeqGap(SeqGap {
+                    after: next - 1,
+                    got: ev.seq,
                 }))
                 .await?;
                 self.resnapshot();
@@ -806,7 +799,7 @@ impl Engine {
             .backoff
             .next_delay()
             .max(e.retry_after().unwrap_or(Duration::ZERO));
-        let cause = LinkCause::of(&e, delay);
+        let cause = e.link_cause(delay);
         tracing::warn!(attempt = self.failures, error = %e, "platform request failed: {cause}");
         let offline = self.failures >= self.cfg.offline_after_attempts
             || since_mono.elapsed() >= self.cfg.offline_after;

@@ -6,13 +6,14 @@
 pub mod backfill;
 pub mod backoff;
 pub mod engine;
-pub mod link;
+pub mod rates;
 
+pub use crate::domain::{LinkCause, LinkState};
+pub use crate::platform::DataIssue;
 pub use backfill::{Backfill, JournalStart};
 pub use engine::{SyncConfig, SyncHandle, spawn};
-pub use link::{LinkCause, LinkState};
 
-use crate::clock::ClockSample;
+use crate::domain::clock::ClockSample;
 use crate::domain::{Auction, Bid, Event, Lot};
 use crate::rates::RateTable;
 
@@ -41,19 +42,43 @@ pub enum SyncMsg {
     DataIssue(DataIssue),
     /// Events the journal missed, read for it (the app ignores them).
     Backfill(Backfill),
+    /// The feed skipped seqs.
+    SeqGap(SeqGap),
 }
 
-/// One piece of unusable server data: which lot, which field, what was wrong.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DataIssue {
-    pub lot_id: Option<String>,
-    pub field: String,
-    pub problem: String,
+/// The feed skipped seqs: after `after` it gave `got` (the engine re-reads
+/// the lots; the anomaly detector raises a seq gap).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SeqGap {
+    pub after: u64,
+    pub got: u64,
 }
 
-/// `DataIssue::field` of the issue the engine sends when the feed skips seqs
-/// (the anomaly detector raises a seq gap from it).
-pub const SEQ_GAP_FIELD: &str = "events.seq";
+impl std::fmt::Display for SeqGap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "seq gap: after seq {} the feed gave seq {} (missing {}..={})",
+            self.after,
+            self.got,
+            self.after.saturating_add(1),
+            self.got.saturating_sub(1)
+        )
+    }
+}
+
+impl SeqGap {
+    /// Reads back the text `Display` wrote (the journal stores it so).
+    pub fn parse(text: &str) -> Option<SeqGap> {
+        let rest = text.strip_prefix("seq gap: after seq ")?;
+        let (after, rest) = rest.split_once(" the feed gave seq ")?;
+        let got = rest.split(' ').next()?;
+        Some(SeqGap {
+            after: after.parse().ok()?,
+            got: got.parse().ok()?,
+        })
+    }
+}
 
 /// What the app asks of the sync engine.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -65,43 +90,4 @@ pub enum SyncCmd {
     /// The journal is open and holds the feed up to this seq (None: a new
     /// journal), for `JournalStart::Later`.
     JournalOpened(Option<u64>),
-}
-
-/// The client and engine settings for the monitor's command line. `token` is
-/// the value of `LOTWATCH_TOKEN` (or the config file), read by the caller.
-pub fn configs_from_args(
-    args: &crate::cli::MonitorArgs,
-    url: &str,
-    token: Option<crate::platform::Token>,
-) -> Result<(crate::platform::ClientConfig, SyncConfig), String> {
-    use crate::rates::{NBK_DEFAULT_URL, RatesConfig, RatesMode, parse_fixed_rates};
-    let mut client = crate::platform::ClientConfig::new(url);
-    client.token = token;
-    client.ca_cert = args.ca_cert.clone();
-    client.insecure = args.insecure;
-    let fixed = parse_fixed_rates(&args.fixed_rates)?;
-    let mode = match args.rates {
-        crate::cli::RatesArg::Platform => RatesMode::Platform,
-        crate::cli::RatesArg::Nbk => RatesMode::Nbk,
-        crate::cli::RatesArg::Fixed if fixed.is_empty() => {
-            return Err("--rates fixed needs at least one --rate CUR=RATE".into());
-        }
-        crate::cli::RatesArg::Fixed => RatesMode::Fixed,
-    };
-    let rates = RatesConfig {
-        mode,
-        nbk_url: args
-            .rates_url
-            .clone()
-            .unwrap_or_else(|| NBK_DEFAULT_URL.to_string()),
-        fixed,
-        ..RatesConfig::default()
-    };
-    let sync = SyncConfig {
-        poll: std::time::Duration::from_millis(args.poll.max(250)),
-        rates: Some(rates),
-        backfill: args.backfill,
-        ..SyncConfig::default()
-    };
-    Ok((client, sync))
 }

@@ -5,7 +5,7 @@
 use super::Ctx;
 use super::paint;
 use crate::domain::Currency;
-use crate::sync::LinkState;
+use crate::domain::LinkState;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
@@ -169,7 +169,7 @@ fn split_right(area: Rect, right_w: u16) -> [Rect; 2] {
 fn link_badge(
     link: &LinkState,
     t: &super::theme::Theme,
-    tx: &crate::i18n::Texts,
+    tx: &crate::ui::i18n::Texts,
 ) -> (String, Style) {
     let inv = |s: Style| s.add_modifier(ratatui::style::Modifier::REVERSED);
     match link {
@@ -182,7 +182,7 @@ fn link_badge(
 
 /// `JOURNAL ✖ disk full · 132 events not recorded since 10:32` while the
 /// journal fails; `JOURNAL ✖ 40 events lost` after, when records were lost.
-fn journal_badge(app: &crate::app::App, tx: &crate::i18n::Texts) -> Option<String> {
+fn journal_badge(app: &crate::app::App, tx: &crate::ui::i18n::Texts) -> Option<String> {
     let h = app.journal();
     match &h.failing {
         Some(f) => {

@@ -54,12 +54,12 @@ pub enum Evidence {
     },
     /// The journal stopped writing, and why.
     JournalFailing {
-        cause: crate::journal::JournalCause,
+        cause: crate::domain::journal_health::JournalCause,
     },
     /// The journal writes again after failing since `since`; `lost_events`
     /// did not fit in memory meanwhile.
     JournalWriting {
-        cause: crate::journal::JournalCause,
+        cause: crate::domain::journal_health::JournalCause,
         since: Timestamp,
         lost_events: u64,
     },
@@ -68,7 +68,7 @@ pub enum Evidence {
         down_s: i64,
         threshold_s: u64,
         /// The last failure's cause.
-        cause: Option<crate::sync::LinkCause>,
+        cause: Option<crate::domain::LinkCause>,
     },
     HighVanished {
         old: Option<Money>,

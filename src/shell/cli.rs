@@ -1,0 +1,264 @@
+//! The command line: `lotwatch [options]` runs the monitor (the demo day when
+//! no `--url` is given); subcommands run the simulator and the tools.
+
+use crate::domain::Currency;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "lotwatch",
+    version,
+    about = "Terminal monitor for live auctions of subsoil-use rights"
+)]
+#[command(
+    after_help = "Settings come from defaults < the config file < LOTWATCH_* variables < these options (see docs/configuration.md).\n\nExamples:\n  lotwatch                               run the demo auction day (embedded simulator)\n  lotwatch --url https://platform.example/ --currency USD\n  lotwatch --lang kk                     the interface in Kazakh (en, ru, kk; default: the locale)\n  lotwatch serve --addr 127.0.0.1:8080 --speed 20"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub monitor: MonitorArgs,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the auction simulator over HTTP (the platform API).
+    #[command(after_help = "Example:\n  lotwatch serve --addr 127.0.0.1:8080 --speed 30 --seed 7")]
+    Serve(ServeArgs),
+    /// Write a journal's events to stdout as CSV or JSON (exit 3: journal missing or damaged).
+    #[command(
+        after_help = "Examples:\n  lotwatch export --journal day.sqlite --format csv > day.csv\n  lotwatch export --journal day.sqlite --format json --lot 401102"
+    )]
+    Export(ExportArgs),
+    /// Read the platform once and print its lots as a table, JSON or CSV.
+    #[command(after_help = SNAPSHOT_HELP)]
+    Snapshot(SnapshotArgs),
+    /// Configuration tools: print the commented default file.
+    #[command(
+        after_help = "Examples:\n  lotwatch config --default > ~/.config/lotwatch/config.toml\n  lotwatch config --path"
+    )]
+    Config(ConfigArgs),
+    /// Print a shell completion script to stdout.
+    #[command(
+        after_help = "Examples:\n  lotwatch completions bash > ~/.local/share/bash-completion/completions/lotwatch\n  lotwatch completions zsh > ~/.zfunc/_lotwatch\n  lotwatch completions fish > ~/.config/fish/completions/lotwatch.fish"
+    )]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) to stdout.
+    #[command(after_help = "Example:\n  lotwatch man > lotwatch.1 && man ./lotwatch.1")]
+    Man,
+    /// Play a recorded journal back into the monitor's panes.
+    #[command(
+        after_help = "Keys: space pause/resume, → next message, ← previous message, + faster, - slower.\nExample:\n  lotwatch replay --journal day.sqlite --speed 10"
+    )]
+    Replay(ReplayArgs),
+}
+
+const SNAPSHOT_HELP: &str = "Exit codes:\n  0  the lots were printed\n  1  the platform is unreachable or answered with an error\n  2  usage error (bad option, no --url)\n  3  data error (the platform's answer could not be used)\n\nExamples:\n  lotwatch snapshot --url https://platform.example/ --format table\n  lotwatch snapshot --url http://127.0.0.1:8080 --format csv > lots.csv\n  LOTWATCH_TOKEN=... lotwatch snapshot --url https://platform.example/ --format json | jq '.lots[0]'";
+
+#[derive(Args, Debug, Clone)]
+pub struct SnapshotArgs {
+    /// Base URL of the platform API (required: snapshot never starts the demo).
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = SnapshotFormat::Table)]
+    pub format: SnapshotFormat,
+    /// Trust this PEM CA certificate in addition to the system's.
+    #[arg(long, value_name = "PATH")]
+    pub ca_cert: Option<PathBuf>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SnapshotFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ConfigArgs {
+    /// Print the default configuration file, commented.
+    #[arg(long, conflicts_with = "path")]
+    pub default: bool,
+    /// Print where the configuration file is looked for.
+    #[arg(long)]
+    pub path: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Args, Debug, Clone, PartialEq)]
+pub struct MonitorArgs {
+    /// Configuration file (default: config.toml in the user's config
+    /// directory, e.g. ~/.config/lotwatch/; env LOTWATCH_CONFIG).
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Colour theme; NO_COLOR (non-empty) turns colour off in any theme.
+    #[arg(long, value_enum, value_name = "THEME")]
+    pub theme: Option<crate::ui::theme::ThemeName>,
+    /// Interface language (default: from the locale, LC_ALL / LC_MESSAGES / LANG).
+    #[arg(long = "lang", value_enum, value_name = "LANG")]
+    pub language: Option<crate::ui::i18n::Lang>,
+    /// Watch this lot from the start (repeatable).
+    #[arg(long = "watch", value_name = "LOT_ID")]
+    pub watchlist: Vec<String>,
+    /// Base URL of the platform API; without it, lotwatch runs the demo day.
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// Interval polling period in ms, used when the platform has no change feed.
+    #[arg(long, value_name = "MS", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(250..))]
+    pub poll: u64,
+    /// Display currency beside tenge.
+    #[arg(long, value_name = "KZT|USD|EUR|CNY", value_parser = parse_currency)]
+    pub currency: Option<Currency>,
+    /// Your bidder label (e.g. P-07): marks the lots you lead and where you were outbid.
+    #[arg(long, value_name = "LABEL")]
+    pub me: Option<String>,
+    /// Clock skew (server vs this machine) in ms above which it is an anomaly.
+    #[arg(long, value_name = "MS", default_value_t = 2000)]
+    pub skew_threshold: u64,
+    /// Seconds the platform may be unreachable before it is an anomaly.
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    pub unreachable_after: u64,
+    /// Where exchange rates come from.
+    #[arg(long, value_enum, default_value_t = RatesArg::Platform)]
+    pub rates: RatesArg,
+    /// URL of the National Bank feed; `{date}` becomes DD.MM.YYYY (Astana date).
+    #[arg(long, value_name = "URL")]
+    pub rates_url: Option<String>,
+    /// A fixed rate, tenge per unit (repeatable): --rate USD=519.53
+    #[arg(long = "rate", value_name = "CUR=RATE")]
+    pub fixed_rates: Vec<String>,
+    /// Trust this PEM CA certificate in addition to the system's.
+    #[arg(long, value_name = "PATH")]
+    pub ca_cert: Option<PathBuf>,
+    /// Accept any TLS certificate (a banner says so the whole time).
+    #[arg(long)]
+    pub insecure: bool,
+    /// Log file (default: lotwatch.log in the user's state directory).
+    #[arg(long, value_name = "PATH")]
+    pub log_file: Option<PathBuf>,
+    /// Journal file (default: <auction-id>.sqlite in the user's data directory, e.g. ~/.local/share/lotwatch/).
+    #[arg(long, value_name = "PATH", conflicts_with = "no_journal")]
+    pub journal: Option<PathBuf>,
+    /// Record nothing.
+    #[arg(long)]
+    pub no_journal: bool,
+    /// A new journal first reads the day's history the feed still holds
+    /// (paced); without it, a new journal starts at the first snapshot.
+    #[arg(long, conflicts_with = "no_journal")]
+    pub backfill: bool,
+    /// Leave the mouse to the terminal (select and copy text); `m` toggles it.
+    #[arg(long)]
+    pub no_mouse: bool,
+    /// Alert when a watched lot enters its last this many minutes.
+    #[arg(long, value_name = "MIN", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=1440))]
+    pub alert_minutes: u64,
+    /// Run this command on each alert with the arguments `kind lot_id lot_number message`
+    /// (split like shell words, but never run through a shell).
+    #[arg(long, value_name = "CMD")]
+    pub on_alert: Option<String>,
+}
+
+impl Default for MonitorArgs {
+    /// The values the command line gives when no option is used.
+    fn default() -> Self {
+        use clap::FromArgMatches;
+        let m = <Cli as clap::CommandFactory>::command().get_matches_from(["lotwatch"]);
+        MonitorArgs::from_arg_matches(&m).expect("an empty command line always parses")
+    }
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ExportArgs {
+    /// The journal to read.
+    #[arg(long, value_name = "PATH")]
+    pub journal: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+    pub format: ExportFormat,
+    /// Only the events of this lot.
+    #[arg(long, value_name = "ID")]
+    pub lot: Option<String>,
+    /// Leave out the UTF-8 byte-order mark that spreadsheets need to read Cyrillic.
+    #[arg(long)]
+    pub no_bom: bool,
+}
+
+pub use crate::journal::export::ExportFormat;
+
+/// Arguments for `lotwatch replay` (for the monitor's replay mode to use).
+#[derive(Args, Debug, Clone)]
+pub struct ReplayArgs {
+    /// The journal to play back.
+    #[arg(long, value_name = "PATH")]
+    pub journal: PathBuf,
+    /// Playback speed: 1 is as recorded, 10 ten times faster.
+    #[arg(long, default_value_t = 1.0, value_parser = parse_speed)]
+    pub speed: f64,
+    /// Interface language (default: LOTWATCH_LANG, else the locale).
+    #[arg(long = "lang", value_enum, value_name = "LANG")]
+    pub language: Option<crate::ui::i18n::Lang>,
+}
+
+fn parse_speed(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v <= 1024.0 => Ok(v),
+        _ => Err(format!("{s:?} is not a speed between 0 and 1024")),
+    }
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RatesArg {
+    Platform,
+    Nbk,
+    /// Only the rates given with --rate.
+    Fixed,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ServeArgs {
+    /// Address to listen on (loopback unless you say otherwise).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Scenario file (default: the built-in June 2025 day).
+    #[arg(long, value_name = "PATH")]
+    pub scenario: Option<PathBuf>,
+    /// Compress the day's schedule this many times (the clock stays real).
+    #[arg(long, default_value_t = 1.0)]
+    pub speed: f64,
+    /// Seed for the bidding agents.
+    #[arg(long, default_value_t = 2025)]
+    pub seed: u64,
+    /// Require `Authorization: Bearer <TOKEN>`.
+    #[arg(long, env = "LOTWATCH_SERVE_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// Shift the server's clock by this many seconds (to test clients against skew).
+    #[arg(long, default_value_t = 0, allow_hyphen_values = true)]
+    pub clock_offset: i64,
+    /// Serve a generated day of N lots instead of the built-in one (scale tests).
+    #[arg(long, value_name = "N", conflicts_with = "scenario", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub lots: Option<u32>,
+    /// Serve no change feed: `/events` answers 404 and clients poll `/lots`.
+    #[arg(long)]
+    pub no_feed: bool,
+    /// Events the feed keeps (older ones answer 410).
+    #[arg(long, value_name = "N", default_value_t = crate::sim::engine::DEFAULT_HISTORY as u64, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub history: u64,
+    /// Real milliseconds from start-up until the first lots open.
+    #[arg(long, value_name = "MS", default_value_t = 2000)]
+    pub lead_ms: i64,
+}
+
+fn parse_currency(s: &str) -> Result<Currency, String> {
+    Currency::from_code(s)
+        .ok_or_else(|| format!("unknown currency {s:?}: use KZT, USD, EUR or CNY"))
+}

@@ -1,0 +1,309 @@
+//! Anomaly evidence in Russian and Kazakh (English is the evidence's own
+//! `Display`, the journal's wording). Amounts and times in the language's
+//! formats; bidder labels and error texts as received.
+
+use super::{Lang, Texts};
+use crate::app::anomaly::{AgainstHigh, Evidence, Mismatch, Seen};
+use crate::domain::LotStatus;
+
+fn status<'a>(s: &'a LotStatus, tx: &Texts) -> &'a str {
+    match s {
+        LotStatus::Unknown(w) => w,
+        known => (tx.status)(known),
+    }
+}
+
+/// `: <the cause in this language>`, or nothing.
+fn cause_suffix(cause: Option<&crate::domain::LinkCause>, tx: &Texts) -> String {
+    cause
+        .map(|c| format!(": {}", (tx.link_cause)(c)))
+        .unwrap_or_default()
+}
+
+pub(super) fn ru(e: &Evidence) -> String {
+    let lang = Lang::Ru;
+    let tx = lang.texts();
+    let m = |x| lang.money(x);
+    let seen = |s: &Seen| match s {
+        Seen::Snapshot => "снимок данных".to_string(),
+        Seen::StatusEvent(seq) => format!("событие статуса, seq {seq}"),
+    };
+    match e {
+        Evidence::Text(t) => t.clone(),
+        Evidence::JournalFailing { cause } => format!(
+            "журнал не может писать ({}): записи хранятся в памяти и будут записаны, когда это станет возможно",
+            (tx.journal_cause)(cause)
+        ),
+        Evidence::JournalWriting {
+            cause,
+            since,
+            lost_events,
+        } => format!(
+            "журнал снова пишет после сбоя с {} ({}): {}",
+            lang.datetime(*since),
+            (tx.journal_cause)(cause),
+            match lost_events {
+                0 => "ничего не потеряно".to_string(),
+                n => format!("потеряно событий: {n}"),
+            }
+        ),
+        Evidence::ClockSkew {
+            offset_ms,
+            threshold_ms,
+        } => format!(
+            "часы сервера {} относительно этого компьютера (порог {})",
+            lang.seconds(*offset_ms, 3, true),
+            lang.seconds(*threshold_ms as i64, 3, false)
+        ),
+        Evidence::Unreachable {
+            since,
+            down_s,
+            threshold_s,
+            cause,
+        } => format!(
+            "платформа не отвечает с {} ({down_s} с, порог {threshold_s} с){}",
+            lang.datetime(*since),
+            cause_suffix(cause.as_ref(), tx)
+        ),
+        Evidence::HighVanished { old } => format!(
+            "лучшая ставка {} исчезла в снимке данных",
+            old.map(m).unwrap_or_default()
+        ),
+        Evidence::HighFell { old, new, seen: s } => format!(
+            "лучшая ставка упала с {} до {} ({})",
+            m(*old),
+            m(*new),
+            seen(s)
+        ),
+        Evidence::Forbidden { from, to, seen: s } => format!(
+            "статус «{}» → «{}» ({})",
+            status(from, tx),
+            status(to, tx),
+            seen(s)
+        ),
+        Evidence::TooManyExtensions {
+            extensions,
+            max,
+            seq: Some(seq),
+        } => format!("продление {extensions} (seq {seq}) сверх максимума {max}"),
+        Evidence::TooManyExtensions {
+            extensions,
+            max,
+            seq: None,
+        } => format!("продлений: {extensions}, максимум {max}"),
+        Evidence::Result { why, seq } => {
+            let mut s = match why {
+                Mismatch::NoResult => "продан без итога".to_string(),
+                Mismatch::NoHighBid { winner, amount } => {
+                    format!("продан {winner} за {} без единой ставки", m(*amount))
+                }
+                Mismatch::Differs {
+                    amount,
+                    winner,
+                    high,
+                    bidder,
+                    high_seq,
+                } => format!(
+                    "итог {}, победитель {winner}, но последняя лучшая ставка {} от {bidder} (seq {high_seq})",
+                    m(*amount),
+                    m(*high)
+                ),
+            };
+            if let Some(seq) = seq {
+                s.push_str(&format!(" (seq {seq})"));
+            }
+            s
+        }
+        Evidence::BidNotOpen {
+            amount,
+            bidder,
+            seq,
+            status: st,
+        } => format!(
+            "ставка {} от {bidder} (seq {seq}) при статусе лота «{}»",
+            m(*amount),
+            status(st, tx)
+        ),
+        Evidence::BidBelowMinimum {
+            amount,
+            bidder,
+            seq,
+            min,
+            high,
+        } => {
+            let tail = match high {
+                AgainstHigh::Below(h) => {
+                    format!(", ниже лучшей ставки {} — лучшая ставка снижается", m(*h))
+                }
+                AgainstHigh::Equal(h) => format!(", не выше лучшей ставки {}", m(*h)),
+                AgainstHigh::Above(h) => format!(" (лучшая ставка {})", m(*h)),
+                AgainstHigh::NoHigh => " (стартовый бонус)".to_string(),
+            };
+            format!(
+                "ставка {} от {bidder} (seq {seq}) ниже минимума {}{tail}",
+                m(*amount),
+                m(*min)
+            )
+        }
+        Evidence::BidAfterClose {
+            amount,
+            bidder,
+            seq,
+            at,
+            closes_at,
+            status: st,
+        } => format!(
+            "ставка {} от {bidder} (seq {seq}) в {}, а лот закрылся в {} ({})",
+            m(*amount),
+            lang.datetime(*at),
+            lang.datetime(*closes_at),
+            status(st, tx)
+        ),
+    }
+}
+
+pub(super) fn kk(e: &Evidence) -> String {
+    let lang = Lang::Kk;
+    let tx = lang.texts();
+    let m = |x| lang.money(x);
+    let seen = |s: &Seen| match s {
+        Seen::Snapshot => "толық тізім".to_string(),
+        Seen::StatusEvent(seq) => format!("күй оқиғасы, seq {seq}"),
+    };
+    match e {
+        Evidence::Text(t) => t.clone(),
+        Evidence::JournalFailing { cause } => format!(
+            "журнал жаза алмайды ({}): жазбалар жадта сақталып, мүмкін болғанда жазылады",
+            (tx.journal_cause)(cause)
+        ),
+        Evidence::JournalWriting {
+            cause,
+            since,
+            lost_events,
+        } => format!(
+            "журнал {} бастап болған ақаудан кейін қайта жазады ({}): {}",
+            lang.datetime(*since),
+            (tx.journal_cause)(cause),
+            match lost_events {
+                0 => "ештеңе жоғалмады".to_string(),
+                n => format!("жоғалған оқиғалар: {n}"),
+            }
+        ),
+        Evidence::ClockSkew {
+            offset_ms,
+            threshold_ms,
+        } => format!(
+            "сервер сағаты осы компьютерден {} ауытқыған (шегі {})",
+            lang.seconds(*offset_ms, 3, true),
+            lang.seconds(*threshold_ms as i64, 3, false)
+        ),
+        Evidence::Unreachable {
+            since,
+            down_s,
+            threshold_s,
+            cause,
+        } => format!(
+            "платформа жауап бермейді, басталуы {} ({down_s} с, шегі {threshold_s} с){}",
+            lang.datetime(*since),
+            cause_suffix(cause.as_ref(), tx)
+        ),
+        Evidence::HighVanished { old } => format!(
+            "үздік ұсыныс {} толық тізімде жоқ",
+            old.map(m).unwrap_or_default()
+        ),
+        Evidence::HighFell { old, new, seen: s } => format!(
+            "үздік ұсыныс төмендеді: {} → {} ({})",
+            m(*old),
+            m(*new),
+            seen(s)
+        ),
+        Evidence::Forbidden { from, to, seen: s } => format!(
+            "күй «{}» → «{}» ({})",
+            status(from, tx),
+            status(to, tx),
+            seen(s)
+        ),
+        Evidence::TooManyExtensions {
+            extensions,
+            max,
+            seq: Some(seq),
+        } => format!("ұзарту №{extensions} (seq {seq}), ең көбі {max} болуы керек"),
+        Evidence::TooManyExtensions {
+            extensions,
+            max,
+            seq: None,
+        } => format!("ұзартулар: {extensions}, ең көбі {max}"),
+        Evidence::Result { why, seq } => {
+            let mut s = match why {
+                Mismatch::NoResult => "нәтижесіз сатылды".to_string(),
+                Mismatch::NoHighBid { winner, amount } => format!(
+                    "{} сомасына сатылды, жеңімпаз {winner}, бірақ ұсыныс болмаған",
+                    m(*amount)
+                ),
+                Mismatch::Differs {
+                    amount,
+                    winner,
+                    high,
+                    bidder,
+                    high_seq,
+                } => format!(
+                    "нәтиже {}, жеңімпаз {winner}, бірақ соңғы үздік ұсыныс {}, қатысушы {bidder} (seq {high_seq})",
+                    m(*amount),
+                    m(*high)
+                ),
+            };
+            if let Some(seq) = seq {
+                s.push_str(&format!(" (seq {seq})"));
+            }
+            s
+        }
+        Evidence::BidNotOpen {
+            amount,
+            bidder,
+            seq,
+            status: st,
+        } => format!(
+            "ұсыныс {}, қатысушы {bidder} (seq {seq}), лот күйі «{}»",
+            m(*amount),
+            status(st, tx)
+        ),
+        Evidence::BidBelowMinimum {
+            amount,
+            bidder,
+            seq,
+            min,
+            high,
+        } => {
+            let tail = match high {
+                AgainstHigh::Below(h) => {
+                    format!(
+                        ", үздік ұсыныстан ({}) төмен — үздік ұсыныс төмендейді",
+                        m(*h)
+                    )
+                }
+                AgainstHigh::Equal(h) => format!(", үздік ұсыныстан ({}) жоғары емес", m(*h)),
+                AgainstHigh::Above(h) => format!(" (үздік ұсыныс {})", m(*h)),
+                AgainstHigh::NoHigh => " (бастапқы бонус)".to_string(),
+            };
+            format!(
+                "ұсыныс {}, қатысушы {bidder} (seq {seq}), ең аз сомадан ({}) төмен{tail}",
+                m(*amount),
+                m(*min)
+            )
+        }
+        Evidence::BidAfterClose {
+            amount,
+            bidder,
+            seq,
+            at,
+            closes_at,
+            status: st,
+        } => format!(
+            "ұсыныс {}, қатысушы {bidder} (seq {seq}), уақыты {}, ал лот {} жабылған ({})",
+            m(*amount),
+            lang.datetime(*at),
+            lang.datetime(*closes_at),
+            status(st, tx)
+        ),
+    }
+}
