@@ -8,6 +8,8 @@
 //! or straight into `App::update` as real `SyncMsg`s.
 //! Run: `cargo bench --bench hot` (figures in BENCHMARKS.md).
 
+#![allow(clippy::unwrap_used)] // a test may stop at the first surprise
+
 use divan::counter::{BytesCount, ItemsCount};
 use divan::{Bencher, black_box};
 use lotwatch::app::{Action, App, AppOptions, Msg};

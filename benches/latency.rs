@@ -15,6 +15,8 @@
 //! LOTS and SPEED, default 300 and 60: `LOTS=10000 SPEED=600` is the heavy
 //! feed of `scripts/measure.sh`'s scale scenario, ~190 events/s).
 
+#![allow(clippy::unwrap_used)] // a test may stop at the first surprise
+
 use lotwatch::app::{App, AppOptions, Msg};
 use lotwatch::domain::clock::mono_now;
 use lotwatch::platform::{Client, ClientConfig};

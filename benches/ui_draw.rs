@@ -2,6 +2,8 @@
 //! lots (the cost should follow the rows on screen, not the lots), and one
 //! feed event applied to a 10 000-lot state (moves one row of the index).
 
+#![allow(clippy::unwrap_used)] // a test may stop at the first surprise
+
 #[path = "../tests/ui_common/mod.rs"]
 mod ui_common;
 

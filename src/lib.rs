@@ -22,4 +22,6 @@ pub mod rates;
 pub mod shell;
 pub mod sim;
 pub mod sync;
+#[doc(hidden)]
+pub mod testing;
 pub mod ui;

@@ -554,7 +554,8 @@ fn time_key(l: &Lot) -> (u8, i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Money, test_lot};
+    use crate::domain::Money;
+    use crate::testing::test_lot;
     use proptest::prelude::*;
 
     fn lot(id: &str, bid: Option<i64>) -> Lot {

@@ -6,7 +6,7 @@
 //! The terminal loop drives it like this (all times from one monotonic clock):
 //!
 //! ```text
-//! key   -> ui::keys::map_key(&key, app.mode()) -> app.update(Msg::Action(a), now)
+//! key   -> view.keys.action(&key, app.mode()) -> app.update(Msg::Action(a), now)
 //! sync  -> app.update(Msg::Sync(msg), now)
 //! timer -> sleep until app.next_tick(now) (None: no timer) -> app.update(Msg::Tick, now)
 //! size  -> app.update(Msg::Resize { w, h }, now)

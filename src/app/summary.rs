@@ -212,7 +212,8 @@ impl SummaryCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{HighBid, LotResult, test_lot};
+    use crate::domain::{HighBid, LotResult};
+    use crate::testing::test_lot;
 
     const T0: i64 = 1_750_741_200_000;
 

@@ -2,8 +2,9 @@
 
 use super::*;
 use crate::domain::clock::ClockSample;
-use crate::domain::{Event, EventKind, HighBid, LotStatus, Money, Rate, test_lot};
+use crate::domain::{Event, EventKind, HighBid, LotStatus, Money, Rate};
 use crate::rates::RateSource;
+use crate::testing::test_lot;
 use std::collections::BTreeMap;
 
 const T0: i64 = 1_750_741_200_000; // 2025-06-24T05:00:00Z

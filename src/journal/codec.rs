@@ -155,7 +155,7 @@ pub fn lot_from_wire(w: &WireLot) -> Result<Lot, DecodeError> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::domain::test_lot;
+    use crate::testing::test_lot;
 
     /// One event of every kind, with text a spreadsheet or terminal would
     /// choke on, Cyrillic and Chinese.

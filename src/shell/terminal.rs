@@ -52,6 +52,7 @@ impl TerminalGuard {
     pub fn suspend(&mut self) -> io::Result<()> {
         restore();
         #[cfg(unix)]
+        #[allow(unsafe_code)]
         // SAFETY: kill(0, ..) only sends a signal. Like the terminal's own
         // Ctrl-Z (which raw mode turned off), it goes to the whole foreground
         // process group, so a wrapping shell or script stops too and the
@@ -84,7 +85,10 @@ impl Drop for TerminalGuard {
         // where it cannot, the process is ending and it is left undropped.
         if self.term.show_cursor().is_ok() {
             // SAFETY: `term` is dropped once, here, and never used after.
-            unsafe { ManuallyDrop::drop(&mut self.term) }
+            #[allow(unsafe_code)]
+            unsafe {
+                ManuallyDrop::drop(&mut self.term)
+            }
         }
     }
 }

@@ -256,13 +256,6 @@ impl Keymap {
     }
 }
 
-/// Maps a key press with the default bindings (for a loop without a
-/// configured key map).
-pub fn map_key(ev: &KeyEvent, mode: Mode) -> Option<Action> {
-    static DEFAULT: std::sync::OnceLock<Keymap> = std::sync::OnceLock::new();
-    DEFAULT.get_or_init(Keymap::default).action(ev, mode)
-}
-
 /// What the key bar offers, most important first, for the focused pane and
 /// mode; items drop from the end as the terminal narrows.
 pub fn bar_actions(focus: Pane, mode: Mode) -> &'static [Action] {

@@ -120,9 +120,10 @@ mod tests {
     use super::*;
     use crate::app::anomaly::Evidence;
     use crate::app::{Anomaly, AnomalyKind, AppOptions, Msg};
+    use crate::domain::Timestamp;
     use crate::domain::clock::Mono;
-    use crate::domain::{Timestamp, test_lot};
     use crate::sync::SyncMsg;
+    use crate::testing::test_lot;
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
 

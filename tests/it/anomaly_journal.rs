@@ -13,7 +13,7 @@ use lotwatch::journal::{Journal, JournalRecord, Receipt};
 use lotwatch::sync::SyncMsg;
 
 fn lot() -> Lot {
-    let mut l = lotwatch::domain::test_lot();
+    let mut l = lotwatch::testing::test_lot();
     l.id = "401102".into();
     l.number = "401102".into();
     l.high_bid = Some(HighBid {

@@ -6,14 +6,13 @@
 use crate::journal_support;
 
 use journal_support::{AUCTION, T0, day, temp_dir};
-use lotwatch::domain::{
-    Currency, Event, EventKind, LotResult, LotStatus, Money, Rate, Timestamp, test_lot,
-};
+use lotwatch::domain::{Currency, Event, EventKind, LotResult, LotStatus, Money, Rate, Timestamp};
 use lotwatch::journal::codec::lot_from_wire;
 use lotwatch::journal::{Journal, Receipt};
 use lotwatch::platform::wire::WireLot;
 use lotwatch::rates::{RateSource, RateTable};
 use lotwatch::sync::SyncMsg;
+use lotwatch::testing::test_lot;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -25,6 +25,8 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("app", &["domain", "rates", "sync"]),
     // The view: a pure function of the state; no network, no storage.
     ("ui", &["domain", "rates", "app"]),
+    // Fixtures for the tests (hidden from the docs).
+    ("testing", &["domain"]),
     // On top: the command line, the config, the terminal, the modes.
     (
         "shell",

@@ -6,11 +6,11 @@ use crate::ui_common;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use lotwatch::app::{App, Effect, Mode, Msg, Pane, Update};
-use lotwatch::ui::keys::map_key;
+use lotwatch::ui::keys::Keymap;
 use ui_common::*;
 
 fn press(app: &mut App, code: KeyCode, mods: KeyModifiers) -> Update {
-    match map_key(&KeyEvent::new(code, mods), app.mode()) {
+    match Keymap::default().action(&KeyEvent::new(code, mods), app.mode()) {
         Some(a) => app.update(Msg::Action(a), NOW),
         None => Update::default(),
     }

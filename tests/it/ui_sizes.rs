@@ -47,7 +47,7 @@ fn states() -> Vec<(&'static str, App)> {
     out.push(("offline", offline));
     // Long wide text (already sanitized, at the name cap): CJK, emoji, Kazakh.
     let mut wide = live(false);
-    let mut lot = lotwatch::domain::test_lot();
+    let mut lot = lotwatch::testing::test_lot();
     lot.id = "W1".into();
     lot.number = "Ұ".repeat(64);
     lot.name = "金矿🚀Қазақстан".repeat(20);

@@ -26,7 +26,7 @@ fn draw(app: &mut App, w: u16, h: u16, keys: &Keymap, theme: &Theme) -> Buffer {
     let mut term = Terminal::new(TestBackend::new(w, h)).expect("test backend");
     let view = lotwatch::ui::View {
         keys: keys.clone(),
-        theme: theme.clone(),
+        theme: *theme,
         lang: lotwatch::ui::i18n::Lang::En,
     };
     term.draw(|f| lotwatch::ui::draw(f, app, NOW, &view))

@@ -7,8 +7,9 @@ use crate::ui_common;
 
 use lotwatch::app::{App, AppOptions, Msg};
 use lotwatch::domain::clock::Mono;
-use lotwatch::domain::{Money, Timestamp, test_lot};
+use lotwatch::domain::{Money, Timestamp};
 use lotwatch::sync::SyncMsg;
+use lotwatch::testing::test_lot;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ui_common::*;

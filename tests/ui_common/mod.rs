@@ -611,7 +611,7 @@ pub fn screen_text(buf: &ratatui::buffer::Buffer) -> String {
 pub fn many_lots(n: usize) -> Vec<Lot> {
     (0..n)
         .map(|i| {
-            let mut l = lotwatch::domain::test_lot();
+            let mut l = lotwatch::testing::test_lot();
             l.id = format!("L{i:05}");
             l.number = format!("{:06}", 400_000 + i);
             l.name = format!("Месторождение №{i}");

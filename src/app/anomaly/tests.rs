@@ -1,6 +1,7 @@
 use super::*;
-use crate::domain::{HighBid, LotResult, Money, test_lot};
+use crate::domain::{HighBid, LotResult, Money};
 use crate::sync::DataIssue;
+use crate::testing::test_lot;
 
 fn snap(lots: Vec<Lot>) -> SyncMsg {
     SyncMsg::Snapshot {

@@ -1,5 +1,6 @@
 use super::*;
-use crate::domain::{HighBid, LotResult, test_lot};
+use crate::domain::{HighBid, LotResult};
+use crate::testing::test_lot;
 use proptest::prelude::*;
 
 const MIN: i64 = 60_000;
