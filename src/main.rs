@@ -42,6 +42,10 @@ fn main() -> ExitCode {
             .render(&mut std::io::stdout())
             .map_err(anyhow::Error::from),
         Some(Command::Replay(args)) => lotwatch::shell::replay_mode::run(args),
+        Some(Command::Watch(args)) => {
+            let sub = matches.subcommand_matches("watch").cloned();
+            return lotwatch::shell::watch::run_cli(&sub.unwrap_or_default(), *args, &env);
+        }
         None => match lotwatch::shell::config::resolve(&matches, cli.monitor, &env) {
             Ok(settings) => lotwatch::shell::monitor::run_with(settings),
             Err(e) => {

@@ -41,6 +41,20 @@ pub enum AnomalyKind {
 }
 
 impl AnomalyKind {
+    /// Every kind, in the order the metrics list them.
+    pub const ALL: [AnomalyKind; 10] = [
+        AnomalyKind::BidBelowMinimum,
+        AnomalyKind::BidAfterClose,
+        AnomalyKind::BidNotOpen,
+        AnomalyKind::HighBidFell,
+        AnomalyKind::ForbiddenTransition,
+        AnomalyKind::SeqGap,
+        AnomalyKind::TooManyExtensions,
+        AnomalyKind::ResultMismatch,
+        AnomalyKind::ClockSkew,
+        AnomalyKind::Unreachable,
+    ];
+
     /// The name the journal records.
     pub fn as_str(self) -> &'static str {
         match self {

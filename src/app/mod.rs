@@ -231,6 +231,8 @@ pub struct App {
     pub(crate) anomalies: VecDeque<Anomaly>,
     /// Anomalies raised since start (the pane keeps only the newest).
     pub(crate) anomaly_count: u64,
+    /// Anomalies raised since start, by kind (in `AnomalyKind::ALL` order).
+    pub(crate) anomaly_kinds: [u64; AnomalyKind::ALL.len()],
     /// Anomalies pane scroll: entries skipped from the newest.
     pub(crate) anomalies_scroll: usize,
     /// Mouse capture wanted (off: the terminal selects and copies text).
@@ -292,6 +294,7 @@ impl App {
             detector,
             anomalies: VecDeque::new(),
             anomaly_count: 0,
+            anomaly_kinds: [0; AnomalyKind::ALL.len()],
             anomalies_scroll: 0,
             mouse: opts.mouse,
             opts,
@@ -376,6 +379,31 @@ impl App {
     /// Anomalies raised since start.
     pub fn anomaly_count(&self) -> u64 {
         self.anomaly_count
+    }
+
+    /// Anomalies raised since start, for every kind (zero included).
+    pub fn anomaly_counts(&self) -> impl Iterator<Item = (AnomalyKind, u64)> + '_ {
+        AnomalyKind::ALL.into_iter().zip(self.anomaly_kinds)
+    }
+
+    /// The rates in use, if any arrived.
+    pub fn rates(&self) -> Option<&RateTable> {
+        self.rates.as_ref()
+    }
+
+    /// The auction, once the platform described it.
+    pub fn auction(&self) -> Option<&Auction> {
+        self.auction.as_ref()
+    }
+
+    /// The server-clock estimate.
+    pub fn clock(&self) -> &ServerClock {
+        &self.clock
+    }
+
+    /// Server time of the newest data received.
+    pub fn data_at(&self) -> Option<Timestamp> {
+        self.data_at
     }
 
     /// The filter as typed (while typing, the text so far).
@@ -1200,6 +1228,9 @@ impl App {
         }
         self.anomalies.push_back(a.clone());
         self.anomaly_count = self.anomaly_count.saturating_add(1);
+        if let Some(i) = AnomalyKind::ALL.iter().position(|k| *k == a.kind) {
+            self.anomaly_kinds[i] = self.anomaly_kinds[i].saturating_add(1);
+        }
         up.effects.push(Effect::Anomaly(a));
     }
 

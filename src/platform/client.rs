@@ -115,6 +115,7 @@ struct Inner {
     /// False when the base URL is plain http to a non-loopback host.
     token_allowed: bool,
     cfg: ClientConfig,
+    requests: super::requests::RequestStats,
 }
 
 impl fmt::Debug for Client {
@@ -333,6 +334,7 @@ impl Client {
                 token,
                 token_allowed,
                 cfg,
+                requests: Default::default(),
             }),
         })
     }
@@ -343,6 +345,11 @@ impl Client {
 
     pub fn config(&self) -> &ClientConfig {
         &self.inner.cfg
+    }
+
+    /// Requests so far by route and status (for the metrics).
+    pub fn request_counts(&self) -> Vec<(&'static str, String, u64)> {
+        self.inner.requests.snapshot()
     }
 
     fn url(&self, path: &str) -> Result<Url, PlatformError> {
@@ -550,11 +557,19 @@ impl Client {
         // reqwest's own total timeout covers the body too; this outer one is a
         // backstop so that nothing here can hang for longer.
         let secs = total.as_secs_f64().ceil() as u64;
-        match tokio::time::timeout(total + Duration::from_secs(1), self.get_inner(url, req)).await {
+        let counted = url.clone();
+        let r = match tokio::time::timeout(total + Duration::from_secs(1), self.get_inner(url, req))
+            .await
+        {
             Ok(Err(PlatformError::Timeout { secs: 0 })) => Err(PlatformError::Timeout { secs }),
             Ok(r) => r,
             Err(_) => Err(PlatformError::Timeout { secs }),
-        }
+        };
+        let outcome = r.as_ref().map(|raw| raw.status.as_u16());
+        self.inner
+            .requests
+            .record(&self.inner.base, &counted, outcome);
+        r
     }
 
     async fn get_inner(&self, url: Url, req: Req<'_>) -> Result<Raw, PlatformError> {

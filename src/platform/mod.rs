@@ -6,6 +6,7 @@ pub mod client;
 pub mod decode;
 pub mod error;
 pub mod issue;
+pub mod requests;
 pub mod sanitize;
 pub mod wire;
 

@@ -53,6 +53,37 @@ pub enum Command {
         after_help = "Keys: space pause/resume, → next message, ← previous message, + faster, - slower.\nExample:\n  lotwatch replay --journal day.sqlite --speed 10"
     )]
     Replay(ReplayArgs),
+    /// The monitor without the screen: events, alerts and anomalies as JSON
+    /// lines, a status line for tmux, waybar JSON, or TSV.
+    #[command(after_help = WATCH_HELP)]
+    Watch(Box<WatchArgs>),
+}
+
+const WATCH_HELP: &str = "Exit codes:\n  0  stopped by SIGINT, SIGTERM or SIGHUP, or the reader closed the pipe\n  1  the platform could not be reached at start (or the journal failed)\n  2  bad arguments or a bad --filter (the error says at which term and column)\n\nExamples:\n  lotwatch watch --format jsonl | jq -c 'select(.type == \"bid\")'\n  lotwatch watch --format status --me P-07\n  lotwatch watch --url https://platform.example/ --filter 'status:open bid>1bn' --format tsv\n  lotwatch watch --format jsonl --metrics 127.0.0.1:9184";
+
+/// Arguments of `lotwatch watch`: the monitor's options, plus what to print.
+#[derive(Args, Debug, Clone)]
+pub struct WatchArgs {
+    /// Only the lots this filter matches (the monitor's filter language).
+    #[arg(long, value_name = "EXPR")]
+    pub filter: Option<String>,
+    /// What to print.
+    #[arg(long, value_enum, default_value_t = WatchFormat::Jsonl)]
+    pub format: WatchFormat,
+    #[command(flatten)]
+    pub monitor: MonitorArgs,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WatchFormat {
+    /// One JSON object per line: events, alerts, anomalies, link changes.
+    Jsonl,
+    /// One short line, printed again only when it changes (tmux status-right).
+    Status,
+    /// waybar's custom-module JSON (text, tooltip, class), one per change.
+    Waybar,
+    /// A header, then one tab-separated line per event.
+    Tsv,
 }
 
 const SNAPSHOT_HELP: &str = "Exit codes:\n  0  the lots were printed\n  1  the platform is unreachable or answered with an error\n  2  usage error (bad option, no --url)\n  3  data error (the platform's answer could not be used)\n\nExamples:\n  lotwatch snapshot --url https://platform.example/ --format table\n  lotwatch snapshot --url http://127.0.0.1:8080 --format csv > lots.csv\n  LOTWATCH_TOKEN=... lotwatch snapshot --url https://platform.example/ --format json | jq '.lots[0]'";
@@ -165,6 +196,16 @@ pub struct MonitorArgs {
     /// (split like shell words, but never run through a shell).
     #[arg(long, value_name = "CMD")]
     pub on_alert: Option<String>,
+    /// Terminal notifications for alerts: OSC 9, OSC 777, the bell only, or
+    /// off (default auto: from TERM_PROGRAM and TERM).
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub notify: Option<crate::shell::notify::NotifyMode>,
+    /// Notify even while the monitor's window has the focus.
+    #[arg(long)]
+    pub notify_always: bool,
+    /// Serve Prometheus metrics at http://ADDR/metrics (e.g. 127.0.0.1:9184).
+    #[arg(long, value_name = "ADDR")]
+    pub metrics: Option<SocketAddr>,
 }
 
 impl Default for MonitorArgs {

@@ -90,6 +90,20 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
     } else {
         sync::JournalStart::Off
     };
+    let (metrics, _metrics_server) = match args.metrics {
+        Some(addr) => {
+            let (publisher, rx) = crate::shell::metrics::Publisher::new(client.clone());
+            let server = crate::shell::metrics::server::start(addr, rx).await?;
+            (Some(publisher), Some(server))
+        }
+        None => (None, None),
+    };
+    let env = |k: &str| std::env::var(k).ok();
+    let notifier = crate::shell::notify::Notifier::new(
+        args.notify.unwrap_or_default(),
+        args.notify_always,
+        &env,
+    );
     let handle = sync::spawn(client, sync_cfg);
     let mut journal = if journal_on {
         JournalSink::Pending {
@@ -132,6 +146,7 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
             lang: settings.lang,
         },
         on_alert.as_ref(),
+        (notifier, metrics),
     )
     .await;
     handle.task.abort();
@@ -148,8 +163,9 @@ async fn stop_sim(sim: RunningSim) {
 
 /// Where the sync messages are journaled. The journal file is named after the
 /// auction, so it opens when the first `Auction` message arrives; messages
-/// before that wait (bounded) and are written first.
-enum JournalSink {
+/// before that wait (bounded) and are written first. (`watch` journals
+/// through it too.)
+pub(crate) enum JournalSink {
     Off,
     Pending {
         path: Option<PathBuf>,
@@ -173,7 +189,11 @@ impl JournalSink {
     /// Messages kept while waiting for the auction's id.
     const MAX_WAITING: usize = 4096;
 
-    async fn record(&mut self, msg: &SyncMsg, server_now: Option<Timestamp>) -> anyhow::Result<()> {
+    pub(crate) async fn record(
+        &mut self,
+        msg: &SyncMsg,
+        server_now: Option<Timestamp>,
+    ) -> anyhow::Result<()> {
         if let JournalSink::Pending {
             path,
             cmds,
@@ -232,7 +252,7 @@ impl JournalSink {
     }
 
     /// Appends an anomaly the app raised, in order with the messages.
-    async fn anomaly(
+    pub(crate) async fn anomaly(
         &mut self,
         a: crate::app::Anomaly,
         server_now: Option<Timestamp>,
@@ -259,9 +279,17 @@ impl JournalSink {
         }
     }
 
+    /// What the writer has done so far (None while off or pending).
+    pub(crate) fn status(&self) -> Option<crate::journal::WriterStatus> {
+        match self {
+            JournalSink::On { recorder, .. } => Some(recorder.status()),
+            _ => None,
+        }
+    }
+
     /// Writes what it can within `JOURNAL_CLOSE_WAIT`; what could not be
     /// written is said on stderr (the terminal is restored by then).
-    async fn close(self) {
+    pub(crate) async fn close(self) {
         if let JournalSink::On { recorder, path } = self {
             let status = recorder.close_within(JOURNAL_CLOSE_WAIT).await;
             tracing::info!("journal closed: {status:?}");
@@ -304,9 +332,14 @@ async fn event_loop(
     cmds: mpsc::Sender<SyncCmd>,
     view: ui::View,
     on_alert: Option<&AlertCommand>,
+    (notifier, mut metrics): (
+        crate::shell::notify::Notifier,
+        Option<crate::shell::metrics::Publisher>,
+    ),
 ) -> anyhow::Result<()> {
     let mut guard = TerminalGuard::enter(app.mouse())
         .map_err(|e| anyhow::anyhow!("cannot use this terminal: {e} (is stdout a terminal?)"))?;
+    guard.notifier = notifier;
     let mut terminal_events = EventStream::new();
     let mut signals = Signals::new()?;
 
@@ -379,10 +412,14 @@ async fn event_loop(
                 tracing::info!(lots = app.lots().len(), "first frame with lots drawn");
             }
         }
+        if let Some(m) = metrics.as_mut() {
+            m.changed(app, mono_now(), journal.status().as_ref());
+        }
         let tick_at = app.next_tick(mono_now()).map(mono_to_instant);
         if health.is_none() {
             health = journal.health();
         }
+        let metrics_at = metrics.as_ref().and_then(|m| m.due());
         let flow = tokio::select! {
             ev = terminal_events.next() => match ev {
                 Some(Ok(ev)) => on_terminal_event(app, journal, (ev, area), &view, &cmds, &mut guard, &mut dirty, on_alert).await?,
@@ -402,6 +439,12 @@ async fn event_loop(
             },
             _ = sleep_until_opt(tick_at) => apply(app, journal, Msg::Tick, &cmds, &mut guard, &mut dirty, on_alert).await?,
             Some(h) = health_changed(&mut health) => apply(app, journal, Msg::Journal(h), &cmds, &mut guard, &mut dirty, on_alert).await?,
+            _ = sleep_until_opt(metrics_at) => {
+                if let Some(m) = metrics.as_mut() {
+                    m.publish(app, mono_now(), journal.status().as_ref());
+                }
+                Flow::Continue
+            }
             sig = signals.recv() => {
                 tracing::info!("{sig}: quitting");
                 Flow::Quit
@@ -495,7 +538,12 @@ async fn on_terminal_event(
             Ok(Flow::Continue)
         }
         TermEvent::FocusGained => {
+            guard.notifier.set_focus(true);
             *dirty = true;
+            Ok(Flow::Continue)
+        }
+        TermEvent::FocusLost => {
+            guard.notifier.set_focus(false);
             Ok(Flow::Continue)
         }
         _ => Ok(Flow::Continue),
@@ -523,10 +571,9 @@ async fn apply(
                 let _ = cmds.try_send(cmd);
             }
             Effect::Bell => {
-                use std::io::Write;
-                let mut out = std::io::stdout();
-                let _ = out.write_all(b"\x07");
-                let _ = out.flush();
+                if let Some(bell) = guard.notifier.bell() {
+                    let _ = guard.write_raw(bell);
+                }
             }
             Effect::Suspend => {
                 guard.suspend()?;
@@ -539,6 +586,9 @@ async fn apply(
                     alert.lot_number,
                     alert.message
                 );
+                if let Some(escape) = guard.notifier.notification(&alert) {
+                    let _ = guard.write_raw(&escape);
+                }
                 if let Some(cmd) = on_alert {
                     // Fire and forget: bounded and timed out inside.
                     let _ = cmd.spawn(&alert);
@@ -551,7 +601,7 @@ async fn apply(
     Ok(Flow::Continue)
 }
 
-fn mono_to_instant(at: Mono) -> tokio::time::Instant {
+pub(crate) fn mono_to_instant(at: Mono) -> tokio::time::Instant {
     let now = mono_now();
     tokio::time::Instant::now() + Duration::from_millis(at.0.saturating_sub(now.0))
 }
@@ -568,7 +618,7 @@ async fn health_changed(
     std::future::pending().await
 }
 
-async fn sleep_until_opt(at: Option<tokio::time::Instant>) {
+pub(crate) async fn sleep_until_opt(at: Option<tokio::time::Instant>) {
     match at {
         Some(at) => tokio::time::sleep_until(at).await,
         None => std::future::pending().await,
@@ -577,7 +627,7 @@ async fn sleep_until_opt(at: Option<tokio::time::Instant>) {
 
 /// SIGTERM, SIGHUP and SIGINT (when sent by `kill`: in raw mode the keyboard's
 /// Ctrl-C arrives as a key) end the loop cleanly, so the terminal is restored.
-struct Signals {
+pub(crate) struct Signals {
     #[cfg(unix)]
     term: tokio::signal::unix::Signal,
     #[cfg(unix)]
@@ -587,7 +637,7 @@ struct Signals {
 }
 
 impl Signals {
-    fn new() -> anyhow::Result<Signals> {
+    pub(crate) fn new() -> anyhow::Result<Signals> {
         #[cfg(unix)]
         {
             use tokio::signal::unix::{SignalKind, signal};
@@ -601,7 +651,7 @@ impl Signals {
         Ok(Signals {})
     }
 
-    async fn recv(&mut self) -> &'static str {
+    pub(crate) async fn recv(&mut self) -> &'static str {
         #[cfg(unix)]
         {
             tokio::select! {

@@ -1,5 +1,5 @@
-//! The one owner of the terminal: raw mode, the alternate screen and mouse
-//! capture, restored on every exit path (return, error, panic, SIGTERM,
+//! The one owner of the terminal: raw mode, the alternate screen, focus
+//! reports (for notifications) and mouse capture, restored on every exit path (return, error, panic, SIGTERM,
 //! SIGHUP), and Ctrl-Z suspension with a full redraw on `fg`.
 
 use crossterm::{cursor, event, execute, terminal};
@@ -19,6 +19,8 @@ pub struct TerminalGuard {
     /// Dropped by hand: see `drop`.
     pub term: ManuallyDrop<Term>,
     mouse: bool,
+    /// What alerts write to this terminal (off unless the loop sets one).
+    pub notifier: crate::shell::notify::Notifier,
 }
 
 impl TerminalGuard {
@@ -31,6 +33,7 @@ impl TerminalGuard {
         Ok(TerminalGuard {
             term: ManuallyDrop::new(term),
             mouse,
+            notifier: crate::shell::notify::Notifier::off(),
         })
     }
 
@@ -62,6 +65,13 @@ impl TerminalGuard {
         }
         enter_raw(self.mouse)?;
         self.term.clear()
+    }
+
+    /// Writes raw bytes (a bell, a notification escape) between frames.
+    pub fn write_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
+        let mut out = io::stdout();
+        out.write_all(bytes)?;
+        out.flush()
     }
 
     /// Draws one frame inside a synchronized update, so terminals that support
@@ -97,7 +107,12 @@ fn enter_raw(mouse: bool) -> io::Result<()> {
     terminal::enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
     let mut out = io::stdout();
-    execute!(out, terminal::EnterAlternateScreen, cursor::Hide)?;
+    execute!(
+        out,
+        terminal::EnterAlternateScreen,
+        cursor::Hide,
+        event::EnableFocusChange
+    )?;
     if mouse {
         execute!(out, event::EnableMouseCapture)?;
     }
@@ -111,6 +126,7 @@ pub fn restore() {
         let _ = execute!(
             out,
             event::DisableMouseCapture,
+            event::DisableFocusChange,
             terminal::EndSynchronizedUpdate,
             terminal::LeaveAlternateScreen,
             cursor::Show

@@ -43,7 +43,7 @@ const LAYERS: &[(&str, &[&str])] = &[
 /// do, and is not counted.
 fn imports_of(source: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
-    let code_end = source.find("#[cfg(test)]\nmod ").unwrap_or(source.len());
+    let code_end = test_module_start(source).unwrap_or(source.len());
     for line in source[..code_end].lines() {
         let code = line.split("//").next().unwrap_or("");
         let mut rest = code;
@@ -68,10 +68,40 @@ fn imports_of(source: &str) -> BTreeSet<String> {
     out
 }
 
+/// Where the file's inline unit-test module starts: `#[cfg(test)]` followed
+/// by `mod NAME {` (any visibility).
+fn test_module_start(source: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = source[from..].find("#[cfg(test)]") {
+        let at = from + i;
+        let next = source[at..].lines().nth(1).unwrap_or("").trim();
+        let item = next
+            .strip_prefix("pub(crate) ")
+            .or_else(|| next.strip_prefix("pub "))
+            .unwrap_or(next);
+        if item.starts_with("mod ") && item.ends_with('{') {
+            return Some(at);
+        }
+        from = at + "#[cfg(test)]".len();
+    }
+    None
+}
+
 fn ident(s: &str) -> String {
     s.chars()
         .take_while(|c| c.is_alphanumeric() || *c == '_')
         .collect()
+}
+
+/// A file that is a unit-test module as a whole (`app/tests.rs`,
+/// `app/alert_tests.rs`, declared `#[cfg(test)] mod tests;`).
+fn is_test_file(path: &str) -> bool {
+    let stem = path
+        .rsplit('/')
+        .next()
+        .unwrap_or(path)
+        .trim_end_matches(".rs");
+    stem == "tests" || stem.ends_with("_tests")
 }
 
 /// Every forbidden import of a tree given as (path under `src/`, source).
@@ -86,7 +116,7 @@ fn violations(files: &[(String, String)]) -> Vec<String> {
             .unwrap_or("")
             .trim_end_matches(".rs")
             .to_string();
-        if top == "lib" || top == "main" {
+        if top == "lib" || top == "main" || is_test_file(path) {
             continue;
         }
         let Some(may) = allowed.get(top.as_str()) else {
@@ -224,6 +254,16 @@ fn a_unit_test_module_may_use_the_messages() {
     assert!(one("ui/mouse.rs", src).is_empty());
     assert_eq!(
         one("ui/mouse.rs", &src.replace("#[cfg(test)]\n", "")).len(),
+        1
+    );
+}
+
+#[test]
+fn a_unit_test_file_may_use_the_fixtures_and_messages() {
+    assert!(one("app/alert_tests.rs", "use crate::testing::test_lot;").is_empty());
+    assert!(one("app/anomaly/tests.rs", "use crate::sync::SyncMsg;").is_empty());
+    assert_eq!(
+        one("app/alerts.rs", "use crate::testing::test_lot;").len(),
         1
     );
 }

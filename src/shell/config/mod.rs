@@ -54,6 +54,12 @@ pub struct FileConfig {
     pub journal: Option<PathBuf>,
     pub no_journal: Option<bool>,
     pub mouse: Option<bool>,
+    /// Terminal notifications for alerts: auto, osc9, osc777, bell or off.
+    #[serde(default, deserialize_with = "de_notify")]
+    pub notify: Option<crate::shell::notify::NotifyMode>,
+    pub notify_always: Option<bool>,
+    /// Serve Prometheus metrics on this address (`"127.0.0.1:9184"`).
+    pub metrics: Option<std::net::SocketAddr>,
     pub token: Option<String>,
     pub keys: Option<BTreeMap<ActionName, KeyList>>,
 }
@@ -113,6 +119,15 @@ fn de_poll<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
 fn de_currency<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Currency>, D::Error> {
     let s = String::deserialize(d)?;
     parse_currency(&s)
+        .map(Some)
+        .map_err(serde::de::Error::custom)
+}
+
+fn de_notify<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<crate::shell::notify::NotifyMode>, D::Error> {
+    let s = String::deserialize(d)?;
+    crate::shell::notify::NotifyMode::parse(&s)
         .map(Some)
         .map_err(serde::de::Error::custom)
 }
@@ -369,6 +384,9 @@ pub fn resolve(
     take!(log_file, "log_file", Some);
     take!(journal, "journal", Some);
     take!(no_journal, "no_journal", |v| v);
+    take!(notify, "notify", Some);
+    take!(notify_always, "notify_always", |v| v);
+    take!(metrics, "metrics", Some);
     if !given("no_mouse")
         && let Some(on) = layered.mouse
     {
@@ -512,6 +530,21 @@ fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Result<FileConfig, ConfigEr
         journal: conv("LOTWATCH_JOURNAL", env("LOTWATCH_JOURNAL"), path)?,
         no_journal: conv("LOTWATCH_NO_JOURNAL", env("LOTWATCH_NO_JOURNAL"), boolean)?,
         mouse: conv("LOTWATCH_MOUSE", env("LOTWATCH_MOUSE"), boolean)?,
+        notify: conv(
+            "LOTWATCH_NOTIFY",
+            env("LOTWATCH_NOTIFY"),
+            crate::shell::notify::NotifyMode::parse,
+        )?,
+        notify_always: conv(
+            "LOTWATCH_NOTIFY_ALWAYS",
+            env("LOTWATCH_NOTIFY_ALWAYS"),
+            boolean,
+        )?,
+        metrics: conv("LOTWATCH_METRICS", env("LOTWATCH_METRICS"), |s| {
+            s.trim()
+                .parse::<std::net::SocketAddr>()
+                .map_err(|_| format!("{s:?}: expected an address like 127.0.0.1:9184"))
+        })?,
         // The token is read in resolve(), never through this layer.
         token: None,
         keys: None,
@@ -541,6 +574,9 @@ fn overlay(base: FileConfig, top: FileConfig) -> FileConfig {
         journal: top.journal.or(base.journal),
         no_journal: top.no_journal.or(base.no_journal),
         mouse: top.mouse.or(base.mouse),
+        notify: top.notify.or(base.notify),
+        notify_always: top.notify_always.or(base.notify_always),
+        metrics: top.metrics.or(base.metrics),
         token: top.token.or(base.token),
         keys: top.keys.or(base.keys),
     }
@@ -619,6 +655,15 @@ no_journal = false
 # Capture the mouse (click, wheel). `m` toggles it while running, so that the
 # terminal can select and copy text; --no-mouse starts with it off.
 mouse = true
+
+# Terminal notifications for alerts while the window is not focused: auto
+# (from TERM_PROGRAM and TERM), osc9, osc777, bell (the bell only) or off (not
+# even the bell). Inside tmux they need `set -g allow-passthrough on`.
+# notify = \"auto\"
+notify_always = false
+
+# Serve Prometheus metrics at http://ADDR/metrics (see docs/metrics.md).
+# metrics = \"127.0.0.1:9184\"
 
 # Bearer token for the platform. A file holding a token must be private
 # (chmod 600); LOTWATCH_TOKEN overrides it.

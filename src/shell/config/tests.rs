@@ -333,6 +333,9 @@ fn default_file_parses_back_to_the_defaults() {
         "journal",
         "no_journal",
         "mouse",
+        "notify",
+        "notify_always",
+        "metrics",
         "token",
     ] {
         assert!(
