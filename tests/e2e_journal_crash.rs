@@ -7,11 +7,12 @@
 
 mod support;
 
-use lotwatch::journal::{Journal, fill_gap};
+use lotwatch::journal::Journal;
 use lotwatch::platform::{Client, ClientConfig};
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
+use support::history::read_history;
 use support::server::{BIN, Server};
 use support::tmux::Tmux;
 
@@ -19,6 +20,9 @@ const WAIT: Duration = Duration::from_secs(30);
 
 fn start_monitor(round: usize, url: &str, journal: &Path) -> Tmux {
     let log = journal.with_extension("log");
+    // The first run reads the day from its start (--backfill: a new journal
+    // would otherwise start at its first snapshot); later runs from the
+    // journal's cursor.
     let cmd = [
         BIN,
         "--url",
@@ -27,6 +31,7 @@ fn start_monitor(round: usize, url: &str, journal: &Path) -> Tmux {
         &journal.to_string_lossy(),
         "--log-file",
         &log.to_string_lossy(),
+        "--backfill",
     ]
     .map(String::from);
     Tmux::start(&format!("crash{round}"), 100, 30, &cmd)
@@ -100,7 +105,7 @@ fn sigkill_and_restart_lose_nothing_and_double_nothing() {
     assert_eq!(t.wait_exit(WAIT), 0);
 
     let history = rt
-        .block_on(fill_gap(&client, 0, target))
+        .block_on(read_history(&client, 0, target))
         .expect("the simulator's history");
     assert_eq!(
         history.len() as u64,

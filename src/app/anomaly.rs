@@ -8,6 +8,7 @@ mod evidence;
 
 pub use evidence::{AgainstHigh, Evidence, Mismatch, Seen};
 
+use crate::domain::LinkCause;
 use crate::domain::{Event, EventKind, Lot, LotStatus, Timestamp};
 use crate::sync::{LinkState, SyncMsg};
 use std::collections::HashMap;
@@ -35,6 +36,8 @@ pub enum AnomalyKind {
     ClockSkew,
     /// The platform unreachable for longer than the threshold.
     Unreachable,
+    /// The journal could not write (and when it could again).
+    Journal,
 }
 
 impl AnomalyKind {
@@ -65,6 +68,7 @@ impl AnomalyKind {
             AnomalyKind::ResultMismatch => "result_mismatch",
             AnomalyKind::ClockSkew => "clock_skew",
             AnomalyKind::Unreachable => "unreachable",
+            AnomalyKind::Journal => "journal_failure",
         }
     }
 
@@ -81,6 +85,7 @@ impl AnomalyKind {
             AnomalyKind::ResultMismatch => "≠",
             AnomalyKind::ClockSkew => "◷",
             AnomalyKind::Unreachable => "✖",
+            AnomalyKind::Journal => "⛁",
         }
     }
 }
@@ -148,7 +153,7 @@ pub struct Detector {
     skewed: bool,
     /// Failing since this server time (None while live).
     failing_since: Option<Timestamp>,
-    last_error: String,
+    last_cause: Option<LinkCause>,
     unreachable_raised: bool,
 }
 
@@ -242,7 +247,7 @@ impl Detector {
                 since,
                 down_s: down / 1000,
                 threshold_s: self.cfg.unreachable_after_ms / 1000,
-                error: self.last_error.clone(),
+                cause: self.last_cause.clone(),
             },
         ))
     }
@@ -267,14 +272,14 @@ impl Detector {
                 self.unreachable_raised = false;
             }
             LinkState::Connecting => {}
-            LinkState::Retrying { error, .. } => {
-                self.last_error = error.chars().take(200).collect();
+            LinkState::Retrying { cause, .. } => {
+                self.last_cause = Some(cause.clone());
                 if self.failing_since.is_none() {
                     self.failing_since = server_now.or(self.last_at);
                 }
             }
-            LinkState::Offline { since, error } => {
-                self.last_error = error.chars().take(200).collect();
+            LinkState::Offline { since, cause } => {
+                self.last_cause = Some(cause.clone());
                 let since = match self.failing_since {
                     Some(s) => s.min(*since),
                     None => *since,

@@ -48,6 +48,8 @@ pub enum Msg {
         w: u16,
         h: u16,
     },
+    /// How the journal's writing stands (when it changes).
+    Journal(crate::domain::journal_health::JournalHealth),
 }
 
 /// What the loop must do after an update.
@@ -208,6 +210,8 @@ pub struct App {
     pub(crate) currency: Currency,
     pub(crate) rates: Option<RateTable>,
     pub(crate) link: LinkState,
+    /// The journal's writing, for its badge (default: fine or no journal).
+    pub(crate) journal: crate::domain::journal_health::JournalHealth,
     pub(crate) clock: ServerClock,
     pub(crate) issues: VecDeque<DataIssue>,
     pub(crate) help: bool,
@@ -276,6 +280,7 @@ impl App {
             filter_error: None,
             rates: None,
             link: LinkState::Connecting,
+            journal: crate::domain::journal_health::JournalHealth::default(),
             clock: ServerClock::new(),
             issues: VecDeque::new(),
             help: false,
@@ -465,6 +470,7 @@ impl App {
                 self.keep_selection_visible();
                 up.redraw = true;
             }
+            Msg::Journal(h) => self.on_journal(h, now, &mut up),
         }
         self.check_closing(now, &mut up);
         self.sync_watch(&mut up);
@@ -1005,6 +1011,8 @@ impl App {
                 field: "events.seq".into(),
                 problem: g.to_string(),
             }),
+            // For the journal: the snapshot already holds their effect.
+            SyncMsg::Backfill(_) => up.redraw = false,
         }
     }
 
@@ -1160,6 +1168,55 @@ impl App {
     }
 
     /// Keeps an anomaly for the pane and asks the loop to journal it.
+    /// The journal's failure starts or ends: an anomaly each time (it is
+    /// written to the journal once the journal can write again).
+    fn on_journal(
+        &mut self,
+        h: crate::domain::journal_health::JournalHealth,
+        now: Mono,
+        up: &mut Update,
+    ) {
+        use anomaly::{AnomalyKind, Evidence};
+        if h == self.journal {
+            return;
+        }
+        up.redraw = true;
+        let at = self.clock.now(now);
+        match (&self.journal.failing, &h.failing) {
+            (None, Some(f)) => self.push_anomaly(
+                Anomaly::new(
+                    AnomalyKind::Journal,
+                    None,
+                    f.since,
+                    Evidence::JournalFailing {
+                        cause: f.cause.clone(),
+                    },
+                ),
+                up,
+            ),
+            (Some(was), None) => {
+                let a = Anomaly::new(
+                    AnomalyKind::Journal,
+                    None,
+                    at.unwrap_or(was.since),
+                    Evidence::JournalWriting {
+                        cause: was.cause.clone(),
+                        since: was.since,
+                        lost_events: h.lost_events,
+                    },
+                );
+                self.push_anomaly(a, up);
+            }
+            _ => {}
+        }
+        self.journal = h;
+    }
+
+    /// How the journal's writing stands.
+    pub fn journal(&self) -> &crate::domain::journal_health::JournalHealth {
+        &self.journal
+    }
+
     fn push_anomaly(&mut self, a: Anomaly, up: &mut Update) {
         tracing::warn!(kind = a.kind.as_str(), lot = ?a.lot_id, "anomaly: {}", a.evidence);
         up.redraw = true;

@@ -1,21 +1,180 @@
-//! How the connection to the platform stands: reported by the sync engine,
-//! held in the app's model, shown by the view.
+//! How the connection to the platform stands (`LinkState`): reported by the
+//! sync engine, held in the app's model, shown by the view; and, for every
+//! state but LIVE, why (`LinkCause`, built from the client's `PlatformError`
+//! by `platform::error`), which the view words in the user's language and
+//! the one-shot commands print. English here is the log's and the journal's
+//! wording (`Display`).
 
 use super::time::Timestamp;
+use std::fmt;
 
 /// How the connection to the platform stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LinkState {
+    /// No answer yet: the first requests are under way.
     Connecting,
     Live,
     /// Failing; `attempt` counts consecutive failures.
     Retrying {
         attempt: u32,
-        error: String,
+        cause: LinkCause,
     },
     /// Failing for long enough to say so, since this server time.
     Offline {
         since: Timestamp,
-        error: String,
+        cause: LinkCause,
     },
+}
+
+impl LinkState {
+    /// Why the link is not LIVE, when it failed.
+    pub fn cause(&self) -> Option<&LinkCause> {
+        match self {
+            LinkState::Retrying { cause, .. } | LinkState::Offline { cause, .. } => Some(cause),
+            LinkState::Connecting | LinkState::Live => None,
+        }
+    }
+}
+
+/// Why the platform could not be used, in terms a user can act on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LinkCause {
+    /// 401: no token, or the platform refused it.
+    Unauthorized,
+    /// Nothing listens at the URL's host and port.
+    Refused,
+    /// The URL's host name does not resolve.
+    NameNotFound,
+    /// The TLS handshake failed on the platform's certificate.
+    Tls(TlsProblem),
+    /// Another failure to connect, as the system named it.
+    Connect(String),
+    /// No answer within this many seconds.
+    Timeout {
+        secs: u64,
+    },
+    /// 5xx, with the server's (sanitized) message.
+    Server {
+        status: u16,
+        message: Option<String>,
+    },
+    /// 429: the next try comes in `wait_s` seconds.
+    RateLimited {
+        wait_s: u64,
+    },
+    /// 503: the next try comes in `wait_s` seconds.
+    Unavailable {
+        wait_s: u64,
+    },
+    /// A path every platform serves answered `status` (a wrong URL).
+    NotPlatform {
+        path: String,
+        status: u16,
+    },
+    /// HTML where JSON was expected: a proxy's login page, a maintenance page.
+    Html {
+        path: String,
+    },
+    /// The answer broke off (connection reset, body cut short).
+    BrokenOff(String),
+    TooLarge {
+        limit: usize,
+    },
+    /// The answer could not be used (not the API's JSON).
+    Unusable(String),
+    /// Another 4xx answer, with the server's message.
+    Http {
+        status: u16,
+        message: Option<String>,
+    },
+    RedirectRefused,
+    /// The local settings are wrong (URL, CA file).
+    Config(String),
+}
+
+impl fmt::Display for LinkCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LinkCause::Unauthorized => {
+                f.write_str("not authorized (401): set LOTWATCH_TOKEN or token in the config file")
+            }
+            LinkCause::Refused => f.write_str(
+                "cannot connect: connection refused (check the URL and that the platform is up)",
+            ),
+            LinkCause::NameNotFound => {
+                f.write_str("cannot connect: host name not found (check the URL)")
+            }
+            LinkCause::Tls(p) => write!(f, "cannot connect: TLS: {p}"),
+            LinkCause::Connect(m) => write!(f, "cannot connect: {m}"),
+            LinkCause::Timeout { secs } => {
+                write!(f, "the platform did not answer within {secs} s")
+            }
+            LinkCause::Server {
+                status,
+                message: Some(m),
+            } => write!(f, "server error {status}: {m}"),
+            LinkCause::Server {
+                status,
+                message: None,
+            } => write!(f, "server error {status}"),
+            LinkCause::RateLimited { wait_s } => {
+                write!(f, "rate limited (429): next try in {wait_s} s")
+            }
+            LinkCause::Unavailable { wait_s } => {
+                write!(f, "unavailable (503): next try in {wait_s} s")
+            }
+            LinkCause::NotPlatform { path, status } => {
+                write!(
+                    f,
+                    "not a lotwatch platform: {path} answered {status} (check the URL)"
+                )
+            }
+            LinkCause::Html { path } => write!(
+                f,
+                "not a lotwatch platform: {path} answered HTML where JSON was expected (a wrong URL, a login or maintenance page)"
+            ),
+            LinkCause::BrokenOff(m) => write!(f, "the answer broke off: {m}"),
+            LinkCause::TooLarge { limit } => write!(f, "the answer is larger than {limit} bytes"),
+            LinkCause::Unusable(m) => write!(f, "unusable answer: {m}"),
+            LinkCause::Http {
+                status,
+                message: Some(m),
+            } => write!(f, "HTTP {status}: {m}"),
+            LinkCause::Http {
+                status,
+                message: None,
+            } => write!(f, "HTTP {status}"),
+            LinkCause::RedirectRefused => f.write_str("a redirect to another host was refused"),
+            LinkCause::Config(m) => write!(f, "configuration: {m}"),
+        }
+    }
+}
+
+/// What was wrong with the platform's certificate, named.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TlsProblem {
+    /// Not signed by a CA this machine trusts (a private CA: `--ca-cert`).
+    UnknownIssuer,
+    Expired,
+    NotYetValid,
+    /// Issued for another host name.
+    WrongName,
+    Revoked,
+    /// Anything else, as rustls names it.
+    Other(String),
+}
+
+impl fmt::Display for TlsProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TlsProblem::UnknownIssuer => {
+                f.write_str("the certificate is not signed by a trusted CA (--ca-cert PATH trusts a private one)")
+            }
+            TlsProblem::Expired => f.write_str("the certificate has expired"),
+            TlsProblem::NotYetValid => f.write_str("the certificate is not valid yet"),
+            TlsProblem::WrongName => f.write_str("the certificate is for another host name"),
+            TlsProblem::Revoked => f.write_str("the certificate was revoked"),
+            TlsProblem::Other(m) => write!(f, "{m}"),
+        }
+    }
 }

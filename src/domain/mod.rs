@@ -3,6 +3,7 @@
 
 pub mod clock;
 pub mod event;
+pub mod journal_health;
 pub mod link;
 pub mod lot;
 pub mod money;
@@ -10,7 +11,7 @@ pub mod rules;
 pub mod time;
 
 pub use event::{Event, EventKind};
-pub use link::LinkState;
+pub use link::{LinkCause, LinkState, TlsProblem};
 pub use lot::{
     Auction, AuctionStatus, Bid, HighBid, License, LicenseKind, Lot, LotResult, LotStatus,
     SoftClose,

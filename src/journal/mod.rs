@@ -19,7 +19,8 @@
 pub mod codec;
 pub mod diff;
 pub mod export;
-pub mod gap;
+pub mod health;
+pub mod pending;
 pub mod recorder;
 pub mod replay;
 pub mod schema;
@@ -27,7 +28,8 @@ pub mod store;
 pub mod writer;
 
 pub use diff::{Change, ObservedChange, diff_snapshots};
-pub use gap::fill_gap;
+pub use health::{JournalCause, JournalFailure, JournalHealth};
+pub use pending::WriterOptions;
 pub use recorder::Recorder;
 pub use replay::{Replay, ReplayItem};
 pub use store::{

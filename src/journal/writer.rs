@@ -1,25 +1,31 @@
 //! The journal's writer: a dedicated thread with its own connection, fed by a
-//! bounded channel. Each record is one transaction (events and the feed
-//! cursor together); a full queue blocks the sender rather than dropping.
+//! bounded queue in memory (`pending`) that never blocks the sender. Each
+//! record is one transaction (events and the feed cursor together). When the
+//! disk or the file fails (full, read-only, deleted, I/O error), the record
+//! waits and is tried again with backoff while the others wait behind it;
+//! the failure, its start and its end are published (`JournalHealth`) and
+//! logged.
 
 use super::codec;
 use super::diff::{Change, ObservedChange, diff_snapshots};
+use super::health::{JournalCause, JournalFailure, JournalHealth};
+use super::pending::{Cmd, Shared, WriterOptions};
 use super::store::{self, Journal, JournalError, Result, seq_param};
 use crate::domain::{Auction, Bid, Event, EventKind, Lot, Timestamp};
 use crate::platform::wire::{AuctionBody, WireLot, WireResult};
 use crate::rates::{RateSource, RateTable};
-use crate::sync::{DataIssue, SyncMsg};
+use crate::sync::{Backfill, DataIssue, SyncMsg};
 
 /// The field under which a seq gap is stored as a data issue.
 pub const SEQ_GAP_FIELD: &str = "events.seq";
 use rusqlite::{Connection, Transaction, params};
 use std::path::PathBuf;
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::mpsc::sync_channel;
 use std::time::Duration;
-
-/// How many records may wait for the disk before `append` blocks.
-pub const QUEUE_CAPACITY: usize = 1024;
+use tokio::sync::watch;
+/// The anomaly kind of events the journal could not get from the feed.
+pub const JOURNAL_GAP: &str = "journal_gap";
 /// Attempts per transaction before the record is given up (and reported).
 const ATTEMPTS: u32 = 5;
 
@@ -105,50 +111,73 @@ impl JournalRecord {
             },
             SyncMsg::Rates(t) => JournalRecord::Rates(t.clone()),
             SyncMsg::DataIssue(d) => JournalRecord::DataIssue(d.clone()),
+            SyncMsg::Backfill(Backfill::Events(v)) => JournalRecord::Events(v.clone()),
+            SyncMsg::Backfill(Backfill::Lost { from, to, why }) => JournalRecord::Anomaly {
+                lot_id: None,
+                server_at: None,
+                kind: JOURNAL_GAP.into(),
+                evidence: Backfill::lost_evidence(*from, *to, why),
+            },
             // Stored as the data issue it was before it had a type of its own.
             SyncMsg::SeqGap(g) => JournalRecord::DataIssue(DataIssue {
                 lot_id: None,
                 field: SEQ_GAP_FIELD.into(),
                 problem: g.to_string(),
             }),
-            SyncMsg::Clock(_) | SyncMsg::Link(_) => return None,
+            SyncMsg::Backfill(Backfill::Start { .. } | Backfill::End)
+            | SyncMsg::Clock(_)
+            | SyncMsg::Link(_) => return None,
         })
     }
 }
 
-/// What the writer has done so far; the header can show a failure.
+/// What the writer has done so far.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct WriterStatus {
     /// Transactions committed.
     pub committed: u64,
     /// Events newly stored (duplicates not counted).
     pub events: u64,
-    /// Records given up after every attempt failed.
+    /// Records given up after every attempt failed (the record was at fault).
     pub failed: u64,
     pub last_error: Option<String>,
+    /// Records dropped because the memory bound was reached, and their events.
+    pub lost_records: u64,
+    pub lost_events: u64,
+    /// Records not written yet (queued or being tried), and their events.
+    pub unwritten_records: u64,
+    pub unwritten_events: u64,
+    /// Why the disk or the file fails, while it does.
+    pub failing: Option<JournalCause>,
 }
 
-enum Cmd {
-    Write(Box<JournalRecord>, Receipt),
-    Flush(SyncSender<()>),
+/// Ends the writer thread when the last handle goes (after it wrote what
+/// is queued, or, with the disk failing, after its next try).
+struct Owner(Arc<Shared>);
+
+impl Drop for Owner {
+    fn drop(&mut self) {
+        self.0.close();
+    }
 }
 
 /// A cheap, cloneable handle to the writer thread of one auction's journal.
-/// The thread ends when the last handle is dropped, after writing what is
-/// queued.
 #[derive(Clone)]
 pub struct JournalWriter {
-    tx: SyncSender<Cmd>,
-    status: Arc<Mutex<WriterStatus>>,
+    owner: Arc<Owner>,
 }
 
 impl JournalWriter {
-    /// Queues a record. Blocks while the queue is full (the disk is behind):
-    /// back-pressure, never a silent drop.
+    fn shared(&self) -> &Shared {
+        &self.owner.0
+    }
+
+    /// Queues a record. Never blocks: past the memory bound (see
+    /// `WriterOptions`) the record is dropped and counted in the status and
+    /// the health, never silently.
     pub fn append(&self, record: JournalRecord, received: Receipt) -> Result<()> {
-        self.tx
-            .send(Cmd::Write(Box::new(record), received))
-            .map_err(|_| self.gone())
+        self.shared().push(record, received);
+        Ok(())
     }
 
     /// Queues what the journal keeps of a sync message (see
@@ -160,15 +189,41 @@ impl JournalWriter {
         }
     }
 
-    /// Waits until everything queued before this call is on disk.
+    /// Waits until everything queued before this call is on disk (for ever
+    /// while the disk fails: see `flush_within`).
     pub fn flush(&self) -> Result<()> {
         let (ack_tx, ack_rx) = sync_channel(1);
-        self.tx.send(Cmd::Flush(ack_tx)).map_err(|_| self.gone())?;
+        self.shared().push_flush(ack_tx);
         ack_rx.recv().map_err(|_| self.gone())
     }
 
+    /// Waits at most `limit` for everything queued before this call to be on
+    /// disk; false when it is not yet.
+    pub fn flush_within(&self, limit: Duration) -> Result<bool> {
+        let (ack_tx, ack_rx) = sync_channel(1);
+        self.shared().push_flush(ack_tx);
+        match ack_rx.recv_timeout(limit) {
+            Ok(()) => Ok(true),
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Ok(false),
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(self.gone()),
+        }
+    }
+
     pub fn status(&self) -> WriterStatus {
-        self.status.lock().map(|s| s.clone()).unwrap_or_default()
+        let s = self.shared().lock();
+        let h = s.health();
+        let mut st = s.status.clone();
+        // Counted whether failing or not (the health shows them only then).
+        let (records, events) = pending_counts(&s);
+        st.unwritten_records = records;
+        st.unwritten_events = events;
+        st.failing = h.failing.map(|f| f.cause);
+        st
+    }
+
+    /// The journal's health as it changes (for the header).
+    pub fn health(&self) -> watch::Receiver<JournalHealth> {
+        self.shared().subscribe()
     }
 
     fn gone(&self) -> JournalError {
@@ -180,22 +235,36 @@ impl JournalWriter {
     }
 }
 
+fn pending_counts(s: &super::pending::State) -> (u64, u64) {
+    let mut records = u64::from(s.in_hand.is_some());
+    let mut events = s.in_hand.unwrap_or(0);
+    for c in &s.queue {
+        if let Cmd::Write(r, _) = c {
+            records += 1;
+            events += r.events();
+        }
+    }
+    (records, events)
+}
+
 impl Journal {
     /// Starts the writer thread for `auction`, with its own connection to
     /// this journal's file.
     pub fn writer(&self, auction: &str) -> Result<JournalWriter> {
+        self.writer_with(auction, WriterOptions::default())
+    }
+
+    /// `writer` with other bounds and retry pacing.
+    pub fn writer_with(&self, auction: &str, opts: WriterOptions) -> Result<JournalWriter> {
         let path = self.path().to_path_buf();
-        let conn = Connection::open(&path).map_err(|source| JournalError::Sqlite {
-            path: path.clone(),
-            source,
-        })?;
-        super::schema::configure(&conn, false).map_err(|source| JournalError::Sqlite {
+        let (conn, file_id) = open_for_writing(&path).map_err(|source| JournalError::Sqlite {
             path: path.clone(),
             source,
         })?;
         let mut state = WriterState {
             conn,
             path: path.clone(),
+            file_id,
             auction: auction.to_string(),
             view: None,
         };
@@ -203,16 +272,47 @@ impl Journal {
             path: path.clone(),
             detail: e,
         })?;
-        let (tx, rx) = sync_channel(QUEUE_CAPACITY);
-        let status = Arc::new(Mutex::new(WriterStatus::default()));
-        let st = status.clone();
+        let shared = Arc::new(Shared::new(opts));
+        let sh = shared.clone();
         std::thread::Builder::new()
             .name("journal-writer".into())
-            .spawn(move || state.run(rx, st))
+            .spawn(move || state.run(&sh))
             .map_err(|e| {
                 JournalError::WriterGone(format!("cannot start the writer thread: {e}"))
             })?;
-        Ok(JournalWriter { tx, status })
+        Ok(JournalWriter {
+            owner: Arc::new(Owner(shared)),
+        })
+    }
+}
+
+/// The writer's connection to `path`, and the file's identity (device and
+/// inode), to notice it being deleted or replaced.
+fn open_for_writing(path: &std::path::Path) -> rusqlite::Result<(Connection, Option<(u64, u64)>)> {
+    let conn = Connection::open(path)?;
+    super::schema::configure(&conn, false)?;
+    Ok((conn, file_id(path)))
+}
+
+fn file_id(path: &std::path::Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+/// Why one attempt at a record failed.
+enum Failure {
+    /// The disk or the file: the record waits and is tried again.
+    Disk(JournalCause),
+    /// The record itself (or SQLite): tried a few times, then given up.
+    Record(String),
+}
+
+impl From<rusqlite::Error> for Failure {
+    fn from(e: rusqlite::Error) -> Failure {
+        match super::health::cause_of_sqlite(&e) {
+            Some(c) => Failure::Disk(c),
+            None => Failure::Record(e.to_string()),
+        }
     }
 }
 
@@ -252,55 +352,163 @@ type RawView = (i64, Vec<String>, Vec<String>);
 struct WriterState {
     conn: Connection,
     path: PathBuf,
+    /// The file's device and inode when it was opened.
+    file_id: Option<(u64, u64)>,
     auction: String,
     view: Option<View>,
 }
 
 impl WriterState {
-    fn run(mut self, rx: Receiver<Cmd>, status: Arc<Mutex<WriterStatus>>) {
-        while let Ok(cmd) = rx.recv() {
+    fn run(mut self, shared: &Shared) {
+        loop {
+            let cmd = {
+                let mut s = shared.lock();
+                loop {
+                    if let Some(c) = s.pop() {
+                        break c;
+                    }
+                    if s.closed {
+                        return;
+                    }
+                    s = shared.wake.wait(s).unwrap_or_else(|e| e.into_inner());
+                }
+            };
             match cmd {
                 Cmd::Flush(ack) => {
                     let _ = ack.send(());
                 }
                 Cmd::Write(record, receipt) => {
-                    let outcome = self.write_with_retries(&record, receipt);
-                    if let Ok(mut s) = status.lock() {
-                        match outcome {
-                            Ok(Some(n)) => {
-                                s.committed += 1;
-                                s.events += n;
-                            }
-                            Ok(None) => {}
-                            Err(e) => {
-                                tracing::error!(journal = %self.path.display(), kind = record.kind(), "journal write failed: {e}");
-                                s.failed += 1;
-                                s.last_error = Some(e);
-                            }
-                        }
+                    if !self.write_until_done(shared, &record, receipt) {
+                        return;
                     }
                 }
             }
         }
     }
 
-    fn write_with_retries(
-        &mut self,
-        record: &JournalRecord,
-        receipt: Receipt,
-    ) -> Result<Option<u64>, String> {
-        let mut last = String::new();
-        for attempt in 0..ATTEMPTS {
-            match self.write(record, receipt) {
-                Ok(v) => return Ok(v),
-                Err(e) => {
-                    tracing::warn!(attempt, "journal write attempt failed: {e}");
-                    last = e.to_string();
-                    std::thread::sleep(Duration::from_millis(20 << attempt));
+    /// Writes one record, waiting out a failing disk or file (with backoff)
+    /// and giving up only a record at fault. False when the writer is to
+    /// stop: closed while the disk still fails.
+    fn write_until_done(&mut self, shared: &Shared, record: &JournalRecord, r: Receipt) -> bool {
+        let mut delay = shared.opts.retry_first;
+        let mut attempts = 0u32;
+        loop {
+            let outcome = match self.check_file() {
+                Ok(()) => self.write(record, r).map_err(Failure::from),
+                Err(f) => Err(f),
+            };
+            match outcome {
+                Ok(added) => {
+                    let mut s = shared.lock();
+                    s.in_hand = None;
+                    if let Some(n) = added {
+                        s.status.committed += 1;
+                        s.status.events += n;
+                    }
+                    if let Some(f) = s.failing.take() {
+                        let (records, events) = pending_counts(&s);
+                        tracing::warn!(
+                            journal = %self.path.display(),
+                            cause = %f.cause,
+                            waiting = records,
+                            events,
+                            "journal writing again: the records held in memory follow"
+                        );
+                    }
+                    shared.publish(&s);
+                    return true;
+                }
+                Err(Failure::Disk(cause)) => {
+                    {
+                        let mut s = shared.lock();
+                        match &mut s.failing {
+                            Some(f) if f.cause == cause => {}
+                            Some(f) => f.cause = cause.clone(),
+                            None => {
+                                tracing::error!(
+                                    journal = %self.path.display(),
+                                    kind = record.kind(),
+                                    "journal cannot write: {cause}; holding records in memory and trying again"
+                                );
+                                s.failing = Some(JournalFailure {
+                                    cause: cause.clone(),
+                                    since: r.server_est.unwrap_or(r.local),
+                                });
+                            }
+                        }
+                        shared.publish(&s);
+                        if s.closed {
+                            return false;
+                        }
+                    }
+                    std::thread::sleep(delay);
+                    delay = (delay * 2).min(shared.opts.retry_max);
+                    if cause == JournalCause::Deleted {
+                        self.reopen();
+                    }
+                }
+                Err(Failure::Record(e)) => {
+                    attempts += 1;
+                    tracing::warn!(attempt = attempts, "journal write attempt failed: {e}");
+                    if attempts >= ATTEMPTS {
+                        tracing::error!(journal = %self.path.display(), kind = record.kind(), "journal write failed: {e}");
+                        let mut s = shared.lock();
+                        s.in_hand = None;
+                        s.status.failed += 1;
+                        s.status.last_error = Some(e);
+                        shared.publish(&s);
+                        return true;
+                    }
+                    std::thread::sleep(Duration::from_millis(20 << attempts));
                 }
             }
         }
-        Err(last)
+    }
+
+    /// The file is still the one opened, and writable by its mode (a file
+    /// made read-only is left alone even where this user could write it).
+    fn check_file(&self) -> std::result::Result<(), Failure> {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        match std::fs::metadata(&self.path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Err(Failure::Disk(JournalCause::Deleted))
+            }
+            Err(e) => Err(Failure::Disk(JournalCause::Io(e.to_string()))),
+            Ok(m) if self.file_id.is_some_and(|id| id != (m.dev(), m.ino())) => {
+                Err(Failure::Disk(JournalCause::Deleted))
+            }
+            Ok(m) if m.permissions().mode() & 0o222 == 0 => {
+                Err(Failure::Disk(JournalCause::ReadOnly))
+            }
+            Ok(_) => Ok(()),
+        }
+    }
+
+    /// After the file was deleted or replaced: a journal at the path again
+    /// (a new one when nothing is there, its stale WAL removed first), so
+    /// that what is held in memory is written somewhere the user can find.
+    fn reopen(&mut self) {
+        if !self.path.exists() {
+            for ext in ["-wal", "-shm"] {
+                let mut side = self.path.clone().into_os_string();
+                side.push(ext);
+                let _ = std::fs::remove_file(side);
+            }
+        }
+        let fresh = Journal::open(&self.path)
+            .map_err(|e| e.to_string())
+            .and_then(|_| open_for_writing(&self.path).map_err(|e| e.to_string()));
+        match fresh {
+            Ok((conn, id)) => {
+                self.conn = conn;
+                self.file_id = id;
+                self.view = self.load_view().unwrap_or(None);
+                tracing::warn!(journal = %self.path.display(), "journal file opened again after it was deleted or replaced");
+            }
+            Err(e) => {
+                tracing::warn!(journal = %self.path.display(), "journal file cannot be opened again: {e}")
+            }
+        }
     }
 
     /// One record in one transaction. Returns None when it added nothing

@@ -3,6 +3,7 @@
 //! body size cap enforced while streaming the decoded bytes, ETags, and a
 //! clock sample from every answer. Returns domain values or typed errors.
 
+use crate::domain::TlsProblem;
 use crate::domain::clock::{ClockSample, mono_now, wall_now};
 use crate::domain::{Auction, Lot, Timestamp};
 use crate::platform::decode::{self, BidsPage, EventsPage, LotsPage, PlatformRates};
@@ -197,6 +198,8 @@ pub fn parse_http_date(s: &str) -> Option<Timestamp> {
 
 /// A raw answer, body read within the cap.
 struct Raw {
+    /// The request's path, for errors that name it.
+    path: String,
     status: StatusCode,
     headers: HeaderMap,
     body: Vec<u8>,
@@ -366,7 +369,10 @@ impl Client {
     }
 
     pub async fn auction(&self) -> Result<Fetched<Auction>, PlatformError> {
-        let raw = self.get(self.url("api/v1/auction")?, self.normal()).await?;
+        let raw = self
+            .get(self.url("api/v1/auction")?, self.normal())
+            .await
+            .map_err(|e| not_platform(e, "/api/v1/auction"))?;
         let v = ok_json(&raw)?;
         let a = decode::decode_auction(&v).map_err(|e| PlatformError::Decode(e.0))?;
         Ok(Fetched {
@@ -388,6 +394,7 @@ impl Client {
             |page| page.server_time,
         )
         .await
+        .map_err(|e| not_platform(e, "/api/v1/lots"))
     }
 
     /// One lot.
@@ -549,12 +556,14 @@ impl Client {
         let total = req.total;
         // reqwest's own total timeout covers the body too; this outer one is a
         // backstop so that nothing here can hang for longer.
+        let secs = total.as_secs_f64().ceil() as u64;
         let counted = url.clone();
         let r = match tokio::time::timeout(total + Duration::from_secs(1), self.get_inner(url, req))
             .await
         {
+            Ok(Err(PlatformError::Timeout { secs: 0 })) => Err(PlatformError::Timeout { secs }),
             Ok(r) => r,
-            Err(_) => Err(PlatformError::Timeout),
+            Err(_) => Err(PlatformError::Timeout { secs }),
         };
         let outcome = r.as_ref().map(|raw| raw.status.as_u16());
         self.inner
@@ -582,7 +591,10 @@ impl Client {
             rb = rb.header(header::IF_NONE_MATCH, v);
         }
         let sent = mono_now();
-        let mut resp = rb.send().await.map_err(classify)?;
+        let mut resp = rb
+            .send()
+            .await
+            .map_err(|e| classify(e, self.inner.cfg.connect_timeout))?;
         let received = mono_now();
         let wall = wall_now();
         let status = resp.status();
@@ -613,11 +625,12 @@ impl Client {
                     body.extend_from_slice(&chunk);
                 }
                 Ok(None) => break,
-                Err(e) => return Err(classify(e)),
+                Err(e) => return Err(classify(e, self.inner.cfg.connect_timeout)),
             }
         }
         tracing::debug!(path = %path, status = status.as_u16(), bytes = body.len(), rtt_ms = received.0.saturating_sub(sent.0), "answer");
         let raw = Raw {
+            path: clean(&path, 200),
             status,
             headers,
             body,
@@ -639,13 +652,45 @@ fn ok_json(raw: &Raw) -> Result<Value, PlatformError> {
     json_of(&raw.body)
 }
 
-/// Only a 2xx answer with a body is decoded.
+/// Whether an answer is a web page: said by its Content-Type, or a body
+/// that opens with `<` (a login or maintenance page sent as anything).
+fn is_html(raw: &Raw) -> bool {
+    let typed = raw
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| {
+            let t = t.trim_start().to_ascii_lowercase();
+            t.starts_with("text/html") || t.starts_with("application/xhtml")
+        });
+    let body = raw.body.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&raw.body);
+    typed || body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<')
+}
+
+/// A 404 from one of the paths every platform serves means the URL is not a
+/// platform's.
+fn not_platform(e: PlatformError, path: &str) -> PlatformError {
+    match e {
+        PlatformError::NotFound => PlatformError::NotPlatform {
+            path: path.to_string(),
+            status: 404,
+        },
+        e => e,
+    }
+}
+
+/// Only a 2xx answer with a JSON body is decoded.
 fn check_ok(raw: &Raw) -> Result<(), PlatformError> {
     if !raw.status.is_success() || raw.status == StatusCode::NO_CONTENT {
         return Err(PlatformError::Http {
             status: raw.status.as_u16(),
             code: None,
             message: None,
+        });
+    }
+    if is_html(raw) {
+        return Err(PlatformError::Html {
+            path: raw.path.clone(),
         });
     }
     Ok(())
@@ -688,8 +733,9 @@ fn status_error(raw: &Raw, token: Option<&Token>) -> PlatformError {
 }
 
 /// Maps a transport error to our kinds, describing it by its innermost cause
-/// only (the outer texts repeat the URL).
-fn classify(e: reqwest::Error) -> PlatformError {
+/// only (the outer texts repeat the URL). A timeout's seconds are filled in
+/// by `get` (0 here), except a connect timeout's.
+fn classify(e: reqwest::Error, connect_timeout: Duration) -> PlatformError {
     let mut src: Option<&(dyn std::error::Error + 'static)> = Some(&e);
     while let Some(s) = src {
         if s.is::<RedirectRefused>() {
@@ -698,15 +744,76 @@ fn classify(e: reqwest::Error) -> PlatformError {
         src = s.source();
     }
     if e.is_timeout() {
-        PlatformError::Timeout
+        let secs = if e.is_connect() {
+            connect_timeout.as_secs_f64().ceil() as u64
+        } else {
+            0
+        };
+        PlatformError::Timeout { secs }
     } else if e.is_redirect() {
         PlatformError::RedirectRefused
     } else if e.is_connect() {
-        PlatformError::Connect(innermost(&e))
+        connect_failure(&e)
     } else if e.is_body() || e.is_decode() {
         PlatformError::Body(innermost(&e))
     } else {
-        PlatformError::Connect(innermost(&e))
+        connect_failure(&e)
+    }
+}
+
+/// A failure to connect, named: refused, host not found, the certificate's
+/// problem, or else the innermost cause.
+fn connect_failure(e: &(dyn std::error::Error + 'static)) -> PlatformError {
+    let mut src: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(s) = src {
+        // rustls' error travels inside io::Errors (nested), whose source()
+        // skips what they wrap: look inside each.
+        let mut cand: Option<&(dyn std::error::Error + 'static)> = Some(s);
+        while let Some(c) = cand {
+            if let Some(t) = c.downcast_ref::<rustls::Error>() {
+                return PlatformError::Tls(tls_problem(t));
+            }
+            let io = c.downcast_ref::<std::io::Error>();
+            if io.is_some_and(|io| io.kind() == std::io::ErrorKind::ConnectionRefused) {
+                return PlatformError::Refused;
+            }
+            cand = io
+                .and_then(|io| io.get_ref())
+                .map(|i| i as &(dyn std::error::Error + 'static));
+        }
+        src = s.source();
+    }
+    let text = innermost(e);
+    let lower = text.to_ascii_lowercase();
+    // getaddrinfo's texts (glibc, musl, macOS), as hyper passes them on.
+    if [
+        "failed to lookup address",
+        "name or service not known",
+        "no address associated",
+        "nodename nor servname",
+        "name does not resolve",
+        "temporary failure in name resolution",
+    ]
+    .iter()
+    .any(|m| lower.contains(m))
+    {
+        return PlatformError::NameNotFound;
+    }
+    PlatformError::Connect(text)
+}
+
+fn tls_problem(e: &rustls::Error) -> TlsProblem {
+    use rustls::CertificateError as C;
+    match e {
+        rustls::Error::InvalidCertificate(c) => match c {
+            C::UnknownIssuer => TlsProblem::UnknownIssuer,
+            C::Expired | C::ExpiredContext { .. } => TlsProblem::Expired,
+            C::NotValidYet | C::NotValidYetContext { .. } => TlsProblem::NotYetValid,
+            C::NotValidForName | C::NotValidForNameContext { .. } => TlsProblem::WrongName,
+            C::Revoked => TlsProblem::Revoked,
+            other => TlsProblem::Other(clean(&format!("{other:?}"), 120)),
+        },
+        other => TlsProblem::Other(clean(&other.to_string(), 120)),
     }
 }
 
@@ -724,6 +831,30 @@ mod tests {
 
     fn u(s: &str) -> Url {
         Url::parse(s).expect("test input is valid")
+    }
+
+    #[test]
+    fn connect_failures_are_named() {
+        let dns = std::io::Error::other(
+            "failed to lookup address information: Name or service not known",
+        );
+        assert_eq!(connect_failure(&dns), PlatformError::NameNotFound);
+        let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        let wrapped = std::io::Error::other(refused);
+        assert_eq!(connect_failure(&wrapped), PlatformError::Refused);
+        let tls = std::io::Error::other(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            rustls::Error::InvalidCertificate(rustls::CertificateError::Expired),
+        ));
+        assert_eq!(
+            connect_failure(&tls),
+            PlatformError::Tls(TlsProblem::Expired)
+        );
+        let other = std::io::Error::other("network unreachable");
+        assert_eq!(
+            connect_failure(&other),
+            PlatformError::Connect("network unreachable".into())
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! reach the screen and the log: they carry sanitized server text at most,
 //! never the token.
 
+use crate::domain::{LinkCause, TlsProblem};
 use std::time::Duration;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -13,10 +14,28 @@ pub enum PlatformError {
         code: Option<String>,
         message: Option<String>,
     },
-    #[error("the platform did not answer in time")]
-    Timeout,
+    /// No answer within `secs` (the request's whole time allowed).
+    #[error("the platform did not answer within {secs} s")]
+    Timeout { secs: u64 },
+    /// Another failure to connect, by its innermost cause.
     #[error("cannot connect: {0}")]
     Connect(String),
+    #[error("cannot connect: connection refused")]
+    Refused,
+    /// The platform's host name does not resolve.
+    #[error("cannot connect: host name not found")]
+    NameNotFound,
+    /// The TLS handshake failed on the platform's certificate.
+    #[error("cannot connect: TLS: {0}")]
+    Tls(TlsProblem),
+    /// The answer is not the platform API's: `path` answered `status`
+    /// (a wrong URL, another server).
+    #[error("not a lotwatch platform: {path} answered {status}")]
+    NotPlatform { path: String, status: u16 },
+    /// HTML where JSON was expected (a proxy's login page, a maintenance
+    /// page, a web site).
+    #[error("{path} answered HTML where JSON was expected")]
+    Html { path: String },
     /// The answer ended early or broke off (connection reset, body cut short).
     #[error("the answer broke off: {0}")]
     Body(String),
@@ -67,6 +86,60 @@ fn after(d: &Option<Duration>) -> String {
         .unwrap_or_default()
 }
 
+impl PlatformError {
+    /// Why the link failed, for the user: `wait` is how long the engine
+    /// waits before the next try (shown for 429 and 503).
+    pub fn link_cause(&self, wait: Duration) -> LinkCause {
+        let e = self;
+        let wait_s = wait.as_secs_f64().ceil() as u64;
+        match e {
+            PlatformError::Unauthorized => LinkCause::Unauthorized,
+            PlatformError::Refused => LinkCause::Refused,
+            PlatformError::NameNotFound => LinkCause::NameNotFound,
+            PlatformError::Tls(p) => LinkCause::Tls(p.clone()),
+            PlatformError::Connect(m) => LinkCause::Connect(m.clone()),
+            PlatformError::Timeout { secs } => LinkCause::Timeout { secs: *secs },
+            PlatformError::Http {
+                status, message, ..
+            } if *status >= 500 => LinkCause::Server {
+                status: *status,
+                message: message.clone(),
+            },
+            PlatformError::Http {
+                status, message, ..
+            } => LinkCause::Http {
+                status: *status,
+                message: message.clone(),
+            },
+            PlatformError::RateLimited { .. } => LinkCause::RateLimited { wait_s },
+            PlatformError::Unavailable { .. } => LinkCause::Unavailable { wait_s },
+            PlatformError::NotPlatform { path, status } => LinkCause::NotPlatform {
+                path: path.clone(),
+                status: *status,
+            },
+            PlatformError::Html { path } => LinkCause::Html { path: path.clone() },
+            PlatformError::Body(m) => LinkCause::BrokenOff(m.clone()),
+            PlatformError::TooLarge { limit } => LinkCause::TooLarge { limit: *limit },
+            PlatformError::Decode(m) => LinkCause::Unusable(m.clone()),
+            // The engine handles 410 and 404 of the feed itself; elsewhere
+            // they are an answer the monitor cannot use.
+            PlatformError::Gone | PlatformError::NotFound => LinkCause::Http {
+                status: if *e == PlatformError::Gone { 410 } else { 404 },
+                message: None,
+            },
+            PlatformError::RedirectRefused => LinkCause::RedirectRefused,
+            PlatformError::Config(m) => LinkCause::Config(m.clone()),
+        }
+    }
+}
+
+impl From<&PlatformError> for LinkCause {
+    /// The cause with the server's own Retry-After as the wait.
+    fn from(e: &PlatformError) -> LinkCause {
+        e.link_cause(e.retry_after().unwrap_or(Duration::ZERO))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,5 +158,53 @@ mod tests {
         assert_eq!(e.to_string(), "rate limited (429), retry after 7 s");
         assert_eq!(e.retry_after(), Some(Duration::from_secs(7)));
         assert_eq!(PlatformError::Gone.retry_after(), None);
+    }
+
+    mod link_causes {
+        use super::*;
+
+        #[test]
+        fn each_error_has_its_cause() {
+            let s = |e: PlatformError| LinkCause::from(&e).to_string();
+            assert_eq!(
+                s(PlatformError::Unauthorized),
+                "not authorized (401): set LOTWATCH_TOKEN or token in the config file"
+            );
+            assert_eq!(
+                s(PlatformError::Timeout { secs: 15 }),
+                "the platform did not answer within 15 s"
+            );
+            assert_eq!(
+                s(PlatformError::Http {
+                    status: 502,
+                    code: Some("bad_gateway".into()),
+                    message: Some("upstream down".into())
+                }),
+                "server error 502: upstream down"
+            );
+            assert_eq!(
+                s(PlatformError::NotPlatform {
+                    path: "/api/v1/auction".into(),
+                    status: 404
+                }),
+                "not a lotwatch platform: /api/v1/auction answered 404 (check the URL)"
+            );
+            assert!(
+                s(PlatformError::Html {
+                    path: "/api/v1/auction".into()
+                })
+                .contains("answered HTML where JSON was expected")
+            );
+            assert!(
+                s(PlatformError::Tls(TlsProblem::UnknownIssuer))
+                    .contains("not signed by a trusted CA")
+            );
+            let wait = PlatformError::RateLimited {
+                retry_after: Some(Duration::from_secs(7)),
+            }
+            .link_cause(Duration::from_millis(7200));
+            assert_eq!(wait, LinkCause::RateLimited { wait_s: 8 });
+            assert_eq!(wait.to_string(), "rate limited (429): next try in 8 s");
+        }
     }
 }

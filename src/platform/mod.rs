@@ -10,6 +10,7 @@ pub mod requests;
 pub mod sanitize;
 pub mod wire;
 
+pub use crate::domain::TlsProblem;
 pub use client::{Cached, Client, ClientConfig, Fetched, Token};
 pub use error::PlatformError;
 pub use issue::DataIssue;

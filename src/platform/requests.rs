@@ -64,8 +64,13 @@ pub fn status_label(outcome: Result<u16, &PlatformError>) -> String {
         Err(PlatformError::Unauthorized) => 401,
         Err(PlatformError::RateLimited { .. }) => 429,
         Err(PlatformError::Unavailable { .. }) => 503,
-        Err(PlatformError::Timeout) => return "timeout".into(),
-        Err(PlatformError::Connect(_)) => return "connect_error".into(),
+        Err(PlatformError::Timeout { .. }) => return "timeout".into(),
+        Err(
+            PlatformError::Connect(_)
+            | PlatformError::Refused
+            | PlatformError::NameNotFound
+            | PlatformError::Tls(_),
+        ) => return "connect_error".into(),
         Err(_) => return "error".into(),
     };
     code.to_string()
@@ -95,7 +100,10 @@ mod tests {
         assert_eq!(route(&base, &other), "external");
         assert_eq!(status_label(Ok(304)), "304");
         assert_eq!(status_label(Err(&PlatformError::Gone)), "410");
-        assert_eq!(status_label(Err(&PlatformError::Timeout)), "timeout");
+        assert_eq!(
+            status_label(Err(&PlatformError::Timeout { secs: 15 })),
+            "timeout"
+        );
         assert_eq!(
             status_label(Err(&PlatformError::Decode("x".into()))),
             "error"

@@ -182,6 +182,10 @@ pub struct MonitorArgs {
     /// Record nothing.
     #[arg(long)]
     pub no_journal: bool,
+    /// A new journal first reads the day's history the feed still holds
+    /// (paced); without it, a new journal starts at the first snapshot.
+    #[arg(long, conflicts_with = "no_journal")]
+    pub backfill: bool,
     /// Leave the mouse to the terminal (select and copy text); `m` toggles it.
     #[arg(long)]
     pub no_mouse: bool,
@@ -287,6 +291,9 @@ pub struct ServeArgs {
     /// Serve no change feed: `/events` answers 404 and clients poll `/lots`.
     #[arg(long)]
     pub no_feed: bool,
+    /// Events the feed keeps (older ones answer 410).
+    #[arg(long, value_name = "N", default_value_t = crate::sim::engine::DEFAULT_HISTORY as u64, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub history: u64,
     /// Real milliseconds from start-up until the first lots open.
     #[arg(long, value_name = "MS", default_value_t = 2000)]
     pub lead_ms: i64,

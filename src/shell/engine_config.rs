@@ -38,6 +38,7 @@ pub fn configs_from_args(
     let sync = SyncConfig {
         poll: std::time::Duration::from_millis(args.poll.max(250)),
         rates: Some(rates),
+        backfill: args.backfill,
         ..SyncConfig::default()
     };
     Ok((client, sync))

@@ -75,22 +75,20 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
             demo_args.rates = crate::shell::cli::RatesArg::Nbk;
         }
     }
-    let (client_cfg, sync_cfg) =
+    let (client_cfg, mut sync_cfg) =
         crate::shell::engine_config::configs_from_args(&demo_args, &url, token)
             .map_err(|e| anyhow::anyhow!(e))?;
     let client = Client::new(client_cfg).map_err(|e| anyhow::anyhow!("{e}"))?;
     tracing::debug!("HTTP client ready");
     // The demo day restarts at seq 1 on every run: it is journaled only when
     // the user names a file.
-    let mut journal = if args.no_journal || (sim.is_some() && args.journal.is_none()) {
-        JournalSink::Off
+    let journal_on = !(args.no_journal || (sim.is_some() && args.journal.is_none()));
+    // The journal's file is named after the auction: the engine learns its
+    // cursor when it opens (SyncCmd::JournalOpened).
+    sync_cfg.journal = if journal_on {
+        sync::JournalStart::Later
     } else {
-        JournalSink::Pending {
-            path: args.journal.clone(),
-            client: client.clone(),
-            waiting: Vec::new(),
-            anomalies: Vec::new(),
-        }
+        sync::JournalStart::Off
     };
     let (metrics, _metrics_server) = match args.metrics {
         Some(addr) => {
@@ -107,6 +105,16 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
         &env,
     );
     let handle = sync::spawn(client, sync_cfg);
+    let mut journal = if journal_on {
+        JournalSink::Pending {
+            path: args.journal.clone(),
+            cmds: handle.cmds.clone(),
+            waiting: Vec::new(),
+            anomalies: Vec::new(),
+        }
+    } else {
+        JournalSink::Off
+    };
     tracing::debug!("sync engine started");
 
     let mut app = App::new(AppOptions {
@@ -161,13 +169,21 @@ pub(crate) enum JournalSink {
     Off,
     Pending {
         path: Option<PathBuf>,
-        client: Client,
+        /// Where the journal's cursor goes once it is open.
+        cmds: mpsc::Sender<SyncCmd>,
         waiting: Vec<SyncMsg>,
         /// Anomalies the app raised meanwhile (e.g. skew on the first sample).
         anomalies: Vec<JournalRecord>,
     },
-    On(Recorder),
+    On {
+        recorder: Recorder,
+        path: PathBuf,
+    },
 }
+
+/// How long quitting waits for the journal's disk at most, so that `q`
+/// quits within a second even while the disk fails.
+const JOURNAL_CLOSE_WAIT: Duration = Duration::from_millis(400);
 
 impl JournalSink {
     /// Messages kept while waiting for the auction's id.
@@ -180,7 +196,7 @@ impl JournalSink {
     ) -> anyhow::Result<()> {
         if let JournalSink::Pending {
             path,
-            client,
+            cmds,
             waiting,
             anomalies,
         } = self
@@ -201,30 +217,35 @@ impl JournalSink {
                 anyhow::anyhow!("cannot open the journal {}: {e} (give another --journal PATH, or --no-journal)", path.display())
             })?;
             tracing::info!("journal: {}", path.display());
+            let cursor = journal
+                .cursor(&auction.id)
+                .map_err(|e| anyhow::anyhow!("cannot read the journal {}: {e}", path.display()))?;
             let recorder = journal
-                .recorder(&auction.id, Some(client.clone()))
+                .recorder(&auction.id)
                 .map_err(|e| anyhow::anyhow!("cannot start the journal {}: {e}", path.display()))?;
+            // The engine waits for it before its first snapshot; its queue
+            // is empty at start.
+            let _ = cmds.try_send(SyncCmd::JournalOpened(cursor));
             let waiting = std::mem::take(waiting);
             let early = std::mem::take(anomalies);
-            *self = JournalSink::On(recorder);
+            *self = JournalSink::On { recorder, path };
             for m in waiting {
                 Box::pin(self.record(&m, server_now)).await?;
             }
-            if let JournalSink::On(recorder) = self {
+            if let JournalSink::On { recorder, .. } = self {
                 for a in early {
                     recorder
                         .append(a, Receipt::now(server_now))
-                        .await
                         .map_err(|e| anyhow::anyhow!("the journal stopped: {e}"))?;
                 }
             }
             return Ok(());
         }
-        if let JournalSink::On(recorder) = self {
-            // Waits while the writer is busy: nothing is dropped.
+        if let JournalSink::On { recorder, .. } = self {
+            // Never waits for the disk: the writer holds what it cannot
+            // write yet, and counts what does not fit.
             recorder
-                .record(msg.clone(), Receipt::now(server_now))
-                .await
+                .record(msg, Receipt::now(server_now))
                 .map_err(|e| anyhow::anyhow!("the journal stopped: {e}"))?;
         }
         Ok(())
@@ -237,9 +258,8 @@ impl JournalSink {
         server_now: Option<Timestamp>,
     ) -> anyhow::Result<()> {
         match self {
-            JournalSink::On(recorder) => recorder
+            JournalSink::On { recorder, .. } => recorder
                 .append(JournalRecord::from(a), Receipt::now(server_now))
-                .await
                 .map_err(|e| anyhow::anyhow!("the journal stopped: {e}")),
             JournalSink::Pending { anomalies, .. } => {
                 if anomalies.len() < Self::MAX_WAITING {
@@ -251,22 +271,52 @@ impl JournalSink {
         }
     }
 
-    /// What the writer has done so far (None while off or pending).
-    pub(crate) fn status(&self) -> Option<crate::journal::WriterStatus> {
+    /// The journal's health, once it is open.
+    fn health(&self) -> Option<tokio::sync::watch::Receiver<journal::JournalHealth>> {
         match self {
-            JournalSink::On(recorder) => Some(recorder.status()),
+            JournalSink::On { recorder, .. } => Some(recorder.writer().health()),
             _ => None,
         }
     }
 
+    /// What the writer has done so far (None while off or pending).
+    pub(crate) fn status(&self) -> Option<crate::journal::WriterStatus> {
+        match self {
+            JournalSink::On { recorder, .. } => Some(recorder.status()),
+            _ => None,
+        }
+    }
+
+    /// Writes what it can within `JOURNAL_CLOSE_WAIT`; what could not be
+    /// written is said on stderr (the terminal is restored by then).
     pub(crate) async fn close(self) {
-        if let JournalSink::On(recorder) = self {
-            match recorder.close().await {
-                Ok(status) => tracing::info!("journal closed: {status:?}"),
-                Err(e) => tracing::error!("journal close: {e}"),
+        if let JournalSink::On { recorder, path } = self {
+            let status = recorder.close_within(JOURNAL_CLOSE_WAIT).await;
+            tracing::info!("journal closed: {status:?}");
+            if let Some(line) = unwritten_line(&path, &status) {
+                tracing::error!("{line}");
+                eprintln!("{line}");
             }
         }
     }
+}
+
+/// The line that says what the journal did not record, if anything.
+fn unwritten_line(path: &std::path::Path, s: &journal::WriterStatus) -> Option<String> {
+    let records = s.unwritten_records + s.lost_records;
+    if records == 0 {
+        return None;
+    }
+    let events = s.unwritten_events + s.lost_events;
+    let why = s
+        .failing
+        .as_ref()
+        .map(|c| format!(" ({c})"))
+        .unwrap_or_default();
+    Some(format!(
+        "lotwatch: the journal {} did not record {events} events ({records} records){why}",
+        path.display()
+    ))
 }
 
 /// How one loop iteration ended.
@@ -321,6 +371,8 @@ async fn event_loop(
     }
     let mut shown_lots = false;
     let mut last_draw: Option<tokio::time::Instant> = None;
+    // The journal's health, once the journal is open.
+    let mut health: Option<tokio::sync::watch::Receiver<journal::JournalHealth>> = None;
     // The area of the last frame, which mouse events are hit-tested against.
     let mut area = ratatui::layout::Rect::default();
 
@@ -364,6 +416,9 @@ async fn event_loop(
             m.changed(app, mono_now(), journal.status().as_ref());
         }
         let tick_at = app.next_tick(mono_now()).map(mono_to_instant);
+        if health.is_none() {
+            health = journal.health();
+        }
         let metrics_at = metrics.as_ref().and_then(|m| m.due());
         let flow = tokio::select! {
             ev = terminal_events.next() => match ev {
@@ -383,6 +438,7 @@ async fn event_loop(
                 None => return Err(anyhow::anyhow!("the sync engine stopped unexpectedly; see the log file")),
             },
             _ = sleep_until_opt(tick_at) => apply(app, journal, Msg::Tick, &cmds, &mut guard, &mut dirty, on_alert).await?,
+            Some(h) = health_changed(&mut health) => apply(app, journal, Msg::Journal(h), &cmds, &mut guard, &mut dirty, on_alert).await?,
             _ = sleep_until_opt(metrics_at) => {
                 if let Some(m) = metrics.as_mut() {
                     m.publish(app, mono_now(), journal.status().as_ref());
@@ -548,6 +604,18 @@ async fn apply(
 pub(crate) fn mono_to_instant(at: Mono) -> tokio::time::Instant {
     let now = mono_now();
     tokio::time::Instant::now() + Duration::from_millis(at.0.saturating_sub(now.0))
+}
+
+/// The journal's next health, when it changes; never while there is none.
+async fn health_changed(
+    rx: &mut Option<tokio::sync::watch::Receiver<journal::JournalHealth>>,
+) -> Option<journal::JournalHealth> {
+    if let Some(r) = rx
+        && r.changed().await.is_ok()
+    {
+        return Some(r.borrow_and_update().clone());
+    }
+    std::future::pending().await
 }
 
 pub(crate) async fn sleep_until_opt(at: Option<tokio::time::Instant>) {

@@ -33,6 +33,7 @@ pub fn run_cli(args: ServeArgs) -> anyhow::Result<()> {
         addr: args.addr,
         log_requests: true,
         feed: !args.no_feed,
+        history: args.history as usize,
         lead_ms: args.lead_ms,
         ..SimOptions::demo()
     };

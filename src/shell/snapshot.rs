@@ -64,7 +64,8 @@ pub fn run_cli(args: &SnapshotArgs, token: Option<Token>) -> ExitCode {
             ExitCode::from(EXIT_OK)
         }
         Err(e) => {
-            eprintln!("lotwatch snapshot: {e}");
+            // The words the monitor shows for the same failure.
+            eprintln!("lotwatch snapshot: {}", crate::sync::LinkCause::from(&e));
             ExitCode::from(exit_code(&e))
         }
     }

@@ -62,6 +62,35 @@ pub struct SimOptions {
     /// Serve the change feed; without it `/events` answers 404 (a platform
     /// that clients must poll).
     pub feed: bool,
+    /// Keep a log of the requests served (`RunningSim::requests`), for tests
+    /// that count what a client asked; at most `MAX_REQUEST_LOG` entries.
+    pub record_requests: bool,
+}
+
+/// Entries kept by the request log (the oldest go first).
+pub const MAX_REQUEST_LOG: usize = 100_000;
+
+/// One request the simulator served: its target (path and query) and status.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoggedRequest {
+    pub target: String,
+    pub status: u16,
+}
+
+impl LoggedRequest {
+    pub fn path(&self) -> &str {
+        self.target.split('?').next().unwrap_or("")
+    }
+
+    /// The value of query parameter `name`, if present.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        let query = self.target.split_once('?')?.1;
+        query
+            .split('&')
+            .filter_map(|kv| kv.split_once('='))
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v)
+    }
 }
 
 impl SimOptions {
@@ -79,6 +108,7 @@ impl SimOptions {
             max_long_polls: 4096,
             lead_ms: 2000,
             feed: true,
+            record_requests: false,
         }
     }
 }
@@ -106,6 +136,7 @@ struct Shared {
     /// `RunningSim::published`); sending costs nothing without receivers.
     published: broadcast::Sender<(u64, Instant)>,
     feed: bool,
+    request_log: Option<Mutex<std::collections::VecDeque<LoggedRequest>>>,
 }
 
 impl Shared {
@@ -179,6 +210,20 @@ impl RunningSim {
     }
 
     /// Stops accepting, answers held long-polls, waits for the tasks.
+    /// The requests served so far, oldest first (empty unless
+    /// `SimOptions::record_requests`).
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        match &self.shared.request_log {
+            Some(log) => log
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .iter()
+                .cloned()
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
     pub async fn shutdown(mut self) {
         let _ = self.shutdown_tx.send(true);
         if let Some(s) = self.server.take() {
@@ -231,6 +276,9 @@ pub async fn start(opts: SimOptions) -> anyhow::Result<RunningSim> {
         rates: RateBook::embedded(),
         published: broadcast::channel(1024).0,
         feed: opts.feed,
+        request_log: opts
+            .record_requests
+            .then(|| Mutex::new(std::collections::VecDeque::new())),
     });
     let driver = tokio::spawn(drive(shared.clone(), shutdown_rx.clone()));
     let app = router(shared.clone());
@@ -342,6 +390,16 @@ async fn frame(State(s): State<Arc<Shared>>, req: Request, next: Next) -> Respon
     };
     if let Ok(v) = HeaderValue::from_str(&http_date(s.now())) {
         resp.headers_mut().insert(header::DATE, v);
+    }
+    if let Some(log) = &s.request_log {
+        let mut log = log.lock().unwrap_or_else(|e| e.into_inner());
+        if log.len() >= MAX_REQUEST_LOG {
+            log.pop_front();
+        }
+        log.push_back(LoggedRequest {
+            target: target.clone(),
+            status: resp.status().as_u16(),
+        });
     }
     if s.log_requests {
         // Body bytes (0 for 304), so a platform's load per monitor can be counted.

@@ -4,6 +4,7 @@
 //! lot in view; backoff and link state on failures. It reports through
 //! `SyncMsg` only, and sends nothing from an answer that failed.
 
+use super::backfill::{Backfill, JournalStart};
 use super::backoff::{Backoff, FeedFloor, Pacer};
 use super::{DataIssue, LinkState, SeqGap, SyncCmd, SyncMsg};
 use crate::domain::clock::{ClockSample, ServerClock, mono_now, wall_now};
@@ -38,6 +39,11 @@ pub const FEED_FLOOR_CAP: Duration = Duration::from_millis(100);
 pub const MAX_BID_HISTORY: usize = 2000;
 /// Pause before the first history request of a newly watched lot.
 const WATCH_SETTLE: Duration = Duration::from_millis(150);
+/// How long the first snapshot waits for `SyncCmd::JournalOpened` under
+/// `JournalStart::Later`; past it the journal is taken as new.
+pub const JOURNAL_WAIT: Duration = Duration::from_secs(10);
+/// Events asked for per page while filling the journal's gap.
+const CATCH_UP_LIMIT: u32 = 1000;
 
 /// How the engine behaves. `Default` is what the monitor uses.
 #[derive(Clone, Debug)]
@@ -65,6 +71,12 @@ pub struct SyncConfig {
     pub channel_size: usize,
     /// None: no rates at all (tests of the feed alone).
     pub rates: Option<RatesConfig>,
+    /// Where the journal stands, so that the engine fills its gaps.
+    pub journal: JournalStart,
+    /// A new journal first reads the history the feed holds (`after=0`).
+    pub backfill: bool,
+    /// Without a feed (404), `/events` is tried again this often, once.
+    pub feed_retry: Duration,
 }
 
 impl Default for SyncConfig {
@@ -83,6 +95,9 @@ impl Default for SyncConfig {
             auction_every: Duration::from_secs(300),
             channel_size: 256,
             rates: Some(RatesConfig::default()),
+            journal: JournalStart::Off,
+            backfill: false,
+            feed_retry: Duration::from_secs(300),
         }
     }
 }
@@ -150,6 +165,17 @@ struct BidsAnswer {
     clock: Option<ClockSample>,
 }
 
+/// What the engine knows of the journal's position.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum JournalPos {
+    /// No journal: nothing to fill.
+    Off,
+    /// Not known yet (`JournalStart::Later`); `Some` once told.
+    Awaiting(Option<Option<u64>>),
+    /// The journal holds every event up to here, or knows it lost.
+    At(u64),
+}
+
 /// Why a wait was cut short.
 enum Interrupt {
     Refresh,
@@ -182,10 +208,21 @@ struct Engine {
     feed_next: Option<Instant>,
     /// Re-snapshots (gap, 410) since the feed last gave a good page.
     resnapshots: u32,
+    journal: JournalPos,
+    /// The feed answered 410 to `after` = this: nothing at or below it is
+    /// asked for again (the feed only forgets more).
+    gone_upto: Option<u64>,
+    /// Without a feed: when `/events` may be tried once more.
+    feed_retry_at: Option<Instant>,
     watch: Watch,
+    /// Woken when `SyncCmd::JournalOpened` arrives.
+    journal_told: Arc<Notify>,
     bids_tx: mpsc::Sender<BidsAnswer>,
     bids_rx: mpsc::Receiver<BidsAnswer>,
 }
+
+/// Why a catch-up stopped without a feed.
+const NO_FEED: &str = "the platform has no change feed (404)";
 
 /// The outcome of one step, for the failure accounting.
 type Step = Result<(), PlatformError>;
@@ -219,7 +256,15 @@ impl Engine {
             failures: 0,
             failing_since: None,
             resnapshots: 0,
+            journal: match &cfg.journal {
+                JournalStart::Off => JournalPos::Off,
+                JournalStart::Cursor(c) => JournalPos::Awaiting(Some(*c)),
+                JournalStart::Later => JournalPos::Awaiting(None),
+            },
+            gone_upto: None,
+            feed_retry_at: None,
             watch: Watch::default(),
+            journal_told: Arc::new(Notify::new()),
             bids_tx,
             bids_rx,
             cfg,
@@ -309,6 +354,12 @@ impl Engine {
                         return Err(Interrupt::Refresh);
                     }
                     Some(SyncCmd::WatchLot(id)) => self.watch_lot(id),
+                    Some(SyncCmd::JournalOpened(c)) => {
+                        if let JournalPos::Awaiting(None) = self.journal {
+                            self.journal = JournalPos::Awaiting(Some(c));
+                            self.journal_told.notify_one();
+                        }
+                    }
                 },
                 Some(ans) = self.bids_rx.recv() => self.on_bids(ans).await?,
                 _ = self.out.closed() => return Err(Interrupt::Shutdown),
@@ -358,6 +409,11 @@ impl Engine {
             )));
         };
         let seq = page.seq;
+        let gap = self.journal_gap_before(seq).await?;
+        if let Some(after) = gap {
+            self.send(SyncMsg::Backfill(Backfill::Start { after, until: seq }))
+                .await?;
+        }
         self.send(SyncMsg::Snapshot {
             seq,
             lots: page.lots,
@@ -372,7 +428,164 @@ impl Engine {
         self.succeeded().await?;
         // The watched lot's history may have moved while we were away.
         self.refresh_watch();
+        match gap {
+            Some(after) => self.catch_up(after, seq).await,
+            None => Ok(Ok(())),
+        }
+    }
+
+    /// Where the journal's gap before a snapshot at `seq` starts, if it has
+    /// one: learns the journal's position first (waiting for the caller to
+    /// open it under `JournalStart::Later`). A new journal starts at its
+    /// first snapshot unless `backfill` asks for the history.
+    async fn journal_gap_before(&mut self, seq: u64) -> Result<Option<u64>, Interrupt> {
+        if let JournalPos::Awaiting(None) = self.journal {
+            let told = self.journal_told.clone();
+            let deadline = tokio::time::sleep(JOURNAL_WAIT);
+            tokio::pin!(deadline);
+            while let JournalPos::Awaiting(None) = self.journal {
+                let r = self
+                    .wait(async {
+                        tokio::select! {
+                            _ = told.notified() => false,
+                            _ = &mut deadline => true,
+                        }
+                    })
+                    .await;
+                match r {
+                    Ok(false) => {}
+                    Ok(true) => {
+                        tracing::warn!("the journal's cursor never came: taken as a new journal");
+                        self.journal = JournalPos::Awaiting(Some(None));
+                    }
+                    // A refresh does not change what the journal holds.
+                    Err(Interrupt::Refresh) => {}
+                    Err(Interrupt::Shutdown) => return Err(Interrupt::Shutdown),
+                }
+            }
+        }
+        let pos = match self.journal {
+            JournalPos::Off => return Ok(None),
+            JournalPos::Awaiting(Some(Some(c))) => c,
+            JournalPos::Awaiting(Some(None)) if self.cfg.backfill => 0,
+            JournalPos::Awaiting(_) => seq,
+            JournalPos::At(p) => p,
+        };
+        if pos > seq {
+            // The platform started over (or the journal is another day's):
+            // what it had is not asked for.
+            tracing::warn!(
+                journal = pos,
+                snapshot = seq,
+                "the snapshot is behind the journal's cursor"
+            );
+            self.gone_upto = None;
+            self.journal = JournalPos::At(seq);
+            return Ok(None);
+        }
+        self.journal = JournalPos::At(pos);
+        Ok((pos < seq).then_some(pos))
+    }
+
+    /// Reads the events `(after, until]` for the journal, paged, through the
+    /// pacer, one request at a time. A 410 or a 404 ends it at once (the
+    /// snapshot stands for what is lost); another failure ends it too, and the
+    /// next snapshot resumes from where it got.
+    async fn catch_up(&mut self, after: u64, until: u64) -> Result<Step, Interrupt> {
+        let mut pos = after;
+        tracing::info!(after, until, "filling the journal's gap");
+        let lost = loop {
+            if pos >= until {
+                break None;
+            }
+            if self.gone_upto.is_some_and(|g| pos <= g) {
+                break Some(PlatformError::Gone.to_string());
+            }
+            if matches!(self.mode, Mode::Poll { .. }) {
+                break Some(NO_FEED.to_string());
+            }
+            let c = self.client.clone();
+            let answer = self
+                .request(async move { c.events(pos, 0, CATCH_UP_LIMIT).await })
+                .await?;
+            let page = match answer {
+                Ok(f) => {
+                    self.observe(f.clock).await?;
+                    f.value
+                }
+                Err(PlatformError::Gone) => {
+                    self.gone_upto = Some(self.gone_upto.map_or(pos, |g| g.max(pos)));
+                    break Some(PlatformError::Gone.to_string());
+                }
+                Err(PlatformError::NotFound) => {
+                    self.no_feed();
+                    break Some(NO_FEED.to_string());
+                }
+                Err(e) => {
+                    self.send(SyncMsg::Backfill(Backfill::End)).await?;
+                    return Ok(Err(e));
+                }
+            };
+            for i in page.issues {
+                self.send(SyncMsg::DataIssue(i)).await?;
+            }
+            let mut batch: Vec<Event> = Vec::with_capacity(page.events.len());
+            let mut next = pos + 1;
+            for ev in page.events {
+                if ev.seq < next || ev.seq > until {
+                    continue;
+                }
+                if ev.seq > next {
+                    self.send(SyncMsg::Backfill(Backfill::Lost {
+                        from: next,
+                        to: ev.seq - 1,
+                        why: "the feed skipped them".into(),
+                    }))
+                    .await?;
+                }
+                next = ev.seq + 1;
+                batch.push(ev);
+            }
+            let Some(last) = batch.last().map(|e| e.seq) else {
+                break Some(format!(
+                    "the feed gave nothing after seq {pos} (its last seq is {})",
+                    page.last_seq
+                ));
+            };
+            self.send(SyncMsg::Backfill(Backfill::Events(batch)))
+                .await?;
+            pos = last;
+            self.journal = JournalPos::At(pos);
+        };
+        if let Some(why) = lost {
+            tracing::warn!(from = pos + 1, to = until, "journal gap not filled: {why}");
+            self.send(SyncMsg::Backfill(Backfill::Lost {
+                from: pos + 1,
+                to: until,
+                why,
+            }))
+            .await?;
+        }
+        self.journal = JournalPos::At(until);
+        self.send(SyncMsg::Backfill(Backfill::End)).await?;
         Ok(Ok(()))
+    }
+
+    /// The platform has no change feed: poll `/lots` from now on, and try
+    /// the feed again only after `feed_retry`.
+    fn no_feed(&mut self) {
+        tracing::info!("no change feed (404): polling /lots");
+        self.mode = Mode::Poll {
+            etag: self.lots_etag.clone(),
+        };
+        self.feed_retry_at = Some(Instant::now() + self.cfg.feed_retry);
+    }
+
+    /// The journal got the events up to `seq` (a page of the live feed).
+    fn journal_delivered(&mut self, seq: u64) {
+        if let JournalPos::At(p) = &mut self.journal {
+            *p = (*p).max(seq);
+        }
     }
 
     async fn long_poll(&mut self) -> Result<Step, Interrupt> {
@@ -400,16 +613,15 @@ impl Engine {
             }
             Err(PlatformError::Gone) => {
                 tracing::info!(after = cursor, "feed answered 410: re-reading the lots");
+                // Never asked again: the journal's catch-up skips it too.
+                self.gone_upto = Some(self.gone_upto.map_or(cursor, |g| g.max(cursor)));
                 self.resnapshot();
                 return Ok(Ok(()));
             }
             Err(PlatformError::NotFound) => {
-                tracing::info!("no change feed (404): polling /lots");
                 // What the app holds is current as of the snapshot: go on
                 // from its ETag.
-                self.mode = Mode::Poll {
-                    etag: self.lots_etag.clone(),
-                };
+                self.no_feed();
                 self.succeeded().await?;
                 return Ok(Ok(()));
             }
@@ -459,6 +671,7 @@ impl Engine {
         if let Some(last) = batch.last() {
             self.feed_next = Some(now + self.feed_floor.floor());
             self.cursor = Some(last.seq);
+            self.journal_delivered(last.seq);
             let watched_bid = self.watch.lot_id.as_deref().is_some_and(|w| {
                 batch.iter().any(|e| {
                     matches!(e.kind, EventKind::Bid { .. }) && e.lot_id.as_deref() == Some(w)
@@ -480,6 +693,9 @@ impl Engine {
         .await?;
         if let Err(e) = self.auction_if_due().await? {
             return Ok(Err(e));
+        }
+        if self.feed_retry_at.is_some_and(|at| Instant::now() >= at) {
+            return self.retry_feed().await;
         }
         let etag = match &self.mode {
             Mode::Poll { etag } => etag.clone(),
@@ -505,6 +721,11 @@ impl Engine {
                 })
                 .await?;
                 self.cursor = Some(seq);
+                // Without a feed there is nothing to read for the journal:
+                // it records the snapshot's differences.
+                if let JournalPos::At(p) = &mut self.journal {
+                    *p = seq;
+                }
                 self.lots_etag.clone_from(&f.etag);
                 self.mode = Mode::Poll { etag: f.etag };
                 self.refresh_watch();
@@ -512,6 +733,41 @@ impl Engine {
         }
         self.succeeded().await?;
         Ok(Ok(()))
+    }
+
+    /// One `/events` without waiting, in case the feed came back: a page
+    /// goes back to the feed from the snapshot's seq, a 404 waits another
+    /// `feed_retry`.
+    async fn retry_feed(&mut self) -> Result<Step, Interrupt> {
+        let Some(cursor) = self.cursor else {
+            return Ok(Ok(()));
+        };
+        self.feed_retry_at = None;
+        let c = self.client.clone();
+        match self
+            .request(async move { c.events(cursor, 0, 1).await })
+            .await?
+        {
+            Ok(f) => {
+                self.observe(f.clock).await?;
+                tracing::info!("the change feed is back: long-polling it");
+                self.mode = Mode::Feed;
+                // The feed goes on from the last snapshot (what it gave is
+                // read again by the first long-poll).
+                Ok(Ok(()))
+            }
+            Err(PlatformError::NotFound) => {
+                self.feed_retry_at = Some(Instant::now() + self.cfg.feed_retry);
+                Ok(Ok(()))
+            }
+            Err(PlatformError::Gone) => {
+                self.mode = Mode::Feed;
+                self.gone_upto = Some(cursor);
+                self.resnapshot();
+                Ok(Ok(()))
+            }
+            Err(e) => Ok(Err(e)),
+        }
     }
 
     fn resnapshot(&mut self) {
@@ -539,25 +795,25 @@ impl Engine {
         self.failures = self.failures.saturating_add(1);
         let now = (Instant::now(), self.server_now());
         let (since_mono, since) = *self.failing_since.get_or_insert(now);
-        let error = e.to_string();
-        tracing::warn!(attempt = self.failures, error = %error, "platform request failed");
+        let delay = self
+            .backoff
+            .next_delay()
+            .max(e.retry_after().unwrap_or(Duration::ZERO));
+        let cause = e.link_cause(delay);
+        tracing::warn!(attempt = self.failures, error = %e, "platform request failed: {cause}");
         let offline = self.failures >= self.cfg.offline_after_attempts
             || since_mono.elapsed() >= self.cfg.offline_after;
         self.link = if offline {
-            LinkState::Offline { since, error }
+            LinkState::Offline { since, cause }
         } else {
             LinkState::Retrying {
                 attempt: self.failures,
-                error,
+                cause,
             }
         };
         self.send(SyncMsg::Link(self.link.clone())).await?;
         // Whatever the app holds may be behind now: a fresh snapshot on recovery.
         self.cursor = None;
-        let delay = self
-            .backoff
-            .next_delay()
-            .max(e.retry_after().unwrap_or(Duration::ZERO));
         match self.wait(tokio::time::sleep(delay)).await {
             Err(Interrupt::Shutdown) => Err(Interrupt::Shutdown),
             Ok(()) | Err(Interrupt::Refresh) => Ok(()),

@@ -3,12 +3,14 @@
 //! feed, backoff, rates, clock samples) and reports results as messages. It
 //! never touches the app state or the terminal.
 
+pub mod backfill;
 pub mod backoff;
 pub mod engine;
 pub mod rates;
 
-pub use crate::domain::LinkState;
+pub use crate::domain::{LinkCause, LinkState};
 pub use crate::platform::DataIssue;
+pub use backfill::{Backfill, JournalStart};
 pub use engine::{SyncConfig, SyncHandle, spawn};
 
 use crate::domain::clock::ClockSample;
@@ -38,6 +40,8 @@ pub enum SyncMsg {
     Link(LinkState),
     /// Data the platform sent that could not be used, named precisely.
     DataIssue(DataIssue),
+    /// Events the journal missed, read for it (the app ignores them).
+    Backfill(Backfill),
     /// The feed skipped seqs.
     SeqGap(SeqGap),
 }
@@ -83,4 +87,7 @@ pub enum SyncCmd {
     RefreshNow,
     /// Keep the bid history of this lot fresh (the lot in view); None stops.
     WatchLot(Option<String>),
+    /// The journal is open and holds the feed up to this seq (None: a new
+    /// journal), for `JournalStart::Later`.
+    JournalOpened(Option<u64>),
 }

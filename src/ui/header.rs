@@ -11,6 +11,9 @@ use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
+/// Columns the title keeps before the link's cause goes in the header.
+const MIN_TITLE: usize = 24;
+
 pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let t = ctx.theme;
     let app = ctx.app;
@@ -53,6 +56,14 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         ));
         right.push(Span::raw(" "));
     }
+    // The journal failing (or having lost records) is never silent.
+    if let Some(badge) = journal_badge(app, tx) {
+        right.push(Span::styled(
+            format!(" {badge} "),
+            t.bad.add_modifier(ratatui::style::Modifier::REVERSED),
+        ));
+        right.push(Span::raw(" "));
+    }
     // A replay has no link to show.
     if app.replay.is_none() {
         let (badge, style) = link_badge(&app.link, t, tx);
@@ -65,6 +76,25 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     right.push(Span::raw(" "));
     right.push(Span::styled(clock, t.title));
     right.push(Span::styled(format!(" {} ", tx.astana), t.dim));
+    // Why the link failed, beside its badge when that leaves the title
+    // some room (the lots pane always says it).
+    if app.replay.is_none()
+        && let Some(cause) = app.link.cause()
+    {
+        let text = format!(" {} ", (tx.link_cause)(cause));
+        let used: usize = right.iter().map(|s| s.width()).sum();
+        if used + unicode_width::UnicodeWidthStr::width(text.as_str()) + MIN_TITLE
+            <= usize::from(area.width)
+        {
+            let at = right.len() - 3;
+            right.insert(at, Span::styled(text, t.bad));
+        }
+    }
+    // Too wide (a journal badge on a narrow terminal): the clock gives way.
+    let width: usize = right.iter().map(|s| s.width()).sum();
+    if width > usize::from(area.width) && right.len() > 3 {
+        right.truncate(right.len() - 3);
+    }
     let right = Line::from(right);
     let rw = (right.width() as u16).min(area.width);
     let left = match &app.auction {
@@ -147,6 +177,26 @@ fn link_badge(
         LinkState::Live => (tx.live.into(), inv(t.good)),
         LinkState::Retrying { attempt, .. } => (format!("{} {attempt}", tx.retrying), inv(t.warn)),
         LinkState::Offline { since, .. } => ((tx.offline)(&since.astana_hms()), inv(t.bad)),
+    }
+}
+
+/// `JOURNAL ✖ disk full · 132 events not recorded since 10:32` while the
+/// journal fails; `JOURNAL ✖ 40 events lost` after, when records were lost.
+fn journal_badge(app: &crate::app::App, tx: &crate::ui::i18n::Texts) -> Option<String> {
+    let h = app.journal();
+    match &h.failing {
+        Some(f) => {
+            let hms = f.since.astana_hms();
+            let since = hms.get(..5).unwrap_or(&hms);
+            Some((tx.journal_failing)(
+                &(tx.journal_cause)(&f.cause),
+                h.events_at_stake(),
+                h.records_at_stake(),
+                since,
+            ))
+        }
+        None if h.lost_records > 0 => Some((tx.journal_lost)(h.lost_events, h.lost_records)),
+        None => None,
     }
 }
 

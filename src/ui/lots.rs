@@ -17,7 +17,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Block;
+use ratatui::widgets::{Block, Paragraph, Wrap};
 use std::fmt::Write as _;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -159,9 +159,13 @@ impl Geometry {
     /// The geometry of the lots pane drawn in `area` (with its borders);
     /// None when there is no table to show (no room, no rows).
     pub fn of(app: &App, area: Rect, lang: Lang) -> Option<Geometry> {
-        let inner = Block::bordered().inner(area);
+        let mut inner = Block::bordered().inner(area);
         if inner.height == 0 || inner.width == 0 || app.lots.view_len() == 0 {
             return None;
+        }
+        // The last row says why the link failed, under the table.
+        if app.link.cause().is_some() && inner.height >= 3 {
+            inner.height -= 1;
         }
         let fx = app.currency != Currency::Kzt;
         let (mut cols, compact) = choose(inner.width, fx, lang);
@@ -353,6 +357,21 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
             msg,
             t.dim,
         );
+        // Why nothing comes, in full (wrapped) below.
+        if let Some(cause) = app.link.cause()
+            && inner.height >= 3
+        {
+            let below = Rect {
+                y: inner.y + 2,
+                height: inner.height - 2,
+                ..inner
+            };
+            let text = format!("✖ {}", (tx.link_cause)(cause));
+            frame.render_widget(
+                Paragraph::new(Line::from(Span::styled(text, t.bad))).wrap(Wrap { trim: true }),
+                below,
+            );
+        }
         return;
     };
     let Geometry {
@@ -436,6 +455,19 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
             &mut scratch,
         );
         y = y.saturating_add(1);
+    }
+    if let Some(cause) = app.link.cause()
+        && geo.inner.height < inner.height
+    {
+        let text = format!("✖ {}", (tx.link_cause)(cause));
+        put_str(
+            buf,
+            inner.x,
+            inner.bottom() - 1,
+            inner.right(),
+            &text,
+            t.bad,
+        );
     }
 }
 

@@ -39,7 +39,7 @@ async fn anomalies_are_journaled_with_their_evidence() {
     let dir = temp_dir("anomalies");
     let path = dir.join("j.sqlite");
     let j = Journal::open(&path).expect("open");
-    let rec = j.recorder(AUCTION, None).expect("recorder");
+    let mut rec = j.recorder(AUCTION).expect("recorder");
     let mut app = App::new(AppOptions::default());
     let close = lot().closes_at;
     let msgs = vec![
@@ -77,11 +77,11 @@ async fn anomalies_are_journaled_with_their_evidence() {
             local: Timestamp(i as i64),
             server_est: None,
         };
-        rec.record(m.clone(), r).await.expect("record");
+        rec.record(&m, r).expect("record");
         let up = app.update(Msg::Sync(m), Mono(i as u64));
         for e in up.effects {
             if let Effect::Anomaly(a) = e {
-                rec.append(JournalRecord::from(a), r).await.expect("append");
+                rec.append(JournalRecord::from(a), r).expect("append");
                 journaled += 1;
             }
         }

@@ -1,21 +1,24 @@
 //! The journal against the real simulator, the real client and the real sync
 //! engine, with the recorder killed by SIGKILL three times while the
-//! simulator streams bids. Each restart records what the engine sends
-//! through `Journal::recorder`, which fills the gap from the journal's cursor
-//! before each snapshot, as the monitor is to do. At the end the journal must
-//! hold every event of the simulator's history exactly once.
+//! simulator streams bids. Each restart gives the engine the journal's
+//! cursor, and the engine reads the gap up to its first snapshot (the first
+//! run, on a new journal, with `backfill`), as the monitor does. At the end
+//! the journal must hold every event of the simulator's history exactly once.
 //!
 //! The recorder is this test binary, re-run on the ignored test
 //! `live_recorder` with `LOTWATCH_LIVE_RECORDER` = `URL|JOURNAL|FINAL_SEQ`.
 
+use crate::support;
 use lotwatch::domain::Timestamp;
-use lotwatch::journal::{Journal, JournalRecord, Receipt, fill_gap};
+
+use lotwatch::journal::{Journal, JournalRecord, Receipt};
 use lotwatch::platform::{Client, ClientConfig};
 use lotwatch::sim::server::{SimOptions, start};
-use lotwatch::sync::{SyncConfig, SyncMsg, spawn};
+use lotwatch::sync::{JournalStart, SyncConfig, SyncMsg, spawn};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+use support::history::read_history;
 
 const CHILD_ENV: &str = "LOTWATCH_LIVE_RECORDER";
 const AUCTION: &str = "sim";
@@ -55,20 +58,19 @@ fn live_recorder() {
     rt.block_on(async move {
         let j = Journal::open(Path::new(&path)).expect("recorder: open");
         let c = client(&url);
-        let rec = j
-            .recorder(AUCTION, Some(c.clone()))
-            .expect("recorder: start");
+        let mut rec = j.recorder(AUCTION).expect("recorder: start");
         let cfg = SyncConfig {
             wait_s: 1,
             rates: None,
+            journal: JournalStart::Cursor(j.cursor(AUCTION).expect("recorder: cursor")),
+            backfill: true,
             ..SyncConfig::default()
         };
         let mut h = spawn(c, cfg);
         let mut seen = 0;
         while let Some(msg) = h.msgs.recv().await {
             seen = seen.max(seq_of(&msg).unwrap_or(0));
-            rec.record(msg, Receipt::now(None))
-                .await
+            rec.record(&msg, Receipt::now(None))
                 .expect("recorder: record");
             if final_seq.is_some_and(|f| seen >= f) {
                 let st = rec.close().await.expect("recorder: close");
@@ -174,7 +176,7 @@ fn sigkilled_recorder_holds_the_simulators_history_exactly_once() {
     assert!(status.success(), "final recorder failed: {status}");
 
     let history = rt
-        .block_on(fill_gap(&client(&url), 0, final_seq))
+        .block_on(read_history(&client(&url), 0, final_seq))
         .expect("the simulator's history");
     assert_eq!(
         history.first().map(|e| e.seq),
@@ -248,12 +250,14 @@ fn history_the_feed_no_longer_holds_is_recorded_as_a_journal_gap() {
         }
         let j = Journal::open(&path).expect("open");
         let c = client(&sim.url());
-        let rec = j.recorder(AUCTION, Some(c.clone())).expect("recorder");
+        let mut rec = j.recorder(AUCTION).expect("recorder");
         let mut h = spawn(
             c,
             SyncConfig {
                 wait_s: 1,
                 rates: None,
+                journal: JournalStart::Cursor(None),
+                backfill: true,
                 ..SyncConfig::default()
             },
         );
@@ -267,7 +271,7 @@ fn history_the_feed_no_longer_holds_is_recorded_as_a_journal_gap() {
                 first_snapshot.get_or_insert(*seq);
             }
             seen = seen.max(seq_of(&msg).unwrap_or(0));
-            rec.record(msg, Receipt::now(None)).await.expect("record");
+            rec.record(&msg, Receipt::now(None)).expect("record");
             if first_snapshot.is_some_and(|s| seen >= s + 10) {
                 break;
             }
@@ -279,7 +283,6 @@ fn history_the_feed_no_longer_holds_is_recorded_as_a_journal_gap() {
             evidence: "local clock 3.2 s ahead".into(),
         };
         rec.append(skew, Receipt::now(Some(Timestamp(42))))
-            .await
             .expect("anomaly");
         let st = rec.close().await.expect("close");
         assert_eq!(st.failed, 0);

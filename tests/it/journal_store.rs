@@ -294,7 +294,8 @@ fn a_burst_larger_than_the_queue_loses_nothing() {
         d.events.len(),
         d.events.len() as f64 / secs
     );
-    assert!(d.events.len() > lotwatch::journal::writer::QUEUE_CAPACITY);
+    // More than the old 1024-record channel: handing over never blocks now.
+    assert!(d.events.len() > 1024);
     assert_eq!(j.events(None).expect("read").len(), d.events.len());
     assert_eq!(w.status().events as usize, d.events.len());
     let _ = std::fs::remove_dir_all(dir);

@@ -85,6 +85,14 @@ fn snapshot_needs_a_token_when_the_platform_does() {
     let sim = Server::start(&["--token", "s3cret-canary"]);
     let o = run(&["snapshot", "--url", &sim.url, "--format", "json"]);
     assert_eq!(o.status.code(), Some(1), "401 is a platform error");
+    // The words the monitor shows for it.
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr).trim_end(),
+        format!(
+            "lotwatch snapshot: {}",
+            lotwatch::sync::LinkCause::Unauthorized
+        )
+    );
     let o = Command::new(BIN)
         .args(["snapshot", "--url", &sim.url, "--format", "json"])
         .env("LOTWATCH_TOKEN", "s3cret-canary")
@@ -132,7 +140,10 @@ fn snapshot_exit_codes_when_down_and_without_url() {
     let o = run(&["snapshot", "--url", &url, "--format", "csv"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(o.stdout.is_empty(), "nothing printed on failure");
-    assert!(!o.stderr.is_empty());
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr).trim_end(),
+        format!("lotwatch snapshot: {}", lotwatch::sync::LinkCause::Refused)
+    );
     let o = run(&["snapshot", "--format", "csv"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--url"));

@@ -102,7 +102,7 @@ fn badges_and_small_terminal_in_russian_and_kazakh() {
         app.update(
             lotwatch::app::Msg::Sync(SyncMsg::Link(LinkState::Offline {
                 since: ts(-90),
-                error: "connection refused".into(),
+                cause: lotwatch::sync::LinkCause::Refused,
             })),
             NOW,
         );

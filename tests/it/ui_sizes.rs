@@ -41,7 +41,7 @@ fn states() -> Vec<(&'static str, App)> {
         &mut offline,
         SyncMsg::Link(LinkState::Offline {
             since: ts(-60),
-            error: "reset".into(),
+            cause: lotwatch::sync::LinkCause::BrokenOff("connection reset".into()),
         }),
     );
     out.push(("offline", offline));

@@ -71,7 +71,7 @@ fn offline_with_usd() {
         &mut app,
         SyncMsg::Link(LinkState::Offline {
             since: ts(5),
-            error: "connection refused".into(),
+            cause: lotwatch::sync::LinkCause::Refused,
         }),
     );
     act(&mut app, Action::CycleCurrency);
@@ -90,7 +90,7 @@ fn retrying_badge_and_clock_skew() {
         &mut app,
         SyncMsg::Link(LinkState::Retrying {
             attempt: 3,
-            error: "HTTP 503".into(),
+            cause: lotwatch::sync::LinkCause::Unavailable { wait_s: 2 },
         }),
     );
     send(&mut app, SyncMsg::Clock(clock_sample(3_600_000)));

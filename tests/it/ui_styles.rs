@@ -46,7 +46,7 @@ fn offline_in_dollars_with_ages_in_russian() {
         &mut app,
         SyncMsg::Link(LinkState::Offline {
             since: ts(5),
-            error: "connection refused".into(),
+            cause: lotwatch::sync::LinkCause::Refused,
         }),
     );
     act(&mut app, Action::CycleCurrency);

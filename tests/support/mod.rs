@@ -1,5 +1,7 @@
 //! Helpers shared by the integration tests.
+pub mod history;
 pub mod hostile;
 pub mod http;
 pub mod server;
+pub mod tmpfs;
 pub mod tmux;

@@ -52,11 +52,23 @@ pub enum Evidence {
         offset_ms: i64,
         threshold_ms: u64,
     },
+    /// The journal stopped writing, and why.
+    JournalFailing {
+        cause: crate::domain::journal_health::JournalCause,
+    },
+    /// The journal writes again after failing since `since`; `lost_events`
+    /// did not fit in memory meanwhile.
+    JournalWriting {
+        cause: crate::domain::journal_health::JournalCause,
+        since: Timestamp,
+        lost_events: u64,
+    },
     Unreachable {
         since: Timestamp,
         down_s: i64,
         threshold_s: u64,
-        error: String,
+        /// The last failure's cause.
+        cause: Option<crate::domain::LinkCause>,
     },
     HighVanished {
         old: Option<Money>,
@@ -143,6 +155,25 @@ impl fmt::Display for Evidence {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Evidence::Text(t) => f.write_str(t),
+            Evidence::JournalFailing { cause } => write!(
+                f,
+                "the journal cannot write ({cause}): records are held in memory and written when it can"
+            ),
+            Evidence::JournalWriting {
+                cause,
+                since,
+                lost_events,
+            } => {
+                write!(
+                    f,
+                    "the journal writes again after failing since {} ({cause})",
+                    since.to_rfc3339()
+                )?;
+                match lost_events {
+                    0 => f.write_str(": nothing was lost"),
+                    n => write!(f, ": {n} events were lost"),
+                }
+            }
             Evidence::ClockSkew {
                 offset_ms,
                 threshold_ms,
@@ -159,12 +190,18 @@ impl fmt::Display for Evidence {
                 since,
                 down_s,
                 threshold_s,
-                error,
-            } => write!(
-                f,
-                "no answer from the platform since {} ({down_s} s, threshold {threshold_s} s): {error}",
-                since.to_rfc3339()
-            ),
+                cause,
+            } => {
+                write!(
+                    f,
+                    "no answer from the platform since {} ({down_s} s, threshold {threshold_s} s)",
+                    since.to_rfc3339()
+                )?;
+                match cause {
+                    Some(c) => write!(f, ": {c}"),
+                    None => Ok(()),
+                }
+            }
             Evidence::HighVanished { old } => write!(
                 f,
                 "high bid {} vanished in a snapshot",

@@ -277,12 +277,12 @@ fn unreachable_after_threshold_once_per_outage() {
     let mut d = detector();
     let retry = SyncMsg::Link(LinkState::Retrying {
         attempt: 1,
-        error: "connection refused".into(),
+        cause: LinkCause::Refused,
     });
     assert!(d.observe(&retry, Some(Timestamp(1_000))).is_empty());
     let off = SyncMsg::Link(LinkState::Offline {
         since: Timestamp(1_000),
-        error: "connection refused".into(),
+        cause: LinkCause::Refused,
     });
     assert!(d.observe(&off, Some(Timestamp(20_000))).is_empty());
     assert!(d.tick(Timestamp(30_999)).is_none());

@@ -126,16 +126,18 @@ pub fn data_issue(app: &App, i: &DataIssue, server_now: Option<Timestamp>) -> Re
     }))
 }
 
-/// `{"type":"link","state":"retrying","cause":"…"}`. The cause is the link
-/// state's own text (the last error).
+/// `{"type":"link","state":"retrying","cause":"…"}`. The cause is the
+/// link's `LinkCause` in the log's English words.
 pub fn link(l: &LinkState, server_now: Option<Timestamp>) -> Record {
     let (state, cause, attempt, since) = match l {
         LinkState::Connecting => ("connecting", None, None, None),
         LinkState::Live => ("live", None, None, None),
-        LinkState::Retrying { attempt, error } => {
-            ("retrying", Some(error.clone()), Some(*attempt), None)
+        LinkState::Retrying { attempt, cause } => {
+            ("retrying", Some(cause.to_string()), Some(*attempt), None)
         }
-        LinkState::Offline { since, error } => ("offline", Some(error.clone()), None, Some(*since)),
+        LinkState::Offline { since, cause } => {
+            ("offline", Some(cause.to_string()), None, Some(*since))
+        }
     };
     Record(json!({
         "type": "link",
@@ -275,13 +277,17 @@ mod tests {
         let link = link(
             &LinkState::Retrying {
                 attempt: 2,
-                error: "cannot connect".into(),
+                cause: crate::domain::LinkCause::Refused,
             },
             None,
         );
         assert_eq!(
             (&link.0["type"], &link.0["state"], &link.0["cause"]),
-            (&json!("link"), &json!("retrying"), &json!("cannot connect"))
+            (
+                &json!("link"),
+                &json!("retrying"),
+                &json!(crate::domain::LinkCause::Refused.to_string())
+            )
         );
         assert_eq!(dropped_json(3), r#"{"count":3,"type":"dropped"}"#);
     }

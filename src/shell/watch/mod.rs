@@ -132,19 +132,16 @@ async fn run(settings: Settings, filter: String, format: WatchFormat) -> Result<
             engine_args.rates = crate::shell::cli::RatesArg::Nbk;
         }
     }
-    let (client_cfg, sync_cfg) =
+    let (client_cfg, mut sync_cfg) =
         crate::shell::engine_config::configs_from_args(&engine_args, &url, settings.token.clone())
             .map_err(Failure::Usage)?;
     let client = Client::new(client_cfg).map_err(|e| Failure::Usage(e.to_string()))?;
-    let journal = if args.no_journal || (sim.is_some() && args.journal.is_none()) {
-        JournalSink::Off
+    let journal_on = !(args.no_journal || (sim.is_some() && args.journal.is_none()));
+    // As in the monitor: the engine learns the journal's cursor when it opens.
+    sync_cfg.journal = if journal_on {
+        sync::JournalStart::Later
     } else {
-        JournalSink::Pending {
-            path: args.journal.clone(),
-            client: client.clone(),
-            waiting: Vec::new(),
-            anomalies: Vec::new(),
-        }
+        sync::JournalStart::Off
     };
     let (metrics, _metrics_server) = match args.metrics {
         Some(addr) => {
@@ -157,6 +154,16 @@ async fn run(settings: Settings, filter: String, format: WatchFormat) -> Result<
         None => (None, None),
     };
     let handle = sync::spawn(client, sync_cfg);
+    let journal = if journal_on {
+        JournalSink::Pending {
+            path: args.journal.clone(),
+            cmds: handle.cmds.clone(),
+            waiting: Vec::new(),
+            anomalies: Vec::new(),
+        }
+    } else {
+        JournalSink::Off
+    };
     let mut app = App::new(AppOptions {
         demo: sim.is_some(),
         insecure: args.insecure,
@@ -303,10 +310,8 @@ impl Watcher {
         self.journal.record(&msg, server_now).await?;
         match &msg {
             SyncMsg::Snapshot { .. } | SyncMsg::Events(_) => self.started = true,
-            SyncMsg::Link(LinkState::Offline { error, .. }) if !self.started => {
-                return Err(Failure::Run(format!(
-                    "cannot reach the platform: {error} (check --url and the network)"
-                )));
+            SyncMsg::Link(LinkState::Offline { cause, .. }) if !self.started => {
+                return Err(Failure::Run(format!("cannot reach the platform: {cause}")));
             }
             _ => {}
         }

@@ -13,6 +13,13 @@ fn status<'a>(s: &'a LotStatus, tx: &Texts) -> &'a str {
     }
 }
 
+/// `: <the cause in this language>`, or nothing.
+fn cause_suffix(cause: Option<&crate::domain::LinkCause>, tx: &Texts) -> String {
+    cause
+        .map(|c| format!(": {}", (tx.link_cause)(c)))
+        .unwrap_or_default()
+}
+
 pub(super) fn ru(e: &Evidence) -> String {
     let lang = Lang::Ru;
     let tx = lang.texts();
@@ -23,6 +30,23 @@ pub(super) fn ru(e: &Evidence) -> String {
     };
     match e {
         Evidence::Text(t) => t.clone(),
+        Evidence::JournalFailing { cause } => format!(
+            "журнал не может писать ({}): записи хранятся в памяти и будут записаны, когда это станет возможно",
+            (tx.journal_cause)(cause)
+        ),
+        Evidence::JournalWriting {
+            cause,
+            since,
+            lost_events,
+        } => format!(
+            "журнал снова пишет после сбоя с {} ({}): {}",
+            lang.datetime(*since),
+            (tx.journal_cause)(cause),
+            match lost_events {
+                0 => "ничего не потеряно".to_string(),
+                n => format!("потеряно событий: {n}"),
+            }
+        ),
         Evidence::ClockSkew {
             offset_ms,
             threshold_ms,
@@ -35,10 +59,11 @@ pub(super) fn ru(e: &Evidence) -> String {
             since,
             down_s,
             threshold_s,
-            error,
+            cause,
         } => format!(
-            "платформа не отвечает с {} ({down_s} с, порог {threshold_s} с): {error}",
-            lang.datetime(*since)
+            "платформа не отвечает с {} ({down_s} с, порог {threshold_s} с){}",
+            lang.datetime(*since),
+            cause_suffix(cause.as_ref(), tx)
         ),
         Evidence::HighVanished { old } => format!(
             "лучшая ставка {} исчезла в снимке данных",
@@ -147,6 +172,23 @@ pub(super) fn kk(e: &Evidence) -> String {
     };
     match e {
         Evidence::Text(t) => t.clone(),
+        Evidence::JournalFailing { cause } => format!(
+            "журнал жаза алмайды ({}): жазбалар жадта сақталып, мүмкін болғанда жазылады",
+            (tx.journal_cause)(cause)
+        ),
+        Evidence::JournalWriting {
+            cause,
+            since,
+            lost_events,
+        } => format!(
+            "журнал {} бастап болған ақаудан кейін қайта жазады ({}): {}",
+            lang.datetime(*since),
+            (tx.journal_cause)(cause),
+            match lost_events {
+                0 => "ештеңе жоғалмады".to_string(),
+                n => format!("жоғалған оқиғалар: {n}"),
+            }
+        ),
         Evidence::ClockSkew {
             offset_ms,
             threshold_ms,
@@ -159,10 +201,11 @@ pub(super) fn kk(e: &Evidence) -> String {
             since,
             down_s,
             threshold_s,
-            error,
+            cause,
         } => format!(
-            "платформа жауап бермейді, басталуы {} ({down_s} с, шегі {threshold_s} с): {error}",
-            lang.datetime(*since)
+            "платформа жауап бермейді, басталуы {} ({down_s} с, шегі {threshold_s} с){}",
+            lang.datetime(*since),
+            cause_suffix(cause.as_ref(), tx)
         ),
         Evidence::HighVanished { old } => format!(
             "үздік ұсыныс {} толық тізімде жоқ",

@@ -5,6 +5,7 @@
 
 mod evidence;
 mod filter;
+mod link;
 mod texts;
 
 pub use texts::Texts;

@@ -11,7 +11,9 @@ use crate::app::filter::FilterError;
 use crate::app::log::LogKind;
 use crate::app::lots::SortKey;
 use crate::app::{Action, Pane};
+use crate::domain::LinkCause;
 use crate::domain::LotStatus;
+use crate::domain::journal_health::JournalCause;
 use crate::rates::RateSource;
 
 /// The interface texts of one language. Fields holding a function build
@@ -28,6 +30,15 @@ pub struct Texts {
     pub retrying: &'static str,
     /// `✖ OFFLINE since hh:mm:ss`.
     pub offline: fn(&str) -> String,
+    /// Why the platform could not be used.
+    pub link_cause: fn(&LinkCause) -> String,
+    /// Why the journal cannot write.
+    pub journal_cause: fn(&JournalCause) -> String,
+    /// The journal badge while it fails: cause, events not recorded (or,
+    /// with none, records), since hh:mm.
+    pub journal_failing: fn(&str, u64, u64, &str) -> String,
+    /// The journal badge once it writes again but lost events (or records).
+    pub journal_lost: fn(u64, u64) -> String,
     pub astana: &'static str,
     pub waiting_auction: &'static str,
     pub currency: &'static str,
@@ -193,6 +204,11 @@ pub struct Texts {
     pub now_size: fn(u16, u16) -> String,
 }
 
+/// The English plural `s`.
+fn s(n: u64) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
 pub static EN: Texts = Texts {
     insecure: "⚠ INSECURE: TLS NOT VERIFIED",
     demo: "DEMO",
@@ -202,6 +218,22 @@ pub static EN: Texts = Texts {
     live: "● LIVE",
     retrying: "↻ RETRYING",
     offline: |t| format!("✖ OFFLINE since {t}"),
+    link_cause: |c| c.to_string(),
+    journal_cause: |c| c.to_string(),
+    journal_failing: |cause, events, records, since| match events {
+        0 => format!(
+            "JOURNAL ✖ {cause} · {records} record{} not written since {since}",
+            s(records)
+        ),
+        n => format!(
+            "JOURNAL ✖ {cause} · {n} event{} not recorded since {since}",
+            s(n)
+        ),
+    },
+    journal_lost: |events, records| match events {
+        0 => format!("JOURNAL ✖ {records} record{} lost", s(records)),
+        n => format!("JOURNAL ✖ {n} event{} lost", s(n)),
+    },
     astana: "Astana",
     waiting_auction: "lotwatch · waiting for the auction…",
     currency: "Currency",
@@ -359,6 +391,7 @@ pub static EN: Texts = Texts {
         AnomalyKind::ResultMismatch => "result",
         AnomalyKind::ClockSkew => "clock skew",
         AnomalyKind::Unreachable => "unreachable",
+        AnomalyKind::Journal => "journal",
     },
     evidence: |e| e.to_string(),
 
@@ -464,6 +497,33 @@ pub static RU: Texts = Texts {
     live: "● ОНЛАЙН",
     retrying: "↻ ПОПЫТКА",
     offline: |t| format!("✖ НЕТ СВЯЗИ с {t}"),
+    link_cause: super::link::ru,
+    journal_cause: |c| match c {
+        JournalCause::DiskFull => "диск заполнен".into(),
+        JournalCause::ReadOnly => "файл только для чтения".into(),
+        JournalCause::Deleted => "файл удалён".into(),
+        JournalCause::Io(m) => format!("ошибка ввода-вывода: {m}"),
+    },
+    journal_failing: |cause, events, records, since| match events {
+        0 => format!(
+            "ЖУРНАЛ ✖ {cause} · {records} {} не записано с {since}",
+            ru_plural(records, "запись", "записи", "записей")
+        ),
+        n => format!(
+            "ЖУРНАЛ ✖ {cause} · {n} {} не записано с {since}",
+            ru_plural(n, "событие", "события", "событий")
+        ),
+    },
+    journal_lost: |events, records| match events {
+        0 => format!(
+            "ЖУРНАЛ ✖ потеряно {records} {}",
+            ru_plural(records, "запись", "записи", "записей")
+        ),
+        n => format!(
+            "ЖУРНАЛ ✖ потеряно {n} {}",
+            ru_plural(n, "событие", "события", "событий")
+        ),
+    },
     astana: "Астана",
     waiting_auction: "lotwatch · ожидание аукциона…",
     currency: "Валюта",
@@ -622,6 +682,7 @@ pub static RU: Texts = Texts {
         AnomalyKind::ResultMismatch => "итог",
         AnomalyKind::ClockSkew => "расхождение часов",
         AnomalyKind::Unreachable => "нет связи",
+        AnomalyKind::Journal => "журнал",
     },
     evidence: super::evidence::ru,
 
@@ -733,6 +794,21 @@ pub static KK: Texts = Texts {
     live: "● ОНЛАЙН",
     retrying: "↻ ҚАЙТА ҚОСЫЛУ",
     offline: |t| format!("✖ БАЙЛАНЫС ЖОҚ · {t}"),
+    link_cause: super::link::kk,
+    journal_cause: |c| match c {
+        JournalCause::DiskFull => "диск толы".into(),
+        JournalCause::ReadOnly => "файл тек оқуға арналған".into(),
+        JournalCause::Deleted => "файл жойылды".into(),
+        JournalCause::Io(m) => format!("енгізу-шығару қатесі: {m}"),
+    },
+    journal_failing: |cause, events, records, since| match events {
+        0 => format!("ЖУРНАЛ ✖ {cause} · {since} бастап {records} жазба жазылмады"),
+        n => format!("ЖУРНАЛ ✖ {cause} · {since} бастап {n} оқиға жазылмады"),
+    },
+    journal_lost: |events, records| match events {
+        0 => format!("ЖУРНАЛ ✖ {records} жазба жоғалды"),
+        n => format!("ЖУРНАЛ ✖ {n} оқиға жоғалды"),
+    },
     astana: "Астана",
     waiting_auction: "lotwatch · аукцион күтілуде…",
     currency: "Валюта",
@@ -888,6 +964,7 @@ pub static KK: Texts = Texts {
         AnomalyKind::ResultMismatch => "нәтиже",
         AnomalyKind::ClockSkew => "сағат айырмасы",
         AnomalyKind::Unreachable => "байланыс жоқ",
+        AnomalyKind::Journal => "журнал",
     },
     evidence: super::evidence::kk,
 

@@ -1,0 +1,114 @@
+//! Why the platform could not be used (`LinkCause`), in Russian and Kazakh
+//! (English is the cause's own `Display`). Names the user types (the
+//! variable, the config key, the flags) and texts from the server or the
+//! system are kept as they are.
+
+use crate::domain::{LinkCause, TlsProblem};
+
+fn tls_ru(p: &TlsProblem) -> String {
+    match p {
+        TlsProblem::UnknownIssuer => {
+            "сертификат подписан не доверенным центром (--ca-cert PATH добавляет частный)".into()
+        }
+        TlsProblem::Expired => "срок действия сертификата истёк".into(),
+        TlsProblem::NotYetValid => "сертификат ещё не действует".into(),
+        TlsProblem::WrongName => "сертификат выдан для другого имени хоста".into(),
+        TlsProblem::Revoked => "сертификат отозван".into(),
+        TlsProblem::Other(m) => m.clone(),
+    }
+}
+
+fn tls_kk(p: &TlsProblem) -> String {
+    match p {
+        TlsProblem::UnknownIssuer => {
+            "сертификатқа сенімді орталық қол қоймаған (--ca-cert PATH жеке орталықты қосады)"
+                .into()
+        }
+        TlsProblem::Expired => "сертификаттың мерзімі өткен".into(),
+        TlsProblem::NotYetValid => "сертификат әлі күшіне енбеген".into(),
+        TlsProblem::WrongName => "сертификат басқа хост атауына берілген".into(),
+        TlsProblem::Revoked => "сертификат кері қайтарылған".into(),
+        TlsProblem::Other(m) => m.clone(),
+    }
+}
+
+fn with(m: &Option<String>) -> String {
+    m.as_ref().map(|m| format!(": {m}")).unwrap_or_default()
+}
+
+pub(super) fn ru(c: &LinkCause) -> String {
+    match c {
+        LinkCause::Unauthorized => {
+            "нет доступа (401): задайте LOTWATCH_TOKEN или token в файле настроек".into()
+        }
+        LinkCause::Refused => {
+            "нет соединения: в соединении отказано (проверьте URL и работает ли платформа)".into()
+        }
+        LinkCause::NameNotFound => "нет соединения: имя хоста не найдено (проверьте URL)".into(),
+        LinkCause::Tls(p) => format!("нет соединения: TLS: {}", tls_ru(p)),
+        LinkCause::Connect(m) => format!("нет соединения: {m}"),
+        LinkCause::Timeout { secs } => format!("платформа не ответила за {secs} с"),
+        LinkCause::Server { status, message } => {
+            format!("ошибка сервера {status}{}", with(message))
+        }
+        LinkCause::RateLimited { wait_s } => {
+            format!("слишком много запросов (429): следующая попытка через {wait_s} с")
+        }
+        LinkCause::Unavailable { wait_s } => {
+            format!("платформа недоступна (503): следующая попытка через {wait_s} с")
+        }
+        LinkCause::NotPlatform { path, status } => {
+            format!("это не платформа lotwatch: {path} ответил {status} (проверьте URL)")
+        }
+        LinkCause::Html { path } => format!(
+            "это не платформа lotwatch: {path} ответил HTML вместо JSON (неверный URL, страница входа или техработ)"
+        ),
+        LinkCause::BrokenOff(m) => format!("ответ оборвался: {m}"),
+        LinkCause::TooLarge { limit } => format!("ответ больше {limit} байт"),
+        LinkCause::Unusable(m) => format!("непригодный ответ: {m}"),
+        LinkCause::Http { status, message } => format!("HTTP {status}{}", with(message)),
+        LinkCause::RedirectRefused => "перенаправление на другой хост отклонено".into(),
+        LinkCause::Config(m) => format!("настройки: {m}"),
+    }
+}
+
+pub(super) fn kk(c: &LinkCause) -> String {
+    match c {
+        LinkCause::Unauthorized => {
+            "рұқсат жоқ (401): LOTWATCH_TOKEN немесе баптау файлындағы token мәнін беріңіз".into()
+        }
+        LinkCause::Refused => {
+            "қосылу мүмкін емес: қосылудан бас тартылды (URL мен платформаның жұмысын тексеріңіз)"
+                .into()
+        }
+        LinkCause::NameNotFound => {
+            "қосылу мүмкін емес: хост атауы табылмады (URL-ді тексеріңіз)".into()
+        }
+        LinkCause::Tls(p) => format!("қосылу мүмкін емес: TLS: {}", tls_kk(p)),
+        LinkCause::Connect(m) => format!("қосылу мүмкін емес: {m}"),
+        LinkCause::Timeout { secs } => format!("платформа {secs} с ішінде жауап бермеді"),
+        LinkCause::Server { status, message } => {
+            format!("сервер қатесі {status}{}", with(message))
+        }
+        LinkCause::RateLimited { wait_s } => {
+            format!("сұраулар тым көп (429): келесі әрекет {wait_s} с кейін")
+        }
+        LinkCause::Unavailable { wait_s } => {
+            format!("платформа қолжетімсіз (503): келесі әрекет {wait_s} с кейін")
+        }
+        LinkCause::NotPlatform { path, status } => {
+            format!(
+                "бұл lotwatch платформасы емес: {path} {status} деп жауап берді (URL-ді тексеріңіз)"
+            )
+        }
+        LinkCause::Html { path } => format!(
+            "бұл lotwatch платформасы емес: {path} JSON орнына HTML берді (қате URL, кіру немесе техникалық жұмыс беті)"
+        ),
+        LinkCause::BrokenOff(m) => format!("жауап үзіліп қалды: {m}"),
+        LinkCause::TooLarge { limit } => format!("жауап {limit} байттан үлкен"),
+        LinkCause::Unusable(m) => format!("жарамсыз жауап: {m}"),
+        LinkCause::Http { status, message } => format!("HTTP {status}{}", with(message)),
+        LinkCause::RedirectRefused => "басқа хостқа бағыттау қабылданбады".into(),
+        LinkCause::Config(m) => format!("баптаулар: {m}"),
+    }
+}
