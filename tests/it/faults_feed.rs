@@ -131,11 +131,15 @@ async fn a_skewed_server_clock_is_followed() {
     let ahead = || Timestamp(now_wall().0 + skew);
     let mut lots = lots_body(5, &["A"]);
     lots["server_time"] = json!(ahead().to_rfc3339());
+    // Every answer says the same time: a fixture body's fixed 2025
+    // `server_time` would be another server clock.
+    let mut auction = auction_body();
+    auction["server_time"] = json!(ahead().to_rfc3339());
     Mock::given(method("GET"))
         .and(path("/api/v1/auction"))
         .respond_with(
             ResponseTemplate::new(200)
-                .set_body_json(auction_body())
+                .set_body_json(auction)
                 .insert_header("Date", http_date(ahead()).as_str()),
         )
         .mount(&server)
