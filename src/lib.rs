@@ -19,6 +19,7 @@ pub mod journal;
 pub mod logging;
 pub mod monitor;
 pub mod platform;
+pub mod protocol;
 pub mod rates;
 pub mod replay_mode;
 pub mod sim;

@@ -13,6 +13,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Serve(args)) => lotwatch::sim::server::run_cli(args),
         Some(Command::Export(args)) => return lotwatch::journal::export::run_cli(&args),
+        Some(Command::Protocol(args)) => return lotwatch::protocol::run_cli(&args.options()),
+        Some(Command::Verify(args)) => return lotwatch::journal::verify::run_cli(&args.options()),
         Some(Command::Snapshot(args)) => {
             return match lotwatch::config::tool_token(&env) {
                 Ok(token) => lotwatch::snapshot::run_cli(&args, token),
