@@ -141,7 +141,7 @@ pub enum Failure {
         stored: String,
     },
     #[error(
-        "the chain has {records} records but no head stored with the cursor covers the last of them: records were added outside lotwatch"
+        "record {records} (the chain's last) is not covered by any head stored with the cursor: records were added outside lotwatch"
     )]
     NoHead { records: i64 },
     #[error(
@@ -173,51 +173,54 @@ pub type Outcome = Result<Verified, Failure>;
 
 /// Opens `path` read-only and runs every check.
 pub fn verify_path(path: &Path) -> Result<Outcome, VerifyError> {
+    use rusqlite::ffi::ErrorCode;
     if !path.is_file() {
         return Err(VerifyError::Missing(path.to_path_buf()));
     }
-    let sql = |source: rusqlite::Error| VerifyError::Sqlite {
-        path: path.to_path_buf(),
-        source,
-    };
-    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = Connection::open_with_flags(path, flags).map_err(sql)?;
-    let unreadable = |e: rusqlite::Error| match e.sqlite_error_code() {
-        Some(rusqlite::ffi::ErrorCode::NotADatabase) => VerifyError::Unreadable {
-            path: path.to_path_buf(),
-            detail: e.to_string(),
-        },
-        _ => VerifyError::Sqlite {
-            path: path.to_path_buf(),
-            source: e,
-        },
-    };
-    schema::configure(&conn, true).map_err(unreadable)?;
-    if let Err(f) = integrity(&conn).map_err(unreadable)? {
-        return Ok(Err(f));
-    }
-    match schema::version(&conn).map_err(unreadable)? {
-        None => return Err(VerifyError::NotAJournal(path.to_path_buf())),
-        Some(v) if v > schema::SCHEMA_VERSION => {
-            return Err(VerifyError::NewerSchema {
-                path: path.to_path_buf(),
-                found: v,
-            });
+    let run = || -> rusqlite::Result<Result<Outcome, VerifyError>> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags)?;
+        schema::configure(&conn, true)?;
+        if let Err(f) = integrity(&conn)? {
+            return Ok(Ok(Err(f)));
         }
-        Some(_) => {}
+        match schema::version(&conn)? {
+            None => return Ok(Err(VerifyError::NotAJournal(path.to_path_buf()))),
+            Some(v) if v > schema::SCHEMA_VERSION => {
+                return Ok(Err(VerifyError::NewerSchema {
+                    path: path.to_path_buf(),
+                    found: v,
+                }));
+            }
+            Some(_) => {}
+        }
+        verify_checked(&conn).map(Ok)
+    };
+    match run() {
+        Ok(r) => r,
+        // A page SQLite cannot read is damage the integrity check would name.
+        Err(e) if e.sqlite_error_code() == Some(ErrorCode::DatabaseCorrupt) => {
+            Ok(Err(Failure::Integrity(e.to_string())))
+        }
+        Err(e) if e.sqlite_error_code() == Some(ErrorCode::NotADatabase) => {
+            Err(VerifyError::Unreadable {
+                path: path.to_path_buf(),
+                detail: e.to_string(),
+            })
+        }
+        Err(source) => Err(VerifyError::Sqlite {
+            path: path.to_path_buf(),
+            source,
+        }),
     }
-    verify_checked(&conn).map_err(sql)
 }
 
-/// The checks after the integrity check: triggers, then the chain.
+/// The checks after the integrity check: the chain record by record, rows
+/// outside it, the heads stored with the cursor, then the triggers.
 pub fn verify_checked(conn: &Connection) -> rusqlite::Result<Outcome> {
     if !chain::has_chain(conn)? {
         return Ok(Err(Failure::NoChain));
     }
-    let triggers = match check_triggers(conn)? {
-        Ok(n) => n,
-        Err(f) => return Ok(Err(f)),
-    };
     let coverage = match coverage(conn)? {
         Ok(c) => c,
         Err(f) => return Ok(Err(f)),
@@ -232,6 +235,11 @@ pub fn verify_checked(conn: &Connection) -> rusqlite::Result<Outcome> {
     if let Err(f) = check_heads(conn, records, &head)? {
         return Ok(Err(f));
     }
+    // Last: a changed row is named even when its trigger was dropped too.
+    let triggers = match check_triggers(conn)? {
+        Ok(n) => n,
+        Err(f) => return Ok(Err(f)),
+    };
     Ok(Ok(Verified {
         records: u64::try_from(records).unwrap_or(0),
         head: chain::hex(&head),
@@ -461,14 +469,16 @@ fn check_heads(
     let heads: Vec<(i64, String)> = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
+    if let Some(stored) = heads.iter().map(|h| h.0).max()
+        && stored > records
+    {
+        return Ok(Err(Failure::Truncated {
+            stored,
+            ends: records,
+        }));
+    }
     let mut at = conn.prepare("SELECT hash FROM chain WHERE n = ?1")?;
     for (n, stored) in &heads {
-        if *n > records {
-            return Ok(Err(Failure::Truncated {
-                stored: *n,
-                ends: records,
-            }));
-        }
         let chain: Option<String> = at.query_row([n], |r| r.get(0)).optional()?;
         if chain.as_deref() != Some(stored.as_str()) {
             return Ok(Err(Failure::HeadMismatch {
