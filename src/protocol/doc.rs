@@ -500,8 +500,8 @@ pub fn layout(p: &Protocol, w: &Words) -> Vec<Block> {
         out.push(Block::Paragraph(vec![
             Text::plain((l.chain_text)(&w.int(p.chain.records), "")),
             Text::code(h.clone()),
-            Text::plain(". "),
-            Text::code((l.check_line)(&p.journal, h)),
+            Text::plain(format!(". {} ", l.check_line)),
+            Text::code(format!("lotwatch verify --journal {} --head {h}", p.journal)),
         ]));
     }
     out.push(Block::Paragraph(vec![Text::plain((l.generated)(

@@ -85,7 +85,8 @@ pub struct Labels {
     pub none: &'static str,
     pub journal_gap: &'static str,
     pub data_issue: &'static str,
-    pub check_line: fn(&str, &str) -> String,
+    pub check_line: &'static str,
+    pub anomaly_kind: fn(&str) -> Option<&'static str>,
     pub generated: fn(&str) -> String,
 }
 
@@ -193,7 +194,22 @@ pub static EN: Labels = Labels {
     none: "none",
     journal_gap: "journal gap",
     data_issue: "unusable data",
-    check_line: |f, h| format!("To check this protocol against its file: lotwatch verify --journal {f} --head {h}"),
+    check_line: "To check this protocol against its file:",
+    anomaly_kind: |k| {
+        Some(match k {
+            "bid_below_minimum" => "bid below the minimum",
+            "bid_after_close" => "bid after the close",
+            "bid_not_open" => "bid on a lot that was not open",
+            "high_bid_fell" => "the high bid fell",
+            "forbidden_transition" => "a forbidden status change",
+            "seq_gap" => "a gap in the feed's numbering",
+            "too_many_extensions" => "more extensions than allowed",
+            "result_mismatch" => "the result is not the last high bid",
+            "clock_skew" => "clock skew",
+            "unreachable" => "the platform unreachable",
+            _ => return None,
+        })
+    },
     generated: |by| format!("Made by {by} from the journal. Times are the server's, in Astana; amounts exact to the tiyn, dollars at the rate above."),
 };
 
@@ -301,7 +317,22 @@ pub static RU: Labels = Labels {
     none: "нет",
     journal_gap: "пробел журнала",
     data_issue: "негодные данные",
-    check_line: |f, h| format!("Сверить протокол с файлом: lotwatch verify --journal {f} --head {h}"),
+    check_line: "Сверить протокол с файлом:",
+    anomaly_kind: |k| {
+        Some(match k {
+            "bid_below_minimum" => "ставка ниже минимальной",
+            "bid_after_close" => "ставка после закрытия",
+            "bid_not_open" => "ставка по неоткрытому лоту",
+            "high_bid_fell" => "высшая ставка снизилась",
+            "forbidden_transition" => "запрещённая смена статуса",
+            "seq_gap" => "разрыв в нумерации ленты",
+            "too_many_extensions" => "продлений больше допустимого",
+            "result_mismatch" => "итог не равен последней высшей ставке",
+            "clock_skew" => "расхождение часов",
+            "unreachable" => "площадка недоступна",
+            _ => return None,
+        })
+    },
     generated: |by| format!("Составлен {by} по журналу. Время — сервера, по Астане; суммы точны до тиына, доллары по курсу выше."),
 };
 
@@ -409,7 +440,22 @@ pub static KK: Labels = Labels {
     none: "жоқ",
     journal_gap: "журнал олқылығы",
     data_issue: "жарамсыз деректер",
-    check_line: |f, h| format!("Хаттаманы файлмен салыстыру: lotwatch verify --journal {f} --head {h}"),
+    check_line: "Хаттаманы файлмен салыстыру:",
+    anomaly_kind: |k| {
+        Some(match k {
+            "bid_below_minimum" => "ұсыныс ең аз сомадан төмен",
+            "bid_after_close" => "жабылғаннан кейінгі ұсыныс",
+            "bid_not_open" => "ашылмаған лот бойынша ұсыныс",
+            "high_bid_fell" => "ең жоғары ұсыныс төмендеді",
+            "forbidden_transition" => "рұқсат етілмеген күй өзгерісі",
+            "seq_gap" => "таспа нөмірленуіндегі үзіліс",
+            "too_many_extensions" => "ұзартулар рұқсаттан көп",
+            "result_mismatch" => "нәтиже соңғы жоғары ұсынысқа тең емес",
+            "clock_skew" => "сағат айырмасы",
+            "unreachable" => "алаң қолжетімсіз",
+            _ => return None,
+        })
+    },
     generated: |by| format!("{by} журнал бойынша жасады. Уақыт — сервердікі, Астана бойынша; сомалар тиынға дейін дәл, доллар жоғарыдағы бағам бойынша."),
 };
 
@@ -481,26 +527,10 @@ impl Words {
 
     /// An anomaly kind as the journal names it, in this language.
     pub fn anomaly(&self, kind: &str) -> String {
-        use crate::app::anomaly::AnomalyKind as K;
-        let known = [
-            K::BidBelowMinimum,
-            K::BidAfterClose,
-            K::BidNotOpen,
-            K::HighBidFell,
-            K::ForbiddenTransition,
-            K::SeqGap,
-            K::TooManyExtensions,
-            K::ResultMismatch,
-            K::ClockSkew,
-            K::Unreachable,
-        ];
         match kind {
             "journal_gap" => self.l.journal_gap.to_string(),
             "data_issue" => self.l.data_issue.to_string(),
-            _ => known
-                .into_iter()
-                .find(|k| k.as_str() == kind)
-                .map_or_else(|| kind.to_string(), |k| (self.lang.texts().anomaly_kind)(k).to_string()),
+            _ => (self.l.anomaly_kind)(kind).map_or_else(|| kind.to_string(), str::to_string),
         }
     }
 

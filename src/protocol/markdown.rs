@@ -40,8 +40,11 @@ fn text(t: &Text) -> String {
         t.text.clone()
     };
     let e = escape(&s);
-    if t.warn && !e.trim().is_empty() {
-        format!("**{}**", e.trim())
+    let core = e.trim();
+    if t.warn && !core.is_empty() {
+        let lead = &e[..e.len() - e.trim_start().len()];
+        let trail = &e[e.trim_end().len()..];
+        format!("{lead}**{core}**{trail}")
     } else {
         e
     }
