@@ -637,7 +637,7 @@ fn a_journal_from_before_chains_is_migrated_and_its_cover_stated() {
     assert!(r.out.contains(&format!("head:    {head}")), "{}", r.out);
     assert!(r.out.contains(&format!("records: {records}")), "{}", r.out);
     assert!(
-        r.out.contains(&format!("message {} on; the {before} rows written before it ({old_messages} messages) are counted, not covered", old_messages + 1)),
+        r.out.contains(&format!("from record 11 (message {}) on; the {before} rows written before it ({old_messages} messages) are counted, not covered", old_messages + 1)),
         "{}",
         r.out
     );
@@ -648,7 +648,8 @@ fn a_journal_from_before_chains_is_migrated_and_its_cover_stated() {
         .expect("protocol");
     let md = String::from_utf8_lossy(&o.stdout);
     assert!(
-        md.contains(&format!("covers the journal from its migration")) && md.contains(&format!("from message {}", old_messages + 1)),
+        md.contains("covers the journal from its migration")
+            && md.contains(&format!("from record 11 (message {})", old_messages + 1)),
         "{md}"
     );
     // A row from before the migration deleted: counted, so caught.

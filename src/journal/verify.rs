@@ -42,6 +42,8 @@ pub struct Coverage {
     pub before: Vec<(String, u64)>,
     /// The first message the chain covers (None: none yet).
     pub first_message: Option<i64>,
+    /// The chain's first record of journal data (after its start records).
+    pub first_record: Option<i64>,
 }
 
 impl Coverage {
@@ -339,11 +341,17 @@ fn coverage(conn: &Connection) -> rusqlite::Result<Result<Coverage, Failure>> {
         [messages_max],
         |r| r.get(0),
     )?;
+    let first_record: Option<i64> = conn.query_row(
+        "SELECT min(n) FROM chain WHERE tbl <> 'chain_start'",
+        [],
+        |r| r.get(0),
+    )?;
     Ok(Ok(Coverage {
         started_at: Timestamp(first.3),
         migrated: first.4 != 0,
         before,
         first_message,
+        first_record,
     }))
 }
 
@@ -512,9 +520,10 @@ pub fn find_head(conn: &Connection, head: &str) -> rusqlite::Result<Option<i64>>
 pub fn coverage_text(c: &Coverage) -> String {
     let when = astana(c.started_at);
     if c.migrated {
-        let from = c
-            .first_message
-            .map_or("no message yet".to_string(), |m| format!("message {m} on"));
+        let from = match (c.first_record, c.first_message) {
+            (Some(r), Some(m)) => format!("from record {r} (message {m}) on"),
+            _ => "no record of journal data yet".to_string(),
+        };
         format!(
             "since the migration of {when} (Astana): {from}; the {} rows written before it ({} messages) are counted, not covered",
             c.rows_before(),

@@ -828,6 +828,7 @@ fn chain_part(j: &Journal) -> Result<ChainPart> {
             problem: None,
             migrated: v.coverage.migrated,
             rows_before: v.coverage.rows_before(),
+            covered_from_record: v.coverage.first_record,
             covered_from_message: v.coverage.first_message,
             started_at: Some(rfc(v.coverage.started_at)),
         },
@@ -852,6 +853,7 @@ fn chain_part(j: &Journal) -> Result<ChainPart> {
                 problem: Some(f.to_string()),
                 migrated: false,
                 rows_before: 0,
+                covered_from_record: None,
                 covered_from_message: None,
                 started_at: None,
             }

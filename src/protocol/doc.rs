@@ -404,6 +404,10 @@ pub fn layout(p: &Protocol, w: &Words) -> Vec<Block> {
             (l.covers_migrated)(
                 &started,
                 &p.chain
+                    .covered_from_record
+                    .map(|m| m.to_string())
+                    .unwrap_or_else(|| "—".into()),
+                &p.chain
                     .covered_from_message
                     .map(|m| m.to_string())
                     .unwrap_or_else(|| "—".into()),

@@ -237,7 +237,8 @@ pub struct ChainPart {
     pub migrated: bool,
     /// Rows written before the chain began (counted, not covered).
     pub rows_before: u64,
-    /// The first message the chain covers.
+    /// The first record of journal data the chain covers, and its message.
+    pub covered_from_record: Option<i64>,
     pub covered_from_message: Option<i64>,
     pub started_at: Option<String>,
 }
