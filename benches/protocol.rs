@@ -123,7 +123,11 @@ fn protocol_render(b: Bencher, format: &str) {
 #[divan::bench(sample_count = 10, sample_size = 1)]
 fn verify_journal(b: Bencher) {
     let path = journal();
-    b.bench(|| verify::verify_path(path).expect("readable").expect("verifies"));
+    b.bench(|| {
+        verify::verify_path(path)
+            .expect("readable")
+            .expect("verifies")
+    });
 }
 
 /// One writer transaction of 100 events, rolled back: with and without the

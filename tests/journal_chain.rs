@@ -159,10 +159,19 @@ const COLUMNS: [(&str, &str); 11] = [
         "changes",
         "message_id, auction, snapshot_seq, lot_id, kind, server_at, amount, body",
     ),
-    ("bids", "auction, seq, message_id, lot_id, at, amount, bidder"),
+    (
+        "bids",
+        "auction, seq, message_id, lot_id, at, amount, bidder",
+    ),
     ("auction_info", "message_id, auction, body"),
-    ("rates", "date, source, currency, rate, fetched_at, message_id"),
-    ("anomalies", "message_id, auction, lot_id, server_at, kind, evidence"),
+    (
+        "rates",
+        "date, source, currency, rate, fetched_at, message_id",
+    ),
+    (
+        "anomalies",
+        "message_id, auction, lot_id, server_at, kind, evidence",
+    ),
 ];
 
 fn value(out: &mut Vec<u8>, v: rusqlite::types::Value) {
@@ -258,7 +267,11 @@ fn a_recorded_day_verifies_and_its_head_is_the_documented_hash() {
     let (records, head) = recompute(&c);
     assert!(records > 100, "{records}");
     assert_eq!(records, rows_after_start(&c), "every row is a record");
-    assert!(r.out.contains(&format!("records: {records}\n")), "{}", r.out);
+    assert!(
+        r.out.contains(&format!("records: {records}\n")),
+        "{}",
+        r.out
+    );
     assert!(r.out.contains(&format!("head:    {head}\n")), "{}", r.out);
     assert!(
         r.out.contains("every record since the journal began"),
@@ -276,7 +289,10 @@ fn a_recorded_day_verifies_and_its_head_is_the_documented_hash() {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .expect("counts");
-    assert_eq!((messages, heads, cursor_without_head), (messages, messages, 0));
+    assert_eq!(
+        (messages, heads, cursor_without_head),
+        (messages, messages, 0)
+    );
     let last: String = c
         .query_row(
             "SELECT head FROM chain_head ORDER BY rowid DESC LIMIT 1",
@@ -288,10 +304,19 @@ fn a_recorded_day_verifies_and_its_head_is_the_documented_hash() {
     // The printed head is found; a head of another journal is not.
     let r = verify(&path, &["--head", &head]);
     assert_eq!(r.code, 0, "{}", r.out);
-    assert!(r.out.contains(&format!("record {records} of this chain")), "{}", r.out);
+    assert!(
+        r.out.contains(&format!("record {records} of this chain")),
+        "{}",
+        r.out
+    );
     let r = verify(&path, &["--head", &"ab".repeat(32)]);
     assert_eq!(r.code, 4, "{}", r.out);
-    assert!(r.out.contains("no record of this journal's chain has the head"), "{}", r.out);
+    assert!(
+        r.out
+            .contains("no record of this journal's chain has the head"),
+        "{}",
+        r.out
+    );
     let r = verify(&path, &["--head", "nothex"]);
     assert_eq!(r.code, 2, "{}", r.out);
     let _ = std::fs::remove_dir_all(dir);
@@ -324,7 +349,8 @@ fn an_edited_amount_is_named_even_with_the_trigger_put_back() {
             c.execute("UPDATE events SET amount = '1.00' WHERE seq = ?1", [seq])
                 .is_err()
         );
-        c.execute_batch("DROP TRIGGER events_no_update").expect("drop");
+        c.execute_batch("DROP TRIGGER events_no_update")
+            .expect("drop");
         assert_eq!(
             c.execute(
                 "UPDATE events SET amount = '999999999.00' WHERE seq = ?1",
@@ -358,15 +384,17 @@ fn a_deleted_row_is_named() {
     let rowid = event_rowid(&c, 20);
     let n = record_of(&c, "events", rowid);
     assert!(c.execute("DELETE FROM events WHERE seq = 20", []).is_err());
-    c.execute_batch("DROP TRIGGER events_no_delete").expect("drop");
+    c.execute_batch("DROP TRIGGER events_no_delete")
+        .expect("drop");
     c.execute("DELETE FROM events WHERE seq = 20", [])
         .expect("delete");
     drop(c);
     let r = verify(&path, &[]);
     assert_eq!(r.code, 4, "{}", r.out);
     assert!(
-        r.out
-            .contains(&format!("record {n} (events row {rowid}) is missing: the row was deleted")),
+        r.out.contains(&format!(
+            "record {n} (events row {rowid}) is missing: the row was deleted"
+        )),
         "{}",
         r.out
     );
@@ -396,9 +424,10 @@ fn an_inserted_row_is_named_and_so_is_a_forged_record_for_it() {
     let r = verify(&path, &[]);
     assert_eq!(r.code, 4, "{}", r.out);
     assert!(
-        r.out.contains(&format!(
-            "events row {rowid}: event seq 100000, bid on lot"
-        )) && r.out.contains("is not in the chain: the row was added outside lotwatch"),
+        r.out
+            .contains(&format!("events row {rowid}: event seq 100000, bid on lot"))
+            && r.out
+                .contains("is not in the chain: the row was added outside lotwatch"),
         "{}",
         r.out
     );
@@ -454,8 +483,16 @@ fn a_truncated_tail_is_named_and_a_consistent_cut_is_caught_by_the_printed_head(
                 |r| r.get(0),
             )
             .expect("first cut record");
-        for t in ["events", "cursor", "messages", "chain", "chain_head", "anomalies"] {
-            c.execute_batch(&format!("DROP TRIGGER {t}_no_delete")).expect("drop");
+        for t in [
+            "events",
+            "cursor",
+            "messages",
+            "chain",
+            "chain_head",
+            "anomalies",
+        ] {
+            c.execute_batch(&format!("DROP TRIGGER {t}_no_delete"))
+                .expect("drop");
         }
         for t in ["events", "cursor", "anomalies"] {
             c.execute(&format!("DELETE FROM {t} WHERE message_id > ?1"), [keep])
@@ -495,7 +532,14 @@ fn a_truncated_tail_is_named_and_a_consistent_cut_is_caught_by_the_printed_head(
     let c = open(&path);
     c.execute_batch("SELECT 1").expect("open");
     cut(&c, true);
-    for t in ["events", "cursor", "messages", "chain", "chain_head", "anomalies"] {
+    for t in [
+        "events",
+        "cursor",
+        "messages",
+        "chain",
+        "chain_head",
+        "anomalies",
+    ] {
         c.execute_batch(&lotwatch::journal::schema::trigger_sql(t, "DELETE"))
             .expect("trigger put back");
     }
@@ -505,7 +549,9 @@ fn a_truncated_tail_is_named_and_a_consistent_cut_is_caught_by_the_printed_head(
     let r = verify(&path, &["--head", &full_head]);
     assert_eq!(r.code, 4, "{}", r.out);
     assert!(
-        r.out.contains(&format!("no record of this journal's chain has the head {full_head}")),
+        r.out.contains(&format!(
+            "no record of this journal's chain has the head {full_head}"
+        )),
         "{}",
         r.out
     );
@@ -523,7 +569,8 @@ fn dropped_or_replaced_triggers_are_named() {
     let r = verify(&path, &[]);
     assert_eq!(r.code, 4, "{}", r.out);
     assert!(
-        r.out.contains("the append-only trigger bids_no_delete is missing"),
+        r.out
+            .contains("the append-only trigger bids_no_delete is missing"),
         "{}",
         r.out
     );
@@ -537,7 +584,8 @@ fn dropped_or_replaced_triggers_are_named() {
     let r = verify(&path, &[]);
     assert_eq!(r.code, 4, "{}", r.out);
     assert!(
-        r.out.contains("the append-only trigger events_no_update is not the one lotwatch creates"),
+        r.out
+            .contains("the append-only trigger events_no_update is not the one lotwatch creates"),
         "{}",
         r.out
     );
@@ -599,7 +647,11 @@ fn a_journal_from_before_chains_is_migrated_and_its_cover_stated() {
     assert_eq!(o.status.code(), Some(0));
     let p: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
     assert_eq!(p["chain"]["verified"], false);
-    assert!(p["chain"]["problem"].as_str().is_some_and(|s| s.contains("no hash chain")));
+    assert!(
+        p["chain"]["problem"]
+            .as_str()
+            .is_some_and(|s| s.contains("no hash chain"))
+    );
 
     let before: i64 = {
         let c = open(&path);
@@ -607,8 +659,10 @@ fn a_journal_from_before_chains_is_migrated_and_its_cover_stated() {
             .iter()
             .skip(1)
             .map(|(t, _)| {
-                c.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get::<_, i64>(0))
-                    .expect("count")
+                c.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| {
+                    r.get::<_, i64>(0)
+                })
+                .expect("count")
             })
             .sum()
     };
@@ -627,7 +681,11 @@ fn a_journal_from_before_chains_is_migrated_and_its_cover_stated() {
     }
     let c = open(&path);
     let version: String = c
-        .query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0))
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'schema_version'",
+            [],
+            |r| r.get(0),
+        )
         .expect("version");
     assert_eq!(version, "2");
     let (records, head) = recompute(&c);
@@ -660,7 +718,8 @@ fn a_journal_from_before_chains_is_migrated_and_its_cover_stated() {
     let r = verify(&path, &[]);
     assert_eq!(r.code, 4, "{}", r.out);
     assert!(
-        r.out.contains("table events held 36 rows when the chain began and has 35 of them now"),
+        r.out
+            .contains("table events held 36 rows when the chain began and has 35 of them now"),
         "{}",
         r.out
     );

@@ -11,8 +11,8 @@ mod journal_support;
 
 use journal_support::temp_dir;
 use lotwatch::domain::{
-    Auction, AuctionStatus, Currency, Event, EventKind, License, LicenseKind, Lot,
-    LotResult, LotStatus, Money, Rate, SoftClose, Timestamp,
+    Auction, AuctionStatus, Currency, Event, EventKind, License, LicenseKind, Lot, LotResult,
+    LotStatus, Money, Rate, SoftClose, Timestamp,
 };
 use lotwatch::journal::{Journal, JournalRecord, Receipt};
 use lotwatch::rates::{RateSource, RateTable};
@@ -421,7 +421,10 @@ fn the_json_says_what_the_day_was() {
         .iter()
         .map(|h| h["kind"].as_str().expect("kind"))
         .collect();
-    assert!(kinds.contains(&"missing") && kinds.contains(&"snapshot") && kinds.contains(&"offline"), "{kinds:?}");
+    assert!(
+        kinds.contains(&"missing") && kinds.contains(&"snapshot") && kinds.contains(&"offline"),
+        "{kinds:?}"
+    );
     let b = &p["lots"][1];
     assert_eq!(b["cross_check"]["outcome"], "mismatch");
     assert_eq!(b["cross_check"]["difference_kzt"], "10000000.00");
@@ -432,7 +435,18 @@ fn the_json_says_what_the_day_was() {
         .iter()
         .map(|s| s["kind"].as_str().expect("kind"))
         .collect();
-    assert_eq!(steps, ["opened", "bid", "suspended", "resumed", "bid", "closed", "sold"]);
+    assert_eq!(
+        steps,
+        [
+            "opened",
+            "bid",
+            "suspended",
+            "resumed",
+            "bid",
+            "closed",
+            "sold"
+        ]
+    );
     assert_eq!(p["lots"][2]["status"], "cancelled");
     assert!(p["lots"][2]["result"].is_null());
     assert_eq!(p["lots"][3]["cross_check"]["outcome"], "none");
@@ -468,18 +482,31 @@ fn the_html_is_one_clean_printable_document() {
         let out = dir.join(format!("protocol-{lang}.html"));
         let o = protocol(
             &path,
-            &["--format", "html", "--lang", lang, "--out", &out.to_string_lossy()],
+            &[
+                "--format",
+                "html",
+                "--lang",
+                lang,
+                "--out",
+                &out.to_string_lossy(),
+            ],
         );
         assert_eq!(o.code, 0, "{}", o.stderr);
         assert!(o.stdout.is_empty(), "--out writes the file, not stdout");
         let text = std::fs::read_to_string(&out).expect("the file");
         let doc = Html::parse_document(&text);
-        assert!(doc.errors.is_empty(), "{lang}: parse errors {:?}", doc.errors);
+        assert!(
+            doc.errors.is_empty(),
+            "{lang}: parse errors {:?}",
+            doc.errors
+        );
         let sel = |s: &str| Selector::parse(s).expect("selector");
         let count = |s: &str| doc.select(&sel(s)).count();
         assert_eq!(count("html[lang]"), 1);
         assert_eq!(
-            doc.select(&sel("html")).next().and_then(|h| h.value().attr("lang")),
+            doc.select(&sel("html"))
+                .next()
+                .and_then(|h| h.value().attr("lang")),
             Some(lang)
         );
         assert_eq!(count("meta[charset=utf-8]"), 1);
@@ -490,13 +517,20 @@ fn the_html_is_one_clean_printable_document() {
         ] {
             assert_eq!(count(forbidden), 0, "{lang}: {forbidden}");
         }
-        for el in doc.root_element().descendants().filter_map(scraper::ElementRef::wrap) {
+        for el in doc
+            .root_element()
+            .descendants()
+            .filter_map(scraper::ElementRef::wrap)
+        {
             for (name, _) in el.value().attrs() {
                 assert!(!name.starts_with("on"), "{lang}: event handler {name}");
             }
         }
         let style: String = doc.select(&sel("style")).map(|s| s.inner_html()).collect();
-        assert!(!style.contains("url(") && !style.contains("@import"), "{style}");
+        assert!(
+            !style.contains("url(") && !style.contains("@import"),
+            "{style}"
+        );
         assert!(style.contains("size: A4") && style.contains("break-before: page"));
         // A page per lot, the hostile name shown as text, Kazakh intact.
         assert_eq!(count("section.lot"), 4);
@@ -505,7 +539,10 @@ fn the_html_is_one_clean_printable_document() {
             .map(|h| h.text().collect())
             .collect();
         assert!(h2[0].ends_with("Ақшатау-2"), "{h2:?}");
-        assert!(h2[1].contains("<script>alert(1)</script> | [site](http://evil.example)"), "{h2:?}");
+        assert!(
+            h2[1].contains("<script>alert(1)</script> | [site](http://evil.example)"),
+            "{h2:?}"
+        );
         assert!(h2[3].ends_with("Текелі-Жоғарғы"), "{h2:?}");
         let body: String = doc.root_element().text().collect();
         assert!(body.contains("'=HYPERLINK"), "formula neutralized");
@@ -527,7 +564,11 @@ fn bad_input_gives_clear_errors() {
     let (dir, path) = crafted("proto-bad");
     let missing = protocol(&dir.join("none.sqlite"), &[]);
     assert_eq!(missing.code, 3, "{}", missing.stderr);
-    assert!(missing.stderr.contains("does not exist"), "{}", missing.stderr);
+    assert!(
+        missing.stderr.contains("does not exist"),
+        "{}",
+        missing.stderr
+    );
     let junk = dir.join("junk.sqlite");
     std::fs::write(&junk, b"not a database at all, just text".repeat(200)).expect("junk");
     let damaged = protocol(&junk, &[]);
@@ -551,19 +592,33 @@ fn bad_input_gives_clear_errors() {
     let several = protocol(&path, &[]);
     assert_eq!(several.code, 2, "{}", several.stderr);
     assert!(
-        several.stderr.contains("2 auctions (kz-crafted-2025-06, kz-other-2025-07): choose one with --auction ID"),
+        several.stderr.contains(
+            "2 auctions (kz-crafted-2025-06, kz-other-2025-07): choose one with --auction ID"
+        ),
         "{}",
         several.stderr
     );
-    let one = protocol(&path, &["--auction", "kz-other-2025-07", "--format", "json"]);
+    let one = protocol(
+        &path,
+        &["--auction", "kz-other-2025-07", "--format", "json"],
+    );
     assert_eq!(one.code, 0, "{}", one.stderr);
     let v: serde_json::Value = serde_json::from_str(&one.stdout).expect("json");
     assert_eq!(v["auction"]["id"], "kz-other-2025-07");
     let wrong = protocol(&path, &["--auction", "nope"]);
     assert_eq!(wrong.code, 2);
-    assert!(wrong.stderr.contains("holds: kz-crafted-2025-06, kz-other-2025-07"), "{}", wrong.stderr);
+    assert!(
+        wrong
+            .stderr
+            .contains("holds: kz-crafted-2025-06, kz-other-2025-07"),
+        "{}",
+        wrong.stderr
+    );
     // One lot, by number.
-    let lot = protocol(&path, &["--auction", AUCTION, "--lot", "401109", "--format", "json"]);
+    let lot = protocol(
+        &path,
+        &["--auction", AUCTION, "--lot", "401109", "--format", "json"],
+    );
     assert_eq!(lot.code, 0, "{}", lot.stderr);
     let v: serde_json::Value = serde_json::from_str(&lot.stdout).expect("json");
     assert_eq!(v["lots"].as_array().map(Vec::len), Some(1));
@@ -583,11 +638,18 @@ fn a_tampered_journal_says_so_at_the_top_of_its_protocol() {
         )
         .expect("tamper");
     }
-    for (lang, word) in [("en", "FAILED VERIFICATION"), ("ru", "НЕ ПРОШЁЛ ПРОВЕРКУ"), ("kk", "ТЕКСЕРУДЕН ӨТПЕДІ")] {
+    for (lang, word) in [
+        ("en", "FAILED VERIFICATION"),
+        ("ru", "НЕ ПРОШЁЛ ПРОВЕРКУ"),
+        ("kk", "ТЕКСЕРУДЕН ӨТПЕДІ"),
+    ] {
         let o = protocol(&path, &["--lang", lang]);
         assert_eq!(o.code, 0, "{}", o.stderr);
         let top: String = o.stdout.lines().take(4).collect::<Vec<_>>().join("\n");
-        assert!(top.contains(word) && top.contains("event seq 4"), "{lang}: {top}");
+        assert!(
+            top.contains(word) && top.contains("event seq 4"),
+            "{lang}: {top}"
+        );
     }
     let o = protocol(&path, &["--format", "html"]);
     let doc = scraper::Html::parse_document(&o.stdout);

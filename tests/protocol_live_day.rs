@@ -172,7 +172,11 @@ fn the_protocol_of_a_whole_day_matches_the_simulators_final_lots() {
         .arg(&journal)
         .output()
         .expect("lotwatch protocol");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let protocol: Value = serde_json::from_slice(&out.stdout).expect("JSON protocol");
 
     let sim: BTreeMap<&str, &Value> = final_lots["lots"]
@@ -242,7 +246,10 @@ fn the_protocol_of_a_whole_day_matches_the_simulators_final_lots() {
         .collect();
     assert_eq!(totals, by_status);
     assert_eq!(decimal(&protocol["totals"]["results_kzt"]), results);
-    assert!(by_status.get("sold").copied().unwrap_or(0) > 10, "{by_status:?}");
+    assert!(
+        by_status.get("sold").copied().unwrap_or(0) > 10,
+        "{by_status:?}"
+    );
     assert_eq!(protocol["rate"]["source"], "nbk", "{}", protocol["rate"]);
     assert_eq!(protocol["rate"]["auction_day"], true);
     assert_eq!(protocol["span"]["last_seq"].as_u64(), Some(final_seq));

@@ -44,7 +44,10 @@ pub const CHAINED: [(&str, &[&str]); 11] = [
     ),
     ("cursor", &["message_id", "auction", "seq"]),
     ("snapshots", &["auction", "seq", "message_id", "lot_count"]),
-    ("snapshot_lots", &["auction", "seq", "ord", "lot_id", "body"]),
+    (
+        "snapshot_lots",
+        &["auction", "seq", "ord", "lot_id", "body"],
+    ),
     (
         "changes",
         &[

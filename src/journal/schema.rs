@@ -184,7 +184,8 @@ fn create_in_transaction(conn: &Connection) -> rusqlite::Result<()> {
     let mut sql = String::from(TABLES);
     for t in GUARDED {
         for op in ["UPDATE", "DELETE"] {
-            let create = trigger_sql(t, op).replacen("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS", 1);
+            let create =
+                trigger_sql(t, op).replacen("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS", 1);
             sql.push_str(&create);
             sql.push_str(";\n");
         }

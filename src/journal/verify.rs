@@ -105,7 +105,9 @@ pub enum Failure {
     NoChain,
     #[error("SQLite's integrity check failed: {0}")]
     Integrity(String),
-    #[error("the append-only trigger {0} is missing: rows could have been changed or deleted without a trace in SQLite")]
+    #[error(
+        "the append-only trigger {0} is missing: rows could have been changed or deleted without a trace in SQLite"
+    )]
     TriggerMissing(String),
     #[error("the append-only trigger {0} is not the one lotwatch creates: it was replaced")]
     TriggerAltered(String),
@@ -113,7 +115,9 @@ pub enum Failure {
     Changed(RecordName),
     #[error("{0} is missing: the row was deleted")]
     Deleted(RecordName),
-    #[error("record {0} is missing from the chain (records must run 1, 2, 3, ...): the chain was cut")]
+    #[error(
+        "record {0} is missing from the chain (records must run 1, 2, 3, ...): the chain was cut"
+    )]
     ChainGap(i64),
     #[error("record {n} names table {table:?}, which is not chained: the chain was forged")]
     UnknownTable { n: i64, table: String },
@@ -288,8 +292,7 @@ fn check_triggers(conn: &Connection) -> rusqlite::Result<Result<usize, Failure>>
     for table in schema::GUARDED {
         for (op, suffix) in [("UPDATE", "update"), ("DELETE", "delete")] {
             let name = format!("{table}_no_{suffix}");
-            let sql: Option<Option<String>> =
-                stmt.query_row([&name], |r| r.get(0)).optional()?;
+            let sql: Option<Option<String>> = stmt.query_row([&name], |r| r.get(0)).optional()?;
             match sql.flatten() {
                 None => return Ok(Err(Failure::TriggerMissing(name))),
                 Some(s) if normalized(&s) != normalized(&schema::trigger_sql(table, op)) => {

@@ -177,7 +177,9 @@ pub fn build(j: &Journal, opts: &BuildOptions) -> Result<Protocol> {
     let e = sql(j);
 
     let messages: Vec<Message> = conn
-        .prepare("SELECT id, kind, received_at, server_est FROM messages WHERE auction = ?1 ORDER BY id")
+        .prepare(
+            "SELECT id, kind, received_at, server_est FROM messages WHERE auction = ?1 ORDER BY id",
+        )
         .and_then(|mut s| {
             s.query_map([&auction], |r| {
                 let local: i64 = r.get(2)?;
@@ -329,7 +331,14 @@ pub fn build(j: &Journal, opts: &BuildOptions) -> Result<Protocol> {
             .map_err(&e)?;
         let rows: Vec<(i64, String, String, Option<i64>, String, i64)> = stmt
             .query_map([&auction], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
             })
             .and_then(|r| r.collect())
             .map_err(&e)?;
@@ -576,7 +585,11 @@ fn change_detail(kind: &str, body: &str) -> String {
             s("bid_count"),
             s("new_bids")
         ),
-        "extended" => format!("extended to {}, closing {}", s("extensions"), s("closes_at")),
+        "extended" => format!(
+            "extended to {}, closing {}",
+            s("extensions"),
+            s("closes_at")
+        ),
         "status" => format!("status {} -> {}", s("from"), s("to")),
         "terms" => "terms changed".to_string(),
         "added" => "the lot appeared".to_string(),
@@ -734,7 +747,9 @@ fn lot_part(
         timeline.push(s);
     }
     let result = l.result.as_ref().filter(|_| l.status == LotStatus::Sold);
-    let final_amount = result.map(|r| r.amount).or(l.high_bid.as_ref().map(|h| h.amount));
+    let final_amount = result
+        .map(|r| r.amount)
+        .or(l.high_bid.as_ref().map(|h| h.amount));
     // The last high bid the monitor saw: its newest bid event, or the high
     // bid a snapshot showed when that is newer.
     let seen = match (&last_bid, &l.high_bid) {

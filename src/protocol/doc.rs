@@ -176,7 +176,10 @@ fn lot_blocks(w: &Words, lot: &LotPart, out: &mut Vec<Block>) {
         ),
     ];
     if !lot.reserves.is_empty() {
-        terms.push((l.reserves.to_string(), vec![Text::data(lot.reserves.clone())]));
+        terms.push((
+            l.reserves.to_string(),
+            vec![Text::data(lot.reserves.clone())],
+        ));
     }
     terms.extend([
         (
@@ -186,7 +189,10 @@ fn lot_blocks(w: &Words, lot: &LotPart, out: &mut Vec<Block>) {
                 lot.starting_bonus_usd.as_deref(),
             ))],
         ),
-        (l.min_increment.to_string(), vec![money(&lot.min_increment_kzt)]),
+        (
+            l.min_increment.to_string(),
+            vec![money(&lot.min_increment_kzt)],
+        ),
         (l.guarantee.to_string(), vec![money(&lot.guarantee_kzt)]),
         (
             l.participation_fee.to_string(),
@@ -383,13 +389,19 @@ pub fn layout(p: &Protocol, w: &Words) -> Vec<Block> {
         (None, _) => vec![Text::warn(l.not_verified)],
     };
     let mut fields = vec![
-        (l.auction_id.to_string(), vec![Text::data(p.auction.id.clone())]),
+        (
+            l.auction_id.to_string(),
+            vec![Text::data(p.auction.id.clone())],
+        ),
         (
             l.venue.to_string(),
             vec![Text::data(p.auction.venue.clone().unwrap_or_default())],
         ),
         (l.span.to_string(), vec![Text::plain(span)]),
-        (l.journal_file.to_string(), vec![Text::data(p.journal.clone())]),
+        (
+            l.journal_file.to_string(),
+            vec![Text::data(p.journal.clone())],
+        ),
         (l.rate.to_string(), rate),
         (l.chain.to_string(), chain),
     ];
@@ -505,7 +517,10 @@ pub fn layout(p: &Protocol, w: &Words) -> Vec<Block> {
             Text::plain((l.chain_text)(&w.int(p.chain.records), "")),
             Text::code(h.clone()),
             Text::plain(format!(". {} ", l.check_line)),
-            Text::code(format!("lotwatch verify --journal {} --head {h}", p.journal)),
+            Text::code(format!(
+                "lotwatch verify --journal {} --head {h}",
+                p.journal
+            )),
         ]));
     }
     out.push(Block::Paragraph(vec![Text::plain((l.generated)(

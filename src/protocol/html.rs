@@ -79,7 +79,9 @@ pub fn render(blocks: &[Block], lang: Lang) -> String {
     out.push_str("<!DOCTYPE html>\n<html lang=\"");
     out.push_str(lang.code());
     out.push_str("\">\n<head>\n<meta charset=\"utf-8\">\n");
-    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+    out.push_str(
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
+    );
     out.push_str(&escape(&title));
     out.push_str("</title>\n<style>\n");
     out.push_str(STYLE);

@@ -93,12 +93,18 @@ pub struct Labels {
 pub static EN: Labels = Labels {
     title: "Protocol of the auction day",
     independent: "An independent record of what lotwatch saw, taken from its journal. The platform's own signed protocol is the official one; this is what to hold it against.",
-    failed: |p| format!("THIS JOURNAL FAILED VERIFICATION: {p}. What follows is what the file holds now; it cannot be vouched for."),
+    failed: |p| {
+        format!(
+            "THIS JOURNAL FAILED VERIFICATION: {p}. What follows is what the file holds now; it cannot be vouched for."
+        )
+    },
     auction: "Auction",
     auction_id: "Auction id",
     venue: "Venue",
     span: "Covered",
-    span_text: |a, b, s1, s2, n| format!("{a} to {b} (Astana), events {s1}–{s2}, {n} in the journal"),
+    span_text: |a, b, s1, s2, n| {
+        format!("{a} to {b} (Astana), events {s1}–{s2}, {n} in the journal")
+    },
     no_events: "no event recorded",
     journal_file: "Journal",
     rate: "Exchange rate",
@@ -115,7 +121,11 @@ pub static EN: Labels = Labels {
     verified: "verified: the file is as it was written",
     not_verified: "NOT VERIFIED",
     covers_all: |t| format!("covers every record since the journal began ({t})"),
-    covers_migrated: |t, n, m, r| format!("covers the journal from its migration ({t}) on, from record {n} (message {m}); the {r} rows written before it are counted but not covered"),
+    covers_migrated: |t, n, m, r| {
+        format!(
+            "covers the journal from its migration ({t}) on, from record {n} (message {m}); the {r} rows written before it are counted but not covered"
+        )
+    },
     totals: "Totals",
     lots: "Lots",
     by_status: "By final status",
@@ -126,14 +136,22 @@ pub static EN: Labels = Labels {
     no_holes: "None: the journal holds every event the feed numbered, each seen live.",
     hole: "HOLE",
     hole_missing: |a, b, s| match s {
-        Some((seq, t)) => format!("events {a}–{b} not seen; the snapshot at {t} (seq {seq}) stands for them"),
+        Some((seq, t)) => {
+            format!("events {a}–{b} not seen; the snapshot at {t} (seq {seq}) stands for them")
+        }
         None => format!("events {a}–{b} not seen, and no snapshot stands for them"),
     },
     hole_offline: |from, to, a, b| match from {
-        Some(f) => format!("nothing recorded from {f} to {to} (the monitor was not running or not connected); events {a}–{b} of that time were read from the feed afterwards"),
-        None => format!("nothing recorded before {to} (the monitor was not running yet); events {a}–{b} of that time were read from the feed afterwards"),
+        Some(f) => format!(
+            "nothing recorded from {f} to {to} (the monitor was not running or not connected); events {a}–{b} of that time were read from the feed afterwards"
+        ),
+        None => format!(
+            "nothing recorded before {to} (the monitor was not running yet); events {a}–{b} of that time were read from the feed afterwards"
+        ),
     },
-    hole_snapshot: |t, seq, d| format!("the snapshot at {t} (seq {seq}) showed a change no recorded event explains: {d}"),
+    hole_snapshot: |t, seq, d| {
+        format!("the snapshot at {t} (seq {seq}) showed a change no recorded event explains: {d}")
+    },
     day_anomalies: "Anomalies not tied to a lot",
     notices: "Notices of the platform",
     lot: "Lot",
@@ -185,8 +203,14 @@ pub static EN: Labels = Labels {
     bids_line: |n, seen| format!("{n} bids ({seen} seen by the monitor)"),
     final_amount: "Final amount",
     cross_check: "Cross-check",
-    cc_match: |a, b, seq| format!("the result equals the last high bid the monitor saw: {a} by {b} (seq {seq})"),
-    cc_mismatch: |r, w, a, b| format!("DIFFERS: the result is {r} to {w}, the last high bid the monitor saw is {a} by {b}"),
+    cc_match: |a, b, seq| {
+        format!("the result equals the last high bid the monitor saw: {a} by {b} (seq {seq})")
+    },
+    cc_mismatch: |r, w, a, b| {
+        format!(
+            "DIFFERS: the result is {r} to {w}, the last high bid the monitor saw is {a} by {b}"
+        )
+    },
     cc_no_bid_seen: "a result, but the monitor saw no bid on this lot",
     cc_no_result: "the monitor saw a bid, but the lot has no result",
     cc_none: "no bid and no result",
@@ -210,13 +234,21 @@ pub static EN: Labels = Labels {
             _ => return None,
         })
     },
-    generated: |by| format!("Made by {by} from the journal. Times are the server's, in Astana; amounts exact to the tiyn, dollars at the rate above."),
+    generated: |by| {
+        format!(
+            "Made by {by} from the journal. Times are the server's, in Astana; amounts exact to the tiyn, dollars at the rate above."
+        )
+    },
 };
 
 pub static RU: Labels = Labels {
     title: "Протокол аукционного дня",
     independent: "Независимая запись того, что видел lotwatch, по его журналу. Официальным остаётся протокол площадки с электронной подписью; этот протокол служит для сверки с ним.",
-    failed: |p| format!("ЖУРНАЛ НЕ ПРОШЁЛ ПРОВЕРКУ: {p}. Ниже — то, что файл содержит сейчас; ручаться за это нельзя."),
+    failed: |p| {
+        format!(
+            "ЖУРНАЛ НЕ ПРОШЁЛ ПРОВЕРКУ: {p}. Ниже — то, что файл содержит сейчас; ручаться за это нельзя."
+        )
+    },
     auction: "Аукцион",
     auction_id: "Идентификатор аукциона",
     venue: "Площадка",
@@ -238,7 +270,11 @@ pub static RU: Labels = Labels {
     verified: "проверена: файл таков, каким был записан",
     not_verified: "НЕ ПРОВЕРЕНА",
     covers_all: |t| format!("охватывает все записи с начала журнала ({t})"),
-    covers_migrated: |t, n, m, r| format!("охватывает журнал с миграции ({t}), с записи {n} (сообщение {m}); {r} строк, записанных до неё, сосчитаны, но не защищены"),
+    covers_migrated: |t, n, m, r| {
+        format!(
+            "охватывает журнал с миграции ({t}), с записи {n} (сообщение {m}); {r} строк, записанных до неё, сосчитаны, но не защищены"
+        )
+    },
     totals: "Итоги",
     lots: "Лотов",
     by_status: "По итоговому статусу",
@@ -249,14 +285,24 @@ pub static RU: Labels = Labels {
     no_holes: "Нет: журнал содержит каждое пронумерованное событие ленты, каждое увидено вживую.",
     hole: "ПРОБЕЛ",
     hole_missing: |a, b, s| match s {
-        Some((seq, t)) => format!("события {a}–{b} не видены; за них отвечает снимок в {t} (seq {seq})"),
+        Some((seq, t)) => {
+            format!("события {a}–{b} не видены; за них отвечает снимок в {t} (seq {seq})")
+        }
         None => format!("события {a}–{b} не видены, и снимка за них нет"),
     },
     hole_offline: |from, to, a, b| match from {
-        Some(f) => format!("с {f} по {to} ничего не записано (монитор не работал или не был на связи); события {a}–{b} этого времени прочитаны из ленты позже"),
-        None => format!("до {to} ничего не записано (монитор ещё не работал); события {a}–{b} этого времени прочитаны из ленты позже"),
+        Some(f) => format!(
+            "с {f} по {to} ничего не записано (монитор не работал или не был на связи); события {a}–{b} этого времени прочитаны из ленты позже"
+        ),
+        None => format!(
+            "до {to} ничего не записано (монитор ещё не работал); события {a}–{b} этого времени прочитаны из ленты позже"
+        ),
     },
-    hole_snapshot: |t, seq, d| format!("снимок в {t} (seq {seq}) показал изменение, которое не объясняет ни одно записанное событие: {d}"),
+    hole_snapshot: |t, seq, d| {
+        format!(
+            "снимок в {t} (seq {seq}) показал изменение, которое не объясняет ни одно записанное событие: {d}"
+        )
+    },
     day_anomalies: "Аномалии вне лотов",
     notices: "Объявления площадки",
     lot: "Лот",
@@ -308,8 +354,16 @@ pub static RU: Labels = Labels {
     bids_line: |n, seen| format!("ставок: {n} (монитор видел {seen})"),
     final_amount: "Итоговая сумма",
     cross_check: "Сверка",
-    cc_match: |a, b, seq| format!("итог равен последней высшей ставке, которую видел монитор: {a}, участник {b} (seq {seq})"),
-    cc_mismatch: |r, w, a, b| format!("РАСХОЖДЕНИЕ: итог {r}, победитель {w}; последняя высшая ставка, которую видел монитор, {a}, участник {b}"),
+    cc_match: |a, b, seq| {
+        format!(
+            "итог равен последней высшей ставке, которую видел монитор: {a}, участник {b} (seq {seq})"
+        )
+    },
+    cc_mismatch: |r, w, a, b| {
+        format!(
+            "РАСХОЖДЕНИЕ: итог {r}, победитель {w}; последняя высшая ставка, которую видел монитор, {a}, участник {b}"
+        )
+    },
     cc_no_bid_seen: "итог есть, но монитор не видел ни одной ставки по лоту",
     cc_no_result: "монитор видел ставку, но итога у лота нет",
     cc_none: "ни ставок, ни итога",
@@ -333,18 +387,28 @@ pub static RU: Labels = Labels {
             _ => return None,
         })
     },
-    generated: |by| format!("Составлен {by} по журналу. Время — сервера, по Астане; суммы точны до тиына, доллары по курсу выше."),
+    generated: |by| {
+        format!(
+            "Составлен {by} по журналу. Время — сервера, по Астане; суммы точны до тиына, доллары по курсу выше."
+        )
+    },
 };
 
 pub static KK: Labels = Labels {
     title: "Аукцион күнінің хаттамасы",
     independent: "lotwatch көргенінің оның журналы бойынша тәуелсіз жазбасы. Ресми хаттама — алаңның электрондық қолтаңбасы бар хаттамасы; бұл онымен салыстыруға арналған.",
-    failed: |p| format!("ЖУРНАЛ ТЕКСЕРУДЕН ӨТПЕДІ: {p}. Төменде файлда қазір бар деректер; оларға кепілдік беруге болмайды."),
+    failed: |p| {
+        format!(
+            "ЖУРНАЛ ТЕКСЕРУДЕН ӨТПЕДІ: {p}. Төменде файлда қазір бар деректер; оларға кепілдік беруге болмайды."
+        )
+    },
     auction: "Аукцион",
     auction_id: "Аукцион идентификаторы",
     venue: "Алаң",
     span: "Қамту",
-    span_text: |a, b, s1, s2, n| format!("{a} бастап {b} дейін (Астана), {s1}–{s2} оқиғалар, журналда {n}"),
+    span_text: |a, b, s1, s2, n| {
+        format!("{a} бастап {b} дейін (Астана), {s1}–{s2} оқиғалар, журналда {n}")
+    },
     no_events: "оқиға жазылмаған",
     journal_file: "Журнал",
     rate: "Бағам",
@@ -361,7 +425,11 @@ pub static KK: Labels = Labels {
     verified: "тексерілді: файл жазылған күйінде",
     not_verified: "ТЕКСЕРІЛМЕДІ",
     covers_all: |t| format!("журнал басталғаннан бергі барлық жазбаны қамтиды ({t})"),
-    covers_migrated: |t, n, m, r| format!("журналды көшіруден ({t}) бастап, {n} жазбадан ({m} хабарлама) қамтиды; оған дейін жазылған {r} жол саналған, бірақ қорғалмаған"),
+    covers_migrated: |t, n, m, r| {
+        format!(
+            "журналды көшіруден ({t}) бастап, {n} жазбадан ({m} хабарлама) қамтиды; оған дейін жазылған {r} жол саналған, бірақ қорғалмаған"
+        )
+    },
     totals: "Қорытынды",
     lots: "Лоттар",
     by_status: "Соңғы күйі бойынша",
@@ -372,14 +440,24 @@ pub static KK: Labels = Labels {
     no_holes: "Жоқ: журналда таспаның нөмірленген әр оқиғасы бар, әрқайсысы тікелей көрілген.",
     hole: "ОЛҚЫЛЫҚ",
     hole_missing: |a, b, s| match s {
-        Some((seq, t)) => format!("{a}–{b} оқиғалар көрілмеді; олардың орнына {t} суреті (seq {seq}) тұр"),
+        Some((seq, t)) => {
+            format!("{a}–{b} оқиғалар көрілмеді; олардың орнына {t} суреті (seq {seq}) тұр")
+        }
         None => format!("{a}–{b} оқиғалар көрілмеді, олардың орнына сурет жоқ"),
     },
     hole_offline: |from, to, a, b| match from {
-        Some(f) => format!("{f} бастап {to} дейін ештеңе жазылмады (монитор жұмыс істемеді немесе байланыста болмады); сол уақыттың {a}–{b} оқиғалары кейін таспадан оқылды"),
-        None => format!("{to} дейін ештеңе жазылмады (монитор әлі іске қосылмаған); сол уақыттың {a}–{b} оқиғалары кейін таспадан оқылды"),
+        Some(f) => format!(
+            "{f} бастап {to} дейін ештеңе жазылмады (монитор жұмыс істемеді немесе байланыста болмады); сол уақыттың {a}–{b} оқиғалары кейін таспадан оқылды"
+        ),
+        None => format!(
+            "{to} дейін ештеңе жазылмады (монитор әлі іске қосылмаған); сол уақыттың {a}–{b} оқиғалары кейін таспадан оқылды"
+        ),
     },
-    hole_snapshot: |t, seq, d| format!("{t} суреті (seq {seq}) ешбір жазылған оқиға түсіндірмейтін өзгерісті көрсетті: {d}"),
+    hole_snapshot: |t, seq, d| {
+        format!(
+            "{t} суреті (seq {seq}) ешбір жазылған оқиға түсіндірмейтін өзгерісті көрсетті: {d}"
+        )
+    },
     day_anomalies: "Лотқа қатысы жоқ аномалиялар",
     notices: "Алаң хабарламалары",
     lot: "Лот",
@@ -431,8 +509,14 @@ pub static KK: Labels = Labels {
     bids_line: |n, seen| format!("{n} ұсыныс (монитор {seen} көрді)"),
     final_amount: "Соңғы сома",
     cross_check: "Салыстыру",
-    cc_match: |a, b, seq| format!("нәтиже монитор көрген соңғы жоғары ұсынысқа тең: {a}, қатысушы {b} (seq {seq})"),
-    cc_mismatch: |r, w, a, b| format!("СӘЙКЕС ЕМЕС: нәтиже {r}, жеңімпаз {w}; монитор көрген соңғы жоғары ұсыныс {a}, қатысушы {b}"),
+    cc_match: |a, b, seq| {
+        format!("нәтиже монитор көрген соңғы жоғары ұсынысқа тең: {a}, қатысушы {b} (seq {seq})")
+    },
+    cc_mismatch: |r, w, a, b| {
+        format!(
+            "СӘЙКЕС ЕМЕС: нәтиже {r}, жеңімпаз {w}; монитор көрген соңғы жоғары ұсыныс {a}, қатысушы {b}"
+        )
+    },
     cc_no_bid_seen: "нәтиже бар, бірақ монитор бұл лот бойынша ұсыныс көрмеді",
     cc_no_result: "монитор ұсыныс көрді, бірақ лоттың нәтижесі жоқ",
     cc_none: "ұсыныс та, нәтиже де жоқ",
@@ -456,7 +540,11 @@ pub static KK: Labels = Labels {
             _ => return None,
         })
     },
-    generated: |by| format!("{by} журнал бойынша жасады. Уақыт — сервердікі, Астана бойынша; сомалар тиынға дейін дәл, доллар жоғарыдағы бағам бойынша."),
+    generated: |by| {
+        format!(
+            "{by} журнал бойынша жасады. Уақыт — сервердікі, Астана бойынша; сомалар тиынға дейін дәл, доллар жоғарыдағы бағам бойынша."
+        )
+    },
 };
 
 /// The labels and formats of one language.
@@ -609,7 +697,10 @@ mod tests {
             assert_ne!((w.l.step)("bid"), (w.l.step)("sold"));
         }
         assert_eq!(Words::of(Lang::En).kzt("1234567.50"), "1 234 567.50 ₸");
-        assert_eq!(Words::of(Lang::Ru).kzt("36920000.00"), "36\u{a0}920\u{a0}000\u{a0}₸");
+        assert_eq!(
+            Words::of(Lang::Ru).kzt("36920000.00"),
+            "36\u{a0}920\u{a0}000\u{a0}₸"
+        );
         assert_eq!(Words::of(Lang::En).usd("71066.15"), "$71 066.15");
         assert_eq!(Words::of(Lang::Kk).status("sold"), "сатылды");
         assert_eq!(Words::of(Lang::En).anomaly("journal_gap"), "journal gap");

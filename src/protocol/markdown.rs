@@ -25,12 +25,7 @@ fn text(t: &Text) -> String {
     if t.code {
         // A code span: no escapes inside; hashes and commands never hold
         // backticks, but a fence longer than any run keeps it so.
-        let longest = t
-            .text
-            .split(|c| c != '`')
-            .map(str::len)
-            .max()
-            .unwrap_or(0);
+        let longest = t.text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
         let fence = "`".repeat(longest + 1);
         return format!("{fence}{}{fence}", t.text);
     }

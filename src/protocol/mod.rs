@@ -99,7 +99,10 @@ pub fn run_cli(opts: &ProtocolOptions) -> ExitCode {
     match written {
         Ok(()) => ExitCode::SUCCESS,
         Err((path, e)) => {
-            eprintln!("lotwatch: cannot write the protocol to {}: {e}", path.display());
+            eprintln!(
+                "lotwatch: cannot write the protocol to {}: {e}",
+                path.display()
+            );
             ExitCode::FAILURE
         }
     }
