@@ -135,7 +135,7 @@ fn verify_journal(b: Bencher) {
 #[divan::bench(args = [false, true], sample_count = 30, sample_size = 10)]
 fn transaction_of_100_events(b: Bencher, sealed: bool) {
     let c = rusqlite::Connection::open(journal()).expect("open");
-    b.bench(|| {
+    b.bench_local(|| {
         let tx = c.unchecked_transaction().expect("begin");
         tx.execute(
             "INSERT INTO messages (auction, kind, received_at, server_est) VALUES ('bench', 'events', 0, 0)",
