@@ -2,8 +2,9 @@
 # Renders the HTML protocol of an auction day to PNG with Debian's headless
 # Chromium, for the README's screenshots (assets/screenshots/protocol.png,
 # the first page, and protocol-lot.png, one lot's page). Without a journal it
-# first records a whole simulated day: `lotwatch serve --speed 600` and the
-# monitor journaling it in tmux (about 30 s). Not part of CI: it needs tmux,
+# first records a whole simulated day: `lotwatch serve --speed 60` and the
+# monitor journaling it in tmux (about 4 minutes; SPEED=600 takes 30 s, with
+# the day's times squeezed into seconds). Not part of CI: it needs tmux,
 # Chromium (apt-get install chromium) and the DejaVu fonts
 # (apt-get install fonts-dejavu-core) for Kazakh and Russian text.
 #
@@ -19,6 +20,7 @@ OUT=$ROOT/assets/screenshots
 WORK=$ROOT/target/protocol-png
 BIN=$ROOT/target/release/lotwatch
 LANG_CODE=${PROTOCOL_LANG:-ru}
+SPEED=${SPEED:-60}
 SOCK=lotwatch-protocol-$$
 
 CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
@@ -40,7 +42,7 @@ trap cleanup EXIT
 record() {
     local journal=$1
     rm -f "$journal" "$journal-wal" "$journal-shm"
-    "$BIN" serve --addr 127.0.0.1:0 --seed 7 --speed 600 --lead-ms 1500 >"$WORK/serve.out" 2>/dev/null &
+    "$BIN" serve --addr 127.0.0.1:0 --seed 7 --speed "$SPEED" --lead-ms 1500 >"$WORK/serve.out" 2>/dev/null &
     SERVER=$!
     local url=
     for _ in $(seq 50); do
@@ -53,7 +55,7 @@ record() {
         "$BIN" --url "$url" --journal "$journal" --log-file "$WORK/monitor.log" \
         --rates nbk --rates-url "$url/nbk/rss/get_rates.cfm?fdate={date}"
     echo "recording a simulated day into $journal ..."
-    for _ in $(seq 600); do
+    for _ in $(seq 1200); do
         if "$BIN" snapshot --url "$url" --format json | python3 -c '
 import json, sys
 lots = json.load(sys.stdin)["lots"]
@@ -65,7 +67,7 @@ sys.exit(0 if all(l["status"] in ("sold", "unsold", "cancelled") for l in lots) 
         fi
         sleep 0.5
     done
-    echo "the day did not end in 5 minutes" >&2
+    echo "the day did not end in 10 minutes" >&2
     exit 1
 }
 

@@ -236,7 +236,7 @@ pub fn build(j: &Journal, opts: &BuildOptions) -> Result<Protocol> {
     let mut oldest_status: HashMap<String, LotStatus> = HashMap::new();
     {
         let mut stmt = conn
-            .prepare("SELECT lot_id, seq, body FROM snapshot_lots WHERE auction = ?1 ORDER BY seq DESC, ord")
+            .prepare("SELECT lot_id, seq, body FROM snapshot_lots WHERE auction = ?1 ORDER BY seq DESC, ord DESC")
             .map_err(&e)?;
         let mut rows = stmt.query([&auction]).map_err(&e)?;
         #[derive(serde::Deserialize)]
