@@ -8,10 +8,12 @@
 //! or straight into `App::update` as real `SyncMsg`s.
 //! Run: `cargo bench --bench hot` (figures in BENCHMARKS.md).
 
+#![allow(clippy::unwrap_used)] // a test may stop at the first surprise
+
 use divan::counter::{BytesCount, ItemsCount};
 use divan::{Bencher, black_box};
 use lotwatch::app::{Action, App, AppOptions, Msg};
-use lotwatch::clock::{ClockSample, Mono};
+use lotwatch::domain::clock::{ClockSample, Mono};
 use lotwatch::domain::{Currency, Event, EventKind, LotStatus, Money, Rate, Timestamp};
 use lotwatch::platform::wire::{LotsBody, WireLot};
 use lotwatch::rates::{RateSource, RateTable};
@@ -98,8 +100,9 @@ fn app(n: usize) -> App {
 fn frame_200x50(bencher: Bencher, lots: usize) {
     let app = app(lots);
     let mut term = Terminal::new(TestBackend::new(200, 50)).expect("a test terminal");
+    let view = lotwatch::ui::View::default();
     bencher.bench_local(|| {
-        term.draw(|f| lotwatch::ui::draw(f, &app, NOW))
+        term.draw(|f| lotwatch::ui::draw(f, &app, NOW, &view))
             .expect("draw");
     });
 }

@@ -15,8 +15,10 @@
 //! LOTS and SPEED, default 300 and 60: `LOTS=10000 SPEED=600` is the heavy
 //! feed of `scripts/measure.sh`'s scale scenario, ~190 events/s).
 
+#![allow(clippy::unwrap_used)] // a test may stop at the first surprise
+
 use lotwatch::app::{App, AppOptions, Msg};
-use lotwatch::clock::mono_now;
+use lotwatch::domain::clock::mono_now;
 use lotwatch::platform::{Client, ClientConfig};
 use lotwatch::sim::scenario::Scenario;
 use lotwatch::sim::server::{SimOptions, start};
@@ -68,6 +70,7 @@ async fn run(feed: bool, secs: u64, lots: usize, speed: f64) -> Result {
     let mut app = App::new(AppOptions::default());
     app.update(Msg::Resize { w: 200, h: 50 }, mono_now());
     let mut term = Terminal::new(TestBackend::new(200, 50)).expect("a test terminal");
+    let view = lotwatch::ui::View::default();
 
     let mut pubs: Vec<(u64, Instant)> = Vec::new();
     // (feed seq shown, when the frame was done)
@@ -97,7 +100,7 @@ async fn run(feed: bool, secs: u64, lots: usize, speed: f64) -> Result {
         }
         if dirty {
             let now = mono_now();
-            term.draw(|f| lotwatch::ui::draw(f, &app, now))
+            term.draw(|f| lotwatch::ui::draw(f, &app, now, &view))
                 .expect("draw");
             let done = Instant::now();
             last_draw = Some(done);

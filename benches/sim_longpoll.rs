@@ -6,6 +6,8 @@
 //! latency distribution across many clients, not a function's run time.
 //! Run: `cargo bench --bench sim_longpoll` (env CLIENTS, ROUNDS to change).
 
+#![allow(clippy::unwrap_used)] // a test may stop at the first surprise
+
 use lotwatch::sim::server::{SimOptions, start};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -13,6 +15,7 @@ use std::time::{Duration, Instant};
 
 fn raise_fd_limit(want: u64) {
     // SAFETY: getrlimit/setrlimit only read and write the struct passed in.
+    #[allow(unsafe_code)]
     unsafe {
         let mut rl = libc::rlimit {
             rlim_cur: 0,

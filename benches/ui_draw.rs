@@ -2,6 +2,8 @@
 //! lots (the cost should follow the rows on screen, not the lots), and one
 //! feed event applied to a 10 000-lot state (moves one row of the index).
 
+#![allow(clippy::unwrap_used)] // a test may stop at the first surprise
+
 #[path = "../tests/ui_common/mod.rs"]
 mod ui_common;
 
@@ -29,8 +31,9 @@ fn draw_200x50(bencher: divan::Bencher, lots: usize) {
     );
     app.update(Msg::Resize { w: 200, h: 50 }, NOW);
     let mut term = Terminal::new(TestBackend::new(200, 50)).expect("backend");
+    let view = lotwatch::ui::View::default();
     bencher.bench_local(|| {
-        term.draw(|f| lotwatch::ui::draw(f, &app, NOW))
+        term.draw(|f| lotwatch::ui::draw(f, &app, NOW, &view))
             .expect("draw");
     });
 }
@@ -39,13 +42,14 @@ fn draw_200x50(bencher: divan::Bencher, lots: usize) {
 /// formatting per row): translation must not cost a frame anything.
 #[divan::bench(args = ["en", "ru", "kk"])]
 fn draw_200x50_usd_lang(bencher: divan::Bencher, lang: &str) {
-    let lang = lotwatch::i18n::Lang::parse(lang).expect("a bench language");
-    let mut app = live_in(false, lang);
+    let lang = lotwatch::ui::i18n::Lang::parse(lang).expect("a bench language");
+    let mut app = live(false);
     app.update(Msg::Action(lotwatch::app::Action::CycleCurrency), NOW);
     app.update(Msg::Resize { w: 200, h: 50 }, NOW);
     let mut term = Terminal::new(TestBackend::new(200, 50)).expect("backend");
+    let view = lotwatch::ui::View::in_lang(lang);
     bencher.bench_local(|| {
-        term.draw(|f| lotwatch::ui::draw(f, &app, NOW))
+        term.draw(|f| lotwatch::ui::draw(f, &app, NOW, &view))
             .expect("draw");
     });
 }

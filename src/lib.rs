@@ -1,29 +1,28 @@
 //! lotwatch: a terminal monitor for live online auctions of subsoil-use rights.
 //!
-//! Data flows one way:
+//! Data flows one way, and the folders follow it (`docs/architecture.md`;
+//! `tests/it/layers.rs` keeps it true):
 //!
 //! ```text
-//! platform (HTTP) -> sync engine -> messages -> app state -> view
-//!      ^                                                       |
-//!  simulator                                          terminal (ratatui)
+//! domain      the auction's vocabulary: money, time, lots, events, clock
+//! platform    the platform's API: client, decoding, sanitizing (sim serves it)
+//! rates       exchange-rate tables and the National Bank's feed format
+//! sync        the engine: what to ask and when; reports SyncMsg messages
+//! journal     beside the messages: records them, reads them back
+//! app         the state, updated by messages and actions
+//! ui          the view: a pure function of the state, with its languages
+//! shell       main's helpers: command line, config, terminal, modes
 //! ```
 
-pub mod alert_cmd;
 pub mod app;
-pub mod cli;
-pub mod clock;
-pub mod config;
 pub mod domain;
-pub mod i18n;
 pub mod journal;
-pub mod logging;
-pub mod monitor;
 pub mod platform;
 pub mod protocol;
 pub mod rates;
-pub mod replay_mode;
+pub mod shell;
 pub mod sim;
-pub mod snapshot;
 pub mod sync;
-pub mod terminal;
+#[doc(hidden)]
+pub mod testing;
 pub mod ui;

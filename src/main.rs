@@ -1,5 +1,5 @@
 use clap::{CommandFactory, FromArgMatches};
-use lotwatch::cli::{Cli, Command};
+use lotwatch::shell::cli::{Cli, Command};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -11,27 +11,27 @@ fn main() -> ExitCode {
     };
     let env = |k: &str| std::env::var(k).ok();
     let result = match cli.command {
-        Some(Command::Serve(args)) => lotwatch::sim::server::run_cli(args),
-        Some(Command::Export(args)) => return lotwatch::journal::export::run_cli(&args),
-        Some(Command::Protocol(args)) => return lotwatch::protocol::run_cli(&args.options()),
-        Some(Command::Verify(args)) => return lotwatch::journal::verify::run_cli(&args.options()),
+        Some(Command::Serve(args)) => lotwatch::shell::serve::run_cli(args),
+        Some(Command::Export(args)) => return lotwatch::shell::export::run_cli(&args),
+        Some(Command::Protocol(args)) => return lotwatch::shell::protocol::run_cli(&args),
+        Some(Command::Verify(args)) => return lotwatch::shell::verify::run_cli(&args),
         Some(Command::Snapshot(args)) => {
-            return match lotwatch::config::tool_token(&env) {
-                Ok(token) => lotwatch::snapshot::run_cli(&args, token),
+            return match lotwatch::shell::config::tool_token(&env) {
+                Ok(token) => lotwatch::shell::snapshot::run_cli(&args, token),
                 Err(e) => {
                     eprintln!("lotwatch snapshot: {e}");
-                    ExitCode::from(lotwatch::snapshot::EXIT_USAGE)
+                    ExitCode::from(lotwatch::shell::snapshot::EXIT_USAGE)
                 }
             };
         }
         Some(Command::Config(args)) => {
             if args.path {
-                match lotwatch::config::default_path() {
+                match lotwatch::shell::config::default_path() {
                     Some(p) => println!("{}", p.display()),
                     None => println!("(no configuration directory on this system)"),
                 }
             } else {
-                print!("{}", lotwatch::config::default_file());
+                print!("{}", lotwatch::shell::config::default_file());
             }
             Ok(())
         }
@@ -43,9 +43,13 @@ fn main() -> ExitCode {
         Some(Command::Man) => clap_mangen::Man::new(Cli::command())
             .render(&mut std::io::stdout())
             .map_err(anyhow::Error::from),
-        Some(Command::Replay(args)) => lotwatch::replay_mode::run(args),
-        None => match lotwatch::config::resolve(&matches, cli.monitor, &env) {
-            Ok(settings) => lotwatch::monitor::run_with(settings),
+        Some(Command::Replay(args)) => lotwatch::shell::replay_mode::run(args),
+        Some(Command::Watch(args)) => {
+            let sub = matches.subcommand_matches("watch").cloned();
+            return lotwatch::shell::watch::run_cli(&sub.unwrap_or_default(), *args, &env);
+        }
+        None => match lotwatch::shell::config::resolve(&matches, cli.monitor, &env) {
+            Ok(settings) => lotwatch::shell::monitor::run_with(settings),
             Err(e) => {
                 eprintln!("lotwatch: {e}");
                 return ExitCode::from(2);

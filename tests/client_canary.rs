@@ -3,6 +3,8 @@
 //! text, not into any message the engine sends, not to a redirect target, not
 //! to the NBK feed, even when a hostile server echoes it back.
 
+#![allow(clippy::unwrap_used)] // a test may stop at the first surprise
+
 mod common;
 
 use common::*;
@@ -35,8 +37,11 @@ async fn the_token_reaches_the_platform_and_nothing_else() {
     let dir = std::env::temp_dir().join(format!("lotwatch-canary-{}", std::process::id()));
     let log = dir.join("canary.log");
     // SAFETY: the only test in this binary, before any thread reads the environment.
-    unsafe { std::env::set_var("LOTWATCH_LOG", "trace") };
-    lotwatch::logging::init(&log).expect("log file");
+    #[allow(unsafe_code)]
+    unsafe {
+        std::env::set_var("LOTWATCH_LOG", "trace")
+    };
+    lotwatch::shell::logging::init(&log).expect("log file");
 
     let other = MockServer::start().await;
     Mock::given(method("GET"))

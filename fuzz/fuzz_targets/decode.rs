@@ -6,11 +6,11 @@
 use libfuzzer_sys::fuzz_target;
 use lotwatch::domain::{EventKind, Lot};
 use lotwatch::platform::decode;
-use lotwatch::platform::sanitize::{NOTICE_MAX, is_hidden_format};
+use lotwatch::platform::sanitize::{MAX_NOTICE, is_hidden_format};
 use lotwatch::sync::DataIssue;
 
 fn check(s: &str) {
-    assert!(s.chars().count() <= NOTICE_MAX, "uncapped text");
+    assert!(s.chars().count() <= MAX_NOTICE, "uncapped text");
     assert!(
         !s.chars().any(|c| c.is_control() || is_hidden_format(c)),
         "unsanitized {s:?}"

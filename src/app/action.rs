@@ -134,11 +134,6 @@ impl Action {
     pub fn from_name(name: &str) -> Option<Action> {
         Action::BINDABLE.into_iter().find(|a| a.name() == name)
     }
-
-    /// A short description in English (the view uses the language in force).
-    pub fn describe(self) -> &'static str {
-        (crate::i18n::Lang::En.texts().action)(self)
-    }
 }
 
 #[cfg(test)]

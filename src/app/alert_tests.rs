@@ -3,8 +3,9 @@
 use super::alerts::{AlertKind, FLASH_MS};
 use super::log::LogKind;
 use super::*;
-use crate::clock::ClockSample;
-use crate::domain::{Event, EventKind, HighBid, Money, test_lot};
+use crate::domain::clock::ClockSample;
+use crate::domain::{Event, EventKind, HighBid, Money};
+use crate::testing::test_lot;
 
 const T0: i64 = 1_750_741_200_000;
 const MIN: i64 = 60_000;

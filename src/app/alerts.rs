@@ -3,16 +3,16 @@
 //! notice), each fired exactly once per occurrence, and the short row flash
 //! that goes with it. Pure bookkeeping: the app decides when to check.
 
-use crate::clock::Mono;
+use crate::domain::clock::Mono;
 use crate::domain::{Lot, LotStatus, Timestamp};
 use std::collections::{HashMap, HashSet};
 
 /// How long an alerted row stays highlighted.
 pub const FLASH_MS: u64 = 1500;
 /// Rows flashing at once (more alerts than this in one burst replace the oldest).
-pub const FLASH_MAX: usize = 64;
+pub const MAX_FLASH: usize = 64;
 /// Longest alert message passed on (already sanitized text, cut further).
-pub const MESSAGE_MAX: usize = 300;
+pub const MAX_MESSAGE: usize = 300;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum AlertKind {
@@ -47,7 +47,7 @@ pub struct Alert {
 impl Alert {
     pub fn new(kind: AlertKind, lot: Option<&Lot>, message: String) -> Alert {
         let mut message = message;
-        if let Some((end, _)) = message.char_indices().nth(MESSAGE_MAX) {
+        if let Some((end, _)) = message.char_indices().nth(MAX_MESSAGE) {
             message.truncate(end);
         }
         Alert {
@@ -126,7 +126,7 @@ impl AlertState {
     }
 
     pub fn flash(&mut self, lot_id: &str, now: Mono) {
-        if self.flash.len() >= FLASH_MAX
+        if self.flash.len() >= MAX_FLASH
             && !self.flash.contains_key(lot_id)
             && let Some(oldest) = self
                 .flash
@@ -176,10 +176,10 @@ mod tests {
     #[test]
     fn flashes_are_bounded() {
         let mut s = AlertState::default();
-        for i in 0..(FLASH_MAX as u64 + 10) {
+        for i in 0..(MAX_FLASH as u64 + 10) {
             s.flash(&i.to_string(), Mono(i));
         }
-        assert_eq!(s.flash.len(), FLASH_MAX);
+        assert_eq!(s.flash.len(), MAX_FLASH);
         assert!(!s.is_flashing("0", Mono(0)));
     }
 }

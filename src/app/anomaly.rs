@@ -9,7 +9,7 @@ mod evidence;
 pub use evidence::{AgainstHigh, Evidence, Mismatch, Seen};
 
 use crate::domain::{Event, EventKind, Lot, LotStatus, Timestamp};
-use crate::sync::{LinkState, SEQ_GAP_FIELD, SyncMsg};
+use crate::sync::{LinkState, SyncMsg};
 use std::collections::HashMap;
 
 /// What kind of fault was seen.
@@ -38,6 +38,20 @@ pub enum AnomalyKind {
 }
 
 impl AnomalyKind {
+    /// Every kind, in the order the metrics list them.
+    pub const ALL: [AnomalyKind; 10] = [
+        AnomalyKind::BidBelowMinimum,
+        AnomalyKind::BidAfterClose,
+        AnomalyKind::BidNotOpen,
+        AnomalyKind::HighBidFell,
+        AnomalyKind::ForbiddenTransition,
+        AnomalyKind::SeqGap,
+        AnomalyKind::TooManyExtensions,
+        AnomalyKind::ResultMismatch,
+        AnomalyKind::ClockSkew,
+        AnomalyKind::Unreachable,
+    ];
+
     /// The name the journal records.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -100,17 +114,6 @@ impl Anomaly {
     }
 }
 
-impl From<Anomaly> for crate::journal::JournalRecord {
-    fn from(a: Anomaly) -> Self {
-        crate::journal::JournalRecord::Anomaly {
-            lot_id: a.lot_id,
-            server_at: Some(a.server_at),
-            kind: a.kind.as_str().to_string(),
-            evidence: a.evidence,
-        }
-    }
-}
-
 /// Thresholds of the detector.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DetectorConfig {
@@ -131,7 +134,7 @@ impl Default for DetectorConfig {
 
 /// Lots tracked at most (a hostile snapshot cannot grow this without bound:
 /// the client already caps snapshot sizes; this is a second fence).
-pub const DETECTOR_LOTS_MAX: usize = 100_000;
+pub const MAX_DETECTOR_LOTS: usize = 100_000;
 
 /// The detector's state: the lots as last seen and what was already raised.
 #[derive(Clone, Debug, Default)]
@@ -176,11 +179,11 @@ impl Detector {
                 }
             }
             SyncMsg::Link(link) => self.link(link, server_now, &mut out),
-            SyncMsg::DataIssue(issue) if issue.field == SEQ_GAP_FIELD => out.push(Anomaly::new(
+            SyncMsg::SeqGap(gap) => out.push(Anomaly::new(
                 AnomalyKind::SeqGap,
                 None,
                 self.time(server_now),
-                Evidence::Text(issue.problem.clone()),
+                Evidence::Text(gap.to_string()),
             )),
             _ => {}
         }
@@ -338,7 +341,7 @@ impl Detector {
     }
 
     fn keep(&mut self, lot: Lot) {
-        if self.lots.len() < DETECTOR_LOTS_MAX || self.lots.contains_key(&lot.id) {
+        if self.lots.len() < MAX_DETECTOR_LOTS || self.lots.contains_key(&lot.id) {
             self.lots.insert(lot.id.clone(), lot);
         }
     }

@@ -187,7 +187,7 @@ pub fn hms(ms: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::test_lot;
+    use crate::testing::test_lot;
     use proptest::prelude::*;
 
     #[test]

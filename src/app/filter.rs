@@ -13,11 +13,11 @@ use std::collections::HashSet;
 use std::fmt;
 
 /// Longest filter text accepted, in characters.
-pub const FILTER_MAX: usize = 160;
+pub const MAX_FILTER: usize = 160;
 /// Most terms in one filter.
-pub const TERMS_MAX: usize = 16;
+pub const MAX_TERMS: usize = 16;
 /// Most comma-separated values in one `field:a,b,c` term.
-const VALUES_MAX: usize = 16;
+const MAX_VALUES: usize = 16;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Filter {
@@ -162,7 +162,9 @@ pub enum FilterErrorKind {
     DigitGroups,
 }
 
-const FIELDS: &str =
+/// The field names, statuses and flags as the filter language spells them
+/// (its error messages list them, in every interface language).
+pub const FIELDS: &str =
     "status, mineral, region, lot, name, bid, next, start, bids, closing, opens, is";
 const STATUSES: [(&str, LotStatus); 7] = [
     ("open", LotStatus::Open),
@@ -173,8 +175,8 @@ const STATUSES: [(&str, LotStatus); 7] = [
     ("unsold", LotStatus::Unsold),
     ("cancelled", LotStatus::Cancelled),
 ];
-const STATUS_LIST: &str = "open, scheduled, suspended, closed, sold, unsold, cancelled";
-const FLAG_LIST: &str = "watched, mine, leading, outbid";
+pub const STATUS_LIST: &str = "open, scheduled, suspended, closed, sold, unsold, cancelled";
+pub const FLAG_LIST: &str = "watched, mine, leading, outbid";
 const MONEY_HINT: &str = "e.g. 500k, 40m, 1.5bn";
 const DURATION_HINT: &str = "e.g. 90s, 10m, 1h30m";
 
@@ -270,11 +272,11 @@ fn tokenize(text: &str) -> Result<Vec<Token>, FilterError> {
             .text
             .push(c);
         }
-        if out.len() >= TERMS_MAX && cur.is_some() {
+        if out.len() >= MAX_TERMS && cur.is_some() {
             return Err(FilterError {
                 term: out.len() + 1,
                 column: col,
-                kind: FilterErrorKind::TooManyTerms { max: TERMS_MAX },
+                kind: FilterErrorKind::TooManyTerms { max: MAX_TERMS },
             });
         }
     }
@@ -292,11 +294,11 @@ fn tokenize(text: &str) -> Result<Vec<Token>, FilterError> {
 impl Filter {
     /// Parses filter text. Never panics; an error names the term at fault.
     pub fn parse(text: &str) -> Result<Filter, FilterError> {
-        if text.chars().count() > FILTER_MAX {
+        if text.chars().count() > MAX_FILTER {
             return Err(FilterError {
                 term: 1,
-                column: FILTER_MAX,
-                kind: FilterErrorKind::TooLong { max: FILTER_MAX },
+                column: MAX_FILTER,
+                kind: FilterErrorKind::TooLong { max: MAX_FILTER },
             });
         }
         let tokens = tokenize(text)?;
@@ -626,8 +628,8 @@ fn split_values(value: &str) -> Result<Vec<(usize, &str)>, FilterErrorKind> {
     let mut col = 0;
     for part in value.split(',') {
         if !part.is_empty() {
-            if out.len() >= VALUES_MAX {
-                return Err(FilterErrorKind::TooManyValues { max: VALUES_MAX });
+            if out.len() >= MAX_VALUES {
+                return Err(FilterErrorKind::TooManyValues { max: MAX_VALUES });
             }
             out.push((col, part));
         }

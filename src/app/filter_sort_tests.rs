@@ -3,7 +3,8 @@
 
 use super::tests::{act, app_with};
 use super::*;
-use crate::domain::{HighBid, LotStatus, Money, test_lot};
+use crate::domain::{HighBid, LotStatus, Money};
+use crate::testing::test_lot;
 
 const T0: i64 = 1_750_741_200_000;
 const MIN: i64 = 60_000;

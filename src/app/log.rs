@@ -7,7 +7,7 @@ use crate::domain::{Event, EventKind, Lot, LotStatus, Money, Timestamp};
 use std::collections::VecDeque;
 
 /// Entries kept; older ones fall off.
-pub const LOG_MAX: usize = 2000;
+pub const MAX_LOG: usize = 2000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LogKind {
@@ -125,7 +125,7 @@ impl EventLog {
     }
 
     pub fn push(&mut self, e: LogEntry) {
-        if self.entries.len() >= LOG_MAX {
+        if self.entries.len() >= MAX_LOG {
             self.entries.pop_front();
         }
         self.entries.push_back(e);
@@ -190,7 +190,7 @@ mod tests {
     #[test]
     fn bounded_and_newest_first() {
         let mut log = EventLog::default();
-        for i in 0..(LOG_MAX + 10) {
+        for i in 0..(MAX_LOG + 10) {
             log.push(LogEntry {
                 seq: Some(i as u64),
                 at: None,
@@ -199,9 +199,9 @@ mod tests {
                 text: LogText::Notice(String::new()),
             });
         }
-        assert_eq!(log.len(), LOG_MAX);
-        assert_eq!(log.newest(0).and_then(|e| e.seq), Some(LOG_MAX as u64 + 9));
-        assert_eq!(log.newest(LOG_MAX - 1).and_then(|e| e.seq), Some(10));
-        assert!(log.newest(LOG_MAX).is_none());
+        assert_eq!(log.len(), MAX_LOG);
+        assert_eq!(log.newest(0).and_then(|e| e.seq), Some(MAX_LOG as u64 + 9));
+        assert_eq!(log.newest(MAX_LOG - 1).and_then(|e| e.seq), Some(10));
+        assert!(log.newest(MAX_LOG).is_none());
     }
 }

@@ -120,7 +120,7 @@ pub struct LotStore {
     lots: Vec<Lot>,
     meta: Vec<LotMeta>,
     /// foldhash (randomly seeded per process) rather than SipHash: several
-    /// lookups per feed event, on ids capped by `MAX_LOTS`.
+    /// lookups per feed event, on ids capped by `MAX_LOTS_HELD`.
     by_id: HashMap<String, usize, foldhash::fast::RandomState>,
     /// Indices into `lots`, sorted and filtered: the rows of the lots pane.
     view: Vec<usize>,
@@ -142,7 +142,7 @@ pub struct LotStore {
 }
 
 /// Upper bound on lots held, whatever the platform sends.
-pub const MAX_LOTS: usize = 100_000;
+pub const MAX_LOTS_HELD: usize = 100_000;
 
 /// `LotStore::rows` of a lot the view does not show.
 const NO_ROW: usize = usize::MAX;
@@ -279,7 +279,7 @@ impl LotStore {
             old_meta.insert(lot.id, meta);
         }
         self.by_id.clear();
-        for lot in lots.into_iter().take(MAX_LOTS) {
+        for lot in lots.into_iter().take(MAX_LOTS_HELD) {
             if self.by_id.contains_key(&lot.id) {
                 continue;
             }
@@ -381,7 +381,7 @@ impl LotStore {
     }
 
     fn insert_new(&mut self, lot: Lot) -> Applied {
-        if self.lots.len() >= MAX_LOTS {
+        if self.lots.len() >= MAX_LOTS_HELD {
             return Applied::default();
         }
         let idx = self.lots.len();
@@ -554,7 +554,8 @@ fn time_key(l: &Lot) -> (u8, i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Money, test_lot};
+    use crate::domain::Money;
+    use crate::testing::test_lot;
     use proptest::prelude::*;
 
     fn lot(id: &str, bid: Option<i64>) -> Lot {

@@ -6,11 +6,11 @@
 //! The terminal loop drives it like this (all times from one monotonic clock):
 //!
 //! ```text
-//! key   -> ui::keys::map_key(&key, app.mode()) -> app.update(Msg::Action(a), now)
+//! key   -> view.keys.action(&key, app.mode()) -> app.update(Msg::Action(a), now)
 //! sync  -> app.update(Msg::Sync(msg), now)
 //! timer -> sleep until app.next_tick(now) (None: no timer) -> app.update(Msg::Tick, now)
 //! size  -> app.update(Msg::Resize { w, h }, now)
-//! then: carry out `effects`; if `redraw`, terminal.draw(|f| ui::draw(f, &app, now))
+//! then: carry out `effects`; if `redraw`, terminal.draw(|f| ui::draw(f, &app, now, &view))
 //! ```
 
 pub mod action;
@@ -21,17 +21,18 @@ pub mod filter;
 pub mod log;
 pub mod lots;
 pub mod summary;
+pub mod viewport;
 
 pub use action::Action;
 pub use anomaly::{Anomaly, AnomalyKind, Detector, DetectorConfig};
 
-use crate::clock::{Mono, ServerClock};
+use crate::domain::clock::{Mono, ServerClock};
 use crate::domain::{Auction, Bid, Currency, Lot, Timestamp};
 use crate::rates::RateTable;
 use crate::sync::{DataIssue, LinkState, SyncCmd, SyncMsg};
 use alerts::{Alert, AlertKind, AlertState};
 use countdown::countdown;
-use filter::{FILTER_MAX, Filter, FilterError};
+use filter::{Filter, FilterError, MAX_FILTER};
 use log::{AlertText, EventLog, LogEntry, LogKind, LogText};
 use lots::{LotStore, SortKey};
 use std::collections::{HashMap, VecDeque};
@@ -94,9 +95,6 @@ pub struct AppOptions {
     pub alert_minutes: u64,
     /// How long the platform may be unreachable before it is an anomaly.
     pub unreachable_after_ms: u64,
-    /// The interface language (the view translates; the state holds no
-    /// display text of its own).
-    pub lang: crate::i18n::Lang,
     /// Mouse capture at start (`mouse = false`, `--no-mouse` turn it off).
     pub mouse: bool,
 }
@@ -112,7 +110,6 @@ impl Default for AppOptions {
             watchlist: Vec::new(),
             alert_minutes: 5,
             unreachable_after_ms: 60_000,
-            lang: crate::i18n::Lang::En,
             mouse: true,
         }
     }
@@ -171,18 +168,18 @@ pub enum Mode {
 #[derive(Clone, Debug, Default)]
 pub struct BidHistory {
     pub lot_id: Option<String>,
-    /// Oldest first, at most `BIDS_MAX`.
+    /// Oldest first, at most `MAX_BIDS`.
     pub bids: VecDeque<Bid>,
     /// An answer from the platform has arrived for this lot.
     pub loaded: bool,
 }
 
 /// Bids kept for the lot in view.
-pub const BIDS_MAX: usize = 1000;
+pub const MAX_BIDS: usize = 1000;
 /// Data issues kept.
-pub const ISSUES_MAX: usize = 100;
+pub const MAX_ISSUES: usize = 100;
 /// Anomalies kept for the pane (all go to the journal).
-pub const ANOMALIES_MAX: usize = 1000;
+pub const MAX_ANOMALIES: usize = 1000;
 
 /// The whole state of the monitor.
 #[derive(Clone, Debug)]
@@ -226,10 +223,12 @@ pub struct App {
     /// time is the recorded one.
     pub(crate) replay: Option<ReplayStatus>,
     pub(crate) detector: Detector,
-    /// Newest last, at most `ANOMALIES_MAX`.
+    /// Newest last, at most `MAX_ANOMALIES`.
     pub(crate) anomalies: VecDeque<Anomaly>,
     /// Anomalies raised since start (the pane keeps only the newest).
     pub(crate) anomaly_count: u64,
+    /// Anomalies raised since start, by kind (in `AnomalyKind::ALL` order).
+    pub(crate) anomaly_kinds: [u64; AnomalyKind::ALL.len()],
     /// Anomalies pane scroll: entries skipped from the newest.
     pub(crate) anomalies_scroll: usize,
     /// Mouse capture wanted (off: the terminal selects and copies text).
@@ -290,6 +289,7 @@ impl App {
             detector,
             anomalies: VecDeque::new(),
             anomaly_count: 0,
+            anomaly_kinds: [0; AnomalyKind::ALL.len()],
             anomalies_scroll: 0,
             mouse: opts.mouse,
             opts,
@@ -374,6 +374,31 @@ impl App {
     /// Anomalies raised since start.
     pub fn anomaly_count(&self) -> u64 {
         self.anomaly_count
+    }
+
+    /// Anomalies raised since start, for every kind (zero included).
+    pub fn anomaly_counts(&self) -> impl Iterator<Item = (AnomalyKind, u64)> + '_ {
+        AnomalyKind::ALL.into_iter().zip(self.anomaly_kinds)
+    }
+
+    /// The rates in use, if any arrived.
+    pub fn rates(&self) -> Option<&RateTable> {
+        self.rates.as_ref()
+    }
+
+    /// The auction, once the platform described it.
+    pub fn auction(&self) -> Option<&Auction> {
+        self.auction.as_ref()
+    }
+
+    /// The server-clock estimate.
+    pub fn clock(&self) -> &ServerClock {
+        &self.clock
+    }
+
+    /// Server time of the newest data received.
+    pub fn data_at(&self) -> Option<Timestamp> {
+        self.data_at
     }
 
     /// The filter as typed (while typing, the text so far).
@@ -569,7 +594,7 @@ impl App {
         let server = self.server_now(now)?;
         // The header clock shows whole server seconds.
         let mut wait = 1000 - server.0.rem_euclid(1000) as u64;
-        let rows = crate::ui::layout::lots_rows(self.size_or_default(), self.focus);
+        let rows = crate::app::viewport::lots_rows(self.size_or_default(), self.focus);
         let visible =
             (self.lots_top..self.lots_top.saturating_add(rows)).filter_map(|p| self.lots.row(p));
         let detail = self.selected.as_deref().and_then(|id| self.lots.get(id));
@@ -587,7 +612,7 @@ impl App {
 
     fn time_visible(&self, now: Mono) -> bool {
         let (w, h) = self.size_or_default();
-        self.server_now(now).is_some() && crate::ui::layout::big_enough(w, h)
+        self.server_now(now).is_some() && crate::app::viewport::big_enough(w, h)
     }
 
     fn on_action(&mut self, a: Action, now: Mono, up: &mut Update) {
@@ -673,7 +698,7 @@ impl App {
                 self.set_focus(Pane::Lots);
             }
             Action::FilterInput(c) => match &mut self.filter_edit {
-                Some((text, _)) if !c.is_control() && text.chars().count() < FILTER_MAX => {
+                Some((text, _)) if !c.is_control() && text.chars().count() < MAX_FILTER => {
                     text.push(c);
                     self.filter_typed();
                 }
@@ -752,8 +777,8 @@ impl App {
     fn page(&self) -> usize {
         let size = self.size_or_default();
         match self.focus {
-            Pane::Events | Pane::Anomalies => crate::ui::layout::events_rows(size, self.focus),
-            _ => crate::ui::layout::lots_rows(size, self.focus),
+            Pane::Events | Pane::Anomalies => crate::app::viewport::events_rows(size, self.focus),
+            _ => crate::app::viewport::lots_rows(size, self.focus),
         }
         .max(1)
     }
@@ -796,7 +821,7 @@ impl App {
     /// The wheel over the lots pane: the rows move, and the selection stays
     /// on its lot while that lot is on screen, else on the nearest row shown.
     fn scroll_lots(&mut self, delta: i64) {
-        let rows = crate::ui::layout::lots_rows(self.size_or_default(), self.focus).max(1);
+        let rows = crate::app::viewport::lots_rows(self.size_or_default(), self.focus).max(1);
         let n = self.lots.view_len();
         let max_top = n.saturating_sub(rows) as i64;
         self.lots_top = (self.lots_top as i64)
@@ -865,7 +890,7 @@ impl App {
     }
 
     fn keep_selection_visible(&mut self) {
-        let rows = crate::ui::layout::lots_rows(self.size_or_default(), self.focus).max(1);
+        let rows = crate::app::viewport::lots_rows(self.size_or_default(), self.focus).max(1);
         let n = self.lots.view_len();
         let pos = self.selected_row().unwrap_or(0);
         if pos < self.lots_top {
@@ -949,7 +974,7 @@ impl App {
                     let mut bids = bids;
                     bids.sort_by_key(|b| b.seq);
                     bids.dedup_by_key(|b| b.seq);
-                    let skip = bids.len().saturating_sub(BIDS_MAX);
+                    let skip = bids.len().saturating_sub(MAX_BIDS);
                     self.bids.bids = bids.into_iter().skip(skip).collect();
                     self.bids.loaded = true;
                 } else {
@@ -974,6 +999,12 @@ impl App {
                 self.link = l;
             }
             SyncMsg::DataIssue(i) => self.push_issue(i),
+            // Listed with the data issues, as the feed's own fault.
+            SyncMsg::SeqGap(g) => self.push_issue(DataIssue {
+                lot_id: None,
+                field: "events.seq".into(),
+                problem: g.to_string(),
+            }),
         }
     }
 
@@ -1117,7 +1148,7 @@ impl App {
         if self.bids.bids.back().is_some_and(|b| b.seq >= ev.seq) {
             return;
         }
-        if self.bids.bids.len() >= BIDS_MAX {
+        if self.bids.bids.len() >= MAX_BIDS {
             self.bids.bids.pop_front();
         }
         self.bids.bids.push_back(Bid {
@@ -1132,7 +1163,7 @@ impl App {
     fn push_anomaly(&mut self, a: Anomaly, up: &mut Update) {
         tracing::warn!(kind = a.kind.as_str(), lot = ?a.lot_id, "anomaly: {}", a.evidence);
         up.redraw = true;
-        if self.anomalies.len() >= ANOMALIES_MAX {
+        if self.anomalies.len() >= MAX_ANOMALIES {
             self.anomalies.pop_front();
         }
         if self.anomalies_scroll > 0 {
@@ -1140,6 +1171,9 @@ impl App {
         }
         self.anomalies.push_back(a.clone());
         self.anomaly_count = self.anomaly_count.saturating_add(1);
+        if let Some(i) = AnomalyKind::ALL.iter().position(|k| *k == a.kind) {
+            self.anomaly_kinds[i] = self.anomaly_kinds[i].saturating_add(1);
+        }
         up.effects.push(Effect::Anomaly(a));
     }
 
@@ -1156,7 +1190,7 @@ impl App {
             lot,
             text,
         });
-        if self.issues.len() >= ISSUES_MAX {
+        if self.issues.len() >= MAX_ISSUES {
             self.issues.pop_front();
         }
         self.issues.push_back(issue);

@@ -4,7 +4,7 @@
 //! only while the pane is shown), never while drawing.
 
 use super::lots::LotStore;
-use crate::clock::Mono;
+use crate::domain::clock::Mono;
 use crate::domain::{Lot, LotStatus, Money, Timestamp};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -12,9 +12,9 @@ use std::collections::BTreeMap;
 /// Shortest time between two recomputations.
 pub const REFRESH_MS: u64 = 250;
 /// Breakdown rows kept per table; the rest are summed under `OTHER`.
-pub const GROUPS_MAX: usize = 64;
+pub const MAX_GROUPS: usize = 64;
 /// The name of the row the smallest groups are folded into (always the
-/// last of a table of `GROUPS_MAX` rows; the view translates it there).
+/// last of a table of `MAX_GROUPS` rows; the view translates it there).
 pub const OTHER: &str = "other";
 /// The "closing soon" horizon.
 pub const SOON_MS: i64 = 10 * 60_000;
@@ -114,7 +114,7 @@ fn counted_high(lot: &Lot) -> Option<Money> {
 
 fn add(map: &mut BTreeMap<String, Group>, key: &str, high: Option<Money>) {
     // Keys come from the platform: bound the table, not only its strings.
-    let key = if map.len() >= GROUPS_MAX * 4 && !map.contains_key(key) {
+    let key = if map.len() >= MAX_GROUPS * 4 && !map.contains_key(key) {
         OTHER
     } else {
         key
@@ -125,7 +125,7 @@ fn add(map: &mut BTreeMap<String, Group>, key: &str, high: Option<Money>) {
 }
 
 /// Largest groups first (by total, then count, then name); at most
-/// `GROUPS_MAX` rows, the rest folded into "other".
+/// `MAX_GROUPS` rows, the rest folded into "other".
 fn top(map: BTreeMap<String, Group>) -> Vec<(String, Group)> {
     let mut v: Vec<(String, Group)> = map.into_iter().collect();
     v.sort_by(|a, b| {
@@ -134,8 +134,8 @@ fn top(map: BTreeMap<String, Group>) -> Vec<(String, Group)> {
             .then(b.1.lots.cmp(&a.1.lots))
             .then(a.0.cmp(&b.0))
     });
-    if v.len() > GROUPS_MAX {
-        let rest = v.split_off(GROUPS_MAX - 1);
+    if v.len() > MAX_GROUPS {
+        let rest = v.split_off(MAX_GROUPS - 1);
         let mut other = Group::default();
         for (_, g) in rest {
             other.lots += g.lots;
@@ -212,7 +212,8 @@ impl SummaryCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{HighBid, LotResult, test_lot};
+    use crate::domain::{HighBid, LotResult};
+    use crate::testing::test_lot;
 
     const T0: i64 = 1_750_741_200_000;
 
@@ -384,7 +385,7 @@ mod tests {
             })
             .collect();
         let s = Summary::of(lots.iter());
-        assert_eq!(s.by_region.len(), GROUPS_MAX);
+        assert_eq!(s.by_region.len(), MAX_GROUPS);
         let n: usize = s.by_region.iter().map(|(_, g)| g.lots).sum();
         assert_eq!(n, 1000);
         assert_eq!(s.by_region.last().map(|(k, _)| k.as_str()), Some("other"));

@@ -1,9 +1,10 @@
 //! Unit tests of `App::update`: messages in, state and effects out.
 
 use super::*;
-use crate::clock::ClockSample;
-use crate::domain::{Event, EventKind, HighBid, LotStatus, Money, Rate, test_lot};
+use crate::domain::clock::ClockSample;
+use crate::domain::{Event, EventKind, HighBid, LotStatus, Money, Rate};
 use crate::rates::RateSource;
+use crate::testing::test_lot;
 use std::collections::BTreeMap;
 
 const T0: i64 = 1_750_741_200_000; // 2025-06-24T05:00:00Z
@@ -166,7 +167,7 @@ fn moving_selection_changes_the_watched_lot_once() {
     act(&mut app, Action::Bottom);
     assert_eq!(app.selected_row(), Some(29));
     // the selected row stays on screen
-    let rows = crate::ui::layout::lots_rows((120, 40), Pane::Lots);
+    let rows = crate::app::viewport::lots_rows((120, 40), Pane::Lots);
     assert!(app.lots_top <= 29 && 29 < app.lots_top + rows);
     act(&mut app, Action::PageUp);
     assert_eq!(app.selected_row(), Some(29 - rows));
@@ -396,7 +397,7 @@ fn link_changes_redraw_only_when_different() {
 #[test]
 fn data_issues_are_bounded_and_logged() {
     let mut app = app_with(vec![]);
-    for i in 0..(ISSUES_MAX + 5) {
+    for i in 0..(MAX_ISSUES + 5) {
         let issue = DataIssue {
             lot_id: Some(format!("L{i}")),
             field: "high_bid".into(),
@@ -404,7 +405,7 @@ fn data_issues_are_bounded_and_logged() {
         };
         app.update(Msg::Sync(SyncMsg::DataIssue(issue)), Mono(1000));
     }
-    assert_eq!(app.issues().count(), ISSUES_MAX);
+    assert_eq!(app.issues().count(), MAX_ISSUES);
     assert_eq!(app.log().newest(0).map(|e| e.kind), Some(LogKind::Issue));
 }
 
@@ -471,7 +472,7 @@ fn mouse_select_row_and_sort_by() {
 #[test]
 fn wheel_scrolls_the_lots_rows_and_keeps_the_selection_on_screen() {
     let mut app = app_with((0..100).map(|i| lot(&format!("L{i:02}"), "x")).collect());
-    let rows = crate::ui::layout::lots_rows((120, 40), Pane::Lots);
+    let rows = crate::app::viewport::lots_rows((120, 40), Pane::Lots);
     act(&mut app, Action::SelectRow(5));
     act(&mut app, Action::Scroll(Pane::Lots, 3));
     assert_eq!(app.lots_top, 3);

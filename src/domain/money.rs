@@ -46,18 +46,11 @@ impl Money {
             return Err(MoneyError::Empty);
         }
         let short = || s.chars().take(40).collect::<String>();
-        let (int, frac) = match s.split_once('.') {
-            Some((i, f)) => (i, Some(f)),
-            None => (s, None),
-        };
-        if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) {
+        let Some((int, frac)) = plain_parts(s) else {
             return Err(MoneyError::Malformed(short()));
-        }
+        };
         let frac_tiyn = match frac {
             None => 0,
-            Some(f) if f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) => {
-                return Err(MoneyError::Malformed(short()));
-            }
             Some(f) if f.len() > 2 => return Err(MoneyError::TooPrecise(short())),
             Some(f) => {
                 let v: i64 = f.parse().map_err(|_| MoneyError::Malformed(short()))?;
@@ -258,6 +251,33 @@ impl Currency {
 /// Tenge per one unit of a foreign currency, exact.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Rate(pub Decimal);
+
+impl Rate {
+    /// A rate as the platform and the feeds write one: a plain decimal above
+    /// zero (`519.53`, `0.0123456`).
+    pub fn parse(s: &str) -> Option<Rate> {
+        let d = plain_decimal(s)?;
+        (d > Decimal::ZERO).then_some(Rate(d))
+    }
+}
+
+/// The integer and fraction digits of a plain decimal: ASCII digits,
+/// optionally a dot and more digits. No sign, exponent, spaces or comma, and
+/// at most 40 characters: anything else is not guessed at.
+pub fn plain_parts(s: &str) -> Option<(&str, Option<&str>)> {
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (s, None),
+    };
+    let digits = |x: &str| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit());
+    (digits(int) && frac.is_none_or(digits) && s.len() <= 40).then_some((int, frac))
+}
+
+/// A plain decimal (`plain_parts`), exact.
+pub fn plain_decimal(s: &str) -> Option<Decimal> {
+    plain_parts(s)?;
+    Decimal::from_str_exact(s).ok()
+}
 
 /// An amount in a foreign currency, rounded to the cent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

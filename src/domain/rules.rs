@@ -105,7 +105,7 @@ pub fn in_soft_close_window(lot: &Lot, now: Timestamp) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::test_lot;
+    use crate::testing::test_lot;
 
     #[test]
     fn first_bid_at_start_then_increment() {

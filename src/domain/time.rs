@@ -19,10 +19,6 @@ impl Timestamp {
         Timestamp(ms)
     }
 
-    pub const fn millis(self) -> i64 {
-        self.0
-    }
-
     pub fn plus_secs(self, s: i64) -> Timestamp {
         Timestamp(self.0.saturating_add(s.saturating_mul(1000)))
     }

@@ -7,7 +7,7 @@ use crate::domain::{
     Event, EventKind, HighBid, License, LicenseKind, Lot, LotResult, LotStatus, Money, SoftClose,
     Timestamp,
 };
-use crate::platform::sanitize::{NAME_MAX, NOTICE_MAX, clean};
+use crate::platform::sanitize::{MAX_NAME, MAX_NOTICE, clean};
 use crate::platform::wire::{WireEvent, WireLot, WireResult};
 
 /// A stored value that could not be decoded, named precisely.
@@ -58,7 +58,7 @@ fn need<'a, T>(field: &str, v: &'a Option<T>) -> Result<&'a T, DecodeError> {
 
 fn result_from_wire(r: &WireResult) -> Result<LotResult, DecodeError> {
     Ok(LotResult {
-        winner: clean(&r.winner, NAME_MAX),
+        winner: clean(&r.winner, MAX_NAME),
         amount: money("result.amount", &r.amount)?,
         protocol_at: time("result.protocol_at", &r.protocol_at)?,
     })
@@ -69,7 +69,7 @@ pub fn event_from_wire(w: &WireEvent) -> Result<Event, DecodeError> {
     let kind = match w.kind.as_str() {
         "bid" => EventKind::Bid {
             amount: money("amount", need("amount", &w.amount)?)?,
-            bidder: clean(need("bidder", &w.bidder)?, NAME_MAX),
+            bidder: clean(need("bidder", &w.bidder)?, MAX_NAME),
             closes_at: time("closes_at", need("closes_at", &w.closes_at)?)?,
         },
         "extended" => EventKind::Extended {
@@ -77,13 +77,13 @@ pub fn event_from_wire(w: &WireEvent) -> Result<Event, DecodeError> {
             extensions: *need("extensions", &w.extensions)?,
         },
         "status" => EventKind::Status {
-            status: LotStatus::parse(&clean(need("status", &w.status)?, NAME_MAX)),
+            status: LotStatus::parse(&clean(need("status", &w.status)?, MAX_NAME)),
             closes_at: time("closes_at", need("closes_at", &w.closes_at)?)?,
             result: w.result.as_ref().map(result_from_wire).transpose()?,
         },
         "lot" => EventKind::Lot(Box::new(lot_from_wire(need("lot", &w.lot)?)?)),
         "notice" => EventKind::Notice {
-            message: clean(need("message", &w.message)?, NOTICE_MAX),
+            message: clean(need("message", &w.message)?, MAX_NOTICE),
         },
         other => EventKind::Unknown {
             type_name: clean(other, 64),
@@ -107,29 +107,29 @@ pub fn lot_from_wire(w: &WireLot) -> Result<Lot, DecodeError> {
     };
     Ok(Lot {
         id: clean(&w.id, 64),
-        number: clean(&w.number, NAME_MAX),
-        name: clean(&w.name, NAME_MAX),
-        region: clean(&w.region, NAME_MAX),
+        number: clean(&w.number, MAX_NAME),
+        name: clean(&w.name, MAX_NAME),
+        region: clean(&w.region, MAX_NAME),
         minerals: w
             .minerals
             .iter()
             .take(64)
-            .map(|m| clean(m, NAME_MAX))
+            .map(|m| clean(m, MAX_NAME))
             .collect(),
         license: License {
-            kind: LicenseKind::parse(&clean(&w.license.kind, NAME_MAX)),
+            kind: LicenseKind::parse(&clean(&w.license.kind, MAX_NAME)),
             term_years: w.license.term_years,
             area_km2,
             blocks: w.license.blocks,
         },
-        reserves: clean(&w.reserves, NAME_MAX),
+        reserves: clean(&w.reserves, MAX_NAME),
         starting_bonus: money("starting_bonus", &w.starting_bonus)?,
         min_increment: money("min_increment", &w.min_increment)?,
         guarantee: money("guarantee", &w.guarantee)?,
         participation_fee: money("participation_fee", &w.participation_fee)?,
         min_participants: w.min_participants,
         participants: w.participants,
-        status: LotStatus::parse(&clean(&w.status, NAME_MAX)),
+        status: LotStatus::parse(&clean(&w.status, MAX_NAME)),
         opens_at: time("opens_at", &w.opens_at)?,
         closes_at: time("closes_at", &w.closes_at)?,
         soft_close: SoftClose {
@@ -142,7 +142,7 @@ pub fn lot_from_wire(w: &WireLot) -> Result<Lot, DecodeError> {
             None => None,
             Some(h) => Some(HighBid {
                 amount: money("high_bid.amount", &h.amount)?,
-                bidder: clean(&h.bidder, NAME_MAX),
+                bidder: clean(&h.bidder, MAX_NAME),
                 at: time("high_bid.at", &h.at)?,
                 seq: h.seq,
             }),
@@ -155,7 +155,7 @@ pub fn lot_from_wire(w: &WireLot) -> Result<Lot, DecodeError> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::domain::test_lot;
+    use crate::testing::test_lot;
 
     /// One event of every kind, with text a spreadsheet or terminal would
     /// choke on, Cyrillic and Chinese.
@@ -256,7 +256,7 @@ pub(crate) mod tests {
             at in 0i64..4_000_000_000_000,
             seq in 0u64..u64::MAX / 2,
         ) {
-            let text = clean(&text, NAME_MAX);
+            let text = clean(&text, MAX_NAME);
             let bid = Event {
                 seq,
                 at: Timestamp(at),

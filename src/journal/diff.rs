@@ -184,7 +184,7 @@ pub fn diff_snapshots(old: &[Lot], new: &[Lot]) -> Vec<ObservedChange> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::test_lot;
+    use crate::testing::test_lot;
     use proptest::prelude::*;
 
     fn lot(id: &str) -> Lot {

@@ -14,14 +14,12 @@
 //!   empty fields `null`, and `lot` the whole lot in the API's form.
 
 use super::store::{Journal, JournalError, StoredEvent};
-use crate::cli::{ExportArgs, ExportFormat};
 use crate::domain::money::convert;
 use crate::domain::{Currency, EventKind, Money, Rate, Timestamp};
 use crate::platform::sanitize::clean;
 use crate::platform::wire::WireLot;
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::process::ExitCode;
 
 /// The columns, in order; also the JSON field names.
 pub const COLUMNS: [&str; 24] = [
@@ -54,6 +52,13 @@ pub const COLUMNS: [&str; 24] = [
 /// Rate sources in order of preference for "the official rate of the day".
 const SOURCES: [&str; 2] = ["nbk", "platform"];
 const FOREIGN: [Currency; 3] = [Currency::Usd, Currency::Eur, Currency::Cny];
+
+/// The output format of an export.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+}
 
 #[derive(Clone, Debug)]
 pub struct ExportOptions {
@@ -314,37 +319,6 @@ pub fn export(
     }
     out.flush()?;
     Ok(n)
-}
-
-/// `lotwatch export`: 0 on success, 3 when the journal is missing or damaged,
-/// 1 when writing fails (a closed pipe is not a failure).
-pub fn run_cli(args: &ExportArgs) -> ExitCode {
-    let journal = match Journal::open_existing(&args.journal) {
-        Ok(j) => j,
-        Err(e) => {
-            eprintln!("lotwatch: {e}");
-            return ExitCode::from(if e.is_bad_file() { 3 } else { 1 });
-        }
-    };
-    let opts = ExportOptions {
-        format: args.format,
-        lot: args.lot.clone(),
-        bom: !args.no_bom,
-    };
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    match export(&journal, &opts, &mut out) {
-        Ok(_) => ExitCode::SUCCESS,
-        Err(ExportError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(ExportError::Csv(e)) if matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe) => {
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("lotwatch: {e}");
-            let bad = matches!(&e, ExportError::Journal(j) if j.is_bad_file());
-            ExitCode::from(if bad { 3 } else { 1 })
-        }
-    }
 }
 
 #[cfg(test)]

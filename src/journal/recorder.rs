@@ -50,20 +50,6 @@ impl Recorder {
             .map_err(|_| self.gone())
     }
 
-    /// Queues a message without waiting; gives it back when the queue is full.
-    pub fn try_record(
-        &self,
-        msg: SyncMsg,
-        received: Receipt,
-    ) -> std::result::Result<(), Box<SyncMsg>> {
-        self.tx
-            .try_send((Item::Msg(msg), received))
-            .map_err(|e| match e.into_inner().0 {
-                Item::Msg(m) => Box::new(m),
-                Item::Record(_) => unreachable!("a message was sent"),
-            })
-    }
-
     /// Queues a record the app made (an anomaly), in order with the
     /// messages; waits while the queue is full.
     pub async fn append(&self, record: JournalRecord, received: Receipt) -> Result<()> {

@@ -3,11 +3,12 @@
 //! by a speed. Pure and steppable: the caller passes elapsed real time in.
 
 use super::store::{Journal, JournalError, Result};
+use super::writer::SEQ_GAP_FIELD;
 use crate::domain::{Auction, AuctionStatus, Bid, Currency, Money, Rate, Timestamp};
-use crate::platform::sanitize::{NAME_MAX, clean};
+use crate::platform::sanitize::{MAX_NAME, clean};
 use crate::platform::wire::AuctionBody;
 use crate::rates::{RateSource, RateTable};
-use crate::sync::{DataIssue, SyncMsg};
+use crate::sync::{DataIssue, SeqGap, SyncMsg};
 use std::path::Path;
 use std::time::Duration;
 
@@ -253,7 +254,13 @@ pub fn read_items(j: &Journal) -> Result<Vec<ReplayItem>> {
                 }
             }
             "data_issue" => match j.anomalies_of_message(m.id)?.into_iter().next() {
-                Some(a) => SyncMsg::DataIssue(data_issue(a)),
+                Some(a) => {
+                    let d = data_issue(a);
+                    match SeqGap::parse(&d.problem) {
+                        Some(g) if d.field == SEQ_GAP_FIELD => SyncMsg::SeqGap(g),
+                        _ => SyncMsg::DataIssue(d),
+                    }
+                }
                 None => continue,
             },
             // Anomalies are derived by the app; replay derives them again.
@@ -273,8 +280,8 @@ fn data_issue(a: super::store::StoredAnomaly) -> DataIssue {
     let (field, problem) = a.evidence.split_once(": ").unwrap_or(("", &a.evidence));
     DataIssue {
         lot_id: a.lot_id,
-        field: clean(field, NAME_MAX),
-        problem: clean(problem, NAME_MAX),
+        field: clean(field, MAX_NAME),
+        problem: clean(problem, MAX_NAME),
     }
 }
 
@@ -306,8 +313,8 @@ pub fn auction_from_json(body: &str) -> std::result::Result<Auction, String> {
     let t = |f: &str, s: &str| Timestamp::parse(s).map_err(|e| format!("{f}: {e}"));
     Ok(Auction {
         id: clean(&b.id, 64),
-        title: clean(&b.title, NAME_MAX),
-        venue: clean(&b.venue, NAME_MAX),
+        title: clean(&b.title, MAX_NAME),
+        venue: clean(&b.venue, MAX_NAME),
         timezone: clean(&b.timezone, 64),
         currency: clean(&b.currency, 8),
         starts_at: t("starts_at", &b.starts_at)?,
@@ -343,7 +350,7 @@ impl Journal {
                 seq: u64::try_from(seq).unwrap_or(0),
                 at: Timestamp(at),
                 amount,
-                bidder: clean(&bidder, NAME_MAX),
+                bidder: clean(&bidder, MAX_NAME),
             });
         }
         Ok((lot, bids))

@@ -1,7 +1,7 @@
 //! `lotwatch verify`: checks a journal against tampering: SQLite's integrity
 //! check, the append-only triggers, and the hash chain record by record (an
-//! edited, deleted or inserted row, a cut-off tail). Read-only; `--migrate`
-//! first starts the chain of a journal written before it existed.
+//! edited, deleted or inserted row, a cut-off tail), and words the outcome.
+//! Read-only (`shell/verify.rs` migrates first when asked).
 
 use super::chain::{self, CHAINED};
 use super::schema;
@@ -11,7 +11,6 @@ use std::collections::HashMap;
 use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 /// Exit status: every check passed.
 pub const EXIT_OK: u8 = 0;
@@ -574,52 +573,4 @@ pub fn report(
     writeln!(out, "journal {file}: FAILED")?;
     writeln!(out, "{failure}")?;
     Ok(EXIT_FAILED)
-}
-
-/// `lotwatch verify`: 0 when every check passes, 4 naming the first thing
-/// that does not fit, 3 when the file cannot be read as a journal.
-pub fn run_cli(opts: &VerifyOptions) -> ExitCode {
-    if opts.migrate {
-        if !opts.journal.is_file() {
-            eprintln!(
-                "lotwatch: journal {} does not exist (check the path)",
-                opts.journal.display()
-            );
-            return ExitCode::from(EXIT_BAD_FILE);
-        }
-        if let Err(e) = super::Journal::open(&opts.journal) {
-            eprintln!("lotwatch: {e}");
-            return ExitCode::from(if e.is_bad_file() { EXIT_BAD_FILE } else { 1 });
-        }
-    }
-    let outcome = match verify_path(&opts.journal) {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("lotwatch: {e}");
-            let code = match e {
-                VerifyError::Sqlite { .. } => 1,
-                _ => EXIT_BAD_FILE,
-            };
-            return ExitCode::from(code);
-        }
-    };
-    let mut head_found = None;
-    if let (Some(h), Ok(_)) = (&opts.head, &outcome) {
-        if chain::parse_hex(h).is_none() {
-            eprintln!("lotwatch: --head {h:?} is not a SHA-256 head (64 hex digits)");
-            return ExitCode::from(2);
-        }
-        let found = Connection::open_with_flags(&opts.journal, OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .and_then(|c| find_head(&c, h));
-        match found {
-            Ok(f) => head_found = Some((h.as_str(), f)),
-            Err(e) => {
-                eprintln!("lotwatch: journal {}: {e}", opts.journal.display());
-                return ExitCode::from(1);
-            }
-        }
-    }
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    ExitCode::from(report(&opts.journal, &outcome, head_found, &mut out).unwrap_or(1))
 }

@@ -9,6 +9,9 @@ use crate::domain::{Auction, Bid, Event, EventKind, Lot, Timestamp};
 use crate::platform::wire::{AuctionBody, WireLot, WireResult};
 use crate::rates::{RateSource, RateTable};
 use crate::sync::{DataIssue, SyncMsg};
+
+/// The field under which a seq gap is stored as a data issue.
+pub const SEQ_GAP_FIELD: &str = "events.seq";
 use rusqlite::{Connection, Transaction, params};
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
@@ -102,6 +105,12 @@ impl JournalRecord {
             },
             SyncMsg::Rates(t) => JournalRecord::Rates(t.clone()),
             SyncMsg::DataIssue(d) => JournalRecord::DataIssue(d.clone()),
+            // Stored as the data issue it was before it had a type of its own.
+            SyncMsg::SeqGap(g) => JournalRecord::DataIssue(DataIssue {
+                lot_id: None,
+                field: SEQ_GAP_FIELD.into(),
+                problem: g.to_string(),
+            }),
             SyncMsg::Clock(_) | SyncMsg::Link(_) => return None,
         })
     }

@@ -3,7 +3,7 @@
 //! body size cap enforced while streaming the decoded bytes, ETags, and a
 //! clock sample from every answer. Returns domain values or typed errors.
 
-use crate::clock::{ClockSample, mono_now, wall_now};
+use crate::domain::clock::{ClockSample, mono_now, wall_now};
 use crate::domain::{Auction, Lot, Timestamp};
 use crate::platform::decode::{self, BidsPage, EventsPage, LotsPage, PlatformRates};
 use crate::platform::error::PlatformError;
@@ -41,13 +41,6 @@ impl Token {
         } else {
             Some(Token(s.trim().to_string()))
         }
-    }
-}
-
-impl Token {
-    /// `LOTWATCH_TOKEN` from the environment, if set and not blank.
-    pub fn from_env() -> Option<Token> {
-        std::env::var("LOTWATCH_TOKEN").ok().and_then(Token::new)
     }
 }
 
@@ -121,6 +114,7 @@ struct Inner {
     /// False when the base URL is plain http to a non-loopback host.
     token_allowed: bool,
     cfg: ClientConfig,
+    requests: super::requests::RequestStats,
 }
 
 impl fmt::Debug for Client {
@@ -206,8 +200,8 @@ struct Raw {
     status: StatusCode,
     headers: HeaderMap,
     body: Vec<u8>,
-    sent: crate::clock::Mono,
-    received: crate::clock::Mono,
+    sent: crate::domain::clock::Mono,
+    received: crate::domain::clock::Mono,
     wall: Timestamp,
 }
 
@@ -337,6 +331,7 @@ impl Client {
                 token,
                 token_allowed,
                 cfg,
+                requests: Default::default(),
             }),
         })
     }
@@ -347,6 +342,11 @@ impl Client {
 
     pub fn config(&self) -> &ClientConfig {
         &self.inner.cfg
+    }
+
+    /// Requests so far by route and status (for the metrics).
+    pub fn request_counts(&self) -> Vec<(&'static str, String, u64)> {
+        self.inner.requests.snapshot()
     }
 
     fn url(&self, path: &str) -> Result<Url, PlatformError> {
@@ -549,10 +549,18 @@ impl Client {
         let total = req.total;
         // reqwest's own total timeout covers the body too; this outer one is a
         // backstop so that nothing here can hang for longer.
-        match tokio::time::timeout(total + Duration::from_secs(1), self.get_inner(url, req)).await {
+        let counted = url.clone();
+        let r = match tokio::time::timeout(total + Duration::from_secs(1), self.get_inner(url, req))
+            .await
+        {
             Ok(r) => r,
             Err(_) => Err(PlatformError::Timeout),
-        }
+        };
+        let outcome = r.as_ref().map(|raw| raw.status.as_u16());
+        self.inner
+            .requests
+            .record(&self.inner.base, &counted, outcome);
+        r
     }
 
     async fn get_inner(&self, url: Url, req: Req<'_>) -> Result<Raw, PlatformError> {

@@ -5,8 +5,11 @@
 pub mod client;
 pub mod decode;
 pub mod error;
+pub mod issue;
+pub mod requests;
 pub mod sanitize;
 pub mod wire;
 
 pub use client::{Cached, Client, ClientConfig, Fetched, Token};
 pub use error::PlatformError;
+pub use issue::DataIssue;

@@ -45,9 +45,9 @@ use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
 /// Cap for names, regions, labels and other short fields, in characters.
-pub const NAME_MAX: usize = 200;
+pub const MAX_NAME: usize = 200;
 /// Cap for notices and error messages, in characters.
-pub const NOTICE_MAX: usize = 2000;
+pub const MAX_NOTICE: usize = 2000;
 /// What replaces a control or invisible format character.
 pub const PLACEHOLDER: char = '\u{FFFD}';
 /// What ends a string that was cut short.
@@ -257,7 +257,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn c(s: &str) -> String {
-        clean(s, NAME_MAX)
+        clean(s, MAX_NAME)
     }
 
     #[test]
@@ -359,7 +359,7 @@ mod tests {
     fn caps_length_with_an_ellipsis() {
         let long = "ж".repeat(20_000);
         let out = c(&long);
-        assert_eq!(out.chars().count(), NAME_MAX);
+        assert_eq!(out.chars().count(), MAX_NAME);
         assert!(out.ends_with('…'));
         assert!(out.starts_with("жжж"));
         assert_eq!(clean("abcdef", 6), "abcdef");
@@ -379,10 +379,10 @@ mod tests {
         let big = "\u{9b}1;".repeat(1_000_000) + "mx";
         assert_eq!(c(&big), "x");
         let plain = "Қ".repeat(5 * 1024 * 1024);
-        let out = clean(&plain, NOTICE_MAX);
-        assert_eq!(out.chars().count(), NOTICE_MAX);
+        let out = clean(&plain, MAX_NOTICE);
+        assert_eq!(out.chars().count(), MAX_NOTICE);
         assert!(
-            out.capacity() <= NOTICE_MAX * 4,
+            out.capacity() <= MAX_NOTICE * 4,
             "no intermediate the size of the input"
         );
     }
@@ -456,7 +456,7 @@ mod tests {
 
         #[test]
         fn arbitrary_strings_have_no_controls(s in any::<String>()) {
-            prop_assert!(!clean(&s, NOTICE_MAX).chars().any(forbidden));
+            prop_assert!(!clean(&s, MAX_NOTICE).chars().any(forbidden));
         }
 
         #[test]
@@ -474,7 +474,7 @@ mod tests {
         fn plain_text_passes_unchanged(
             s in "[а-яА-ЯёЁәғқңөұүһіӘҒҚҢӨҰҮҺІ\u{4e00}-\u{9fff}0-9a-zA-Z ,.()«»№-]{0,200}"
         ) {
-            prop_assert_eq!(clean(&s, NAME_MAX), s);
+            prop_assert_eq!(clean(&s, MAX_NAME), s);
         }
 
         #[test]
@@ -486,7 +486,7 @@ mod tests {
                 Just("\x1b[6n"), Just("\u{9b}2J"), Just("\x1bPq#1\x1b\\"), Just("\x1b(B"),
             ],
         ) {
-            prop_assert_eq!(clean(&format!("{a}{seq}{b}"), NAME_MAX), format!("{a}{b}"));
+            prop_assert_eq!(clean(&format!("{a}{seq}{b}"), MAX_NAME), format!("{a}{b}"));
         }
 
         #[test]

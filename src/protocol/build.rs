@@ -11,7 +11,7 @@ use crate::journal::chain;
 use crate::journal::codec;
 use crate::journal::store::{Journal, JournalError};
 use crate::journal::verify;
-use crate::platform::sanitize::{NAME_MAX, NOTICE_MAX, clean};
+use crate::platform::sanitize::{MAX_NAME, MAX_NOTICE, clean};
 use rusqlite::OptionalExtension;
 use std::collections::{BTreeMap, HashMap};
 
@@ -248,7 +248,7 @@ pub fn build(j: &Journal, opts: &BuildOptions) -> Result<Protocol> {
             let seq: i64 = r.get(1).map_err(&e)?;
             let body: String = r.get(2).map_err(&e)?;
             if let Ok(s) = serde_json::from_str::<StatusOnly>(&body) {
-                oldest_status.insert(id.clone(), LotStatus::parse(&clean(&s.status, NAME_MAX)));
+                oldest_status.insert(id.clone(), LotStatus::parse(&clean(&s.status, MAX_NAME)));
             }
             newest
                 .entry(id)
@@ -307,7 +307,7 @@ pub fn build(j: &Journal, opts: &BuildOptions) -> Result<Protocol> {
         let part = AnomalyPart {
             kind: clean(&a.kind, 64),
             at: a.server_at.map(rfc),
-            evidence: clean(&a.evidence, NOTICE_MAX),
+            evidence: clean(&a.evidence, MAX_NOTICE),
         };
         match a.lot_id {
             Some(id) => lot_anomalies.entry(clean(&id, 64)).or_default().push(part),
@@ -435,7 +435,7 @@ pub fn build(j: &Journal, opts: &BuildOptions) -> Result<Protocol> {
     let journal_name = j
         .path()
         .file_name()
-        .map(|n| clean(&n.to_string_lossy(), NAME_MAX))
+        .map(|n| clean(&n.to_string_lossy(), MAX_NAME))
         .unwrap_or_default();
     Ok(Protocol {
         format_version: FORMAT_VERSION,
@@ -573,7 +573,7 @@ fn change_detail(kind: &str, body: &str) -> String {
                     .map(str::to_string)
                     .or_else(|| (!x.is_null()).then(|| x.to_string()))
             })
-            .map(|x| clean(&x, NAME_MAX))
+            .map(|x| clean(&x, MAX_NAME))
             .unwrap_or_default()
     };
     let text = match kind {

@@ -5,8 +5,8 @@
 //! pasted into a spreadsheet must not run).
 
 use super::doc::{Block, Text};
-use crate::i18n::Lang;
 use crate::journal::export::neutralize_formula;
+use crate::ui::i18n::Lang;
 
 /// `&`, `<`, `>`, `"` and `'` as entities.
 pub fn escape(s: &str) -> String {

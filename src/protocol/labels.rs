@@ -3,7 +3,7 @@
 //! and times in each language. Lot data is never translated.
 
 use crate::domain::{Converted, Currency, LotStatus, Money, Timestamp};
-use crate::i18n::Lang;
+use crate::ui::i18n::Lang;
 use rust_decimal::Decimal;
 
 pub struct Labels {

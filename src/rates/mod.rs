@@ -1,9 +1,8 @@
 //! Exchange rates: from the platform's `/rates`, from the National Bank's XML
 //! feed, or fixed by the user; which one is in use, of what date, and the
-//! fallback order (see `refresh`).
+//! fallback order (the refreshing task is `sync::rates`).
 
 pub mod nbk;
-pub mod refresh;
 
 use crate::domain::{Currency, Rate, Timestamp};
 use std::collections::BTreeMap;
@@ -104,7 +103,7 @@ pub fn parse_fixed_rate(s: &str) -> Result<(Currency, Rate), String> {
             "--rate {s:?}: tenge is the base currency and needs no rate"
         ));
     }
-    let rate = crate::platform::decode::parse_rate(value.trim()).ok_or_else(|| {
+    let rate = Rate::parse(value.trim()).ok_or_else(|| {
         format!("--rate {s:?}: {value:?} is not a positive decimal number like 519.53")
     })?;
     Ok((cur, rate))

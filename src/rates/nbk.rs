@@ -9,6 +9,7 @@
 //! parsing, DTDs are refused (no entity expansion) and the node count is
 //! bounded. Feed text that appears in an error is sanitized.
 
+use crate::domain::money::plain_parts;
 use crate::domain::{Currency, Rate, Timestamp};
 use crate::platform::sanitize;
 use crate::rates::{RateSource, RateTable};
@@ -25,8 +26,10 @@ const MAX_NODES: u32 = 50_000;
 pub const MAX_ITEMS: usize = 500;
 /// The currencies kept from the feed.
 const KEPT: [Currency; 3] = [Currency::Usd, Currency::Eur, Currency::Cny];
+/// How long a currency's name, index or change may be.
+const MAX_ITEM_TEXT: usize = 100;
 /// How much feed text an error quotes.
-const QUOTE_MAX: usize = 40;
+const MAX_QUOTE: usize = 40;
 
 /// The rates of one feed: tenge per one unit, for the feed's date.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,6 +50,28 @@ impl NbkRates {
             fallback: None,
         }
     }
+}
+
+/// One currency of a feed: its validated rate, and the rest as printed
+/// (sanitized) for whoever renders the feed again (the simulator).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NbkItem {
+    pub code: String,
+    pub fullname: String,
+    /// Tenge for `quant` units, as printed (a plain decimal).
+    pub description: String,
+    pub quant: u32,
+    pub index: String,
+    pub change: String,
+    /// Tenge per one unit.
+    pub per_unit: Rate,
+}
+
+/// Every currency of one feed, for its date.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NbkFeed {
+    pub date: Date,
+    pub items: Vec<NbkItem>,
 }
 
 /// Why a feed was refused. Quoted feed text is sanitized and short.
@@ -102,6 +127,29 @@ pub enum NbkError {
 
 /// Parses either layout of the feed. Keeps USD, EUR and CNY, validates all.
 pub fn parse_nbk(xml: &str) -> Result<NbkRates, NbkError> {
+    let feed = parse_feed(xml)?;
+    let rates = feed
+        .items
+        .iter()
+        .filter_map(|i| {
+            let c = Currency::from_code(&i.code).filter(|c| KEPT.contains(c))?;
+            Some((c, i.per_unit))
+        })
+        .collect();
+    Ok(NbkRates {
+        date: feed.date,
+        rates,
+    })
+}
+
+/// `DD.MM.YYYY`, strictly (two, two and four digits, a real date): the
+/// feed's `<date>` and its `fdate` query parameter.
+pub fn parse_fdate(s: &str) -> Option<Date> {
+    parse_date(s, "date", DateForm::Long).ok()
+}
+
+/// Parses either layout of the feed into every currency it lists, validated.
+pub fn parse_feed(xml: &str) -> Result<NbkFeed, NbkError> {
     if xml.len() > MAX_BYTES {
         return Err(NbkError::TooLarge {
             bytes: xml.len(),
@@ -129,8 +177,8 @@ pub fn parse_nbk(xml: &str) -> Result<NbkRates, NbkError> {
             let date_text = child_text(root, "date").ok_or(NbkError::MissingElement("date"))?;
             let date = parse_date(date_text, "date", DateForm::Long)?;
             let items = root.children().filter(|n| n.has_tag_name("item"));
-            let rates = collect(items, |_, _| Ok(()))?;
-            Ok(NbkRates { date, rates })
+            let items = collect(items, |_, _| Ok(()))?;
+            Ok(NbkFeed { date, items })
         }
         "rss" => {
             let channel = root
@@ -139,7 +187,7 @@ pub fn parse_nbk(xml: &str) -> Result<NbkRates, NbkError> {
                 .ok_or(NbkError::MissingElement("channel"))?;
             let mut date: Option<Date> = None;
             let items = channel.children().filter(|n| n.has_tag_name("item"));
-            let rates = collect(items, |index, item| {
+            let items = collect(items, |index, item| {
                 let text = child_text(item, "pubDate").ok_or(NbkError::MissingField {
                     index,
                     field: "pubDate",
@@ -156,12 +204,12 @@ pub fn parse_nbk(xml: &str) -> Result<NbkRates, NbkError> {
             })?;
             // `collect` succeeded, so there was a USD item and with it a date.
             let date = date.ok_or(NbkError::MissingUsd)?;
-            Ok(NbkRates { date, rates })
+            Ok(NbkFeed { date, items })
         }
         "html" => Err(NbkError::Html {
             title: html_title(xml),
         }),
-        other => Err(NbkError::WrongRoot(sanitize::clean(other, QUOTE_MAX))),
+        other => Err(NbkError::WrongRoot(sanitize::clean(other, MAX_QUOTE))),
     }
 }
 
@@ -178,9 +226,9 @@ pub fn nbk_url(template: &str, date: Date) -> String {
 fn collect<'a, 'i: 'a>(
     items: impl Iterator<Item = roxmltree::Node<'a, 'i>>,
     mut per_item: impl FnMut(usize, roxmltree::Node<'a, 'i>) -> Result<(), NbkError>,
-) -> Result<BTreeMap<Currency, Rate>, NbkError> {
+) -> Result<Vec<NbkItem>, NbkError> {
     let mut seen = BTreeSet::new();
-    let mut rates = BTreeMap::new();
+    let mut out = Vec::new();
     for (i, item) in items.enumerate() {
         let index = i + 1;
         if index > MAX_ITEMS {
@@ -218,21 +266,29 @@ fn collect<'a, 'i: 'a>(
         if !seen.insert(code.to_string()) {
             return Err(NbkError::Duplicate(code.to_string()));
         }
-        if let Some(c) = Currency::from_code(code).filter(|c| KEPT.contains(c)) {
-            let rate = per_quant
-                .checked_div(Decimal::from(quant_n))
-                .ok_or_else(|| NbkError::BadNumber {
-                    code: code.to_string(),
-                    field: "quant",
-                    value: quote(quant),
-                })?;
-            rates.insert(c, Rate(rate.normalize()));
-        }
+        let rate = per_quant
+            .checked_div(Decimal::from(quant_n))
+            .ok_or_else(|| NbkError::BadNumber {
+                code: code.to_string(),
+                field: "quant",
+                value: quote(quant),
+            })?;
+        let text =
+            |tag: &str| sanitize::clean(child_text(item, tag).unwrap_or("").trim(), MAX_ITEM_TEXT);
+        out.push(NbkItem {
+            code: code.to_string(),
+            fullname: text("fullname"),
+            description: description.trim().to_string(),
+            quant: quant_n,
+            index: text("index"),
+            change: text("change"),
+            per_unit: Rate(rate.normalize()),
+        });
     }
-    if !rates.contains_key(&Currency::Usd) {
+    if !out.iter().any(|i| i.code == "USD") {
         return Err(NbkError::MissingUsd);
     }
-    Ok(rates)
+    Ok(out)
 }
 
 fn child_text<'a>(node: roxmltree::Node<'a, '_>, name: &str) -> Option<&'a str> {
@@ -242,7 +298,7 @@ fn child_text<'a>(node: roxmltree::Node<'a, '_>, name: &str) -> Option<&'a str> 
 }
 
 fn quote(s: &str) -> String {
-    sanitize::clean(s.trim(), QUOTE_MAX)
+    sanitize::clean(s.trim(), MAX_QUOTE)
 }
 
 /// A plain decimal: digits, optionally a dot and digits, an optional sign
@@ -262,9 +318,7 @@ fn parse_decimal(code: &str, field: &'static str, raw: &str) -> Result<Decimal, 
         });
     }
     let digits = s.strip_prefix(['-', '+']).unwrap_or(s);
-    let (int, frac) = digits.split_once('.').unwrap_or((digits, "0"));
-    let plain = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
-    if !plain(int) || !plain(frac) || s.len() > 30 {
+    if plain_parts(digits).is_none() || s.len() > 30 {
         return Err(bad());
     }
     Decimal::from_str(s).map_err(|_| bad())

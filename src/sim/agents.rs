@@ -136,7 +136,7 @@ pub fn priced_out(agent: &Agent, lot: &Lot) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::test_lot;
+    use crate::testing::test_lot;
 
     #[test]
     fn agents_are_distinct_and_within_appetite() {

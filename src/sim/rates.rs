@@ -3,8 +3,9 @@
 //! and rendered either as the platform's `/rates` table or as the National
 //! Bank's own XML layout.
 
+pub use crate::rates::nbk::parse_fdate;
+use crate::rates::nbk::{NbkFeed, parse_feed};
 use jiff::civil::Date;
-use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
 const FILES: [(&str, &str); 3] = [
@@ -22,49 +23,19 @@ const FILES: [(&str, &str); 3] = [
     ),
 ];
 
-/// One currency of a National Bank table, as the feed prints it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NbkItem {
-    pub fullname: String,
-    pub code: String,
-    /// Tenge for `quant` units, as printed.
-    pub description: String,
-    pub quant: u32,
-    pub index: String,
-    pub change: String,
-}
-
-impl NbkItem {
-    /// Tenge per one unit (`description / quant`).
-    pub fn per_unit(&self) -> Option<Decimal> {
-        let d: Decimal = self.description.parse().ok()?;
-        if self.quant == 0 {
-            return None;
-        }
-        Some((d / Decimal::from(self.quant)).normalize())
-    }
-}
-
-/// The rates of one published date.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NbkTable {
-    pub date: Date,
-    pub items: Vec<NbkItem>,
-}
-
 /// Every embedded table, oldest first.
 #[derive(Clone, Debug)]
 pub struct RateBook {
-    tables: Vec<NbkTable>,
+    tables: Vec<NbkFeed>,
 }
 
 impl RateBook {
     /// The tables in `assets/rates/`.
     pub fn embedded() -> RateBook {
-        let mut tables: Vec<NbkTable> = FILES
+        let mut tables: Vec<NbkFeed> = FILES
             .iter()
             .map(|(name, xml)| {
-                parse_nbk(xml)
+                parse_feed(xml)
                     .unwrap_or_else(|e| panic!("embedded {name} is checked by a unit test: {e}"))
             })
             .collect();
@@ -74,7 +45,7 @@ impl RateBook {
 
     /// The table in force on `date`: the latest published on or before it
     /// (or the earliest one, for dates before any).
-    pub fn for_date(&self, date: Date) -> &NbkTable {
+    pub fn for_date(&self, date: Date) -> &NbkFeed {
         let first = self
             .tables
             .first()
@@ -91,61 +62,9 @@ impl RateBook {
         self.for_date(date)
             .items
             .iter()
-            .filter_map(|i| Some((i.code.clone(), i.per_unit()?.to_string())))
+            .map(|i| (i.code.clone(), i.per_unit.0.to_string()))
             .collect()
     }
-}
-
-/// Reads the National Bank's XML (`<rates><date>DD.MM.YYYY</date><item>...`).
-pub fn parse_nbk(xml: &str) -> Result<NbkTable, String> {
-    let doc = roxmltree::Document::parse(xml).map_err(|e| e.to_string())?;
-    let root = doc.root_element();
-    let child = |n: roxmltree::Node, tag: &str| -> String {
-        n.children()
-            .find(|c| c.has_tag_name(tag))
-            .and_then(|c| c.text())
-            .unwrap_or("")
-            .trim()
-            .to_string()
-    };
-    let date = parse_fdate(&child(root, "date")).ok_or("no valid <date>")?;
-    let items = root
-        .children()
-        .filter(|c| c.has_tag_name("item"))
-        .map(|n| {
-            Ok(NbkItem {
-                fullname: child(n, "fullname"),
-                code: child(n, "title"),
-                description: child(n, "description"),
-                quant: child(n, "quant")
-                    .parse()
-                    .map_err(|_| "bad <quant>".to_string())?,
-                index: child(n, "index"),
-                change: child(n, "change"),
-            })
-        })
-        .collect::<Result<Vec<_>, String>>()?;
-    if items.is_empty() {
-        return Err("no <item>".into());
-    }
-    Ok(NbkTable { date, items })
-}
-
-/// `DD.MM.YYYY`, strictly (two, two and four digits, a real date).
-pub fn parse_fdate(s: &str) -> Option<Date> {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[2] != b'.' || b[5] != b'.' {
-        return None;
-    }
-    let digits = |r: std::ops::Range<usize>| -> Option<i16> {
-        let part = s.get(r)?;
-        if !part.bytes().all(|c| c.is_ascii_digit()) {
-            return None;
-        }
-        part.parse().ok()
-    };
-    let (d, m, y) = (digits(0..2)?, digits(3..5)?, digits(6..10)?);
-    Date::new(y, i8::try_from(m).ok()?, i8::try_from(d).ok()?).ok()
 }
 
 fn xml_escape(s: &str) -> String {
@@ -209,7 +128,7 @@ mod tests {
     fn rendered_xml_reads_back() {
         let book = RateBook::embedded();
         let d = Date::new(2025, 7, 1).expect("test input is valid");
-        let t = parse_nbk(&render_nbk(&book, d)).expect("test input is valid");
+        let t = parse_feed(&render_nbk(&book, d)).expect("test input is valid");
         assert_eq!(t.date, d);
         assert_eq!(t.items, book.for_date(d).items);
     }

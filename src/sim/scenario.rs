@@ -13,9 +13,9 @@ pub const JUNE_2025_JSON: &str = include_str!("../../assets/scenarios/june-2025.
 pub const TEST_SMALL_JSON: &str = include_str!("../../assets/scenarios/test-small.json");
 
 /// Caps that keep a scenario (possibly from an untrusted file) bounded.
-const MAX_LOTS: usize = 100_000;
-const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
-const MAX_TEXT: usize = 512;
+const MAX_SCENARIO_LOTS: usize = 100_000;
+const MAX_SCENARIO_BYTES: u64 = 64 * 1024 * 1024;
+const MAX_SCENARIO_TEXT: usize = 512;
 
 /// A scenario that failed to load: which source, and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -199,9 +199,9 @@ impl Scenario {
             message: m,
         };
         let meta = std::fs::metadata(path).map_err(|e| err(format!("cannot read: {e}")))?;
-        if meta.len() > MAX_FILE_BYTES {
+        if meta.len() > MAX_SCENARIO_BYTES {
             return Err(err(format!(
-                "file is {} bytes, more than the {MAX_FILE_BYTES} allowed",
+                "file is {} bytes, more than the {MAX_SCENARIO_BYTES} allowed",
                 meta.len()
             )));
         }
@@ -220,15 +220,15 @@ impl Scenario {
         if file.lots.is_empty() {
             return Err(err("the scenario has no lots".into()));
         }
-        if file.lots.len() > MAX_LOTS {
+        if file.lots.len() > MAX_SCENARIO_LOTS {
             return Err(err(format!(
-                "{} lots, more than the {MAX_LOTS} allowed",
+                "{} lots, more than the {MAX_SCENARIO_LOTS} allowed",
                 file.lots.len()
             )));
         }
         check_text("auction.id", &file.auction.id, 64).map_err(err)?;
-        check_text("auction.title", &file.auction.title, MAX_TEXT).map_err(err)?;
-        check_text("auction.venue", &file.auction.venue, MAX_TEXT).map_err(err)?;
+        check_text("auction.title", &file.auction.title, MAX_SCENARIO_TEXT).map_err(err)?;
+        check_text("auction.venue", &file.auction.venue, MAX_SCENARIO_TEXT).map_err(err)?;
         let mut lots = Vec::with_capacity(file.lots.len());
         let mut ids = std::collections::HashSet::new();
         for (i, fl) in file.lots.into_iter().enumerate() {
@@ -357,10 +357,10 @@ fn money(field: &str, s: &str) -> Result<Money, String> {
 fn convert_lot(fl: FileLot) -> Result<LotSpec, String> {
     check_text("id", &fl.id, 64)?;
     check_text("number", &fl.number, 64)?;
-    check_text("name", &fl.name, MAX_TEXT)?;
-    check_text("region", &fl.region, MAX_TEXT)?;
+    check_text("name", &fl.name, MAX_SCENARIO_TEXT)?;
+    check_text("region", &fl.region, MAX_SCENARIO_TEXT)?;
     if !fl.reserves.is_empty() {
-        check_text("reserves", &fl.reserves, MAX_TEXT)?;
+        check_text("reserves", &fl.reserves, MAX_SCENARIO_TEXT)?;
     }
     if fl.minerals.is_empty() || fl.minerals.len() > 16 {
         return Err("minerals must list 1 to 16 names".into());
@@ -442,7 +442,7 @@ fn convert_lot(fl: FileLot) -> Result<LotSpec, String> {
                     c.at_s, fl.opens_at_s
                 ));
             }
-            check_text("cancel.notice", &c.notice, MAX_TEXT)?;
+            check_text("cancel.notice", &c.notice, MAX_SCENARIO_TEXT)?;
             Some(CancelSpec {
                 at_s: c.at_s,
                 notice: c.notice,
@@ -461,8 +461,8 @@ fn convert_lot(fl: FileLot) -> Result<LotSpec, String> {
             if s.for_s == 0 {
                 return Err("suspend.for_s must be positive".into());
             }
-            check_text("suspend.notice", &s.notice, MAX_TEXT)?;
-            check_text("suspend.resume_notice", &s.resume_notice, MAX_TEXT)?;
+            check_text("suspend.notice", &s.notice, MAX_SCENARIO_TEXT)?;
+            check_text("suspend.resume_notice", &s.resume_notice, MAX_SCENARIO_TEXT)?;
             Some(SuspendSpec {
                 after_s: s.after_s,
                 for_s: s.for_s,
@@ -483,7 +483,7 @@ fn convert_lot(fl: FileLot) -> Result<LotSpec, String> {
             if p.by_s == 0 {
                 return Err("postpone.by_s must be positive".into());
             }
-            check_text("postpone.notice", &p.notice, MAX_TEXT)?;
+            check_text("postpone.notice", &p.notice, MAX_SCENARIO_TEXT)?;
             Some(PostponeSpec {
                 at_s: p.at_s,
                 by_s: p.by_s,

@@ -5,8 +5,8 @@
 //! `SyncMsg` only, and sends nothing from an answer that failed.
 
 use super::backoff::{Backoff, FeedFloor, Pacer};
-use super::{DataIssue, LinkState, SyncCmd, SyncMsg};
-use crate::clock::{ClockSample, ServerClock, mono_now, wall_now};
+use super::{DataIssue, LinkState, SeqGap, SyncCmd, SyncMsg};
+use crate::domain::clock::{ClockSample, ServerClock, mono_now, wall_now};
 use crate::domain::{Bid, Event, EventKind, Timestamp};
 use crate::platform::client::{Cached, Client};
 use crate::platform::decode::BidsPage;
@@ -102,7 +102,7 @@ pub fn spawn(client: Client, cfg: SyncConfig) -> SyncHandle {
     let clock = Arc::new(Mutex::new(ServerClock::new()));
     let rates_now = Arc::new(Notify::new());
     if let Some(rc) = cfg.rates.clone() {
-        tokio::spawn(crate::rates::refresh::run(
+        tokio::spawn(crate::sync::rates::run(
             client.clone(),
             rc,
             clock.clone(),
@@ -431,16 +431,9 @@ impl Engine {
                     got = ev.seq,
                     "seq gap: re-reading the lots"
                 );
-                self.send(SyncMsg::DataIssue(DataIssue {
-                    lot_id: None,
-                    field: super::SEQ_GAP_FIELD.into(),
-                    problem: format!(
-                        "seq gap: after seq {} the feed gave seq {} (missing {}..={})",
-                        next - 1,
-                        ev.seq,
-                        next,
-                        ev.seq.saturating_sub(1)
-                    ),
+                self.send(SyncMsg::SeqGap(SeqGap {
+                    after: next - 1,
+                    got: ev.seq,
                 }))
                 .await?;
                 self.resnapshot();

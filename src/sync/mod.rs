@@ -5,11 +5,14 @@
 
 pub mod backoff;
 pub mod engine;
+pub mod rates;
 
+pub use crate::domain::LinkState;
+pub use crate::platform::DataIssue;
 pub use engine::{SyncConfig, SyncHandle, spawn};
 
-use crate::clock::ClockSample;
-use crate::domain::{Auction, Bid, Event, Lot, Timestamp};
+use crate::domain::clock::ClockSample;
+use crate::domain::{Auction, Bid, Event, Lot};
 use crate::rates::RateTable;
 
 /// What the sync engine tells the app. Each message is complete: nothing is
@@ -35,36 +38,43 @@ pub enum SyncMsg {
     Link(LinkState),
     /// Data the platform sent that could not be used, named precisely.
     DataIssue(DataIssue),
+    /// The feed skipped seqs.
+    SeqGap(SeqGap),
 }
 
-/// How the connection to the platform stands.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum LinkState {
-    Connecting,
-    Live,
-    /// Failing; `attempt` counts consecutive failures.
-    Retrying {
-        attempt: u32,
-        error: String,
-    },
-    /// Failing for long enough to say so, since this server time.
-    Offline {
-        since: Timestamp,
-        error: String,
-    },
+/// The feed skipped seqs: after `after` it gave `got` (the engine re-reads
+/// the lots; the anomaly detector raises a seq gap).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SeqGap {
+    pub after: u64,
+    pub got: u64,
 }
 
-/// One piece of unusable server data: which lot, which field, what was wrong.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DataIssue {
-    pub lot_id: Option<String>,
-    pub field: String,
-    pub problem: String,
+impl std::fmt::Display for SeqGap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "seq gap: after seq {} the feed gave seq {} (missing {}..={})",
+            self.after,
+            self.got,
+            self.after.saturating_add(1),
+            self.got.saturating_sub(1)
+        )
+    }
 }
 
-/// `DataIssue::field` of the issue the engine sends when the feed skips seqs
-/// (the anomaly detector raises a seq gap from it).
-pub const SEQ_GAP_FIELD: &str = "events.seq";
+impl SeqGap {
+    /// Reads back the text `Display` wrote (the journal stores it so).
+    pub fn parse(text: &str) -> Option<SeqGap> {
+        let rest = text.strip_prefix("seq gap: after seq ")?;
+        let (after, rest) = rest.split_once(" the feed gave seq ")?;
+        let got = rest.split(' ').next()?;
+        Some(SeqGap {
+            after: after.parse().ok()?,
+            got: got.parse().ok()?,
+        })
+    }
+}
 
 /// What the app asks of the sync engine.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -73,42 +83,4 @@ pub enum SyncCmd {
     RefreshNow,
     /// Keep the bid history of this lot fresh (the lot in view); None stops.
     WatchLot(Option<String>),
-}
-
-/// The client and engine settings for the monitor's command line. `token` is
-/// the value of `LOTWATCH_TOKEN` (or the config file), read by the caller.
-pub fn configs_from_args(
-    args: &crate::cli::MonitorArgs,
-    url: &str,
-    token: Option<crate::platform::Token>,
-) -> Result<(crate::platform::ClientConfig, SyncConfig), String> {
-    use crate::rates::{NBK_DEFAULT_URL, RatesConfig, RatesMode, parse_fixed_rates};
-    let mut client = crate::platform::ClientConfig::new(url);
-    client.token = token;
-    client.ca_cert = args.ca_cert.clone();
-    client.insecure = args.insecure;
-    let fixed = parse_fixed_rates(&args.fixed_rates)?;
-    let mode = match args.rates {
-        crate::cli::RatesArg::Platform => RatesMode::Platform,
-        crate::cli::RatesArg::Nbk => RatesMode::Nbk,
-        crate::cli::RatesArg::Fixed if fixed.is_empty() => {
-            return Err("--rates fixed needs at least one --rate CUR=RATE".into());
-        }
-        crate::cli::RatesArg::Fixed => RatesMode::Fixed,
-    };
-    let rates = RatesConfig {
-        mode,
-        nbk_url: args
-            .rates_url
-            .clone()
-            .unwrap_or_else(|| NBK_DEFAULT_URL.to_string()),
-        fixed,
-        ..RatesConfig::default()
-    };
-    let sync = SyncConfig {
-        poll: std::time::Duration::from_millis(args.poll.max(250)),
-        rates: Some(rates),
-        ..SyncConfig::default()
-    };
-    Ok((client, sync))
 }

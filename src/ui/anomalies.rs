@@ -6,7 +6,7 @@
 use super::theme::Theme;
 use super::{Ctx, paint, pane};
 use crate::app::{Anomaly, App, Pane};
-use crate::i18n::Texts;
+use crate::ui::i18n::{Lang, Texts};
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
@@ -64,7 +64,7 @@ fn entry<'a>(app: &App, a: &Anomaly, t: &Theme, tx: &Texts) -> Line<'a> {
 
 /// The anomaly drawn at `at` in the pane drawn in `area` (entries wrap, so
 /// one can take several rows).
-pub(crate) fn at(app: &App, area: Rect, at: Position) -> Option<&Anomaly> {
+pub(crate) fn at(app: &App, area: Rect, at: Position, lang: Lang) -> Option<&Anomaly> {
     let inner = Block::bordered().inner(area);
     if !inner.contains(at) {
         return None;
@@ -72,7 +72,7 @@ pub(crate) fn at(app: &App, area: Rect, at: Position) -> Option<&Anomaly> {
     let mut row = at.y - inner.y;
     let plain = Theme::default();
     for a in app.anomalies.iter().rev().skip(app.anomalies_scroll) {
-        let lines = Paragraph::new(entry(app, a, &plain, app.opts.lang.texts()))
+        let lines = Paragraph::new(entry(app, a, &plain, lang.texts()))
             .wrap(Wrap { trim: false })
             .line_count(inner.width);
         let h = u16::try_from(lines).unwrap_or(u16::MAX).max(1);

@@ -4,7 +4,7 @@
 use crate::app::App;
 use crate::domain::money::{Converted, convert};
 use crate::domain::{Currency, LotStatus, Money};
-use crate::i18n::{Lang, Texts};
+use crate::ui::i18n::{Lang, Texts};
 
 /// Status with a symbol, so it reads without colour; the word in the
 /// interface language, an unknown status as the platform sent it.

@@ -5,7 +5,7 @@
 use super::Ctx;
 use super::paint;
 use crate::domain::Currency;
-use crate::sync::LinkState;
+use crate::domain::LinkState;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
@@ -139,7 +139,7 @@ fn split_right(area: Rect, right_w: u16) -> [Rect; 2] {
 fn link_badge(
     link: &LinkState,
     t: &super::theme::Theme,
-    tx: &crate::i18n::Texts,
+    tx: &crate::ui::i18n::Texts,
 ) -> (String, Style) {
     let inv = |s: Style| s.add_modifier(ratatui::style::Modifier::REVERSED);
     match link {

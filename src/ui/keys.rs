@@ -236,11 +236,11 @@ impl Keymap {
     /// Help lines: (keys, description) for every bound action but the
     /// sort-by-column ones, plus the fixed keys of the filter line.
     pub fn help_entries(&self) -> Vec<(String, &'static str)> {
-        self.help_entries_in(crate::i18n::Lang::En.texts())
+        self.help_entries_in(crate::ui::i18n::Lang::En.texts())
     }
 
     /// `help_entries` in the language of `tx`.
-    pub fn help_entries_in(&self, tx: &crate::i18n::Texts) -> Vec<(String, &'static str)> {
+    pub fn help_entries_in(&self, tx: &crate::ui::i18n::Texts) -> Vec<(String, &'static str)> {
         let mut out: Vec<(String, &'static str)> = Action::BINDABLE
             .iter()
             .filter(|a| !matches!(a, Action::SortBy(_)))
@@ -254,13 +254,6 @@ impl Keymap {
         );
         out
     }
-}
-
-/// Maps a key press with the default bindings (for a loop without a
-/// configured key map).
-pub fn map_key(ev: &KeyEvent, mode: Mode) -> Option<Action> {
-    static DEFAULT: std::sync::OnceLock<Keymap> = std::sync::OnceLock::new();
-    DEFAULT.get_or_init(Keymap::default).action(ev, mode)
 }
 
 /// What the key bar offers, most important first, for the focused pane and
@@ -422,7 +415,9 @@ mod tests {
                 .label(a)
                 .unwrap_or_else(|| panic!("{} unbound", a.name()));
             assert!(
-                help.iter().any(|(l, d)| *l == label && *d == a.describe()),
+                help.iter().any(
+                    |(l, d)| *l == label && *d == (crate::ui::i18n::Lang::En.texts().action)(a)
+                ),
                 "{}",
                 a.name()
             );

@@ -1,19 +1,10 @@
-//! Where each pane goes for a terminal size: pure geometry, shared by the view
-//! and by the app (which needs page sizes for scrolling).
+//! Where each pane goes for a terminal size: the drawing plan. The row
+//! counts it must agree with are the app's (`app::viewport`).
 
 use crate::app::Pane;
+use crate::app::viewport::{HEADER_H, KEYBAR_H, lots_height};
+pub use crate::app::viewport::{MIN_H, MIN_W, big_enough, events_rows, lots_rows};
 use ratatui::layout::{Constraint, Layout, Rect};
-
-/// Below this the monitor shows only a message asking for a larger terminal.
-pub const MIN_W: u16 = 60;
-pub const MIN_H: u16 = 16;
-
-pub const HEADER_H: u16 = 2;
-pub const KEYBAR_H: u16 = 1;
-
-pub fn big_enough(w: u16, h: u16) -> bool {
-    w >= MIN_W && h >= MIN_H
-}
 
 /// The rectangles of one frame. A pane that does not fit at this width is
 /// None (narrow terminals show one of the lower panes at a time).
@@ -42,13 +33,6 @@ impl Plan {
             Pane::Anomalies => self.anomalies,
         }
     }
-}
-
-/// Height of the lots pane for a body of `body_h` rows: a bit over half, and
-/// about a third when one of the lower panes has the focus.
-fn lots_height(body_h: u16, focus: Pane) -> u16 {
-    let share = if focus == Pane::Lots { 11 } else { 7 };
-    (body_h * share / 20).max(6).min(body_h)
 }
 
 /// How many lower panes fit side by side at this width.
@@ -135,24 +119,6 @@ pub fn plan(area: Rect, focus: Pane, side: Pane) -> Plan {
         anomalies: None,
         keybar,
     }
-}
-
-fn body_height(h: u16) -> u16 {
-    h.saturating_sub(HEADER_H + KEYBAR_H)
-}
-
-/// Lot rows visible in the lots pane (inside the borders, below the header row).
-pub fn lots_rows((_w, h): (u16, u16), focus: Pane) -> usize {
-    usize::from(lots_height(body_height(h), focus).saturating_sub(3))
-}
-
-/// Entries visible in the events pane.
-pub fn events_rows((_w, h): (u16, u16), focus: Pane) -> usize {
-    let body = body_height(h);
-    usize::from(
-        body.saturating_sub(lots_height(body, focus))
-            .saturating_sub(2),
-    )
 }
 
 #[cfg(test)]

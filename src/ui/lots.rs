@@ -8,10 +8,10 @@ use super::{Ctx, pane};
 use crate::app::countdown::countdown;
 use crate::app::lots::{LotStore, MeState, SortKey};
 use crate::app::{App, Pane};
+use crate::domain::LinkState;
 use crate::domain::rules::next_min_bid;
 use crate::domain::{Currency, LicenseKind, Lot, LotStatus};
-use crate::i18n::{Lang, Texts};
-use crate::sync::LinkState;
+use crate::ui::i18n::{Lang, Texts};
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -148,6 +148,7 @@ pub(crate) struct Geometry {
     pub inner: Rect,
     cols: Vec<(Col, u16)>,
     compact: bool,
+    lang: Lang,
     /// The view position of the first row on screen.
     pub top: usize,
     /// Lot rows on screen (below the column header row).
@@ -157,19 +158,20 @@ pub(crate) struct Geometry {
 impl Geometry {
     /// The geometry of the lots pane drawn in `area` (with its borders);
     /// None when there is no table to show (no room, no rows).
-    pub fn of(app: &App, area: Rect) -> Option<Geometry> {
+    pub fn of(app: &App, area: Rect, lang: Lang) -> Option<Geometry> {
         let inner = Block::bordered().inner(area);
         if inner.height == 0 || inner.width == 0 || app.lots.view_len() == 0 {
             return None;
         }
         let fx = app.currency != Currency::Kzt;
-        let (mut cols, compact) = choose(inner.width, fx, app.opts.lang);
+        let (mut cols, compact) = choose(inner.width, fx, lang);
         widen(&mut cols, inner.width);
         let rows = usize::from(inner.height.saturating_sub(1));
         Some(Geometry {
             inner,
             cols,
             compact,
+            lang,
             top: window_top(app, rows),
             rows,
         })
@@ -188,7 +190,7 @@ impl Geometry {
         sort_key_at(
             self.inner.width,
             fx,
-            app.opts.lang,
+            self.lang,
             x.checked_sub(self.inner.x)?,
         )
     }
@@ -332,7 +334,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     {
         paint::put_title(frame.buffer_mut(), area, area.bottom() - 1, &line);
     }
-    let Some(geo) = Geometry::of(app, area) else {
+    let Some(geo) = Geometry::of(app, area, ctx.lang) else {
         if inner.height == 0 || inner.width == 0 {
             return;
         }

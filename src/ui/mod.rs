@@ -10,6 +10,7 @@ mod events;
 mod fmt;
 mod header;
 mod help;
+pub mod i18n;
 mod keybar;
 pub mod keys;
 pub mod layout;
@@ -21,15 +22,14 @@ mod summary;
 pub mod theme;
 
 use crate::app::{App, Pane};
-use crate::clock::Mono;
 use crate::domain::Timestamp;
-use crate::i18n::{Lang, Texts};
+use crate::domain::clock::Mono;
+use crate::ui::i18n::{Lang, Texts};
 use keys::Keymap;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{BorderType, Paragraph, Wrap};
-use std::sync::OnceLock;
 use theme::Theme;
 
 /// What every pane draws from.
@@ -46,26 +46,40 @@ pub(crate) struct Ctx<'a> {
     pub mono: Mono,
 }
 
-/// Draws the whole screen with the default key bindings and theme.
-pub fn draw(frame: &mut Frame, app: &App, now: Mono) {
-    static KEYS: OnceLock<Keymap> = OnceLock::new();
-    draw_with(
-        frame,
-        app,
-        now,
-        KEYS.get_or_init(Keymap::default),
-        &Theme::terminal(),
-    );
+/// What the view draws with besides the state: the key bindings (shown in
+/// the help and the key bar), the theme and the interface language.
+#[derive(Clone, Debug)]
+pub struct View {
+    pub keys: Keymap,
+    pub theme: Theme,
+    pub lang: Lang,
 }
 
-/// Draws the whole screen with the given bindings (shown in the help and the
-/// key bar) and theme.
-pub fn draw_with(frame: &mut Frame, app: &App, now: Mono, keys: &Keymap, theme: &Theme) {
+impl Default for View {
+    /// The default bindings, the terminal's own colours, English.
+    fn default() -> Self {
+        View::in_lang(Lang::En)
+    }
+}
+
+impl View {
+    /// The defaults in another language.
+    pub fn in_lang(lang: Lang) -> View {
+        View {
+            keys: Keymap::default(),
+            theme: Theme::terminal(),
+            lang,
+        }
+    }
+}
+
+/// Draws the whole screen.
+pub fn draw(frame: &mut Frame, app: &App, now: Mono, view: &View) {
     let area = frame.area();
     if area.width == 0 || area.height == 0 {
         return;
     }
-    let lang = app.opts.lang;
+    let (keys, theme, lang) = (&view.keys, &view.theme, view.lang);
     if !layout::big_enough(area.width, area.height) {
         too_small(frame, area, theme, lang.texts());
         return;

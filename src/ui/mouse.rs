@@ -9,6 +9,7 @@
 //! its lot. Wheel: scroll the pane under the pointer. Any click closes the
 //! help overlay. Moves, drags, releases and other buttons mean nothing.
 
+use super::i18n::Lang;
 use super::layout::{self, Plan};
 use super::lots::Geometry;
 use crate::app::{Action, App, Mode, Pane};
@@ -20,7 +21,7 @@ pub const WHEEL_ROWS: i16 = 3;
 
 /// The actions a mouse event means, in order, for a frame drawn in `area`.
 /// Empty for events that change nothing (the loop then does not redraw).
-pub fn actions(app: &App, area: Rect, ev: &MouseEvent) -> Vec<Action> {
+pub fn actions(app: &App, area: Rect, ev: &MouseEvent, lang: Lang) -> Vec<Action> {
     let at = Position::new(ev.column, ev.row);
     let wheel = match ev.kind {
         MouseEventKind::Down(MouseButton::Left) => 0,
@@ -56,10 +57,10 @@ pub fn actions(app: &App, area: Rect, ev: &MouseEvent) -> Vec<Action> {
     }
     let r = plan.rect(pane).unwrap_or_default();
     match pane {
-        Pane::Lots => out.extend(lots_click(app, r, at, focused)),
+        Pane::Lots => out.extend(lots_click(app, r, at, focused, lang)),
         Pane::Events => out.extend(events_row(app, r, at).map(Action::SelectRow)),
         Pane::Anomalies => out.extend(
-            super::anomalies::at(app, r, at)
+            super::anomalies::at(app, r, at, lang)
                 .and_then(|a| a.lot_id.as_deref())
                 .and_then(|id| app.lots().position_of(id))
                 .map(Action::SelectRow),
@@ -76,8 +77,8 @@ pub fn pane_at(plan: &Plan, at: Position) -> Option<Pane> {
         .find(|&p| plan.rect(p).is_some_and(|r| r.contains(at)))
 }
 
-fn lots_click(app: &App, area: Rect, at: Position, focused: bool) -> Option<Action> {
-    let geo = Geometry::of(app, area)?;
+fn lots_click(app: &App, area: Rect, at: Position, focused: bool, lang: Lang) -> Option<Action> {
+    let geo = Geometry::of(app, area, lang)?;
     if !geo.inner.contains(at) {
         return None;
     }
@@ -119,9 +120,10 @@ mod tests {
     use super::*;
     use crate::app::anomaly::Evidence;
     use crate::app::{Anomaly, AnomalyKind, AppOptions, Msg};
-    use crate::clock::Mono;
-    use crate::domain::{Timestamp, test_lot};
+    use crate::domain::Timestamp;
+    use crate::domain::clock::Mono;
     use crate::sync::SyncMsg;
+    use crate::testing::test_lot;
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
 
@@ -160,7 +162,7 @@ mod tests {
             row: y,
             modifiers: crossterm::event::KeyModifiers::NONE,
         };
-        actions(app, area, &ev)
+        actions(app, area, &ev, crate::ui::i18n::Lang::En)
     }
 
     #[test]
@@ -170,7 +172,7 @@ mod tests {
         let area = Rect::new(0, 0, 80, 24);
         app.update(Msg::Resize { w: 80, h: 24 }, Mono(0));
         let mut term = Terminal::new(TestBackend::new(80, 24)).expect("backend");
-        term.draw(|f| super::super::draw(f, &app, Mono(0)))
+        term.draw(|f| super::super::draw(f, &app, Mono(0), &super::super::View::default()))
             .expect("draw");
         let buf = term.backend().buffer();
         let r = layout::plan(area, Pane::Anomalies, Pane::Detail)

@@ -6,7 +6,7 @@
 use super::fmt::{fx, status_word};
 use super::{Ctx, paint, pane};
 use crate::app::Pane;
-use crate::app::summary::{GROUPS_MAX, Group, OTHER};
+use crate::app::summary::{Group, MAX_GROUPS, OTHER};
 use crate::domain::Money;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -88,7 +88,7 @@ fn breakdown<'a>(
         .take(usize::from(area.height).saturating_sub(1))
     {
         // The folded row is the last of a full table (lot data is never translated).
-        let folded = i + 1 == GROUPS_MAX && name == OTHER;
+        let folded = i + 1 == MAX_GROUPS && name == OTHER;
         let name = if folded { ctx.tx.other } else { name.as_str() };
         let name: String = name.chars().take(name_w).collect();
         lines.push(Line::from(format!(

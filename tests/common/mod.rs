@@ -248,7 +248,7 @@ pub fn http_date(t: Timestamp) -> String {
 }
 
 pub fn now_wall() -> Timestamp {
-    lotwatch::clock::wall_now()
+    lotwatch::domain::clock::wall_now()
 }
 
 /// What the fault proxy does with connections.

@@ -4,7 +4,8 @@
 #![allow(dead_code)]
 
 use lotwatch::domain::rules::{close_after_bid, next_min_bid};
-use lotwatch::domain::{Event, EventKind, Lot, LotResult, LotStatus, Money, Timestamp, test_lot};
+use lotwatch::domain::{Event, EventKind, Lot, LotResult, LotStatus, Money, Timestamp};
+use lotwatch::testing::test_lot;
 
 pub const AUCTION: &str = "kz-subsoil-2025-06";
 /// 2025-06-24T05:00:00Z

@@ -103,6 +103,14 @@ impl Tmux {
             .expect("run tmux")
     }
 
+    /// Appends every byte the program writes from now on to `file`, before
+    /// tmux interprets it (escape sequences included).
+    pub fn pipe_to(&self, file: &Path) {
+        let cmd = format!("cat >> {}", shell_quote(&file.to_string_lossy()));
+        let out = self.tmux(&["pipe-pane", "-o", "-t", &self.session, &cmd]);
+        assert!(out.status.success(), "pipe-pane: {out:?}");
+    }
+
     /// The visible screen as text.
     pub fn screen(&self) -> String {
         let out = self.tmux(&["capture-pane", "-p", "-t", &self.session]);

@@ -5,13 +5,14 @@
 #![allow(dead_code)]
 
 use lotwatch::app::{Action, App, AppOptions, Msg};
-use lotwatch::clock::{ClockSample, Mono};
+use lotwatch::domain::clock::{ClockSample, Mono};
 use lotwatch::domain::{
     Auction, AuctionStatus, Bid, Currency, Event, EventKind, HighBid, License, LicenseKind, Lot,
     LotResult, LotStatus, Money, Rate, SoftClose, Timestamp,
 };
 use lotwatch::rates::{RateSource, RateTable};
 use lotwatch::sync::{LinkState, SyncMsg};
+use lotwatch::ui::View;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::collections::BTreeMap;
@@ -487,16 +488,10 @@ pub fn act(app: &mut App, a: Action) {
 /// A fresh app before anything arrived, in English whatever the machine's
 /// locale (the snapshots are English).
 pub fn empty(demo: bool) -> App {
-    empty_in(demo, lotwatch::i18n::Lang::En)
-}
-
-/// `empty` in another interface language.
-pub fn empty_in(demo: bool, lang: lotwatch::i18n::Lang) -> App {
     App::new(AppOptions {
         demo,
         me: Some("P-07".into()),
         currency: Currency::Kzt,
-        lang,
         ..AppOptions::default()
     })
 }
@@ -515,12 +510,7 @@ pub fn clock_sample(local_skew_ms: i64) -> ClockSample {
 /// The auction in full swing, live, with the first lot selected and its
 /// bid history loaded.
 pub fn live(demo: bool) -> App {
-    live_in(demo, lotwatch::i18n::Lang::En)
-}
-
-/// `live` in another interface language.
-pub fn live_in(demo: bool, lang: lotwatch::i18n::Lang) -> App {
-    let mut app = empty_in(demo, lang);
+    let mut app = empty(demo);
     send(&mut app, SyncMsg::Clock(clock_sample(0)));
     send(&mut app, SyncMsg::Link(LinkState::Live));
     send(
@@ -576,12 +566,22 @@ pub fn render(app: &mut App, w: u16, h: u16) -> String {
     render_after(app, w, h, 0)
 }
 
+/// Renders as `render` does, in another interface language.
+pub fn render_in(app: &mut App, lang: lotwatch::ui::i18n::Lang, w: u16, h: u16) -> String {
+    render_view(app, &View::in_lang(lang), w, h, 0)
+}
+
 /// Renders as `render` does, `later_ms` after `NOW` on the fake clock.
 pub fn render_after(app: &mut App, w: u16, h: u16, later_ms: u64) -> String {
+    render_view(app, &View::default(), w, h, later_ms)
+}
+
+/// Renders with the given view settings, `later_ms` after `NOW`.
+pub fn render_view(app: &mut App, view: &View, w: u16, h: u16, later_ms: u64) -> String {
     let now = Mono(NOW.0 + later_ms);
     app.update(Msg::Resize { w, h }, now);
     let mut term = Terminal::new(TestBackend::new(w, h)).expect("test backend");
-    term.draw(|f| lotwatch::ui::draw(f, app, now))
+    term.draw(|f| lotwatch::ui::draw(f, app, now, view))
         .expect("draw");
     screen_text(term.backend().buffer())
 }
@@ -611,7 +611,7 @@ pub fn screen_text(buf: &ratatui::buffer::Buffer) -> String {
 pub fn many_lots(n: usize) -> Vec<Lot> {
     (0..n)
         .map(|i| {
-            let mut l = lotwatch::domain::test_lot();
+            let mut l = lotwatch::testing::test_lot();
             l.id = format!("L{i:05}");
             l.number = format!("{:06}", 400_000 + i);
             l.name = format!("Месторождение №{i}");

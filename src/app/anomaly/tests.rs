@@ -1,6 +1,7 @@
 use super::*;
-use crate::domain::{HighBid, LotResult, Money, test_lot};
+use crate::domain::{HighBid, LotResult, Money};
 use crate::sync::DataIssue;
+use crate::testing::test_lot;
 
 fn snap(lots: Vec<Lot>) -> SyncMsg {
     SyncMsg::Snapshot {
@@ -244,12 +245,8 @@ fn sold_result_must_be_the_last_high_bid() {
 #[test]
 fn seq_gap_from_the_engine_issue() {
     let mut d = detector();
-    let issue = DataIssue {
-        lot_id: None,
-        field: SEQ_GAP_FIELD.into(),
-        problem: "seq gap: after seq 7 the feed gave seq 9".into(),
-    };
-    let out = d.observe(&SyncMsg::DataIssue(issue), Some(Timestamp(5)));
+    let gap = crate::sync::SeqGap { after: 7, got: 9 };
+    let out = d.observe(&SyncMsg::SeqGap(gap), Some(Timestamp(5)));
     assert_eq!(kinds(&out), [AnomalyKind::SeqGap]);
     assert!(out[0].evidence.contains("seq 9"));
     // other data issues are not anomalies

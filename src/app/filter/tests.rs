@@ -1,5 +1,6 @@
 use super::*;
-use crate::domain::{HighBid, LotResult, test_lot};
+use crate::domain::{HighBid, LotResult};
+use crate::testing::test_lot;
 use proptest::prelude::*;
 
 const MIN: i64 = 60_000;
@@ -326,26 +327,26 @@ fn errors_name_the_term_and_column() {
 
 #[test]
 fn limits_are_errors_not_truncation() {
-    let long = "a".repeat(FILTER_MAX + 1);
+    let long = "a".repeat(MAX_FILTER + 1);
     assert_eq!(
         err(&long).kind,
-        FilterErrorKind::TooLong { max: FILTER_MAX }
+        FilterErrorKind::TooLong { max: MAX_FILTER }
     );
-    assert!(Filter::parse(&"a".repeat(FILTER_MAX)).is_ok());
-    let many = vec!["a"; TERMS_MAX + 1].join(" ");
+    assert!(Filter::parse(&"a".repeat(MAX_FILTER)).is_ok());
+    let many = vec!["a"; MAX_TERMS + 1].join(" ");
     let e = err(&many);
     assert_eq!(
         (e.term, e.kind),
         (
-            TERMS_MAX + 1,
-            FilterErrorKind::TooManyTerms { max: TERMS_MAX }
+            MAX_TERMS + 1,
+            FilterErrorKind::TooManyTerms { max: MAX_TERMS }
         )
     );
-    assert!(Filter::parse(&vec!["a"; TERMS_MAX].join(" ")).is_ok());
-    let values = format!("mineral:{}", vec!["x"; VALUES_MAX + 1].join(","));
+    assert!(Filter::parse(&vec!["a"; MAX_TERMS].join(" ")).is_ok());
+    let values = format!("mineral:{}", vec!["x"; MAX_VALUES + 1].join(","));
     assert_eq!(
         err(&values).kind,
-        FilterErrorKind::TooManyValues { max: VALUES_MAX }
+        FilterErrorKind::TooManyValues { max: MAX_VALUES }
     );
 }
 

@@ -1,0 +1,44 @@
+//! The platform client's and the sync engine's settings from the monitor's
+//! command line (after the config file and the environment are merged in).
+
+use crate::platform::{ClientConfig, Token};
+use crate::rates::{NBK_DEFAULT_URL, RatesConfig, RatesMode, parse_fixed_rates};
+use crate::shell::cli::{MonitorArgs, RatesArg};
+use crate::sync::SyncConfig;
+
+/// The client and engine settings for the monitor's command line. `token` is
+/// the value of `LOTWATCH_TOKEN` (or the config file), read by the caller.
+pub fn configs_from_args(
+    args: &MonitorArgs,
+    url: &str,
+    token: Option<Token>,
+) -> Result<(ClientConfig, SyncConfig), String> {
+    let mut client = ClientConfig::new(url);
+    client.token = token;
+    client.ca_cert = args.ca_cert.clone();
+    client.insecure = args.insecure;
+    let fixed = parse_fixed_rates(&args.fixed_rates)?;
+    let mode = match args.rates {
+        RatesArg::Platform => RatesMode::Platform,
+        RatesArg::Nbk => RatesMode::Nbk,
+        RatesArg::Fixed if fixed.is_empty() => {
+            return Err("--rates fixed needs at least one --rate CUR=RATE".into());
+        }
+        RatesArg::Fixed => RatesMode::Fixed,
+    };
+    let rates = RatesConfig {
+        mode,
+        nbk_url: args
+            .rates_url
+            .clone()
+            .unwrap_or_else(|| NBK_DEFAULT_URL.to_string()),
+        fixed,
+        ..RatesConfig::default()
+    };
+    let sync = SyncConfig {
+        poll: std::time::Duration::from_millis(args.poll.max(250)),
+        rates: Some(rates),
+        ..SyncConfig::default()
+    };
+    Ok((client, sync))
+}

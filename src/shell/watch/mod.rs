@@ -1,0 +1,379 @@
+//! `lotwatch watch`: the monitor without the screen. The same sync engine,
+//! journal, app state (driven by the same `Msg`s as the monitor: sync
+//! messages, ticks, the filter typed in as actions), alerts and anomalies;
+//! what changes is printed to stdout as JSON lines, a status line, waybar
+//! JSON or TSV, through a bounded queue (`output`).
+//!
+//! Exit codes: 0 on SIGINT, SIGTERM, SIGHUP or a closed pipe; 1 when the
+//! platform cannot be reached at start (or the journal fails); 2 for bad
+//! arguments or a bad filter.
+
+pub mod lines;
+pub mod output;
+pub mod status;
+
+use crate::app::filter::Filter;
+use crate::app::{Action, App, AppOptions, Effect, Msg, Update};
+use crate::domain::Currency;
+use crate::domain::clock::mono_now;
+use crate::platform::Client;
+use crate::shell::alert_cmd::AlertCommand;
+use crate::shell::cli::{WatchArgs, WatchFormat};
+use crate::shell::config::Settings;
+use crate::shell::monitor::{JournalSink, Signals, mono_to_instant, sleep_until_opt};
+use crate::sim::server::SimOptions;
+use crate::sync::{self, LinkState, SyncCmd, SyncMsg};
+use lines::Record;
+use output::{Output, Policy};
+use std::collections::HashSet;
+use std::process::ExitCode;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_UNREACHABLE: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+
+/// Why `watch` stopped with an error.
+#[derive(Debug)]
+enum Failure {
+    /// Bad arguments: exit 2.
+    Usage(String),
+    /// The platform could not be reached at start, or the run failed: exit 1.
+    Run(String),
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Self {
+        Failure::Run(format!("{e:#}"))
+    }
+}
+
+/// `lotwatch watch`. `matches` are the subcommand's, for the precedence of
+/// flags over the config file.
+pub fn run_cli(
+    matches: &clap::ArgMatches,
+    args: WatchArgs,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> ExitCode {
+    let settings = match crate::shell::config::resolve(matches, args.monitor.clone(), env) {
+        Ok(s) => s,
+        Err(e) => return usage(&e.to_string()),
+    };
+    let filter = args.filter.clone().unwrap_or_default();
+    if let Err(e) = Filter::parse(&filter) {
+        let caret = " ".repeat(e.column);
+        return usage(&format!("bad --filter: {e}\n  {filter}\n  {caret}^"));
+    }
+    let log_path = settings
+        .args
+        .log_file
+        .clone()
+        .unwrap_or_else(crate::shell::logging::default_log_path);
+    if let Err(e) = crate::shell::logging::init(&log_path) {
+        return usage(&format!("{e:#}"));
+    }
+    tracing::info!("lotwatch {} watch starting", env!("CARGO_PKG_VERSION"));
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return failure(&format!("cannot start: {e}")),
+    };
+    let result = rt.block_on(run(settings, filter, args.format));
+    rt.shutdown_timeout(Duration::from_millis(500));
+    match result {
+        Ok(()) => ExitCode::from(EXIT_OK),
+        Err(Failure::Usage(m)) => usage(&m),
+        Err(Failure::Run(m)) => {
+            tracing::error!("exiting on error: {m}");
+            failure(&m)
+        }
+    }
+}
+
+fn usage(m: &str) -> ExitCode {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "lotwatch watch: {m}");
+    ExitCode::from(EXIT_USAGE)
+}
+
+fn failure(m: &str) -> ExitCode {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "lotwatch watch: {m}");
+    ExitCode::from(EXIT_UNREACHABLE)
+}
+
+async fn run(settings: Settings, filter: String, format: WatchFormat) -> Result<(), Failure> {
+    let args = &settings.args;
+    let on_alert = match &args.on_alert {
+        Some(cmd) => Some(AlertCommand::parse(cmd).map_err(Failure::Usage)?),
+        None => None,
+    };
+    let sim = match &args.url {
+        Some(_) => None,
+        None => Some(
+            crate::sim::server::start(SimOptions::demo())
+                .await
+                .map_err(|e| Failure::Run(format!("could not start the demo simulator: {e:#}")))?,
+        ),
+    };
+    let url = sim
+        .as_ref()
+        .map(|s| s.url())
+        .or_else(|| args.url.clone())
+        .unwrap_or_default();
+    let mut engine_args = args.clone();
+    if sim.is_some() && engine_args.rates_url.is_none() {
+        engine_args.rates_url = Some(format!("{url}/nbk/rss/get_rates.cfm?fdate={{date}}"));
+        if engine_args.rates == crate::shell::cli::RatesArg::Platform {
+            engine_args.rates = crate::shell::cli::RatesArg::Nbk;
+        }
+    }
+    let (client_cfg, sync_cfg) =
+        crate::shell::engine_config::configs_from_args(&engine_args, &url, settings.token.clone())
+            .map_err(Failure::Usage)?;
+    let client = Client::new(client_cfg).map_err(|e| Failure::Usage(e.to_string()))?;
+    let journal = if args.no_journal || (sim.is_some() && args.journal.is_none()) {
+        JournalSink::Off
+    } else {
+        JournalSink::Pending {
+            path: args.journal.clone(),
+            client: client.clone(),
+            waiting: Vec::new(),
+            anomalies: Vec::new(),
+        }
+    };
+    let (metrics, _metrics_server) = match args.metrics {
+        Some(addr) => {
+            let (publisher, rx) = crate::shell::metrics::Publisher::new(client.clone());
+            let server = crate::shell::metrics::server::start(addr, rx)
+                .await
+                .map_err(|e| Failure::Usage(format!("{e:#}")))?;
+            (Some(publisher), Some(server))
+        }
+        None => (None, None),
+    };
+    let handle = sync::spawn(client, sync_cfg);
+    let mut app = App::new(AppOptions {
+        demo: sim.is_some(),
+        insecure: args.insecure,
+        me: args.me.clone(),
+        currency: args.currency.unwrap_or(Currency::Usd),
+        watchlist: args.watchlist.clone(),
+        skew_threshold_ms: args.skew_threshold,
+        unreachable_after_ms: args.unreachable_after.saturating_mul(1000),
+        alert_minutes: args.alert_minutes,
+        mouse: false,
+    });
+    // The filter goes in as the monitor's keys would type it.
+    let now = mono_now();
+    app.update(Msg::Action(Action::StartFilter), now);
+    for c in filter.chars() {
+        app.update(Msg::Action(Action::FilterInput(c)), now);
+    }
+    app.update(Msg::Action(Action::FilterCommit), now);
+
+    let policy = match format {
+        WatchFormat::Jsonl => Policy::stream(lines::dropped_json),
+        WatchFormat::Tsv => Policy::stream(lines::dropped_tsv),
+        WatchFormat::Status | WatchFormat::Waybar => Policy::latest(),
+    };
+    let out = Output::start(Box::new(std::io::stdout()), Some(1), policy);
+    if format == WatchFormat::Tsv {
+        out.push(lines::TSV_COLUMNS.join("\t"));
+    }
+    let mut w = Watcher {
+        app,
+        journal,
+        out,
+        format,
+        filtered: !filter.trim().is_empty(),
+        on_alert,
+        metrics,
+        cmds: handle.cmds.clone(),
+        last_status: None,
+        link: None,
+        started: false,
+    };
+    let result = w.run(handle.msgs).await;
+    handle.task.abort();
+    let Watcher { journal, out, .. } = w;
+    journal.close().await;
+    out.finish(Duration::from_millis(500));
+    if let Some(sim) = sim {
+        let _ = tokio::time::timeout(Duration::from_millis(500), sim.shutdown()).await;
+    }
+    result
+}
+
+/// The headless loop's state.
+struct Watcher {
+    app: App,
+    journal: JournalSink,
+    out: Output,
+    format: WatchFormat,
+    /// A filter is set: only its lots' records are printed.
+    filtered: bool,
+    on_alert: Option<AlertCommand>,
+    metrics: Option<crate::shell::metrics::Publisher>,
+    cmds: mpsc::Sender<SyncCmd>,
+    last_status: Option<String>,
+    /// The link state last printed.
+    link: Option<LinkState>,
+    /// A snapshot has arrived: the platform was reached.
+    started: bool,
+}
+
+impl Watcher {
+    async fn run(&mut self, mut msgs: mpsc::Receiver<SyncMsg>) -> Result<(), Failure> {
+        let mut signals = Signals::new()?;
+        loop {
+            self.print_status();
+            if let Some(m) = self.metrics.as_mut() {
+                m.changed(&self.app, mono_now(), self.journal.status().as_ref());
+            }
+            let tick_at = self.app.next_tick(mono_now()).map(mono_to_instant);
+            let metrics_at = self.metrics.as_ref().and_then(|m| m.due());
+            tokio::select! {
+                msg = msgs.recv() => match msg {
+                    Some(msg) => self.on_sync(msg).await?,
+                    None => return Err(Failure::Run("the sync engine stopped unexpectedly; see the log file".into())),
+                },
+                _ = sleep_until_opt(tick_at) => {
+                    let up = self.app.update(Msg::Tick, mono_now());
+                    self.effects(up).await?;
+                }
+                _ = sleep_until_opt(metrics_at) => {
+                    if let Some(m) = self.metrics.as_mut() {
+                        m.publish(&self.app, mono_now(), self.journal.status().as_ref());
+                    }
+                }
+                _ = self.out.closed() => {
+                    tracing::info!("the reader closed the pipe: quitting");
+                    return Ok(());
+                }
+                sig = signals.recv() => {
+                    tracing::info!("{sig}: quitting");
+                    return Ok(());
+                }
+            }
+        }
+    }
+
+    fn shown(&self, lot_id: Option<&str>) -> bool {
+        match lot_id {
+            Some(id) if self.filtered => self.app.lots().position_of(id).is_some(),
+            _ => true,
+        }
+    }
+
+    fn emit(&self, r: Record) {
+        match self.format {
+            WatchFormat::Jsonl => self.out.push(r.jsonl()),
+            WatchFormat::Tsv => self.out.push(r.tsv()),
+            WatchFormat::Status | WatchFormat::Waybar => {}
+        }
+    }
+
+    fn print_status(&mut self) {
+        let line = match self.format {
+            WatchFormat::Status | WatchFormat::Waybar => {
+                let window = self.app.options().alert_minutes.saturating_mul(60_000);
+                let s = status::status(&self.app, mono_now(), window);
+                if self.format == WatchFormat::Status {
+                    s.text
+                } else {
+                    s.waybar()
+                }
+            }
+            _ => return,
+        };
+        if self.last_status.as_deref() != Some(line.as_str()) {
+            self.out.push(line.clone());
+            self.last_status = Some(line);
+        }
+    }
+
+    async fn on_sync(&mut self, msg: SyncMsg) -> Result<(), Failure> {
+        let now = mono_now();
+        let server_now = self.app.server_now(now);
+        self.journal.record(&msg, server_now).await?;
+        match &msg {
+            SyncMsg::Snapshot { .. } | SyncMsg::Events(_) => self.started = true,
+            SyncMsg::Link(LinkState::Offline { error, .. }) if !self.started => {
+                return Err(Failure::Run(format!(
+                    "cannot reach the platform: {error} (check --url and the network)"
+                )));
+            }
+            _ => {}
+        }
+        let seq_before = self.app.feed_seq();
+        // Lots the filter showed before the batch: an event that takes its
+        // lot out of the filter (a close under `status:open`) is printed too.
+        let shown_before: HashSet<String> = match &msg {
+            SyncMsg::Events(evs) if self.filtered => evs
+                .iter()
+                .filter_map(|e| e.lot_id.as_deref())
+                .filter(|id| self.shown(Some(id)))
+                .map(str::to_string)
+                .collect(),
+            _ => HashSet::new(),
+        };
+        let up = self.app.update(Msg::Sync(msg.clone()), now);
+        let server_now = self.app.server_now(now);
+        match &msg {
+            SyncMsg::Events(evs) => {
+                for ev in evs.iter().filter(|e| e.seq > seq_before) {
+                    let id = ev.lot_id.as_deref();
+                    if self.shown(id) || id.is_some_and(|i| shown_before.contains(i)) {
+                        self.emit(lines::event(&self.app, ev));
+                    }
+                }
+            }
+            SyncMsg::Snapshot { seq, lots, .. } => {
+                self.emit(lines::snapshot(*seq, lots.len(), server_now));
+            }
+            SyncMsg::Link(l) if self.link.as_ref() != Some(l) => {
+                self.link = Some(l.clone());
+                self.emit(lines::link(l, server_now));
+            }
+            SyncMsg::DataIssue(i) if self.shown(i.lot_id.as_deref()) => {
+                self.emit(lines::data_issue(&self.app, i, server_now));
+            }
+            _ => {}
+        }
+        self.effects(up).await
+    }
+
+    async fn effects(&mut self, up: Update) -> Result<(), Failure> {
+        for effect in up.effects {
+            match effect {
+                Effect::Sync(cmd) => {
+                    let _ = self.cmds.try_send(cmd);
+                }
+                Effect::Alert(a) => {
+                    tracing::info!("alert {} {}: {}", a.kind.as_str(), a.lot_number, a.message);
+                    let id = (!a.lot_id.is_empty()).then_some(a.lot_id.as_str());
+                    if self.shown(id) {
+                        self.emit(lines::alert(&a, self.app.server_now(mono_now())));
+                    }
+                    if let Some(cmd) = &self.on_alert {
+                        let _ = cmd.spawn(&a);
+                    }
+                }
+                Effect::Anomaly(a) => {
+                    if self.shown(a.lot_id.as_deref()) {
+                        self.emit(lines::anomaly(&self.app, &a));
+                    }
+                    let server_now = self.app.server_now(mono_now());
+                    self.journal.anomaly(a, server_now).await?;
+                }
+                Effect::Bell | Effect::Quit | Effect::Suspend | Effect::MouseCapture(_) => {}
+            }
+        }
+        Ok(())
+    }
+}

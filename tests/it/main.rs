@@ -1,0 +1,60 @@
+//! The integration tests, in one binary: each file is a module (linking one
+//! binary instead of forty is most of a cold `cargo test` on two cores).
+//! The end-to-end tests that drive the real binary in tmux, and the token
+//! canary (it installs the process's global logger), have binaries of their own.
+
+#![allow(clippy::unwrap_used)] // a test may stop at the first surprise
+
+#[path = "../common/mod.rs"]
+mod common;
+#[path = "../journal_support/mod.rs"]
+mod journal_support;
+#[path = "../support/mod.rs"]
+mod support;
+#[path = "../ui_common/mod.rs"]
+mod ui_common;
+
+mod alert_command;
+mod anomaly_clean_day;
+mod anomaly_faults;
+mod anomaly_journal;
+mod anomaly_live_sim;
+mod client_http;
+mod client_tls;
+mod faults_feed;
+mod faults_network;
+mod hostile_decode;
+mod hostile_render;
+mod journal_chain;
+mod journal_crash;
+mod journal_export;
+mod journal_live_crash;
+mod journal_replay;
+mod journal_store;
+mod layers;
+mod metrics_prometheus;
+mod nbk_parse;
+mod nbk_sim;
+mod notify_vt;
+mod protocol_day;
+mod replay_mode;
+mod sim_api;
+mod sim_engine;
+mod sim_perf_hooks;
+mod snapshot_cli;
+mod sync_feed;
+mod sync_rates;
+mod sync_sim;
+mod ui_anomalies;
+mod ui_filter;
+mod ui_keys;
+mod ui_lang;
+mod ui_mouse;
+mod ui_panes;
+mod ui_sizes;
+mod ui_snapshots;
+mod ui_styles;
+mod ui_summary_replay;
+mod ui_theme;
+mod ui_ticks;
+mod watch_cli;
