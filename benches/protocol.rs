@@ -11,7 +11,7 @@
 
 use divan::Bencher;
 use lotwatch::domain::{Currency, Rate, Timestamp};
-use lotwatch::i18n::Lang;
+use lotwatch::ui::i18n::Lang;
 use lotwatch::journal::{Journal, JournalRecord, Receipt, chain, verify};
 use lotwatch::protocol::{BuildOptions, Format, build, render};
 use lotwatch::rates::{RateSource, RateTable};
