@@ -11,13 +11,13 @@
 
 use divan::Bencher;
 use lotwatch::domain::{Currency, Rate, Timestamp};
-use lotwatch::ui::i18n::Lang;
 use lotwatch::journal::{Journal, JournalRecord, Receipt, chain, verify};
 use lotwatch::protocol::{BuildOptions, Format, build, render};
 use lotwatch::rates::{RateSource, RateTable};
 use lotwatch::sim::engine::Engine;
 use lotwatch::sim::scenario::Scenario;
 use lotwatch::sync::SyncMsg;
+use lotwatch::ui::i18n::Lang;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
