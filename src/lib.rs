@@ -18,6 +18,7 @@ pub mod app;
 pub mod domain;
 pub mod journal;
 pub mod platform;
+pub mod protocol;
 pub mod rates;
 pub mod shell;
 pub mod sim;

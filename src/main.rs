@@ -13,6 +13,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Serve(args)) => lotwatch::shell::serve::run_cli(args),
         Some(Command::Export(args)) => return lotwatch::shell::export::run_cli(&args),
+        Some(Command::Protocol(args)) => return lotwatch::shell::protocol::run_cli(&args),
+        Some(Command::Verify(args)) => return lotwatch::shell::verify::run_cli(&args),
         Some(Command::Snapshot(args)) => {
             return match lotwatch::shell::config::tool_token(&env) {
                 Ok(token) => lotwatch::shell::snapshot::run_cli(&args, token),

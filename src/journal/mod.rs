@@ -1,6 +1,7 @@
 //! The journal: every event lotwatch observes, appended to one SQLite file per
 //! auction (append-only, exactly once per seq, the feed cursor in the same
-//! transaction), and read back by export and replay.
+//! transaction, a hash chain over every row), and read back by export,
+//! replay, the protocol and `verify`.
 //!
 //! For the terminal loop:
 //!
@@ -16,6 +17,7 @@
 //! # let _ = resume_after; Ok(()) }
 //! ```
 
+pub mod chain;
 pub mod codec;
 pub mod diff;
 pub mod export;
@@ -25,6 +27,7 @@ pub mod recorder;
 pub mod replay;
 pub mod schema;
 pub mod store;
+pub mod verify;
 pub mod writer;
 
 pub use diff::{Change, ObservedChange, diff_snapshots};

@@ -1,10 +1,12 @@
 //! The journal's SQLite schema: append-only tables (triggers refuse UPDATE and
-//! DELETE), the schema version, and the connection settings every opener uses.
+//! DELETE), the schema version, the connection settings every opener uses,
+//! and the migration of older files (the hash chain's tables, `chain.rs`).
 
 use rusqlite::Connection;
 
 /// Bumped when the tables change; a journal from a newer build is refused.
-pub const SCHEMA_VERSION: i64 = 1;
+/// 2: the hash chain (`chain_start`, `chain`, `chain_head`).
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Every table is append-only. Each transaction the writer makes adds one
 /// `messages` row; the rows it adds elsewhere point at it, so replay can
@@ -99,10 +101,29 @@ CREATE TABLE IF NOT EXISTS anomalies (
     kind       TEXT NOT NULL,
     evidence   TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS chain_start (
+    tbl        TEXT NOT NULL UNIQUE,  -- a chained table
+    rows       INTEGER NOT NULL,      -- its rows when the chain began (not covered)
+    max_rowid  INTEGER NOT NULL,      -- the highest rowid among them (0: none)
+    started_at INTEGER NOT NULL,      -- local wall clock, ms
+    migrated   INTEGER NOT NULL       -- 1 when the file existed before the chain
+);
+CREATE TABLE IF NOT EXISTS chain (
+    n      INTEGER PRIMARY KEY,       -- record number, from 1
+    tbl    TEXT NOT NULL,
+    row_id INTEGER NOT NULL,
+    hash   TEXT NOT NULL,             -- hex SHA-256(previous hash || canonical bytes)
+    UNIQUE (tbl, row_id)
+);
+CREATE TABLE IF NOT EXISTS chain_head (
+    message_id INTEGER,               -- the transaction it closes (NULL: the start)
+    records    INTEGER NOT NULL,
+    head       TEXT NOT NULL
+);
 "#;
 
 /// The tables the triggers guard.
-pub const GUARDED: [&str; 11] = [
+pub const GUARDED: [&str; 14] = [
     "meta",
     "messages",
     "events",
@@ -114,6 +135,9 @@ pub const GUARDED: [&str; 11] = [
     "auction_info",
     "rates",
     "anomalies",
+    "chain_start",
+    "chain",
+    "chain_head",
 ];
 
 /// Connection settings: WAL so readers never block the writer, FULL sync so a
@@ -129,25 +153,62 @@ pub fn configure(conn: &Connection, read_only: bool) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// Creates what is missing and records the schema version. Idempotent.
+/// The trigger that keeps `table` append-only against `op` (`UPDATE` or
+/// `DELETE`), as `sqlite_master` stores it; `verify` compares with this.
+pub fn trigger_sql(table: &str, op: &str) -> String {
+    let name = if op == "UPDATE" { "update" } else { "delete" };
+    format!(
+        "CREATE TRIGGER {table}_no_{name} BEFORE {op} ON {table} \
+         BEGIN SELECT RAISE(ABORT, 'the journal is append-only: {op} on {table} refused'); END"
+    )
+}
+
+/// Creates what is missing, records the schema version and starts the hash
+/// chain, in one transaction. Idempotent. A schema-1 file (before the chain)
+/// is migrated: its chain starts now, and the rows already there are counted
+/// but not covered (see `chain::start`).
 pub fn create(conn: &Connection) -> rusqlite::Result<()> {
-    let mut sql = String::from("BEGIN IMMEDIATE;\n");
-    sql.push_str(TABLES);
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    let r = create_in_transaction(conn);
+    match r {
+        Ok(()) => conn.execute_batch("COMMIT"),
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            Err(e)
+        }
+    }
+}
+
+fn create_in_transaction(conn: &Connection) -> rusqlite::Result<()> {
+    let before = version(conn)?;
+    let mut sql = String::from(TABLES);
     for t in GUARDED {
-        sql.push_str(&format!(
-            "CREATE TRIGGER IF NOT EXISTS {t}_no_update BEFORE UPDATE ON {t} \
-             BEGIN SELECT RAISE(ABORT, 'the journal is append-only: UPDATE on {t} refused'); END;\n\
-             CREATE TRIGGER IF NOT EXISTS {t}_no_delete BEFORE DELETE ON {t} \
-             BEGIN SELECT RAISE(ABORT, 'the journal is append-only: DELETE on {t} refused'); END;\n"
-        ));
+        for op in ["UPDATE", "DELETE"] {
+            let create =
+                trigger_sql(t, op).replacen("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS", 1);
+            sql.push_str(&create);
+            sql.push_str(";\n");
+        }
     }
     sql.push_str(&format!(
         "INSERT INTO meta (key, value) VALUES ('schema_version', '{SCHEMA_VERSION}') ON CONFLICT DO NOTHING;\n\
-         INSERT INTO meta (key, value) VALUES ('created_by', 'lotwatch {}') ON CONFLICT DO NOTHING;\n\
-         COMMIT;",
+         INSERT INTO meta (key, value) VALUES ('created_by', 'lotwatch {}') ON CONFLICT DO NOTHING;\n",
         env!("CARGO_PKG_VERSION")
     ));
-    conn.execute_batch(&sql)
+    conn.execute_batch(&sql)?;
+    if before.is_some_and(|v| v < SCHEMA_VERSION) {
+        // meta is append-only too: the version row is rewritten with its
+        // trigger lifted inside this one transaction, never outside it.
+        conn.execute_batch(&format!(
+            "DROP TRIGGER meta_no_update;\n\
+             UPDATE meta SET value = '{SCHEMA_VERSION}' WHERE key = 'schema_version';\n\
+             {};\n\
+             INSERT INTO meta (key, value) VALUES ('migrated_by', 'lotwatch {}') ON CONFLICT DO NOTHING;",
+            trigger_sql("meta", "UPDATE"),
+            env!("CARGO_PKG_VERSION")
+        ))?;
+    }
+    super::chain::start(conn)
 }
 
 /// The schema version the file was written with; None for a file without

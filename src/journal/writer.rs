@@ -691,6 +691,8 @@ impl WriterState {
             tx.rollback()?;
             return Ok(None);
         }
+        // The hash chain's records and head go in with the rows and the cursor.
+        super::chain::seal(&tx, Some(mid))?;
         tx.commit()?;
         self.view = next_view;
         Ok(Some(new_events))

@@ -48,6 +48,12 @@ pub enum Command {
     /// Print the man page (roff) to stdout.
     #[command(after_help = "Example:\n  lotwatch man > lotwatch.1 && man ./lotwatch.1")]
     Man,
+    /// The officials' protocol of the day from a journal: Markdown, printable HTML or JSON (exit 3: journal missing or damaged).
+    #[command(after_help = PROTOCOL_HELP)]
+    Protocol(ProtocolArgs),
+    /// Check a journal against tampering: its hash chain, SQLite's integrity check, the append-only triggers.
+    #[command(after_help = VERIFY_HELP)]
+    Verify(VerifyArgs),
     /// Play a recorded journal back into the monitor's panes.
     #[command(
         after_help = "Keys: space pause/resume, → next message, ← previous message, + faster, - slower.\nExample:\n  lotwatch replay --journal day.sqlite --speed 10"
@@ -87,6 +93,84 @@ pub enum WatchFormat {
 }
 
 const SNAPSHOT_HELP: &str = "Exit codes:\n  0  the lots were printed\n  1  the platform is unreachable or answered with an error\n  2  usage error (bad option, no --url)\n  3  data error (the platform's answer could not be used)\n\nExamples:\n  lotwatch snapshot --url https://platform.example/ --format table\n  lotwatch snapshot --url http://127.0.0.1:8080 --format csv > lots.csv\n  LOTWATCH_TOKEN=... lotwatch snapshot --url https://platform.example/ --format json | jq '.lots[0]'";
+
+const PROTOCOL_HELP: &str = "Exit codes:\n  0  the protocol was written\n  1  it could not be written\n  2  usage error (e.g. a journal of several auctions without --auction)\n  3  the journal is missing or damaged\n\nA journal that fails verification still gets its protocol, with a warning at its top.\n\nExamples:\n  lotwatch protocol --journal day.sqlite\n  lotwatch protocol --journal day.sqlite --format html --lang ru --out protocol.html\n  lotwatch protocol --journal day.sqlite --format json --lot 401102 | jq .lots[0].bids";
+
+const VERIFY_HELP: &str = "Exit codes:\n  0  every check passed: prints the number of records and the chain head\n  2  usage error\n  3  the file is missing or not a lotwatch journal\n  4  a check failed: names the first record (or trigger) that does not fit\n\nExamples:\n  lotwatch verify --journal day.sqlite\n  lotwatch verify --journal day.sqlite --head 3f5c...   (the head printed on a protocol)\n  lotwatch verify --journal old.sqlite --migrate      (start the chain of an older journal)";
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProtocolFormatArg {
+    /// Markdown, for a terminal or a text file.
+    Md,
+    /// One self-contained printable HTML file (A4, a page per lot).
+    Html,
+    /// JSON, as docs/protocol.md describes it.
+    Json,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ProtocolArgs {
+    /// The journal to read.
+    #[arg(long, value_name = "PATH")]
+    pub journal: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ProtocolFormatArg::Md)]
+    pub format: ProtocolFormatArg,
+    /// Only this lot (its id or number); the totals stay the whole auction's.
+    #[arg(long, value_name = "ID")]
+    pub lot: Option<String>,
+    /// The auction, when the journal holds several.
+    #[arg(long, value_name = "ID")]
+    pub auction: Option<String>,
+    /// Write to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Language of the protocol's own text (lot data is never translated).
+    #[arg(long = "lang", value_enum, value_name = "LANG", default_value_t = crate::ui::i18n::Lang::En)]
+    pub language: crate::ui::i18n::Lang,
+}
+
+impl ProtocolArgs {
+    /// The library's plain options.
+    pub fn options(&self) -> crate::protocol::ProtocolOptions {
+        crate::protocol::ProtocolOptions {
+            journal: self.journal.clone(),
+            format: match self.format {
+                ProtocolFormatArg::Md => crate::protocol::Format::Markdown,
+                ProtocolFormatArg::Html => crate::protocol::Format::Html,
+                ProtocolFormatArg::Json => crate::protocol::Format::Json,
+            },
+            lot: self.lot.clone(),
+            auction: self.auction.clone(),
+            out: self.out.clone(),
+            lang: self.language,
+        }
+    }
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct VerifyArgs {
+    /// The journal to check.
+    #[arg(long, value_name = "PATH")]
+    pub journal: PathBuf,
+    /// Start the hash chain of a journal written before chains (writes to the file; the rows already there are counted, not covered).
+    #[arg(long)]
+    pub migrate: bool,
+    /// A chain head printed on a protocol: the journal's chain must contain it.
+    #[arg(long, value_name = "HEX")]
+    pub head: Option<String>,
+}
+
+impl VerifyArgs {
+    /// The library's plain options.
+    pub fn options(&self) -> crate::journal::verify::VerifyOptions {
+        crate::journal::verify::VerifyOptions {
+            journal: self.journal.clone(),
+            migrate: self.migrate,
+            head: self.head.clone(),
+        }
+    }
+}
 
 #[derive(Args, Debug, Clone)]
 pub struct SnapshotArgs {

@@ -1,6 +1,6 @@
 //! The shell, on top of every layer: the command line, the configuration,
 //! the terminal, the modes the binary runs in (monitor, replay, snapshot,
-//! serve, export, watch), logging, the user's alert command, terminal
+//! serve, export, protocol, verify, watch), logging, the user's alert command, terminal
 //! notifications and the metrics endpoint. Everything below
 //! takes plain config structs; only the shell knows about clap and the
 //! environment.
@@ -14,9 +14,11 @@ pub mod logging;
 pub mod metrics;
 pub mod monitor;
 pub mod notify;
+pub mod protocol;
 pub mod records;
 pub mod replay_mode;
 pub mod serve;
 pub mod snapshot;
 pub mod terminal;
+pub mod verify;
 pub mod watch;

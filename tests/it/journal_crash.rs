@@ -128,8 +128,11 @@ fn sigkill_mid_stream_loses_nothing_and_duplicates_nothing() {
         );
         drop(reader);
         let c = cursor(&path).expect("cursor after kill");
-        // Every kill leaves a journal that opens and passes integrity_check.
+        // Every kill leaves a journal that opens and passes integrity_check,
+        // and whose hash chain verifies (its head went in with each commit).
         Journal::open(&path).expect("journal opens after SIGKILL");
+        let v = lotwatch::journal::verify::verify_path(&path).expect("readable");
+        assert!(v.is_ok(), "the chain after SIGKILL: {v:?}");
         killed_at.push(c);
     }
     let mut child = spawn_child(&path);

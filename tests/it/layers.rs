@@ -25,13 +25,16 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("app", &["domain", "rates", "sync"]),
     // The view: a pure function of the state; no network, no storage.
     ("ui", &["domain", "rates", "app"]),
+    // The officials' report: reads the journal, words it in the view's
+    // languages; never the state, the network or the shell.
+    ("protocol", &["domain", "platform", "journal", "ui"]),
     // Fixtures for the tests (hidden from the docs).
     ("testing", &["domain"]),
     // On top: the command line, the config, the terminal, the modes.
     (
         "shell",
         &[
-            "domain", "platform", "rates", "sim", "sync", "journal", "app", "ui",
+            "domain", "platform", "rates", "sim", "sync", "journal", "app", "ui", "protocol",
         ],
     ),
 ];

@@ -1,0 +1,45 @@
+//! `lotwatch protocol`: the officials' report of a day, written to standard
+//! output or a file, with the exit status scripts rely on.
+
+use crate::protocol::protocol_text;
+use crate::shell::cli::ProtocolArgs;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// `lotwatch protocol`: 0 written, 3 journal missing or damaged, 2 a wrong
+/// choice (several auctions, no such lot), 1 could not write. A journal
+/// that fails verification still gets its protocol, which says so first.
+pub fn run_cli(args: &ProtocolArgs) -> ExitCode {
+    let opts = args.options();
+    let text = match protocol_text(&opts) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("lotwatch: {e}");
+            return ExitCode::from(e.exit_code());
+        }
+    };
+    let written = match &opts.out {
+        Some(path) => std::fs::write(path, text.as_bytes()).map_err(|e| (path.clone(), e)),
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    Err((PathBuf::from("standard output"), e))
+                }
+                _ => Ok(()),
+            }
+        }
+    };
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err((path, e)) => {
+            eprintln!(
+                "lotwatch: cannot write the protocol to {}: {e}",
+                path.display()
+            );
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,59 @@
+//! `lotwatch verify`: checks a journal against tampering and reports, with
+//! the exit status scripts rely on; `--migrate` first starts the chain of a
+//! journal written before chains.
+
+use crate::journal::Journal;
+use crate::journal::chain;
+use crate::journal::verify::{EXIT_BAD_FILE, VerifyError, find_head, report, verify_path};
+use crate::shell::cli::VerifyArgs;
+use rusqlite::{Connection, OpenFlags};
+use std::process::ExitCode;
+
+/// `lotwatch verify`: 0 when every check passes, 4 naming the first thing
+/// that does not fit, 3 when the file cannot be read as a journal.
+pub fn run_cli(args: &VerifyArgs) -> ExitCode {
+    let opts = args.options();
+    if opts.migrate {
+        if !opts.journal.is_file() {
+            eprintln!(
+                "lotwatch: journal {} does not exist (check the path)",
+                opts.journal.display()
+            );
+            return ExitCode::from(EXIT_BAD_FILE);
+        }
+        if let Err(e) = Journal::open(&opts.journal) {
+            eprintln!("lotwatch: {e}");
+            return ExitCode::from(if e.is_bad_file() { EXIT_BAD_FILE } else { 1 });
+        }
+    }
+    let outcome = match verify_path(&opts.journal) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("lotwatch: {e}");
+            let code = match e {
+                VerifyError::Sqlite { .. } => 1,
+                _ => EXIT_BAD_FILE,
+            };
+            return ExitCode::from(code);
+        }
+    };
+    let mut head_found = None;
+    if let (Some(h), Ok(_)) = (&opts.head, &outcome) {
+        if chain::parse_hex(h).is_none() {
+            eprintln!("lotwatch: --head {h:?} is not a SHA-256 head (64 hex digits)");
+            return ExitCode::from(2);
+        }
+        let found = Connection::open_with_flags(&opts.journal, OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .and_then(|c| find_head(&c, h));
+        match found {
+            Ok(f) => head_found = Some((h.as_str(), f)),
+            Err(e) => {
+                eprintln!("lotwatch: journal {}: {e}", opts.journal.display());
+                return ExitCode::from(1);
+            }
+        }
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    ExitCode::from(report(&opts.journal, &outcome, head_found, &mut out).unwrap_or(1))
+}
