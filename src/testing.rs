@@ -37,5 +37,6 @@ pub fn test_lot() -> Lot {
         high_bid: None,
         bid_count: 0,
         result: None,
+        site: None,
     }
 }

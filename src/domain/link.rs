@@ -90,6 +90,40 @@ pub enum LinkCause {
     RedirectRefused,
     /// The local settings are wrong (URL, CA file).
     Config(String),
+    /// A web-site source's page was not laid out as expected: what was
+    /// missing, and on which page (the last good lots stay on screen).
+    Layout {
+        page: String,
+        what: String,
+    },
+    /// A web-site source answered with a maintenance, throttling or error
+    /// page instead of lots.
+    SiteDown {
+        page: String,
+        kind: SiteDown,
+    },
+}
+
+/// What a page of the site showed instead of lots: said by the page's text
+/// (served with status 200, or as an error page).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SiteDown {
+    /// A maintenance page («технические работы»).
+    Maintenance,
+    /// «превышен лимит запросов»: requests are throttled.
+    Throttled,
+    /// «ошибка исполнения»: the site's own error page.
+    Failed,
+}
+
+impl SiteDown {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SiteDown::Maintenance => "maintenance",
+            SiteDown::Throttled => "throttled",
+            SiteDown::Failed => "error page",
+        }
+    }
 }
 
 impl fmt::Display for LinkCause {
@@ -146,6 +180,12 @@ impl fmt::Display for LinkCause {
             } => write!(f, "HTTP {status}"),
             LinkCause::RedirectRefused => f.write_str("a redirect to another host was refused"),
             LinkCause::Config(m) => write!(f, "configuration: {m}"),
+            LinkCause::Layout { page, what } => {
+                write!(f, "page not understood: {what} ({page})")
+            }
+            LinkCause::SiteDown { page, kind } => {
+                write!(f, "the site shows a {} page ({page})", kind.as_str())
+            }
         }
     }
 }

@@ -144,6 +144,41 @@ pub struct Lot {
     pub high_bid: Option<HighBid>,
     pub bid_count: u32,
     pub result: Option<LotResult>,
+    /// What a web-site source (sauda.e-qazyna.kz) gives beyond the API's
+    /// terms; None for the API source.
+    pub site: Option<Box<SiteLot>>,
+}
+
+/// A lot as a public web site shows it: its page, its own words for the
+/// status and the auction type, the application deadline, and which amounts
+/// the page showed as something other than a number (never read as zero).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SiteLot {
+    /// The lot's page on the site (rebased onto the URL the user gave).
+    pub url: String,
+    /// `SolidMinerals` or `Hydrocarbon` (the site's filter value).
+    pub object_type: String,
+    /// The auction type as the page words it.
+    pub auction_type: String,
+    /// The status as the page words it (the `LotStatus` is its mapping).
+    pub status_text: String,
+    pub deadline: Option<Timestamp>,
+    /// Whether the lot's own page was read (guarantee, fee and deadline are
+    /// only there).
+    pub page_read: bool,
+    /// Fields the page showed but that were not numbers or dates
+    /// (`starting_bonus`, `guarantee`, `participation_fee`, `sale_price`,
+    /// `opens_at`, `deadline`).
+    pub invalid: Vec<String>,
+}
+
+impl Lot {
+    /// Whether the source showed this field as something it could not read.
+    pub fn field_invalid(&self, field: &str) -> bool {
+        self.site
+            .as_ref()
+            .is_some_and(|s| s.invalid.iter().any(|f| f == field))
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -11,9 +11,9 @@ pub mod rules;
 pub mod time;
 
 pub use event::{Event, EventKind};
-pub use link::{LinkCause, LinkState, TlsProblem};
+pub use link::{LinkCause, LinkState, SiteDown, TlsProblem};
 pub use lot::{
-    Auction, AuctionStatus, Bid, HighBid, License, LicenseKind, Lot, LotResult, LotStatus,
+    Auction, AuctionStatus, Bid, HighBid, License, LicenseKind, Lot, LotResult, LotStatus, SiteLot,
     SoftClose,
 };
 pub use money::{Converted, Currency, Money, Rate};

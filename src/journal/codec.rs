@@ -4,8 +4,8 @@
 //! come from an older build with a weaker sanitizer.
 
 use crate::domain::{
-    Event, EventKind, HighBid, License, LicenseKind, Lot, LotResult, LotStatus, Money, SoftClose,
-    Timestamp,
+    Event, EventKind, HighBid, License, LicenseKind, Lot, LotResult, LotStatus, Money, SiteLot,
+    SoftClose, Timestamp,
 };
 use crate::platform::sanitize::{MAX_NAME, MAX_NOTICE, clean};
 use crate::platform::wire::{WireEvent, WireLot, WireResult};
@@ -97,6 +97,23 @@ pub fn event_from_wire(w: &WireEvent) -> Result<Event, DecodeError> {
     })
 }
 
+/// A web-site lot's extras, cleaned again (the journal is read back).
+fn site_from_wire(w: &crate::platform::wire::WireSite) -> Result<Box<SiteLot>, DecodeError> {
+    Ok(Box::new(SiteLot {
+        url: clean(&w.url, MAX_NOTICE),
+        object_type: clean(&w.object_type, MAX_NAME),
+        auction_type: clean(&w.auction_type, MAX_NAME),
+        status_text: clean(&w.status_text, MAX_NAME),
+        deadline: w
+            .deadline
+            .as_deref()
+            .map(|d| time("site.deadline", d))
+            .transpose()?,
+        page_read: w.page_read,
+        invalid: w.invalid.iter().take(8).map(|f| clean(f, 32)).collect(),
+    }))
+}
+
 pub fn lot_from_wire(w: &WireLot) -> Result<Lot, DecodeError> {
     let area_km2 = match &w.license.area_km2 {
         None => None,
@@ -149,6 +166,7 @@ pub fn lot_from_wire(w: &WireLot) -> Result<Lot, DecodeError> {
         },
         bid_count: w.bid_count,
         result: w.result.as_ref().map(result_from_wire).transpose()?,
+        site: w.site.as_ref().map(site_from_wire).transpose()?,
     })
 }
 

@@ -2,7 +2,7 @@
 //! reach the screen and the log: they carry sanitized server text at most,
 //! never the token.
 
-use crate::domain::{LinkCause, TlsProblem};
+use crate::domain::{LinkCause, SiteDown, TlsProblem};
 use std::time::Duration;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -59,6 +59,13 @@ pub enum PlatformError {
     /// Bad local configuration (URL, CA file, TLS setup).
     #[error("configuration: {0}")]
     Config(String),
+    /// A web site's page was not laid out as expected: `what` was missing
+    /// on `page` (a path).
+    #[error("page not understood: {what} ({page})")]
+    Layout { page: String, what: String },
+    /// A web site answered with a maintenance, throttling or error page.
+    #[error("the site shows a {} page ({page})", kind.as_str())]
+    SiteDown { page: String, kind: SiteDown },
 }
 
 impl PlatformError {
@@ -129,6 +136,14 @@ impl PlatformError {
             },
             PlatformError::RedirectRefused => LinkCause::RedirectRefused,
             PlatformError::Config(m) => LinkCause::Config(m.clone()),
+            PlatformError::Layout { page, what } => LinkCause::Layout {
+                page: page.clone(),
+                what: what.clone(),
+            },
+            PlatformError::SiteDown { page, kind } => LinkCause::SiteDown {
+                page: page.clone(),
+                kind: *kind,
+            },
         }
     }
 }

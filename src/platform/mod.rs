@@ -8,6 +8,7 @@ pub mod error;
 pub mod issue;
 pub mod requests;
 pub mod sanitize;
+pub mod sauda;
 pub mod wire;
 
 pub use crate::domain::TlsProblem;

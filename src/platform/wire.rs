@@ -84,6 +84,36 @@ pub struct WireLot {
     pub high_bid: Option<WireHighBid>,
     pub bid_count: u32,
     pub result: Option<WireResult>,
+    /// Only for lots of a web-site source (never sent by the API).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<WireSite>,
+}
+
+/// `domain::SiteLot` on the wire (the journal and `snapshot --format json`).
+#[derive(Serialize, Deserialize, Debug, Clone, Default)]
+pub struct WireSite {
+    pub url: String,
+    pub object_type: String,
+    pub auction_type: String,
+    pub status_text: String,
+    pub deadline: Option<String>,
+    pub page_read: bool,
+    #[serde(default)]
+    pub invalid: Vec<String>,
+}
+
+impl From<&domain::SiteLot> for WireSite {
+    fn from(s: &domain::SiteLot) -> Self {
+        WireSite {
+            url: s.url.clone(),
+            object_type: s.object_type.clone(),
+            auction_type: s.auction_type.clone(),
+            status_text: s.status_text.clone(),
+            deadline: s.deadline.map(|d| d.to_rfc3339()),
+            page_read: s.page_read,
+            invalid: s.invalid.clone(),
+        }
+    }
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone)]
@@ -204,6 +234,7 @@ impl From<&Lot> for WireLot {
             }),
             bid_count: l.bid_count,
             result: l.result.as_ref().map(WireResult::from),
+            site: l.site.as_deref().map(WireSite::from),
         }
     }
 }

@@ -126,6 +126,7 @@ impl Engine {
                 high_bid: None,
                 bid_count: 0,
                 result: None,
+                site: None,
             });
             let cancel = s.cancel.as_ref().map(|c| {
                 let at = start.plus_millis(off(c.at_s));

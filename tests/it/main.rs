@@ -40,6 +40,7 @@ mod nbk_sim;
 mod notify_vt;
 mod protocol_day;
 mod replay_mode;
+mod sauda_parse;
 mod sim_api;
 mod sim_engine;
 mod sim_perf_hooks;

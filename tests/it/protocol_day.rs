@@ -62,6 +62,7 @@ fn lot(id: &str, name: &str, start_tenge: i64) -> Lot {
         high_bid: None,
         bid_count: 0,
         result: None,
+        site: None,
     }
 }
 

@@ -90,6 +90,7 @@ fn build(s: &Spec) -> Lot {
         high_bid,
         bid_count: s.bids.len() as u32,
         result: None,
+        site: None,
     }
 }
 

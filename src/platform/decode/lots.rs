@@ -152,6 +152,7 @@ fn lot_from_wire(w: WireLot) -> Option<Lot> {
         high_bid,
         bid_count: w.bid_count,
         result,
+        site: None,
     })
 }
 
@@ -236,6 +237,7 @@ pub fn decode_lot_at(v: &Value, at: &str) -> Result<Lot, DataIssue> {
         high_bid,
         bid_count: o.u32("bid_count")?,
         result,
+        site: None,
         id,
     })
 }

@@ -3,7 +3,7 @@
 //! variable, the config key, the flags) and texts from the server or the
 //! system are kept as they are.
 
-use crate::domain::{LinkCause, TlsProblem};
+use crate::domain::{LinkCause, SiteDown, TlsProblem};
 
 fn tls_ru(p: &TlsProblem) -> String {
     match p {
@@ -69,6 +69,17 @@ pub(super) fn ru(c: &LinkCause) -> String {
         LinkCause::Http { status, message } => format!("HTTP {status}{}", with(message)),
         LinkCause::RedirectRefused => "перенаправление на другой хост отклонено".into(),
         LinkCause::Config(m) => format!("настройки: {m}"),
+        LinkCause::Layout { page, what } => {
+            format!("страница не распознана: {what} ({page})")
+        }
+        LinkCause::SiteDown { page, kind } => format!(
+            "сайт показывает {} ({page})",
+            match kind {
+                SiteDown::Maintenance => "страницу технических работ",
+                SiteDown::Throttled => "«превышен лимит запросов»",
+                SiteDown::Failed => "страницу ошибки",
+            }
+        ),
     }
 }
 
@@ -110,5 +121,14 @@ pub(super) fn kk(c: &LinkCause) -> String {
         LinkCause::Http { status, message } => format!("HTTP {status}{}", with(message)),
         LinkCause::RedirectRefused => "басқа хостқа бағыттау қабылданбады".into(),
         LinkCause::Config(m) => format!("баптаулар: {m}"),
+        LinkCause::Layout { page, what } => format!("бет танылмады: {what} ({page})"),
+        LinkCause::SiteDown { page, kind } => format!(
+            "сайт {} көрсетеді ({page})",
+            match kind {
+                SiteDown::Maintenance => "техникалық жұмыстар бетін",
+                SiteDown::Throttled => "«сұраныстар лимиті асты» бетін",
+                SiteDown::Failed => "қате бетін",
+            }
+        ),
     }
 }
