@@ -5,6 +5,7 @@
 pub mod client;
 pub mod decode;
 pub mod error;
+pub mod http;
 pub mod issue;
 pub mod requests;
 pub mod sanitize;

@@ -7,6 +7,7 @@ pub mod engine;
 pub mod rates;
 pub mod scenario;
 pub mod server;
+pub mod site;
 
 pub use engine::{Engine, Gone};
 pub use scenario::{Scenario, ScenarioError};

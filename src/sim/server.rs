@@ -65,6 +65,8 @@ pub struct SimOptions {
     /// Keep a log of the requests served (`RunningSim::requests`), for tests
     /// that count what a client asked; at most `MAX_REQUEST_LOG` entries.
     pub record_requests: bool,
+    /// Also serve the day as the sauda.e-qazyna.kz site's pages.
+    pub site: Option<super::site::SiteSim>,
 }
 
 /// Entries kept by the request log (the oldest go first).
@@ -109,6 +111,7 @@ impl SimOptions {
             lead_ms: 2000,
             feed: true,
             record_requests: false,
+            site: None,
         }
     }
 }
@@ -119,7 +122,7 @@ impl Default for SimOptions {
     }
 }
 
-struct Shared {
+pub(crate) struct Shared {
     engine: Mutex<Engine>,
     seq_tx: watch::Sender<u64>,
     shutdown_rx: watch::Receiver<bool>,
@@ -137,14 +140,16 @@ struct Shared {
     published: broadcast::Sender<(u64, Instant)>,
     feed: bool,
     request_log: Option<Mutex<std::collections::VecDeque<LoggedRequest>>>,
+    pub(crate) site: Option<super::site::SiteSim>,
+    pub(crate) started: Instant,
 }
 
 impl Shared {
-    fn now(&self) -> Timestamp {
+    pub(crate) fn now(&self) -> Timestamp {
         server_now(self.offset_ms)
     }
 
-    fn engine(&self) -> MutexGuard<'_, Engine> {
+    pub(crate) fn engine(&self) -> MutexGuard<'_, Engine> {
         // The engine holds no invariant a panicking reader could break.
         self.engine.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -279,6 +284,8 @@ pub async fn start(opts: SimOptions) -> anyhow::Result<RunningSim> {
         request_log: opts
             .record_requests
             .then(|| Mutex::new(std::collections::VecDeque::new())),
+        site: opts.site.clone(),
+        started: Instant::now(),
     });
     let driver = tokio::spawn(drive(shared.clone(), shutdown_rx.clone()));
     let app = router(shared.clone());
@@ -339,6 +346,8 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/api/v1/events", get(events))
         .route("/api/v1/rates", get(rates))
         .route("/nbk/rss/get_rates.cfm", get(nbk_rates))
+        .route("/{lang}/list", get(super::site::list))
+        .route("/{lang}/list/{id}", get(super::site::lot))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(shared.clone(), frame))

@@ -1,0 +1,870 @@
+//! The transport under both sources: reqwest on rustls, gzip, timeouts, the
+//! bearer token (https or loopback only), a same-host redirect policy, a
+//! body size cap enforced while streaming, the User-Agent naming lotwatch
+//! and its version, error causes, and a clock sample from every answer. The
+//! API's resources are in `client`; the web site's pages (HTML, no JSON
+//! content-type check, `If-Modified-Since`/ETag) are fetched by `page`.
+
+use crate::domain::Timestamp;
+use crate::domain::TlsProblem;
+use crate::domain::clock::{ClockSample, mono_now, wall_now};
+use crate::platform::decode;
+use crate::platform::error::PlatformError;
+use crate::platform::sanitize::clean;
+use reqwest::header::{self, HeaderMap, HeaderValue};
+use reqwest::{StatusCode, Url, redirect};
+use serde_json::Value;
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Default cap on a decoded response body.
+pub const DEFAULT_MAX_BODY: usize = 16 * 1024 * 1024;
+/// Cap on the body of an error answer (only its error object is read).
+const MAX_ERROR_BODY: usize = 64 * 1024;
+/// Cap on the National Bank's XML.
+pub const MAX_FEED_BODY: usize = 2 * 1024 * 1024;
+/// `Retry-After` is honoured up to this long.
+pub const RETRY_AFTER_CAP: Duration = Duration::from_secs(120);
+/// Redirects followed at most (same host only).
+const MAX_REDIRECTS: usize = 5;
+
+/// The bearer token. It has no `Display`, and `Debug` hides it, so it cannot
+/// slip into a log line or an error message by formatting.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Token(String);
+
+impl Token {
+    /// None for an empty or whitespace-only value.
+    pub fn new(s: impl Into<String>) -> Option<Token> {
+        let s = s.into();
+        if s.trim().is_empty() {
+            None
+        } else {
+            Some(Token(s.trim().to_string()))
+        }
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Token(hidden)")
+    }
+}
+
+/// How to reach the platform.
+#[derive(Clone, Debug)]
+pub struct ClientConfig {
+    /// Base URL; the API lives under `<base>/api/v1/`.
+    pub base_url: String,
+    pub token: Option<Token>,
+    /// A PEM CA certificate to trust besides the system's roots.
+    pub ca_cert: Option<PathBuf>,
+    /// Accept any certificate (the UI says so the whole time).
+    pub insecure: bool,
+    pub connect_timeout: Duration,
+    /// Total time for an ordinary request, body included.
+    pub request_timeout: Duration,
+    /// A long-poll may take its `wait` plus this.
+    pub long_poll_margin: Duration,
+    /// Cap on a decoded body, in bytes.
+    pub max_body: usize,
+}
+
+impl ClientConfig {
+    pub fn new(base_url: impl Into<String>) -> ClientConfig {
+        ClientConfig {
+            base_url: base_url.into(),
+            token: None,
+            ca_cert: None,
+            insecure: false,
+            connect_timeout: Duration::from_secs(5),
+            request_timeout: Duration::from_secs(15),
+            long_poll_margin: Duration::from_secs(10),
+            max_body: DEFAULT_MAX_BODY,
+        }
+    }
+}
+
+/// A decoded answer with what came with it.
+#[derive(Clone, Debug)]
+pub struct Fetched<T> {
+    pub value: T,
+    /// The server's clock as this answer showed it.
+    pub clock: Option<ClockSample>,
+    pub etag: Option<String>,
+}
+
+/// A conditional GET's outcome.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cached<T> {
+    Fresh(T),
+    /// 304: what the caller has is still current.
+    NotModified,
+}
+
+/// What identifies the copy of a page held: sent back as `If-None-Match`
+/// and `If-Modified-Since`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Validators {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+/// A web page as read.
+#[derive(Clone, Debug)]
+pub struct Page {
+    pub body: String,
+    pub validators: Validators,
+    /// Its path and query, sanitized, for errors that name it.
+    pub path: String,
+}
+
+/// The platform client. Cheap to clone (one connection pool).
+#[derive(Clone)]
+pub struct Client {
+    pub(super) inner: Arc<Inner>,
+}
+
+pub(super) struct Inner {
+    pub(super) http: reqwest::Client,
+    pub(super) base: Url,
+    pub(super) token: Option<Token>,
+    /// False when the base URL is plain http to a non-loopback host.
+    pub(super) token_allowed: bool,
+    pub(super) cfg: ClientConfig,
+    pub(super) requests: super::requests::RequestStats,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base", &self.inner.base.as_str())
+            .field("token", &self.inner.token)
+            .finish()
+    }
+}
+
+/// Installs the ring crypto provider for rustls once per process.
+pub fn install_crypto_provider() {
+    // An Err means a provider is already installed, which is what we want.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// Marker error for a redirect the policy refused.
+#[derive(Debug)]
+struct RedirectRefused;
+
+impl fmt::Display for RedirectRefused {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("redirect to another host refused")
+    }
+}
+
+impl std::error::Error for RedirectRefused {}
+
+/// Follow a redirect only to the same host and port with the same scheme,
+/// or from http to https on the same host.
+pub fn redirect_allowed(from: &Url, to: &Url) -> bool {
+    if from.host_str() != to.host_str() {
+        return false;
+    }
+    match (from.scheme(), to.scheme()) {
+        (a, b) if a == b => from.port_or_known_default() == to.port_or_known_default(),
+        ("http", "https") => true,
+        _ => false,
+    }
+}
+
+/// Loopback: 127.0.0.0/8, ::1 or `localhost`.
+pub fn is_loopback(url: &Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    match bare.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => host.eq_ignore_ascii_case("localhost"),
+    }
+}
+
+/// `Retry-After` as seconds or an HTTP date; a date is read against the
+/// answer's own `Date` header (not this machine's clock, which may be off).
+/// Capped at `RETRY_AFTER_CAP`. None when it cannot be interpreted.
+pub fn parse_retry_after(value: &str, date_header: Option<Timestamp>) -> Option<Duration> {
+    let v = value.trim();
+    let d = if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+        Duration::from_secs(v.parse::<u64>().unwrap_or(u64::MAX))
+    } else {
+        let at = parse_http_date(v)?;
+        let now = date_header?;
+        Duration::from_millis(u64::try_from(now.until(at)).unwrap_or(0))
+    };
+    Some(d.min(RETRY_AFTER_CAP))
+}
+
+/// An HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`).
+pub fn parse_http_date(s: &str) -> Option<Timestamp> {
+    if s.len() > 64 {
+        return None;
+    }
+    static P: jiff::fmt::rfc2822::DateTimeParser = jiff::fmt::rfc2822::DateTimeParser::new();
+    P.parse_timestamp(s)
+        .ok()
+        .map(|t| Timestamp(t.as_millisecond()))
+}
+
+/// A raw answer, body read within the cap.
+pub(super) struct Raw {
+    /// The request's path, for errors that name it.
+    pub(super) path: String,
+    pub(super) status: StatusCode,
+    pub(super) headers: HeaderMap,
+    pub(super) body: Vec<u8>,
+    pub(super) sent: crate::domain::clock::Mono,
+    pub(super) received: crate::domain::clock::Mono,
+    pub(super) wall: Timestamp,
+}
+
+impl Raw {
+    pub(super) fn date(&self) -> Option<Timestamp> {
+        self.headers
+            .get(header::DATE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_http_date)
+    }
+
+    pub(super) fn etag(&self) -> Option<String> {
+        // Kept verbatim (it is sent back exactly), but only if it is short
+        // and printable.
+        self.headers
+            .get(header::ETAG)
+            .and_then(|v| v.to_str().ok())
+            .filter(|s| s.len() <= 256 && s.bytes().all(|b| (0x20..0x7f).contains(&b)))
+            .map(str::to_string)
+    }
+
+    /// From the body's `server_time` when there is one, else the `Date` header.
+    pub(super) fn clock(&self, body_time: Option<Timestamp>) -> Option<ClockSample> {
+        let (server, from_date_header) = match body_time {
+            Some(t) => (t, false),
+            None => (self.date()?, true),
+        };
+        Some(ClockSample {
+            server,
+            sent: self.sent,
+            received: self.received,
+            local_wall: self.wall,
+            from_date_header,
+        })
+    }
+}
+
+/// Options of one request.
+pub(super) struct Req<'a> {
+    pub(super) auth: bool,
+    pub(super) if_none_match: Option<&'a str>,
+    pub(super) if_modified_since: Option<&'a str>,
+    pub(super) total: Duration,
+    pub(super) cap: usize,
+}
+
+impl Client {
+    pub fn new(cfg: ClientConfig) -> Result<Client, PlatformError> {
+        install_crypto_provider();
+        let mut base = Url::parse(cfg.base_url.trim())
+            .map_err(|e| PlatformError::Config(format!("bad URL: {e}")))?;
+        if !matches!(base.scheme(), "http" | "https") {
+            return Err(PlatformError::Config(
+                "the URL must be http or https".into(),
+            ));
+        }
+        if !base.username().is_empty() || base.password().is_some() {
+            return Err(PlatformError::Config(
+                "put credentials in LOTWATCH_TOKEN, not in the URL".into(),
+            ));
+        }
+        if !base.path().ends_with('/') {
+            let p = format!("{}/", base.path());
+            base.set_path(&p);
+        }
+        base.set_query(None);
+        base.set_fragment(None);
+        let token_allowed = base.scheme() == "https" || is_loopback(&base);
+        if cfg.token.is_some() && !token_allowed {
+            tracing::warn!(
+                "a token is configured but the platform URL is plain http to a non-loopback host: not sending it"
+            );
+        }
+        let mut b = reqwest::Client::builder()
+            .user_agent(concat!("lotwatch/", env!("CARGO_PKG_VERSION")))
+            .gzip(true)
+            .connect_timeout(cfg.connect_timeout)
+            // Idle time between reads; a long-poll is bounded by its total.
+            .read_timeout(
+                cfg.request_timeout
+                    .max(Duration::from_secs(30) + cfg.long_poll_margin),
+            )
+            .pool_max_idle_per_host(4)
+            .redirect(redirect::Policy::custom(|attempt| {
+                let from = attempt.previous().last().cloned();
+                if attempt.previous().len() > MAX_REDIRECTS {
+                    attempt.error(RedirectRefused)
+                } else if from.is_some_and(|f| redirect_allowed(&f, attempt.url())) {
+                    attempt.follow()
+                } else {
+                    attempt.error(RedirectRefused)
+                }
+            }));
+        if let Some(path) = &cfg.ca_cert {
+            let pem = std::fs::read(path).map_err(|e| {
+                PlatformError::Config(format!(
+                    "cannot read CA certificate {}: {e}",
+                    path.display()
+                ))
+            })?;
+            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|_| {
+                PlatformError::Config(format!("{} is not a PEM certificate", path.display()))
+            })?;
+            if certs.is_empty() {
+                return Err(PlatformError::Config(format!(
+                    "{} holds no certificate",
+                    path.display()
+                )));
+            }
+            b = b.tls_certs_merge(certs);
+        }
+        if cfg.insecure {
+            tracing::warn!("TLS certificate verification is off (--insecure)");
+            b = b.tls_danger_accept_invalid_certs(true);
+        }
+        let http = b
+            .build()
+            .map_err(|e| PlatformError::Config(format!("cannot set up HTTP: {}", innermost(&e))))?;
+        let token = cfg.token.clone();
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base,
+                token,
+                token_allowed,
+                cfg,
+                requests: Default::default(),
+            }),
+        })
+    }
+
+    pub fn base_url(&self) -> &Url {
+        &self.inner.base
+    }
+
+    pub fn config(&self) -> &ClientConfig {
+        &self.inner.cfg
+    }
+
+    /// Requests so far by route and status (for the metrics).
+    pub fn request_counts(&self) -> Vec<(&'static str, String, u64)> {
+        self.inner.requests.snapshot()
+    }
+
+    pub(super) fn url(&self, path: &str) -> Result<Url, PlatformError> {
+        self.inner
+            .base
+            .join(path)
+            .map_err(|e| PlatformError::Config(format!("bad URL: {e}")))
+    }
+
+    pub(super) fn normal(&self) -> Req<'static> {
+        Req {
+            auth: true,
+            if_none_match: None,
+            if_modified_since: None,
+            total: self.inner.cfg.request_timeout,
+            cap: self.inner.cfg.max_body,
+        }
+    }
+
+    /// A page of a web-site source, as text: no token, no JSON check, the
+    /// `ETag`/`Last-Modified` of the copy held sent back (a 304 gives
+    /// `NotModified`). Refuses a URL on another host than the base URL's,
+    /// so a link of the site can never take the client elsewhere.
+    pub async fn page(
+        &self,
+        url: Url,
+        known: &Validators,
+    ) -> Result<Fetched<Cached<Page>>, PlatformError> {
+        let base = &self.inner.base;
+        if url.scheme() != base.scheme()
+            || url.host_str() != base.host_str()
+            || url.port_or_known_default() != base.port_or_known_default()
+        {
+            return Err(PlatformError::Config(format!(
+                "refusing to leave {} for {}",
+                base.host_str().unwrap_or("?"),
+                clean(url.host_str().unwrap_or("?"), 200)
+            )));
+        }
+        let path = clean(
+            &match url.query() {
+                Some(q) => format!("{}?{q}", url.path()),
+                None => url.path().to_string(),
+            },
+            200,
+        );
+        let req = Req {
+            auth: false,
+            if_none_match: known.etag.as_deref(),
+            if_modified_since: known.last_modified.as_deref(),
+            total: self.inner.cfg.request_timeout,
+            cap: self.inner.cfg.max_body,
+        };
+        let asked = known.etag.is_some() || known.last_modified.is_some();
+        let raw = self.get(url, req).await?;
+        let validators = Validators {
+            etag: raw.etag(),
+            last_modified: raw
+                .headers
+                .get(header::LAST_MODIFIED)
+                .and_then(|v| v.to_str().ok())
+                .filter(|s| s.len() <= 64 && s.bytes().all(|b| (0x20..0x7f).contains(&b)))
+                .map(str::to_string),
+        };
+        if raw.status == StatusCode::NOT_MODIFIED && asked {
+            return Ok(Fetched {
+                value: Cached::NotModified,
+                clock: raw.clock(None),
+                etag: validators.etag,
+            });
+        }
+        if !raw.status.is_success() || raw.status == StatusCode::NO_CONTENT {
+            return Err(PlatformError::Http {
+                status: raw.status.as_u16(),
+                code: None,
+                message: None,
+            });
+        }
+        let body = String::from_utf8_lossy(&raw.body).into_owned();
+        Ok(Fetched {
+            clock: raw.clock(None),
+            etag: validators.etag.clone(),
+            value: Cached::Fresh(Page {
+                body,
+                validators,
+                path,
+            }),
+        })
+    }
+
+    pub(super) async fn get(&self, url: Url, req: Req<'_>) -> Result<Raw, PlatformError> {
+        let total = req.total;
+        // reqwest's own total timeout covers the body too; this outer one is a
+        // backstop so that nothing here can hang for longer.
+        let secs = total.as_secs_f64().ceil() as u64;
+        let counted = url.clone();
+        let r = match tokio::time::timeout(total + Duration::from_secs(1), self.get_inner(url, req))
+            .await
+        {
+            Ok(Err(PlatformError::Timeout { secs: 0 })) => Err(PlatformError::Timeout { secs }),
+            Ok(r) => r,
+            Err(_) => Err(PlatformError::Timeout { secs }),
+        };
+        let outcome = r.as_ref().map(|raw| raw.status.as_u16());
+        self.inner
+            .requests
+            .record(&self.inner.base, &counted, outcome);
+        r
+    }
+
+    async fn get_inner(&self, url: Url, req: Req<'_>) -> Result<Raw, PlatformError> {
+        let path = url.path().to_string();
+        let mut rb = self.inner.http.get(url).timeout(req.total);
+        if req.auth
+            && self.inner.token_allowed
+            && let Some(t) = &self.inner.token
+        {
+            let mut v = HeaderValue::from_str(&format!("Bearer {}", t.0)).map_err(|_| {
+                PlatformError::Config("the token has characters a header cannot carry".into())
+            })?;
+            v.set_sensitive(true);
+            rb = rb.header(header::AUTHORIZATION, v);
+        }
+        if let Some(since) = req.if_modified_since
+            && let Ok(v) = HeaderValue::from_str(since)
+        {
+            rb = rb.header(header::IF_MODIFIED_SINCE, v);
+        }
+        if let Some(tag) = req.if_none_match
+            && let Ok(v) = HeaderValue::from_str(tag)
+        {
+            rb = rb.header(header::IF_NONE_MATCH, v);
+        }
+        let sent = mono_now();
+        let mut resp = rb
+            .send()
+            .await
+            .map_err(|e| classify(e, self.inner.cfg.connect_timeout))?;
+        let received = mono_now();
+        let wall = wall_now();
+        let status = resp.status();
+        let cap = if status.is_success() {
+            req.cap
+        } else {
+            MAX_ERROR_BODY.min(req.cap)
+        };
+        if resp.content_length().is_some_and(|n| n > cap as u64) && status.is_success() {
+            return Err(PlatformError::TooLarge { limit: cap });
+        }
+        let headers = std::mem::take(resp.headers_mut());
+        // Sized from Content-Length (within the cap): no doubling on the way.
+        let mut body = Vec::with_capacity(
+            resp.content_length()
+                .map_or(0, |n| n.min(cap as u64) as usize),
+        );
+        loop {
+            match resp.chunk().await {
+                Ok(Some(chunk)) => {
+                    if body.len() + chunk.len() > cap {
+                        if status.is_success() {
+                            return Err(PlatformError::TooLarge { limit: cap });
+                        }
+                        // An oversized error body: its status is enough.
+                        break;
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(e) => return Err(classify(e, self.inner.cfg.connect_timeout)),
+            }
+        }
+        tracing::debug!(path = %path, status = status.as_u16(), bytes = body.len(), rtt_ms = received.0.saturating_sub(sent.0), "answer");
+        let raw = Raw {
+            path: clean(&path, 200),
+            status,
+            headers,
+            body,
+            sent,
+            received,
+            wall,
+        };
+        if status == StatusCode::NOT_MODIFIED || status.is_success() {
+            Ok(raw)
+        } else {
+            Err(status_error(&raw, self.inner.token.as_ref()))
+        }
+    }
+}
+
+/// Whether an answer is a web page: said by its Content-Type, or a body
+/// that opens with `<` (a login or maintenance page sent as anything).
+fn is_html(raw: &Raw) -> bool {
+    let typed = raw
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| {
+            let t = t.trim_start().to_ascii_lowercase();
+            t.starts_with("text/html") || t.starts_with("application/xhtml")
+        });
+    let body = raw.body.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&raw.body);
+    typed || body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<')
+}
+
+/// Only a 2xx answer with a JSON body is decoded.
+pub(super) fn check_ok(raw: &Raw) -> Result<(), PlatformError> {
+    if !raw.status.is_success() || raw.status == StatusCode::NO_CONTENT {
+        return Err(PlatformError::Http {
+            status: raw.status.as_u16(),
+            code: None,
+            message: None,
+        });
+    }
+    if is_html(raw) {
+        return Err(PlatformError::Html {
+            path: raw.path.clone(),
+        });
+    }
+    Ok(())
+}
+
+pub(super) fn status_error(raw: &Raw, token: Option<&Token>) -> PlatformError {
+    let mut info = serde_json::from_slice::<Value>(&raw.body)
+        .map(|v| decode::decode_error_body(&v))
+        .unwrap_or_default();
+    // A server that echoes the request back must not put the token on screen.
+    if let Some(t) = token {
+        for text in [&mut info.code, &mut info.message].into_iter().flatten() {
+            if text.contains(&t.0) {
+                *text = text.replace(&t.0, "***");
+            }
+        }
+    }
+    let retry_after = || {
+        raw.headers
+            .get(header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, raw.date()))
+    };
+    match raw.status.as_u16() {
+        401 => PlatformError::Unauthorized,
+        404 => PlatformError::NotFound,
+        410 => PlatformError::Gone,
+        429 => PlatformError::RateLimited {
+            retry_after: retry_after(),
+        },
+        503 => PlatformError::Unavailable {
+            retry_after: retry_after(),
+        },
+        s => PlatformError::Http {
+            status: s,
+            code: info.code,
+            message: info.message,
+        },
+    }
+}
+
+/// Maps a transport error to our kinds, describing it by its innermost cause
+/// only (the outer texts repeat the URL). A timeout's seconds are filled in
+/// by `get` (0 here), except a connect timeout's.
+fn classify(e: reqwest::Error, connect_timeout: Duration) -> PlatformError {
+    let mut src: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+    while let Some(s) = src {
+        if s.is::<RedirectRefused>() {
+            return PlatformError::RedirectRefused;
+        }
+        src = s.source();
+    }
+    if e.is_timeout() {
+        let secs = if e.is_connect() {
+            connect_timeout.as_secs_f64().ceil() as u64
+        } else {
+            0
+        };
+        PlatformError::Timeout { secs }
+    } else if e.is_redirect() {
+        PlatformError::RedirectRefused
+    } else if e.is_connect() {
+        connect_failure(&e)
+    } else if e.is_body() || e.is_decode() {
+        PlatformError::Body(innermost(&e))
+    } else {
+        connect_failure(&e)
+    }
+}
+
+/// A failure to connect, named: refused, host not found, the certificate's
+/// problem, or else the innermost cause.
+fn connect_failure(e: &(dyn std::error::Error + 'static)) -> PlatformError {
+    let mut src: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(s) = src {
+        // rustls' error travels inside io::Errors (nested), whose source()
+        // skips what they wrap: look inside each.
+        let mut cand: Option<&(dyn std::error::Error + 'static)> = Some(s);
+        while let Some(c) = cand {
+            if let Some(t) = c.downcast_ref::<rustls::Error>() {
+                return PlatformError::Tls(tls_problem(t));
+            }
+            let io = c.downcast_ref::<std::io::Error>();
+            if io.is_some_and(|io| io.kind() == std::io::ErrorKind::ConnectionRefused) {
+                return PlatformError::Refused;
+            }
+            cand = io
+                .and_then(|io| io.get_ref())
+                .map(|i| i as &(dyn std::error::Error + 'static));
+        }
+        src = s.source();
+    }
+    let text = innermost(e);
+    let lower = text.to_ascii_lowercase();
+    // getaddrinfo's texts (glibc, musl, macOS), as hyper passes them on.
+    if [
+        "failed to lookup address",
+        "name or service not known",
+        "no address associated",
+        "nodename nor servname",
+        "name does not resolve",
+        "temporary failure in name resolution",
+    ]
+    .iter()
+    .any(|m| lower.contains(m))
+    {
+        return PlatformError::NameNotFound;
+    }
+    PlatformError::Connect(text)
+}
+
+fn tls_problem(e: &rustls::Error) -> TlsProblem {
+    use rustls::CertificateError as C;
+    match e {
+        rustls::Error::InvalidCertificate(c) => match c {
+            C::UnknownIssuer => TlsProblem::UnknownIssuer,
+            C::Expired | C::ExpiredContext { .. } => TlsProblem::Expired,
+            C::NotValidYet | C::NotValidYetContext { .. } => TlsProblem::NotYetValid,
+            C::NotValidForName | C::NotValidForNameContext { .. } => TlsProblem::WrongName,
+            C::Revoked => TlsProblem::Revoked,
+            other => TlsProblem::Other(clean(&format!("{other:?}"), 120)),
+        },
+        other => TlsProblem::Other(clean(&other.to_string(), 120)),
+    }
+}
+
+fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = e;
+    while let Some(s) = cur.source() {
+        cur = s;
+    }
+    clean(&cur.to_string(), 200)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn u(s: &str) -> Url {
+        Url::parse(s).expect("test input is valid")
+    }
+
+    #[test]
+    fn connect_failures_are_named() {
+        let dns = std::io::Error::other(
+            "failed to lookup address information: Name or service not known",
+        );
+        assert_eq!(connect_failure(&dns), PlatformError::NameNotFound);
+        let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        let wrapped = std::io::Error::other(refused);
+        assert_eq!(connect_failure(&wrapped), PlatformError::Refused);
+        let tls = std::io::Error::other(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            rustls::Error::InvalidCertificate(rustls::CertificateError::Expired),
+        ));
+        assert_eq!(
+            connect_failure(&tls),
+            PlatformError::Tls(TlsProblem::Expired)
+        );
+        let other = std::io::Error::other("network unreachable");
+        assert_eq!(
+            connect_failure(&other),
+            PlatformError::Connect("network unreachable".into())
+        );
+    }
+
+    #[test]
+    fn redirect_policy() {
+        assert!(redirect_allowed(&u("https://a.kz/x"), &u("https://a.kz/y")));
+        assert!(redirect_allowed(&u("http://a.kz/x"), &u("https://a.kz/y")));
+        assert!(!redirect_allowed(&u("https://a.kz/x"), &u("http://a.kz/y")));
+        assert!(!redirect_allowed(
+            &u("https://a.kz/x"),
+            &u("https://evil.kz/y")
+        ));
+        assert!(!redirect_allowed(
+            &u("https://a.kz/x"),
+            &u("https://a.kz.evil.kz/y")
+        ));
+        assert!(!redirect_allowed(
+            &u("http://127.0.0.1:8080/x"),
+            &u("http://127.0.0.1:9090/y")
+        ));
+        assert!(redirect_allowed(
+            &u("http://127.0.0.1:8080/x"),
+            &u("http://127.0.0.1:8080/y")
+        ));
+    }
+
+    #[test]
+    fn loopback() {
+        assert!(is_loopback(&u("http://127.0.0.1:1/")));
+        assert!(is_loopback(&u("http://127.3.4.5/")));
+        assert!(is_loopback(&u("http://[::1]:8080/")));
+        assert!(is_loopback(&u("http://LOCALHOST/")));
+        assert!(!is_loopback(&u("http://10.0.0.1/")));
+        assert!(!is_loopback(&u("http://localhost.evil.kz/")));
+    }
+
+    #[test]
+    fn retry_after_both_forms() {
+        let date = parse_http_date("Tue, 24 Jun 2025 05:00:00 GMT");
+        assert_eq!(date, Timestamp::parse("2025-06-24T05:00:00Z").ok());
+        assert_eq!(parse_retry_after("7", date), Some(Duration::from_secs(7)));
+        assert_eq!(parse_retry_after(" 0 ", None), Some(Duration::ZERO));
+        assert_eq!(
+            parse_retry_after("99999999999999999999999", None),
+            Some(RETRY_AFTER_CAP)
+        );
+        assert_eq!(
+            parse_retry_after("Tue, 24 Jun 2025 05:00:09 GMT", date),
+            Some(Duration::from_secs(9))
+        );
+        // In the past: no wait.
+        assert_eq!(
+            parse_retry_after("Tue, 24 Jun 2025 04:00:00 GMT", date),
+            Some(Duration::ZERO)
+        );
+        // Far future: capped.
+        assert_eq!(
+            parse_retry_after("Wed, 25 Jun 2025 05:00:00 GMT", date),
+            Some(RETRY_AFTER_CAP)
+        );
+        // A date without the answer's Date header cannot be read safely.
+        assert_eq!(
+            parse_retry_after("Tue, 24 Jun 2025 05:00:09 GMT", None),
+            None
+        );
+        for bad in ["", "-5", "soon", "1.5", "Tue, 99 Jun 2025 05:00:09 GMT"] {
+            assert_eq!(parse_retry_after(bad, date), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn token_never_shows_in_debug() {
+        let t = Token::new("canary-SECRET-123").expect("test input is valid");
+        assert!(!format!("{t:?}").contains("canary"));
+        let mut cfg = ClientConfig::new("https://platform.example/");
+        cfg.token = Some(t);
+        assert!(!format!("{cfg:?}").contains("canary"));
+        let c = Client::new(cfg).expect("test input is valid");
+        assert!(!format!("{c:?}").contains("canary"));
+        assert_eq!(Token::new("  "), None);
+    }
+
+    #[test]
+    fn config_errors() {
+        assert!(matches!(
+            Client::new(ClientConfig::new("ftp://x/")),
+            Err(PlatformError::Config(_))
+        ));
+        assert!(matches!(
+            Client::new(ClientConfig::new("not a url")),
+            Err(PlatformError::Config(_))
+        ));
+        assert!(matches!(
+            Client::new(ClientConfig::new("https://u:p@x/")),
+            Err(PlatformError::Config(_))
+        ));
+        let mut cfg = ClientConfig::new("https://x/");
+        cfg.ca_cert = Some(PathBuf::from("/nonexistent/ca.pem"));
+        assert!(matches!(Client::new(cfg), Err(PlatformError::Config(_))));
+        let c =
+            Client::new(ClientConfig::new("https://x.kz/platform")).expect("test input is valid");
+        assert_eq!(
+            c.url("api/v1/lots").expect("test input is valid").as_str(),
+            "https://x.kz/platform/api/v1/lots"
+        );
+    }
+
+    #[test]
+    fn token_only_over_https_or_loopback() {
+        let mk = |u: &str| {
+            let mut cfg = ClientConfig::new(u);
+            cfg.token = Token::new("t");
+            Client::new(cfg)
+                .expect("test input is valid")
+                .inner
+                .token_allowed
+        };
+        assert!(mk("https://x.kz/"));
+        assert!(mk("http://127.0.0.1:9/"));
+        assert!(mk("http://localhost:9/"));
+        assert!(!mk("http://x.kz/"));
+    }
+}

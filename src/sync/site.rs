@@ -1,0 +1,380 @@
+//! The poller of a web-site source (sauda.e-qazyna.kz): every `poll` it reads
+//! the list of both subsoil object types to the pager's end, one request in
+//! flight, and a lot's page when the lot is first seen or its card changed
+//! (otherwise not more often than `page_every`). Each snapshot is compared
+//! with the one before, and the differences reach the app as the feed's
+//! messages: a lot that appears or changes terms (`lot`), a status change
+//! (`status`, with the sale price as the result), a moved trading start
+//! (`lot`). Errors back off with the engine's `Backoff`; a page not
+//! understood is the link's cause while the last good lots stay.
+//!
+//! Requests per poll: one per list page of each object type (⌈N/20⌉, at
+//! least 1 each, so 2 for a quiet day of under 20 lots a type), plus one per
+//! new or changed lot, plus at most one lot page per lot every `page_every`.
+
+use super::backoff::Backoff;
+use super::{LinkState, SyncCmd, SyncHandle, SyncMsg};
+use crate::domain::clock::{ServerClock, mono_now, wall_now};
+use crate::domain::{Auction, AuctionStatus, Event, EventKind, Lot, Timestamp, rules};
+use crate::platform::client::{Cached, Client};
+use crate::platform::error::PlatformError;
+use crate::platform::http::Validators;
+use crate::platform::sauda::{self, Card, LotPage, SiteLang, SiteUrls};
+use crate::rates::RatesConfig;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{Notify, mpsc};
+use tokio::time::Instant;
+
+/// Shortest interval between two reads of the list.
+pub const MIN_POLL: Duration = Duration::from_secs(15);
+/// Lots held at most (the site's subsoil lists hold a few hundred).
+pub const MAX_LOTS: usize = 5000;
+
+/// How the poller behaves.
+#[derive(Clone, Debug)]
+pub struct SiteConfig {
+    pub lang: SiteLang,
+    /// Interval between list reads (at least `MIN_POLL` outside tests).
+    pub poll: Duration,
+    /// A lot page is re-read at most this often unless its card changed.
+    pub page_every: Duration,
+    pub backoff_base: Duration,
+    pub backoff_cap: Duration,
+    pub offline_after_attempts: u32,
+    pub channel_size: usize,
+    pub rates: Option<RatesConfig>,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        SiteConfig {
+            lang: SiteLang::Ru,
+            poll: Duration::from_secs(60),
+            page_every: Duration::from_secs(600),
+            backoff_base: Duration::from_secs(5),
+            backoff_cap: Duration::from_secs(300),
+            offline_after_attempts: 3,
+            channel_size: 1024,
+            rates: None,
+        }
+    }
+}
+
+struct Known {
+    card: Card,
+    page: Option<LotPage>,
+    page_at: Option<Instant>,
+}
+
+struct Poller {
+    client: Client,
+    urls: SiteUrls,
+    cfg: SiteConfig,
+    out: mpsc::Sender<SyncMsg>,
+    cmds: mpsc::Receiver<SyncCmd>,
+    clock: Arc<Mutex<ServerClock>>,
+    known: HashMap<String, Known>,
+    /// The lots as last sent, by id.
+    sent: Option<HashMap<String, Lot>>,
+    seq: u64,
+    list_validators: HashMap<(String, u32), (Validators, Vec<Card>, u32)>,
+    link: LinkState,
+}
+
+/// Starts the poller (and the rates refresher) on the current runtime.
+pub fn spawn(client: Client, cfg: SiteConfig) -> SyncHandle {
+    let (out_tx, out_rx) = mpsc::channel(cfg.channel_size.max(8));
+    let (cmd_tx, cmd_rx) = mpsc::channel(32);
+    let clock = Arc::new(Mutex::new(ServerClock::new()));
+    if let Some(rc) = cfg.rates.clone() {
+        tokio::spawn(crate::sync::rates::run(
+            client.clone(),
+            rc,
+            clock.clone(),
+            out_tx.clone(),
+            Arc::new(Notify::new()),
+        ));
+    }
+    let urls = SiteUrls::new(client.base_url(), cfg.lang);
+    let p = Poller {
+        client,
+        urls,
+        cfg,
+        out: out_tx,
+        cmds: cmd_rx,
+        clock,
+        known: HashMap::new(),
+        sent: None,
+        seq: 0,
+        list_validators: HashMap::new(),
+        link: LinkState::Connecting,
+    };
+    let task = tokio::spawn(p.run());
+    SyncHandle {
+        msgs: out_rx,
+        cmds: cmd_tx,
+        task,
+    }
+}
+
+/// Reads the whole list once, and the pages of its lots, with `client` (for
+/// `snapshot --source sauda`).
+pub async fn read_once(
+    client: &Client,
+    lang: SiteLang,
+) -> Result<(Vec<Lot>, Option<Timestamp>), PlatformError> {
+    let (tx, _rx) = mpsc::channel(1);
+    let (_ctx, crx) = mpsc::channel(1);
+    let mut p = Poller {
+        client: client.clone(),
+        urls: SiteUrls::new(client.base_url(), lang),
+        cfg: SiteConfig::default(),
+        out: tx,
+        cmds: crx,
+        clock: Arc::new(Mutex::new(ServerClock::new())),
+        known: HashMap::new(),
+        sent: None,
+        seq: 0,
+        list_validators: HashMap::new(),
+        link: LinkState::Connecting,
+    };
+    let lots = p.read_all().await?;
+    Ok((lots, p.clock_now()))
+}
+
+impl Poller {
+    async fn run(mut self) {
+        let mut backoff = Backoff::new(self.cfg.backoff_base, self.cfg.backoff_cap, Duration::ZERO);
+        let auction = Auction {
+            id: "sauda".into(),
+            title: format!("{} · subsoil lots", self.urls.host_label()),
+            venue: self.urls.host_label(),
+            timezone: crate::domain::time::PLATFORM_TZ.into(),
+            currency: "KZT".into(),
+            starts_at: wall_now(),
+            ends_at: wall_now(),
+            status: AuctionStatus::Running,
+        };
+        if self.out.send(SyncMsg::Auction(auction)).await.is_err() {
+            return;
+        }
+        let mut failures = 0u32;
+        loop {
+            let delay = match self.read_all().await {
+                Ok(lots) => {
+                    failures = 0;
+                    backoff.reset();
+                    if self.publish(lots).await.is_err() {
+                        return;
+                    }
+                    self.cfg.poll
+                }
+                Err(e) => {
+                    failures = failures.saturating_add(1);
+                    let d = backoff
+                        .next_delay()
+                        .max(e.retry_after().unwrap_or_default());
+                    let cause = e.link_cause(d);
+                    tracing::warn!(attempt = failures, error = %e, "site read failed: {cause}");
+                    self.link = if failures >= self.cfg.offline_after_attempts {
+                        LinkState::Offline {
+                            since: self.clock_now().unwrap_or_else(wall_now),
+                            cause,
+                        }
+                    } else {
+                        LinkState::Retrying {
+                            attempt: failures,
+                            cause,
+                        }
+                    };
+                    if self
+                        .out
+                        .send(SyncMsg::Link(self.link.clone()))
+                        .await
+                        .is_err()
+                    {
+                        return;
+                    }
+                    d.min(self.cfg.poll.max(self.cfg.backoff_base))
+                }
+            };
+            let until = Instant::now() + delay;
+            loop {
+                tokio::select! {
+                    _ = tokio::time::sleep_until(until) => break,
+                    c = self.cmds.recv() => match c {
+                        None => return,
+                        Some(SyncCmd::RefreshNow) => break,
+                        Some(_) => {}
+                    },
+                }
+            }
+        }
+    }
+
+    fn clock_now(&self) -> Option<Timestamp> {
+        self.clock
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .now(mono_now())
+    }
+
+    async fn observe(&self, f: Option<crate::domain::clock::ClockSample>) {
+        if let Some(s) = f {
+            self.clock
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .observe(s);
+            let _ = self.out.try_send(SyncMsg::Clock(s));
+        }
+    }
+
+    /// Every list page of both object types, then the lot pages due.
+    async fn read_all(&mut self) -> Result<Vec<Lot>, PlatformError> {
+        let mut cards: Vec<Card> = Vec::new();
+        for ot in sauda::OBJECT_TYPES {
+            let mut page = 1;
+            let mut pages = 1;
+            while page <= pages && page <= sauda::MAX_PAGES {
+                let (got, last) = self.list_page(ot, page).await?;
+                pages = last;
+                for c in got {
+                    if !cards.iter().any(|k| k.id == c.id) && cards.len() < MAX_LOTS {
+                        cards.push(c);
+                    }
+                }
+                page += 1;
+            }
+        }
+        let now = Instant::now();
+        let mut lots = Vec::with_capacity(cards.len());
+        let read_at = self.clock_now().unwrap_or_else(wall_now);
+        for card in cards {
+            let due = match self.known.get(&card.id) {
+                None => true,
+                Some(k) => {
+                    k.card != card
+                        || k.page.is_none()
+                        || k.page_at
+                            .is_none_or(|t| now.duration_since(t) >= self.cfg.page_every)
+                }
+            };
+            if due {
+                let url = self.urls.lot(&card.id);
+                let f = self.client.page(url, &Validators::default()).await?;
+                self.observe(f.clock).await;
+                let page = match f.value {
+                    Cached::Fresh(p) => Some(sauda::parse_lot_page(&p.body, &p.path)?),
+                    Cached::NotModified => self.known.get(&card.id).and_then(|k| k.page.clone()),
+                };
+                self.known.insert(
+                    card.id.clone(),
+                    Known {
+                        card: card.clone(),
+                        page,
+                        page_at: Some(now),
+                    },
+                );
+            }
+            if let Some(k) = self.known.get(&card.id) {
+                let url = self.urls.lot(&card.id).to_string();
+                lots.push(sauda::lot_from(&card, k.page.as_ref(), url, read_at));
+            }
+        }
+        Ok(lots)
+    }
+
+    /// One list page (its ETag sent back; a 304 keeps the cards held).
+    async fn list_page(&mut self, ot: &str, page: u32) -> Result<(Vec<Card>, u32), PlatformError> {
+        let key = (ot.to_string(), page);
+        let known = self
+            .list_validators
+            .get(&key)
+            .map(|v| v.0.clone())
+            .unwrap_or_default();
+        let f = self.client.page(self.urls.list(ot, page), &known).await?;
+        self.observe(f.clock).await;
+        match f.value {
+            Cached::NotModified => Ok(self
+                .list_validators
+                .get(&key)
+                .map(|(_, c, l)| (c.clone(), *l))
+                .unwrap_or_default()),
+            Cached::Fresh(p) => {
+                let parsed = sauda::parse_list(&p.body, &p.path)?;
+                let last = parsed.pages();
+                if p.validators != Validators::default() {
+                    self.list_validators
+                        .insert(key, (p.validators, parsed.cards.clone(), last));
+                }
+                Ok((parsed.cards, last))
+            }
+        }
+    }
+
+    /// The first read as a snapshot; then the differences as events.
+    async fn publish(&mut self, lots: Vec<Lot>) -> Result<(), ()> {
+        let send = |m| self.out.send(m);
+        if self.link != LinkState::Live {
+            self.link = LinkState::Live;
+            send(SyncMsg::Link(LinkState::Live)).await.map_err(drop)?;
+        }
+        let at = self.clock_now().unwrap_or_else(wall_now);
+        let Some(before) = self.sent.as_mut() else {
+            self.sent = Some(lots.iter().map(|l| (l.id.clone(), l.clone())).collect());
+            return self
+                .out
+                .send(SyncMsg::Snapshot {
+                    seq: self.seq,
+                    lots,
+                    rejected: Vec::new(),
+                })
+                .await
+                .map_err(drop);
+        };
+        let mut events = Vec::new();
+        for lot in &lots {
+            let kind = match before.get(&lot.id) {
+                None => Some(EventKind::Lot(Box::new(lot.clone()))),
+                Some(old) if old == lot => None,
+                Some(old) => Some(diff(old, lot)),
+            };
+            if let Some(kind) = kind {
+                self.seq += 1;
+                events.push(Event {
+                    seq: self.seq,
+                    at,
+                    lot_id: Some(lot.id.clone()),
+                    kind,
+                });
+                before.insert(lot.id.clone(), lot.clone());
+            }
+        }
+        // An empty batch still tells the app the data is fresh.
+        self.out.send(SyncMsg::Events(events)).await.map_err(drop)
+    }
+}
+
+/// The event for a lot that changed: a status event when only the status
+/// (and its result) moved along an allowed step, else the whole lot (a
+/// moved start, new terms, or a status reached by steps the poll missed).
+fn diff(old: &Lot, new: &Lot) -> EventKind {
+    let mut same = new.clone();
+    same.status = old.status.clone();
+    same.result = old.result.clone();
+    same.site = old.site.clone();
+    if same == *old
+        && old.status != new.status
+        && rules::transition_allowed(&old.status, &new.status)
+    {
+        EventKind::Status {
+            status: new.status.clone(),
+            closes_at: new.closes_at,
+            result: new.result.clone(),
+        }
+    } else {
+        EventKind::Lot(Box::new(new.clone()))
+    }
+}
