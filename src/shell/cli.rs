@@ -180,6 +180,12 @@ pub struct SnapshotArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = SnapshotFormat::Table)]
     pub format: SnapshotFormat,
+    /// What to read: the platform API, or the sauda.e-qazyna.kz site.
+    #[arg(long, value_enum, default_value_t = crate::shell::source::SourceArg::Api)]
+    pub source: crate::shell::source::SourceArg,
+    /// The site's language (--source sauda).
+    #[arg(long, value_enum, default_value_t = crate::shell::source::SiteLangArg::Ru)]
+    pub site_lang: crate::shell::source::SiteLangArg,
     /// Trust this PEM CA certificate in addition to the system's.
     #[arg(long, value_name = "PATH")]
     pub ca_cert: Option<PathBuf>,
@@ -224,9 +230,16 @@ pub struct MonitorArgs {
     /// Watch this lot from the start (repeatable).
     #[arg(long = "watch", value_name = "LOT_ID")]
     pub watchlist: Vec<String>,
-    /// Base URL of the platform API; without it, lotwatch runs the demo day.
+    /// Base URL of the platform API; without it, lotwatch runs the demo day
+    /// (with --source sauda: https://sauda.e-qazyna.kz).
     #[arg(long, value_name = "URL")]
     pub url: Option<String>,
+    /// What to read: the platform API, or the sauda.e-qazyna.kz site.
+    #[arg(long, value_enum, default_value_t = crate::shell::source::SourceArg::Api)]
+    pub source: crate::shell::source::SourceArg,
+    /// The site's language (--source sauda).
+    #[arg(long, value_enum, default_value_t = crate::shell::source::SiteLangArg::Ru)]
+    pub site_lang: crate::shell::source::SiteLangArg,
     /// Interval polling period in ms, used when the platform has no change feed.
     #[arg(long, value_name = "MS", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(250..))]
     pub poll: u64,
@@ -381,6 +394,29 @@ pub struct ServeArgs {
     /// Real milliseconds from start-up until the first lots open.
     #[arg(long, value_name = "MS", default_value_t = 2000)]
     pub lead_ms: i64,
+    /// Also serve the day as this site's pages (`sauda`: /ru/list, /kz/list…).
+    #[arg(long, value_name = "SITE")]
+    pub site: Option<SiteArg>,
+    /// A maintenance window of the site: START_S+LENGTH_S after start-up.
+    #[arg(long, value_name = "START+LEN", value_parser = parse_window)]
+    pub site_maintenance: Option<(u64, u64)>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SiteArg {
+    Sauda,
+}
+
+fn parse_window(s: &str) -> Result<(u64, u64), String> {
+    let (a, b) = s
+        .split_once('+')
+        .ok_or_else(|| format!("{s:?}: write START+LENGTH in seconds, e.g. 20+15"))?;
+    let n = |v: &str| {
+        v.trim()
+            .parse::<u64>()
+            .map_err(|_| format!("{v:?} is not a number of seconds"))
+    };
+    Ok((n(a)?, n(b)?))
 }
 
 fn parse_currency(s: &str) -> Result<Currency, String> {

@@ -17,8 +17,13 @@ pub fn configs_from_args(
     client.token = token;
     client.ca_cert = args.ca_cert.clone();
     client.insecure = args.insecure;
+    crate::shell::source::adjust_client(args.source, &mut client);
     let fixed = parse_fixed_rates(&args.fixed_rates)?;
     let mode = match args.rates {
+        // The site serves no rates: the National Bank's feed instead.
+        RatesArg::Platform if args.source == crate::shell::source::SourceArg::Sauda => {
+            RatesMode::Nbk
+        }
         RatesArg::Platform => RatesMode::Platform,
         RatesArg::Nbk => RatesMode::Nbk,
         RatesArg::Fixed if fixed.is_empty() => {

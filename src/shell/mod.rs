@@ -19,6 +19,7 @@ pub mod records;
 pub mod replay_mode;
 pub mod serve;
 pub mod snapshot;
+pub mod source;
 pub mod terminal;
 pub mod verify;
 pub mod watch;

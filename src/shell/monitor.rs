@@ -57,7 +57,7 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
         Some(cmd) => Some(AlertCommand::parse(cmd).map_err(|e| anyhow::anyhow!(e))?),
         None => None,
     };
-    let (url, sim) = match &args.url {
+    let (url, sim) = match &crate::shell::source::url_for(args.source, args.url.as_ref()) {
         Some(url) => (url.clone(), None),
         None => {
             let sim = crate::sim::server::start(SimOptions::demo())
@@ -104,7 +104,8 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
         args.notify_always,
         &env,
     );
-    let handle = sync::spawn(client, sync_cfg);
+    let handle =
+        crate::shell::source::spawn(args.source, args.site_lang, args.poll, client, sync_cfg);
     let mut journal = if journal_on {
         JournalSink::Pending {
             path: args.journal.clone(),

@@ -35,6 +35,15 @@ pub fn run_cli(args: ServeArgs) -> anyhow::Result<()> {
         feed: !args.no_feed,
         history: args.history as usize,
         lead_ms: args.lead_ms,
+        site: args.site.map(|_| crate::sim::site::SiteSim {
+            maintenance: args.site_maintenance.map(|(a, b)| {
+                (
+                    std::time::Duration::from_secs(a),
+                    std::time::Duration::from_secs(b),
+                )
+            }),
+            ..Default::default()
+        }),
         ..SimOptions::demo()
     };
     if !args.addr.ip().is_loopback() && opts.token.is_none() {

@@ -26,7 +26,7 @@ pub struct Snapshot {
 
 /// Runs the command; prints to stdout, errors to stderr.
 pub fn run_cli(args: &SnapshotArgs, token: Option<Token>) -> ExitCode {
-    let Some(url) = args.url.clone() else {
+    let Some(url) = crate::shell::source::url_for(args.source, args.url.as_ref()) else {
         eprintln!(
             "lotwatch snapshot: --url URL is required (snapshot reads a real platform; run `lotwatch serve` for a simulator)"
         );
@@ -45,9 +45,14 @@ pub fn run_cli(args: &SnapshotArgs, token: Option<Token>) -> ExitCode {
     let mut cfg = ClientConfig::new(url);
     cfg.token = token;
     cfg.ca_cert = args.ca_cert.clone();
+    crate::shell::source::adjust_client(args.source, &mut cfg);
+    let (source, lang) = (args.source, args.site_lang.lang());
     let result = rt.block_on(async {
         let client = Client::new(cfg)?;
-        fetch(&client).await
+        match source {
+            crate::shell::source::SourceArg::Api => fetch(&client).await,
+            crate::shell::source::SourceArg::Sauda => fetch_site(&client, lang).await,
+        }
     });
     match result {
         Ok(snap) => {
@@ -95,6 +100,31 @@ pub async fn fetch(client: &Client) -> Result<Snapshot, PlatformError> {
             "304 to a request without If-None-Match".into(),
         )),
     }
+}
+
+/// Reads the site's lists of both subsoil object types to the pager's end
+/// and every lot's page once.
+pub async fn fetch_site(
+    client: &Client,
+    lang: crate::platform::sauda::SiteLang,
+) -> Result<Snapshot, PlatformError> {
+    let (lots, server_time) = crate::sync::site::read_once(client, lang).await?;
+    let host = crate::platform::sauda::SiteUrls::new(client.base_url(), lang).host_label();
+    Ok(Snapshot {
+        server_time,
+        seq: 0,
+        auction: Auction {
+            id: "sauda".into(),
+            title: format!("{host} · subsoil lots"),
+            venue: host,
+            timezone: crate::domain::time::PLATFORM_TZ.into(),
+            currency: "KZT".into(),
+            starts_at: server_time.unwrap_or_default(),
+            ends_at: server_time.unwrap_or_default(),
+            status: crate::domain::AuctionStatus::Running,
+        },
+        lots,
+    })
 }
 
 /// The snapshot in `format`, ending with a newline.
@@ -151,7 +181,7 @@ fn json(snap: &Snapshot) -> String {
         .lots
         .iter()
         .map(|l| {
-            serde_json::json!({
+            let mut v = serde_json::json!({
                 "id": l.id,
                 "number": l.number,
                 "name": l.name,
@@ -169,7 +199,42 @@ fn json(snap: &Snapshot) -> String {
                 "closes_at": l.closes_at.to_rfc3339(),
                 "extensions": l.extensions,
                 "winner": l.result.as_ref().map(|r| r.winner.clone()),
-            })
+            });
+            if let (Some(site), Some(o)) = (l.site.as_deref(), v.as_object_mut()) {
+                let money = |field: &str, m: crate::domain::Money| {
+                    if l.field_invalid(field) {
+                        serde_json::Value::String("invalid".into())
+                    } else {
+                        serde_json::Value::String(m.to_wire())
+                    }
+                };
+                o.insert(
+                    "starting_bonus".into(),
+                    money("starting_bonus", l.starting_bonus),
+                );
+                o.insert("guarantee".into(), money("guarantee", l.guarantee));
+                o.insert(
+                    "participation_fee".into(),
+                    money("participation_fee", l.participation_fee),
+                );
+                o.insert(
+                    "sale_price".into(),
+                    l.result.as_ref().map(|r| r.amount.to_wire()).into(),
+                );
+                o.insert("license_kind".into(), l.license.kind.as_str().into());
+                o.insert(
+                    "area_km2".into(),
+                    l.license.area_km2.map(|a| a.to_string()).into(),
+                );
+                o.insert("blocks".into(), l.license.blocks.into());
+                o.insert("description".into(), l.reserves.clone().into());
+                o.insert(
+                    "site".into(),
+                    serde_json::to_value(crate::platform::wire::WireSite::from(site))
+                        .unwrap_or_default(),
+                );
+            }
+            v
         })
         .collect();
     let v = serde_json::json!({

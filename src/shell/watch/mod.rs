@@ -112,7 +112,8 @@ async fn run(settings: Settings, filter: String, format: WatchFormat) -> Result<
         Some(cmd) => Some(AlertCommand::parse(cmd).map_err(Failure::Usage)?),
         None => None,
     };
-    let sim = match &args.url {
+    let given = crate::shell::source::url_for(args.source, args.url.as_ref());
+    let sim = match &given {
         Some(_) => None,
         None => Some(
             crate::sim::server::start(SimOptions::demo())
@@ -120,11 +121,7 @@ async fn run(settings: Settings, filter: String, format: WatchFormat) -> Result<
                 .map_err(|e| Failure::Run(format!("could not start the demo simulator: {e:#}")))?,
         ),
     };
-    let url = sim
-        .as_ref()
-        .map(|s| s.url())
-        .or_else(|| args.url.clone())
-        .unwrap_or_default();
+    let url = sim.as_ref().map(|s| s.url()).or(given).unwrap_or_default();
     let mut engine_args = args.clone();
     if sim.is_some() && engine_args.rates_url.is_none() {
         engine_args.rates_url = Some(format!("{url}/nbk/rss/get_rates.cfm?fdate={{date}}"));
@@ -153,7 +150,8 @@ async fn run(settings: Settings, filter: String, format: WatchFormat) -> Result<
         }
         None => (None, None),
     };
-    let handle = sync::spawn(client, sync_cfg);
+    let handle =
+        crate::shell::source::spawn(args.source, args.site_lang, args.poll, client, sync_cfg);
     let journal = if journal_on {
         JournalSink::Pending {
             path: args.journal.clone(),

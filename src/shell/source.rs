@@ -1,0 +1,95 @@
+//! Which source the monitor, `watch` and `snapshot` read: the platform API
+//! (`--source api`, the default) or the sauda.e-qazyna.kz site (`--source
+//! sauda`): its default URL, the client's timeout and body cap for it, the
+//! polling period, and which poller to start. One place for all three.
+
+use crate::platform::ClientConfig;
+use crate::platform::sauda::SiteLang;
+use crate::sync::{self, SyncConfig, SyncHandle};
+use std::time::Duration;
+
+/// The real site.
+pub const SAUDA_URL: &str = "https://sauda.e-qazyna.kz";
+/// The site answers slowly (25-90 s have been seen).
+pub const SAUDA_TIMEOUT: Duration = Duration::from_secs(90);
+/// `--poll` for the site when none is given, and its floor.
+pub const SAUDA_POLL: Duration = Duration::from_secs(60);
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SourceArg {
+    /// The platform JSON API (docs/api.md).
+    #[default]
+    Api,
+    /// The public e-auction site sauda.e-qazyna.kz (HTML).
+    Sauda,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SiteLangArg {
+    #[default]
+    Ru,
+    Kz,
+    En,
+}
+
+impl SiteLangArg {
+    pub fn lang(self) -> SiteLang {
+        match self {
+            SiteLangArg::Ru => SiteLang::Ru,
+            SiteLangArg::Kz => SiteLang::Kz,
+            SiteLangArg::En => SiteLang::En,
+        }
+    }
+}
+
+/// The URL to read: the one given, else the site's for sauda (None: the
+/// API source without a URL, which runs the demo).
+pub fn url_for(source: SourceArg, url: Option<&String>) -> Option<String> {
+    match (url, source) {
+        (Some(u), _) => Some(u.clone()),
+        (None, SourceArg::Sauda) => Some(SAUDA_URL.to_string()),
+        (None, SourceArg::Api) => None,
+    }
+}
+
+/// The client's settings for the source.
+pub fn adjust_client(source: SourceArg, cfg: &mut ClientConfig) {
+    if source == SourceArg::Sauda {
+        cfg.request_timeout = SAUDA_TIMEOUT;
+        cfg.max_body = crate::platform::sauda::MAX_PAGE_BYTES;
+        // The site has no token; none is sent to it.
+        cfg.token = None;
+    }
+}
+
+/// The list-polling period: `--poll` in ms (1000 is its default, which
+/// means 60 s for the site), never under 15 s for the site.
+pub fn site_poll(poll_ms: u64) -> Duration {
+    if poll_ms == 1000 {
+        SAUDA_POLL
+    } else {
+        Duration::from_millis(poll_ms).max(sync::site::MIN_POLL)
+    }
+}
+
+/// Starts the poller of the source.
+pub fn spawn(
+    source: SourceArg,
+    lang: SiteLangArg,
+    poll_ms: u64,
+    client: crate::platform::Client,
+    cfg: SyncConfig,
+) -> SyncHandle {
+    match source {
+        SourceArg::Api => sync::spawn(client, cfg),
+        SourceArg::Sauda => sync::site::spawn(
+            client,
+            sync::site::SiteConfig {
+                lang: lang.lang(),
+                poll: site_poll(poll_ms),
+                rates: cfg.rates,
+                ..Default::default()
+            },
+        ),
+    }
+}
