@@ -1,0 +1,232 @@
+//! The sauda source end to end on loopback, through the real HTTP path: the
+//! simulator serving the June day as the site's pages (`serve --site
+//! sauda`), the real client and the site poller. Lots appear, a status
+//! change and a sale price arrive as the feed's messages, a maintenance
+//! window is survived with the lots kept, and no request ever leaves the
+//! `--url`'s host although the pager's links name another one.
+
+use lotwatch::domain::{EventKind, LinkCause, LotStatus, SiteDown};
+use lotwatch::platform::sauda::SiteLang;
+use lotwatch::platform::{Client, ClientConfig};
+use lotwatch::sim::Scenario;
+use lotwatch::sim::server::{RunningSim, SimOptions, start};
+use lotwatch::sim::site::SiteSim;
+use lotwatch::sync::site::{SiteConfig, read_once, spawn};
+use lotwatch::sync::{LinkState, SyncHandle, SyncMsg};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+async fn site_sim(speed: f64, site: SiteSim) -> RunningSim {
+    start(SimOptions {
+        scenario: Scenario::june_2025(),
+        speed,
+        seed: 7,
+        site: Some(site),
+        record_requests: true,
+        ..SimOptions::demo()
+    })
+    .await
+    .expect("simulator starts on loopback")
+}
+
+fn poller(url: &str, lang: SiteLang) -> SyncHandle {
+    let client = Client::new(ClientConfig::new(url)).expect("valid config");
+    spawn(
+        client,
+        SiteConfig {
+            lang,
+            poll: Duration::from_millis(300),
+            backoff_base: Duration::from_millis(200),
+            backoff_cap: Duration::from_millis(400),
+            ..SiteConfig::default()
+        },
+    )
+}
+
+/// A server that only counts the connections it is offered.
+async fn decoy() -> (String, Arc<AtomicUsize>) {
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", l.local_addr().expect("addr"));
+    let n = Arc::new(AtomicUsize::new(0));
+    let seen = n.clone();
+    tokio::spawn(async move {
+        while let Ok((_s, _)) = l.accept().await {
+            seen.fetch_add(1, Ordering::SeqCst);
+        }
+    });
+    (url, n)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn read_once_gives_every_lot_with_its_page() {
+    let sim = site_sim(1.0, SiteSim::default()).await;
+    let client = Client::new(ClientConfig::new(sim.url())).expect("config");
+    for lang in [SiteLang::Ru, SiteLang::Kz] {
+        let (lots, at) = read_once(&client, lang).await.expect("reads the site");
+        assert_eq!(lots.len(), 50, "{lang:?}");
+        assert!(at.is_some(), "the Date header gives the server's time");
+        let engine_lots = Scenario::june_2025().lots.len();
+        assert_eq!(lots.len(), engine_lots);
+        let l = lots
+            .iter()
+            .find(|l| l.number == "401102")
+            .expect("lot 401102");
+        assert_eq!(l.name, "Ақшатау-2");
+        assert_eq!(l.region, "Karaganda");
+        assert_eq!(l.status, LotStatus::Scheduled);
+        assert!(
+            l.minerals.contains(&"tungsten".to_string()),
+            "{:?}",
+            l.minerals
+        );
+        let site = l.site.as_deref().expect("site extras");
+        assert!(site.page_read);
+        assert!(site.url.starts_with(&sim.url()), "{}", site.url);
+        assert!(site.invalid.is_empty());
+    }
+    // Per read: 3 list pages of solid minerals (50 cards), 1 of
+    // hydrocarbons (none in the June day), and the 50 lot pages.
+    let reqs = sim.requests();
+    let lists = reqs.iter().filter(|r| r.path().ends_with("/list")).count();
+    let pages = reqs.iter().filter(|r| r.path().contains("/list/")).count();
+    assert_eq!((lists, pages), (8, 100));
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_status_change_and_a_sale_price_arrive_and_no_request_leaves_the_host() {
+    let (decoy_url, offered) = decoy().await;
+    let sim = site_sim(
+        240.0,
+        SiteSim {
+            link_host: decoy_url.clone(),
+            ..SiteSim::default()
+        },
+    )
+    .await;
+    let mut h = poller(&sim.url(), SiteLang::Ru);
+    let mut snapshot = 0;
+    let mut opened = false;
+    let mut sold = None;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while !(opened && sold.is_some()) {
+        let m = tokio::time::timeout_at(deadline, h.msgs.recv())
+            .await
+            .expect("a status change and a sale within a minute")
+            .expect("the poller runs");
+        match m {
+            SyncMsg::Snapshot { lots, .. } => snapshot = lots.len(),
+            SyncMsg::Events(evs) => {
+                for e in evs {
+                    match &e.kind {
+                        EventKind::Status {
+                            status: LotStatus::Open,
+                            ..
+                        } => opened = true,
+                        EventKind::Lot(l) if l.status == LotStatus::Sold => {
+                            sold = l.result.as_ref().map(|r| r.amount)
+                        }
+                        EventKind::Status {
+                            status: LotStatus::Sold,
+                            result,
+                            ..
+                        } => sold = result.as_ref().map(|r| r.amount),
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    // 50 lots at 20 a page: pages 2 and 3 were read (from p=N on the
+    // user's host; the request log cuts targets at 200 characters, so the
+    // count of lots is the proof).
+    assert_eq!(snapshot, 50);
+    assert!(sold.is_some_and(|m| m.tiyn() > 0));
+    // Even asked directly, the client refuses a URL on another host.
+    let client = Client::new(ClientConfig::new(sim.url())).expect("config");
+    let foreign = reqwest::Url::parse(&format!("{}/ru/list?p=2", decoy_url)).expect("url");
+    assert!(matches!(
+        client.page(foreign, &Default::default()).await,
+        Err(lotwatch::platform::PlatformError::Config(_))
+    ));
+    // The pager named the decoy on every list page; nothing went there.
+    assert_eq!(offered.load(Ordering::SeqCst), 0);
+    let reqs = sim.requests();
+    assert!(
+        reqs.iter().all(|r| r.status == 200 || r.status == 304),
+        "{reqs:?}"
+    );
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_maintenance_window_is_named_and_survived_with_the_lots_kept() {
+    let sim = site_sim(
+        1.0,
+        SiteSim {
+            maintenance: Some((Duration::from_secs(2), Duration::from_secs(2))),
+            ..SiteSim::default()
+        },
+    )
+    .await;
+    let mut h = poller(&sim.url(), SiteLang::Kz);
+    let mut lots = 0;
+    let mut down = false;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let m = tokio::time::timeout_at(deadline, h.msgs.recv())
+            .await
+            .expect("maintenance and recovery within 30 s")
+            .expect("the poller runs");
+        match m {
+            SyncMsg::Snapshot { lots: l, .. } => {
+                assert!(!l.is_empty(), "never an empty list");
+                lots = l.len()
+            }
+            SyncMsg::Link(LinkState::Retrying { cause, .. } | LinkState::Offline { cause, .. }) => {
+                assert!(
+                    matches!(
+                        cause,
+                        LinkCause::SiteDown {
+                            kind: SiteDown::Maintenance,
+                            ..
+                        }
+                    ),
+                    "{cause:?}"
+                );
+                down = true;
+            }
+            SyncMsg::Link(LinkState::Live) if down => break,
+            _ => {}
+        }
+    }
+    assert_eq!(lots, 50, "the lots read before the window stay");
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unchanged_list_is_not_read_again() {
+    // Speed 1: nothing changes in the first seconds; the list pages answer
+    // 304 to their ETag and no lot page is read a second time.
+    let sim = site_sim(0.001, SiteSim::default()).await;
+    let mut h = poller(&sim.url(), SiteLang::Ru);
+    let mut polls = 0;
+    while polls < 3 {
+        match tokio::time::timeout(Duration::from_secs(20), h.msgs.recv()).await {
+            Ok(Some(SyncMsg::Snapshot { .. } | SyncMsg::Events(_))) => polls += 1,
+            Ok(Some(_)) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+    drop(h);
+    let reqs = sim.requests();
+    let pages = reqs.iter().filter(|r| r.path().contains("/list/")).count();
+    let not_modified = reqs.iter().filter(|r| r.status == 304).count();
+    assert_eq!(pages, 50, "each lot page once");
+    assert!(not_modified >= 8, "{not_modified} answers 304");
+    sim.shutdown().await;
+}
