@@ -481,7 +481,8 @@ fn over_extended(lot: &Lot) -> bool {
 /// Why a sold lot's result is not its last high bid; None when it is (or the
 /// lot is not sold).
 fn result_mismatch(lot: &Lot) -> Option<Mismatch> {
-    if lot.status != LotStatus::Sold {
+    // A web-site source publishes no bids: its sale price stands alone.
+    if lot.status != LotStatus::Sold || lot.site.is_some() {
         return None;
     }
     match (&lot.result, &lot.high_bid) {

@@ -149,6 +149,9 @@ pub struct Lot {
     pub site: Option<Box<SiteLot>>,
 }
 
+/// `Auction::id` of the day a web-site source reports (its screens differ).
+pub const SITE_AUCTION_ID: &str = "site:sauda.e-qazyna.kz";
+
 /// A lot as a public web site shows it: its page, its own words for the
 /// status and the auction type, the application deadline, and which amounts
 /// the page showed as something other than a number (never read as zero).

@@ -30,6 +30,15 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     if inner.height == 0 || inner.width == 0 {
         return;
     }
+    if app.selected_lot().is_some_and(|l| l.site.is_some()) {
+        paint::message(
+            frame.buffer_mut(),
+            inner,
+            lang.site().bids_not_published,
+            t.dim,
+        );
+        return;
+    }
     if hist.lot_id.is_none() {
         paint::message(frame.buffer_mut(), inner, tx.no_lot, t.dim);
         return;

@@ -25,6 +25,10 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         return;
     };
     let inner = pane(frame, area, Pane::Detail, ctx, &lot.number);
+    if let Some(site) = lot.site.as_deref() {
+        super::detail_site::draw(frame, inner, ctx, lot, meta.frozen_left_ms, site);
+        return;
+    }
 
     let money = |m: Money| -> Vec<Span<'static>> {
         let mut v = vec![Span::raw(lang.money(m))];

@@ -98,6 +98,17 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let right = Line::from(right);
     let rw = (right.width() as u16).min(area.width);
     let left = match &app.auction {
+        Some(a) if a.id == crate::domain::lot::SITE_AUCTION_ID => {
+            let st = ctx.lang.site();
+            let age = match (ctx.now, app.data_at()) {
+                (Some(now), Some(at)) => (st.list_read)(&ctx.lang.age(at.until(now))),
+                _ => st.list_not_read.to_string(),
+            };
+            Line::from(vec![
+                Span::styled(format!(" {}", a.venue), t.title),
+                Span::styled(format!(" · {age}"), t.dim),
+            ])
+        }
         Some(a) => Line::from(vec![
             Span::styled(format!(" {}", a.title), t.title),
             Span::styled(format!(" · {}", a.venue), t.dim),

@@ -556,6 +556,10 @@ fn lot_row(
                     LicenseKind::Unknown(s) => s.as_str(),
                 };
                 let at = put_str(buf, cell.x, y, right, kind, plain);
+                if lot.site.is_some() {
+                    // The site names no licence term.
+                    continue;
+                }
                 scratch.clear();
                 _ = write!(scratch, " {}{}", lot.license.term_years, tx.years_short);
                 put_str(buf, at, y, right, scratch, plain);
@@ -577,6 +581,9 @@ fn lot_row(
                 fx_cell(scratch, app, high, compact, lang);
                 put_right(buf, cell, scratch, plain);
             }
+            Col::NextMin if lot.field_invalid("starting_bonus") => {
+                put_right(buf, cell, "✗", t.bad);
+            }
             Col::NextMin => {
                 let v = (lot.status == LotStatus::Open || lot.status == LotStatus::Scheduled)
                     .then(|| next_min_bid(lot));
@@ -593,6 +600,8 @@ fn lot_row(
                 let leader = lot.high_bid.as_ref().map_or("", |h| h.bidder.as_str());
                 _ = put_str(buf, cell.x, y, right, leader, plain);
             }
+            // The site publishes no close: only the wait for the start.
+            Col::Left if lot.site.is_some() && lot.status != LotStatus::Scheduled => {}
             Col::Left => {
                 let text = cd.text_in(tx.opens_in, tx.closing);
                 let mut at = put_str(buf, cell.x, y, right, &text, t.urgency(cd.urgency()));

@@ -6,6 +6,7 @@
 mod anomalies;
 mod bids;
 mod detail;
+mod detail_site;
 mod events;
 mod fmt;
 mod header;

@@ -58,6 +58,7 @@ mod ui_lang;
 mod ui_link_causes;
 mod ui_mouse;
 mod ui_panes;
+mod ui_sauda;
 mod ui_sizes;
 mod ui_snapshots;
 mod ui_styles;

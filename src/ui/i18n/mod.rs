@@ -6,8 +6,10 @@
 mod evidence;
 mod filter;
 mod link;
+mod site;
 mod texts;
 
+pub use site::SiteTexts;
 pub use texts::Texts;
 
 use crate::domain::money::{

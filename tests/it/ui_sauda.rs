@@ -1,0 +1,121 @@
+//! The screens of the sauda.e-qazyna.kz source, from the fixture pages read
+//! by the real parser: the header names the source and the age of its list,
+//! countdowns run to the trading start, the bids pane says the site does
+//! not publish bids, the detail pane shows the site's fields and the lot's
+//! page, and an amount that is not a number shows as invalid, never zero.
+
+use crate::ui_common;
+
+use lotwatch::app::{Action, App};
+use lotwatch::domain::lot::SITE_AUCTION_ID;
+use lotwatch::domain::{Auction, AuctionStatus, Lot, Timestamp};
+use lotwatch::platform::sauda::{lot_from, parse_list, parse_lot_page};
+use lotwatch::sync::{LinkState, SyncMsg};
+use lotwatch::ui::i18n::Lang;
+use ui_common::*;
+
+const LIST: &str = include_str!("../fixtures/sauda/list-solid-minerals.html");
+const KZ: &str = include_str!("../fixtures/sauda/lot-401102-kz.html");
+const SOLD: &str = include_str!("../fixtures/sauda/lot-sold-ru.html");
+
+/// The fixture's lots a year later (so that lot 401102 opens after the
+/// test clock's June 2025), one card's price replaced by text.
+fn site_lots() -> Vec<Lot> {
+    let list = LIST.replace(".2024 ", ".2025 ").replacen(
+        "11&#xA0;076&#xA0;000,00 ",
+        "&#x414;&#x43E;&#x433;&#x43E;&#x432;&#x43E;&#x440;",
+        1,
+    );
+    let page = parse_list(&list, "/ru/list").expect("fixture parses");
+    let kz = parse_lot_page(&KZ.replace(".2024 ", ".2025 "), "/kz/list/1").expect("parses");
+    let sold = parse_lot_page(SOLD, "/ru/list/2").expect("parses");
+    page.cards
+        .iter()
+        .map(|c| {
+            let p = match c.number.as_str() {
+                "401102" => Some(&kz),
+                "400637" => Some(&sold),
+                _ => None,
+            };
+            let url = format!("https://sauda.e-qazyna.kz/ru/list/{}", c.id);
+            lot_from(c, p, url, Timestamp(SERVER_NOW))
+        })
+        .collect()
+}
+
+fn site_app() -> App {
+    let mut app = empty(false);
+    send(&mut app, SyncMsg::Clock(clock_sample(0)));
+    send(&mut app, SyncMsg::Link(LinkState::Live));
+    send(
+        &mut app,
+        SyncMsg::Auction(Auction {
+            id: SITE_AUCTION_ID.into(),
+            title: "sauda.e-qazyna.kz · subsoil lots".into(),
+            venue: "sauda.e-qazyna.kz".into(),
+            timezone: "Asia/Almaty".into(),
+            currency: "KZT".into(),
+            starts_at: Timestamp(SERVER_NOW),
+            ends_at: Timestamp(SERVER_NOW),
+            status: AuctionStatus::Running,
+        }),
+    );
+    send(&mut app, SyncMsg::Rates(rates()));
+    send(
+        &mut app,
+        SyncMsg::Snapshot {
+            seq: 0,
+            lots: site_lots(),
+            rejected: vec![],
+        },
+    );
+    app
+}
+
+#[test]
+fn main_screen_of_the_site_source() {
+    for lang in [Lang::En, Lang::Ru, Lang::Kk] {
+        let mut app = site_app();
+        select(&mut app, "274460904013000000");
+        // 40 s later the header says how old the list is.
+        let screen = render_view(
+            &mut app,
+            &lotwatch::ui::View::in_lang(lang),
+            120,
+            40,
+            40_000,
+        );
+        insta::assert_snapshot!(format!("sauda_main_{}_120x40", lang.code()), screen);
+    }
+}
+
+#[test]
+fn header_bids_and_detail_say_what_the_site_gives() {
+    let mut app = site_app();
+    select(&mut app, "274460904013000000");
+    let s = render_after(&mut app, 120, 40, 40_000);
+    assert!(s.contains("sauda.e-qazyna.kz · list read 40s ago"), "{s}");
+    assert!(s.contains("bids: not published by this source"), "{s}");
+    assert!(
+        s.contains("https://sauda.e-qazyna.kz/ru/list/274460904013000000"),
+        "{s}"
+    );
+    assert!(s.contains("opens in"), "{s}");
+}
+
+#[test]
+fn a_sold_lot_and_an_invalid_price() {
+    let mut app = site_app();
+    select(&mut app, "273126912481000000");
+    act(&mut app, Action::OpenDetail);
+    let sold = render(&mut app, 120, 40);
+    insta::assert_snapshot!("sauda_detail_sold_120x40", sold);
+    let mut app = site_app();
+    select(&mut app, "275030878142000000");
+    let invalid = render(&mut app, 120, 40);
+    assert!(
+        invalid.contains("invalid (not a number on the page)"),
+        "{invalid}"
+    );
+    assert!(!invalid.contains("0 ₸"), "{invalid}");
+}
