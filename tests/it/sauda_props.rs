@@ -1,0 +1,121 @@
+//! Properties of the sauda parser: no input makes it panic (arbitrary text,
+//! arbitrary edits of the real fixture pages, hostile references in every
+//! field), every text it returns is clean, amounts round-trip exactly, and
+//! what it returns stays bounded whatever the page holds.
+
+use lotwatch::domain::Money;
+use lotwatch::platform::sauda::amount::{format_tenge, parse_astana, parse_tenge};
+use lotwatch::platform::sauda::{MAX_CARDS, lot_from, parse_list, parse_lot_page};
+use proptest::prelude::*;
+
+const LIST: &str = include_str!("../fixtures/sauda/list-solid-minerals.html");
+const KZ: &str = include_str!("../fixtures/sauda/lot-401102-kz.html");
+const SOLD: &str = include_str!("../fixtures/sauda/lot-sold-ru.html");
+
+fn clean_text(s: &str) -> bool {
+    !s.chars()
+        .any(|c| c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
+}
+
+/// Text with markup, references (control characters among them) and
+/// Cyrillic, as a hostile page would hold.
+fn hostile() -> impl Strategy<Value = String> {
+    proptest::collection::vec(
+        prop_oneof![
+            Just("<".to_string()),
+            Just("</div>".to_string()),
+            Just("<div class=\"d-none d-sm-block\">".to_string()),
+            Just("&#x1B;[2J".to_string()),
+            Just("&#x9B;".to_string()),
+            Just("&#x202E;".to_string()),
+            Just("&#xD800;".to_string()),
+            Just("&#x110000;".to_string()),
+            Just("&#0;".to_string()),
+            Just("&amp".to_string()),
+            Just("№".to_string()),
+            Just("\u{a0}".to_string()),
+            Just(",".to_string()),
+            "[0-9]{1,4}".prop_map(|s| s),
+            "[а-яА-Я ]{1,6}".prop_map(|s| s),
+            any::<char>().prop_map(|c| c.to_string()),
+        ],
+        0..24,
+    )
+    .prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    #[test]
+    fn arbitrary_text_never_panics(s in ".{0,400}") {
+        let _ = parse_list(&s, "/ru/list");
+        let _ = parse_lot_page(&s, "/ru/list/1");
+        let _ = parse_tenge(&s);
+        let _ = parse_astana(&s);
+    }
+
+    #[test]
+    fn edited_fixture_pages_never_panic_and_stay_clean(
+        at in 0usize..40_000,
+        cut in 0usize..2_000,
+        insert in hostile(),
+        which in 0usize..3,
+    ) {
+        let page = [LIST, KZ, SOLD][which];
+        let mut at = at.min(page.len());
+        while !page.is_char_boundary(at) { at -= 1; }
+        let mut end = (at + cut).min(page.len());
+        while !page.is_char_boundary(end) { end -= 1; }
+        let html = format!("{}{insert}{}", &page[..at], &page[end..]);
+        if let Ok(p) = parse_list(&html, "/ru/list") {
+            prop_assert!(p.cards.len() <= MAX_CARDS);
+            for c in &p.cards {
+                prop_assert!(clean_text(&c.title) && clean_text(&c.status) && clean_text(&c.region));
+                prop_assert!(!c.number.is_empty());
+                let lot = lot_from(c, None, "u".into(), lotwatch::domain::Timestamp(0));
+                prop_assert!(clean_text(&lot.name));
+            }
+        }
+        if let Ok(p) = parse_lot_page(&html, "/ru/list/1") {
+            prop_assert!(clean_text(&p.heading) && clean_text(&p.status) && clean_text(&p.description));
+            prop_assert!(p.pairs.len() <= 64);
+        }
+    }
+
+    #[test]
+    fn hostile_text_in_every_card_field_is_cleaned(t in hostile()) {
+        let html = LIST
+            .replace("&#x421;&#x430;&#x440;&#x44B;&#x430;&#x434;&#x44B;&#x440;", &t)
+            .replace("&#x41E;&#x431;&#x43B;&#x430;&#x441;&#x442;&#x44C; &#x4B0;&#x43B;&#x44B;&#x442;&#x430;&#x443;", &t);
+        if let Ok(p) = parse_list(&html, "/ru/list") {
+            for c in &p.cards {
+                prop_assert!(clean_text(&c.title), "{:?}", c.title);
+                prop_assert!(clean_text(&c.region), "{:?}", c.region);
+            }
+        }
+    }
+
+    #[test]
+    fn amounts_round_trip_exactly(tiyn in 0i64..=999_999_999_999_999) {
+        let m = Money::from_tiyn(tiyn);
+        prop_assert_eq!(parse_tenge(&format_tenge(m)), Some(m));
+        prop_assert_eq!(parse_tenge(&format!("₸ {}", format_tenge(m))), Some(m));
+    }
+}
+
+#[test]
+fn a_page_of_thousands_of_cards_keeps_at_most_max_cards() {
+    let start = LIST
+        .find("<div class=\"d-none d-sm-block\">\n    <div class=\"row\">")
+        .expect("card");
+    let end = LIST.find("    <hr>").expect("first separator");
+    let card = &LIST[start..end];
+    let mut many = String::new();
+    for i in 0..1000 {
+        many.push_str(&card.replace("273126912481000000", &format!("{:018}", i)));
+    }
+    let html = format!("{}{many}{}", &LIST[..start], &LIST[end..]);
+    let p = parse_list(&html, "/ru/list").expect("parses");
+    assert_eq!(p.cards.len(), MAX_CARDS);
+}
