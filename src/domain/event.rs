@@ -85,6 +85,12 @@ impl Lot {
                 closes_at,
                 result,
             } => {
+                if *status != self.status
+                    && let Some(site) = self.site.as_deref_mut()
+                {
+                    // The site's own words were for the status before.
+                    site.status_text.clear();
+                }
                 self.status = status.clone();
                 self.closes_at = *closes_at;
                 if result.is_some() {

@@ -15,7 +15,24 @@ pub const SAUDA_TIMEOUT: Duration = Duration::from_secs(90);
 /// `--poll` for the site when none is given, and its floor.
 pub const SAUDA_POLL: Duration = Duration::from_secs(60);
 
-#[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn polling_keeps_to_the_budget() {
+        assert_eq!(site_poll(1000, false), SAUDA_POLL);
+        assert_eq!(site_poll(250, false), Duration::from_secs(15));
+        assert_eq!(site_poll(120_000, false), Duration::from_secs(120));
+        assert_eq!(site_poll(1000, true), Duration::from_secs(1));
+        assert_eq!(site_poll(250, true), Duration::from_secs(1));
+        assert_eq!(url_for(SourceArg::Sauda, None).as_deref(), Some(SAUDA_URL));
+        assert_eq!(url_for(SourceArg::Api, None), None);
+    }
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum SourceArg {
     /// The platform JSON API (docs/api.md).
     #[default]
@@ -63,12 +80,19 @@ pub fn adjust_client(source: SourceArg, cfg: &mut ClientConfig) {
 }
 
 /// The list-polling period: `--poll` in ms (1000 is its default, which
-/// means 60 s for the site), never under 15 s for the site.
-pub fn site_poll(poll_ms: u64) -> Duration {
-    if poll_ms == 1000 {
+/// means 60 s for the site), never under 15 s for the site. A loopback URL
+/// (the simulator, a test) is no one's site to spare: any `--poll` from
+/// 1 s on is taken as given there.
+pub fn site_poll(poll_ms: u64, loopback: bool) -> Duration {
+    let floor = if loopback {
+        Duration::from_secs(1)
+    } else {
+        sync::site::MIN_POLL
+    };
+    if poll_ms == 1000 && !loopback {
         SAUDA_POLL
     } else {
-        Duration::from_millis(poll_ms).max(sync::site::MIN_POLL)
+        Duration::from_millis(poll_ms).max(floor)
     }
 }
 
@@ -82,14 +106,17 @@ pub fn spawn(
 ) -> SyncHandle {
     match source {
         SourceArg::Api => sync::spawn(client, cfg),
-        SourceArg::Sauda => sync::site::spawn(
-            client,
-            sync::site::SiteConfig {
-                lang: lang.lang(),
-                poll: site_poll(poll_ms),
-                rates: cfg.rates,
-                ..Default::default()
-            },
-        ),
+        SourceArg::Sauda => {
+            let loopback = crate::platform::client::is_loopback(client.base_url());
+            sync::site::spawn(
+                client,
+                sync::site::SiteConfig {
+                    lang: lang.lang(),
+                    poll: site_poll(poll_ms, loopback),
+                    rates: cfg.rates,
+                    ..Default::default()
+                },
+            )
+        }
     }
 }

@@ -98,7 +98,9 @@ pub(super) fn draw(
     ));
 
     let mut right = Vec::new();
-    right.push(row(st.on_site, vec![Span::raw(site.status_text.clone())]));
+    if !site.status_text.is_empty() {
+        right.push(row(st.on_site, vec![Span::raw(site.status_text.clone())]));
+    }
     right.push(row(
         st.auction_type,
         vec![Span::raw(site.auction_type.clone())],
