@@ -3,6 +3,7 @@
 //! HTTP server around it that speaks the platform API.
 
 pub mod agents;
+mod api;
 pub mod engine;
 pub mod rates;
 pub mod scenario;

@@ -178,10 +178,10 @@ fn head(title: &str, body_class: &str, lang: SiteLang) -> String {
 fn tail(advert: Option<&Lot>, lang: SiteLang) -> String {
     let mut s = String::from("</div><div class='col-lg-3'><div class='r-col'>\n");
     if let Some(a) = advert {
-        let _ = write!(
+        let _ = writeln!(
             s,
             "<div class='trade-adv card'><div class='card-body'><div class='font-20'><a href=\"/{l}/list/{id}\">₸ {p}</a></div>\
-             <div class='font-14'><a href=\"/{l}/list/{id}\">{n}</a></div></div></div>\n",
+             <div class='font-14'><a href=\"/{l}/list/{id}\">{n}</a></div></div></div>",
             l = lang.as_str(),
             id = site_id(a),
             p = enc(&format_tenge(a.starting_bonus)),
@@ -254,9 +254,9 @@ pub fn list_page(
     let from = (page.saturating_sub(1) as usize).saturating_mul(per);
     let shown: Vec<&&Lot> = lots.iter().skip(from).take(per).collect();
     if shown.is_empty() {
-        let _ = write!(
+        let _ = writeln!(
             s,
-            "<div class=\"text-dark fw900 font-18 text-center\">{}</div>\n",
+            "<div class=\"text-dark fw900 font-18 text-center\">{}</div>",
             enc(w.empty)
         );
     }
@@ -309,10 +309,10 @@ pub fn list_page(
 }
 
 fn row(out: &mut String, label: &str, value: &str) {
-    let _ = write!(
+    let _ = writeln!(
         out,
         "<div class='row mt-2'><div class='col-xl-5 col-6 pr-0'><div class='text-secondary text-left'>{}</div></div>\
-         <div class='col-xl-5 col-6'><div class='text-dark font-16 font-weight-700 text-right'>{}</div></div></div>\n",
+         <div class='col-xl-5 col-6'><div class='text-dark font-16 font-weight-700 text-right'>{}</div></div></div>",
         enc(label),
         enc(value)
     );
@@ -325,13 +325,13 @@ fn main_card(out: &mut String, lot: &Lot, lang: SiteLang, desktop: bool) {
     } else {
         "card d-block d-sm-none"
     };
-    let _ = write!(
+    let _ = writeln!(
         out,
         "<div class='{class}'><div class='card-body p-2 p-3'><div class='row'><div class='col-xl-5'><div class=\"images-slider\" data-srcs=\"[]\"></div></div>\
          <div class='col-xl-7'><div class='row'><div class='col-12'><div class='font-16 font-weight-{} text-dark lh-sm'>Участок: {}</div></div></div>\
          <div class='mt-2'><span class='badge badge-primary font-12 font-weight-700'>№ {}</span><div class=\"mt-1\"><span class='font-weight-700'>{}</span></div></div>\
          <div class='mt-2'><div class='row'><div class='col-xl-6 col-8'><p class='font-14 font-weight-regular text-secondary mb-1'>{}<br><span class='font-18 font-weight-900 text-primary'>{}<span class='yodic yodic-arrow-up font-16'></span></span></p></div>\
-         <div class='col-xl-4 col-4'><p class='font-14 font-weight-regular text-secondary mb-1 text-right'>{}<br><span class='font-18 font-weight-900 text-dark text-right'>{}</span></p></div></div></div>\n",
+         <div class='col-xl-4 col-4'><p class='font-14 font-weight-regular text-secondary mb-1 text-right'>{}<br><span class='font-18 font-weight-900 text-dark text-right'>{}</span></p></div></div></div>",
         if desktop { 900 } else { 700 },
         enc(&lot.name),
         enc(&lot.number),

@@ -6,14 +6,17 @@
 //! content-type check, `If-Modified-Since`/ETag) are fetched by `page`.
 
 use crate::domain::Timestamp;
-use crate::domain::TlsProblem;
 use crate::domain::clock::{ClockSample, mono_now, wall_now};
-use crate::platform::decode;
 use crate::platform::error::PlatformError;
 use crate::platform::sanitize::clean;
+pub(super) use causes::status_error;
+use causes::{classify, innermost};
+pub use page::{Page, Validators};
+
+mod causes;
+mod page;
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{StatusCode, Url, redirect};
-use serde_json::Value;
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -104,23 +107,6 @@ pub enum Cached<T> {
     NotModified,
 }
 
-/// What identifies the copy of a page held: sent back as `If-None-Match`
-/// and `If-Modified-Since`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Validators {
-    pub etag: Option<String>,
-    pub last_modified: Option<String>,
-}
-
-/// A web page as read.
-#[derive(Clone, Debug)]
-pub struct Page {
-    pub body: String,
-    pub validators: Validators,
-    /// Its path and query, sanitized, for errors that name it.
-    pub path: String,
-}
-
 /// The platform client. Cheap to clone (one connection pool).
 #[derive(Clone)]
 pub struct Client {
@@ -154,7 +140,7 @@ pub fn install_crypto_provider() {
 
 /// Marker error for a redirect the policy refused.
 #[derive(Debug)]
-struct RedirectRefused;
+pub(super) struct RedirectRefused;
 
 impl fmt::Display for RedirectRefused {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -385,77 +371,6 @@ impl Client {
         }
     }
 
-    /// A page of a web-site source, as text: no token, no JSON check, the
-    /// `ETag`/`Last-Modified` of the copy held sent back (a 304 gives
-    /// `NotModified`). Refuses a URL on another host than the base URL's,
-    /// so a link of the site can never take the client elsewhere.
-    pub async fn page(
-        &self,
-        url: Url,
-        known: &Validators,
-    ) -> Result<Fetched<Cached<Page>>, PlatformError> {
-        let base = &self.inner.base;
-        if url.scheme() != base.scheme()
-            || url.host_str() != base.host_str()
-            || url.port_or_known_default() != base.port_or_known_default()
-        {
-            return Err(PlatformError::Config(format!(
-                "refusing to leave {} for {}",
-                base.host_str().unwrap_or("?"),
-                clean(url.host_str().unwrap_or("?"), 200)
-            )));
-        }
-        let path = clean(
-            &match url.query() {
-                Some(q) => format!("{}?{q}", url.path()),
-                None => url.path().to_string(),
-            },
-            200,
-        );
-        let req = Req {
-            auth: false,
-            if_none_match: known.etag.as_deref(),
-            if_modified_since: known.last_modified.as_deref(),
-            total: self.inner.cfg.request_timeout,
-            cap: self.inner.cfg.max_body,
-        };
-        let asked = known.etag.is_some() || known.last_modified.is_some();
-        let raw = self.get(url, req).await?;
-        let validators = Validators {
-            etag: raw.etag(),
-            last_modified: raw
-                .headers
-                .get(header::LAST_MODIFIED)
-                .and_then(|v| v.to_str().ok())
-                .filter(|s| s.len() <= 64 && s.bytes().all(|b| (0x20..0x7f).contains(&b)))
-                .map(str::to_string),
-        };
-        if raw.status == StatusCode::NOT_MODIFIED && asked {
-            return Ok(Fetched {
-                value: Cached::NotModified,
-                clock: raw.clock(None),
-                etag: validators.etag,
-            });
-        }
-        if !raw.status.is_success() || raw.status == StatusCode::NO_CONTENT {
-            return Err(PlatformError::Http {
-                status: raw.status.as_u16(),
-                code: None,
-                message: None,
-            });
-        }
-        let body = String::from_utf8_lossy(&raw.body).into_owned();
-        Ok(Fetched {
-            clock: raw.clock(None),
-            etag: validators.etag.clone(),
-            value: Cached::Fresh(Page {
-                body,
-                validators,
-                path,
-            }),
-        })
-    }
-
     pub(super) async fn get(&self, url: Url, req: Req<'_>) -> Result<Raw, PlatformError> {
         let total = req.total;
         // reqwest's own total timeout covers the body too; this outer one is a
@@ -587,165 +502,12 @@ pub(super) fn check_ok(raw: &Raw) -> Result<(), PlatformError> {
     Ok(())
 }
 
-pub(super) fn status_error(raw: &Raw, token: Option<&Token>) -> PlatformError {
-    let mut info = serde_json::from_slice::<Value>(&raw.body)
-        .map(|v| decode::decode_error_body(&v))
-        .unwrap_or_default();
-    // A server that echoes the request back must not put the token on screen.
-    if let Some(t) = token {
-        for text in [&mut info.code, &mut info.message].into_iter().flatten() {
-            if text.contains(&t.0) {
-                *text = text.replace(&t.0, "***");
-            }
-        }
-    }
-    let retry_after = || {
-        raw.headers
-            .get(header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| parse_retry_after(v, raw.date()))
-    };
-    match raw.status.as_u16() {
-        401 => PlatformError::Unauthorized,
-        404 => PlatformError::NotFound,
-        410 => PlatformError::Gone,
-        429 => PlatformError::RateLimited {
-            retry_after: retry_after(),
-        },
-        503 => PlatformError::Unavailable {
-            retry_after: retry_after(),
-        },
-        s => PlatformError::Http {
-            status: s,
-            code: info.code,
-            message: info.message,
-        },
-    }
-}
-
-/// Maps a transport error to our kinds, describing it by its innermost cause
-/// only (the outer texts repeat the URL). A timeout's seconds are filled in
-/// by `get` (0 here), except a connect timeout's.
-fn classify(e: reqwest::Error, connect_timeout: Duration) -> PlatformError {
-    let mut src: Option<&(dyn std::error::Error + 'static)> = Some(&e);
-    while let Some(s) = src {
-        if s.is::<RedirectRefused>() {
-            return PlatformError::RedirectRefused;
-        }
-        src = s.source();
-    }
-    if e.is_timeout() {
-        let secs = if e.is_connect() {
-            connect_timeout.as_secs_f64().ceil() as u64
-        } else {
-            0
-        };
-        PlatformError::Timeout { secs }
-    } else if e.is_redirect() {
-        PlatformError::RedirectRefused
-    } else if e.is_connect() {
-        connect_failure(&e)
-    } else if e.is_body() || e.is_decode() {
-        PlatformError::Body(innermost(&e))
-    } else {
-        connect_failure(&e)
-    }
-}
-
-/// A failure to connect, named: refused, host not found, the certificate's
-/// problem, or else the innermost cause.
-fn connect_failure(e: &(dyn std::error::Error + 'static)) -> PlatformError {
-    let mut src: Option<&(dyn std::error::Error + 'static)> = Some(e);
-    while let Some(s) = src {
-        // rustls' error travels inside io::Errors (nested), whose source()
-        // skips what they wrap: look inside each.
-        let mut cand: Option<&(dyn std::error::Error + 'static)> = Some(s);
-        while let Some(c) = cand {
-            if let Some(t) = c.downcast_ref::<rustls::Error>() {
-                return PlatformError::Tls(tls_problem(t));
-            }
-            let io = c.downcast_ref::<std::io::Error>();
-            if io.is_some_and(|io| io.kind() == std::io::ErrorKind::ConnectionRefused) {
-                return PlatformError::Refused;
-            }
-            cand = io
-                .and_then(|io| io.get_ref())
-                .map(|i| i as &(dyn std::error::Error + 'static));
-        }
-        src = s.source();
-    }
-    let text = innermost(e);
-    let lower = text.to_ascii_lowercase();
-    // getaddrinfo's texts (glibc, musl, macOS), as hyper passes them on.
-    if [
-        "failed to lookup address",
-        "name or service not known",
-        "no address associated",
-        "nodename nor servname",
-        "name does not resolve",
-        "temporary failure in name resolution",
-    ]
-    .iter()
-    .any(|m| lower.contains(m))
-    {
-        return PlatformError::NameNotFound;
-    }
-    PlatformError::Connect(text)
-}
-
-fn tls_problem(e: &rustls::Error) -> TlsProblem {
-    use rustls::CertificateError as C;
-    match e {
-        rustls::Error::InvalidCertificate(c) => match c {
-            C::UnknownIssuer => TlsProblem::UnknownIssuer,
-            C::Expired | C::ExpiredContext { .. } => TlsProblem::Expired,
-            C::NotValidYet | C::NotValidYetContext { .. } => TlsProblem::NotYetValid,
-            C::NotValidForName | C::NotValidForNameContext { .. } => TlsProblem::WrongName,
-            C::Revoked => TlsProblem::Revoked,
-            other => TlsProblem::Other(clean(&format!("{other:?}"), 120)),
-        },
-        other => TlsProblem::Other(clean(&other.to_string(), 120)),
-    }
-}
-
-fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut cur = e;
-    while let Some(s) = cur.source() {
-        cur = s;
-    }
-    clean(&cur.to_string(), 200)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn u(s: &str) -> Url {
         Url::parse(s).expect("test input is valid")
-    }
-
-    #[test]
-    fn connect_failures_are_named() {
-        let dns = std::io::Error::other(
-            "failed to lookup address information: Name or service not known",
-        );
-        assert_eq!(connect_failure(&dns), PlatformError::NameNotFound);
-        let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
-        let wrapped = std::io::Error::other(refused);
-        assert_eq!(connect_failure(&wrapped), PlatformError::Refused);
-        let tls = std::io::Error::other(std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            rustls::Error::InvalidCertificate(rustls::CertificateError::Expired),
-        ));
-        assert_eq!(
-            connect_failure(&tls),
-            PlatformError::Tls(TlsProblem::Expired)
-        );
-        let other = std::io::Error::other("network unreachable");
-        assert_eq!(
-            connect_failure(&other),
-            PlatformError::Connect("network unreachable".into())
-        );
     }
 
     #[test]
