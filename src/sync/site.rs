@@ -263,11 +263,20 @@ impl Poller {
             };
             if due {
                 let url = self.urls.lot(&card.id);
-                let f = self.client.page(url, &Validators::default()).await?;
-                self.observe(f.clock).await;
-                let page = match f.value {
-                    Cached::Fresh(p) => Some(sauda::parse_lot_page(&p.body, &p.path)?),
-                    Cached::NotModified => self.known.get(&card.id).and_then(|k| k.page.clone()),
+                let page = match self.client.page(url, &Validators::default()).await {
+                    Ok(f) => {
+                        self.observe(f.clock).await;
+                        match f.value {
+                            Cached::Fresh(p) => Some(sauda::parse_lot_page(&p.body, &p.path)?),
+                            Cached::NotModified => {
+                                self.known.get(&card.id).and_then(|k| k.page.clone())
+                            }
+                        }
+                    }
+                    // Gone between the list and its page: the card alone
+                    // until the next read.
+                    Err(PlatformError::NotFound) => None,
+                    Err(e) => return Err(e),
                 };
                 self.known.insert(
                     card.id.clone(),
@@ -294,7 +303,16 @@ impl Poller {
             .get(&key)
             .map(|v| v.0.clone())
             .unwrap_or_default();
-        let f = self.client.page(self.urls.list(ot, page), &known).await?;
+        let url = self.urls.list(ot, page);
+        let path = format!("{}?{}", url.path(), url.query().unwrap_or(""));
+        let f = self.client.page(url, &known).await.map_err(|e| match e {
+            // The list is the one page every site serves: a wrong URL.
+            PlatformError::NotFound => PlatformError::Layout {
+                page: crate::platform::sanitize::clean(&path, 200),
+                what: "the list page answered 404 (not the sauda site? check --url)".into(),
+            },
+            e => e,
+        })?;
         self.observe(f.clock).await;
         match f.value {
             Cached::NotModified => Ok(self

@@ -239,3 +239,81 @@ fn bad_config_file_exits_2_naming_file_and_line() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn snapshot_of_the_sauda_site_carries_every_field_of_the_issue() {
+    let sim = Server::start(&["--site", "sauda"]);
+    let out = run(&[
+        "snapshot",
+        "--source",
+        "sauda",
+        "--url",
+        &sim.url,
+        "--site-lang",
+        "kz",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("valid JSON");
+    let lots = v["lots"].as_array().expect("lots array");
+    assert_eq!(lots.len(), 50);
+    for l in lots {
+        for field in [
+            "number",
+            "name",
+            "region",
+            "minerals",
+            "license_kind",
+            "area_km2",
+            "blocks",
+            "starting_bonus",
+            "guarantee",
+            "participation_fee",
+            "opens_at",
+            "status",
+            "sale_price",
+        ] {
+            assert!(l.get(field).is_some(), "{field} missing in {l}");
+        }
+        let site = &l["site"];
+        for field in [
+            "url",
+            "deadline",
+            "status_text",
+            "auction_type",
+            "object_type",
+            "invalid",
+        ] {
+            assert!(site.get(field).is_some(), "site.{field} missing in {l}");
+        }
+        assert!(
+            site["url"]
+                .as_str()
+                .is_some_and(|u| u.starts_with(&format!("{}/kz/list/", sim.url))),
+            "{l}"
+        );
+    }
+    // The table names the source's host.
+    let table = run(&["snapshot", "--source", "sauda", "--url", &sim.url]);
+    assert_eq!(table.status.code(), Some(0));
+    assert!(
+        stdout(&table).contains("subsoil lots"),
+        "{}",
+        stdout(&table)
+    );
+    // Not a site: a named layout error, exit 1, never an empty list.
+    let api = Server::start(&[]);
+    let wrong = run(&["snapshot", "--source", "sauda", "--url", &api.url]);
+    assert_eq!(wrong.status.code(), Some(1), "{}", stdout(&wrong));
+    let err = String::from_utf8_lossy(&wrong.stderr);
+    assert!(
+        err.contains("lotwatch snapshot:") && err.contains("/ru/list"),
+        "{err}"
+    );
+}

@@ -27,6 +27,10 @@ const MAX_CONFIG_BYTES: u64 = 256 * 1024;
 #[serde(deny_unknown_fields)]
 pub struct FileConfig {
     pub url: Option<String>,
+    /// `api` or `sauda` (docs/sources.md).
+    pub source: Option<crate::shell::source::SourceArg>,
+    /// The sauda site's language: `ru`, `kz` or `en`.
+    pub site_lang: Option<crate::shell::source::SiteLangArg>,
     #[serde(default, deserialize_with = "de_poll")]
     pub poll: Option<u64>,
     #[serde(default, deserialize_with = "de_currency")]
@@ -369,6 +373,8 @@ pub fn resolve(
         };
     }
     take!(url, "url", Some);
+    take!(source, "source", |v| v);
+    take!(site_lang, "site_lang", |v| v);
     take!(poll, "poll", |v| v);
     take!(currency, "currency", Some);
     take!(me, "me", Some);
@@ -477,6 +483,14 @@ fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Result<FileConfig, ConfigEr
     let path = |s: &str| Ok::<_, String>(PathBuf::from(s));
     Ok(FileConfig {
         url: conv("LOTWATCH_URL", env("LOTWATCH_URL"), text)?,
+        source: conv("LOTWATCH_SOURCE", env("LOTWATCH_SOURCE"), |s| {
+            <crate::shell::source::SourceArg as clap::ValueEnum>::from_str(s, true)
+                .map_err(|_| format!("{s:?}: expected api or sauda"))
+        })?,
+        site_lang: conv("LOTWATCH_SITE_LANG", env("LOTWATCH_SITE_LANG"), |s| {
+            <crate::shell::source::SiteLangArg as clap::ValueEnum>::from_str(s, true)
+                .map_err(|_| format!("{s:?}: expected ru, kz or en"))
+        })?,
         poll: conv("LOTWATCH_POLL", env("LOTWATCH_POLL"), parse_poll)?,
         currency: conv(
             "LOTWATCH_CURRENCY",
@@ -555,6 +569,8 @@ fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Result<FileConfig, ConfigEr
 fn overlay(base: FileConfig, top: FileConfig) -> FileConfig {
     FileConfig {
         url: top.url.or(base.url),
+        source: top.source.or(base.source),
+        site_lang: top.site_lang.or(base.site_lang),
         poll: top.poll.or(base.poll),
         currency: top.currency.or(base.currency),
         me: top.me.or(base.me),
@@ -596,8 +612,16 @@ pub fn default_file() -> String {
 # LOTWATCH_* environment variables < command-line flags.
 # See docs/configuration.md for every key.
 
-# Base URL of the platform API; without it lotwatch runs the demo day.
+# Base URL of the platform API; without it lotwatch runs the demo day
+# (with source = \"sauda\": https://sauda.e-qazyna.kz).
 # url = \"https://platform.example/\"
+
+# What to read: api (the platform JSON API) or sauda (the e-auction site
+# sauda.e-qazyna.kz, see docs/sources.md).
+# source = \"api\"
+
+# The sauda site's language: ru, kz or en.
+# site_lang = \"ru\"
 
 # Interval polling period in ms (when the platform has no change feed), >= 250.
 poll = {poll}
