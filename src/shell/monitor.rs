@@ -372,6 +372,9 @@ async fn event_loop(
     }
     let mut shown_lots = false;
     let mut last_draw: Option<tokio::time::Instant> = None;
+    // Lot numbers of a web-site source link to their pages where the
+    // terminal shows OSC 8 links (off under NO_COLOR and when unknown).
+    let hyperlinks = crate::shell::hyperlinks::supported(&|k| std::env::var(k).ok());
     // The journal's health, once the journal is open.
     let mut health: Option<tokio::sync::watch::Receiver<journal::JournalHealth>> = None;
     // The area of the last frame, which mouse events are hit-tested against.
@@ -401,9 +404,14 @@ async fn event_loop(
                 }
             }
             let now = mono_now();
-            guard.draw(|f| {
+            guard.draw_linked(|f| {
                 area = f.area();
-                ui::draw(f, app, now, &view)
+                ui::draw(f, app, now, &view);
+                if hyperlinks {
+                    ui::links::hyperlinks(app, area, view.lang)
+                } else {
+                    Vec::new()
+                }
             })?;
             last_draw = Some(tokio::time::Instant::now());
             dirty = false;

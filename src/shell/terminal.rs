@@ -76,6 +76,25 @@ impl TerminalGuard {
 
     /// Draws one frame inside a synchronized update, so terminals that support
     /// it show the whole frame at once (no flicker).
+    /// Draws a frame, then writes the hyperlinks `f` returns over its cells
+    /// (`shell/hyperlinks.rs`), in the same synchronized update.
+    pub fn draw_linked(
+        &mut self,
+        f: impl FnOnce(&mut ratatui::Frame) -> Vec<crate::ui::links::Hyperlink>,
+    ) -> io::Result<()> {
+        let mut out = io::stdout();
+        let _ = crossterm::queue!(out, terminal::BeginSynchronizedUpdate);
+        let mut links = Vec::new();
+        let r = self.term.draw(|frame| links = f(frame)).map(|done| {
+            if !links.is_empty() {
+                let _ = crate::shell::hyperlinks::write(&mut out, done.buffer, &links);
+            }
+        });
+        let _ = crossterm::queue!(out, terminal::EndSynchronizedUpdate);
+        let _ = out.flush();
+        r
+    }
+
     pub fn draw(&mut self, f: impl FnOnce(&mut ratatui::Frame)) -> io::Result<()> {
         let mut out = io::stdout();
         let _ = crossterm::queue!(out, terminal::BeginSynchronizedUpdate);

@@ -188,6 +188,33 @@ impl Geometry {
         (i < self.rows && pos < app.lots.view_len()).then_some(pos)
     }
 
+    /// Where the lot number of each row on screen is, with its lot: the
+    /// cells a hyperlink to the lot's page covers (`ui::hyperlinks`).
+    pub fn number_cells<'a>(&self, app: &'a App) -> Vec<(Rect, &'a Lot)> {
+        let mut x = self.inner.x;
+        let mut at = None;
+        for &(c, w) in &self.cols {
+            if c == Col::Number {
+                at = Some((x, w));
+                break;
+            }
+            x = x.saturating_add(w).saturating_add(1);
+        }
+        let Some((x, w)) = at else {
+            return Vec::new();
+        };
+        (0..self.rows)
+            .filter_map(|i| {
+                let (lot, _) = app.lots.row(self.top + i)?;
+                let width =
+                    (unicode_width::UnicodeWidthStr::width(lot.number.as_str()) as u16).min(w);
+                let y = self.inner.y + 1 + i as u16;
+                let r = Rect::new(x, y, width, 1).intersection(self.inner);
+                (!r.is_empty()).then_some((r, lot))
+            })
+            .collect()
+    }
+
     /// The sort key of the column header at screen column `x`.
     pub fn sort_key_at(&self, app: &App, x: u16) -> Option<SortKey> {
         let fx = app.currency != Currency::Kzt;

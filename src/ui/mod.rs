@@ -15,6 +15,7 @@ pub mod i18n;
 mod keybar;
 pub mod keys;
 pub mod layout;
+pub mod links;
 mod lots;
 mod paint;
 pub use lots::sort_key_at;

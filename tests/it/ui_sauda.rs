@@ -119,3 +119,36 @@ fn a_sold_lot_and_an_invalid_price() {
     );
     assert!(!invalid.contains("0 ₸"), "{invalid}");
 }
+
+#[test]
+fn lot_numbers_link_to_their_pages_and_api_lots_do_not() {
+    use lotwatch::ui::links::hyperlinks;
+    let mut app = site_app();
+    let screen = render(&mut app, 120, 40);
+    let area = ratatui::layout::Rect::new(0, 0, 120, 40);
+    let links = hyperlinks(&app, area, Lang::En);
+    assert_eq!(links.len(), 5);
+    let rows: Vec<&str> = screen.lines().collect();
+    for l in &links {
+        let row: String = rows[usize::from(l.area.y)]
+            .chars()
+            .skip(usize::from(l.area.x))
+            .take(usize::from(l.area.width))
+            .collect();
+        assert!(
+            l.url.ends_with(&format!("/ru/list/{}", {
+                site_lots()
+                    .iter()
+                    .find(|x| x.number == row)
+                    .expect("a lot number under the link")
+                    .id
+                    .clone()
+            })),
+            "{row} -> {}",
+            l.url
+        );
+    }
+    let mut api = live(false);
+    let _ = render(&mut api, 120, 40);
+    assert!(hyperlinks(&api, area, Lang::En).is_empty());
+}
