@@ -127,6 +127,13 @@ impl Countdown {
     pub fn text_in(&self, opens_in: &str, closing: &str) -> String {
         match self {
             Countdown::NoClock => "--:--".into(),
+            // A day or more ahead (a site's lots open days later): days,
+            // hours and minutes, `opens in 1 d 02:14`.
+            Countdown::Opens { in_ms } if *in_ms >= DAY_MS => {
+                let m = in_ms.div_ceil(60_000);
+                let (d, h, m) = (m / 1440, (m / 60) % 24, m % 60);
+                format!("{opens_in}{d} d {h:02}:{m:02}")
+            }
             Countdown::Opens { in_ms } => format!("{opens_in}{}", hms(*in_ms)),
             Countdown::Running {
                 left_ms, urgency, ..
@@ -173,6 +180,9 @@ fn next_second_change(ms: u64) -> u64 {
     if ms == 0 { 0 } else { (ms - 1) % 1000 + 1 }
 }
 
+/// A day, in ms: from here on a time to opening drops its seconds.
+const DAY_MS: u64 = 86_400_000;
+
 /// `mm:ss` under an hour, `h:mm:ss` above; whole seconds, rounded up.
 pub fn hms(ms: u64) -> String {
     let s = ms.div_ceil(1000);
@@ -198,6 +208,9 @@ mod tests {
         assert_eq!(hms(750_000), "12:30");
         assert_eq!(hms(3_599_001), "1:00:00");
         assert_eq!(hms(3_723_000), "1:02:03");
+        let opens = |in_ms| Countdown::Opens { in_ms }.text();
+        assert_eq!(opens(86_399_000), "opens in 23:59:59");
+        assert_eq!(opens(DAY_MS + 2 * 3_600_000 + 14 * 60_000), "opens in 1 d 02:14");
     }
 
     #[test]
