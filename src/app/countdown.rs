@@ -210,7 +210,10 @@ mod tests {
         assert_eq!(hms(3_723_000), "1:02:03");
         let opens = |in_ms| Countdown::Opens { in_ms }.text();
         assert_eq!(opens(86_399_000), "opens in 23:59:59");
-        assert_eq!(opens(DAY_MS + 2 * 3_600_000 + 14 * 60_000), "opens in 1 d 02:14");
+        assert_eq!(
+            opens(DAY_MS + 2 * 3_600_000 + 14 * 60_000),
+            "opens in 1 d 02:14"
+        );
     }
 
     #[test]

@@ -435,3 +435,52 @@ fn exit_codes_bad_filter_bad_argument_unreachable() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains(r#""state":"retrying""#), "{text}");
 }
+
+#[test]
+fn watch_the_sauda_site_prints_its_status_changes_as_jsonl() {
+    let sim = Server::start(&["--site", "sauda", "--speed", "120"]);
+    let dir = temp_dir("sauda");
+    let mut child = watch_cmd(
+        &dir,
+        &[
+            "--source",
+            "sauda",
+            "--url",
+            &sim.url,
+            "--poll",
+            "1000",
+            "--rates",
+            "fixed",
+            "--rate",
+            "USD=519.53",
+            "--no-journal",
+        ],
+    )
+    .spawn()
+    .expect("spawn watch");
+    let lines = lines_of(&mut child);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let (mut snapshot, mut status) = (false, None);
+    while status.is_none() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let line = lines
+            .recv_timeout(left)
+            .expect("a status change within a minute");
+        let v: Value = serde_json::from_str(&line).expect("a JSON line");
+        match v["type"].as_str() {
+            Some("snapshot") => snapshot = true,
+            Some("status") => status = Some(v),
+            _ => {}
+        }
+    }
+    assert!(snapshot, "the stream starts with a snapshot line");
+    let v = status.expect("a status line");
+    assert!(v["lot_number"].is_string(), "{v}");
+    assert_eq!(v["status"], "open", "{v}");
+    signal(&child, "TERM");
+    assert!(
+        wait_for_exit(&mut child, Duration::from_secs(10)).success(),
+        "{}",
+        stderr_of(&mut child)
+    );
+}
