@@ -64,7 +64,7 @@ async fn decoy() -> (String, Arc<AtomicUsize>) {
 async fn read_once_gives_every_lot_with_its_page() {
     let sim = site_sim(1.0, SiteSim::default()).await;
     let client = Client::new(ClientConfig::new(sim.url())).expect("config");
-    for lang in [SiteLang::Ru, SiteLang::Kz] {
+    for lang in [SiteLang::Ru, SiteLang::Kz, SiteLang::En] {
         let (lots, at) = read_once(&client, lang).await.expect("reads the site");
         assert_eq!(lots.len(), 50, "{lang:?}");
         assert!(at.is_some(), "the Date header gives the server's time");
@@ -87,12 +87,12 @@ async fn read_once_gives_every_lot_with_its_page() {
         assert!(site.url.starts_with(&sim.url()), "{}", site.url);
         assert!(site.invalid.is_empty());
     }
-    // Per read: 3 list pages of solid minerals (50 cards), 1 of
+    // Per read (three languages here): 3 list pages of solid minerals (50 cards), 1 of
     // hydrocarbons (none in the June day), and the 50 lot pages.
     let reqs = sim.requests();
     let lists = reqs.iter().filter(|r| r.path().ends_with("/list")).count();
     let pages = reqs.iter().filter(|r| r.path().contains("/list/")).count();
-    assert_eq!((lists, pages), (8, 100));
+    assert_eq!((lists, pages), (12, 150));
     sim.shutdown().await;
 }
 
