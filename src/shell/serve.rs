@@ -63,6 +63,13 @@ pub fn run_cli(args: ServeArgs) -> anyhow::Result<()> {
             args.speed,
             args.seed
         );
+        if args.site.is_some() {
+            println!(
+                "the sauda site's pages at {}/ru/list (lotwatch --source sauda --url {})",
+                sim.url(),
+                sim.url()
+            );
+        }
         wait_for_signal().await;
         eprintln!("lotwatch: shutting down");
         sim.shutdown().await;

@@ -298,7 +298,12 @@ fn the_cause_names_it_in_three_languages() {
 fn the_site_extras_survive_the_journal_codec() {
     let list = parse_list(LIST, "/ru/list").expect("parses");
     let kz = parse_lot_page(KZ, "/kz/list/274460904013000000").expect("parses");
-    let lot = lot_from(&list.cards[3], Some(&kz), "https://sauda.e-qazyna.kz/kz/list/274460904013000000".into(), t("2024-11-01T00:00:00Z"));
+    let lot = lot_from(
+        &list.cards[3],
+        Some(&kz),
+        "https://sauda.e-qazyna.kz/kz/list/274460904013000000".into(),
+        t("2024-11-01T00:00:00Z"),
+    );
     let wire = lotwatch::platform::wire::WireLot::from(&lot);
     let json = serde_json::to_string(&wire).expect("encodes");
     let back: lotwatch::platform::wire::WireLot = serde_json::from_str(&json).expect("decodes");
@@ -306,6 +311,7 @@ fn the_site_extras_survive_the_journal_codec() {
     assert_eq!(again, lot);
     // An API lot's JSON has no `site` key at all.
     let api = lotwatch::testing::test_lot();
-    let json = serde_json::to_string(&lotwatch::platform::wire::WireLot::from(&api)).expect("encodes");
+    let json =
+        serde_json::to_string(&lotwatch::platform::wire::WireLot::from(&api)).expect("encodes");
     assert!(!json.contains("\"site\""), "{json}");
 }

@@ -102,7 +102,7 @@ async fn a_status_change_and_a_sale_price_arrive_and_no_request_leaves_the_host(
     let sim = site_sim(
         240.0,
         SiteSim {
-            link_host: decoy_url.clone(),
+            link_host: Some(decoy_url.clone()),
             ..SiteSim::default()
         },
     )
@@ -228,5 +228,57 @@ async fn an_unchanged_list_is_not_read_again() {
     let not_modified = reqs.iter().filter(|r| r.status == 304).count();
     assert_eq!(pages, 50, "each lot page once");
     assert!(not_modified >= 8, "{not_modified} answers 304");
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hydrocarbon_lots_are_served_and_read_under_their_object_type() {
+    let mut scenario = Scenario::june_2025();
+    scenario.lots[0].minerals = vec!["oil".into(), "gas".into()];
+    let sim = start(SimOptions {
+        scenario,
+        site: Some(SiteSim::default()),
+        record_requests: true,
+        ..SimOptions::demo()
+    })
+    .await
+    .expect("simulator starts");
+    let client = Client::new(ClientConfig::new(sim.url())).expect("config");
+    let (lots, _) = read_once(&client, SiteLang::Ru).await.expect("reads");
+    assert_eq!(lots.len(), 50);
+    let oil = lots
+        .iter()
+        .find(|l| l.minerals.contains(&"oil".to_string()))
+        .expect("the oil lot");
+    let site = oil.site.as_deref().expect("extras");
+    assert_eq!(site.object_type, "Hydrocarbon");
+    assert_eq!(site.auction_type, "Аукцион на повышение по углеводородам");
+    let solid = lots
+        .iter()
+        .filter(|l| {
+            l.site
+                .as_deref()
+                .is_some_and(|s| s.object_type == "SolidMinerals")
+        })
+        .count();
+    assert_eq!(solid, 49);
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pager_names_the_served_host_by_default() {
+    let sim = site_sim(1.0, SiteSim::default()).await;
+    let url = format!("{}/ru/list?objectType=SolidMinerals", sim.url());
+    let body = reqwest::get(&url)
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("body");
+    let host = sim.url().trim_start_matches("http://").to_string();
+    assert!(
+        body.contains(&format!("href=\"http://{host}/ru/list?")),
+        "{body}"
+    );
     sim.shutdown().await;
 }

@@ -14,15 +14,13 @@ use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// The real site's host, which its pager links name.
-pub const REAL_HOST: &str = "https://sauda.e-qazyna.kz";
-
 /// How the site is simulated.
 #[derive(Clone, Debug)]
 pub struct SiteSim {
-    /// The host the pager's absolute links name (the real site's by
-    /// default, as its pages do).
-    pub link_host: String,
+    /// The origin the pager's absolute links name (`http://host:port`);
+    /// None: the served host, from the request's `Host`, as the real site
+    /// names its own.
+    pub link_host: Option<String>,
     /// Maintenance from this long after start-up, for this long.
     pub maintenance: Option<(Duration, Duration)>,
 }
@@ -30,7 +28,7 @@ pub struct SiteSim {
 impl Default for SiteSim {
     fn default() -> Self {
         SiteSim {
-            link_host: REAL_HOST.to_string(),
+            link_host: None,
             maintenance: None,
         }
     }
@@ -106,6 +104,21 @@ pub(super) async fn list(
         }
         return r;
     }
+    let host = match &site.link_host {
+        Some(h) => h.clone(),
+        None => {
+            let h = headers
+                .get(header::HOST)
+                .and_then(|v| v.to_str().ok())
+                .filter(|h| {
+                    h.len() <= 255
+                        && h.bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+                })
+                .unwrap_or("127.0.0.1");
+            format!("http://{h}")
+        }
+    };
     let types = values(&q, "objectType");
     let page: u32 = values(&q, "p")
         .first()
@@ -124,7 +137,7 @@ pub(super) async fn list(
             page,
             lang_v,
             types.first().copied().unwrap_or("SolidMinerals"),
-            &site.link_host,
+            &host,
         )
     };
     let mut r = html(body);

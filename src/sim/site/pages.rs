@@ -231,7 +231,7 @@ fn card(out: &mut String, lot: &Lot, lang: SiteLang) {
 }
 
 /// One list page: `lots` are the whole filter's, `page` from 1. Pager links
-/// are absolute, to `link_host` (the real site writes its own host).
+/// are absolute, to `link_host` (as the real site writes its own host).
 pub fn list_page(
     lots: &[&Lot],
     page: u32,
