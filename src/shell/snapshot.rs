@@ -160,7 +160,12 @@ fn row(l: &Lot) -> [String; 13] {
         l.region.clone(),
         l.minerals.join(" "),
         l.status.as_str().to_string(),
-        l.starting_bonus.to_wire(),
+        // A site's amount that was not a number is said so, never 0.00.
+        if l.field_invalid("starting_bonus") {
+            "invalid".to_string()
+        } else {
+            l.starting_bonus.to_wire()
+        },
         l.high_bid
             .as_ref()
             .map(|b| b.amount.to_wire())

@@ -29,6 +29,8 @@ use tokio::time::Instant;
 
 /// Shortest interval between two reads of the list.
 pub const MIN_POLL: Duration = Duration::from_secs(15);
+/// Ctrl-R is honoured no sooner than this after the last read.
+pub const MIN_REFRESH: Duration = Duration::from_secs(5);
 /// Lots held at most (the site's subsoil lists hold a few hundred).
 pub const MAX_LOTS: usize = 5000;
 
@@ -201,12 +203,17 @@ impl Poller {
                 }
             };
             let until = Instant::now() + delay;
+            // Ctrl-R reads now, but never sooner than `MIN_REFRESH` after
+            // the last read ended: the site is slow and shared.
+            let earliest = Instant::now() + MIN_REFRESH;
+            let mut refresh = false;
             loop {
+                let wake = if refresh { earliest.min(until) } else { until };
                 tokio::select! {
-                    _ = tokio::time::sleep_until(until) => break,
+                    _ = tokio::time::sleep_until(wake) => break,
                     c = self.cmds.recv() => match c {
                         None => return,
-                        Some(SyncCmd::RefreshNow) => break,
+                        Some(SyncCmd::RefreshNow) => refresh = true,
                         Some(_) => {}
                     },
                 }
