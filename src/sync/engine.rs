@@ -176,10 +176,20 @@ enum JournalPos {
     At(u64),
 }
 
-/// Why a wait was cut short.
-enum Interrupt {
+/// Why a step ended early.
+enum Stop {
+    /// The platform failed: counted, backed off and reported as the link.
+    Failed(PlatformError),
+    /// The user asked for a refresh: start over from a snapshot.
     Refresh,
+    /// The app is gone.
     Shutdown,
+}
+
+impl From<PlatformError> for Stop {
+    fn from(e: PlatformError) -> Stop {
+        Stop::Failed(e)
+    }
 }
 
 struct Engine {
@@ -224,8 +234,8 @@ struct Engine {
 /// Why a catch-up stopped without a feed.
 const NO_FEED: &str = "the platform has no change feed (404)";
 
-/// The outcome of one step, for the failure accounting.
-type Step = Result<(), PlatformError>;
+/// The outcome of one step.
+type Step = Result<(), Stop>;
 
 impl Engine {
     fn new(
@@ -288,9 +298,8 @@ impl Engine {
                     delay_ms = d.as_millis() as u64,
                     "repeated re-snapshots; slowing down"
                 );
-                match self.wait(tokio::time::sleep(d)).await {
-                    Err(Interrupt::Shutdown) => return,
-                    Err(Interrupt::Refresh) | Ok(()) => {}
+                if let Err(Stop::Shutdown) = self.wait(tokio::time::sleep(d)).await {
+                    return;
                 }
             }
             let step = match (&self.cursor, &self.mode) {
@@ -299,21 +308,20 @@ impl Engine {
                 (Some(_), Mode::Poll { .. }) => self.poll().await,
             };
             match step {
-                Ok(Ok(())) => {}
-                Ok(Err(e)) => {
+                Ok(()) | Err(Stop::Refresh) => {}
+                Err(Stop::Failed(e)) => {
                     if self.fail(e).await.is_err() {
                         return;
                     }
                 }
-                Err(Interrupt::Refresh) => {}
-                Err(Interrupt::Shutdown) => return,
+                Err(Stop::Shutdown) => return,
             }
         }
     }
 
     /// Sends one message; Err when the app is gone.
-    async fn send(&self, m: SyncMsg) -> Result<(), Interrupt> {
-        self.out.send(m).await.map_err(|_| Interrupt::Shutdown)
+    async fn send(&self, m: SyncMsg) -> Result<(), Stop> {
+        self.out.send(m).await.map_err(|_| Stop::Shutdown)
     }
 
     fn server_now(&self) -> Timestamp {
@@ -324,7 +332,7 @@ impl Engine {
             .unwrap_or_else(wall_now)
     }
 
-    async fn observe(&self, sample: Option<ClockSample>) -> Result<(), Interrupt> {
+    async fn observe(&self, sample: Option<ClockSample>) -> Result<(), Stop> {
         if let Some(s) = sample {
             self.clock
                 .lock()
@@ -337,7 +345,7 @@ impl Engine {
 
     /// Runs `fut` while serving commands and bid answers. A refresh request
     /// or shutdown cuts it short (dropping the request in flight).
-    async fn wait<T>(&mut self, fut: impl Future<Output = T>) -> Result<T, Interrupt> {
+    async fn wait<T>(&mut self, fut: impl Future<Output = T>) -> Result<T, Stop> {
         tokio::pin!(fut);
         loop {
             tokio::select! {
@@ -351,7 +359,7 @@ impl Engine {
                         self.auction_due = Instant::now();
                         self.resnapshots = 0;
                         self.rates_now.notify_one();
-                        return Err(Interrupt::Refresh);
+                        return Err(Stop::Refresh);
                     }
                     Some(SyncCmd::WatchLot(id)) => self.watch_lot(id),
                     Some(SyncCmd::JournalOpened(c)) => {
@@ -362,13 +370,13 @@ impl Engine {
                     }
                 },
                 Some(ans) = self.bids_rx.recv() => self.on_bids(ans).await?,
-                _ = self.out.closed() => return Err(Interrupt::Shutdown),
+                _ = self.out.closed() => return Err(Stop::Shutdown),
             }
         }
     }
 
     /// Paces, then runs one request under `wait`.
-    async fn request<T>(&mut self, fut: impl Future<Output = T>) -> Result<T, Interrupt> {
+    async fn request<T>(&mut self, fut: impl Future<Output = T>) -> Result<T, Stop> {
         let d = self.pacer.delay(Instant::now());
         if !d.is_zero() {
             self.wait(tokio::time::sleep(d)).await?;
@@ -377,36 +385,25 @@ impl Engine {
     }
 
     /// Re-reads `/auction` (it has no events) when it is due.
-    async fn auction_if_due(&mut self) -> Result<Step, Interrupt> {
+    async fn auction_if_due(&mut self) -> Step {
         if Instant::now() < self.auction_due {
-            return Ok(Ok(()));
+            return Ok(());
         }
         let c = self.client.clone();
-        match self.request(async move { c.auction().await }).await? {
-            Ok(f) => {
-                self.observe(f.clock).await?;
-                self.send(SyncMsg::Auction(f.value)).await?;
-                self.auction_due = Instant::now() + self.cfg.auction_every;
-                Ok(Ok(()))
-            }
-            Err(e) => Ok(Err(e)),
-        }
+        let f = self.request(async move { c.auction().await }).await??;
+        self.observe(f.clock).await?;
+        self.send(SyncMsg::Auction(f.value)).await?;
+        self.auction_due = Instant::now() + self.cfg.auction_every;
+        Ok(())
     }
 
-    async fn snapshot(&mut self) -> Result<Step, Interrupt> {
-        if let Err(e) = self.auction_if_due().await? {
-            return Ok(Err(e));
-        }
+    async fn snapshot(&mut self) -> Step {
+        self.auction_if_due().await?;
         let c = self.client.clone();
-        let f = match self.request(async move { c.lots(None).await }).await? {
-            Ok(f) => f,
-            Err(e) => return Ok(Err(e)),
-        };
+        let f = self.request(async move { c.lots(None).await }).await??;
         self.observe(f.clock).await?;
         let Cached::Fresh(page) = f.value else {
-            return Ok(Err(PlatformError::Decode(
-                "304 to an unconditional request".into(),
-            )));
+            return Err(PlatformError::Decode("304 to an unconditional request".into()).into());
         };
         let seq = page.seq;
         let gap = self.journal_gap_before(seq).await?;
@@ -430,7 +427,7 @@ impl Engine {
         self.refresh_watch();
         match gap {
             Some(after) => self.catch_up(after, seq).await,
-            None => Ok(Ok(())),
+            None => Ok(()),
         }
     }
 
@@ -438,7 +435,7 @@ impl Engine {
     /// one: learns the journal's position first (waiting for the caller to
     /// open it under `JournalStart::Later`). A new journal starts at its
     /// first snapshot unless `backfill` asks for the history.
-    async fn journal_gap_before(&mut self, seq: u64) -> Result<Option<u64>, Interrupt> {
+    async fn journal_gap_before(&mut self, seq: u64) -> Result<Option<u64>, Stop> {
         if let JournalPos::Awaiting(None) = self.journal {
             let told = self.journal_told.clone();
             let deadline = tokio::time::sleep(JOURNAL_WAIT);
@@ -459,8 +456,8 @@ impl Engine {
                         self.journal = JournalPos::Awaiting(Some(None));
                     }
                     // A refresh does not change what the journal holds.
-                    Err(Interrupt::Refresh) => {}
-                    Err(Interrupt::Shutdown) => return Err(Interrupt::Shutdown),
+                    Err(Stop::Refresh) => {}
+                    Err(stop) => return Err(stop),
                 }
             }
         }
@@ -491,7 +488,7 @@ impl Engine {
     /// pacer, one request at a time. A 410 or a 404 ends it at once (the
     /// snapshot stands for what is lost); another failure ends it too, and the
     /// next snapshot resumes from where it got.
-    async fn catch_up(&mut self, after: u64, until: u64) -> Result<Step, Interrupt> {
+    async fn catch_up(&mut self, after: u64, until: u64) -> Step {
         let mut pos = after;
         tracing::info!(after, until, "filling the journal's gap");
         let lost = loop {
@@ -523,7 +520,7 @@ impl Engine {
                 }
                 Err(e) => {
                     self.send(SyncMsg::Backfill(Backfill::End)).await?;
-                    return Ok(Err(e));
+                    return Err(e.into());
                 }
             };
             for i in page.issues {
@@ -568,7 +565,7 @@ impl Engine {
         }
         self.journal = JournalPos::At(until);
         self.send(SyncMsg::Backfill(Backfill::End)).await?;
-        Ok(Ok(()))
+        Ok(())
     }
 
     /// The platform has no change feed: poll `/lots` from now on, and try
@@ -588,15 +585,13 @@ impl Engine {
         }
     }
 
-    async fn long_poll(&mut self) -> Result<Step, Interrupt> {
+    async fn long_poll(&mut self) -> Step {
         let Some(cursor) = self.cursor else {
-            return Ok(Ok(()));
+            return Ok(());
         };
         // Between long-polls, not with a snapshot: a 10 000-lot `/lots` is
         // megabytes, and the feed already keeps the lots current.
-        if let Err(e) = self.auction_if_due().await? {
-            return Ok(Err(e));
-        }
+        self.auction_if_due().await?;
         let (c, wait_s, limit) = (self.client.clone(), self.cfg.wait_s, self.cfg.events_limit);
         let fut = async move { c.events(cursor, wait_s, limit).await };
         let answer = match self.feed_next.take() {
@@ -616,16 +611,16 @@ impl Engine {
                 // Never asked again: the journal's catch-up skips it too.
                 self.gone_upto = Some(self.gone_upto.map_or(cursor, |g| g.max(cursor)));
                 self.resnapshot();
-                return Ok(Ok(()));
+                return Ok(());
             }
             Err(PlatformError::NotFound) => {
                 // What the app holds is current as of the snapshot: go on
                 // from its ETag.
                 self.no_feed();
                 self.succeeded().await?;
-                return Ok(Ok(()));
+                return Ok(());
             }
-            Err(e) => return Ok(Err(e)),
+            Err(e) => return Err(e.into()),
         };
         for i in page.issues {
             self.send(SyncMsg::DataIssue(i)).await?;
@@ -649,7 +644,7 @@ impl Engine {
                 }))
                 .await?;
                 self.resnapshot();
-                return Ok(Ok(()));
+                return Ok(());
             }
             next = next.saturating_add(1);
             batch.push(ev);
@@ -663,7 +658,7 @@ impl Engine {
                 "feed position disagrees: re-reading the lots"
             );
             self.resnapshot();
-            return Ok(Ok(()));
+            return Ok(());
         }
         self.resnapshots = 0;
         let now = Instant::now();
@@ -683,32 +678,26 @@ impl Engine {
             }
         }
         self.succeeded().await?;
-        Ok(Ok(()))
+        Ok(())
     }
 
-    async fn poll(&mut self) -> Result<Step, Interrupt> {
+    async fn poll(&mut self) -> Step {
         self.wait(tokio::time::sleep(
             self.cfg.poll.max(Duration::from_millis(250)),
         ))
         .await?;
-        if let Err(e) = self.auction_if_due().await? {
-            return Ok(Err(e));
-        }
+        self.auction_if_due().await?;
         if self.feed_retry_at.is_some_and(|at| Instant::now() >= at) {
             return self.retry_feed().await;
         }
         let etag = match &self.mode {
             Mode::Poll { etag } => etag.clone(),
-            Mode::Feed => return Ok(Ok(())),
+            Mode::Feed => return Ok(()),
         };
         let c = self.client.clone();
-        let f = match self
+        let f = self
             .request(async move { c.lots(etag.as_deref()).await })
-            .await?
-        {
-            Ok(f) => f,
-            Err(e) => return Ok(Err(e)),
-        };
+            .await??;
         self.observe(f.clock).await?;
         match f.value {
             Cached::NotModified => {}
@@ -732,15 +721,15 @@ impl Engine {
             }
         }
         self.succeeded().await?;
-        Ok(Ok(()))
+        Ok(())
     }
 
     /// One `/events` without waiting, in case the feed came back: a page
     /// goes back to the feed from the snapshot's seq, a 404 waits another
     /// `feed_retry`.
-    async fn retry_feed(&mut self) -> Result<Step, Interrupt> {
+    async fn retry_feed(&mut self) -> Step {
         let Some(cursor) = self.cursor else {
-            return Ok(Ok(()));
+            return Ok(());
         };
         self.feed_retry_at = None;
         let c = self.client.clone();
@@ -754,19 +743,19 @@ impl Engine {
                 self.mode = Mode::Feed;
                 // The feed goes on from the last snapshot (what it gave is
                 // read again by the first long-poll).
-                Ok(Ok(()))
+                Ok(())
             }
             Err(PlatformError::NotFound) => {
                 self.feed_retry_at = Some(Instant::now() + self.cfg.feed_retry);
-                Ok(Ok(()))
+                Ok(())
             }
             Err(PlatformError::Gone) => {
                 self.mode = Mode::Feed;
                 self.gone_upto = Some(cursor);
                 self.resnapshot();
-                Ok(Ok(()))
+                Ok(())
             }
-            Err(e) => Ok(Err(e)),
+            Err(e) => Err(e.into()),
         }
     }
 
@@ -776,7 +765,7 @@ impl Engine {
     }
 
     /// The platform answered well: back to Live if we were not.
-    async fn succeeded(&mut self) -> Result<(), Interrupt> {
+    async fn succeeded(&mut self) -> Result<(), Stop> {
         if self.resnapshots == 0 {
             self.backoff.reset();
         }
@@ -791,7 +780,7 @@ impl Engine {
 
     /// A failed step: report the link state, wait (backoff or the server's
     /// Retry-After, whichever is longer), and start over with a snapshot.
-    async fn fail(&mut self, e: PlatformError) -> Result<(), Interrupt> {
+    async fn fail(&mut self, e: PlatformError) -> Result<(), Stop> {
         self.failures = self.failures.saturating_add(1);
         let now = (Instant::now(), self.server_now());
         let (since_mono, since) = *self.failing_since.get_or_insert(now);
@@ -815,8 +804,8 @@ impl Engine {
         // Whatever the app holds may be behind now: a fresh snapshot on recovery.
         self.cursor = None;
         match self.wait(tokio::time::sleep(delay)).await {
-            Err(Interrupt::Shutdown) => Err(Interrupt::Shutdown),
-            Ok(()) | Err(Interrupt::Refresh) => Ok(()),
+            Ok(()) | Err(Stop::Refresh) => Ok(()),
+            Err(stop) => Err(stop),
         }
     }
 
@@ -885,7 +874,7 @@ impl Engine {
         }));
     }
 
-    async fn on_bids(&mut self, ans: BidsAnswer) -> Result<(), Interrupt> {
+    async fn on_bids(&mut self, ans: BidsAnswer) -> Result<(), Stop> {
         if ans.generation != self.watch.generation {
             tracing::debug!(lot = %ans.lot_id, "dropping the answer to a superseded bids request");
             return Ok(());
