@@ -76,8 +76,7 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
         }
     }
     let (client_cfg, mut sync_cfg) =
-        crate::shell::engine_config::configs_from_args(&demo_args, &url, token)
-            .map_err(|e| anyhow::anyhow!(e))?;
+        crate::shell::engine_config::configs_from_args(&demo_args, &url, token)?;
     let client = Client::new(client_cfg).map_err(|e| anyhow::anyhow!("{e}"))?;
     tracing::debug!("HTTP client ready");
     // The demo day restarts at seq 1 on every run: it is journaled only when

@@ -443,15 +443,15 @@ pub fn tool_token(env: &dyn Fn(&str) -> Option<String>) -> Result<Option<Token>,
 
 /// The `LOTWATCH_*` variables as a configuration layer.
 fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Result<FileConfig, ConfigError> {
-    fn conv<T>(
+    fn conv<T, E: std::fmt::Display>(
         var: &str,
         v: Option<String>,
-        f: impl Fn(&str) -> Result<T, String>,
+        f: impl Fn(&str) -> Result<T, E>,
     ) -> Result<Option<T>, ConfigError> {
         v.map(|s| {
             f(&s).map_err(|problem| ConfigError::Env {
                 var: var.to_string(),
-                problem,
+                problem: problem.to_string(),
             })
         })
         .transpose()

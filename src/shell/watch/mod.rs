@@ -134,7 +134,7 @@ async fn run(settings: Settings, filter: String, format: WatchFormat) -> Result<
     }
     let (client_cfg, mut sync_cfg) =
         crate::shell::engine_config::configs_from_args(&engine_args, &url, settings.token.clone())
-            .map_err(Failure::Usage)?;
+            .map_err(|e| Failure::Usage(e.to_string()))?;
     let client = Client::new(client_cfg).map_err(|e| Failure::Usage(e.to_string()))?;
     let journal_on = !(args.no_journal || (sim.is_some() && args.journal.is_none()));
     // As in the monitor: the engine learns the journal's cursor when it opens.
