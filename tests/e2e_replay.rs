@@ -9,7 +9,7 @@ mod journal_support;
 mod support;
 
 use journal_support::{AUCTION, T0, day, temp_dir};
-use lotwatch::domain::{Auction, AuctionStatus, Timestamp};
+use lotwatch::domain::Timestamp;
 use lotwatch::journal::{Journal, Receipt};
 use lotwatch::sync::SyncMsg;
 use std::time::Duration;
@@ -30,17 +30,7 @@ fn a_replay_takes_the_config_files_language_and_key_bindings() {
             local: Timestamp(T0 + t),
             server_est: Some(Timestamp(T0 + t)),
         };
-        let auction = Auction {
-            id: AUCTION.into(),
-            title: "Аукцион".into(),
-            venue: "Платформа".into(),
-            timezone: "Asia/Almaty".into(),
-            currency: "KZT".into(),
-            starts_at: Timestamp(T0),
-            ends_at: Timestamp(T0 + 3_600_000),
-            status: AuctionStatus::Running,
-        };
-        w.record_sync_msg(&SyncMsg::Auction(auction), at(0))
+        w.record_sync_msg(&SyncMsg::Auction(journal_support::auction()), at(0))
             .unwrap();
         let snapshot = SyncMsg::Snapshot {
             seq: 0,
