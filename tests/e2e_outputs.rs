@@ -17,50 +17,15 @@ mod support;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use support::http;
+use support::process::{Killed, have, poll, scratch_dir};
 use support::server::{BIN, Server};
 use support::tmux::Tmux;
 
-fn have(program: &str) -> bool {
-    Command::new(program)
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
 fn temp_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("lotwatch-outputs-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).expect("temp dir");
-    d
-}
-
-/// A child process killed when dropped.
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Polls `url` until `ok` accepts the body (or panics after `within`).
-fn poll(url: &str, within: Duration, ok: impl Fn(&str) -> bool) -> String {
-    let deadline = Instant::now() + within;
-    loop {
-        if let Ok((200, body)) = http::get(url)
-            && ok(&body)
-        {
-            return body;
-        }
-        assert!(Instant::now() < deadline, "{url} not ready in {within:?}");
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    scratch_dir("outputs", name)
 }
 
 fn monitor(name: &str, notify: &str) -> (Tmux, std::path::PathBuf) {

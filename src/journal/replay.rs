@@ -307,10 +307,24 @@ fn rates_from_rows(
     })
 }
 
+/// Why a stored auction description does not read back.
+#[derive(Debug, thiserror::Error)]
+pub enum AuctionBodyError {
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+    #[error("{field}: {source}")]
+    Time {
+        field: &'static str,
+        source: crate::domain::time::TimeError,
+    },
+}
+
 /// The stored auction description back as a domain value (text sanitized).
-pub fn auction_from_json(body: &str) -> std::result::Result<Auction, String> {
-    let b: AuctionBody = serde_json::from_str(body).map_err(|e| e.to_string())?;
-    let t = |f: &str, s: &str| Timestamp::parse(s).map_err(|e| format!("{f}: {e}"));
+pub fn auction_from_json(body: &str) -> std::result::Result<Auction, AuctionBodyError> {
+    let b: AuctionBody = serde_json::from_str(body)?;
+    let t = |field: &'static str, s: &str| {
+        Timestamp::parse(s).map_err(|source| AuctionBodyError::Time { field, source })
+    };
     Ok(Auction {
         id: clean(&b.id, 64),
         title: clean(&b.title, MAX_NAME),

@@ -91,31 +91,47 @@ impl Default for RatesConfig {
     }
 }
 
+/// What is wrong with a `--rate CUR=RATE` value.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum FixedRateError {
+    #[error("--rate {0:?}: expected CUR=RATE, e.g. USD=519.53")]
+    Shape(String),
+    #[error("--rate {arg:?}: unknown currency {code:?} (USD, EUR or CNY)")]
+    UnknownCurrency { arg: String, code: String },
+    #[error("--rate {0:?}: tenge is the base currency and needs no rate")]
+    Base(String),
+    #[error("--rate {arg:?}: {value:?} is not a positive decimal number like 519.53")]
+    Value { arg: String, value: String },
+    #[error("--rate: {0} given twice")]
+    Twice(&'static str),
+}
+
 /// Parses one `--rate` value: `USD=519.53` (tenge per unit).
-pub fn parse_fixed_rate(s: &str) -> Result<(Currency, Rate), String> {
+pub fn parse_fixed_rate(s: &str) -> Result<(Currency, Rate), FixedRateError> {
     let (code, value) = s
         .split_once('=')
-        .ok_or_else(|| format!("--rate {s:?}: expected CUR=RATE, e.g. USD=519.53"))?;
-    let cur = Currency::from_code(code)
-        .ok_or_else(|| format!("--rate {s:?}: unknown currency {code:?} (USD, EUR or CNY)"))?;
+        .ok_or_else(|| FixedRateError::Shape(s.to_string()))?;
+    let cur = Currency::from_code(code).ok_or_else(|| FixedRateError::UnknownCurrency {
+        arg: s.to_string(),
+        code: code.to_string(),
+    })?;
     if cur == Currency::Kzt {
-        return Err(format!(
-            "--rate {s:?}: tenge is the base currency and needs no rate"
-        ));
+        return Err(FixedRateError::Base(s.to_string()));
     }
-    let rate = Rate::parse(value.trim()).ok_or_else(|| {
-        format!("--rate {s:?}: {value:?} is not a positive decimal number like 519.53")
+    let rate = Rate::parse(value.trim()).ok_or_else(|| FixedRateError::Value {
+        arg: s.to_string(),
+        value: value.to_string(),
     })?;
     Ok((cur, rate))
 }
 
 /// Parses every `--rate`; a currency given twice is an error.
-pub fn parse_fixed_rates(args: &[String]) -> Result<BTreeMap<Currency, Rate>, String> {
+pub fn parse_fixed_rates(args: &[String]) -> Result<BTreeMap<Currency, Rate>, FixedRateError> {
     let mut out = BTreeMap::new();
     for a in args {
         let (c, r) = parse_fixed_rate(a)?;
         if out.insert(c, r).is_some() {
-            return Err(format!("--rate: {} given twice", c.code()));
+            return Err(FixedRateError::Twice(c.code()));
         }
     }
     Ok(out)
@@ -144,22 +160,26 @@ mod tests {
         assert!(
             parse_fixed_rate("USD")
                 .unwrap_err()
+                .to_string()
                 .contains("expected CUR=RATE")
         );
         assert!(
             parse_fixed_rate("GBP=700")
                 .unwrap_err()
+                .to_string()
                 .contains("unknown currency")
         );
         assert!(
             parse_fixed_rate("KZT=1")
                 .unwrap_err()
+                .to_string()
                 .contains("base currency")
         );
         for bad in ["USD=0", "USD=-1", "USD=5e2", "USD=519,53", "USD="] {
             assert!(
                 parse_fixed_rate(bad)
                     .unwrap_err()
+                    .to_string()
                     .contains("not a positive decimal"),
                 "{bad}"
             );
@@ -167,6 +187,7 @@ mod tests {
         assert!(
             parse_fixed_rates(&["USD=1".into(), "USD=2".into()])
                 .unwrap_err()
+                .to_string()
                 .contains("twice")
         );
         assert_eq!(

@@ -2,9 +2,18 @@
 //! command line (after the config file and the environment are merged in).
 
 use crate::platform::{ClientConfig, Token};
-use crate::rates::{NBK_DEFAULT_URL, RatesConfig, RatesMode, parse_fixed_rates};
+use crate::rates::{FixedRateError, NBK_DEFAULT_URL, RatesConfig, RatesMode, parse_fixed_rates};
 use crate::shell::cli::{MonitorArgs, RatesArg};
 use crate::sync::SyncConfig;
+
+/// Why the command line's rate options do not make a configuration.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineConfigError {
+    #[error(transparent)]
+    Rate(#[from] FixedRateError),
+    #[error("--rates fixed needs at least one --rate CUR=RATE")]
+    FixedWithoutRate,
+}
 
 /// The client and engine settings for the monitor's command line. `token` is
 /// the value of `LOTWATCH_TOKEN` (or the config file), read by the caller.
@@ -12,7 +21,7 @@ pub fn configs_from_args(
     args: &MonitorArgs,
     url: &str,
     token: Option<Token>,
-) -> Result<(ClientConfig, SyncConfig), String> {
+) -> Result<(ClientConfig, SyncConfig), EngineConfigError> {
     let mut client = ClientConfig::new(url);
     client.token = token;
     client.ca_cert = args.ca_cert.clone();
@@ -27,7 +36,7 @@ pub fn configs_from_args(
         RatesArg::Platform => RatesMode::Platform,
         RatesArg::Nbk => RatesMode::Nbk,
         RatesArg::Fixed if fixed.is_empty() => {
-            return Err("--rates fixed needs at least one --rate CUR=RATE".into());
+            return Err(EngineConfigError::FixedWithoutRate);
         }
         RatesArg::Fixed => RatesMode::Fixed,
     };

@@ -18,6 +18,7 @@ pub mod notify;
 pub mod protocol;
 pub mod records;
 pub mod replay_mode;
+pub(crate) mod screen;
 pub mod serve;
 pub mod snapshot;
 pub mod source;

@@ -1,30 +1,19 @@
-//! `lotwatch` itself: wires the platform client, the sync engine, the app
-//! state and the view around one event loop that owns the terminal.
-//!
-//! The loop waits in one `tokio::select!` on terminal events, sync messages,
-//! the app's next visible tick and signals. It drains whatever else is
-//! already queued before it draws (so a burst of bids costs one frame), never
-//! draws more often than every `FRAME_FLOOR`, and draws only when an update
-//! said something visible changed.
+//! `lotwatch` itself: wires the platform client, the sync engine, the
+//! journal and the app state to the terminal loop (`shell::screen`), and
+//! carries out the live mode's effects.
 
-use crate::app::{App, AppOptions, Effect, Msg};
-use crate::domain::clock::{Mono, mono_now};
-use crate::domain::{Currency, Timestamp};
+use crate::app::{App, Effect, Msg, Update};
+use crate::domain::Timestamp;
+use crate::domain::clock::mono_now;
 use crate::journal::{self, Journal, JournalRecord, Receipt, Recorder};
 use crate::platform::Client;
 use crate::shell::alert_cmd::AlertCommand;
-use crate::shell::terminal::TerminalGuard;
+use crate::shell::screen::{Driver, Screen, sleep_until_opt};
 use crate::sim::server::{RunningSim, SimOptions};
 use crate::sync::{self, SyncCmd, SyncMsg};
-use crate::ui;
-use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
-use futures_util::StreamExt;
 use std::path::PathBuf;
 use std::time::Duration;
 use tokio::sync::mpsc;
-
-/// The shortest time between two frames.
-const FRAME_FLOOR: Duration = Duration::from_millis(10);
 
 /// Runs the monitor with resolved settings (config file, environment, flags)
 /// until the user quits. Without `--url`, starts the demo simulator
@@ -76,8 +65,7 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
         }
     }
     let (client_cfg, mut sync_cfg) =
-        crate::shell::engine_config::configs_from_args(&demo_args, &url, token)
-            .map_err(|e| anyhow::anyhow!(e))?;
+        crate::shell::engine_config::configs_from_args(&demo_args, &url, token)?;
     let client = Client::new(client_cfg).map_err(|e| anyhow::anyhow!("{e}"))?;
     tracing::debug!("HTTP client ready");
     // The demo day restarts at seq 1 on every run: it is journaled only when
@@ -98,12 +86,7 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
         }
         None => (None, None),
     };
-    let env = |k: &str| std::env::var(k).ok();
-    let notifier = crate::shell::notify::Notifier::new(
-        args.notify.unwrap_or_default(),
-        args.notify_always,
-        &env,
-    );
+    let notifier = settings.notifier(&|k: &str| std::env::var(k).ok());
     let handle =
         crate::shell::source::spawn(args.source, args.site_lang, args.poll, client, sync_cfg);
     let mut journal = if journal_on {
@@ -118,37 +101,22 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
     };
     tracing::debug!("sync engine started");
 
-    let mut app = App::new(AppOptions {
-        demo: sim.is_some(),
-        insecure: args.insecure,
-        me: args.me.clone(),
-        currency: args.currency.unwrap_or(if sim.is_some() {
-            Currency::Usd
-        } else {
-            Currency::Kzt
-        }),
-        watchlist: args.watchlist.clone(),
-        skew_threshold_ms: args.skew_threshold,
-        unreachable_after_ms: args.unreachable_after.saturating_mul(1000),
-        alert_minutes: args.alert_minutes,
-        mouse: !args.no_mouse,
-    });
+    let mut app = App::new(settings.app_options(sim.is_some()));
     if let Some((key, desc)) = settings.sort {
         app.set_sort(key, desc);
     }
-    let result = event_loop(
-        &mut app,
-        &mut journal,
-        handle.msgs,
-        handle.cmds,
-        ui::View {
-            keys: settings.keymap.clone(),
-            theme: settings.theme(),
-            lang: settings.lang,
-        },
-        on_alert.as_ref(),
-        (notifier, metrics),
-    )
+    let result = async {
+        let mut screen = Screen::enter(app, settings.view(), notifier)?;
+        let mut driver = LiveDriver {
+            journal: &mut journal,
+            sync_rx: handle.msgs,
+            cmds: handle.cmds,
+            on_alert: on_alert.as_ref(),
+            metrics,
+            health: None,
+        };
+        screen.run(&mut driver).await
+    }
     .await;
     handle.task.abort();
     journal.close().await;
@@ -320,273 +288,76 @@ fn unwritten_line(path: &std::path::Path, s: &journal::WriterStatus) -> Option<S
     ))
 }
 
-/// How one loop iteration ended.
-enum Flow {
-    Continue,
-    Quit,
-}
-
-async fn event_loop(
-    app: &mut App,
-    journal: &mut JournalSink,
-    mut sync_rx: mpsc::Receiver<SyncMsg>,
+/// The live mode's part of the loop: the sync engine's messages (journaled
+/// as they arrive), the journal's health, the metrics, and the effects that
+/// go to the engine, the journal and the alert command.
+struct LiveDriver<'a> {
+    journal: &'a mut JournalSink,
+    sync_rx: mpsc::Receiver<SyncMsg>,
     cmds: mpsc::Sender<SyncCmd>,
-    view: ui::View,
-    on_alert: Option<&AlertCommand>,
-    (notifier, mut metrics): (
-        crate::shell::notify::Notifier,
-        Option<crate::shell::metrics::Publisher>,
-    ),
-) -> anyhow::Result<()> {
-    let mut guard = TerminalGuard::enter(app.mouse())
-        .map_err(|e| anyhow::anyhow!("cannot use this terminal: {e} (is stdout a terminal?)"))?;
-    guard.notifier = notifier;
-    let mut terminal_events = EventStream::new();
-    let mut signals = Signals::new()?;
-
-    tracing::debug!("terminal ready");
-    let size = guard.term.size()?;
-    app.update(
-        Msg::Resize {
-            w: size.width,
-            h: size.height,
-        },
-        mono_now(),
-    );
-    let mut dirty = true;
-    // What the engine already has (on a quick start, the snapshot: it is
-    // fetched while the terminal is set up) goes into the first frame
-    // instead of waiting a render floor behind an empty one.
-    if let Flow::Quit = drain(
-        app,
-        journal,
-        &mut sync_rx,
-        &cmds,
-        &mut guard,
-        &mut dirty,
-        on_alert,
-    )
-    .await?
-    {
-        return Ok(());
-    }
-    let mut shown_lots = false;
-    let mut last_draw: Option<tokio::time::Instant> = None;
-    // Lot numbers of a web-site source link to their pages where the
-    // terminal shows OSC 8 links (off under NO_COLOR and when unknown).
-    let hyperlinks = crate::shell::hyperlinks::supported(&|k| std::env::var(k).ok());
-    // The journal's health, once the journal is open.
-    let mut health: Option<tokio::sync::watch::Receiver<journal::JournalHealth>> = None;
-    // The area of the last frame, which mouse events are hit-tested against.
-    let mut area = ratatui::layout::Rect::default();
-
-    loop {
-        if dirty {
-            // Render floor: coalesce bursts into one frame every FRAME_FLOOR.
-            if let Some(t) = last_draw {
-                let due = t + FRAME_FLOOR;
-                if tokio::time::Instant::now() < due {
-                    tokio::time::sleep_until(due).await;
-                    // Take what arrived meanwhile into this frame too.
-                    if let Flow::Quit = drain(
-                        app,
-                        journal,
-                        &mut sync_rx,
-                        &cmds,
-                        &mut guard,
-                        &mut dirty,
-                        on_alert,
-                    )
-                    .await?
-                    {
-                        return Ok(());
-                    }
-                }
-            }
-            let now = mono_now();
-            guard.draw_linked(|f| {
-                area = f.area();
-                ui::draw(f, app, now, &view);
-                if hyperlinks {
-                    ui::links::hyperlinks(app, area, view.lang)
-                } else {
-                    Vec::new()
-                }
-            })?;
-            last_draw = Some(tokio::time::Instant::now());
-            dirty = false;
-            if !shown_lots && !app.lots().is_empty() {
-                // The start-up figure of BENCHMARKS.md is read from this line.
-                shown_lots = true;
-                tracing::info!(lots = app.lots().len(), "first frame with lots drawn");
-            }
-        }
-        if let Some(m) = metrics.as_mut() {
-            m.changed(app, mono_now(), journal.status().as_ref());
-        }
-        let tick_at = app.next_tick(mono_now()).map(mono_to_instant);
-        if health.is_none() {
-            health = journal.health();
-        }
-        let metrics_at = metrics.as_ref().and_then(|m| m.due());
-        let flow = tokio::select! {
-            ev = terminal_events.next() => match ev {
-                Some(Ok(ev)) => on_terminal_event(app, journal, (ev, area), &view, &cmds, &mut guard, &mut dirty, on_alert).await?,
-                Some(Err(e)) => return Err(anyhow::anyhow!("reading the terminal failed: {e}")),
-                None => Flow::Quit,
-            },
-            msg = sync_rx.recv() => match msg {
-                Some(msg) => {
-                    journal.record(&msg, app.server_now(mono_now())).await?;
-                    let f = apply(app, journal, Msg::Sync(msg), &cmds, &mut guard, &mut dirty, on_alert).await?;
-                    match f {
-                        Flow::Quit => Flow::Quit,
-                        Flow::Continue => drain(app, journal, &mut sync_rx, &cmds, &mut guard, &mut dirty, on_alert).await?,
-                    }
-                }
-                None => return Err(anyhow::anyhow!("the sync engine stopped unexpectedly; see the log file")),
-            },
-            _ = sleep_until_opt(tick_at) => apply(app, journal, Msg::Tick, &cmds, &mut guard, &mut dirty, on_alert).await?,
-            Some(h) = health_changed(&mut health) => apply(app, journal, Msg::Journal(h), &cmds, &mut guard, &mut dirty, on_alert).await?,
-            _ = sleep_until_opt(metrics_at) => {
-                if let Some(m) = metrics.as_mut() {
-                    m.publish(app, mono_now(), journal.status().as_ref());
-                }
-                Flow::Continue
-            }
-            sig = signals.recv() => {
-                tracing::info!("{sig}: quitting");
-                Flow::Quit
-            }
-        };
-        if let Flow::Quit = flow {
-            return Ok(());
-        }
-    }
+    on_alert: Option<&'a AlertCommand>,
+    metrics: Option<crate::shell::metrics::Publisher>,
+    /// The journal's health, once the journal is open.
+    health: Option<tokio::sync::watch::Receiver<journal::JournalHealth>>,
 }
 
-/// Applies every sync message already waiting, without blocking.
-async fn drain(
-    app: &mut App,
-    journal: &mut JournalSink,
-    rx: &mut mpsc::Receiver<SyncMsg>,
-    cmds: &mpsc::Sender<SyncCmd>,
-    guard: &mut TerminalGuard,
-    dirty: &mut bool,
-    on_alert: Option<&AlertCommand>,
-) -> anyhow::Result<Flow> {
-    // Bounded, so a flood of messages cannot starve the keyboard.
-    for _ in 0..1024 {
-        match rx.try_recv() {
-            Ok(msg) => {
-                journal.record(&msg, app.server_now(mono_now())).await?;
-                if let Flow::Quit =
-                    apply(app, journal, Msg::Sync(msg), cmds, guard, dirty, on_alert).await?
-                {
-                    return Ok(Flow::Quit);
-                }
-            }
-            Err(_) => break,
-        }
-    }
-    Ok(Flow::Continue)
+/// What woke the live loop.
+enum LiveWake {
+    Sync(SyncMsg),
+    Journal(journal::JournalHealth),
+    Metrics,
 }
 
-// The loop's parts are passed by argument, as for `apply`; grouping them is for the loop's owner.
-#[allow(clippy::too_many_arguments)]
-async fn on_terminal_event(
-    app: &mut App,
-    journal: &mut JournalSink,
-    (ev, area): (TermEvent, ratatui::layout::Rect),
-    view: &ui::View,
-    cmds: &mpsc::Sender<SyncCmd>,
-    guard: &mut TerminalGuard,
-    dirty: &mut bool,
-    on_alert: Option<&AlertCommand>,
-) -> anyhow::Result<Flow> {
-    match ev {
-        TermEvent::Key(key) if key.kind != KeyEventKind::Release => {
-            match view.keys.action(&key, app.mode()) {
-                Some(action) => {
-                    apply(
-                        app,
-                        journal,
-                        Msg::Action(action),
-                        cmds,
-                        guard,
-                        dirty,
-                        on_alert,
-                    )
-                    .await
-                }
-                None => Ok(Flow::Continue),
-            }
-        }
-        TermEvent::Resize(w, h) => {
-            apply(
-                app,
-                journal,
-                Msg::Resize { w, h },
-                cmds,
-                guard,
-                dirty,
-                on_alert,
-            )
+impl LiveDriver<'_> {
+    async fn sync(&mut self, msg: SyncMsg, app: &mut App) -> anyhow::Result<Update> {
+        self.journal
+            .record(&msg, app.server_now(mono_now()))
             .await?;
-            *dirty = true;
-            Ok(Flow::Continue)
-        }
-        TermEvent::Mouse(m) => {
-            // Moves and drags mean nothing: no actions, no redraw.
-            for action in ui::mouse::actions(app, area, &m, view.lang) {
-                let msg = Msg::Action(action);
-                if let Flow::Quit = apply(app, journal, msg, cmds, guard, dirty, on_alert).await? {
-                    return Ok(Flow::Quit);
-                }
-            }
-            Ok(Flow::Continue)
-        }
-        TermEvent::FocusGained => {
-            guard.notifier.set_focus(true);
-            *dirty = true;
-            Ok(Flow::Continue)
-        }
-        TermEvent::FocusLost => {
-            guard.notifier.set_focus(false);
-            Ok(Flow::Continue)
-        }
-        _ => Ok(Flow::Continue),
+        Ok(app.update(Msg::Sync(msg), mono_now()))
     }
 }
 
-/// One message through `App::update`, then its effects.
-async fn apply(
-    app: &mut App,
-    journal: &mut JournalSink,
-    msg: Msg,
-    cmds: &mpsc::Sender<SyncCmd>,
-    guard: &mut TerminalGuard,
-    dirty: &mut bool,
-    on_alert: Option<&AlertCommand>,
-) -> anyhow::Result<Flow> {
-    let update = app.update(msg, mono_now());
-    *dirty |= update.redraw;
-    for effect in update.effects {
+impl Driver for LiveDriver<'_> {
+    type Wake = LiveWake;
+
+    async fn wait(&mut self, _app: &App) -> anyhow::Result<LiveWake> {
+        let metrics_at = self.metrics.as_ref().and_then(|m| m.due());
+        tokio::select! {
+            msg = self.sync_rx.recv() => match msg {
+                Some(msg) => Ok(LiveWake::Sync(msg)),
+                None => Err(anyhow::anyhow!("the sync engine stopped unexpectedly; see the log file")),
+            },
+            Some(h) = health_changed(&mut self.health) => Ok(LiveWake::Journal(h)),
+            _ = sleep_until_opt(metrics_at) => Ok(LiveWake::Metrics),
+        }
+    }
+
+    async fn handle(&mut self, wake: LiveWake, app: &mut App) -> anyhow::Result<Update> {
+        match wake {
+            LiveWake::Sync(msg) => self.sync(msg, app).await,
+            LiveWake::Journal(h) => Ok(app.update(Msg::Journal(h), mono_now())),
+            LiveWake::Metrics => {
+                if let Some(m) = self.metrics.as_mut() {
+                    m.publish(app, mono_now(), self.journal.status().as_ref());
+                }
+                Ok(Update::default())
+            }
+        }
+    }
+
+    async fn ready(&mut self, app: &mut App) -> anyhow::Result<Option<Update>> {
+        match self.sync_rx.try_recv() {
+            Ok(msg) => Ok(Some(self.sync(msg, app).await?)),
+            Err(_) => Ok(None),
+        }
+    }
+
+    async fn effect(&mut self, effect: Effect, app: &App) -> anyhow::Result<()> {
         match effect {
-            Effect::Quit => return Ok(Flow::Quit),
             Effect::Sync(cmd) => {
                 // The engine reads commands promptly; a full queue means it is
                 // already busy with the same kind of work, so dropping is safe.
-                let _ = cmds.try_send(cmd);
-            }
-            Effect::Bell => {
-                if let Some(bell) = guard.notifier.bell() {
-                    let _ = guard.write_raw(bell);
-                }
-            }
-            Effect::Suspend => {
-                guard.suspend()?;
-                *dirty = true;
+                let _ = self.cmds.try_send(cmd);
             }
             Effect::Alert(alert) => {
                 tracing::info!(
@@ -595,24 +366,25 @@ async fn apply(
                     alert.lot_number,
                     alert.message
                 );
-                if let Some(escape) = guard.notifier.notification(&alert) {
-                    let _ = guard.write_raw(&escape);
-                }
-                if let Some(cmd) = on_alert {
+                if let Some(cmd) = self.on_alert {
                     // Fire and forget: bounded and timed out inside.
                     let _ = cmd.spawn(&alert);
                 }
             }
-            Effect::Anomaly(a) => journal.anomaly(a, app.server_now(mono_now())).await?,
-            Effect::MouseCapture(on) => guard.set_mouse(on)?,
+            Effect::Anomaly(a) => self.journal.anomaly(a, app.server_now(mono_now())).await?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn idle(&mut self, app: &App) {
+        if let Some(m) = self.metrics.as_mut() {
+            m.changed(app, mono_now(), self.journal.status().as_ref());
+        }
+        if self.health.is_none() {
+            self.health = self.journal.health();
         }
     }
-    Ok(Flow::Continue)
-}
-
-pub(crate) fn mono_to_instant(at: Mono) -> tokio::time::Instant {
-    let now = mono_now();
-    tokio::time::Instant::now() + Duration::from_millis(at.0.saturating_sub(now.0))
 }
 
 /// The journal's next health, when it changes; never while there is none.
@@ -625,54 +397,4 @@ async fn health_changed(
         return Some(r.borrow_and_update().clone());
     }
     std::future::pending().await
-}
-
-pub(crate) async fn sleep_until_opt(at: Option<tokio::time::Instant>) {
-    match at {
-        Some(at) => tokio::time::sleep_until(at).await,
-        None => std::future::pending().await,
-    }
-}
-
-/// SIGTERM, SIGHUP and SIGINT (when sent by `kill`: in raw mode the keyboard's
-/// Ctrl-C arrives as a key) end the loop cleanly, so the terminal is restored.
-pub(crate) struct Signals {
-    #[cfg(unix)]
-    term: tokio::signal::unix::Signal,
-    #[cfg(unix)]
-    hup: tokio::signal::unix::Signal,
-    #[cfg(unix)]
-    int: tokio::signal::unix::Signal,
-}
-
-impl Signals {
-    pub(crate) fn new() -> anyhow::Result<Signals> {
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{SignalKind, signal};
-            Ok(Signals {
-                term: signal(SignalKind::terminate())?,
-                hup: signal(SignalKind::hangup())?,
-                int: signal(SignalKind::interrupt())?,
-            })
-        }
-        #[cfg(not(unix))]
-        Ok(Signals {})
-    }
-
-    pub(crate) async fn recv(&mut self) -> &'static str {
-        #[cfg(unix)]
-        {
-            tokio::select! {
-                _ = self.term.recv() => "SIGTERM",
-                _ = self.hup.recv() => "SIGHUP",
-                _ = self.int.recv() => "SIGINT",
-            }
-        }
-        #[cfg(not(unix))]
-        {
-            let _ = tokio::signal::ctrl_c().await;
-            "Ctrl-C"
-        }
-    }
 }

@@ -6,23 +6,19 @@
 //! replay is deterministic); every other key works as in the monitor.
 //!
 //! The pure part (`deliver`, `status`, `replay_key`) is what the tests drive;
-//! `run` wraps it in a terminal loop shaped like the monitor's.
+//! `run` puts it in the monitor's own terminal loop (`shell::screen`).
 
-use crate::app::{App, AppOptions, Effect, Msg, ReplayStatus, Update};
+use crate::app::{App, Effect, Msg, ReplayStatus, Update};
 use crate::domain::clock::{Mono, mono_now};
 use crate::journal::Replay;
 use crate::shell::cli::ReplayArgs;
-use crate::shell::terminal::TerminalGuard;
+use crate::shell::screen::{Driver, Screen};
 use crate::sync::SyncMsg;
-use crate::ui;
-use crossterm::event::{Event as TermEvent, EventStream, KeyCode, KeyEvent, KeyEventKind};
-use futures_util::StreamExt;
+use crossterm::event::{KeyCode, KeyEvent};
 use std::time::Duration;
 
 /// How often the badge and the clocks move while playing.
 const PLAY_TICK: Duration = Duration::from_millis(200);
-/// The shortest time between two frames.
-const FRAME_FLOOR: Duration = Duration::from_millis(10);
 
 /// A replay-only key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -120,7 +116,9 @@ pub fn on_replay_key(app: &mut App, replay: &mut Replay, key: ReplayKey, now: Mo
     up
 }
 
-/// Opens the journal and plays it until the user quits.
+/// Opens the journal and plays it until the user quits, with the key
+/// bindings, theme, language and notifications the monitor would use (the
+/// config file and the environment; `--lang` wins).
 pub fn run(args: ReplayArgs) -> anyhow::Result<()> {
     let mut replay = Replay::load(&args.journal)
         .map_err(|e| anyhow::anyhow!("cannot replay {}: {e}", args.journal.display()))?;
@@ -128,119 +126,81 @@ pub fn run(args: ReplayArgs) -> anyhow::Result<()> {
         anyhow::bail!("{} holds no recorded messages", args.journal.display());
     }
     replay.set_speed(args.speed);
-    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-    let lang = match args.language {
-        Some(l) => l,
-        None => match env("LOTWATCH_LANG") {
-            Some(v) => crate::ui::i18n::Lang::parse(&v)
-                .map_err(|e| anyhow::anyhow!("environment variable LOTWATCH_LANG: {e}"))?,
-            None => crate::ui::i18n::Lang::from_locale(&env),
-        },
-    };
+    let env = |k: &str| std::env::var(k).ok();
+    let settings = crate::shell::config::resolve_for_replay(args.language, &env)?;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    rt.block_on(event_loop(replay, lang))
+    rt.block_on(async {
+        let mut app = App::new(settings.app_options(false));
+        if let Some((key, desc)) = settings.sort {
+            app.set_sort(key, desc);
+        }
+        let mut screen = Screen::enter(app, settings.view(), settings.notifier(&env))?;
+        let mut driver = ReplayDriver {
+            replay,
+            last: tokio::time::Instant::now(),
+        };
+        deliver(&mut screen.app, &driver.replay, Vec::new(), mono_now());
+        screen.run(&mut driver).await
+    })
 }
 
-async fn event_loop(mut replay: Replay, lang: crate::ui::i18n::Lang) -> anyhow::Result<()> {
-    let mut app = App::new(AppOptions::default());
-    let mut guard = TerminalGuard::enter(app.mouse())
-        .map_err(|e| anyhow::anyhow!("cannot use this terminal: {e} (is stdout a terminal?)"))?;
-    let mut terminal_events = EventStream::new();
-    let view = ui::View {
-        theme: ui::theme::Theme::default(),
-        ..ui::View::in_lang(lang)
-    };
-    let size = guard.term.size()?;
-    app.update(
-        Msg::Resize {
-            w: size.width,
-            h: size.height,
-        },
-        mono_now(),
-    );
-    deliver(&mut app, &replay, Vec::new(), mono_now());
-    let mut dirty = true;
-    let mut last = tokio::time::Instant::now();
-    let mut area = ratatui::layout::Rect::default();
-    loop {
-        if dirty {
-            let now = mono_now();
-            guard.draw(|f| {
-                area = f.area();
-                ui::draw(f, &app, now, &view)
-            })?;
-            dirty = false;
-            tokio::time::sleep(FRAME_FLOOR).await;
+/// The replay's part of the loop: the recorded messages on the replay's
+/// clock, and its keys. Its effects go nowhere: there is no engine to ask,
+/// no command runs for a past day, and the anomalies are already in the
+/// journal being replayed.
+struct ReplayDriver {
+    replay: Replay,
+    /// When playback time was last counted.
+    last: tokio::time::Instant,
+}
+
+impl ReplayDriver {
+    /// Paused time does not count as playback time.
+    fn mind_pause(&mut self) {
+        if self.replay.is_paused() {
+            self.last = tokio::time::Instant::now();
         }
-        let mut wait = replay.until_next().map_or(PLAY_TICK, |w| w.min(PLAY_TICK));
-        if let Some(at) = app.next_tick(mono_now()) {
-            wait = wait.min(Duration::from_millis(at.0.saturating_sub(mono_now().0)));
-        }
-        let up = tokio::select! {
-            ev = terminal_events.next() => match ev {
-                Some(Ok(TermEvent::Key(key))) if key.kind != KeyEventKind::Release => {
-                    match replay_key(&key, &app) {
-                        Some(k) => on_replay_key(&mut app, &mut replay, k, mono_now()),
-                        None => match view.keys.action(&key, app.mode()) {
-                            Some(a) => app.update(Msg::Action(a), mono_now()),
-                            None => Update::default(),
-                        },
-                    }
-                }
-                Some(Ok(TermEvent::Resize(w, h))) => {
-                    let mut up = app.update(Msg::Resize { w, h }, mono_now());
-                    up.redraw = true;
-                    up
-                }
-                Some(Ok(TermEvent::Mouse(m))) => {
-                    let mut up = Update::default();
-                    for a in ui::mouse::actions(&app, area, &m, view.lang) {
-                        let u = app.update(Msg::Action(a), mono_now());
-                        up.redraw |= u.redraw;
-                        up.effects.extend(u.effects);
-                    }
-                    up
-                }
-                Some(Ok(_)) => Update::default(),
-                Some(Err(e)) => return Err(anyhow::anyhow!("reading the terminal failed: {e}")),
-                None => return Ok(()),
-            },
-            _ = tokio::time::sleep(wait) => {
-                let now = tokio::time::Instant::now();
-                let msgs = replay.advance(now - last);
-                last = now;
-                let mut up = deliver(&mut app, &replay, msgs, mono_now());
-                let tick = app.update(Msg::Tick, mono_now());
-                up.redraw |= tick.redraw;
-                up.effects.extend(tick.effects);
-                up
-            }
-        };
-        // Paused time does not count as playback time.
-        if replay.is_paused() {
-            last = tokio::time::Instant::now();
-        }
-        dirty |= up.redraw;
-        for e in up.effects {
-            match e {
-                Effect::Quit => return Ok(()),
-                Effect::Suspend => {
-                    guard.suspend()?;
-                    dirty = true;
-                }
-                Effect::Bell => {
-                    use std::io::Write;
-                    let mut out = std::io::stdout();
-                    let _ = out.write_all(b"\x07");
-                    let _ = out.flush();
-                }
-                // No engine to ask, no commands run for a past day, and the
-                // anomalies are already in the journal being replayed.
-                Effect::Sync(_) | Effect::Alert(_) | Effect::Anomaly(_) => {}
-                Effect::MouseCapture(on) => guard.set_mouse(on)?,
-            }
-        }
+    }
+}
+
+impl Driver for ReplayDriver {
+    type Wake = ();
+
+    async fn wait(&mut self, _app: &App) -> anyhow::Result<()> {
+        let wait = self
+            .replay
+            .until_next()
+            .map_or(PLAY_TICK, |w| w.min(PLAY_TICK));
+        tokio::time::sleep(wait).await;
+        Ok(())
+    }
+
+    async fn handle(&mut self, (): (), app: &mut App) -> anyhow::Result<Update> {
+        let now = tokio::time::Instant::now();
+        let msgs = self.replay.advance(now - self.last);
+        self.last = now;
+        let mut up = deliver(app, &self.replay, msgs, mono_now());
+        let tick = app.update(Msg::Tick, mono_now());
+        up.redraw |= tick.redraw;
+        up.effects.extend(tick.effects);
+        self.mind_pause();
+        Ok(up)
+    }
+
+    async fn ready(&mut self, _app: &mut App) -> anyhow::Result<Option<Update>> {
+        Ok(None)
+    }
+
+    fn key(&mut self, key: &KeyEvent, app: &mut App) -> Option<Update> {
+        let k = replay_key(key, app)?;
+        let up = on_replay_key(app, &mut self.replay, k, mono_now());
+        self.mind_pause();
+        Some(up)
+    }
+
+    async fn effect(&mut self, _effect: Effect, _app: &App) -> anyhow::Result<()> {
+        Ok(())
     }
 }

@@ -63,8 +63,10 @@ pub fn run_cli(args: ServeArgs) -> anyhow::Result<()> {
             args.speed,
             args.seed
         );
+        // On stderr: a reader of the banner may close stdout after its
+        // first line.
         if args.site.is_some() {
-            println!(
+            eprintln!(
                 "the sauda site's pages at {}/ru/list (lotwatch --source sauda --url {})",
                 sim.url(),
                 sim.url()

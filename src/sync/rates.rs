@@ -6,6 +6,7 @@
 
 use crate::domain::clock::{ServerClock, mono_now, wall_now};
 use crate::domain::{Currency, Timestamp};
+use crate::platform::PlatformError;
 use crate::platform::client::{Cached, Client};
 use crate::platform::sanitize::clean;
 use crate::rates::nbk::parse_nbk;
@@ -25,19 +26,37 @@ pub struct RatesState {
     pub last_good: Option<RateTable>,
 }
 
+/// Why one source gave no table this round.
+#[derive(Debug, thiserror::Error)]
+enum RatesError {
+    #[error(transparent)]
+    Platform(#[from] PlatformError),
+    #[error("304 without a cached table")]
+    NotModifiedUncached,
+    #[error("no usable rate in the answer")]
+    NoUsableRate,
+    /// The NBK feed did not parse (its message sanitized).
+    #[error("{0}")]
+    Feed(String),
+    #[error("the feed has none of USD, EUR, CNY")]
+    NoCurrency,
+    #[error("not a fetched source")]
+    NotFetched,
+}
+
 async fn from_platform(
     client: &Client,
     st: &mut RatesState,
     now: Timestamp,
-) -> Result<RateTable, String> {
+) -> Result<RateTable, RatesError> {
     let etag = st.platform_cached.as_ref().and(st.platform_etag.as_deref());
-    let f = client.rates(etag).await.map_err(|e| e.to_string())?;
+    let f = client.rates(etag).await?;
     let table = match f.value {
         Cached::NotModified => {
             let mut t = st
                 .platform_cached
                 .clone()
-                .ok_or("304 without a cached table")?;
+                .ok_or(RatesError::NotModifiedUncached)?;
             t.fetched_at = now;
             t
         }
@@ -55,7 +74,7 @@ async fn from_platform(
         }
     };
     if table.rates.is_empty() {
-        return Err("no usable rate in the answer".into());
+        return Err(RatesError::NoUsableRate);
     }
     st.platform_etag = f.etag;
     st.platform_cached = Some(table.clone());
@@ -67,20 +86,17 @@ async fn from_nbk(
     cfg: &RatesConfig,
     date: jiff::civil::Date,
     now: Timestamp,
-) -> Result<RateTable, String> {
+) -> Result<RateTable, RatesError> {
     let url = nbk_url_for(&cfg.nbk_url, date);
-    let f = client
-        .fetch_public_text(&url)
-        .await
-        .map_err(|e| e.to_string())?;
-    let parsed = parse_nbk(&f.value).map_err(|e| clean(&e.to_string(), 200))?;
+    let f = client.fetch_public_text(&url).await?;
+    let parsed = parse_nbk(&f.value).map_err(|e| RatesError::Feed(clean(&e.to_string(), 200)))?;
     let rates: std::collections::BTreeMap<_, _> = parsed
         .rates
         .into_iter()
         .filter(|(c, _)| *c != Currency::Kzt)
         .collect();
     if rates.is_empty() {
-        return Err("the feed has none of USD, EUR, CNY".into());
+        return Err(RatesError::NoCurrency);
     }
     Ok(RateTable {
         source: RateSource::Nbk,
@@ -98,11 +114,11 @@ async fn from_source(
     src: &RateSource,
     date: jiff::civil::Date,
     now: Timestamp,
-) -> Result<RateTable, String> {
+) -> Result<RateTable, RatesError> {
     match src {
         RateSource::Platform => from_platform(client, st, now).await,
         RateSource::Nbk => from_nbk(client, cfg, date, now).await,
-        RateSource::Fixed => Err("not a fetched source".into()),
+        RateSource::Fixed => Err(RatesError::NotFetched),
     }
 }
 

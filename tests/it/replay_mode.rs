@@ -8,7 +8,7 @@ use journal_support::{AUCTION, T0, batches, day, temp_dir};
 use lotwatch::app::log::LogKind;
 use lotwatch::app::{App, AppOptions, Msg};
 use lotwatch::domain::clock::Mono;
-use lotwatch::domain::{Auction, AuctionStatus, Lot, Timestamp};
+use lotwatch::domain::{Lot, Timestamp};
 use lotwatch::journal::{Journal, Receipt, Replay};
 use lotwatch::shell::replay_mode::{ReplayKey, deliver, on_replay_key};
 use lotwatch::sync::SyncMsg;
@@ -33,19 +33,7 @@ fn session() -> Vec<(Receipt, SyncMsg)> {
             server_est: Some(Timestamp(t - 120)),
         }
     };
-    let mut out = vec![(
-        at(0),
-        SyncMsg::Auction(Auction {
-            id: AUCTION.into(),
-            title: "Аукцион".into(),
-            venue: "Платформа".into(),
-            timezone: "Asia/Almaty".into(),
-            currency: "KZT".into(),
-            starts_at: Timestamp(T0),
-            ends_at: Timestamp(T0 + 3_600_000),
-            status: AuctionStatus::Running,
-        }),
-    )];
+    let mut out = vec![(at(0), SyncMsg::Auction(journal_support::auction()))];
     out.push((
         at(50),
         SyncMsg::Snapshot {

@@ -23,6 +23,9 @@ async fn quiet(feed: bool) -> RunningSim {
 
 #[tokio::test]
 async fn without_a_feed_events_is_404_with_the_error_body() {
+    // reqwest::get builds a client: it needs the provider in this process
+    // whatever test ran before (nextest runs each test alone).
+    lotwatch::platform::client::install_crypto_provider();
     let sim = quiet(false).await;
     let r = reqwest::get(format!("{}/api/v1/events?after=0&wait=5", sim.url()))
         .await

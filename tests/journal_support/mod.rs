@@ -4,12 +4,28 @@
 #![allow(dead_code)]
 
 use lotwatch::domain::rules::{close_after_bid, next_min_bid};
-use lotwatch::domain::{Event, EventKind, Lot, LotResult, LotStatus, Money, Timestamp};
+use lotwatch::domain::{
+    Auction, AuctionStatus, Event, EventKind, Lot, LotResult, LotStatus, Money, Timestamp,
+};
 use lotwatch::testing::test_lot;
 
 pub const AUCTION: &str = "kz-subsoil-2025-06";
 /// 2025-06-24T05:00:00Z
 pub const T0: i64 = 1_750_741_200_000;
+
+/// The day's auction, running for an hour from `T0`.
+pub fn auction() -> Auction {
+    Auction {
+        id: AUCTION.into(),
+        title: "Аукцион".into(),
+        venue: "Платформа".into(),
+        timezone: "Asia/Almaty".into(),
+        currency: "KZT".into(),
+        starts_at: Timestamp(T0),
+        ends_at: Timestamp(T0 + 3_600_000),
+        status: AuctionStatus::Running,
+    }
+}
 
 pub const LABELS: [&str; 6] = [
     "P-07",

@@ -337,6 +337,43 @@ impl Settings {
     pub fn theme(&self) -> Theme {
         Theme::named(self.theme_name, self.no_color)
     }
+
+    /// What the view draws with: key bindings, theme and language.
+    pub fn view(&self) -> crate::ui::View {
+        crate::ui::View {
+            keys: self.keymap.clone(),
+            theme: self.theme(),
+            lang: self.lang,
+        }
+    }
+
+    /// The app's start-up options; `demo` for the embedded simulator's day
+    /// (shown in dollars unless the user chose a currency).
+    pub fn app_options(&self, demo: bool) -> crate::app::AppOptions {
+        let a = &self.args;
+        crate::app::AppOptions {
+            demo,
+            insecure: a.insecure,
+            me: a.me.clone(),
+            currency: a
+                .currency
+                .unwrap_or(if demo { Currency::Usd } else { Currency::Kzt }),
+            watchlist: a.watchlist.clone(),
+            skew_threshold_ms: a.skew_threshold,
+            unreachable_after_ms: a.unreachable_after.saturating_mul(1000),
+            alert_minutes: a.alert_minutes,
+            mouse: !a.no_mouse,
+        }
+    }
+
+    /// What alerts write to the terminal.
+    pub fn notifier(&self, env: &dyn Fn(&str) -> Option<String>) -> crate::shell::notify::Notifier {
+        crate::shell::notify::Notifier::new(
+            self.args.notify.unwrap_or_default(),
+            self.args.notify_always,
+            env,
+        )
+    }
 }
 
 /// Merges defaults < file < environment < flags. `matches` are the parsed
@@ -344,6 +381,30 @@ impl Settings {
 /// monitor options they hold, `env` looks up an environment variable.
 pub fn resolve(
     matches: &ArgMatches,
+    args: MonitorArgs,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Settings, ConfigError> {
+    let given = |id: &str| matches!(matches.value_source(id), Some(ValueSource::CommandLine));
+    resolve_with(&given, args, env)
+}
+
+/// The settings a replay draws with (key bindings, theme, language and
+/// notifications from the config file and the environment, as the monitor
+/// has them); `lang` is `replay --lang`, which wins.
+pub fn resolve_for_replay(
+    lang: Option<Lang>,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Settings, ConfigError> {
+    let args = MonitorArgs {
+        language: lang,
+        ..MonitorArgs::default()
+    };
+    resolve_with(&|id| id == "language" && lang.is_some(), args, env)
+}
+
+/// `resolve`, where `given(id)` says whether the command line set `id`.
+fn resolve_with(
+    given: &dyn Fn(&str) -> bool,
     args: MonitorArgs,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Settings, ConfigError> {
@@ -361,7 +422,6 @@ pub fn resolve(
     };
     let envc = from_env(&env_nonempty)?;
     let layered = overlay(file.clone(), envc);
-    let given = |id: &str| matches!(matches.value_source(id), Some(ValueSource::CommandLine));
     let mut a = args;
     macro_rules! take {
         ($field:ident, $id:literal, $conv:expr) => {
@@ -449,15 +509,15 @@ pub fn tool_token(env: &dyn Fn(&str) -> Option<String>) -> Result<Option<Token>,
 
 /// The `LOTWATCH_*` variables as a configuration layer.
 fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Result<FileConfig, ConfigError> {
-    fn conv<T>(
+    fn conv<T, E: std::fmt::Display>(
         var: &str,
         v: Option<String>,
-        f: impl Fn(&str) -> Result<T, String>,
+        f: impl Fn(&str) -> Result<T, E>,
     ) -> Result<Option<T>, ConfigError> {
         v.map(|s| {
             f(&s).map_err(|problem| ConfigError::Env {
                 var: var.to_string(),
-                problem,
+                problem: problem.to_string(),
             })
         })
         .transpose()

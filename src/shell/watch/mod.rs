@@ -20,7 +20,8 @@ use crate::platform::Client;
 use crate::shell::alert_cmd::AlertCommand;
 use crate::shell::cli::{WatchArgs, WatchFormat};
 use crate::shell::config::Settings;
-use crate::shell::monitor::{JournalSink, Signals, mono_to_instant, sleep_until_opt};
+use crate::shell::monitor::JournalSink;
+use crate::shell::screen::{Signals, mono_to_instant, sleep_until_opt};
 use crate::sim::server::SimOptions;
 use crate::sync::{self, LinkState, SyncCmd, SyncMsg};
 use lines::Record;
@@ -131,7 +132,7 @@ async fn run(settings: Settings, filter: String, format: WatchFormat) -> Result<
     }
     let (client_cfg, mut sync_cfg) =
         crate::shell::engine_config::configs_from_args(&engine_args, &url, settings.token.clone())
-            .map_err(Failure::Usage)?;
+            .map_err(|e| Failure::Usage(e.to_string()))?;
     let client = Client::new(client_cfg).map_err(|e| Failure::Usage(e.to_string()))?;
     let journal_on = !(args.no_journal || (sim.is_some() && args.journal.is_none()));
     // As in the monitor: the engine learns the journal's cursor when it opens.

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// How the site is simulated.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct SiteSim {
     /// The origin the pager's absolute links name (`http://host:port`);
     /// None: the served host, from the request's `Host`, as the real site
@@ -23,15 +23,6 @@ pub struct SiteSim {
     pub link_host: Option<String>,
     /// Maintenance from this long after start-up, for this long.
     pub maintenance: Option<(Duration, Duration)>,
-}
-
-impl Default for SiteSim {
-    fn default() -> Self {
-        SiteSim {
-            link_host: None,
-            maintenance: None,
-        }
-    }
 }
 
 impl SiteSim {

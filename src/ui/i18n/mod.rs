@@ -33,6 +33,11 @@ pub enum Lang {
 /// a number with its unit.
 const NBSP: char = '\u{a0}';
 
+/// A language name that is none of `en`, `ru`, `kk`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown language {0:?}: expected en, ru or kk")]
+pub struct UnknownLang(pub String);
+
 impl Lang {
     pub const ALL: [Lang; 3] = [Lang::En, Lang::Ru, Lang::Kk];
 
@@ -46,12 +51,12 @@ impl Lang {
     }
 
     /// `en`, `ru` or `kk` (any case); an error names the accepted values.
-    pub fn parse(s: &str) -> Result<Lang, String> {
+    pub fn parse(s: &str) -> Result<Lang, UnknownLang> {
         let t = s.trim().to_ascii_lowercase();
         Lang::ALL
             .into_iter()
             .find(|l| l.code() == t)
-            .ok_or_else(|| format!("unknown language {s:?}: expected en, ru or kk"))
+            .ok_or_else(|| UnknownLang(s.to_string()))
     }
 
     /// The language of a POSIX locale name (`ru_RU.UTF-8`, `kk_KZ`, `C`):

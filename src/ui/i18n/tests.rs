@@ -49,7 +49,7 @@ fn parse_names_the_accepted_values() {
     assert_eq!(Lang::parse("RU"), Ok(Lang::Ru));
     assert_eq!(Lang::parse(" kk "), Ok(Lang::Kk));
     let e = Lang::parse("xx").expect_err("xx is no language");
-    assert!(e.contains("en, ru or kk"), "{e}");
+    assert!(e.to_string().contains("en, ru or kk"), "{e}");
 }
 
 #[test]

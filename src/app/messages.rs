@@ -1,0 +1,209 @@
+//! The sync engine's and the journal's messages applied to the state:
+//! snapshots, events, bids, the link, rates, data issues and anomalies.
+
+use super::*;
+
+impl App {
+    pub(super) fn on_sync(&mut self, msg: SyncMsg, now: Mono, up: &mut Update) {
+        up.redraw = true;
+        let found = self.detector.observe(&msg, self.clock.now(now));
+        for a in found {
+            self.push_anomaly(a, up);
+        }
+        match msg {
+            SyncMsg::Auction(a) => self.auction = Some(a),
+            SyncMsg::Snapshot {
+                seq,
+                lots,
+                rejected,
+            } => {
+                let server = self.server_now(now);
+                let before = self.snapshot_watch(&lots);
+                self.lots.replace(lots, server, self.opts.me.as_deref());
+                self.alert_snapshot_changes(before, now, up);
+                self.summary.mark_dirty();
+                self.feed_seq = seq;
+                self.data_at = server.or(self.data_at);
+                for issue in rejected {
+                    self.push_issue(issue);
+                }
+                self.reselect();
+            }
+            SyncMsg::Events(events) => {
+                let me = self.opts.me.clone();
+                let mut added = 0;
+                for ev in events {
+                    if ev.seq <= self.feed_seq {
+                        continue;
+                    }
+                    self.feed_seq = ev.seq;
+                    let applied = self.lots.apply(&ev, me.as_deref());
+                    let lot_id = ev.lot_id.as_deref().or(match &ev.kind {
+                        crate::domain::EventKind::Lot(l) => Some(l.id.as_str()),
+                        _ => None,
+                    });
+                    let lot = lot_id.and_then(|id| self.lots.get(id)).map(|(l, _)| l);
+                    self.log.record(&ev, lot);
+                    added += 1;
+                    self.alert_event(&ev, applied.me_outbid, now, up);
+                    if let crate::domain::EventKind::Bid { amount, bidder, .. } = &ev.kind {
+                        self.note_bid(&ev, *amount, bidder);
+                    }
+                }
+                if self.events_scroll > 0 {
+                    self.events_scroll =
+                        (self.events_scroll + added).min(self.log.len().saturating_sub(1));
+                }
+                self.data_at = self.server_now(now).or(self.data_at);
+                self.summary.mark_dirty();
+                self.reselect();
+            }
+            SyncMsg::Bids { lot_id, bids } => {
+                if self.bids.lot_id.as_deref() == Some(lot_id.as_str()) {
+                    let mut bids = bids;
+                    bids.sort_by_key(|b| b.seq);
+                    bids.dedup_by_key(|b| b.seq);
+                    let skip = bids.len().saturating_sub(MAX_BIDS);
+                    self.bids.bids = bids.into_iter().skip(skip).collect();
+                    self.bids.loaded = true;
+                } else {
+                    up.redraw = false;
+                }
+            }
+            SyncMsg::Rates(r) => {
+                self.rates = Some(r);
+                self.summary.mark_dirty();
+            }
+            SyncMsg::Clock(s) => {
+                self.clock.observe(s);
+                if let Some(a) = self
+                    .detector
+                    .clock_offset(self.clock.offset_ms(), self.clock.now(now))
+                {
+                    self.push_anomaly(a, up);
+                }
+            }
+            SyncMsg::Link(l) => {
+                up.redraw = l != self.link;
+                self.link = l;
+            }
+            SyncMsg::DataIssue(i) => self.push_issue(i),
+            // Listed with the data issues, as the feed's own fault.
+            SyncMsg::SeqGap(g) => self.push_issue(DataIssue {
+                lot_id: None,
+                field: "events.seq".into(),
+                problem: g.to_string(),
+            }),
+            // For the journal: the snapshot already holds their effect.
+            SyncMsg::Backfill(_) => up.redraw = false,
+        }
+    }
+
+    /// A feed bid for the lot in view extends its loaded history at once.
+    pub(super) fn note_bid(
+        &mut self,
+        ev: &crate::domain::Event,
+        amount: crate::domain::Money,
+        bidder: &str,
+    ) {
+        if !self.bids.loaded
+            || self.bids.lot_id.is_none()
+            || self.bids.lot_id.as_deref() != ev.lot_id.as_deref()
+        {
+            return;
+        }
+        if self.bids.bids.back().is_some_and(|b| b.seq >= ev.seq) {
+            return;
+        }
+        if self.bids.bids.len() >= MAX_BIDS {
+            self.bids.bids.pop_front();
+        }
+        self.bids.bids.push_back(Bid {
+            seq: ev.seq,
+            at: ev.at,
+            amount,
+            bidder: bidder.to_string(),
+        });
+    }
+
+    /// The journal's failure starts or ends: an anomaly each time (it is
+    /// written to the journal once the journal can write again).
+    pub(super) fn on_journal(
+        &mut self,
+        h: crate::domain::journal_health::JournalHealth,
+        now: Mono,
+        up: &mut Update,
+    ) {
+        use anomaly::{AnomalyKind, Evidence};
+        if h == self.journal {
+            return;
+        }
+        up.redraw = true;
+        let at = self.clock.now(now);
+        match (&self.journal.failing, &h.failing) {
+            (None, Some(f)) => self.push_anomaly(
+                Anomaly::new(
+                    AnomalyKind::Journal,
+                    None,
+                    f.since,
+                    Evidence::JournalFailing {
+                        cause: f.cause.clone(),
+                    },
+                ),
+                up,
+            ),
+            (Some(was), None) => {
+                let a = Anomaly::new(
+                    AnomalyKind::Journal,
+                    None,
+                    at.unwrap_or(was.since),
+                    Evidence::JournalWriting {
+                        cause: was.cause.clone(),
+                        since: was.since,
+                        lost_events: h.lost_events,
+                    },
+                );
+                self.push_anomaly(a, up);
+            }
+            _ => {}
+        }
+        self.journal = h;
+    }
+
+    /// Keeps an anomaly for the pane and asks the loop to journal it.
+    pub(super) fn push_anomaly(&mut self, a: Anomaly, up: &mut Update) {
+        tracing::warn!(kind = a.kind.as_str(), lot = ?a.lot_id, "anomaly: {}", a.evidence);
+        up.redraw = true;
+        if self.anomalies.len() >= MAX_ANOMALIES {
+            self.anomalies.pop_front();
+        }
+        if self.anomalies_scroll > 0 {
+            self.anomalies_scroll = (self.anomalies_scroll + 1).min(self.anomalies.len());
+        }
+        self.anomalies.push_back(a.clone());
+        self.anomaly_count = self.anomaly_count.saturating_add(1);
+        if let Some(i) = AnomalyKind::ALL.iter().position(|k| *k == a.kind) {
+            self.anomaly_kinds[i] = self.anomaly_kinds[i].saturating_add(1);
+        }
+        up.effects.push(Effect::Anomaly(a));
+    }
+
+    pub(super) fn push_issue(&mut self, issue: DataIssue) {
+        let lot = issue.lot_id.clone().unwrap_or_default();
+        let text = LogText::Issue {
+            field: issue.field.clone(),
+            problem: issue.problem.clone(),
+        };
+        self.log.push(LogEntry {
+            seq: None,
+            at: None,
+            kind: LogKind::Issue,
+            lot,
+            text,
+        });
+        if self.issues.len() >= MAX_ISSUES {
+            self.issues.pop_front();
+        }
+        self.issues.push_back(issue);
+    }
+}

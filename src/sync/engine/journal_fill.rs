@@ -1,0 +1,151 @@
+//! Filling the journal's gaps: where the journal stands against a snapshot,
+//! and reading the missed events `(after, until]` from the feed, paged and
+//! paced, for the journal only.
+
+use super::*;
+
+impl Engine {
+    /// Where the journal's gap before a snapshot at `seq` starts, if it has
+    /// one: learns the journal's position first (waiting for the caller to
+    /// open it under `JournalStart::Later`). A new journal starts at its
+    /// first snapshot unless `backfill` asks for the history.
+    pub(super) async fn journal_gap_before(&mut self, seq: u64) -> Result<Option<u64>, Stop> {
+        if let JournalPos::Awaiting(None) = self.journal {
+            let told = self.journal_told.clone();
+            let deadline = tokio::time::sleep(JOURNAL_WAIT);
+            tokio::pin!(deadline);
+            while let JournalPos::Awaiting(None) = self.journal {
+                let r = self
+                    .wait(async {
+                        tokio::select! {
+                            _ = told.notified() => false,
+                            _ = &mut deadline => true,
+                        }
+                    })
+                    .await;
+                match r {
+                    Ok(false) => {}
+                    Ok(true) => {
+                        tracing::warn!("the journal's cursor never came: taken as a new journal");
+                        self.journal = JournalPos::Awaiting(Some(None));
+                    }
+                    // A refresh does not change what the journal holds.
+                    Err(Stop::Refresh) => {}
+                    Err(stop) => return Err(stop),
+                }
+            }
+        }
+        let pos = match self.journal {
+            JournalPos::Off => return Ok(None),
+            JournalPos::Awaiting(Some(Some(c))) => c,
+            JournalPos::Awaiting(Some(None)) if self.cfg.backfill => 0,
+            JournalPos::Awaiting(_) => seq,
+            JournalPos::At(p) => p,
+        };
+        if pos > seq {
+            // The platform started over (or the journal is another day's):
+            // what it had is not asked for.
+            tracing::warn!(
+                journal = pos,
+                snapshot = seq,
+                "the snapshot is behind the journal's cursor"
+            );
+            self.gone_upto = None;
+            self.journal = JournalPos::At(seq);
+            return Ok(None);
+        }
+        self.journal = JournalPos::At(pos);
+        Ok((pos < seq).then_some(pos))
+    }
+
+    /// Reads the events `(after, until]` for the journal, paged, through the
+    /// pacer, one request at a time. A 410 or a 404 ends it at once (the
+    /// snapshot stands for what is lost); another failure ends it too, and the
+    /// next snapshot resumes from where it got.
+    pub(super) async fn catch_up(&mut self, after: u64, until: u64) -> Step {
+        let mut pos = after;
+        tracing::info!(after, until, "filling the journal's gap");
+        let lost = loop {
+            if pos >= until {
+                break None;
+            }
+            if self.gone_upto.is_some_and(|g| pos <= g) {
+                break Some(PlatformError::Gone.to_string());
+            }
+            if matches!(self.mode, Mode::Poll { .. }) {
+                break Some(NO_FEED.to_string());
+            }
+            let c = self.client.clone();
+            let answer = self
+                .request(async move { c.events(pos, 0, CATCH_UP_LIMIT).await })
+                .await?;
+            let page = match answer {
+                Ok(f) => {
+                    self.observe(f.clock).await?;
+                    f.value
+                }
+                Err(PlatformError::Gone) => {
+                    self.gone_upto = Some(self.gone_upto.map_or(pos, |g| g.max(pos)));
+                    break Some(PlatformError::Gone.to_string());
+                }
+                Err(PlatformError::NotFound) => {
+                    self.no_feed();
+                    break Some(NO_FEED.to_string());
+                }
+                Err(e) => {
+                    self.send(SyncMsg::Backfill(Backfill::End)).await?;
+                    return Err(e.into());
+                }
+            };
+            for i in page.issues {
+                self.send(SyncMsg::DataIssue(i)).await?;
+            }
+            let mut batch: Vec<Event> = Vec::with_capacity(page.events.len());
+            let mut next = pos + 1;
+            for ev in page.events {
+                if ev.seq < next || ev.seq > until {
+                    continue;
+                }
+                if ev.seq > next {
+                    self.send(SyncMsg::Backfill(Backfill::Lost {
+                        from: next,
+                        to: ev.seq - 1,
+                        why: "the feed skipped them".into(),
+                    }))
+                    .await?;
+                }
+                next = ev.seq + 1;
+                batch.push(ev);
+            }
+            let Some(last) = batch.last().map(|e| e.seq) else {
+                break Some(format!(
+                    "the feed gave nothing after seq {pos} (its last seq is {})",
+                    page.last_seq
+                ));
+            };
+            self.send(SyncMsg::Backfill(Backfill::Events(batch)))
+                .await?;
+            pos = last;
+            self.journal = JournalPos::At(pos);
+        };
+        if let Some(why) = lost {
+            tracing::warn!(from = pos + 1, to = until, "journal gap not filled: {why}");
+            self.send(SyncMsg::Backfill(Backfill::Lost {
+                from: pos + 1,
+                to: until,
+                why,
+            }))
+            .await?;
+        }
+        self.journal = JournalPos::At(until);
+        self.send(SyncMsg::Backfill(Backfill::End)).await?;
+        Ok(())
+    }
+
+    /// The journal got the events up to `seq` (a page of the live feed).
+    pub(super) fn journal_delivered(&mut self, seq: u64) {
+        if let JournalPos::At(p) = &mut self.journal {
+            *p = (*p).max(seq);
+        }
+    }
+}
