@@ -100,6 +100,10 @@ pub fn spawn(client: Client, cfg: SiteConfig) -> SyncHandle {
         ));
     }
     let urls = SiteUrls::new(client.base_url(), cfg.lang);
+    // The site has no feed positions: events are numbered from the start
+    // time in ms, so a journal kept across runs (unique by seq) never sees
+    // a seq twice, and each run's seqs follow the last run's.
+    let seq = u64::try_from(wall_now().0).unwrap_or(0);
     let p = Poller {
         client,
         urls,
@@ -109,7 +113,7 @@ pub fn spawn(client: Client, cfg: SiteConfig) -> SyncHandle {
         clock,
         known: HashMap::new(),
         sent: None,
-        seq: 0,
+        seq,
         list_validators: HashMap::new(),
         link: LinkState::Connecting,
     };

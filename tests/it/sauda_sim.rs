@@ -282,3 +282,26 @@ async fn the_pager_names_the_served_host_by_default() {
     );
     sim.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_run_numbers_its_messages_after_the_first() {
+    // The journal keeps one row per seq: a later run must not reuse them.
+    let sim = site_sim(1.0, SiteSim::default()).await;
+    let mut seqs = Vec::new();
+    for _ in 0..2 {
+        let mut h = poller(&sim.url(), SiteLang::Ru);
+        loop {
+            match tokio::time::timeout(Duration::from_secs(20), h.msgs.recv()).await {
+                Ok(Some(SyncMsg::Snapshot { seq, .. })) => {
+                    seqs.push(seq);
+                    break;
+                }
+                Ok(Some(_)) => {}
+                other => panic!("{other:?}"),
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert!(seqs[1] > seqs[0], "{seqs:?}");
+    sim.shutdown().await;
+}
