@@ -154,7 +154,14 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
             t.bad,
         ));
     }
-    right.push(Span::styled(format!(" seq {} ", app.feed_seq), t.dim));
+    // A web site has no feed position to show.
+    if app
+        .auction
+        .as_ref()
+        .is_none_or(|a| a.id != crate::domain::lot::SITE_AUCTION_ID)
+    {
+        right.push(Span::styled(format!(" seq {} ", app.feed_seq), t.dim));
+    }
     let right = Line::from(right);
     let rw = (right.width() as u16).min(area.width / 2);
     let [l, r] = split_right(rows[1], rw);
