@@ -344,11 +344,13 @@ impl Poller {
     }
 
     /// The first read as a snapshot; then the differences as events.
-    async fn publish(&mut self, lots: Vec<Lot>) -> Result<(), ()> {
-        let send = |m| self.out.send(m);
+    async fn publish(&mut self, mut lots: Vec<Lot>) -> Result<(), ()> {
         if self.link != LinkState::Live {
             self.link = LinkState::Live;
-            send(SyncMsg::Link(LinkState::Live)).await.map_err(drop)?;
+            self.out
+                .send(SyncMsg::Link(LinkState::Live))
+                .await
+                .map_err(drop)?;
         }
         let at = self.clock_now().unwrap_or_else(wall_now);
         let Some(before) = self.sent.as_mut() else {
@@ -364,7 +366,11 @@ impl Poller {
                 .map_err(drop);
         };
         let mut events = Vec::new();
-        for lot in &lots {
+        for lot in &mut lots {
+            if let Some(old) = before.get(&lot.id) {
+                keep_read_times(old, lot);
+            }
+            let lot = &*lot;
             let kind = match before.get(&lot.id) {
                 None => Some(EventKind::Lot(Box::new(lot.clone()))),
                 Some(old) if old == lot => None,
@@ -383,6 +389,21 @@ impl Poller {
         }
         // An empty batch still tells the app the data is fresh.
         self.out.send(SyncMsg::Events(events)).await.map_err(drop)
+    }
+}
+
+/// What the read's time stands in for (a sale's protocol time, a start the
+/// page did not show as a date) stays as first seen: only the site's own
+/// changes make an event.
+fn keep_read_times(old: &Lot, new: &mut Lot) {
+    if let (Some(o), Some(n)) = (&old.result, &mut new.result)
+        && o.amount == n.amount
+    {
+        n.protocol_at = o.protocol_at;
+    }
+    if new.field_invalid("opens_at") && old.field_invalid("opens_at") {
+        new.opens_at = old.opens_at;
+        new.closes_at = old.closes_at;
     }
 }
 

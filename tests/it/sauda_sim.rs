@@ -305,3 +305,32 @@ async fn a_second_run_numbers_its_messages_after_the_first() {
     assert!(seqs[1] > seqs[0], "{seqs:?}");
     sim.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sold_lot_makes_one_event_not_one_per_poll() {
+    let sim = site_sim(240.0, SiteSim::default()).await;
+    let mut h = poller(&sim.url(), SiteLang::Ru);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    let mut sold_id = None;
+    let mut later = 0;
+    while later < 4 {
+        let m = tokio::time::timeout_at(deadline, h.msgs.recv())
+            .await
+            .expect("within a minute")
+            .expect("the poller runs");
+        let SyncMsg::Events(evs) = m else { continue };
+        if sold_id.is_some() {
+            later += 1;
+        }
+        for e in evs {
+            if let EventKind::Lot(l) = &e.kind {
+                match &sold_id {
+                    None if l.status == LotStatus::Sold => sold_id = Some(l.id.clone()),
+                    Some(id) if *id == l.id => panic!("the sold lot {id} again: {l:?}"),
+                    _ => {}
+                }
+            }
+        }
+    }
+    sim.shutdown().await;
+}
