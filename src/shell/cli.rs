@@ -240,7 +240,8 @@ pub struct MonitorArgs {
     /// The site's language (--source sauda).
     #[arg(long, value_enum, default_value_t = crate::shell::source::SiteLangArg::Ru)]
     pub site_lang: crate::shell::source::SiteLangArg,
-    /// Interval polling period in ms, used when the platform has no change feed.
+    /// Interval polling period in ms, used when the platform has no change feed
+    /// (--source sauda: the list's period, default 60 s, at least 15 s).
     #[arg(long, value_name = "MS", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(250..))]
     pub poll: u64,
     /// Display currency beside tenge.
