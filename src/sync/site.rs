@@ -428,3 +428,69 @@ fn diff(old: &Lot, new: &Lot) -> EventKind {
         EventKind::Lot(Box::new(new.clone()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{LotResult, LotStatus, Money, SiteLot};
+
+    fn site_lot(status: LotStatus) -> Lot {
+        let mut l = crate::testing::test_lot();
+        l.status = status;
+        l.site = Some(Box::new(SiteLot {
+            url: "http://127.0.0.1/ru/list/1".into(),
+            ..SiteLot::default()
+        }));
+        l
+    }
+
+    #[test]
+    fn a_step_the_rules_allow_is_a_status_event_anything_else_the_lot() {
+        let old = site_lot(LotStatus::Scheduled);
+        let mut open = old.clone();
+        open.status = LotStatus::Open;
+        assert!(matches!(
+            diff(&old, &open),
+            EventKind::Status {
+                status: LotStatus::Open,
+                ..
+            }
+        ));
+        // Open to sold skips `closed`: the poll did not see it, so the lot.
+        let mut sold = open.clone();
+        sold.status = LotStatus::Sold;
+        sold.result = Some(LotResult {
+            winner: String::new(),
+            amount: Money::from_tenge(55_380_000),
+            protocol_at: Timestamp(1),
+        });
+        assert!(matches!(diff(&open, &sold), EventKind::Lot(l) if l.status == LotStatus::Sold));
+        // A moved start is the whole lot.
+        let mut moved = old.clone();
+        moved.opens_at = old.opens_at.plus_secs(3600);
+        assert!(matches!(diff(&old, &moved), EventKind::Lot(_)));
+    }
+
+    #[test]
+    fn read_times_stay_as_first_seen() {
+        let mut a = site_lot(LotStatus::Sold);
+        a.result = Some(LotResult {
+            winner: String::new(),
+            amount: Money::from_tenge(10),
+            protocol_at: Timestamp(1),
+        });
+        let mut b = a.clone();
+        if let Some(r) = b.result.as_mut() {
+            r.protocol_at = Timestamp(2);
+        }
+        keep_read_times(&a, &mut b);
+        assert_eq!(a, b);
+        // A new price is news.
+        if let Some(r) = b.result.as_mut() {
+            r.amount = Money::from_tenge(11);
+            r.protocol_at = Timestamp(3);
+        }
+        keep_read_times(&a, &mut b);
+        assert_ne!(a, b);
+    }
+}
