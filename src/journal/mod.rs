@@ -23,11 +23,14 @@ pub mod diff;
 pub mod export;
 pub mod health;
 pub mod pending;
+pub mod record;
 pub mod recorder;
 pub mod replay;
 pub mod schema;
+mod sqlite_sink;
 pub mod store;
 pub mod verify;
+mod view;
 pub mod writer;
 
 pub use diff::{Change, ObservedChange, diff_snapshots};
