@@ -23,12 +23,14 @@ pub mod diff;
 pub mod export;
 pub mod health;
 pub mod pending;
+pub mod pg;
 pub mod record;
 pub mod recorder;
 pub mod replay;
 pub mod schema;
 mod sqlite_sink;
 pub mod store;
+pub mod target;
 pub mod verify;
 mod view;
 pub mod writer;
@@ -42,3 +44,19 @@ pub use store::{
     Journal, JournalError, StoredAnomaly, StoredEvent, StoredMessage, default_path, file_stem,
 };
 pub use writer::{JournalRecord, JournalWriter, Receipt, WriterStatus};
+
+static MONITOR_NAME: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Names this process's monitor for the shared journal (`--name`); once, at
+/// start. Its own records (receipts, anomalies, alerts) carry it.
+pub fn set_monitor_name(name: &str) {
+    let _ = MONITOR_NAME.set(pg::clean_name(name));
+}
+
+/// This process's monitor name: `--name`, or `user@host`.
+pub fn monitor_name() -> String {
+    MONITOR_NAME
+        .get()
+        .cloned()
+        .unwrap_or_else(pg::default_monitor_name)
+}

@@ -189,6 +189,22 @@ impl Journal {
         self.writer_with(auction, WriterOptions::default())
     }
 
+    /// `writer` under another monitor name than this process's (a shared
+    /// journal's; a file has no names).
+    pub fn writer_named(&self, auction: &str, monitor: &str) -> Result<JournalWriter> {
+        match self.remote() {
+            Some(pg) => {
+                let mut pg = pg.clone();
+                pg.monitor = super::pg::clean_name(monitor);
+                JournalWriter::start(
+                    super::pg::sink::PgSink::open(&pg, auction)?,
+                    WriterOptions::default(),
+                )
+            }
+            None => self.writer(auction),
+        }
+    }
+
     /// `writer` with other bounds and retry pacing.
     pub fn writer_with(&self, auction: &str, opts: WriterOptions) -> Result<JournalWriter> {
         JournalWriter::start(

@@ -214,8 +214,9 @@ impl JournalSink {
                 ),
             };
             let journal = Journal::open(&path).map_err(|e| {
-                anyhow::anyhow!("cannot open the journal {}: {e} (give another --journal PATH, or --no-journal)", path.display())
+                anyhow::anyhow!("cannot open the journal {}: {e} (give another --journal PATH, or --no-journal)", journal::target::display(&path))
             })?;
+            let path = journal.path().to_path_buf();
             tracing::info!("journal: {}", path.display());
             let cursor = journal
                 .cursor(&auction.id)

@@ -9,6 +9,8 @@
 mod common;
 #[path = "../journal_support/mod.rs"]
 mod journal_support;
+#[path = "../pg_support/mod.rs"]
+mod pg_support;
 #[path = "../support/mod.rs"]
 mod support;
 #[path = "../ui_common/mod.rs"]
@@ -31,6 +33,7 @@ mod journal_crash;
 mod journal_disk_faults;
 mod journal_export;
 mod journal_live_crash;
+mod journal_pg;
 mod journal_replay;
 mod journal_store;
 mod layers;

@@ -170,16 +170,21 @@ impl Pg {
 
     /// The URL of database `db` with the right password.
     pub fn url(&self, db: &str) -> String {
-        format!(
-            "postgres://{USER}:{PASSWORD}@127.0.0.1:{}/{db}",
-            self.port
-        )
+        format!("postgres://{USER}:{PASSWORD}@127.0.0.1:{}/{db}", self.port)
     }
 
     /// Creates database `db` and returns its URL.
     pub fn create_db(&self, db: &str) -> String {
         let out = Command::new(self.bin.join("createdb"))
-            .args(["-h", "127.0.0.1", "-p", &self.port.to_string(), "-U", USER, db])
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &self.port.to_string(),
+                "-U",
+                USER,
+                db,
+            ])
             .env("PGPASSWORD", PASSWORD)
             .output()
             .expect("createdb");
@@ -231,7 +236,13 @@ impl Drop for Pg {
         let _ = Command::new("runuser")
             .args(["-u", USER, "--"])
             .arg(self.bin.join("pg_ctl"))
-            .args(["-D", &self.data().to_string_lossy(), "-m", "immediate", "stop"])
+            .args([
+                "-D",
+                &self.data().to_string_lossy(),
+                "-m",
+                "immediate",
+                "stop",
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status();

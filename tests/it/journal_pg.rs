@@ -1,0 +1,249 @@
+//! The journal in a real PostgreSQL (tests/pg_support starts one): several
+//! writers store each event once, the platform chain does not depend on
+//! which writer came first, the per-monitor chains and `verify` hold, the
+//! triggers refuse changes, export and replay read it like a file, and each
+//! way of failing to connect has its own message without the password.
+
+use crate::journal_support;
+use crate::pg_support::{PASSWORD, Pg};
+
+use journal_support::{AUCTION, batches, day};
+use lotwatch::domain::Timestamp;
+use lotwatch::journal::pg::{PgError, Remote, chain};
+use lotwatch::journal::{Journal, JournalError, JournalRecord, Receipt};
+use lotwatch::sync::SyncMsg;
+use std::path::Path;
+
+fn at(ms: i64) -> Receipt {
+    Receipt {
+        local: Timestamp(ms),
+        server_est: Some(Timestamp(ms - 120)),
+    }
+}
+
+fn verified(url: &str) -> chain::SharedVerified {
+    let r = Remote::new(url, "masked", "tester").unwrap();
+    chain::verify_blocking(&r).unwrap().unwrap()
+}
+
+#[test]
+fn three_writers_store_each_event_once_and_the_chain_is_the_same_as_one_writers() {
+    let Some(pg) = Pg::start("three-writers") else {
+        return;
+    };
+    let shared = pg.create_db("shared");
+    let single = pg.create_db("single");
+    let d = day(3, 5, 400);
+    let lots_at_0 = d.lots.clone();
+
+    // One writer alone.
+    let j = Journal::open(Path::new(&single)).expect("open single");
+    let w = j.writer_named(AUCTION, "alone").expect("writer");
+    w.record_sync_msg(
+        &SyncMsg::Snapshot {
+            seq: 0,
+            lots: lots_at_0.clone(),
+            rejected: vec![],
+        },
+        at(1),
+    )
+    .unwrap();
+    for (i, b) in batches(&d.events, 4, 7).iter().enumerate() {
+        w.record_sync_msg(&SyncMsg::Events(b.clone()), at(10 + i as i64))
+            .unwrap();
+    }
+    w.flush().unwrap();
+    assert_eq!(w.status().failed, 0, "{:?}", w.status());
+
+    // Three writers, each with its own batches of the same events, each
+    // starting at another point, interleaved.
+    let mut writers = Vec::new();
+    for (k, name) in ["room-a", "room-b", "room-c"].iter().enumerate() {
+        let remote_url = shared.clone();
+        let j = Journal::open(Path::new(&remote_url)).expect("open shared");
+        let w = j.writer_named(AUCTION, name).expect("writer");
+        let from = k * d.events.len() / 5;
+        writers.push((w, batches(&d.events[from..], 10 + k as u64, 9)));
+    }
+    for (w, _) in &writers {
+        w.record_sync_msg(
+            &SyncMsg::Snapshot {
+                seq: 0,
+                lots: lots_at_0.clone(),
+                rejected: vec![],
+            },
+            at(1),
+        )
+        .unwrap();
+    }
+    let longest = writers.iter().map(|(_, b)| b.len()).max().unwrap();
+    for i in 0..longest {
+        for (w, bs) in &writers {
+            if let Some(b) = bs.get(i) {
+                w.record_sync_msg(&SyncMsg::Events(b.clone()), at(100 + i as i64))
+                    .unwrap();
+            }
+        }
+    }
+    for (w, _) in &writers {
+        w.append(
+            JournalRecord::Anomaly {
+                lot_id: None,
+                server_at: None,
+                kind: "clock_skew".into(),
+                evidence: "5 s".into(),
+            },
+            at(9_999),
+        )
+        .unwrap();
+        w.flush().unwrap();
+        assert_eq!(w.status().failed, 0, "{:?}", w.status());
+    }
+    let total: u64 = writers.iter().map(|(w, _)| w.status().events).sum();
+    assert_eq!(
+        total as usize,
+        d.events.len(),
+        "each event stored once among the writers"
+    );
+
+    let back = Journal::open_existing(Path::new(&shared)).expect("read shared");
+    let stored: Vec<_> = back
+        .events(None)
+        .unwrap()
+        .into_iter()
+        .map(|s| s.event)
+        .collect();
+    assert_eq!(stored, d.events);
+    assert_eq!(
+        back.cursor(AUCTION).unwrap(),
+        d.events.last().map(|e| e.seq)
+    );
+    assert_eq!(
+        back.anomalies().unwrap().len(),
+        3,
+        "each monitor's own anomaly"
+    );
+
+    let one = verified(&single);
+    let three = verified(&shared);
+    assert_eq!(
+        one.platform, three.platform,
+        "the platform chain does not depend on the writers"
+    );
+    assert_eq!(three.platform[0].1 as usize, d.events.len());
+    let names: Vec<&str> = three.monitors.iter().map(|(m, _, _)| m.as_str()).collect();
+    assert_eq!(names, ["room-a", "room-b", "room-c"]);
+
+    // Append-only, in the database itself.
+    for sql in [
+        "UPDATE events SET amount = '1' WHERE seq = 3",
+        "DELETE FROM messages",
+        "TRUNCATE receipts",
+    ] {
+        let out = std::process::Command::new(pg.bin.join("psql"))
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &pg.port.to_string(),
+                "-U",
+                "postgres",
+                "-d",
+                "shared",
+                "-c",
+                sql,
+            ])
+            .env("PGPASSWORD", PASSWORD)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !out.status.success() && err.contains("append-only"),
+            "{sql}: {err}"
+        );
+    }
+
+    // A row changed behind the triggers' back is found by verify.
+    pg.psql(
+        "shared",
+        "ALTER TABLE events DISABLE TRIGGER events_append_only; \
+         UPDATE events SET amount = '1.00' WHERE seq = (SELECT min(seq) FROM events WHERE type = 'bid'); \
+         ALTER TABLE events ENABLE TRIGGER events_append_only;",
+    );
+    let r = Remote::new(&shared, "masked", "tester").unwrap();
+    let f = chain::verify_blocking(&r).unwrap().unwrap_err();
+    assert!(matches!(f, chain::SharedFailure::Platform { .. }), "{f}");
+}
+
+#[test]
+fn each_connection_failure_has_its_own_message_and_never_the_password() {
+    let Some(pg) = Pg::start("errors") else {
+        return;
+    };
+    let good = pg.create_db("day");
+    let cases = [
+        (
+            good.replace(PASSWORD, "wrong-Pa55"),
+            "password authentication failed",
+        ),
+        (pg.url("nosuchdb"), "does not exist"),
+        (
+            format!(
+                "postgres://postgres:{PASSWORD}@127.0.0.1:{}/day",
+                free_port()
+            ),
+            "connection refused",
+        ),
+    ];
+    for (url, expected) in &cases {
+        let e = Journal::open(Path::new(url)).err().expect("an error");
+        let text = e.to_string();
+        assert!(text.contains(expected), "{url}: {text}");
+        assert!(
+            !text.contains(PASSWORD) && !text.contains("wrong-Pa55"),
+            "{text}"
+        );
+        assert!(text.contains("postgres:***@127.0.0.1"), "{text}");
+    }
+    // A server that is not PostgreSQL: an HTTP server.
+    let http = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = http.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for s in http.incoming().flatten() {
+            use std::io::{Read, Write};
+            let mut s = s;
+            let mut buf = [0u8; 512];
+            let _ = s.read(&mut buf);
+            let _ = s.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+        }
+    });
+    let url = format!("postgresql://postgres:{PASSWORD}@127.0.0.1:{port}/day");
+    let e = Journal::open(Path::new(&url)).err().expect("an error");
+    assert!(
+        matches!(e, JournalError::Postgres(PgError::NotPostgres { .. })),
+        "{e}"
+    );
+    assert!(!e.to_string().contains(PASSWORD), "{e}");
+    // Not postgres:// at all: an error, never a file named after it.
+    let e = Journal::open(Path::new("mysql://root:hunter2@db/day"))
+        .err()
+        .expect("an error");
+    assert!(e.to_string().contains("not postgres://"), "{e}");
+    assert!(!Path::new("mysql:").exists());
+    // A database from a newer lotwatch is refused.
+    drop(Journal::open(Path::new(&good)).expect("open"));
+    pg.psql(
+        "day",
+        "INSERT INTO lotwatch_schema (version, build) VALUES (99, 'lotwatch 9')",
+    );
+    let e = Journal::open(Path::new(&good)).err().expect("an error");
+    assert!(e.to_string().contains("newer lotwatch (schema 99"), "{e}");
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
