@@ -207,10 +207,13 @@ impl Journal {
 
     /// `writer` with other bounds and retry pacing.
     pub fn writer_with(&self, auction: &str, opts: WriterOptions) -> Result<JournalWriter> {
-        JournalWriter::start(
-            super::sqlite_sink::SqliteSink::open(self.path(), auction)?,
-            opts,
-        )
+        match self.remote() {
+            Some(pg) => JournalWriter::start(super::pg::sink::PgSink::open(pg, auction)?, opts),
+            None => JournalWriter::start(
+                super::sqlite_sink::SqliteSink::open(self.path(), auction)?,
+                opts,
+            ),
+        }
     }
 }
 

@@ -37,7 +37,8 @@ fn unreachable(e: &PgError) -> Failure {
 }
 
 impl PgSink {
-    /// Connects, and reads this monitor's chain end and the journal's view.
+    /// The sink for `auction`; it connects, and reads this monitor's chain
+    /// end and the journal's view, on the writer's thread.
     pub fn open(remote: &Remote, auction: &str) -> Result<PgSink, PgError> {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -46,7 +47,7 @@ impl PgSink {
                 url: remote.masked.clone(),
                 detail: e.to_string(),
             })?;
-        let mut sink = PgSink {
+        let sink = PgSink {
             rt,
             remote: remote.clone(),
             client: None,
@@ -55,7 +56,8 @@ impl PgSink {
             n: 0,
             prev: ZERO,
         };
-        sink.connect()?;
+        // Connected on the writer's thread, before its first record (this
+        // may run inside the monitor's runtime, where it must not block).
         Ok(sink)
     }
 
