@@ -247,3 +247,85 @@ fn free_port() -> u16 {
         .unwrap()
         .port()
 }
+
+#[test]
+fn a_database_outage_is_said_held_in_memory_and_written_once_after() {
+    use lotwatch::journal::WriterOptions;
+    use std::time::{Duration, Instant};
+    let Some(pg) = Pg::start("outage") else {
+        return;
+    };
+    let url = pg.create_db("day");
+    let d = day(5, 3, 200);
+    let j = Journal::open(Path::new(&url)).expect("open");
+    let opts = WriterOptions {
+        retry_first: Duration::from_millis(50),
+        retry_max: Duration::from_millis(300),
+        ..WriterOptions::default()
+    };
+    let w = j.writer_with(AUCTION, opts).expect("writer");
+    let bs = batches(&d.events, 1, 6);
+    let half = bs.len() / 2;
+    for (i, b) in bs[..half].iter().enumerate() {
+        w.record_sync_msg(&SyncMsg::Events(b.clone()), at(i as i64))
+            .unwrap();
+    }
+    w.flush().unwrap();
+
+    pg.stop();
+    for (i, b) in bs[half..].iter().enumerate() {
+        w.record_sync_msg(&SyncMsg::Events(b.clone()), at(1000 + i as i64))
+            .unwrap();
+        // A re-read sends some again.
+        if i % 3 == 0 {
+            w.record_sync_msg(&SyncMsg::Events(b.clone()), at(1000 + i as i64))
+                .unwrap();
+        }
+    }
+    let health = w.health();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let said = |h: &lotwatch::journal::JournalHealth| {
+        h.failing
+            .as_ref()
+            .is_some_and(|f| f.cause.to_string().contains("connection refused"))
+    };
+    while !said(&health.borrow()) {
+        assert!(
+            Instant::now() < deadline,
+            "the outage is never said: {:?}",
+            health.borrow()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let cause = health.borrow().failing.clone().unwrap().cause.to_string();
+    assert_eq!(cause, "I/O error: database: connection refused");
+    assert!(!cause.contains(PASSWORD), "{cause}");
+    assert!(health.borrow().unwritten_events > 0);
+
+    // Quitting meanwhile takes well under a second and says what is left.
+    let t = Instant::now();
+    assert!(!w.flush_within(Duration::from_millis(400)).unwrap());
+    assert!(t.elapsed() < Duration::from_secs(1), "{:?}", t.elapsed());
+    let st = w.status();
+    assert!(
+        st.unwritten_records > 0 && st.unwritten_events > 0,
+        "{st:?}"
+    );
+
+    // The database comes back: the backlog is written, nothing twice.
+    pg.start_again();
+    w.flush().unwrap();
+    assert!(w.health().borrow().failing.is_none());
+    let st = w.status();
+    assert_eq!(st.events as usize, d.events.len(), "{st:?}");
+    assert_eq!((st.failed, st.lost_records), (0, 0), "{st:?}");
+    let back = Journal::open_existing(Path::new(&url)).unwrap();
+    let stored: Vec<_> = back
+        .events(None)
+        .unwrap()
+        .into_iter()
+        .map(|s| s.event)
+        .collect();
+    assert_eq!(stored, d.events);
+    assert!(verified(&url).platform[0].1 as usize == d.events.len());
+}

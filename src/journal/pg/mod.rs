@@ -49,6 +49,21 @@ pub enum PgError {
 }
 
 impl PgError {
+    /// The cause in a few words, for the journal's badge (no URL).
+    pub fn short(&self) -> String {
+        match self {
+            PgError::WrongPassword { .. } => "password refused".into(),
+            PgError::NoDatabase { db, .. } => format!("database {db:?} missing"),
+            PgError::Refused { .. } => "connection refused".into(),
+            PgError::Timeout { .. } => format!("no answer within {} s", CONNECT_TIMEOUT.as_secs()),
+            PgError::NotPostgres { .. } => "not a PostgreSQL server".into(),
+            PgError::NewerSchema { found, .. } => {
+                format!("schema {found} is newer than this build")
+            }
+            PgError::Other { detail, .. } => crate::platform::sanitize::clean(detail, 100),
+        }
+    }
+
     /// True when the server is not reachable now (the writer waits and tries
     /// again rather than giving the record up).
     pub fn is_unreachable(&self) -> bool {
@@ -191,6 +206,24 @@ impl Remote {
     /// A query error (not at connection time) in words.
     pub fn query_error(&self, e: &tokio_postgres::Error) -> PgError {
         self.classify(e, false)
+    }
+}
+
+/// True for an error of the server's state rather than the statement's
+/// (shutting down, connection lost, out of resources, a conflict to try
+/// again): the record waits and is tried again, never given up.
+pub fn is_transient(e: &tokio_postgres::Error) -> bool {
+    if e.is_closed() {
+        return true;
+    }
+    match e.code() {
+        None => true,
+        Some(c) => {
+            let code = c.code();
+            ["08", "53", "57", "58"].iter().any(|p| code.starts_with(p))
+                || code == "40001"
+                || code == "40P01"
+        }
     }
 }
 

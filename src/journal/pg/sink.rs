@@ -33,7 +33,7 @@ pub struct PgSink {
 }
 
 fn unreachable(e: &PgError) -> Failure {
-    Failure::Disk(JournalCause::Io(format!("database: {e}")))
+    Failure::Disk(JournalCause::Io(format!("database: {}", e.short())))
 }
 
 impl PgSink {
@@ -215,7 +215,7 @@ impl Sink for PgSink {
             }
             Err(e) => {
                 let closed = self.client.as_ref().is_none_or(|c| c.is_closed());
-                if closed || e.is_closed() || e.as_db_error().is_none() {
+                if closed || super::is_transient(&e) {
                     Err(unreachable(&self.remote.classify(&e, false)))
                 } else {
                     Err(Failure::Record(e.to_string()))
