@@ -21,6 +21,7 @@ pub mod chain;
 pub mod codec;
 pub mod diff;
 pub mod export;
+pub mod follow;
 pub mod health;
 pub mod pending;
 pub mod pg;

@@ -336,12 +336,17 @@ impl Journal {
 
     /// Every message in arrival order.
     pub fn messages(&self) -> Result<Vec<StoredMessage>> {
+        self.messages_after(i64::MIN)
+    }
+
+    /// The messages after id `after`, in arrival order.
+    pub fn messages_after(&self, after: i64) -> Result<Vec<StoredMessage>> {
         let mut stmt = self
             .conn
-            .prepare("SELECT id, auction, kind, received_at, server_est FROM messages ORDER BY id")
+            .prepare("SELECT id, auction, kind, received_at, server_est FROM messages WHERE id > ?1 ORDER BY id")
             .map_err(sql_err(&self.path))?;
         let v = stmt
-            .query_map([], |r| {
+            .query_map([after], |r| {
                 Ok(StoredMessage {
                     id: r.get(0)?,
                     auction: r.get(1)?,

@@ -329,3 +329,132 @@ fn a_database_outage_is_said_held_in_memory_and_written_once_after() {
     assert_eq!(stored, d.events);
     assert!(verified(&url).platform[0].1 as usize == d.events.len());
 }
+
+/// The high bids the lots have after `events` (from the day's first lots).
+fn high_bids(lots: &[lotwatch::domain::Lot]) -> Vec<(String, Option<String>)> {
+    let mut v: Vec<_> = lots
+        .iter()
+        .map(|l| {
+            (
+                l.id.clone(),
+                l.high_bid.as_ref().map(|h| h.amount.to_wire()),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_follower_started_mid_day_shows_the_high_bids_within_a_second_of_the_writer() {
+    use lotwatch::app::{App, AppOptions, Msg};
+    use lotwatch::domain::clock::mono_now;
+    use lotwatch::journal::follow::{self, FollowOptions};
+    use std::time::{Duration, Instant};
+    let Some(pg) = Pg::start("follow") else {
+        return;
+    };
+    let url = pg.create_db("day");
+    let d = day(9, 4, 240);
+    let j = Journal::open(Path::new(&url)).expect("open");
+    let w = j.writer_named(AUCTION, "room-a").expect("writer");
+    w.record_sync_msg(
+        &SyncMsg::Snapshot {
+            seq: 0,
+            lots: d.lots.clone(),
+            rejected: vec![],
+        },
+        at(1),
+    )
+    .unwrap();
+    let bs = batches(&d.events, 2, 4);
+    let half = bs.len() / 2;
+    for (i, b) in bs[..half].iter().enumerate() {
+        w.record_sync_msg(&SyncMsg::Events(b.clone()), at(10 + i as i64))
+            .unwrap();
+    }
+    w.flush().unwrap();
+
+    // Mid-day: the follower catches up with what is recorded.
+    let opts = FollowOptions {
+        poll: Duration::from_secs(3),
+        ..FollowOptions::default()
+    };
+    let mut f = follow::start(Path::new(&url), opts).expect("follow");
+    assert!(!f.shown.contains(PASSWORD), "{}", f.shown);
+    let mut app = App::new(AppOptions::default());
+    let mut seen = 0u64;
+    let mut take = |app: &mut App, until_seq: u64, within: Duration| {
+        let deadline = Instant::now() + within;
+        while seen < until_seq {
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(
+                !left.is_zero(),
+                "the follower did not reach seq {until_seq} (at {seen})"
+            );
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            let m = rt.block_on(async { tokio::time::timeout(left, f.msgs.recv()).await });
+            if let Ok(Some(m)) = m {
+                if let SyncMsg::Events(v) = &m {
+                    seen = seen.max(v.iter().map(|e| e.seq).max().unwrap_or(0));
+                }
+                app.update(Msg::Sync(m), mono_now());
+            }
+        }
+    };
+    let mid_seq = bs[half - 1].iter().map(|e| e.seq).max().unwrap();
+    take(&mut app, mid_seq, Duration::from_secs(5));
+    let mut expected = d.lots.clone();
+    journal_support::apply(&mut expected, &d.events[..mid_seq as usize]);
+    let shown: Vec<_> = app.lots().iter().cloned().collect();
+    assert_eq!(
+        high_bids(&shown),
+        high_bids(&expected),
+        "the current high bids at mid-day"
+    );
+
+    // Then each batch reaches the screen's state soon after it is recorded.
+    let mut latencies = Vec::new();
+    for (i, b) in bs[half..].iter().enumerate() {
+        w.record_sync_msg(&SyncMsg::Events(b.clone()), at(1000 + i as i64))
+            .unwrap();
+        w.flush().unwrap();
+        let t = Instant::now();
+        take(
+            &mut app,
+            b.iter().map(|e| e.seq).max().unwrap(),
+            Duration::from_secs(2),
+        );
+        latencies.push(t.elapsed());
+    }
+    latencies.sort();
+    let p = |q: f64| latencies[((latencies.len() as f64 - 1.0) * q) as usize];
+    eprintln!(
+        "follower latency, record to state: p50 {:?}, p99 {:?} ({} batches)",
+        p(0.5),
+        p(0.99),
+        latencies.len()
+    );
+    assert!(
+        p(0.99) < Duration::from_secs(1),
+        "p99 {:?}: LISTEN/NOTIFY, not the 3 s poll",
+        p(0.99)
+    );
+    let shown: Vec<_> = app.lots().iter().cloned().collect();
+    let mut expected = d.lots.clone();
+    journal_support::apply(&mut expected, &d.events);
+    assert_eq!(
+        high_bids(&shown),
+        high_bids(&expected),
+        "the final high bids"
+    );
+    let fresh = f.freshness.borrow().clone();
+    assert_eq!(fresh.writers, 1);
+    assert!(
+        fresh.last_record.is_some() && fresh.failing.is_none(),
+        "{fresh:?}"
+    );
+}

@@ -149,6 +149,23 @@ impl Remote {
         Ok(client)
     }
 
+    /// A connection whose driver the caller runs (to read its
+    /// notifications: `Connection::poll_message`).
+    pub async fn connect_with_messages(
+        &self,
+    ) -> Result<
+        (
+            Client,
+            tokio_postgres::Connection<tokio_postgres::Socket, tokio_postgres::tls::NoTlsStream>,
+        ),
+        PgError,
+    > {
+        self.config
+            .connect(NoTls)
+            .await
+            .map_err(|e| self.classify(&e, true))
+    }
+
     /// An error in words (its own for each cause). `connecting`: it came
     /// while the connection was being made, where a server that breaks off
     /// the start-up exchange is not PostgreSQL.
