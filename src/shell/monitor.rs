@@ -57,6 +57,10 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
         Some(cmd) => Some(AlertCommand::parse(cmd).map_err(|e| anyhow::anyhow!(e))?),
         None => None,
     };
+    if args.follow.is_some() {
+        // A read-only screen fed by a journal: no platform, no engine.
+        return crate::shell::follow_mode::run(&settings, on_alert.as_ref()).await;
+    }
     let (url, sim) = match &args.url {
         Some(url) => (url.clone(), None),
         None => {
@@ -175,6 +179,8 @@ pub(crate) enum JournalSink {
         /// Anomalies the app raised meanwhile (e.g. skew on the first sample).
         anomalies: Vec<JournalRecord>,
     },
+    /// `--follow`: nothing is recorded; the followed journal's freshness.
+    Following(tokio::sync::watch::Receiver<journal::follow::Freshness>),
     On {
         recorder: Recorder,
         path: PathBuf,
@@ -268,7 +274,7 @@ impl JournalSink {
                 }
                 Ok(())
             }
-            JournalSink::Off => Ok(()),
+            JournalSink::Off | JournalSink::Following(_) => Ok(()),
         }
     }
 
@@ -326,7 +332,7 @@ enum Flow {
     Quit,
 }
 
-async fn event_loop(
+pub(crate) async fn event_loop(
     app: &mut App,
     journal: &mut JournalSink,
     mut sync_rx: mpsc::Receiver<SyncMsg>,
@@ -415,6 +421,9 @@ async fn event_loop(
         }
         if let Some(m) = metrics.as_mut() {
             m.changed(app, mono_now(), journal.status().as_ref());
+        }
+        if let JournalSink::Following(f) = journal {
+            dirty |= crate::shell::follow_mode::show(app, &f.borrow());
         }
         let tick_at = app.next_tick(mono_now()).map(mono_to_instant);
         if health.is_none() {
