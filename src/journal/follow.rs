@@ -215,7 +215,7 @@ async fn follow_pg(
     let _ = tx.send(SyncMsg::Link(LinkState::Live)).await;
     loop {
         // One connection until it breaks; then again, with backoff.
-        let (client, mut notes) = match connect_listening(&remote, &j).await {
+        let (client, mut notes) = match remote.connect_listening().await {
             Ok(c) => c,
             Err(e) => {
                 if let Some(r) = first.take() {
@@ -273,31 +273,6 @@ async fn follow_pg(
             }
         }
     }
-}
-
-/// A connection whose notifications arrive on the receiver (None: it broke).
-async fn connect_listening(
-    remote: &Remote,
-    _j: &Journal,
-) -> std::result::Result<(tokio_postgres::Client, mpsc::UnboundedReceiver<()>), pg::PgError> {
-    let (client, conn) = remote.connect_with_messages().await?;
-    let (note_tx, notes) = mpsc::unbounded_channel();
-    tokio::spawn(async move {
-        let mut conn = conn;
-        loop {
-            let msg = std::future::poll_fn(|cx| conn.poll_message(cx)).await;
-            match msg {
-                Some(Ok(tokio_postgres::AsyncMessage::Notification(_))) => {
-                    if note_tx.send(()).is_err() {
-                        return;
-                    }
-                }
-                Some(Ok(_)) => {}
-                Some(Err(_)) | None => return,
-            }
-        }
-    });
-    Ok((client, notes))
 }
 
 /// Copies the new messages and turns them into items.

@@ -458,3 +458,95 @@ fn a_follower_started_mid_day_shows_the_high_bids_within_a_second_of_the_writer(
         "{fresh:?}"
     );
 }
+
+/// BENCHMARKS.md: single-event transactions from three writers at once on
+/// loopback (each writer records every event, as a supervision room does:
+/// one of the three stores it, the others add their receipts). Run with
+/// `cargo test --test it journal_pg::throughput -- --ignored --nocapture`.
+#[test]
+#[ignore = "a measurement for BENCHMARKS.md"]
+fn throughput_of_single_event_transactions_with_three_writers() {
+    use std::time::Instant;
+    let Some(pg) = Pg::start("bench") else { return };
+    let url = pg.create_db("bench");
+    let n: usize = std::env::var("EVENTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000);
+    let d = day(11, 10, n);
+    let events = d.events.clone();
+    let j = Journal::open(Path::new(&url)).expect("open");
+    let writers: Vec<_> = ["room-a", "room-b", "room-c"]
+        .iter()
+        .map(|name| j.writer_named(AUCTION, name).expect("writer"))
+        .collect();
+    let t = Instant::now();
+    let threads: Vec<_> = writers
+        .iter()
+        .cloned()
+        .map(|w| {
+            let events = events.clone();
+            std::thread::spawn(move || {
+                for (i, e) in events.iter().enumerate() {
+                    w.record_sync_msg(&SyncMsg::Events(vec![e.clone()]), at(i as i64))
+                        .unwrap();
+                }
+                w.flush().unwrap();
+            })
+        })
+        .collect();
+    for th in threads {
+        th.join().unwrap();
+    }
+    let secs = t.elapsed().as_secs_f64();
+    let committed: u64 = writers.iter().map(|w| w.status().committed).sum();
+    let stored: u64 = writers.iter().map(|w| w.status().events).sum();
+    assert_eq!(stored as usize, events.len());
+    eprintln!(
+        "3 writers x {} single-event records: {committed} transactions in {secs:.2} s = {:.0} tx/s; \
+         {} events stored once = {:.0} events/s",
+        events.len(),
+        committed as f64 / secs,
+        stored,
+        stored as f64 / secs
+    );
+    assert_eq!(verified(&url).platform[0].1 as usize, events.len());
+}
+
+#[test]
+fn sslmode_require_speaks_tls_through_rustls_and_verifies_the_server() {
+    let Some(pg) = Pg::start("tls") else { return };
+    pg.create_db("day");
+    let ca = pg.enable_tls();
+    let base = format!(
+        "postgres://postgres:{PASSWORD}@localhost:{}/day?sslmode=require",
+        pg.port
+    );
+    // Verified against the CA the URL names: the connection is TLS.
+    let url = format!("{base}&sslrootcert={}", ca.display());
+    let j = Journal::open(Path::new(&url)).expect("TLS with the test CA");
+    let w = j.writer_named(AUCTION, "tls").unwrap();
+    let d = day(2, 2, 20);
+    w.record_sync_msg(&SyncMsg::Events(d.events.clone()), at(1))
+        .unwrap();
+    w.flush().unwrap();
+    assert_eq!(
+        w.status().events as usize,
+        d.events.len(),
+        "{:?}",
+        w.status()
+    );
+    let ssl = pg.psql(
+        "day",
+        "SELECT count(*) FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) \
+         WHERE a.application_name = 'lotwatch' AND s.ssl",
+    );
+    assert_ne!(ssl, "0", "the writer's connection uses TLS");
+    // Against the system's roots, the test CA is unknown: refused, said.
+    let e = Journal::open(Path::new(&base))
+        .err()
+        .expect("an unknown CA is refused");
+    let text = e.to_string();
+    assert!(text.to_lowercase().contains("certificate"), "{text}");
+    assert!(!text.contains(PASSWORD), "{text}");
+}

@@ -13,6 +13,7 @@ pub mod chain;
 pub mod read;
 pub mod schema;
 pub mod sink;
+pub mod tls;
 
 use tokio_postgres::error::SqlState;
 use tokio_postgres::{Client, Config, NoTls};
@@ -78,6 +79,8 @@ impl PgError {
 #[derive(Clone)]
 pub struct Remote {
     config: Config,
+    /// TLS through rustls, when the URL says `sslmode=require`.
+    tls: Option<tls::RustlsConnect>,
     /// The URL with its password masked: the only form ever shown.
     pub masked: String,
     /// This monitor's name (`--name`), on its own records.
@@ -94,29 +97,32 @@ impl Remote {
     /// Reads the URL (tokio-postgres's own parser: host, port, user,
     /// password, dbname, sslmode...).
     pub fn new(url: &str, masked: &str, monitor: &str) -> Result<Remote, PgError> {
+        let (url, root_cert) = tls::take_root_cert(url);
         let mut config: Config =
             url.parse()
                 .map_err(|e: tokio_postgres::Error| PgError::Other {
                     url: masked.to_string(),
-                    detail: format!("not a valid PostgreSQL URL: {}", scrub(&e.to_string(), url)),
+                    detail: format!(
+                        "not a valid PostgreSQL URL: {}",
+                        scrub(&e.to_string(), &url)
+                    ),
                 })?;
         config.connect_timeout(CONNECT_TIMEOUT);
         if config.get_application_name().is_none() {
             config.application_name("lotwatch");
         }
-        if matches!(
-            config.get_ssl_mode(),
-            tokio_postgres::config::SslMode::Require
-        ) {
-            return Err(PgError::Other {
-                url: masked.to_string(),
-                detail: "sslmode=require is not supported by this build yet (use a loopback or \
-                         VPN connection with sslmode=disable or prefer)"
-                    .into(),
-            });
-        }
+        let tls = match config.get_ssl_mode() {
+            tokio_postgres::config::SslMode::Require => Some(
+                tls::RustlsConnect::new(root_cert.as_deref()).map_err(|detail| PgError::Other {
+                    url: masked.to_string(),
+                    detail,
+                })?,
+            ),
+            _ => None,
+        };
         Ok(Remote {
             config,
+            tls,
             masked: masked.to_string(),
             monitor: monitor.to_string(),
         })
@@ -136,34 +142,36 @@ impl Remote {
     /// A connection; its driver runs on the current runtime until the
     /// client is dropped.
     pub async fn connect(&self) -> Result<Client, PgError> {
-        let (client, conn) = self
-            .config
-            .connect(NoTls)
-            .await
-            .map_err(|e| self.classify(&e, true))?;
-        tokio::spawn(async move {
-            if let Err(e) = conn.await {
-                tracing::debug!("journal database connection ended: {e}");
-            }
-        });
-        Ok(client)
+        Ok(self.connect_listening().await?.0)
     }
 
-    /// A connection whose driver the caller runs (to read its
-    /// notifications: `Connection::poll_message`).
-    pub async fn connect_with_messages(
+    /// A connection, and a signal for each notification it receives (the
+    /// receiver ends when the connection does).
+    pub async fn connect_listening(
         &self,
-    ) -> Result<
-        (
-            Client,
-            tokio_postgres::Connection<tokio_postgres::Socket, tokio_postgres::tls::NoTlsStream>,
-        ),
-        PgError,
-    > {
-        self.config
-            .connect(NoTls)
-            .await
-            .map_err(|e| self.classify(&e, true))
+    ) -> Result<(Client, tokio::sync::mpsc::UnboundedReceiver<()>), PgError> {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let client = match &self.tls {
+            Some(t) => {
+                let (c, conn) = self
+                    .config
+                    .connect(t.clone())
+                    .await
+                    .map_err(|e| self.classify(&e, true))?;
+                tokio::spawn(drive(conn, tx));
+                c
+            }
+            None => {
+                let (c, conn) = self
+                    .config
+                    .connect(NoTls)
+                    .await
+                    .map_err(|e| self.classify(&e, true))?;
+                tokio::spawn(drive(conn, tx));
+                c
+            }
+        };
+        Ok((client, rx))
     }
 
     /// An error in words (its own for each cause). `connecting`: it came
@@ -200,7 +208,17 @@ impl Remote {
             }
             source = s.source();
         }
-        let text = e.to_string();
+        // The whole chain of causes (a TLS failure says what is wrong
+        // with the certificate only at its end).
+        let mut text = e.to_string();
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
+        while let Some(c) = cause {
+            let t = c.to_string();
+            if !text.contains(&t) {
+                text = format!("{text}: {t}");
+            }
+            cause = c.source();
+        }
         if text.contains("timed out") {
             return PgError::Timeout { url };
         }
@@ -240,6 +258,29 @@ pub fn is_transient(e: &tokio_postgres::Error) -> bool {
             ["08", "53", "57", "58"].iter().any(|p| code.starts_with(p))
                 || code == "40001"
                 || code == "40P01"
+        }
+    }
+}
+
+/// Runs a connection, signalling its notifications.
+async fn drive<S, T>(
+    mut conn: tokio_postgres::Connection<S, T>,
+    tx: tokio::sync::mpsc::UnboundedSender<()>,
+) where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+    T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    loop {
+        match std::future::poll_fn(|cx| conn.poll_message(cx)).await {
+            Some(Ok(tokio_postgres::AsyncMessage::Notification(_))) => {
+                let _ = tx.send(());
+            }
+            Some(Ok(_)) => {}
+            Some(Err(e)) => {
+                tracing::debug!("journal database connection ended: {e}");
+                return;
+            }
+            None => return,
         }
     }
 }
