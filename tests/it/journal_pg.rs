@@ -469,6 +469,10 @@ fn throughput_of_single_event_transactions_with_three_writers() {
     use std::time::Instant;
     let Some(pg) = Pg::start("bench") else { return };
     let url = pg.create_db("bench");
+    if std::env::var("SYNC_COMMIT").is_ok_and(|v| v == "off") {
+        // For comparison only: commits not waiting for the WAL's fsync.
+        pg.psql("bench", "ALTER DATABASE bench SET synchronous_commit = off");
+    }
     let n: usize = std::env::var("EVENTS")
         .ok()
         .and_then(|v| v.parse().ok())

@@ -153,19 +153,19 @@ fn row_bytes(h: &mut Sha256, tbl: &str, j: &str) {
     h.update(&out);
 }
 
-/// The digest of one message's own rows (inside its transaction).
-pub async fn digest_of(
-    c: &impl GenericClient,
-    message_id: i64,
-) -> Result<Hash, tokio_postgres::Error> {
-    let rows = c
-        .query(&own_rows_sql("message_id = $1"), &[&message_id])
-        .await?;
+/// The query of one message's own rows (`$1`: its id), built once.
+pub fn own_rows_of_one() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| own_rows_sql("message_id = $1"))
+}
+
+/// The digest of one message's own rows, from [`own_rows_of_one`].
+pub fn digest_rows(rows: &[tokio_postgres::Row]) -> Hash {
     let mut h = Sha256::new();
     for r in rows {
         row_bytes(&mut h, r.get(1), r.get(3));
     }
-    Ok(h.finalize().into())
+    h.finalize().into()
 }
 
 /// The digest of every message with own rows (the others': the empty

@@ -13,7 +13,7 @@ use super::super::health::JournalCause;
 use super::super::record::{JournalRecord, Receipt, auction_body, change_body};
 use super::super::view::View;
 use super::super::writer::{Failure, Sink};
-use super::chain::{ChainEvent, ChainMessage, digest_of, link_event, link_message};
+use super::chain::{ChainEvent, ChainMessage, link_event, link_message};
 use super::{PgError, Remote};
 use crate::domain::EventKind;
 use crate::rates::RateSource;
@@ -30,6 +30,8 @@ pub struct PgSink {
     /// This monitor's chain: its last message number and hash.
     n: i64,
     prev: Hash,
+    /// The statements prepared on this connection.
+    cache: Cache,
 }
 
 fn unreachable(e: &PgError) -> Failure {
@@ -55,6 +57,7 @@ impl PgSink {
             view: None,
             n: 0,
             prev: ZERO,
+            cache: Cache::default(),
         };
         // Connected on the writer's thread, before its first record (this
         // may run inside the monitor's runtime, where it must not block).
@@ -66,6 +69,7 @@ impl PgSink {
     /// landed).
     fn connect(&mut self) -> Result<(), PgError> {
         self.client = None;
+        self.cache.borrow_mut().clear();
         let remote = self.remote.clone();
         let client = self.rt.block_on(remote.connect())?;
         let (n, prev, view) = self
@@ -134,6 +138,62 @@ fn i64_of(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
 }
 
+/// Statements prepared once per connection: a query by its text alone is
+/// parsed and described again each time (one more round trip).
+type Cache = std::cell::RefCell<std::collections::HashMap<&'static str, tokio_postgres::Statement>>;
+
+/// A transaction whose statements come from the connection's cache.
+struct Tx<'a> {
+    tx: &'a Transaction<'a>,
+    cache: &'a Cache,
+}
+
+impl Tx<'_> {
+    async fn st(
+        &self,
+        sql: &'static str,
+    ) -> Result<tokio_postgres::Statement, tokio_postgres::Error> {
+        if let Some(st) = self.cache.borrow().get(sql) {
+            return Ok(st.clone());
+        }
+        let st = self.tx.prepare(sql).await?;
+        self.cache.borrow_mut().insert(sql, st.clone());
+        Ok(st)
+    }
+
+    async fn execute(
+        &self,
+        sql: &'static str,
+        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> Result<u64, tokio_postgres::Error> {
+        self.tx.execute(&self.st(sql).await?, params).await
+    }
+
+    async fn query(
+        &self,
+        sql: &'static str,
+        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> Result<Vec<tokio_postgres::Row>, tokio_postgres::Error> {
+        self.tx.query(&self.st(sql).await?, params).await
+    }
+
+    async fn query_one(
+        &self,
+        sql: &'static str,
+        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> Result<tokio_postgres::Row, tokio_postgres::Error> {
+        self.tx.query_one(&self.st(sql).await?, params).await
+    }
+
+    async fn query_opt(
+        &self,
+        sql: &'static str,
+        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> Result<Option<tokio_postgres::Row>, tokio_postgres::Error> {
+        self.tx.query_opt(&self.st(sql).await?, params).await
+    }
+}
+
 /// What one transaction did.
 struct Written {
     rows: u64,
@@ -163,8 +223,10 @@ impl Sink for PgSink {
         let (monitor, auction) = (self.remote.monitor.clone(), self.auction.clone());
         let view = self.view.clone();
         let prev = self.prev;
+        let cache = &self.cache;
         let out = self.rt.block_on(async {
-            let tx = client.transaction().await?;
+            let txn = client.transaction().await?;
+            let tx = Tx { tx: &txn, cache };
             if matches!(record, JournalRecord::Events(v) if !v.is_empty()) {
                 // One writer of an auction's events at a time, and the
                 // message ids of their transactions in the order they
@@ -177,10 +239,12 @@ impl Sink for PgSink {
                 .get(0);
             let w = write_rows(&tx, mid, &auction, record, r, &view).await?;
             if w.rows == 0 {
-                tx.rollback().await?;
+                drop(tx);
+                txn.rollback().await?;
                 return Ok(None);
             }
-            let digest = digest_of(&tx, mid).await?;
+            let rows = tx.query(super::chain::own_rows_of_one(), &[&mid]).await?;
+            let digest = super::chain::digest_rows(&rows);
             let m = ChainMessage {
                 monitor: &monitor,
                 n,
@@ -202,7 +266,8 @@ impl Sink for PgSink {
                 &[&super::channel(&auction), &mid.to_string()],
             )
             .await?;
-            tx.commit().await?;
+            drop(tx);
+            txn.commit().await?;
             Ok::<_, tokio_postgres::Error>(Some((w, hash)))
         });
         match out {
@@ -233,7 +298,7 @@ impl Sink for PgSink {
 
 /// The record's rows in `tx`, pointing at message `mid`.
 async fn write_rows(
-    tx: &Transaction<'_>,
+    tx: &Tx<'_>,
     mid: i64,
     auction: &str,
     record: &JournalRecord,
@@ -477,7 +542,7 @@ async fn write_rows(
 }
 
 async fn anomaly(
-    tx: &Transaction<'_>,
+    tx: &Tx<'_>,
     mid: i64,
     auction: &str,
     lot_id: Option<&str>,
@@ -494,7 +559,7 @@ async fn anomaly(
 
 /// A cursor row when `seq` is past the stored cursor.
 async fn advance_cursor(
-    tx: &Transaction<'_>,
+    tx: &Tx<'_>,
     mid: i64,
     auction: &str,
     seq: i64,
@@ -536,10 +601,7 @@ fn chain_event(auction: &str, e: &crate::domain::Event) -> ChainEvent {
 
 /// The platform chain over every stored event of `auction`: (last seq,
 /// count, head).
-async fn rechain(
-    tx: &Transaction<'_>,
-    auction: &str,
-) -> Result<(i64, i64, Hash), tokio_postgres::Error> {
+async fn rechain(tx: &Tx<'_>, auction: &str) -> Result<(i64, i64, Hash), tokio_postgres::Error> {
     let rows = tx.query(super::chain::EVENTS_SQL, &[&auction]).await?;
     let mut cp = (0i64, 0i64, ZERO);
     for r in &rows {
