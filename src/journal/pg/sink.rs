@@ -239,7 +239,6 @@ impl Sink for PgSink {
                 .get(0);
             let w = write_rows(&tx, mid, &auction, record, r, &view).await?;
             if w.rows == 0 {
-                drop(tx);
                 txn.rollback().await?;
                 return Ok(None);
             }
@@ -266,7 +265,6 @@ impl Sink for PgSink {
                 &[&super::channel(&auction), &mid.to_string()],
             )
             .await?;
-            drop(tx);
             txn.commit().await?;
             Ok::<_, tokio_postgres::Error>(Some((w, hash)))
         });

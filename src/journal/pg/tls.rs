@@ -149,7 +149,7 @@ pub fn take_root_cert(url: &str) -> (String, Option<std::path::PathBuf>) {
     let kept: Vec<&str> = query
         .split('&')
         .filter(|kv| match kv.split_once('=') {
-            Some((k, v)) if k == "sslrootcert" => {
+            Some(("sslrootcert", v)) => {
                 root = Some(std::path::PathBuf::from(v));
                 false
             }
