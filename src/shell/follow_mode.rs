@@ -86,3 +86,35 @@ pub(crate) fn show(app: &mut App, f: &Freshness) -> bool {
     };
     app.set_following(status).redraw
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Timestamp;
+
+    #[test]
+    fn the_badge_goes_stale_when_no_writer_wrote_for_a_while() {
+        let mut app = App::new(AppOptions::default());
+        let now = crate::journal::Receipt::now(None).local.0;
+        let fresh = |ago_ms: i64, writers| Freshness {
+            last_record: Some(Timestamp(now - ago_ms)),
+            writers,
+            failing: None,
+        };
+        assert!(show(&mut app, &fresh(2_000, 3)));
+        let f = app.following().cloned().expect("shown");
+        assert_eq!((f.age_s, f.writers, f.stale), (Some(2), 3, false));
+        show(&mut app, &fresh(STALE_AFTER.as_millis() as i64 + 5_000, 3));
+        assert!(app.following().is_some_and(|f| f.stale));
+        // Nothing recorded yet, or the database unreadable: stale too.
+        show(&mut app, &Freshness::default());
+        assert!(
+            app.following()
+                .is_some_and(|f| f.stale && f.age_s.is_none())
+        );
+        let mut failing = fresh(1_000, 2);
+        failing.failing = Some("connection refused".into());
+        show(&mut app, &failing);
+        assert!(app.following().is_some_and(|f| f.stale));
+    }
+}

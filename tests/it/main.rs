@@ -32,6 +32,7 @@ mod journal_chain;
 mod journal_crash;
 mod journal_disk_faults;
 mod journal_export;
+mod journal_follow_file;
 mod journal_live_crash;
 mod journal_pg;
 mod journal_replay;

@@ -11,9 +11,11 @@
 
 pub mod chain;
 pub mod read;
+mod rows;
 pub mod schema;
 pub mod sink;
 pub mod tls;
+mod tx;
 
 use tokio_postgres::error::SqlState;
 use tokio_postgres::{Client, Config, NoTls};
