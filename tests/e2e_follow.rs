@@ -2,7 +2,9 @@
 //! that a real monitor writes into a real PostgreSQL, with the FOLLOWING
 //! badge and the number of writers, and its lots from the journal; it makes
 //! no request to the platform (it is given a `--url` whose listener counts
-//! connections: none arrives). `q` quits it.
+//! connections: none arrives). `q` quits it. And a monitor writing to the
+//! database when it stops: the journal badge says why, and `q` quits within
+//! a second saying on stderr what was not recorded, the password masked.
 
 #![allow(clippy::unwrap_used)] // a test may stop at the first surprise
 
@@ -123,4 +125,60 @@ fn a_follower_shows_the_journal_and_never_asks_the_platform() {
     );
     let _ = writer.kill();
     let _ = writer.wait();
+}
+
+#[test]
+fn a_database_outage_shows_the_badge_and_q_quits_within_a_second_saying_what_is_left() {
+    let Some(pg) = Pg::start("outage-e2e") else {
+        return;
+    };
+    let url = pg.create_db("room");
+    let server = Server::start(&["--speed", "300"]);
+    let stderr = pg.dir.join("stderr");
+    let sh = format!(
+        "exec {BIN} --url {} --journal '{url}' --name desk-1 --log-file {} 2> {}",
+        server.url,
+        pg.dir.join("monitor.log").display(),
+        stderr.display()
+    );
+    let t = Tmux::start("pg-outage", 140, 30, &["sh".into(), "-c".into(), sh]);
+    t.wait_for("lots", Duration::from_secs(30), |s| {
+        s.contains("LIVE") && s.contains("401102")
+    });
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while pg.psql("room", "SELECT count(*) FROM events") == "0" {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "nothing recorded:\n{}",
+            t.screen()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    pg.stop();
+    let screen = t.wait_for("the journal badge", Duration::from_secs(30), |s| {
+        s.lines()
+            .next()
+            .unwrap_or("")
+            .contains("database: connection refused")
+    });
+    assert!(!screen.contains(PASSWORD), "{screen}");
+    t.wait_for("events held", Duration::from_secs(30), |s| {
+        s.contains("events not recorded")
+    });
+    let asked = std::time::Instant::now();
+    t.keys(&["q"]);
+    assert_eq!(t.wait_exit(Duration::from_secs(5)), 0);
+    let took = asked.elapsed();
+    eprintln!("figure: q quit in {took:?} with the database down");
+    assert!(took < Duration::from_secs(1), "q took {took:?}");
+    let err = std::fs::read_to_string(&stderr).unwrap_or_default();
+    assert!(
+        err.contains("lotwatch: the journal postgres://postgres:***@127.0.0.1")
+            && err.contains("did not record")
+            && err.contains("(I/O error: database: connection refused)"),
+        "stderr: {err:?}"
+    );
+    assert!(!err.contains(PASSWORD));
+    let log = std::fs::read_to_string(pg.dir.join("monitor.log")).unwrap_or_default();
+    assert!(!log.contains(PASSWORD), "the log holds the password");
 }
