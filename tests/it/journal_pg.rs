@@ -124,6 +124,34 @@ fn three_writers_store_each_event_once_and_the_chain_is_the_same_as_one_writers(
         "each monitor's own anomaly"
     );
 
+    // Export and replay read it as they read a file.
+    let opts = lotwatch::journal::export::ExportOptions {
+        format: lotwatch::journal::export::ExportFormat::Json,
+        lot: None,
+        bom: false,
+    };
+    let mut out = Vec::new();
+    let rows = lotwatch::journal::export::export(&back, &opts, &mut out).unwrap();
+    assert_eq!(rows, d.events.len());
+    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let seqs: Vec<u64> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["seq"].as_u64().unwrap())
+        .collect();
+    assert_eq!(seqs, d.events.iter().map(|e| e.seq).collect::<Vec<_>>());
+    assert!(lotwatch::journal::Replay::load(Path::new(&shared)).is_ok_and(|r| !r.is_empty()));
+    let replayed: usize = lotwatch::journal::replay::read_items(&back)
+        .unwrap()
+        .iter()
+        .map(|it| match &it.msg {
+            SyncMsg::Events(v) => v.len(),
+            _ => 0,
+        })
+        .sum();
+    assert_eq!(replayed, d.events.len(), "replay plays each event once");
+
     let one = verified(&single);
     let three = verified(&shared);
     assert_eq!(
