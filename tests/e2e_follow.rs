@@ -107,6 +107,13 @@ fn a_follower_shows_the_journal_and_never_asks_the_platform() {
     t.wait_for("the seq to advance", Duration::from_secs(20), |s| {
         seq_at(s) > first
     });
+    // The journal's database goes away: the badge says the journal is stale.
+    pg.stop();
+    t.wait_for("STALE", Duration::from_secs(20), |s| {
+        s.lines()
+            .next()
+            .is_some_and(|l| l.contains("FOLLOWING journal") && l.contains("STALE"))
+    });
     t.keys(&["q"]);
     assert_eq!(t.wait_exit(Duration::from_secs(5)), 0);
     assert_eq!(

@@ -104,34 +104,50 @@ pub fn start(target: &Path, opts: FollowOptions) -> Result<Follower> {
     })
 }
 
-/// A clock sample from the newest recorded server time: the server's time
-/// now, taken as the recorded estimate plus the time since it was recorded
-/// (the writers' wall clocks are taken to agree with this one's).
-fn clock_of(items: &[ReplayItem]) -> Option<SyncMsg> {
-    let it = items.iter().rev().find(|i| i.server_est.is_some())?;
-    let now = super::Receipt::now(None).local;
-    let age = now.0.saturating_sub(it.received_at.0).max(0);
-    let m = mono_now();
-    Some(SyncMsg::Clock(ClockSample {
-        server: Timestamp(it.server_est?.0.saturating_add(age)),
-        sent: m,
-        received: m,
-        local_wall: now,
-        from_date_header: false,
-    }))
+/// The newest recorded server time, for the clock samples the follower
+/// sends: the server's time now is taken as that estimate plus the time
+/// since it was recorded (the writers' wall clocks are taken to agree with
+/// this one's). A sample goes with each look at the journal, new records or
+/// not, so the screen's clock and the badge's age keep going.
+#[derive(Default)]
+struct Clocked {
+    /// (when it was received, the server time estimate then).
+    last: Option<(Timestamp, Timestamp)>,
+}
+
+impl Clocked {
+    fn note(&mut self, items: &[ReplayItem]) {
+        if let Some(it) = items.iter().rev().find(|i| i.server_est.is_some()) {
+            self.last = it.server_est.map(|s| (it.received_at, s));
+        }
+    }
+
+    fn sample(&self) -> Option<SyncMsg> {
+        let (received, server) = self.last?;
+        let now = super::Receipt::now(None).local;
+        let age = now.0.saturating_sub(received.0).max(0);
+        let m = mono_now();
+        Some(SyncMsg::Clock(ClockSample {
+            server: Timestamp(server.0.saturating_add(age)),
+            sent: m,
+            received: m,
+            local_wall: now,
+            from_date_header: false,
+        }))
+    }
 }
 
 /// Sends the items, then a clock sample; false when the screen is gone.
-async fn send(tx: &mpsc::Sender<SyncMsg>, items: Vec<ReplayItem>) -> bool {
-    let clock = clock_of(&items);
+async fn send(tx: &mpsc::Sender<SyncMsg>, clock: &mut Clocked, items: Vec<ReplayItem>) -> bool {
+    clock.note(&items);
     for it in items {
         if tx.send(it.msg).await.is_err() {
             return false;
         }
     }
-    match clock {
+    match clock.sample() {
         Some(c) => tx.send(c).await.is_ok(),
-        None => true,
+        None => !tx.is_closed(),
     }
 }
 
@@ -155,6 +171,7 @@ async fn follow_file(
         }
     };
     let mut last = i64::MIN;
+    let mut clock = Clocked::default();
     let _ = tx.send(SyncMsg::Link(LinkState::Live)).await;
     loop {
         let got = j.messages_after(last).and_then(|m| {
@@ -171,12 +188,15 @@ async fn follow_file(
                         failing: None,
                     });
                 }
-                if !send(&tx, items).await {
+                if !send(&tx, &mut clock, items).await {
                     return;
                 }
             }
             Err(e) => {
                 fresh.send_modify(|f| f.failing = Some(e.to_string()));
+                if !send(&tx, &mut clock, Vec::new()).await {
+                    return;
+                }
             }
         }
         tokio::time::sleep(opts.poll).await;
@@ -212,6 +232,7 @@ async fn follow_pg(
     let mut copied = Copied::default();
     let mut first = Some(ready);
     let mut delay = Duration::from_millis(250);
+    let mut clock = Clocked::default();
     let _ = tx.send(SyncMsg::Link(LinkState::Live)).await;
     loop {
         // One connection until it breaks; then again, with backoff.
@@ -223,6 +244,10 @@ async fn follow_pg(
                     return;
                 }
                 fresh.send_modify(|f| f.failing = Some(e.short()));
+                // The screen wakes to say so.
+                if !send(&tx, &mut clock, Vec::new()).await {
+                    return;
+                }
                 tokio::time::sleep(delay).await;
                 delay = (delay * 2).min(Duration::from_secs(5));
                 if tx.is_closed() {
@@ -246,12 +271,15 @@ async fn follow_pg(
                             failing: None,
                         });
                     }
-                    if !send(&tx, items).await {
+                    if !send(&tx, &mut clock, items).await {
                         return;
                     }
                 }
                 Err(e) => {
                     fresh.send_modify(|f| f.failing = Some(e));
+                    if !send(&tx, &mut clock, Vec::new()).await {
+                        return;
+                    }
                     break;
                 }
             }
