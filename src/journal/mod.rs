@@ -1,7 +1,9 @@
 //! The journal: every event lotwatch observes, appended to one SQLite file per
 //! auction (append-only, exactly once per seq, the feed cursor in the same
-//! transaction, a hash chain over every row), and read back by export,
-//! replay, the protocol and `verify`.
+//! transaction, a hash chain over every row), or to a journal in PostgreSQL
+//! shared by several monitors (`pg`: the same promises, a platform chain in
+//! seq order and a chain per monitor), and read back by export, replay, the
+//! protocol, `verify` and the follower (`follow`, for `--follow`).
 //!
 //! For the terminal loop:
 //!

@@ -56,7 +56,7 @@ pub struct Copied {
 }
 
 /// How far below the highest id seen a later commit may still land.
-const REORDER_WINDOW: i64 = 10_000;
+const REORDER_WINDOW: i64 = 1_000;
 
 /// A value of any of the copied columns.
 fn value(row: &tokio_postgres::Row, i: usize) -> rusqlite::types::Value {
