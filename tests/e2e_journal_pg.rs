@@ -206,8 +206,8 @@ fn three_monitors_an_outage_and_a_kill_leave_one_exact_journal() {
     wait_until("the room records", start, &dir, || pg_cursor(&pg) >= before);
 
     // The database goes away for 10 s mid-day, and comes back.
-    pg.stop();
     let stopped_at = pg_cursor(&pg);
+    pg.stop();
     std::thread::sleep(Duration::from_secs(10));
     pg.start_again();
     let after = sqlite_cursor(&single) + 20;
