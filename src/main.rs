@@ -10,6 +10,13 @@ fn main() -> ExitCode {
         Err(e) => e.exit(),
     };
     let env = |k: &str| std::env::var(k).ok();
+    let name = match &cli.command {
+        Some(Command::Watch(w)) => w.monitor.name.clone(),
+        _ => cli.monitor.name.clone(),
+    };
+    if let Some(n) = name {
+        lotwatch::journal::set_monitor_name(&n);
+    }
     let result = match cli.command {
         Some(Command::Serve(args)) => lotwatch::shell::serve::run_cli(args),
         Some(Command::Export(args)) => return lotwatch::shell::export::run_cli(&args),

@@ -230,6 +230,7 @@ pub struct App {
     /// Set while playing back a journal: the header shows it and server
     /// time is the recorded one.
     pub(crate) replay: Option<ReplayStatus>,
+    pub(crate) following: Option<FollowStatus>,
     pub(crate) detector: Detector,
     /// Newest last, at most `MAX_ANOMALIES`.
     pub(crate) anomalies: VecDeque<Anomaly>,
@@ -241,6 +242,18 @@ pub struct App {
     pub(crate) anomalies_scroll: usize,
     /// Mouse capture wanted (off: the terminal selects and copies text).
     pub(crate) mouse: bool,
+}
+
+/// Where a follower stands (`--follow`), for the FOLLOWING badge: the
+/// journal's freshness, set by the shell.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FollowStatus {
+    /// Seconds since the newest record was written.
+    pub age_s: Option<u64>,
+    /// Monitors that wrote to the journal.
+    pub writers: u64,
+    /// No writer wrote for a while.
+    pub stale: bool,
 }
 
 /// Where a replay stands, for the REPLAY badge.
@@ -295,6 +308,7 @@ impl App {
             alerts: AlertState::default(),
             summary: summary::SummaryCache::default(),
             replay: None,
+            following: None,
             detector,
             anomalies: VecDeque::new(),
             anomaly_count: 0,
@@ -313,6 +327,20 @@ impl App {
             redraw,
             effects: Vec::new(),
         }
+    }
+
+    /// Shows the follower's badge (`--follow`).
+    pub fn set_following(&mut self, status: FollowStatus) -> Update {
+        let redraw = self.following.as_ref() != Some(&status);
+        self.following = Some(status);
+        Update {
+            redraw,
+            effects: Vec::new(),
+        }
+    }
+
+    pub fn following(&self) -> Option<&FollowStatus> {
+        self.following.as_ref()
     }
 
     pub fn replay(&self) -> Option<&ReplayStatus> {

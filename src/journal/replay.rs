@@ -204,8 +204,14 @@ impl Replay {
 
 /// Rebuilds the recorded messages of a journal in arrival order.
 pub fn read_items(j: &Journal) -> Result<Vec<ReplayItem>> {
+    items_of(j, j.messages()?)
+}
+
+/// The items of some of the journal's messages, in the order given
+/// (messages without a row to play are skipped).
+pub fn items_of(j: &Journal, messages: Vec<super::StoredMessage>) -> Result<Vec<ReplayItem>> {
     let mut items = Vec::new();
-    for m in j.messages()? {
+    for m in messages {
         let msg = match m.kind.as_str() {
             "events" => {
                 let events: Vec<_> = j

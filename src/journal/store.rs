@@ -3,6 +3,7 @@
 
 use super::codec::{self, DecodeError};
 use super::schema;
+use super::target::Target;
 use crate::domain::{Event, Lot, Timestamp};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use std::collections::BTreeMap;
@@ -36,6 +37,10 @@ pub enum JournalError {
     },
     #[error("the journal writer has stopped: {0}")]
     WriterGone(String),
+    #[error("{0}")]
+    NotAJournalUrl(#[from] super::target::NotAJournalUrl),
+    #[error("journal {0}")]
+    Postgres(#[from] super::pg::PgError),
 }
 
 impl JournalError {
@@ -47,6 +52,10 @@ impl JournalError {
                 | JournalError::Corrupt { .. }
                 | JournalError::NotAJournal(_)
                 | JournalError::NewerSchema { .. }
+                | JournalError::NotAJournalUrl(_)
+                | JournalError::Postgres(
+                    super::pg::PgError::NoDatabase { .. } | super::pg::PgError::NewerSchema { .. }
+                )
         )
     }
 }
@@ -73,11 +82,15 @@ pub struct StoredMessage {
     pub server_est: Option<Timestamp>,
 }
 
-/// An open journal file. Reads go through this connection; writes go through
-/// a [`super::JournalWriter`] and its own thread and connection.
+/// An open journal: a SQLite file, or a shared PostgreSQL journal (read
+/// through an in-memory copy of its rows in the same tables,
+/// `pg::read`). Reads go through this connection; writes go through a
+/// [`super::JournalWriter`] and its own thread and connection.
 pub struct Journal {
+    /// The file, or the database's URL with its password masked.
     path: PathBuf,
     conn: Connection,
+    remote: Option<super::pg::Remote>,
 }
 
 fn sql_err(path: &Path) -> impl Fn(rusqlite::Error) -> JournalError + '_ {
@@ -111,6 +124,9 @@ impl Journal {
     /// Opens the journal at `path` for the monitor, creating it (and its
     /// directory) when missing. Runs `PRAGMA integrity_check` first.
     pub fn open(path: &Path) -> Result<Journal> {
+        if let Target::Postgres { url, masked } = Target::parse(path)? {
+            return Journal::open_shared(&url, &masked, true);
+        }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|source| JournalError::Dir {
                 path: path.to_path_buf(),
@@ -121,6 +137,7 @@ impl Journal {
         let j = Journal {
             path: path.to_path_buf(),
             conn,
+            remote: None,
         };
         j.check()?;
         schema::configure(&j.conn, false).map_err(sql_err(path))?;
@@ -134,6 +151,9 @@ impl Journal {
     /// Opens an existing journal read-only (export, replay). A missing file is
     /// an error, never created.
     pub fn open_existing(path: &Path) -> Result<Journal> {
+        if let Target::Postgres { url, masked } = Target::parse(path)? {
+            return Journal::open_shared(&url, &masked, false);
+        }
         if !path.is_file() {
             return Err(JournalError::Missing(path.to_path_buf()));
         }
@@ -144,6 +164,7 @@ impl Journal {
         let j = Journal {
             path: path.to_path_buf(),
             conn,
+            remote: None,
         };
         j.check()?;
         schema::configure(&j.conn, true).map_err(sql_err(path))?;
@@ -153,6 +174,64 @@ impl Journal {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Opens the shared journal at `url`: a monitor's (`write`: creates and
+    /// migrates the schema, copies nothing) or a reader's (refuses a newer
+    /// schema, copies every row into memory).
+    fn open_shared(url: &str, masked: &str, write: bool) -> Result<Journal> {
+        let remote = super::pg::Remote::new(url, masked, &super::monitor_name())?;
+        let r = remote.clone();
+        let conn = super::pg::blocking(move || async move {
+            let mut client = r.connect().await?;
+            let found = if write {
+                super::pg::schema::migrate(&mut client).await
+            } else {
+                super::pg::schema::check(&client).await
+            };
+            match found {
+                Ok(_) => {}
+                Err(super::pg::schema::MigrateError::Newer(v)) => {
+                    return Err(super::pg::PgError::NewerSchema {
+                        url: r.masked.clone(),
+                        found: v,
+                    });
+                }
+                Err(super::pg::schema::MigrateError::Sql(e)) => return Err(r.query_error(&e)),
+            }
+            let other = |detail: String| super::pg::PgError::Other {
+                url: r.masked.clone(),
+                detail,
+            };
+            let conn = super::pg::read::memory_copy().map_err(|e| other(e.to_string()))?;
+            if !write {
+                let mut copied = super::pg::read::Copied::default();
+                super::pg::read::copy_new(&client, &conn, &mut copied)
+                    .await
+                    .map_err(other)?;
+            }
+            Ok(conn)
+        })
+        .map_err(|detail| super::pg::PgError::Other {
+            url: masked.to_string(),
+            detail,
+        })??;
+        Ok(Journal::from_copy(conn, masked, remote))
+    }
+
+    /// A journal over an in-memory copy of a shared journal's rows.
+    pub(super) fn from_copy(conn: Connection, masked: &str, remote: super::pg::Remote) -> Journal {
+        Journal {
+            path: PathBuf::from(masked),
+            conn,
+            remote: Some(remote),
+        }
+    }
+
+    /// The shared journal's connection settings and this monitor's name,
+    /// when this journal is in PostgreSQL.
+    pub fn remote(&self) -> Option<&super::pg::Remote> {
+        self.remote.as_ref()
     }
 
     fn check(&self) -> Result<()> {
@@ -193,6 +272,9 @@ impl Journal {
     /// highest seq written by an events batch or a snapshot. The sync engine
     /// resumes its feed after it, so a restart fills the gap.
     pub fn cursor(&self, auction: &str) -> Result<Option<u64>> {
+        if let Some(r) = &self.remote {
+            return super::pg::read::cursor_blocking(r, auction).map_err(JournalError::from);
+        }
         read_cursor(&self.conn, auction).map_err(sql_err(&self.path))
     }
 
@@ -254,12 +336,17 @@ impl Journal {
 
     /// Every message in arrival order.
     pub fn messages(&self) -> Result<Vec<StoredMessage>> {
+        self.messages_after(i64::MIN)
+    }
+
+    /// The messages after id `after`, in arrival order.
+    pub fn messages_after(&self, after: i64) -> Result<Vec<StoredMessage>> {
         let mut stmt = self
             .conn
-            .prepare("SELECT id, auction, kind, received_at, server_est FROM messages ORDER BY id")
+            .prepare("SELECT id, auction, kind, received_at, server_est FROM messages WHERE id > ?1 ORDER BY id")
             .map_err(sql_err(&self.path))?;
         let v = stmt
-            .query_map([], |r| {
+            .query_map([after], |r| {
                 Ok(StoredMessage {
                     id: r.get(0)?,
                     auction: r.get(1)?,

@@ -12,6 +12,7 @@ pub mod html;
 pub mod labels;
 pub mod markdown;
 pub mod model;
+pub mod shared;
 
 pub use build::{BuildError, BuildOptions, build};
 pub use model::Protocol;

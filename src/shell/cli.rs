@@ -274,12 +274,22 @@ pub struct MonitorArgs {
     /// Log file (default: lotwatch.log in the user's state directory).
     #[arg(long, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
-    /// Journal file (default: <auction-id>.sqlite in the user's data directory, e.g. ~/.local/share/lotwatch/).
-    #[arg(long, value_name = "PATH", conflicts_with = "no_journal")]
+    /// Journal file (default: <auction-id>.sqlite in the user's data directory, e.g. ~/.local/share/lotwatch/),
+    /// or a shared journal in PostgreSQL: postgres://user@host:5432/db.
+    #[arg(long, value_name = "PATH|URL", conflicts_with = "no_journal")]
     pub journal: Option<PathBuf>,
     /// Record nothing.
     #[arg(long)]
     pub no_journal: bool,
+    /// This monitor's name on its own records in a shared journal
+    /// (receipts, anomalies, alerts; default user@host).
+    #[arg(long, value_name = "NAME", env = "LOTWATCH_NAME")]
+    pub name: Option<String>,
+    /// Follow a journal instead of the platform: a read-only screen fed by
+    /// a shared journal (postgres://…) or a journal file; no request to the
+    /// platform at all.
+    #[arg(long, value_name = "JOURNAL", conflicts_with_all = ["journal", "no_journal", "backfill"])]
+    pub follow: Option<PathBuf>,
     /// A new journal first reads the day's history the feed still holds
     /// (paced); without it, a new journal starts at the first snapshot.
     #[arg(long, conflicts_with = "no_journal")]

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod engine_config;
 pub mod export;
+pub mod follow_mode;
 pub mod hyperlinks;
 pub mod logging;
 pub mod metrics;

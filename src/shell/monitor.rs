@@ -46,6 +46,10 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
         Some(cmd) => Some(AlertCommand::parse(cmd).map_err(|e| anyhow::anyhow!(e))?),
         None => None,
     };
+    if args.follow.is_some() {
+        // A read-only screen fed by a journal: no platform, no engine.
+        return crate::shell::follow_mode::run(&settings, on_alert.as_ref()).await;
+    }
     let (url, sim) = match &crate::shell::source::url_for(args.source, args.url.as_ref()) {
         Some(url) => (url.clone(), None),
         None => {
@@ -183,8 +187,9 @@ impl JournalSink {
                 ),
             };
             let journal = Journal::open(&path).map_err(|e| {
-                anyhow::anyhow!("cannot open the journal {}: {e} (give another --journal PATH, or --no-journal)", path.display())
+                anyhow::anyhow!("cannot open the journal {}: {e} (give another --journal PATH, or --no-journal)", journal::target::display(&path))
             })?;
+            let path = journal.path().to_path_buf();
             tracing::info!("journal: {}", path.display());
             let cursor = journal
                 .cursor(&auction.id)
@@ -377,13 +382,14 @@ impl Driver for LiveDriver<'_> {
         Ok(())
     }
 
-    fn idle(&mut self, app: &App) {
+    fn idle(&mut self, app: &mut App) -> bool {
         if let Some(m) = self.metrics.as_mut() {
             m.changed(app, mono_now(), self.journal.status().as_ref());
         }
         if self.health.is_none() {
             self.health = self.journal.health();
         }
+        false
     }
 }
 

@@ -49,8 +49,11 @@ pub(crate) trait Driver {
     /// The effects the screen does not carry out itself: `Sync`, `Alert`
     /// (after its notification) and `Anomaly`.
     async fn effect(&mut self, effect: Effect, app: &App) -> anyhow::Result<()>;
-    /// Called after each frame, before the loop waits.
-    fn idle(&mut self, _app: &App) {}
+    /// Called before each frame and wait; true when it changed something
+    /// on screen (the follower's badge).
+    fn idle(&mut self, _app: &mut App) -> bool {
+        false
+    }
 }
 
 /// The app on the terminal.
@@ -111,12 +114,12 @@ impl Screen {
             return Ok(());
         }
         loop {
+            self.dirty |= driver.idle(&mut self.app);
             if self.dirty
                 && let Flow::Quit = self.frame(driver).await?
             {
                 return Ok(());
             }
-            driver.idle(&self.app);
             let tick_at = self.app.next_tick(mono_now()).map(mono_to_instant);
             let flow = tokio::select! {
                 ev = terminal_events.next() => match ev {

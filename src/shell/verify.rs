@@ -13,6 +13,16 @@ use std::process::ExitCode;
 /// that does not fit, 3 when the file cannot be read as a journal.
 pub fn run_cli(args: &VerifyArgs) -> ExitCode {
     let opts = args.options();
+    match crate::journal::target::Target::parse(&opts.journal) {
+        Err(e) => {
+            eprintln!("lotwatch: {e}");
+            return ExitCode::from(2);
+        }
+        Ok(crate::journal::target::Target::Postgres { url, masked }) => {
+            return shared(&url, &masked);
+        }
+        Ok(_) => {}
+    }
     if opts.migrate {
         if !opts.journal.is_file() {
             eprintln!(
@@ -56,4 +66,27 @@ pub fn run_cli(args: &VerifyArgs) -> ExitCode {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     ExitCode::from(report(&opts.journal, &outcome, head_found, &mut out).unwrap_or(1))
+}
+
+/// `lotwatch verify --journal postgres://…`: both kinds of chain of the
+/// shared journal (`journal::pg::chain`).
+fn shared(url: &str, masked: &str) -> ExitCode {
+    use crate::journal::pg;
+    let outcome = pg::Remote::new(url, masked, &crate::journal::monitor_name())
+        .and_then(|r| pg::chain::verify_blocking(&r));
+    match outcome {
+        Ok(o) => {
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            ExitCode::from(pg::chain::report(masked, &o, &mut out).unwrap_or(1))
+        }
+        Err(e) => {
+            eprintln!("lotwatch: journal {e}");
+            ExitCode::from(if matches!(e, pg::PgError::NoDatabase { .. }) {
+                EXIT_BAD_FILE
+            } else {
+                1
+            })
+        }
+    }
 }

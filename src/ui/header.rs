@@ -56,6 +56,23 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         ));
         right.push(Span::raw(" "));
     }
+    if let Some(f) = &app.following {
+        let [label, last, ago, by, monitors, stale] = tx.following;
+        let age = f
+            .age_s
+            .map(|s| format!(" · {last} {s} s {ago}"))
+            .unwrap_or_default();
+        let state = if f.stale {
+            format!(" · {stale}")
+        } else {
+            String::new()
+        };
+        right.push(Span::styled(
+            format!(" {label}{age} · {by} {} {monitors}{state} ", f.writers).replace("  ", " "),
+            if f.stale { t.bad } else { t.demo },
+        ));
+        right.push(Span::raw(" "));
+    }
     // The journal failing (or having lost records) is never silent.
     if let Some(badge) = journal_badge(app, tx) {
         right.push(Span::styled(

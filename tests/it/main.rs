@@ -9,6 +9,8 @@
 mod common;
 #[path = "../journal_support/mod.rs"]
 mod journal_support;
+#[path = "../pg_support/mod.rs"]
+mod pg_support;
 #[path = "../support/mod.rs"]
 mod support;
 #[path = "../ui_common/mod.rs"]
@@ -30,7 +32,9 @@ mod journal_chain;
 mod journal_crash;
 mod journal_disk_faults;
 mod journal_export;
+mod journal_follow_file;
 mod journal_live_crash;
+mod journal_pg;
 mod journal_replay;
 mod journal_store;
 mod layers;

@@ -31,6 +31,9 @@ pub struct Texts {
     pub insecure: &'static str,
     pub demo: &'static str,
     pub replay: &'static str,
+    /// The follower's badge: the label, "last record" N s "ago", "written
+    /// by" N "monitors", and what it says when no writer wrote for a while.
+    pub following: [&'static str; 6],
     pub paused: &'static str,
     pub connecting: &'static str,
     pub live: &'static str,

@@ -1,0 +1,165 @@
+//! TLS to the shared journal's database through rustls (the crate's one TLS
+//! stack, as for the platform), when the URL says `sslmode=require`. The
+//! server's certificate is always verified: against the system's roots
+//! (rustls-platform-verifier, as reqwest does for the platform), or against
+//! the CA file the URL names with `sslrootcert=PATH` (libpq's name for it;
+//! tokio-postgres does not read it, so it is taken out of the URL first).
+
+use rustls::pki_types::{CertificateDer, ServerName, pem::PemObject};
+use std::future::Future;
+use std::io;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio_postgres::tls::{ChannelBinding, MakeTlsConnect, TlsConnect};
+
+/// At most this many certificates are read from a `sslrootcert` file.
+pub const MAX_ROOT_CERTS: usize = 256;
+
+/// A rustls client configuration for the database.
+#[derive(Clone)]
+pub struct RustlsConnect(Arc<rustls::ClientConfig>);
+
+impl std::fmt::Debug for RustlsConnect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RustlsConnect")
+    }
+}
+
+impl RustlsConnect {
+    /// Verifies against the certificates of `root_cert` (a PEM file), or
+    /// the system's roots.
+    pub fn new(root_cert: Option<&std::path::Path>) -> Result<RustlsConnect, String> {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let builder = rustls::ClientConfig::builder();
+        let cfg = match root_cert {
+            Some(path) => {
+                let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(path)
+                    .map_err(|e| format!("cannot read sslrootcert {}: {e}", path.display()))?
+                    .take(MAX_ROOT_CERTS)
+                    .collect::<Result<_, _>>()
+                    .map_err(|e| format!("sslrootcert {} is not PEM: {e}", path.display()))?;
+                let mut roots = rustls::RootCertStore::empty();
+                let (added, _) = roots.add_parsable_certificates(certs);
+                if added == 0 {
+                    return Err(format!(
+                        "sslrootcert {} holds no certificate",
+                        path.display()
+                    ));
+                }
+                builder.with_root_certificates(roots).with_no_client_auth()
+            }
+            None => {
+                use rustls_platform_verifier::BuilderVerifierExt;
+                builder
+                    .with_platform_verifier()
+                    .map_err(|e| format!("cannot load the system's certificates: {e}"))?
+                    .with_no_client_auth()
+            }
+        };
+        Ok(RustlsConnect(Arc::new(cfg)))
+    }
+}
+
+impl<S> MakeTlsConnect<S> for RustlsConnect
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    type Stream = RustlsStream<S>;
+    type TlsConnect = RustlsConnector;
+    type Error = rustls::pki_types::InvalidDnsNameError;
+
+    fn make_tls_connect(&mut self, domain: &str) -> Result<RustlsConnector, Self::Error> {
+        Ok(RustlsConnector {
+            cfg: self.0.clone(),
+            name: ServerName::try_from(domain.to_string())?,
+        })
+    }
+}
+
+/// One connection's TLS handshake.
+pub struct RustlsConnector {
+    cfg: Arc<rustls::ClientConfig>,
+    name: ServerName<'static>,
+}
+
+impl<S> TlsConnect<S> for RustlsConnector
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    type Stream = RustlsStream<S>;
+    type Error = io::Error;
+    type Future = Pin<Box<dyn Future<Output = io::Result<RustlsStream<S>>> + Send>>;
+
+    fn connect(self, stream: S) -> Self::Future {
+        Box::pin(async move {
+            let s = tokio_rustls::TlsConnector::from(self.cfg)
+                .connect(self.name, stream)
+                .await?;
+            Ok(RustlsStream(Box::new(s)))
+        })
+    }
+}
+
+/// A TLS stream to the database.
+pub struct RustlsStream<S>(Box<tokio_rustls::client::TlsStream<S>>);
+
+impl<S: AsyncRead + AsyncWrite + Unpin> AsyncRead for RustlsStream<S> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut *self.0).poll_read(cx, buf)
+    }
+}
+
+impl<S: AsyncRead + AsyncWrite + Unpin> AsyncWrite for RustlsStream<S> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut *self.0).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut *self.0).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut *self.0).poll_shutdown(cx)
+    }
+}
+
+impl<S: AsyncRead + AsyncWrite + Unpin> tokio_postgres::tls::TlsStream for RustlsStream<S> {
+    fn channel_binding(&self) -> ChannelBinding {
+        ChannelBinding::none()
+    }
+}
+
+/// Takes `sslrootcert=PATH` out of a URL's query (tokio-postgres refuses
+/// options it does not know): the URL without it, and the path.
+pub fn take_root_cert(url: &str) -> (String, Option<std::path::PathBuf>) {
+    let Some((base, query)) = url.split_once('?') else {
+        return (url.to_string(), None);
+    };
+    let mut root = None;
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|kv| match kv.split_once('=') {
+            Some(("sslrootcert", v)) => {
+                root = Some(std::path::PathBuf::from(v));
+                false
+            }
+            _ => true,
+        })
+        .collect();
+    let url = if kept.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}?{}", kept.join("&"))
+    };
+    (url, root)
+}

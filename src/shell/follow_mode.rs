@@ -1,0 +1,138 @@
+//! `lotwatch --follow JOURNAL`: the monitor's screen fed by a journal (a
+//! shared one in PostgreSQL, or a file) instead of the platform. The
+//! follower (`journal::follow`) stands where the sync engine would; no
+//! client is made, so no request reaches the platform. The header says
+//! `FOLLOWING journal · last record 2 s ago · written by 3 monitors`, and
+//! STALE when no writer wrote for [`STALE_AFTER`].
+
+use crate::app::{App, Effect, FollowStatus, Msg, Update};
+use crate::domain::clock::mono_now;
+use crate::journal::follow::{self, FollowOptions, Freshness};
+use crate::shell::alert_cmd::AlertCommand;
+use crate::shell::screen::{Driver, Screen};
+use crate::sync::SyncMsg;
+use tokio::sync::mpsc;
+
+/// No record for this long: the journal's writers are taken to be gone.
+pub const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Runs the follower's screen until the user quits.
+pub(crate) async fn run(
+    settings: &crate::shell::config::Settings,
+    on_alert: Option<&AlertCommand>,
+) -> anyhow::Result<()> {
+    let args = &settings.args;
+    let Some(target) = &args.follow else {
+        anyhow::bail!("--follow needs a journal");
+    };
+    let follower = follow::start(target, FollowOptions::default()).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot follow the journal {}: {e}",
+            crate::journal::target::display(target)
+        )
+    })?;
+    tracing::info!("following the journal {}", follower.shown);
+    let mut app = App::new(settings.app_options(false));
+    if let Some((key, desc)) = settings.sort {
+        app.set_sort(key, desc);
+    }
+    let notifier = settings.notifier(&|k: &str| std::env::var(k).ok());
+    let mut screen = Screen::enter(app, settings.view(), notifier)?;
+    let mut driver = FollowDriver {
+        msgs: follower.msgs,
+        freshness: follower.freshness,
+        on_alert,
+    };
+    screen.run(&mut driver).await
+}
+
+/// The follower's part of the loop: the journal's records as messages, the
+/// freshness badge, and the alert command. No engine takes the screen's
+/// commands (refresh, fetch bids) and the anomalies it raises are the
+/// writers' to record: both are dropped.
+struct FollowDriver<'a> {
+    msgs: mpsc::Receiver<SyncMsg>,
+    freshness: tokio::sync::watch::Receiver<Freshness>,
+    on_alert: Option<&'a AlertCommand>,
+}
+
+impl Driver for FollowDriver<'_> {
+    type Wake = SyncMsg;
+
+    async fn wait(&mut self, _app: &App) -> anyhow::Result<SyncMsg> {
+        self.msgs
+            .recv()
+            .await
+            .ok_or_else(|| anyhow::anyhow!("the journal's follower stopped unexpectedly; see the log file"))
+    }
+
+    async fn handle(&mut self, msg: SyncMsg, app: &mut App) -> anyhow::Result<Update> {
+        Ok(app.update(Msg::Sync(msg), mono_now()))
+    }
+
+    async fn ready(&mut self, app: &mut App) -> anyhow::Result<Option<Update>> {
+        Ok(self
+            .msgs
+            .try_recv()
+            .ok()
+            .map(|msg| app.update(Msg::Sync(msg), mono_now())))
+    }
+
+    async fn effect(&mut self, effect: Effect, _app: &App) -> anyhow::Result<()> {
+        if let (Effect::Alert(alert), Some(cmd)) = (effect, self.on_alert) {
+            // Fire and forget: bounded and timed out inside.
+            let _ = cmd.spawn(&alert);
+        }
+        Ok(())
+    }
+
+    fn idle(&mut self, app: &mut App) -> bool {
+        show(app, &self.freshness.borrow())
+    }
+}
+
+/// Puts the journal's freshness in the header; true when that changed.
+pub(crate) fn show(app: &mut App, f: &Freshness) -> bool {
+    let now = crate::journal::Receipt::now(None).local.0;
+    let age_ms = f.last_record.map(|t| now.saturating_sub(t.0).max(0));
+    let status = FollowStatus {
+        age_s: age_ms.map(|ms| u64::try_from(ms / 1000).unwrap_or(0)),
+        writers: f.writers,
+        stale: f.failing.is_some()
+            || age_ms
+                .is_none_or(|ms| ms > i64::try_from(STALE_AFTER.as_millis()).unwrap_or(i64::MAX)),
+    };
+    app.set_following(status).redraw
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Timestamp;
+
+    #[test]
+    fn the_badge_goes_stale_when_no_writer_wrote_for_a_while() {
+        let mut app = App::new(AppOptions::default());
+        let now = crate::journal::Receipt::now(None).local.0;
+        let fresh = |ago_ms: i64, writers| Freshness {
+            last_record: Some(Timestamp(now - ago_ms)),
+            writers,
+            failing: None,
+        };
+        assert!(show(&mut app, &fresh(2_000, 3)));
+        let f = app.following().cloned().expect("shown");
+        assert_eq!((f.age_s, f.writers, f.stale), (Some(2), 3, false));
+        show(&mut app, &fresh(STALE_AFTER.as_millis() as i64 + 5_000, 3));
+        assert!(app.following().is_some_and(|f| f.stale));
+        // Nothing recorded yet, or the database unreadable: stale too.
+        show(&mut app, &Freshness::default());
+        assert!(
+            app.following()
+                .is_some_and(|f| f.stale && f.age_s.is_none())
+        );
+        let mut failing = fresh(1_000, 2);
+        failing.failing = Some("connection refused".into());
+        show(&mut app, &failing);
+        assert!(app.following().is_some_and(|f| f.stale));
+    }
+}
