@@ -60,10 +60,9 @@ impl Driver for FollowDriver<'_> {
     type Wake = SyncMsg;
 
     async fn wait(&mut self, _app: &App) -> anyhow::Result<SyncMsg> {
-        self.msgs
-            .recv()
-            .await
-            .ok_or_else(|| anyhow::anyhow!("the journal's follower stopped unexpectedly; see the log file"))
+        self.msgs.recv().await.ok_or_else(|| {
+            anyhow::anyhow!("the journal's follower stopped unexpectedly; see the log file")
+        })
     }
 
     async fn handle(&mut self, msg: SyncMsg, app: &mut App) -> anyhow::Result<Update> {
@@ -108,6 +107,7 @@ pub(crate) fn show(app: &mut App, f: &Freshness) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::AppOptions;
     use crate::domain::Timestamp;
 
     #[test]
