@@ -151,6 +151,17 @@ async fn send(tx: &mpsc::Sender<SyncMsg>, clock: &mut Clocked, items: Vec<Replay
     }
 }
 
+/// After the first read of the journal (its history so far): the link
+/// goes live, which tells the screen that what comes next is new, so that
+/// the history's alerts are not rung again. False when the screen is gone.
+async fn caught_up(tx: &mpsc::Sender<SyncMsg>, live: &mut bool) -> bool {
+    if *live {
+        return true;
+    }
+    *live = true;
+    tx.send(SyncMsg::Link(LinkState::Live)).await.is_ok()
+}
+
 type Ready = std::sync::mpsc::SyncSender<Result<()>>;
 
 async fn follow_file(
@@ -172,7 +183,7 @@ async fn follow_file(
     };
     let mut last = i64::MIN;
     let mut clock = Clocked::default();
-    let _ = tx.send(SyncMsg::Link(LinkState::Live)).await;
+    let mut live = false;
     loop {
         let got = j.messages_after(last).and_then(|m| {
             let newest = m.last().map(|m| (m.id, m.received_at));
@@ -188,7 +199,7 @@ async fn follow_file(
                         failing: None,
                     });
                 }
-                if !send(&tx, &mut clock, items).await {
+                if !send(&tx, &mut clock, items).await || !caught_up(&tx, &mut live).await {
                     return;
                 }
             }
@@ -233,7 +244,7 @@ async fn follow_pg(
     let mut first = Some(ready);
     let mut delay = Duration::from_millis(250);
     let mut clock = Clocked::default();
-    let _ = tx.send(SyncMsg::Link(LinkState::Live)).await;
+    let mut live = false;
     loop {
         // One connection until it breaks; then again, with backoff.
         let (client, mut notes) = match remote.connect_listening().await {
@@ -271,7 +282,7 @@ async fn follow_pg(
                             failing: None,
                         });
                     }
-                    if !send(&tx, &mut clock, items).await {
+                    if !send(&tx, &mut clock, items).await || !caught_up(&tx, &mut live).await {
                         return;
                     }
                 }

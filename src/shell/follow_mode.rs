@@ -10,7 +10,7 @@ use crate::domain::clock::mono_now;
 use crate::journal::follow::{self, FollowOptions, Freshness};
 use crate::shell::alert_cmd::AlertCommand;
 use crate::shell::screen::{Driver, Screen};
-use crate::sync::SyncMsg;
+use crate::sync::{LinkState, SyncMsg};
 use tokio::sync::mpsc;
 
 /// No record for this long: the journal's writers are taken to be gone.
@@ -42,6 +42,7 @@ pub(crate) async fn run(
         msgs: follower.msgs,
         freshness: follower.freshness,
         on_alert,
+        caught_up: false,
     };
     screen.run(&mut driver).await
 }
@@ -54,6 +55,19 @@ struct FollowDriver<'a> {
     msgs: mpsc::Receiver<SyncMsg>,
     freshness: tokio::sync::watch::Receiver<Freshness>,
     on_alert: Option<&'a AlertCommand>,
+    /// The follower has sent the journal's history (its first read).
+    caught_up: bool,
+}
+
+impl FollowDriver<'_> {
+    /// One record's message through the app. The follower says the link is
+    /// live once it has sent the history: alerts from then on are news.
+    fn apply(&mut self, msg: SyncMsg, app: &mut App) -> Update {
+        let live = matches!(msg, SyncMsg::Link(LinkState::Live));
+        let up = app.update(Msg::Sync(msg), mono_now());
+        self.caught_up |= live;
+        up
+    }
 }
 
 impl Driver for FollowDriver<'_> {
@@ -66,15 +80,15 @@ impl Driver for FollowDriver<'_> {
     }
 
     async fn handle(&mut self, msg: SyncMsg, app: &mut App) -> anyhow::Result<Update> {
-        Ok(app.update(Msg::Sync(msg), mono_now()))
+        Ok(self.apply(msg, app))
     }
 
     async fn ready(&mut self, app: &mut App) -> anyhow::Result<Option<Update>> {
-        Ok(self
-            .msgs
-            .try_recv()
-            .ok()
-            .map(|msg| app.update(Msg::Sync(msg), mono_now())))
+        Ok(self.msgs.try_recv().ok().map(|msg| self.apply(msg, app)))
+    }
+
+    fn announces(&self) -> bool {
+        self.caught_up
     }
 
     async fn effect(&mut self, effect: Effect, _app: &App) -> anyhow::Result<()> {

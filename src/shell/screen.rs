@@ -49,6 +49,11 @@ pub(crate) trait Driver {
     /// The effects the screen does not carry out itself: `Sync`, `Alert`
     /// (after its notification) and `Anomaly`.
     async fn effect(&mut self, effect: Effect, app: &App) -> anyhow::Result<()>;
+    /// Whether alerts are announced now (bell, notification, the alert
+    /// command); a follower catching up on the journal's history is quiet.
+    fn announces(&self) -> bool {
+        true
+    }
     /// Called before each frame and wait; true when it changed something
     /// on screen (the follower's badge).
     fn idle(&mut self, _app: &mut App) -> bool {
@@ -247,6 +252,7 @@ impl Screen {
         for effect in up.effects {
             match effect {
                 Effect::Quit => return Ok(Flow::Quit),
+                Effect::Bell | Effect::Alert(_) if !driver.announces() => {}
                 Effect::Bell => {
                     if let Some(bell) = self.guard.notifier.bell() {
                         let _ = self.guard.write_raw(bell);

@@ -86,3 +86,47 @@ fn a_follower_of_a_file_gets_every_event_once_as_it_is_written() {
     assert!(e.to_string().contains("does not exist"), "{e}");
     assert!(!dir.join("none.sqlite").exists());
 }
+
+/// What the journal held when the follower started comes before the link
+/// goes live: the screen takes that as the end of the history, and rings no
+/// alert for it (`FollowDriver::announces`).
+#[test]
+fn the_history_comes_before_the_link_goes_live() {
+    let dir = temp_dir("follow-history");
+    let path = dir.join("day.sqlite");
+    let d = day(5, 3, 60);
+    let j = Journal::open(&path).expect("open");
+    let w = j.writer(AUCTION).expect("writer");
+    let now = Receipt::now(None).local.0;
+    let at = |i: i64| Receipt {
+        local: Timestamp(now + i),
+        server_est: Some(Timestamp(now + i)),
+    };
+    let snapshot = SyncMsg::Snapshot {
+        seq: 0,
+        lots: d.lots.clone(),
+        rejected: vec![],
+    };
+    w.record_sync_msg(&snapshot, at(0)).unwrap();
+    w.record_sync_msg(&SyncMsg::Events(d.events.clone()), at(1))
+        .unwrap();
+    w.flush().unwrap();
+    let mut f = follow::start(&path, FollowOptions::default()).expect("follow the file");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut events_before_live = 0;
+    loop {
+        let m = rt
+            .block_on(async { tokio::time::timeout(Duration::from_secs(10), f.msgs.recv()).await })
+            .expect("the link goes live within 10 s")
+            .expect("the follower runs");
+        match m {
+            SyncMsg::Events(v) => events_before_live += v.len(),
+            SyncMsg::Link(lotwatch::sync::LinkState::Live) => break,
+            _ => {}
+        }
+    }
+    assert_eq!(events_before_live, d.events.len());
+}
