@@ -36,6 +36,9 @@ pub struct Summary {
     pub high_sum: Money,
     /// Sum of the starting bonuses of those same lots (the ones with a bid).
     pub start_sum: Money,
+    /// Lots with a bid whose starting bonus the source showed unreadable:
+    /// left out of both sums (never counted as a zero bonus).
+    pub start_unknown: usize,
     /// Open lots without a bid.
     pub open_no_bid: usize,
     /// Close times of the open lots, ascending (for "closing soon").
@@ -58,8 +61,12 @@ impl Summary {
             e.1 += 1;
             let high = counted_high(lot);
             if let Some(h) = high {
-                s.high_sum = s.high_sum.saturating_add(h);
-                s.start_sum = s.start_sum.saturating_add(lot.starting_bonus);
+                if lot.field_invalid("starting_bonus") {
+                    s.start_unknown += 1;
+                } else {
+                    s.high_sum = s.high_sum.saturating_add(h);
+                    s.start_sum = s.start_sum.saturating_add(lot.starting_bonus);
+                }
             }
             if lot.status == LotStatus::Open {
                 if lot.high_bid.is_none() {
@@ -434,5 +441,30 @@ mod tests {
         assert!(!c.refresh_due(Mono(REFRESH_MS - 1), true));
         assert_eq!(c.next_refresh(true), Some(Mono(REFRESH_MS)));
         assert!(c.refresh_due(Mono(REFRESH_MS), true));
+    }
+
+    #[test]
+    fn an_unreadable_starting_bonus_is_left_out_never_summed_as_zero() {
+        let mut lots = [
+            lot(
+                "A",
+                LotStatus::Sold,
+                1_000,
+                Some(1_500),
+                "Aktobe",
+                &["gold"],
+                0,
+            ),
+            lot("B", LotStatus::Sold, 0, Some(9_000), "Aktobe", &["gold"], 0),
+        ];
+        lots[1].site = Some(Box::new(crate::domain::SiteLot {
+            invalid: vec!["starting_bonus".into()],
+            ..Default::default()
+        }));
+        let s = Summary::of(lots.iter());
+        assert_eq!(s.start_unknown, 1);
+        assert_eq!(s.high_sum, Money::from_tenge(1_500));
+        assert_eq!(s.start_sum, Money::from_tenge(1_000));
+        assert_eq!(s.uplift(), Money::from_tenge(500));
     }
 }

@@ -53,6 +53,12 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         .map(|p| format!("  {}", lang.percent(&format!("{p:+}"))))
         .unwrap_or_default();
     lines.extend(money(tx.uplift, s.uplift(), pct));
+    if s.start_unknown > 0 {
+        lines.push(Line::from(Span::styled(
+            (tx.start_unknown)(s.start_unknown),
+            t.warn,
+        )));
+    }
     lines.push(Line::from(""));
     let soon = ctx
         .now

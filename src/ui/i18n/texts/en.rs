@@ -215,6 +215,7 @@ pub static EN: Texts = Texts {
     uplift: "Uplift",
     closing_10: "Closing in 10 min",
     open_no_bid: "Open without a bid",
+    start_unknown: |n| format!("{n} lot{} left out: starting bonus unreadable", s(n as u64)),
     by_mineral: "By mineral",
     by_region: "By region",
     other: "other",

@@ -208,6 +208,7 @@ pub static KK: Texts = Texts {
     uplift: "Өсім",
     closing_10: "10 минутта жабылатын",
     open_no_bid: "Ұсыныссыз ашық",
+    start_unknown: |n| format!("{n} лот есептелмеді: бастапқы бонус оқылмады"),
     by_mineral: "Қазбалар бойынша",
     by_region: "Аймақтар бойынша",
     other: "басқалар",

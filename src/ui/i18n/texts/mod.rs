@@ -189,6 +189,8 @@ pub struct Texts {
     pub uplift: &'static str,
     pub closing_10: &'static str,
     pub open_no_bid: &'static str,
+    /// N lots left out of the sums: their starting bonus was unreadable.
+    pub start_unknown: fn(usize) -> String,
     pub by_mineral: &'static str,
     pub by_region: &'static str,
     /// The row the smallest groups are folded into.

@@ -224,6 +224,12 @@ pub static RU: Texts = Texts {
     uplift: "Прирост",
     closing_10: "Закроются за 10 мин",
     open_no_bid: "Открыты без ставок",
+    start_unknown: |n| {
+        format!(
+            "не учтено {n} {}: стартовый бонус не прочитан",
+            ru_plural(n as u64, "лот", "лота", "лотов")
+        )
+    },
     by_mineral: "По ископаемым",
     by_region: "По регионам",
     other: "прочие",
