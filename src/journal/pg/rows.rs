@@ -171,16 +171,7 @@ pub(super) async fn write_rows(
                 w.view = after;
             }
             for d in rejected {
-                w.rows += anomaly(
-                    tx,
-                    mid,
-                    auction,
-                    d.lot_id.as_deref(),
-                    est,
-                    "data_issue",
-                    &format!("{}: {}", d.field, d.problem),
-                )
-                .await?;
+                w.rows += data_issue(tx, mid, auction, d, est).await?;
             }
             w.rows += advance_cursor(tx, mid, auction, s).await?;
         }
@@ -253,19 +244,31 @@ pub(super) async fn write_rows(
             w.rows += anomaly(tx, mid, auction, lot_id.as_deref(), at, kind, evidence).await?;
         }
         JournalRecord::DataIssue(d) => {
-            w.rows += anomaly(
-                tx,
-                mid,
-                auction,
-                d.lot_id.as_deref(),
-                est,
-                "data_issue",
-                &format!("{}: {}", d.field, d.problem),
-            )
-            .await?;
+            w.rows += data_issue(tx, mid, auction, d, est).await?;
         }
     }
     Ok(w)
+}
+
+/// A data issue, stored as an anomaly of kind `data_issue`.
+async fn data_issue(
+    tx: &Tx<'_>,
+    mid: i64,
+    auction: &str,
+    d: &crate::platform::DataIssue,
+    server_at: Option<i64>,
+) -> Result<u64, tokio_postgres::Error> {
+    let evidence = format!("{}: {}", d.field, d.problem);
+    anomaly(
+        tx,
+        mid,
+        auction,
+        d.lot_id.as_deref(),
+        server_at,
+        "data_issue",
+        &evidence,
+    )
+    .await
 }
 
 async fn anomaly(
