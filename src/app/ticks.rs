@@ -15,7 +15,7 @@ impl App {
         // A stale summary on screen refreshes at its next slot.
         let summary = self
             .summary
-            .next_refresh(self.focus == Pane::Summary)
+            .next_refresh(self.summary_shown())
             .map(|at| at.max(Mono(now.0.saturating_add(1))));
         let filter = self.next_filter_change(now);
         [own, flash, closing, summary, filter]
@@ -61,7 +61,7 @@ impl App {
         let server = self.server_now(now)?;
         // The header clock shows whole server seconds.
         let mut wait = 1000 - server.0.rem_euclid(1000) as u64;
-        let rows = crate::app::viewport::lots_rows(self.size_or_default(), self.focus);
+        let rows = self.pane_rows(Pane::Lots);
         let visible =
             (self.lots_top..self.lots_top.saturating_add(rows)).filter_map(|p| self.lots.row(p));
         let detail = self.selected.as_deref().and_then(|id| self.lots.get(id));

@@ -314,6 +314,10 @@ pub struct MonitorArgs {
     /// Serve Prometheus metrics at http://ADDR/metrics (e.g. 127.0.0.1:9184).
     #[arg(long, value_name = "ADDR")]
     pub metrics: Option<SocketAddr>,
+    /// The screen's layout: default, bidder, official, wallboard or one of
+    /// the config's [layout.NAME] (env LOTWATCH_LAYOUT; `v` cycles them).
+    #[arg(long, value_name = "NAME")]
+    pub layout: Option<String>,
 }
 
 impl Default for MonitorArgs {

@@ -51,7 +51,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
 }
 
 /// An entry's text in the interface language (platform text as sent).
-fn words(text: &LogText, ctx: &Ctx<'_>) -> String {
+pub(crate) fn words(text: &LogText, ctx: &Ctx<'_>) -> String {
     let (tx, lang) = (ctx.tx, ctx.lang);
     match text {
         LogText::Bid { amount, bidder } => (tx.ev_bid)(&lang.money(*amount), bidder),
