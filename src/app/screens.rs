@@ -85,7 +85,7 @@ impl Layout {
                 panes: vec![(Lots, 60), (Detail, 55), (Bids, 45)],
             }),
             "official" => Arrangement::Panes(PaneSpec {
-                panes: vec![(Lots, 50), (Summary, 40), (Anomalies, 30), (Events, 30)],
+                panes: vec![(Lots, 50), (Summary, 50), (Anomalies, 25), (Events, 25)],
             }),
             "wallboard" => Arrangement::Wallboard,
             _ => return None,

@@ -29,15 +29,15 @@ const MAX_BIG: usize = 16;
 pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let header = Rect { height: 2, ..area };
     super::header::draw(frame, header, ctx);
-    let day = Rect::new(area.x, area.y + 2, area.width, 1);
-    day_line(frame, day, ctx);
-    let alert = Rect::new(area.x, area.y + 3, area.width, 1);
+    let day_h = day_lines(frame, Rect::new(area.x, area.y + 2, area.width, 2), ctx);
+    let alert = Rect::new(area.x, area.y + 2 + day_h, area.width, 1);
     alert_line(frame, alert, ctx);
+    let top = 3 + day_h;
     let body = Rect::new(
         area.x,
-        area.y + 4,
+        area.y + top,
         area.width,
-        area.height.saturating_sub(4),
+        area.height.saturating_sub(top),
     );
     let per_row = usize::from((body.width / BLOCK_W).max(1));
     let block_rows = usize::from((body.height * 11 / 20 / BLOCK_H).max(1));
@@ -59,33 +59,39 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     others(frame, rest, &big, ctx);
 }
 
-/// Lots by status, the sum of high bids and the uplift, on one line.
-fn day_line(frame: &mut Frame, r: Rect, ctx: &Ctx<'_>) {
+/// Lots by status, the sum of high bids and the uplift: on one line where
+/// it fits, else the figures on a second. Returns the rows used.
+fn day_lines(frame: &mut Frame, r: Rect, ctx: &Ctx<'_>) -> u16 {
     let (t, tx, lang) = (ctx.theme, ctx.tx, ctx.lang);
     let s = ctx.app.summary.get();
-    let buf = frame.buffer_mut();
-    buf.set_style(r, t.title);
-    let mut x = put_str(buf, r.x, r.y, r.right(), " ", t.title);
+    let mut statuses = String::from(" ");
     for (status, n) in &s.by_status {
         let (sym, _) = status_parts(status, tx);
         let word = status_word(status, tx);
-        x = put_str(buf, x, r.y, r.right(), &format!("{sym} {word} {n}   "), t.title);
+        statuses.push_str(&format!("{sym} {word} {n}   "));
     }
     let mut money = format!("Σ {} {}", tx.high_bids.trim(), lang.money(s.high_sum));
     if let Some(c) = fx(ctx.app, s.high_sum) {
         money.push_str(&format!(" ({})", lang.converted(&c)));
     }
-    x = put_str(buf, x, r.y, r.right(), &money, t.title);
     let pct = s
         .uplift_percent()
         .map(|p| format!(" {}", lang.percent(&format!("{p:+}"))))
         .unwrap_or_default();
-    let uplift = format!(
-        "   {} {}{pct}",
-        tx.uplift.trim(),
-        lang.money(s.uplift())
-    );
-    put_str(buf, x, r.y, r.right(), &uplift, t.good.add_modifier(Modifier::BOLD));
+    let uplift = format!("   {} {}{pct}", tx.uplift.trim(), lang.money(s.uplift()));
+    let width = |x: &str| unicode_width::UnicodeWidthStr::width(x);
+    let one = width(&statuses) + width(&money) + width(&uplift) <= usize::from(r.width);
+    let buf = frame.buffer_mut();
+    let (fig_x, fig_y, rows) = if one {
+        (r.x + width(&statuses) as u16, r.y, 1)
+    } else {
+        (r.x + 1, r.y + 1, 2)
+    };
+    buf.set_style(Rect { height: rows, ..r }, t.title);
+    put_str(buf, r.x, r.y, r.right(), &statuses, t.title);
+    let x = put_str(buf, fig_x, fig_y, r.right(), &money, t.title);
+    put_str(buf, x, fig_y, r.right(), &uplift, t.good.add_modifier(Modifier::BOLD));
+    rows
 }
 
 /// The newest alert while its lot flashes (reversed, to be seen across the
@@ -141,8 +147,8 @@ fn block(frame: &mut Frame, r: Rect, lot: &Lot, ctx: &Ctx<'_>) {
     let meta_left = ctx.app.lots.get(&lot.id).and_then(|(_, m)| m.frozen_left_ms);
     let cd = countdown(lot, ctx.now, meta_left);
     let digits = match &cd {
-        Countdown::Running { left_ms, .. } => hms(*left_ms),
-        Countdown::Opens { in_ms } if *in_ms < 100 * 3_600_000 => hms(*in_ms),
+        Countdown::Running { left_ms, .. } => big_hms(*left_ms),
+        Countdown::Opens { in_ms } if *in_ms < 100 * 3_600_000 => big_hms(*in_ms),
         Countdown::Closing { .. } => "00:00".into(),
         _ => "--:--".into(),
     };
@@ -190,9 +196,19 @@ fn block(frame: &mut Frame, r: Rect, lot: &Lot, ctx: &Ctx<'_>) {
     if let Some(c) = lot.high_bid.as_ref().and_then(|h| fx(ctx.app, h.amount)) {
         put_str(buf, at + 1, r.y + 2, right, &format!("({})", lang.converted(&c)), t.dim);
     }
-    let leader = lot.high_bid.as_ref().map_or("", |h| h.bidder.as_str());
+    let leader = lot.high_bid.as_ref().map_or("—", |h| h.bidder.as_str());
     let who = format!("{} {leader} · {} {}", tx.col_leader, tx.col_bids, lot.bid_count);
     put_str(buf, x, r.y + 3, right, &who, t.dim);
+}
+
+/// A countdown in at most five big characters: `mm:ss` under an hour,
+/// `1h05` above (the seconds matter only at the end).
+fn big_hms(ms: u64) -> String {
+    if ms <= 3_600_000 {
+        return hms(ms);
+    }
+    let m = ms.div_ceil(60_000);
+    format!("{}h{:02}", m / 60, m % 60)
 }
 
 /// The lots not in big digits, in the lots pane's order (filter and sort),
@@ -270,5 +286,19 @@ fn others(frame: &mut Frame, r: Rect, big: &[&Lot], ctx: &Ctx<'_>) {
             left.push_str(&format!(" {b}"));
         }
         cell(&left, 14, t.urgency(cd.urgency()), false);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn big_countdowns_keep_to_five_characters() {
+        assert_eq!(big_hms(42_000), "00:42");
+        assert_eq!(big_hms(3_600_000), "60:00");
+        assert_eq!(big_hms(3_600_001), "1h01");
+        assert_eq!(big_hms(4_800_000), "1h20");
+        assert_eq!(big_hms(99 * 3_600_000), "99h00");
     }
 }
