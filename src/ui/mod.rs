@@ -123,7 +123,14 @@ pub fn draw(frame: &mut Frame, app: &App, now: Mono, view: &View) {
     keybar::draw(frame, plan.keybar, &ctx);
     if let Some(note) = app.config_note() {
         // In the key bar's place until the file is fixed.
-        frame.buffer_mut().set_style(plan.keybar, theme.bad);
+        paint::put_str(
+            frame.buffer_mut(),
+            plan.keybar.x,
+            plan.keybar.y,
+            plan.keybar.right(),
+            &" ".repeat(usize::from(plan.keybar.width)),
+            theme.bad,
+        );
         paint::put_str(
             frame.buffer_mut(),
             plan.keybar.x,

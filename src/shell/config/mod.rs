@@ -471,10 +471,18 @@ pub struct Settings {
 
 /// The command line's part of the settings, kept so that a reload of the
 /// file merges it again with the same precedence.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 struct Reload {
     args: MonitorArgs,
     given: Vec<&'static str>,
+}
+
+/// Where settings came from is not part of their value: two equal
+/// configurations compare equal whichever command line produced them.
+impl PartialEq for Reload {
+    fn eq(&self, _: &Reload) -> bool {
+        true
+    }
 }
 
 /// Every id `resolve_with` asks `given` about.
@@ -511,7 +519,9 @@ impl Settings {
     /// environment and command line: what a live reload applies.
     pub fn reload(&self, env: &dyn Fn(&str) -> Option<String>) -> Result<Settings, ConfigError> {
         let given = |id: &str| self.reload.given.contains(&id);
-        resolve_with(&given, self.reload.args.clone(), env)
+        let mut s = resolve_with(&given, self.reload.args.clone(), env)?;
+        s.reload = self.reload.clone();
+        Ok(s)
     }
 
     /// The file a reload reads: the one in use, else the default one
