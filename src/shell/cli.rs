@@ -63,6 +63,10 @@ pub enum Command {
     /// lines, a status line for tmux, waybar JSON, or TSV.
     #[command(after_help = WATCH_HELP)]
     Watch(Box<WatchArgs>),
+    /// Where everything is and what was detected of the terminal, one fact
+    /// per line (for bug reports).
+    #[command(after_help = "Example:\n  lotwatch info\n  lotwatch --config ~/lw.toml info")]
+    Info,
 }
 
 const WATCH_HELP: &str = "Exit codes:\n  0  stopped by SIGINT, SIGTERM or SIGHUP, or the reader closed the pipe\n  1  the platform could not be reached at start (or the journal failed)\n  2  bad arguments or a bad --filter (the error says at which term and column)\n\nExamples:\n  lotwatch watch --format jsonl | jq -c 'select(.type == \"bid\")'\n  lotwatch watch --format status --me P-07\n  lotwatch watch --url https://platform.example/ --filter 'status:open bid>1bn' --format tsv\n  lotwatch watch --format jsonl --metrics 127.0.0.1:9184";
