@@ -18,6 +18,7 @@ pub mod layout;
 pub mod links;
 mod lots;
 mod paint;
+pub mod plain;
 pub use lots::sort_key_at;
 pub mod mouse;
 mod summary;
