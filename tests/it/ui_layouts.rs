@@ -113,3 +113,43 @@ fn a_configuration_error_shows_in_the_key_bars_place() {
     wall.set_config_note(Some("config: line 3: oops".into()));
     assert!(render(&mut wall, 160, 45).contains("config: line 3: oops"));
 }
+
+#[test]
+fn an_alert_flashes_on_the_wallboard_too() {
+    use lotwatch::domain::{Event, EventKind, Money};
+    use lotwatch::sync::SyncMsg;
+    let mut app = in_layout("wallboard");
+    let lot = app.lots().row(1).map(|(l, _)| l.clone()).expect("a lot");
+    let seq = app.feed_seq();
+    let high = lot
+        .high_bid
+        .as_ref()
+        .map(|h| h.amount)
+        .unwrap_or(lot.starting_bonus);
+    let bid = |seq, tenge: i64, who: &str| Event {
+        seq,
+        at: ts(-1),
+        lot_id: Some(lot.id.clone()),
+        kind: EventKind::Bid {
+            amount: high.saturating_add(Money::from_tenge(tenge)),
+            bidder: who.into(),
+            closes_at: lot.closes_at,
+        },
+    };
+    send(
+        &mut app,
+        SyncMsg::Events(vec![
+            bid(seq + 1, 5_000_000, "P-07"),
+            bid(seq + 2, 10_000_000, "P-02"),
+        ]),
+    );
+    let screen = render(&mut app, 160, 45);
+    let line = screen.lines().nth(3).unwrap_or_default();
+    assert!(
+        line.starts_with(&format!(" ! {} OUTBID", lot.number)),
+        "the alert line under the day's line:\n{screen}"
+    );
+    // The flash ends: the line goes.
+    let later = render_after(&mut app, 160, 45, 10_000);
+    assert!(!later.contains("OUTBID"), "{later}");
+}
