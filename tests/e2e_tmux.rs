@@ -376,7 +376,10 @@ fn the_config_file_is_applied_live_and_a_broken_one_keeps_the_last_good() {
     let t = monitor("livecfg", 120, 36, &server, &["--config", &cfg_arg]);
     let screen = t.wait_for("lots on screen", WAIT, |s| s.contains("401102"));
     let header = lots_header(&screen);
-    assert!(header.contains("Time left") && !header.contains("High bid"), "{screen}");
+    assert!(
+        header.contains("Time left") && !header.contains("High bid"),
+        "{screen}"
+    );
 
     // A good change: columns and layout apply without a restart, within 2 s
     // of the write (a poll a second; the margin is for a loaded machine).
@@ -392,9 +395,14 @@ fn the_config_file_is_applied_live_and_a_broken_one_keeps_the_last_good() {
 
     // A broken file: its line is shown, the last good config stays.
     write("theme = \"neon\"\n[columns]\nlots = [\"number\"]\n");
-    let screen = t.wait_for("the error on screen", WAIT, |s| s.contains("config: line 2"));
+    let screen = t.wait_for("the error on screen", WAIT, |s| {
+        s.contains("config: line 2")
+    });
     assert!(screen.contains("neon"), "{screen}");
-    assert!(lots_header(&screen).contains("High bid") && screen.contains("6 Summary"), "{screen}");
+    assert!(
+        lots_header(&screen).contains("High bid") && screen.contains("6 Summary"),
+        "{screen}"
+    );
     // An unknown column is named, with the valid ones.
     write("[columns]\nlots = [\"number\", \"hihg_bid\"]\n");
     t.wait_for("the unknown column named", WAIT, |s| {
@@ -411,7 +419,10 @@ fn the_config_file_is_applied_live_and_a_broken_one_keeps_the_last_good() {
     let screen = t.wait_for("the restart note", WAIT, |s| {
         s.contains("config: restart to apply: poll") && lots_header(s).contains("Leader")
     });
-    assert!(!screen.contains("6 Summary") && screen.contains("LIVE"), "{screen}");
+    assert!(
+        !screen.contains("6 Summary") && screen.contains("LIVE"),
+        "{screen}"
+    );
     t.keys(&["q"]);
     assert_eq!(t.wait_exit(WAIT), 0, "lotwatch exit status");
     let _ = std::fs::remove_dir_all(&dir);
@@ -443,7 +454,9 @@ fn an_unknown_layout_is_a_usage_error_naming_the_known_ones() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("--layout") && err.contains("\"kiosk\"") && err.contains("default, bidder, official, wallboard"),
+        err.contains("--layout")
+            && err.contains("\"kiosk\"")
+            && err.contains("default, bidder, official, wallboard"),
         "{err}"
     );
 }

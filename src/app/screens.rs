@@ -180,7 +180,10 @@ pub struct Layouts {
 impl Default for Layouts {
     fn default() -> Self {
         Layouts {
-            list: BUILT_IN.iter().filter_map(|n| Layout::built_in(n)).collect(),
+            list: BUILT_IN
+                .iter()
+                .filter_map(|n| Layout::built_in(n))
+                .collect(),
             at: 0,
         }
     }
@@ -417,7 +420,10 @@ mod tests {
         assert_eq!(seen, ["wallboard", "mine", "default", "bidder", "official"]);
         let e = Layouts::new(Vec::new(), Some("nope")).unwrap_err();
         assert!(e.contains("default, bidder, official, wallboard"), "{e}");
-        assert_eq!(Layouts::default().current().arrangement, Arrangement::Standard);
+        assert_eq!(
+            Layouts::default().current().arrangement,
+            Arrangement::Standard
+        );
     }
 
     #[test]

@@ -23,11 +23,18 @@ pub fn lines(
     };
     let named = args_config.or_else(|| set("LOTWATCH_CONFIG").map(PathBuf::from));
     match settings {
-        Ok(s) => out.push(match (&s.config_file, crate::shell::config::default_path()) {
-            (Some(p), _) => format!("config file: {} (in use)", p.display()),
-            (None, Some(p)) => format!("config file: {} (absent: the defaults are in force)", p.display()),
-            (None, None) => "config file: none (no configuration directory on this system)".into(),
-        }),
+        Ok(s) => out.push(
+            match (&s.config_file, crate::shell::config::default_path()) {
+                (Some(p), _) => format!("config file: {} (in use)", p.display()),
+                (None, Some(p)) => format!(
+                    "config file: {} (absent: the defaults are in force)",
+                    p.display()
+                ),
+                (None, None) => {
+                    "config file: none (no configuration directory on this system)".into()
+                }
+            },
+        ),
         Err(e) => {
             let at = named.or_else(crate::shell::config::default_path);
             out.push(format!("config file: {} (not usable)", shown(at)));
@@ -118,9 +125,8 @@ fn colours(set: &dyn Fn(&str) -> Option<String>) -> &'static str {
     if term == "dumb" {
         return "none (TERM=dumb)";
     }
-    match set("COLORTERM").as_deref() {
-        Some("truecolor" | "24bit") => return "24-bit (COLORTERM)",
-        _ => {}
+    if let Some("truecolor" | "24bit") = set("COLORTERM").as_deref() {
+        return "24-bit (COLORTERM)";
     }
     if term.contains("256color") {
         "256 (TERM)"
@@ -165,14 +171,19 @@ mod tests {
         ];
         assert_eq!(l.len(), starts.len(), "{l:#?}");
         for (line, start) in l.iter().zip(starts) {
-            assert!(line.starts_with(start), "{line:?} should start with {start:?}");
+            assert!(
+                line.starts_with(start),
+                "{line:?} should start with {start:?}"
+            );
             assert!(!line.contains('\n'));
         }
     }
 
     #[test]
     fn colours_from_no_color_colorterm_and_term() {
-        assert!(with(&[("NO_COLOR", "1"), ("TERM", "xterm-256color")])[8].contains("none (NO_COLOR"));
+        assert!(
+            with(&[("NO_COLOR", "1"), ("TERM", "xterm-256color")])[8].contains("none (NO_COLOR")
+        );
         assert!(with(&[("COLORTERM", "truecolor"), ("TERM", "xterm")])[8].contains("24-bit"));
         assert!(with(&[("TERM", "dumb")])[8].contains("none (TERM=dumb)"));
         assert!(with(&[("TERM", "xterm")])[8].ends_with("16"));

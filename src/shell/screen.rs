@@ -13,11 +13,11 @@
 use crate::app::{App, Effect, Msg, Update};
 use crate::domain::clock::{Mono, mono_now};
 use crate::shell::config::Settings;
-use std::path::PathBuf;
 use crate::shell::terminal::TerminalGuard;
 use crate::ui;
 use crossterm::event::{Event as TermEvent, EventStream, KeyEvent, KeyEventKind};
 use futures_util::StreamExt;
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// The shortest time between two frames.

@@ -56,7 +56,11 @@ pub(crate) fn words(text: &LogText, ctx: &Ctx<'_>) -> String {
 }
 
 /// `words` for a language without a frame (`ui::plain`).
-pub(crate) fn words_in(text: &LogText, tx: &crate::ui::i18n::Texts, lang: crate::ui::i18n::Lang) -> String {
+pub(crate) fn words_in(
+    text: &LogText,
+    tx: &crate::ui::i18n::Texts,
+    lang: crate::ui::i18n::Lang,
+) -> String {
     match text {
         LogText::Bid { amount, bidder } => (tx.ev_bid)(&lang.money(*amount), bidder),
         LogText::Extended {

@@ -3,8 +3,8 @@
 
 use crate::app::screens::{Arrangement, MIN_LOWER_W, PaneSpec};
 use crate::app::viewport::{HEADER_H, KEYBAR_H, lots_height};
-use crate::app::{App, Pane};
 pub use crate::app::viewport::{MIN_H, MIN_W, big_enough, events_rows, lots_rows};
+use crate::app::{App, Pane};
 use ratatui::layout::{Constraint, Layout, Rect};
 
 /// The rectangles of one frame. A pane that does not fit at this width is
@@ -223,7 +223,11 @@ mod tests {
                         .filter_map(|&q| p.rect(q))
                         .filter(|r| !r.is_empty())
                         .collect();
-                    assert!(p.rect(focus).is_some_and(|r| !r.is_empty()), "{}: {w}x{h} hides {focus:?}", l.name);
+                    assert!(
+                        p.rect(focus).is_some_and(|r| !r.is_empty()),
+                        "{}: {w}x{h} hides {focus:?}",
+                        l.name
+                    );
                     for (i, a) in rects.iter().enumerate() {
                         assert!(a.right() <= w && a.bottom() <= h);
                         for b in &rects[i + 1..] {
@@ -233,7 +237,12 @@ mod tests {
                     for q in [Pane::Lots, Pane::Events, Pane::Anomalies] {
                         let drawn = p.rect(q).map_or(0, |r| r.height);
                         if drawn > 0 {
-                            assert_eq!(drawn, pane_height(&l.arrangement, (w, h), q, focus), "{} {q:?}", l.name);
+                            assert_eq!(
+                                drawn,
+                                pane_height(&l.arrangement, (w, h), q, focus),
+                                "{} {q:?}",
+                                l.name
+                            );
                         }
                     }
                 }

@@ -107,12 +107,19 @@ fn widths(c: Col, lang: Lang, cur: Currency) -> (u16, u16) {
 /// The user's columns (after the marks) that fit `width`: money grouped if
 /// all fit so, else compact, else columns dropped from the right of the
 /// user's list. The display-currency column goes while that is tenge.
-fn choose_user(list: &[Column], width: u16, fx: bool, lang: Lang, cur: Currency) -> (Vec<(Col, u16)>, bool) {
+fn choose_user(
+    list: &[Column],
+    width: u16,
+    fx: bool,
+    lang: Lang,
+    cur: Currency,
+) -> (Vec<(Col, u16)>, bool) {
     let cols: Vec<Col> = std::iter::once(Col::Mark)
         .chain(list.iter().map(|&c| col_of(c)))
         .filter(|c| fx || *c != Col::HighFx)
         .collect();
-    let fits = |v: &[(Col, u16)]| v.iter().map(|(_, w)| w + 1).sum::<u16>() <= width.saturating_add(1);
+    let fits =
+        |v: &[(Col, u16)]| v.iter().map(|(_, w)| w + 1).sum::<u16>() <= width.saturating_add(1);
     for compact in [false, true] {
         let v: Vec<(Col, u16)> = cols
             .iter()
@@ -732,8 +739,15 @@ fn lot_row(
                 scratch.clear();
                 match high {
                     None => scratch.push('—'),
-                    Some(m) => match app.rates.as_ref().and_then(|r| r.get(Currency::Usd)).and_then(|r| crate::domain::money::convert(m, Currency::Usd, r)) {
-                        Some(c) if compact => lang.push_compact(scratch, c.amount, c.currency.symbol()),
+                    Some(m) => match app
+                        .rates
+                        .as_ref()
+                        .and_then(|r| r.get(Currency::Usd))
+                        .and_then(|r| crate::domain::money::convert(m, Currency::Usd, r))
+                    {
+                        Some(c) if compact => {
+                            lang.push_compact(scratch, c.amount, c.currency.symbol())
+                        }
                         Some(c) => lang.push_converted(scratch, &c),
                         None => scratch.push_str(tx.no_rate_cell),
                     },
@@ -751,7 +765,11 @@ fn lot_row(
                 put_right(buf, cell, "✗", t.bad);
             }
             Col::StartBonus | Col::Guarantee => {
-                let m = if c == Col::StartBonus { lot.starting_bonus } else { lot.guarantee };
+                let m = if c == Col::StartBonus {
+                    lot.starting_bonus
+                } else {
+                    lot.guarantee
+                };
                 scratch.clear();
                 money_cell(scratch, Some(m), compact, lang);
                 put_right(buf, cell, scratch, plain);

@@ -15,7 +15,8 @@ fn bare(label: &str) -> &str {
 
 /// `hh:mm:ss` Astana, or nothing before the first clock sample.
 fn at(t: Option<Timestamp>) -> String {
-    t.map(|t| format!("{}, ", t.astana_hms())).unwrap_or_default()
+    t.map(|t| format!("{}, ", t.astana_hms()))
+        .unwrap_or_default()
 }
 
 /// Ends a sentence with a full stop unless it already ends with one.
@@ -84,8 +85,8 @@ pub fn is_plain(s: &str) -> bool {
 mod tests {
     use super::*;
     use crate::app::log::{LogKind, LogText};
-    use crate::domain::Money;
     use crate::domain::LinkCause;
+    use crate::domain::Money;
 
     #[test]
     fn sentences_in_each_language_without_symbols() {
@@ -102,7 +103,10 @@ mod tests {
         let en = log_entry(&e, Lang::En);
         assert!(en.ends_with("401125: 350 000 000 ₸ by P-09."), "{en}");
         let ru = log_entry(&e, Lang::Ru);
-        assert!(ru.contains("401125: ") && ru != en && ru.ends_with('.'), "{ru}");
+        assert!(
+            ru.contains("401125: ") && ru != en && ru.ends_with('.'),
+            "{ru}"
+        );
         for lang in Lang::ALL {
             let l = link(
                 &LinkState::Offline {

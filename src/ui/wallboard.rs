@@ -90,7 +90,14 @@ fn day_lines(frame: &mut Frame, r: Rect, ctx: &Ctx<'_>) -> u16 {
     buf.set_style(Rect { height: rows, ..r }, t.title);
     put_str(buf, r.x, r.y, r.right(), &statuses, t.title);
     let x = put_str(buf, fig_x, fig_y, r.right(), &money, t.title);
-    put_str(buf, x, fig_y, r.right(), &uplift, t.good.add_modifier(Modifier::BOLD));
+    put_str(
+        buf,
+        x,
+        fig_y,
+        r.right(),
+        &uplift,
+        t.good.add_modifier(Modifier::BOLD),
+    );
     rows
 }
 
@@ -131,7 +138,9 @@ fn soonest<'a>(ctx: &Ctx<'a>, n: usize) -> Vec<&'a Lot> {
             LotStatus::Scheduled => (1, lot.opens_at.0),
             _ => continue,
         };
-        let at = best.partition_point(|(g, t, l)| (*g, *t, l.number.as_str()) <= (key.0, key.1, lot.number.as_str()));
+        let at = best.partition_point(|(g, t, l)| {
+            (*g, *t, l.number.as_str()) <= (key.0, key.1, lot.number.as_str())
+        });
         if at < n {
             best.insert(at, (key.0, key.1, lot));
             best.truncate(n);
@@ -144,7 +153,11 @@ fn soonest<'a>(ctx: &Ctx<'a>, n: usize) -> Vec<&'a Lot> {
 /// bid and leader beside it.
 fn block(frame: &mut Frame, r: Rect, lot: &Lot, ctx: &Ctx<'_>) {
     let (t, tx, lang) = (ctx.theme, ctx.tx, ctx.lang);
-    let meta_left = ctx.app.lots.get(&lot.id).and_then(|(_, m)| m.frozen_left_ms);
+    let meta_left = ctx
+        .app
+        .lots
+        .get(&lot.id)
+        .and_then(|(_, m)| m.frozen_left_ms);
     let cd = countdown(lot, ctx.now, meta_left);
     let digits = match &cd {
         Countdown::Running { left_ms, .. } => big_hms(*left_ms),
@@ -191,13 +204,35 @@ fn block(frame: &mut Frame, r: Rect, lot: &Lot, ctx: &Ctx<'_>) {
     }
     put_str(buf, x, r.y + 1, right, &line, t.status(&lot.status));
     let mut high = String::new();
-    money_cell(&mut high, lot.high_bid.as_ref().map(|h| h.amount), false, lang);
-    let at = put_str(buf, x, r.y + 2, right, &high, t.text.add_modifier(Modifier::BOLD));
+    money_cell(
+        &mut high,
+        lot.high_bid.as_ref().map(|h| h.amount),
+        false,
+        lang,
+    );
+    let at = put_str(
+        buf,
+        x,
+        r.y + 2,
+        right,
+        &high,
+        t.text.add_modifier(Modifier::BOLD),
+    );
     if let Some(c) = lot.high_bid.as_ref().and_then(|h| fx(ctx.app, h.amount)) {
-        put_str(buf, at + 1, r.y + 2, right, &format!("({})", lang.converted(&c)), t.dim);
+        put_str(
+            buf,
+            at + 1,
+            r.y + 2,
+            right,
+            &format!("({})", lang.converted(&c)),
+            t.dim,
+        );
     }
     let leader = lot.high_bid.as_ref().map_or("—", |h| h.bidder.as_str());
-    let who = format!("{} {leader} · {} {}", tx.col_leader, tx.col_bids, lot.bid_count);
+    let who = format!(
+        "{} {leader} · {} {}",
+        tx.col_leader, tx.col_bids, lot.bid_count
+    );
     put_str(buf, x, r.y + 3, right, &who, t.dim);
 }
 
@@ -279,7 +314,12 @@ fn others(frame: &mut Frame, r: Rect, big: &[&Lot], ctx: &Ctx<'_>) {
         let (sym, word) = status_parts(&lot.status, tx);
         cell(&format!("{sym} {word}"), 13, t.status(&lot.status), false);
         let mut high = String::new();
-        money_cell(&mut high, lot.high_bid.as_ref().map(|h| h.amount), false, lang);
+        money_cell(
+            &mut high,
+            lot.high_bid.as_ref().map(|h| h.amount),
+            false,
+            lang,
+        );
         cell(&high, 18, Style::new(), true);
         let mut left = cd.text_in(tx.opens_in, tx.closing);
         if let Some(b) = cd.badge() {

@@ -96,8 +96,14 @@ fn the_users_columns_in_their_order_dropping_from_the_right() {
     let header = narrow.lines().nth(3).unwrap_or_default().to_string();
     // The user's order; what does not fit goes from the right of the list.
     let at = |s: &str| header.find(s);
-    assert!(at("No.") < at("Time left") && at("Time left") < at("High bid"), "{header}");
-    assert!(at("Name").is_none() && at("Participants").is_none(), "{header}");
+    assert!(
+        at("No.") < at("Time left") && at("Time left") < at("High bid"),
+        "{header}"
+    );
+    assert!(
+        at("Name").is_none() && at("Participants").is_none(),
+        "{header}"
+    );
 }
 
 #[test]

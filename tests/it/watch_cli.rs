@@ -491,7 +491,15 @@ fn text_is_one_plain_sentence_per_change_in_the_interface_language() {
     let sim = Server::start(&["--speed", "30"]);
     let mut child = watch_cmd(
         &dir,
-        &["--url", &sim.url, "--format", "text", "--lang", "ru", "--no-journal"],
+        &[
+            "--url",
+            &sim.url,
+            "--format",
+            "text",
+            "--lang",
+            "ru",
+            "--no-journal",
+        ],
     )
     .spawn()
     .expect("start watch");
@@ -508,7 +516,10 @@ fn text_is_one_plain_sentence_per_change_in_the_interface_language() {
         wait_for_exit(&mut child, Duration::from_secs(10)).code(),
         Some(0)
     );
-    assert!(lines.len() >= 12, "a dozen sentences within a minute: {lines:#?}");
+    assert!(
+        lines.len() >= 12,
+        "a dozen sentences within a minute: {lines:#?}"
+    );
     for l in &lines {
         assert!(lotwatch::ui::plain::is_plain(l), "no box drawing: {l}");
         assert!(l.ends_with('.') && !l.starts_with('{'), "a sentence: {l}");
@@ -518,5 +529,8 @@ fn text_is_one_plain_sentence_per_change_in_the_interface_language() {
     let all = lines.join("\n");
     assert!(all.contains("ОНЛАЙН"), "{all}");
     assert!(all.contains("лот"), "{all}");
-    assert!(lines.iter().any(|l| l.contains('₸') && l.contains("P-")), "{all}");
+    assert!(
+        lines.iter().any(|l| l.contains('₸') && l.contains("P-")),
+        "{all}"
+    );
 }

@@ -149,17 +149,31 @@ fn de_layout<'de, D: Deserializer<'de>>(d: D) -> Result<Option<LayoutConfig>, D:
         let panes: Vec<String> = spec
             .get("panes")
             .and_then(|p| p.as_array())
-            .map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect())
-            .ok_or_else(|| D::Error::custom(format!("layout.{name}: expected panes = [\"lots\", ...]")))?;
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(String::from))
+                    .collect()
+            })
+            .ok_or_else(|| {
+                D::Error::custom(format!("layout.{name}: expected panes = [\"lots\", ...]"))
+            })?;
         let sizes: Vec<u16> = spec
             .get("sizes")
             .and_then(|p| p.as_array())
             .map(|a| {
                 a.iter()
-                    .map(|x| x.as_integer().and_then(|i| u16::try_from(i).ok()).unwrap_or(0))
+                    .map(|x| {
+                        x.as_integer()
+                            .and_then(|i| u16::try_from(i).ok())
+                            .unwrap_or(0)
+                    })
                     .collect()
             })
-            .ok_or_else(|| D::Error::custom(format!("layout.{name}: expected sizes = [60, 40, ...]: one per pane")))?;
+            .ok_or_else(|| {
+                D::Error::custom(format!(
+                    "layout.{name}: expected sizes = [60, 40, ...]: one per pane"
+                ))
+            })?;
         out.user
             .push(Layout::user(name, &panes, &sizes).map_err(D::Error::custom)?);
         if out.user.len() > MAX_USER_LAYOUTS {

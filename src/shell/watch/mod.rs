@@ -315,7 +315,8 @@ impl Watcher {
         let shown = |number: &str| {
             !self.filtered
                 || number.is_empty()
-                || (0..lots.view_len()).any(|p| lots.row(p).is_some_and(|(l, _)| l.number == number))
+                || (0..lots.view_len())
+                    .any(|p| lots.row(p).is_some_and(|(l, _)| l.number == number))
         };
         for e in new.iter().rev().filter(|e| shown(&e.lot)) {
             self.out.push(crate::ui::plain::log_entry(e, self.lang));
@@ -388,7 +389,8 @@ impl Watcher {
             SyncMsg::Link(l) if self.link.as_ref() != Some(l) => {
                 self.link = Some(l.clone());
                 if self.format == WatchFormat::Text {
-                    self.out.push(crate::ui::plain::link(l, server_now, self.lang));
+                    self.out
+                        .push(crate::ui::plain::link(l, server_now, self.lang));
                 }
                 self.emit(lines::link(l, server_now));
             }
