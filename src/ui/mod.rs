@@ -99,6 +99,9 @@ pub fn draw(frame: &mut Frame, app: &App, now: Mono, view: &View) {
     };
     if app.layouts().current().arrangement == crate::app::screens::Arrangement::Wallboard {
         wallboard::draw(frame, area, &ctx);
+        if app.help {
+            help::draw(frame, area, &ctx);
+        }
         return;
     }
     let plan = layout::plan_for(area, app);

@@ -239,7 +239,7 @@ fn block(frame: &mut Frame, r: Rect, lot: &Lot, ctx: &Ctx<'_>) {
 /// A countdown in at most five big characters: `mm:ss` under an hour,
 /// `1h05` above (the seconds matter only at the end).
 fn big_hms(ms: u64) -> String {
-    if ms <= 3_600_000 {
+    if ms < 3_600_000 {
         return hms(ms);
     }
     let m = ms.div_ceil(60_000);
@@ -336,7 +336,8 @@ mod tests {
     #[test]
     fn big_countdowns_keep_to_five_characters() {
         assert_eq!(big_hms(42_000), "00:42");
-        assert_eq!(big_hms(3_600_000), "60:00");
+        assert_eq!(big_hms(3_599_000), "59:59");
+        assert_eq!(big_hms(3_600_000), "1h00");
         assert_eq!(big_hms(3_600_001), "1h01");
         assert_eq!(big_hms(4_800_000), "1h20");
         assert_eq!(big_hms(99 * 3_600_000), "99h00");
