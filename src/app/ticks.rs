@@ -65,7 +65,13 @@ impl App {
         let visible =
             (self.lots_top..self.lots_top.saturating_add(rows)).filter_map(|p| self.lots.row(p));
         let detail = self.selected.as_deref().and_then(|id| self.lots.get(id));
-        for (lot, meta) in visible.chain(detail) {
+        // The wall-board shows the soonest closes wherever they sort.
+        let wall = (self.layouts.current().arrangement == screens::Arrangement::Wallboard)
+            .then(|| self.lots.iter().filter(|l| l.status == crate::domain::LotStatus::Open))
+            .into_iter()
+            .flatten()
+            .filter_map(|l| self.lots.get(&l.id));
+        for (lot, meta) in visible.chain(detail).chain(wall) {
             if let Some(w) = countdown(lot, Some(server), meta.frozen_left_ms).next_change_ms() {
                 wait = wait.min(w);
             }

@@ -159,3 +159,21 @@ fn an_alert_flashes_on_the_wallboard_too() {
     let later = render_after(&mut app, 160, 45, 10_000);
     assert!(!later.contains("OUTBID"), "{later}");
 }
+
+#[test]
+fn the_wallboard_ticks_for_every_open_lots_countdown() {
+    use lotwatch::app::countdown::countdown;
+    use lotwatch::domain::LotStatus;
+    let mut app = in_layout("wallboard");
+    app.update(lotwatch::app::Msg::Resize { w: 160, h: 45 }, NOW);
+    let server = app.server_now(NOW).expect("a clock");
+    let soonest_change = app
+        .lots()
+        .iter()
+        .filter(|l| l.status == LotStatus::Open)
+        .filter_map(|l| countdown(l, Some(server), None).next_change_ms())
+        .min()
+        .expect("open lots");
+    let tick = app.next_tick(NOW).expect("a tick");
+    assert!(tick.0 <= NOW.0 + soonest_change, "{tick:?} vs +{soonest_change}");
+}
