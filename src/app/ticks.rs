@@ -67,7 +67,11 @@ impl App {
         let detail = self.selected.as_deref().and_then(|id| self.lots.get(id));
         // The wall-board shows the soonest closes wherever they sort.
         let wall = (self.layouts.current().arrangement == screens::Arrangement::Wallboard)
-            .then(|| self.lots.iter().filter(|l| l.status == crate::domain::LotStatus::Open))
+            .then(|| {
+                self.lots
+                    .iter()
+                    .filter(|l| l.status == crate::domain::LotStatus::Open)
+            })
             .into_iter()
             .flatten()
             .filter_map(|l| self.lots.get(&l.id));

@@ -175,5 +175,35 @@ fn the_wallboard_ticks_for_every_open_lots_countdown() {
         .min()
         .expect("open lots");
     let tick = app.next_tick(NOW).expect("a tick");
-    assert!(tick.0 <= NOW.0 + soonest_change, "{tick:?} vs +{soonest_change}");
+    assert!(
+        tick.0 <= NOW.0 + soonest_change,
+        "{tick:?} vs +{soonest_change}"
+    );
+}
+
+#[test]
+fn the_mouse_hits_the_panes_of_the_layout_in_force() {
+    use crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+    use lotwatch::ui::i18n::Lang;
+    use ratatui::layout::Rect;
+    let mut app = in_layout("official");
+    let screen = render(&mut app, 160, 45);
+    // The events pane is the lower right one in the official layout.
+    let y = screen
+        .lines()
+        .position(|l| l.contains("4 Events"))
+        .expect("the events pane") as u16
+        + 2;
+    let click = MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: 150,
+        row: y,
+        modifiers: KeyModifiers::NONE,
+    };
+    let area = Rect::new(0, 0, 160, 45);
+    let actions = lotwatch::ui::mouse::actions(&app, area, &click, Lang::En);
+    assert_eq!(actions.first(), Some(&Action::FocusPane(4)), "{actions:?}");
+    // The wall-board has no panes: a click means nothing.
+    let wall = in_layout("wallboard");
+    assert!(lotwatch::ui::mouse::actions(&wall, area, &click, Lang::En).is_empty());
 }
