@@ -86,8 +86,11 @@ struct ConfigWatch {
 /// two seconds.
 const CONFIG_POLL: Duration = Duration::from_secs(1);
 
+/// A regular file's modification time and length (None for anything else:
+/// absent, or a device such as `/dev/null`, whose time moves with every
+/// write to it).
 fn stamp_of(path: &std::path::Path) -> Option<(std::time::SystemTime, u64)> {
-    let m = std::fs::metadata(path).ok()?;
+    let m = std::fs::metadata(path).ok().filter(|m| m.is_file())?;
     Some((m.modified().ok()?, m.len()))
 }
 
