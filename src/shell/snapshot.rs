@@ -261,7 +261,8 @@ fn csv(snap: &Snapshot) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut ok = w.write_record(COLUMNS).is_ok();
     for l in &snap.lots {
-        ok &= w.write_record(row(l)).is_ok();
+        let cells = row(l).map(|c| crate::platform::output::neutralize_formula(&c));
+        ok &= w.write_record(cells).is_ok();
     }
     let bytes = w.into_inner().unwrap_or_default();
     debug_assert!(ok, "writing CSV to memory cannot fail");
@@ -333,6 +334,46 @@ fn fit(s: &str, max: usize) -> String {
 mod tests {
     use super::fit;
     use unicode_width::UnicodeWidthStr;
+
+    #[test]
+    fn csv_cells_never_run_as_formulas() {
+        let mut lot = crate::testing::test_lot();
+        lot.name = "=HYPERLINK(\"http://evil.example\",\"x\")".into();
+        lot.region = "@SUM(A1)".into();
+        lot.number = "-1+1".into();
+        lot.minerals = vec!["+gold".into()];
+        lot.high_bid = Some(crate::domain::HighBid {
+            amount: crate::domain::Money::from_tenge(5),
+            bidder: "\tP-01".into(),
+            at: crate::domain::Timestamp(0),
+            seq: 1,
+        });
+        let snap = super::Snapshot {
+            server_time: None,
+            seq: 1,
+            auction: crate::domain::Auction {
+                id: "a".into(),
+                title: "t".into(),
+                venue: "v".into(),
+                timezone: "Asia/Almaty".into(),
+                currency: "KZT".into(),
+                starts_at: crate::domain::Timestamp(0),
+                ends_at: crate::domain::Timestamp(0),
+                status: crate::domain::AuctionStatus::Running,
+            },
+            lots: vec![lot],
+        };
+        let out = super::render(&snap, crate::shell::cli::SnapshotFormat::Csv);
+        let mut r = csv::Reader::from_reader(out.as_bytes());
+        let row = r.records().next().expect("a row").expect("valid CSV");
+        let cells: Vec<&str> = row.iter().collect();
+        assert_eq!(cells[1], "'-1+1");
+        assert_eq!(cells[2], "'=HYPERLINK(\"http://evil.example\",\"x\")");
+        assert_eq!(cells[3], "'@SUM(A1)");
+        assert_eq!(cells[4], "'+gold");
+        assert_eq!(cells[8], "'\tP-01");
+        assert_eq!(cells[7], "5.00");
+    }
 
     #[test]
     fn fit_cuts_by_display_width() {

@@ -347,6 +347,10 @@ impl Watcher {
             SyncMsg::DataIssue(i) if self.shown(i.lot_id.as_deref()) => {
                 self.emit(lines::data_issue(&self.app, i, server_now));
             }
+            // The journal records this loss as its `journal_gap` anomaly.
+            SyncMsg::Backfill(crate::sync::Backfill::Lost { from, to, why }) => {
+                self.emit(lines::journal_gap(*from, *to, why, server_now));
+            }
             _ => {}
         }
         self.effects(up).await
