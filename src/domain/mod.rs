@@ -1,6 +1,7 @@
 //! The auction's own vocabulary, pure and shared by the simulator and the
 //! monitor: money, time, lots, feed events and the rules they obey.
 
+pub mod change;
 pub mod clock;
 pub mod event;
 pub mod journal_health;

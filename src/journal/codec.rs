@@ -80,6 +80,7 @@ pub fn event_from_wire(w: &WireEvent) -> Result<Event, DecodeError> {
             status: LotStatus::parse(&clean(need("status", &w.status)?, MAX_NAME)),
             closes_at: time("closes_at", need("closes_at", &w.closes_at)?)?,
             result: w.result.as_ref().map(result_from_wire).transpose()?,
+            status_text: w.status_text.as_deref().map(|t| clean(t, MAX_NAME)),
         },
         "lot" => EventKind::Lot(Box::new(lot_from_wire(need("lot", &w.lot)?)?)),
         "notice" => EventKind::Notice {
@@ -218,6 +219,7 @@ pub(crate) mod tests {
                 at: Timestamp(1_750_741_203_000),
                 lot_id: Some("L1".into()),
                 kind: EventKind::Status {
+                    status_text: None,
                     status: LotStatus::Sold,
                     closes_at: Timestamp(10),
                     result: Some(LotResult {

@@ -128,6 +128,7 @@ impl Row {
                 row.extensions = Some(*extensions);
             }
             EventKind::Status {
+                status_text: _,
                 status,
                 closes_at,
                 result,
@@ -325,7 +326,11 @@ mod tests {
         assert_eq!(at("message"), "'@SUM(A1)");
         assert_eq!(at("winner"), "'+7 700");
         assert_eq!(at("status"), "'\rx");
-        assert_eq!(at("amount_kzt"), "-1250.50", "a plain negative number stays");
+        assert_eq!(
+            at("amount_kzt"),
+            "-1250.50",
+            "a plain negative number stays"
+        );
     }
 
     #[test]

@@ -363,6 +363,7 @@ impl Engine {
             at,
             Some(i),
             EventKind::Status {
+                status_text: None,
                 status: to,
                 closes_at,
                 result,

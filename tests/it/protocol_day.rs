@@ -104,6 +104,7 @@ fn status(seq: u64, at: Timestamp, lot: &str, s: LotStatus, closes: Timestamp) -
         at,
         Some(lot),
         EventKind::Status {
+            status_text: None,
             status: s,
             closes_at: closes,
             result: None,
@@ -130,6 +131,7 @@ fn sold(seq: u64, at: Timestamp, lot: &str, tenge: i64, who: &str, closes: Times
         at,
         Some(lot),
         EventKind::Status {
+            status_text: None,
             status: LotStatus::Sold,
             closes_at: closes,
             result: Some(LotResult {

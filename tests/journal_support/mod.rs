@@ -119,6 +119,7 @@ pub fn day(seed: u64, lots: usize, bids: usize) -> Day {
             Some(&id),
             at,
             EventKind::Status {
+                status_text: None,
                 status: LotStatus::Closed,
                 closes_at: lot.closes_at,
                 result: None,
@@ -128,6 +129,7 @@ pub fn day(seed: u64, lots: usize, bids: usize) -> Day {
         lot.apply(&last);
         let kind = match &lot.high_bid {
             Some(h) => EventKind::Status {
+                status_text: None,
                 status: LotStatus::Sold,
                 closes_at: lot.closes_at,
                 result: Some(LotResult {
@@ -137,6 +139,7 @@ pub fn day(seed: u64, lots: usize, bids: usize) -> Day {
                 }),
             },
             None => EventKind::Status {
+                status_text: None,
                 status: LotStatus::Unsold,
                 closes_at: lot.closes_at,
                 result: None,

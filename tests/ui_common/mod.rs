@@ -366,6 +366,7 @@ fn events() -> Vec<Event> {
             -240,
             Some("401163"),
             EventKind::Status {
+                status_text: None,
                 status: LotStatus::Suspended,
                 closes_at: ts(225),
                 result: None,
@@ -384,6 +385,7 @@ fn events() -> Vec<Event> {
             -29,
             Some("401170"),
             EventKind::Status {
+                status_text: None,
                 status: LotStatus::Closed,
                 closes_at: ts(-30),
                 result: None,
@@ -394,6 +396,7 @@ fn events() -> Vec<Event> {
             -12,
             Some("401170"),
             EventKind::Status {
+                status_text: None,
                 status: LotStatus::Sold,
                 closes_at: ts(-30),
                 result: Some(LotResult {

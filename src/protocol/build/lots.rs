@@ -80,6 +80,7 @@ pub(super) fn step(r: &Recorded, kind: &str, rate: Option<Rate>) -> Step {
             s.extensions = Some(*extensions);
         }
         EventKind::Status {
+            status_text: _,
             status,
             closes_at,
             result,

@@ -229,7 +229,9 @@ impl Record {
         ];
         cells
             .iter()
-            .map(|c| crate::platform::output::neutralize_formula(&c.replace(['\t', '\n', '\r'], " ")))
+            .map(|c| {
+                crate::platform::output::neutralize_formula(&c.replace(['\t', '\n', '\r'], " "))
+            })
             .collect::<Vec<_>>()
             .join("\t")
     }
@@ -326,7 +328,11 @@ mod tests {
         assert_eq!(cells[8], "'@SUM(A1)");
         assert_eq!(cells[6], "5200.00");
         let note = journal_gap(1, 2, "-1+1", None).tsv();
-        assert!(note.split('\t').all(|c| !c.starts_with(['=', '+', '-', '@'])), "{note}");
+        assert!(
+            note.split('\t')
+                .all(|c| !c.starts_with(['=', '+', '-', '@'])),
+            "{note}"
+        );
     }
 
     #[test]
