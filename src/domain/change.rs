@@ -291,6 +291,37 @@ pub fn events_between(old: &Lot, new: &Lot) -> Vec<EventKind> {
         .collect()
 }
 
+/// The events seen between two reads of the lots, for a source without a
+/// change feed: per lot the two reads share, as [`events_between`] says.
+/// A bid keeps the high bid's own time and seq; the others are at `at` and
+/// numbered `seq`, the later read's feed position (they fall between two
+/// positions and have none of their own). Lots matched by id; `old` lots looked up,
+/// so the cost is linear.
+pub fn events_seen<'a>(
+    old: impl Fn(&str) -> Option<&'a Lot>,
+    new: &[Lot],
+    seq: u64,
+    at: Timestamp,
+) -> Vec<Event> {
+    let mut out = Vec::new();
+    for n in new {
+        let Some(o) = old(&n.id) else { continue };
+        for kind in events_between(o, n) {
+            let (seq, at) = match (&kind, &n.high_bid) {
+                (EventKind::Bid { .. }, Some(h)) => (h.seq, h.at),
+                _ => (seq, at),
+            };
+            out.push(Event {
+                seq,
+                at,
+                lot_id: Some(n.id.clone()),
+                kind,
+            });
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -419,5 +450,52 @@ mod tests {
             prop_assert_eq!(apply_all(&old, &d), want);
             prop_assert!(diff(&new, &new).is_empty());
         }
+    }
+
+    #[test]
+    fn two_reads_without_a_feed_give_the_feeds_events() {
+        let old = vec![lot("A"), lot("B"), lot("C")];
+        let mut new = old.clone();
+        new[0].high_bid = Some(HighBid {
+            amount: Money::from_tenge(1010),
+            bidder: "P-02".into(),
+            at: Timestamp(99),
+            seq: 7,
+        });
+        new[0].bid_count = 1;
+        new[0].extensions = 1;
+        new[0].closes_at = Timestamp(2_000_000);
+        new[1].status = LotStatus::Suspended;
+        // Open to sold skips `closed`: the whole lot, no forbidden step.
+        new[2].status = LotStatus::Sold;
+        let by_id = |id: &str| old.iter().find(|l| l.id == id);
+        let evs = events_seen(by_id, &new, 40, Timestamp(500));
+        let kinds: Vec<_> = evs
+            .iter()
+            .map(|e| {
+                (
+                    e.lot_id.as_deref().unwrap_or(""),
+                    e.kind.type_name(),
+                    e.at,
+                    e.seq,
+                )
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("A", "bid", Timestamp(99), 7),
+                ("A", "extended", Timestamp(500), 40),
+                ("B", "status", Timestamp(500), 40),
+                ("C", "lot", Timestamp(500), 40),
+            ]
+        );
+        // Applied in order, the events give the later read.
+        let mut a = old[0].clone();
+        for e in evs.iter().filter(|e| e.lot_id.as_deref() == Some("A")) {
+            a.apply(e);
+        }
+        assert_eq!(a, new[0]);
+        assert!(events_seen(by_id, &old, 41, Timestamp(0)).is_empty());
     }
 }

@@ -92,6 +92,17 @@ pub fn event(app: &App, ev: &Event) -> Record {
     Record(v)
 }
 
+/// An event a snapshot showed had happened (see `App::seen`): the event's
+/// record, marked `"observed": true` (a bid has its own seq, the others the
+/// snapshot's).
+pub fn seen_event(app: &App, ev: &Event) -> Record {
+    let mut r = event(app, ev);
+    if let Value::Object(m) = &mut r.0 {
+        m.insert("observed".into(), Value::Bool(true));
+    }
+    r
+}
+
 pub fn alert(a: &Alert, server_now: Option<Timestamp>) -> Record {
     let id = (!a.lot_id.is_empty()).then(|| a.lot_id.clone());
     Record(json!({
