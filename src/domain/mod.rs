@@ -17,5 +17,5 @@ pub use lot::{
     Auction, AuctionStatus, Bid, HighBid, License, LicenseKind, Lot, LotResult, LotStatus, SiteLot,
     SoftClose,
 };
-pub use money::{Converted, Currency, Money, Rate};
+pub use money::{Amount, Converted, Currency, Money, Rate};
 pub use time::Timestamp;

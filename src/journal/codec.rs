@@ -4,8 +4,8 @@
 //! come from an older build with a weaker sanitizer.
 
 use crate::domain::{
-    Event, EventKind, HighBid, License, LicenseKind, Lot, LotResult, LotStatus, Money, SiteLot,
-    SoftClose, Timestamp,
+    Amount, Event, EventKind, HighBid, License, LicenseKind, Lot, LotResult, LotStatus, Money,
+    SiteLot, SoftClose, Timestamp,
 };
 use crate::platform::sanitize::{MAX_NAME, MAX_NOTICE, clean};
 use crate::platform::wire::{WireEvent, WireLot, WireResult};
@@ -44,8 +44,25 @@ pub fn decode_lot(body: &str) -> Result<Lot, DecodeError> {
     lot_from_wire(&w)
 }
 
+/// The lot's fields that are an `Amount` (older journals listed them in
+/// `site.invalid`).
+const AMOUNT_FIELDS: [&str; 3] = ["starting_bonus", "guarantee", "participation_fee"];
+
 fn money(field: &str, s: &str) -> Result<Money, DecodeError> {
     Money::parse(s).map_err(|e| err(field, e))
+}
+
+/// A lot's amount: a decimal or `unreadable`. Journals written before the
+/// amount had a type stored `0.00` and named the field in `site.invalid`.
+fn amount(field: &str, s: &str, w: &WireLot) -> Result<Amount, DecodeError> {
+    let old_unreadable = w
+        .site
+        .as_ref()
+        .is_some_and(|site| site.invalid.iter().any(|f| f == field));
+    if old_unreadable {
+        return Ok(Amount::Unreadable);
+    }
+    Amount::parse(s).map_err(|e| err(field, e))
 }
 
 fn time(field: &str, s: &str) -> Result<Timestamp, DecodeError> {
@@ -111,7 +128,14 @@ fn site_from_wire(w: &crate::platform::wire::WireSite) -> Result<Box<SiteLot>, D
             .map(|d| time("site.deadline", d))
             .transpose()?,
         page_read: w.page_read,
-        invalid: w.invalid.iter().take(8).map(|f| clean(f, 32)).collect(),
+        // The amounts say so themselves now (see `amount`).
+        invalid: w
+            .invalid
+            .iter()
+            .filter(|f| !AMOUNT_FIELDS.contains(&f.as_str()))
+            .take(8)
+            .map(|f| clean(f, 32))
+            .collect(),
     }))
 }
 
@@ -141,10 +165,10 @@ pub fn lot_from_wire(w: &WireLot) -> Result<Lot, DecodeError> {
             blocks: w.license.blocks,
         },
         reserves: clean(&w.reserves, MAX_NAME),
-        starting_bonus: money("starting_bonus", &w.starting_bonus)?,
+        starting_bonus: amount("starting_bonus", &w.starting_bonus, w)?,
         min_increment: money("min_increment", &w.min_increment)?,
-        guarantee: money("guarantee", &w.guarantee)?,
-        participation_fee: money("participation_fee", &w.participation_fee)?,
+        guarantee: amount("guarantee", &w.guarantee, w)?,
+        participation_fee: amount("participation_fee", &w.participation_fee, w)?,
         min_participants: w.min_participants,
         participants: w.participants,
         status: LotStatus::parse(&clean(&w.status, MAX_NAME)),

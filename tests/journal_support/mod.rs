@@ -83,6 +83,7 @@ pub fn day(seed: u64, lots: usize, bids: usize) -> Day {
         };
         let lot = &mut state[i];
         let amount = next_min_bid(lot)
+            .expect("the test lots have a known start")
             .saturating_add(Money::from_tiyn(rng.i64(0..3) * lot.min_increment.tiyn()));
         let (closes_at, extended) = close_after_bid(lot, Timestamp(t));
         let bidder = LABELS[rng.usize(..LABELS.len())].to_string();
