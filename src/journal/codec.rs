@@ -200,6 +200,26 @@ pub(crate) mod tests {
     use super::*;
     use crate::testing::test_lot;
 
+    #[test]
+    fn an_older_journals_zero_beside_a_field_name_reads_back_unreadable() {
+        let mut lot = test_lot();
+        lot.site = Some(Box::new(SiteLot::default()));
+        let mut w = WireLot::from(&lot);
+        w.starting_bonus = "0.00".into();
+        if let Some(site) = w.site.as_mut() {
+            site.invalid = vec!["starting_bonus".into(), "sale_price".into()];
+        }
+        let back = lot_from_wire(&w).expect("decodes");
+        assert_eq!(back.starting_bonus, Amount::Unreadable);
+        assert!(back.field_invalid("sale_price"));
+        assert!(!back.field_invalid("starting_bonus"));
+        // Written today: the word itself.
+        lot.starting_bonus = Amount::Unreadable;
+        let body = encode_lot(&lot);
+        assert!(body.contains(r#""starting_bonus":"unreadable""#), "{body}");
+        assert_eq!(decode_lot(&body).expect("decodes"), lot);
+    }
+
     /// One event of every kind, with text a spreadsheet or terminal would
     /// choke on, Cyrillic and Chinese.
     pub fn sample_events() -> Vec<Event> {

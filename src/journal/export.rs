@@ -334,6 +334,34 @@ mod tests {
     }
 
     #[test]
+    fn an_unreadable_amount_is_exported_as_such_and_read_back() {
+        let mut lot = crate::testing::test_lot();
+        lot.starting_bonus = crate::domain::Amount::Unreadable;
+        let stored = StoredEvent {
+            auction: "a".into(),
+            seq: 3,
+            server_at: Timestamp(0),
+            received_at: Timestamp(0),
+            event: crate::domain::Event {
+                seq: 3,
+                at: Timestamp(0),
+                lot_id: Some(lot.id.clone()),
+                kind: EventKind::Lot(Box::new(lot.clone())),
+            },
+        };
+        let row = Row::from_event(&stored, &Rates::new());
+        assert_eq!(row.json()["lot"]["starting_bonus"], "unreadable");
+        let i = COLUMNS
+            .iter()
+            .position(|c| *c == "lot")
+            .expect("lot column");
+        let cell = &row.csv_cells()[i];
+        assert!(cell.contains(r#""starting_bonus":"unreadable""#), "{cell}");
+        let back = crate::journal::codec::decode_lot(cell).expect("the lot reads back");
+        assert_eq!(back, lot);
+    }
+
+    #[test]
     fn columns_match_json_fields() {
         let row = Row {
             kind: "bid".into(),

@@ -274,6 +274,38 @@ mod tests {
     }
 
     #[test]
+    fn an_unreadable_starting_bonus_is_said_never_zero_in_every_format() {
+        let mut lot = crate::testing::test_lot();
+        lot.starting_bonus = crate::domain::Amount::Unreadable;
+        let snap = super::Snapshot {
+            server_time: None,
+            seq: 1,
+            auction: crate::domain::Auction {
+                id: "a".into(),
+                title: "t".into(),
+                venue: "v".into(),
+                timezone: "Asia/Almaty".into(),
+                currency: "KZT".into(),
+                starts_at: crate::domain::Timestamp(0),
+                ends_at: crate::domain::Timestamp(0),
+                status: crate::domain::AuctionStatus::Running,
+            },
+            lots: vec![lot],
+        };
+        use crate::shell::cli::SnapshotFormat;
+        let json: serde_json::Value =
+            serde_json::from_str(&super::render(&snap, SnapshotFormat::Json)).expect("JSON");
+        assert_eq!(json["lots"][0]["starting_bonus"], "unreadable");
+        for f in [SnapshotFormat::Csv, SnapshotFormat::Table] {
+            let out = super::render(&snap, f);
+            assert!(
+                out.contains("unreadable") && !out.contains("0.00,"),
+                "{out}"
+            );
+        }
+    }
+
+    #[test]
     fn fit_cuts_by_display_width() {
         assert_eq!(fit("short", 10), "short");
         let cut = fit("金矿金矿金矿金矿", 7);
