@@ -171,6 +171,9 @@ impl LotChange {
 /// extension, a status change (in the feed's order), then `Terms` if
 /// anything else still differs.
 pub fn lot_changes(old: &Lot, new: &Lot) -> Vec<Change> {
+    if old == new {
+        return Vec::new();
+    }
     let mut out = Vec::new();
     let mut state = old.clone();
     let mut push = |c: Change, state: &mut Lot| {
