@@ -501,4 +501,63 @@ mod tests {
         assert_eq!(a, new[0]);
         assert!(events_seen(by_id, &old, 41, Timestamp(0)).is_empty());
     }
+
+    #[test]
+    fn a_status_change_reads_the_same_from_the_feed_two_snapshots_and_a_site() {
+        let mut old = lot("S");
+        old.status = LotStatus::Closed;
+        old.site = Some(Box::new(crate::domain::SiteLot {
+            status_text: "Проводится".into(),
+            ..Default::default()
+        }));
+        let mut new = old.clone();
+        new.status = LotStatus::Sold;
+        new.result = Some(LotResult {
+            winner: String::new(),
+            amount: Money::from_tenge(55_380_000),
+            protocol_at: Timestamp(1),
+        });
+        if let Some(s) = new.site.as_deref_mut() {
+            s.status_text = "Состоялся".into();
+        }
+        // Two snapshots (the journal): the changes, applied, give the new lot.
+        let mut by_diff = old.clone();
+        for c in lot_changes(&old, &new) {
+            c.apply_to(&mut by_diff);
+        }
+        assert_eq!(by_diff, new);
+        // Two site reads: one status event, which the state applies.
+        let kinds = events_between(&old, &new);
+        assert_eq!(kinds.len(), 1, "{kinds:?}");
+        let mut by_event = old.clone();
+        for kind in kinds {
+            by_event.apply(&Event {
+                seq: 1,
+                at: Timestamp(2),
+                lot_id: Some("S".into()),
+                kind,
+            });
+        }
+        assert_eq!(by_event, new);
+        // A later status without a result clears it, on every path alike.
+        let mut cancelled = new.clone();
+        cancelled.status = LotStatus::Cancelled;
+        cancelled.result = None;
+        if let Some(s) = cancelled.site.as_deref_mut() {
+            s.status_text.clear();
+        }
+        let mut a = new.clone();
+        a.apply(&Event {
+            seq: 2,
+            at: Timestamp(3),
+            lot_id: Some("S".into()),
+            kind: EventKind::Status {
+                status: LotStatus::Cancelled,
+                closes_at: new.closes_at,
+                result: None,
+                status_text: None,
+            },
+        });
+        assert_eq!(a, cancelled);
+    }
 }
