@@ -396,8 +396,9 @@ impl Test {
                     MoneyField::Next => {
                         matches!(lot.status, LotStatus::Open | LotStatus::Scheduled)
                             .then(|| next_min_bid(lot))
+                            .flatten()
                     }
-                    MoneyField::Start => Some(lot.starting_bonus),
+                    MoneyField::Start => lot.starting_bonus.known(),
                 };
                 have.is_some_and(|h| cmp.holds(h, *v))
             }

@@ -195,6 +195,8 @@ pub struct App {
     pub(crate) auction: Option<Auction>,
     pub(crate) lots: LotStore,
     pub(crate) feed_seq: u64,
+    /// The events the last snapshot showed had happened (see `seen()`).
+    pub(crate) seen: Vec<crate::domain::Event>,
     pub(crate) log: EventLog,
     /// Selected lot, by id (stable across re-sorting).
     pub(crate) selected: Option<String>,
@@ -293,6 +295,7 @@ impl App {
             auction: None,
             lots,
             feed_seq: 0,
+            seen: Vec::new(),
             log: EventLog::default(),
             selected: None,
             lots_top: 0,
@@ -396,6 +399,14 @@ impl App {
 
     pub fn feed_seq(&self) -> u64 {
         self.feed_seq
+    }
+
+    /// The events the last snapshot showed had happened since the lots held
+    /// before it (bids, extensions, status changes; a platform without a
+    /// change feed has no other): a bid at its own seq, the others at the
+    /// snapshot's.
+    pub fn seen(&self) -> &[crate::domain::Event] {
+        &self.seen
     }
 
     pub fn currency(&self) -> Currency {

@@ -2,7 +2,7 @@
 //! both the simulator and the monitor hold them. Text fields here are already
 //! sanitized: the platform client cleans them where they enter.
 
-use super::money::Money;
+use super::money::{Amount, Money};
 use super::time::Timestamp;
 use rust_decimal::Decimal;
 
@@ -130,10 +130,12 @@ pub struct Lot {
     pub minerals: Vec<String>,
     pub license: License,
     pub reserves: String,
-    pub starting_bonus: Money,
+    /// The starting bonus, guarantee and fee as the source gave them (a web
+    /// site may show words where a number belongs: `Amount::Unreadable`).
+    pub starting_bonus: Amount,
     pub min_increment: Money,
-    pub guarantee: Money,
-    pub participation_fee: Money,
+    pub guarantee: Amount,
+    pub participation_fee: Amount,
     pub min_participants: u32,
     pub participants: u32,
     pub status: LotStatus,
@@ -169,9 +171,9 @@ pub struct SiteLot {
     /// Whether the lot's own page was read (guarantee, fee and deadline are
     /// only there).
     pub page_read: bool,
-    /// Fields the page showed but that were not numbers or dates
-    /// (`starting_bonus`, `guarantee`, `participation_fee`, `sale_price`,
-    /// `opens_at`, `deadline`).
+    /// Fields the page showed but that were not a number or a date
+    /// (`sale_price`, `opens_at`, `deadline`; the lot's own amounts say so
+    /// themselves, `Amount::Unreadable`).
     pub invalid: Vec<String>,
 }
 

@@ -164,6 +164,9 @@ pub struct WireEvent {
     pub status: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub result: Option<WireResult>,
+    /// A web-site source's own words for the new status (never from the API).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_text: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lot: Option<WireLot>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -269,10 +272,12 @@ impl From<&Event> for WireEvent {
                 status,
                 closes_at,
                 result,
+                status_text,
             } => {
                 w.status = Some(status.as_str().to_string());
                 w.closes_at = Some(closes_at.to_rfc3339());
                 w.result = result.as_ref().map(WireResult::from);
+                w.status_text.clone_from(status_text);
             }
             EventKind::Lot(lot) => w.lot = Some(WireLot::from(lot.as_ref())),
             EventKind::Notice { message } => w.message = Some(message.clone()),

@@ -3,9 +3,10 @@
 //! flight, and a lot's page when the lot is first seen or its card changed
 //! (otherwise not more often than `page_every`). Each snapshot is compared
 //! with the one before, and the differences reach the app as the feed's
-//! messages: a lot that appears or changes terms (`lot`), a status change
-//! (`status`, with the sale price as the result), a moved trading start
-//! (`lot`). Errors back off with the engine's `Backoff`; a page not
+//! messages, read by the one change model (`domain::change::events_between`):
+//! a lot that appears or changes terms (`lot`), a status change along an
+//! allowed step (`status`, with the sale price as the result and the site's
+//! words for the status), a moved trading start (`lot`). Errors back off with the engine's `Backoff`; a page not
 //! understood is the link's cause while the last good lots stay.
 //!
 //! Requests per poll: one per list page of each object type (⌈N/20⌉, at
@@ -15,7 +16,7 @@
 use super::backoff::Backoff;
 use super::{LinkState, SyncCmd, SyncHandle, SyncMsg};
 use crate::domain::clock::{ServerClock, mono_now, wall_now};
-use crate::domain::{Auction, AuctionStatus, Event, EventKind, Lot, Timestamp, rules};
+use crate::domain::{Auction, AuctionStatus, Event, EventKind, Lot, Timestamp, change};
 use crate::platform::client::{Cached, Client};
 use crate::platform::error::PlatformError;
 use crate::platform::http::Validators;
@@ -371,12 +372,14 @@ impl Poller {
                 keep_read_times(old, lot);
             }
             let lot = &*lot;
-            let kind = match before.get(&lot.id) {
-                None => Some(EventKind::Lot(Box::new(lot.clone()))),
-                Some(old) if old == lot => None,
-                Some(old) => Some(diff(old, lot)),
+            let kinds = match before.get(&lot.id) {
+                None => vec![EventKind::Lot(Box::new(lot.clone()))],
+                Some(old) => change::events_between(old, lot),
             };
-            if let Some(kind) = kind {
+            if kinds.is_empty() {
+                continue;
+            }
+            for kind in kinds {
                 self.seq += 1;
                 events.push(Event {
                     seq: self.seq,
@@ -384,8 +387,8 @@ impl Poller {
                     lot_id: Some(lot.id.clone()),
                     kind,
                 });
-                before.insert(lot.id.clone(), lot.clone());
             }
+            before.insert(lot.id.clone(), lot.clone());
         }
         // An empty batch still tells the app the data is fresh.
         self.out.send(SyncMsg::Events(events)).await.map_err(drop)
@@ -407,28 +410,6 @@ fn keep_read_times(old: &Lot, new: &mut Lot) {
     }
 }
 
-/// The event for a lot that changed: a status event when only the status
-/// (and its result) moved along an allowed step, else the whole lot (a
-/// moved start, new terms, or a status reached by steps the poll missed).
-fn diff(old: &Lot, new: &Lot) -> EventKind {
-    let mut same = new.clone();
-    same.status = old.status.clone();
-    same.result = old.result.clone();
-    same.site = old.site.clone();
-    if same == *old
-        && old.status != new.status
-        && rules::transition_allowed(&old.status, &new.status)
-    {
-        EventKind::Status {
-            status: new.status.clone(),
-            closes_at: new.closes_at,
-            result: new.result.clone(),
-        }
-    } else {
-        EventKind::Lot(Box::new(new.clone()))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -444,18 +425,38 @@ mod tests {
         l
     }
 
+    fn diff(old: &Lot, new: &Lot) -> EventKind {
+        let mut kinds = change::events_between(old, new);
+        assert_eq!(kinds.len(), 1, "{kinds:?}");
+        kinds.remove(0)
+    }
+
     #[test]
     fn a_step_the_rules_allow_is_a_status_event_anything_else_the_lot() {
         let old = site_lot(LotStatus::Scheduled);
         let mut open = old.clone();
         open.status = LotStatus::Open;
+        if let Some(s) = open.site.as_deref_mut() {
+            s.status_text = "Идет прием заявок".into();
+        }
+        let ev = diff(&old, &open);
         assert!(matches!(
-            diff(&old, &open),
+            &ev,
             EventKind::Status {
                 status: LotStatus::Open,
+                status_text: Some(t),
                 ..
-            }
+            } if t == "Идет прием заявок"
         ));
+        // The app, applying the event, holds the lot as the site shows it.
+        let mut applied = old.clone();
+        applied.apply(&Event {
+            seq: 1,
+            at: Timestamp(0),
+            lot_id: Some(old.id.clone()),
+            kind: ev,
+        });
+        assert_eq!(applied, open);
         // Open to sold skips `closed`: the poll did not see it, so the lot.
         let mut sold = open.clone();
         sold.status = LotStatus::Sold;

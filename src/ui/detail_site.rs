@@ -6,7 +6,7 @@
 use super::fmt::{fx, status};
 use super::{Ctx, paint};
 use crate::app::countdown::countdown;
-use crate::domain::{LicenseKind, Lot, Money, SiteLot};
+use crate::domain::{Amount, LicenseKind, Lot, SiteLot};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -29,10 +29,10 @@ pub(super) fn draw(
         spans.append(&mut value);
         Line::from(spans)
     };
-    let money = |field: &str, m: Money, needs_page: bool| -> Vec<Span<'static>> {
-        if lot.field_invalid(field) {
+    let money = |a: Amount, needs_page: bool| -> Vec<Span<'static>> {
+        let Some(m) = a.known() else {
             return vec![Span::styled(st.invalid.to_string(), t.bad)];
-        }
+        };
         if needs_page && !site.page_read {
             return vec![Span::styled(st.page_not_read.to_string(), t.dim)];
         }
@@ -75,17 +75,11 @@ pub(super) fn draw(
             vec![Span::raw(format!("{} {}", lang.datetime(d), tx.astana))],
         ));
     }
-    left.push(row(
-        tx.start_bonus,
-        money("starting_bonus", lot.starting_bonus, false),
-    ));
-    left.push(row(tx.guarantee, money("guarantee", lot.guarantee, true)));
-    left.push(row(
-        tx.fee,
-        money("participation_fee", lot.participation_fee, true),
-    ));
+    left.push(row(tx.start_bonus, money(lot.starting_bonus, false)));
+    left.push(row(tx.guarantee, money(lot.guarantee, true)));
+    left.push(row(tx.fee, money(lot.participation_fee, true)));
     if let Some(r) = &lot.result {
-        left.push(row(st.sale_price, money("sale_price", r.amount, false)));
+        left.push(row(st.sale_price, money(r.amount.into(), false)));
     } else if lot.field_invalid("sale_price") {
         left.push(row(
             st.sale_price,

@@ -716,12 +716,13 @@ fn lot_row(
                 fx_cell(scratch, app, high, compact, lang);
                 put_right(buf, cell, scratch, plain);
             }
-            Col::NextMin if lot.field_invalid("starting_bonus") => {
+            Col::NextMin if lot.high_bid.is_none() && lot.starting_bonus.is_unreadable() => {
                 put_right(buf, cell, "✗", t.bad);
             }
             Col::NextMin => {
                 let v = (lot.status == LotStatus::Open || lot.status == LotStatus::Scheduled)
-                    .then(|| next_min_bid(lot));
+                    .then(|| next_min_bid(lot))
+                    .flatten();
                 scratch.clear();
                 money_cell(scratch, v, compact, lang);
                 put_right(buf, cell, scratch, plain);

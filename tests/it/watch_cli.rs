@@ -2,7 +2,8 @@
 //! the jsonl stream equals the simulator's own event history (read through
 //! its API), `| head -3` exits 0 with three lines, a reader taking one line
 //! a second gets a `dropped` line while the process stays under a memory
-//! bound, the filter, the status and waybar formats, and the exit codes.
+//! bound, the filter, the status and waybar formats, the exit codes, and
+//! without a change feed (`serve --no-feed`) the bids seen between reads.
 
 use crate::support;
 
@@ -495,6 +496,52 @@ fn watch_the_sauda_site_prints_its_status_changes_as_jsonl() {
     let v = status.expect("a status line");
     assert!(v["lot_number"].is_string(), "{v}");
     assert_eq!(v["status"], "open", "{v}");
+    signal(&child, "TERM");
+    assert!(
+        wait_for_exit(&mut child, Duration::from_secs(10)).success(),
+        "{}",
+        stderr_of(&mut child)
+    );
+}
+
+#[test]
+fn without_a_change_feed_watch_prints_the_bids_seen_between_two_reads() {
+    let sim = Server::start(&["--no-feed", "--speed", "60"]);
+    let dir = temp_dir("no-feed");
+    let mut child = watch_cmd(
+        &dir,
+        &[
+            "--url",
+            &sim.url,
+            "--poll",
+            "500",
+            "--rates",
+            "fixed",
+            "--rate",
+            "USD=519.53",
+            "--no-journal",
+        ],
+    )
+    .spawn()
+    .expect("spawn watch");
+    let lines = lines_of(&mut child);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut bid = None;
+    while bid.is_none() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let line = lines.recv_timeout(left).expect("a bid within a minute");
+        let v: Value = serde_json::from_str(&line).expect("a JSON line");
+        if v["type"] == "bid" {
+            bid = Some(v);
+        }
+    }
+    let v = bid.expect("a bid line");
+    assert_eq!(v["observed"], true, "{v}");
+    assert!(
+        v["lot_number"].is_string() && v["bidder"].is_string(),
+        "{v}"
+    );
+    assert!(tiyn(&v["amount_kzt"]).is_some(), "{v}");
     signal(&child, "TERM");
     assert!(
         wait_for_exit(&mut child, Duration::from_secs(10)).success(),

@@ -7,7 +7,7 @@ use super::list::Card;
 use super::lot_page::{Field, LotPage};
 use super::text::fold;
 use crate::domain::{
-    License, LicenseKind, Lot, LotResult, LotStatus, Money, SiteLot, SoftClose, Timestamp,
+    Amount, License, LicenseKind, Lot, LotResult, LotStatus, Money, SiteLot, SoftClose, Timestamp,
 };
 
 /// The site's status text (ru, kz, en; several may be joined by "; ") as a
@@ -144,35 +144,21 @@ pub fn lot_from(card: &Card, page: Option<&LotPage>, url: String, read_at: Times
         .unwrap_or(&card.status)
         .to_string();
     let status = map_status(&status_text);
-    let money = |f: Option<&Field<Money>>, name: &str, invalid: &mut Vec<String>| match f {
-        Some(Field::Value(m)) => *m,
-        Some(Field::Invalid(_)) => {
-            invalid.push(name.to_string());
-            Money::ZERO
-        }
-        _ => Money::ZERO,
+    // Words where a number belongs are `Amount::Unreadable`; a page not
+    // read yet gives no guarantee or fee (`SiteLot::page_read` says so).
+    let amount = |f: Option<&Field<Money>>| match f {
+        Some(Field::Value(m)) => Amount::Known(*m),
+        Some(Field::Invalid(_)) => Amount::Unreadable,
+        _ => Amount::Known(Money::ZERO),
     };
     // The page's starting price when read, else the card's.
     let starting_bonus = match page.map(|p| &p.starting_price) {
-        Some(Field::Value(m)) => *m,
-        Some(Field::Invalid(_)) => {
-            invalid.push("starting_bonus".into());
-            Money::ZERO
-        }
-        _ => match card.price {
-            Some(m) => m,
-            None => {
-                invalid.push("starting_bonus".into());
-                Money::ZERO
-            }
-        },
+        Some(Field::Value(m)) => Amount::Known(*m),
+        Some(Field::Invalid(_)) => Amount::Unreadable,
+        _ => card.price.map_or(Amount::Unreadable, Amount::Known),
     };
-    let guarantee = money(page.map(|p| &p.guarantee), "guarantee", &mut invalid);
-    let participation_fee = money(
-        page.map(|p| &p.participation_fee),
-        "participation_fee",
-        &mut invalid,
-    );
+    let guarantee = amount(page.map(|p| &p.guarantee));
+    let participation_fee = amount(page.map(|p| &p.participation_fee));
     let opens_at = match page.map(|p| &p.starts_at) {
         Some(Field::Value(t)) => Some(*t),
         _ => card.starts_at,

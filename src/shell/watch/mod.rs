@@ -385,6 +385,18 @@ impl Watcher {
             }
             SyncMsg::Snapshot { seq, lots, .. } => {
                 self.emit(lines::snapshot(*seq, lots.len(), server_now));
+                // What the snapshot shows happened since the one before (no
+                // change feed, or a gap in it), as the feed's events.
+                let seen: Vec<_> = self
+                    .app
+                    .seen()
+                    .iter()
+                    .filter(|e| self.shown(e.lot_id.as_deref()))
+                    .map(|e| lines::seen_event(&self.app, e))
+                    .collect();
+                for r in seen {
+                    self.emit(r);
+                }
             }
             SyncMsg::Link(l) if self.link.as_ref() != Some(l) => {
                 self.link = Some(l.clone());
@@ -396,6 +408,10 @@ impl Watcher {
             }
             SyncMsg::DataIssue(i) if self.shown(i.lot_id.as_deref()) => {
                 self.emit(lines::data_issue(&self.app, i, server_now));
+            }
+            // The journal records this loss as its `journal_gap` anomaly.
+            SyncMsg::Backfill(crate::sync::Backfill::Lost { from, to, why }) => {
+                self.emit(lines::journal_gap(*from, *to, why, server_now));
             }
             _ => {}
         }
