@@ -762,18 +762,20 @@ fn lot_row(
             }
             Col::Deadline if lot.site.is_some() => {}
             Col::Deadline => _ = put_str(buf, cell.x, y, right, &lot.closes_at.astana_hms(), plain),
-            Col::StartBonus if lot.field_invalid("starting_bonus") => {
-                put_right(buf, cell, "✗", t.bad);
-            }
             Col::StartBonus | Col::Guarantee => {
-                let m = if c == Col::StartBonus {
+                let amount = if c == Col::StartBonus {
                     lot.starting_bonus
                 } else {
                     lot.guarantee
                 };
-                scratch.clear();
-                money_cell(scratch, Some(m), compact, lang);
-                put_right(buf, cell, scratch, plain);
+                match amount.known() {
+                    Some(m) => {
+                        scratch.clear();
+                        money_cell(scratch, Some(m), compact, lang);
+                        put_right(buf, cell, scratch, plain);
+                    }
+                    None => put_right(buf, cell, "✗", t.bad),
+                }
             }
             Col::Participants => {
                 scratch.clear();

@@ -131,7 +131,8 @@ fn an_alert_flashes_on_the_wallboard_too() {
         .high_bid
         .as_ref()
         .map(|h| h.amount)
-        .unwrap_or(lot.starting_bonus);
+        .or(lot.starting_bonus.known())
+        .expect("the demo lot's starting bonus is known");
     let bid = |seq, tenge: i64, who: &str| Event {
         seq,
         at: ts(-1),
