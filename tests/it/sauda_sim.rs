@@ -11,7 +11,7 @@ use lotwatch::platform::{Client, ClientConfig};
 use lotwatch::sim::Scenario;
 use lotwatch::sim::server::{RunningSim, SimOptions, start};
 use lotwatch::sim::site::SiteSim;
-use lotwatch::sync::site::{SiteConfig, read_once, spawn};
+use lotwatch::sync::site::{Patience, SiteConfig, read_once, spawn};
 use lotwatch::sync::{LinkState, SyncHandle, SyncMsg};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -44,6 +44,27 @@ fn poller(url: &str, lang: SiteLang) -> SyncHandle {
     )
 }
 
+/// The whole site once, with the default settings in `lang` and no waiting
+/// for throttles.
+async fn read(
+    client: &Client,
+    lang: SiteLang,
+) -> Result<
+    (Vec<lotwatch::domain::Lot>, Option<lotwatch::domain::Timestamp>),
+    lotwatch::platform::PlatformError,
+> {
+    let cfg = SiteConfig {
+        lang,
+        ..SiteConfig::default()
+    };
+    let impatient = Patience {
+        tries: 1,
+        budget: Duration::ZERO,
+        on_wait: Box::new(|_, _| {}),
+    };
+    read_once(client, cfg, impatient).await
+}
+
 /// A server that only counts the connections it is offered.
 async fn decoy() -> (String, Arc<AtomicUsize>) {
     let l = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -65,7 +86,7 @@ async fn read_once_gives_every_lot_with_its_page() {
     let sim = site_sim(1.0, SiteSim::default()).await;
     let client = Client::new(ClientConfig::new(sim.url())).expect("config");
     for lang in [SiteLang::Ru, SiteLang::Kz, SiteLang::En] {
-        let (lots, at) = read_once(&client, lang).await.expect("reads the site");
+        let (lots, at) = read(&client, lang).await.expect("reads the site");
         assert_eq!(lots.len(), 50, "{lang:?}");
         assert!(at.is_some(), "the Date header gives the server's time");
         let engine_lots = Scenario::june_2025().lots.len();
@@ -244,7 +265,7 @@ async fn hydrocarbon_lots_are_served_and_read_under_their_object_type() {
     .await
     .expect("simulator starts");
     let client = Client::new(ClientConfig::new(sim.url())).expect("config");
-    let (lots, _) = read_once(&client, SiteLang::Ru).await.expect("reads");
+    let (lots, _) = read(&client, SiteLang::Ru).await.expect("reads");
     assert_eq!(lots.len(), 50);
     let oil = lots
         .iter()
