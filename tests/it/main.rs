@@ -45,6 +45,7 @@ mod notify_vt;
 mod protocol_day;
 mod replay_mode;
 mod sauda_parse;
+mod sauda_polite;
 mod sauda_props;
 mod sauda_sim;
 mod sim_api;

@@ -26,6 +26,9 @@ pub enum SiteFault {
     /// 429, with this `Retry-After` value as written (seconds or an HTTP
     /// date), or none.
     TooManyRequests { retry_after: Option<String> },
+    /// 429 with `Retry-After` as an HTTP date this many seconds after the
+    /// simulator's now (its `Date` header's clock).
+    TooManyRequestsFor { secs: u64 },
     /// The throttling page («Превышен лимит запросов») with this status.
     ThrottlePage { status: u16 },
     /// This status (a 5xx) with a short error page.
@@ -62,7 +65,7 @@ impl SiteSim {
 
 impl SiteSim {
     /// This request's fault, if the plan has one for it.
-    fn fault(&self) -> Option<Response> {
+    fn fault(&self, now: crate::domain::Timestamp) -> Option<Response> {
         let n = self.served.fetch_add(1, Ordering::SeqCst).saturating_add(1);
         let (_, f) = self.faults.iter().find(|(at, _)| *at == n)?;
         Some(match f {
@@ -70,6 +73,14 @@ impl SiteSim {
                 let mut r = (StatusCode::TOO_MANY_REQUESTS, "Too Many Requests").into_response();
                 if let Some(v) = retry_after.as_deref().and_then(|v| HeaderValue::from_str(v).ok())
                 {
+                    r.headers_mut().insert(header::RETRY_AFTER, v);
+                }
+                r
+            }
+            SiteFault::TooManyRequestsFor { secs } => {
+                let mut r = (StatusCode::TOO_MANY_REQUESTS, "Too Many Requests").into_response();
+                let at = crate::sim::server::http_date(now.plus_secs(*secs as i64));
+                if let Ok(v) = HeaderValue::from_str(&at) {
                     r.headers_mut().insert(header::RETRY_AFTER, v);
                 }
                 r
@@ -153,7 +164,7 @@ pub(super) async fn list(
     let (Some(site), Some(lang_v)) = (&s.site, SiteLang::parse(&lang)) else {
         return not_found();
     };
-    if let Some(r) = site.fault() {
+    if let Some(r) = site.fault(s.now()) {
         return r;
     }
     if site.in_maintenance(s.started) {
@@ -222,7 +233,7 @@ pub(super) async fn lot(
     let (Some(site), Some(lang)) = (&s.site, SiteLang::parse(&lang)) else {
         return not_found();
     };
-    if let Some(r) = site.fault() {
+    if let Some(r) = site.fault(s.now()) {
         return r;
     }
     if site.in_maintenance(s.started) {
