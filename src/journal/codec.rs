@@ -111,6 +111,7 @@ fn site_from_wire(w: &crate::platform::wire::WireSite) -> Result<Box<SiteLot>, D
             .transpose()?,
         page_read: w.page_read,
         invalid: w.invalid.iter().take(8).map(|f| clean(f, 32)).collect(),
+        description: clean(&w.description, MAX_NOTICE),
     }))
 }
 

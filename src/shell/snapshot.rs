@@ -262,13 +262,18 @@ fn json(snap: &Snapshot) -> String {
                     "sale_price".into(),
                     l.result.as_ref().map(|r| r.amount.to_wire()).into(),
                 );
-                o.insert("license_kind".into(), l.license.kind.as_str().into());
+                // Unknown (the site's auction type named none): null.
+                let kind = l.license.kind.as_str();
+                o.insert(
+                    "license_kind".into(),
+                    (!kind.is_empty()).then_some(kind).into(),
+                );
                 o.insert(
                     "area_km2".into(),
                     l.license.area_km2.map(|a| a.to_string()).into(),
                 );
                 o.insert("blocks".into(), l.license.blocks.into());
-                o.insert("description".into(), l.reserves.clone().into());
+                o.insert("description".into(), site.description.clone().into());
                 o.insert(
                     "site".into(),
                     serde_json::to_value(crate::platform::wire::WireSite::from(site))

@@ -11,7 +11,7 @@ use crate::app::{App, Pane};
 use crate::domain::LinkState;
 use crate::domain::rules::next_min_bid;
 use crate::domain::{Currency, LicenseKind, Lot, LotStatus};
-use crate::ui::i18n::{Lang, Texts};
+use crate::ui::i18n::Lang;
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -34,12 +34,15 @@ enum Col {
     NextMin,
     Bids,
     Leader,
+    /// The application deadline (a web-site source: bids are not published
+    /// there, so this takes the bids' and the leader's place).
+    Deadline,
     Left,
 }
 
 /// Columns in display order with their drop priority (0 never drops) and
 /// width when money is grouped / compact. The name takes what is left.
-const COLS: [(Col, u8, u16, u16); 13] = [
+const COLS: [(Col, u8, u16, u16); 14] = [
     (Col::Mark, 0, 3, 3),
     (Col::Number, 0, 8, 8),
     (Col::Name, 0, 14, 14),
@@ -52,8 +55,25 @@ const COLS: [(Col, u8, u16, u16); 13] = [
     (Col::NextMin, 4, 15, 9),
     (Col::Bids, 5, 4, 4),
     (Col::Leader, 6, 7, 7),
+    (Col::Deadline, 2, 14, 14),
     (Col::Left, 1, 16, 16),
 ];
+
+/// Whether the app shows a web-site source (the sauda site).
+fn is_site(app: &App) -> bool {
+    app.auction
+        .as_ref()
+        .is_some_and(|a| a.id == crate::domain::lot::SITE_AUCTION_ID)
+}
+
+/// Whether column `c` belongs on the screen of this source.
+fn of_source(c: Col, site: bool) -> bool {
+    match c {
+        Col::Deadline => site,
+        Col::Bids | Col::Leader => !site,
+        _ => true,
+    }
+}
 
 /// The compact width of a column in `lang`: money columns are wider where
 /// the units are words (`млрд`).
@@ -67,11 +87,18 @@ fn compact_w(c: Col, k: u16, lang: Lang) -> u16 {
 /// The columns that fit `width`, and whether money is compact. Keeps as many
 /// columns as possible, then prefers grouped money.
 fn choose(width: u16, fx: bool, lang: Lang) -> (Vec<(Col, u16)>, bool) {
+    choose_for(width, fx, lang, false)
+}
+
+/// `choose` for the API's screen or (`site`) a web-site source's.
+fn choose_for(width: u16, fx: bool, lang: Lang, site: bool) -> (Vec<(Col, u16)>, bool) {
     for max_prio in (0..=9u8).rev() {
         for compact in [false, true] {
             let cols: Vec<(Col, u16)> = COLS
                 .iter()
-                .filter(|(c, p, _, _)| *p <= max_prio && (fx || *c != Col::HighFx))
+                .filter(|(c, p, _, _)| {
+                    *p <= max_prio && (fx || *c != Col::HighFx) && of_source(*c, site)
+                })
                 .map(|&(c, _, g, k)| (c, if compact { compact_w(c, k, lang) } else { g }))
                 .collect();
             let total: u16 = cols.iter().map(|(_, w)| w + 1).sum();
@@ -82,7 +109,7 @@ fn choose(width: u16, fx: bool, lang: Lang) -> (Vec<(Col, u16)>, bool) {
     }
     let cols = COLS
         .iter()
-        .filter(|(_, p, _, _)| *p <= 1)
+        .filter(|(c, p, _, _)| *p <= 1 && of_source(*c, site))
         .map(|&(c, _, _, k)| (c, compact_w(c, k, lang)))
         .collect();
     (cols, true)
@@ -106,7 +133,8 @@ fn widen(cols: &mut [(Col, u16)], width: u16) {
     }
 }
 
-fn header_label(c: Col, cur: Currency, tx: &Texts) -> String {
+fn header_label(c: Col, cur: Currency, lang: Lang) -> String {
+    let tx = lang.texts();
     match c {
         Col::Mark => String::new(),
         Col::Number => tx.col_number.into(),
@@ -120,6 +148,7 @@ fn header_label(c: Col, cur: Currency, tx: &Texts) -> String {
         Col::NextMin => tx.col_next_min.into(),
         Col::Bids => tx.col_bids.into(),
         Col::Leader => tx.col_leader.into(),
+        Col::Deadline => lang.site().col_deadline.into(),
         Col::Left => tx.col_left.into(),
     }
 }
@@ -148,7 +177,6 @@ pub(crate) struct Geometry {
     pub inner: Rect,
     cols: Vec<(Col, u16)>,
     compact: bool,
-    lang: Lang,
     /// The view position of the first row on screen.
     pub top: usize,
     /// Lot rows on screen (below the column header row).
@@ -168,14 +196,13 @@ impl Geometry {
             inner.height -= 1;
         }
         let fx = app.currency != Currency::Kzt;
-        let (mut cols, compact) = choose(inner.width, fx, lang);
+        let (mut cols, compact) = choose_for(inner.width, fx, lang, is_site(app));
         widen(&mut cols, inner.width);
         let rows = usize::from(inner.height.saturating_sub(1));
         Some(Geometry {
             inner,
             cols,
             compact,
-            lang,
             top: window_top(app, rows),
             rows,
         })
@@ -216,14 +243,8 @@ impl Geometry {
     }
 
     /// The sort key of the column header at screen column `x`.
-    pub fn sort_key_at(&self, app: &App, x: u16) -> Option<SortKey> {
-        let fx = app.currency != Currency::Kzt;
-        sort_key_at(
-            self.inner.width,
-            fx,
-            self.lang,
-            x.checked_sub(self.inner.x)?,
-        )
+    pub fn sort_key_at(&self, _app: &App, x: u16) -> Option<SortKey> {
+        key_at(&self.cols, x.checked_sub(self.inner.x)?)
     }
 }
 
@@ -283,6 +304,7 @@ fn col_sort_key(c: Col) -> Option<SortKey> {
         Col::NextMin => SortKey::NextMin,
         Col::Bids => SortKey::Bids,
         Col::Leader => SortKey::Leader,
+        Col::Deadline => return None,
         Col::Left => SortKey::TimeLeft,
     })
 }
@@ -294,6 +316,12 @@ fn col_sort_key(c: Col) -> Option<SortKey> {
 pub fn sort_key_at(inner_width: u16, fx: bool, lang: Lang, x: u16) -> Option<SortKey> {
     let (mut cols, _) = choose(inner_width, fx, lang);
     widen(&mut cols, inner_width);
+    key_at(&cols, x)
+}
+
+/// The sort key of the column at `x` of `cols` (from the inner left edge).
+fn key_at(cols: &[(Col, u16)], x: u16) -> Option<SortKey> {
+    let cols = cols.iter().copied();
     let mut left = 0u16;
     for (c, w) in cols {
         if x < left.saturating_add(w) {
@@ -416,7 +444,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     buf.set_style(Rect { height: 1, ..inner }, t.table_header);
     let mut x = inner.x;
     for (c, w) in cols {
-        let mut s = header_label(*c, app.currency, tx);
+        let mut s = header_label(*c, app.currency, ctx.lang);
         if *c == sorted {
             if key == SortKey::Extensions {
                 s.push_str(tx.col_ext);
@@ -580,6 +608,7 @@ fn lot_row(
                 let kind = match &lot.license.kind {
                     LicenseKind::Exploration => tx.licence_short[0],
                     LicenseKind::Production => tx.licence_short[1],
+                    LicenseKind::Unknown(s) if s.is_empty() => "—",
                     LicenseKind::Unknown(s) => s.as_str(),
                 };
                 let at = put_str(buf, cell.x, y, right, kind, plain);
@@ -627,8 +656,31 @@ fn lot_row(
                 let leader = lot.high_bid.as_ref().map_or("", |h| h.bidder.as_str());
                 _ = put_str(buf, cell.x, y, right, leader, plain);
             }
+            Col::Deadline => {
+                let st = lang.site();
+                let (text, style) = match (lot.open_deadline(), ctx.now) {
+                    (Some(d), Some(now)) if now < d => {
+                        let cd = crate::app::countdown::Countdown::Opens {
+                            in_ms: now.until(d).max(0) as u64,
+                        };
+                        (cd.text_in("", ""), plain)
+                    }
+                    (Some(_), Some(_)) => (st.deadline_over.to_string(), t.dim),
+                    (Some(d), None) => (lang.datetime(d), plain),
+                    (None, _) if lot.site.as_deref().is_some_and(|s| s.deadline.is_none()) => {
+                        ("—".to_string(), t.dim)
+                    }
+                    (None, _) => (String::new(), plain),
+                };
+                put_str(buf, cell.x, y, right, &text, style);
+            }
             // The site publishes no close: only the wait for the start.
             Col::Left if lot.site.is_some() && lot.status != LotStatus::Scheduled => {}
+            // The start has passed while the site still says applications:
+            // not `opens in 00:00`, and the detail pane says why.
+            Col::Left if ctx.now.is_some_and(|now| lot.start_passed(now)) => {
+                put_str(buf, cell.x, y, right, lang.site().start_passed, t.warn);
+            }
             Col::Left => {
                 let text = cd.text_in(tx.opens_in, tx.closing);
                 let mut at = put_str(buf, cell.x, y, right, &text, t.urgency(cd.urgency()));
@@ -675,11 +727,14 @@ mod tests {
                 .into_iter()
                 .flat_map(|f| Lang::ALL.map(|l| (f, l)))
             {
-                let (mut cols, _) = choose(w, fx, lang);
-                widen(&mut cols, w);
-                let total: u16 = cols.iter().map(|(_, w)| w + 1).sum::<u16>() - 1;
-                assert!(total <= w, "width {w}: {total}");
-                assert!(cols.iter().any(|(c, _)| *c == Col::Left));
+                for site in [false, true] {
+                    let (mut cols, _) = choose_for(w, fx, lang, site);
+                    widen(&mut cols, w);
+                    let total: u16 = cols.iter().map(|(_, w)| w + 1).sum::<u16>() - 1;
+                    assert!(total <= w, "width {w}: {total}");
+                    assert!(cols.iter().any(|(c, _)| *c == Col::Left));
+                    assert!(!cols.iter().any(|(c, _)| !of_source(*c, site)));
+                }
             }
         }
         let (wide, compact) = choose(196, true, Lang::En);
@@ -696,7 +751,7 @@ mod tests {
         for lang in [Lang::Ru, Lang::Kk] {
             for &(c, _, g, k) in &COLS {
                 let w = usize::from(compact_w(c, k, lang).min(g));
-                let label = header_label(c, Currency::Usd, lang.texts());
+                let label = header_label(c, Currency::Usd, lang);
                 assert!(label.width() <= w, "{lang:?} {c:?}: {label:?} > {w}");
             }
             // The widest compact amounts: three digits before the largest unit.
