@@ -55,7 +55,7 @@ const COLS: [(Col, u8, u16, u16); 14] = [
     (Col::NextMin, 4, 15, 9),
     (Col::Bids, 5, 4, 4),
     (Col::Leader, 6, 7, 7),
-    (Col::Deadline, 2, 14, 14),
+    (Col::Deadline, 5, 14, 14),
     (Col::Left, 1, 16, 16),
 ];
 
@@ -667,7 +667,11 @@ fn lot_row(
                     }
                     (Some(_), Some(_)) => (st.deadline_over.to_string(), t.dim),
                     (Some(d), None) => (lang.datetime(d), plain),
-                    (None, _) if lot.site.as_deref().is_some_and(|s| s.deadline.is_none()) => {
+                    // Taking applications, but the page gave no deadline.
+                    (None, _)
+                        if lot.status == LotStatus::Scheduled
+                            && lot.site.as_deref().is_some_and(|s| s.page_read) =>
+                    {
                         ("—".to_string(), t.dim)
                     }
                     (None, _) => (String::new(), plain),
