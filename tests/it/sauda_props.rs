@@ -119,3 +119,77 @@ fn a_page_of_thousands_of_cards_keeps_at_most_max_cards() {
     let p = parse_list(&html, "/ru/list").expect("parses");
     assert_eq!(p.cards.len(), MAX_CARDS);
 }
+
+/// The list fixture with `inner` put where its cards are.
+fn list_with(inner: &str) -> String {
+    let start = LIST
+        .find("<div class=\"d-none d-sm-block\">\n    <div class=\"row\">")
+        .expect("card");
+    format!("{}{inner}{}", &LIST[..start], &LIST[start..])
+}
+
+/// `n` card divs, each inside the one before (the review's hostile page:
+/// 16 000 of them and the page around are about 650 KB).
+fn nested_cards(n: usize) -> String {
+    let open = "<div class=\"d-none d-sm-block\">";
+    let mut s = open.repeat(n);
+    s.push_str(&"</div>".repeat(n));
+    s
+}
+
+#[test]
+fn a_page_of_16000_nested_cards_is_refused_in_under_a_second() {
+    let html = list_with(&nested_cards(16_000));
+    assert!(html.len() > 600_000 && html.len() < 700_000, "{}", html.len());
+    let t = std::time::Instant::now();
+    let list = parse_list(&html, "/ru/list");
+    let lot = parse_lot_page(&html, "/ru/list/1");
+    let took = t.elapsed();
+    eprintln!("16 000-deep page ({} bytes): both parsers in {took:?}", html.len());
+    assert!(took < std::time::Duration::from_secs(1), "{took:?}");
+    for r in [list.map(|_| ()), lot.map(|_| ())] {
+        match r {
+            Err(lotwatch::platform::PlatformError::Layout { what, .. }) => {
+                assert!(what.contains("nested deeper than 256"), "{what}")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    // Just under the depth: read, the fixture's cards inside the nest.
+    let html = list_with(&nested_cards(200));
+    let t = std::time::Instant::now();
+    let r = parse_list(&html, "/ru/list").expect("read under the depth");
+    assert!(t.elapsed() < std::time::Duration::from_secs(1));
+    assert!(!r.cards.is_empty());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(10))]
+
+    /// Time grows with the page's size, not with how deep it nests: a page
+    /// of any mix of nesting and siblings parses within a few times what a
+    /// flat page of the same size takes (measured alongside, so a busy
+    /// machine slows both); nesting past `MAX_DEPTH` is refused at once.
+    #[test]
+    fn parsing_time_is_linear_in_the_pages_size(
+        depth in 1usize..20_000,
+        siblings in 1usize..400,
+    ) {
+        // At most about 400 KB of cards (37 bytes a card).
+        let depth = depth.min(11_000 / siblings).max(1);
+        let html = list_with(&nested_cards(depth).repeat(siblings));
+        let flat = list_with(&nested_cards(1).repeat(depth * siblings));
+        prop_assert_eq!(html.len(), flat.len());
+        let t = std::time::Instant::now();
+        let _ = parse_list(&flat, "/ru/list");
+        let linear = t.elapsed();
+        let t = std::time::Instant::now();
+        let _ = parse_list(&html, "/ru/list");
+        let took = t.elapsed();
+        prop_assert!(
+            took <= linear * 4 + std::time::Duration::from_millis(50),
+            "{depth} deep x {siblings}, {} bytes: {took:?} against {linear:?} flat",
+            html.len()
+        );
+    }
+}
