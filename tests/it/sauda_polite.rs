@@ -336,3 +336,130 @@ async fn the_poller_waits_what_the_site_asked_even_past_its_poll_and_keeps_the_l
     );
     sim.shutdown().await;
 }
+
+/// `lotwatch snapshot --source sauda` against `sim`, its stderr and code.
+async fn snapshot_cli(sim: &RunningSim, extra: &[&str]) -> (Option<i32>, String, String) {
+    let mut args: Vec<String> = ["snapshot", "--source", "sauda", "--url", &sim.url()]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(crate::support::server::BIN)
+            .args(&args)
+            .env_remove("LOTWATCH_CONFIG")
+            .output()
+            .expect("run lotwatch")
+    })
+    .await
+    .expect("joined");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn snapshot_survives_a_throttle_says_so_once_and_gives_up_after_three_tries() {
+    let sim = sim_with(vec![(
+        2,
+        SiteFault::TooManyRequests {
+            retry_after: Some("3".into()),
+        },
+    )])
+    .await;
+    let t = std::time::Instant::now();
+    let (code, stdout, stderr) = snapshot_cli(&sim, &["--format", "json"]).await;
+    let took = t.elapsed();
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        stderr.trim(),
+        "lotwatch snapshot: waiting 3 s: the site asked to slow down (429)"
+    );
+    assert!(took >= Duration::from_secs(3), "{took:?}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    assert_eq!(v["lots"].as_array().map(Vec::len), Some(50));
+    sim.shutdown().await;
+
+    // Three throttles in a row: two waits said, then exit 1 with the cause.
+    let throttle = || SiteFault::TooManyRequests {
+        retry_after: Some("1".into()),
+    };
+    let sim = sim_with(vec![(1, throttle()), (2, throttle()), (3, throttle())]).await;
+    let (code, _, stderr) = snapshot_cli(&sim, &[]).await;
+    assert_eq!(code, Some(1), "{stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 3, "{stderr}");
+    assert_eq!(
+        lines[0],
+        "lotwatch snapshot: waiting 1 s: the site asked to slow down (429)"
+    );
+    assert!(
+        lines[2].starts_with("lotwatch snapshot: list page 1: rate limited (429)")
+            && lines[2].contains("gave up"),
+        "{stderr}"
+    );
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn snapshot_keeps_the_site_gap_asked_for() {
+    let sim = sim_with(Vec::new()).await;
+    let (code, _, stderr) = snapshot_cli(&sim, &["--site-gap", "40"]).await;
+    assert_eq!(code, Some(0), "{stderr}");
+    let reqs = site_requests(&sim);
+    assert_eq!(reqs.len(), JUNE_READ);
+    for w in reqs.windows(2) {
+        assert!(w[1].at - w[0].at + Duration::from_millis(10) >= Duration::from_millis(40));
+    }
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watch_waits_out_a_throttle_before_its_first_read_and_says_so_once() {
+    use std::io::{BufRead, BufReader};
+    let sim = sim_with(vec![(
+        1,
+        SiteFault::TooManyRequests {
+            retry_after: Some("1".into()),
+        },
+    )])
+    .await;
+    let url = sim.url();
+    let dir = std::env::temp_dir().join(format!("lotwatch-polite-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let stderr = tokio::task::spawn_blocking(move || {
+        let mut child = std::process::Command::new(crate::support::server::BIN)
+            .args(["watch", "--source", "sauda", "--url", &url, "--format", "jsonl"])
+            .arg("--no-journal")
+            .arg("--log-file")
+            .arg(dir.join("watch.log"))
+            .env_remove("LOTWATCH_CONFIG")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run lotwatch watch");
+        let out = child.stdout.take().expect("stdout");
+        // Until the first read's snapshot record: the throttle was waited out.
+        let snapshot = BufReader::new(out)
+            .lines()
+            .map_while(Result::ok)
+            .find(|l| l.contains("\"snapshot\""));
+        let _ = child.kill();
+        let out = child.wait_with_output().expect("exits");
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(snapshot.is_some(), "no snapshot");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    })
+    .await
+    .expect("joined");
+    let waits: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("the site asked to slow down (429)"))
+        .collect();
+    assert_eq!(waits.len(), 1, "{stderr}");
+    assert!(waits[0].starts_with("lotwatch watch: waiting "), "{stderr}");
+    assert_eq!(site_requests(&sim)[0].status, 429);
+    sim.shutdown().await;
+}
