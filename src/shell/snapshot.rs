@@ -140,7 +140,7 @@ pub fn say_wait(
 pub async fn fetch_site(
     client: &Client,
     site: crate::sync::site::SiteConfig,
-    on_wait: Box<dyn FnMut(std::time::Duration, &PlatformError) + Send + Sync>,
+    on_wait: crate::sync::site::OnWait,
 ) -> Result<Snapshot, PlatformError> {
     let lang = site.lang;
     let patience = crate::sync::site::Patience::one_shot(on_wait);

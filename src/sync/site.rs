@@ -84,19 +84,21 @@ impl Default for SiteConfig {
     }
 }
 
+/// Told each wait of a one-shot read before it starts: how long, and why.
+pub type OnWait = Box<dyn FnMut(Duration, &PlatformError) + Send + Sync>;
+
 /// How a one-shot read (`snapshot`, and `watch` before its first read)
 /// bears a throttle: it waits what the site asked, at most `tries` tries
 /// of a page in all and `budget` of waiting, and says so through `on_wait`.
 pub struct Patience {
     pub tries: u32,
     pub budget: Duration,
-    /// Told each wait before it starts: how long, and why.
-    pub on_wait: Box<dyn FnMut(Duration, &PlatformError) + Send + Sync>,
+    pub on_wait: OnWait,
 }
 
 impl Patience {
     /// 3 tries, 2 minutes of waiting.
-    pub fn one_shot(on_wait: Box<dyn FnMut(Duration, &PlatformError) + Send + Sync>) -> Patience {
+    pub fn one_shot(on_wait: OnWait) -> Patience {
         Patience {
             tries: 3,
             budget: Duration::from_secs(120),
