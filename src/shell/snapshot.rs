@@ -383,3 +383,56 @@ mod tests {
         assert!(cut.ends_with('…'));
     }
 }
+
+#[cfg(test)]
+mod site_tests {
+    use super::*;
+    use crate::domain::{LicenseKind, SiteLot};
+
+    #[test]
+    fn an_unknown_licence_is_null_and_the_description_is_the_sites() {
+        let mut lot = crate::testing::test_lot();
+        lot.license.kind = LicenseKind::Unknown(String::new());
+        lot.site = Some(Box::new(SiteLot {
+            description: "Добыча. По контуру отвода.".into(),
+            ..SiteLot::default()
+        }));
+        let snap = Snapshot {
+            server_time: None,
+            seq: 0,
+            auction: Auction {
+                id: crate::domain::lot::SITE_AUCTION_ID.into(),
+                title: String::new(),
+                venue: String::new(),
+                timezone: String::new(),
+                currency: "KZT".into(),
+                starts_at: Timestamp(0),
+                ends_at: Timestamp(0),
+                status: crate::domain::AuctionStatus::Running,
+            },
+            lots: vec![lot],
+        };
+        let v: serde_json::Value =
+            serde_json::from_str(&render(&snap, SnapshotFormat::Json)).expect("JSON");
+        let l = &v["lots"][0];
+        assert!(l["license_kind"].is_null(), "{l}");
+        assert_eq!(l["description"], "Добыча. По контуру отвода.");
+        assert_eq!(l["site"]["description"], "Добыча. По контуру отвода.");
+    }
+
+    #[test]
+    fn the_wait_line_says_the_seconds_and_why() {
+        let e = PlatformError::RateLimited {
+            retry_after: Some(std::time::Duration::from_secs(3)),
+        }
+        .on_page(crate::domain::SitePage::List {
+            hydrocarbons: false,
+            page: 2,
+            of: Some(3),
+        });
+        assert_eq!(
+            wait_line(std::time::Duration::from_millis(2500), &e),
+            "waiting 3 s: the site asked to slow down (429)"
+        );
+    }
+}

@@ -22,15 +22,15 @@
 
 use super::backoff::Backoff;
 use super::{LinkState, SyncCmd, SyncHandle, SyncMsg};
+use crate::domain::SitePage;
 use crate::domain::clock::{ServerClock, mono_now, wall_now};
 use crate::domain::{Auction, AuctionStatus, Event, EventKind, Lot, Timestamp, rules};
 use crate::platform::client::{Cached, Client};
 use crate::platform::error::PlatformError;
 use crate::platform::http::Validators;
-use crate::domain::SitePage;
 use crate::platform::sauda::{self, Card, LotPage, SiteDown, SiteLang, SiteUrls};
-use reqwest::Url;
 use crate::rates::RatesConfig;
+use reqwest::Url;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -439,8 +439,12 @@ impl Poller {
                 tokio::time::sleep(wait).await;
                 continue;
             }
-            if let (PlatformError::RateLimited { retry_after: Some(d) }, Some((p, waits, waited))) =
-                (&e, self.patience.as_mut())
+            if let (
+                PlatformError::RateLimited {
+                    retry_after: Some(d),
+                },
+                Some((p, waits, waited)),
+            ) = (&e, self.patience.as_mut())
                 && *waits + 1 < p.tries
                 && *waited + *d <= p.budget
             {

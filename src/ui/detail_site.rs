@@ -73,7 +73,10 @@ pub(super) fn draw(
     }
     left.push(row(st.starts, when));
     if passed {
-        left.push(row("", vec![Span::styled(st.not_updated.to_string(), t.warn)]));
+        left.push(row(
+            "",
+            vec![Span::styled(st.not_updated.to_string(), t.warn)],
+        ));
     }
     if let Some(d) = site.deadline {
         let mut v = vec![Span::raw(format!("{} {}", lang.datetime(d), tx.astana))];

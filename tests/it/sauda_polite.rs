@@ -176,7 +176,11 @@ async fn a_one_shot_read_gives_up_after_three_tries_or_a_wait_beyond_two_minutes
         .await
         .expect_err("three throttles in a row");
     assert!(matches!(e.root(), PlatformError::RateLimited { .. }), "{e}");
-    assert_eq!(waits.lock().expect("lock").len(), 2, "two waits, three tries");
+    assert_eq!(
+        waits.lock().expect("lock").len(),
+        2,
+        "two waits, three tries"
+    );
     assert_eq!(site_requests(&sim).len(), 4);
     assert!(
         LinkCause::from(&e)
@@ -276,7 +280,8 @@ async fn a_page_failing_three_times_fails_the_read_named_in_words() {
         .expect_err("maintenance three times");
     let text = LinkCause::from(&e).to_string();
     assert!(
-        text.starts_with("the page of lot ") && text.ends_with(": the site shows a maintenance page"),
+        text.starts_with("the page of lot ")
+            && text.ends_with(": the site shows a maintenance page"),
         "{text}"
     );
     assert!(!text.contains("/list"), "{text}");
@@ -431,7 +436,9 @@ async fn watch_waits_out_a_throttle_before_its_first_read_and_says_so_once() {
     let _ = std::fs::create_dir_all(&dir);
     let stderr = tokio::task::spawn_blocking(move || {
         let mut child = std::process::Command::new(crate::support::server::BIN)
-            .args(["watch", "--source", "sauda", "--url", &url, "--format", "jsonl"])
+            .args([
+                "watch", "--source", "sauda", "--url", &url, "--format", "jsonl",
+            ])
             .arg("--no-journal")
             .arg("--log-file")
             .arg(dir.join("watch.log"))

@@ -51,7 +51,10 @@ async fn read(
     client: &Client,
     lang: SiteLang,
 ) -> Result<
-    (Vec<lotwatch::domain::Lot>, Option<lotwatch::domain::Timestamp>),
+    (
+        Vec<lotwatch::domain::Lot>,
+        Option<lotwatch::domain::Timestamp>,
+    ),
     lotwatch::platform::PlatformError,
 > {
     let cfg = SiteConfig {
@@ -168,10 +171,16 @@ async fn a_status_change_and_a_sale_price_arrive_and_no_request_leaves_the_host(
             _ => {}
         }
     }
-    // 50 lots at 20 a page: pages 2 and 3 were read (from p=N on the
-    // user's host; the request log cuts targets at 200 characters, so the
-    // count of lots is the proof).
+    // 50 lots at 20 a page: pages 2 and 3 were read, from p=N on the
+    // user's host.
     assert_eq!(snapshot, 50);
+    let reqs = sim.requests();
+    let pages: std::collections::HashSet<&str> = reqs
+        .iter()
+        .filter(|r| r.path().ends_with("/list"))
+        .map(|r| r.param("p").unwrap_or("1"))
+        .collect();
+    assert_eq!(pages.len(), 3, "{pages:?}");
     assert!(sold.is_some_and(|m| m.tiyn() > 0));
     // Even asked directly, the client refuses a URL on another host.
     let client = Client::new(ClientConfig::new(sim.url())).expect("config");

@@ -124,11 +124,11 @@ fn a_passed_start_and_an_unknown_licence_are_said_not_guessed() {
         let st = lang.site();
         assert!(screen.contains(st.start_passed), "{screen}");
         assert!(screen.contains(st.not_updated), "{screen}");
-        assert!(!screen.contains("00:00:00"), "never `opens in 00:00`: {screen}");
-        insta::assert_snapshot!(
-            format!("sauda_start_passed_{}_120x40", lang.code()),
-            screen
+        assert!(
+            !screen.contains("00:00:00"),
+            "never `opens in 00:00`: {screen}"
         );
+        insta::assert_snapshot!(format!("sauda_start_passed_{}_120x40", lang.code()), screen);
     }
     let mut app = app_with(passed_and_unknown_lots());
     let unknown = passed_and_unknown_lots()
@@ -143,7 +143,10 @@ fn a_passed_start_and_an_unknown_licence_are_said_not_guessed() {
     act(&mut app, Action::OpenDetail);
     let screen = render(&mut app, 120, 40);
     assert!(screen.contains("Licence            —  "), "{screen}");
-    assert!(screen.contains("2 d 01:00 left"), "the deadline's countdown: {screen}");
+    assert!(
+        screen.contains("2 d 01:00 left"),
+        "the deadline's countdown: {screen}"
+    );
     insta::assert_snapshot!("sauda_unknown_licence_120x40", screen);
 }
 

@@ -15,8 +15,7 @@ const VOID: [&str; 15] = [
 /// Elements whose end tag may be left out: the parser closes them when a
 /// sibling opens, so they do not nest by themselves.
 const OPTIONAL_END: [&str; 14] = [
-    "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "rb", "rt", "rp", "html",
-    "body",
+    "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "rb", "rt", "rp", "html", "body",
 ];
 /// Elements whose content is text up to their own end tag.
 const RAW_TEXT: [&str; 8] = [
@@ -142,7 +141,11 @@ mod tests {
     #[test]
     fn depth_is_counted_as_the_parser_nests() {
         let nested = |n: usize, open: &str, close: &str| {
-            format!("<html><body>{}x{}</body></html>", open.repeat(n), close.repeat(n))
+            format!(
+                "<html><body>{}x{}</body></html>",
+                open.repeat(n),
+                close.repeat(n)
+            )
         };
         assert!(!depth_over(nested(200, "<div>", "</div>").as_bytes(), 256));
         assert!(depth_over(nested(300, "<div>", "</div>").as_bytes(), 256));
@@ -152,9 +155,15 @@ mod tests {
         assert!(depth_over(nested(300, "<div/>", "").as_bytes(), 256));
         // Siblings, void elements and optional end tags do not nest.
         assert!(!depth_over("<div></div>".repeat(10_000).as_bytes(), 256));
-        assert!(!depth_over("<br><img src=x><li>a<p>b".repeat(10_000).as_bytes(), 256));
+        assert!(!depth_over(
+            "<br><img src=x><li>a<p>b".repeat(10_000).as_bytes(),
+            256
+        ));
         // An end tag closes the unclosed elements inside it.
-        assert!(!depth_over("<div><span><b>x</div>".repeat(10_000).as_bytes(), 256));
+        assert!(!depth_over(
+            "<div><span><b>x</div>".repeat(10_000).as_bytes(),
+            256
+        ));
         // Comments, scripts and quoted values hide no tags, and a stray
         // quote in a name does not hide the ones after it.
         assert!(!depth_over(

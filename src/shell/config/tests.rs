@@ -504,7 +504,10 @@ fn the_site_is_read_in_kazakh_under_lang_kk_unless_site_lang_says() {
     assert_eq!(site(&["--lang", "ru"], &[]), SiteLangArg::Ru);
     assert_eq!(site(&["--lang", "en"], &[]), SiteLangArg::Ru);
     // `site_lang` said otherwise: the flag, the variable, the file.
-    assert_eq!(site(&["--lang", "kk", "--site-lang", "ru"], &[]), SiteLangArg::Ru);
+    assert_eq!(
+        site(&["--lang", "kk", "--site-lang", "ru"], &[]),
+        SiteLangArg::Ru
+    );
     assert_eq!(
         site(&["--lang", "kk"], &[("LOTWATCH_SITE_LANG", "ru")]),
         SiteLangArg::Ru

@@ -71,7 +71,9 @@ impl SiteSim {
         Some(match f {
             SiteFault::TooManyRequests { retry_after } => {
                 let mut r = (StatusCode::TOO_MANY_REQUESTS, "Too Many Requests").into_response();
-                if let Some(v) = retry_after.as_deref().and_then(|v| HeaderValue::from_str(v).ok())
+                if let Some(v) = retry_after
+                    .as_deref()
+                    .and_then(|v| HeaderValue::from_str(v).ok())
                 {
                     r.headers_mut().insert(header::RETRY_AFTER, v);
                 }
@@ -99,8 +101,9 @@ impl SiteSim {
                 r
             }
             SiteFault::CutBody => {
-                let head = "<!DOCTYPE html>\n<html><body class=\"saudamodule_mnuauctionlist\"><div>"
-                    .repeat(4);
+                let head =
+                    "<!DOCTYPE html>\n<html><body class=\"saudamodule_mnuauctionlist\"><div>"
+                        .repeat(4);
                 let chunks: Vec<Result<Vec<u8>, std::io::Error>> = vec![
                     Ok(head.into_bytes()),
                     Err(std::io::Error::other("connection dropped")),
