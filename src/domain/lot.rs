@@ -168,6 +168,8 @@ pub struct SiteLot {
     /// The status as the page words it (the `LotStatus` is its mapping).
     pub status_text: String,
     pub deadline: Option<Timestamp>,
+    /// The site's description of the plot («Описание: Добыча. …»).
+    pub description: String,
     /// Whether the lot's own page was read (guarantee, fee and deadline are
     /// only there).
     pub page_read: bool,
@@ -178,6 +180,25 @@ pub struct SiteLot {
 }
 
 impl Lot {
+    /// A web-site lot whose trading start has passed at `now` while the
+    /// site still shows a status from before trading (the site has not
+    /// updated it): no countdown, no `opens<` match, a note instead.
+    pub fn start_passed(&self, now: Timestamp) -> bool {
+        self.site.is_some()
+            && self.status == LotStatus::Scheduled
+            && !self.field_invalid("opens_at")
+            && self.opens_at <= now
+    }
+
+    /// The application deadline of a web-site lot still taking
+    /// applications (before its trading start), if the page gave one.
+    pub fn open_deadline(&self) -> Option<Timestamp> {
+        match (&self.status, self.site.as_deref()) {
+            (LotStatus::Scheduled, Some(s)) => s.deadline,
+            _ => None,
+        }
+    }
+
     /// Whether the source showed this field as something it could not read.
     pub fn field_invalid(&self, field: &str) -> bool {
         self.site

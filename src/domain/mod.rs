@@ -12,7 +12,7 @@ pub mod rules;
 pub mod time;
 
 pub use event::{Event, EventKind};
-pub use link::{LinkCause, LinkState, SiteDown, TlsProblem};
+pub use link::{LinkCause, LinkState, SiteDown, SitePage, TlsProblem};
 pub use lot::{
     Auction, AuctionStatus, Bid, HighBid, License, LicenseKind, Lot, LotResult, LotStatus, SiteLot,
     SoftClose,

@@ -136,6 +136,7 @@ fn site_from_wire(w: &crate::platform::wire::WireSite) -> Result<Box<SiteLot>, D
             .take(8)
             .map(|f| clean(f, 32))
             .collect(),
+        description: clean(&w.description, MAX_NOTICE),
     }))
 }
 

@@ -46,7 +46,8 @@ pub struct SiteOut {
     pub participation_fee: String,
     /// The sale price; `unreadable` when the page showed words for it.
     pub sale_price: Option<String>,
-    pub license_kind: String,
+    /// Unknown (the site's auction type named none): null.
+    pub license_kind: Option<String>,
     pub area_km2: Option<String>,
     pub blocks: Option<u32>,
     pub description: String,
@@ -98,10 +99,12 @@ impl From<&Lot> for LotOut {
                     None if l.field_invalid("sale_price") => Some(Amount::UNREADABLE.into()),
                     None => None,
                 },
-                license_kind: l.license.kind.as_str().to_string(),
+                license_kind: Some(l.license.kind.as_str())
+                    .filter(|k| !k.is_empty())
+                    .map(str::to_string),
                 area_km2: l.license.area_km2.map(|a| a.to_string()),
                 blocks: l.license.blocks,
-                description: l.reserves.clone(),
+                description: site.description.clone(),
                 site: WireSite::from(site),
             }),
         }

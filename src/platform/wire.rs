@@ -100,6 +100,9 @@ pub struct WireSite {
     pub page_read: bool,
     #[serde(default)]
     pub invalid: Vec<String>,
+    /// The site's «Описание» (absent in journals written before it).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
 }
 
 impl From<&domain::SiteLot> for WireSite {
@@ -112,6 +115,7 @@ impl From<&domain::SiteLot> for WireSite {
             deadline: s.deadline.map(|d| d.to_rfc3339()),
             page_read: s.page_read,
             invalid: s.invalid.clone(),
+            description: s.description.clone(),
         }
     }
 }

@@ -196,6 +196,10 @@ pub struct SnapshotArgs {
     /// Trust this PEM CA certificate in addition to the system's.
     #[arg(long, value_name = "PATH")]
     pub ca_cert: Option<PathBuf>,
+    /// At least this many ms between two requests to the site (--source
+    /// sauda; default 1000, at least 500; 0 on a loopback URL).
+    #[arg(long, value_name = "MS")]
+    pub site_gap: Option<u64>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -244,9 +248,13 @@ pub struct MonitorArgs {
     /// What to read: the platform API, or the sauda.e-qazyna.kz site.
     #[arg(long, value_enum, default_value_t = crate::shell::source::SourceArg::Api)]
     pub source: crate::shell::source::SourceArg,
-    /// The site's language (--source sauda).
+    /// The site's language (--source sauda; default: kz under --lang kk, else ru).
     #[arg(long, value_enum, default_value_t = crate::shell::source::SiteLangArg::Ru)]
     pub site_lang: crate::shell::source::SiteLangArg,
+    /// At least this many ms between two requests to the site (--source
+    /// sauda; default 1000, at least 500; 0 on a loopback URL).
+    #[arg(long, value_name = "MS")]
+    pub site_gap: Option<u64>,
     /// Interval polling period in ms, used when the platform has no change feed
     /// (--source sauda: the list's period, default 60 s, at least 15 s).
     #[arg(long, value_name = "MS", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(250..))]

@@ -48,13 +48,19 @@ pub fn run_cli(args: &SnapshotArgs, token: Option<Token>) -> ExitCode {
     let mut cfg = ClientConfig::new(url);
     cfg.token = token;
     cfg.ca_cert = args.ca_cert.clone();
-    crate::shell::source::adjust_client(args.source, &mut cfg);
+    crate::shell::source::adjust_client(args.source, &mut cfg, args.site_gap);
     let (source, lang) = (args.source, args.site_lang.lang());
     let result = rt.block_on(async {
         let client = Client::new(cfg)?;
         match source {
             crate::shell::source::SourceArg::Api => fetch(&client).await,
-            crate::shell::source::SourceArg::Sauda => fetch_site(&client, lang).await,
+            crate::shell::source::SourceArg::Sauda => {
+                let site = crate::sync::site::SiteConfig {
+                    lang,
+                    ..Default::default()
+                };
+                fetch_site(&client, site, Box::new(say_wait("lotwatch snapshot"))).await
+            }
         }
     });
     match result {
@@ -73,7 +79,16 @@ pub fn run_cli(args: &SnapshotArgs, token: Option<Token>) -> ExitCode {
         }
         Err(e) => {
             // The words the monitor shows for the same failure.
-            eprintln!("lotwatch snapshot: {}", crate::sync::LinkCause::from(&e));
+            let gave_up = match e.root() {
+                PlatformError::RateLimited { .. } => {
+                    " (gave up: 3 tries or 2 minutes of waiting at most; try again later)"
+                }
+                _ => "",
+            };
+            eprintln!(
+                "lotwatch snapshot: {}{gave_up}",
+                crate::sync::LinkCause::from(&e)
+            );
             ExitCode::from(exit_code(&e))
         }
     }
@@ -105,13 +120,34 @@ pub async fn fetch(client: &Client) -> Result<Snapshot, PlatformError> {
     }
 }
 
+/// What a one-shot command prints on stderr before it waits out a throttle:
+/// `waiting 3 s: the site asked to slow down (429)`.
+pub fn wait_line(wait: std::time::Duration, e: &PlatformError) -> String {
+    let what = match e.root() {
+        PlatformError::RateLimited { .. } => "the site asked to slow down (429)".to_string(),
+        other => crate::sync::LinkCause::from(other).to_string(),
+    };
+    format!("waiting {} s: {what}", wait.as_secs_f64().ceil() as u64)
+}
+
+/// Says each wait on stderr, once, as `prefix: waiting …`.
+pub fn say_wait(
+    prefix: &'static str,
+) -> impl FnMut(std::time::Duration, &PlatformError) + Send + Sync {
+    move |wait, e| eprintln!("{prefix}: {}", wait_line(wait, e))
+}
+
 /// Reads the site's lists of both subsoil object types to the pager's end
-/// and every lot's page once.
+/// and every lot's page once, waiting out a throttle within 3 tries and 2
+/// minutes (each wait told to `on_wait`).
 pub async fn fetch_site(
     client: &Client,
-    lang: crate::platform::sauda::SiteLang,
+    site: crate::sync::site::SiteConfig,
+    on_wait: crate::sync::site::OnWait,
 ) -> Result<Snapshot, PlatformError> {
-    let (lots, server_time) = crate::sync::site::read_once(client, lang).await?;
+    let lang = site.lang;
+    let patience = crate::sync::site::Patience::one_shot(on_wait);
+    let (lots, server_time) = crate::sync::site::read_once(client, site, patience).await?;
     let host = crate::platform::sauda::SiteUrls::new(client.base_url(), lang).host_label();
     Ok(Snapshot {
         server_time,
@@ -311,5 +347,58 @@ mod tests {
         let cut = fit("金矿金矿金矿金矿", 7);
         assert!(cut.width() <= 7, "{cut}");
         assert!(cut.ends_with('…'));
+    }
+}
+
+#[cfg(test)]
+mod site_tests {
+    use super::*;
+    use crate::domain::{LicenseKind, SiteLot};
+
+    #[test]
+    fn an_unknown_licence_is_null_and_the_description_is_the_sites() {
+        let mut lot = crate::testing::test_lot();
+        lot.license.kind = LicenseKind::Unknown(String::new());
+        lot.site = Some(Box::new(SiteLot {
+            description: "Добыча. По контуру отвода.".into(),
+            ..SiteLot::default()
+        }));
+        let snap = Snapshot {
+            server_time: None,
+            seq: 0,
+            auction: Auction {
+                id: crate::domain::lot::SITE_AUCTION_ID.into(),
+                title: String::new(),
+                venue: String::new(),
+                timezone: String::new(),
+                currency: "KZT".into(),
+                starts_at: Timestamp(0),
+                ends_at: Timestamp(0),
+                status: crate::domain::AuctionStatus::Running,
+            },
+            lots: vec![lot],
+        };
+        let v: serde_json::Value =
+            serde_json::from_str(&render(&snap, SnapshotFormat::Json)).expect("JSON");
+        let l = &v["lots"][0];
+        assert!(l["license_kind"].is_null(), "{l}");
+        assert_eq!(l["description"], "Добыча. По контуру отвода.");
+        assert_eq!(l["site"]["description"], "Добыча. По контуру отвода.");
+    }
+
+    #[test]
+    fn the_wait_line_says_the_seconds_and_why() {
+        let e = PlatformError::RateLimited {
+            retry_after: Some(std::time::Duration::from_secs(3)),
+        }
+        .on_page(crate::domain::SitePage::List {
+            hydrocarbons: false,
+            page: 2,
+            of: Some(3),
+        });
+        assert_eq!(
+            wait_line(std::time::Duration::from_millis(2500), &e),
+            "waiting 3 s: the site asked to slow down (429)"
+        );
     }
 }

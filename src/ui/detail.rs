@@ -147,6 +147,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let kind = match &lot.license.kind {
         LicenseKind::Exploration => tx.licence_long[0],
         LicenseKind::Production => tx.licence_long[1],
+        LicenseKind::Unknown(s) if s.is_empty() => "—",
         LicenseKind::Unknown(s) => s.as_str(),
     };
     terms.push(row(

@@ -59,7 +59,10 @@ pub(super) fn draw(
             tx.astana
         ))]
     };
-    if lot.status == crate::domain::LotStatus::Scheduled {
+    let passed = ctx.now.is_some_and(|now| lot.start_passed(now));
+    if passed {
+        when.push(Span::styled(format!("  {}", st.start_passed), t.warn));
+    } else if lot.status == crate::domain::LotStatus::Scheduled {
         let cd_text = cd.text_in(tx.opens_in, tx.closing);
         if !cd_text.is_empty() {
             when.push(Span::styled(
@@ -69,11 +72,31 @@ pub(super) fn draw(
         }
     }
     left.push(row(st.starts, when));
-    if let Some(d) = site.deadline {
+    if passed {
         left.push(row(
-            st.deadline,
-            vec![Span::raw(format!("{} {}", lang.datetime(d), tx.astana))],
+            "",
+            vec![Span::styled(st.not_updated.to_string(), t.warn)],
         ));
+    }
+    if let Some(d) = site.deadline {
+        let mut v = vec![Span::raw(format!("{} {}", lang.datetime(d), tx.astana))];
+        // The bidder's actionable time: how long applications stay open.
+        if lot.status == crate::domain::LotStatus::Scheduled
+            && let Some(now) = ctx.now
+        {
+            if now < d {
+                let left = crate::app::countdown::Countdown::Opens {
+                    in_ms: now.until(d).max(0) as u64,
+                };
+                v.push(Span::styled(
+                    format!("  {}", (st.deadline_left)(&left.text_in("", ""))),
+                    t.urgency(crate::app::countdown::Urgency::Normal),
+                ));
+            } else {
+                v.push(Span::styled(format!("  {}", st.deadline_over), t.dim));
+            }
+        }
+        left.push(row(st.deadline, v));
     }
     left.push(row(tx.start_bonus, money(lot.starting_bonus, false)));
     left.push(row(tx.guarantee, money(lot.guarantee, true)));
@@ -104,6 +127,7 @@ pub(super) fn draw(
     let kind = match &lot.license.kind {
         LicenseKind::Exploration => tx.licence_long[0],
         LicenseKind::Production => tx.licence_long[1],
+        LicenseKind::Unknown(s) if s.is_empty() => "—",
         LicenseKind::Unknown(s) => s.as_str(),
     };
     let size = match (lot.license.area_km2, lot.license.blocks) {
@@ -113,8 +137,11 @@ pub(super) fn draw(
         (None, None) => String::new(),
     };
     right.push(row(tx.licence, vec![Span::raw(format!("{kind}{size}"))]));
-    if !lot.reserves.is_empty() {
-        right.push(row(tx.reserves, vec![Span::raw(lot.reserves.clone())]));
+    if !site.description.is_empty() {
+        right.push(row(
+            st.description,
+            vec![Span::raw(site.description.clone())],
+        ));
     }
 
     if inner.width >= 100 {

@@ -12,7 +12,7 @@ use crate::app::{App, Pane};
 use crate::domain::LinkState;
 use crate::domain::rules::next_min_bid;
 use crate::domain::{Currency, LicenseKind, Lot, LotStatus};
-use crate::ui::i18n::{Lang, Texts};
+use crate::ui::i18n::Lang;
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -35,11 +35,13 @@ enum Col {
     NextMin,
     Bids,
     Leader,
+    /// The application deadline (a web-site source: bids are not published
+    /// there, so this takes the bids' and the leader's place).
+    Deadline,
     Left,
     // Only where the user names them (`[columns] lots`).
     HighUsd,
     Extensions,
-    Deadline,
     StartBonus,
     Guarantee,
     Participants,
@@ -47,7 +49,7 @@ enum Col {
 
 /// Columns in display order with their drop priority (0 never drops) and
 /// width when money is grouped / compact. The name takes what is left.
-const COLS: [(Col, u8, u16, u16); 13] = [
+const COLS: [(Col, u8, u16, u16); 14] = [
     (Col::Mark, 0, 3, 3),
     (Col::Number, 0, 8, 8),
     (Col::Name, 0, 14, 14),
@@ -60,6 +62,7 @@ const COLS: [(Col, u8, u16, u16); 13] = [
     (Col::NextMin, 4, 15, 9),
     (Col::Bids, 5, 4, 4),
     (Col::Leader, 6, 7, 7),
+    (Col::Deadline, 5, 14, 14),
     (Col::Left, 1, 16, 16),
 ];
 
@@ -96,10 +99,9 @@ fn widths(c: Col, lang: Lang, cur: Currency) -> (u16, u16) {
     }
     let (g, k) = match c {
         Col::HighUsd | Col::StartBonus | Col::Guarantee => (15, 9 + lang.compact_extra()),
-        Col::Deadline => (8, 8),
         _ => (3, 3),
     };
-    let label = unicode_width::UnicodeWidthStr::width(header_label(c, cur, lang.texts()).as_str());
+    let label = unicode_width::UnicodeWidthStr::width(header_label(c, cur, lang).as_str());
     let label = (label as u16).min(16);
     (g.max(label), k.max(label))
 }
@@ -145,7 +147,23 @@ fn choose_for(app: &App, width: u16, lang: Lang) -> (Vec<(Col, u16)>, bool) {
     let fx = app.currency != Currency::Kzt;
     match app.columns() {
         Some(list) => choose_user(list, width, fx, lang, app.currency),
-        None => choose(width, fx, lang),
+        None => choose_source(width, fx, lang, is_site(app)),
+    }
+}
+
+/// Whether the app shows a web-site source (the sauda site).
+fn is_site(app: &App) -> bool {
+    app.auction
+        .as_ref()
+        .is_some_and(|a| a.id == crate::domain::lot::SITE_AUCTION_ID)
+}
+
+/// Whether column `c` belongs on the screen of this source.
+fn of_source(c: Col, site: bool) -> bool {
+    match c {
+        Col::Deadline => site,
+        Col::Bids | Col::Leader => !site,
+        _ => true,
     }
 }
 
@@ -161,11 +179,18 @@ fn compact_w(c: Col, k: u16, lang: Lang) -> u16 {
 /// The columns that fit `width`, and whether money is compact. Keeps as many
 /// columns as possible, then prefers grouped money.
 fn choose(width: u16, fx: bool, lang: Lang) -> (Vec<(Col, u16)>, bool) {
+    choose_source(width, fx, lang, false)
+}
+
+/// `choose` for the API's screen or (`site`) a web-site source's.
+fn choose_source(width: u16, fx: bool, lang: Lang, site: bool) -> (Vec<(Col, u16)>, bool) {
     for max_prio in (0..=9u8).rev() {
         for compact in [false, true] {
             let cols: Vec<(Col, u16)> = COLS
                 .iter()
-                .filter(|(c, p, _, _)| *p <= max_prio && (fx || *c != Col::HighFx))
+                .filter(|(c, p, _, _)| {
+                    *p <= max_prio && (fx || *c != Col::HighFx) && of_source(*c, site)
+                })
                 .map(|&(c, _, g, k)| (c, if compact { compact_w(c, k, lang) } else { g }))
                 .collect();
             let total: u16 = cols.iter().map(|(_, w)| w + 1).sum();
@@ -176,7 +201,7 @@ fn choose(width: u16, fx: bool, lang: Lang) -> (Vec<(Col, u16)>, bool) {
     }
     let cols = COLS
         .iter()
-        .filter(|(_, p, _, _)| *p <= 1)
+        .filter(|(c, p, _, _)| *p <= 1 && of_source(*c, site))
         .map(|&(c, _, _, k)| (c, compact_w(c, k, lang)))
         .collect();
     (cols, true)
@@ -200,7 +225,8 @@ fn widen(cols: &mut [(Col, u16)], width: u16) {
     }
 }
 
-fn header_label(c: Col, cur: Currency, tx: &Texts) -> String {
+fn header_label(c: Col, cur: Currency, lang: Lang) -> String {
+    let tx = lang.texts();
     match c {
         Col::Mark => String::new(),
         Col::Number => tx.col_number.into(),
@@ -214,10 +240,10 @@ fn header_label(c: Col, cur: Currency, tx: &Texts) -> String {
         Col::NextMin => tx.col_next_min.into(),
         Col::Bids => tx.col_bids.into(),
         Col::Leader => tx.col_leader.into(),
+        Col::Deadline => lang.site().col_deadline.into(),
         Col::Left => tx.col_left.into(),
         Col::HighUsd => format!("{}USD", tx.col_high_fx),
         Col::Extensions => tx.extensions.into(),
-        Col::Deadline => tx.closes.into(),
         Col::StartBonus => tx.start_bonus.into(),
         Col::Guarantee => tx.guarantee.into(),
         Col::Participants => tx.participants.into(),
@@ -383,7 +409,8 @@ fn col_sort_key(c: Col) -> Option<SortKey> {
         Col::NextMin => SortKey::NextMin,
         Col::Bids => SortKey::Bids,
         Col::Leader => SortKey::Leader,
-        Col::Left | Col::Deadline => SortKey::TimeLeft,
+        Col::Deadline => return None,
+        Col::Left => SortKey::TimeLeft,
         Col::HighUsd => SortKey::HighBid,
         Col::Extensions => SortKey::Extensions,
         Col::StartBonus | Col::Guarantee | Col::Participants => return None,
@@ -524,7 +551,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     buf.set_style(Rect { height: 1, ..inner }, t.table_header);
     let mut x = inner.x;
     for (c, w) in cols {
-        let mut s = header_label(*c, app.currency, tx);
+        let mut s = header_label(*c, app.currency, ctx.lang);
         if *c == sorted {
             if key == SortKey::Extensions {
                 s.push_str(tx.col_ext);
@@ -688,6 +715,7 @@ fn lot_row(
                 let kind = match &lot.license.kind {
                     LicenseKind::Exploration => tx.licence_short[0],
                     LicenseKind::Production => tx.licence_short[1],
+                    LicenseKind::Unknown(s) if s.is_empty() => "—",
                     LicenseKind::Unknown(s) => s.as_str(),
                 };
                 let at = put_str(buf, cell.x, y, right, kind, plain);
@@ -760,8 +788,6 @@ fn lot_row(
                 _ = write!(scratch, "{}", lot.extensions);
                 put_right(buf, cell, scratch, plain);
             }
-            Col::Deadline if lot.site.is_some() => {}
-            Col::Deadline => _ = put_str(buf, cell.x, y, right, &lot.closes_at.astana_hms(), plain),
             Col::StartBonus | Col::Guarantee => {
                 let amount = if c == Col::StartBonus {
                     lot.starting_bonus
@@ -782,8 +808,35 @@ fn lot_row(
                 _ = write!(scratch, "{}", lot.participants);
                 put_right(buf, cell, scratch, plain);
             }
+            Col::Deadline => {
+                let st = lang.site();
+                let (text, style) = match (lot.open_deadline(), ctx.now) {
+                    (Some(d), Some(now)) if now < d => {
+                        let cd = crate::app::countdown::Countdown::Opens {
+                            in_ms: now.until(d).max(0) as u64,
+                        };
+                        (cd.text_in("", ""), plain)
+                    }
+                    (Some(_), Some(_)) => (st.deadline_over.to_string(), t.dim),
+                    (Some(d), None) => (lang.datetime(d), plain),
+                    // Taking applications, but the page gave no deadline.
+                    (None, _)
+                        if lot.status == LotStatus::Scheduled
+                            && lot.site.as_deref().is_some_and(|s| s.page_read) =>
+                    {
+                        ("—".to_string(), t.dim)
+                    }
+                    (None, _) => (String::new(), plain),
+                };
+                put_str(buf, cell.x, y, right, &text, style);
+            }
             // The site publishes no close: only the wait for the start.
             Col::Left if lot.site.is_some() && lot.status != LotStatus::Scheduled => {}
+            // The start has passed while the site still says applications:
+            // not `opens in 00:00`, and the detail pane says why.
+            Col::Left if ctx.now.is_some_and(|now| lot.start_passed(now)) => {
+                put_str(buf, cell.x, y, right, lang.site().start_passed, t.warn);
+            }
             Col::Left => {
                 let text = cd.text_in(tx.opens_in, tx.closing);
                 let mut at = put_str(buf, cell.x, y, right, &text, t.urgency(cd.urgency()));
@@ -830,11 +883,14 @@ mod tests {
                 .into_iter()
                 .flat_map(|f| Lang::ALL.map(|l| (f, l)))
             {
-                let (mut cols, _) = choose(w, fx, lang);
-                widen(&mut cols, w);
-                let total: u16 = cols.iter().map(|(_, w)| w + 1).sum::<u16>() - 1;
-                assert!(total <= w, "width {w}: {total}");
-                assert!(cols.iter().any(|(c, _)| *c == Col::Left));
+                for site in [false, true] {
+                    let (mut cols, _) = choose_source(w, fx, lang, site);
+                    widen(&mut cols, w);
+                    let total: u16 = cols.iter().map(|(_, w)| w + 1).sum::<u16>() - 1;
+                    assert!(total <= w, "width {w}: {total}");
+                    assert!(cols.iter().any(|(c, _)| *c == Col::Left));
+                    assert!(!cols.iter().any(|(c, _)| !of_source(*c, site)));
+                }
             }
         }
         let (wide, compact) = choose(196, true, Lang::En);
@@ -851,7 +907,7 @@ mod tests {
         for lang in [Lang::Ru, Lang::Kk] {
             for &(c, _, g, k) in &COLS {
                 let w = usize::from(compact_w(c, k, lang).min(g));
-                let label = header_label(c, Currency::Usd, lang.texts());
+                let label = header_label(c, Currency::Usd, lang);
                 assert!(label.width() <= w, "{lang:?} {c:?}: {label:?} > {w}");
             }
             // The widest compact amounts: three digits before the largest unit.

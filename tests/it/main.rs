@@ -57,6 +57,7 @@ mod protocol_day;
 mod push_feed;
 mod replay_mode;
 mod sauda_parse;
+mod sauda_polite;
 mod sauda_props;
 mod sauda_sim;
 mod sim_api;

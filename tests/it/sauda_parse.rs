@@ -111,12 +111,15 @@ fn kazakh_lot_page_every_field() {
     assert_eq!(lot.guarantee, tenge("36920000").into());
     assert_eq!(lot.participation_fee, tenge("369200").into());
     assert_eq!(lot.region, "Актюбинская область");
+    // «Описание» is the plot's description, not its reserves.
+    let site = lot.site.as_deref().expect("site extras");
     assert!(
-        lot.reserves.starts_with("Добыча. По контуру отвода."),
+        site.description.starts_with("Добыча. По контуру отвода."),
         "{}",
-        lot.reserves
+        site.description
     );
-    assert!(lot.site.as_deref().is_some_and(|s| s.page_read));
+    assert!(lot.reserves.is_empty(), "{}", lot.reserves);
+    assert!(site.page_read);
 }
 
 #[test]

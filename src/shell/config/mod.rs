@@ -32,6 +32,8 @@ pub struct FileConfig {
     pub source: Option<crate::shell::source::SourceArg>,
     /// The sauda site's language: `ru`, `kz` or `en`.
     pub site_lang: Option<crate::shell::source::SiteLangArg>,
+    /// Ms between two requests to the sauda site (at least 500 to a real host).
+    pub site_gap: Option<u64>,
     #[serde(default, deserialize_with = "de_poll")]
     pub poll: Option<u64>,
     #[serde(default, deserialize_with = "de_currency")]
@@ -709,6 +711,7 @@ fn resolve_with(
     take!(url, "url", Some);
     take!(source, "source", |v| v);
     take!(site_lang, "site_lang", |v| v);
+    take!(site_gap, "site_gap", Some);
     take!(poll, "poll", |v| v);
     take!(currency, "currency", Some);
     take!(me, "me", Some);
@@ -741,6 +744,13 @@ fn resolve_with(
         a.no_journal = false;
     }
     a.theme = Some(a.theme.unwrap_or_default());
+    let lang = a
+        .language
+        .unwrap_or_else(|| Lang::from_locale(&env_nonempty));
+    // The site in the user's language unless `site_lang` says otherwise.
+    if !given("site_lang") && layered.site_lang.is_none() && lang == Lang::Kk {
+        a.site_lang = crate::shell::source::SiteLangArg::Kz;
+    }
     let mut keymap = Keymap::default();
     if let Some(keys) = &file.keys {
         for (name, list) in keys {
@@ -778,9 +788,7 @@ fn resolve_with(
         },
         theme_name: a.theme.unwrap_or_default(),
         no_color: crate::ui::theme::no_color_requested(env("NO_COLOR").as_deref()),
-        lang: a
-            .language
-            .unwrap_or_else(|| Lang::from_locale(&env_nonempty)),
+        lang,
         alert_minutes: layered.alert_minutes,
         sort: layered.sort,
         args: a,
@@ -850,6 +858,7 @@ fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Result<FileConfig, ConfigEr
             <crate::shell::source::SiteLangArg as clap::ValueEnum>::from_str(s, true)
                 .map_err(|_| format!("{s:?}: expected ru, kz or en"))
         })?,
+        site_gap: conv("LOTWATCH_SITE_GAP", env("LOTWATCH_SITE_GAP"), whole)?,
         poll: conv("LOTWATCH_POLL", env("LOTWATCH_POLL"), parse_poll)?,
         currency: conv(
             "LOTWATCH_CURRENCY",
@@ -935,6 +944,7 @@ fn overlay(base: FileConfig, top: FileConfig) -> FileConfig {
         url: top.url.or(base.url),
         source: top.source.or(base.source),
         site_lang: top.site_lang.or(base.site_lang),
+        site_gap: top.site_gap.or(base.site_gap),
         poll: top.poll.or(base.poll),
         currency: top.currency.or(base.currency),
         me: top.me.or(base.me),
@@ -993,8 +1003,13 @@ pub fn default_file() -> String {
 # sauda.e-qazyna.kz, see docs/sources.md).
 # source = \"api\"
 
-# The sauda site's language: ru, kz or en.
+# The sauda site's language: ru, kz or en (default: kz under language =
+# \"kk\", else ru).
 # site_lang = \"ru\"
+
+# Ms at least between two requests to the sauda site (default 1000, at
+# least 500; a loopback URL: 0).
+# site_gap = 1000
 
 # Interval polling period in ms (when the platform has no change feed), >= 250.
 poll = {poll}

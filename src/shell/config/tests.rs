@@ -596,3 +596,34 @@ fn layouts_and_columns_in_the_file_are_checked_where_they_are_written() {
         .to_string();
     assert!(e.starts_with("environment variable LOTWATCH_LAYOUT"), "{e}");
 }
+
+#[test]
+fn the_site_is_read_in_kazakh_under_lang_kk_unless_site_lang_says() {
+    use crate::shell::source::SiteLangArg;
+    let site = |argv: &[&str], env: &[(&str, &str)]| {
+        let mut a = vec!["--config", "/dev/null", "--source", "sauda"];
+        a.extend_from_slice(argv);
+        resolve_with(&a, env).expect("ok").args.site_lang
+    };
+    assert_eq!(site(&["--lang", "kk"], &[]), SiteLangArg::Kz);
+    assert_eq!(site(&[], &[("LOTWATCH_LANG", "kk")]), SiteLangArg::Kz);
+    assert_eq!(site(&["--lang", "ru"], &[]), SiteLangArg::Ru);
+    assert_eq!(site(&["--lang", "en"], &[]), SiteLangArg::Ru);
+    // `site_lang` said otherwise: the flag, the variable, the file.
+    assert_eq!(
+        site(&["--lang", "kk", "--site-lang", "ru"], &[]),
+        SiteLangArg::Ru
+    );
+    assert_eq!(
+        site(&["--lang", "kk"], &[("LOTWATCH_SITE_LANG", "ru")]),
+        SiteLangArg::Ru
+    );
+    let dir = TempDir::new("site-lang");
+    let s = with_file(&dir, "site_lang = \"ru\"\nlanguage = \"kk\"\n", &[], &[]).expect("ok");
+    assert_eq!(s.args.site_lang, SiteLangArg::Ru);
+    // The gap: flag over the file over the default (None: 1 s, or 0 on loopback).
+    let s = with_file(&dir, "site_gap = 1500\n", &[], &[]).expect("ok");
+    assert_eq!(s.args.site_gap, Some(1500));
+    let s = with_file(&dir, "site_gap = 1500\n", &["--site-gap", "700"], &[]).expect("ok");
+    assert_eq!(s.args.site_gap, Some(700));
+}

@@ -206,6 +206,7 @@ async fn run(settings: Settings, filter: String, format: WatchFormat) -> Result<
         started: false,
         lang: settings.lang,
         said: None,
+        throttled: None,
     };
     let result = w.run(handle.msgs).await;
     handle.task.abort();
@@ -243,7 +244,13 @@ struct Watcher {
     lang: crate::ui::i18n::Lang,
     /// The newest entry of the events log said (`--format text`).
     said: Option<crate::app::log::LogEntry>,
+    /// Before the first read: when the first throttle was met, and the
+    /// waiting it asked for so far (given up past `THROTTLE_BUDGET`).
+    throttled: Option<(std::time::Instant, Duration)>,
 }
+
+/// The waiting for throttles `watch` bears before its first read.
+const THROTTLE_BUDGET: Duration = Duration::from_secs(120);
 
 impl Watcher {
     async fn run(&mut self, mut msgs: mpsc::Receiver<SyncMsg>) -> Result<(), Failure> {
@@ -353,6 +360,25 @@ impl Watcher {
             SyncMsg::Snapshot { .. } | SyncMsg::Events(_) => self.started = true,
             SyncMsg::Link(LinkState::Offline { cause, .. }) if !self.started => {
                 return Err(Failure::Run(format!("cannot reach the platform: {cause}")));
+            }
+            SyncMsg::Link(LinkState::Retrying { cause, .. }) if !self.started => {
+                if let crate::domain::LinkCause::RateLimited { wait_s } = cause.root() {
+                    let wait = Duration::from_secs(*wait_s);
+                    let (first, asked) = self
+                        .throttled
+                        .get_or_insert((std::time::Instant::now(), Duration::ZERO));
+                    *asked += wait;
+                    if first.elapsed() + wait > THROTTLE_BUDGET || *asked > THROTTLE_BUDGET {
+                        return Err(Failure::Run(format!(
+                            "cannot reach the platform: {cause} (gave up: 2 minutes of waiting at most; try again later)"
+                        )));
+                    }
+                    use std::io::Write;
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "lotwatch watch: waiting {wait_s} s: the site asked to slow down (429)"
+                    );
+                }
             }
             _ => {}
         }

@@ -427,3 +427,14 @@ pub fn maintenance_page() -> String {
         enc("На сайте проводятся технические работы")
     )
 }
+
+/// The site's throttling page (its wording as reported; its markup and
+/// status were not seen: the simulator serves it with the status a test
+/// asks for).
+pub fn throttled_page() -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"ru\"><head><meta charset=\"utf-8\" /><title>SAUDA</title></head>\
+         <body><div class=\"alert alert-danger\">{}</div></body></html>\n",
+        enc("Превышен лимит запросов. Повторите попытку позже.")
+    )
+}
