@@ -23,6 +23,8 @@ pub mod filter;
 pub mod log;
 pub mod lots;
 mod messages;
+mod rule_alerts;
+pub mod rules;
 pub mod summary;
 mod ticks;
 pub mod viewport;
@@ -54,6 +56,8 @@ pub enum Msg {
     },
     /// How the journal's writing stands (when it changes).
     Journal(crate::domain::journal_health::JournalHealth),
+    /// How the alert delivery channels stand (when it changes): those failing.
+    Delivery(rules::DeliveryStatus),
 }
 
 /// What the loop must do after an update.
@@ -71,6 +75,8 @@ pub enum Effect {
     Anomaly(Anomaly),
     /// Turn the terminal's mouse capture on or off.
     MouseCapture(bool),
+    /// A `[[rule]]` alert fired: deliver it (e-mail, webhooks) and journal it.
+    RuleAlert(rules::RuleAlert),
 }
 
 /// The answer to one message.
@@ -103,6 +109,8 @@ pub struct AppOptions {
     pub unreachable_after_ms: u64,
     /// Mouse capture at start (`mouse = false`, `--no-mouse` turn it off).
     pub mouse: bool,
+    /// The config file's `[[rule]]` tables.
+    pub rules: Vec<rules::Rule>,
 }
 
 impl Default for AppOptions {
@@ -117,6 +125,7 @@ impl Default for AppOptions {
             alert_minutes: 5,
             unreachable_after_ms: 60_000,
             mouse: true,
+            rules: Vec::new(),
         }
     }
 }
@@ -242,6 +251,11 @@ pub struct App {
     pub(crate) anomalies_scroll: usize,
     /// Mouse capture wanted (off: the terminal selects and copies text).
     pub(crate) mouse: bool,
+    /// The `[[rule]]` alerts: rules, what they sent.
+    pub(crate) rules: rules::RuleState,
+    /// How alert delivery stands: failing channels (shown on screen with
+    /// their cause) and counts for the metrics.
+    pub(crate) delivery: rules::DeliveryStatus,
 }
 
 /// Where a follower stands (`--follow`), for the FOLLOWING badge: the
@@ -315,6 +329,8 @@ impl App {
             anomaly_kinds: [0; AnomalyKind::ALL.len()],
             anomalies_scroll: 0,
             mouse: opts.mouse,
+            rules: rules::RuleState::new(&opts.rules),
+            delivery: rules::DeliveryStatus::default(),
             opts,
         }
     }
@@ -503,8 +519,13 @@ impl App {
                 up.redraw = true;
             }
             Msg::Journal(h) => self.on_journal(h, now, &mut up),
+            Msg::Delivery(d) => {
+                up.redraw = d != self.delivery;
+                self.delivery = d;
+            }
         }
         self.check_closing(now, &mut up);
+        self.check_rule_times(now, &mut up);
         self.sync_watch(&mut up);
         if self.summary.refresh_due(now, self.focus == Pane::Summary) {
             self.summary.recompute(&self.lots, now);

@@ -66,6 +66,10 @@ pub struct FileConfig {
     pub metrics: Option<std::net::SocketAddr>,
     pub token: Option<String>,
     pub keys: Option<BTreeMap<ActionName, KeyList>>,
+    /// `[[rule]]` tables: alerts in the filter language (file only).
+    pub rule: Option<Vec<crate::app::rules::Rule>>,
+    /// `[notify_to]`: where alerts are delivered (file only).
+    pub notify_to: Option<crate::shell::deliver::NotifyTo>,
 }
 
 /// An action's configuration name, checked as the file is read.
@@ -190,7 +194,7 @@ pub enum ConfigError {
     },
     /// A token in a file others can read.
     #[error(
-        "{} holds a token but its mode is {mode:o}: others can read it. Fix it with: chmod 600 {}",
+        "{} holds a token or password but its mode is {mode:o}: others can read it. Fix it with: chmod 600 {}",
         path.display(),
         path.display()
     )]
@@ -279,10 +283,61 @@ pub fn load_file(path: &Path) -> Result<FileConfig, ConfigError> {
     }
     let text = std::fs::read_to_string(path).map_err(|e| io(format!("cannot read: {e}")))?;
     let cfg = parse(path, &text)?;
-    if cfg.token.is_some() {
+    check_alerts(path, &text, &cfg)?;
+    if cfg.token.is_some() || cfg.notify_to.as_ref().is_some_and(|n| n.has_secrets()) {
         check_private(path, &meta)?;
     }
     Ok(cfg)
+}
+
+/// The `[[rule]]` tables and `[notify_to]`: names given once, filters that
+/// parse, events named, delivery targets usable (no secret in the message).
+fn check_alerts(path: &Path, text: &str, cfg: &FileConfig) -> Result<(), ConfigError> {
+    // The line of the table the problem is in (the first that names it).
+    let line_of = |needle: &str| {
+        text.lines()
+            .position(|l| l.contains(needle))
+            .map_or(0, |i| i + 1)
+    };
+    let bad = |key: &str, problem: String| {
+        let needle = match key {
+            "notify_to" => "[notify_to]".to_string(),
+            _ => problem
+                .split('"')
+                .nth(1)
+                .map(|n| format!("\"{n}\""))
+                .unwrap_or_else(|| "[[rule]]".into()),
+        };
+        ConfigError::Invalid {
+            path: path.to_path_buf(),
+            line: line_of(&needle),
+            key: key.to_string(),
+            problem,
+        }
+    };
+    let rules = cfg.rule.as_deref().unwrap_or_default();
+    if rules.len() > crate::app::rules::MAX_RULES {
+        return Err(bad("rule", format!("at most {} rules", crate::app::rules::MAX_RULES)));
+    }
+    let mut names = std::collections::HashSet::new();
+    for r in rules {
+        if r.name.trim().is_empty() || r.name.chars().count() > 64 {
+            return Err(bad("rule.name", "a rule needs a name of 1 to 64 characters".into()));
+        }
+        if !names.insert(r.name.as_str()) {
+            return Err(bad("rule.name", format!("{:?} names two rules", r.name)));
+        }
+        if r.on.is_empty() {
+            return Err(bad("rule.on", format!("rule {:?}: `on` names no event (new, changed, deadline, closing, outbid, extension, result)", r.name)));
+        }
+        if let Err(e) = crate::app::filter::Filter::parse(&r.filter) {
+            return Err(bad("rule.filter", format!("rule {:?}: {e}", r.name)));
+        }
+    }
+    if let Some(n) = &cfg.notify_to {
+        n.check().map_err(|p| bad("notify_to", p))?;
+    }
+    Ok(())
 }
 
 /// Parses configuration text; `path` is only for the messages.
@@ -330,6 +385,10 @@ pub struct Settings {
     pub sort: Option<(SortKey, bool)>,
     /// The file that was read, if any.
     pub config_file: Option<PathBuf>,
+    /// The `[[rule]]` alerts.
+    pub rules: Vec<crate::app::rules::Rule>,
+    /// Where alerts are delivered off the screen.
+    pub notify_to: Option<crate::shell::deliver::NotifyTo>,
 }
 
 impl Settings {
@@ -363,6 +422,7 @@ impl Settings {
             unreachable_after_ms: a.unreachable_after.saturating_mul(1000),
             alert_minutes: a.alert_minutes,
             mouse: !a.no_mouse,
+            rules: self.rules.clone(),
         }
     }
 
@@ -487,6 +547,8 @@ fn resolve_with(
         args: a,
         token,
         keymap,
+        rules: file.rule.clone().unwrap_or_default(),
+        notify_to: file.notify_to.clone(),
         config_file,
     })
 }
@@ -622,6 +684,8 @@ fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Result<FileConfig, ConfigEr
         // The token is read in resolve(), never through this layer.
         token: None,
         keys: None,
+        rule: None,
+        notify_to: None,
     })
 }
 
@@ -655,6 +719,8 @@ fn overlay(base: FileConfig, top: FileConfig) -> FileConfig {
         metrics: top.metrics.or(base.metrics),
         token: top.token.or(base.token),
         keys: top.keys.or(base.keys),
+        rule: top.rule.or(base.rule),
+        notify_to: top.notify_to.or(base.notify_to),
     }
 }
 
