@@ -152,7 +152,25 @@ impl App {
         }
     }
 
+    /// Alerts by (rule, event, state): `raised` here, `delivered` and
+    /// `dropped` as the delivery reported.
+    pub fn alert_counts(&self) -> Vec<(String, String, String, u64)> {
+        let mut out: Vec<_> = self
+            .rules
+            .raised()
+            .map(|((r, e), n)| (r.clone(), e.clone(), "raised".to_string(), *n))
+            .collect();
+        out.extend(
+            self.delivery
+                .counts
+                .iter()
+                .map(|((r, e, s), n)| (r.clone(), e.clone(), s.clone(), *n)),
+        );
+        out
+    }
+
     fn raise_rule(&mut self, a: RuleAlert, now: Mono, up: &mut Update) {
+        self.rules.count_raised(&a.rule, a.event().as_str());
         tracing::info!(rule = %a.rule, lot = %a.lot.number, event = a.event().as_str(), "rule alert");
         self.alerts.flash(&a.lot.id, now);
         self.log.push(LogEntry {

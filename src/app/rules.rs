@@ -201,8 +201,8 @@ pub struct ChannelTrouble {
 pub struct DeliveryStatus {
     /// The channels failing now.
     pub troubles: Vec<ChannelTrouble>,
-    /// Alerts by (rule, event, state: `queued`, `delivered`, `failed`,
-    /// `dropped`) since start.
+    /// Deliveries by (rule, event, state: `delivered` per channel, or
+    /// `dropped` from a full outbox) since start.
     pub counts: std::collections::BTreeMap<(String, String, String), u64>,
 }
 
@@ -219,6 +219,8 @@ pub struct RuleState {
     first_read: bool,
     sent: HashSet<String>,
     last_check: Option<u64>,
+    /// Alerts raised since start, by (rule, event).
+    raised: std::collections::BTreeMap<(String, String), u64>,
 }
 
 impl RuleState {
@@ -265,6 +267,18 @@ impl RuleState {
     /// read as done.
     pub fn take_first_read(&mut self) -> bool {
         std::mem::replace(&mut self.first_read, true)
+    }
+
+    /// Counts one alert raised (`default` for today's alerts).
+    pub fn count_raised(&mut self, rule: &str, event: &str) {
+        *self
+            .raised
+            .entry((rule.to_string(), event.to_string()))
+            .or_default() += 1;
+    }
+
+    pub fn raised(&self) -> impl Iterator<Item = (&(String, String), &u64)> {
+        self.raised.iter()
     }
 
     pub fn first_read_done(&self) -> bool {

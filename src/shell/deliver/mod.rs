@@ -180,7 +180,6 @@ impl Courier {
 
     fn queue(&mut self, o: Outgoing, server_time: Option<Timestamp>) -> JournalRecord {
         let record = o.queued_record(server_time);
-        self.count(&o.rule, &o.event, "queued");
         self.of_id
             .insert(o.id.clone(), (o.rule.clone(), o.event.clone()));
         let o = Arc::new(o);

@@ -206,6 +206,22 @@ impl Collector for SnapshotCollector {
             let labels = [("kind", *kind)];
             ConstCounter::new(*n).encode(m.encode_family(&labels)?)?;
         }
+        if !s.alerts.is_empty() {
+            let mut m = enc.encode_descriptor(
+                "alerts",
+                "Alerts since start by rule, event and delivery state (raised; delivered per channel; dropped from a full outbox).",
+                None,
+                MetricType::Counter,
+            )?;
+            for (rule, event, state, n) in &s.alerts {
+                let labels = [
+                    ("rule", rule.as_str()),
+                    ("event", event.as_str()),
+                    ("state", state.as_str()),
+                ];
+                ConstCounter::new(*n).encode(m.encode_family(&labels)?)?;
+            }
+        }
         Ok(())
     }
 }

@@ -22,6 +22,7 @@ struct AlertTexts {
     rule: &'static str,
     page: &'static str,
     time_note: &'static str,
+    waiting: &'static str,
 }
 
 const EN: AlertTexts = AlertTexts {
@@ -48,6 +49,7 @@ const EN: AlertTexts = AlertTexts {
     rule: "Rule",
     page: "Lot page",
     time_note: "Times are Astana time.",
+    waiting: "waiting",
 };
 
 const RU: AlertTexts = AlertTexts {
@@ -74,6 +76,7 @@ const RU: AlertTexts = AlertTexts {
     rule: "Правило",
     page: "Страница лота",
     time_note: "Время — астанинское.",
+    waiting: "ждут отправки",
 };
 
 const KK: AlertTexts = AlertTexts {
@@ -100,6 +103,7 @@ const KK: AlertTexts = AlertTexts {
     rule: "Ереже",
     page: "Лот беті",
     time_note: "Уақыт — Астана уақыты.",
+    waiting: "жіберуді күтуде",
 };
 
 fn texts(lang: Lang) -> &'static AlertTexts {
@@ -172,6 +176,17 @@ pub fn changes(lang: Lang, changes: &[RuleChange]) -> String {
 /// The events pane's line: `[gold, Karaganda] Name: new lot`.
 pub fn pane_line(lang: Lang, rule: &str, name: &str, items: &[RuleChange]) -> String {
     format!("[{rule}] {name}: {}", changes(lang, items))
+}
+
+/// A failing delivery channel: `mail: connection refused · 3 waiting`.
+pub fn trouble(lang: Lang, d: &crate::app::rules::ChannelTrouble) -> String {
+    format!(
+        "{}: {} · {} {}",
+        d.channel,
+        d.cause,
+        d.waiting,
+        texts(lang).waiting
+    )
 }
 
 /// The name of an event in the language.
