@@ -17,6 +17,7 @@ mod support;
 mod ui_common;
 
 mod alert_command;
+mod alerts_delivery;
 mod anomaly_clean_day;
 mod anomaly_faults;
 mod anomaly_journal;
