@@ -54,7 +54,10 @@ impl App {
     /// Before a snapshot: the lots as held, unless this is the first read
     /// (its lots are the day as found: nothing alerts).
     pub(super) fn rules_before_snapshot(&mut self, incoming: &[Lot]) -> Option<Before> {
-        if self.rules.is_empty() || !self.rules.take_first_read() {
+        // Counted with or without rules: rules loaded later (a reloaded
+        // config file) still know the first read is over.
+        let first = !self.rules.take_first_read();
+        if first || self.rules.is_empty() {
             return None;
         }
         Some(

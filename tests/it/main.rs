@@ -59,6 +59,7 @@ mod sync_sim;
 mod ui_anomalies;
 mod ui_filter;
 mod ui_journal_badge;
+mod ui_rule_alerts;
 mod ui_keys;
 mod ui_lang;
 mod ui_link_causes;
