@@ -11,8 +11,8 @@ use std::path::PathBuf;
 /// Recipients and webhooks kept at most.
 pub const MAX_TARGETS: usize = 32;
 
-/// The `[notify_to]` table.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+/// The `[notify_to]` table. Its `Debug` masks the passwords.
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NotifyTo {
     /// `smtp://user:password@host:587` (STARTTLS when offered, required
@@ -28,6 +28,22 @@ pub struct NotifyTo {
     /// A PEM CA certificate trusted beside the system's roots (default:
     /// the top-level `ca_cert`).
     pub ca_cert: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for NotifyTo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mask = crate::journal::target::mask;
+        f.debug_struct("NotifyTo")
+            .field("smtp", &self.smtp.as_deref().map(mask))
+            .field("from", &self.from)
+            .field("email", &self.email)
+            .field(
+                "webhook",
+                &self.webhook.iter().map(|w| mask(w)).collect::<Vec<_>>(),
+            )
+            .field("ca_cert", &self.ca_cert)
+            .finish()
+    }
 }
 
 impl NotifyTo {

@@ -256,6 +256,10 @@ mod tests {
         ];
         s.lots_total = 2;
         s.requests = vec![("/api/v1/events", "200".into(), 7)];
+        s.alerts = vec![
+            ("gold".into(), "new".into(), "raised".into(), 2),
+            ("gold".into(), "new".into(), "delivered".into(), 4),
+        ];
         let text = encode(&s, s.taken);
         for line in [
             "# TYPE lotwatch_lot_high_bid_kzt gauge",
@@ -267,6 +271,9 @@ mod tests {
             "lotwatch_anomalies_total{kind=\"seq_gap\"} 0",
             "lotwatch_link_up 0.0",
             "lotwatch_journal_failures_total 0",
+            "# TYPE lotwatch_alerts_total counter",
+            "lotwatch_alerts_total{rule=\"gold\",event=\"new\",state=\"raised\"} 2",
+            "lotwatch_alerts_total{rule=\"gold\",event=\"new\",state=\"delivered\"} 4",
         ] {
             assert!(text.lines().any(|l| l == line), "{line} in\n{text}");
         }
