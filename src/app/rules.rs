@@ -79,15 +79,40 @@ pub struct Rule {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RuleChange {
     New,
-    StartMoved { from: Timestamp, to: Timestamp },
-    StartingBonus { from: Money, to: Money },
-    DeadlineMoved { from: Timestamp, to: Timestamp },
-    Status { from: LotStatus, to: LotStatus },
-    DeadlineSoon { deadline: Timestamp },
-    Closing { closes_at: Timestamp },
-    Outbid { bidder: String, amount: Money },
-    Extension { extensions: u32, closes_at: Timestamp },
-    Sold { amount: Money, winner: String },
+    StartMoved {
+        from: Timestamp,
+        to: Timestamp,
+    },
+    StartingBonus {
+        from: Money,
+        to: Money,
+    },
+    DeadlineMoved {
+        from: Timestamp,
+        to: Timestamp,
+    },
+    Status {
+        from: LotStatus,
+        to: LotStatus,
+    },
+    DeadlineSoon {
+        deadline: Timestamp,
+    },
+    Closing {
+        closes_at: Timestamp,
+    },
+    Outbid {
+        bidder: String,
+        amount: Money,
+    },
+    Extension {
+        extensions: u32,
+        closes_at: Timestamp,
+    },
+    Sold {
+        amount: Money,
+        winner: String,
+    },
     Unsold,
 }
 
@@ -150,7 +175,11 @@ impl AlertLot {
             status: lot.status.clone(),
             region: lot.region.clone(),
             minerals: lot.minerals.clone(),
-            url: lot.site.as_ref().map(|s| s.url.clone()).filter(|u| !u.is_empty()),
+            url: lot
+                .site
+                .as_ref()
+                .map(|s| s.url.clone())
+                .filter(|u| !u.is_empty()),
         }
     }
 }

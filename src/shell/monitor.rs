@@ -130,9 +130,7 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
     }
     .await;
     handle.task.abort();
-    let (undelivered, delivered) = courier
-        .close_within(DELIVERY_CLOSE_WAIT, None)
-        .await;
+    let (undelivered, delivered) = courier.close_within(DELIVERY_CLOSE_WAIT, None).await;
     for r in delivered {
         let _ = journal.append(r, None).await;
     }

@@ -23,7 +23,10 @@ use support::process::{Killed, scratch_dir};
 use support::server::{BIN, Server};
 
 const SINKS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/alert_sinks.py");
-const DAY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/alerts-day.json");
+const DAY: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/alerts-day.json"
+);
 const MOVED: &str = "900002";
 const SOLD: &str = "900001";
 const ELSEWHERE: &str = "900003";
@@ -50,7 +53,11 @@ fn sink(kind: &str, dir: &Path, port: u16) -> Killed {
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
-    assert_eq!(line.trim(), "ready", "the {kind} sink did not start (is python3-aiosmtpd installed?)");
+    assert_eq!(
+        line.trim(),
+        "ready",
+        "the {kind} sink did not start (is python3-aiosmtpd installed?)"
+    );
     Killed(child)
 }
 
@@ -133,7 +140,9 @@ struct Watch {
 
 fn watch(dir: &Path, cfg: &Path, site: &Server) -> Watch {
     let mut child = Command::new(BIN)
-        .args(["watch", "--format", "jsonl", "--source", "sauda", "--url", &site.url])
+        .args([
+            "watch", "--format", "jsonl", "--source", "sauda", "--url", &site.url,
+        ])
         .args(["--poll", "1000", "--rates", "fixed", "--rate", "USD=519.53"])
         .arg("--journal")
         .arg(dir.join("journal.sqlite"))
@@ -186,7 +195,10 @@ impl Watch {
             .status();
         let deadline = Instant::now() + Duration::from_secs(5);
         while self.child.try_wait().unwrap().is_none() {
-            assert!(Instant::now() < deadline, "watch did not quit within 5 s of SIGTERM");
+            assert!(
+                Instant::now() < deadline,
+                "watch did not quit within 5 s of SIGTERM"
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
         let mut s = String::new();
@@ -244,10 +256,14 @@ fn a_moved_start_and_a_result_reach_mail_and_webhook_once_each() {
         std::thread::sleep(Duration::from_millis(50));
     }
     let changed_at = changed_at.unwrap();
-    wait_until("the moved start by mail and webhook", Duration::from_secs(15), || {
-        mail_alerts(&dir.join("mail")).contains(&(MOVED.into(), "changed".into()))
-            && !received(&dir.join("hook")).is_empty()
-    });
+    wait_until(
+        "the moved start by mail and webhook",
+        Duration::from_secs(15),
+        || {
+            mail_alerts(&dir.join("mail")).contains(&(MOVED.into(), "changed".into()))
+                && !received(&dir.join("hook")).is_empty()
+        },
+    );
     let mail_at = received(&dir.join("mail"))[0].0;
     let hook_at = received(&dir.join("hook"))[0].0;
     eprintln!(
@@ -268,7 +284,10 @@ fn a_moved_start_and_a_result_reach_mail_and_webhook_once_each() {
     let mails = mail_alerts(&dir.join("mail"));
     assert_eq!(
         mails,
-        vec![(MOVED.into(), "changed".into()), (SOLD.into(), "result".into())],
+        vec![
+            (MOVED.into(), "changed".into()),
+            (SOLD.into(), "result".into())
+        ],
         "each alert once, by one mail to both recipients"
     );
     assert_eq!(seen, mails, "watch's jsonl carries the same alerts");
@@ -286,8 +305,16 @@ fn a_moved_start_and_a_result_reach_mail_and_webhook_once_each() {
     assert_eq!(headers["tags"], "lotwatch,result");
     assert_eq!(headers["priority"], "3");
     // http.server reads header bytes as Latin-1.
-    let title: Vec<u8> = headers["title"].as_str().unwrap().chars().map(|c| c as u8).collect();
-    assert_eq!(String::from_utf8(title).unwrap(), format!("lotwatch: result · {SOLD} Gold Sold"));
+    let title: Vec<u8> = headers["title"]
+        .as_str()
+        .unwrap()
+        .chars()
+        .map(|c| c as u8)
+        .collect();
+    assert_eq!(
+        String::from_utf8(title).unwrap(),
+        format!("lotwatch: result · {SOLD} Gold Sold")
+    );
     // The URL's credentials went as basic auth, to a loopback host.
     assert_eq!(headers["authorization"], "Basic YWxpY2U6czNjcmV0LWhvb2s=");
     let body: Value = serde_json::from_str(h["body"].as_str().unwrap()).unwrap();
@@ -302,7 +329,10 @@ fn a_moved_start_and_a_result_reach_mail_and_webhook_once_each() {
     // The webhook's password is nowhere: log, stderr.
     let log = std::fs::read_to_string(dir.join("lotwatch.log")).unwrap();
     assert!(!log.contains("s3cret-hook") && !stderr.contains("s3cret-hook"));
-    assert!(stderr.is_empty(), "everything delivered, nothing to say: {stderr}");
+    assert!(
+        stderr.is_empty(),
+        "everything delivered, nothing to say: {stderr}"
+    );
 }
 
 #[test]
@@ -324,14 +354,23 @@ fn a_mail_server_down_across_a_restart_gets_every_alert_once() {
     std::thread::sleep(Duration::from_millis(1500));
     let quit_at = Instant::now();
     let stderr = w.stop();
-    eprintln!("alerts: quit with the mail server down in {:?}", quit_at.elapsed());
-    assert!(quit_at.elapsed() < Duration::from_secs(2), "q quits promptly");
+    eprintln!(
+        "alerts: quit with the mail server down in {:?}",
+        quit_at.elapsed()
+    );
+    assert!(
+        quit_at.elapsed() < Duration::from_secs(2),
+        "q quits promptly"
+    );
     assert!(
         stderr.contains("alerts not delivered: 1 by mail (connection refused)"),
         "stderr says what was not delivered: {stderr:?}"
     );
     let log = std::fs::read_to_string(dir.join("lotwatch.log")).unwrap();
-    assert!(log.contains("mail: connection refused"), "the log names the cause");
+    assert!(
+        log.contains("mail: connection refused"),
+        "the log names the cause"
+    );
 
     // Run 2, mail server up: the outbox from the journal drains at once,
     // and the result, live, follows; the moved start is not alerted again.
@@ -354,7 +393,10 @@ fn a_mail_server_down_across_a_restart_gets_every_alert_once() {
     let stderr = w.stop();
     assert_eq!(
         mail_alerts(&dir.join("mail")),
-        vec![(MOVED.into(), "changed".into()), (SOLD.into(), "result".into())],
+        vec![
+            (MOVED.into(), "changed".into()),
+            (SOLD.into(), "result".into())
+        ],
         "nothing twice"
     );
     assert_eq!(seen2, vec![(SOLD.into(), "result".into())]);
@@ -380,9 +422,11 @@ fn a_mail_server_that_comes_back_gets_its_mail_within_the_backoff() {
     std::thread::sleep(Duration::from_secs(5));
     let _smtp = sink("smtp", &dir.join("mail"), smtp_port);
     let up_at = now_s();
-    wait_until("the mail after the server came back", Duration::from_secs(31), || {
-        !received(&dir.join("mail")).is_empty()
-    });
+    wait_until(
+        "the mail after the server came back",
+        Duration::from_secs(31),
+        || !received(&dir.join("mail")).is_empty(),
+    );
     eprintln!(
         "alerts: mail server back -> mail delivered in {:.0} ms",
         (received(&dir.join("mail"))[0].0 - up_at) * 1000.0

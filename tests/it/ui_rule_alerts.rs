@@ -63,10 +63,25 @@ fn new_lots_and_changes_alert_once_with_the_rules_name() {
     );
     let got = rule_alerts(&up.effects);
     assert_eq!(got.len(), 3, "{got:?}");
-    assert!(got.contains(&("gold, Aktobe".into(), "409999".into(), vec![RuleChange::New])));
-    assert!(got.contains(&("everything new".into(), "409999".into(), vec![RuleChange::New])));
-    let (_, _, both) = got.iter().find(|(r, n, _)| r == "gold, Aktobe" && n == "401102").unwrap();
-    assert_eq!(both.len(), 2, "one alert lists all the lot's changes: {both:?}");
+    assert!(got.contains(&(
+        "gold, Aktobe".into(),
+        "409999".into(),
+        vec![RuleChange::New]
+    )));
+    assert!(got.contains(&(
+        "everything new".into(),
+        "409999".into(),
+        vec![RuleChange::New]
+    )));
+    let (_, _, both) = got
+        .iter()
+        .find(|(r, n, _)| r == "gold, Aktobe" && n == "401102")
+        .unwrap();
+    assert_eq!(
+        both.len(),
+        2,
+        "one alert lists all the lot's changes: {both:?}"
+    );
     assert!(up.effects.contains(&Effect::Bell));
 
     // The same again (a re-snapshot with the same values): nothing.
@@ -93,11 +108,20 @@ fn new_lots_and_changes_alert_once_with_the_rules_name() {
         NOW,
     );
     let screen = render(&mut app, 140, 32);
-    assert!(screen.contains("✉ mail: connection refused · 3 waiting"), "{screen}");
-    assert!(screen.contains("[gold, Aktobe] Новый участок: new lot"), "{screen}");
+    assert!(
+        screen.contains("✉ mail: connection refused · 3 waiting"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("[gold, Aktobe] Новый участок: new lot"),
+        "{screen}"
+    );
     insta::assert_snapshot!("rule_alerts_140x32", screen);
     let ru = render_in(&mut app, lotwatch::ui::i18n::Lang::Ru, 140, 32);
-    assert!(ru.contains("mail: connection refused · 3 ждут отправки"), "{ru}");
+    assert!(
+        ru.contains("mail: connection refused · 3 ждут отправки"),
+        "{ru}"
+    );
     assert!(ru.contains("[gold, Aktobe] Новый участок: новый"), "{ru}");
 }
 

@@ -317,18 +317,30 @@ fn check_alerts(path: &Path, text: &str, cfg: &FileConfig) -> Result<(), ConfigE
     };
     let rules = cfg.rule.as_deref().unwrap_or_default();
     if rules.len() > crate::app::rules::MAX_RULES {
-        return Err(bad("rule", format!("at most {} rules", crate::app::rules::MAX_RULES)));
+        return Err(bad(
+            "rule",
+            format!("at most {} rules", crate::app::rules::MAX_RULES),
+        ));
     }
     let mut names = std::collections::HashSet::new();
     for r in rules {
         if r.name.trim().is_empty() || r.name.chars().count() > 64 {
-            return Err(bad("rule.name", "a rule needs a name of 1 to 64 characters".into()));
+            return Err(bad(
+                "rule.name",
+                "a rule needs a name of 1 to 64 characters".into(),
+            ));
         }
         if !names.insert(r.name.as_str()) {
             return Err(bad("rule.name", format!("{:?} names two rules", r.name)));
         }
         if r.on.is_empty() {
-            return Err(bad("rule.on", format!("rule {:?}: `on` names no event (new, changed, deadline, closing, outbid, extension, result)", r.name)));
+            return Err(bad(
+                "rule.on",
+                format!(
+                    "rule {:?}: `on` names no event (new, changed, deadline, closing, outbid, extension, result)",
+                    r.name
+                ),
+            ));
         }
         if let Err(e) = crate::app::filter::Filter::parse(&r.filter) {
             return Err(bad("rule.filter", format!("rule {:?}: {e}", r.name)));
@@ -822,6 +834,24 @@ notify_always = false
 # Fixed rates, tenge per unit (used with rates = \"fixed\").
 # [fixed_rates]
 # USD = \"519.53\"
+
+# Alert rules (docs/alerts-summary-replay.md): which lots, in the filter
+# language (empty: all), and the events that alert: new, changed, deadline
+# (within deadline_hours, default 24), closing, outbid, extension, result.
+# [[rule]]
+# name = \"gold, Karaganda\"
+# filter = \"mineral:gold region:Karaganda\"
+# on = [\"new\", \"changed\", \"deadline\", \"result\"]
+
+# Where alerts go off the screen. smtp:// uses STARTTLS when offered (and
+# requires it before sending a password to a host that is not loopback),
+# smtps:// is TLS from the start. Webhooks get a JSON POST (an ntfy topic
+# URL works as it is). A file holding a password must be private (chmod 600).
+# [notify_to]
+# smtp = \"smtp://user:password@mail.example.kz:587\"
+# from = \"lotwatch <alerts@example.kz>\"
+# email = [\"bidder@example.kz\"]
+# webhook = [\"https://ntfy.sh/my-lotwatch-topic\"]
 
 # Key bindings: action = [keys]; [] unbinds. Keys: one character, ctrl-<letter>,
 # F1-F12, up, down, left, right, pgup, pgdn, home, end, enter, esc, tab,

@@ -533,7 +533,11 @@ webhook = ["https://u:CANARY-hook@ntfy.example/topic"]
     let r = with_file(&dir, &std::fs::read_to_string(&p).expect("read"), &[], &[]);
     expect_invalid(r, &p, 2, "rule.filter", "rule \"bad one\"");
     // An unknown event is refused by name.
-    let p = dir.write("config.toml", "[[rule]]\nname = \"x\"\non = [\"sometimes\"]\n", 0o600);
+    let p = dir.write(
+        "config.toml",
+        "[[rule]]\nname = \"x\"\non = [\"sometimes\"]\n",
+        0o600,
+    );
     let err = resolve_with(&["--config", &p.to_string_lossy()], &[]).expect_err("invalid");
     assert!(err.to_string().contains("sometimes"), "{err}");
     // Two rules of one name.

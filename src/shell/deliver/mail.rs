@@ -57,7 +57,11 @@ impl Mailer {
             .port(u.port)
             .tls(tls)
             .timeout(Some(TIMEOUT));
-        let password = u.user.as_ref().map(|(_, p)| p.clone()).filter(|p| !p.is_empty());
+        let password = u
+            .user
+            .as_ref()
+            .map(|(_, p)| p.clone())
+            .filter(|p| !p.is_empty());
         if let Some((user, pass)) = u.user {
             b = b.credentials(Credentials::new(user, pass));
         }
@@ -68,7 +72,11 @@ impl Mailer {
         Ok(Some(Mailer {
             transport: b.build(),
             from: parse(from)?,
-            to: cfg.email.iter().map(|s| parse(s)).collect::<Result<_, _>>()?,
+            to: cfg
+                .email
+                .iter()
+                .map(|s| parse(s))
+                .collect::<Result<_, _>>()?,
             password,
         }))
     }

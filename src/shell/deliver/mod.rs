@@ -35,10 +35,22 @@ pub const BACKOFF_CAP: Duration = Duration::from_secs(30);
 /// What a channel's task tells the loop.
 #[derive(Debug)]
 pub enum Report {
-    Delivered { id: String, channel: String },
-    Failed { channel: String, cause: String, waiting: usize },
-    Recovered { channel: String },
-    Dropped { id: String, channel: String },
+    Delivered {
+        id: String,
+        channel: String,
+    },
+    Failed {
+        channel: String,
+        cause: String,
+        waiting: usize,
+    },
+    Recovered {
+        channel: String,
+    },
+    Dropped {
+        id: String,
+        channel: String,
+    },
 }
 
 enum Sender {
@@ -85,7 +97,11 @@ pub struct Courier {
 impl Courier {
     /// The channels `cfg` names (none without it: alerts are then only
     /// journaled, so that they still alert once).
-    pub fn start(cfg: Option<&NotifyTo>, lang: Lang, ca_cert: Option<&Path>) -> Result<Courier, String> {
+    pub fn start(
+        cfg: Option<&NotifyTo>,
+        lang: Lang,
+        ca_cert: Option<&Path>,
+    ) -> Result<Courier, String> {
         let (report_tx, reports) = mpsc::unbounded_channel();
         let mut c = Courier {
             lang,
@@ -107,7 +123,11 @@ impl Courier {
         }
         for w in &cfg.webhook {
             let w = webhook::Webhook::new(w, ca)?;
-            c.add(format!("webhook {}", w.shown), w.label(), Sender::Webhook(w));
+            c.add(
+                format!("webhook {}", w.shown),
+                w.label(),
+                Sender::Webhook(w),
+            );
         }
         Ok(c)
     }
@@ -139,7 +159,10 @@ impl Courier {
     /// Alerts the journal holds: returns the keys already sent (for
     /// `App::mark_alerts_sent`) and queues what a channel did not deliver.
     /// Once per run; later calls do nothing.
-    pub fn restore<'a>(&mut self, rows: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<String> {
+    pub fn restore<'a>(
+        &mut self,
+        rows: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Vec<String> {
         if std::mem::replace(&mut self.restored, true) {
             return Vec::new();
         }
@@ -170,7 +193,11 @@ impl Courier {
 
     /// Queues one of today's alerts as the default rule's; None when the
     /// journal says it was sent before.
-    pub fn default_alert(&mut self, a: &Alert, server_time: Option<Timestamp>) -> Option<JournalRecord> {
+    pub fn default_alert(
+        &mut self,
+        a: &Alert,
+        server_time: Option<Timestamp>,
+    ) -> Option<JournalRecord> {
         let o = Outgoing::of_default(a, server_time);
         if o.keys.iter().any(|k| !self.sent_default.insert(k.clone())) {
             return None;
@@ -205,7 +232,11 @@ impl Courier {
 
     /// Takes a report: the journal record it makes, if any, and the status
     /// for the screen and the metrics.
-    pub fn on_report(&mut self, r: Report, server_at: Option<Timestamp>) -> (Option<JournalRecord>, DeliveryStatus) {
+    pub fn on_report(
+        &mut self,
+        r: Report,
+        server_at: Option<Timestamp>,
+    ) -> (Option<JournalRecord>, DeliveryStatus) {
         let of = |c: &Courier, id: &str| c.of_id.get(id).cloned().unwrap_or_default();
         let record = match r {
             Report::Delivered { id, channel } => {
@@ -213,7 +244,11 @@ impl Courier {
                 self.count(&rule, &event, "delivered");
                 Some(outgoing::delivered_record(&id, &channel, server_at))
             }
-            Report::Failed { channel, cause, waiting } => {
+            Report::Failed {
+                channel,
+                cause,
+                waiting,
+            } => {
                 tracing::warn!("alerts: {channel}: {cause} · {waiting} waiting");
                 if let Some(ch) = self.channels.iter_mut().find(|c| c.id == channel) {
                     ch.failing = Some(cause);
@@ -229,7 +264,9 @@ impl Courier {
             }
             Report::Dropped { id, channel } => {
                 let (rule, event) = of(self, &id);
-                tracing::error!("alerts: {channel}: outbox full ({MAX_OUTBOX}): the oldest alert {id} dropped");
+                tracing::error!(
+                    "alerts: {channel}: outbox full ({MAX_OUTBOX}): the oldest alert {id} dropped"
+                );
                 self.count(&rule, &event, "dropped");
                 None
             }
@@ -352,7 +389,9 @@ async fn run_channel(
                     channel: id.clone(),
                 });
                 if std::mem::replace(&mut failing, false) {
-                    let _ = reports.send(Report::Recovered { channel: id.clone() });
+                    let _ = reports.send(Report::Recovered {
+                        channel: id.clone(),
+                    });
                 }
                 delay = BACKOFF_START;
             }

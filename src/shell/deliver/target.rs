@@ -50,14 +50,18 @@ impl NotifyTo {
     /// Whether the table holds a password or a URL's credentials (the
     /// config file must then be private).
     pub fn has_secrets(&self) -> bool {
-        let creds = |u: &str| Url::parse(u).is_ok_and(|u| !u.username().is_empty() || u.password().is_some());
+        let creds = |u: &str| {
+            Url::parse(u).is_ok_and(|u| !u.username().is_empty() || u.password().is_some())
+        };
         self.smtp.as_deref().is_some_and(creds) || self.webhook.iter().any(|w| creds(w))
     }
 
     /// The problems that make it unusable, in words that say what to do.
     pub fn check(&self) -> Result<(), String> {
         if self.email.len() > MAX_TARGETS || self.webhook.len() > MAX_TARGETS {
-            return Err(format!("at most {MAX_TARGETS} addresses and {MAX_TARGETS} webhooks"));
+            return Err(format!(
+                "at most {MAX_TARGETS} addresses and {MAX_TARGETS} webhooks"
+            ));
         }
         if !self.email.is_empty() {
             let Some(smtp) = &self.smtp else {
@@ -114,9 +118,7 @@ pub fn smtp_url(s: &str) -> Result<SmtpUrl, String> {
         .trim_end_matches(']')
         .to_string();
     let user = (!u.username().is_empty()).then(|| {
-        let dec = |t: &str| {
-            percent_decode(t)
-        };
+        let dec = |t: &str| percent_decode(t);
         (dec(u.username()), dec(u.password().unwrap_or("")))
     });
     Ok(SmtpUrl {
@@ -202,6 +204,10 @@ mod tests {
         let u = smtp_url("smtp://u%40x:p%40ss@mail.example").expect("valid");
         assert_eq!(u.user, Some(("u@x".into(), "p@ss".into())));
         assert_eq!(u.port, 587);
-        assert!(smtp_url("smtps://mail.example").expect("valid").implicit_tls);
+        assert!(
+            smtp_url("smtps://mail.example")
+                .expect("valid")
+                .implicit_tls
+        );
     }
 }

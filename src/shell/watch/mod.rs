@@ -360,7 +360,8 @@ impl Watcher {
             _ => HashSet::new(),
         };
         let up = self.app.update(Msg::Sync(msg.clone()), now);
-        self.journal.restore_alerts(&mut self.courier, &mut self.app);
+        self.journal
+            .restore_alerts(&mut self.courier, &mut self.app);
         let server_now = self.app.server_now(now);
         match &msg {
             SyncMsg::Events(evs) => {

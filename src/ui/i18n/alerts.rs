@@ -249,7 +249,11 @@ mod tests {
             }],
             server_time: None,
         };
-        for (lang, word) in [(Lang::En, "sold"), (Lang::Ru, "продан"), (Lang::Kk, "сатылды")] {
+        for (lang, word) in [
+            (Lang::En, "sold"),
+            (Lang::Ru, "продан"),
+            (Lang::Kk, "сатылды"),
+        ] {
             let b = body(lang, &a);
             assert!(b.contains(word), "{b}");
             assert!(b.contains("https://sauda.example/lot/1"), "{b}");
