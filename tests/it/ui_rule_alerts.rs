@@ -141,3 +141,55 @@ fn the_first_read_never_alerts_as_new() {
     );
     assert!(rule_alerts(&up.effects).is_empty());
 }
+
+#[test]
+fn a_deadline_within_the_rules_hours_alerts_once() {
+    let mut app = live(false);
+    app.set_rules(&[
+        Rule {
+            name: "a day ahead".into(),
+            filter: String::new(),
+            on: vec![RuleEvent::Deadline, RuleEvent::Changed],
+            deadline_hours: 24,
+        },
+        Rule {
+            name: "an hour ahead".into(),
+            filter: String::new(),
+            on: vec![RuleEvent::Deadline],
+            deadline_hours: 1,
+        },
+    ]);
+    let mut lot = app.lots().get("401140").unwrap().0.clone();
+    lot.site = Some(Box::new(lotwatch::domain::SiteLot {
+        url: "https://sauda.example/ru/list/401140".into(),
+        deadline: Some(ts(5 * 3600)),
+        page_read: true,
+        ..Default::default()
+    }));
+    // The lot's page adds the deadline: learned, not changed.
+    let up = app.update(
+        Msg::Sync(SyncMsg::Events(vec![Event {
+            seq: 6001,
+            at: ts(0),
+            lot_id: Some(lot.id.clone()),
+            kind: EventKind::Lot(Box::new(lot.clone())),
+        }])),
+        NOW,
+    );
+    let got = rule_alerts(&up.effects);
+    assert_eq!(
+        got,
+        vec![(
+            "a day ahead".into(),
+            "401140".into(),
+            vec![RuleChange::DeadlineSoon {
+                deadline: ts(5 * 3600)
+            }]
+        )],
+        "five hours ahead: the day-ahead rule only, and no `changed`"
+    );
+    for later in [1_000, 5_000, 60_000] {
+        let up = app.update(Msg::Tick, lotwatch::domain::clock::Mono(NOW.0 + later));
+        assert!(rule_alerts(&up.effects).is_empty(), "once");
+    }
+}

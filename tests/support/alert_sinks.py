@@ -1,13 +1,19 @@
 """Real receivers for the alert tests: an SMTP server (aiosmtpd, Debian's
 python3-aiosmtpd) or an HTTP server (the standard library's http.server)
 that write each message they receive to DIR as one JSON file, with the
-time it arrived. Usage: alert_sinks.py smtp|http DIR PORT. Prints "ready"
+time it arrived. Usage: alert_sinks.py smtp|http DIR PORT [HOST] (HOST
+defaults to 127.0.0.1; the SMTP server offers AUTH without TLS, as a
+careless server would). Prints "ready"
 once listening; runs until killed."""
 
 import json
 import os
 import sys
 import time
+import warnings
+
+# aiosmtpd 1.4 warns of its own deprecations on every AUTH.
+warnings.filterwarnings("ignore")
 
 
 def save(directory, record):
@@ -19,8 +25,9 @@ def save(directory, record):
     os.rename(tmp, os.path.join(directory, name))
 
 
-def smtp(directory, port):
+def smtp(directory, port, host):
     from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
 
     class Handler:
         async def handle_DATA(self, server, session, envelope):
@@ -34,7 +41,17 @@ def smtp(directory, port):
             )
             return "250 OK"
 
-    c = Controller(Handler(), hostname="127.0.0.1", port=port)
+    def authenticate(server, session, envelope, mechanism, auth_data):
+        save(directory, {"auth": mechanism})
+        return AuthResult(success=True)
+
+    c = Controller(
+        Handler(),
+        hostname=host,
+        port=port,
+        authenticator=authenticate,
+        auth_require_tls=False,
+    )
     c.start()
     print("ready", flush=True)
     try:
@@ -44,7 +61,7 @@ def smtp(directory, port):
         c.stop()
 
 
-def http(directory, port):
+def http(directory, port, host):
     from http.server import BaseHTTPRequestHandler, HTTPServer
 
     class Handler(BaseHTTPRequestHandler):
@@ -60,11 +77,12 @@ def http(directory, port):
         def log_message(self, *args):
             pass
 
-    s = HTTPServer(("127.0.0.1", port), Handler)
+    s = HTTPServer((host, port), Handler)
     print("ready", flush=True)
     s.serve_forever()
 
 
 if __name__ == "__main__":
     kind, directory, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    {"smtp": smtp, "http": http}[kind](directory, port)
+    host = sys.argv[4] if len(sys.argv) > 4 else "127.0.0.1"
+    {"smtp": smtp, "http": http}[kind](directory, port, host)
