@@ -423,3 +423,71 @@ async fn run_channel(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn alert(i: usize) -> Outgoing {
+        Outgoing {
+            id: format!("a{i}"),
+            keys: vec![format!("k{i}")],
+            rule: "r".into(),
+            event: "new".into(),
+            lot_id: None,
+            subject: "s".into(),
+            text: "t".into(),
+            json: serde_json::Value::Null,
+            priority: 3,
+        }
+    }
+
+    #[test]
+    fn a_full_outbox_drops_the_oldest_and_says_so() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        rt.block_on(async {
+            // Port 1 on loopback: refused at once, so the channel fails.
+            let cfg = NotifyTo {
+                webhook: vec!["http://127.0.0.1:1/topic".into()],
+                ..NotifyTo::default()
+            };
+            let mut c = Courier::start(Some(&cfg), Lang::En, None).expect("a courier");
+            c.restore(std::iter::empty());
+            for i in 0..MAX_OUTBOX + 5 {
+                c.queue(alert(i), None);
+            }
+            let mut dropped = Vec::new();
+            let mut status = DeliveryStatus::default();
+            let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+            while dropped.len() < 5 || status.troubles.is_empty() {
+                let r = tokio::time::timeout_at(deadline, c.next())
+                    .await
+                    .expect("the reports in time")
+                    .expect("a report");
+                if let Report::Dropped { id, .. } = &r {
+                    dropped.push(id.clone());
+                }
+                status = c.on_report(r, None).1;
+            }
+            assert_eq!(dropped, ["a0", "a1", "a2", "a3", "a4"]);
+            assert_eq!(
+                status.counts.get(&("r".into(), "new".into(), "dropped".into())),
+                Some(&5)
+            );
+            let t = &status.troubles[0];
+            assert_eq!(t.channel, "webhook 127.0.0.1");
+            assert_eq!(t.cause, "connection refused");
+            assert_eq!(t.waiting, MAX_OUTBOX);
+            let (line, _) = c.close_within(Duration::from_millis(100), None).await;
+            assert_eq!(
+                line.as_deref(),
+                Some(
+                    "lotwatch: alerts not delivered: 1000 by webhook 127.0.0.1 (connection refused); the journal keeps them for the next start"
+                )
+            );
+        });
+    }
+}
