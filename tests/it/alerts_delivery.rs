@@ -521,3 +521,57 @@ fn a_password_goes_without_tls_only_to_a_loopback_host() {
     );
     eprintln!("alerts: to {ip} without STARTTLS: {err}");
 }
+
+#[test]
+fn todays_alerts_go_out_as_the_default_rule() {
+    let dir = scratch_dir("alerts", "default-rule");
+    let hook_port = free_port();
+    let _hook = sink("http", &dir.join("hook"), hook_port);
+    let cfg = dir.join("config.toml");
+    std::fs::write(
+        &cfg,
+        format!("[notify_to]\nwebhook = [\"http://127.0.0.1:{hook_port}/t\"]\n"),
+    )
+    .unwrap();
+    // The API simulator's day; lot 401102 is watched and closes within
+    // the 30 minutes: its closing alert, as today.
+    let api = Server::start(&["--speed", "60"]);
+    let mut child = Command::new(BIN)
+        .args([
+            "watch",
+            "--format",
+            "jsonl",
+            "--url",
+            &api.url,
+            "--no-journal",
+        ])
+        .args(["--watch", "401102", "--alert-minutes", "30"])
+        .args(["--rates", "fixed", "--rate", "USD=519.53"])
+        .arg("--log-file")
+        .arg(dir.join("lotwatch.log"))
+        .env_remove("LOTWATCH_TOKEN")
+        .env("LOTWATCH_CONFIG", &cfg)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_until(
+        "the default rule's webhook",
+        Duration::from_secs(40),
+        || !received(&dir.join("hook")).is_empty(),
+    );
+    std::thread::sleep(Duration::from_secs(2));
+    let _ = child.kill();
+    let _ = child.wait();
+    let hooks = received(&dir.join("hook"));
+    let bodies: Vec<Value> = hooks
+        .iter()
+        .map(|(_, h)| serde_json::from_str(h["body"].as_str().unwrap()).unwrap())
+        .collect();
+    let closing: Vec<&Value> = bodies.iter().filter(|b| b["event"] == "closing").collect();
+    assert_eq!(closing.len(), 1, "once: {bodies:?}");
+    assert_eq!(closing[0]["rule"], "default");
+    assert_eq!(closing[0]["lot"]["number"], "401102");
+    assert_eq!(hooks[0].1["headers"]["priority"], "4");
+}
