@@ -27,6 +27,7 @@ mod anomaly_live_sim;
 mod client_causes;
 mod client_http;
 mod client_tls;
+mod e2e_alerts;
 mod e2e_follow;
 mod e2e_journal_crash;
 mod e2e_journal_disk;

@@ -6,9 +6,7 @@
 //! its POST; `q` quits within a second and says on stderr what was not
 //! delivered.
 
-#![allow(clippy::unwrap_used)] // a test may stop at the first surprise
-
-mod support;
+use crate::support;
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
