@@ -213,7 +213,7 @@ impl Sink for PgSink {
                 if closed || super::is_transient(&e) {
                     Err(unreachable(&self.remote.classify(&e, false)))
                 } else {
-                    Err(Failure::Record(e.to_string()))
+                    Err(Failure::Record(self.remote.clean(&e.to_string())))
                 }
             }
         }
@@ -223,5 +223,9 @@ impl Sink for PgSink {
         if self.client.as_ref().is_some_and(|c| c.is_closed()) {
             self.client = None;
         }
+    }
+
+    fn unencrypted(&self) -> bool {
+        self.remote.unencrypted()
     }
 }
