@@ -35,6 +35,11 @@ pub enum JournalError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("journal {}: cannot create the file: {source}", path.display())]
+    Create {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("the journal writer has stopped: {0}")]
     WriterGone(String),
     #[error("{0}")]
@@ -133,6 +138,10 @@ impl Journal {
                 source,
             })?;
         }
+        super::private_file::ensure(path).map_err(|source| JournalError::Create {
+            path: path.to_path_buf(),
+            source,
+        })?;
         let conn = Connection::open(path).map_err(sql_err(path))?;
         let j = Journal {
             path: path.to_path_buf(),

@@ -42,6 +42,7 @@ mod metrics_prometheus;
 mod nbk_parse;
 mod nbk_sim;
 mod notify_vt;
+mod private_files;
 mod protocol_day;
 mod replay_mode;
 mod sauda_parse;
