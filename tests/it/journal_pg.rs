@@ -725,3 +725,70 @@ fn a_password_with_a_slash_connects_and_is_never_shown() {
         assert!(!text.contains("PGPASSWORD"), "{text}");
     }
 }
+
+/// `lotwatch args...`: (exit code, stdout and stderr).
+fn run_bin(args: &[&str]) -> (i32, String) {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_lotwatch"))
+        .args(args)
+        .env("LOTWATCH_CONFIG", "/dev/null")
+        .output()
+        .expect("run lotwatch");
+    (
+        o.status.code().unwrap_or(-1),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        ),
+    )
+}
+
+/// Issue 27.5 on PostgreSQL: a row tampered with escape sequences behind
+/// the triggers' back reaches no terminal raw (verify, export), and a
+/// column whose type was altered is reported, never a panic (`try_get`).
+#[test]
+fn a_tampered_shared_journal_is_reported_never_raw_never_a_panic() {
+    let Some(pg) = Pg::start("tamper") else {
+        return;
+    };
+    let url = pg.create_db("day");
+    drop(write_one(&url, "w1"));
+    pg.psql(
+        "day",
+        "ALTER TABLE messages DISABLE TRIGGER messages_append_only; \
+         UPDATE messages SET kind = E'events\\r\\x1b[1A\\x1b[2Kjournal: OK', monitor = E'w1\\x1b]0;pwned\\x07'; \
+         ALTER TABLE messages ENABLE TRIGGER messages_append_only;",
+    );
+    for args in [
+        vec!["verify", "--journal", &url],
+        vec!["export", "--journal", &url],
+        vec!["export", "--journal", &url, "--format", "json"],
+    ] {
+        let (code, out) = run_bin(&args);
+        assert_ne!(code, 101, "{:?} panicked: {out}", args[0]);
+        assert!(
+            !out.contains('\x1b')
+                && !out.contains('\x07')
+                && !out.replace("\r\n", "\n").contains('\r'),
+            "{:?} printed the journal's escapes: {out:?}",
+            args[0]
+        );
+        assert!(!out.contains(PASSWORD), "{out}");
+    }
+    // A column altered to another type: every reader says so and exits.
+    pg.psql(
+        "day",
+        "ALTER TABLE messages ALTER COLUMN received_at TYPE text USING 'not a time'",
+    );
+    let (code, out) = run_bin(&["verify", "--journal", &url]);
+    assert!(code != 0 && code != 101, "verify exited {code}: {out}");
+    assert!(out.contains("received_at") || out.contains("type"), "{out}");
+    for args in [
+        vec!["export", "--journal", &url],
+        vec!["protocol", "--journal", &url],
+    ] {
+        let (code, out) = run_bin(&args);
+        assert_ne!(code, 101, "{:?} panicked: {out}", args[0]);
+        assert!(!out.contains("panicked"), "{out}");
+    }
+}
