@@ -484,3 +484,29 @@ fn watch_the_sauda_site_prints_its_status_changes_as_jsonl() {
         stderr_of(&mut child)
     );
 }
+
+/// Issue 27.8: `--metrics` on an address that is not loopback (the hostile
+/// setting: `0.0.0.0`, every interface) warns on stderr at start.
+#[test]
+fn metrics_on_every_interface_warns_at_start() {
+    let dir = temp_dir("metrics-warn");
+    let mut child = watch_cmd(&dir, &["--metrics", "0.0.0.0:0"])
+        .spawn()
+        .expect("watch");
+    let err = child.stderr.take().expect("stderr");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(err).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let line = rx.recv_timeout(Duration::from_secs(20));
+    let _ = child.kill();
+    let _ = child.wait();
+    let line = line.expect("a warning on stderr");
+    assert!(
+        line.contains("warning") && line.contains("not loopback"),
+        "{line}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
