@@ -211,7 +211,7 @@ impl Journal {
             }
             let other = |detail: String| super::pg::PgError::Other {
                 url: r.masked.clone(),
-                detail,
+                detail: r.clean(&detail),
             };
             let conn = super::pg::read::memory_copy().map_err(|e| other(e.to_string()))?;
             if !write {

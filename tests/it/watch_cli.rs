@@ -510,3 +510,35 @@ fn metrics_on_every_interface_warns_at_start() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// Issue 27.8: the README's tmux status-line recipe doubles every `#` of
+/// the line (tmux reads `#[…]` in it as a style), and holds no `#` of its
+/// own inside `#(…)`. The recipe is read from the README and run with a
+/// hostile line in place of `lotwatch watch`.
+#[test]
+fn the_readme_tmux_recipe_escapes_hash() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
+    let recipe = readme
+        .lines()
+        .find(|l| l.contains("set -g status-right '#(lotwatch watch"))
+        .expect("the tmux recipe");
+    let inner = recipe
+        .split_once("'#(")
+        .and_then(|(_, r)| r.rsplit_once(")'"))
+        .map(|(cmd, _)| cmd)
+        .expect("#(…)");
+    assert!(
+        !inner.contains('#'),
+        "tmux may read the command's own #: {inner}"
+    );
+    let cmd = inner.replace(
+        "lotwatch watch --format status",
+        "printf 'lot #[fg=red]A #(id) ##\\n'",
+    );
+    let out = Command::new("sh").args(["-c", &cmd]).output().expect("sh");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "lot ##[fg=red]A ##(id) ####\n"
+    );
+}

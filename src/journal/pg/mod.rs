@@ -442,3 +442,33 @@ pub fn channel(auction: &str) -> String {
 /// The LISTEN/NOTIFY channel of every auction (the follower listens to it
 /// before it knows the auction).
 pub const CHANNEL_ALL: &str = "lotwatch_journal";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 27.3: a server's message is outside text (a role or database
+    /// name in it is the attacker's to choose), and may echo the password.
+    #[test]
+    fn server_messages_are_sanitized_and_scrubbed() {
+        let secrets = vec!["pa/ss%2Fx".to_string(), "pa/ss/x".to_string()];
+        let hostile =
+            "FATAL: role \"x\r\x1b[1A\x1b[2Kjournal: OK\x1b]0;t\x07\" for pa/ss/x does not exist";
+        let c = clean_with(hostile, &secrets);
+        assert!(
+            !c.contains('\x1b') && !c.contains('\r') && !c.contains('\x07'),
+            "{c:?}"
+        );
+        assert!(!c.contains("pa/ss"), "{c}");
+        assert!(c.contains("FATAL: role") && c.contains("***"), "{c}");
+    }
+
+    #[test]
+    fn loopback_hosts() {
+        assert!(is_loopback(&Host::Tcp("localhost".into())));
+        assert!(is_loopback(&Host::Tcp("127.0.0.1".into())));
+        assert!(is_loopback(&Host::Tcp("::1".into())));
+        assert!(!is_loopback(&Host::Tcp("db.room".into())));
+        assert!(!is_loopback(&Host::Tcp("192.0.2.7".into())));
+    }
+}
