@@ -653,6 +653,21 @@ fn sslmode_prefer_is_tls_first_and_plain_text_to_another_host_is_unencrypted() {
     if let Some(ip) = &outside {
         let (_w, unencrypted) = write_one(&url_at(ip, "plain_out", ""), "plain_out");
         assert!(unencrypted, "plain text to {ip} is not said");
+        // A follower reading it says so too.
+        let f = lotwatch::journal::follow::start(
+            Path::new(&url_at(ip, "follow_out", "")),
+            lotwatch::journal::follow::FollowOptions::default(),
+        )
+        .expect("follow");
+        let mut fresh = f.freshness.clone();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !fresh.borrow().unencrypted && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        assert!(
+            fresh.borrow_and_update().unencrypted,
+            "the follower's plain text is not said"
+        );
     }
     // TLS on: prefer encrypts (the certificate is not the system's: prefer
     // does not ask it to be), everywhere.
