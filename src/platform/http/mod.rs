@@ -286,6 +286,9 @@ impl Client {
                 "a token is configured but the platform URL is plain http to a non-loopback host: not sending it"
             );
         }
+        // The library never relies on its caller to have installed the
+        // provider: reqwest panics without one (`rustls-no-provider`).
+        install_crypto_provider();
         let http = http_client(&cfg, cfg.insecure)?;
         // --insecure is for the platform's host only: a document elsewhere
         // (the National Bank's feed) is always verified.
