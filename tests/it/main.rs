@@ -55,6 +55,7 @@ mod nbk_sim;
 mod notify_vt;
 mod private_files;
 mod protocol_day;
+mod push_feed;
 mod replay_mode;
 mod sauda_parse;
 mod sauda_props;
