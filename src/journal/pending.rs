@@ -76,6 +76,8 @@ pub(super) struct State {
     pub closed: bool,
     pub status: WriterStatus,
     pub failing: Option<JournalFailure>,
+    /// The sink's connection is plain text to another machine.
+    pub unencrypted: bool,
 }
 
 impl State {
@@ -93,6 +95,7 @@ impl State {
             unwritten_events: events,
             lost_records: self.status.lost_records,
             lost_events: self.status.lost_events,
+            unencrypted: self.unencrypted,
         }
     }
 

@@ -381,10 +381,15 @@ fn describe(conn: &Connection, table: &str, rowid: i64) -> Option<String> {
         "chain_start" => "SELECT 'the chain start of table ' || tbl FROM chain_start",
         _ => return None,
     };
-    conn.query_row(&format!("{sql} WHERE rowid = ?1"), [rowid], |r| r.get(0))
-        .optional()
-        .ok()
-        .flatten()
+    // The row's text is outside text (the server's, or a tamperer's).
+    conn.query_row(&format!("{sql} WHERE rowid = ?1"), [rowid], |r| {
+        r.get::<_, Option<String>>(0)
+    })
+    .optional()
+    .ok()
+    .flatten()
+    .flatten()
+    .map(|w: String| outside(&w))
 }
 
 fn name(conn: &Connection, n: Option<i64>, table: &str, rowid: i64) -> RecordName {
@@ -550,7 +555,7 @@ pub fn report(
     head: Option<(&str, Option<i64>)>,
     out: &mut dyn Write,
 ) -> std::io::Result<u8> {
-    let file = path.display();
+    let file = outside(&path.display().to_string());
     let failure = match (outcome, head) {
         (Err(f), _) => f.clone(),
         (Ok(_), Some((h, None))) => Failure::HeadNotFound(h.to_string()),
@@ -571,6 +576,14 @@ pub fn report(
         }
     };
     writeln!(out, "journal {file}: FAILED")?;
-    writeln!(out, "{failure}")?;
+    writeln!(out, "{}", outside(&failure.to_string()))?;
     Ok(EXIT_FAILED)
+}
+
+/// Text read from a journal, made safe for a terminal, Markdown or HTML's
+/// source: a tampered row may hold escape sequences (`\r\e[1A\e[2K…OK`
+/// would paint "OK" over "FAILED"), so it passes the one sanitizer as the
+/// server's text did (escapes and controls out, bounded).
+pub fn outside(text: &str) -> String {
+    crate::platform::sanitize::clean(text, crate::platform::sanitize::MAX_NOTICE)
 }

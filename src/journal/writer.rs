@@ -163,6 +163,10 @@ pub(super) trait Sink: Send + 'static {
     /// After a failure of `cause`, before the next attempt (open the file
     /// again, drop a broken connection).
     fn recover(&mut self, cause: &JournalCause);
+    /// True while the storage is reached in plain text over the network.
+    fn unencrypted(&self) -> bool {
+        false
+    }
 }
 
 impl JournalWriter {
@@ -263,6 +267,7 @@ fn write_until_done(
         match outcome {
             Ok(added) => {
                 let mut s = shared.lock();
+                s.unencrypted = sink.unencrypted();
                 s.in_hand = None;
                 if let Some(n) = added {
                     s.status.committed += 1;
@@ -284,6 +289,7 @@ fn write_until_done(
             Err(Failure::Disk(cause)) => {
                 {
                     let mut s = shared.lock();
+                    s.unencrypted = sink.unencrypted();
                     match &mut s.failing {
                         Some(f) if f.cause == cause => {}
                         Some(f) => f.cause = cause.clone(),

@@ -22,6 +22,7 @@ pub mod protocol;
 pub mod records;
 pub mod replay_mode;
 pub(crate) mod screen;
+pub mod secrets;
 pub mod serve;
 pub mod snapshot;
 pub mod source;

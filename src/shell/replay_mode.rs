@@ -123,10 +123,13 @@ pub fn on_replay_key(app: &mut App, replay: &mut Replay, key: ReplayKey, now: Mo
 /// bindings, theme, language and notifications the monitor would use (the
 /// config file and the environment; `--lang` wins).
 pub fn run(args: ReplayArgs) -> anyhow::Result<()> {
-    let mut replay = Replay::load(&args.journal)
-        .map_err(|e| anyhow::anyhow!("cannot replay {}: {e}", args.journal.display()))?;
+    let mut replay = Replay::load(&args.journal).map_err(|e| {
+        let shown = crate::journal::target::display(&args.journal);
+        anyhow::anyhow!("cannot replay {shown}: {e}")
+    })?;
     if replay.is_empty() {
-        anyhow::bail!("{} holds no recorded messages", args.journal.display());
+        let shown = crate::journal::target::display(&args.journal);
+        anyhow::bail!("{shown} holds no recorded messages");
     }
     replay.set_speed(args.speed);
     let env = |k: &str| std::env::var(k).ok();

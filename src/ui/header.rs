@@ -33,6 +33,10 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         right.push(Span::styled(format!(" {} ", tx.insecure), t.bad));
         right.push(Span::raw(" "));
     }
+    if app.journal().unencrypted {
+        right.push(Span::styled(format!(" {} ", tx.journal_unencrypted), t.bad));
+        right.push(Span::raw(" "));
+    }
     if app.opts.demo {
         right.push(Span::styled(format!(" {} ", tx.demo), t.demo));
         right.push(Span::raw(" "));

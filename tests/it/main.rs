@@ -55,6 +55,7 @@ mod metrics_prometheus;
 mod nbk_parse;
 mod nbk_sim;
 mod notify_vt;
+mod private_files;
 mod protocol_day;
 mod push_feed;
 mod replay_mode;

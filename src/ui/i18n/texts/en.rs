@@ -301,4 +301,5 @@ pub static EN: Texts = Texts {
     too_small: "Terminal too small",
     needs_size: |w, h| format!("lotwatch needs at least {w}x{h}"),
     now_size: |w, h| format!("now {w}x{h}"),
+    journal_unencrypted: "JOURNAL ⚠ UNENCRYPTED",
 };

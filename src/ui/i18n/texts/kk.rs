@@ -303,4 +303,5 @@ pub static KK: Texts = Texts {
     too_small: "Терминал тым кішкентай",
     needs_size: |w, h| format!("lotwatch үшін кемінде {w}x{h} қажет"),
     now_size: |w, h| format!("қазір {w}x{h}"),
+    journal_unencrypted: "ЖУРНАЛ ⚠ UNENCRYPTED: ШИФРЛАНБАҒАН",
 };

@@ -215,4 +215,7 @@ pub struct Texts {
     pub too_small: &'static str,
     pub needs_size: fn(u16, u16) -> String,
     pub now_size: fn(u16, u16) -> String,
+    /// The journal badge while the shared journal's database is reached in
+    /// plain text over the network.
+    pub journal_unencrypted: &'static str,
 }

@@ -321,4 +321,5 @@ pub static RU: Texts = Texts {
     too_small: "Терминал слишком мал",
     needs_size: |w, h| format!("lotwatch нужно не меньше {w}x{h}"),
     now_size: |w, h| format!("сейчас {w}x{h}"),
+    journal_unencrypted: "ЖУРНАЛ ⚠ UNENCRYPTED: БЕЗ ШИФРОВАНИЯ",
 };
