@@ -56,7 +56,7 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Play a recorded journal back into the monitor's panes.
     #[command(
-        after_help = "Keys: space pause/resume, → next message, ← previous message, + faster, - slower.\nExample:\n  lotwatch replay --journal day.sqlite --speed 10"
+        after_help = "Keys: space pause/resume, → next message, ← previous message (both pause), + faster, - slower.\nExample:\n  lotwatch replay --journal day.sqlite --speed 10"
     )]
     Replay(ReplayArgs),
     /// The monitor without the screen: events, alerts and anomalies as JSON
