@@ -88,6 +88,12 @@ fn recorded_demo(name: &str) -> std::path::PathBuf {
     std::thread::sleep(Duration::from_secs(8));
     t.keys(&["q"]);
     assert_eq!(t.wait_exit(WAIT), 0);
+    // The monitor folded its WAL into the file when it quit: the file alone
+    // is the whole journal.
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    let wal_len = std::fs::metadata(&wal).map_or(0, |m| m.len());
+    assert_eq!(wal_len, 0, "the journal's WAL after q");
     path
 }
 

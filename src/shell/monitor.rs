@@ -266,7 +266,12 @@ impl JournalSink {
     pub(crate) async fn close(self) {
         if let JournalSink::On { recorder, path } = self {
             let status = recorder.close_within(JOURNAL_CLOSE_WAIT).await;
-            tracing::info!("journal closed: {status:?}");
+            tracing::info!(
+                "journal closed: {} records written ({} events), {} given up",
+                status.committed,
+                status.events,
+                status.failed
+            );
             if let Some(line) = unwritten_line(&path, &status) {
                 tracing::error!("{line}");
                 eprintln!("{line}");

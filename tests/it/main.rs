@@ -71,3 +71,4 @@ mod ui_summary_replay;
 mod ui_theme;
 mod ui_ticks;
 mod watch_cli;
+mod journal_whole;
