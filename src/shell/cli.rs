@@ -10,10 +10,13 @@ use std::path::PathBuf;
 #[command(
     name = "lotwatch",
     version,
-    about = "Terminal monitor for live auctions of subsoil-use rights"
+    about = "Terminal monitor for live auctions of subsoil-use rights",
+    // The options below are the monitor's: before a subcommand they would
+    // mean nothing there, so clap refuses them instead of dropping them.
+    args_conflicts_with_subcommands = true
 )]
 #[command(
-    after_help = "Settings come from defaults < the config file < LOTWATCH_* variables < these options (see docs/configuration.md).\n\nExamples:\n  lotwatch                               run the demo auction day (embedded simulator)\n  lotwatch --url https://platform.example/ --currency USD\n  lotwatch --lang kk                     the interface in Kazakh (en, ru, kk; default: the locale)\n  lotwatch serve --addr 127.0.0.1:8080 --speed 20"
+    after_help = "Settings come from defaults < the config file < LOTWATCH_* variables < these options (see docs/configuration.md).\nThe options are the monitor's; a subcommand takes its own after its name (lotwatch watch --url URL, lotwatch replay --lang ru).\n\nExamples:\n  lotwatch                               run the demo auction day (embedded simulator)\n  lotwatch --url https://platform.example/ --currency USD\n  lotwatch --lang kk                     the interface in Kazakh (en, ru, kk; default: the locale)\n  lotwatch serve --addr 127.0.0.1:8080 --speed 20"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -433,4 +436,26 @@ fn parse_window(s: &str) -> Result<(u64, u64), String> {
 fn parse_currency(s: &str) -> Result<Currency, String> {
     Currency::from_code(s)
         .ok_or_else(|| format!("unknown currency {s:?}: use KZT, USD, EUR or CNY"))
+}
+
+/// A parse error with what to do where clap's own text does not say it: a
+/// monitor option given before a subcommand belongs after its name.
+pub fn with_tip(mut e: clap::Error) -> clap::Error {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() == ErrorKind::ArgumentConflict
+        && let Some(ContextValue::String(sub)) = e.get(ContextKind::InvalidSubcommand).cloned()
+        && let Some(ContextValue::String(arg)) = e.get(ContextKind::PriorArg).cloned()
+    {
+        let option = arg.split_whitespace().next().unwrap_or(&arg).to_string();
+        e.insert(
+            ContextKind::Suggested,
+            ContextValue::StyledStrs(vec![
+                format!(
+                    "the options before a subcommand are the monitor's: give {option} after `{sub}` (lotwatch {sub} {arg}), if `lotwatch {sub} --help` lists it"
+                )
+                .into(),
+            ]),
+        );
+    }
+    e
 }

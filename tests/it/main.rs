@@ -72,3 +72,4 @@ mod ui_theme;
 mod ui_ticks;
 mod watch_cli;
 mod journal_whole;
+mod cli_first_use;
