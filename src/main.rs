@@ -45,14 +45,8 @@ fn main() -> ExitCode {
             }
             Ok(())
         }
-        Some(Command::Completions(args)) => {
-            let mut cmd = Cli::command();
-            clap_complete::generate(args.shell, &mut cmd, "lotwatch", &mut std::io::stdout());
-            Ok(())
-        }
-        Some(Command::Man) => clap_mangen::Man::new(Cli::command())
-            .render(&mut std::io::stdout())
-            .map_err(anyhow::Error::from),
+        Some(Command::Completions(args)) => return lotwatch::shell::man::completions(args.shell),
+        Some(Command::Man(args)) => return lotwatch::shell::man::run_cli(&args),
         Some(Command::Replay(args)) => lotwatch::shell::replay_mode::run(args),
         Some(Command::Watch(args)) => {
             let sub = matches.subcommand_matches("watch").cloned();

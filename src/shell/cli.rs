@@ -16,7 +16,7 @@ use std::path::PathBuf;
     args_conflicts_with_subcommands = true
 )]
 #[command(
-    after_help = "Settings come from defaults < the config file < LOTWATCH_* variables < these options (see docs/configuration.md).\nThe options are the monitor's; a subcommand takes its own after its name (lotwatch watch --url URL, lotwatch replay --lang ru).\n\nExamples:\n  lotwatch                               run the demo auction day (embedded simulator)\n  lotwatch --url https://platform.example/ --currency USD\n  lotwatch --lang kk                     the interface in Kazakh (en, ru, kk; default: the locale)\n  lotwatch serve --addr 127.0.0.1:8080 --speed 20"
+    after_help = "Settings come from defaults < the config file < LOTWATCH_* variables < these options (see docs/configuration.md).\nThe options are the monitor's; a subcommand takes its own after its name (lotwatch watch --url URL, lotwatch replay --lang ru).\nEvery subcommand has its help (lotwatch serve --help) and its man page (lotwatch man serve; all of them: lotwatch man --out-dir DIR).\n\nExamples:\n  lotwatch                               run the demo auction day (embedded simulator)\n  lotwatch --url https://platform.example/ --currency USD\n  lotwatch --lang kk                     the interface in Kazakh (en, ru, kk; default: the locale)\n  lotwatch serve --addr 127.0.0.1:8080 --speed 20"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -48,9 +48,11 @@ pub enum Command {
         after_help = "Examples:\n  lotwatch completions bash > ~/.local/share/bash-completion/completions/lotwatch\n  lotwatch completions zsh > ~/.zfunc/_lotwatch\n  lotwatch completions fish > ~/.config/fish/completions/lotwatch.fish"
     )]
     Completions(CompletionsArgs),
-    /// Print the man page (roff) to stdout.
-    #[command(after_help = "Example:\n  lotwatch man > lotwatch.1 && man ./lotwatch.1")]
-    Man,
+    /// Print the man page (roff) to stdout, or a subcommand's page, or write them all to a directory.
+    #[command(
+        after_help = "Examples:\n  lotwatch man > lotwatch.1 && man ./lotwatch.1\n  lotwatch man serve | man -l -\n  lotwatch man --out-dir ~/.local/share/man/man1   (lotwatch.1 and a page per subcommand)"
+    )]
+    Man(ManArgs),
     /// The officials' protocol of the day from a journal: Markdown, printable HTML or JSON (exit 3: journal missing or damaged).
     #[command(after_help = PROTOCOL_HELP)]
     Protocol(ProtocolArgs),
@@ -209,6 +211,16 @@ pub struct ConfigArgs {
     /// Print where the configuration file is looked for.
     #[arg(long)]
     pub path: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ManArgs {
+    /// The page of this subcommand (lotwatch-SUBCOMMAND(1)) instead of the main page.
+    #[arg(value_name = "SUBCOMMAND")]
+    pub command: Option<String>,
+    /// Write every page (lotwatch.1, lotwatch-serve.1, ...) into this directory.
+    #[arg(long, value_name = "DIR", conflicts_with = "command")]
+    pub out_dir: Option<std::path::PathBuf>,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -13,6 +13,7 @@ pub mod export;
 pub mod follow_mode;
 pub mod hyperlinks;
 pub mod logging;
+pub mod man;
 pub mod metrics;
 pub mod monitor;
 pub mod notify;

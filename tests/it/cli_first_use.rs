@@ -39,3 +39,59 @@ fn monitor_options_before_a_subcommand_are_refused_saying_where_they_go() {
         assert!(o.stdout.is_empty(), "{args:?}");
     }
 }
+
+/// `BIN args | reader` in bash: the writer's exit status and stderr. The
+/// writer starts after the reader has gone when `late`, so the pipe is
+/// surely closed.
+fn into_pipe(args: &str, reader: &str, late: bool) -> (String, String) {
+    let delay = if late { "sleep 0.3; " } else { "" };
+    let script = format!("({delay}exec {BIN} {args}) | {reader} >/dev/null; echo ${{PIPESTATUS[0]}}");
+    let o = Command::new("bash")
+        .args(["-c", &script])
+        .env("LOTWATCH_CONFIG", "/dev/null")
+        .output()
+        .unwrap();
+    (
+        String::from_utf8_lossy(&o.stdout).trim().to_string(),
+        err(&o),
+    )
+}
+
+#[test]
+fn completions_and_man_into_a_closed_pipe_exit_zero_quietly() {
+    for args in ["completions fish", "completions bash", "man", "man serve"] {
+        for (reader, late) in [("head -1", false), ("true", true)] {
+            let (status, stderr) = into_pipe(args, reader, late);
+            assert_eq!(status, "0", "{args} | {reader}: {stderr}");
+            assert!(stderr.is_empty(), "{args} | {reader}: {stderr}");
+        }
+    }
+}
+
+#[test]
+fn every_page_the_man_page_names_is_provided() {
+    let main = String::from_utf8(run(&["man"]).stdout).unwrap();
+    let named: Vec<&str> = main
+        .split("lotwatch\\-")
+        .skip(1)
+        .filter_map(|s| s.split_once("(1)").map(|(n, _)| n))
+        .filter(|n| n.chars().all(|c| c.is_ascii_lowercase()))
+        .collect();
+    assert!(named.len() >= 10, "{named:?}");
+    for n in &named {
+        let o = run(&["man", n]);
+        let page = String::from_utf8_lossy(&o.stdout);
+        assert_eq!(o.status.code(), Some(0), "man {n}: {}", err(&o));
+        assert!(page.contains(&format!(".TH lotwatch-{n} 1")), "man {n}: {page}");
+    }
+    let dir = crate::journal_support::temp_dir("man-pages");
+    let o = run(&["man", "--out-dir", &dir.to_string_lossy()]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    for n in named.iter().map(|n| format!("lotwatch-{n}.1")).chain(["lotwatch.1".into()]) {
+        assert!(dir.join(&n).is_file(), "{n} not written");
+    }
+    let o = run(&["man", "nosuch"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("give one of serve"), "{}", err(&o));
+    let _ = std::fs::remove_dir_all(dir);
+}
