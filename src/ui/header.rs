@@ -115,7 +115,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let right = Line::from(right);
     let rw = (right.width() as u16).min(area.width);
     let left = match &app.auction {
-        Some(a) if a.id == crate::domain::lot::SITE_AUCTION_ID => {
+        Some(a) if crate::domain::lot::is_site_auction(&a.id) => {
             let st = ctx.lang.site();
             let age = match (ctx.now, app.data_at()) {
                 (Some(now), Some(at)) => (st.list_read)(&ctx.lang.age(at.until(now))),
@@ -175,7 +175,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     if app
         .auction
         .as_ref()
-        .is_none_or(|a| a.id != crate::domain::lot::SITE_AUCTION_ID)
+        .is_none_or(|a| !crate::domain::lot::is_site_auction(&a.id))
     {
         right.push(Span::styled(format!(" seq {} ", app.feed_seq), t.dim));
     }
