@@ -66,7 +66,7 @@ fn main() -> ExitCode {
             // Not eprintln!: with the terminal hung up (SIGHUP, the pty gone)
             // writing fails, and that must not turn into a panic.
             let _ = writeln!(std::io::stderr(), "lotwatch: {e:#}");
-            ExitCode::FAILURE
+            ExitCode::from(lotwatch::shell::cli::exit_code_of(&e))
         }
     }
 }

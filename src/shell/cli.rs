@@ -16,7 +16,7 @@ use std::path::PathBuf;
     args_conflicts_with_subcommands = true
 )]
 #[command(
-    after_help = "Settings come from defaults < the config file < LOTWATCH_* variables < these options (see docs/configuration.md).\nThe options are the monitor's; a subcommand takes its own after its name (lotwatch watch --url URL, lotwatch replay --lang ru).\nEvery subcommand has its help (lotwatch serve --help) and its man page (lotwatch man serve; all of them: lotwatch man --out-dir DIR).\n\nExamples:\n  lotwatch                               run the demo auction day (embedded simulator)\n  lotwatch --url https://platform.example/ --currency USD\n  lotwatch --lang kk                     the interface in Kazakh (en, ru, kk; default: the locale)\n  lotwatch serve --addr 127.0.0.1:8080 --speed 20"
+    after_help = "Settings come from defaults < the config file < LOTWATCH_* variables < these options (see docs/configuration.md).\nExit codes (every command): 0 done, 1 a failure outside the input (unreachable, cannot write), 2 usage or configuration error, 3 missing or damaged input, 4 verify: a check failed.\nThe options are the monitor's; a subcommand takes its own after its name (lotwatch watch --url URL, lotwatch replay --lang ru).\nEvery subcommand has its help (lotwatch serve --help) and its man page (lotwatch man serve; all of them: lotwatch man --out-dir DIR).\n\nExamples:\n  lotwatch                               run the demo auction day (embedded simulator)\n  lotwatch --url https://platform.example/ --currency USD\n  lotwatch --lang kk                     the interface in Kazakh (en, ru, kk; default: the locale)\n  lotwatch serve --addr 127.0.0.1:8080 --speed 20"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -101,7 +101,7 @@ const SNAPSHOT_HELP: &str = "Exit codes:\n  0  the lots were printed\n  1  the p
 
 const PROTOCOL_HELP: &str = "Exit codes:\n  0  the protocol was written\n  1  it could not be written\n  2  usage error (e.g. a journal of several auctions without --auction)\n  3  the journal is missing or damaged\n\nA journal that fails verification still gets its protocol, with a warning at its top.\n\nExamples:\n  lotwatch protocol --journal day.sqlite\n  lotwatch protocol --journal day.sqlite --format html --lang ru --out protocol.html\n  lotwatch protocol --journal day.sqlite --format json --lot 401102 | jq .lots[0].bids";
 
-const VERIFY_HELP: &str = "Exit codes:\n  0  every check passed: prints the number of records and the chain head\n  2  usage error\n  3  the file is missing or not a lotwatch journal\n  4  a check failed: names the first record (or trigger) that does not fit\n\nExamples:\n  lotwatch verify --journal day.sqlite\n  lotwatch verify --journal day.sqlite --head 3f5c...   (the head printed on a protocol)\n  lotwatch verify --journal old.sqlite --migrate      (start the chain of an older journal)";
+const VERIFY_HELP: &str = "Exit codes:\n  0  every check passed: prints the number of records and the chain head\n  1  the journal could not be read (PostgreSQL unreachable, an I/O error)\n  2  usage error\n  3  the file is missing or not a lotwatch journal\n  4  a check failed: names the first record (or trigger) that does not fit\n\nExamples:\n  lotwatch verify --journal day.sqlite\n  lotwatch verify --journal day.sqlite --head 3f5c...   (the head printed on a protocol)\n  lotwatch verify --journal old.sqlite --migrate      (start the chain of an older journal)";
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ProtocolFormatArg {
@@ -257,7 +257,7 @@ pub struct MonitorArgs {
     pub site_lang: crate::shell::source::SiteLangArg,
     /// Interval polling period in ms, used when the platform has no change feed
     /// (--source sauda: the list's period, default 60 s, at least 15 s).
-    #[arg(long, value_name = "MS", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(250..))]
+    #[arg(long, value_name = "MS", default_value_t = 1000, value_parser = parse_poll)]
     pub poll: u64,
     /// Display currency beside tenge.
     #[arg(long, value_name = "KZT|USD|EUR|CNY", value_parser = parse_currency)]
@@ -445,6 +445,18 @@ fn parse_window(s: &str) -> Result<(u64, u64), String> {
     Ok((n(a)?, n(b)?))
 }
 
+fn parse_poll(s: &str) -> Result<u64, String> {
+    match s.trim().parse::<u64>() {
+        Ok(ms) if ms >= 250 => Ok(ms),
+        Ok(ms) => Err(format!(
+            "{ms} ms is too short: give 250 or more (milliseconds, e.g. --poll 1000)"
+        )),
+        Err(_) => Err(format!(
+            "{s:?} is not a number of milliseconds: give e.g. --poll 1000"
+        )),
+    }
+}
+
 fn parse_currency(s: &str) -> Result<Currency, String> {
     Currency::from_code(s)
         .ok_or_else(|| format!("unknown currency {s:?}: use KZT, USD, EUR or CNY"))
@@ -470,4 +482,27 @@ pub fn with_tip(mut e: clap::Error) -> clap::Error {
         );
     }
     e
+}
+
+/// A run that cannot start because of what it was given (an option, the
+/// configuration, a busy `--metrics` port): exit 2, as every usage error.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// Input that is missing or damaged (a journal that is not one): exit 3.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct BadInput(pub String);
+
+/// The exit code of a failed run: 2 for a usage error, 3 for missing or
+/// damaged input, else 1 (README, "Exit codes").
+pub fn exit_code_of(e: &anyhow::Error) -> u8 {
+    if e.downcast_ref::<UsageError>().is_some() {
+        2
+    } else if e.downcast_ref::<BadInput>().is_some() {
+        3
+    } else {
+        1
+    }
 }

@@ -127,10 +127,19 @@ pub fn on_replay_key(app: &mut App, replay: &mut Replay, key: ReplayKey, now: Mo
 /// bindings, theme, language and notifications the monitor would use (the
 /// config file and the environment; `--lang` wins).
 pub fn run(args: ReplayArgs) -> anyhow::Result<()> {
-    let mut replay = Replay::load(&args.journal)
-        .map_err(|e| anyhow::anyhow!("cannot replay {}: {e}", args.journal.display()))?;
+    let mut replay = Replay::load(&args.journal).map_err(|e| {
+        if e.is_bad_file() {
+            anyhow::Error::new(crate::shell::cli::BadInput(e.to_string()))
+        } else {
+            anyhow::anyhow!("cannot replay: {e}")
+        }
+    })?;
     if replay.is_empty() {
-        anyhow::bail!("{} holds no recorded messages", args.journal.display());
+        return Err(crate::shell::cli::BadInput(format!(
+            "{} holds no recorded messages: nothing to replay (check the path)",
+            args.journal.display()
+        ))
+        .into());
     }
     replay.set_speed(args.speed);
     let env = |k: &str| std::env::var(k).ok();

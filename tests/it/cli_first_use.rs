@@ -95,3 +95,43 @@ fn every_page_the_man_page_names_is_provided() {
     assert!(err(&o).contains("give one of serve"), "{}", err(&o));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn errors_say_what_to_do_and_exit_by_the_one_rule() {
+    let dir = crate::journal_support::temp_dir("first-use-errors");
+    let log = dir.join("l.log");
+    let log = log.to_string_lossy();
+    let text = dir.join("notes.txt");
+    std::fs::write(&text, "not a journal, just some words of text\n".repeat(20)).unwrap();
+    let text = text.to_string_lossy();
+    let d = dir.to_string_lossy();
+    // (arguments, exit code, what the message must say)
+    let cases: Vec<(Vec<&str>, i32, &str)> = vec![
+        // Configuration errors exit 2 everywhere.
+        (vec!["--rates", "fixed", "--log-file", &log], 2, "--rate CUR=RATE"),
+        (vec!["--rate", "USD=abc", "--log-file", &log], 2, "like 519.53"),
+        (vec!["--url", "127.0.0.1:8081", "--log-file", &log], 2, "write http://127.0.0.1:8081"),
+        (vec!["--url", "localhost:8081", "--log-file", &log], 2, "write http://localhost:8081"),
+        (vec!["--poll", "10"], 2, "give 250 or more"),
+        (vec!["watch", "--poll", "10"], 2, "give 250 or more"),
+        // Missing or damaged input exits 3, with advice for a reader.
+        (vec!["export", "--journal", &text], 3, "check the path"),
+        (vec!["protocol", "--journal", &text], 3, "check the path"),
+        (vec!["replay", "--journal", &text], 3, "check the path"),
+        (vec!["export", "--journal", &d], 3, "is a directory, not a journal file"),
+        (vec!["replay", "--journal", "/dev/null"], 3, "a device or a pipe, not a journal file"),
+    ];
+    for (args, code, says) in cases {
+        let o = run(&args);
+        let e = err(&o);
+        assert_eq!(o.status.code(), Some(code), "{args:?}: {e}");
+        assert!(e.contains(says), "{args:?}: {e}");
+        assert!(!e.contains("--no-journal"), "reader advice for {args:?}: {e}");
+        assert!(!e.contains("18446744073709551615"), "{args:?}: {e}");
+        // The path once, not twice.
+        if let Some(p) = args.iter().find(|a| a.starts_with('/')) {
+            assert!(e.matches(*p).count() <= 1, "{args:?}: {e}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
