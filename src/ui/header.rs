@@ -57,7 +57,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         right.push(Span::raw(" "));
     }
     if let Some(f) = &app.following {
-        let [label, last, ago, by, monitors, stale] = tx.following;
+        let [label, last, ago, _, _, stale] = tx.following;
         let age = f
             .age_s
             .map(|s| format!(" · {last} {s} s {ago}"))
@@ -68,7 +68,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
             String::new()
         };
         right.push(Span::styled(
-            format!(" {label}{age} · {by} {} {monitors}{state} ", f.writers).replace("  ", " "),
+            format!(" {label}{age} · {}{state} ", (tx.writers_n)(f.writers)),
             if f.stale { t.bad } else { t.demo },
         ));
         right.push(Span::raw(" "));

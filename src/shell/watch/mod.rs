@@ -203,6 +203,7 @@ async fn run(settings: Settings, filter: String, format: WatchFormat) -> Result<
         last_status: None,
         link: None,
         started: false,
+        lang: settings.lang,
     };
     let result = w.run(handle.msgs).await;
     handle.task.abort();
@@ -231,6 +232,8 @@ struct Watcher {
     link: Option<LinkState>,
     /// A snapshot has arrived: the platform was reached.
     started: bool,
+    /// The language of the status line.
+    lang: crate::ui::i18n::Lang,
 }
 
 impl Watcher {
@@ -288,7 +291,7 @@ impl Watcher {
         let line = match self.format {
             WatchFormat::Status | WatchFormat::Waybar => {
                 let window = self.app.options().alert_minutes.saturating_mul(60_000);
-                let s = status::status(&self.app, mono_now(), window);
+                let s = status::status(&self.app, mono_now(), window, self.lang.texts());
                 if self.format == WatchFormat::Status {
                     s.text
                 } else {
