@@ -16,7 +16,7 @@ fn type_filter(app: &mut lotwatch::app::App, text: &str) {
 }
 
 #[test]
-fn filter_with_an_error_keeps_the_last_valid_filter() {
+fn filter_with_an_error_keeps_the_filter_from_before_slash() {
     let mut app = live(false);
     type_filter(&mut app, "status:open bid>40m closing<1x");
     let err = app.filter_error().expect("1x is not a duration");
