@@ -421,6 +421,19 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
             if key == SortKey::Extensions {
                 s.push_str(tx.col_ext);
             }
+            // The arrow always shows: the label gives way to it in a
+            // column too narrow for both (`High bid ₸` in 9 cells).
+            let room = usize::from(*w).saturating_sub(1);
+            let mut used = 0;
+            s = s
+                .chars()
+                .take_while(|ch| {
+                    used += unicode_width::UnicodeWidthChar::width(*ch).unwrap_or(0);
+                    used <= room
+                })
+                .collect::<String>()
+                .trim_end()
+                .to_string();
             s.push_str(if rev { "▼" } else { "▲" });
         }
         put_str(

@@ -81,3 +81,30 @@ fn a_long_filter_shows_its_end_and_the_cursor() {
         .expect("the filter line");
     assert!(line.contains("…") && line.contains("bid>=1k█"), "{line}");
 }
+
+#[test]
+fn every_sorted_column_shows_its_arrow_at_every_width() {
+    use lotwatch::app::lots::SortKey;
+    let mut app = live(false);
+    for key in SortKey::SCREEN_ORDER {
+        act(&mut app, Action::SortBy(key));
+        // The money and count columns at every width; all of them where
+        // every column has room.
+        let sizes: &[(u16, u16)] = match key {
+            SortKey::HighBid | SortKey::NextMin | SortKey::Bids => &[(120, 40), (160, 45), (200, 50)],
+            _ => &[(200, 50)],
+        };
+        for &(w, h) in sizes {
+            let screen = render(&mut app, w, h);
+            let header = screen
+                .lines()
+                .find(|l| l.contains("No."))
+                .unwrap_or_default()
+                .to_string();
+            assert!(
+                header.contains('▲') || header.contains('▼'),
+                "{key:?} at {w}x{h}: {header}"
+            );
+        }
+    }
+}
