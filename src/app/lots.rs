@@ -561,6 +561,8 @@ fn blank_cell(l: &Lot, key: SortKey) -> bool {
     match key {
         SortKey::HighBid | SortKey::Leader => l.high_bid.is_none(),
         SortKey::NextMin => !matches!(l.status, LotStatus::Open | LotStatus::Scheduled),
+        // A web site publishes no bid counts.
+        SortKey::Bids => l.site.is_some(),
         _ => false,
     }
 }

@@ -631,6 +631,8 @@ fn lot_row(
                 money_cell(scratch, v, compact, lang);
                 put_right(buf, cell, scratch, plain);
             }
+            // A web site does not publish its bids: not zero, unknown.
+            Col::Bids if lot.site.is_some() => put_right(buf, cell, "—", plain),
             Col::Bids => {
                 scratch.clear();
                 _ = write!(scratch, "{}", lot.bid_count);
