@@ -659,7 +659,10 @@ mod tests {
         }
         assert_eq!(seen, SortKey::SCREEN_ORDER);
         assert_eq!(k.next(), SortKey::Number);
-        assert_eq!(&seen[1..4], [SortKey::Name, SortKey::Region, SortKey::Minerals]);
+        assert_eq!(
+            &seen[1..4],
+            [SortKey::Name, SortKey::Region, SortKey::Minerals]
+        );
     }
 
     #[test]
@@ -791,7 +794,12 @@ mod tests {
             let asc: Vec<&str> = values.iter().chain(&blanks).copied().collect();
             assert_eq!(ids(&s), asc, "{key:?} ascending");
             s.set_sort(key, true);
-            let desc: Vec<&str> = values.iter().rev().chain(blanks.iter().rev()).copied().collect();
+            let desc: Vec<&str> = values
+                .iter()
+                .rev()
+                .chain(blanks.iter().rev())
+                .copied()
+                .collect();
             assert_eq!(ids(&s), desc, "{key:?} descending");
         }
     }

@@ -177,7 +177,9 @@ impl Journal {
             return Journal::open_shared(&url, &masked, false);
         }
         if !path.is_file() {
-            return Err(not_a_file(path).unwrap_or_else(|| JournalError::Missing(path.to_path_buf())));
+            return Err(
+                not_a_file(path).unwrap_or_else(|| JournalError::Missing(path.to_path_buf()))
+            );
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
             | OpenFlags::SQLITE_OPEN_NO_MUTEX

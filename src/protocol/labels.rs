@@ -201,7 +201,10 @@ pub static EN: Labels = Labels {
     no_result: |s| format!("no result: the lot is {s}"),
     bids: "Bids",
     bids_line: |n, seen| {
-        format!("{n} {} ({seen} seen by the monitor)", if n == 1 { "bid" } else { "bids" })
+        format!(
+            "{n} {} ({seen} seen by the monitor)",
+            if n == 1 { "bid" } else { "bids" }
+        )
     },
     final_amount: "Final amount",
     cross_check: "Cross-check",

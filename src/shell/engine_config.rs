@@ -46,7 +46,10 @@ pub fn configs_from_args(
     let site_sim = args.source == crate::shell::source::SourceArg::Sauda
         && reqwest::Url::parse(url).is_ok_and(|u| crate::platform::client::is_loopback(&u));
     let nbk_default = if site_sim {
-        format!("{}/nbk/rss/get_rates.cfm?fdate={{date}}", url.trim_end_matches('/'))
+        format!(
+            "{}/nbk/rss/get_rates.cfm?fdate={{date}}",
+            url.trim_end_matches('/')
+        )
     } else {
         NBK_DEFAULT_URL.to_string()
     };

@@ -469,7 +469,10 @@ mod tests {
         km.bind(Action::Quit, &[Key::ch('x')]);
         km.bind(Action::Help, &[Key::ctrl('c')]);
         assert_eq!(
-            km.action(&key(KeyCode::Char('c'), KeyModifiers::CONTROL), Mode::Normal),
+            km.action(
+                &key(KeyCode::Char('c'), KeyModifiers::CONTROL),
+                Mode::Normal
+            ),
             Some(Action::Quit)
         );
     }

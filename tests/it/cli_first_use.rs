@@ -28,7 +28,10 @@ fn monitor_options_before_a_subcommand_are_refused_saying_where_they_go() {
         ),
         (&["--config", "/nonexistent.toml", "watch"][..], "--config"),
         (&["--me", "P-07", "watch"][..], "--me"),
-        (&["--lang", "ru", "replay", "--journal", "x.sqlite"][..], "--lang"),
+        (
+            &["--lang", "ru", "replay", "--journal", "x.sqlite"][..],
+            "--lang",
+        ),
         (&["--no-journal", "snapshot"][..], "--no-journal"),
     ] {
         let o = run(args);
@@ -45,7 +48,8 @@ fn monitor_options_before_a_subcommand_are_refused_saying_where_they_go() {
 /// surely closed.
 fn into_pipe(args: &str, reader: &str, late: bool) -> (String, String) {
     let delay = if late { "sleep 0.3; " } else { "" };
-    let script = format!("({delay}exec {BIN} {args}) | {reader} >/dev/null; echo ${{PIPESTATUS[0]}}");
+    let script =
+        format!("({delay}exec {BIN} {args}) | {reader} >/dev/null; echo ${{PIPESTATUS[0]}}");
     let o = Command::new("bash")
         .args(["-c", &script])
         .env("LOTWATCH_CONFIG", "/dev/null")
@@ -82,12 +86,19 @@ fn every_page_the_man_page_names_is_provided() {
         let o = run(&["man", n]);
         let page = String::from_utf8_lossy(&o.stdout);
         assert_eq!(o.status.code(), Some(0), "man {n}: {}", err(&o));
-        assert!(page.contains(&format!(".TH lotwatch-{n} 1")), "man {n}: {page}");
+        assert!(
+            page.contains(&format!(".TH lotwatch-{n} 1")),
+            "man {n}: {page}"
+        );
     }
     let dir = crate::journal_support::temp_dir("man-pages");
     let o = run(&["man", "--out-dir", &dir.to_string_lossy()]);
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
-    for n in named.iter().map(|n| format!("lotwatch-{n}.1")).chain(["lotwatch.1".into()]) {
+    for n in named
+        .iter()
+        .map(|n| format!("lotwatch-{n}.1"))
+        .chain(["lotwatch.1".into()])
+    {
         assert!(dir.join(&n).is_file(), "{n} not written");
     }
     let o = run(&["man", "nosuch"]);
@@ -108,25 +119,52 @@ fn errors_say_what_to_do_and_exit_by_the_one_rule() {
     // (arguments, exit code, what the message must say)
     let cases: Vec<(Vec<&str>, i32, &str)> = vec![
         // Configuration errors exit 2 everywhere.
-        (vec!["--rates", "fixed", "--log-file", &log], 2, "--rate CUR=RATE"),
-        (vec!["--rate", "USD=abc", "--log-file", &log], 2, "like 519.53"),
-        (vec!["--url", "127.0.0.1:8081", "--log-file", &log], 2, "write http://127.0.0.1:8081"),
-        (vec!["--url", "localhost:8081", "--log-file", &log], 2, "write http://localhost:8081"),
+        (
+            vec!["--rates", "fixed", "--log-file", &log],
+            2,
+            "--rate CUR=RATE",
+        ),
+        (
+            vec!["--rate", "USD=abc", "--log-file", &log],
+            2,
+            "like 519.53",
+        ),
+        (
+            vec!["--url", "127.0.0.1:8081", "--log-file", &log],
+            2,
+            "write http://127.0.0.1:8081",
+        ),
+        (
+            vec!["--url", "localhost:8081", "--log-file", &log],
+            2,
+            "write http://localhost:8081",
+        ),
         (vec!["--poll", "10"], 2, "give 250 or more"),
         (vec!["watch", "--poll", "10"], 2, "give 250 or more"),
         // Missing or damaged input exits 3, with advice for a reader.
         (vec!["export", "--journal", &text], 3, "check the path"),
         (vec!["protocol", "--journal", &text], 3, "check the path"),
         (vec!["replay", "--journal", &text], 3, "check the path"),
-        (vec!["export", "--journal", &d], 3, "is a directory, not a journal file"),
-        (vec!["replay", "--journal", "/dev/null"], 3, "a device or a pipe, not a journal file"),
+        (
+            vec!["export", "--journal", &d],
+            3,
+            "is a directory, not a journal file",
+        ),
+        (
+            vec!["replay", "--journal", "/dev/null"],
+            3,
+            "a device or a pipe, not a journal file",
+        ),
     ];
     for (args, code, says) in cases {
         let o = run(&args);
         let e = err(&o);
         assert_eq!(o.status.code(), Some(code), "{args:?}: {e}");
         assert!(e.contains(says), "{args:?}: {e}");
-        assert!(!e.contains("--no-journal"), "reader advice for {args:?}: {e}");
+        assert!(
+            !e.contains("--no-journal"),
+            "reader advice for {args:?}: {e}"
+        );
         assert!(!e.contains("18446744073709551615"), "{args:?}: {e}");
         // The path once, not twice.
         if let Some(p) = args.iter().find(|a| a.starts_with('/')) {

@@ -81,7 +81,9 @@ fn recorded_demo(name: &str) -> std::path::PathBuf {
         .map(|s| s.to_string())
         .collect();
     let t = Tmux::start(&format!("{name}-rec"), 160, 45, &cmd);
-    t.wait_for("the demo's lots", WAIT, |s| s.contains("LIVE") && s.contains("4011"));
+    t.wait_for("the demo's lots", WAIT, |s| {
+        s.contains("LIVE") && s.contains("4011")
+    });
     std::thread::sleep(Duration::from_secs(8));
     t.keys(&["q"]);
     assert_eq!(t.wait_exit(WAIT), 0);

@@ -65,8 +65,7 @@ fn verify_warns_of_records_only_the_wal_holds_until_the_writer_checkpoints() {
     let (code, out, err) = verify(&path);
     assert_eq!(code, Some(0), "{out}{err}");
     assert!(
-        err.contains(&format!("{only} of the {total} records are only in"))
-            && err.contains("-wal"),
+        err.contains(&format!("{only} of the {total} records are only in")) && err.contains("-wal"),
         "{err}"
     );
 

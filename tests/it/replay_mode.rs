@@ -212,6 +212,10 @@ fn a_step_while_playing_pauses_so_one_press_is_one_message_both_ways() {
     );
     // Space plays on from there.
     on_replay_key(&mut app, &mut replay, ReplayKey::TogglePause, Mono(0));
-    assert!(!replay.advance(std::time::Duration::from_secs(600)).is_empty());
+    assert!(
+        !replay
+            .advance(std::time::Duration::from_secs(600))
+            .is_empty()
+    );
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -91,7 +91,9 @@ fn every_sorted_column_shows_its_arrow_at_every_width() {
         // The money and count columns at every width; all of them where
         // every column has room.
         let sizes: &[(u16, u16)] = match key {
-            SortKey::HighBid | SortKey::NextMin | SortKey::Bids => &[(120, 40), (160, 45), (200, 50)],
+            SortKey::HighBid | SortKey::NextMin | SortKey::Bids => {
+                &[(120, 40), (160, 45), (200, 50)]
+            }
             _ => &[(200, 50)],
         };
         for &(w, h) in sizes {

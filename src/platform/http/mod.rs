@@ -279,7 +279,12 @@ fn url_problem(raw: &str, e: &dyn fmt::Display) -> String {
 /// scheme `localhost`.
 fn scheme_problem(raw: &str, scheme: &str) -> String {
     let rest = raw.get(scheme.len() + 1..).unwrap_or("");
-    if !rest.starts_with("//") && rest.split('/').next().is_some_and(|p| p.parse::<u16>().is_ok()) {
+    if !rest.starts_with("//")
+        && rest
+            .split('/')
+            .next()
+            .is_some_and(|p| p.parse::<u16>().is_ok())
+    {
         format!("bad URL {raw:?}: it needs a scheme: write http://{raw} (or https://)")
     } else {
         format!("bad URL {raw:?}: the URL must start with http:// or https://, not {scheme}:")
@@ -694,13 +699,22 @@ mod url_tests {
     #[test]
     fn a_url_without_its_scheme_is_told_to_add_http() {
         for raw in ["127.0.0.1:8081", "localhost:8081"] {
-            let e = Client::new(ClientConfig::new(raw)).err().map(|e| e.to_string());
+            let e = Client::new(ClientConfig::new(raw))
+                .err()
+                .map(|e| e.to_string());
             assert!(
-                e.as_deref().is_some_and(|e| e.contains(&format!("write http://{raw}"))),
+                e.as_deref()
+                    .is_some_and(|e| e.contains(&format!("write http://{raw}"))),
                 "{raw}: {e:?}"
             );
         }
-        let e = Client::new(ClientConfig::new("ftp://host/")).err().map(|e| e.to_string());
-        assert!(e.as_deref().is_some_and(|e| e.contains("must start with http://")), "{e:?}");
+        let e = Client::new(ClientConfig::new("ftp://host/"))
+            .err()
+            .map(|e| e.to_string());
+        assert!(
+            e.as_deref()
+                .is_some_and(|e| e.contains("must start with http://")),
+            "{e:?}"
+        );
     }
 }

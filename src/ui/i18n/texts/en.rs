@@ -145,7 +145,12 @@ pub static EN: Texts = Texts {
     opened: "Opened",
     soft_close: "Soft close",
     extensions: "Extensions",
-    by_at_bids: |b, t, n| format!("by {b} at {t} · {n} {}", if n == 1 { "bid" } else { "bids" }),
+    by_at_bids: |b, t, n| {
+        format!(
+            "by {b} at {t} · {n} {}",
+            if n == 1 { "bid" } else { "bids" }
+        )
+    },
     no_bids_yet: "no bids yet",
     participants_min: |n, m, short| {
         format!("{n} (min {m}){}", if short { " ⚠ too few" } else { "" })
@@ -308,5 +313,10 @@ pub static EN: Texts = Texts {
             format!("next close {lot} in {when}")
         }
     },
-    writers_n: |n| format!("written by {n} {}", if n == 1 { "monitor" } else { "monitors" }),
+    writers_n: |n| {
+        format!(
+            "written by {n} {}",
+            if n == 1 { "monitor" } else { "monitors" }
+        )
+    },
 };

@@ -329,7 +329,14 @@ pub static RU: Texts = Texts {
         }
     },
     writers_n: |n| {
-        let verb = if ru_plural(n, "1", "2", "5") == "1" { "пишет" } else { "пишут" };
-        format!("{verb} {n} {}", ru_plural(n, "монитор", "монитора", "мониторов"))
+        let verb = if ru_plural(n, "1", "2", "5") == "1" {
+            "пишет"
+        } else {
+            "пишут"
+        };
+        format!(
+            "{verb} {n} {}",
+            ru_plural(n, "монитор", "монитора", "мониторов")
+        )
     },
 };

@@ -4,9 +4,7 @@
 //! against the embedded simulator; the offline site recipe runs in tmux
 //! (`serve --site sauda` in the background, the monitor on its pages).
 
-#![allow(clippy::unwrap_used)] // a test may stop at the first surprise
-
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -22,7 +20,9 @@ fn readme() -> String {
 /// command per line.
 fn block_after(marker: &str) -> Vec<String> {
     let text = readme();
-    let at = text.find(marker).unwrap_or_else(|| panic!("README lost {marker:?}"));
+    let at = text
+        .find(marker)
+        .unwrap_or_else(|| panic!("README lost {marker:?}"));
     text[at..]
         .lines()
         .skip(1)
@@ -42,16 +42,35 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 fn bin_dir() -> String {
-    Path::new(BIN).parent().unwrap().to_string_lossy().into_owned()
+    Path::new(BIN)
+        .parent()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned()
 }
 
 /// Runs one README line in bash (PATH finds this build's `lotwatch`),
 /// stopped by SIGINT (Ctrl-C) after `secs` if it runs on.
 fn bash(dir: &Path, line: &str, secs: u32) -> (Option<i32>, String, String) {
     let o = Command::new("timeout")
-        .args(["--preserve-status", "-s", "INT", &secs.to_string(), "bash", "-c", line])
+        .args([
+            "--preserve-status",
+            "-s",
+            "INT",
+            &secs.to_string(),
+            "bash",
+            "-c",
+            line,
+        ])
         .current_dir(dir)
-        .env("PATH", format!("{}:{}", bin_dir(), std::env::var("PATH").unwrap_or_default()))
+        .env(
+            "PATH",
+            format!(
+                "{}:{}",
+                bin_dir(),
+                std::env::var("PATH").unwrap_or_default()
+            ),
+        )
         .env("XDG_DATA_HOME", dir.join("data"))
         .env("XDG_STATE_HOME", dir.join("state"))
         .env("LOTWATCH_CONFIG", "/dev/null")
@@ -82,7 +101,10 @@ fn the_watch_examples_work_as_written_against_the_demo() {
         lines[1],
         d = dir.display()
     );
-    let cmd: Vec<String> = ["bash", "-c", &script].iter().map(|s| s.to_string()).collect();
+    let cmd: Vec<String> = ["bash", "-c", &script]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     let t = Tmux::start("readme-jq", 200, 20, &cmd);
     let screen = t.wait_for("a bid through jq", Duration::from_secs(40), |s| {
         s.contains(r#""amount_kzt":""#)
@@ -94,10 +116,19 @@ fn the_watch_examples_work_as_written_against_the_demo() {
     drop(t);
     // lotwatch watch --format status --me P-07
     let (_, out, err) = bash(&dir, &lines[2], 10);
-    assert!(out.contains("● LIVE") && out.contains("▲"), "{}: {out}{err}", lines[2]);
+    assert!(
+        out.contains("● LIVE") && out.contains("▲"),
+        "{}: {out}{err}",
+        lines[2]
+    );
     // the tsv, stopped with Ctrl-C, then awk over it
     let (code, _, err) = bash(&dir, &lines[3], 10);
-    assert_eq!(code, Some(0), "{}: Ctrl-C ends watch with 0: {err}", lines[3]);
+    assert_eq!(
+        code,
+        Some(0),
+        "{}: Ctrl-C ends watch with 0: {err}",
+        lines[3]
+    );
     let (code, out, err) = bash(&dir, &lines[4], 10);
     assert_eq!(code, Some(0), "{}: {err}", lines[4]);
     assert!(out.lines().count() > 0, "{}: no bid in open.tsv", lines[4]);
@@ -125,14 +156,19 @@ fn the_offline_site_recipe_works_as_written() {
         lines[1],
         d = dir.display()
     );
-    let cmd: Vec<String> = ["bash", "-c", &script].iter().map(|s| s.to_string()).collect();
+    let cmd: Vec<String> = ["bash", "-c", &script]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     let t = Tmux::start("readme-site", 160, 45, &cmd);
-    let screen = t.wait_for("the simulated site's lots", Duration::from_secs(40), |s| {
+    t.wait_for("the simulated site's lots", Duration::from_secs(40), |s| {
         s.contains("127.0.0.1:8080") && s.contains("list read") && s.contains("401102")
     });
     // Nothing alarming on an offline day: the rates come from the
     // simulator's National Bank feed, no fallback.
-    let screen = t.wait_for("the rates", Duration::from_secs(20), |s| s.contains("1 USD ="));
+    let screen = t.wait_for("the rates", Duration::from_secs(20), |s| {
+        s.contains("1 USD =")
+    });
     assert!(!screen.to_lowercase().contains("fallback"), "{screen}");
     assert!(screen.contains("NBK"), "{screen}");
     t.keys(&["q"]);
@@ -150,6 +186,11 @@ fn the_offline_site_recipe_works_as_written() {
         journals.iter().any(|n| n.contains("127.0.0.1_8080")),
         "{journals:?}"
     );
-    assert!(!journals.iter().any(|n| n.starts_with("site_sauda.e-qazyna.kz")), "{journals:?}");
+    assert!(
+        !journals
+            .iter()
+            .any(|n| n.starts_with("site_sauda.e-qazyna.kz")),
+        "{journals:?}"
+    );
     let _ = std::fs::remove_dir_all(dir);
 }
