@@ -68,9 +68,13 @@ pub enum Command {
     /// lines, a status line for tmux, waybar JSON, or TSV.
     #[command(after_help = WATCH_HELP)]
     Watch(Box<WatchArgs>),
+    /// Where everything is and what was detected of the terminal, one fact
+    /// per line (for bug reports).
+    #[command(after_help = "Example:\n  lotwatch info\n  lotwatch --config ~/lw.toml info")]
+    Info,
 }
 
-const WATCH_HELP: &str = "Exit codes:\n  0  stopped by SIGINT, SIGTERM or SIGHUP, or the reader closed the pipe\n  1  the platform could not be reached at start (or the journal failed)\n  2  bad arguments or a bad --filter (the error says at which term and column)\n\nExamples:\n  lotwatch watch --format jsonl | jq -c 'select(.type == \"bid\")'\n  lotwatch watch --format status --me P-07\n  lotwatch watch --url https://platform.example/ --filter 'status:open bid>1bn' --format tsv\n  lotwatch watch --format jsonl --metrics 127.0.0.1:9184";
+const WATCH_HELP: &str = "Exit codes:\n  0  stopped by SIGINT, SIGTERM or SIGHUP, or the reader closed the pipe\n  1  the platform could not be reached at start (or the journal failed)\n  2  bad arguments or a bad --filter (the error says at which term and column)\n\nExamples:\n  lotwatch watch --format jsonl | jq -c 'select(.type == \"bid\")'\n  lotwatch watch --format status --me P-07\n  lotwatch watch --url https://platform.example/ --filter 'status:open bid>1bn' --format tsv\n  lotwatch watch --format jsonl --metrics 127.0.0.1:9184\n  lotwatch watch --format text --lang ru     one sentence per change, for a screen reader";
 
 /// Arguments of `lotwatch watch`: the monitor's options, plus what to print.
 #[derive(Args, Debug, Clone)]
@@ -95,6 +99,9 @@ pub enum WatchFormat {
     Waybar,
     /// A header, then one tab-separated line per event.
     Tsv,
+    /// One plain sentence per change, in the interface language, without
+    /// symbols or box drawing (for screen readers).
+    Text,
 }
 
 const SNAPSHOT_HELP: &str = "Exit codes:\n  0  the lots were printed\n  1  the platform is unreachable or answered with an error\n  2  usage error (bad option, no --url)\n  3  data error (the platform's answer could not be used)\n\nExamples:\n  lotwatch snapshot --url https://platform.example/ --format table\n  lotwatch snapshot --url http://127.0.0.1:8080 --format csv > lots.csv\n  LOTWATCH_TOKEN=... lotwatch snapshot --url https://platform.example/ --format json | jq '.lots[0]'";
@@ -329,6 +336,10 @@ pub struct MonitorArgs {
     /// Serve Prometheus metrics at http://ADDR/metrics (e.g. 127.0.0.1:9184).
     #[arg(long, value_name = "ADDR")]
     pub metrics: Option<SocketAddr>,
+    /// The screen's layout: default, bidder, official, wallboard or one of
+    /// the config's [layout.NAME] (env LOTWATCH_LAYOUT; `v` cycles them).
+    #[arg(long, value_name = "NAME")]
+    pub layout: Option<String>,
 }
 
 impl Default for MonitorArgs {

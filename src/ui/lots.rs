@@ -7,6 +7,7 @@ use super::paint::{self, put_right, put_str};
 use super::{Ctx, pane};
 use crate::app::countdown::countdown;
 use crate::app::lots::{LotStore, MeState, SortKey};
+use crate::app::screens::Column;
 use crate::app::{App, Pane};
 use crate::domain::LinkState;
 use crate::domain::rules::next_min_bid;
@@ -35,6 +36,13 @@ enum Col {
     Bids,
     Leader,
     Left,
+    // Only where the user names them (`[columns] lots`).
+    HighUsd,
+    Extensions,
+    Deadline,
+    StartBonus,
+    Guarantee,
+    Participants,
 }
 
 /// Columns in display order with their drop priority (0 never drops) and
@@ -54,6 +62,92 @@ const COLS: [(Col, u8, u16, u16); 13] = [
     (Col::Leader, 6, 7, 7),
     (Col::Left, 1, 16, 16),
 ];
+
+/// The column the user's name stands for.
+fn col_of(c: Column) -> Col {
+    match c {
+        Column::Number => Col::Number,
+        Column::Name => Col::Name,
+        Column::Region => Col::Region,
+        Column::Minerals => Col::Minerals,
+        Column::Licence => Col::Licence,
+        Column::Status => Col::Status,
+        Column::HighBid => Col::High,
+        Column::HighFx => Col::HighFx,
+        Column::HighUsd => Col::HighUsd,
+        Column::NextMin => Col::NextMin,
+        Column::Bids => Col::Bids,
+        Column::Leader => Col::Leader,
+        Column::TimeLeft => Col::Left,
+        Column::Extensions => Col::Extensions,
+        Column::Deadline => Col::Deadline,
+        Column::StartBonus => Col::StartBonus,
+        Column::Guarantee => Col::Guarantee,
+        Column::Participants => Col::Participants,
+    }
+}
+
+/// A column's widths (grouped money, compact money) in `lang`: the built-in
+/// table's, or for the user-only columns their content's, widened to the
+/// header's label.
+fn widths(c: Col, lang: Lang, cur: Currency) -> (u16, u16) {
+    if let Some(&(_, _, g, k)) = COLS.iter().find(|(x, ..)| *x == c) {
+        return (g, compact_w(c, k, lang));
+    }
+    let (g, k) = match c {
+        Col::HighUsd | Col::StartBonus | Col::Guarantee => (15, 9 + lang.compact_extra()),
+        Col::Deadline => (8, 8),
+        _ => (3, 3),
+    };
+    let label = unicode_width::UnicodeWidthStr::width(header_label(c, cur, lang.texts()).as_str());
+    let label = (label as u16).min(16);
+    (g.max(label), k.max(label))
+}
+
+/// The user's columns (after the marks) that fit `width`: money grouped if
+/// all fit so, else compact, else columns dropped from the right of the
+/// user's list. The display-currency column goes while that is tenge.
+fn choose_user(
+    list: &[Column],
+    width: u16,
+    fx: bool,
+    lang: Lang,
+    cur: Currency,
+) -> (Vec<(Col, u16)>, bool) {
+    let cols: Vec<Col> = std::iter::once(Col::Mark)
+        .chain(list.iter().map(|&c| col_of(c)))
+        .filter(|c| fx || *c != Col::HighFx)
+        .collect();
+    let fits =
+        |v: &[(Col, u16)]| v.iter().map(|(_, w)| w + 1).sum::<u16>() <= width.saturating_add(1);
+    for compact in [false, true] {
+        let v: Vec<(Col, u16)> = cols
+            .iter()
+            .map(|&c| {
+                let (g, k) = widths(c, lang, cur);
+                (c, if compact { k } else { g })
+            })
+            .collect();
+        if fits(&v) {
+            return (v, compact);
+        }
+    }
+    let mut v: Vec<(Col, u16)> = cols.iter().map(|&c| (c, widths(c, lang, cur).1)).collect();
+    while v.len() > 2 && !fits(&v) {
+        v.pop();
+    }
+    (v, true)
+}
+
+/// The columns of a lots pane `width` wide: the user's, or the built-in
+/// choice by priority.
+fn choose_for(app: &App, width: u16, lang: Lang) -> (Vec<(Col, u16)>, bool) {
+    let fx = app.currency != Currency::Kzt;
+    match app.columns() {
+        Some(list) => choose_user(list, width, fx, lang, app.currency),
+        None => choose(width, fx, lang),
+    }
+}
 
 /// The compact width of a column in `lang`: money columns are wider where
 /// the units are words (`млрд`).
@@ -121,7 +215,22 @@ fn header_label(c: Col, cur: Currency, tx: &Texts) -> String {
         Col::Bids => tx.col_bids.into(),
         Col::Leader => tx.col_leader.into(),
         Col::Left => tx.col_left.into(),
+        Col::HighUsd => format!("{}USD", tx.col_high_fx),
+        Col::Extensions => tx.extensions.into(),
+        Col::Deadline => tx.closes.into(),
+        Col::StartBonus => tx.start_bonus.into(),
+        Col::Guarantee => tx.guarantee.into(),
+        Col::Participants => tx.participants.into(),
     }
+}
+
+/// The column that carries the sort arrow: the extension count's own
+/// column where the user shows it, else as `sorted_col`.
+fn sorted_in(k: SortKey, cols: &[(Col, u16)]) -> Col {
+    if k == SortKey::Extensions && cols.iter().any(|(c, _)| *c == Col::Extensions) {
+        return Col::Extensions;
+    }
+    sorted_col(k)
 }
 
 fn sorted_col(k: SortKey) -> Col {
@@ -148,7 +257,6 @@ pub(crate) struct Geometry {
     pub inner: Rect,
     cols: Vec<(Col, u16)>,
     compact: bool,
-    lang: Lang,
     /// The view position of the first row on screen.
     pub top: usize,
     /// Lot rows on screen (below the column header row).
@@ -167,15 +275,13 @@ impl Geometry {
         if app.link.cause().is_some() && inner.height >= 3 {
             inner.height -= 1;
         }
-        let fx = app.currency != Currency::Kzt;
-        let (mut cols, compact) = choose(inner.width, fx, lang);
+        let (mut cols, compact) = choose_for(app, inner.width, lang);
         widen(&mut cols, inner.width);
         let rows = usize::from(inner.height.saturating_sub(1));
         Some(Geometry {
             inner,
             cols,
             compact,
-            lang,
             top: window_top(app, rows),
             rows,
         })
@@ -216,14 +322,8 @@ impl Geometry {
     }
 
     /// The sort key of the column header at screen column `x`.
-    pub fn sort_key_at(&self, app: &App, x: u16) -> Option<SortKey> {
-        let fx = app.currency != Currency::Kzt;
-        sort_key_at(
-            self.inner.width,
-            fx,
-            self.lang,
-            x.checked_sub(self.inner.x)?,
-        )
+    pub fn sort_key_at(&self, _app: &App, x: u16) -> Option<SortKey> {
+        key_in(&self.cols, x.checked_sub(self.inner.x)?)
     }
 }
 
@@ -283,7 +383,10 @@ fn col_sort_key(c: Col) -> Option<SortKey> {
         Col::NextMin => SortKey::NextMin,
         Col::Bids => SortKey::Bids,
         Col::Leader => SortKey::Leader,
-        Col::Left => SortKey::TimeLeft,
+        Col::Left | Col::Deadline => SortKey::TimeLeft,
+        Col::HighUsd => SortKey::HighBid,
+        Col::Extensions => SortKey::Extensions,
+        Col::StartBonus | Col::Guarantee | Col::Participants => return None,
     })
 }
 
@@ -294,8 +397,13 @@ fn col_sort_key(c: Col) -> Option<SortKey> {
 pub fn sort_key_at(inner_width: u16, fx: bool, lang: Lang, x: u16) -> Option<SortKey> {
     let (mut cols, _) = choose(inner_width, fx, lang);
     widen(&mut cols, inner_width);
+    key_in(&cols, x)
+}
+
+/// The sort key of the header at `x` (0 = the left inner edge) of `cols`.
+fn key_in(cols: &[(Col, u16)], x: u16) -> Option<SortKey> {
     let mut left = 0u16;
-    for (c, w) in cols {
+    for &(c, w) in cols {
         if x < left.saturating_add(w) {
             return if x >= left { col_sort_key(c) } else { None };
         }
@@ -408,7 +516,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         rows: rows_h,
         ..
     } = geo;
-    let sorted = sorted_col(key);
+    let sorted = sorted_in(key, cols);
     let buf = frame.buffer_mut();
     // The header row and the lot rows are written straight into the buffer:
     // a Table styles every cell once per layer (table, row, cell, text, line,
@@ -641,6 +749,50 @@ fn lot_row(
             Col::Leader => {
                 let leader = lot.high_bid.as_ref().map_or("", |h| h.bidder.as_str());
                 _ = put_str(buf, cell.x, y, right, leader, plain);
+            }
+            Col::HighUsd => {
+                scratch.clear();
+                match high {
+                    None => scratch.push('—'),
+                    Some(m) => match app
+                        .rates
+                        .as_ref()
+                        .and_then(|r| r.get(Currency::Usd))
+                        .and_then(|r| crate::domain::money::convert(m, Currency::Usd, r))
+                    {
+                        Some(c) if compact => {
+                            lang.push_compact(scratch, c.amount, c.currency.symbol())
+                        }
+                        Some(c) => lang.push_converted(scratch, &c),
+                        None => scratch.push_str(tx.no_rate_cell),
+                    },
+                }
+                put_right(buf, cell, scratch, plain);
+            }
+            Col::Extensions => {
+                scratch.clear();
+                _ = write!(scratch, "{}", lot.extensions);
+                put_right(buf, cell, scratch, plain);
+            }
+            Col::Deadline if lot.site.is_some() => {}
+            Col::Deadline => _ = put_str(buf, cell.x, y, right, &lot.closes_at.astana_hms(), plain),
+            Col::StartBonus if lot.field_invalid("starting_bonus") => {
+                put_right(buf, cell, "✗", t.bad);
+            }
+            Col::StartBonus | Col::Guarantee => {
+                let m = if c == Col::StartBonus {
+                    lot.starting_bonus
+                } else {
+                    lot.guarantee
+                };
+                scratch.clear();
+                money_cell(scratch, Some(m), compact, lang);
+                put_right(buf, cell, scratch, plain);
+            }
+            Col::Participants => {
+                scratch.clear();
+                _ = write!(scratch, "{}", lot.participants);
+                put_right(buf, cell, scratch, plain);
             }
             // The site publishes no close: only the wait for the start.
             Col::Left if lot.site.is_some() && lot.status != LotStatus::Scheduled => {}

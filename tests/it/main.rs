@@ -75,6 +75,7 @@ mod ui_filter;
 mod ui_journal_badge;
 mod ui_keys;
 mod ui_lang;
+mod ui_layouts;
 mod ui_link_causes;
 mod ui_mouse;
 mod ui_panes;

@@ -502,3 +502,53 @@ fn watch_the_sauda_site_prints_its_status_changes_as_jsonl() {
         stderr_of(&mut child)
     );
 }
+
+#[test]
+fn text_is_one_plain_sentence_per_change_in_the_interface_language() {
+    let dir = temp_dir("text");
+    let sim = Server::start(&["--speed", "30"]);
+    let mut child = watch_cmd(
+        &dir,
+        &[
+            "--url",
+            &sim.url,
+            "--format",
+            "text",
+            "--lang",
+            "ru",
+            "--no-journal",
+        ],
+    )
+    .spawn()
+    .expect("start watch");
+    let rx = lines_of(&mut child);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut lines = Vec::new();
+    while lines.len() < 12 && Instant::now() < deadline {
+        if let Ok(l) = rx.recv_timeout(Duration::from_millis(200)) {
+            lines.push(l);
+        }
+    }
+    signal(&child, "INT");
+    assert_eq!(
+        wait_for_exit(&mut child, Duration::from_secs(10)).code(),
+        Some(0)
+    );
+    assert!(
+        lines.len() >= 12,
+        "a dozen sentences within a minute: {lines:#?}"
+    );
+    for l in &lines {
+        assert!(lotwatch::ui::plain::is_plain(l), "no box drawing: {l}");
+        assert!(l.ends_with('.') && !l.starts_with('{'), "a sentence: {l}");
+        assert!(!l.contains('\t'), "no columns: {l}");
+    }
+    // In Russian: the link, the lots read, bids with their bidder.
+    let all = lines.join("\n");
+    assert!(all.contains("ОНЛАЙН"), "{all}");
+    assert!(all.contains("лот"), "{all}");
+    assert!(
+        lines.iter().any(|l| l.contains('₸') && l.contains("P-")),
+        "{all}"
+    );
+}

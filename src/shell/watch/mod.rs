@@ -184,6 +184,7 @@ async fn run(settings: Settings, filter: String, format: WatchFormat) -> Result<
 
     let policy = match format {
         WatchFormat::Jsonl => Policy::stream(lines::dropped_json),
+        WatchFormat::Text => Policy::stream(dropped_text),
         WatchFormat::Tsv => Policy::stream(lines::dropped_tsv),
         WatchFormat::Status | WatchFormat::Waybar => Policy::latest(),
     };
@@ -204,6 +205,7 @@ async fn run(settings: Settings, filter: String, format: WatchFormat) -> Result<
         link: None,
         started: false,
         lang: settings.lang,
+        said: None,
     };
     let result = w.run(handle.msgs).await;
     handle.task.abort();
@@ -214,6 +216,11 @@ async fn run(settings: Settings, filter: String, format: WatchFormat) -> Result<
         let _ = tokio::time::timeout(Duration::from_millis(500), sim.shutdown()).await;
     }
     result
+}
+
+/// `--format text`: what a reader too slow to keep up missed.
+fn dropped_text(count: u64) -> String {
+    format!("{count} messages left out: the reader did not keep up.")
 }
 
 /// The headless loop's state.
@@ -232,8 +239,10 @@ struct Watcher {
     link: Option<LinkState>,
     /// A snapshot has arrived: the platform was reached.
     started: bool,
-    /// The language of the status line.
+    /// The interface language (`--format text`, the status line).
     lang: crate::ui::i18n::Lang,
+    /// The newest entry of the events log said (`--format text`).
+    said: Option<crate::app::log::LogEntry>,
 }
 
 impl Watcher {
@@ -241,6 +250,7 @@ impl Watcher {
         let mut signals = Signals::new()?;
         loop {
             self.print_status();
+            self.say_news();
             if let Some(m) = self.metrics.as_mut() {
                 m.changed(&self.app, mono_now(), self.journal.status().as_ref());
             }
@@ -283,7 +293,36 @@ impl Watcher {
         match self.format {
             WatchFormat::Jsonl => self.out.push(r.jsonl()),
             WatchFormat::Tsv => self.out.push(r.tsv()),
-            WatchFormat::Status | WatchFormat::Waybar => {}
+            WatchFormat::Status | WatchFormat::Waybar | WatchFormat::Text => {}
+        }
+    }
+
+    /// `--format text`: the events log's entries (feed events, alerts, data
+    /// issues) added since the last said, oldest first, as sentences.
+    fn say_news(&mut self) {
+        if self.format != WatchFormat::Text {
+            return;
+        }
+        let log = self.app.log();
+        let mut new = Vec::new();
+        for i in 0..log.len() {
+            match log.newest(i) {
+                Some(e) if Some(e) != self.said.as_ref() => new.push(e),
+                _ => break,
+            }
+        }
+        let lots = self.app.lots();
+        let shown = |number: &str| {
+            !self.filtered
+                || number.is_empty()
+                || (0..lots.view_len())
+                    .any(|p| lots.row(p).is_some_and(|(l, _)| l.number == number))
+        };
+        for e in new.iter().rev().filter(|e| shown(&e.lot)) {
+            self.out.push(crate::ui::plain::log_entry(e, self.lang));
+        }
+        if let Some(e) = new.first() {
+            self.said = Some((*e).clone());
         }
     }
 
@@ -340,11 +379,19 @@ impl Watcher {
                     }
                 }
             }
+            SyncMsg::Snapshot { lots, .. } if self.format == WatchFormat::Text => {
+                let n = (self.lang.texts().lots_n)(lots.len());
+                self.out.push(format!("{n}."));
+            }
             SyncMsg::Snapshot { seq, lots, .. } => {
                 self.emit(lines::snapshot(*seq, lots.len(), server_now));
             }
             SyncMsg::Link(l) if self.link.as_ref() != Some(l) => {
                 self.link = Some(l.clone());
+                if self.format == WatchFormat::Text {
+                    self.out
+                        .push(crate::ui::plain::link(l, server_now, self.lang));
+                }
                 self.emit(lines::link(l, server_now));
             }
             SyncMsg::DataIssue(i) if self.shown(i.lot_id.as_deref()) => {
@@ -373,6 +420,10 @@ impl Watcher {
                 }
                 Effect::Anomaly(a) => {
                     if self.shown(a.lot_id.as_deref()) {
+                        if self.format == WatchFormat::Text {
+                            self.out
+                                .push(crate::ui::plain::anomaly(&self.app, &a, self.lang));
+                        }
                         self.emit(lines::anomaly(&self.app, &a));
                     }
                     let server_now = self.app.server_now(mono_now());
