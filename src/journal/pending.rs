@@ -40,6 +40,8 @@ impl Default for WriterOptions {
 pub(super) enum Cmd {
     Write(Box<JournalRecord>, Receipt),
     Flush(SyncSender<()>),
+    /// Moves everything from the write-ahead log into the file itself.
+    Checkpoint(SyncSender<()>),
 }
 
 impl JournalRecord {
@@ -182,6 +184,11 @@ impl Shared {
 
     pub fn push_flush(&self, ack: SyncSender<()>) {
         self.lock().queue.push_back(Cmd::Flush(ack));
+        self.wake.notify_one();
+    }
+
+    pub fn push_checkpoint(&self, ack: SyncSender<()>) {
+        self.lock().queue.push_back(Cmd::Checkpoint(ack));
         self.wake.notify_one();
     }
 

@@ -16,12 +16,13 @@ pub enum JournalError {
     #[error("journal {} does not exist (check the path, or run the monitor with --journal to record one)", .0.display())]
     Missing(PathBuf),
     #[error(
-        "journal {} is damaged ({detail}); move it aside (e.g. rename it to {}.damaged) and lotwatch starts a new one, \
-         or pass --journal OTHER_PATH or --no-journal",
-        path.display(),
+        "journal {} is damaged or is not a lotwatch journal ({detail}): check the path; \
+         to record a new journal there, move this file aside first",
         path.display()
     )]
     Corrupt { path: PathBuf, detail: String },
+    #[error("{} is {what}, not a journal file: give the path of the journal's .sqlite file", path.display())]
+    NotAFile { path: PathBuf, what: &'static str },
     #[error("{} is not a lotwatch journal (it has other tables); pass --journal with another path", .0.display())]
     NotAJournal(PathBuf),
     #[error("journal {} was written by a newer lotwatch (schema {found}, this build reads {}); upgrade lotwatch", path.display(), schema::SCHEMA_VERSION)]
@@ -49,12 +50,30 @@ pub enum JournalError {
     Postgres(#[from] super::pg::PgError),
 }
 
+/// A path that exists but is no file a journal can be (a directory, a
+/// device such as /dev/null, a pipe).
+fn not_a_file(path: &Path) -> Option<JournalError> {
+    let m = std::fs::metadata(path).ok()?;
+    let what = if m.is_dir() {
+        "a directory"
+    } else if m.is_file() {
+        return None;
+    } else {
+        "a device or a pipe"
+    };
+    Some(JournalError::NotAFile {
+        path: path.to_path_buf(),
+        what,
+    })
+}
+
 impl JournalError {
     /// Missing, damaged or foreign files: the export's exit code 3.
     pub fn is_bad_file(&self) -> bool {
         matches!(
             self,
             JournalError::Missing(_)
+                | JournalError::NotAFile { .. }
                 | JournalError::Corrupt { .. }
                 | JournalError::NotAJournal(_)
                 | JournalError::NewerSchema { .. }
@@ -133,6 +152,9 @@ impl Journal {
         if let Target::Postgres { url, masked } = Target::parse(path)? {
             return Journal::open_shared(&url, &masked, true);
         }
+        if let Some(e) = not_a_file(path) {
+            return Err(e);
+        }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|source| JournalError::Dir {
                 path: path.to_path_buf(),
@@ -165,7 +187,9 @@ impl Journal {
             return Journal::open_shared(&url, &masked, false);
         }
         if !path.is_file() {
-            return Err(JournalError::Missing(path.to_path_buf()));
+            return Err(
+                not_a_file(path).unwrap_or_else(|| JournalError::Missing(path.to_path_buf()))
+            );
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
             | OpenFlags::SQLITE_OPEN_NO_MUTEX

@@ -99,6 +99,21 @@ impl JournalWriter {
         }
     }
 
+    /// Waits at most `limit` for everything queued before this call to be
+    /// on disk and then in the journal file itself (SQLite's
+    /// `wal_checkpoint(TRUNCATE)`: the `-wal` beside it left empty), so a
+    /// copy of the file alone is the whole journal. False when not done by
+    /// then.
+    pub fn checkpoint_within(&self, limit: Duration) -> Result<bool> {
+        let (ack_tx, ack_rx) = sync_channel(1);
+        self.shared().push_checkpoint(ack_tx);
+        match ack_rx.recv_timeout(limit) {
+            Ok(()) => Ok(true),
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Ok(false),
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(self.gone()),
+        }
+    }
+
     pub fn status(&self) -> WriterStatus {
         let s = self.shared().lock();
         let h = s.health();
@@ -167,6 +182,9 @@ pub(super) trait Sink: Send + 'static {
     fn unencrypted(&self) -> bool {
         false
     }
+    /// Before the writer ends: the backend's own log folded into the
+    /// journal (a file's WAL), so the journal is whole by itself.
+    fn checkpoint(&mut self) {}
 }
 
 impl JournalWriter {
@@ -237,6 +255,10 @@ fn run(mut sink: impl Sink, shared: &Shared) {
         };
         match cmd {
             Cmd::Flush(ack) => {
+                let _ = ack.send(());
+            }
+            Cmd::Checkpoint(ack) => {
+                sink.checkpoint();
                 let _ = ack.send(());
             }
             Cmd::Write(record, receipt) => {

@@ -15,6 +15,7 @@ pub mod follow_mode;
 pub mod hyperlinks;
 pub mod info;
 pub mod logging;
+pub mod man;
 pub mod metrics;
 pub mod monitor;
 pub mod notify;

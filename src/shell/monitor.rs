@@ -8,6 +8,7 @@ use crate::domain::clock::mono_now;
 use crate::journal::{self, Journal, JournalRecord, Receipt, Recorder};
 use crate::platform::Client;
 use crate::shell::alert_cmd::AlertCommand;
+use crate::shell::cli::UsageError;
 use crate::shell::screen::{Driver, Screen, sleep_until_opt};
 use crate::sim::server::{RunningSim, SimOptions};
 use crate::sync::{self, SyncCmd, SyncMsg};
@@ -69,8 +70,9 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
         }
     }
     let (client_cfg, mut sync_cfg) =
-        crate::shell::engine_config::configs_from_args(&demo_args, &url, token)?;
-    let client = Client::new(client_cfg).map_err(|e| anyhow::anyhow!("{e}"))?;
+        crate::shell::engine_config::configs_from_args(&demo_args, &url, token)
+            .map_err(|e| UsageError(e.to_string()))?;
+    let client = Client::new(client_cfg).map_err(|e| UsageError(e.to_string()))?;
     tracing::debug!("HTTP client ready");
     // The demo day restarts at seq 1 on every run: it is journaled only when
     // the user names a file.
@@ -85,7 +87,9 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
     let (metrics, _metrics_server) = match args.metrics {
         Some(addr) => {
             let (publisher, rx) = crate::shell::metrics::Publisher::new(client.clone());
-            let server = crate::shell::metrics::server::start(addr, rx).await?;
+            let server = crate::shell::metrics::server::start(addr, rx)
+                .await
+                .map_err(|e| UsageError(format!("{e:#}")))?;
             (Some(publisher), Some(server))
         }
         None => (None, None),
@@ -207,7 +211,7 @@ impl JournalSink {
                 ),
             };
             let journal = Journal::open(&path).map_err(|e| {
-                anyhow::anyhow!("cannot open the journal {}: {e} (give another --journal PATH, or --no-journal)", journal::target::display(&path))
+                anyhow::anyhow!("{e}; or give another --journal PATH, or --no-journal")
             })?;
             let path = journal.path().to_path_buf();
             tracing::info!("journal: {}", path.display());
@@ -330,7 +334,12 @@ impl JournalSink {
     pub(crate) async fn close(self) {
         if let JournalSink::On { recorder, path } = self {
             let status = recorder.close_within(JOURNAL_CLOSE_WAIT).await;
-            tracing::info!("journal closed: {status:?}");
+            tracing::info!(
+                "journal closed: {} records written ({} events), {} given up",
+                status.committed,
+                status.events,
+                status.failed
+            );
             if let Some(line) = unwritten_line(&path, &status) {
                 tracing::error!("{line}");
                 eprintln!("{line}");

@@ -276,15 +276,38 @@ pub(super) struct Req<'a> {
     pub(super) cap: usize,
 }
 
+/// What is wrong with a URL that does not parse, and how to write it.
+fn url_problem(raw: &str, e: &dyn fmt::Display) -> String {
+    if raw.contains("://") {
+        format!("bad URL {raw:?}: {e} (write it as http://HOST:PORT/ or https://HOST/)")
+    } else {
+        format!("bad URL {raw:?}: it needs a scheme: write http://{raw} (or https://)")
+    }
+}
+
+/// A URL whose scheme is not http or https: `localhost:8081` parses as the
+/// scheme `localhost`.
+fn scheme_problem(raw: &str, scheme: &str) -> String {
+    let rest = raw.get(scheme.len() + 1..).unwrap_or("");
+    if !rest.starts_with("//")
+        && rest
+            .split('/')
+            .next()
+            .is_some_and(|p| p.parse::<u16>().is_ok())
+    {
+        format!("bad URL {raw:?}: it needs a scheme: write http://{raw} (or https://)")
+    } else {
+        format!("bad URL {raw:?}: the URL must start with http:// or https://, not {scheme}:")
+    }
+}
+
 impl Client {
     pub fn new(cfg: ClientConfig) -> Result<Client, PlatformError> {
         install_crypto_provider();
-        let mut base = Url::parse(cfg.base_url.trim())
-            .map_err(|e| PlatformError::Config(format!("bad URL: {e}")))?;
+        let raw = cfg.base_url.trim();
+        let mut base = Url::parse(raw).map_err(|e| PlatformError::Config(url_problem(raw, &e)))?;
         if !matches!(base.scheme(), "http" | "https") {
-            return Err(PlatformError::Config(
-                "the URL must be http or https".into(),
-            ));
+            return Err(PlatformError::Config(scheme_problem(raw, base.scheme())));
         }
         if !base.username().is_empty() || base.password().is_some() {
             return Err(PlatformError::Config(
@@ -709,5 +732,32 @@ mod tests {
         assert!(mk("http://127.0.0.1:9/"));
         assert!(mk("http://localhost:9/"));
         assert!(!mk("http://x.kz/"));
+    }
+}
+
+#[cfg(test)]
+mod url_tests {
+    use super::*;
+
+    #[test]
+    fn a_url_without_its_scheme_is_told_to_add_http() {
+        for raw in ["127.0.0.1:8081", "localhost:8081"] {
+            let e = Client::new(ClientConfig::new(raw))
+                .err()
+                .map(|e| e.to_string());
+            assert!(
+                e.as_deref()
+                    .is_some_and(|e| e.contains(&format!("write http://{raw}"))),
+                "{raw}: {e:?}"
+            );
+        }
+        let e = Client::new(ClientConfig::new("ftp://host/"))
+            .err()
+            .map(|e| e.to_string());
+        assert!(
+            e.as_deref()
+                .is_some_and(|e| e.contains("must start with http://")),
+            "{e:?}"
+        );
     }
 }

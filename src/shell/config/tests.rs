@@ -394,7 +394,11 @@ fn keys_table_rebinds_and_unbinds() {
         Some(Action::Refresh)
     );
     assert_eq!(press(km, KeyCode::Char('q'), KeyModifiers::NONE), None);
-    assert_eq!(press(km, KeyCode::Char('c'), KeyModifiers::CONTROL), None);
+    // Ctrl-C quits whatever `quit` is bound to.
+    assert_eq!(
+        press(km, KeyCode::Char('c'), KeyModifiers::CONTROL),
+        Some(Action::Quit)
+    );
     assert_eq!(
         press(km, KeyCode::F(1), KeyModifiers::NONE),
         Some(Action::Help)
