@@ -63,6 +63,9 @@ struct Plan {
 pub struct Engine {
     info: AuctionInfo,
     lots: Vec<Lot>,
+    /// When the site lists each lot (`LotSpec::listed_at_s`); None: from
+    /// the first request (the day's offset 0 may lie after it).
+    listed_at: Vec<Option<Timestamp>>,
     index: HashMap<String, usize>,
     plans: Vec<Plan>,
     bids: Vec<VecDeque<Bid>>,
@@ -92,6 +95,11 @@ impl Engine {
         let ms = |secs: u32| -> i64 { off(secs).max(1) };
         let secs = |s: u32| -> u32 { ((f64::from(s) / speed).round() as u32).max(1) };
         let mut lots = Vec::with_capacity(scenario.lots.len());
+        let listed_at = scenario
+            .lots
+            .iter()
+            .map(|s| (s.listed_at_s > 0).then(|| start.plus_millis(off(s.listed_at_s))))
+            .collect();
         let mut plans = Vec::with_capacity(scenario.lots.len());
         let mut queue = BinaryHeap::new();
         let mut order = 0u64;
@@ -172,6 +180,7 @@ impl Engine {
         Engine {
             info: scenario.auction.clone(),
             lots,
+            listed_at,
             index,
             plans,
             bids: vec![VecDeque::new(); n],
@@ -206,6 +215,17 @@ impl Engine {
 
     pub fn lots(&self) -> &[Lot] {
         &self.lots
+    }
+
+    /// The lots the site lists at `now` (a lot with a later `listed_at_s`
+    /// is not published yet). `now` rather than the engine's time, which
+    /// only moves when the engine has something due.
+    pub fn listed_lots(&self, now: Timestamp) -> impl Iterator<Item = &Lot> {
+        self.lots
+            .iter()
+            .zip(&self.listed_at)
+            .filter(move |(_, at)| at.is_none_or(|at| at <= now))
+            .map(|(l, _)| l)
     }
 
     pub fn lot(&self, id: &str) -> Option<&Lot> {

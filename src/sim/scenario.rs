@@ -93,6 +93,11 @@ pub struct LotSpec {
     pub cancel: Option<CancelSpec>,
     pub suspend: Option<SuspendSpec>,
     pub postpone: Option<PostponeSpec>,
+    /// The site (`serve --site`) lists the lot from this offset on; before
+    /// it the lot is absent from the list and its page is a 404, as a lot
+    /// the site publishes during the day. 0: listed from the start. The
+    /// API simulator has every lot from the start.
+    pub listed_at_s: u32,
 }
 
 // ---- the file format ----
@@ -176,6 +181,8 @@ struct FileLot {
     suspend: Option<FileSuspend>,
     #[serde(default)]
     postpone: Option<FilePostpone>,
+    #[serde(default)]
+    listed_at_s: u32,
 }
 
 impl Scenario {
@@ -322,6 +329,7 @@ impl Scenario {
                     cancel: None,
                     suspend: None,
                     postpone: None,
+                    listed_at_s: 0,
                 }
             })
             .collect();
@@ -494,6 +502,12 @@ fn convert_lot(fl: FileLot) -> Result<LotSpec, String> {
     if cancel.is_some() && (suspend.is_some() || postpone.is_some()) {
         return Err("a cancelled lot cannot also be suspended or postponed".into());
     }
+    if fl.listed_at_s > fl.opens_at_s {
+        return Err(format!(
+            "listed_at_s {} is after opens_at_s {}: a lot is listed before it opens",
+            fl.listed_at_s, fl.opens_at_s
+        ));
+    }
     Ok(LotSpec {
         id: fl.id,
         number: fl.number,
@@ -524,6 +538,7 @@ fn convert_lot(fl: FileLot) -> Result<LotSpec, String> {
         cancel,
         suspend,
         postpone,
+        listed_at_s: fl.listed_at_s,
     })
 }
 

@@ -1,6 +1,7 @@
 //! `[[rule]]` alerts delivered off the screen, end to end: the real
 //! `lotwatch watch` against `lotwatch serve --site sauda` playing a short
-//! day (a lot sold, a lot whose start moves, a lot no rule asks for), a
+//! day (a lot sold, a lot whose start moves, a lot no rule asks for, a lot
+//! the site lists only during the day), a
 //! real SMTP server (aiosmtpd, Debian's python3-aiosmtpd) and a real HTTP
 //! endpoint (python's http.server), both writing what they receive to a
 //! folder. Checked: each alert arrives once by mail and by webhook with
@@ -30,6 +31,8 @@ const DAY: &str = concat!(
 const MOVED: &str = "900002";
 const SOLD: &str = "900001";
 const ELSEWHERE: &str = "900003";
+/// Listed by the site ~5 s after its start (speed 10): a `new` alert.
+const NEW: &str = "900004";
 
 /// Debian's python (with python3-aiosmtpd) before any other on the PATH.
 fn python() -> &'static str {
@@ -87,11 +90,11 @@ fn mail_alerts(dir: &Path) -> Vec<(String, String)> {
         .iter()
         .map(|(_, m)| {
             let data = m["data"].as_str().unwrap_or("");
-            let event = ["changed", "result", "new lot"]
+            let event = [("changed", "changed"), ("result", "result"), ("new lot", "new")]
                 .into_iter()
-                .find(|e| data.contains(&format!("Subject: lotwatch: {e}")))
-                .unwrap_or("?");
-            let lot = [MOVED, SOLD, ELSEWHERE]
+                .find(|(s, _)| data.contains(&format!("Subject: lotwatch: {s}")))
+                .map_or("?", |(_, e)| e);
+            let lot = [MOVED, SOLD, ELSEWHERE, NEW]
                 .into_iter()
                 .find(|n| data.contains(&format!("\r\n{n} ")))
                 .unwrap_or("?");
@@ -211,6 +214,21 @@ impl Watch {
     }
 }
 
+/// The site's first list page (as the poller reads it).
+fn list(site: &Server) -> String {
+    get(&format!("{}/ru/list?objectType=SolidMinerals", site.url))
+        .map(|(_, b)| b)
+        .unwrap_or_default()
+}
+
+/// The JSON bodies the webhook received, oldest first.
+fn hook_bodies(dir: &Path) -> Vec<Value> {
+    received(dir)
+        .iter()
+        .filter_map(|(_, h)| serde_json::from_str(h["body"].as_str()?).ok())
+        .collect()
+}
+
 /// The site's page of a lot (as the poller reads it).
 fn page(site: &Server, lot: &str) -> String {
     let list = get(&format!("{}/ru/list?objectType=SolidMinerals", site.url))
@@ -246,8 +264,36 @@ fn a_moved_start_and_a_result_reach_mail_and_webhook_once_each() {
     // 900003 close ~20 s after start and are sold ~2 s later.
     let site = Server::start(&["--site", "sauda", "--speed", "10", "--scenario", DAY]);
     let before = page(&site, MOVED);
+    assert!(
+        !list(&site).contains(NEW),
+        "the new lot is not listed at the first read"
+    );
     let cfg = config(&dir, smtp_port, hook_port);
     let w = watch(&dir, &cfg, &site);
+
+    // The moment the site lists the new lot (read every 50 ms).
+    let deadline = Instant::now() + Duration::from_secs(40);
+    while !list(&site).contains(NEW) {
+        assert!(Instant::now() < deadline, "the site never listed the new lot");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let listed_at = now_s();
+    wait_until(
+        "the new lot by mail and webhook",
+        Duration::from_secs(15),
+        || {
+            mail_alerts(&dir.join("mail")).contains(&(NEW.into(), "new".into()))
+                && !hook_bodies(&dir.join("hook")).is_empty()
+        },
+    );
+    eprintln!(
+        "alerts: new lot on the site -> mail {:.0} ms, -> webhook {:.0} ms (poll 1 s)",
+        (received(&dir.join("mail"))[0].0 - listed_at) * 1000.0,
+        (received(&dir.join("hook"))[0].0 - listed_at) * 1000.0
+    );
+    let new_hook = &hook_bodies(&dir.join("hook"))[0];
+    assert_eq!(new_hook["event"], "new", "{new_hook}");
+    assert_eq!(new_hook["lot"]["number"], NEW);
 
     // The moment the site shows the moved start (read every 50 ms).
     let mut changed_at = None;
@@ -265,11 +311,11 @@ fn a_moved_start_and_a_result_reach_mail_and_webhook_once_each() {
         Duration::from_secs(15),
         || {
             mail_alerts(&dir.join("mail")).contains(&(MOVED.into(), "changed".into()))
-                && !received(&dir.join("hook")).is_empty()
+                && received(&dir.join("hook")).len() >= 2
         },
     );
-    let mail_at = received(&dir.join("mail"))[0].0;
-    let hook_at = received(&dir.join("hook"))[0].0;
+    let mail_at = received(&dir.join("mail"))[1].0;
+    let hook_at = received(&dir.join("hook"))[1].0;
     eprintln!(
         "alerts: change on the site -> mail {:.0} ms, -> webhook {:.0} ms (poll 1 s)",
         (mail_at - changed_at) * 1000.0,
@@ -289,10 +335,11 @@ fn a_moved_start_and_a_result_reach_mail_and_webhook_once_each() {
     assert_eq!(
         mails,
         vec![
+            (NEW.into(), "new".into()),
             (MOVED.into(), "changed".into()),
             (SOLD.into(), "result".into())
         ],
-        "each alert once, by one mail to both recipients"
+        "each alert once, by one mail to both recipients; no lot of the first read is new"
     );
     assert_eq!(seen, mails, "watch's jsonl carries the same alerts");
     let first = &received(&dir.join("mail"))[0].1;
@@ -301,8 +348,8 @@ fn a_moved_start_and_a_result_reach_mail_and_webhook_once_each() {
     assert!(data.contains("Lot page: http://127.0.0.1"), "{data}");
 
     let hooks = received(&dir.join("hook"));
-    assert_eq!(hooks.len(), 2, "one webhook per alert: {hooks:?}");
-    let h = &hooks[1].1;
+    assert_eq!(hooks.len(), 3, "one webhook per alert: {hooks:?}");
+    let h = &hooks[2].1;
     assert_eq!(h["path"], "/lotwatch-topic");
     let headers = &h["headers"];
     assert_eq!(headers["content-type"], "application/json");
@@ -367,7 +414,7 @@ fn a_mail_server_down_across_a_restart_gets_every_alert_once() {
         "q quits promptly"
     );
     assert!(
-        stderr.contains("alerts not delivered: 1 by mail (connection refused)"),
+        stderr.contains("alerts not delivered: 2 by mail (connection refused)"),
         "stderr says what was not delivered: {stderr:?}"
     );
     let log = std::fs::read_to_string(dir.join("lotwatch.log")).unwrap();
@@ -398,14 +445,16 @@ fn a_mail_server_down_across_a_restart_gets_every_alert_once() {
     assert_eq!(
         mail_alerts(&dir.join("mail")),
         vec![
+            (NEW.into(), "new".into()),
             (MOVED.into(), "changed".into()),
             (SOLD.into(), "result".into())
         ],
         "nothing twice"
     );
+    // The new lot was in run 2's first read, but alerted in run 1: not again.
     assert_eq!(seen2, vec![(SOLD.into(), "result".into())]);
-    // The webhook delivered the moved start in run 1: not again.
-    assert_eq!(received(&dir.join("hook")).len(), 2);
+    // The webhook delivered the new lot and the moved start in run 1: not again.
+    assert_eq!(received(&dir.join("hook")).len(), 3);
     assert!(stderr.is_empty(), "{stderr}");
 }
 
@@ -439,7 +488,10 @@ fn a_mail_server_that_comes_back_gets_its_mail_within_the_backoff() {
     let stderr = w.stop();
     assert_eq!(
         mail_alerts(&dir.join("mail")),
-        vec![(MOVED.into(), "changed".into())],
+        vec![
+            (NEW.into(), "new".into()),
+            (MOVED.into(), "changed".into())
+        ],
         "once"
     );
     assert!(!stderr.contains("not delivered"), "{stderr}");

@@ -148,14 +148,18 @@ fn values<'a>(q: &'a str, name: &str) -> Vec<&'a str> {
 }
 
 fn etag_of(s: &Shared, lang: &str, q: &str) -> String {
-    let seq = s.engine().last_seq();
+    let (seq, listed) = {
+        let e = s.engine();
+        (e.last_seq(), e.listed_lots(s.now()).count())
+    };
     let h = q
         .bytes()
         .chain(lang.bytes())
         .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
             (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
         });
-    format!("\"s{seq}-{:x}\"", h & 0xffff_ffff)
+    // A lot listed later changes the list without an event.
+    format!("\"s{seq}-{listed}-{:x}\"", h & 0xffff_ffff)
 }
 
 pub(super) async fn list(
@@ -210,8 +214,7 @@ pub(super) async fn list(
     let body = {
         let e = s.engine();
         let lots: Vec<&crate::domain::Lot> = e
-            .lots()
-            .iter()
+            .listed_lots(s.now())
             .filter(|l| types.is_empty() || types.contains(&pages::object_type(l)))
             .collect();
         pages::list_page(
@@ -244,8 +247,7 @@ pub(super) async fn lot(
     }
     let body = {
         let e = s.engine();
-        e.lots()
-            .iter()
+        e.listed_lots(s.now())
             .find(|l| pages::site_id(l) == id)
             .map(|l| pages::lot_page(l, lang))
     };
