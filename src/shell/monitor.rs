@@ -131,6 +131,7 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
             metrics,
             health: None,
             courier: &mut courier,
+            ca_cert: args.ca_cert.clone(),
         };
         screen.run(&mut driver).await
     }
@@ -379,6 +380,9 @@ struct LiveDriver<'a> {
     health: Option<tokio::sync::watch::Receiver<journal::JournalHealth>>,
     /// Alerts off the screen (`[notify_to]`), journaled.
     courier: &'a mut crate::shell::deliver::Courier,
+    /// The command line's extra CA, for the channels of a reloaded
+    /// `[notify_to]`.
+    ca_cert: Option<std::path::PathBuf>,
 }
 
 /// What woke the live loop.
@@ -477,6 +481,19 @@ impl Driver for LiveDriver<'_> {
             _ => {}
         }
         Ok(())
+    }
+
+    /// Rules and delivery apply live: the rules replace the app's (what
+    /// was sent stays sent), the courier takes the new channels.
+    fn reconfigure(
+        &mut self,
+        new: &crate::shell::config::Settings,
+        app: &mut App,
+    ) -> Result<(), String> {
+        app.set_rules(&new.rules);
+        self.courier
+            .retarget(new.notify_to.as_ref(), new.lang, self.ca_cert.as_deref())
+            .map_err(|e| format!("[notify_to]: {e}"))
     }
 
     fn idle(&mut self, app: &mut App) -> bool {

@@ -63,8 +63,11 @@ pub(crate) trait Driver {
     }
     /// The configuration file changed and `new` passed its checks: what the
     /// mode itself applies of it (the screen has applied the theme, the
-    /// language, the keys, the layouts, the columns and the sort).
-    fn reconfigure(&mut self, _new: &Settings, _app: &mut App) {}
+    /// language, the keys, the layouts, the columns and the sort). An error
+    /// is shown on the screen as the config file's.
+    fn reconfigure(&mut self, _new: &Settings, _app: &mut App) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 /// The configuration file under watch. Its metadata is polled every
@@ -195,11 +198,14 @@ impl Screen {
                 {
                     self.app.set_sort(key, desc);
                 }
-                driver.reconfigure(&new, &mut self.app);
+                let applied = driver.reconfigure(&new, &mut self.app);
                 let restart = w.started.needs_restart(&new);
                 w.good = new;
-                (!restart.is_empty())
-                    .then(|| format!("config: restart to apply: {}", restart.join(", ")))
+                match applied {
+                    Err(e) => Some(format!("config: {e}")),
+                    Ok(()) => (!restart.is_empty())
+                        .then(|| format!("config: restart to apply: {}", restart.join(", "))),
+                }
             }
             Err(e) => {
                 tracing::warn!("configuration not reloaded: {e}");

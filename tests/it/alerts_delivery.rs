@@ -627,3 +627,102 @@ fn todays_alerts_go_out_as_the_default_rule() {
     assert_eq!(closing[0]["lot"]["number"], "401102");
     assert_eq!(hooks[0].1["headers"]["priority"], "4");
 }
+
+/// The webhook bodies' (lot number, event), oldest first.
+fn hook_alerts(dir: &Path) -> Vec<(String, String)> {
+    hook_bodies(dir)
+        .iter()
+        .map(|b| {
+            (
+                b["lot"]["number"].as_str().unwrap_or("").to_string(),
+                b["event"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn rules_and_webhooks_written_under_a_running_monitor_apply_live() {
+    let dir = scratch_dir("alerts", "live-config");
+    let (first_port, added_port) = (free_port(), free_port());
+    let _first = sink("http", &dir.join("first"), first_port);
+    let _added = sink("http", &dir.join("added"), added_port);
+    // Speed 5: the start of 900002 moves ~20 s after start, 900001 is sold
+    // ~44 s after.
+    let site = Server::start(&["--site", "sauda", "--speed", "5", "--scenario", DAY]);
+    let cfg = dir.join("config.toml");
+    let write = |text: String| {
+        std::fs::write(&cfg, text).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&cfg, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
+    };
+    let first = format!("[notify_to]\nwebhook = [\"http://127.0.0.1:{first_port}/first\"]\n");
+    write(first.clone());
+    let cmd: Vec<String> = [
+        BIN,
+        "--source",
+        "sauda",
+        "--url",
+        &site.url,
+        "--poll",
+        "1000",
+        "--rates",
+        "fixed",
+        "--rate",
+        "USD=519.53",
+        "--config",
+        &cfg.to_string_lossy(),
+        "--log-file",
+        &dir.join("lotwatch.log").to_string_lossy(),
+        "--journal",
+        &dir.join("journal.sqlite").to_string_lossy(),
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let t = support::tmux::Tmux::start("alerts-live-cfg", 140, 45, &cmd);
+    t.wait_for("lots on screen", Duration::from_secs(20), |s| {
+        s.contains(SOLD)
+    });
+
+    // A rule and a second webhook, written while it runs (before the start
+    // moves): both webhooks hear of the moved start.
+    let rule = "[[rule]]\nname = \"gold, Karaganda\"\nfilter = \"mineral:gold region:Karaganda\"\non = [\"changed\", \"result\"]\n";
+    write(format!(
+        "{rule}[notify_to]\nwebhook = [\"http://127.0.0.1:{first_port}/first\", \"http://127.0.0.1:{added_port}/added\"]\n"
+    ));
+    let screen = t.wait_for("the moved start alerted", Duration::from_secs(40), |s| {
+        s.contains("gold, Karaganda")
+    });
+    assert!(!screen.contains("restart to apply"), "{screen}");
+    wait_until("both webhooks", Duration::from_secs(10), || {
+        hook_alerts(&dir.join("first")).len() == 1 && hook_alerts(&dir.join("added")).len() == 1
+    });
+    let moved = vec![(MOVED.to_string(), "changed".to_string())];
+    assert_eq!(hook_alerts(&dir.join("first")), moved);
+    assert_eq!(hook_alerts(&dir.join("added")), moved);
+
+    // The same rule written again (a theme changed beside it), and the
+    // first webhook taken out: nothing alerts twice, the result reaches
+    // only the webhook still named.
+    write(format!(
+        "theme = \"light\"\n{rule}[notify_to]\nwebhook = [\"http://127.0.0.1:{added_port}/added\"]\n"
+    ));
+    wait_until("the result", Duration::from_secs(60), || {
+        hook_alerts(&dir.join("added")).len() >= 2
+    });
+    std::thread::sleep(Duration::from_secs(3));
+    t.keys(&["q"]);
+    assert_eq!(t.wait_exit(Duration::from_secs(10)), 0);
+    assert_eq!(
+        hook_alerts(&dir.join("added")),
+        vec![
+            (MOVED.to_string(), "changed".to_string()),
+            (SOLD.to_string(), "result".to_string())
+        ]
+    );
+    assert_eq!(hook_alerts(&dir.join("first")), moved, "no longer named");
+}

@@ -73,6 +73,9 @@ struct Channel {
     /// How the screen names it (`mail`, `webhook ntfy.sh`).
     label: String,
     tx: mpsc::UnboundedSender<Arc<Outgoing>>,
+    /// Where the task sends; replaced in place when a reloaded config file
+    /// changes the channel's settings (its outbox stays with the task).
+    sender: tokio::sync::watch::Sender<Arc<Sender>>,
     waiting: Arc<AtomicUsize>,
     task: tokio::task::JoinHandle<()>,
     /// Why it failed last, while it fails.
@@ -113,31 +116,59 @@ impl Courier {
             status: DeliveryStatus::default(),
             restored: false,
         };
-        let Some(cfg) = cfg else {
-            return Ok(c);
-        };
-        cfg.check()?;
-        let ca = cfg.ca_cert.as_deref().or(ca_cert);
-        if let Some(m) = mail::Mailer::new(cfg, ca)? {
-            c.add("mail".into(), "mail".into(), Sender::Mail(m));
-        }
-        for w in &cfg.webhook {
-            let w = webhook::Webhook::new(w, ca)?;
-            c.add(
-                format!("webhook {}", w.shown),
-                w.label(),
-                Sender::Webhook(w),
-            );
+        for (id, label, sender) in senders(cfg, ca_cert)? {
+            c.add(id, label, sender);
         }
         Ok(c)
+    }
+
+    /// A reloaded config file's `[notify_to]` (and language): a channel it
+    /// still names keeps its outbox and takes the new settings for its next
+    /// try (at once, if it is waiting out a failure); a new channel gets the
+    /// alerts from now on; a channel no longer named stops, and what it had
+    /// not delivered stays in the journal, undelivered, for a start that
+    /// names it again. Nothing changes when the table is invalid.
+    pub fn retarget(
+        &mut self,
+        cfg: Option<&NotifyTo>,
+        lang: Lang,
+        ca_cert: Option<&Path>,
+    ) -> Result<(), String> {
+        let new = senders(cfg, ca_cert)?;
+        self.lang = lang;
+        let mut old = std::mem::take(&mut self.channels);
+        for (id, label, sender) in new {
+            match old.iter().position(|c| c.id == id) {
+                Some(i) => {
+                    let mut ch = old.swap_remove(i);
+                    ch.label = label;
+                    ch.sender.send_replace(Arc::new(sender));
+                    self.channels.push(ch);
+                }
+                None => {
+                    tracing::info!("alerts: {id}: a new channel");
+                    self.add(id, label, sender);
+                }
+            }
+        }
+        for ch in old {
+            let n = ch.waiting.load(Ordering::Relaxed);
+            tracing::info!(
+                "alerts: {}: no longer in [notify_to]; {n} not delivered stay in the journal",
+                ch.id
+            );
+            ch.task.abort();
+        }
+        Ok(())
     }
 
     fn add(&mut self, id: String, label: String, sender: Sender) {
         let (tx, rx) = mpsc::unbounded_channel();
         let waiting = Arc::new(AtomicUsize::new(0));
+        let (sender, sender_rx) = tokio::sync::watch::channel(Arc::new(sender));
         let task = tokio::spawn(run_channel(
             id.clone(),
-            sender,
+            sender_rx,
             rx,
             waiting.clone(),
             self.report_tx.clone(),
@@ -146,6 +177,7 @@ impl Courier {
             id,
             label,
             tx,
+            sender,
             waiting,
             task,
             failing: None,
@@ -329,6 +361,31 @@ impl Courier {
     }
 }
 
+/// The channels `cfg` names: (journal id, screen label, sender).
+fn senders(
+    cfg: Option<&NotifyTo>,
+    ca_cert: Option<&Path>,
+) -> Result<Vec<(String, String, Sender)>, String> {
+    let Some(cfg) = cfg else {
+        return Ok(Vec::new());
+    };
+    cfg.check()?;
+    let ca = cfg.ca_cert.as_deref().or(ca_cert);
+    let mut out = Vec::new();
+    if let Some(m) = mail::Mailer::new(cfg, ca)? {
+        out.push(("mail".into(), "mail".into(), Sender::Mail(m)));
+    }
+    for w in &cfg.webhook {
+        let w = webhook::Webhook::new(w, ca)?;
+        out.push((
+            format!("webhook {}", w.shown),
+            w.label(),
+            Sender::Webhook(w),
+        ));
+    }
+    Ok(out)
+}
+
 /// The journal's alert records of `auction`, as (kind, evidence).
 pub fn journal_rows(path: &Path, auction: &str) -> Result<Vec<(String, String)>, String> {
     let j = crate::journal::Journal::open_existing(path).map_err(|e| e.to_string())?;
@@ -345,7 +402,7 @@ pub fn journal_rows(path: &Path, auction: &str) -> Result<Vec<(String, String)>,
 /// or at once when the sender is dropped while the channel fails.
 async fn run_channel(
     id: String,
-    sender: Sender,
+    mut sender: tokio::sync::watch::Receiver<Arc<Sender>>,
     mut rx: mpsc::UnboundedReceiver<Arc<Outgoing>>,
     waiting: Arc<AtomicUsize>,
     reports: mpsc::UnboundedSender<Report>,
@@ -380,7 +437,8 @@ async fn run_channel(
             }
             continue;
         };
-        match sender.send(&head).await {
+        let to = sender.borrow_and_update().clone();
+        match to.send(&head).await {
             Ok(()) => {
                 queue.pop_front();
                 waiting.fetch_sub(1, Ordering::Relaxed);
@@ -410,6 +468,11 @@ async fn run_channel(
                 loop {
                     tokio::select! {
                         _ = tokio::time::sleep_until(until) => break,
+                        // New settings from the config file: try them now.
+                        Ok(()) = sender.changed() => {
+                            delay = BACKOFF_START;
+                            break;
+                        }
                         o = rx.recv() => match o {
                             Some(o) => push(&mut queue, o),
                             None => return,
