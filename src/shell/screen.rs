@@ -204,7 +204,7 @@ impl Screen {
                 match applied {
                     Err(e) => Some(format!("config: {e}")),
                     Ok(()) => (!restart.is_empty())
-                        .then(|| format!("config: restart to apply: {}", restart.join(", "))),
+                        .then(|| (self.view.lang.texts().config_restart)(&restart.join(", "))),
                 }
             }
             Err(e) => {

@@ -191,7 +191,7 @@ async fn run(settings: Settings, filter: String, format: WatchFormat) -> Result<
 
     let policy = match format {
         WatchFormat::Jsonl => Policy::stream(lines::dropped_json),
-        WatchFormat::Text => Policy::stream(dropped_text),
+        WatchFormat::Text => Policy::stream(settings.lang.texts().messages_left_out),
         WatchFormat::Tsv => Policy::stream(lines::dropped_tsv),
         WatchFormat::Status | WatchFormat::Waybar => Policy::latest(),
     };
@@ -238,11 +238,6 @@ async fn run(settings: Settings, filter: String, format: WatchFormat) -> Result<
         let _ = tokio::time::timeout(Duration::from_millis(500), sim.shutdown()).await;
     }
     result
-}
-
-/// `--format text`: what a reader too slow to keep up missed.
-fn dropped_text(count: u64) -> String {
-    format!("{count} messages left out: the reader did not keep up.")
 }
 
 /// The headless loop's state.

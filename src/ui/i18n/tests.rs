@@ -265,3 +265,21 @@ fn one_bid_one_lot_one_monitor_in_every_language() {
     assert_eq!((kk.writers_n)(1), "1 монитор жазады");
     assert!((kk.by_at_bids)("P-07", "10:00", 1).ends_with("1 ұсыныс"));
 }
+
+#[test]
+fn the_restart_note_and_the_left_out_line_are_said_in_each_language() {
+    let en = Lang::En.texts();
+    for lang in [Lang::Ru, Lang::Kk] {
+        let t = lang.texts();
+        let note = (t.config_restart)("poll, url");
+        assert!(note.starts_with("config: ") && note.ends_with("poll, url"));
+        assert_ne!(note, (en.config_restart)("poll, url"), "{lang:?}");
+        let line = (t.messages_left_out)(12);
+        assert!(line.starts_with("12 "), "{line}");
+        assert_ne!(line, (en.messages_left_out)(12), "{lang:?}");
+    }
+    assert_eq!(
+        (Lang::Ru.texts().messages_left_out)(3),
+        "3 сообщения пропущено: читатель не успевал."
+    );
+}

@@ -321,4 +321,6 @@ pub static EN: Texts = Texts {
             if n == 1 { "monitor" } else { "monitors" }
         )
     },
+    config_restart: |names| format!("config: restart to apply: {names}"),
+    messages_left_out: |n| format!("{n} messages left out: the reader did not keep up."),
 };

@@ -226,4 +226,10 @@ pub struct Texts {
     /// `watch --format status`: the next close (lot, time left or
     /// "closing…", whether closing).
     pub next_close: fn(&str, &str, bool) -> String,
+    /// The screen's note after a config reload: the settings (their config
+    /// names, joined) that apply only at the next start.
+    pub config_restart: fn(&str) -> String,
+    /// `watch --format text`: how many messages a reader too slow to keep
+    /// up missed.
+    pub messages_left_out: fn(u64) -> String,
 }

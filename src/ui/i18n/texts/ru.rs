@@ -341,4 +341,11 @@ pub static RU: Texts = Texts {
             ru_plural(n, "монитор", "монитора", "мониторов")
         )
     },
+    config_restart: |names| format!("config: применится после перезапуска: {names}"),
+    messages_left_out: |n| {
+        format!(
+            "{n} {} пропущено: читатель не успевал.",
+            ru_plural(n, "сообщение", "сообщения", "сообщений")
+        )
+    },
 };
