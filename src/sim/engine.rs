@@ -600,6 +600,22 @@ impl Engine {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_lot_listed_later_is_absent_from_the_site_until_then() {
+        let mut day = Scenario::test_small();
+        day.lots[0].opens_at_s = day.lots[0].opens_at_s.max(100);
+        day.lots[0].listed_at_s = 60;
+        let first = day.lots[0].id.clone();
+        let start = Timestamp::parse("2025-06-24T05:00:00.000Z").expect("test input is valid");
+        let e = Engine::new(&day, 1, start, 2.0);
+        let listed = |at: Timestamp| e.listed_lots(at).any(|l| l.id == first);
+        // Lots listed from the start are there even before the day's offset 0.
+        assert_eq!(e.listed_lots(start.plus_millis(-5_000)).count(), day.lots.len() - 1);
+        assert!(!listed(start.plus_millis(29_999)));
+        assert!(listed(start.plus_millis(30_000)), "60 s at speed 2");
+        assert_eq!(e.lots().len(), day.lots.len(), "the API has it throughout");
+    }
+
     fn run_day(scenario: &Scenario, seed: u64, speed: f64, step_ms: i64) -> Engine {
         let start = Timestamp::parse("2025-06-24T05:00:00.000Z").expect("test input is valid");
         let mut e = Engine::new(scenario, seed, start, speed).with_history_cap(1_000_000);

@@ -623,6 +623,16 @@ mod tests {
                 .contains("twice")
         );
 
+        let mut v: serde_json::Value =
+            serde_json::from_str(TEST_SMALL_JSON).expect("test input is valid");
+        v["lots"][0]["listed_at_s"] = (v["lots"][0]["opens_at_s"].as_u64().unwrap_or(0) + 1).into();
+        assert!(
+            Scenario::from_json("x", &v.to_string())
+                .unwrap_err()
+                .message
+                .contains("listed_at_s")
+        );
+
         let e = Scenario::from_json("x", "{\"lots\": 3}").unwrap_err();
         assert!(e.message.contains("not a valid scenario"));
         let e = Scenario::load(Path::new("/nonexistent/day.json")).unwrap_err();
