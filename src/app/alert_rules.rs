@@ -4,6 +4,11 @@
 use super::*;
 
 impl App {
+    /// The closing alerts' window, in minutes (a reloaded config file).
+    pub fn set_alert_minutes(&mut self, minutes: u64) {
+        self.opts.alert_minutes = minutes;
+    }
+
     pub(super) fn window_ms(&self) -> i64 {
         (self.opts.alert_minutes.min(24 * 60) * 60_000) as i64
     }

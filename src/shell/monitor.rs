@@ -127,7 +127,7 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
             journal: &mut journal,
             sync_rx: handle.msgs,
             cmds: handle.cmds,
-            on_alert: on_alert.as_ref(),
+            on_alert: on_alert.clone(),
             metrics,
             health: None,
             courier: &mut courier,
@@ -374,7 +374,7 @@ struct LiveDriver<'a> {
     journal: &'a mut JournalSink,
     sync_rx: mpsc::Receiver<SyncMsg>,
     cmds: mpsc::Sender<SyncCmd>,
-    on_alert: Option<&'a AlertCommand>,
+    on_alert: Option<AlertCommand>,
     metrics: Option<crate::shell::metrics::Publisher>,
     /// The journal's health, once the journal is open.
     health: Option<tokio::sync::watch::Receiver<journal::JournalHealth>>,
@@ -462,7 +462,7 @@ impl Driver for LiveDriver<'_> {
                     alert.lot_number,
                     alert.message
                 );
-                if let Some(cmd) = self.on_alert {
+                if let Some(cmd) = &self.on_alert {
                     // Fire and forget: bounded and timed out inside.
                     let _ = cmd.spawn(&alert);
                 }
@@ -490,10 +490,20 @@ impl Driver for LiveDriver<'_> {
         new: &crate::shell::config::Settings,
         app: &mut App,
     ) -> Result<(), String> {
+        let on_alert = match &new.args.on_alert {
+            Some(cmd) => Some(AlertCommand::parse(cmd).map_err(|e| format!("on_alert: {e}"))?),
+            None => None,
+        };
+        self.on_alert = on_alert;
+        app.set_alert_minutes(new.args.alert_minutes);
         app.set_rules(&new.rules);
         self.courier
             .retarget(new.notify_to.as_ref(), new.lang, self.ca_cert.as_deref())
             .map_err(|e| format!("[notify_to]: {e}"))
+    }
+
+    fn applies_live(&self) -> &'static [&'static str] {
+        &["alert_minutes", "on_alert"]
     }
 
     fn idle(&mut self, app: &mut App) -> bool {

@@ -140,6 +140,13 @@ impl Notifier {
         self.tmux
     }
 
+    /// This notifier, knowing what `old` knew of the focus (a reloaded
+    /// config file's notifier replacing the one in use).
+    pub fn with_focus_of(mut self, old: &Notifier) -> Notifier {
+        self.focused = old.focused;
+        self
+    }
+
     /// The terminal reported focus gained (true) or lost (false).
     pub fn set_focus(&mut self, focused: bool) {
         self.focused = Some(focused);

@@ -68,6 +68,11 @@ pub(crate) trait Driver {
     fn reconfigure(&mut self, _new: &Settings, _app: &mut App) -> Result<(), String> {
         Ok(())
     }
+    /// The settings of `Settings::needs_restart` that `reconfigure`
+    /// applies, by their config names.
+    fn applies_live(&self) -> &'static [&'static str] {
+        &[]
+    }
 }
 
 /// The configuration file under watch. Its metadata is polled every
@@ -198,8 +203,14 @@ impl Screen {
                 {
                     self.app.set_sort(key, desc);
                 }
+                if (new.args.notify, new.args.notify_always)
+                    != (w.good.args.notify, w.good.args.notify_always)
+                {
+                    self.guard.notifier = new.notifier(&env).with_focus_of(&self.guard.notifier);
+                }
                 let applied = driver.reconfigure(&new, &mut self.app);
-                let restart = w.started.needs_restart(&new);
+                let mut restart = w.started.needs_restart(&new);
+                restart.retain(|n| !driver.applies_live().contains(n));
                 w.good = new;
                 match applied {
                     Err(e) => Some(format!("config: {e}")),

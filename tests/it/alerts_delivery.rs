@@ -705,16 +705,19 @@ fn rules_and_webhooks_written_under_a_running_monitor_apply_live() {
     assert_eq!(hook_alerts(&dir.join("first")), moved);
     assert_eq!(hook_alerts(&dir.join("added")), moved);
 
-    // The same rule written again (a theme changed beside it), and the
-    // first webhook taken out: nothing alerts twice, the result reaches
-    // only the webhook still named.
+    // The same rule written again (a theme, the notifications and the
+    // closing window changed beside it: all applied live), and the first
+    // webhook taken out: nothing alerts twice, the result reaches only the
+    // webhook still named.
     write(format!(
-        "theme = \"light\"\n{rule}[notify_to]\nwebhook = [\"http://127.0.0.1:{added_port}/added\"]\n"
+        "theme = \"light\"\nnotify = \"bell\"\nalert_minutes = 7\n{rule}[notify_to]\nwebhook = [\"http://127.0.0.1:{added_port}/added\"]\n"
     ));
     wait_until("the result", Duration::from_secs(60), || {
         hook_alerts(&dir.join("added")).len() >= 2
     });
     std::thread::sleep(Duration::from_secs(3));
+    let screen = t.screen();
+    assert!(!screen.contains("restart to apply"), "{screen}");
     t.keys(&["q"]);
     assert_eq!(t.wait_exit(Duration::from_secs(10)), 0);
     assert_eq!(

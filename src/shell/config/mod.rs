@@ -697,10 +697,9 @@ impl Settings {
             no_journal => "no_journal",
             no_mouse => "mouse",
             metrics => "metrics",
-            // Merge point: the alerts branch applies delivery live
-            // (`Driver::reconfigure`); until then it needs a restart.
-            notify => "notify",
-            notify_always => "notify_always",
+            // The live monitor applies these (`Driver::applies_live`); the
+            // screen applies `notify` and `notify_always` in every mode, the
+            // live monitor also the rules and `[notify_to]`.
             alert_minutes => "alert_minutes",
             on_alert => "on_alert",
         );
