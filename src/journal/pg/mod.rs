@@ -155,25 +155,31 @@ impl Remote {
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let client = match &self.tls {
             Some(t) => {
-                let (c, conn) = self
-                    .config
-                    .connect(t.clone())
+                // `connect_timeout` bounds the TCP connect only: a server
+                // that accepts and never answers is bounded here.
+                let (c, conn) = tokio::time::timeout(CONNECT_TIMEOUT, self.config.connect(t.clone()))
                     .await
+                    .map_err(|_| self.timed_out())?
                     .map_err(|e| self.classify(&e, true))?;
                 tokio::spawn(drive(conn, tx));
                 c
             }
             None => {
-                let (c, conn) = self
-                    .config
-                    .connect(NoTls)
+                let (c, conn) = tokio::time::timeout(CONNECT_TIMEOUT, self.config.connect(NoTls))
                     .await
+                    .map_err(|_| self.timed_out())?
                     .map_err(|e| self.classify(&e, true))?;
                 tokio::spawn(drive(conn, tx));
                 c
             }
         };
         Ok((client, rx))
+    }
+
+    fn timed_out(&self) -> PgError {
+        PgError::Timeout {
+            url: self.masked.clone(),
+        }
     }
 
     /// An error in words (its own for each cause). `connecting`: it came

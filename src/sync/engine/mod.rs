@@ -13,15 +13,14 @@ use super::backoff::{FeedFloor, Pacer};
 use super::seam::{LinkPolicy, Seam, SeamConfig, Source};
 use super::{DataIssue, LinkState, SeqGap, SyncCmd, SyncMsg};
 use crate::domain::clock::ClockSample;
-use crate::domain::{Bid, Event, EventKind, Timestamp};
+use crate::domain::{Bid, Event, EventKind};
 use crate::platform::client::{Cached, Client};
 use crate::platform::decode::BidsPage;
 use crate::platform::error::PlatformError;
 use crate::rates::RatesConfig;
 use std::future::Future;
-use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{Notify, mpsc};
+use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
@@ -44,9 +43,6 @@ pub const FEED_FLOOR_CAP: Duration = Duration::from_millis(100);
 pub const MAX_BID_HISTORY: usize = 2000;
 /// Pause before the first history request of a newly watched lot.
 const WATCH_SETTLE: Duration = Duration::from_millis(150);
-/// How long the first snapshot waits for `SyncCmd::JournalOpened` under
-/// `JournalStart::Later`; past it the journal is taken as new.
-pub const JOURNAL_WAIT: Duration = Duration::from_secs(10);
 /// Events asked for per page while filling the journal's gap.
 const CATCH_UP_LIMIT: u32 = 1000;
 
@@ -228,8 +224,9 @@ struct Engine {
     /// Without a feed: when `/events` may be tried once more.
     feed_retry_at: Option<Instant>,
     watch: Watch,
-    /// Woken when `SyncCmd::JournalOpened` arrives.
-    journal_told: Arc<Notify>,
+    /// The seq of the snapshot the app got while the journal was still
+    /// opening: its gap is filled once the journal says its cursor.
+    deferred: Option<u64>,
     bids_tx: mpsc::Sender<BidsAnswer>,
     bids_rx: mpsc::Receiver<BidsAnswer>,
 }
@@ -263,7 +260,7 @@ impl Engine {
             gone_upto: None,
             feed_retry_at: None,
             watch: Watch::default(),
-            journal_told: Arc::new(Notify::new()),
+            deferred: None,
             bids_tx,
             bids_rx,
             cfg,
@@ -292,6 +289,7 @@ impl Engine {
                 }
             }
             let step = match (&self.cursor, &self.mode) {
+                _ if self.fill_due() => self.fill_deferred().await,
                 (None, _) => self.snapshot().await,
                 (Some(_), Mode::Feed) => self.long_poll().await,
                 (Some(_), Mode::Poll { .. }) => self.poll().await,
@@ -339,7 +337,11 @@ impl Engine {
                     Some(SyncCmd::JournalOpened(c)) => {
                         if let JournalPos::Awaiting(None) = self.journal {
                             self.journal = JournalPos::Awaiting(Some(c));
-                            self.journal_told.notify_one();
+                            if self.deferred.is_some() {
+                                // The journal waits for its gap: cut the
+                                // long-poll short (nothing of it was used).
+                                return Err(Stop::Refresh);
+                            }
                         }
                     }
                 },
