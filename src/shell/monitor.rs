@@ -167,15 +167,18 @@ pub(crate) enum JournalSink {
     },
 }
 
+/// The journal, open.
+pub(crate) struct Opened {
+    recorder: Recorder,
+    path: PathBuf,
+    cursor: Option<u64>,
+}
+
 /// What the thread that opens the journal says.
 pub(crate) enum OpenNews {
     /// The database is not reachable now; it is tried again.
     Unreachable(String),
-    Opened {
-        recorder: Recorder,
-        path: PathBuf,
-        cursor: Option<u64>,
-    },
+    Opened(Box<Opened>),
     /// It cannot be used (what to do is in the text).
     Failed(String),
 }
@@ -242,17 +245,23 @@ fn open_journal(
     })?;
     let path = journal.path().to_path_buf();
     tracing::info!("journal: {}", path.display());
-    let cursor = journal
-        .cursor(auction)
-        .map_err(|e| (format!("cannot read the journal {}: {e}", path.display()), None))?;
-    let recorder = journal
-        .recorder(auction)
-        .map_err(|e| (format!("cannot start the journal {}: {e}", path.display()), None))?;
-    Ok(OpenNews::Opened {
+    let cursor = journal.cursor(auction).map_err(|e| {
+        (
+            format!("cannot read the journal {}: {e}", path.display()),
+            None,
+        )
+    })?;
+    let recorder = journal.recorder(auction).map_err(|e| {
+        (
+            format!("cannot start the journal {}: {e}", path.display()),
+            None,
+        )
+    })?;
+    Ok(OpenNews::Opened(Box::new(Opened {
         recorder,
         path,
         cursor,
-    })
+    })))
 }
 
 impl JournalSink {
@@ -337,13 +346,12 @@ impl JournalSink {
                     SyncMsg::Events(v) => v.len() as u64,
                     _ => 0,
                 };
-                let cause =
-                    failing
-                        .as_ref()
-                        .map(|(since, why)| crate::domain::journal_health::JournalFailure {
-                            cause: crate::domain::journal_health::JournalCause::Io(why.clone()),
-                            since: *since,
-                        });
+                let cause = failing.as_ref().map(|(since, why)| {
+                    crate::domain::journal_health::JournalFailure {
+                        cause: crate::domain::journal_health::JournalCause::Io(why.clone()),
+                        since: *since,
+                    }
+                });
                 Some(journal::JournalHealth {
                     connecting: true,
                     unwritten_records: waiting.len() as u64,
@@ -387,11 +395,12 @@ impl JournalSink {
                 *failing = Some((since, why));
                 Ok(())
             }
-            OpenNews::Opened {
-                recorder,
-                path,
-                cursor,
-            } => {
+            OpenNews::Opened(opened) => {
+                let Opened {
+                    recorder,
+                    path,
+                    cursor,
+                } = *opened;
                 // The engine fills the journal's gap once told.
                 let _ = cmds.try_send(SyncCmd::JournalOpened(cursor));
                 let waiting = std::mem::take(waiting);

@@ -88,7 +88,11 @@ impl Link {
     /// A failure at `now` (monotonic, server time): the new state, and how
     /// long to wait (the backoff, or the server's Retry-After if longer).
     /// Offline's `since` is the first failure of the run, not this one.
-    pub fn failed(&mut self, e: &PlatformError, now: (Instant, Timestamp)) -> (LinkState, Duration) {
+    pub fn failed(
+        &mut self,
+        e: &PlatformError,
+        now: (Instant, Timestamp),
+    ) -> (LinkState, Duration) {
         self.failures = self.failures.saturating_add(1);
         let (since_mono, since) = *self.failing_since.get_or_insert(now);
         let delay = self
@@ -270,7 +274,10 @@ mod tests {
         let e = PlatformError::Connect("refused".into());
         let mut sinces = Vec::new();
         for i in 0..6u64 {
-            let at = (t0 + Duration::from_secs(6 * i), Timestamp(1_000_000 + 6_000 * i as i64));
+            let at = (
+                t0 + Duration::from_secs(6 * i),
+                Timestamp(1_000_000 + 6_000 * i as i64),
+            );
             let (state, _) = link.failed(&e, at);
             match state {
                 LinkState::Retrying { attempt, .. } => assert!(i < 2 && attempt == i as u32 + 1),
@@ -283,10 +290,15 @@ mod tests {
         assert_eq!(link.succeeded(true), Some(LinkState::Live));
         assert_eq!(link.succeeded(true), None);
         for i in 0..3 {
-            let at = (t0 + Duration::from_secs(100 + i), Timestamp(2_000_000 + i as i64));
+            let at = (
+                t0 + Duration::from_secs(100 + i),
+                Timestamp(2_000_000 + i as i64),
+            );
             link.failed(&e, at);
         }
-        assert!(matches!(link.state(), LinkState::Offline { since, .. } if *since == Timestamp(2_000_000)));
+        assert!(
+            matches!(link.state(), LinkState::Offline { since, .. } if *since == Timestamp(2_000_000))
+        );
     }
 
     #[test]
@@ -297,7 +309,10 @@ mod tests {
         });
         let t0 = Instant::now();
         let e = PlatformError::Connect("refused".into());
-        assert!(matches!(link.failed(&e, (t0, Timestamp(0))).0, LinkState::Retrying { .. }));
+        assert!(matches!(
+            link.failed(&e, (t0, Timestamp(0))).0,
+            LinkState::Retrying { .. }
+        ));
         let (s, _) = link.failed(&e, (t0 + Duration::from_secs(11), Timestamp(11_000)));
         assert!(matches!(s, LinkState::Offline { since, .. } if since == Timestamp(0)));
     }

@@ -159,7 +159,10 @@ fn a_journal_still_connecting_says_so_and_the_lots_show_meanwhile() {
             "{}: {header}",
             lang.code()
         );
-        assert!(!header.contains('✖'), "connecting is not a failure: {header}");
+        assert!(
+            !header.contains('✖'),
+            "connecting is not a failure: {header}"
+        );
         // The lots are there all the same.
         let plain = render_in(&mut live(false), lang, 160, 30);
         let rows = |s: &str| s.lines().skip(2).collect::<Vec<_>>().join("\n");

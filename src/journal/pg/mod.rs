@@ -157,10 +157,11 @@ impl Remote {
             Some(t) => {
                 // `connect_timeout` bounds the TCP connect only: a server
                 // that accepts and never answers is bounded here.
-                let (c, conn) = tokio::time::timeout(CONNECT_TIMEOUT, self.config.connect(t.clone()))
-                    .await
-                    .map_err(|_| self.timed_out())?
-                    .map_err(|e| self.classify(&e, true))?;
+                let (c, conn) =
+                    tokio::time::timeout(CONNECT_TIMEOUT, self.config.connect(t.clone()))
+                        .await
+                        .map_err(|_| self.timed_out())?
+                        .map_err(|e| self.classify(&e, true))?;
                 tokio::spawn(drive(conn, tx));
                 c
             }

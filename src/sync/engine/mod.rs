@@ -124,7 +124,14 @@ pub fn spawn(client: Client, cfg: SyncConfig) -> SyncHandle {
             offline_after: cfg.offline_after,
         },
     };
-    super::seam::spawn(ApiSource { client: client.clone(), cfg }, &client, seam_cfg)
+    super::seam::spawn(
+        ApiSource {
+            client: client.clone(),
+            cfg,
+        },
+        &client,
+        seam_cfg,
+    )
 }
 
 /// The platform's API as a source.
@@ -410,10 +417,7 @@ impl Engine {
     /// The platform answered well: back to Live if we were not.
     async fn succeeded(&mut self) -> Result<(), Stop> {
         let reset = self.resnapshots == 0;
-        self.seam
-            .succeeded(reset)
-            .await
-            .map_err(|_| Stop::Shutdown)
+        self.seam.succeeded(reset).await.map_err(|_| Stop::Shutdown)
     }
 
     /// A failed step: report the link state, wait (backoff or the server's
