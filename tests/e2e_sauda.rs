@@ -131,7 +131,7 @@ fn a_site_stopped_mid_run_is_offline_since_it_went_down_with_its_lots_kept() {
     let failures = || {
         std::fs::read_to_string(&log)
             .unwrap_or_default()
-            .matches("source request failed")
+            .matches("site read failed")
             .count()
     };
     let before = failures();

@@ -41,6 +41,8 @@ pub struct LinkPolicy {
 /// The link to a source: its state, and the failures that make it.
 #[derive(Debug)]
 pub struct Link {
+    /// What is read, for the log: "platform request", "site read".
+    what: &'static str,
     policy: LinkPolicy,
     state: LinkState,
     failures: u32,
@@ -51,8 +53,9 @@ pub struct Link {
 }
 
 impl Link {
-    pub fn new(policy: LinkPolicy) -> Link {
+    pub fn new(policy: LinkPolicy, what: &'static str) -> Link {
         Link {
+            what,
             backoff: Backoff::new(
                 policy.backoff_base,
                 policy.backoff_cap,
@@ -100,7 +103,7 @@ impl Link {
             .next_delay()
             .max(e.retry_after().unwrap_or(Duration::ZERO));
         let cause = e.link_cause(delay);
-        tracing::warn!(attempt = self.failures, error = %e, "source request failed: {cause}");
+        tracing::warn!(attempt = self.failures, error = %e, "{} failed: {cause}", self.what);
         let offline = self.failures >= self.policy.offline_after_attempts
             || now.0.saturating_duration_since(since_mono) >= self.policy.offline_after;
         self.state = if offline {
@@ -180,13 +183,16 @@ impl Seam {
             cmds,
             clock: Arc::new(Mutex::new(ServerClock::new())),
             rates_now: Arc::new(Notify::new()),
-            link: Link::new(LinkPolicy {
-                backoff_base: Duration::ZERO,
-                backoff_cap: Duration::ZERO,
-                backoff_floor: Duration::ZERO,
-                offline_after_attempts: 1,
-                offline_after: Duration::ZERO,
-            }),
+            link: Link::new(
+                LinkPolicy {
+                    backoff_base: Duration::ZERO,
+                    backoff_cap: Duration::ZERO,
+                    backoff_floor: Duration::ZERO,
+                    offline_after_attempts: 1,
+                    offline_after: Duration::ZERO,
+                },
+                "read",
+            ),
         }
     }
 
@@ -220,6 +226,8 @@ pub struct SeamConfig {
     /// None: no rates at all (tests of the feed alone).
     pub rates: Option<RatesConfig>,
     pub link: LinkPolicy,
+    /// What the source reads, for the log ("platform request").
+    pub what: &'static str,
 }
 
 /// Starts `source` (and the rates refresher, over `client`) on the current
@@ -243,7 +251,7 @@ pub fn spawn<S: Source>(source: S, client: &Client, cfg: SeamConfig) -> SyncHand
         cmds: cmd_rx,
         clock,
         rates_now,
-        link: Link::new(cfg.link),
+        link: Link::new(cfg.link, cfg.what),
     };
     let task = tokio::spawn(source.run(seam));
     SyncHandle {
@@ -269,7 +277,7 @@ mod tests {
 
     #[test]
     fn offline_since_is_when_the_link_went_down_not_the_last_retry() {
-        let mut link = Link::new(policy());
+        let mut link = Link::new(policy(), "test read");
         let t0 = Instant::now();
         let e = PlatformError::Connect("refused".into());
         let mut sinces = Vec::new();
@@ -303,10 +311,13 @@ mod tests {
 
     #[test]
     fn failing_long_enough_is_offline_whatever_the_count() {
-        let mut link = Link::new(LinkPolicy {
-            offline_after: Duration::from_secs(10),
-            ..policy()
-        });
+        let mut link = Link::new(
+            LinkPolicy {
+                offline_after: Duration::from_secs(10),
+                ..policy()
+            },
+            "test read",
+        );
         let t0 = Instant::now();
         let e = PlatformError::Connect("refused".into());
         assert!(matches!(

@@ -93,6 +93,7 @@ pub fn spawn(client: Client, cfg: SiteConfig) -> SyncHandle {
             offline_after_attempts: cfg.offline_after_attempts,
             offline_after: Duration::MAX,
         },
+        what: "site read",
     };
     super::seam::spawn(
         SiteSource {

@@ -123,6 +123,7 @@ pub fn spawn(client: Client, cfg: SyncConfig) -> SyncHandle {
             offline_after_attempts: cfg.offline_after_attempts,
             offline_after: cfg.offline_after,
         },
+        what: "platform request",
     };
     super::seam::spawn(
         ApiSource {
