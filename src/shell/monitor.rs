@@ -467,7 +467,20 @@ impl JournalSink {
 
     /// Writes what it can within `JOURNAL_CLOSE_WAIT`; what could not be
     /// written is said on stderr (the terminal is restored by then).
-    pub(crate) async fn close(self) {
+    pub(crate) async fn close(mut self) {
+        let deadline = tokio::time::Instant::now() + JOURNAL_CLOSE_WAIT;
+        // A journal about to open (a quick quit) is let open and written.
+        while let JournalSink::Opening { updates, .. } = &mut self {
+            match tokio::time::timeout_at(deadline, updates.recv()).await {
+                Ok(Some(news @ OpenNews::Opened(_))) => {
+                    if let Err(e) = self.opened(news, None).await {
+                        tracing::error!("{e:#}");
+                    }
+                }
+                Ok(Some(OpenNews::Unreachable(_))) => continue,
+                _ => break,
+            }
+        }
         if let JournalSink::Opening {
             shown,
             waiting,
@@ -477,21 +490,29 @@ impl JournalSink {
         {
             // Its thread ends on its own once it sees nobody listens.
             let n = waiting.len() as u64 + dropped;
-            let line = format!(
+            say(&format!(
                 "lotwatch: the journal {shown} never opened: {n} messages were not recorded"
-            );
-            tracing::error!("{line}");
-            eprintln!("{line}");
+            ));
         }
         if let JournalSink::On { recorder, path } = self {
-            let status = recorder.close_within(JOURNAL_CLOSE_WAIT).await;
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            let status = recorder
+                .close_within(left.max(JOURNAL_CLOSE_WAIT / 4))
+                .await;
             tracing::info!("journal closed: {status:?}");
             if let Some(line) = unwritten_line(&path, &status) {
-                tracing::error!("{line}");
-                eprintln!("{line}");
+                say(&line);
             }
         }
     }
+}
+
+/// An error line in the log and on stderr (which may be gone with the
+/// terminal: never a panic for it).
+fn say(line: &str) {
+    use std::io::Write;
+    tracing::error!("{line}");
+    let _ = writeln!(std::io::stderr(), "{line}");
 }
 
 /// The line that says what the journal did not record, if anything.
