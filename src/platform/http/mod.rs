@@ -283,6 +283,9 @@ impl Client {
                 "a token is configured but the platform URL is plain http to a non-loopback host: not sending it"
             );
         }
+        // The library never relies on its caller to have installed the
+        // provider: reqwest panics without one (`rustls-no-provider`).
+        install_crypto_provider();
         let mut b = reqwest::Client::builder()
             .user_agent(concat!("lotwatch/", env!("CARGO_PKG_VERSION")))
             .gzip(true)
