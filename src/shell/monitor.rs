@@ -155,8 +155,10 @@ pub(crate) enum JournalSink {
         cmds: mpsc::Sender<SyncCmd>,
         waiting: Vec<SyncMsg>,
         anomalies: Vec<JournalRecord>,
-        /// Messages past `MAX_WAITING`, not kept.
+        /// Messages past `MAX_WAITING`, not kept, and the seqs of the
+        /// feed's events among them.
         dropped: u64,
+        dropped_seqs: Option<(u64, u64)>,
         updates: mpsc::UnboundedReceiver<OpenNews>,
         /// Since when the database is found unreachable, and why (short).
         failing: Option<(Timestamp, String)>,
@@ -300,17 +302,27 @@ impl JournalSink {
                     waiting: std::mem::take(waiting),
                     anomalies: std::mem::take(anomalies),
                     dropped: 0,
+                    dropped_seqs: None,
                     failing: None,
                 };
                 Ok(())
             }
             JournalSink::Opening {
-                waiting, dropped, ..
+                waiting,
+                dropped,
+                dropped_seqs,
+                ..
             } => {
                 if waiting.len() < Self::MAX_WAITING {
                     waiting.push(msg.clone());
                 } else {
                     *dropped += 1;
+                    if let SyncMsg::Events(v) = msg
+                        && let (Some(a), Some(b)) = (v.first(), v.last())
+                    {
+                        let (lo, hi) = dropped_seqs.unwrap_or((a.seq, b.seq));
+                        *dropped_seqs = Some((lo.min(a.seq), hi.max(b.seq)));
+                    }
                 }
                 Ok(())
             }
@@ -378,6 +390,7 @@ impl JournalSink {
             waiting,
             anomalies,
             dropped,
+            dropped_seqs,
             failing,
             ..
         } = self
@@ -405,7 +418,7 @@ impl JournalSink {
                 let _ = cmds.try_send(SyncCmd::JournalOpened(cursor));
                 let waiting = std::mem::take(waiting);
                 let early = std::mem::take(anomalies);
-                let dropped = *dropped;
+                let (dropped, dropped_seqs) = (*dropped, *dropped_seqs);
                 *self = JournalSink::On { recorder, path };
                 for m in waiting {
                     self.record(&m, server_now).await?;
@@ -422,6 +435,28 @@ impl JournalSink {
                             path.display()
                         );
                         tracing::error!("{line}");
+                        // Said in the journal itself, as any other gap.
+                        let evidence = match dropped_seqs {
+                            Some((from, to)) => crate::sync::Backfill::lost_evidence(
+                                from,
+                                to,
+                                "more came than memory holds while the journal was opening",
+                            ),
+                            None => {
+                                format!("{dropped} messages not kept while the journal was opening")
+                            }
+                        };
+                        recorder
+                            .append(
+                                JournalRecord::Anomaly {
+                                    lot_id: None,
+                                    server_at: None,
+                                    kind: journal::writer::JOURNAL_GAP.into(),
+                                    evidence,
+                                },
+                                Receipt::now(server_now),
+                            )
+                            .map_err(|e| anyhow::anyhow!("the journal stopped: {e}"))?;
                     }
                 }
                 Ok(())
@@ -673,4 +708,92 @@ async fn health_changed(
         return Some(r.borrow_and_update().clone());
     }
     std::future::pending().await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Auction, AuctionStatus, Event, EventKind, Money};
+
+    fn bid(seq: u64) -> SyncMsg {
+        SyncMsg::Events(vec![Event {
+            seq,
+            at: Timestamp(1_750_741_800_000),
+            lot_id: Some("A".into()),
+            kind: EventKind::Bid {
+                amount: Money::from_tenge(41_000_000),
+                bidder: "P-02".into(),
+                closes_at: Timestamp(1_750_743_300_000),
+            },
+        }])
+    }
+
+    #[tokio::test]
+    async fn what_did_not_fit_while_the_journal_opened_is_a_gap_in_it() {
+        let dir = std::env::temp_dir().join(format!("lotwatch-sink-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let path = dir.join("j.sqlite");
+        let (cmds, mut told) = mpsc::channel(4);
+        let mut sink = JournalSink::Pending {
+            path: Some(path.clone()),
+            cmds,
+            waiting: Vec::new(),
+            anomalies: Vec::new(),
+        };
+        let auction = Auction {
+            id: "kz-2025-06".into(),
+            title: "t".into(),
+            venue: "v".into(),
+            timezone: "Asia/Almaty".into(),
+            currency: "KZT".into(),
+            starts_at: Timestamp(0),
+            ends_at: Timestamp(0),
+            status: AuctionStatus::Running,
+        };
+        sink.record(&SyncMsg::Auction(auction), None).await.unwrap();
+        // More than memory holds arrives before the news is taken (link
+        // states, which the journal does not keep, to fill it quickly).
+        for _ in 0..JournalSink::MAX_WAITING - 2 {
+            sink.record(&SyncMsg::Link(crate::domain::LinkState::Live), None)
+                .await
+                .unwrap();
+        }
+        let n = 11;
+        for seq in 1..=n {
+            sink.record(&bid(seq), None).await.unwrap();
+        }
+        let health = sink.opening_health().unwrap();
+        assert!(health.connecting);
+        assert_eq!(health.lost_records, 10);
+        let news = tokio::time::timeout(Duration::from_secs(10), sink.opening())
+            .await
+            .unwrap()
+            .unwrap();
+        sink.opened(news, None).await.unwrap();
+        assert_eq!(told.try_recv().ok(), Some(SyncCmd::JournalOpened(None)));
+        assert!(sink.opening_health().is_none());
+        // All of it written (quitting would wait 400 ms at most).
+        let JournalSink::On { recorder, .. } = sink else {
+            panic!("the journal is on");
+        };
+        recorder.close().await.unwrap();
+        let j = Journal::open_existing(&path).unwrap();
+        let events = j.events(None).unwrap();
+        assert_eq!(events.len(), 1, "what was kept is written");
+        let gaps: Vec<_> = j
+            .anomalies()
+            .unwrap()
+            .into_iter()
+            .filter(|a| a.kind == "journal_gap")
+            .collect();
+        assert_eq!(gaps.len(), 1, "{gaps:?}");
+        assert!(
+            gaps[0]
+                .evidence
+                .starts_with(&format!("events 2..={n} not read")),
+            "{}",
+            gaps[0].evidence
+        );
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }

@@ -6,7 +6,6 @@
 //! database when it stops: the journal badge says why, and `q` quits within
 //! a second saying on stderr what was not recorded, the password masked.
 
-
 use crate::pg_support;
 use crate::support;
 

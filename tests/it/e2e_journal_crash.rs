@@ -3,7 +3,6 @@
 //! restarted; at the end its journal holds every event of the simulator's
 //! history exactly once.
 
-
 use crate::support;
 
 use lotwatch::journal::Journal;

@@ -8,7 +8,6 @@
 //! single SQLite journal of the same day. The password appears in no log
 //! and no output.
 
-
 use crate::pg_support;
 use crate::support;
 

@@ -7,7 +7,6 @@
 //! protocol are parsed with serde_json, not through lotwatch's decoders.
 //! `lotwatch verify` must pass and agree with the protocol's chain head.
 
-
 use crate::support;
 
 use serde_json::Value;

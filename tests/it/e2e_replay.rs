@@ -2,7 +2,6 @@
 //! the user's settings: the config file's language, theme, sort and key
 //! bindings apply to a replay as they do live.
 
-
 use crate::journal_support;
 use crate::support;
 

@@ -4,7 +4,6 @@
 //! maintenance window of the site is named on screen while the lots stay,
 //! then the link comes back.
 
-
 use crate::support;
 
 use std::time::Duration;

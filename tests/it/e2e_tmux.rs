@@ -2,7 +2,6 @@
 //! loopback. Waits for lots on screen, drives the keys a user would press and
 //! checks the screen after each, then quits and checks the exit status.
 
-
 use crate::support;
 
 use std::process::Command;

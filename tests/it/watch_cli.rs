@@ -345,7 +345,10 @@ fn the_filter_keeps_only_its_lots() {
             ours += 1;
         }
     }
-    assert!(ours >= 3, "three records of the lots 4011.. within a minute");
+    assert!(
+        ours >= 3,
+        "three records of the lots 4011.. within a minute"
+    );
     signal(&child, "INT");
     assert_eq!(
         wait_for_exit(&mut child, Duration::from_secs(10)).code(),
