@@ -54,6 +54,7 @@ mod nbk_parse;
 mod nbk_sim;
 mod notify_vt;
 mod protocol_day;
+mod push_feed;
 mod replay_mode;
 mod sauda_parse;
 mod sauda_props;
