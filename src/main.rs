@@ -55,6 +55,14 @@ fn main() -> ExitCode {
             let sub = matches.subcommand_matches("watch").cloned();
             return lotwatch::shell::watch::run_cli(&sub.unwrap_or_default(), *args, &env);
         }
+        Some(Command::Info) => {
+            let config = cli.monitor.config.clone();
+            let settings = lotwatch::shell::config::resolve(&matches, cli.monitor, &env);
+            for line in lotwatch::shell::info::lines(&settings, config, &env) {
+                println!("{line}");
+            }
+            Ok(())
+        }
         None => match lotwatch::shell::config::resolve(&matches, cli.monitor, &env) {
             Ok(settings) => lotwatch::shell::monitor::run_with(settings),
             Err(e) => {

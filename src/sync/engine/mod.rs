@@ -14,8 +14,8 @@ use super::seam::{LinkPolicy, Seam, SeamConfig, Source};
 use super::{DataIssue, LinkState, SeqGap, SyncCmd, SyncMsg};
 use crate::domain::clock::ClockSample;
 use crate::domain::{Bid, Event, EventKind};
-use crate::platform::client::{Cached, Client};
-use crate::platform::decode::BidsPage;
+use crate::platform::client::{Cached, Client, PushFeed};
+use crate::platform::decode::{BidsPage, EventsPage};
 use crate::platform::error::PlatformError;
 use crate::rates::RatesConfig;
 use std::future::Future;
@@ -38,6 +38,10 @@ pub const FEED_FLOOR: Duration = Duration::from_millis(20);
 /// The longest wait after an answer with events, reached from
 /// `FeedFloor::HEAVY_RATE` events/s on.
 pub const FEED_FLOOR_CAP: Duration = Duration::from_millis(100);
+
+/// A push feed that is missing, failed or stalled is tried again after this
+/// long; the long-poll follows the feed meanwhile.
+pub const PUSH_RETRY: Duration = Duration::from_secs(60);
 
 /// Bids kept in the history of the watched lot (the newest).
 pub const MAX_BID_HISTORY: usize = 2000;
@@ -78,6 +82,11 @@ pub struct SyncConfig {
     pub backfill: bool,
     /// Without a feed (404), `/events` is tried again this often, once.
     pub feed_retry: Duration,
+    /// Follow the push feed (`/stream`) when the platform has one.
+    pub push: bool,
+    /// Silence on the push feed after which it counts as stalled (the
+    /// platform sends a heartbeat every 10 s).
+    pub push_stall: Duration,
 }
 
 impl Default for SyncConfig {
@@ -99,6 +108,8 @@ impl Default for SyncConfig {
             journal: JournalStart::Off,
             backfill: false,
             feed_retry: Duration::from_secs(300),
+            push: true,
+            push_stall: Duration::from_secs(25),
         }
     }
 }
@@ -231,6 +242,10 @@ struct Engine {
     gone_upto: Option<u64>,
     /// Without a feed: when `/events` may be tried once more.
     feed_retry_at: Option<Instant>,
+    /// The open push feed, with the cursor it continues from.
+    push: Option<(PushFeed, u64)>,
+    /// The push feed is off (missing, failed) until then.
+    push_retry_at: Option<Instant>,
     watch: Watch,
     /// The seq of the snapshot the app got while the journal was still
     /// opening: its gap is filled once the journal says its cursor.
@@ -267,6 +282,8 @@ impl Engine {
             },
             gone_upto: None,
             feed_retry_at: None,
+            push: None,
+            push_retry_at: None,
             watch: Watch::default(),
             deferred: None,
             bids_tx,
@@ -299,7 +316,7 @@ impl Engine {
             let step = match (&self.cursor, &self.mode) {
                 _ if self.fill_due() => self.fill_deferred().await,
                 (None, _) => self.snapshot().await,
-                (Some(_), Mode::Feed) => self.long_poll().await,
+                (Some(_), Mode::Feed) => self.follow().await,
                 (Some(_), Mode::Poll { .. }) => self.poll().await,
             };
             match step {
