@@ -242,6 +242,11 @@ impl LotStore {
         self.watch.contains(id)
     }
 
+    /// The watched lots' ids, for matching a filter outside the store.
+    pub fn watch_set(&self) -> &HashSet<String> {
+        &self.watch
+    }
+
     /// Ids of the watched lots.
     pub fn watched(&self) -> impl Iterator<Item = &str> {
         self.watch.iter().map(String::as_str)

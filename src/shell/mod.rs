@@ -8,6 +8,7 @@
 pub mod alert_cmd;
 pub mod cli;
 pub mod config;
+pub mod deliver;
 pub mod engine_config;
 pub mod export;
 pub mod follow_mode;

@@ -105,6 +105,12 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
     };
     tracing::debug!("sync engine started");
 
+    let mut courier = crate::shell::deliver::Courier::start(
+        settings.notify_to.as_ref(),
+        settings.lang,
+        args.ca_cert.as_deref(),
+    )
+    .map_err(|e| anyhow::anyhow!("[notify_to]: {e}"))?;
     let mut app = App::new(settings.app_options(sim.is_some()));
     if let Some((key, desc)) = settings.sort {
         app.set_sort(key, desc);
@@ -120,11 +126,20 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
             on_alert: on_alert.as_ref(),
             metrics,
             health: None,
+            courier: &mut courier,
         };
         screen.run(&mut driver).await
     }
     .await;
     handle.task.abort();
+    let (undelivered, delivered) = courier.close_within(DELIVERY_CLOSE_WAIT, None).await;
+    for r in delivered {
+        let _ = journal.append(r, None).await;
+    }
+    if let Some(line) = undelivered {
+        tracing::warn!("{line}");
+        eprintln!("{line}");
+    }
     journal.close().await;
     if let Some(sim) = sim {
         stop_sim(sim).await;
@@ -186,6 +201,9 @@ pub(crate) enum OpenNews {
     /// It cannot be used (what to do is in the text).
     Failed(String),
 }
+
+/// How long quitting waits for a delivery under way at most.
+const DELIVERY_CLOSE_WAIT: Duration = Duration::from_millis(300);
 
 /// How long quitting waits for the journal's disk at most, so that `q`
 /// quits within a second even while the disk fails.
@@ -486,6 +504,51 @@ impl JournalSink {
         }
     }
 
+    /// Appends a record of the shell's own (an alert queued or delivered).
+    pub(crate) async fn append(
+        &mut self,
+        r: JournalRecord,
+        server_now: Option<Timestamp>,
+    ) -> anyhow::Result<()> {
+        match self {
+            JournalSink::On { recorder, .. } => recorder
+                .append(r, Receipt::now(server_now))
+                .map_err(|e| anyhow::anyhow!("the journal stopped: {e}")),
+            JournalSink::Pending { anomalies, .. } | JournalSink::Opening { anomalies, .. } => {
+                if anomalies.len() < Self::MAX_WAITING {
+                    anomalies.push(r);
+                }
+                Ok(())
+            }
+            JournalSink::Off => Ok(()),
+        }
+    }
+
+    /// Reads the alerts the journal holds into the courier and the app,
+    /// once the journal is open (at once when there is none).
+    pub(crate) fn restore_alerts(
+        &self,
+        courier: &mut crate::shell::deliver::Courier,
+        app: &mut App,
+    ) {
+        if courier.restored() {
+            return;
+        }
+        let rows = match (self, app.auction()) {
+            (JournalSink::Pending { .. } | JournalSink::Opening { .. }, _)
+            | (JournalSink::On { .. }, None) => return,
+            (JournalSink::Off, _) => Vec::new(),
+            (JournalSink::On { path, .. }, Some(a)) => {
+                crate::shell::deliver::journal_rows(path, &a.id).unwrap_or_else(|e| {
+                    tracing::warn!("alerts sent before this run could not be read: {e}");
+                    Vec::new()
+                })
+            }
+        };
+        let keys = courier.restore(rows.iter().map(|(k, e)| (k.as_str(), e.as_str())));
+        app.mark_alerts_sent(keys);
+    }
+
     /// The journal's health, once it is open.
     fn health(&self) -> Option<tokio::sync::watch::Receiver<journal::JournalHealth>> {
         match self {
@@ -581,6 +644,8 @@ struct LiveDriver<'a> {
     metrics: Option<crate::shell::metrics::Publisher>,
     /// The journal's health, once the journal is open.
     health: Option<tokio::sync::watch::Receiver<journal::JournalHealth>>,
+    /// Alerts off the screen (`[notify_to]`), journaled.
+    courier: &'a mut crate::shell::deliver::Courier,
 }
 
 /// What woke the live loop.
@@ -589,6 +654,7 @@ enum LiveWake {
     Opening(OpenNews),
     Journal(journal::JournalHealth),
     Metrics,
+    Delivery(crate::shell::deliver::Report),
 }
 
 impl LiveDriver<'_> {
@@ -605,6 +671,7 @@ impl LiveDriver<'_> {
             up.redraw |= more.redraw;
             up.effects.extend(more.effects);
         }
+        self.journal.restore_alerts(self.courier, app);
         Ok(up)
     }
 
@@ -623,7 +690,9 @@ impl LiveDriver<'_> {
                     .unwrap_or_default()
             }
         };
-        Ok(app.update(Msg::Journal(h), mono_now()))
+        let up = app.update(Msg::Journal(h), mono_now());
+        self.journal.restore_alerts(self.courier, app);
+        Ok(up)
     }
 }
 
@@ -640,6 +709,7 @@ impl Driver for LiveDriver<'_> {
             Some(h) = health_changed(&mut self.health) => Ok(LiveWake::Journal(h)),
             Some(news) = self.journal.opening() => Ok(LiveWake::Opening(news)),
             _ = sleep_until_opt(metrics_at) => Ok(LiveWake::Metrics),
+            Some(r) = self.courier.next() => Ok(LiveWake::Delivery(r)),
         }
     }
 
@@ -653,6 +723,14 @@ impl Driver for LiveDriver<'_> {
                     m.publish(app, mono_now(), self.journal.status().as_ref());
                 }
                 Ok(Update::default())
+            }
+            LiveWake::Delivery(r) => {
+                let server = app.server_now(mono_now());
+                let (record, status) = self.courier.on_report(r, server);
+                if let Some(rec) = record {
+                    self.journal.append(rec, server).await?;
+                }
+                Ok(app.update(Msg::Delivery(status), mono_now()))
             }
         }
     }
@@ -682,6 +760,16 @@ impl Driver for LiveDriver<'_> {
                     // Fire and forget: bounded and timed out inside.
                     let _ = cmd.spawn(&alert);
                 }
+                let server = app.server_now(mono_now());
+                if self.courier.has_channels()
+                    && let Some(rec) = self.courier.default_alert(&alert, server)
+                {
+                    self.journal.append(rec, server).await?;
+                }
+            }
+            Effect::RuleAlert(a) => {
+                let rec = self.courier.rule_alert(&a);
+                self.journal.append(rec, app.server_now(mono_now())).await?;
             }
             Effect::Anomaly(a) => self.journal.anomaly(a, app.server_now(mono_now())).await?,
             _ => {}

@@ -347,7 +347,7 @@ impl Screen {
         for effect in up.effects {
             match effect {
                 Effect::Quit => return Ok(Flow::Quit),
-                Effect::Bell | Effect::Alert(_) if !driver.announces() => {}
+                Effect::Bell | Effect::Alert(_) | Effect::RuleAlert(_) if !driver.announces() => {}
                 Effect::Bell => {
                     if let Some(bell) = self.guard.notifier.bell() {
                         let _ = self.guard.write_raw(bell);
@@ -364,7 +364,7 @@ impl Screen {
                     }
                     driver.effect(Effect::Alert(alert), &self.app).await?;
                 }
-                other @ (Effect::Sync(_) | Effect::Anomaly(_)) => {
+                other @ (Effect::Sync(_) | Effect::Anomaly(_) | Effect::RuleAlert(_)) => {
                     driver.effect(other, &self.app).await?
                 }
             }

@@ -164,6 +164,13 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
             t.warn,
         ));
     }
+    // A delivery channel failing: `✉ mail: connection refused · 3 waiting`.
+    for d in &app.delivery().troubles {
+        right.push(Span::styled(
+            format!(" ✉ {}", crate::ui::i18n::alerts::trouble(ctx.lang, d)),
+            t.bad,
+        ));
+    }
     if app.anomaly_count > 0 {
         let n = app.anomaly_count;
         right.push(Span::styled(format!(" {}", (tx.anomalies_n)(n)), t.bad));

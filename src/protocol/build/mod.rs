@@ -307,7 +307,8 @@ pub fn build(j: &Journal, opts: &BuildOptions) -> Result<Protocol> {
     let mut lot_anomalies: HashMap<String, Vec<AnomalyPart>> = HashMap::new();
     let mut day_anomalies = Vec::new();
     for a in j.anomalies()? {
-        if a.auction != auction {
+        // Alerts delivered to people are kept beside the anomalies, not among them.
+        if a.auction != auction || a.kind.starts_with("alert") {
             continue;
         }
         let part = AnomalyPart {

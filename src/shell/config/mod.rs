@@ -75,6 +75,10 @@ pub struct FileConfig {
     pub layout: Option<LayoutConfig>,
     /// `[columns] lots = [...]`: the lots pane's columns, in order.
     pub columns: Option<ColumnsConfig>,
+    /// `[[rule]]` tables: alerts in the filter language (file only).
+    pub rule: Option<Vec<crate::app::rules::Rule>>,
+    /// `[notify_to]`: where alerts are delivered (file only).
+    pub notify_to: Option<crate::shell::deliver::NotifyTo>,
 }
 
 /// The layout chosen and the user's own.
@@ -318,7 +322,7 @@ pub enum ConfigError {
     },
     /// A token in a file others can read.
     #[error(
-        "{} holds a token but its mode is {mode:o}: others can read it. Fix it with: chmod 600 {}",
+        "{} holds a token or password but its mode is {mode:o}: others can read it. Fix it with: chmod 600 {}",
         path.display(),
         path.display()
     )]
@@ -426,10 +430,73 @@ pub fn load_file(path: &Path) -> Result<FileConfig, ConfigError> {
     }
     let text = std::fs::read_to_string(path).map_err(|e| io(format!("cannot read: {e}")))?;
     let cfg = parse(path, &text)?;
-    if cfg.token.is_some() {
+    check_alerts(path, &text, &cfg)?;
+    if cfg.token.is_some() || cfg.notify_to.as_ref().is_some_and(|n| n.has_secrets()) {
         check_private(path, &meta)?;
     }
     Ok(cfg)
+}
+
+/// The `[[rule]]` tables and `[notify_to]`: names given once, filters that
+/// parse, events named, delivery targets usable (no secret in the message).
+fn check_alerts(path: &Path, text: &str, cfg: &FileConfig) -> Result<(), ConfigError> {
+    // The line of the table the problem is in (the first that names it).
+    let line_of = |needle: &str| {
+        text.lines()
+            .position(|l| l.contains(needle))
+            .map_or(0, |i| i + 1)
+    };
+    let bad = |key: &str, problem: String| {
+        let needle = match key {
+            "notify_to" => "[notify_to]".to_string(),
+            _ => problem
+                .split('"')
+                .nth(1)
+                .map(|n| format!("\"{n}\""))
+                .unwrap_or_else(|| "[[rule]]".into()),
+        };
+        ConfigError::Invalid {
+            path: path.to_path_buf(),
+            line: line_of(&needle),
+            key: key.to_string(),
+            problem,
+        }
+    };
+    let rules = cfg.rule.as_deref().unwrap_or_default();
+    if rules.len() > crate::app::rules::MAX_RULES {
+        return Err(bad(
+            "rule",
+            format!("at most {} rules", crate::app::rules::MAX_RULES),
+        ));
+    }
+    let mut names = std::collections::HashSet::new();
+    for r in rules {
+        if r.name.trim().is_empty() || r.name.chars().count() > 64 {
+            return Err(bad(
+                "rule.name",
+                "a rule needs a name of 1 to 64 characters".into(),
+            ));
+        }
+        if !names.insert(r.name.as_str()) {
+            return Err(bad("rule.name", format!("{:?} names two rules", r.name)));
+        }
+        if r.on.is_empty() {
+            return Err(bad(
+                "rule.on",
+                format!(
+                    "rule {:?}: `on` names no event (new, changed, deadline, closing, outbid, extension, result)",
+                    r.name
+                ),
+            ));
+        }
+        if let Err(e) = crate::app::filter::Filter::parse(&r.filter) {
+            return Err(bad("rule.filter", format!("rule {:?}: {e}", r.name)));
+        }
+    }
+    if let Some(n) = &cfg.notify_to {
+        n.check().map_err(|p| bad("notify_to", p))?;
+    }
+    Ok(())
 }
 
 /// Parses configuration text; `path` is only for the messages.
@@ -483,6 +550,10 @@ pub struct Settings {
     pub columns: Option<Vec<Column>>,
     /// What a reload starts from: the command line as given.
     reload: Reload,
+    /// The `[[rule]]` alerts.
+    pub rules: Vec<crate::app::rules::Rule>,
+    /// Where alerts are delivered off the screen.
+    pub notify_to: Option<crate::shell::deliver::NotifyTo>,
 }
 
 /// The command line's part of the settings, kept so that a reload of the
@@ -626,6 +697,7 @@ impl Settings {
             unreachable_after_ms: a.unreachable_after.saturating_mul(1000),
             alert_minutes: a.alert_minutes,
             mouse: !a.no_mouse,
+            rules: self.rules.clone(),
         }
     }
 
@@ -794,6 +866,8 @@ fn resolve_with(
         args: a,
         token,
         keymap,
+        rules: file.rule.clone().unwrap_or_default(),
+        notify_to: file.notify_to.clone(),
         config_file,
     })
 }
@@ -935,6 +1009,8 @@ fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Result<FileConfig, ConfigEr
             user: Vec::new(),
         }),
         columns: None,
+        rule: None,
+        notify_to: None,
     })
 }
 
@@ -978,6 +1054,8 @@ fn overlay(base: FileConfig, top: FileConfig) -> FileConfig {
             (t, b) => t.or(b),
         },
         columns: top.columns.or(base.columns),
+        rule: top.rule.or(base.rule),
+        notify_to: top.notify_to.or(base.notify_to),
     }
 }
 
@@ -1101,6 +1179,24 @@ notify_always = false
 # Fixed rates, tenge per unit (used with rates = \"fixed\").
 # [fixed_rates]
 # USD = \"519.53\"
+
+# Alert rules (docs/alerts-summary-replay.md): which lots, in the filter
+# language (empty: all), and the events that alert: new, changed, deadline
+# (within deadline_hours, default 24), closing, outbid, extension, result.
+# [[rule]]
+# name = \"gold, Karaganda\"
+# filter = \"mineral:gold region:Karaganda\"
+# on = [\"new\", \"changed\", \"deadline\", \"result\"]
+
+# Where alerts go off the screen. smtp:// uses STARTTLS when offered (and
+# requires it before sending a password to a host that is not loopback),
+# smtps:// is TLS from the start. Webhooks get a JSON POST (an ntfy topic
+# URL works as it is). A file holding a password must be private (chmod 600).
+# [notify_to]
+# smtp = \"smtp://user:password@mail.example.kz:587\"
+# from = \"lotwatch <alerts@example.kz>\"
+# email = [\"bidder@example.kz\"]
+# webhook = [\"https://ntfy.sh/my-lotwatch-topic\"]
 
 # Key bindings: action = [keys]; [] unbinds. Keys: one character, ctrl-<letter>,
 # F1-F12, up, down, left, right, pgup, pgdn, home, end, enter, esc, tab,

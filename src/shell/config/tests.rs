@@ -627,3 +627,71 @@ fn the_site_is_read_in_kazakh_under_lang_kk_unless_site_lang_says() {
     let s = with_file(&dir, "site_gap = 1500\n", &["--site-gap", "700"], &[]).expect("ok");
     assert_eq!(s.args.site_gap, Some(700));
 }
+
+#[test]
+fn rules_and_delivery_come_through_checked_and_masked() {
+    let dir = TempDir::new("rules");
+    let text = r#"
+[[rule]]
+name = "gold, Karaganda"
+filter = "mineral:gold region:Karaganda"
+on = ["new", "changed", "deadline", "result"]
+
+[[rule]]
+name = "all results"
+on = ["result"]
+deadline_hours = 48
+
+[notify_to]
+smtp = "smtp://alerts:CANARY-pw@mail.example.kz:587"
+from = "lotwatch <alerts@example.kz>"
+email = ["a@example.kz"]
+webhook = ["https://u:CANARY-hook@ntfy.example/topic"]
+"#;
+    let s = with_file(&dir, text, &[], &[]).expect("valid");
+    assert_eq!(s.rules.len(), 2);
+    assert_eq!(s.rules[0].deadline_hours, 24);
+    assert_eq!(s.rules[1].filter, "");
+    assert_eq!(s.app_options(false).rules, s.rules);
+    assert!(s.notify_to.is_some());
+    let debug = format!("{s:?}");
+    assert!(!debug.contains("CANARY"), "{debug}");
+    // Readable by others while it holds a password: refused.
+    let p = dir.write("config.toml", text, 0o644);
+    let err = resolve_with(&["--config", &p.to_string_lossy()], &[]).expect_err("refused");
+    assert!(err.to_string().contains("chmod 600"), "{err}");
+    assert!(!err.to_string().contains("CANARY"), "{err}");
+    // A filter that does not parse names the rule and its line.
+    let p = dir.write(
+        "config.toml",
+        "[[rule]]\nname = \"bad one\"\nfilter = \"bid>\"\non = [\"new\"]\n",
+        0o600,
+    );
+    let r = with_file(&dir, &std::fs::read_to_string(&p).expect("read"), &[], &[]);
+    expect_invalid(r, &p, 2, "rule.filter", "rule \"bad one\"");
+    // An unknown event is refused by name.
+    let p = dir.write(
+        "config.toml",
+        "[[rule]]\nname = \"x\"\non = [\"sometimes\"]\n",
+        0o600,
+    );
+    let err = resolve_with(&["--config", &p.to_string_lossy()], &[]).expect_err("invalid");
+    assert!(err.to_string().contains("sometimes"), "{err}");
+    // Two rules of one name.
+    let p = dir.write(
+        "config.toml",
+        "[[rule]]\nname = \"x\"\non = [\"new\"]\n[[rule]]\nname = \"x\"\non = [\"result\"]\n",
+        0o600,
+    );
+    let err = resolve_with(&["--config", &p.to_string_lossy()], &[]).expect_err("invalid");
+    assert!(err.to_string().contains("names two rules"), "{err}");
+    // Credentials over plain http to a host that is not loopback.
+    let p = dir.write(
+        "config.toml",
+        "[notify_to]\nwebhook = [\"http://u:CANARY-x@ntfy.example/t\"]\n",
+        0o600,
+    );
+    let err = resolve_with(&["--config", &p.to_string_lossy()], &[]).expect_err("invalid");
+    assert!(err.to_string().contains("https://"), "{err}");
+    assert!(!err.to_string().contains("CANARY"), "{err}");
+}

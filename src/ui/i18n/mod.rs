@@ -3,6 +3,7 @@
 //! compile-checked table (`Texts`), and the number and date formats of each.
 //! Lot data is never translated: only the interface around it.
 
+pub mod alerts;
 mod evidence;
 mod filter;
 mod link;
