@@ -52,6 +52,9 @@ pub struct JournalHealth {
     /// The journal is not open yet: its database is being reached (the
     /// lots show meanwhile; what arrives waits in memory).
     pub connecting: bool,
+    /// The shared journal's database is reached in plain text over the
+    /// network (not loopback): shown the whole time, as `--insecure` is.
+    pub unencrypted: bool,
 }
 
 impl JournalHealth {

@@ -8,6 +8,7 @@ use crate::domain::clock::mono_now;
 use crate::journal::{self, Journal, JournalRecord, Receipt, Recorder};
 use crate::platform::Client;
 use crate::shell::alert_cmd::AlertCommand;
+use crate::shell::cli::UsageError;
 use crate::shell::screen::{Driver, Screen, sleep_until_opt};
 use crate::sim::server::{RunningSim, SimOptions};
 use crate::sync::{self, SyncCmd, SyncMsg};
@@ -69,8 +70,9 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
         }
     }
     let (client_cfg, mut sync_cfg) =
-        crate::shell::engine_config::configs_from_args(&demo_args, &url, token)?;
-    let client = Client::new(client_cfg).map_err(|e| anyhow::anyhow!("{e}"))?;
+        crate::shell::engine_config::configs_from_args(&demo_args, &url, token)
+            .map_err(|e| UsageError(e.to_string()))?;
+    let client = Client::new(client_cfg).map_err(|e| UsageError(e.to_string()))?;
     tracing::debug!("HTTP client ready");
     // The demo day restarts at seq 1 on every run: it is journaled only when
     // the user names a file.
@@ -85,7 +87,9 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
     let (metrics, _metrics_server) = match args.metrics {
         Some(addr) => {
             let (publisher, rx) = crate::shell::metrics::Publisher::new(client.clone());
-            let server = crate::shell::metrics::server::start(addr, rx).await?;
+            let server = crate::shell::metrics::server::start(addr, rx)
+                .await
+                .map_err(|e| UsageError(format!("{e:#}")))?;
             (Some(publisher), Some(server))
         }
         None => (None, None),
@@ -252,7 +256,6 @@ fn open_journal(
     path: &std::path::Path,
     auction: &str,
 ) -> Result<OpenNews, (String, Option<String>)> {
-    let shown = journal::target::display(path);
     let journal = Journal::open(path).map_err(|e| {
         let again = match &e {
             journal::JournalError::Postgres(
@@ -261,7 +264,7 @@ fn open_journal(
             _ => None,
         };
         (
-            format!("cannot open the journal {shown}: {e} (give another --journal PATH, or --no-journal)"),
+            format!("{e}; or give another --journal PATH, or --no-journal"),
             again,
         )
     })?;
@@ -599,7 +602,12 @@ impl JournalSink {
             let status = recorder
                 .close_within(left.max(JOURNAL_CLOSE_WAIT / 4))
                 .await;
-            tracing::info!("journal closed: {status:?}");
+            tracing::info!(
+                "journal closed: {} records written ({} events), {} given up",
+                status.committed,
+                status.events,
+                status.failed
+            );
             if let Some(line) = unwritten_line(&path, &status) {
                 say(&line);
             }

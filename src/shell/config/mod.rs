@@ -67,7 +67,7 @@ pub struct FileConfig {
     pub notify_always: Option<bool>,
     /// Serve Prometheus metrics on this address (`"127.0.0.1:9184"`).
     pub metrics: Option<std::net::SocketAddr>,
-    pub token: Option<String>,
+    pub token: Option<Secret>,
     pub keys: Option<BTreeMap<ActionName, KeyList>>,
     /// `layout = "official"`, or `[layout]` with `use = "NAME"` and the
     /// user's own `[layout.NAME]` tables.
@@ -200,6 +200,42 @@ fn de_layout<'de, D: Deserializer<'de>>(d: D) -> Result<Option<LayoutConfig>, D:
     Ok(Some(out))
 }
 
+/// A secret read from the file (the token; delivery passwords): `Debug`
+/// never shows it.
+#[derive(Deserialize, Clone, PartialEq, Eq, Default)]
+#[serde(transparent)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(hidden)")
+    }
+}
+
+impl FileConfig {
+    /// The secrets this file holds, each with what it is: the token, the
+    /// journal URL's password. Merge point: the alerts' `[notify_to]`
+    /// delivery credentials (SMTP password, webhook token) join here, and
+    /// so are checked (a file holding one must be private) and registered
+    /// (`shell::secrets`) like the others.
+    pub fn secrets(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        if let Some(t) = self.token.as_ref().filter(|t| !t.0.trim().is_empty()) {
+            out.push(("a token", t.0.clone()));
+        }
+        if let Some(j) = self.journal.as_ref().and_then(|p| p.to_str()) {
+            for p in crate::journal::target::passwords(j) {
+                out.push(("a database password", p.decoded));
+                out.push(("a database password", p.raw));
+            }
+        }
+        if let Some(n) = &self.notify_to {
+            out.extend(n.secrets());
+        }
+        out
+    }
+}
+
 /// An action's configuration name, checked as the file is read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ActionName(usize);
@@ -320,13 +356,17 @@ pub enum ConfigError {
         key: String,
         problem: String,
     },
-    /// A token in a file others can read.
+    /// A secret (token, password) in a file others can read.
     #[error(
-        "{} holds a token or password but its mode is {mode:o}: others can read it. Fix it with: chmod 600 {}",
+        "{} holds {what} but its mode is {mode:o}: others can read it. Fix it with: chmod 600 {}",
         path.display(),
         path.display()
     )]
-    Exposed { path: PathBuf, mode: u32 },
+    Exposed {
+        path: PathBuf,
+        mode: u32,
+        what: &'static str,
+    },
     /// A `LOTWATCH_*` variable with an unusable value.
     #[error("environment variable {var}: {problem}")]
     Env { var: String, problem: String },
@@ -431,8 +471,12 @@ pub fn load_file(path: &Path) -> Result<FileConfig, ConfigError> {
     let text = std::fs::read_to_string(path).map_err(|e| io(format!("cannot read: {e}")))?;
     let cfg = parse(path, &text)?;
     check_alerts(path, &text, &cfg)?;
-    if cfg.token.is_some() || cfg.notify_to.as_ref().is_some_and(|n| n.has_secrets()) {
-        check_private(path, &meta)?;
+    let secrets = cfg.secrets();
+    if let Some((what, _)) = secrets.first() {
+        check_private(path, &meta, what)?;
+    }
+    for (_, s) in &secrets {
+        crate::shell::secrets::register(s);
     }
     Ok(cfg)
 }
@@ -506,20 +550,25 @@ pub fn parse(path: &Path, text: &str) -> Result<FileConfig, ConfigError> {
 }
 
 #[cfg(unix)]
-fn check_private(path: &Path, meta: &std::fs::Metadata) -> Result<(), ConfigError> {
+fn check_private(
+    path: &Path,
+    meta: &std::fs::Metadata,
+    what: &'static str,
+) -> Result<(), ConfigError> {
     use std::os::unix::fs::PermissionsExt;
     let mode = meta.permissions().mode() & 0o777;
     if mode & 0o077 != 0 {
         return Err(ConfigError::Exposed {
             path: path.to_path_buf(),
             mode,
+            what,
         });
     }
     Ok(())
 }
 
 #[cfg(not(unix))]
-fn check_private(_: &Path, _: &std::fs::Metadata) -> Result<(), ConfigError> {
+fn check_private(_: &Path, _: &std::fs::Metadata, _: &'static str) -> Result<(), ConfigError> {
     Ok(())
 }
 
@@ -831,7 +880,8 @@ fn resolve_with(
     }
     let token = env("LOTWATCH_TOKEN")
         .and_then(Token::new)
-        .or_else(|| file.token.clone().and_then(Token::new));
+        .or_else(|| file.token.clone().and_then(|t| Token::new(t.0)));
+    register_secrets(&a, env, &file);
     let user_layouts = layered.layout.clone().unwrap_or_default();
     let chosen = if given("layout") {
         a.layout.clone()
@@ -872,9 +922,32 @@ fn resolve_with(
     })
 }
 
+/// Tells the secrets registry (`shell::secrets`) what this run holds: the
+/// token, and the passwords of the journal's and the follower's URLs.
+fn register_secrets(a: &MonitorArgs, env: &dyn Fn(&str) -> Option<String>, file: &FileConfig) {
+    use crate::shell::secrets;
+    if let Some(t) = env("LOTWATCH_TOKEN") {
+        secrets::register(&t);
+    }
+    for (_, s) in file.secrets() {
+        secrets::register(&s);
+    }
+    for p in [a.journal.as_ref(), a.follow.as_ref()]
+        .into_iter()
+        .flatten()
+    {
+        if let Some(s) = p.to_str() {
+            secrets::register_url(s);
+        }
+    }
+}
+
 /// The token for the one-shot commands: `LOTWATCH_TOKEN`, else the config
 /// file's (`LOTWATCH_CONFIG` or the default file), checked as for the monitor.
 pub fn tool_token(env: &dyn Fn(&str) -> Option<String>) -> Result<Option<Token>, ConfigError> {
+    if let Some(raw) = env("LOTWATCH_TOKEN") {
+        crate::shell::secrets::register(&raw);
+    }
     if let Some(t) = env("LOTWATCH_TOKEN").and_then(Token::new) {
         return Ok(Some(t));
     }
@@ -883,7 +956,10 @@ pub fn tool_token(env: &dyn Fn(&str) -> Option<String>) -> Result<Option<Token>,
         .map(PathBuf::from)
         .or_else(|| default_path().filter(|p| p.is_file()));
     match path {
-        Some(p) => Ok(load_file(&p)?.token.and_then(Token::new)),
+        Some(p) => {
+            // load_file registered it.
+            Ok(load_file(&p)?.token.and_then(|t| Token::new(t.0)))
+        }
         None => Ok(None),
     }
 }

@@ -259,6 +259,36 @@ fn bad_environment_values_name_the_variable() {
     }
 }
 
+/// Issue 27.4: a file holding a database password (in the journal's URL,
+/// even one with `/` in it) is refused when others can read it, naming the
+/// chmod, before anything else; private, it is read. `FileConfig`'s Debug
+/// never shows the token (27.8).
+#[test]
+fn readable_file_with_a_database_password_is_refused_and_debug_hides_the_token() {
+    let dir = TempDir::new("dbpw");
+    let text = "journal = \"postgres://bob:pa/ss-CANARY@db.example/day?sslmode=require\"\n";
+    for mode in [0o644, 0o640, 0o604] {
+        let p = dir.write("config.toml", text, mode);
+        let err = resolve_with(&["--config", &p.to_string_lossy()], &[]).expect_err("refused");
+        let msg = err.to_string();
+        assert!(msg.contains("holds a database password"), "{msg}");
+        assert!(msg.contains(&format!("chmod 600 {}", p.display())), "{msg}");
+        assert!(!msg.contains("CANARY"), "{msg}");
+    }
+    let p = dir.write("config.toml", text, 0o600);
+    assert!(resolve_with(&["--config", &p.to_string_lossy()], &[]).is_ok());
+    // A URL without a password is no secret.
+    let p = dir.write(
+        "config.toml",
+        "journal = \"postgres://bob@db/day\"\n",
+        0o644,
+    );
+    assert!(resolve_with(&["--config", &p.to_string_lossy()], &[]).is_ok());
+    let cfg = parse(Path::new("x.toml"), "token = \"CANARY-debug-1\"\n").expect("parses");
+    assert!(!format!("{cfg:?}").contains("CANARY-debug-1"), "{cfg:?}");
+    assert!(!format!("{cfg:#?}").contains("CANARY-debug-1"));
+}
+
 #[test]
 fn readable_token_file_is_refused_with_the_chmod_and_token_never_shown() {
     let dir = TempDir::new("tok");
@@ -364,7 +394,11 @@ fn keys_table_rebinds_and_unbinds() {
         Some(Action::Refresh)
     );
     assert_eq!(press(km, KeyCode::Char('q'), KeyModifiers::NONE), None);
-    assert_eq!(press(km, KeyCode::Char('c'), KeyModifiers::CONTROL), None);
+    // Ctrl-C quits whatever `quit` is bound to.
+    assert_eq!(
+        press(km, KeyCode::Char('c'), KeyModifiers::CONTROL),
+        Some(Action::Quit)
+    );
     assert_eq!(
         press(km, KeyCode::F(1), KeyModifiers::NONE),
         Some(Action::Help)

@@ -50,10 +50,33 @@ impl NotifyTo {
     /// Whether the table holds a password or a URL's credentials (the
     /// config file must then be private).
     pub fn has_secrets(&self) -> bool {
-        let creds = |u: &str| {
-            Url::parse(u).is_ok_and(|u| !u.username().is_empty() || u.password().is_some())
-        };
-        self.smtp.as_deref().is_some_and(creds) || self.webhook.iter().any(|w| creds(w))
+        !self.secrets().is_empty()
+    }
+
+    /// The credentials in its URLs (the SMTP password, a webhook's user and
+    /// password), as written and decoded: what the config file's mode check
+    /// and the secrets registry must know.
+    pub fn secrets(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        for u in self.smtp.iter().chain(&self.webhook) {
+            let Ok(u) = Url::parse(u) else { continue };
+            let mut add = |raw: &str| {
+                if raw.is_empty() {
+                    return;
+                }
+                let decoded = percent_encoding::percent_decode_str(raw)
+                    .decode_utf8_lossy()
+                    .into_owned();
+                out.push(("a delivery password", decoded));
+                out.push(("a delivery password", raw.to_string()));
+            };
+            match u.password() {
+                Some(p) => add(p),
+                // A token written as the user alone.
+                None => add(u.username()),
+            }
+        }
+        out
     }
 
     /// The problems that make it unusable, in words that say what to do.

@@ -261,7 +261,7 @@ struct Watcher {
     link: Option<LinkState>,
     /// A snapshot has arrived: the platform was reached.
     started: bool,
-    /// The interface language (`--format text`).
+    /// The interface language (`--format text`, the status line).
     lang: crate::ui::i18n::Lang,
     /// The newest entry of the events log said (`--format text`).
     said: Option<crate::app::log::LogEntry>,
@@ -374,7 +374,7 @@ impl Watcher {
         let line = match self.format {
             WatchFormat::Status | WatchFormat::Waybar => {
                 let window = self.app.options().alert_minutes.saturating_mul(60_000);
-                let s = status::status(&self.app, mono_now(), window);
+                let s = status::status(&self.app, mono_now(), window, self.lang.texts());
                 if self.format == WatchFormat::Status {
                     s.text
                 } else {

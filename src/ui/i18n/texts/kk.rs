@@ -304,4 +304,14 @@ pub static KK: Texts = Texts {
     too_small: "Терминал тым кішкентай",
     needs_size: |w, h| format!("lotwatch үшін кемінде {w}x{h} қажет"),
     now_size: |w, h| format!("қазір {w}x{h}"),
+    journal_unencrypted: "ЖУРНАЛ ⚠ UNENCRYPTED: ШИФРЛАНБАҒАН",
+    status_words: ["ашық", "ең жоғары"],
+    next_close: |lot, when, closing| {
+        if closing {
+            format!("келесі жабылу {lot} {when}")
+        } else {
+            format!("келесі жабылу {lot} {when} кейін")
+        }
+    },
+    writers_n: |n| format!("{n} монитор жазады"),
 };
