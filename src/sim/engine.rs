@@ -610,7 +610,10 @@ mod tests {
         let e = Engine::new(&day, 1, start, 2.0);
         let listed = |at: Timestamp| e.listed_lots(at).any(|l| l.id == first);
         // Lots listed from the start are there even before the day's offset 0.
-        assert_eq!(e.listed_lots(start.plus_millis(-5_000)).count(), day.lots.len() - 1);
+        assert_eq!(
+            e.listed_lots(start.plus_millis(-5_000)).count(),
+            day.lots.len() - 1
+        );
         assert!(!listed(start.plus_millis(29_999)));
         assert!(listed(start.plus_millis(30_000)), "60 s at speed 2");
         assert_eq!(e.lots().len(), day.lots.len(), "the API has it throughout");

@@ -90,10 +90,14 @@ fn mail_alerts(dir: &Path) -> Vec<(String, String)> {
         .iter()
         .map(|(_, m)| {
             let data = m["data"].as_str().unwrap_or("");
-            let event = [("changed", "changed"), ("result", "result"), ("new lot", "new")]
-                .into_iter()
-                .find(|(s, _)| data.contains(&format!("Subject: lotwatch: {s}")))
-                .map_or("?", |(_, e)| e);
+            let event = [
+                ("changed", "changed"),
+                ("result", "result"),
+                ("new lot", "new"),
+            ]
+            .into_iter()
+            .find(|(s, _)| data.contains(&format!("Subject: lotwatch: {s}")))
+            .map_or("?", |(_, e)| e);
             let lot = [MOVED, SOLD, ELSEWHERE, NEW]
                 .into_iter()
                 .find(|n| data.contains(&format!("\r\n{n} ")))
@@ -274,7 +278,10 @@ fn a_moved_start_and_a_result_reach_mail_and_webhook_once_each() {
     // The moment the site lists the new lot (read every 50 ms).
     let deadline = Instant::now() + Duration::from_secs(40);
     while !list(&site).contains(NEW) {
-        assert!(Instant::now() < deadline, "the site never listed the new lot");
+        assert!(
+            Instant::now() < deadline,
+            "the site never listed the new lot"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     let listed_at = now_s();
@@ -488,10 +495,7 @@ fn a_mail_server_that_comes_back_gets_its_mail_within_the_backoff() {
     let stderr = w.stop();
     assert_eq!(
         mail_alerts(&dir.join("mail")),
-        vec![
-            (NEW.into(), "new".into()),
-            (MOVED.into(), "changed".into())
-        ],
+        vec![(NEW.into(), "new".into()), (MOVED.into(), "changed".into())],
         "once"
     );
     assert!(!stderr.contains("not delivered"), "{stderr}");

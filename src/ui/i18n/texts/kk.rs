@@ -315,7 +315,5 @@ pub static KK: Texts = Texts {
     },
     writers_n: |n| format!("{n} монитор жазады"),
     config_restart: |names| format!("config: қайта іске қосқанда қолданылады: {names}"),
-    messages_left_out: |n| {
-        format!("{n} хабар өткізіп жіберілді: оқырман үлгермеді.")
-    },
+    messages_left_out: |n| format!("{n} хабар өткізіп жіберілді: оқырман үлгермеді."),
 };
