@@ -598,14 +598,23 @@ fn lot_row(
                 let at = put_str(buf, at, y, right, " ", st);
                 put_str(buf, at, y, right, word, st);
             }
+            // An amount too wide in full is abbreviated, never cut.
             Col::High => {
                 scratch.clear();
                 money_cell(scratch, high, compact, lang);
+                if scratch.chars().count() > usize::from(w) {
+                    scratch.clear();
+                    money_cell(scratch, high, true, lang);
+                }
                 put_right(buf, cell, scratch, plain);
             }
             Col::HighFx => {
                 scratch.clear();
                 fx_cell(scratch, app, high, compact, lang);
+                if scratch.chars().count() > usize::from(w) {
+                    scratch.clear();
+                    fx_cell(scratch, app, high, true, lang);
+                }
                 put_right(buf, cell, scratch, plain);
             }
             Col::NextMin if lot.field_invalid("starting_bonus") => {
@@ -616,6 +625,10 @@ fn lot_row(
                     .then(|| next_min_bid(lot));
                 scratch.clear();
                 money_cell(scratch, v, compact, lang);
+                if scratch.chars().count() > usize::from(w) {
+                    scratch.clear();
+                    money_cell(scratch, v, true, lang);
+                }
                 put_right(buf, cell, scratch, plain);
             }
             Col::Bids => {

@@ -29,14 +29,25 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     ])
     .areas(inner);
 
-    // Tenge on the line, the display currency (if any) on the next.
+    // Tenge on the line, the display currency (if any) on the next; an
+    // amount too wide for the column in full is abbreviated (`5,66 млрд ₸`),
+    // never cut.
+    let room = usize::from(left.width).saturating_sub(22);
     let money = |label: &'static str, m: Money, suffix: String| -> Vec<Line<'static>> {
+        let mut amount = format!("{}{suffix}", lang.money(m));
+        if amount.chars().count() > room {
+            amount = format!("{}{suffix}", lang.money_compact(m));
+        }
         let mut v = vec![Line::from(vec![
             Span::styled(format!("{label:<22}"), t.dim),
-            Span::raw(format!("{}{suffix}", lang.money(m))),
+            Span::raw(amount),
         ])];
         if let Some(c) = fx(app, m) {
-            v.push(Line::from(format!("{:22}{}", "", lang.converted(&c))));
+            let mut conv = lang.converted(&c);
+            if conv.chars().count() > room {
+                conv = lang.converted_compact(&c);
+            }
+            v.push(Line::from(format!("{:22}{conv}", "")));
         }
         v
     };
