@@ -7,6 +7,7 @@ pub mod journal_health;
 pub mod link;
 pub mod lot;
 pub mod money;
+pub mod places;
 pub mod rules;
 pub mod time;
 

@@ -127,8 +127,9 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
             if short { t.warn } else { t.text },
         )],
     ));
-    terms.push(row(tx.region, text(lot.region.clone())));
-    terms.push(row(tx.minerals, text(lot.minerals.join(", "))));
+    terms.push(row(tx.region, text(lang.region(&lot.region).to_string())));
+    let minerals: Vec<&str> = lot.minerals.iter().map(|m| lang.mineral(m)).collect();
+    terms.push(row(tx.minerals, text(minerals.join(", "))));
     let size = match (lot.license.area_km2, lot.license.blocks) {
         (Some(a), _) => format!(" · {} {}", lang.decimal(a), tx.km2),
         (None, Some(b)) => format!(" · {}", (tx.blocks)(b)),

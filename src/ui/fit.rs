@@ -6,9 +6,9 @@
 //! digit groups and the unit that follow it (`36 920 000 ₸`, `5,66 млрд ₸`).
 
 /// Units that belong to the figure before them.
-const UNITS: [&str; 22] = [
+const UNITS: [&str; 26] = [
     "₸", "$", "€", "₽", "¥", "£", "%", "K₸", "M₸", "bn", "тыс.", "мың", "млн", "млрд", "с", "s",
-    "мин", "ч", "сағ", "дн", "күн", "км²",
+    "мин", "ч", "сағ", "дн", "күн", "км²", "лет", "год", "года", "жыл",
 ];
 
 fn has_digit(w: &str) -> bool {
@@ -18,7 +18,10 @@ fn has_digit(w: &str) -> bool {
 fn is_group(w: &str) -> bool {
     // `000`, `000.00`, `000,00`
     let int = w.split(['.', ',']).next().unwrap_or("");
-    int.len() == 3 && int.chars().all(|c| c.is_ascii_digit()) && w.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+    int.len() == 3
+        && int.chars().all(|c| c.is_ascii_digit())
+        && w.chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
 }
 
 fn is_unit(w: &str) -> bool {
@@ -159,7 +162,10 @@ mod tests {
         let t = "теперь состоялся: 1\u{a0}059\u{a0}500\u{a0}000\u{a0}₸, победитель P-07";
         for w in 10..60 {
             for line in wrap(t, w) {
-                assert!(line.chars().count() <= w || has_digit(&line), "{w}: {line:?}");
+                assert!(
+                    line.chars().count() <= w || has_digit(&line),
+                    "{w}: {line:?}"
+                );
             }
         }
         assert_eq!(wrap("short", 10), ["short"]);

@@ -128,7 +128,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         }
         Some(a) => Line::from(vec![
             Span::styled(format!(" {}", a.title), t.title),
-            Span::styled(format!(" · {}", a.venue), t.dim),
+            Span::styled(format!(" · {}", ctx.lang.venue(&a.venue)), t.dim),
         ]),
         None => Line::from(Span::styled(format!(" {}", tx.waiting_auction), t.dim)),
     };

@@ -60,7 +60,33 @@ const COLS: [(Col, u8, u16, u16); 13] = [
 fn compact_w(c: Col, k: u16, lang: Lang) -> u16 {
     match c {
         Col::High | Col::HighFx | Col::NextMin => k + lang.compact_extra(),
-        _ => k,
+        _ => k + word_extra(c, lang),
+    }
+}
+
+/// Columns wider in `lang` so that its words are whole (no abbreviation a
+/// reader would misread): the status, the bid count's header, the licence
+/// with its term in words (`разведка 6 лет`).
+fn word_extra(c: Col, lang: Lang) -> u16 {
+    use crate::domain::LotStatus::*;
+    let tx = lang.texts();
+    let len = |s: &str| u16::try_from(s.chars().count()).unwrap_or(u16::MAX);
+    match c {
+        Col::Status => [Scheduled, Open, Suspended, Closed, Sold, Unsold, Cancelled]
+            .iter()
+            .map(|s| len((tx.status)(s)) + 2)
+            .max()
+            .unwrap_or(0)
+            .saturating_sub(11),
+        Col::Bids => len(tx.col_bids).saturating_sub(4),
+        Col::Licence if lang != Lang::En => tx
+            .licence_short
+            .iter()
+            .map(|k| len(k) + 1 + len(&(tx.years)(25)))
+            .max()
+            .unwrap_or(0)
+            .saturating_sub(9),
+        _ => 0,
     }
 }
 
@@ -72,7 +98,14 @@ fn choose(width: u16, fx: bool, lang: Lang) -> (Vec<(Col, u16)>, bool) {
             let cols: Vec<(Col, u16)> = COLS
                 .iter()
                 .filter(|(c, p, _, _)| *p <= max_prio && (fx || *c != Col::HighFx))
-                .map(|&(c, _, g, k)| (c, if compact { compact_w(c, k, lang) } else { g }))
+                .map(|&(c, _, g, k)| {
+                    let w = if compact {
+                        compact_w(c, k, lang)
+                    } else {
+                        g + word_extra(c, lang)
+                    };
+                    (c, w)
+                })
                 .collect();
             let total: u16 = cols.iter().map(|(_, w)| w + 1).sum();
             if total <= width.saturating_add(1) {
@@ -566,14 +599,16 @@ fn lot_row(
             }
             Col::Number => _ = put_str(buf, cell.x, y, right, &lot.number, plain),
             Col::Name => _ = put_str(buf, cell.x, y, right, &lot.name, plain),
-            Col::Region => _ = put_str(buf, cell.x, y, right, &lot.region, plain),
+            Col::Region => {
+                _ = put_str(buf, cell.x, y, right, lang.region_short(&lot.region), plain);
+            }
             Col::Minerals => {
                 let mut at = cell.x;
                 for (i, m) in lot.minerals.iter().enumerate() {
                     if i > 0 {
                         at = put_str(buf, at, y, right, ",", plain);
                     }
-                    at = put_str(buf, at, y, right, m, plain);
+                    at = put_str(buf, at, y, right, lang.mineral(m), plain);
                 }
             }
             Col::Licence => {
@@ -588,7 +623,11 @@ fn lot_row(
                     continue;
                 }
                 scratch.clear();
-                _ = write!(scratch, " {}{}", lot.license.term_years, tx.years_short);
+                if lang == Lang::En {
+                    _ = write!(scratch, " {}{}", lot.license.term_years, tx.years_short);
+                } else {
+                    _ = write!(scratch, " {}", (tx.years)(lot.license.term_years));
+                }
                 put_str(buf, at, y, right, scratch, plain);
             }
             Col::Status => {
@@ -708,7 +747,7 @@ mod tests {
         use unicode_width::UnicodeWidthStr;
         for lang in [Lang::Ru, Lang::Kk] {
             for &(c, _, g, k) in &COLS {
-                let w = usize::from(compact_w(c, k, lang).min(g));
+                let w = usize::from(compact_w(c, k, lang).min(g + word_extra(c, lang)));
                 let label = header_label(c, Currency::Usd, lang.texts());
                 assert!(label.width() <= w, "{lang:?} {c:?}: {label:?} > {w}");
             }

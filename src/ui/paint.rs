@@ -86,7 +86,14 @@ pub fn put_right(buf: &mut Buffer, area: Rect, text: &str, style: Style) {
     };
     if w > area.width && text.chars().any(|c| c.is_ascii_digit()) {
         // A figure is never shown with its start cut off.
-        put_str(buf, area.right().saturating_sub(1), area.y, area.right(), "…", style);
+        put_str(
+            buf,
+            area.right().saturating_sub(1),
+            area.y,
+            area.right(),
+            "…",
+            style,
+        );
     } else if w <= area.width {
         put_str(
             buf,
@@ -171,7 +178,10 @@ fn write_line(buf: &mut Buffer, mut x: u16, area: Rect, line: &Line<'_>) {
                 ..area
             };
             write_line(buf, x, kept, line);
-            let style = line.spans.last().map_or(line.style, |s| line.style.patch(s.style));
+            let style = line
+                .spans
+                .last()
+                .map_or(line.style, |s| line.style.patch(s.style));
             put_str(buf, end, area.y, area.right(), "…", style);
             return;
         }

@@ -11,7 +11,6 @@ use crate::domain::Money;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let t = ctx.theme;
@@ -84,29 +83,34 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         Span::raw(s.open_no_bid.to_string()),
     ]));
     paint::put_lines(frame.buffer_mut(), left, &lines);
-    frame.render_widget(breakdown(tx.by_mineral, &s.by_mineral, mid, ctx), mid);
-    frame.render_widget(breakdown(tx.by_region, &s.by_region, right, ctx), right);
+    let buf = frame.buffer_mut();
+    let mineral = |m: &str| lang.mineral(m).to_string();
+    let region = |r: &str| lang.region_short(r).to_string();
+    paint::put_lines(buf, mid, &breakdown(tx.by_mineral, &s.by_mineral, mid, ctx, &mineral));
+    paint::put_lines(buf, right, &breakdown(tx.by_region, &s.by_region, right, ctx, &region));
 }
 
+/// A breakdown's rows, names in the interface language (`name`).
 fn breakdown<'a>(
     title: &'a str,
     rows: &[(String, Group)],
     area: Rect,
     ctx: &Ctx<'_>,
-) -> Paragraph<'a> {
+    name: &dyn Fn(&str) -> String,
+) -> Vec<Line<'a>> {
     let mut lines = vec![Line::from(Span::styled(title, ctx.theme.title))];
     let high_w = 10 + usize::from(ctx.lang.compact_extra());
     let name_w = usize::from(area.width)
         .saturating_sub(8 + high_w)
         .clamp(4, 24);
-    for (i, (name, g)) in rows
+    for (i, (key, g)) in rows
         .iter()
         .enumerate()
         .take(usize::from(area.height).saturating_sub(1))
     {
-        // The folded row is the last of a full table (lot data is never translated).
-        let folded = i + 1 == MAX_GROUPS && name == OTHER;
-        let name = if folded { ctx.tx.other } else { name.as_str() };
+        // The folded row is the last of a full table.
+        let folded = i + 1 == MAX_GROUPS && key == OTHER;
+        let name = if folded { ctx.tx.other.to_string() } else { name(key) };
         let name: String = name.chars().take(name_w).collect();
         lines.push(Line::from(format!(
             "{name:<name_w$} {:>4} {:>high_w$}",
@@ -114,5 +118,5 @@ fn breakdown<'a>(
             ctx.lang.money_compact(g.high)
         )));
     }
-    Paragraph::new(lines)
+    lines
 }

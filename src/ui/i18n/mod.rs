@@ -1,7 +1,8 @@
 //! The interface languages (English, Russian, Kazakh): which one is in force
 //! (flag, config, `LOTWATCH_LANG`, else the locale), the texts of each as a
 //! compile-checked table (`Texts`), and the number and date formats of each.
-//! Lot data is never translated: only the interface around it.
+//! Lot data is shown as sent, except the regions and minerals of the
+//! closed lists in `domain::places`, which are named in the interface language.
 
 mod evidence;
 mod filter;
@@ -15,6 +16,7 @@ pub use texts::Texts;
 use crate::domain::money::{
     Converted, group_digits, push_amount, push_compact, push_grouped, scale3,
 };
+use crate::domain::places;
 use crate::domain::{Currency, Money};
 use rust_decimal::Decimal;
 use std::fmt::Write as _;
@@ -81,6 +83,32 @@ impl Lang {
             .into_iter()
             .find_map(|k| env(k).filter(|v| !v.is_empty()))
             .map_or(Lang::En, |v| Lang::of_locale(&v))
+    }
+
+    /// The position of this language in the domain's name tables
+    /// (`domain::places`): English, Russian, Kazakh.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// A region in this language (a name not in the closed list as sent).
+    pub fn region(self, name: &str) -> &str {
+        places::region(name).map_or(name, |p| p.names[self.index()])
+    }
+
+    /// A region for a narrow column (`Карагандинская`).
+    pub fn region_short(self, name: &str) -> &str {
+        places::region(name).map_or(name, |p| p.short[self.index()])
+    }
+
+    /// The venue in this language (an unknown venue as sent).
+    pub fn venue(self, name: &str) -> &str {
+        places::venue(name).map_or(name, |p| p.names[self.index()])
+    }
+
+    /// A mineral in this language (a name not in the closed list as sent).
+    pub fn mineral(self, name: &str) -> &str {
+        places::mineral(name).map_or(name, |p| p.names[self.index()])
     }
 
     /// Every text of the interface in this language.
