@@ -6,6 +6,9 @@
 //! a mineral in the interface language; the filter finds it by any of its
 //! names. A name not in the lists is shown as the source wrote it.
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 /// One region or mineral: `names` in English, Russian, Kazakh (the order
 /// of the interface languages), `short` the same for a narrow column, and
 /// `aliases` the other ways sources write it.
@@ -377,28 +380,70 @@ pub fn fold(s: &str) -> String {
     out
 }
 
-fn find(list: &'static [Place], name: &str) -> Option<&'static Place> {
-    let f = fold(name);
-    if f.is_empty() {
-        return None;
+/// A list's names folded once: folded name -> entry, and each entry's
+/// folded names (the view and the filter look names up for every row).
+struct Index {
+    by_name: HashMap<String, usize>,
+    names: Vec<Vec<String>>,
+}
+
+impl Index {
+    fn of(list: &[Place]) -> Index {
+        let mut by_name = HashMap::new();
+        let mut names = Vec::with_capacity(list.len());
+        for (i, p) in list.iter().enumerate() {
+            let mut mine: Vec<String> = p.all_names().map(fold).collect();
+            mine.sort();
+            mine.dedup();
+            for n in &mine {
+                by_name.entry(n.clone()).or_insert(i);
+            }
+            names.push(mine);
+        }
+        Index { by_name, names }
     }
-    list.iter()
-        .find(|p| p.names.iter().chain(p.aliases).any(|n| fold(n) == f))
+
+    fn get(&self, name: &str) -> Option<usize> {
+        self.by_name.get(&fold(name)).copied()
+    }
+}
+
+static REGION_INDEX: LazyLock<Index> = LazyLock::new(|| Index::of(&REGIONS));
+static MINERAL_INDEX: LazyLock<Index> = LazyLock::new(|| Index::of(&MINERALS));
+static VENUE_INDEX: LazyLock<Index> = LazyLock::new(|| Index::of(&VENUES));
+
+fn find(list: &'static [Place], index: &Index, name: &str) -> Option<&'static Place> {
+    index.get(name).and_then(|i| list.get(i))
+}
+
+fn folded_names(index: &'static Index, name: &str) -> Option<&'static [String]> {
+    let i = index.get(name)?;
+    index.names.get(i).map(Vec::as_slice)
+}
+
+/// Every name (folded) of the region `name` stands for, in every language.
+pub fn region_names(name: &str) -> Option<&'static [String]> {
+    folded_names(&REGION_INDEX, name)
+}
+
+/// Every name (folded) of the mineral `name` stands for.
+pub fn mineral_names(name: &str) -> Option<&'static [String]> {
+    folded_names(&MINERAL_INDEX, name)
 }
 
 /// The region a source's name stands for (any language, any listed spelling).
 pub fn region(name: &str) -> Option<&'static Place> {
-    find(&REGIONS, name)
+    find(&REGIONS, &REGION_INDEX, name)
 }
 
 /// The venue a source's name stands for.
 pub fn venue(name: &str) -> Option<&'static Place> {
-    find(&VENUES, name)
+    find(&VENUES, &VENUE_INDEX, name)
 }
 
 /// The mineral a source's name stands for.
 pub fn mineral(name: &str) -> Option<&'static Place> {
-    find(&MINERALS, name)
+    find(&MINERALS, &MINERAL_INDEX, name)
 }
 
 impl Place {
