@@ -486,7 +486,9 @@ fn mineral_has(mineral: &str, needle: &str) -> bool {
 fn field_key(key: &str) -> &str {
     match key {
         "статус" | "күй" | "күйі" => "status",
-        "ископаемые" | "ископаемое" | "минерал" | "қазба" | "қазбалар" => "mineral",
+        "ископаемые" | "ископаемое" | "минерал" | "қазба" | "қазбалар" => {
+            "mineral"
+        }
         "регион" | "область" | "аймақ" | "облыс" => "region",
         "лот" | "номер" | "нөмір" => "lot",
         "название" | "атауы" | "атау" => "name",
@@ -577,10 +579,14 @@ fn parse_term(tok: &Token) -> Result<Term, TermError> {
                         return Err((value_col, FilterErrorKind::UnknownFlag(value.to_string())));
                     };
                     Test::Flag(match v.to_lowercase().as_str() {
-                        "watched" | "избранный" | "избранные" | "таңдаулы" => Flag::Watched,
+                        "watched" | "избранный" | "избранные" | "таңдаулы" => {
+                            Flag::Watched
+                        }
                         "mine" | "мои" | "мой" | "менікі" => Flag::Mine,
                         "leading" | "лидирую" | "алдамын" => Flag::Leading,
-                        "outbid" | "перебит" | "перебиты" | "асылды" => Flag::Outbid,
+                        "outbid" | "перебит" | "перебиты" | "асылды" => {
+                            Flag::Outbid
+                        }
                         _ => {
                             return Err((value_col, FilterErrorKind::UnknownFlag(v.to_string())));
                         }

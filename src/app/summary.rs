@@ -3,9 +3,9 @@
 //! mineral and region. Computed in `update` (at most every `REFRESH_MS`, and
 //! only while the pane is shown), never while drawing.
 
-use crate::domain::places;
 use super::lots::LotStore;
 use crate::domain::clock::Mono;
+use crate::domain::places;
 use crate::domain::{Lot, LotStatus, Money, Timestamp};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -78,7 +78,11 @@ impl Summary {
             // One group per region or mineral, whichever language a
             // source wrote it in (keyed by its English name when listed).
             for m in &lot.minerals {
-                add(&mut minerals, places::mineral(m).map_or(m, |p| p.names[0]), high);
+                add(
+                    &mut minerals,
+                    places::mineral(m).map_or(m, |p| p.names[0]),
+                    high,
+                );
             }
             add(
                 &mut regions,

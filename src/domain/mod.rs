@@ -2,6 +2,7 @@
 //! monitor: money, time, lots, feed events and the rules they obey.
 
 pub mod clock;
+pub mod collate;
 pub mod event;
 pub mod journal_health;
 pub mod link;

@@ -355,13 +355,29 @@ pub static MINERALS: [Place; 36] = [
 /// The venues: the platform, as the simulator and the platform name it.
 pub static VENUES: [Place; 2] = [
     p(
-        ["Unified Subsoil Use Platform", "Единая платформа недропользования", "Жер қойнауын пайдаланудың бірыңғай платформасы"],
-        ["Subsoil Use Platform", "Платформа недропользования", "Жер қойнауы платформасы"],
+        [
+            "Unified Subsoil Use Platform",
+            "Единая платформа недропользования",
+            "Жер қойнауын пайдаланудың бірыңғай платформасы",
+        ],
+        [
+            "Subsoil Use Platform",
+            "Платформа недропользования",
+            "Жер қойнауы платформасы",
+        ],
         &[],
     ),
     p(
-        ["Unified Subsoil Use Platform (simulated)", "Единая платформа недропользования (симулятор)", "Жер қойнауын пайдаланудың бірыңғай платформасы (симулятор)"],
-        ["Subsoil Use Platform (simulated)", "Платформа недропользования (симулятор)", "Жер қойнауы платформасы (симулятор)"],
+        [
+            "Unified Subsoil Use Platform (simulated)",
+            "Единая платформа недропользования (симулятор)",
+            "Жер қойнауын пайдаланудың бірыңғай платформасы (симулятор)",
+        ],
+        [
+            "Subsoil Use Platform (simulated)",
+            "Платформа недропользования (симулятор)",
+            "Жер қойнауы платформасы (симулятор)",
+        ],
         &[],
     ),
 ];
@@ -383,12 +399,15 @@ pub fn fold(s: &str) -> String {
 /// A list's names folded once: folded name -> entry, and each entry's
 /// folded names (the view and the filter look names up for every row).
 struct Index {
+    /// Names as listed: most sources write one of them, found without folding.
+    exact: HashMap<&'static str, usize>,
     by_name: HashMap<String, usize>,
     names: Vec<Vec<String>>,
 }
 
 impl Index {
-    fn of(list: &[Place]) -> Index {
+    fn of(list: &'static [Place]) -> Index {
+        let mut exact = HashMap::new();
         let mut by_name = HashMap::new();
         let mut names = Vec::with_capacity(list.len());
         for (i, p) in list.iter().enumerate() {
@@ -398,12 +417,22 @@ impl Index {
             for n in &mine {
                 by_name.entry(n.clone()).or_insert(i);
             }
+            for n in p.all_names() {
+                exact.entry(n).or_insert(i);
+            }
             names.push(mine);
         }
-        Index { by_name, names }
+        Index {
+            exact,
+            by_name,
+            names,
+        }
     }
 
     fn get(&self, name: &str) -> Option<usize> {
+        if let Some(&i) = self.exact.get(name) {
+            return Some(i);
+        }
         self.by_name.get(&fold(name)).copied()
     }
 }

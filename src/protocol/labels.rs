@@ -510,7 +510,9 @@ pub static KK: Labels = Labels {
     final_amount: "Соңғы сома",
     cross_check: "Салыстыру",
     cc_match: |a, b, seq| {
-        format!("нәтиже монитор көрген соңғы жоғары ұсынысқа тең: {a}, қатысушы {b} (№ {seq} оқиға)")
+        format!(
+            "нәтиже монитор көрген соңғы жоғары ұсынысқа тең: {a}, қатысушы {b} (№ {seq} оқиға)"
+        )
     },
     cc_mismatch: |r, w, a, b| {
         format!(

@@ -106,7 +106,10 @@ pub(super) fn draw(
         vec![Span::raw(site.auction_type.clone())],
     ));
     let lang = ctx.lang;
-    right.push(row(tx.region, vec![Span::raw(lang.region(&lot.region).to_string())]));
+    right.push(row(
+        tx.region,
+        vec![Span::raw(lang.region(&lot.region).to_string())],
+    ));
     let minerals: Vec<&str> = lot.minerals.iter().map(|m| lang.mineral(m)).collect();
     right.push(row(tx.minerals, vec![Span::raw(minerals.join(", "))]));
     let kind = match &lot.license.kind {

@@ -86,8 +86,16 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let buf = frame.buffer_mut();
     let mineral = |m: &str| lang.mineral(m).to_string();
     let region = |r: &str| lang.region_short(r).to_string();
-    paint::put_lines(buf, mid, &breakdown(tx.by_mineral, &s.by_mineral, mid, ctx, &mineral));
-    paint::put_lines(buf, right, &breakdown(tx.by_region, &s.by_region, right, ctx, &region));
+    paint::put_lines(
+        buf,
+        mid,
+        &breakdown(tx.by_mineral, &s.by_mineral, mid, ctx, &mineral),
+    );
+    paint::put_lines(
+        buf,
+        right,
+        &breakdown(tx.by_region, &s.by_region, right, ctx, &region),
+    );
 }
 
 /// A breakdown's rows, names in the interface language (`name`).
@@ -110,7 +118,11 @@ fn breakdown<'a>(
     {
         // The folded row is the last of a full table.
         let folded = i + 1 == MAX_GROUPS && key == OTHER;
-        let name = if folded { ctx.tx.other.to_string() } else { name(key) };
+        let name = if folded {
+            ctx.tx.other.to_string()
+        } else {
+            name(key)
+        };
         let name: String = name.chars().take(name_w).collect();
         lines.push(Line::from(format!(
             "{name:<name_w$} {:>4} {:>high_w$}",

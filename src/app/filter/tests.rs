@@ -442,7 +442,8 @@ proptest! {
 fn russian_and_kazakh_fields_statuses_and_flags() {
     let mut l = lot();
     l.status = LotStatus::Open;
-    for f in ["статус:открыт", "статус:откр", "күйі:ашық", "STATUS:Открыт"] {
+    for f in ["статус:открыт", "статус:откр", "күйі:ашық", "STATUS:Открыт"]
+    {
         assert!(m(f, &l), "{f}");
     }
     assert!(!m("-статус:открыт", &l));
@@ -471,11 +472,8 @@ fn russian_and_kazakh_fields_statuses_and_flags() {
 #[test]
 fn a_region_or_mineral_is_found_in_any_language_whatever_the_data_came_in() {
     let mut l = lot();
-    for region in [
-        "Karaganda",
-        "Карагандинская область",
-        "Қарағанды облысы",
-    ] {
+    for region in ["Karaganda", "Карагандинская область", "Қарағанды облысы"]
+    {
         l.region = region.into();
         for f in [
             "region:Караганд",

@@ -363,6 +363,7 @@ impl Settings {
             unreachable_after_ms: a.unreachable_after.saturating_mul(1000),
             alert_minutes: a.alert_minutes,
             mouse: !a.no_mouse,
+            collation: self.lang.collation(),
         }
     }
 

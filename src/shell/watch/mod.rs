@@ -173,6 +173,7 @@ async fn run(settings: Settings, filter: String, format: WatchFormat) -> Result<
         unreachable_after_ms: args.unreachable_after.saturating_mul(1000),
         alert_minutes: args.alert_minutes,
         mouse: false,
+        collation: Default::default(),
     });
     // The filter goes in as the monitor's keys would type it.
     let now = mono_now();

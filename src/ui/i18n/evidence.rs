@@ -95,7 +95,10 @@ pub(super) fn ru(e: &Evidence) -> String {
             let mut s = match why {
                 Mismatch::NoResult => "состоялся без итога".to_string(),
                 Mismatch::NoHighBid { winner, amount } => {
-                    format!("состоялся: победитель {winner}, {}, без единой ставки", m(*amount))
+                    format!(
+                        "состоялся: победитель {winner}, {}, без единой ставки",
+                        m(*amount)
+                    )
                 }
                 Mismatch::Differs {
                     amount,

@@ -91,6 +91,16 @@ impl Lang {
         self as usize
     }
 
+    /// This language's alphabet, for sorting names.
+    pub fn collation(self) -> crate::domain::collate::Collation {
+        use crate::domain::collate::Collation;
+        match self {
+            Lang::En => Collation::En,
+            Lang::Ru => Collation::Ru,
+            Lang::Kk => Collation::Kk,
+        }
+    }
+
     /// A region in this language (a name not in the closed list as sent).
     pub fn region(self, name: &str) -> &str {
         places::region(name).map_or(name, |p| p.names[self.index()])

@@ -147,7 +147,9 @@ pub static KK: Texts = Texts {
     years: |n| format!("{n} жыл"),
     km2: "км²",
     blocks: |n| format!("{n} блок"),
-    soft_close_terms: |w, e| format!("жабылуға {w} с қалғанда түскен ұсыныс сауданы {e} с ұзартады"),
+    soft_close_terms: |w, e| {
+        format!("жабылуға {w} с қалғанда түскен ұсыныс сауданы {e} с ұзартады")
+    },
     of_max: |m| format!(" / ең көбі {m}"),
 
     no_bids_lot: "Бұл лот бойынша ұсыныс жоқ",
