@@ -52,12 +52,14 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         let text = words(&e.text, ctx);
         let used: usize = spans.iter().map(Span::width).sum();
         // An event too long for the pane goes on under itself rather than
-        // losing a figure at the border.
-        let mut parts = fit::wrap(&text, width.saturating_sub(used).max(1)).into_iter();
+        // losing a figure at the border; a column stays blank before the
+        // border, so a figure never touches it (`P-0│` reads as cut).
+        let room = width.saturating_sub(1);
+        let mut parts = fit::wrap(&text, room.saturating_sub(used).max(1)).into_iter();
         spans.push(Span::styled(parts.next().unwrap_or_default(), style));
         lines.push(Line::from(spans));
         let rest: String = parts.collect::<Vec<_>>().join(" ");
-        for more in fit::wrap(&rest, width.saturating_sub(INDENT).max(1)) {
+        for more in fit::wrap(&rest, room.saturating_sub(INDENT).max(1)) {
             if more.is_empty() || lines.len() >= rows {
                 break;
             }

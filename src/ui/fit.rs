@@ -79,15 +79,18 @@ pub fn figures(text: &str) -> Vec<(usize, usize)> {
 }
 
 /// Where to cut `text` to keep at most `room` chars without cutting a
-/// figure: `room` itself, or the start of the figure it falls in (the
-/// caller marks the dropped figure with `…` there). `None` when it fits.
+/// figure: `room` itself, or the start of the figure it falls in or ends
+/// at (the caller marks the dropped figure with `…` there). `None` when it
+/// fits.
 pub fn safe_cut(text: &str, room: usize) -> Option<usize> {
     if text.chars().nth(room).is_none() {
         return None;
     }
+    // A figure ending right at the cut goes too: the text goes on, and a
+    // figure against the edge reads as cut (`№ 1809│` for `№ 18090`).
     let cut = figures(text)
         .into_iter()
-        .find(|&(s, e)| s < room && room < e)
+        .find(|&(s, e)| s < room && room <= e)
         .map_or(room, |(s, _)| s);
     Some(cut)
 }
@@ -153,6 +156,8 @@ mod tests {
         assert_eq!(safe_cut(t, 37), Some(34));
         // Between words: as asked.
         assert_eq!(safe_cut(t, 4), Some(4));
+        // Right after a figure that the text goes on from: before it.
+        assert_eq!(safe_cut("lot 1809 seen", 8), Some(4));
     }
 
     #[test]

@@ -177,7 +177,10 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         .as_ref()
         .is_none_or(|a| a.id != crate::domain::lot::SITE_AUCTION_ID)
     {
-        right.push(Span::styled(format!(" seq {} ", app.feed_seq), t.dim));
+        right.push(Span::styled(
+            format!(" {} {} ", tx.feed_seq, app.feed_seq),
+            t.dim,
+        ));
     }
     let right = Line::from(right);
     let rw = (right.width() as u16).min(area.width / 2);

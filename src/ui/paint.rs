@@ -169,9 +169,19 @@ fn all_simple(line: &Line<'_>) -> bool {
 /// (before a figure that does not fit, marked `…`).
 fn write_line(buf: &mut Buffer, mut x: u16, area: Rect, line: &Line<'_>) {
     let room = usize::from(area.right().saturating_sub(x));
-    if line.width() > room {
+    if line.width() >= room && room > 0 {
         let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
-        if let Some(keep) = fit::safe_cut(&text, room).filter(|&k| k < room) {
+        // A figure never touches the edge either: it would read as cut.
+        let touches = text
+            .chars()
+            .nth(room - 1)
+            .is_some_and(|c| c.is_ascii_digit());
+        let cut = if touches {
+            fit::safe_cut(&text, room - 1)
+        } else {
+            fit::safe_cut(&text, room)
+        };
+        if let Some(keep) = cut.filter(|&k| k < room) {
             let end = x.saturating_add(u16::try_from(keep).unwrap_or(u16::MAX));
             let kept = Rect {
                 width: end.saturating_sub(area.x),

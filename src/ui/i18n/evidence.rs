@@ -26,7 +26,7 @@ pub(super) fn ru(e: &Evidence) -> String {
     let m = |x| lang.money(x);
     let seen = |s: &Seen| match s {
         Seen::Snapshot => "снимок данных".to_string(),
-        Seen::StatusEvent(seq) => format!("событие статуса № {seq}"),
+        Seen::StatusEvent(seq) => format!("событие статуса №\u{a0}{seq}"),
     };
     match e {
         Evidence::Text(t) => t.clone(),
@@ -85,7 +85,7 @@ pub(super) fn ru(e: &Evidence) -> String {
             extensions,
             max,
             seq: Some(seq),
-        } => format!("продление {extensions} (событие № {seq}) сверх максимума {max}"),
+        } => format!("продление {extensions} (событие №\u{a0}{seq}) сверх максимума {max}"),
         Evidence::TooManyExtensions {
             extensions,
             max,
@@ -107,13 +107,13 @@ pub(super) fn ru(e: &Evidence) -> String {
                     bidder,
                     high_seq,
                 } => format!(
-                    "итог {}, победитель {winner}, но последняя лучшая ставка {} от {bidder} (событие № {high_seq})",
+                    "итог {}, победитель {winner}, но последняя лучшая ставка {} от {bidder} (событие №\u{a0}{high_seq})",
                     m(*amount),
                     m(*high)
                 ),
             };
             if let Some(seq) = seq {
-                s.push_str(&format!(" (событие № {seq})"));
+                s.push_str(&format!(" (событие №\u{a0}{seq})"));
             }
             s
         }
@@ -123,7 +123,7 @@ pub(super) fn ru(e: &Evidence) -> String {
             seq,
             status: st,
         } => format!(
-            "ставка {} от {bidder} (событие № {seq}) при статусе лота «{}»",
+            "ставка {} от {bidder} (событие №\u{a0}{seq}) при статусе лота «{}»",
             m(*amount),
             status(st, tx)
         ),
@@ -143,7 +143,7 @@ pub(super) fn ru(e: &Evidence) -> String {
                 AgainstHigh::NoHigh => " (стартовый бонус)".to_string(),
             };
             format!(
-                "ставка {} от {bidder} (событие № {seq}) ниже минимума {}{tail}",
+                "ставка {} от {bidder} (событие №\u{a0}{seq}) ниже минимума {}{tail}",
                 m(*amount),
                 m(*min)
             )
@@ -156,7 +156,7 @@ pub(super) fn ru(e: &Evidence) -> String {
             closes_at,
             status: st,
         } => format!(
-            "ставка {} от {bidder} (событие № {seq}) в {}, а лот закрылся в {} ({})",
+            "ставка {} от {bidder} (событие №\u{a0}{seq}) в {}, а лот закрылся в {} ({})",
             m(*amount),
             lang.datetime(*at),
             lang.datetime(*closes_at),
@@ -171,7 +171,7 @@ pub(super) fn kk(e: &Evidence) -> String {
     let m = |x| lang.money(x);
     let seen = |s: &Seen| match s {
         Seen::Snapshot => "толық тізім".to_string(),
-        Seen::StatusEvent(seq) => format!("№ {seq} күй оқиғасы"),
+        Seen::StatusEvent(seq) => format!("№\u{a0}{seq}\u{a0}күй оқиғасы"),
     };
     match e {
         Evidence::Text(t) => t.clone(),
@@ -230,7 +230,7 @@ pub(super) fn kk(e: &Evidence) -> String {
             extensions,
             max,
             seq: Some(seq),
-        } => format!("ұзарту №{extensions} (№ {seq} оқиға), ең көбі {max} болуы керек"),
+        } => format!("ұзарту №{extensions} (№\u{a0}{seq}\u{a0}оқиға), ең көбі {max} болуы керек"),
         Evidence::TooManyExtensions {
             extensions,
             max,
@@ -250,13 +250,13 @@ pub(super) fn kk(e: &Evidence) -> String {
                     bidder,
                     high_seq,
                 } => format!(
-                    "нәтиже {}, жеңімпаз {winner}, бірақ соңғы үздік ұсыныс {}, қатысушы {bidder} (№ {high_seq} оқиға)",
+                    "нәтиже {}, жеңімпаз {winner}, бірақ соңғы үздік ұсыныс {}, қатысушы {bidder} (№\u{a0}{high_seq}\u{a0}оқиға)",
                     m(*amount),
                     m(*high)
                 ),
             };
             if let Some(seq) = seq {
-                s.push_str(&format!(" (№ {seq} оқиға)"));
+                s.push_str(&format!(" (№\u{a0}{seq}\u{a0}оқиға)"));
             }
             s
         }
@@ -266,7 +266,7 @@ pub(super) fn kk(e: &Evidence) -> String {
             seq,
             status: st,
         } => format!(
-            "ұсыныс {}, қатысушы {bidder} (№ {seq} оқиға), лот күйі «{}»",
+            "ұсыныс {}, қатысушы {bidder} (№\u{a0}{seq}\u{a0}оқиға), лот күйі «{}»",
             m(*amount),
             status(st, tx)
         ),
@@ -289,7 +289,7 @@ pub(super) fn kk(e: &Evidence) -> String {
                 AgainstHigh::NoHigh => " (бастапқы бонус)".to_string(),
             };
             format!(
-                "ұсыныс {}, қатысушы {bidder} (№ {seq} оқиға), ең аз сомадан ({}) төмен{tail}",
+                "ұсыныс {}, қатысушы {bidder} (№\u{a0}{seq}\u{a0}оқиға), ең аз сомадан ({}) төмен{tail}",
                 m(*amount),
                 m(*min)
             )
@@ -302,7 +302,7 @@ pub(super) fn kk(e: &Evidence) -> String {
             closes_at,
             status: st,
         } => format!(
-            "ұсыныс {}, қатысушы {bidder} (№ {seq} оқиға), уақыты {}, ал лот {} жабылған ({})",
+            "ұсыныс {}, қатысушы {bidder} (№\u{a0}{seq}\u{a0}оқиға), уақыты {}, ал лот {} жабылған ({})",
             m(*amount),
             lang.datetime(*at),
             lang.datetime(*closes_at),

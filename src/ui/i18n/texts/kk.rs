@@ -147,9 +147,7 @@ pub static KK: Texts = Texts {
     years: |n| format!("{n} жыл"),
     km2: "км²",
     blocks: |n| format!("{n} блок"),
-    soft_close_terms: |w, e| {
-        format!("жабылуға {w} с қалғанда түскен ұсыныс сауданы {e} с ұзартады")
-    },
+    soft_close_terms: |w, e| format!("жабылуға {w} с қалғанда ұсыныс: +{e} с"),
     of_max: |m| format!(" / ең көбі {m}"),
 
     no_bids_lot: "Бұл лот бойынша ұсыныс жоқ",
@@ -205,10 +203,10 @@ pub static KK: Texts = Texts {
 
     lots_n: |n| format!("{n} лот"),
     by_status: "Күйі бойынша лоттар",
-    high_bids: "Ұсыныстар мен нәтиже",
+    high_bids: "Ұсыныс пен нәтиже",
     start_bonuses: "Қол қою бонустары",
     uplift: "Өсім",
-    closing_10: "10 минутта жабылатын",
+    closing_10: "Жабылуға 10 мин",
     open_no_bid: "Ұсыныссыз ашық",
     start_unknown: |n| format!("{n} лот есептелмеді: қол қою бонусы оқылмады"),
     by_mineral: "Қазбалар бойынша",
@@ -300,5 +298,6 @@ pub static KK: Texts = Texts {
     ],
     too_small: "Терминал тым кішкентай",
     needs_size: |w, h| format!("lotwatch үшін кемінде {w}x{h} қажет"),
+    feed_seq: "оқиға №",
     now_size: |w, h| format!("қазір {w}x{h}"),
 };

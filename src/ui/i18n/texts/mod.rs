@@ -215,4 +215,6 @@ pub struct Texts {
     pub too_small: &'static str,
     pub needs_size: fn(u16, u16) -> String,
     pub now_size: fn(u16, u16) -> String,
+    /// Before the number of the last feed event, in the header (`seq 1809`).
+    pub feed_seq: &'static str,
 }

@@ -132,7 +132,7 @@ pub static RU: Texts = Texts {
     col_left: "Осталось",
     licence_short: ["разведка", "добыча"],
     years_short: "л",
-    opens_in: "до открытия ",
+    opens_in: "до откр. ",
     closing: "закрытие…",
 
     no_lot: "Лот не выбран",
@@ -163,7 +163,7 @@ pub static RU: Texts = Texts {
     years: |n| format!("{n} {}", ru_plural(u64::from(n), "год", "года", "лет")),
     km2: "км²",
     blocks: |n| format!("{n} {}", ru_plural(u64::from(n), "блок", "блока", "блоков")),
-    soft_close_terms: |w, e| format!("ставка за {w} с до закрытия продлевает торги на {e} с"),
+    soft_close_terms: |w, e| format!("+{e} с при ставке за {w} с до закрытия"),
     of_max: |m| format!(" из макс. {m}"),
 
     no_bids_lot: "По лоту нет ставок",
@@ -322,5 +322,6 @@ pub static RU: Texts = Texts {
     ],
     too_small: "Терминал слишком мал",
     needs_size: |w, h| format!("lotwatch нужно не меньше {w}x{h}"),
+    feed_seq: "событие №",
     now_size: |w, h| format!("сейчас {w}x{h}"),
 };
