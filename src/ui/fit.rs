@@ -88,9 +88,10 @@ pub fn safe_cut(text: &str, room: usize) -> Option<usize> {
     }
     // A figure ending right at the cut goes too: the text goes on, and a
     // figure against the edge reads as cut (`№ 1809│` for `№ 18090`).
+    let goes_on = text.chars().skip(room).any(|c| c != ' ');
     let cut = figures(text)
         .into_iter()
-        .find(|&(s, e)| s < room && room <= e)
+        .find(|&(s, e)| s < room && (room < e || (room == e && goes_on)))
         .map_or(room, |(s, _)| s);
     Some(cut)
 }
