@@ -696,7 +696,7 @@ mod tests {
             ("delta", "Karaganda", S::Open, None),
             ("Alpha", "Almaty", S::Sold, Some((300, "P-02"))),
             ("charlie", "Karaganda", S::Scheduled, Some((100, "P-01"))),
-            ("alpha", "Zhambyl", S::Open, Some((300, "P-02"))),
+            ("alpha", "Turkistan", S::Open, Some((300, "P-02"))),
         ];
         let minerals: [&[&str]; 4] = [&["gold"], &["copper", "gold"], &["coal"], &["gold"]];
         let licences = [

@@ -140,7 +140,7 @@ pub(super) fn ru(e: &Evidence) -> String {
                 }
                 AgainstHigh::Equal(h) => format!(", не выше лучшей ставки {}", m(*h)),
                 AgainstHigh::Above(h) => format!(" (лучшая ставка {})", m(*h)),
-                AgainstHigh::NoHigh => " (стартовый бонус)".to_string(),
+                AgainstHigh::NoHigh => " (стартовый подписной бонус)".to_string(),
             };
             format!(
                 "ставка {} от {bidder} (событие №\u{a0}{seq}) ниже минимума {}{tail}",
@@ -286,7 +286,7 @@ pub(super) fn kk(e: &Evidence) -> String {
                 }
                 AgainstHigh::Equal(h) => format!(", үздік ұсыныстан ({}) жоғары емес", m(*h)),
                 AgainstHigh::Above(h) => format!(" (үздік ұсыныс {})", m(*h)),
-                AgainstHigh::NoHigh => " (бастапқы бонус)".to_string(),
+                AgainstHigh::NoHigh => " (қол қою бонусының бастапқы мөлшері)".to_string(),
             };
             format!(
                 "ұсыныс {}, қатысушы {bidder} (№\u{a0}{seq}\u{a0}оқиға), ең аз сомадан ({}) төмен{tail}",

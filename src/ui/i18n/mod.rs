@@ -6,6 +6,7 @@
 
 mod evidence;
 mod filter;
+pub mod glossary;
 mod link;
 mod site;
 mod texts;
