@@ -288,6 +288,7 @@ fn rate_spans<'a>(ctx: &Ctx<'_>) -> Vec<Span<'a>> {
         out.push(Span::styled(format!(" {}", tx.stale), t.warn));
     }
     if let Some(why) = &table.fallback {
+        let why = (tx.fallback_why)(why);
         out.push(Span::styled(format!(" · {}: {why}", tx.fallback), t.warn));
     }
     out

@@ -299,5 +299,20 @@ pub static KK: Texts = Texts {
     too_small: "Терминал тым кішкентай",
     needs_size: |w, h| format!("lotwatch үшін кемінде {w}x{h} қажет"),
     feed_seq: "оқиға №",
+    fallback_why: |f| {
+        use crate::rates::{FallbackTo, RateSource};
+        let of = |s: &RateSource| match s {
+            RateSource::Platform => "платформа",
+            RateSource::Nbk => "ҚРҰБ",
+            RateSource::Fixed => "тұрақты",
+        };
+        let failed: Vec<&str> = f.failed.iter().map(|(s, _)| of(s)).collect();
+        let using = match &f.using {
+            FallbackTo::Source(s) => format!("{} бағамдары көрсетілген", of(s)),
+            FallbackTo::Fixed => "баптаудағы тұрақты бағамдар көрсетілген".into(),
+            FallbackTo::LastGood => "соңғы алынған бағамдар көрсетілген".into(),
+        };
+        format!("{} бағамдары алынбады; {using}", failed.join(" мен "))
+    },
     now_size: |w, h| format!("қазір {w}x{h}"),
 };

@@ -323,5 +323,20 @@ pub static RU: Texts = Texts {
     too_small: "Терминал слишком мал",
     needs_size: |w, h| format!("lotwatch нужно не меньше {w}x{h}"),
     feed_seq: "событие №",
+    fallback_why: |f| {
+        use crate::rates::{FallbackTo, RateSource};
+        let of = |s: &RateSource| match s {
+            RateSource::Platform => "платформы",
+            RateSource::Nbk => "НБРК",
+            RateSource::Fixed => "фиксированные",
+        };
+        let failed: Vec<&str> = f.failed.iter().map(|(s, _)| of(s)).collect();
+        let using = match &f.using {
+            FallbackTo::Source(s) => format!("используются курсы {}", of(s)),
+            FallbackTo::Fixed => "используются фиксированные курсы из настроек".into(),
+            FallbackTo::LastGood => "показаны последние полученные курсы".into(),
+        };
+        format!("курсы {} не получены; {using}", failed.join(" и "))
+    },
     now_size: |w, h| format!("сейчас {w}x{h}"),
 };
