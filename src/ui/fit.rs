@@ -83,9 +83,8 @@ pub fn figures(text: &str) -> Vec<(usize, usize)> {
 /// at (the caller marks the dropped figure with `…` there). `None` when it
 /// fits.
 pub fn safe_cut(text: &str, room: usize) -> Option<usize> {
-    if text.chars().nth(room).is_none() {
-        return None;
-    }
+    // Nothing past `room`: it fits.
+    text.chars().nth(room)?;
     // A figure ending right at the cut goes too: the text goes on, and a
     // figure against the edge reads as cut (`№ 1809│` for `№ 18090`).
     let goes_on = text.chars().skip(room).any(|c| c != ' ');
