@@ -399,6 +399,9 @@ pub struct ServeArgs {
     /// Serve no change feed: `/events` answers 404 and clients poll `/lots`.
     #[arg(long)]
     pub no_feed: bool,
+    /// Serve no push feed: `/stream` answers 404 and clients long-poll `/events`.
+    #[arg(long)]
+    pub no_stream: bool,
     /// Events the feed keeps (older ones answer 410).
     #[arg(long, value_name = "N", default_value_t = crate::sim::engine::DEFAULT_HISTORY as u64, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     pub history: u64,

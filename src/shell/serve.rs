@@ -33,6 +33,7 @@ pub fn run_cli(args: ServeArgs) -> anyhow::Result<()> {
         addr: args.addr,
         log_requests: true,
         feed: !args.no_feed,
+        stream: !args.no_stream,
         history: args.history as usize,
         lead_ms: args.lead_ms,
         site: args.site.map(|_| crate::sim::site::SiteSim {

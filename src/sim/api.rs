@@ -1,6 +1,6 @@
 //! The platform API's routes of the simulator (`docs/api.md`): `/auction`,
 //! `/lots` (ETag), a lot, its bids, the change feed (long-poll, 410 past the
-//! history), the platform's rates and the National Bank mirror, and the
+//! history) and its push form (`/stream`, Server-Sent Events), the platform's rates and the National Bank mirror, and the
 //! JSON error answers. The frame around every request (size caps, auth,
 //! `Date`, the request log) is `server`'s.
 
@@ -14,6 +14,7 @@ use crate::platform::wire::{
 use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::sse::{Event as SseEvent, Sse};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use std::sync::Arc;
@@ -312,15 +313,119 @@ pub(super) async fn events(State(s): State<Arc<Shared>>, RawQuery(q): RawQuery) 
                 "events after {after} are no longer kept; the oldest kept is {oldest}: re-read /api/v1/lots"
             ),
         ),
-        Page::Events(evs, last_seq) => json(
-            StatusCode::OK,
-            &EventsBody {
-                server_time: s.now().to_rfc3339(),
-                last_seq,
-                events: evs.iter().map(WireEvent::from).collect(),
-            },
-        ),
+        Page::Events(evs, last_seq) => json(StatusCode::OK, &events_body(&s, &evs, last_seq)),
     }
+}
+
+fn events_body(s: &Shared, evs: &[Event], last_seq: u64) -> EventsBody {
+    EventsBody {
+        server_time: s.now().to_rfc3339(),
+        last_seq,
+        events: evs.iter().map(WireEvent::from).collect(),
+    }
+}
+
+/// One message of the push feed: the long-poll's page as its data, the
+/// page's last seq as its id (`heartbeat` pages hold no events).
+fn sse_message(kind: &'static str, body: &EventsBody) -> Result<SseEvent, serde_json::Error> {
+    let data = serde_json::to_string(body)?;
+    let ev = SseEvent::default().event(kind).data(data);
+    Ok(match body.events.last() {
+        Some(last) => ev.id(last.seq.to_string()),
+        None => ev,
+    })
+}
+
+/// What one open push feed has sent so far.
+struct Pushing {
+    s: Arc<Shared>,
+    after: u64,
+    seq_rx: tokio::sync::watch::Receiver<u64>,
+    stop: tokio::sync::watch::Receiver<bool>,
+    /// Held while the stream is open: streams count with the long-polls.
+    _permit: tokio::sync::OwnedSemaphorePermit,
+    greeted: bool,
+}
+
+/// `GET /api/v1/stream?after=SEQ`: the change feed pushed as Server-Sent
+/// Events. The same pages as `/events`, each sent as soon as it exists; a
+/// `heartbeat` page (no events, the server's time and last seq) at once and
+/// after every `heartbeat` of silence. A client that falls behind the
+/// history is cut off and gets 410 when it comes back, as with `/events`.
+pub(super) async fn stream(State(s): State<Arc<Shared>>, RawQuery(q): RawQuery) -> Response {
+    if !s.stream {
+        return error(
+            &s,
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "this server has no push feed: long-poll /api/v1/events",
+        );
+    }
+    let after =
+        match query_pairs(q.as_deref()).and_then(|p| int_param(&p, "after", 0, 0..=u64::MAX)) {
+            Ok(a) => a,
+            Err(m) => return bad_request(&s, m),
+        };
+    let seq_rx = s.seq_tx.subscribe();
+    if let Page::Gone(oldest) = read_page(&s, after, 1) {
+        return error(
+            &s,
+            StatusCode::GONE,
+            "gone",
+            &format!(
+                "events after {after} are no longer kept; the oldest kept is {oldest}: re-read /api/v1/lots"
+            ),
+        );
+    }
+    let Ok(permit) = s.long_polls.clone().try_acquire_owned() else {
+        let mut r = error(
+            &s,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "too many feeds are held; retry shortly",
+        );
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        return r;
+    };
+    let pushing = Pushing {
+        stop: s.shutdown_rx.clone(),
+        s,
+        after,
+        seq_rx,
+        _permit: permit,
+        greeted: false,
+    };
+    let messages = futures_util::stream::unfold(pushing, |mut p| async move {
+        loop {
+            let (evs, last_seq) = match read_page(&p.s, p.after, MAX_LIMIT) {
+                Page::Gone(_) => return None,
+                Page::Events(evs, last) => (evs, last),
+            };
+            if let Some(newest) = evs.last() {
+                p.after = newest.seq;
+                p.greeted = true;
+                let m = sse_message("events", &events_body(&p.s, &evs, last_seq));
+                return Some((m, p));
+            }
+            if !p.greeted {
+                p.greeted = true;
+                let m = sse_message("heartbeat", &events_body(&p.s, &[], last_seq));
+                return Some((m, p));
+            }
+            let heartbeat = p.s.heartbeat;
+            let quiet = tokio::select! {
+                changed = p.seq_rx.changed() => if changed.is_err() { return None } else { false },
+                _ = p.stop.wait_for(|s| *s) => return None,
+                _ = tokio::time::sleep(heartbeat) => true,
+            };
+            if quiet {
+                let m = sse_message("heartbeat", &events_body(&p.s, &[], last_seq));
+                return Some((m, p));
+            }
+        }
+    });
+    Sse::new(messages).into_response()
 }
 
 fn astana_today(s: &Shared) -> jiff::civil::Date {

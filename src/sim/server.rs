@@ -57,12 +57,20 @@ pub struct SimOptions {
     /// Serve the change feed; without it `/events` answers 404 (a platform
     /// that clients must poll).
     pub feed: bool,
+    /// Serve the push feed (`/stream`, Server-Sent Events) beside the
+    /// long-poll; without it `/stream` answers 404 and clients long-poll.
+    pub stream: bool,
+    /// Silence after which the push feed sends a heartbeat.
+    pub heartbeat: Duration,
     /// Keep a log of the requests served (`RunningSim::requests`), for tests
     /// that count what a client asked; at most `MAX_REQUEST_LOG` entries.
     pub record_requests: bool,
     /// Also serve the day as the sauda.e-qazyna.kz site's pages.
     pub site: Option<super::site::SiteSim>,
 }
+
+/// The push feed's heartbeat: at most this long without a message.
+pub const DEFAULT_HEARTBEAT: Duration = Duration::from_secs(10);
 
 /// Entries kept by the request log (the oldest go first).
 pub const MAX_REQUEST_LOG: usize = 100_000;
@@ -105,6 +113,8 @@ impl SimOptions {
             max_long_polls: 4096,
             lead_ms: 2000,
             feed: true,
+            stream: true,
+            heartbeat: DEFAULT_HEARTBEAT,
             record_requests: false,
             site: None,
         }
@@ -134,6 +144,8 @@ pub(crate) struct Shared {
     /// `RunningSim::published`); sending costs nothing without receivers.
     pub(crate) published: broadcast::Sender<(u64, Instant)>,
     pub(crate) feed: bool,
+    pub(crate) stream: bool,
+    pub(crate) heartbeat: Duration,
     pub(crate) request_log: Option<Mutex<std::collections::VecDeque<LoggedRequest>>>,
     pub(crate) site: Option<super::site::SiteSim>,
     pub(crate) started: Instant,
@@ -276,6 +288,8 @@ pub async fn start(opts: SimOptions) -> anyhow::Result<RunningSim> {
         rates: RateBook::embedded(),
         published: broadcast::channel(1024).0,
         feed: opts.feed,
+        stream: opts.feed && opts.stream,
+        heartbeat: opts.heartbeat.max(Duration::from_millis(10)),
         request_log: opts
             .record_requests
             .then(|| Mutex::new(std::collections::VecDeque::new())),
@@ -339,6 +353,7 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/api/v1/lots/{id}", get(api::lot))
         .route("/api/v1/lots/{id}/bids", get(api::bids))
         .route("/api/v1/events", get(api::events))
+        .route("/api/v1/stream", get(api::stream))
         .route("/api/v1/rates", get(api::rates))
         .route("/nbk/rss/get_rates.cfm", get(api::nbk_rates))
         .route("/{lang}/list", get(super::site::list))

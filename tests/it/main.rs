@@ -1,7 +1,9 @@
 //! The integration tests, in one binary: each file is a module (linking one
 //! binary instead of forty is most of a cold `cargo test` on two cores).
-//! The end-to-end tests that drive the real binary in tmux, and the token
-//! canary (it installs the process's global logger), have binaries of their own.
+//! The end-to-end tests (`e2e_*`: the real binary in tmux) are modules here
+//! too, so that they wait side by side rather than one binary after another.
+//! The token canary (it installs the process's global logger) and the
+//! parser's scale test (its counting allocator) have binaries of their own.
 
 #![allow(clippy::unwrap_used)] // a test may stop at the first surprise
 
@@ -24,6 +26,15 @@ mod anomaly_live_sim;
 mod client_causes;
 mod client_http;
 mod client_tls;
+mod e2e_follow;
+mod e2e_journal_crash;
+mod e2e_journal_disk;
+mod e2e_journal_pg;
+mod e2e_outputs;
+mod e2e_protocol_day;
+mod e2e_replay;
+mod e2e_sauda;
+mod e2e_tmux;
 mod faults_feed;
 mod faults_network;
 mod hostile_decode;
@@ -43,6 +54,7 @@ mod nbk_parse;
 mod nbk_sim;
 mod notify_vt;
 mod protocol_day;
+mod push_feed;
 mod replay_mode;
 mod sauda_parse;
 mod sauda_props;

@@ -6,7 +6,7 @@
 //! content-type check, `If-Modified-Since`/ETag) are fetched by `page`.
 
 use crate::domain::Timestamp;
-use crate::domain::clock::{ClockSample, mono_now, wall_now};
+use crate::domain::clock::{ClockSample, Mono, mono_now, wall_now};
 use crate::platform::error::PlatformError;
 use crate::platform::sanitize::clean;
 pub(super) use causes::status_error;
@@ -15,6 +15,8 @@ pub use page::{Page, Validators};
 
 mod causes;
 mod page;
+mod push;
+pub use push::{PushFeed, SseFrame, SseFrames};
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{StatusCode, Url, redirect};
 use std::fmt;
@@ -247,6 +249,14 @@ impl Raw {
     }
 }
 
+/// An answer whose headers are in and whose body is still to read.
+pub(super) struct Opened {
+    pub(super) resp: reqwest::Response,
+    pub(super) sent: Mono,
+    pub(super) received: Mono,
+    pub(super) wall: Timestamp,
+}
+
 /// Options of one request.
 pub(super) struct Req<'a> {
     pub(super) auth: bool,
@@ -283,6 +293,9 @@ impl Client {
                 "a token is configured but the platform URL is plain http to a non-loopback host: not sending it"
             );
         }
+        // The library never relies on its caller to have installed the
+        // provider: reqwest panics without one (`rustls-no-provider`).
+        install_crypto_provider();
         let mut b = reqwest::Client::builder()
             .user_agent(concat!("lotwatch/", env!("CARGO_PKG_VERSION")))
             .gzip(true)
@@ -391,9 +404,20 @@ impl Client {
         r
     }
 
-    async fn get_inner(&self, url: Url, req: Req<'_>) -> Result<Raw, PlatformError> {
-        let path = url.path().to_string();
-        let mut rb = self.inner.http.get(url).timeout(req.total);
+    /// Sends a GET with the token (where it may go) and the validators, and
+    /// returns the answer once its headers are in; `total` bounds the whole
+    /// exchange, or nothing with `None` (a push feed, bounded by the
+    /// client's read timeout between chunks instead).
+    pub(super) async fn open(
+        &self,
+        url: Url,
+        req: &Req<'_>,
+        total: Option<Duration>,
+    ) -> Result<Opened, PlatformError> {
+        let mut rb = self.inner.http.get(url);
+        if let Some(total) = total {
+            rb = rb.timeout(total);
+        }
         if req.auth
             && self.inner.token_allowed
             && let Some(t) = &self.inner.token
@@ -415,12 +439,26 @@ impl Client {
             rb = rb.header(header::IF_NONE_MATCH, v);
         }
         let sent = mono_now();
-        let mut resp = rb
+        let resp = rb
             .send()
             .await
             .map_err(|e| classify(e, self.inner.cfg.connect_timeout))?;
-        let received = mono_now();
-        let wall = wall_now();
+        Ok(Opened {
+            resp,
+            sent,
+            received: mono_now(),
+            wall: wall_now(),
+        })
+    }
+
+    async fn get_inner(&self, url: Url, req: Req<'_>) -> Result<Raw, PlatformError> {
+        let path = url.path().to_string();
+        let Opened {
+            mut resp,
+            sent,
+            received,
+            wall,
+        } = self.open(url, &req, Some(req.total)).await?;
         let status = resp.status();
         let cap = if status.is_success() {
             req.cap

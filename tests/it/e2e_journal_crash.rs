@@ -3,9 +3,7 @@
 //! restarted; at the end its journal holds every event of the simulator's
 //! history exactly once.
 
-#![allow(clippy::unwrap_used)] // a test may stop at the first surprise
-
-mod support;
+use crate::support;
 
 use lotwatch::journal::Journal;
 use lotwatch::platform::{Client, ClientConfig};

@@ -13,7 +13,7 @@
 //!   lot (skipped, saying so, when `prometheus` is missing);
 //! - the README's tmux `status-right` example shows `watch --format status`.
 
-mod support;
+use crate::support;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};

@@ -7,9 +7,7 @@
 //! protocol are parsed with serde_json, not through lotwatch's decoders.
 //! `lotwatch verify` must pass and agree with the protocol's chain head.
 
-#![allow(clippy::unwrap_used)] // a test may stop at the first surprise
-
-mod support;
+use crate::support;
 
 use serde_json::Value;
 use std::collections::BTreeMap;

@@ -2,9 +2,7 @@
 //! loopback. Waits for lots on screen, drives the keys a user would press and
 //! checks the screen after each, then quits and checks the exit status.
 
-#![allow(clippy::unwrap_used)] // a test may stop at the first surprise
-
-mod support;
+use crate::support;
 
 use std::process::Command;
 use std::time::Duration;

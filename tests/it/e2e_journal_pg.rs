@@ -8,11 +8,8 @@
 //! single SQLite journal of the same day. The password appears in no log
 //! and no output.
 
-#![allow(clippy::unwrap_used)] // a test may stop at the first surprise
-
-#[path = "pg_support/mod.rs"]
-mod pg_support;
-mod support;
+use crate::pg_support;
+use crate::support;
 
 use lotwatch::journal::Journal;
 use lotwatch::platform::{Client, ClientConfig};

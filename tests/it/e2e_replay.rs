@@ -2,11 +2,8 @@
 //! the user's settings: the config file's language, theme, sort and key
 //! bindings apply to a replay as they do live.
 
-#![allow(clippy::unwrap_used)] // a test may stop at the first surprise
-
-#[path = "journal_support/mod.rs"]
-mod journal_support;
-mod support;
+use crate::journal_support;
+use crate::support;
 
 use journal_support::{AUCTION, T0, day, temp_dir};
 use lotwatch::domain::Timestamp;

@@ -6,11 +6,8 @@
 //! database when it stops: the journal badge says why, and `q` quits within
 //! a second saying on stderr what was not recorded, the password masked.
 
-#![allow(clippy::unwrap_used)] // a test may stop at the first surprise
-
-#[path = "pg_support/mod.rs"]
-mod pg_support;
-mod support;
+use crate::pg_support;
+use crate::support;
 
 use pg_support::{PASSWORD, Pg};
 use std::process::{Command, Stdio};

@@ -6,7 +6,7 @@
 //! not be written is on stderr after the terminal is restored; the log has a
 //! line when the failure starts and when it ends.
 
-mod support;
+use crate::support;
 
 use lotwatch::journal::Journal;
 use std::os::unix::fs::PermissionsExt;

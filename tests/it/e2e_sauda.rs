@@ -4,9 +4,7 @@
 //! maintenance window of the site is named on screen while the lots stay,
 //! then the link comes back.
 
-#![allow(clippy::unwrap_used)] // a test may stop at the first surprise
-
-mod support;
+use crate::support;
 
 use std::time::Duration;
 use support::server::{BIN, Server};
