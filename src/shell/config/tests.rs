@@ -490,3 +490,38 @@ fn sort_from_file_and_environment() {
         Some("F5")
     );
 }
+
+#[test]
+fn config_errors_in_the_interface_language() {
+    let env_err = ConfigError::Env {
+        var: "LOTWATCH_LANG".into(),
+        problem: "\"xx\"".into(),
+    };
+    assert_eq!(env_err.message(Lang::En), env_err.to_string());
+    assert!(
+        env_err
+            .message(Lang::Ru)
+            .starts_with("переменная окружения LOTWATCH_LANG")
+    );
+    assert!(env_err.message(Lang::Kk).contains("орта айнымалысы"));
+    let exposed = ConfigError::Exposed {
+        path: "/tmp/c.toml".into(),
+        mode: 0o644,
+    };
+    assert!(exposed.message(Lang::Ru).contains("chmod 600 /tmp/c.toml"));
+    assert!(!exposed.message(Lang::Kk).contains("others"));
+    // The language is known before the configuration is read.
+    let env = |k: &str| match k {
+        "LOTWATCH_LANG" => Some("kk".to_string()),
+        "LANG" => Some("ru_RU.UTF-8".to_string()),
+        _ => None,
+    };
+    assert_eq!(early_lang(None, &env), Lang::Kk);
+    assert_eq!(early_lang(Some(Lang::En), &env), Lang::En);
+    let bad = |k: &str| match k {
+        "LOTWATCH_LANG" => Some("xx".to_string()),
+        "LANG" => Some("ru_RU.UTF-8".to_string()),
+        _ => None,
+    };
+    assert_eq!(early_lang(None, &bad), Lang::Ru);
+}
