@@ -131,13 +131,13 @@ fn open_lots(app: &App) -> Vec<(String, Timestamp, Money, Money)> {
     let open: Vec<_> = (0..app.lots().view_len())
         .filter_map(|p| app.lots().row(p))
         .filter(|(l, _)| l.status == LotStatus::Open)
-        .map(|(l, _)| {
-            (
+        .filter_map(|(l, _)| {
+            Some((
                 l.id.clone(),
                 l.closes_at,
-                lotwatch::domain::rules::next_min_bid(l),
+                lotwatch::domain::rules::next_min_bid(l)?,
                 l.min_increment,
-            )
+            ))
         })
         .collect();
     assert!(!open.is_empty(), "the fixture has open lots");

@@ -3,8 +3,8 @@
 //! Each event is timed from the instant the simulator publishes it (the
 //! moment it wakes long-polls; see `RunningSim::published`) to the end of the
 //! first frame whose state includes it. Reports p50, p99 and max for the
-//! long-poll feed and for 1 s interval polling (`/events` answering 404)
-//! side by side.
+//! push feed (`/stream`), the long-poll feed and 1 s interval polling
+//! (`/events` answering 404) side by side.
 //!
 //! The frame loop mirrors `monitor.rs`: apply a message, drain what else is
 //! queued, respect the 10 ms render floor, draw. Nearly all events are bids
@@ -47,8 +47,17 @@ struct Result {
     frames: usize,
 }
 
-/// One run: simulator (feed on or off), client, engine, app, frames.
-async fn run(feed: bool, secs: u64, lots: usize, speed: f64) -> Result {
+#[derive(Clone, Copy)]
+enum Mode {
+    Push,
+    LongPoll,
+    Polling,
+}
+
+/// One run: simulator (with the feed's forms the mode has), client, engine,
+/// app, frames.
+async fn run(mode: Mode, secs: u64, lots: usize, speed: f64) -> Result {
+    let feed = !matches!(mode, Mode::Polling);
     let opts = SimOptions {
         // By default 300 lots opening together at 60x: a steady few bids per
         // second, with bursts when they open and close.
@@ -56,6 +65,7 @@ async fn run(feed: bool, secs: u64, lots: usize, speed: f64) -> Result {
         speed,
         lead_ms: 300,
         feed,
+        stream: matches!(mode, Mode::Push),
         ..SimOptions::demo()
     };
     let sim = start(opts).await.expect("the simulator starts");
@@ -127,10 +137,10 @@ async fn run(feed: bool, secs: u64, lots: usize, speed: f64) -> Result {
     }
     delays.sort();
     Result {
-        mode: if feed {
-            "long-poll"
-        } else {
-            "1 s interval polling"
+        mode: match mode {
+            Mode::Push => "push (SSE)",
+            Mode::LongPoll => "long-poll",
+            Mode::Polling => "1 s interval polling",
         },
         delays,
         frames: frames.len(),
@@ -159,9 +169,10 @@ fn main() {
         .build()
         .expect("a tokio runtime");
     let results = rt.block_on(async {
-        let a = run(true, secs, lots, speed).await;
-        let b = run(false, secs, lots, speed).await;
-        [a, b]
+        let a = run(Mode::Push, secs, lots, speed).await;
+        let b = run(Mode::LongPoll, secs, lots, speed).await;
+        let c = run(Mode::Polling, secs, lots, speed).await;
+        [a, b, c]
     });
     println!(
         "event published by the simulator -> frame drawn (200x50, loopback), {lots} lots at {speed}x, {secs} s per mode:"

@@ -55,6 +55,14 @@ fn main() -> ExitCode {
             let sub = matches.subcommand_matches("watch").cloned();
             return lotwatch::shell::watch::run_cli(&sub.unwrap_or_default(), *args, &env);
         }
+        Some(Command::Info) => {
+            let config = cli.monitor.config.clone();
+            let settings = lotwatch::shell::config::resolve(&matches, cli.monitor, &env);
+            for line in lotwatch::shell::info::lines(&settings, config, &env) {
+                println!("{line}");
+            }
+            Ok(())
+        }
         None => {
             let lang = lotwatch::shell::config::early_lang(cli.monitor.language, &env);
             match lotwatch::shell::config::resolve(&matches, cli.monitor, &env) {

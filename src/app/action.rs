@@ -40,6 +40,8 @@ pub enum Action {
     Suspend,
     /// Turn mouse capture off (the terminal's own text selection works) or on.
     ToggleMouse,
+    /// The next layout (`--layout`, `[layout.NAME]`).
+    CycleLayout,
     /// Mouse: select the lot on this row of the lots view.
     SelectRow(usize),
     /// Mouse wheel: scroll this pane by so many rows (negative: up), whatever
@@ -49,7 +51,7 @@ pub enum Action {
 
 impl Action {
     /// Every action a key can be bound to, in the order the help lists them.
-    pub const BINDABLE: [Action; 42] = [
+    pub const BINDABLE: [Action; 43] = [
         Action::Help,
         Action::Quit,
         Action::Suspend,
@@ -92,6 +94,7 @@ impl Action {
         Action::SortBy(SortKey::TimeLeft),
         Action::SortBy(SortKey::Extensions),
         Action::ToggleMouse,
+        Action::CycleLayout,
     ];
 
     /// The stable name used in configuration files.
@@ -124,6 +127,7 @@ impl Action {
             Action::SortBy(k) => return Cow::Owned(format!("sort_by_{}", k.name())),
             Action::Suspend => "suspend",
             Action::ToggleMouse => "toggle_mouse",
+            Action::CycleLayout => "cycle_layout",
             Action::SelectRow(_) => "select_row",
             Action::Scroll(..) => "scroll",
         };

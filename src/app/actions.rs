@@ -36,14 +36,29 @@ impl App {
                 }
             }
             Action::FocusNext | Action::FocusPrev => {
-                let i = Pane::ALL.iter().position(|p| *p == self.focus).unwrap_or(0);
-                let n = Pane::ALL.len();
-                let j = if a == Action::FocusNext {
-                    (i + 1) % n
-                } else {
-                    (i + n - 1) % n
+                // A pane layout cycles through its own panes.
+                let order: Vec<Pane> = match &self.layouts.current().arrangement {
+                    screens::Arrangement::Panes(spec) => {
+                        spec.panes.iter().map(|(p, _)| *p).collect()
+                    }
+                    _ => Pane::ALL.to_vec(),
                 };
-                self.set_focus(Pane::ALL[j]);
+                let n = order.len().max(1);
+                let j = match order.iter().position(|p| *p == self.focus) {
+                    Some(i) if a == Action::FocusNext => (i + 1) % n,
+                    Some(i) => (i + n - 1) % n,
+                    None => 0,
+                };
+                self.set_focus(order.get(j).copied().unwrap_or(Pane::Lots));
+            }
+            Action::CycleLayout => {
+                self.layouts.cycle();
+                if let screens::Arrangement::Panes(spec) = &self.layouts.current().arrangement
+                    && !spec.has(self.focus)
+                {
+                    self.focus = spec.panes.first().map_or(Pane::Lots, |(p, _)| *p);
+                }
+                self.keep_selection_visible();
             }
             Action::FocusPane(n) => match Pane::from_number(n) {
                 Some(p) => self.set_focus(p),
@@ -164,10 +179,9 @@ impl App {
     }
 
     pub(super) fn page(&self) -> usize {
-        let size = self.size_or_default();
         match self.focus {
-            Pane::Events | Pane::Anomalies => crate::app::viewport::events_rows(size, self.focus),
-            _ => crate::app::viewport::lots_rows(size, self.focus),
+            Pane::Events | Pane::Anomalies => self.pane_rows(self.focus),
+            _ => self.pane_rows(Pane::Lots),
         }
         .max(1)
     }
@@ -210,7 +224,7 @@ impl App {
     /// The wheel over the lots pane: the rows move, and the selection stays
     /// on its lot while that lot is on screen, else on the nearest row shown.
     pub(super) fn scroll_lots(&mut self, delta: i64) {
-        let rows = crate::app::viewport::lots_rows(self.size_or_default(), self.focus).max(1);
+        let rows = self.pane_rows(Pane::Lots).max(1);
         let n = self.lots.view_len();
         let max_top = n.saturating_sub(rows) as i64;
         self.lots_top = (self.lots_top as i64)
@@ -279,7 +293,7 @@ impl App {
     }
 
     pub(super) fn keep_selection_visible(&mut self) {
-        let rows = crate::app::viewport::lots_rows(self.size_or_default(), self.focus).max(1);
+        let rows = self.pane_rows(Pane::Lots).max(1);
         let n = self.lots.view_len();
         let pos = self.selected_row().unwrap_or(0);
         if pos < self.lots_top {

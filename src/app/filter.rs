@@ -69,6 +69,9 @@ enum TimeField {
     Closing,
     /// Time until a scheduled lot opens.
     Opens,
+    /// Time until a web-site lot's application deadline (while it takes
+    /// applications).
+    Deadline,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -166,7 +169,7 @@ pub enum FilterErrorKind {
 /// The field names, statuses and flags as the filter language spells them
 /// (its error messages list them, in every interface language).
 pub const FIELDS: &str =
-    "status, mineral, region, lot, name, bid, next, start, bids, closing, opens, is";
+    "status, mineral, region, lot, name, bid, next, start, bids, closing, opens, deadline, is";
 /// Status names in English, Russian and Kazakh (the interface's words, and
 /// the platform's: `состоялся`, `өтті`), `ё` written `е`.
 const STATUSES: [(&str, LotStatus); 23] = [
@@ -373,8 +376,12 @@ impl Filter {
             .filter_map(|t| match t.test {
                 Test::Time(field, _, ms) => {
                     let target = match (field, &lot.status) {
-                        (TimeField::Closing, LotStatus::Open) => lot.closes_at,
+                        // A web-site lot has no close (`closes_at` stands in).
+                        (TimeField::Closing, LotStatus::Open) if lot.site.is_none() => {
+                            lot.closes_at
+                        }
                         (TimeField::Opens, LotStatus::Scheduled) => lot.opens_at,
+                        (TimeField::Deadline, _) => lot.open_deadline()?,
                         _ => return None,
                     };
                     // left = target - now crosses `ms` between these instants.
@@ -415,14 +422,20 @@ impl Test {
                     MoneyField::Next => {
                         matches!(lot.status, LotStatus::Open | LotStatus::Scheduled)
                             .then(|| next_min_bid(lot))
+                            .flatten()
                     }
-                    MoneyField::Start => Some(lot.starting_bonus),
+                    MoneyField::Start => lot.starting_bonus.known(),
                 };
                 have.is_some_and(|h| cmp.holds(h, *v))
             }
             Test::Bids(cmp, n) => cmp.holds(lot.bid_count, *n),
             Test::Time(field, cmp, ms) => {
                 let left = match (field, &lot.status, env.now) {
+                    // A web-site lot has no close (`closes_at` stands in),
+                    // and one whose start passed while the site still says
+                    // applications does not open in 0 (`Lot::start_passed`).
+                    (TimeField::Closing, _, _) if lot.site.is_some() => None,
+                    (TimeField::Opens, _, Some(now)) if lot.start_passed(now) => None,
                     (TimeField::Closing, LotStatus::Open, Some(now)) => {
                         Some(now.until(lot.closes_at).max(0))
                     }
@@ -432,6 +445,11 @@ impl Test {
                     (TimeField::Opens, LotStatus::Scheduled, Some(now)) => {
                         Some(now.until(lot.opens_at).max(0))
                     }
+                    // A passed deadline is no time left: it matches nothing.
+                    (TimeField::Deadline, _, Some(now)) => lot
+                        .open_deadline()
+                        .map(|d| now.until(d))
+                        .filter(|left| *left > 0),
                     _ => None,
                 };
                 left.is_some_and(|l| cmp.holds(l, *ms))
@@ -637,8 +655,12 @@ fn parse_term(tok: &Token) -> Result<Term, TermError> {
                 }
             }
         }
-        "closing" | "opens" => {
-            let field: &'static str = if key == "closing" { "closing" } else { "opens" };
+        "closing" | "opens" | "deadline" => {
+            let field: &'static str = match key.as_str() {
+                "closing" => "closing",
+                "opens" => "opens",
+                _ => "deadline",
+            };
             let Some(cmp) = cmp_of(op, false) else {
                 return op_err(field, "<, <=, > or >=");
             };
@@ -647,10 +669,10 @@ fn parse_term(tok: &Token) -> Result<Term, TermError> {
             }
             let ms = parse_duration(value)
                 .ok_or_else(|| (value_col, FilterErrorKind::BadDuration(value.to_string())))?;
-            let f = if field == "closing" {
-                TimeField::Closing
-            } else {
-                TimeField::Opens
+            let f = match field {
+                "closing" => TimeField::Closing,
+                "opens" => TimeField::Opens,
+                _ => TimeField::Deadline,
             };
             Test::Time(f, cmp, ms)
         }

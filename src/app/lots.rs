@@ -657,6 +657,7 @@ mod tests {
             at: close.plus_secs(-190),
             lot_id: Some("A".into()),
             kind: EventKind::Status {
+                status_text: None,
                 status: LotStatus::Suspended,
                 closes_at: close,
                 result: None,

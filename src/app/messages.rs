@@ -18,6 +18,7 @@ impl App {
                 rejected,
             } => {
                 let server = self.server_now(now);
+                self.seen = self.changes_seen(seq, &lots, server);
                 let before = self.snapshot_watch(&lots);
                 self.lots.replace(lots, server, self.opts.me.as_deref());
                 self.alert_snapshot_changes(before, now, up);
@@ -26,6 +27,14 @@ impl App {
                 self.data_at = server.or(self.data_at);
                 for issue in rejected {
                     self.push_issue(issue);
+                }
+                for ev in &self.seen {
+                    let lot = ev.lot_id.as_deref().and_then(|id| self.lots.get(id));
+                    self.log.record(ev, lot.map(|(l, _)| l));
+                }
+                if self.events_scroll > 0 {
+                    self.events_scroll = (self.events_scroll + self.seen.len())
+                        .min(self.log.len().saturating_sub(1));
                 }
                 self.reselect();
             }
@@ -97,6 +106,23 @@ impl App {
             // For the journal: the snapshot already holds their effect.
             SyncMsg::Backfill(_) => up.redraw = false,
         }
+    }
+
+    /// The events a newer snapshot shows happened since the lots held (a
+    /// platform without a change feed, or changes a feed gap hid), read by
+    /// the one change model; the snapshot itself replaces the lots.
+    fn changes_seen(
+        &self,
+        seq: u64,
+        lots: &[crate::domain::Lot],
+        server: Option<crate::domain::Timestamp>,
+    ) -> Vec<crate::domain::Event> {
+        if seq <= self.feed_seq || self.lots.is_empty() {
+            return Vec::new();
+        }
+        let at = server.or(self.data_at).unwrap_or_default();
+        let old = |id: &str| self.lots.get(id).map(|(l, _)| l);
+        crate::domain::change::events_seen(old, lots, seq, at)
     }
 
     /// A feed bid for the lot in view extends its loaded history at once.

@@ -23,6 +23,7 @@ pub mod filter;
 pub mod log;
 pub mod lots;
 mod messages;
+pub mod screens;
 pub mod summary;
 mod ticks;
 pub mod viewport;
@@ -197,6 +198,8 @@ pub struct App {
     pub(crate) auction: Option<Auction>,
     pub(crate) lots: LotStore,
     pub(crate) feed_seq: u64,
+    /// The events the last snapshot showed had happened (see `seen()`).
+    pub(crate) seen: Vec<crate::domain::Event>,
     pub(crate) log: EventLog,
     /// Selected lot, by id (stable across re-sorting).
     pub(crate) selected: Option<String>,
@@ -245,6 +248,13 @@ pub struct App {
     pub(crate) anomalies_scroll: usize,
     /// Mouse capture wanted (off: the terminal selects and copies text).
     pub(crate) mouse: bool,
+    /// The layouts the user can cycle through, and the one in force.
+    pub(crate) layouts: screens::Layouts,
+    /// The lots pane's columns the user chose (None: the built-in choice).
+    pub(crate) columns: Option<Vec<screens::Column>>,
+    /// The configuration's trouble to show (`config: line N: ...`), or the
+    /// settings a reload could not apply without a restart.
+    pub(crate) config_note: Option<String>,
 }
 
 /// Where a follower stands (`--follow`), for the FOLLOWING badge: the
@@ -289,6 +299,7 @@ impl App {
             auction: None,
             lots,
             feed_seq: 0,
+            seen: Vec::new(),
             log: EventLog::default(),
             selected: None,
             lots_top: 0,
@@ -319,6 +330,9 @@ impl App {
             anomaly_kinds: [0; AnomalyKind::ALL.len()],
             anomalies_scroll: 0,
             mouse: opts.mouse,
+            layouts: screens::Layouts::default(),
+            columns: None,
+            config_note: None,
             opts,
         }
     }
@@ -389,6 +403,14 @@ impl App {
 
     pub fn feed_seq(&self) -> u64 {
         self.feed_seq
+    }
+
+    /// The events the last snapshot showed had happened since the lots held
+    /// before it (bids, extensions, status changes; a platform without a
+    /// change feed has no other): a bid at its own seq, the others at the
+    /// snapshot's.
+    pub fn seen(&self) -> &[crate::domain::Event] {
+        &self.seen
     }
 
     pub fn currency(&self) -> Currency {
@@ -510,11 +532,65 @@ impl App {
         }
         self.check_closing(now, &mut up);
         self.sync_watch(&mut up);
-        if self.summary.refresh_due(now, self.focus == Pane::Summary) {
+        if self.summary.refresh_due(now, self.summary_shown()) {
             self.summary.recompute(&self.lots, now);
             up.redraw = true;
         }
         up
+    }
+
+    /// The layouts to cycle through, with the one in force.
+    pub fn set_layouts(&mut self, layouts: screens::Layouts) {
+        self.layouts = layouts;
+        self.keep_selection_visible();
+    }
+
+    pub fn layouts(&self) -> &screens::Layouts {
+        &self.layouts
+    }
+
+    /// The lots pane's columns (None: the built-in choice by width).
+    pub fn set_columns(&mut self, columns: Option<Vec<screens::Column>>) {
+        self.columns = columns;
+    }
+
+    pub fn columns(&self) -> Option<&[screens::Column]> {
+        self.columns.as_deref()
+    }
+
+    /// What the screen says about the configuration file (a reload's error,
+    /// settings that need a restart); None: nothing to say.
+    pub fn set_config_note(&mut self, note: Option<String>) {
+        self.config_note = note;
+    }
+
+    pub fn config_note(&self) -> Option<&str> {
+        self.config_note.as_deref()
+    }
+
+    /// Rows of pane `p` on screen (lots: lot rows below the header row;
+    /// the lists: entries), for the layout in force.
+    pub(crate) fn pane_rows(&self, p: Pane) -> usize {
+        let h = screens::pane_height(
+            &self.layouts.current().arrangement,
+            self.size_or_default(),
+            p,
+            self.focus,
+        );
+        let frame = if p == Pane::Lots { 3 } else { 2 };
+        usize::from(h.saturating_sub(frame))
+    }
+
+    /// Whether the summary is on screen (focused, in the layout, or the
+    /// wall-board's line of the day).
+    pub(crate) fn summary_shown(&self) -> bool {
+        match &self.layouts.current().arrangement {
+            screens::Arrangement::Standard => self.focus == Pane::Summary,
+            screens::Arrangement::Panes(spec) => {
+                self.focus == Pane::Summary || spec.has(Pane::Summary)
+            }
+            screens::Arrangement::Wallboard => true,
+        }
     }
 
     /// How the journal's writing stands.

@@ -62,11 +62,12 @@ impl Summary {
             e.1 += 1;
             let high = counted_high(lot);
             if let Some(h) = high {
-                if lot.field_invalid("starting_bonus") {
-                    s.start_unknown += 1;
-                } else {
-                    s.high_sum = s.high_sum.saturating_add(h);
-                    s.start_sum = s.start_sum.saturating_add(lot.starting_bonus);
+                match lot.starting_bonus.known() {
+                    None => s.start_unknown += 1,
+                    Some(start) => {
+                        s.high_sum = s.high_sum.saturating_add(h);
+                        s.start_sum = s.start_sum.saturating_add(start);
+                    }
                 }
             }
             if lot.status == LotStatus::Open {
@@ -247,7 +248,7 @@ mod tests {
         let mut l = test_lot();
         l.id = id.into();
         l.status = status;
-        l.starting_bonus = Money::from_tenge(start);
+        l.starting_bonus = Money::from_tenge(start).into();
         l.high_bid = high.map(|h| HighBid {
             amount: Money::from_tenge(h),
             bidder: "P-01".into(),
@@ -468,10 +469,7 @@ mod tests {
             ),
             lot("B", LotStatus::Sold, 0, Some(9_000), "Aktobe", &["gold"], 0),
         ];
-        lots[1].site = Some(Box::new(crate::domain::SiteLot {
-            invalid: vec!["starting_bonus".into()],
-            ..Default::default()
-        }));
+        lots[1].starting_bonus = crate::domain::Amount::Unreadable;
         let s = Summary::of(lots.iter());
         assert_eq!(s.start_unknown, 1);
         assert_eq!(s.high_sum, Money::from_tenge(1_500));

@@ -522,3 +522,54 @@ fn toggle_mouse_flips_the_state_and_asks_the_loop() {
     assert_eq!(up.effects, vec![Effect::MouseCapture(false)]);
     assert_eq!(Action::from_name("toggle_mouse"), Some(Action::ToggleMouse));
 }
+
+#[test]
+fn without_a_feed_the_changes_between_two_snapshots_are_events() {
+    let mut a = test_lot();
+    a.id = "A".into();
+    a.number = "A-1".into();
+    let mut b = test_lot();
+    b.id = "B".into();
+    let mut app = app_with(vec![a.clone(), b.clone()]);
+    assert!(app.seen().is_empty(), "the first snapshot is no change");
+    let before = app.log().len();
+    a.high_bid = Some(HighBid {
+        amount: Money::from_tenge(1200),
+        bidder: "P-03".into(),
+        at: Timestamp(T0 + 5_000),
+        seq: 12,
+    });
+    a.bid_count = 1;
+    b.status = LotStatus::Suspended;
+    app.update(
+        Msg::Sync(SyncMsg::Snapshot {
+            seq: 14,
+            lots: vec![a.clone(), b.clone()],
+            rejected: vec![],
+        }),
+        Mono(2000),
+    );
+    let seen: Vec<_> = app
+        .seen()
+        .iter()
+        .map(|e| (e.lot_id.as_deref().unwrap_or(""), e.kind.type_name(), e.seq))
+        .collect();
+    assert_eq!(seen, [("A", "bid", 12), ("B", "status", 14)]);
+    assert_eq!(app.log().len(), before + 2, "both in the Events pane");
+    let newest = app.log().newest(0).expect("an entry");
+    assert!(
+        matches!(newest.text, log::LogText::Status { .. }),
+        "{newest:?}"
+    );
+    // The same snapshot again, or an older one, shows nothing new.
+    app.update(
+        Msg::Sync(SyncMsg::Snapshot {
+            seq: 14,
+            lots: vec![a, b],
+            rejected: vec![],
+        }),
+        Mono(3000),
+    );
+    assert!(app.seen().is_empty());
+    assert_eq!(app.log().len(), before + 2);
+}

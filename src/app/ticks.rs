@@ -15,7 +15,7 @@ impl App {
         // A stale summary on screen refreshes at its next slot.
         let summary = self
             .summary
-            .next_refresh(self.focus == Pane::Summary)
+            .next_refresh(self.summary_shown())
             .map(|at| at.max(Mono(now.0.saturating_add(1))));
         let filter = self.next_filter_change(now);
         [own, flash, closing, summary, filter]
@@ -61,11 +61,21 @@ impl App {
         let server = self.server_now(now)?;
         // The header clock shows whole server seconds.
         let mut wait = 1000 - server.0.rem_euclid(1000) as u64;
-        let rows = crate::app::viewport::lots_rows(self.size_or_default(), self.focus);
+        let rows = self.pane_rows(Pane::Lots);
         let visible =
             (self.lots_top..self.lots_top.saturating_add(rows)).filter_map(|p| self.lots.row(p));
         let detail = self.selected.as_deref().and_then(|id| self.lots.get(id));
-        for (lot, meta) in visible.chain(detail) {
+        // The wall-board shows the soonest closes wherever they sort.
+        let wall = (self.layouts.current().arrangement == screens::Arrangement::Wallboard)
+            .then(|| {
+                self.lots
+                    .iter()
+                    .filter(|l| l.status == crate::domain::LotStatus::Open)
+            })
+            .into_iter()
+            .flatten()
+            .filter_map(|l| self.lots.get(&l.id));
+        for (lot, meta) in visible.chain(detail).chain(wall) {
             if let Some(w) = countdown(lot, Some(server), meta.frozen_left_ms).next_change_ms() {
                 wait = wait.min(w);
             }

@@ -1,6 +1,7 @@
 //! Events of the platform's change feed, and how each one changes a lot.
 
-use super::lot::{HighBid, Lot, LotResult, LotStatus};
+use super::change::Change;
+use super::lot::{Lot, LotResult, LotStatus};
 use super::money::Money;
 use super::time::Timestamp;
 
@@ -25,10 +26,14 @@ pub enum EventKind {
         closes_at: Timestamp,
         extensions: u32,
     },
+    /// The status moved; `result` is the lot's result from now on (None
+    /// clears it), `status_text` the source's own words for the status (a
+    /// web site's; None from the API).
     Status {
         status: LotStatus,
         closes_at: Timestamp,
         result: Option<LotResult>,
+        status_text: Option<String>,
     },
     Lot(Box<Lot>),
     Notice {
@@ -54,51 +59,13 @@ impl EventKind {
 }
 
 impl Lot {
-    /// Applies one feed event for this lot. Events for other lots, notices and
-    /// unknown types change nothing. Does not judge validity: anomaly checks
-    /// (see `rules`) do that before or beside this.
+    /// Applies one feed event for this lot, as the one change model reads it
+    /// (`change::Change::of_event`). Notices and unknown types change
+    /// nothing. Does not judge validity: anomaly checks (see `rules`) do
+    /// that before or beside this.
     pub fn apply(&mut self, event: &Event) {
-        match &event.kind {
-            EventKind::Bid {
-                amount,
-                bidder,
-                closes_at,
-            } => {
-                self.high_bid = Some(HighBid {
-                    amount: *amount,
-                    bidder: bidder.clone(),
-                    at: event.at,
-                    seq: event.seq,
-                });
-                self.bid_count = self.bid_count.saturating_add(1);
-                self.closes_at = *closes_at;
-            }
-            EventKind::Extended {
-                closes_at,
-                extensions,
-            } => {
-                self.closes_at = *closes_at;
-                self.extensions = *extensions;
-            }
-            EventKind::Status {
-                status,
-                closes_at,
-                result,
-            } => {
-                if *status != self.status
-                    && let Some(site) = self.site.as_deref_mut()
-                {
-                    // The site's own words were for the status before.
-                    site.status_text.clear();
-                }
-                self.status = status.clone();
-                self.closes_at = *closes_at;
-                if result.is_some() {
-                    self.result = result.clone();
-                }
-            }
-            EventKind::Lot(lot) => *self = (**lot).clone(),
-            EventKind::Notice { .. } | EventKind::Unknown { .. } => {}
+        if let Some(c) = Change::of_event(self, event) {
+            c.apply_to(self);
         }
     }
 }

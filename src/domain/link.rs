@@ -26,6 +26,16 @@ pub enum LinkState {
     },
 }
 
+impl LinkCause {
+    /// The cause under any page it names.
+    pub fn root(&self) -> &LinkCause {
+        match self {
+            LinkCause::OnPage { cause, .. } => cause.root(),
+            c => c,
+        }
+    }
+}
+
 impl LinkState {
     /// Why the link is not LIVE, when it failed.
     pub fn cause(&self) -> Option<&LinkCause> {
@@ -102,6 +112,54 @@ pub enum LinkCause {
         page: String,
         kind: SiteDown,
     },
+    /// A web-site source's page failed: which page, in words, and why.
+    OnPage {
+        page: SitePage,
+        cause: Box<LinkCause>,
+    },
+}
+
+/// A page of a web-site source, named as a user counts them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SitePage {
+    /// Page `page` of a list (of `of`, once the first page told), of the
+    /// hydrocarbon lots or else the solid-mineral ones.
+    List {
+        hydrocarbons: bool,
+        page: u32,
+        of: Option<u32>,
+    },
+    /// A lot's own page, by the lot's number.
+    Lot { number: String },
+}
+
+impl fmt::Display for SitePage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SitePage::List {
+                hydrocarbons, page, ..
+            } => {
+                if *hydrocarbons {
+                    f.write_str("hydrocarbon ")?;
+                }
+                write!(f, "list page {page}")?;
+                if let SitePage::List { of: Some(n), .. } = self {
+                    write!(f, " of {n}")?;
+                }
+                Ok(())
+            }
+            SitePage::Lot { number } => write!(f, "the page of lot {number}"),
+        }
+    }
+}
+
+/// ` (page)`, or nothing when the page is named around the cause.
+fn paren(page: &str) -> String {
+    if page.is_empty() {
+        String::new()
+    } else {
+        format!(" ({page})")
+    }
 }
 
 /// What a page of the site showed instead of lots: said by the page's text
@@ -181,11 +239,12 @@ impl fmt::Display for LinkCause {
             LinkCause::RedirectRefused => f.write_str("a redirect to another host was refused"),
             LinkCause::Config(m) => write!(f, "configuration: {m}"),
             LinkCause::Layout { page, what } => {
-                write!(f, "page not understood: {what} ({page})")
+                write!(f, "page not understood: {what}{}", paren(page))
             }
             LinkCause::SiteDown { page, kind } => {
-                write!(f, "the site shows a {} page ({page})", kind.as_str())
+                write!(f, "the site shows a {} page{}", kind.as_str(), paren(page))
             }
+            LinkCause::OnPage { page, cause } => write!(f, "{page}: {cause}"),
         }
     }
 }

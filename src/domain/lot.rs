@@ -2,7 +2,7 @@
 //! both the simulator and the monitor hold them. Text fields here are already
 //! sanitized: the platform client cleans them where they enter.
 
-use super::money::Money;
+use super::money::{Amount, Money};
 use super::time::Timestamp;
 use rust_decimal::Decimal;
 
@@ -130,10 +130,12 @@ pub struct Lot {
     pub minerals: Vec<String>,
     pub license: License,
     pub reserves: String,
-    pub starting_bonus: Money,
+    /// The starting bonus, guarantee and fee as the source gave them (a web
+    /// site may show words where a number belongs: `Amount::Unreadable`).
+    pub starting_bonus: Amount,
     pub min_increment: Money,
-    pub guarantee: Money,
-    pub participation_fee: Money,
+    pub guarantee: Amount,
+    pub participation_fee: Amount,
     pub min_participants: u32,
     pub participants: u32,
     pub status: LotStatus,
@@ -166,16 +168,37 @@ pub struct SiteLot {
     /// The status as the page words it (the `LotStatus` is its mapping).
     pub status_text: String,
     pub deadline: Option<Timestamp>,
+    /// The site's description of the plot («Описание: Добыча. …»).
+    pub description: String,
     /// Whether the lot's own page was read (guarantee, fee and deadline are
     /// only there).
     pub page_read: bool,
-    /// Fields the page showed but that were not numbers or dates
-    /// (`starting_bonus`, `guarantee`, `participation_fee`, `sale_price`,
-    /// `opens_at`, `deadline`).
+    /// Fields the page showed but that were not a number or a date
+    /// (`sale_price`, `opens_at`, `deadline`; the lot's own amounts say so
+    /// themselves, `Amount::Unreadable`).
     pub invalid: Vec<String>,
 }
 
 impl Lot {
+    /// A web-site lot whose trading start has passed at `now` while the
+    /// site still shows a status from before trading (the site has not
+    /// updated it): no countdown, no `opens<` match, a note instead.
+    pub fn start_passed(&self, now: Timestamp) -> bool {
+        self.site.is_some()
+            && self.status == LotStatus::Scheduled
+            && !self.field_invalid("opens_at")
+            && self.opens_at <= now
+    }
+
+    /// The application deadline of a web-site lot still taking
+    /// applications (before its trading start), if the page gave one.
+    pub fn open_deadline(&self) -> Option<Timestamp> {
+        match (&self.status, self.site.as_deref()) {
+            (LotStatus::Scheduled, Some(s)) => s.deadline,
+            _ => None,
+        }
+    }
+
     /// Whether the source showed this field as something it could not read.
     pub fn field_invalid(&self, field: &str) -> bool {
         self.site

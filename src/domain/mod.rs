@@ -1,6 +1,7 @@
 //! The auction's own vocabulary, pure and shared by the simulator and the
 //! monitor: money, time, lots, feed events and the rules they obey.
 
+pub mod change;
 pub mod clock;
 pub mod collate;
 pub mod event;
@@ -13,10 +14,10 @@ pub mod rules;
 pub mod time;
 
 pub use event::{Event, EventKind};
-pub use link::{LinkCause, LinkState, SiteDown, TlsProblem};
+pub use link::{LinkCause, LinkState, SiteDown, SitePage, TlsProblem};
 pub use lot::{
     Auction, AuctionStatus, Bid, HighBid, License, LicenseKind, Lot, LotResult, LotStatus, SiteLot,
     SoftClose,
 };
-pub use money::{Converted, Currency, Money, Rate};
+pub use money::{Amount, Converted, Currency, Money, Rate};
 pub use time::Timestamp;

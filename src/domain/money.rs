@@ -11,6 +11,54 @@ use std::fmt::{self, Write as _};
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Money(i64);
 
+/// An amount as a source gave it: a number, or something the source showed
+/// in its place that is not one (a site's «договорная», "by agreement").
+/// An unreadable amount is never a zero: sums leave it out and count it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Amount {
+    Known(Money),
+    Unreadable,
+}
+
+impl Amount {
+    /// What `to_wire` writes for an unreadable amount.
+    pub const UNREADABLE: &'static str = "unreadable";
+
+    pub fn known(self) -> Option<Money> {
+        match self {
+            Amount::Known(m) => Some(m),
+            Amount::Unreadable => None,
+        }
+    }
+
+    pub fn is_unreadable(self) -> bool {
+        self == Amount::Unreadable
+    }
+
+    /// The decimal string, or `unreadable`.
+    pub fn to_wire(self) -> String {
+        match self {
+            Amount::Known(m) => m.to_wire(),
+            Amount::Unreadable => Self::UNREADABLE.into(),
+        }
+    }
+
+    /// Reads back what `to_wire` wrote.
+    pub fn parse(s: &str) -> Result<Amount, MoneyError> {
+        if s == Self::UNREADABLE {
+            Ok(Amount::Unreadable)
+        } else {
+            Money::parse(s).map(Amount::Known)
+        }
+    }
+}
+
+impl From<Money> for Amount {
+    fn from(m: Money) -> Amount {
+        Amount::Known(m)
+    }
+}
+
 /// Why a money string was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MoneyError {

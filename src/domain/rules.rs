@@ -6,11 +6,12 @@ use super::money::Money;
 use super::time::Timestamp;
 
 /// The lowest bid the platform accepts next: the starting bonus for the first
-/// bid, then the high bid plus the minimum increment.
-pub fn next_min_bid(lot: &Lot) -> Money {
+/// bid, then the high bid plus the minimum increment. None before the first
+/// bid when the source showed the starting bonus unreadable.
+pub fn next_min_bid(lot: &Lot) -> Option<Money> {
     match &lot.high_bid {
-        None => lot.starting_bonus,
-        Some(h) => h.amount.saturating_add(lot.min_increment),
+        None => lot.starting_bonus.known(),
+        Some(h) => Some(h.amount.saturating_add(lot.min_increment)),
     }
 }
 
@@ -33,11 +34,11 @@ pub fn check_bid(lot: &Lot, amount: Money, at: Timestamp) -> Result<(), BidRefus
     if at >= lot.closes_at {
         return Err(BidRefusal::AfterClose);
     }
-    let min = next_min_bid(lot);
-    if amount < min {
-        return Err(BidRefusal::BelowMinimum(min));
+    // An unreadable starting bonus sets no minimum this build can check.
+    match next_min_bid(lot) {
+        Some(min) if amount < min => Err(BidRefusal::BelowMinimum(min)),
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 /// The close time after a bid accepted at `at`, and whether it was extended
@@ -110,14 +111,17 @@ mod tests {
     #[test]
     fn first_bid_at_start_then_increment() {
         let mut lot = test_lot();
-        assert_eq!(next_min_bid(&lot), lot.starting_bonus);
+        assert_eq!(next_min_bid(&lot), lot.starting_bonus.known());
         lot.high_bid = Some(crate::domain::HighBid {
             amount: Money::from_tenge(100),
             bidder: "P-01".into(),
             at: Timestamp(0),
             seq: 1,
         });
-        assert_eq!(next_min_bid(&lot), Money::from_tenge(110));
+        assert_eq!(next_min_bid(&lot), Some(Money::from_tenge(110)));
+        lot.high_bid = None;
+        lot.starting_bonus = crate::domain::Amount::Unreadable;
+        assert_eq!(next_min_bid(&lot), None);
     }
 
     #[test]
@@ -137,15 +141,16 @@ mod tests {
     #[test]
     fn bids_after_close_refused() {
         let lot = test_lot();
+        let start = lot.starting_bonus.known().expect("a known start");
         assert_eq!(
-            check_bid(&lot, lot.starting_bonus, lot.closes_at),
+            check_bid(&lot, start, lot.closes_at),
             Err(BidRefusal::AfterClose)
         );
-        assert!(check_bid(&lot, lot.starting_bonus, lot.closes_at.plus_millis(-1)).is_ok());
+        assert!(check_bid(&lot, start, lot.closes_at.plus_millis(-1)).is_ok());
         assert!(matches!(
             check_bid(
                 &lot,
-                lot.starting_bonus.saturating_sub(Money::from_tiyn(1)),
+                start.saturating_sub(Money::from_tiyn(1)),
                 lot.opens_at
             ),
             Err(BidRefusal::BelowMinimum(_))

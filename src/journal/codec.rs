@@ -4,8 +4,8 @@
 //! come from an older build with a weaker sanitizer.
 
 use crate::domain::{
-    Event, EventKind, HighBid, License, LicenseKind, Lot, LotResult, LotStatus, Money, SiteLot,
-    SoftClose, Timestamp,
+    Amount, Event, EventKind, HighBid, License, LicenseKind, Lot, LotResult, LotStatus, Money,
+    SiteLot, SoftClose, Timestamp,
 };
 use crate::platform::sanitize::{MAX_NAME, MAX_NOTICE, clean};
 use crate::platform::wire::{WireEvent, WireLot, WireResult};
@@ -44,8 +44,25 @@ pub fn decode_lot(body: &str) -> Result<Lot, DecodeError> {
     lot_from_wire(&w)
 }
 
+/// The lot's fields that are an `Amount` (older journals listed them in
+/// `site.invalid`).
+const AMOUNT_FIELDS: [&str; 3] = ["starting_bonus", "guarantee", "participation_fee"];
+
 fn money(field: &str, s: &str) -> Result<Money, DecodeError> {
     Money::parse(s).map_err(|e| err(field, e))
+}
+
+/// A lot's amount: a decimal or `unreadable`. Journals written before the
+/// amount had a type stored `0.00` and named the field in `site.invalid`.
+fn amount(field: &str, s: &str, w: &WireLot) -> Result<Amount, DecodeError> {
+    let old_unreadable = w
+        .site
+        .as_ref()
+        .is_some_and(|site| site.invalid.iter().any(|f| f == field));
+    if old_unreadable {
+        return Ok(Amount::Unreadable);
+    }
+    Amount::parse(s).map_err(|e| err(field, e))
 }
 
 fn time(field: &str, s: &str) -> Result<Timestamp, DecodeError> {
@@ -80,6 +97,7 @@ pub fn event_from_wire(w: &WireEvent) -> Result<Event, DecodeError> {
             status: LotStatus::parse(&clean(need("status", &w.status)?, MAX_NAME)),
             closes_at: time("closes_at", need("closes_at", &w.closes_at)?)?,
             result: w.result.as_ref().map(result_from_wire).transpose()?,
+            status_text: w.status_text.as_deref().map(|t| clean(t, MAX_NAME)),
         },
         "lot" => EventKind::Lot(Box::new(lot_from_wire(need("lot", &w.lot)?)?)),
         "notice" => EventKind::Notice {
@@ -110,7 +128,15 @@ fn site_from_wire(w: &crate::platform::wire::WireSite) -> Result<Box<SiteLot>, D
             .map(|d| time("site.deadline", d))
             .transpose()?,
         page_read: w.page_read,
-        invalid: w.invalid.iter().take(8).map(|f| clean(f, 32)).collect(),
+        // The amounts say so themselves now (see `amount`).
+        invalid: w
+            .invalid
+            .iter()
+            .filter(|f| !AMOUNT_FIELDS.contains(&f.as_str()))
+            .take(8)
+            .map(|f| clean(f, 32))
+            .collect(),
+        description: clean(&w.description, MAX_NOTICE),
     }))
 }
 
@@ -140,10 +166,10 @@ pub fn lot_from_wire(w: &WireLot) -> Result<Lot, DecodeError> {
             blocks: w.license.blocks,
         },
         reserves: clean(&w.reserves, MAX_NAME),
-        starting_bonus: money("starting_bonus", &w.starting_bonus)?,
+        starting_bonus: amount("starting_bonus", &w.starting_bonus, w)?,
         min_increment: money("min_increment", &w.min_increment)?,
-        guarantee: money("guarantee", &w.guarantee)?,
-        participation_fee: money("participation_fee", &w.participation_fee)?,
+        guarantee: amount("guarantee", &w.guarantee, w)?,
+        participation_fee: amount("participation_fee", &w.participation_fee, w)?,
         min_participants: w.min_participants,
         participants: w.participants,
         status: LotStatus::parse(&clean(&w.status, MAX_NAME)),
@@ -174,6 +200,26 @@ pub fn lot_from_wire(w: &WireLot) -> Result<Lot, DecodeError> {
 pub(crate) mod tests {
     use super::*;
     use crate::testing::test_lot;
+
+    #[test]
+    fn an_older_journals_zero_beside_a_field_name_reads_back_unreadable() {
+        let mut lot = test_lot();
+        lot.site = Some(Box::new(SiteLot::default()));
+        let mut w = WireLot::from(&lot);
+        w.starting_bonus = "0.00".into();
+        if let Some(site) = w.site.as_mut() {
+            site.invalid = vec!["starting_bonus".into(), "sale_price".into()];
+        }
+        let back = lot_from_wire(&w).expect("decodes");
+        assert_eq!(back.starting_bonus, Amount::Unreadable);
+        assert!(back.field_invalid("sale_price"));
+        assert!(!back.field_invalid("starting_bonus"));
+        // Written today: the word itself.
+        lot.starting_bonus = Amount::Unreadable;
+        let body = encode_lot(&lot);
+        assert!(body.contains(r#""starting_bonus":"unreadable""#), "{body}");
+        assert_eq!(decode_lot(&body).expect("decodes"), lot);
+    }
 
     /// One event of every kind, with text a spreadsheet or terminal would
     /// choke on, Cyrillic and Chinese.
@@ -218,6 +264,7 @@ pub(crate) mod tests {
                 at: Timestamp(1_750_741_203_000),
                 lot_id: Some("L1".into()),
                 kind: EventKind::Status {
+                    status_text: None,
                     status: LotStatus::Sold,
                     closes_at: Timestamp(10),
                     result: Some(LotResult {

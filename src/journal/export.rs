@@ -5,10 +5,11 @@
 //! - **CSV**: RFC 4180 (fields quoted when needed, CRLF line ends), a header
 //!   row, and a UTF-8 byte-order mark first so that spreadsheet programs read
 //!   Cyrillic correctly (`--no-bom` leaves it out for other tools). A cell
-//!   starting with `=`, `+`, `-` or `@` (after any apostrophes) gets one more
-//!   leading `'`, so a spreadsheet shows it as text and never runs it; to
-//!   read the original back, drop one leading `'` from a cell that matches
-//!   `'+[=+\-@]`.
+//!   starting with `=`, `+`, `-`, `@`, a tab or a carriage return (after any
+//!   apostrophes) gets one more leading `'`, so a spreadsheet shows it as
+//!   text and never runs it; a plain negative number stays a number
+//!   (`platform::output`). To read the original back, drop one leading `'`
+//!   from a cell that matches `'+[=+\-@\t\r]`.
 //! - **JSON**: one array, one object per line, with the CSV's field names;
 //!   `seq` and `extensions` are numbers, amounts and rates decimal strings,
 //!   empty fields `null`, and `lot` the whole lot in the API's form.
@@ -16,6 +17,7 @@
 use super::store::{Journal, JournalError, StoredEvent};
 use crate::domain::money::convert;
 use crate::domain::{Currency, EventKind, Money, Rate, Timestamp};
+use crate::platform::output::neutralize_formula;
 use crate::platform::sanitize::clean;
 use crate::platform::wire::WireLot;
 use std::collections::BTreeMap;
@@ -126,6 +128,7 @@ impl Row {
                 row.extensions = Some(*extensions);
             }
             EventKind::Status {
+                status_text: _,
                 status,
                 closes_at,
                 result,
@@ -250,28 +253,6 @@ fn astana(t: Timestamp) -> String {
         .unwrap_or_default()
 }
 
-/// A cell a spreadsheet would take for a formula gets a leading `'`. Cells
-/// already starting with apostrophes before such a character get one more,
-/// so the rule can be undone exactly (see the module doc).
-pub fn neutralize_formula(cell: &str) -> String {
-    let rest = cell.trim_start_matches('\'');
-    if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}")
-    } else {
-        cell.to_string()
-    }
-}
-
-/// Undoes [`neutralize_formula`].
-pub fn restore_formula(cell: &str) -> String {
-    let rest = cell.trim_start_matches('\'');
-    if rest.len() < cell.len() && rest.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        cell[1..].to_string()
-    } else {
-        cell.to_string()
-    }
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
     #[error(transparent)]
@@ -326,31 +307,58 @@ mod tests {
     use super::*;
 
     #[test]
-    fn formula_cells_are_neutralized_reversibly() {
-        for (raw, shown) in [
-            ("=1+1", "'=1+1"),
-            ("+7 700", "'+7 700"),
-            ("-2", "'-2"),
-            ("@SUM(A1)", "'@SUM(A1)"),
-            ("'=x", "''=x"),
-            ("'plain", "'plain"),
-            ("P-07", "P-07"),
-            ("Сарлы", "Сарлы"),
-            ("", ""),
-            ("'", "'"),
-        ] {
-            assert_eq!(neutralize_formula(raw), shown, "{raw:?}");
-            assert_eq!(restore_formula(shown), raw, "{shown:?}");
-        }
+    fn csv_cells_never_run_as_formulas() {
+        let row = Row {
+            kind: "bid".into(),
+            bidder: Some("=HYPERLINK(\"http://evil.example\")".into()),
+            message: Some("@SUM(A1)".into()),
+            winner: Some("+7 700".into()),
+            status: Some("\rx".into()),
+            amount_kzt: Some("-1250.50".into()),
+            ..Row::default()
+        };
+        let cells = row.csv_cells();
+        let at = |name: &str| {
+            let i = COLUMNS.iter().position(|c| *c == name).expect("a column");
+            cells[i].as_str()
+        };
+        assert_eq!(at("bidder"), "'=HYPERLINK(\"http://evil.example\")");
+        assert_eq!(at("message"), "'@SUM(A1)");
+        assert_eq!(at("winner"), "'+7 700");
+        assert_eq!(at("status"), "'\rx");
+        assert_eq!(
+            at("amount_kzt"),
+            "-1250.50",
+            "a plain negative number stays"
+        );
     }
 
-    proptest::proptest! {
-        #[test]
-        fn neutralizing_is_undone_exactly(s in "['=+@a-]{0,4}\\PC{0,6}") {
-            let n = neutralize_formula(&s);
-            proptest::prop_assert!(!n.starts_with(['=', '+', '-', '@']));
-            proptest::prop_assert_eq!(restore_formula(&n), s);
-        }
+    #[test]
+    fn an_unreadable_amount_is_exported_as_such_and_read_back() {
+        let mut lot = crate::testing::test_lot();
+        lot.starting_bonus = crate::domain::Amount::Unreadable;
+        let stored = StoredEvent {
+            auction: "a".into(),
+            seq: 3,
+            server_at: Timestamp(0),
+            received_at: Timestamp(0),
+            event: crate::domain::Event {
+                seq: 3,
+                at: Timestamp(0),
+                lot_id: Some(lot.id.clone()),
+                kind: EventKind::Lot(Box::new(lot.clone())),
+            },
+        };
+        let row = Row::from_event(&stored, &Rates::new());
+        assert_eq!(row.json()["lot"]["starting_bonus"], "unreadable");
+        let i = COLUMNS
+            .iter()
+            .position(|c| *c == "lot")
+            .expect("lot column");
+        let cell = &row.csv_cells()[i];
+        assert!(cell.contains(r#""starting_bonus":"unreadable""#), "{cell}");
+        let back = crate::journal::codec::decode_lot(cell).expect("the lot reads back");
+        assert_eq!(back, lot);
     }
 
     #[test]

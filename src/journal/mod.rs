@@ -21,7 +21,6 @@
 
 pub mod chain;
 pub mod codec;
-pub mod diff;
 pub mod export;
 pub mod follow;
 pub mod health;
@@ -38,7 +37,6 @@ pub mod verify;
 mod view;
 pub mod writer;
 
-pub use diff::{Change, ObservedChange, diff_snapshots};
 pub use health::{JournalCause, JournalFailure, JournalHealth};
 pub use pending::WriterOptions;
 pub use recorder::Recorder;

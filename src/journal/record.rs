@@ -3,7 +3,7 @@
 //! stored JSON forms that both backends write the same way (the auction's
 //! description, an observed change's body).
 
-use super::diff::{Change, ObservedChange};
+use crate::domain::change::{Change, LotChange};
 use crate::domain::{Auction, Bid, Event, Lot, Timestamp};
 use crate::platform::wire::{AuctionBody, WireLot, WireResult};
 use crate::rates::RateTable;
@@ -133,7 +133,7 @@ pub(super) fn auction_body(a: &Auction, r: Receipt) -> AuctionBody {
 }
 
 /// The JSON body of an observed change, as both backends store it.
-pub(super) fn change_body(c: &ObservedChange) -> serde_json::Value {
+pub(super) fn change_body(c: &LotChange) -> serde_json::Value {
     match &c.change {
         Change::Added(l) | Change::Terms(l) => {
             serde_json::json!({ "lot": WireLot::from(l.as_ref()) })
@@ -159,9 +159,16 @@ pub(super) fn change_body(c: &ObservedChange) -> serde_json::Value {
             to,
             closes_at,
             result,
-        } => serde_json::json!({
-            "from": from.as_str(), "to": to.as_str(), "closes_at": closes_at.to_rfc3339(),
-            "result": result.as_ref().map(WireResult::from),
-        }),
+            status_text,
+        } => {
+            let mut body = serde_json::json!({
+                "from": from.as_str(), "to": to.as_str(), "closes_at": closes_at.to_rfc3339(),
+                "result": result.as_ref().map(WireResult::from),
+            });
+            if let (Some(t), Some(o)) = (status_text, body.as_object_mut()) {
+                o.insert("status_text".into(), t.clone().into());
+            }
+            body
+        }
     }
 }

@@ -4,13 +4,13 @@
 //! one transaction, sealed into the hash chain (`chain::seal`).
 
 use super::codec;
-use super::diff::ObservedChange;
 use super::health::JournalCause;
 use super::record::{JournalRecord, Receipt, auction_body, change_body};
 use super::store::{self, Journal, JournalError, Result, seq_param};
 use super::view::View;
 use super::writer::{Failure, Sink};
 use crate::domain::EventKind;
+use crate::domain::change::LotChange;
 use crate::rates::RateSource;
 use crate::sync::DataIssue;
 use rusqlite::{Connection, Transaction, params};
@@ -348,7 +348,7 @@ fn insert_change(
     mid: i64,
     auction: &str,
     snapshot_seq: u64,
-    c: &ObservedChange,
+    c: &LotChange,
     r: Receipt,
 ) -> rusqlite::Result<usize> {
     let body = change_body(c);

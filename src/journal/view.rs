@@ -3,7 +3,7 @@
 //! next snapshot no event explained. Shared by both backends.
 
 use super::codec;
-use super::diff::{ObservedChange, diff_snapshots};
+use crate::domain::change::{LotChange, diff};
 use crate::domain::{Event, EventKind, Lot};
 
 /// The journal's view of the lots at feed position `seq`.
@@ -53,13 +53,13 @@ impl View {
         view: &Option<View>,
         seq: u64,
         lots: &[Lot],
-    ) -> (Vec<ObservedChange>, Option<View>) {
+    ) -> (Vec<LotChange>, Option<View>) {
         let fresh = || View {
             seq,
             lots: lots.to_vec(),
         };
         match view {
-            Some(v) if v.seq < seq => (diff_snapshots(&v.lots, lots), Some(fresh())),
+            Some(v) if v.seq < seq => (diff(&v.lots, lots), Some(fresh())),
             Some(v) => (Vec::new(), Some(v.clone())),
             None => (Vec::new(), Some(fresh())),
         }

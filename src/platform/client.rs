@@ -12,9 +12,9 @@ use serde_json::Value;
 use std::time::Duration;
 
 pub use crate::platform::http::{
-    Cached, Client, ClientConfig, DEFAULT_MAX_BODY, Fetched, MAX_FEED_BODY, Page, RETRY_AFTER_CAP,
-    Token, Validators, install_crypto_provider, is_loopback, parse_http_date, parse_retry_after,
-    redirect_allowed,
+    Cached, Client, ClientConfig, DEFAULT_MAX_BODY, Fetched, MAX_FEED_BODY, Page, PushFeed,
+    RETRY_AFTER_CAP, Token, Validators, install_crypto_provider, is_loopback, parse_http_date,
+    parse_retry_after, redirect_allowed,
 };
 
 fn json_of(body: &[u8]) -> Result<Value, PlatformError> {

@@ -2,7 +2,7 @@
 //! reach the screen and the log: they carry sanitized server text at most,
 //! never the token.
 
-use crate::domain::{LinkCause, SiteDown, TlsProblem};
+use crate::domain::{LinkCause, SiteDown, SitePage, TlsProblem};
 use std::time::Duration;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -61,11 +61,18 @@ pub enum PlatformError {
     Config(String),
     /// A web site's page was not laid out as expected: `what` was missing
     /// on `page` (a path).
-    #[error("page not understood: {what} ({page})")]
+    #[error("page not understood: {what}{}", paren(page))]
     Layout { page: String, what: String },
     /// A web site answered with a maintenance, throttling or error page.
-    #[error("the site shows a {} page ({page})", kind.as_str())]
+    #[error("the site shows a {} page{}", kind.as_str(), paren(page))]
     SiteDown { page: String, kind: SiteDown },
+    /// A web site's page failed: which one, in words (`list page 3 of 7`),
+    /// and why (its own path left out of `cause`).
+    #[error("{page}: {cause}")]
+    OnPage {
+        page: SitePage,
+        cause: Box<PlatformError>,
+    },
 }
 
 impl PlatformError {
@@ -74,7 +81,37 @@ impl PlatformError {
         match self {
             PlatformError::RateLimited { retry_after }
             | PlatformError::Unavailable { retry_after } => *retry_after,
+            PlatformError::OnPage { cause, .. } => cause.retry_after(),
             _ => None,
+        }
+    }
+
+    /// The error under any page it names.
+    pub fn root(&self) -> &PlatformError {
+        match self {
+            PlatformError::OnPage { cause, .. } => cause.root(),
+            e => e,
+        }
+    }
+
+    /// The error named by `page` in words; its own path (a query string of
+    /// hundreds of characters) is left out.
+    pub fn on_page(self, page: SitePage) -> PlatformError {
+        let cause = match self {
+            PlatformError::OnPage { cause, .. } => *cause,
+            PlatformError::Layout { what, .. } => PlatformError::Layout {
+                page: String::new(),
+                what,
+            },
+            PlatformError::SiteDown { kind, .. } => PlatformError::SiteDown {
+                page: String::new(),
+                kind,
+            },
+            e => e,
+        };
+        PlatformError::OnPage {
+            page,
+            cause: Box::new(cause),
         }
     }
 }
@@ -85,6 +122,14 @@ fn describe(code: &Option<String>, message: &Option<String>) -> String {
         (Some(c), None) => format!(" {c}"),
         (None, Some(m)) => format!(": {m}"),
         (None, None) => String::new(),
+    }
+}
+
+fn paren(page: &str) -> String {
+    if page.is_empty() {
+        String::new()
+    } else {
+        format!(" ({page})")
     }
 }
 
@@ -143,6 +188,10 @@ impl PlatformError {
             PlatformError::SiteDown { page, kind } => LinkCause::SiteDown {
                 page: page.clone(),
                 kind: *kind,
+            },
+            PlatformError::OnPage { page, cause } => LinkCause::OnPage {
+                page: page.clone(),
+                cause: Box::new(cause.link_cause(wait)),
             },
         }
     }

@@ -7,6 +7,7 @@ pub mod decode;
 pub mod error;
 pub mod http;
 pub mod issue;
+pub mod output;
 pub mod requests;
 pub mod sanitize;
 pub mod sauda;

@@ -48,6 +48,7 @@ pub fn route(base: &Url, url: &Url) -> &'static str {
         ["api", "v1", "lots", _] => "/api/v1/lots/{id}",
         ["api", "v1", "lots", _, "bids"] => "/api/v1/lots/{id}/bids",
         ["api", "v1", "events"] => "/api/v1/events",
+        ["api", "v1", "stream"] => "/api/v1/stream",
         ["api", "v1", "rates"] => "/api/v1/rates",
         _ => "external",
     }

@@ -100,6 +100,9 @@ pub struct WireSite {
     pub page_read: bool,
     #[serde(default)]
     pub invalid: Vec<String>,
+    /// The site's «Описание» (absent in journals written before it).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
 }
 
 impl From<&domain::SiteLot> for WireSite {
@@ -112,6 +115,7 @@ impl From<&domain::SiteLot> for WireSite {
             deadline: s.deadline.map(|d| d.to_rfc3339()),
             page_read: s.page_read,
             invalid: s.invalid.clone(),
+            description: s.description.clone(),
         }
     }
 }
@@ -164,6 +168,9 @@ pub struct WireEvent {
     pub status: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub result: Option<WireResult>,
+    /// A web-site source's own words for the new status (never from the API).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_text: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lot: Option<WireLot>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -269,10 +276,12 @@ impl From<&Event> for WireEvent {
                 status,
                 closes_at,
                 result,
+                status_text,
             } => {
                 w.status = Some(status.as_str().to_string());
                 w.closes_at = Some(closes_at.to_rfc3339());
                 w.result = result.as_ref().map(WireResult::from);
+                w.status_text.clone_from(status_text);
             }
             EventKind::Lot(lot) => w.lot = Some(WireLot::from(lot.as_ref())),
             EventKind::Notice { message } => w.message = Some(message.clone()),

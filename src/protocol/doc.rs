@@ -466,6 +466,14 @@ pub fn layout(p: &Protocol, w: &Words) -> Vec<Block> {
         ),
         (l.uplift.to_string(), vec![Text::plain(uplift)]),
     ]));
+    if t.starting_unreadable > 0
+        && let Some(Block::Fields(f)) = out.last_mut()
+    {
+        f.push((
+            l.starting_unreadable.to_string(),
+            vec![Text::warn(w.int(t.starting_unreadable as u64))],
+        ));
+    }
 
     out.push(Block::Heading(2, vec![Text::plain(l.holes)]));
     if p.holes.is_empty() {

@@ -5,7 +5,7 @@
 //! pasted into a spreadsheet must not run).
 
 use super::doc::{Block, Text};
-use crate::journal::export::neutralize_formula;
+use crate::platform::output::neutralize_formula;
 use crate::ui::i18n::Lang;
 
 /// `&`, `<`, `>`, `"` and `'` as entities.

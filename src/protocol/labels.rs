@@ -88,6 +88,10 @@ pub struct Labels {
     pub check_line: &'static str,
     pub anomaly_kind: fn(&str) -> Option<&'static str>,
     pub generated: fn(&str) -> String,
+    /// An amount the source showed in words (never a zero).
+    pub unreadable: &'static str,
+    /// Totals: lots whose starting bonus is unreadable, left out of the sums.
+    pub starting_unreadable: &'static str,
 }
 
 pub static EN: Labels = Labels {
@@ -239,6 +243,8 @@ pub static EN: Labels = Labels {
             "Made by {by} from the journal. Times are the server's, in Astana; amounts exact to the tiyn, dollars at the rate above."
         )
     },
+    unreadable: "unreadable (the source showed no number)",
+    starting_unreadable: "Starting bonus unreadable (left out of the sums), lots",
 };
 
 pub static RU: Labels = Labels {
@@ -392,6 +398,8 @@ pub static RU: Labels = Labels {
             "Составлен {by} по журналу. Время — сервера, по Астане; суммы точны до тиына, доллары по курсу выше."
         )
     },
+    unreadable: "не читается (источник показал не число)",
+    starting_unreadable: "Стартовый бонус не читается (не в суммах), лотов",
 };
 
 pub static KK: Labels = Labels {
@@ -547,6 +555,8 @@ pub static KK: Labels = Labels {
             "{by} журнал бойынша жасады. Уақыт — сервердікі, Астана бойынша; сомалар тиынға дейін дәл, доллар жоғарыдағы бағам бойынша."
         )
     },
+    unreadable: "оқылмайды (дереккөз сан көрсетпеді)",
+    starting_unreadable: "Бастапқы бонус оқылмайды (сомаларда жоқ), лот",
 };
 
 /// The labels and formats of one language.
@@ -568,6 +578,9 @@ impl Words {
 
     /// An exact tenge string (`36920000.00`) in this language.
     pub fn kzt(&self, wire: &str) -> String {
+        if wire == crate::domain::Amount::UNREADABLE {
+            return self.l.unreadable.to_string();
+        }
         match Money::parse(wire.trim_start_matches('-')) {
             Ok(m) if wire.starts_with('-') => format!("−{}", self.lang.money(m)),
             Ok(m) => self.lang.money(m),

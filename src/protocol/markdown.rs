@@ -4,7 +4,7 @@
 //! data cell that would start a spreadsheet formula gets a leading `'`.
 
 use super::doc::{Block, Text};
-use crate::journal::export::neutralize_formula;
+use crate::platform::output::neutralize_formula;
 
 /// Backslash-escapes what Markdown would read as markup.
 pub fn escape(s: &str) -> String {

@@ -82,6 +82,9 @@ pub struct Totals {
     pub starting_usd: Option<String>,
     pub results_usd: Option<String>,
     pub uplift_usd: Option<String>,
+    /// Lots whose starting bonus the source showed unreadable: left out of
+    /// `starting_kzt`, `sold_starting_kzt` and the uplift, counted here.
+    pub starting_unreadable: usize,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]

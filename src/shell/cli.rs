@@ -63,9 +63,13 @@ pub enum Command {
     /// lines, a status line for tmux, waybar JSON, or TSV.
     #[command(after_help = WATCH_HELP)]
     Watch(Box<WatchArgs>),
+    /// Where everything is and what was detected of the terminal, one fact
+    /// per line (for bug reports).
+    #[command(after_help = "Example:\n  lotwatch info\n  lotwatch --config ~/lw.toml info")]
+    Info,
 }
 
-const WATCH_HELP: &str = "Exit codes:\n  0  stopped by SIGINT, SIGTERM or SIGHUP, or the reader closed the pipe\n  1  the platform could not be reached at start (or the journal failed)\n  2  bad arguments or a bad --filter (the error says at which term and column)\n\nExamples:\n  lotwatch watch --format jsonl | jq -c 'select(.type == \"bid\")'\n  lotwatch watch --format status --me P-07\n  lotwatch watch --url https://platform.example/ --filter 'status:open bid>1bn' --format tsv\n  lotwatch watch --format jsonl --metrics 127.0.0.1:9184";
+const WATCH_HELP: &str = "Exit codes:\n  0  stopped by SIGINT, SIGTERM or SIGHUP, or the reader closed the pipe\n  1  the platform could not be reached at start (or the journal failed)\n  2  bad arguments or a bad --filter (the error says at which term and column)\n\nExamples:\n  lotwatch watch --format jsonl | jq -c 'select(.type == \"bid\")'\n  lotwatch watch --format status --me P-07\n  lotwatch watch --url https://platform.example/ --filter 'status:open bid>1bn' --format tsv\n  lotwatch watch --format jsonl --metrics 127.0.0.1:9184\n  lotwatch watch --format text --lang ru     one sentence per change, for a screen reader";
 
 /// Arguments of `lotwatch watch`: the monitor's options, plus what to print.
 #[derive(Args, Debug, Clone)]
@@ -90,6 +94,9 @@ pub enum WatchFormat {
     Waybar,
     /// A header, then one tab-separated line per event.
     Tsv,
+    /// One plain sentence per change, in the interface language, without
+    /// symbols or box drawing (for screen readers).
+    Text,
 }
 
 const SNAPSHOT_HELP: &str = "Exit codes:\n  0  the lots were printed\n  1  the platform is unreachable or answered with an error\n  2  usage error (bad option, no --url)\n  3  data error (the platform's answer could not be used)\n\nExamples:\n  lotwatch snapshot --url https://platform.example/ --format table\n  lotwatch snapshot --url http://127.0.0.1:8080 --format csv > lots.csv\n  LOTWATCH_TOKEN=... lotwatch snapshot --url https://platform.example/ --format json | jq '.lots[0]'";
@@ -189,6 +196,10 @@ pub struct SnapshotArgs {
     /// Trust this PEM CA certificate in addition to the system's.
     #[arg(long, value_name = "PATH")]
     pub ca_cert: Option<PathBuf>,
+    /// At least this many ms between two requests to the site (--source
+    /// sauda; default 1000, at least 500; 0 on a loopback URL).
+    #[arg(long, value_name = "MS")]
+    pub site_gap: Option<u64>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -237,9 +248,13 @@ pub struct MonitorArgs {
     /// What to read: the platform API, or the sauda.e-qazyna.kz site.
     #[arg(long, value_enum, default_value_t = crate::shell::source::SourceArg::Api)]
     pub source: crate::shell::source::SourceArg,
-    /// The site's language (--source sauda).
+    /// The site's language (--source sauda; default: kz under --lang kk, else ru).
     #[arg(long, value_enum, default_value_t = crate::shell::source::SiteLangArg::Ru)]
     pub site_lang: crate::shell::source::SiteLangArg,
+    /// At least this many ms between two requests to the site (--source
+    /// sauda; default 1000, at least 500; 0 on a loopback URL).
+    #[arg(long, value_name = "MS")]
+    pub site_gap: Option<u64>,
     /// Interval polling period in ms, used when the platform has no change feed
     /// (--source sauda: the list's period, default 60 s, at least 15 s).
     #[arg(long, value_name = "MS", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(250..))]
@@ -314,6 +329,10 @@ pub struct MonitorArgs {
     /// Serve Prometheus metrics at http://ADDR/metrics (e.g. 127.0.0.1:9184).
     #[arg(long, value_name = "ADDR")]
     pub metrics: Option<SocketAddr>,
+    /// The screen's layout: default, bidder, official, wallboard or one of
+    /// the config's [layout.NAME] (env LOTWATCH_LAYOUT; `v` cycles them).
+    #[arg(long, value_name = "NAME")]
+    pub layout: Option<String>,
 }
 
 impl Default for MonitorArgs {

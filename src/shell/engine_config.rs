@@ -26,7 +26,7 @@ pub fn configs_from_args(
     client.token = token;
     client.ca_cert = args.ca_cert.clone();
     client.insecure = args.insecure;
-    crate::shell::source::adjust_client(args.source, &mut client);
+    crate::shell::source::adjust_client(args.source, &mut client, args.site_gap);
     let fixed = parse_fixed_rates(&args.fixed_rates)?;
     let mode = match args.rates {
         // The site serves no rates: the National Bank's feed instead.

@@ -36,8 +36,10 @@ pub(crate) async fn run(
     if let Some((key, desc)) = settings.sort {
         app.set_sort(key, desc);
     }
+    settings.screen_into(&mut app);
     let notifier = settings.notifier(&|k: &str| std::env::var(k).ok());
     let mut screen = Screen::enter(app, settings.view(), notifier)?;
+    screen.watch_config(settings);
     let mut driver = FollowDriver {
         msgs: follower.msgs,
         freshness: follower.freshness,

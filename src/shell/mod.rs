@@ -12,6 +12,7 @@ pub mod engine_config;
 pub mod export;
 pub mod follow_mode;
 pub mod hyperlinks;
+pub mod info;
 pub mod logging;
 pub mod metrics;
 pub mod monitor;

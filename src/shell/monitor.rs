@@ -109,8 +109,10 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
     if let Some((key, desc)) = settings.sort {
         app.set_sort(key, desc);
     }
+    settings.screen_into(&mut app);
     let result = async {
         let mut screen = Screen::enter(app, settings.view(), notifier)?;
+        screen.watch_config(&settings);
         let mut driver = LiveDriver {
             journal: &mut journal,
             sync_rx: handle.msgs,

@@ -78,8 +78,11 @@ pub fn deliver(app: &mut App, replay: &Replay, msgs: Vec<SyncMsg>, now: Mono) ->
 /// they happened before, not now.
 fn rebuild(app: &mut App, msgs: Vec<SyncMsg>, now: Mono) {
     let (size, mouse) = (app.size, app.mouse);
+    let (layouts, columns) = (app.layouts.clone(), app.columns.clone());
     *app = App::new(app.options().clone());
     app.mouse = mouse;
+    app.set_layouts(layouts);
+    app.set_columns(columns);
     if let Some((w, h)) = size {
         app.update(Msg::Resize { w, h }, now);
     }
@@ -136,7 +139,9 @@ pub fn run(args: ReplayArgs) -> anyhow::Result<()> {
         if let Some((key, desc)) = settings.sort {
             app.set_sort(key, desc);
         }
+        settings.screen_into(&mut app);
         let mut screen = Screen::enter(app, settings.view(), settings.notifier(&env))?;
+        screen.watch_config(&settings);
         let mut driver = ReplayDriver {
             replay,
             last: tokio::time::Instant::now(),

@@ -12,10 +12,12 @@
 
 use crate::app::{App, Effect, Msg, Update};
 use crate::domain::clock::{Mono, mono_now};
+use crate::shell::config::Settings;
 use crate::shell::terminal::TerminalGuard;
 use crate::ui;
 use crossterm::event::{Event as TermEvent, EventStream, KeyEvent, KeyEventKind};
 use futures_util::StreamExt;
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// The shortest time between two frames.
@@ -59,6 +61,37 @@ pub(crate) trait Driver {
     fn idle(&mut self, _app: &mut App) -> bool {
         false
     }
+    /// The configuration file changed and `new` passed its checks: what the
+    /// mode itself applies of it (the screen has applied the theme, the
+    /// language, the keys, the layouts, the columns and the sort).
+    fn reconfigure(&mut self, _new: &Settings, _app: &mut App) {}
+}
+
+/// The configuration file under watch. Its metadata is polled every
+/// `CONFIG_POLL` (a `stat` a second, no watcher thread or inotify handle to
+/// keep, and an editor's save by rename is seen like any other); a change
+/// is read, checked and applied whole, or shown and ignored.
+struct ConfigWatch {
+    path: PathBuf,
+    /// Modification time and length when last read; None: absent.
+    stamp: Option<(std::time::SystemTime, u64)>,
+    /// The settings the mode started with (what needs a restart is judged
+    /// against them).
+    started: Settings,
+    /// The last good settings.
+    good: Settings,
+}
+
+/// How often the configuration file is looked at: a change shows within
+/// two seconds.
+const CONFIG_POLL: Duration = Duration::from_secs(1);
+
+/// A regular file's modification time and length (None for anything else:
+/// absent, or a device such as `/dev/null`, whose time moves with every
+/// write to it).
+fn stamp_of(path: &std::path::Path) -> Option<(std::time::SystemTime, u64)> {
+    let m = std::fs::metadata(path).ok().filter(|m| m.is_file())?;
+    Some((m.modified().ok()?, m.len()))
 }
 
 /// The app on the terminal.
@@ -74,6 +107,8 @@ pub(crate) struct Screen {
     /// Lot numbers of a web-site source link to their pages where the
     /// terminal shows OSC 8 links (off under NO_COLOR and when unknown).
     hyperlinks: bool,
+    /// The configuration file read again when it changes (`watch_config`).
+    config: Option<ConfigWatch>,
 }
 
 impl Screen {
@@ -105,7 +140,61 @@ impl Screen {
             area: ratatui::layout::Rect::default(),
             shown_lots: false,
             hyperlinks: crate::shell::hyperlinks::supported(&|k| std::env::var(k).ok()),
+            config: None,
         })
+    }
+
+    /// Reads the configuration file again whenever it changes, and applies
+    /// what it can without a restart (`settings`: what the mode runs with).
+    pub fn watch_config(&mut self, settings: &Settings) {
+        self.config = settings.watched_file().map(|path| ConfigWatch {
+            stamp: stamp_of(&path),
+            path,
+            started: settings.clone(),
+            good: settings.clone(),
+        });
+    }
+
+    /// Looks at the configuration file; on a change, applies the new
+    /// settings whole, or keeps the last good ones and says why.
+    fn check_config<D: Driver>(&mut self, driver: &mut D) {
+        let Some(w) = &mut self.config else {
+            return;
+        };
+        let stamp = stamp_of(&w.path);
+        if stamp == w.stamp {
+            return;
+        }
+        w.stamp = stamp;
+        let env = |k: &str| std::env::var(k).ok();
+        let note = match w.good.reload(&env) {
+            Ok(new) => {
+                tracing::info!(file = %w.path.display(), "configuration reloaded");
+                self.view = new.view();
+                if new.layouts != w.good.layouts {
+                    self.app.set_layouts(new.layouts.clone());
+                }
+                if new.columns != w.good.columns {
+                    self.app.set_columns(new.columns.clone());
+                }
+                if new.sort != w.good.sort
+                    && let Some((key, desc)) = new.sort
+                {
+                    self.app.set_sort(key, desc);
+                }
+                driver.reconfigure(&new, &mut self.app);
+                let restart = w.started.needs_restart(&new);
+                w.good = new;
+                (!restart.is_empty())
+                    .then(|| format!("config: restart to apply: {}", restart.join(", ")))
+            }
+            Err(e) => {
+                tracing::warn!("configuration not reloaded: {e}");
+                Some(e.on_screen())
+            }
+        };
+        self.app.set_config_note(note);
+        self.dirty = true;
     }
 
     /// Runs until the user quits, a signal arrives, or the driver fails.
@@ -118,6 +207,8 @@ impl Screen {
         if let Flow::Quit = self.drain(driver).await? {
             return Ok(());
         }
+        let mut config_poll = tokio::time::interval(CONFIG_POLL);
+        config_poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             self.dirty |= driver.idle(&mut self.app);
             if self.dirty
@@ -140,6 +231,10 @@ impl Screen {
                     }
                 }
                 _ = sleep_until_opt(tick_at) => self.apply(Msg::Tick, driver).await?,
+                _ = config_poll.tick(), if self.config.is_some() => {
+                    self.check_config(driver);
+                    Flow::Continue
+                }
                 sig = signals.recv() => {
                     tracing::info!("{sig}: quitting");
                     Flow::Quit

@@ -1,9 +1,12 @@
 //! `lotwatch snapshot`: read the platform once (`/auction`, `/lots`) with the
 //! real client and print the lots as a table, JSON or CSV, for scripts and
-//! cron. Text has been sanitized by the client's decoder; money is printed
-//! exactly as wire decimal strings.
+//! cron, all three from the one output model of a lot (`platform::output`).
+//! Text has been sanitized by the client's decoder; money is printed exactly
+//! as wire decimal strings, an amount the source showed in words as
+//! `unreadable`.
 
 use crate::domain::{Auction, Lot, Timestamp};
+use crate::platform::output::{LOT_COLUMNS, LotOut};
 use crate::platform::{Cached, Client, ClientConfig, PlatformError, Token};
 use crate::shell::cli::{SnapshotArgs, SnapshotFormat};
 use std::process::ExitCode;
@@ -45,13 +48,19 @@ pub fn run_cli(args: &SnapshotArgs, token: Option<Token>) -> ExitCode {
     let mut cfg = ClientConfig::new(url);
     cfg.token = token;
     cfg.ca_cert = args.ca_cert.clone();
-    crate::shell::source::adjust_client(args.source, &mut cfg);
+    crate::shell::source::adjust_client(args.source, &mut cfg, args.site_gap);
     let (source, lang) = (args.source, args.site_lang.lang());
     let result = rt.block_on(async {
         let client = Client::new(cfg)?;
         match source {
             crate::shell::source::SourceArg::Api => fetch(&client).await,
-            crate::shell::source::SourceArg::Sauda => fetch_site(&client, lang).await,
+            crate::shell::source::SourceArg::Sauda => {
+                let site = crate::sync::site::SiteConfig {
+                    lang,
+                    ..Default::default()
+                };
+                fetch_site(&client, site, Box::new(say_wait("lotwatch snapshot"))).await
+            }
         }
     });
     match result {
@@ -70,7 +79,16 @@ pub fn run_cli(args: &SnapshotArgs, token: Option<Token>) -> ExitCode {
         }
         Err(e) => {
             // The words the monitor shows for the same failure.
-            eprintln!("lotwatch snapshot: {}", crate::sync::LinkCause::from(&e));
+            let gave_up = match e.root() {
+                PlatformError::RateLimited { .. } => {
+                    " (gave up: 3 tries or 2 minutes of waiting at most; try again later)"
+                }
+                _ => "",
+            };
+            eprintln!(
+                "lotwatch snapshot: {}{gave_up}",
+                crate::sync::LinkCause::from(&e)
+            );
             ExitCode::from(exit_code(&e))
         }
     }
@@ -102,13 +120,34 @@ pub async fn fetch(client: &Client) -> Result<Snapshot, PlatformError> {
     }
 }
 
+/// What a one-shot command prints on stderr before it waits out a throttle:
+/// `waiting 3 s: the site asked to slow down (429)`.
+pub fn wait_line(wait: std::time::Duration, e: &PlatformError) -> String {
+    let what = match e.root() {
+        PlatformError::RateLimited { .. } => "the site asked to slow down (429)".to_string(),
+        other => crate::sync::LinkCause::from(other).to_string(),
+    };
+    format!("waiting {} s: {what}", wait.as_secs_f64().ceil() as u64)
+}
+
+/// Says each wait on stderr, once, as `prefix: waiting …`.
+pub fn say_wait(
+    prefix: &'static str,
+) -> impl FnMut(std::time::Duration, &PlatformError) + Send + Sync {
+    move |wait, e| eprintln!("{prefix}: {}", wait_line(wait, e))
+}
+
 /// Reads the site's lists of both subsoil object types to the pager's end
-/// and every lot's page once.
+/// and every lot's page once, waiting out a throttle within 3 tries and 2
+/// minutes (each wait told to `on_wait`).
 pub async fn fetch_site(
     client: &Client,
-    lang: crate::platform::sauda::SiteLang,
+    site: crate::sync::site::SiteConfig,
+    on_wait: crate::sync::site::OnWait,
 ) -> Result<Snapshot, PlatformError> {
-    let (lots, server_time) = crate::sync::site::read_once(client, lang).await?;
+    let lang = site.lang;
+    let patience = crate::sync::site::Patience::one_shot(on_wait);
+    let (lots, server_time) = crate::sync::site::read_once(client, site, patience).await?;
     let host = crate::platform::sauda::SiteUrls::new(client.base_url(), lang).host_label();
     Ok(Snapshot {
         server_time,
@@ -136,112 +175,8 @@ pub fn render(snap: &Snapshot, format: SnapshotFormat) -> String {
     }
 }
 
-const COLUMNS: [&str; 13] = [
-    "id",
-    "number",
-    "name",
-    "region",
-    "minerals",
-    "status",
-    "starting_bonus",
-    "high_bid",
-    "high_bidder",
-    "bid_count",
-    "participants",
-    "closes_at",
-    "extensions",
-];
-
-fn row(l: &Lot) -> [String; 13] {
-    [
-        l.id.clone(),
-        l.number.clone(),
-        l.name.clone(),
-        l.region.clone(),
-        l.minerals.join(" "),
-        l.status.as_str().to_string(),
-        // A site's amount that was not a number is said so, never 0.00.
-        if l.field_invalid("starting_bonus") {
-            "invalid".to_string()
-        } else {
-            l.starting_bonus.to_wire()
-        },
-        l.high_bid
-            .as_ref()
-            .map(|b| b.amount.to_wire())
-            .unwrap_or_default(),
-        l.high_bid
-            .as_ref()
-            .map(|b| b.bidder.clone())
-            .unwrap_or_default(),
-        l.bid_count.to_string(),
-        l.participants.to_string(),
-        l.closes_at.to_rfc3339(),
-        l.extensions.to_string(),
-    ]
-}
-
 fn json(snap: &Snapshot) -> String {
-    let lots: Vec<serde_json::Value> = snap
-        .lots
-        .iter()
-        .map(|l| {
-            let mut v = serde_json::json!({
-                "id": l.id,
-                "number": l.number,
-                "name": l.name,
-                "region": l.region,
-                "minerals": l.minerals,
-                "status": l.status.as_str(),
-                "starting_bonus": l.starting_bonus.to_wire(),
-                "min_increment": l.min_increment.to_wire(),
-                "high_bid": l.high_bid.as_ref().map(|b| b.amount.to_wire()),
-                "high_bidder": l.high_bid.as_ref().map(|b| b.bidder.clone()),
-                "bid_count": l.bid_count,
-                "participants": l.participants,
-                "min_participants": l.min_participants,
-                "opens_at": l.opens_at.to_rfc3339(),
-                "closes_at": l.closes_at.to_rfc3339(),
-                "extensions": l.extensions,
-                "winner": l.result.as_ref().map(|r| r.winner.clone()),
-            });
-            if let (Some(site), Some(o)) = (l.site.as_deref(), v.as_object_mut()) {
-                let money = |field: &str, m: crate::domain::Money| {
-                    if l.field_invalid(field) {
-                        serde_json::Value::String("invalid".into())
-                    } else {
-                        serde_json::Value::String(m.to_wire())
-                    }
-                };
-                o.insert(
-                    "starting_bonus".into(),
-                    money("starting_bonus", l.starting_bonus),
-                );
-                o.insert("guarantee".into(), money("guarantee", l.guarantee));
-                o.insert(
-                    "participation_fee".into(),
-                    money("participation_fee", l.participation_fee),
-                );
-                o.insert(
-                    "sale_price".into(),
-                    l.result.as_ref().map(|r| r.amount.to_wire()).into(),
-                );
-                o.insert("license_kind".into(), l.license.kind.as_str().into());
-                o.insert(
-                    "area_km2".into(),
-                    l.license.area_km2.map(|a| a.to_string()).into(),
-                );
-                o.insert("blocks".into(), l.license.blocks.into());
-                o.insert("description".into(), l.reserves.clone().into());
-                o.insert(
-                    "site".into(),
-                    serde_json::to_value(crate::platform::wire::WireSite::from(site))
-                        .unwrap_or_default(),
-                );
-            }
-            v
-        })
-        .collect();
+    let lots: Vec<LotOut> = snap.lots.iter().map(LotOut::from).collect();
     let v = serde_json::json!({
         "server_time": snap.server_time.map(Timestamp::to_rfc3339),
         "seq": snap.seq,
@@ -259,9 +194,9 @@ fn json(snap: &Snapshot) -> String {
 
 fn csv(snap: &Snapshot) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let mut ok = w.write_record(COLUMNS).is_ok();
+    let mut ok = w.write_record(LOT_COLUMNS).is_ok();
     for l in &snap.lots {
-        ok &= w.write_record(row(l)).is_ok();
+        ok &= w.write_record(LotOut::from(l).csv_cells()).is_ok();
     }
     let bytes = w.into_inner().unwrap_or_default();
     debug_assert!(ok, "writing CSV to memory cannot fail");
@@ -277,11 +212,11 @@ fn table(snap: &Snapshot) -> String {
         .lots
         .iter()
         .map(|l| {
-            let r = row(l);
+            let r = LotOut::from(l).cells();
             cols.iter().map(|&i| fit(&r[i], MAX_CELL)).collect()
         })
         .collect();
-    let header: Vec<String> = cols.iter().map(|&i| COLUMNS[i].to_string()).collect();
+    let header: Vec<String> = cols.iter().map(|&i| LOT_COLUMNS[i].to_string()).collect();
     let widths: Vec<usize> = (0..cols.len())
         .map(|c| {
             rows.iter()
@@ -335,10 +270,135 @@ mod tests {
     use unicode_width::UnicodeWidthStr;
 
     #[test]
+    fn csv_cells_never_run_as_formulas() {
+        let mut lot = crate::testing::test_lot();
+        lot.name = "=HYPERLINK(\"http://evil.example\",\"x\")".into();
+        lot.region = "@SUM(A1)".into();
+        lot.number = "-1+1".into();
+        lot.minerals = vec!["+gold".into()];
+        lot.high_bid = Some(crate::domain::HighBid {
+            amount: crate::domain::Money::from_tenge(5),
+            bidder: "\tP-01".into(),
+            at: crate::domain::Timestamp(0),
+            seq: 1,
+        });
+        let snap = super::Snapshot {
+            server_time: None,
+            seq: 1,
+            auction: crate::domain::Auction {
+                id: "a".into(),
+                title: "t".into(),
+                venue: "v".into(),
+                timezone: "Asia/Almaty".into(),
+                currency: "KZT".into(),
+                starts_at: crate::domain::Timestamp(0),
+                ends_at: crate::domain::Timestamp(0),
+                status: crate::domain::AuctionStatus::Running,
+            },
+            lots: vec![lot],
+        };
+        let out = super::render(&snap, crate::shell::cli::SnapshotFormat::Csv);
+        let mut r = csv::Reader::from_reader(out.as_bytes());
+        let row = r.records().next().expect("a row").expect("valid CSV");
+        let cells: Vec<&str> = row.iter().collect();
+        assert_eq!(cells[1], "'-1+1");
+        assert_eq!(cells[2], "'=HYPERLINK(\"http://evil.example\",\"x\")");
+        assert_eq!(cells[3], "'@SUM(A1)");
+        assert_eq!(cells[4], "'+gold");
+        assert_eq!(cells[8], "'\tP-01");
+        assert_eq!(cells[7], "5.00");
+    }
+
+    #[test]
+    fn an_unreadable_starting_bonus_is_said_never_zero_in_every_format() {
+        let mut lot = crate::testing::test_lot();
+        lot.starting_bonus = crate::domain::Amount::Unreadable;
+        let snap = super::Snapshot {
+            server_time: None,
+            seq: 1,
+            auction: crate::domain::Auction {
+                id: "a".into(),
+                title: "t".into(),
+                venue: "v".into(),
+                timezone: "Asia/Almaty".into(),
+                currency: "KZT".into(),
+                starts_at: crate::domain::Timestamp(0),
+                ends_at: crate::domain::Timestamp(0),
+                status: crate::domain::AuctionStatus::Running,
+            },
+            lots: vec![lot],
+        };
+        use crate::shell::cli::SnapshotFormat;
+        let json: serde_json::Value =
+            serde_json::from_str(&super::render(&snap, SnapshotFormat::Json)).expect("JSON");
+        assert_eq!(json["lots"][0]["starting_bonus"], "unreadable");
+        for f in [SnapshotFormat::Csv, SnapshotFormat::Table] {
+            let out = super::render(&snap, f);
+            assert!(
+                out.contains("unreadable") && !out.contains("0.00,"),
+                "{out}"
+            );
+        }
+    }
+
+    #[test]
     fn fit_cuts_by_display_width() {
         assert_eq!(fit("short", 10), "short");
         let cut = fit("金矿金矿金矿金矿", 7);
         assert!(cut.width() <= 7, "{cut}");
         assert!(cut.ends_with('…'));
+    }
+}
+
+#[cfg(test)]
+mod site_tests {
+    use super::*;
+    use crate::domain::{LicenseKind, SiteLot};
+
+    #[test]
+    fn an_unknown_licence_is_null_and_the_description_is_the_sites() {
+        let mut lot = crate::testing::test_lot();
+        lot.license.kind = LicenseKind::Unknown(String::new());
+        lot.site = Some(Box::new(SiteLot {
+            description: "Добыча. По контуру отвода.".into(),
+            ..SiteLot::default()
+        }));
+        let snap = Snapshot {
+            server_time: None,
+            seq: 0,
+            auction: Auction {
+                id: crate::domain::lot::SITE_AUCTION_ID.into(),
+                title: String::new(),
+                venue: String::new(),
+                timezone: String::new(),
+                currency: "KZT".into(),
+                starts_at: Timestamp(0),
+                ends_at: Timestamp(0),
+                status: crate::domain::AuctionStatus::Running,
+            },
+            lots: vec![lot],
+        };
+        let v: serde_json::Value =
+            serde_json::from_str(&render(&snap, SnapshotFormat::Json)).expect("JSON");
+        let l = &v["lots"][0];
+        assert!(l["license_kind"].is_null(), "{l}");
+        assert_eq!(l["description"], "Добыча. По контуру отвода.");
+        assert_eq!(l["site"]["description"], "Добыча. По контуру отвода.");
+    }
+
+    #[test]
+    fn the_wait_line_says_the_seconds_and_why() {
+        let e = PlatformError::RateLimited {
+            retry_after: Some(std::time::Duration::from_secs(3)),
+        }
+        .on_page(crate::domain::SitePage::List {
+            hydrocarbons: false,
+            page: 2,
+            of: Some(3),
+        });
+        assert_eq!(
+            wait_line(std::time::Duration::from_millis(2500), &e),
+            "waiting 3 s: the site asked to slow down (429)"
+        );
     }
 }

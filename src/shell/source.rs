@@ -14,6 +14,9 @@ pub const SAUDA_URL: &str = "https://sauda.e-qazyna.kz";
 pub const SAUDA_TIMEOUT: Duration = Duration::from_secs(90);
 /// `--poll` for the site when none is given, and its floor.
 pub const SAUDA_POLL: Duration = Duration::from_secs(60);
+/// `--site-gap` when none is given, and its floor, to a host not loopback.
+pub const SITE_GAP: Duration = Duration::from_millis(1000);
+pub const MIN_SITE_GAP: Duration = Duration::from_millis(500);
 
 #[cfg(test)]
 mod tests {
@@ -27,6 +30,11 @@ mod tests {
         assert_eq!(site_poll(1000, true), Duration::from_secs(1));
         assert_eq!(site_poll(250, true), Duration::from_secs(1));
         assert_eq!(url_for(SourceArg::Sauda, None).as_deref(), Some(SAUDA_URL));
+        assert_eq!(site_gap(None, false), SITE_GAP);
+        assert_eq!(site_gap(Some(100), false), MIN_SITE_GAP);
+        assert_eq!(site_gap(Some(2500), false), Duration::from_millis(2500));
+        assert_eq!(site_gap(None, true), Duration::ZERO);
+        assert_eq!(site_gap(Some(100), true), Duration::from_millis(100));
         assert_eq!(url_for(SourceArg::Api, None), None);
     }
 }
@@ -70,9 +78,29 @@ pub fn url_for(source: SourceArg, url: Option<&String>) -> Option<String> {
     }
 }
 
-/// The client's settings for the source.
-pub fn adjust_client(source: SourceArg, cfg: &mut ClientConfig) {
+/// The gap between two requests to the site: `--site-gap` in ms, else 1 s,
+/// never under 0.5 s to a host that is not loopback; a loopback URL (the
+/// simulator, a test) takes any value, and 0 by default.
+pub fn site_gap(ms: Option<u64>, loopback: bool) -> Duration {
+    match (ms.map(Duration::from_millis), loopback) {
+        (Some(g), true) => g,
+        (None, true) => Duration::ZERO,
+        (Some(g), false) => {
+            if g < MIN_SITE_GAP {
+                tracing::warn!("--site-gap {g:?} is under the site's floor: {MIN_SITE_GAP:?}");
+            }
+            g.max(MIN_SITE_GAP)
+        }
+        (None, false) => SITE_GAP,
+    }
+}
+
+/// The client's settings for the source (`site_gap_ms`: `--site-gap`).
+pub fn adjust_client(source: SourceArg, cfg: &mut ClientConfig, site_gap_ms: Option<u64>) {
     if source == SourceArg::Sauda {
+        let loopback = reqwest::Url::parse(cfg.base_url.trim())
+            .is_ok_and(|u| crate::platform::client::is_loopback(&u));
+        cfg.page_gap = site_gap(site_gap_ms, loopback);
         cfg.request_timeout = SAUDA_TIMEOUT;
         cfg.max_body = crate::platform::sauda::MAX_PAGE_BYTES;
         // The site has no token; none is sent to it.

@@ -30,6 +30,9 @@ pub struct Agent {
 /// budgets up to `appetite_pct` above the start, mixed styles. None when
 /// nobody will bid (no appetite, or too few participants to trade).
 pub fn make_agents(lot: &Lot, appetite_pct: u32, rng: &mut fastrand::Rng) -> Vec<Agent> {
+    let Some(start) = lot.starting_bonus.known() else {
+        return Vec::new();
+    };
     if appetite_pct == 0 || lot.participants < lot.min_participants {
         return Vec::new();
     }
@@ -40,10 +43,8 @@ pub fn make_agents(lot: &Lot, appetite_pct: u32, rng: &mut fastrand::Rng) -> Vec
         .map(|i| {
             // permille of the appetite this agent reaches: 100..=1000
             let reach = rng.i64(100..=1000);
-            let budget = lot.starting_bonus.saturating_add(
-                lot.starting_bonus
-                    .scale(i64::from(appetite_pct) * reach, 100_000),
-            );
+            let budget =
+                start.saturating_add(start.scale(i64::from(appetite_pct) * reach, 100_000));
             let style = match (i, rng.u8(0..10)) {
                 (0, _) => Style::Sniper,
                 (1, _) => Style::Early,
@@ -113,7 +114,7 @@ pub fn choose_bid(agent: &Agent, lot: &Lot, rng: &mut fastrand::Rng) -> Option<M
     {
         return None;
     }
-    let min = rules::next_min_bid(lot);
+    let min = rules::next_min_bid(lot)?;
     if min > agent.budget {
         return None;
     }
@@ -130,7 +131,7 @@ pub fn choose_bid(agent: &Agent, lot: &Lot, rng: &mut fastrand::Rng) -> Option<M
 
 /// True when the agent cannot win any more: the next minimum is beyond it.
 pub fn priced_out(agent: &Agent, lot: &Lot) -> bool {
-    rules::next_min_bid(lot) > agent.budget
+    rules::next_min_bid(lot).is_none_or(|m| m > agent.budget)
 }
 
 #[cfg(test)]
@@ -148,10 +149,9 @@ mod tests {
         labels.sort();
         labels.dedup();
         assert_eq!(labels.len(), agents.len());
+        let start = lot.starting_bonus.known().expect("a known start");
         for a in &agents {
-            assert!(
-                a.budget >= lot.starting_bonus && a.budget <= lot.starting_bonus.scale(140, 100)
-            );
+            assert!(a.budget >= start && a.budget <= start.scale(140, 100));
         }
         assert!(make_agents(&lot, 0, &mut rng).is_empty());
     }
@@ -168,7 +168,7 @@ mod tests {
         };
         for _ in 0..50 {
             let b = choose_bid(&agent, &lot, &mut rng).expect("test input is valid");
-            assert!(b >= rules::next_min_bid(&lot) && b <= agent.budget);
+            assert!(rules::next_min_bid(&lot).is_some_and(|m| b >= m) && b <= agent.budget);
         }
         lot.high_bid = Some(crate::domain::HighBid {
             amount: Money::from_tenge(1010),

@@ -75,11 +75,14 @@ pub const DEFAULT_HEARTBEAT: Duration = Duration::from_secs(10);
 /// Entries kept by the request log (the oldest go first).
 pub const MAX_REQUEST_LOG: usize = 100_000;
 
-/// One request the simulator served: its target (path and query) and status.
+/// One request the simulator served: its target (path and query, up to
+/// 512 characters), status, and when it arrived (from the simulator's
+/// start), so a test can read the client's pacing.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LoggedRequest {
     pub target: String,
     pub status: u16,
+    pub at: std::time::Duration,
 }
 
 impl LoggedRequest {
@@ -369,7 +372,7 @@ fn router(shared: Arc<Shared>) -> Router {
 async fn frame(State(s): State<Arc<Shared>>, req: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = req.method().clone();
-    let target: String = req.uri().to_string().chars().take(200).collect();
+    let target: String = req.uri().to_string().chars().take(512).collect();
     let headers_len: usize = req
         .headers()
         .iter()
@@ -418,6 +421,7 @@ async fn frame(State(s): State<Arc<Shared>>, req: Request, next: Next) -> Respon
         log.push_back(LoggedRequest {
             target: target.clone(),
             status: resp.status().as_u16(),
+            at: started.saturating_duration_since(s.started),
         });
     }
     if s.log_requests {

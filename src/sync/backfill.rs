@@ -37,8 +37,30 @@ pub enum Backfill {
 }
 
 impl Backfill {
-    /// The journal's wording of a loss (its `journal_gap` anomaly).
+    /// The journal's wording of a loss (its `journal_gap` anomaly, which
+    /// `watch` prints too): `events 1–16 not read from the feed: …`.
     pub fn lost_evidence(from: u64, to: u64, why: &str) -> String {
-        format!("events {from}..={to} not read from the feed: {why}")
+        if from == to {
+            format!("event {from} not read from the feed: {why}")
+        } else {
+            format!("events {from}–{to} not read from the feed: {why}")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Backfill;
+
+    #[test]
+    fn a_loss_reads_as_words_not_a_rust_range() {
+        assert_eq!(
+            Backfill::lost_evidence(1, 16, "gone"),
+            "events 1–16 not read from the feed: gone"
+        );
+        assert_eq!(
+            Backfill::lost_evidence(7, 7, "gone"),
+            "event 7 not read from the feed: gone"
+        );
     }
 }

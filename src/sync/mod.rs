@@ -57,14 +57,17 @@ pub struct SeqGap {
 
 impl std::fmt::Display for SeqGap {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (from, to) = (self.after.saturating_add(1), self.got.saturating_sub(1));
         write!(
             f,
-            "seq gap: after seq {} the feed gave seq {} (missing {}..={})",
-            self.after,
-            self.got,
-            self.after.saturating_add(1),
-            self.got.saturating_sub(1)
-        )
+            "seq gap: after seq {} the feed gave seq {} (missing ",
+            self.after, self.got
+        )?;
+        if from >= to {
+            write!(f, "{from})")
+        } else {
+            write!(f, "{from}–{to})")
+        }
     }
 }
 

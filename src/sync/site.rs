@@ -3,24 +3,35 @@
 //! flight, and a lot's page when the lot is first seen or its card changed
 //! (otherwise not more often than `page_every`). Each snapshot is compared
 //! with the one before, and the differences reach the app as the feed's
-//! messages: a lot that appears or changes terms (`lot`), a status change
-//! (`status`, with the sale price as the result), a moved trading start
-//! (`lot`). Errors back off with the engine's `Backoff`; a page not
+//! messages, read by the one change model (`domain::change::events_between`):
+//! a lot that appears or changes terms (`lot`), a status change along an
+//! allowed step (`status`, with the sale price as the result and the site's
+//! words for the status), a moved trading start (`lot`). Errors back off with the engine's `Backoff`; a page not
 //! understood is the link's cause while the last good lots stay.
 //!
 //! Requests per poll: one per list page of each object type (⌈N/20⌉, at
 //! least 1 each, so 2 for a quiet day of under 20 lots a type), plus one per
-//! new or changed lot, plus at most one lot page per lot every `page_every`.
+//! new or changed lot, plus at most one lot page per lot every `page_every`;
+//! the client spaces them `site_gap` apart (`platform::http::page`).
+//!
+//! A page that fails mid-read (5xx, timeout, a body cut short, the
+//! maintenance or error page) is tried again `page_retries` times with a
+//! doubling wait before the read fails; a throttle (429, the throttling
+//! page) is never tried again at once: the poll's loop waits what the site
+//! asked, and a one-shot read (`read_once`) waits it out within its
+//! `Patience`. Every failure names its page in words (`list page 3 of 7`).
 
 use super::backoff::Backoff;
 use super::{LinkState, SyncCmd, SyncHandle, SyncMsg};
+use crate::domain::SitePage;
 use crate::domain::clock::{ServerClock, mono_now, wall_now};
-use crate::domain::{Auction, AuctionStatus, Event, EventKind, Lot, Timestamp, rules};
+use crate::domain::{Auction, AuctionStatus, Event, EventKind, Lot, Timestamp, change};
 use crate::platform::client::{Cached, Client};
 use crate::platform::error::PlatformError;
 use crate::platform::http::Validators;
-use crate::platform::sauda::{self, Card, LotPage, SiteLang, SiteUrls};
+use crate::platform::sauda::{self, Card, LotPage, SiteDown, SiteLang, SiteUrls};
 use crate::rates::RatesConfig;
+use reqwest::Url;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -47,6 +58,13 @@ pub struct SiteConfig {
     pub offline_after_attempts: u32,
     pub channel_size: usize,
     pub rates: Option<RatesConfig>,
+    /// A page that failed mid-read is tried again this many times.
+    pub page_retries: u32,
+    /// The first wait before trying a page again (doubling after).
+    pub retry_base: Duration,
+    /// What a throttle that names no wait (a 429 without `Retry-After`, the
+    /// throttling page) stands for.
+    pub throttle_wait: Duration,
 }
 
 impl Default for SiteConfig {
@@ -60,6 +78,32 @@ impl Default for SiteConfig {
             offline_after_attempts: 3,
             channel_size: 1024,
             rates: None,
+            page_retries: 2,
+            retry_base: Duration::from_secs(2),
+            throttle_wait: sauda::THROTTLE_WAIT,
+        }
+    }
+}
+
+/// Told each wait of a one-shot read before it starts: how long, and why.
+pub type OnWait = Box<dyn FnMut(Duration, &PlatformError) + Send + Sync>;
+
+/// How a one-shot read (`snapshot`, and `watch` before its first read)
+/// bears a throttle: it waits what the site asked, at most `tries` tries
+/// of a page in all and `budget` of waiting, and says so through `on_wait`.
+pub struct Patience {
+    pub tries: u32,
+    pub budget: Duration,
+    pub on_wait: OnWait,
+}
+
+impl Patience {
+    /// 3 tries, 2 minutes of waiting.
+    pub fn one_shot(on_wait: OnWait) -> Patience {
+        Patience {
+            tries: 3,
+            budget: Duration::from_secs(120),
+            on_wait,
         }
     }
 }
@@ -83,6 +127,8 @@ struct Poller {
     seq: u64,
     list_validators: HashMap<(String, u32), (Validators, Vec<Card>, u32)>,
     link: LinkState,
+    /// Set for a one-shot read; with the waits spent so far.
+    patience: Option<(Patience, u32, Duration)>,
 }
 
 /// Starts the poller (and the rates refresher) on the current runtime.
@@ -116,6 +162,7 @@ pub fn spawn(client: Client, cfg: SiteConfig) -> SyncHandle {
         seq,
         list_validators: HashMap::new(),
         link: LinkState::Connecting,
+        patience: None,
     };
     let task = tokio::spawn(p.run());
     SyncHandle {
@@ -126,17 +173,18 @@ pub fn spawn(client: Client, cfg: SiteConfig) -> SyncHandle {
 }
 
 /// Reads the whole list once, and the pages of its lots, with `client` (for
-/// `snapshot --source sauda`).
+/// `snapshot --source sauda`), bearing throttles as `patience` says.
 pub async fn read_once(
     client: &Client,
-    lang: SiteLang,
+    cfg: SiteConfig,
+    patience: Patience,
 ) -> Result<(Vec<Lot>, Option<Timestamp>), PlatformError> {
     let (tx, _rx) = mpsc::channel(1);
     let (_ctx, crx) = mpsc::channel(1);
     let mut p = Poller {
         client: client.clone(),
-        urls: SiteUrls::new(client.base_url(), lang),
-        cfg: SiteConfig::default(),
+        urls: SiteUrls::new(client.base_url(), cfg.lang),
+        cfg,
         out: tx,
         cmds: crx,
         clock: Arc::new(Mutex::new(ServerClock::new())),
@@ -145,6 +193,7 @@ pub async fn read_once(
         seq: 0,
         list_validators: HashMap::new(),
         link: LinkState::Connecting,
+        patience: Some((patience, 0, Duration::ZERO)),
     };
     let lots = p.read_all().await?;
     Ok((lots, p.clock_now()))
@@ -179,9 +228,8 @@ impl Poller {
                 }
                 Err(e) => {
                     failures = failures.saturating_add(1);
-                    let d = backoff
-                        .next_delay()
-                        .max(e.retry_after().unwrap_or_default());
+                    let asked = e.retry_after();
+                    let d = backoff.next_delay().max(asked.unwrap_or_default());
                     let cause = e.link_cause(d);
                     tracing::warn!(attempt = failures, error = %e, "site read failed: {cause}");
                     self.link = if failures >= self.cfg.offline_after_attempts {
@@ -203,7 +251,12 @@ impl Poller {
                     {
                         return;
                     }
-                    d.min(self.cfg.poll.max(self.cfg.backoff_base))
+                    // What the site asked is waited whole; our own backoff
+                    // never outlasts a poll.
+                    match asked {
+                        Some(_) => d,
+                        None => d.min(self.cfg.poll.max(self.cfg.backoff_base)),
+                    }
                 }
             };
             let until = Instant::now() + delay;
@@ -249,7 +302,15 @@ impl Poller {
             let mut page = 1;
             let mut pages = 1;
             while page <= pages && page <= sauda::MAX_PAGES {
-                let (got, last) = self.list_page(ot, page).await?;
+                let what = SitePage::List {
+                    hydrocarbons: ot == "Hydrocarbon",
+                    page,
+                    of: (page > 1).then_some(pages),
+                };
+                let (got, last) = self
+                    .list_page(ot, page)
+                    .await
+                    .map_err(|e| e.on_page(what))?;
                 pages = last;
                 for c in got {
                     if !cards.iter().any(|k| k.id == c.id) && cards.len() < MAX_LOTS {
@@ -274,20 +335,22 @@ impl Poller {
             };
             if due {
                 let url = self.urls.lot(&card.id);
-                let page = match self.client.page(url, &Validators::default()).await {
-                    Ok(f) => {
-                        self.observe(f.clock).await;
-                        match f.value {
-                            Cached::Fresh(p) => Some(sauda::parse_lot_page(&p.body, &p.path)?),
-                            Cached::NotModified => {
-                                self.known.get(&card.id).and_then(|k| k.page.clone())
-                            }
-                        }
+                let read = self
+                    .fetch(url, &Validators::default(), sauda::parse_lot_page)
+                    .await;
+                let page = match read {
+                    Ok((Cached::Fresh(p), _)) => Some(p),
+                    Ok((Cached::NotModified, _)) => {
+                        self.known.get(&card.id).and_then(|k| k.page.clone())
                     }
                     // Gone between the list and its page: the card alone
                     // until the next read.
                     Err(PlatformError::NotFound) => None,
-                    Err(e) => return Err(e),
+                    Err(e) => {
+                        return Err(e.on_page(SitePage::Lot {
+                            number: card.number.clone(),
+                        }));
+                    }
                 };
                 self.known.insert(
                     card.id.clone(),
@@ -315,31 +378,84 @@ impl Poller {
             .map(|v| v.0.clone())
             .unwrap_or_default();
         let url = self.urls.list(ot, page);
-        let path = format!("{}?{}", url.path(), url.query().unwrap_or(""));
-        let f = self.client.page(url, &known).await.map_err(|e| match e {
-            // The list is the one page every site serves: a wrong URL.
-            PlatformError::NotFound => PlatformError::Layout {
-                page: crate::platform::sanitize::clean(&path, 200),
-                what: "the list page answered 404 (not the sauda site? check --url)".into(),
-            },
-            e => e,
-        })?;
-        self.observe(f.clock).await;
-        match f.value {
-            Cached::NotModified => Ok(self
+        let read = self
+            .fetch(url, &known, sauda::parse_list)
+            .await
+            .map_err(|e| match e {
+                // The list is the one page every site serves: a wrong URL.
+                PlatformError::NotFound => PlatformError::Layout {
+                    page: String::new(),
+                    what: "the list page answered 404 (not the sauda site? check --url)".into(),
+                },
+                e => e,
+            })?;
+        match read {
+            (Cached::NotModified, _) => Ok(self
                 .list_validators
                 .get(&key)
                 .map(|(_, c, l)| (c.clone(), *l))
                 .unwrap_or_default()),
-            Cached::Fresh(p) => {
-                let parsed = sauda::parse_list(&p.body, &p.path)?;
+            (Cached::Fresh(parsed), validators) => {
                 let last = parsed.pages();
-                if p.validators != Validators::default() {
+                if validators != Validators::default() {
                     self.list_validators
-                        .insert(key, (p.validators, parsed.cards.clone(), last));
+                        .insert(key, (validators, parsed.cards.clone(), last));
                 }
                 Ok((parsed.cards, last))
             }
+        }
+    }
+
+    /// One page, read and parsed, with its retries: a transient failure is
+    /// tried again `page_retries` times (waits of `retry_base`, doubling);
+    /// a throttle is waited out here only by a patient (one-shot) read.
+    async fn fetch<T>(
+        &mut self,
+        url: Url,
+        known: &Validators,
+        parse: fn(&str, &str) -> Result<T, PlatformError>,
+    ) -> Result<(Cached<T>, Validators), PlatformError> {
+        let mut retries = 0u32;
+        loop {
+            let read = match self.client.page(url.clone(), known).await {
+                Ok(f) => {
+                    self.observe(f.clock).await;
+                    match f.value {
+                        Cached::NotModified => Ok((Cached::NotModified, Validators::default())),
+                        Cached::Fresh(p) => {
+                            parse(&p.body, &p.path).map(|t| (Cached::Fresh(t), p.validators))
+                        }
+                    }
+                }
+                Err(e) => Err(e),
+            };
+            let e = match read {
+                Ok(v) => return Ok(v),
+                Err(e) => throttle_as_429(e, self.cfg.throttle_wait),
+            };
+            if transient(&e) && retries < self.cfg.page_retries {
+                let wait = self.cfg.retry_base.saturating_mul(1 << retries.min(8));
+                retries += 1;
+                tracing::info!(retry = retries, "trying the page again in {wait:?}: {e}");
+                tokio::time::sleep(wait).await;
+                continue;
+            }
+            if let (
+                PlatformError::RateLimited {
+                    retry_after: Some(d),
+                },
+                Some((p, waits, waited)),
+            ) = (&e, self.patience.as_mut())
+                && *waits + 1 < p.tries
+                && *waited + *d <= p.budget
+            {
+                *waits += 1;
+                *waited += *d;
+                (p.on_wait)(*d, &e);
+                tokio::time::sleep(*d).await;
+                continue;
+            }
+            return Err(e);
         }
     }
 
@@ -371,12 +487,14 @@ impl Poller {
                 keep_read_times(old, lot);
             }
             let lot = &*lot;
-            let kind = match before.get(&lot.id) {
-                None => Some(EventKind::Lot(Box::new(lot.clone()))),
-                Some(old) if old == lot => None,
-                Some(old) => Some(diff(old, lot)),
+            let kinds = match before.get(&lot.id) {
+                None => vec![EventKind::Lot(Box::new(lot.clone()))],
+                Some(old) => change::events_between(old, lot),
             };
-            if let Some(kind) = kind {
+            if kinds.is_empty() {
+                continue;
+            }
+            for kind in kinds {
                 self.seq += 1;
                 events.push(Event {
                     seq: self.seq,
@@ -384,11 +502,44 @@ impl Poller {
                     lot_id: Some(lot.id.clone()),
                     kind,
                 });
-                before.insert(lot.id.clone(), lot.clone());
             }
+            before.insert(lot.id.clone(), lot.clone());
         }
         // An empty batch still tells the app the data is fresh.
         self.out.send(SyncMsg::Events(events)).await.map_err(drop)
+    }
+}
+
+/// A throttle as a 429 with its wait: the throttling page (whatever its
+/// status) and a 429 that names no wait stand for `default`.
+fn throttle_as_429(e: PlatformError, default: Duration) -> PlatformError {
+    match e {
+        PlatformError::SiteDown {
+            kind: SiteDown::Throttled,
+            ..
+        }
+        | PlatformError::RateLimited { retry_after: None } => PlatformError::RateLimited {
+            retry_after: Some(default),
+        },
+        e => e,
+    }
+}
+
+/// A failure that another try of the same page may not meet: the server's
+/// error, no answer in time, a body cut short, the maintenance or error
+/// page. Not a throttle, a 4xx, or a page not understood.
+fn transient(e: &PlatformError) -> bool {
+    match e {
+        PlatformError::Http { status, .. } => *status >= 500,
+        PlatformError::Unavailable { retry_after } => retry_after.is_none(),
+        PlatformError::Timeout { .. }
+        | PlatformError::Body(_)
+        | PlatformError::Connect(_)
+        | PlatformError::SiteDown {
+            kind: SiteDown::Maintenance | SiteDown::Failed,
+            ..
+        } => true,
+        _ => false,
     }
 }
 
@@ -407,28 +558,6 @@ fn keep_read_times(old: &Lot, new: &mut Lot) {
     }
 }
 
-/// The event for a lot that changed: a status event when only the status
-/// (and its result) moved along an allowed step, else the whole lot (a
-/// moved start, new terms, or a status reached by steps the poll missed).
-fn diff(old: &Lot, new: &Lot) -> EventKind {
-    let mut same = new.clone();
-    same.status = old.status.clone();
-    same.result = old.result.clone();
-    same.site = old.site.clone();
-    if same == *old
-        && old.status != new.status
-        && rules::transition_allowed(&old.status, &new.status)
-    {
-        EventKind::Status {
-            status: new.status.clone(),
-            closes_at: new.closes_at,
-            result: new.result.clone(),
-        }
-    } else {
-        EventKind::Lot(Box::new(new.clone()))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -444,18 +573,38 @@ mod tests {
         l
     }
 
+    fn diff(old: &Lot, new: &Lot) -> EventKind {
+        let mut kinds = change::events_between(old, new);
+        assert_eq!(kinds.len(), 1, "{kinds:?}");
+        kinds.remove(0)
+    }
+
     #[test]
     fn a_step_the_rules_allow_is_a_status_event_anything_else_the_lot() {
         let old = site_lot(LotStatus::Scheduled);
         let mut open = old.clone();
         open.status = LotStatus::Open;
+        if let Some(s) = open.site.as_deref_mut() {
+            s.status_text = "Идет прием заявок".into();
+        }
+        let ev = diff(&old, &open);
         assert!(matches!(
-            diff(&old, &open),
+            &ev,
             EventKind::Status {
                 status: LotStatus::Open,
+                status_text: Some(t),
                 ..
-            }
+            } if t == "Идет прием заявок"
         ));
+        // The app, applying the event, holds the lot as the site shows it.
+        let mut applied = old.clone();
+        applied.apply(&Event {
+            seq: 1,
+            at: Timestamp(0),
+            lot_id: Some(old.id.clone()),
+            kind: ev,
+        });
+        assert_eq!(applied, open);
         // Open to sold skips `closed`: the poll did not see it, so the lot.
         let mut sold = open.clone();
         sold.status = LotStatus::Sold;

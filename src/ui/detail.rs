@@ -8,7 +8,7 @@ use super::{Ctx, paint, pane};
 use crate::app::Pane;
 use crate::app::countdown::countdown;
 use crate::domain::rules::next_min_bid;
-use crate::domain::{LicenseKind, LotStatus, Money};
+use crate::domain::{Amount, LicenseKind, LotStatus, Money};
 use crate::ui::i18n::Texts;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -68,6 +68,11 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         v
     };
     let label_w = label_w(tx);
+    // A source's words where a number belongs, said so (never a zero).
+    let amount = |a: Amount| match a.known() {
+        Some(m) => money(m),
+        None => vec![Span::styled(lang.site().invalid.to_string(), t.bad)],
+    };
     let row = |label: &str, mut value: Vec<Span<'static>>| -> Line<'static> {
         let mut spans = vec![Span::styled(format!("{label:<label_w$}"), t.dim)];
         spans.append(&mut value);
@@ -113,7 +118,11 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     match &lot.high_bid {
         Some(h) => {
             let mut v = money(h.amount);
-            if let Some(p) = h.amount.uplift_percent(lot.starting_bonus) {
+            if let Some(p) = lot
+                .starting_bonus
+                .known()
+                .and_then(|s| h.amount.uplift_percent(s))
+            {
                 let pct = lang.percent(&format!("+{p:.1}"));
                 v.push(Span::styled(format!("  ↑ {pct}"), t.good));
             }
@@ -136,17 +145,18 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         lot.status,
         LotStatus::Open | LotStatus::Scheduled | LotStatus::Suspended
     ) {
-        bidding.push(row(tx.next_min, money(next_min_bid(lot))));
+        let next = next_min_bid(lot).map_or(Amount::Unreadable, Amount::Known);
+        bidding.push(row(tx.next_min, amount(next)));
     }
     if let Some(r) = &lot.result {
         let mut v = vec![Span::styled(format!("{} ", r.winner), t.good)];
         v.append(&mut money(r.amount));
         bidding.push(row(tx.won_by, v));
     }
-    bidding.push(row(tx.start_bonus, money(lot.starting_bonus)));
+    bidding.push(row(tx.start_bonus, amount(lot.starting_bonus)));
     bidding.push(row(tx.increment, money(lot.min_increment)));
-    bidding.push(row(tx.guarantee, money(lot.guarantee)));
-    bidding.push(row(tx.fee, money(lot.participation_fee)));
+    bidding.push(row(tx.guarantee, amount(lot.guarantee)));
+    bidding.push(row(tx.fee, amount(lot.participation_fee)));
 
     // The licence and its terms.
     let mut terms = Vec::new();
@@ -169,6 +179,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let kind = match &lot.license.kind {
         LicenseKind::Exploration => tx.licence_long[0],
         LicenseKind::Production => tx.licence_long[1],
+        LicenseKind::Unknown(s) if s.is_empty() => "—",
         LicenseKind::Unknown(s) => s.as_str(),
     };
     terms.push(row(

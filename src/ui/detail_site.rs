@@ -6,7 +6,7 @@
 use super::fmt::{fx, status};
 use super::{Ctx, paint};
 use crate::app::countdown::countdown;
-use crate::domain::{LicenseKind, Lot, Money, SiteLot};
+use crate::domain::{Amount, LicenseKind, Lot, SiteLot};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -29,10 +29,10 @@ pub(super) fn draw(
         spans.append(&mut value);
         Line::from(spans)
     };
-    let money = |field: &str, m: Money, needs_page: bool| -> Vec<Span<'static>> {
-        if lot.field_invalid(field) {
+    let money = |a: Amount, needs_page: bool| -> Vec<Span<'static>> {
+        let Some(m) = a.known() else {
             return vec![Span::styled(st.invalid.to_string(), t.bad)];
-        }
+        };
         if needs_page && !site.page_read {
             return vec![Span::styled(st.page_not_read.to_string(), t.dim)];
         }
@@ -59,7 +59,10 @@ pub(super) fn draw(
             tx.astana
         ))]
     };
-    if lot.status == crate::domain::LotStatus::Scheduled {
+    let passed = ctx.now.is_some_and(|now| lot.start_passed(now));
+    if passed {
+        when.push(Span::styled(format!("  {}", st.start_passed), t.warn));
+    } else if lot.status == crate::domain::LotStatus::Scheduled {
         let cd_text = cd.text_in(tx.opens_in, tx.closing);
         if !cd_text.is_empty() {
             when.push(Span::styled(
@@ -69,23 +72,37 @@ pub(super) fn draw(
         }
     }
     left.push(row(st.starts, when));
-    if let Some(d) = site.deadline {
+    if passed {
         left.push(row(
-            st.deadline,
-            vec![Span::raw(format!("{} {}", lang.datetime(d), tx.astana))],
+            "",
+            vec![Span::styled(st.not_updated.to_string(), t.warn)],
         ));
     }
-    left.push(row(
-        tx.start_bonus,
-        money("starting_bonus", lot.starting_bonus, false),
-    ));
-    left.push(row(tx.guarantee, money("guarantee", lot.guarantee, true)));
-    left.push(row(
-        tx.fee,
-        money("participation_fee", lot.participation_fee, true),
-    ));
+    if let Some(d) = site.deadline {
+        let mut v = vec![Span::raw(format!("{} {}", lang.datetime(d), tx.astana))];
+        // The bidder's actionable time: how long applications stay open.
+        if lot.status == crate::domain::LotStatus::Scheduled
+            && let Some(now) = ctx.now
+        {
+            if now < d {
+                let left = crate::app::countdown::Countdown::Opens {
+                    in_ms: now.until(d).max(0) as u64,
+                };
+                v.push(Span::styled(
+                    format!("  {}", (st.deadline_left)(&left.text_in("", ""))),
+                    t.urgency(crate::app::countdown::Urgency::Normal),
+                ));
+            } else {
+                v.push(Span::styled(format!("  {}", st.deadline_over), t.dim));
+            }
+        }
+        left.push(row(st.deadline, v));
+    }
+    left.push(row(tx.start_bonus, money(lot.starting_bonus, false)));
+    left.push(row(tx.guarantee, money(lot.guarantee, true)));
+    left.push(row(tx.fee, money(lot.participation_fee, true)));
     if let Some(r) = &lot.result {
-        left.push(row(st.sale_price, money("sale_price", r.amount, false)));
+        left.push(row(st.sale_price, money(r.amount.into(), false)));
     } else if lot.field_invalid("sale_price") {
         left.push(row(
             st.sale_price,
@@ -115,6 +132,7 @@ pub(super) fn draw(
     let kind = match &lot.license.kind {
         LicenseKind::Exploration => tx.licence_long[0],
         LicenseKind::Production => tx.licence_long[1],
+        LicenseKind::Unknown(s) if s.is_empty() => "—",
         LicenseKind::Unknown(s) => s.as_str(),
     };
     let size = match (lot.license.area_km2, lot.license.blocks) {
@@ -124,8 +142,11 @@ pub(super) fn draw(
         (None, None) => String::new(),
     };
     right.push(row(tx.licence, vec![Span::raw(format!("{kind}{size}"))]));
-    if !lot.reserves.is_empty() {
-        right.push(row(tx.reserves, vec![Span::raw(lot.reserves.clone())]));
+    if !site.description.is_empty() {
+        right.push(row(
+            st.description,
+            vec![Span::raw(site.description.clone())],
+        ));
     }
 
     if inner.width >= 100 {

@@ -73,8 +73,16 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
 }
 
 /// An entry's text in the interface language (platform text as sent).
-fn words(text: &LogText, ctx: &Ctx<'_>) -> String {
-    let (tx, lang) = (ctx.tx, ctx.lang);
+pub(crate) fn words(text: &LogText, ctx: &Ctx<'_>) -> String {
+    words_in(text, ctx.tx, ctx.lang)
+}
+
+/// `words` for a language without a frame (`ui::plain`).
+pub(crate) fn words_in(
+    text: &LogText,
+    tx: &crate::ui::i18n::Texts,
+    lang: crate::ui::i18n::Lang,
+) -> String {
     match text {
         LogText::Bid { amount, bidder } => (tx.ev_bid)(&lang.money(*amount), bidder),
         LogText::Extended {

@@ -136,6 +136,7 @@ impl Default for Keymap {
             (c('T'), Action::SortBy(SortKey::TimeLeft)),
             (c('E'), Action::SortBy(SortKey::Extensions)),
             (c('m'), Action::ToggleMouse),
+            (c('v'), Action::CycleLayout),
         ];
         Keymap { bindings }
     }

@@ -24,7 +24,7 @@ pub fn hyperlinks(app: &App, area: Rect, lang: Lang) -> Vec<Hyperlink> {
     if !layout::big_enough(area.width, area.height) || app.mode() == Mode::Help {
         return Vec::new();
     }
-    let plan = layout::plan(area, app.focus(), app.last_side);
+    let plan = layout::plan_for(area, app);
     let Some(r) = plan.rect(Pane::Lots) else {
         return Vec::new();
     };

@@ -7,11 +7,12 @@ use super::paint::{self, put_right, put_str};
 use super::{Ctx, pane};
 use crate::app::countdown::countdown;
 use crate::app::lots::{LotStore, MeState, SortKey};
+use crate::app::screens::Column;
 use crate::app::{App, Pane};
 use crate::domain::LinkState;
 use crate::domain::rules::next_min_bid;
 use crate::domain::{Currency, LicenseKind, Lot, LotStatus};
-use crate::ui::i18n::{Lang, Texts};
+use crate::ui::i18n::Lang;
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -34,12 +35,21 @@ enum Col {
     NextMin,
     Bids,
     Leader,
+    /// The application deadline (a web-site source: bids are not published
+    /// there, so this takes the bids' and the leader's place).
+    Deadline,
     Left,
+    // Only where the user names them (`[columns] lots`).
+    HighUsd,
+    Extensions,
+    StartBonus,
+    Guarantee,
+    Participants,
 }
 
 /// Columns in display order with their drop priority (0 never drops) and
 /// width when money is grouped / compact. The name takes what is left.
-const COLS: [(Col, u8, u16, u16); 13] = [
+const COLS: [(Col, u8, u16, u16); 14] = [
     (Col::Mark, 0, 3, 3),
     (Col::Number, 0, 8, 8),
     (Col::Name, 0, 14, 14),
@@ -52,8 +62,110 @@ const COLS: [(Col, u8, u16, u16); 13] = [
     (Col::NextMin, 4, 15, 9),
     (Col::Bids, 5, 4, 4),
     (Col::Leader, 6, 7, 7),
+    (Col::Deadline, 5, 14, 14),
     (Col::Left, 1, 16, 16),
 ];
+
+/// The column the user's name stands for.
+fn col_of(c: Column) -> Col {
+    match c {
+        Column::Number => Col::Number,
+        Column::Name => Col::Name,
+        Column::Region => Col::Region,
+        Column::Minerals => Col::Minerals,
+        Column::Licence => Col::Licence,
+        Column::Status => Col::Status,
+        Column::HighBid => Col::High,
+        Column::HighFx => Col::HighFx,
+        Column::HighUsd => Col::HighUsd,
+        Column::NextMin => Col::NextMin,
+        Column::Bids => Col::Bids,
+        Column::Leader => Col::Leader,
+        Column::TimeLeft => Col::Left,
+        Column::Extensions => Col::Extensions,
+        Column::Deadline => Col::Deadline,
+        Column::StartBonus => Col::StartBonus,
+        Column::Guarantee => Col::Guarantee,
+        Column::Participants => Col::Participants,
+    }
+}
+
+/// A column's widths (grouped money, compact money) in `lang`: the built-in
+/// table's, or for the user-only columns their content's, widened to the
+/// header's label.
+fn widths(c: Col, lang: Lang, cur: Currency) -> (u16, u16) {
+    if let Some(&(_, _, g, k)) = COLS.iter().find(|(x, ..)| *x == c) {
+        return (g, compact_w(c, k, lang));
+    }
+    let (g, k) = match c {
+        Col::HighUsd | Col::StartBonus | Col::Guarantee => (15, 9 + lang.compact_extra()),
+        _ => (3, 3),
+    };
+    let label = unicode_width::UnicodeWidthStr::width(header_label(c, cur, lang).as_str());
+    let label = (label as u16).min(16);
+    (g.max(label), k.max(label))
+}
+
+/// The user's columns (after the marks) that fit `width`: money grouped if
+/// all fit so, else compact, else columns dropped from the right of the
+/// user's list. The display-currency column goes while that is tenge.
+fn choose_user(
+    list: &[Column],
+    width: u16,
+    fx: bool,
+    lang: Lang,
+    cur: Currency,
+) -> (Vec<(Col, u16)>, bool) {
+    let cols: Vec<Col> = std::iter::once(Col::Mark)
+        .chain(list.iter().map(|&c| col_of(c)))
+        .filter(|c| fx || *c != Col::HighFx)
+        .collect();
+    let fits =
+        |v: &[(Col, u16)]| v.iter().map(|(_, w)| w + 1).sum::<u16>() <= width.saturating_add(1);
+    for compact in [false, true] {
+        let v: Vec<(Col, u16)> = cols
+            .iter()
+            .map(|&c| {
+                let (g, k) = widths(c, lang, cur);
+                (c, if compact { k } else { g })
+            })
+            .collect();
+        if fits(&v) {
+            return (v, compact);
+        }
+    }
+    let mut v: Vec<(Col, u16)> = cols.iter().map(|&c| (c, widths(c, lang, cur).1)).collect();
+    while v.len() > 2 && !fits(&v) {
+        v.pop();
+    }
+    (v, true)
+}
+
+/// The columns of a lots pane `width` wide: the user's, or the built-in
+/// choice by priority.
+fn choose_for(app: &App, width: u16, lang: Lang) -> (Vec<(Col, u16)>, bool) {
+    let fx = app.currency != Currency::Kzt;
+    match app.columns() {
+        Some(list) => choose_user(list, width, fx, lang, app.currency),
+        None => choose_source(width, fx, lang, is_site(app)),
+    }
+}
+
+/// Whether the app shows a web-site source (the sauda site).
+fn is_site(app: &App) -> bool {
+    app.auction
+        .as_ref()
+        .is_some_and(|a| a.id == crate::domain::lot::SITE_AUCTION_ID)
+}
+
+/// Whether column `c` belongs on the screen of this source.
+fn of_source(c: Col, site: bool) -> bool {
+    match c {
+        Col::Deadline => site,
+        Col::Bids | Col::Leader => !site,
+        _ => true,
+    }
+}
 
 /// The compact width of a column in `lang`: money columns are wider where
 /// the units are words (`млрд`).
@@ -93,11 +205,18 @@ fn word_extra(c: Col, lang: Lang) -> u16 {
 /// The columns that fit `width`, and whether money is compact. Keeps as many
 /// columns as possible, then prefers grouped money.
 fn choose(width: u16, fx: bool, lang: Lang) -> (Vec<(Col, u16)>, bool) {
+    choose_source(width, fx, lang, false)
+}
+
+/// `choose` for the API's screen or (`site`) a web-site source's.
+fn choose_source(width: u16, fx: bool, lang: Lang, site: bool) -> (Vec<(Col, u16)>, bool) {
     for max_prio in (0..=9u8).rev() {
         for compact in [false, true] {
             let cols: Vec<(Col, u16)> = COLS
                 .iter()
-                .filter(|(c, p, _, _)| *p <= max_prio && (fx || *c != Col::HighFx))
+                .filter(|(c, p, _, _)| {
+                    *p <= max_prio && (fx || *c != Col::HighFx) && of_source(*c, site)
+                })
                 .map(|&(c, _, g, k)| {
                     let w = if compact {
                         compact_w(c, k, lang)
@@ -115,7 +234,7 @@ fn choose(width: u16, fx: bool, lang: Lang) -> (Vec<(Col, u16)>, bool) {
     }
     let cols = COLS
         .iter()
-        .filter(|(_, p, _, _)| *p <= 1)
+        .filter(|(c, p, _, _)| *p <= 1 && of_source(*c, site))
         .map(|&(c, _, _, k)| (c, compact_w(c, k, lang)))
         .collect();
     (cols, true)
@@ -139,7 +258,8 @@ fn widen(cols: &mut [(Col, u16)], width: u16) {
     }
 }
 
-fn header_label(c: Col, cur: Currency, tx: &Texts) -> String {
+fn header_label(c: Col, cur: Currency, lang: Lang) -> String {
+    let tx = lang.texts();
     match c {
         Col::Mark => String::new(),
         Col::Number => tx.col_number.into(),
@@ -153,8 +273,23 @@ fn header_label(c: Col, cur: Currency, tx: &Texts) -> String {
         Col::NextMin => tx.col_next_min.into(),
         Col::Bids => tx.col_bids.into(),
         Col::Leader => tx.col_leader.into(),
+        Col::Deadline => lang.site().col_deadline.into(),
         Col::Left => tx.col_left.into(),
+        Col::HighUsd => format!("{}USD", tx.col_high_fx),
+        Col::Extensions => tx.extensions.into(),
+        Col::StartBonus => tx.start_bonus.into(),
+        Col::Guarantee => tx.guarantee.into(),
+        Col::Participants => tx.participants.into(),
     }
+}
+
+/// The column that carries the sort arrow: the extension count's own
+/// column where the user shows it, else as `sorted_col`.
+fn sorted_in(k: SortKey, cols: &[(Col, u16)]) -> Col {
+    if k == SortKey::Extensions && cols.iter().any(|(c, _)| *c == Col::Extensions) {
+        return Col::Extensions;
+    }
+    sorted_col(k)
 }
 
 fn sorted_col(k: SortKey) -> Col {
@@ -181,7 +316,6 @@ pub(crate) struct Geometry {
     pub inner: Rect,
     cols: Vec<(Col, u16)>,
     compact: bool,
-    lang: Lang,
     /// The view position of the first row on screen.
     pub top: usize,
     /// Lot rows on screen (below the column header row).
@@ -200,15 +334,13 @@ impl Geometry {
         if app.link.cause().is_some() && inner.height >= 3 {
             inner.height -= 1;
         }
-        let fx = app.currency != Currency::Kzt;
-        let (mut cols, compact) = choose(inner.width, fx, lang);
+        let (mut cols, compact) = choose_for(app, inner.width, lang);
         widen(&mut cols, inner.width);
         let rows = usize::from(inner.height.saturating_sub(1));
         Some(Geometry {
             inner,
             cols,
             compact,
-            lang,
             top: window_top(app, rows),
             rows,
         })
@@ -249,14 +381,8 @@ impl Geometry {
     }
 
     /// The sort key of the column header at screen column `x`.
-    pub fn sort_key_at(&self, app: &App, x: u16) -> Option<SortKey> {
-        let fx = app.currency != Currency::Kzt;
-        sort_key_at(
-            self.inner.width,
-            fx,
-            self.lang,
-            x.checked_sub(self.inner.x)?,
-        )
+    pub fn sort_key_at(&self, _app: &App, x: u16) -> Option<SortKey> {
+        key_in(&self.cols, x.checked_sub(self.inner.x)?)
     }
 }
 
@@ -316,7 +442,11 @@ fn col_sort_key(c: Col) -> Option<SortKey> {
         Col::NextMin => SortKey::NextMin,
         Col::Bids => SortKey::Bids,
         Col::Leader => SortKey::Leader,
+        Col::Deadline => return None,
         Col::Left => SortKey::TimeLeft,
+        Col::HighUsd => SortKey::HighBid,
+        Col::Extensions => SortKey::Extensions,
+        Col::StartBonus | Col::Guarantee | Col::Participants => return None,
     })
 }
 
@@ -327,8 +457,13 @@ fn col_sort_key(c: Col) -> Option<SortKey> {
 pub fn sort_key_at(inner_width: u16, fx: bool, lang: Lang, x: u16) -> Option<SortKey> {
     let (mut cols, _) = choose(inner_width, fx, lang);
     widen(&mut cols, inner_width);
+    key_in(&cols, x)
+}
+
+/// The sort key of the header at `x` (0 = the left inner edge) of `cols`.
+fn key_in(cols: &[(Col, u16)], x: u16) -> Option<SortKey> {
     let mut left = 0u16;
-    for (c, w) in cols {
+    for &(c, w) in cols {
         if x < left.saturating_add(w) {
             return if x >= left { col_sort_key(c) } else { None };
         }
@@ -441,7 +576,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         rows: rows_h,
         ..
     } = geo;
-    let sorted = sorted_col(key);
+    let sorted = sorted_in(key, cols);
     let buf = frame.buffer_mut();
     // The header row and the lot rows are written straight into the buffer:
     // a Table styles every cell once per layer (table, row, cell, text, line,
@@ -449,7 +584,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     buf.set_style(Rect { height: 1, ..inner }, t.table_header);
     let mut x = inner.x;
     for (c, w) in cols {
-        let mut s = header_label(*c, app.currency, tx);
+        let mut s = header_label(*c, app.currency, ctx.lang);
         if *c == sorted {
             if key == SortKey::Extensions {
                 s.push_str(tx.col_ext);
@@ -615,6 +750,7 @@ fn lot_row(
                 let kind = match &lot.license.kind {
                     LicenseKind::Exploration => tx.licence_short[0],
                     LicenseKind::Production => tx.licence_short[1],
+                    LicenseKind::Unknown(s) if s.is_empty() => "—",
                     LicenseKind::Unknown(s) => s.as_str(),
                 };
                 let at = put_str(buf, cell.x, y, right, kind, plain);
@@ -656,12 +792,13 @@ fn lot_row(
                 }
                 put_right(buf, cell, scratch, plain);
             }
-            Col::NextMin if lot.field_invalid("starting_bonus") => {
+            Col::NextMin if lot.high_bid.is_none() && lot.starting_bonus.is_unreadable() => {
                 put_right(buf, cell, "✗", t.bad);
             }
             Col::NextMin => {
                 let v = (lot.status == LotStatus::Open || lot.status == LotStatus::Scheduled)
-                    .then(|| next_min_bid(lot));
+                    .then(|| next_min_bid(lot))
+                    .flatten();
                 scratch.clear();
                 money_cell(scratch, v, compact, lang);
                 if scratch.chars().count() > usize::from(w) {
@@ -679,8 +816,79 @@ fn lot_row(
                 let leader = lot.high_bid.as_ref().map_or("", |h| h.bidder.as_str());
                 _ = put_str(buf, cell.x, y, right, leader, plain);
             }
+            Col::HighUsd => {
+                scratch.clear();
+                match high {
+                    None => scratch.push('—'),
+                    Some(m) => match app
+                        .rates
+                        .as_ref()
+                        .and_then(|r| r.get(Currency::Usd))
+                        .and_then(|r| crate::domain::money::convert(m, Currency::Usd, r))
+                    {
+                        Some(c) if compact => {
+                            lang.push_compact(scratch, c.amount, c.currency.symbol())
+                        }
+                        Some(c) => lang.push_converted(scratch, &c),
+                        None => scratch.push_str(tx.no_rate_cell),
+                    },
+                }
+                put_right(buf, cell, scratch, plain);
+            }
+            Col::Extensions => {
+                scratch.clear();
+                _ = write!(scratch, "{}", lot.extensions);
+                put_right(buf, cell, scratch, plain);
+            }
+            Col::StartBonus | Col::Guarantee => {
+                let amount = if c == Col::StartBonus {
+                    lot.starting_bonus
+                } else {
+                    lot.guarantee
+                };
+                match amount.known() {
+                    Some(m) => {
+                        scratch.clear();
+                        money_cell(scratch, Some(m), compact, lang);
+                        put_right(buf, cell, scratch, plain);
+                    }
+                    None => put_right(buf, cell, "✗", t.bad),
+                }
+            }
+            Col::Participants => {
+                scratch.clear();
+                _ = write!(scratch, "{}", lot.participants);
+                put_right(buf, cell, scratch, plain);
+            }
+            Col::Deadline => {
+                let st = lang.site();
+                let (text, style) = match (lot.open_deadline(), ctx.now) {
+                    (Some(d), Some(now)) if now < d => {
+                        let cd = crate::app::countdown::Countdown::Opens {
+                            in_ms: now.until(d).max(0) as u64,
+                        };
+                        (cd.text_in("", ""), plain)
+                    }
+                    (Some(_), Some(_)) => (st.deadline_over.to_string(), t.dim),
+                    (Some(d), None) => (lang.datetime(d), plain),
+                    // Taking applications, but the page gave no deadline.
+                    (None, _)
+                        if lot.status == LotStatus::Scheduled
+                            && lot.site.as_deref().is_some_and(|s| s.page_read) =>
+                    {
+                        ("—".to_string(), t.dim)
+                    }
+                    (None, _) => (String::new(), plain),
+                };
+                put_str(buf, cell.x, y, right, &text, style);
+            }
             // The site publishes no close: only the wait for the start.
             Col::Left if lot.site.is_some() && lot.status != LotStatus::Scheduled => {}
+            // The start has passed while the site still says applications:
+            // not `opens in 00:00`, and the detail pane says why.
+            Col::Left if ctx.now.is_some_and(|now| lot.start_passed(now)) => {
+                put_str(buf, cell.x, y, right, lang.site().start_passed, t.warn);
+            }
             Col::Left => {
                 let text = cd.text_in(tx.opens_in, tx.closing);
                 let mut at = put_str(buf, cell.x, y, right, &text, t.urgency(cd.urgency()));
@@ -727,11 +935,14 @@ mod tests {
                 .into_iter()
                 .flat_map(|f| Lang::ALL.map(|l| (f, l)))
             {
-                let (mut cols, _) = choose(w, fx, lang);
-                widen(&mut cols, w);
-                let total: u16 = cols.iter().map(|(_, w)| w + 1).sum::<u16>() - 1;
-                assert!(total <= w, "width {w}: {total}");
-                assert!(cols.iter().any(|(c, _)| *c == Col::Left));
+                for site in [false, true] {
+                    let (mut cols, _) = choose_source(w, fx, lang, site);
+                    widen(&mut cols, w);
+                    let total: u16 = cols.iter().map(|(_, w)| w + 1).sum::<u16>() - 1;
+                    assert!(total <= w, "width {w}: {total}");
+                    assert!(cols.iter().any(|(c, _)| *c == Col::Left));
+                    assert!(!cols.iter().any(|(c, _)| !of_source(*c, site)));
+                }
             }
         }
         let (wide, compact) = choose(196, true, Lang::En);
@@ -748,7 +959,7 @@ mod tests {
         for lang in [Lang::Ru, Lang::Kk] {
             for &(c, _, g, k) in &COLS {
                 let w = usize::from(compact_w(c, k, lang).min(g + word_extra(c, lang)));
-                let label = header_label(c, Currency::Usd, lang.texts());
+                let label = header_label(c, Currency::Usd, lang);
                 assert!(label.width() <= w, "{lang:?} {c:?}: {label:?} > {w}");
             }
             // The widest compact amounts: three digits before the largest unit.

@@ -19,10 +19,12 @@ pub mod layout;
 pub mod links;
 mod lots;
 mod paint;
+pub mod plain;
 pub use lots::sort_key_at;
 pub mod mouse;
 mod summary;
 pub mod theme;
+mod wallboard;
 
 use crate::app::{App, Pane};
 use crate::domain::Timestamp;
@@ -96,9 +98,18 @@ pub fn draw(frame: &mut Frame, app: &App, now: Mono, view: &View) {
         now: app.server_now(now),
         mono: now,
     };
-    let plan = layout::plan(area, app.focus, app.last_side);
+    if app.layouts().current().arrangement == crate::app::screens::Arrangement::Wallboard {
+        wallboard::draw(frame, area, &ctx);
+        if app.help {
+            help::draw(frame, area, &ctx);
+        }
+        return;
+    }
+    let plan = layout::plan_for(area, app);
     header::draw(frame, plan.header, &ctx);
-    lots::draw(frame, plan.lots, &ctx);
+    if !plan.lots.is_empty() {
+        lots::draw(frame, plan.lots, &ctx);
+    }
     if let Some(r) = plan.detail {
         detail::draw(frame, r, &ctx);
     }
@@ -115,6 +126,25 @@ pub fn draw(frame: &mut Frame, app: &App, now: Mono, view: &View) {
         anomalies::draw(frame, r, &ctx);
     }
     keybar::draw(frame, plan.keybar, &ctx);
+    if let Some(note) = app.config_note() {
+        // In the key bar's place until the file is fixed.
+        paint::put_str(
+            frame.buffer_mut(),
+            plan.keybar.x,
+            plan.keybar.y,
+            plan.keybar.right(),
+            &" ".repeat(usize::from(plan.keybar.width)),
+            theme.bad,
+        );
+        paint::put_str(
+            frame.buffer_mut(),
+            plan.keybar.x,
+            plan.keybar.y,
+            plan.keybar.right(),
+            &format!(" {note}"),
+            theme.bad,
+        );
+    }
     if app.help {
         help::draw(frame, area, &ctx);
     }

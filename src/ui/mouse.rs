@@ -39,7 +39,7 @@ pub fn actions(app: &App, area: Rect, ev: &MouseEvent, lang: Lang) -> Vec<Action
             Vec::new()
         };
     }
-    let plan = layout::plan(area, app.focus(), app.last_side);
+    let plan = layout::plan_for(area, app);
     let Some(pane) = pane_at(&plan, at) else {
         return Vec::new();
     };

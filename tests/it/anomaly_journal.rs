@@ -64,6 +64,7 @@ async fn anomalies_are_journaled_with_their_evidence() {
                 7,
                 61_000,
                 EventKind::Status {
+                    status_text: None,
                     status: LotStatus::Sold,
                     closes_at: close,
                     result: None,

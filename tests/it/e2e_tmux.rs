@@ -351,3 +351,110 @@ fn process_state(pid: u32) -> Option<char> {
     stat.rsplit_once(") ")
         .and_then(|(_, rest)| rest.chars().next())
 }
+
+/// The header row of the lots pane (the line holding `No.`).
+fn lots_header(screen: &str) -> String {
+    screen
+        .lines()
+        .find(|l| l.contains("No."))
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn the_config_file_is_applied_live_and_a_broken_one_keeps_the_last_good() {
+    let server = Server::start(&["--speed", "30"]);
+    let dir = std::env::temp_dir().join(format!("lotwatch-e2e-live-cfg-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cfg = dir.join("config.toml");
+    let url_line = format!("url = \"{}\"\n", server.url);
+    let write = |text: &str| std::fs::write(&cfg, format!("{url_line}{text}")).unwrap();
+    write("[columns]\nlots = [\"number\", \"name\", \"time_left\"]\n");
+    let cfg_arg = cfg.to_string_lossy().into_owned();
+    let t = monitor("livecfg", 120, 36, &server, &["--config", &cfg_arg]);
+    let screen = t.wait_for("lots on screen", WAIT, |s| s.contains("401102"));
+    let header = lots_header(&screen);
+    assert!(
+        header.contains("Time left") && !header.contains("High bid"),
+        "{screen}"
+    );
+
+    // A good change: columns and layout apply without a restart, within 2 s
+    // of the write (a poll a second; the margin is for a loaded machine).
+    write("layout = \"official\"\n[columns]\nlots = [\"number\", \"high_bid\", \"time_left\"]\n");
+    let t0 = std::time::Instant::now();
+    let screen = t.wait_for("the new columns and layout", WAIT, |s| {
+        lots_header(s).contains("High bid") && s.contains("6 Summary")
+    });
+    let took = t0.elapsed();
+    eprintln!("live config applied in {took:?}");
+    assert!(took < Duration::from_secs(4), "took {took:?}:\n{screen}");
+    assert!(!lots_header(&screen).contains("Name"), "{screen}");
+
+    // A broken file: its line is shown, the last good config stays.
+    write("theme = \"neon\"\n[columns]\nlots = [\"number\"]\n");
+    let screen = t.wait_for("the error on screen", WAIT, |s| {
+        s.contains("config: line 2")
+    });
+    assert!(screen.contains("neon"), "{screen}");
+    assert!(
+        lots_header(&screen).contains("High bid") && screen.contains("6 Summary"),
+        "{screen}"
+    );
+    // An unknown column is named, with the valid ones.
+    write("[columns]\nlots = [\"number\", \"hihg_bid\"]\n");
+    t.wait_for("the unknown column named", WAIT, |s| {
+        s.contains("config: line 3") && s.contains("hihg_bid")
+    });
+
+    // Fixed: the error goes, the file's settings apply (the default layout
+    // again, the columns as written); a setting that needs a restart is named.
+    std::fs::write(
+        &cfg,
+        "poll = 2000\n[columns]\nlots = [\"number\", \"leader\"]\n",
+    )
+    .unwrap();
+    let screen = t.wait_for("the restart note", WAIT, |s| {
+        s.contains("config: restart to apply: poll") && lots_header(s).contains("Leader")
+    });
+    assert!(
+        !screen.contains("6 Summary") && screen.contains("LIVE"),
+        "{screen}"
+    );
+    t.keys(&["q"]);
+    assert_eq!(t.wait_exit(WAIT), 0, "lotwatch exit status");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_wallboard_has_big_digits_no_key_bar_and_q_quits() {
+    let server = Server::start(&["--speed", "30"]);
+    let t = monitor("wallboard", 160, 45, &server, &["--layout", "wallboard"]);
+    let screen = t.wait_for("the wall-board", WAIT, |s| {
+        s.contains("LIVE") && s.contains('▀') && s.contains("Uplift")
+    });
+    assert!(!screen.contains("? help"), "no key bar:\n{screen}");
+    // `v` cycles to the default layout and back round to the wall-board.
+    t.keys(&["v"]);
+    t.wait_for("the default layout", WAIT, |s| s.contains("▶ 1 Lots"));
+    t.keys(&["v", "v", "v"]);
+    t.wait_for("the wall-board again", WAIT, |s| !s.contains("? help"));
+    t.keys(&["q"]);
+    assert_eq!(t.wait_exit(WAIT), 0, "lotwatch exit status");
+}
+
+#[test]
+fn an_unknown_layout_is_a_usage_error_naming_the_known_ones() {
+    let out = Command::new(BIN)
+        .args(["--config", "/dev/null", "--layout", "kiosk"])
+        .output()
+        .expect("run lotwatch");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--layout")
+            && err.contains("\"kiosk\"")
+            && err.contains("default, bidder, official, wallboard"),
+        "{err}"
+    );
+}

@@ -57,6 +57,7 @@ fn events() -> Vec<Event> {
             T0 + 3_600_002,
             Some("401199"),
             EventKind::Status {
+                status_text: None,
                 status: LotStatus::Sold,
                 closes_at: Timestamp(T0 + 7_200_000),
                 result: Some(LotResult {
@@ -84,6 +85,7 @@ fn events() -> Vec<Event> {
             DAY2 + 2,
             Some("401199"),
             EventKind::Status {
+                status_text: None,
                 status: LotStatus::Unknown("frozen".into()),
                 closes_at: Timestamp(1),
                 result: None,
@@ -170,6 +172,7 @@ fn event_from_fields(f: &dyn Fn(&str) -> Option<String>) -> Event {
             extensions: f("extensions").expect("ext").parse().expect("ext"),
         },
         "status" => EventKind::Status {
+            status_text: None,
             status: LotStatus::parse(&f("status").expect("status")),
             closes_at: t("closes_at"),
             result: f("winner").map(|w| LotResult {

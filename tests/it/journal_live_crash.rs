@@ -309,7 +309,7 @@ fn history_the_feed_no_longer_holds_is_recorded_as_a_journal_gap() {
         assert!(
             gaps[0]
                 .evidence
-                .starts_with(&format!("events 1..={snap} not read from the feed")),
+                .starts_with(&format!("events 1–{snap} not read from the feed")),
             "{}",
             gaps[0].evidence
         );

@@ -30,7 +30,7 @@ const METRICS: [&str; 13] = [
     "lotwatch_clock_offset_seconds ",
     "lotwatch_clock_uncertainty_seconds ",
     "lotwatch_data_age_seconds ",
-    "lotwatch_requests_total{path=\"/api/v1/events\",status=\"200\"} ",
+    "lotwatch_requests_total{path=\"/api/v1/stream\",status=\"200\"} ",
     "lotwatch_journal_records_total ",
     "lotwatch_anomalies_total{kind=\"seq_gap\"} ",
 ];

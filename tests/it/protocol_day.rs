@@ -6,6 +6,7 @@
 //! text (HTML, Markdown links, table bars, spreadsheet formulas) in Kazakh,
 //! Russian and English. Markdown and JSON are insta snapshots; the HTML is
 //! checked by an HTML parser (well-formed, no script, nothing fetched).
+//! Beside it, a day with a starting bonus the source showed in words.
 
 use crate::journal_support;
 
@@ -44,10 +45,10 @@ fn lot(id: &str, name: &str, start_tenge: i64) -> Lot {
             blocks: Some(12),
         },
         reserves: String::new(),
-        starting_bonus: Money::from_tenge(start_tenge),
+        starting_bonus: Money::from_tenge(start_tenge).into(),
         min_increment: Money::from_tenge(start_tenge / 20),
-        guarantee: Money::from_tenge(start_tenge),
-        participation_fee: Money::from_tenge(393_200),
+        guarantee: Money::from_tenge(start_tenge).into(),
+        participation_fee: Money::from_tenge(393_200).into(),
         min_participants: 2,
         participants: 4,
         status: LotStatus::Scheduled,
@@ -104,6 +105,7 @@ fn status(seq: u64, at: Timestamp, lot: &str, s: LotStatus, closes: Timestamp) -
         at,
         Some(lot),
         EventKind::Status {
+            status_text: None,
             status: s,
             closes_at: closes,
             result: None,
@@ -130,6 +132,7 @@ fn sold(seq: u64, at: Timestamp, lot: &str, tenge: i64, who: &str, closes: Times
         at,
         Some(lot),
         EventKind::Status {
+            status_text: None,
             status: LotStatus::Sold,
             closes_at: closes,
             result: Some(LotResult {
@@ -663,5 +666,108 @@ fn a_tampered_journal_says_so_at_the_top_of_its_protocol() {
     let v: serde_json::Value =
         serde_json::from_str(&protocol(&path, &["--format", "json"]).stdout).expect("json");
     assert_eq!(v["chain"]["verified"], false);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A day of two lots: 401201 with a known start, 402009 whose start the
+/// source showed as «договорная» (words, not a number). Both are sold.
+fn unreadable_day(path: &Path) {
+    let mut known = lot("401201", "Known start", 1_000_000);
+    let mut unreadable = lot("402009", "Договорная", 0);
+    unreadable.starting_bonus = lotwatch::domain::Amount::Unreadable;
+    for l in [&mut known, &mut unreadable] {
+        l.status = LotStatus::Closed;
+    }
+    let j = Journal::open(path).expect("open");
+    let w = j.writer(AUCTION).expect("writer");
+    w.append(
+        JournalRecord::Auction(Auction {
+            id: AUCTION.into(),
+            title: "Two lots".into(),
+            venue: "sauda.e-qazyna.kz".into(),
+            timezone: "Asia/Almaty".into(),
+            currency: "KZT".into(),
+            starts_at: t(0, 0),
+            ends_at: t(60, 0),
+            status: AuctionStatus::Running,
+        }),
+        receipt(t(-2, 0)),
+    )
+    .expect("auction");
+    w.record_sync_msg(
+        &SyncMsg::Snapshot {
+            seq: 0,
+            lots: vec![known, unreadable],
+            rejected: vec![],
+        },
+        receipt(t(-1, 0)),
+    )
+    .expect("snapshot");
+    let events = vec![
+        sold(1, t(5, 0), "401201", 1_200_000, "P-01", t(5, 0)),
+        sold(2, t(6, 0), "402009", 9_000_000, "P-02", t(6, 0)),
+    ];
+    w.record_sync_msg(&SyncMsg::Events(events), receipt(t(6, 0)))
+        .expect("events");
+    w.flush().expect("flush");
+}
+
+#[test]
+fn an_unreadable_starting_bonus_is_said_left_out_of_the_totals_and_counted() {
+    let dir = temp_dir("proto-unreadable");
+    let path = dir.join("day.sqlite");
+    unreadable_day(&path);
+    // The journal stores the words' absence as such, never as 0.00.
+    let db = rusqlite::Connection::open(&path).expect("open the journal");
+    let bodies: Vec<String> = db
+        .prepare("SELECT body FROM snapshot_lots")
+        .expect("query")
+        .query_map([], |r| r.get(0))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("bodies");
+    let stored = bodies
+        .iter()
+        .find(|b| b.contains("402009"))
+        .expect("402009 stored");
+    assert!(
+        stored.contains(r#""starting_bonus":"unreadable""#),
+        "{stored}"
+    );
+    drop(db);
+
+    let p = json_of(&path);
+    let lot = p["lots"]
+        .as_array()
+        .expect("lots")
+        .iter()
+        .find(|l| l["number"] == "402009")
+        .expect("402009 in the protocol");
+    assert_eq!(lot["starting_bonus_kzt"], "unreadable", "{lot}");
+    assert!(lot["starting_bonus_usd"].is_null(), "{lot}");
+    let totals = &p["totals"];
+    assert_eq!(totals["starting_unreadable"], 1, "{totals}");
+    // Only the known start is summed; both sales are results; the uplift
+    // compares only the lot whose start is known.
+    assert_eq!(totals["starting_kzt"], "1000000.00", "{totals}");
+    assert_eq!(totals["results_kzt"], "10200000.00", "{totals}");
+    assert_eq!(totals["sold_starting_kzt"], "1000000.00", "{totals}");
+    assert_eq!(totals["uplift_kzt"], "200000.00", "{totals}");
+    assert_eq!(totals["uplift_pct"], "20.0", "{totals}");
+
+    for (lang, word, count) in [
+        (
+            "en",
+            "unreadable (the source showed no number)",
+            "Starting bonus unreadable",
+        ),
+        ("ru", "не читается", "Стартовый бонус не читается"),
+        ("kk", "оқылмайды", "Бастапқы бонус оқылмайды"),
+    ] {
+        let o = protocol(&path, &["--lang", lang]);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        assert!(o.stdout.contains(word), "{lang}: {}", o.stdout);
+        assert!(o.stdout.contains(count), "{lang}: {}", o.stdout);
+    }
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -3,12 +3,15 @@
 //! arrives once, in seq order, equal to the long-poll's history; a quiet
 //! feed sends heartbeats with the server's time; a notice arrives at once;
 //! a server without the push feed answers 404 and one whose history has
-//! moved on answers 410, as the long-poll does.
+//! moved on answers 410, as the long-poll does. The sync engine follows the
+//! push feed alone on a quiet day, and long-polls when it is missing or
+//! stalls.
 
 use lotwatch::domain::EventKind;
 use lotwatch::platform::{Client, ClientConfig, PlatformError};
 use lotwatch::sim::Scenario;
 use lotwatch::sim::server::{RunningSim, SimOptions, start};
+use lotwatch::sync::{LinkState, SyncConfig, SyncMsg, spawn};
 use std::time::{Duration, Instant};
 
 async fn sim(opts: SimOptions) -> RunningSim {
@@ -144,4 +147,110 @@ async fn without_a_push_feed_404_and_past_the_history_410() {
         Some(PlatformError::Gone)
     ));
     short.shutdown().await;
+}
+
+/// The engine's requests while it follows a quiet platform for `for_`, and
+/// whether it saw a notice posted meanwhile.
+/// The notice is posted `post_after` into that time.
+async fn engine_on(
+    opts: SimOptions,
+    cfg: SyncConfig,
+    for_: Duration,
+    post_after: Duration,
+) -> (Vec<String>, bool) {
+    let sim = sim(SimOptions {
+        record_requests: true,
+        lead_ms: 3_600_000,
+        ..opts
+    })
+    .await;
+    let client = Client::new(ClientConfig::new(sim.url())).expect("config");
+    let mut h = spawn(client, SyncConfig { rates: None, ..cfg });
+    let mut live = false;
+    while !live {
+        match tokio::time::timeout(STALL, h.msgs.recv()).await {
+            Ok(Some(SyncMsg::Link(LinkState::Live))) => live = true,
+            Ok(Some(_)) => {}
+            other => panic!("never live: {other:?}"),
+        }
+    }
+    let deadline = tokio::time::Instant::now() + for_;
+    let post_at = tokio::time::Instant::now() + post_after;
+    let mut seq = None;
+    let mut seen = false;
+    loop {
+        let m = tokio::select! {
+            m = tokio::time::timeout_at(deadline, h.msgs.recv()) => match m {
+                Ok(Some(m)) => m,
+                _ => break,
+            },
+            _ = tokio::time::sleep_until(post_at), if seq.is_none() => {
+                seq = Some(sim.post_notice("notice"));
+                continue;
+            }
+        };
+        if let SyncMsg::Events(evs) = m {
+            seen |= evs.iter().any(|e| Some(e.seq) == seq);
+        }
+    }
+    drop(h);
+    let paths = sim
+        .requests()
+        .iter()
+        .map(|r| r.path().to_string())
+        .collect();
+    sim.shutdown().await;
+    (paths, seen)
+}
+
+fn count(paths: &[String], p: &str) -> usize {
+    paths.iter().filter(|x| x.as_str() == p).count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_engine_follows_the_push_feed_and_long_polls_without_it() {
+    let quiet = Duration::from_secs(3);
+    // With the push feed: one stream, no long-poll at all.
+    let post = Duration::from_millis(500);
+    let (paths, seen) = engine_on(SimOptions::demo(), SyncConfig::default(), quiet, post).await;
+    assert!(seen, "the notice arrived");
+    assert_eq!(count(&paths, "/api/v1/stream"), 1, "{paths:?}");
+    assert_eq!(count(&paths, "/api/v1/events"), 0, "{paths:?}");
+    // A server without it: 404 once, then the long-poll.
+    let (paths, seen) = engine_on(
+        SimOptions {
+            stream: false,
+            ..SimOptions::demo()
+        },
+        SyncConfig::default(),
+        quiet,
+        post,
+    )
+    .await;
+    assert!(seen, "the notice arrived");
+    assert_eq!(count(&paths, "/api/v1/stream"), 1, "{paths:?}");
+    assert!(count(&paths, "/api/v1/events") >= 1, "{paths:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stalled_push_feed_gives_way_to_the_long_poll() {
+    // The server's heartbeat is far apart; the engine calls silence past
+    // 300 ms a stall, and long-polls from the same cursor: the notice posted
+    // after that comes through the long-poll (logged when it answers).
+    let (paths, seen) = engine_on(
+        SimOptions {
+            heartbeat: Duration::from_secs(3600),
+            ..SimOptions::demo()
+        },
+        SyncConfig {
+            push_stall: Duration::from_millis(300),
+            ..SyncConfig::default()
+        },
+        Duration::from_secs(3),
+        Duration::from_millis(1500),
+    )
+    .await;
+    assert!(seen, "the notice arrived");
+    assert_eq!(count(&paths, "/api/v1/stream"), 1, "{paths:?}");
+    assert!(count(&paths, "/api/v1/events") >= 1, "{paths:?}");
 }

@@ -74,7 +74,7 @@ fn card_maps_to_the_domain_lot() {
     assert_eq!(lot.name, "Сарлы Южное крыло");
     assert_eq!(lot.status, LotStatus::Scheduled);
     assert_eq!(lot.opens_at, t("2024-11-27T05:00:00Z"));
-    assert_eq!(lot.starting_bonus, tenge("36920000"));
+    assert_eq!(lot.starting_bonus, tenge("36920000").into());
     assert_eq!(lot.minerals, ["hydrocarbons"]);
     let site = lot.site.as_deref().expect("site extras");
     assert_eq!(site.object_type, "Hydrocarbon");
@@ -108,15 +108,18 @@ fn kazakh_lot_page_every_field() {
     );
     assert_eq!(lot.status, LotStatus::Scheduled);
     assert_eq!(lot.license.kind, LicenseKind::Production);
-    assert_eq!(lot.guarantee, tenge("36920000"));
-    assert_eq!(lot.participation_fee, tenge("369200"));
+    assert_eq!(lot.guarantee, tenge("36920000").into());
+    assert_eq!(lot.participation_fee, tenge("369200").into());
     assert_eq!(lot.region, "Актюбинская область");
+    // «Описание» is the plot's description, not its reserves.
+    let site = lot.site.as_deref().expect("site extras");
     assert!(
-        lot.reserves.starts_with("Добыча. По контуру отвода."),
+        site.description.starts_with("Добыча. По контуру отвода."),
         "{}",
-        lot.reserves
+        site.description
     );
-    assert!(lot.site.as_deref().is_some_and(|s| s.page_read));
+    assert!(lot.reserves.is_empty(), "{}", lot.reserves);
+    assert!(site.page_read);
 }
 
 #[test]
@@ -212,7 +215,7 @@ fn a_non_numeric_price_marks_that_lot_only() {
     assert_eq!(c.price, None);
     assert!(c.price_invalid);
     let lot = lot_from(c, None, "u".into(), t("2024-11-01T00:00:00Z"));
-    assert!(lot.field_invalid("starting_bonus"));
+    assert_eq!(lot.starting_bonus, lotwatch::domain::Amount::Unreadable);
     assert!(page.cards[..4].iter().all(|c| c.price.is_some()));
     // On a lot page too.
     let sold = SOLD.replace("₸ 55&#xA0;380&#xA0;000,00", "уточняется");

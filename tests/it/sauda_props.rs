@@ -119,3 +119,86 @@ fn a_page_of_thousands_of_cards_keeps_at_most_max_cards() {
     let p = parse_list(&html, "/ru/list").expect("parses");
     assert_eq!(p.cards.len(), MAX_CARDS);
 }
+
+/// The list fixture with `inner` put where its cards are.
+fn list_with(inner: &str) -> String {
+    let start = LIST
+        .find("<div class=\"d-none d-sm-block\">\n    <div class=\"row\">")
+        .expect("card");
+    format!("{}{inner}{}", &LIST[..start], &LIST[start..])
+}
+
+/// `n` card divs, each inside the one before (the review's hostile page:
+/// 16 000 of them and the page around are about 650 KB).
+fn nested_cards(n: usize) -> String {
+    let open = "<div class=\"d-none d-sm-block\">";
+    let mut s = open.repeat(n);
+    s.push_str(&"</div>".repeat(n));
+    s
+}
+
+#[test]
+fn a_page_of_16000_nested_cards_is_refused_in_under_a_second() {
+    let html = list_with(&nested_cards(16_000));
+    assert!(
+        html.len() > 600_000 && html.len() < 700_000,
+        "{}",
+        html.len()
+    );
+    let t = std::time::Instant::now();
+    let list = parse_list(&html, "/ru/list");
+    let lot = parse_lot_page(&html, "/ru/list/1");
+    let took = t.elapsed();
+    eprintln!(
+        "16 000-deep page ({} bytes): both parsers in {took:?}",
+        html.len()
+    );
+    assert!(took < std::time::Duration::from_secs(1), "{took:?}");
+    for r in [list.map(|_| ()), lot.map(|_| ())] {
+        match r {
+            Err(lotwatch::platform::PlatformError::Layout { what, .. }) => {
+                assert!(what.contains("nested deeper than 256"), "{what}")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    // Just under the depth: read, the fixture's cards inside the nest.
+    let html = list_with(&nested_cards(200));
+    let t = std::time::Instant::now();
+    let r = parse_list(&html, "/ru/list").expect("read under the depth");
+    assert!(t.elapsed() < std::time::Duration::from_secs(1));
+    assert!(!r.cards.is_empty());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(10))]
+
+    /// Time grows with the page's size, not its square: a page of the same
+    /// shape (nests of any depth, side by side) four times as large takes
+    /// about four times as long (measured alongside, so a busy machine
+    /// slows both); the quadratic parser took 16 times as long. Nesting
+    /// past `MAX_DEPTH` is refused at once, whatever the size.
+    #[test]
+    fn parsing_time_is_linear_in_the_pages_size(
+        depth in 1usize..20_000,
+        siblings in 1usize..25,
+    ) {
+        // At most about 400 KB of cards (37 bytes a card) at four times.
+        let depth = depth.min(2_700 / siblings).max(1);
+        let small = list_with(&nested_cards(depth).repeat(siblings));
+        let large = list_with(&nested_cards(depth).repeat(siblings * 4));
+        let time = |html: &str| {
+            let t = std::time::Instant::now();
+            let _ = parse_list(html, "/ru/list");
+            t.elapsed()
+        };
+        let once = time(&small);
+        let four = time(&large);
+        prop_assert!(
+            four <= once * 6 + std::time::Duration::from_millis(60),
+            "{depth} deep x {siblings}: {} bytes in {once:?}, {} bytes in {four:?}",
+            small.len(),
+            large.len()
+        );
+    }
+}

@@ -274,7 +274,7 @@ proptest! {
             now = now.plus_millis(a.wait_ms);
             e.advance_to(now);
             let before = e.lots()[0].clone();
-            let min = rules::next_min_bid(&before);
+            let min = rules::next_min_bid(&before).expect("a known start");
             let amount = Money::from_tiyn((min.tiyn() + a.steps * before.min_increment.tiyn() + a.tiyn).max(0));
             let expected_ok = rules::check_bid(&before, amount, now).is_ok();
             let res = e.submit_bid("T1", &format!("P-{:02}", a.bidder), amount);

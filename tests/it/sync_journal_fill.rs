@@ -277,7 +277,7 @@ async fn a_410_is_followed_by_one_lots_then_the_feed_from_its_seq_and_never_aske
     assert_eq!(gaps.len(), 1, "{gaps:?}");
     assert_eq!(
         gaps[0].evidence,
-        "events 6..=40 not read from the feed: the feed no longer has those events (410)"
+        "events 6–40 not read from the feed: the feed no longer has those events (410)"
     );
     let _ = std::fs::remove_dir_all(dir);
 }

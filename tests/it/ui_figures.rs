@@ -141,6 +141,7 @@ fn big_day() -> App {
                     amount: big,
                     protocol_at: ts(-5),
                 }),
+                status_text: None,
             },
         },
     ];

@@ -96,6 +96,7 @@ fn a_lot_at_zero_is_closing_until_the_server_says_closed() {
             at: ts(43),
             lot_id: Some("401131".into()),
             kind: EventKind::Status {
+                status_text: None,
                 status: LotStatus::Closed,
                 closes_at: ts(42),
                 result: None,

@@ -44,6 +44,48 @@ fn site_lots() -> Vec<Lot> {
 }
 
 fn site_app() -> App {
+    app_with(site_lots())
+}
+
+/// The fixture's lots, with two made the way the issue found them: lot
+/// 401102's start an hour past while the site still says «Прием заявок»,
+/// and lot 400854 a card of an auction type that is not a subsoil one (no
+/// page read), taking applications for two more days.
+fn passed_and_unknown_lots() -> Vec<Lot> {
+    let list = LIST.replace(".2024 ", ".2025 ");
+    let page = parse_list(&list, "/ru/list").expect("fixture parses");
+    let kz = parse_lot_page(&KZ.replace(".2024 ", ".2025 "), "/kz/list/1").expect("parses");
+    page.cards
+        .iter()
+        .map(|c| {
+            let url = format!("https://sauda.e-qazyna.kz/ru/list/{}", c.id);
+            let mut card = c.clone();
+            match c.number.as_str() {
+                "401102" => {
+                    let mut p = kz.clone();
+                    let hour_ago = Timestamp(SERVER_NOW - 3_600_000);
+                    p.starts_at = lotwatch::platform::sauda::lot_page::Field::Value(hour_ago);
+                    p.status = "Өтінімдерді қабылдау".into();
+                    lot_from(&card, Some(&p), url, Timestamp(SERVER_NOW))
+                }
+                "400854" => {
+                    card.auction_type = "Аукцион по продаже имущества".into();
+                    card.title = "Участок: Бозтобе Западный".into();
+                    card.status = "Прием заявок".into();
+                    card.starts_at = Some(Timestamp(SERVER_NOW + 5 * 86_400_000));
+                    let mut l = lot_from(&card, None, url, Timestamp(SERVER_NOW));
+                    if let Some(s) = l.site.as_deref_mut() {
+                        s.deadline = Some(Timestamp(SERVER_NOW + 2 * 86_400_000 + 3_600_000));
+                    }
+                    l
+                }
+                _ => lot_from(&card, None, url, Timestamp(SERVER_NOW)),
+            }
+        })
+        .collect()
+}
+
+fn app_with(lots: Vec<Lot>) -> App {
     let mut app = empty(false);
     send(&mut app, SyncMsg::Clock(clock_sample(0)));
     send(&mut app, SyncMsg::Link(LinkState::Live));
@@ -65,11 +107,47 @@ fn site_app() -> App {
         &mut app,
         SyncMsg::Snapshot {
             seq: 0,
-            lots: site_lots(),
+            lots,
             rejected: vec![],
         },
     );
     app
+}
+
+#[test]
+fn a_passed_start_and_an_unknown_licence_are_said_not_guessed() {
+    for lang in [Lang::En, Lang::Ru, Lang::Kk] {
+        let mut app = app_with(passed_and_unknown_lots());
+        select(&mut app, "274460904013000000");
+        act(&mut app, Action::OpenDetail);
+        let screen = render_view(&mut app, &lotwatch::ui::View::in_lang(lang), 120, 40, 0);
+        let st = lang.site();
+        assert!(screen.contains(st.start_passed), "{screen}");
+        assert!(screen.contains(st.not_updated), "{screen}");
+        assert!(
+            !screen.contains("00:00:00"),
+            "never `opens in 00:00`: {screen}"
+        );
+        insta::assert_snapshot!(format!("sauda_start_passed_{}_120x40", lang.code()), screen);
+    }
+    let mut app = app_with(passed_and_unknown_lots());
+    let unknown = passed_and_unknown_lots()
+        .into_iter()
+        .find(|l| l.number == "400854")
+        .expect("lot 400854");
+    assert_eq!(
+        unknown.license.kind,
+        lotwatch::domain::LicenseKind::Unknown(String::new())
+    );
+    select(&mut app, &unknown.id);
+    act(&mut app, Action::OpenDetail);
+    let screen = render(&mut app, 120, 40);
+    assert!(screen.contains("Licence            —  "), "{screen}");
+    assert!(
+        screen.contains("2 d 01:00 left"),
+        "the deadline's countdown: {screen}"
+    );
+    insta::assert_snapshot!("sauda_unknown_licence_120x40", screen);
 }
 
 #[test]

@@ -50,7 +50,8 @@ fn outbid_row_flashes_with_a_symbol_and_an_alert_entry() {
         .high_bid
         .as_ref()
         .map(|h| h.amount)
-        .unwrap_or(lot.starting_bonus);
+        .or(lot.starting_bonus.known())
+        .expect("a known start");
     let bid = |seq, tenge: i64, who: &str| Event {
         seq,
         at: ts(-1),

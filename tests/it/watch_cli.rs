@@ -2,7 +2,8 @@
 //! the jsonl stream equals the simulator's own event history (read through
 //! its API), `| head -3` exits 0 with three lines, a reader taking one line
 //! a second gets a `dropped` line while the process stays under a memory
-//! bound, the filter, the status and waybar formats, and the exit codes.
+//! bound, the filter, the status and waybar formats, the exit codes, and
+//! without a change feed (`serve --no-feed`) the bids seen between reads.
 
 use crate::support;
 
@@ -500,5 +501,101 @@ fn watch_the_sauda_site_prints_its_status_changes_as_jsonl() {
         wait_for_exit(&mut child, Duration::from_secs(10)).success(),
         "{}",
         stderr_of(&mut child)
+    );
+}
+
+#[test]
+fn without_a_change_feed_watch_prints_the_bids_seen_between_two_reads() {
+    let sim = Server::start(&["--no-feed", "--speed", "60"]);
+    let dir = temp_dir("no-feed");
+    let mut child = watch_cmd(
+        &dir,
+        &[
+            "--url",
+            &sim.url,
+            "--poll",
+            "500",
+            "--rates",
+            "fixed",
+            "--rate",
+            "USD=519.53",
+            "--no-journal",
+        ],
+    )
+    .spawn()
+    .expect("spawn watch");
+    let lines = lines_of(&mut child);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut bid = None;
+    while bid.is_none() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let line = lines.recv_timeout(left).expect("a bid within a minute");
+        let v: Value = serde_json::from_str(&line).expect("a JSON line");
+        if v["type"] == "bid" {
+            bid = Some(v);
+        }
+    }
+    let v = bid.expect("a bid line");
+    assert_eq!(v["observed"], true, "{v}");
+    assert!(
+        v["lot_number"].is_string() && v["bidder"].is_string(),
+        "{v}"
+    );
+    assert!(tiyn(&v["amount_kzt"]).is_some(), "{v}");
+    signal(&child, "TERM");
+    assert!(
+        wait_for_exit(&mut child, Duration::from_secs(10)).success(),
+        "{}",
+        stderr_of(&mut child)
+    );
+}
+
+#[test]
+fn text_is_one_plain_sentence_per_change_in_the_interface_language() {
+    let dir = temp_dir("text");
+    let sim = Server::start(&["--speed", "30"]);
+    let mut child = watch_cmd(
+        &dir,
+        &[
+            "--url",
+            &sim.url,
+            "--format",
+            "text",
+            "--lang",
+            "ru",
+            "--no-journal",
+        ],
+    )
+    .spawn()
+    .expect("start watch");
+    let rx = lines_of(&mut child);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut lines = Vec::new();
+    while lines.len() < 12 && Instant::now() < deadline {
+        if let Ok(l) = rx.recv_timeout(Duration::from_millis(200)) {
+            lines.push(l);
+        }
+    }
+    signal(&child, "INT");
+    assert_eq!(
+        wait_for_exit(&mut child, Duration::from_secs(10)).code(),
+        Some(0)
+    );
+    assert!(
+        lines.len() >= 12,
+        "a dozen sentences within a minute: {lines:#?}"
+    );
+    for l in &lines {
+        assert!(lotwatch::ui::plain::is_plain(l), "no box drawing: {l}");
+        assert!(l.ends_with('.') && !l.starts_with('{'), "a sentence: {l}");
+        assert!(!l.contains('\t'), "no columns: {l}");
+    }
+    // In Russian: the link, the lots read, bids with their bidder.
+    let all = lines.join("\n");
+    assert!(all.contains("ОНЛАЙН"), "{all}");
+    assert!(all.contains("лот"), "{all}");
+    assert!(
+        lines.iter().any(|l| l.contains('₸') && l.contains("P-")),
+        "{all}"
     );
 }

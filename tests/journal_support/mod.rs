@@ -83,6 +83,7 @@ pub fn day(seed: u64, lots: usize, bids: usize) -> Day {
         };
         let lot = &mut state[i];
         let amount = next_min_bid(lot)
+            .expect("the test lots have a known start")
             .saturating_add(Money::from_tiyn(rng.i64(0..3) * lot.min_increment.tiyn()));
         let (closes_at, extended) = close_after_bid(lot, Timestamp(t));
         let bidder = LABELS[rng.usize(..LABELS.len())].to_string();
@@ -119,6 +120,7 @@ pub fn day(seed: u64, lots: usize, bids: usize) -> Day {
             Some(&id),
             at,
             EventKind::Status {
+                status_text: None,
                 status: LotStatus::Closed,
                 closes_at: lot.closes_at,
                 result: None,
@@ -128,6 +130,7 @@ pub fn day(seed: u64, lots: usize, bids: usize) -> Day {
         lot.apply(&last);
         let kind = match &lot.high_bid {
             Some(h) => EventKind::Status {
+                status_text: None,
                 status: LotStatus::Sold,
                 closes_at: lot.closes_at,
                 result: Some(LotResult {
@@ -137,6 +140,7 @@ pub fn day(seed: u64, lots: usize, bids: usize) -> Day {
                 }),
             },
             None => EventKind::Status {
+                status_text: None,
                 status: LotStatus::Unsold,
                 closes_at: lot.closes_at,
                 result: None,

@@ -72,10 +72,10 @@ fn build(s: &Spec) -> Lot {
             blocks: s.blocks,
         },
         reserves: s.reserves.into(),
-        starting_bonus: tenge(s.start),
+        starting_bonus: tenge(s.start).into(),
         min_increment: tenge(step),
-        guarantee: tenge(s.start),
-        participation_fee: tenge(s.start / 100),
+        guarantee: tenge(s.start).into(),
+        participation_fee: tenge(s.start / 100).into(),
         min_participants: 2,
         participants: s.participants,
         status: s.status.clone(),
@@ -366,6 +366,7 @@ fn events() -> Vec<Event> {
             -240,
             Some("401163"),
             EventKind::Status {
+                status_text: None,
                 status: LotStatus::Suspended,
                 closes_at: ts(225),
                 result: None,
@@ -384,6 +385,7 @@ fn events() -> Vec<Event> {
             -29,
             Some("401170"),
             EventKind::Status {
+                status_text: None,
                 status: LotStatus::Closed,
                 closes_at: ts(-30),
                 result: None,
@@ -394,6 +396,7 @@ fn events() -> Vec<Event> {
             -12,
             Some("401170"),
             EventKind::Status {
+                status_text: None,
                 status: LotStatus::Sold,
                 closes_at: ts(-30),
                 result: Some(LotResult {
@@ -623,7 +626,7 @@ pub fn many_lots(n: usize) -> Vec<Lot> {
             };
             l.opens_at = Timestamp(SERVER_NOW + (i as i64 % 90) * 60_000);
             l.closes_at = Timestamp(SERVER_NOW + (i as i64 % 3600) * 1000 + 1000);
-            l.starting_bonus = Money::from_tenge(1_000_000 + i as i64 * 1000);
+            l.starting_bonus = Money::from_tenge(1_000_000 + i as i64 * 1000).into();
             l
         })
         .collect()

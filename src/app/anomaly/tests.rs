@@ -30,6 +30,7 @@ fn status(seq: u64, at: i64, s: LotStatus, result: Option<LotResult>) -> Event {
         at: Timestamp(at),
         lot_id: Some("L1".into()),
         kind: EventKind::Status {
+            status_text: None,
             status: s,
             closes_at: test_lot().closes_at,
             result,

@@ -292,7 +292,7 @@ fn errors_name_the_term_and_column() {
     assert_eq!(
         e.to_string(),
         "term 2 (col 6): unknown field \"staus\" (expected one of status, mineral, region, \
-         lot, name, bid, next, start, bids, closing, opens, is; quote text with a colon)"
+         lot, name, bid, next, start, bids, closing, opens, deadline, is; quote text with a colon)"
     );
     let e = err("region:\"North");
     assert_eq!(
@@ -499,11 +499,60 @@ fn a_region_or_mineral_is_found_in_any_language_whatever_the_data_came_in() {
 #[test]
 fn russian_and_kazakh_amount_and_duration_units() {
     let mut l = lot();
-    l.starting_bonus = Money::from_tenge(2_000);
+    l.starting_bonus = crate::domain::money::Amount::Known(Money::from_tenge(2_000));
     assert!(m("старт>1мың", &l));
     assert!(!m("старт<2тыс", &l));
     l.status = LotStatus::Open;
     l.closes_at = Timestamp(90 * MIN);
     assert!(m("закрытие<2сағ", &l));
     assert!(m("жабылу>1ч", &l));
+}
+
+/// A lot of a web-site source, scheduled, opening at `opens` (ms), with
+/// applications until `deadline` (ms).
+fn site_lot(opens: i64, deadline: Option<i64>) -> Lot {
+    let mut l = lot();
+    l.status = LotStatus::Scheduled;
+    l.opens_at = Timestamp(opens);
+    l.closes_at = l.opens_at;
+    l.site = Some(Box::new(crate::domain::SiteLot {
+        deadline: deadline.map(Timestamp),
+        ..crate::domain::SiteLot::default()
+    }));
+    l
+}
+
+#[test]
+fn deadline_matches_the_time_left_to_apply() {
+    const DAY: i64 = 86_400_000;
+    let soon = site_lot(5 * DAY, Some(DAY));
+    assert!(m("deadline<2d", &soon) && !m("deadline<1h", &soon));
+    assert!(m("deadline>12h", &soon));
+    // A passed deadline, none given, or a lot of the API: no time to apply.
+    assert!(!m("deadline<2d", &site_lot(5 * DAY, Some(-MIN))));
+    assert!(!m("deadline<2d", &site_lot(5 * DAY, None)));
+    assert!(!m("deadline<2d", &lot()));
+    // Once trading is under way, applications are over.
+    let mut open = soon.clone();
+    open.status = LotStatus::Open;
+    assert!(!m("deadline<2d", &open));
+    assert!(m("-deadline<2d", &open));
+}
+
+#[test]
+fn a_start_the_site_has_not_caught_up_with_matches_no_time_term() {
+    // Server time 0; the start was a minute ago, the site still says
+    // applications.
+    let passed = site_lot(-MIN, None);
+    assert!(passed.start_passed(Timestamp(0)));
+    assert!(!m("opens<1h", &passed) && !m("opens>0m", &passed));
+    assert!(!m("closing<1h", &passed));
+    // A web-site lot under way has no close to count down to.
+    let mut open = site_lot(-MIN, None);
+    open.status = LotStatus::Open;
+    assert!(!m("closing<1h", &open));
+    // Before its start it opens as usual.
+    let ahead = site_lot(30 * MIN, None);
+    assert!(!ahead.start_passed(Timestamp(0)));
+    assert!(m("opens<1h", &ahead));
 }

@@ -99,6 +99,7 @@ fn decode_event(
                     Some(r) => Some(decode_result(&r)?),
                 };
                 EventKind::Status {
+                    status_text: None,
                     status: LotStatus::parse(&clean(o.str("status")?, 32)),
                     closes_at: o.time("closes_at")?,
                     result,

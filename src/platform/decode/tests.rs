@@ -131,7 +131,7 @@ fn decodes_the_contract_example() {
     let lot = &page.lots[0];
     assert_eq!(lot.id, "401102");
     assert_eq!(lot.name, "Сарлы Южное крыло");
-    assert_eq!(lot.starting_bonus, Money::from_tenge(36_920_000));
+    assert_eq!(lot.starting_bonus, Money::from_tenge(36_920_000).into());
     assert_eq!(lot.license.area_km2, Some(Decimal::new(66, 2)));
     assert_eq!(lot.license.blocks, None);
     assert_eq!(lot.soft_close.max_extensions, None);

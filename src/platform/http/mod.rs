@@ -30,8 +30,8 @@ pub const DEFAULT_MAX_BODY: usize = 16 * 1024 * 1024;
 const MAX_ERROR_BODY: usize = 64 * 1024;
 /// Cap on the National Bank's XML.
 pub const MAX_FEED_BODY: usize = 2 * 1024 * 1024;
-/// `Retry-After` is honoured up to this long.
-pub const RETRY_AFTER_CAP: Duration = Duration::from_secs(120);
+/// `Retry-After` is honoured up to this long (a longer one is read as this).
+pub const RETRY_AFTER_CAP: Duration = Duration::from_secs(600);
 /// Redirects followed at most (same host only).
 const MAX_REDIRECTS: usize = 5;
 
@@ -75,6 +75,9 @@ pub struct ClientConfig {
     pub long_poll_margin: Duration,
     /// Cap on a decoded body, in bytes.
     pub max_body: usize,
+    /// At least this long between the starts of two requests for a web
+    /// site's pages (`page`), which also go one at a time (0: no gap).
+    pub page_gap: Duration,
 }
 
 impl ClientConfig {
@@ -88,6 +91,7 @@ impl ClientConfig {
             request_timeout: Duration::from_secs(15),
             long_poll_margin: Duration::from_secs(10),
             max_body: DEFAULT_MAX_BODY,
+            page_gap: Duration::ZERO,
         }
     }
 }
@@ -123,6 +127,9 @@ pub(super) struct Inner {
     pub(super) token_allowed: bool,
     pub(super) cfg: ClientConfig,
     pub(super) requests: super::requests::RequestStats,
+    /// When the last page request started; held across a page request, so
+    /// pages go one at a time (`page`).
+    pub(super) pace: tokio::sync::Mutex<Option<tokio::time::Instant>>,
 }
 
 impl fmt::Debug for Client {
@@ -350,6 +357,7 @@ impl Client {
                 token_allowed,
                 cfg,
                 requests: Default::default(),
+                pace: tokio::sync::Mutex::new(None),
             }),
         })
     }
@@ -384,7 +392,19 @@ impl Client {
         }
     }
 
+    /// A 2xx or 304 answer; any other status as its error.
     pub(super) async fn get(&self, url: Url, req: Req<'_>) -> Result<Raw, PlatformError> {
+        let raw = self.get_any(url, req).await?;
+        if raw.status == StatusCode::NOT_MODIFIED || raw.status.is_success() {
+            Ok(raw)
+        } else {
+            Err(status_error(&raw, self.inner.token.as_ref()))
+        }
+    }
+
+    /// An answer whatever its status (an error's body capped); only a
+    /// transport failure is an error.
+    pub(super) async fn get_any(&self, url: Url, req: Req<'_>) -> Result<Raw, PlatformError> {
         let total = req.total;
         // reqwest's own total timeout covers the body too; this outer one is a
         // backstop so that nothing here can hang for longer.
@@ -491,7 +511,7 @@ impl Client {
             }
         }
         tracing::debug!(path = %path, status = status.as_u16(), bytes = body.len(), rtt_ms = received.0.saturating_sub(sent.0), "answer");
-        let raw = Raw {
+        Ok(Raw {
             path: clean(&path, 200),
             status,
             headers,
@@ -499,12 +519,7 @@ impl Client {
             sent,
             received,
             wall,
-        };
-        if status == StatusCode::NOT_MODIFIED || status.is_success() {
-            Ok(raw)
-        } else {
-            Err(status_error(&raw, self.inner.token.as_ref()))
-        }
+        })
     }
 }
 

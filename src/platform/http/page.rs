@@ -1,6 +1,8 @@
 //! A page of a web-site source through the shared transport: HTML, no JSON
 //! content-type check, no token, the held copy's `ETag`/`Last-Modified`
-//! sent back, and never a URL on another host than the base URL's.
+//! sent back, and never a URL on another host than the base URL's. Pages go
+//! one at a time, the starts of two at least `page_gap` apart; a throttling
+//! page («Превышен лимит запросов»), whatever its status, is a 429.
 
 use super::{Cached, Client, Fetched, Req};
 use crate::platform::error::PlatformError;
@@ -61,7 +63,34 @@ impl Client {
             cap: self.inner.cfg.max_body,
         };
         let asked = known.etag.is_some() || known.last_modified.is_some();
-        let raw = self.get(url, req).await?;
+        let raw = {
+            // Held across the request: one page at a time, and the next
+            // starts no sooner than `page_gap` after this one started.
+            let mut last = self.inner.pace.lock().await;
+            if let Some(t) = *last {
+                tokio::time::sleep_until(t + self.inner.cfg.page_gap).await;
+            }
+            *last = Some(tokio::time::Instant::now());
+            self.get_any(url, req).await?
+        };
+        let retry_after = || {
+            raw.headers
+                .get(header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| super::parse_retry_after(v, raw.date()))
+        };
+        if raw.status != StatusCode::NOT_MODIFIED
+            && !raw.status.is_success()
+            && crate::platform::sauda::is_throttle_page(&raw.body)
+        {
+            // Without a Retry-After the poller reads it as THROTTLE_WAIT.
+            return Err(PlatformError::RateLimited {
+                retry_after: retry_after(),
+            });
+        }
+        if raw.status != StatusCode::NOT_MODIFIED && !raw.status.is_success() {
+            return Err(super::status_error(&raw, None));
+        }
         let validators = Validators {
             etag: raw.etag(),
             last_modified: raw

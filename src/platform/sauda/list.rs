@@ -71,6 +71,7 @@ static BODY: LazyLock<scraper::Selector> = LazyLock::new(|| sel("body"));
 
 /// Parses a list page. `page` names it in errors (its path and query).
 pub fn parse_list(html: &str, page: &str) -> Result<ListPage, PlatformError> {
+    super::guard::check_depth(html, page)?;
     let doc = Html::parse_document(html);
     let layout = |what: &str| PlatformError::Layout {
         page: page.to_string(),

@@ -150,6 +150,7 @@ const OBJECT: [&str; 3] = ["Объект продажи", "Сату объект
 
 /// Parses a lot page; `page` names it in errors.
 pub fn parse_lot_page(html: &str, page: &str) -> Result<LotPage, PlatformError> {
+    super::guard::check_depth(html, page)?;
     let doc = Html::parse_document(html);
     let layout = |what: &str| PlatformError::Layout {
         page: page.to_string(),

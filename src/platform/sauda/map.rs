@@ -7,55 +7,70 @@ use super::list::Card;
 use super::lot_page::{Field, LotPage};
 use super::text::fold;
 use crate::domain::{
-    License, LicenseKind, Lot, LotResult, LotStatus, Money, SiteLot, SoftClose, Timestamp,
+    Amount, License, LicenseKind, Lot, LotResult, LotStatus, Money, SiteLot, SoftClose, Timestamp,
 };
 
+/// The site's status words (ru, kz, en, and the list filter's own value),
+/// each with its status. The list filters by seven statuses; the lot page
+/// may join several with "; " (the first known one decides). Applications
+/// and pending → scheduled, running → open, held → sold, failed → unsold,
+/// cancelled before the start → cancelled; a cancelled result keeps its own
+/// status (`result_cancelled`).
+pub const STATUS_WORDS: [(&str, &str); 31] = [
+    // ApplicationsAccept
+    ("Прием заявок", "scheduled"),
+    ("Приём заявок", "scheduled"),
+    ("Өтінімдерді қабылдау", "scheduled"),
+    ("Accepting applications", "scheduled"),
+    ("ApplicationsAccept", "scheduled"),
+    // Pending
+    ("Ожидание начала", "scheduled"),
+    ("Ожидание начала торгов", "scheduled"),
+    ("Сауда-саттықтың басталуын күту", "scheduled"),
+    ("Pending", "scheduled"),
+    // Running
+    ("Проводится", "open"),
+    ("Өткізілуде", "open"),
+    ("Running", "open"),
+    // SuccessProtocolSigned
+    ("Состоялся", "sold"),
+    ("Өтті", "sold"),
+    ("Held", "sold"),
+    ("SuccessProtocolSigned", "sold"),
+    // FailureProtocolSigned
+    ("Не состоялся", "unsold"),
+    ("Өтпеді", "unsold"),
+    ("Failed", "unsold"),
+    ("FailureProtocolSigned", "unsold"),
+    // NullifyResultProtocolSigned
+    ("Результат торга отменен", "result_cancelled"),
+    ("Результат торга отменён", "result_cancelled"),
+    ("Сауда-саттық нәтижесі жойылды", "result_cancelled"),
+    ("Result cancelled", "result_cancelled"),
+    ("NullifyResultProtocolSigned", "result_cancelled"),
+    // CancelBeforeStart
+    ("Отменен до начала торгов", "cancelled"),
+    ("Отменён до начала торгов", "cancelled"),
+    ("Сауда-саттық басталғанға дейін жойылды", "cancelled"),
+    ("Cancelled before the start", "cancelled"),
+    ("CancelBeforeStart", "cancelled"),
+    ("Торги отменены до начала", "cancelled"),
+];
+
 /// The site's status text (ru, kz, en; several may be joined by "; ") as a
-/// `LotStatus`. Applications and pending → scheduled, running → open, held
-/// → sold, failed → unsold, cancelled before the start → cancelled; a
-/// cancelled result keeps its own status (`result_cancelled`).
+/// `LotStatus`, by `STATUS_WORDS`. A text none of whose parts is known is
+/// kept as the site wrote it, as an unknown status: shown, never dropped.
 pub fn map_status(text: &str) -> LotStatus {
     for part in text.split(';') {
         let t = fold(part.trim());
-        let is = |words: &[&str]| words.iter().any(|w| fold(w) == t);
-        if is(&[
-            "Прием заявок",
-            "Приём заявок",
-            "Ожидание начала",
-            "Өтінімдерді қабылдау",
-            "Сауда-саттықтың басталуын күту",
-            "Accepting applications",
-            "Pending",
-        ]) {
-            return LotStatus::Scheduled;
-        }
-        if is(&["Проводится", "Өткізілуде", "Running"]) {
-            return LotStatus::Open;
-        }
-        if is(&["Состоялся", "Өтті", "Held"]) {
-            return LotStatus::Sold;
-        }
-        if is(&["Не состоялся", "Өтпеді", "Failed"]) {
-            return LotStatus::Unsold;
-        }
-        if is(&[
-            "Отменен до начала торгов",
-            "Отменён до начала торгов",
-            "Сауда-саттық басталғанға дейін жойылды",
-            "Cancelled before the start",
-        ]) {
-            return LotStatus::Cancelled;
-        }
-        if is(&[
-            "Результат торга отменен",
-            "Результат торга отменён",
-            "Сауда-саттық нәтижесі жойылды",
-            "Result cancelled",
-        ]) {
-            return LotStatus::Unknown("result_cancelled".into());
+        if let Some((_, code)) = STATUS_WORDS.iter().find(|(w, _)| fold(w) == t) {
+            return match *code {
+                "result_cancelled" => LotStatus::Unknown("result_cancelled".into()),
+                c => LotStatus::parse(c),
+            };
         }
     }
-    LotStatus::Unknown(text.chars().take(32).collect())
+    LotStatus::Unknown(text.trim().chars().take(32).collect())
 }
 
 /// The object type of a card title's prefix (ru, kz, en).
@@ -101,7 +116,8 @@ fn plot_name(title: &str) -> String {
 }
 
 /// The licence kind from the auction type's words (and, for hydrocarbons,
-/// the description's «Описание: Добыча…»).
+/// the description's «Описание: Добыча…»). Anything else is not guessed:
+/// the kind is unknown (`—` on screen, `null` in JSON).
 fn license_kind(auction_type: &str, summary: Option<&str>) -> LicenseKind {
     let t = fold(auction_type);
     let has = |w: &str| t.contains(&fold(w));
@@ -119,7 +135,7 @@ fn license_kind(auction_type: &str, summary: Option<&str>) -> LicenseKind {
         } else if s.starts_with(&fold("Разведка")) {
             LicenseKind::Exploration
         } else {
-            LicenseKind::Unknown("hydrocarbons".into())
+            LicenseKind::Unknown(String::new())
         }
     }
 }
@@ -144,35 +160,21 @@ pub fn lot_from(card: &Card, page: Option<&LotPage>, url: String, read_at: Times
         .unwrap_or(&card.status)
         .to_string();
     let status = map_status(&status_text);
-    let money = |f: Option<&Field<Money>>, name: &str, invalid: &mut Vec<String>| match f {
-        Some(Field::Value(m)) => *m,
-        Some(Field::Invalid(_)) => {
-            invalid.push(name.to_string());
-            Money::ZERO
-        }
-        _ => Money::ZERO,
+    // Words where a number belongs are `Amount::Unreadable`; a page not
+    // read yet gives no guarantee or fee (`SiteLot::page_read` says so).
+    let amount = |f: Option<&Field<Money>>| match f {
+        Some(Field::Value(m)) => Amount::Known(*m),
+        Some(Field::Invalid(_)) => Amount::Unreadable,
+        _ => Amount::Known(Money::ZERO),
     };
     // The page's starting price when read, else the card's.
     let starting_bonus = match page.map(|p| &p.starting_price) {
-        Some(Field::Value(m)) => *m,
-        Some(Field::Invalid(_)) => {
-            invalid.push("starting_bonus".into());
-            Money::ZERO
-        }
-        _ => match card.price {
-            Some(m) => m,
-            None => {
-                invalid.push("starting_bonus".into());
-                Money::ZERO
-            }
-        },
+        Some(Field::Value(m)) => Amount::Known(*m),
+        Some(Field::Invalid(_)) => Amount::Unreadable,
+        _ => card.price.map_or(Amount::Unreadable, Amount::Known),
     };
-    let guarantee = money(page.map(|p| &p.guarantee), "guarantee", &mut invalid);
-    let participation_fee = money(
-        page.map(|p| &p.participation_fee),
-        "participation_fee",
-        &mut invalid,
-    );
+    let guarantee = amount(page.map(|p| &p.guarantee));
+    let participation_fee = amount(page.map(|p| &p.participation_fee));
     let opens_at = match page.map(|p| &p.starts_at) {
         Some(Field::Value(t)) => Some(*t),
         _ => card.starts_at,
@@ -240,10 +242,8 @@ pub fn lot_from(card: &Card, page: Option<&LotPage>, url: String, read_at: Times
             area_km2: page.and_then(LotPage::area_km2),
             blocks: page.and_then(LotPage::blocks),
         },
-        reserves: page
-            .and_then(LotPage::summary)
-            .unwrap_or_default()
-            .to_string(),
+        // «Описание» is the site's description of the plot, not reserves.
+        reserves: String::new(),
         starting_bonus,
         min_increment: Money::ZERO,
         guarantee,
@@ -269,6 +269,10 @@ pub fn lot_from(card: &Card, page: Option<&LotPage>, url: String, read_at: Times
             auction_type,
             status_text,
             deadline,
+            description: page
+                .and_then(LotPage::summary)
+                .unwrap_or_default()
+                .to_string(),
             page_read: page.is_some(),
             invalid,
         })),
@@ -278,6 +282,78 @@ pub fn lot_from(card: &Card, page: Option<&LotPage>, url: String, read_at: Times
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One test per status text of the site.
+    macro_rules! status_tests {
+        ($($name:ident: $text:expr => $want:expr;)*) => {$(
+            #[test]
+            fn $name() {
+                assert_eq!(map_status($text), $want, "{}", $text);
+            }
+        )*};
+    }
+
+    use LotStatus as S;
+    fn rc() -> LotStatus {
+        S::Unknown("result_cancelled".into())
+    }
+
+    status_tests! {
+        ru_applications: "Прием заявок" => S::Scheduled;
+        ru_applications_yo: "Приём заявок" => S::Scheduled;
+        kz_applications: "Өтінімдерді қабылдау" => S::Scheduled;
+        en_applications: "Accepting applications" => S::Scheduled;
+        value_applications: "ApplicationsAccept" => S::Scheduled;
+        ru_pending: "Ожидание начала" => S::Scheduled;
+        ru_pending_long: "Ожидание начала торгов" => S::Scheduled;
+        kz_pending: "Сауда-саттықтың басталуын күту" => S::Scheduled;
+        value_pending: "Pending" => S::Scheduled;
+        ru_running: "Проводится" => S::Open;
+        kz_running: "Өткізілуде" => S::Open;
+        value_running: "Running" => S::Open;
+        ru_held: "Состоялся" => S::Sold;
+        kz_held: "Өтті" => S::Sold;
+        en_held: "Held" => S::Sold;
+        value_held: "SuccessProtocolSigned" => S::Sold;
+        ru_failed: "Не состоялся" => S::Unsold;
+        kz_failed: "Өтпеді" => S::Unsold;
+        en_failed: "Failed" => S::Unsold;
+        value_failed: "FailureProtocolSigned" => S::Unsold;
+        ru_nullified: "Результат торга отменен" => rc();
+        ru_nullified_yo: "Результат торга отменён" => rc();
+        kz_nullified: "Сауда-саттық нәтижесі жойылды" => rc();
+        en_nullified: "Result cancelled" => rc();
+        value_nullified: "NullifyResultProtocolSigned" => rc();
+        ru_cancelled: "Отменен до начала торгов" => S::Cancelled;
+        ru_cancelled_yo: "Отменён до начала торгов" => S::Cancelled;
+        ru_cancelled_other: "Торги отменены до начала" => S::Cancelled;
+        kz_cancelled: "Сауда-саттық басталғанға дейін жойылды" => S::Cancelled;
+        en_cancelled: "Cancelled before the start" => S::Cancelled;
+        value_cancelled: "CancelBeforeStart" => S::Cancelled;
+        // The lot page's composite statuses: the first known part decides.
+        ru_composite: "Прием заявок; Регистрация участников в аукционном зале" => S::Scheduled;
+        kz_composite: "Өтінімдерді қабылдау; Аукцион залында қатысушыларды тіркеу" => S::Scheduled;
+        ru_composite_later: "Регистрация участников в аукционном зале; Проводится" => S::Open;
+        ru_composite_result: "Состоялся; Протокол подписан" => S::Sold;
+        // Latin look-alikes the site mixes in («Пpием» with a Latin p).
+        ru_lookalike: "Пpием заявок" => S::Scheduled;
+        // Unknown: kept as written, never dropped.
+        unknown_kept: "Что-то новое" => S::Unknown("Что-то новое".into());
+        unknown_composite_kept: "Регистрация участников; Пауза" => S::Unknown("Регистрация участников; Пауза".into());
+    }
+
+    #[test]
+    fn every_status_word_is_tested() {
+        // The table and the tests above stay in step: each word maps to
+        // what its code says.
+        for (w, code) in STATUS_WORDS {
+            let got = map_status(w);
+            match code {
+                "result_cancelled" => assert_eq!(got, rc(), "{w}"),
+                c => assert_eq!(got, LotStatus::parse(c), "{w}"),
+            }
+        }
+    }
 
     #[test]
     fn statuses_map() {
@@ -325,6 +401,15 @@ mod tests {
                 Some("Добыча. По контуру")
             ),
             LicenseKind::Production
+        );
+        // Not a subsoil type the site names: unknown, never a guess.
+        assert_eq!(
+            license_kind("Аукцион по продаже имущества", None),
+            LicenseKind::Unknown(String::new())
+        );
+        assert_eq!(
+            license_kind("Аукцион на повышение по углеводородам", None),
+            LicenseKind::Unknown(String::new())
         );
     }
 }

@@ -13,6 +13,7 @@
 //! where, never an empty list.
 
 pub mod amount;
+mod guard;
 pub mod list;
 pub mod lot_page;
 pub mod map;
@@ -20,6 +21,7 @@ mod text;
 pub mod urls;
 
 pub use crate::domain::SiteDown;
+pub use guard::is_throttle_page;
 pub use list::{Card, ListPage, parse_list};
 pub use lot_page::{LotPage, parse_lot_page};
 pub use map::{lot_from, map_status};
@@ -31,8 +33,17 @@ pub const PAGE_SIZE: u32 = 20;
 pub const MAX_CARDS: usize = 200;
 /// List pages followed at most per poll and object-type filter.
 pub const MAX_PAGES: u32 = 50;
-/// Body cap for one page of the site.
-pub const MAX_PAGE_BYTES: usize = 8 * 1024 * 1024;
+/// Body cap for one page of the site: a list page of 20 cards is about
+/// 250 KB, a lot page less; eight times that is room for a heavier layout,
+/// not for a page built to be slow.
+pub const MAX_PAGE_BYTES: usize = 2 * 1024 * 1024;
+/// Elements nested deeper than this refuse the page before the HTML parser
+/// runs (the site's pages nest about 30 deep): parsing and selecting stay
+/// linear in the page's size (`guard`).
+pub const MAX_DEPTH: usize = 256;
+/// The wait a throttling page («Превышен лимит запросов») stands for when
+/// the answer gives no `Retry-After`.
+pub const THROTTLE_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
 /// The site's object types lotwatch reads: the subsoil ones.
 pub const OBJECT_TYPES: [&str; 2] = ["SolidMinerals", "Hydrocarbon"];
 /// Every status filter value of the site.

@@ -10,6 +10,9 @@ pub(super) struct TotalsAcc {
     starting: Money,
     results: Money,
     sold_starting: Money,
+    /// Results of the sold lots whose start is known (the uplift's base).
+    sold_results: Money,
+    starting_unreadable: usize,
 }
 
 impl TotalsAcc {
@@ -19,17 +22,25 @@ impl TotalsAcc {
             .by_status
             .entry(l.status.as_str().to_string())
             .or_default() += 1;
-        self.starting = self.starting.saturating_add(l.starting_bonus);
+        // An unreadable start is left out of every sum and counted.
+        let start = l.starting_bonus.known();
+        match start {
+            Some(s) => self.starting = self.starting.saturating_add(s),
+            None => self.starting_unreadable += 1,
+        }
         if l.status == LotStatus::Sold
             && let Some(r) = &l.result
         {
             self.results = self.results.saturating_add(r.amount);
-            self.sold_starting = self.sold_starting.saturating_add(l.starting_bonus);
+            if let Some(s) = start {
+                self.sold_starting = self.sold_starting.saturating_add(s);
+                self.sold_results = self.sold_results.saturating_add(r.amount);
+            }
         }
     }
 
     pub(super) fn finish(self, rate: Option<Rate>) -> Totals {
-        let uplift = self.results.saturating_sub(self.sold_starting);
+        let uplift = self.sold_results.saturating_sub(self.sold_starting);
         Totals {
             lots: self.lots,
             by_status: self.by_status,
@@ -38,12 +49,13 @@ impl TotalsAcc {
             sold_starting_kzt: self.sold_starting.to_wire(),
             uplift_kzt: uplift.to_wire(),
             uplift_pct: self
-                .results
+                .sold_results
                 .uplift_percent(self.sold_starting)
                 .map(|p| format!("{p:.1}")),
             starting_usd: usd(self.starting, rate),
             results_usd: usd(self.results, rate),
             uplift_usd: usd(uplift, rate),
+            starting_unreadable: self.starting_unreadable,
         }
     }
 }
@@ -80,6 +92,7 @@ pub(super) fn step(r: &Recorded, kind: &str, rate: Option<Rate>) -> Step {
             s.extensions = Some(*extensions);
         }
         EventKind::Status {
+            status_text: _,
             status,
             closes_at,
             result,
@@ -202,7 +215,7 @@ pub(super) fn lot_part(
         reserves: l.reserves.clone(),
         status: l.status.as_str().to_string(),
         starting_bonus_kzt: l.starting_bonus.to_wire(),
-        starting_bonus_usd: usd(l.starting_bonus, rate),
+        starting_bonus_usd: l.starting_bonus.known().and_then(|s| usd(s, rate)),
         min_increment_kzt: l.min_increment.to_wire(),
         guarantee_kzt: l.guarantee.to_wire(),
         participation_fee_kzt: l.participation_fee.to_wire(),

@@ -7,6 +7,7 @@ pub mod keyspec;
 
 use crate::app::Action;
 use crate::app::lots::SortKey;
+use crate::app::screens::{BUILT_IN, Column, Layout, Layouts};
 use crate::domain::Currency;
 use crate::platform::Token;
 use crate::shell::cli::{MonitorArgs, RatesArg};
@@ -31,6 +32,8 @@ pub struct FileConfig {
     pub source: Option<crate::shell::source::SourceArg>,
     /// The sauda site's language: `ru`, `kz` or `en`.
     pub site_lang: Option<crate::shell::source::SiteLangArg>,
+    /// Ms between two requests to the sauda site (at least 500 to a real host).
+    pub site_gap: Option<u64>,
     #[serde(default, deserialize_with = "de_poll")]
     pub poll: Option<u64>,
     #[serde(default, deserialize_with = "de_currency")]
@@ -66,6 +69,131 @@ pub struct FileConfig {
     pub metrics: Option<std::net::SocketAddr>,
     pub token: Option<String>,
     pub keys: Option<BTreeMap<ActionName, KeyList>>,
+    /// `layout = "official"`, or `[layout]` with `use = "NAME"` and the
+    /// user's own `[layout.NAME]` tables.
+    #[serde(default, deserialize_with = "de_layout")]
+    pub layout: Option<LayoutConfig>,
+    /// `[columns] lots = [...]`: the lots pane's columns, in order.
+    pub columns: Option<ColumnsConfig>,
+}
+
+/// The layout chosen and the user's own.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct LayoutConfig {
+    pub chosen: Option<String>,
+    pub user: Vec<Layout>,
+}
+
+/// The `[columns]` table.
+#[derive(Deserialize, Default, Debug, Clone, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnsConfig {
+    #[serde(default, deserialize_with = "de_columns")]
+    pub lots: Option<Vec<Column>>,
+}
+
+/// User layouts a file may define.
+const MAX_USER_LAYOUTS: usize = 32;
+
+fn de_columns<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<Column>>, D::Error> {
+    let names = Vec::<String>::deserialize(d)?;
+    Column::parse_list(&names)
+        .map(Some)
+        .map_err(serde::de::Error::custom)
+}
+
+fn de_layout<'de, D: Deserializer<'de>>(d: D) -> Result<Option<LayoutConfig>, D::Error> {
+    use serde::de::Error;
+    let known = |user: &[Layout]| {
+        let mut v: Vec<String> = BUILT_IN.iter().map(|s| s.to_string()).collect();
+        v.extend(user.iter().map(|l| l.name.clone()));
+        v.join(", ")
+    };
+    let table = match toml::Value::deserialize(d)? {
+        toml::Value::String(name) => {
+            if Layout::built_in(&name).is_none() {
+                return Err(D::Error::custom(format!(
+                    "unknown layout {name:?}, expected one of {} (or your own in [layout.NAME])",
+                    known(&[])
+                )));
+            }
+            return Ok(Some(LayoutConfig {
+                chosen: Some(name),
+                user: Vec::new(),
+            }));
+        }
+        toml::Value::Table(t) => t,
+        _ => {
+            return Err(D::Error::custom(
+                "expected a layout's name, or [layout.NAME] tables",
+            ));
+        }
+    };
+    let mut out = LayoutConfig::default();
+    for (name, v) in &table {
+        if name == "use" {
+            let Some(s) = v.as_str() else {
+                return Err(D::Error::custom("layout.use: expected a layout's name"));
+            };
+            out.chosen = Some(s.to_string());
+            continue;
+        }
+        let toml::Value::Table(spec) = v else {
+            return Err(D::Error::custom(format!(
+                "layout.{name}: expected a table with panes = [...] and sizes = [...]"
+            )));
+        };
+        if let Some(k) = spec.keys().find(|k| *k != "panes" && *k != "sizes") {
+            return Err(D::Error::custom(format!(
+                "layout.{name}: unknown key `{k}`, expected `panes` and `sizes`"
+            )));
+        }
+        let panes: Vec<String> = spec
+            .get("panes")
+            .and_then(|p| p.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(String::from))
+                    .collect()
+            })
+            .ok_or_else(|| {
+                D::Error::custom(format!("layout.{name}: expected panes = [\"lots\", ...]"))
+            })?;
+        let sizes: Vec<u16> = spec
+            .get("sizes")
+            .and_then(|p| p.as_array())
+            .map(|a| {
+                a.iter()
+                    .map(|x| {
+                        x.as_integer()
+                            .and_then(|i| u16::try_from(i).ok())
+                            .unwrap_or(0)
+                    })
+                    .collect()
+            })
+            .ok_or_else(|| {
+                D::Error::custom(format!(
+                    "layout.{name}: expected sizes = [60, 40, ...]: one per pane"
+                ))
+            })?;
+        out.user
+            .push(Layout::user(name, &panes, &sizes).map_err(D::Error::custom)?);
+        if out.user.len() > MAX_USER_LAYOUTS {
+            return Err(D::Error::custom(format!(
+                "more than {MAX_USER_LAYOUTS} layouts"
+            )));
+        }
+    }
+    if let Some(name) = &out.chosen
+        && Layout::built_in(name).is_none()
+        && !out.user.iter().any(|l| &l.name == name)
+    {
+        return Err(D::Error::custom(format!(
+            "unknown layout {name:?}, expected one of {}",
+            known(&out.user)
+        )));
+    }
+    Ok(Some(out))
 }
 
 /// An action's configuration name, checked as the file is read.
@@ -205,6 +333,25 @@ pub enum ConfigError {
     /// A `LOTWATCH_*` variable with an unusable value.
     #[error("environment variable {var}: {problem}")]
     Env { var: String, problem: String },
+    /// A flag whose value only the configuration can check (`--layout`).
+    #[error("{flag}: {problem}")]
+    Flag { flag: String, problem: String },
+}
+
+impl ConfigError {
+    /// The error as the screen shows it while the last good configuration
+    /// stays in force: `config: line N: ...`.
+    pub fn on_screen(&self) -> String {
+        match self {
+            ConfigError::Invalid {
+                line, key, problem, ..
+            } if key.is_empty() => format!("config: line {line}: {problem}"),
+            ConfigError::Invalid {
+                line, key, problem, ..
+            } => format!("config: line {line}: key `{key}`: {problem}"),
+            other => format!("config: {other}"),
+        }
+    }
 }
 
 impl ConfigError {
@@ -256,6 +403,8 @@ impl ConfigError {
             (Lang::Kk, ConfigError::Env { var, problem }) => {
                 format!("{var} орта айнымалысы: {problem}")
             }
+            // `--layout: ...`: the flag and the layouts' own words.
+            (_, e @ ConfigError::Flag { .. }) => e.to_string(),
         }
     }
 
@@ -388,9 +537,125 @@ pub struct Settings {
     pub sort: Option<(SortKey, bool)>,
     /// The file that was read, if any.
     pub config_file: Option<PathBuf>,
+    /// The layouts to cycle through, with the one chosen in force.
+    pub layouts: Layouts,
+    /// The lots pane's columns (`[columns] lots`); None: chosen by width.
+    pub columns: Option<Vec<Column>>,
+    /// What a reload starts from: the command line as given.
+    reload: Reload,
 }
 
+/// The command line's part of the settings, kept so that a reload of the
+/// file merges it again with the same precedence.
+#[derive(Debug, Clone, Default)]
+struct Reload {
+    args: MonitorArgs,
+    given: Vec<&'static str>,
+}
+
+/// Where settings came from is not part of their value: two equal
+/// configurations compare equal whichever command line produced them.
+impl PartialEq for Reload {
+    fn eq(&self, _: &Reload) -> bool {
+        true
+    }
+}
+
+/// Every id `resolve_with` asks `given` about.
+const GIVEN_IDS: [&str; 25] = [
+    "url",
+    "source",
+    "site_lang",
+    "poll",
+    "currency",
+    "me",
+    "skew_threshold",
+    "unreachable_after",
+    "rates",
+    "rates_url",
+    "watchlist",
+    "theme",
+    "language",
+    "ca_cert",
+    "insecure",
+    "log_file",
+    "journal",
+    "no_journal",
+    "notify",
+    "notify_always",
+    "metrics",
+    "no_mouse",
+    "fixed_rates",
+    "layout",
+    "alert_minutes",
+];
+
 impl Settings {
+    /// The settings again from the file as it is now, with the same
+    /// environment and command line: what a live reload applies.
+    pub fn reload(&self, env: &dyn Fn(&str) -> Option<String>) -> Result<Settings, ConfigError> {
+        let given = |id: &str| self.reload.given.contains(&id);
+        let mut s = resolve_with(&given, self.reload.args.clone(), env)?;
+        s.reload = self.reload.clone();
+        Ok(s)
+    }
+
+    /// The file a reload reads: the one in use, else the default one
+    /// (which may appear later).
+    pub fn watched_file(&self) -> Option<PathBuf> {
+        self.config_file.clone().or_else(default_path)
+    }
+
+    /// The settings that changed from `self` to `new` but apply only at the
+    /// next start (the link, the journal, the metrics endpoint...), by
+    /// their config names.
+    pub fn needs_restart(&self, new: &Settings) -> Vec<&'static str> {
+        let (a, b) = (&self.args, &new.args);
+        let mut out = Vec::new();
+        macro_rules! cmp {
+            ($($f:ident => $name:literal),* $(,)?) => {
+                $(if a.$f != b.$f { out.push($name); })*
+            };
+        }
+        cmp!(
+            url => "url",
+            source => "source",
+            site_lang => "site_lang",
+            poll => "poll",
+            currency => "currency",
+            me => "me",
+            skew_threshold => "skew_threshold",
+            unreachable_after => "unreachable_after",
+            rates => "rates",
+            rates_url => "rates_url",
+            fixed_rates => "fixed_rates",
+            watchlist => "watchlist",
+            ca_cert => "ca_cert",
+            insecure => "insecure",
+            log_file => "log_file",
+            journal => "journal",
+            no_journal => "no_journal",
+            no_mouse => "mouse",
+            metrics => "metrics",
+            // Merge point: the alerts branch applies delivery live
+            // (`Driver::reconfigure`); until then it needs a restart.
+            notify => "notify",
+            notify_always => "notify_always",
+            alert_minutes => "alert_minutes",
+            on_alert => "on_alert",
+        );
+        if self.token != new.token {
+            out.push("token");
+        }
+        out
+    }
+
+    /// Puts the screen the user chose (layouts, columns) into `app`.
+    pub fn screen_into(&self, app: &mut crate::app::App) {
+        app.set_layouts(self.layouts.clone());
+        app.set_columns(self.columns.clone());
+    }
+
     /// The theme to draw with.
     pub fn theme(&self) -> Theme {
         Theme::named(self.theme_name, self.no_color)
@@ -444,7 +709,13 @@ pub fn resolve(
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Settings, ConfigError> {
     let given = |id: &str| matches!(matches.value_source(id), Some(ValueSource::CommandLine));
-    resolve_with(&given, args, env)
+    let reload = Reload {
+        args: args.clone(),
+        given: GIVEN_IDS.into_iter().filter(|id| given(id)).collect(),
+    };
+    let mut s = resolve_with(&given, args, env)?;
+    s.reload = reload;
+    Ok(s)
 }
 
 /// The settings a replay draws with (key bindings, theme, language and
@@ -458,7 +729,14 @@ pub fn resolve_for_replay(
         language: lang,
         ..MonitorArgs::default()
     };
-    resolve_with(&|id| id == "language" && lang.is_some(), args, env)
+    let given = |id: &str| id == "language" && lang.is_some();
+    let reload = Reload {
+        args: args.clone(),
+        given: GIVEN_IDS.into_iter().filter(|id| given(id)).collect(),
+    };
+    let mut s = resolve_with(&given, args, env)?;
+    s.reload = reload;
+    Ok(s)
 }
 
 /// `resolve`, where `given(id)` says whether the command line set `id`.
@@ -494,6 +772,7 @@ fn resolve_with(
     take!(url, "url", Some);
     take!(source, "source", |v| v);
     take!(site_lang, "site_lang", |v| v);
+    take!(site_gap, "site_gap", Some);
     take!(poll, "poll", |v| v);
     take!(currency, "currency", Some);
     take!(me, "me", Some);
@@ -526,6 +805,13 @@ fn resolve_with(
         a.no_journal = false;
     }
     a.theme = Some(a.theme.unwrap_or_default());
+    let lang = a
+        .language
+        .unwrap_or_else(|| Lang::from_locale(&env_nonempty));
+    // The site in the user's language unless `site_lang` says otherwise.
+    if !given("site_lang") && layered.site_lang.is_none() && lang == Lang::Kk {
+        a.site_lang = crate::shell::source::SiteLangArg::Kz;
+    }
     let mut keymap = Keymap::default();
     if let Some(keys) = &file.keys {
         for (name, list) in keys {
@@ -535,12 +821,35 @@ fn resolve_with(
     let token = env("LOTWATCH_TOKEN")
         .and_then(Token::new)
         .or_else(|| file.token.clone().and_then(Token::new));
+    let user_layouts = layered.layout.clone().unwrap_or_default();
+    let chosen = if given("layout") {
+        a.layout.clone()
+    } else {
+        user_layouts.chosen.clone()
+    };
+    let layouts = Layouts::new(user_layouts.user, chosen.as_deref()).map_err(|problem| {
+        if given("layout") {
+            ConfigError::Flag {
+                flag: "--layout".into(),
+                problem,
+            }
+        } else {
+            ConfigError::Env {
+                var: "LOTWATCH_LAYOUT".into(),
+                problem,
+            }
+        }
+    })?;
     Ok(Settings {
+        layouts,
+        columns: file.columns.as_ref().and_then(|c| c.lots.clone()),
+        reload: Reload {
+            args: MonitorArgs::default(),
+            given: Vec::new(),
+        },
         theme_name: a.theme.unwrap_or_default(),
         no_color: crate::ui::theme::no_color_requested(env("NO_COLOR").as_deref()),
-        lang: a
-            .language
-            .unwrap_or_else(|| Lang::from_locale(&env_nonempty)),
+        lang,
         alert_minutes: layered.alert_minutes,
         sort: layered.sort,
         args: a,
@@ -610,6 +919,7 @@ fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Result<FileConfig, ConfigEr
             <crate::shell::source::SiteLangArg as clap::ValueEnum>::from_str(s, true)
                 .map_err(|_| format!("{s:?}: expected ru, kz or en"))
         })?,
+        site_gap: conv("LOTWATCH_SITE_GAP", env("LOTWATCH_SITE_GAP"), whole)?,
         poll: conv("LOTWATCH_POLL", env("LOTWATCH_POLL"), parse_poll)?,
         currency: conv(
             "LOTWATCH_CURRENCY",
@@ -681,6 +991,11 @@ fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Result<FileConfig, ConfigEr
         // The token is read in resolve(), never through this layer.
         token: None,
         keys: None,
+        layout: env("LOTWATCH_LAYOUT").map(|name| LayoutConfig {
+            chosen: Some(name),
+            user: Vec::new(),
+        }),
+        columns: None,
     })
 }
 
@@ -690,6 +1005,7 @@ fn overlay(base: FileConfig, top: FileConfig) -> FileConfig {
         url: top.url.or(base.url),
         source: top.source.or(base.source),
         site_lang: top.site_lang.or(base.site_lang),
+        site_gap: top.site_gap.or(base.site_gap),
         poll: top.poll.or(base.poll),
         currency: top.currency.or(base.currency),
         me: top.me.or(base.me),
@@ -714,6 +1030,15 @@ fn overlay(base: FileConfig, top: FileConfig) -> FileConfig {
         metrics: top.metrics.or(base.metrics),
         token: top.token.or(base.token),
         keys: top.keys.or(base.keys),
+        // The environment names a layout; the file's own layouts stay.
+        layout: match (top.layout, base.layout) {
+            (Some(t), Some(b)) => Some(LayoutConfig {
+                chosen: t.chosen.or(b.chosen),
+                user: b.user,
+            }),
+            (t, b) => t.or(b),
+        },
+        columns: top.columns.or(base.columns),
     }
 }
 
@@ -739,8 +1064,13 @@ pub fn default_file() -> String {
 # sauda.e-qazyna.kz, see docs/sources.md).
 # source = \"api\"
 
-# The sauda site's language: ru, kz or en.
+# The sauda site's language: ru, kz or en (default: kz under language =
+# \"kk\", else ru).
 # site_lang = \"ru\"
+
+# Ms at least between two requests to the sauda site (default 1000, at
+# least 500; a loopback URL: 0).
+# site_gap = 1000
 
 # Interval polling period in ms (when the platform has no change feed), >= 250.
 poll = {poll}
@@ -778,6 +1108,23 @@ theme = \"terminal\"
 # licence, status, high_bid, next_min, bids, leader, time_left, extensions)
 # and optionally asc or desc.
 # sort = \"time_left\"
+
+# The screen: default, bidder (lots, detail, bids), official (lots, summary,
+# anomalies, events), wallboard (the supervision room's big screen), or one
+# of your own. `v` cycles through them while running; --layout NAME.
+# layout = \"official\"
+# Your own: the first pane across the top (its size: percent of the height),
+# the others side by side below it (sizes: their relative widths). Then
+# choose with [layout] use = \"mine\" (not layout = \"...\" beside the tables).
+# [layout.mine]
+# panes = [\"lots\", \"bids\", \"events\"]
+# sizes = [60, 50, 50]
+
+# The lots pane's columns, in order; on a narrow terminal columns drop from
+# the right. Names: the sort columns and deadline, start_bonus, guarantee,
+# high_usd, high_fx, participants. The config is read again when it changes.
+# [columns]
+# lots = [\"number\", \"time_left\", \"high_bid\", \"name\"]
 
 # Minutes before a watched lot closes to alert at.
 # alert_minutes = 5

@@ -525,3 +525,140 @@ fn config_errors_in_the_interface_language() {
     };
     assert_eq!(early_lang(None, &bad), Lang::Ru);
 }
+
+#[test]
+fn a_reload_reads_the_file_again_with_the_same_flags_and_names_what_needs_a_restart() {
+    let dir = TempDir::new("reload");
+    let s = with_file(
+        &dir,
+        "url = \"http://a.example\"\ntheme = \"dark\"\n",
+        &[
+            "--log-file",
+            "/tmp/x.log",
+            "--journal",
+            "/tmp/j.sqlite",
+            "--lang",
+            "kk",
+        ],
+        &[],
+    )
+    .unwrap();
+    dir.write(
+        "config.toml",
+        "url = \"http://b.example\"\ntheme = \"light\"\nlanguage = \"ru\"\nlayout = \"official\"\n[columns]\nlots = [\"bids\"]\n",
+        0o600,
+    );
+    let new = s.reload(&|_| None).unwrap();
+    assert_eq!(new.theme_name, ThemeName::Light);
+    // The flag still wins over the file.
+    assert_eq!(new.lang, Lang::Kk);
+    assert_eq!(new.layouts.current().name, "official");
+    assert_eq!(new.columns, Some(vec![Column::Bids]));
+    assert_eq!(s.needs_restart(&new), ["url"]);
+    // A reload of the reloaded settings reads the same file with the same flags.
+    dir.write("config.toml", "url = \"http://a.example\"\n", 0o600);
+    let again = new.reload(&|_| None).unwrap();
+    assert_eq!(again.config_file, s.config_file);
+    assert_eq!(
+        (again.theme_name, again.lang),
+        (ThemeName::Terminal, Lang::Kk)
+    );
+    assert!(s.needs_restart(&again).is_empty());
+    dir.write("config.toml", "theme = \"neon\"\n", 0o600);
+    let e = new.reload(&|_| None).unwrap_err();
+    assert!(
+        e.on_screen()
+            .starts_with("config: line 1: key `theme`: unknown variant `neon`"),
+        "{e}"
+    );
+}
+
+#[test]
+fn layouts_and_columns_in_the_file_are_checked_where_they_are_written() {
+    let dir = TempDir::new("layouts");
+    let r = with_file(
+        &dir,
+        "# mine\n[columns]\nlots = [\"number\", \"colour\"]\n",
+        &[],
+        &[],
+    );
+    let e = r.unwrap_err().on_screen();
+    assert!(e.starts_with("config: line 3: key `columns.lots`: unknown column \"colour\", expected one of number, name"), "{e}");
+    let r = with_file(&dir, "layout = \"kiosk\"\n", &[], &[]);
+    let e = r.unwrap_err().on_screen();
+    assert!(
+        e.contains("line 1")
+            && e.contains(
+                "unknown layout \"kiosk\", expected one of default, bidder, official, wallboard"
+            ),
+        "{e}"
+    );
+    let ok = with_file(
+        &dir,
+        "[layout]\nuse = \"mine\"\n[layout.mine]\npanes = [\"lots\", \"events\"]\nsizes = [70, 1]\n",
+        &[],
+        &[],
+    )
+    .unwrap();
+    assert_eq!(ok.layouts.current().name, "mine");
+    let r = with_file(
+        &dir,
+        "[layout.mine]\npanes = [\"lots\", \"chart\"]\nsizes = [70, 1]\n",
+        &[],
+        &[],
+    );
+    let e = r.unwrap_err().on_screen();
+    assert!(e.contains("unknown pane \"chart\""), "{e}");
+    // The flag picks among the file's layouts too; an unknown one is named.
+    let text = "[layout.mine]\npanes = [\"lots\"]\nsizes = [100]\n";
+    assert_eq!(
+        with_file(&dir, text, &["--layout", "mine"], &[])
+            .unwrap()
+            .layouts
+            .current()
+            .name,
+        "mine"
+    );
+    let e = with_file(&dir, text, &["--layout", "nope"], &[])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with("--layout: unknown layout \"nope\"") && e.ends_with("wallboard, mine"),
+        "{e}"
+    );
+    let e = with_file(&dir, text, &[], &[("LOTWATCH_LAYOUT", "nope")])
+        .unwrap_err()
+        .to_string();
+    assert!(e.starts_with("environment variable LOTWATCH_LAYOUT"), "{e}");
+}
+
+#[test]
+fn the_site_is_read_in_kazakh_under_lang_kk_unless_site_lang_says() {
+    use crate::shell::source::SiteLangArg;
+    let site = |argv: &[&str], env: &[(&str, &str)]| {
+        let mut a = vec!["--config", "/dev/null", "--source", "sauda"];
+        a.extend_from_slice(argv);
+        resolve_with(&a, env).expect("ok").args.site_lang
+    };
+    assert_eq!(site(&["--lang", "kk"], &[]), SiteLangArg::Kz);
+    assert_eq!(site(&[], &[("LOTWATCH_LANG", "kk")]), SiteLangArg::Kz);
+    assert_eq!(site(&["--lang", "ru"], &[]), SiteLangArg::Ru);
+    assert_eq!(site(&["--lang", "en"], &[]), SiteLangArg::Ru);
+    // `site_lang` said otherwise: the flag, the variable, the file.
+    assert_eq!(
+        site(&["--lang", "kk", "--site-lang", "ru"], &[]),
+        SiteLangArg::Ru
+    );
+    assert_eq!(
+        site(&["--lang", "kk"], &[("LOTWATCH_SITE_LANG", "ru")]),
+        SiteLangArg::Ru
+    );
+    let dir = TempDir::new("site-lang");
+    let s = with_file(&dir, "site_lang = \"ru\"\nlanguage = \"kk\"\n", &[], &[]).expect("ok");
+    assert_eq!(s.args.site_lang, SiteLangArg::Ru);
+    // The gap: flag over the file over the default (None: 1 s, or 0 on loopback).
+    let s = with_file(&dir, "site_gap = 1500\n", &[], &[]).expect("ok");
+    assert_eq!(s.args.site_gap, Some(1500));
+    let s = with_file(&dir, "site_gap = 1500\n", &["--site-gap", "700"], &[]).expect("ok");
+    assert_eq!(s.args.site_gap, Some(700));
+}

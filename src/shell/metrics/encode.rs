@@ -90,6 +90,17 @@ impl Collector for SnapshotCollector {
         )?;
         per_lot(
             &mut enc,
+            "lot_starting_bonus_kzt",
+            "Starting bonus of the lot, in tenge (none where the source showed it unreadable).",
+            &s.lots,
+            |l| {
+                l.starting_bonus
+                    .known()
+                    .and_then(|m| m.as_decimal().to_f64())
+            },
+        )?;
+        per_lot(
+            &mut enc,
             "lot_seconds_to_close",
             "Seconds until the lot closes on the server's clock (open and scheduled lots; a suspended lot's frozen time left).",
             &s.lots,
@@ -138,6 +149,17 @@ impl Collector for SnapshotCollector {
             "lots_omitted",
             "Lots left without per-lot series (over the 10 000-lot bound).",
             Some(s.lots_total.saturating_sub(s.lots.len()) as f64),
+        )?;
+        gauge(
+            &mut enc,
+            "lots_starting_bonus_unreadable",
+            "Lots whose starting bonus the source showed in words, not a number (never counted as zero).",
+            Some(
+                s.lots
+                    .iter()
+                    .filter(|l| l.starting_bonus.is_unreadable())
+                    .count() as f64,
+            ),
         )?;
         gauge(
             &mut enc,
@@ -221,6 +243,11 @@ mod tests {
             number: format!("N{id}"),
             status: status.into(),
             high_bid: bid.map(|b| Money::parse(b).expect("money")),
+            starting_bonus: if id == "a" {
+                Money::from_tenge(1_000).into()
+            } else {
+                crate::domain::Amount::Unreadable
+            },
             closes_at: Some(Timestamp(1_000_000)),
             frozen_left_ms: None,
             extensions: 2,
@@ -250,6 +277,8 @@ mod tests {
             "lotwatch_requests_total{path=\"/api/v1/events\",status=\"200\"} 7",
             "lotwatch_anomalies_total{kind=\"seq_gap\"} 0",
             "lotwatch_link_up 0.0",
+            "lotwatch_lot_starting_bonus_kzt{lot=\"a\",number=\"Na\",status=\"open\"} 1000.0",
+            "lotwatch_lots_starting_bonus_unreadable 1.0",
             "lotwatch_journal_failures_total 0",
         ] {
             assert!(text.lines().any(|l| l == line), "{line} in\n{text}");

@@ -41,6 +41,9 @@ pub struct LotSample {
     pub status: String,
     /// The high bid, or a sold lot's result; None without a bid.
     pub high_bid: Option<Money>,
+    /// As the source gave it: an unreadable one has no series and is
+    /// counted in `lots_starting_bonus_unreadable`.
+    pub starting_bonus: crate::domain::Amount,
     /// For open and scheduled lots: the close on the server's clock.
     pub closes_at: Option<Timestamp>,
     /// For suspended lots: the time left, frozen.
@@ -116,6 +119,7 @@ impl Snapshot {
                         (_, _, Some(h)) => Some(h.amount),
                         _ => None,
                     },
+                    starting_bonus: lot.starting_bonus,
                     closes_at: open_or_sched.then_some(lot.closes_at),
                     frozen_left_ms: (lot.status == LotStatus::Suspended)
                         .then_some(meta.frozen_left_ms)
@@ -271,6 +275,7 @@ mod tests {
                 number: format!("{i:06}"),
                 status: "open".into(),
                 high_bid: Money::parse("36920000.00").ok(),
+                starting_bonus: Money::from_tenge(36_920_000).into(),
                 closes_at: Some(Timestamp(1_750_741_900_000)),
                 frozen_left_ms: None,
                 extensions: 1,

@@ -92,6 +92,17 @@ pub fn event(app: &App, ev: &Event) -> Record {
     Record(v)
 }
 
+/// An event a snapshot showed had happened (see `App::seen`): the event's
+/// record, marked `"observed": true` (a bid has its own seq, the others the
+/// snapshot's).
+pub fn seen_event(app: &App, ev: &Event) -> Record {
+    let mut r = event(app, ev);
+    if let Value::Object(m) = &mut r.0 {
+        m.insert("observed".into(), Value::Bool(true));
+    }
+    r
+}
+
 pub fn alert(a: &Alert, server_now: Option<Timestamp>) -> Record {
     let id = (!a.lot_id.is_empty()).then(|| a.lot_id.clone());
     Record(json!({
@@ -112,6 +123,19 @@ pub fn anomaly(app: &App, a: &Anomaly) -> Record {
         "lot_number": lot_number(app, a.lot_id.as_deref()),
         "server_time": a.server_at.to_rfc3339(),
         "evidence": a.evidence,
+    }))
+}
+
+/// The journal's `journal_gap` anomaly: feed events it could not read
+/// (the snapshot stands for them), worded as the journal stores it.
+pub fn journal_gap(from: u64, to: u64, why: &str, server_now: Option<Timestamp>) -> Record {
+    Record(json!({
+        "type": "anomaly",
+        "kind": crate::journal::writer::JOURNAL_GAP,
+        "lot_id": null,
+        "lot_number": null,
+        "server_time": time(server_now),
+        "evidence": crate::sync::Backfill::lost_evidence(from, to, why),
     }))
 }
 
@@ -179,7 +203,9 @@ impl Record {
         self.0.to_string()
     }
 
-    /// The row in `TSV_COLUMNS` order: tabs and line breaks become spaces.
+    /// The row in `TSV_COLUMNS` order: tabs and line breaks become spaces,
+    /// and a cell a spreadsheet would run as a formula is neutralized as the
+    /// CSV writers do (`platform::output`).
     pub fn tsv(&self) -> String {
         let get = |k: &str| -> String {
             match self.0.get(k) {
@@ -214,7 +240,9 @@ impl Record {
         ];
         cells
             .iter()
-            .map(|c| c.replace(['\t', '\n', '\r'], " "))
+            .map(|c| {
+                crate::platform::output::neutralize_formula(&c.replace(['\t', '\n', '\r'], " "))
+            })
             .collect::<Vec<_>>()
             .join("\t")
     }
@@ -290,5 +318,45 @@ mod tests {
             )
         );
         assert_eq!(dropped_json(3), r#"{"count":3,"type":"dropped"}"#);
+    }
+
+    #[test]
+    fn tsv_cells_never_run_as_formulas() {
+        let app = App::new(AppOptions::default());
+        let ev = Event {
+            seq: 7,
+            at: Timestamp(1_750_741_800_000),
+            lot_id: Some("=HYPERLINK(\"http://evil.example\")".into()),
+            kind: EventKind::Bid {
+                amount: Money::parse("5200.00").expect("money"),
+                bidder: "@SUM(A1)".into(),
+                closes_at: Timestamp(1_750_741_900_000),
+            },
+        };
+        let tsv = event(&app, &ev).tsv();
+        let cells: Vec<&str> = tsv.split('\t').collect();
+        assert_eq!(cells[2], "'=HYPERLINK(\"http://evil.example\")");
+        assert_eq!(cells[8], "'@SUM(A1)");
+        assert_eq!(cells[6], "5200.00");
+        let note = journal_gap(1, 2, "-1+1", None).tsv();
+        assert!(
+            note.split('\t')
+                .all(|c| !c.starts_with(['=', '+', '-', '@'])),
+            "{note}"
+        );
+    }
+
+    #[test]
+    fn a_journal_gap_is_an_anomaly_in_words() {
+        let r = journal_gap(1, 16, "the feed skipped them", None);
+        assert_eq!(r.0["type"], "anomaly");
+        assert_eq!(r.0["kind"], "journal_gap");
+        let tsv = r.tsv();
+        let cells: Vec<&str> = tsv.split('\t').collect();
+        assert_eq!(cells[9], "journal_gap");
+        assert_eq!(
+            cells[12],
+            "events 1–16 not read from the feed: the feed skipped them"
+        );
     }
 }

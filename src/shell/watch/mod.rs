@@ -185,6 +185,7 @@ async fn run(settings: Settings, filter: String, format: WatchFormat) -> Result<
 
     let policy = match format {
         WatchFormat::Jsonl => Policy::stream(lines::dropped_json),
+        WatchFormat::Text => Policy::stream(dropped_text),
         WatchFormat::Tsv => Policy::stream(lines::dropped_tsv),
         WatchFormat::Status | WatchFormat::Waybar => Policy::latest(),
     };
@@ -204,6 +205,9 @@ async fn run(settings: Settings, filter: String, format: WatchFormat) -> Result<
         last_status: None,
         link: None,
         started: false,
+        lang: settings.lang,
+        said: None,
+        throttled: None,
     };
     let result = w.run(handle.msgs).await;
     handle.task.abort();
@@ -214,6 +218,11 @@ async fn run(settings: Settings, filter: String, format: WatchFormat) -> Result<
         let _ = tokio::time::timeout(Duration::from_millis(500), sim.shutdown()).await;
     }
     result
+}
+
+/// `--format text`: what a reader too slow to keep up missed.
+fn dropped_text(count: u64) -> String {
+    format!("{count} messages left out: the reader did not keep up.")
 }
 
 /// The headless loop's state.
@@ -232,13 +241,24 @@ struct Watcher {
     link: Option<LinkState>,
     /// A snapshot has arrived: the platform was reached.
     started: bool,
+    /// The interface language (`--format text`).
+    lang: crate::ui::i18n::Lang,
+    /// The newest entry of the events log said (`--format text`).
+    said: Option<crate::app::log::LogEntry>,
+    /// Before the first read: when the first throttle was met, and the
+    /// waiting it asked for so far (given up past `THROTTLE_BUDGET`).
+    throttled: Option<(std::time::Instant, Duration)>,
 }
+
+/// The waiting for throttles `watch` bears before its first read.
+const THROTTLE_BUDGET: Duration = Duration::from_secs(120);
 
 impl Watcher {
     async fn run(&mut self, mut msgs: mpsc::Receiver<SyncMsg>) -> Result<(), Failure> {
         let mut signals = Signals::new()?;
         loop {
             self.print_status();
+            self.say_news();
             if let Some(m) = self.metrics.as_mut() {
                 m.changed(&self.app, mono_now(), self.journal.status().as_ref());
             }
@@ -281,7 +301,36 @@ impl Watcher {
         match self.format {
             WatchFormat::Jsonl => self.out.push(r.jsonl()),
             WatchFormat::Tsv => self.out.push(r.tsv()),
-            WatchFormat::Status | WatchFormat::Waybar => {}
+            WatchFormat::Status | WatchFormat::Waybar | WatchFormat::Text => {}
+        }
+    }
+
+    /// `--format text`: the events log's entries (feed events, alerts, data
+    /// issues) added since the last said, oldest first, as sentences.
+    fn say_news(&mut self) {
+        if self.format != WatchFormat::Text {
+            return;
+        }
+        let log = self.app.log();
+        let mut new = Vec::new();
+        for i in 0..log.len() {
+            match log.newest(i) {
+                Some(e) if Some(e) != self.said.as_ref() => new.push(e),
+                _ => break,
+            }
+        }
+        let lots = self.app.lots();
+        let shown = |number: &str| {
+            !self.filtered
+                || number.is_empty()
+                || (0..lots.view_len())
+                    .any(|p| lots.row(p).is_some_and(|(l, _)| l.number == number))
+        };
+        for e in new.iter().rev().filter(|e| shown(&e.lot)) {
+            self.out.push(crate::ui::plain::log_entry(e, self.lang));
+        }
+        if let Some(e) = new.first() {
+            self.said = Some((*e).clone());
         }
     }
 
@@ -313,6 +362,25 @@ impl Watcher {
             SyncMsg::Link(LinkState::Offline { cause, .. }) if !self.started => {
                 return Err(Failure::Run(format!("cannot reach the platform: {cause}")));
             }
+            SyncMsg::Link(LinkState::Retrying { cause, .. }) if !self.started => {
+                if let crate::domain::LinkCause::RateLimited { wait_s } = cause.root() {
+                    let wait = Duration::from_secs(*wait_s);
+                    let (first, asked) = self
+                        .throttled
+                        .get_or_insert((std::time::Instant::now(), Duration::ZERO));
+                    *asked += wait;
+                    if first.elapsed() + wait > THROTTLE_BUDGET || *asked > THROTTLE_BUDGET {
+                        return Err(Failure::Run(format!(
+                            "cannot reach the platform: {cause} (gave up: 2 minutes of waiting at most; try again later)"
+                        )));
+                    }
+                    use std::io::Write;
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "lotwatch watch: waiting {wait_s} s: the site asked to slow down (429)"
+                    );
+                }
+            }
             _ => {}
         }
         let seq_before = self.app.feed_seq();
@@ -338,15 +406,39 @@ impl Watcher {
                     }
                 }
             }
+            SyncMsg::Snapshot { lots, .. } if self.format == WatchFormat::Text => {
+                let n = (self.lang.texts().lots_n)(lots.len());
+                self.out.push(format!("{n}."));
+            }
             SyncMsg::Snapshot { seq, lots, .. } => {
                 self.emit(lines::snapshot(*seq, lots.len(), server_now));
+                // What the snapshot shows happened since the one before (no
+                // change feed, or a gap in it), as the feed's events.
+                let seen: Vec<_> = self
+                    .app
+                    .seen()
+                    .iter()
+                    .filter(|e| self.shown(e.lot_id.as_deref()))
+                    .map(|e| lines::seen_event(&self.app, e))
+                    .collect();
+                for r in seen {
+                    self.emit(r);
+                }
             }
             SyncMsg::Link(l) if self.link.as_ref() != Some(l) => {
                 self.link = Some(l.clone());
+                if self.format == WatchFormat::Text {
+                    self.out
+                        .push(crate::ui::plain::link(l, server_now, self.lang));
+                }
                 self.emit(lines::link(l, server_now));
             }
             SyncMsg::DataIssue(i) if self.shown(i.lot_id.as_deref()) => {
                 self.emit(lines::data_issue(&self.app, i, server_now));
+            }
+            // The journal records this loss as its `journal_gap` anomaly.
+            SyncMsg::Backfill(crate::sync::Backfill::Lost { from, to, why }) => {
+                self.emit(lines::journal_gap(*from, *to, why, server_now));
             }
             _ => {}
         }
@@ -371,6 +463,10 @@ impl Watcher {
                 }
                 Effect::Anomaly(a) => {
                     if self.shown(a.lot_id.as_deref()) {
+                        if self.format == WatchFormat::Text {
+                            self.out
+                                .push(crate::ui::plain::anomaly(&self.app, &a, self.lang));
+                        }
                         self.emit(lines::anomaly(&self.app, &a));
                     }
                     let server_now = self.app.server_now(mono_now());

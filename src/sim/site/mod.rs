@@ -3,6 +3,11 @@
 //! filtered by `objectType`) and `/{lang}/list/{id}`, changing as the day
 //! goes (statuses, postponed starts, sale prices). A maintenance window can
 //! be scheduled: the pages are then the site's maintenance page, with 200.
+//! Single requests can be made to fail (`SiteSim::faults`: a throttle as a
+//! 429 with or without `Retry-After` or as the throttling page, a server
+//! error, a body cut short, the maintenance page), counted over the site's
+//! requests, so a test reads the client's retries and pacing from the
+//! request log.
 
 pub mod pages;
 
@@ -12,7 +17,27 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
+
+/// How one request of the site fails.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SiteFault {
+    /// 429, with this `Retry-After` value as written (seconds or an HTTP
+    /// date), or none.
+    TooManyRequests { retry_after: Option<String> },
+    /// 429 with `Retry-After` as an HTTP date this many seconds after the
+    /// simulator's now (its `Date` header's clock).
+    TooManyRequestsFor { secs: u64 },
+    /// The throttling page («Превышен лимит запросов») with this status.
+    ThrottlePage { status: u16 },
+    /// This status (a 5xx) with a short error page.
+    Status(u16),
+    /// A 200 whose body breaks off halfway (the connection drops).
+    CutBody,
+    /// The maintenance page, with 200.
+    Maintenance,
+}
 
 /// How the site is simulated.
 #[derive(Clone, Debug, Default)]
@@ -23,6 +48,10 @@ pub struct SiteSim {
     pub link_host: Option<String>,
     /// Maintenance from this long after start-up, for this long.
     pub maintenance: Option<(Duration, Duration)>,
+    /// The site's `n`th request (from 1, list and lot pages alike) fails so.
+    pub faults: Vec<(u32, SiteFault)>,
+    /// The site's requests so far (shared by the clones of the options).
+    pub served: Arc<AtomicU32>,
 }
 
 impl SiteSim {
@@ -30,6 +59,65 @@ impl SiteSim {
         self.maintenance.is_some_and(|(from, len)| {
             let t = started.elapsed();
             t >= from && t < from + len
+        })
+    }
+}
+
+impl SiteSim {
+    /// This request's fault, if the plan has one for it.
+    fn fault(&self, now: crate::domain::Timestamp) -> Option<Response> {
+        let n = self.served.fetch_add(1, Ordering::SeqCst).saturating_add(1);
+        let (_, f) = self.faults.iter().find(|(at, _)| *at == n)?;
+        Some(match f {
+            SiteFault::TooManyRequests { retry_after } => {
+                let mut r = (StatusCode::TOO_MANY_REQUESTS, "Too Many Requests").into_response();
+                if let Some(v) = retry_after
+                    .as_deref()
+                    .and_then(|v| HeaderValue::from_str(v).ok())
+                {
+                    r.headers_mut().insert(header::RETRY_AFTER, v);
+                }
+                r
+            }
+            SiteFault::TooManyRequestsFor { secs } => {
+                let mut r = (StatusCode::TOO_MANY_REQUESTS, "Too Many Requests").into_response();
+                let at = crate::sim::server::http_date(now.plus_secs(*secs as i64));
+                if let Ok(v) = HeaderValue::from_str(&at) {
+                    r.headers_mut().insert(header::RETRY_AFTER, v);
+                }
+                r
+            }
+            SiteFault::ThrottlePage { status } => {
+                let mut r = html(pages::throttled_page());
+                *r.status_mut() = StatusCode::from_u16(*status).unwrap_or(StatusCode::OK);
+                r
+            }
+            SiteFault::Status(status) => {
+                let mut r = html(format!(
+                    "<html><body><h1>{status}</h1><p>Internal Server Error</p></body></html>"
+                ));
+                *r.status_mut() =
+                    StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+                r
+            }
+            SiteFault::CutBody => {
+                let head =
+                    "<!DOCTYPE html>\n<html><body class=\"saudamodule_mnuauctionlist\"><div>"
+                        .repeat(4);
+                let chunks: Vec<Result<Vec<u8>, std::io::Error>> = vec![
+                    Ok(head.into_bytes()),
+                    Err(std::io::Error::other("connection dropped")),
+                ];
+                let mut r = Response::new(axum::body::Body::from_stream(
+                    futures_util::stream::iter(chunks),
+                ));
+                r.headers_mut().insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/html; charset=utf-8"),
+                );
+                r
+            }
+            SiteFault::Maintenance => html(pages::maintenance_page()),
         })
     }
 }
@@ -79,6 +167,9 @@ pub(super) async fn list(
     let (Some(site), Some(lang_v)) = (&s.site, SiteLang::parse(&lang)) else {
         return not_found();
     };
+    if let Some(r) = site.fault(s.now()) {
+        return r;
+    }
     if site.in_maintenance(s.started) {
         return html(pages::maintenance_page());
     }
@@ -145,6 +236,9 @@ pub(super) async fn lot(
     let (Some(site), Some(lang)) = (&s.site, SiteLang::parse(&lang)) else {
         return not_found();
     };
+    if let Some(r) = site.fault(s.now()) {
+        return r;
+    }
     if site.in_maintenance(s.started) {
         return html(pages::maintenance_page());
     }

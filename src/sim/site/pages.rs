@@ -184,12 +184,20 @@ fn tail(advert: Option<&Lot>, lang: SiteLang) -> String {
              <div class='font-14'><a href=\"/{l}/list/{id}\">{n}</a></div></div></div>",
             l = lang.as_str(),
             id = site_id(a),
-            p = enc(&format_tenge(a.starting_bonus)),
+            p = enc(&tenge(a.starting_bonus)),
             n = enc(&a.name)
         );
     }
     s.push_str("</div></div></div>\n</div></div></div>\n</div>\n</body>\n</html>\n");
     s
+}
+
+/// An amount as the site prints it; one it shows in words reads «договорная».
+fn tenge(a: crate::domain::Amount) -> String {
+    match a.known() {
+        Some(m) => format_tenge(m),
+        None => "договорная".into(),
+    }
 }
 
 fn title(lot: &Lot, lang: SiteLang) -> String {
@@ -209,7 +217,7 @@ fn card(out: &mut String, lot: &Lot, lang: SiteLang) {
     let ty = enc(auction_type(lot, lang));
     let start = format_astana(lot.opens_at);
     let region = enc(&lot.region);
-    let price = enc(&format_tenge(lot.starting_bonus));
+    let price = enc(&tenge(lot.starting_bonus));
     let status = enc(status_text(&lot.status, lang));
     let n = enc(&lot.number);
     let _ = write!(
@@ -341,22 +349,14 @@ fn main_card(out: &mut String, lot: &Lot, lang: SiteLang, desktop: bool) {
         } else {
             w.start_price_mobile
         }),
-        enc(&format_tenge(lot.starting_bonus)),
+        enc(&tenge(lot.starting_bonus)),
         enc(w.start),
         format_astana(lot.opens_at),
     );
     if desktop {
-        row(
-            out,
-            w.fee,
-            &format!("₸ {}", format_tenge(lot.participation_fee)),
-        );
+        row(out, w.fee, &format!("₸ {}", tenge(lot.participation_fee)));
     }
-    row(
-        out,
-        w.guarantee,
-        &format!("₸ {}", format_tenge(lot.guarantee)),
-    );
+    row(out, w.guarantee, &format!("₸ {}", tenge(lot.guarantee)));
     if lot.status == LotStatus::Sold
         && let Some(r) = &lot.result
     {
@@ -425,5 +425,16 @@ pub fn maintenance_page() -> String {
         "<!DOCTYPE html>\n<html lang=\"ru\"><head><meta charset=\"utf-8\" /><title>SAUDA</title></head>\
          <body><div class=\"container text-center\"><h3>{}</h3></div></body></html>\n",
         enc("На сайте проводятся технические работы")
+    )
+}
+
+/// The site's throttling page (its wording as reported; its markup and
+/// status were not seen: the simulator serves it with the status a test
+/// asks for).
+pub fn throttled_page() -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"ru\"><head><meta charset=\"utf-8\" /><title>SAUDA</title></head>\
+         <body><div class=\"alert alert-danger\">{}</div></body></html>\n",
+        enc("Превышен лимит запросов. Повторите попытку позже.")
     )
 }

@@ -1,6 +1,7 @@
-//! Following the platform after a snapshot: long-polling the change feed,
-//! or, without one (404), polling `/lots` with its ETag and trying the feed
-//! again now and then.
+//! Following the platform after a snapshot: the push feed (`/stream`) while
+//! it works, else long-polling the change feed, or, without one (404),
+//! polling `/lots` with its ETag and trying the feed again now and then.
+//! Both forms of the feed deliver pages that `take_page` checks the same way.
 
 use super::*;
 
@@ -13,6 +14,84 @@ impl Engine {
             etag: self.lots_etag.clone(),
         };
         self.feed_retry_at = Some(Instant::now() + self.cfg.feed_retry);
+    }
+
+    /// One step of following the feed: the push feed unless it is off for
+    /// now, else one long-poll.
+    pub(super) async fn follow(&mut self) -> Step {
+        let push_ok = self.cfg.push && self.push_retry_at.is_none_or(|at| Instant::now() >= at);
+        if push_ok {
+            self.push_step().await
+        } else {
+            self.push = None;
+            self.long_poll().await
+        }
+    }
+
+    /// Reads the next page of the push feed, opening it first when there is
+    /// none from the current cursor. A push feed that is missing (404),
+    /// fails or stalls is left for `PUSH_RETRY`, and the long-poll takes
+    /// over from the same cursor: the link is the long-poll's to judge.
+    async fn push_step(&mut self) -> Step {
+        let Some(cursor) = self.cursor else {
+            return Ok(());
+        };
+        self.auction_if_due().await?;
+        let mut feed = match self.push.take() {
+            Some((feed, at)) if at == cursor => feed,
+            _ => {
+                let c = self.client.clone();
+                match self.request(async move { c.stream(cursor).await }).await? {
+                    Ok(feed) => {
+                        tracing::info!(after = cursor, "push feed open");
+                        feed
+                    }
+                    Err(PlatformError::Gone) => {
+                        tracing::info!(
+                            after = cursor,
+                            "push feed answered 410: re-reading the lots"
+                        );
+                        self.gone_upto = Some(self.gone_upto.map_or(cursor, |g| g.max(cursor)));
+                        self.resnapshot();
+                        return Ok(());
+                    }
+                    Err(e) => {
+                        self.push_off(&e);
+                        return Ok(());
+                    }
+                }
+            }
+        };
+        let stall = self.cfg.push_stall;
+        let page = match self.wait(feed.next(stall)).await? {
+            Ok(Some(f)) => {
+                self.observe(f.clock).await?;
+                f.value
+            }
+            Ok(None) => {
+                tracing::info!("the push feed ended: opening it again");
+                return Ok(());
+            }
+            Err(e) => {
+                self.push_off(&e);
+                return Ok(());
+            }
+        };
+        self.take_page(cursor, page).await?;
+        if let Some(at) = self.cursor {
+            self.push = Some((feed, at));
+        }
+        Ok(())
+    }
+
+    fn push_off(&mut self, e: &PlatformError) {
+        if matches!(e, PlatformError::NotFound) {
+            tracing::info!("no push feed (404): long-polling");
+        } else {
+            tracing::warn!(error = %e, "push feed failed: long-polling for now");
+        }
+        self.push = None;
+        self.push_retry_at = Some(Instant::now() + PUSH_RETRY);
     }
 
     pub(super) async fn long_poll(&mut self) -> Step {
@@ -52,6 +131,19 @@ impl Engine {
             }
             Err(e) => return Err(e.into()),
         };
+        let brought = self.take_page(cursor, page).await?;
+        if brought {
+            let now = Instant::now();
+            self.feed_next = Some(now + self.feed_floor.floor());
+        }
+        Ok(())
+    }
+
+    /// A page of the feed (pushed or long-polled) read after `cursor`: only a
+    /// gap-free continuation of what the app holds is sent; a gap or a feed
+    /// that disagrees with itself re-reads the lots. True when it brought
+    /// events.
+    async fn take_page(&mut self, cursor: u64, page: EventsPage) -> Result<bool, Stop> {
         for i in page.issues {
             self.send(SyncMsg::DataIssue(i)).await?;
         }
@@ -74,7 +166,7 @@ impl Engine {
                 }))
                 .await?;
                 self.resnapshot();
-                return Ok(());
+                return Ok(false);
             }
             next = next.saturating_add(1);
             batch.push(ev);
@@ -88,13 +180,12 @@ impl Engine {
                 "feed position disagrees: re-reading the lots"
             );
             self.resnapshot();
-            return Ok(());
+            return Ok(false);
         }
         self.resnapshots = 0;
-        let now = Instant::now();
-        self.feed_floor.on_answer(batch.len(), now);
+        self.feed_floor.on_answer(batch.len(), Instant::now());
+        let brought = !batch.is_empty();
         if let Some(last) = batch.last() {
-            self.feed_next = Some(now + self.feed_floor.floor());
             self.cursor = Some(last.seq);
             self.journal_delivered(last.seq);
             let watched_bid = self.watch.lot_id.as_deref().is_some_and(|w| {
@@ -108,7 +199,7 @@ impl Engine {
             }
         }
         self.succeeded().await?;
-        Ok(())
+        Ok(brought)
     }
 
     pub(super) async fn poll(&mut self) -> Step {

@@ -13,8 +13,8 @@ use super::backoff::{Backoff, FeedFloor, Pacer};
 use super::{DataIssue, LinkState, SeqGap, SyncCmd, SyncMsg};
 use crate::domain::clock::{ClockSample, ServerClock, mono_now, wall_now};
 use crate::domain::{Bid, Event, EventKind, Timestamp};
-use crate::platform::client::{Cached, Client};
-use crate::platform::decode::BidsPage;
+use crate::platform::client::{Cached, Client, PushFeed};
+use crate::platform::decode::{BidsPage, EventsPage};
 use crate::platform::error::PlatformError;
 use crate::rates::RatesConfig;
 use std::future::Future;
@@ -38,6 +38,10 @@ pub const FEED_FLOOR: Duration = Duration::from_millis(20);
 /// The longest wait after an answer with events, reached from
 /// `FeedFloor::HEAVY_RATE` events/s on.
 pub const FEED_FLOOR_CAP: Duration = Duration::from_millis(100);
+
+/// A push feed that is missing, failed or stalled is tried again after this
+/// long; the long-poll follows the feed meanwhile.
+pub const PUSH_RETRY: Duration = Duration::from_secs(60);
 
 /// Bids kept in the history of the watched lot (the newest).
 pub const MAX_BID_HISTORY: usize = 2000;
@@ -81,6 +85,11 @@ pub struct SyncConfig {
     pub backfill: bool,
     /// Without a feed (404), `/events` is tried again this often, once.
     pub feed_retry: Duration,
+    /// Follow the push feed (`/stream`) when the platform has one.
+    pub push: bool,
+    /// Silence on the push feed after which it counts as stalled (the
+    /// platform sends a heartbeat every 10 s).
+    pub push_stall: Duration,
 }
 
 impl Default for SyncConfig {
@@ -102,6 +111,8 @@ impl Default for SyncConfig {
             journal: JournalStart::Off,
             backfill: false,
             feed_retry: Duration::from_secs(300),
+            push: true,
+            push_stall: Duration::from_secs(25),
         }
     }
 }
@@ -228,6 +239,10 @@ struct Engine {
     gone_upto: Option<u64>,
     /// Without a feed: when `/events` may be tried once more.
     feed_retry_at: Option<Instant>,
+    /// The open push feed, with the cursor it continues from.
+    push: Option<(PushFeed, u64)>,
+    /// The push feed is off (missing, failed) until then.
+    push_retry_at: Option<Instant>,
     watch: Watch,
     /// Woken when `SyncCmd::JournalOpened` arrives.
     journal_told: Arc<Notify>,
@@ -277,6 +292,8 @@ impl Engine {
             },
             gone_upto: None,
             feed_retry_at: None,
+            push: None,
+            push_retry_at: None,
             watch: Watch::default(),
             journal_told: Arc::new(Notify::new()),
             bids_tx,
@@ -308,7 +325,7 @@ impl Engine {
             }
             let step = match (&self.cursor, &self.mode) {
                 (None, _) => self.snapshot().await,
-                (Some(_), Mode::Feed) => self.long_poll().await,
+                (Some(_), Mode::Feed) => self.follow().await,
                 (Some(_), Mode::Poll { .. }) => self.poll().await,
             };
             match step {

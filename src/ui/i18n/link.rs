@@ -3,7 +3,55 @@
 //! variable, the config key, the flags) and texts from the server or the
 //! system are kept as they are.
 
-use crate::domain::{LinkCause, SiteDown, TlsProblem};
+use crate::domain::{LinkCause, SiteDown, SitePage, TlsProblem};
+
+/// ` (page)`, or nothing when the page is named around the cause.
+fn paren(page: &str) -> String {
+    if page.is_empty() {
+        String::new()
+    } else {
+        format!(" ({page})")
+    }
+}
+
+fn page_ru(p: &SitePage) -> String {
+    match p {
+        SitePage::List {
+            hydrocarbons,
+            page,
+            of,
+        } => format!(
+            "{} {page}{}",
+            if *hydrocarbons {
+                "страница списка углеводородов"
+            } else {
+                "страница списка"
+            },
+            of.map(|n| format!(" из {n}")).unwrap_or_default()
+        ),
+        SitePage::Lot { number } => format!("страница лота {number}"),
+    }
+}
+
+fn page_kk(p: &SitePage) -> String {
+    match p {
+        SitePage::List {
+            hydrocarbons,
+            page,
+            of,
+        } => format!(
+            "{}{} бет{}",
+            if *hydrocarbons {
+                "көмірсутектер тізімінің "
+            } else {
+                "тізімнің "
+            },
+            page,
+            of.map(|n| format!(" ({n} беттің)")).unwrap_or_default()
+        ),
+        SitePage::Lot { number } => format!("{number} лотының беті"),
+    }
+}
 
 fn tls_ru(p: &TlsProblem) -> String {
     match p {
@@ -70,15 +118,17 @@ pub(super) fn ru(c: &LinkCause) -> String {
         LinkCause::RedirectRefused => "перенаправление на другой хост отклонено".into(),
         LinkCause::Config(m) => format!("настройки: {m}"),
         LinkCause::Layout { page, what } => {
-            format!("страница не распознана: {what} ({page})")
+            format!("страница не распознана: {what}{}", paren(page))
         }
+        LinkCause::OnPage { page, cause } => format!("{}: {}", page_ru(page), ru(cause)),
         LinkCause::SiteDown { page, kind } => format!(
-            "сайт показывает {} ({page})",
+            "сайт показывает {}{}",
             match kind {
                 SiteDown::Maintenance => "страницу технических работ",
                 SiteDown::Throttled => "«превышен лимит запросов»",
                 SiteDown::Failed => "страницу ошибки",
-            }
+            },
+            paren(page)
         ),
     }
 }
@@ -121,14 +171,16 @@ pub(super) fn kk(c: &LinkCause) -> String {
         LinkCause::Http { status, message } => format!("HTTP {status}{}", with(message)),
         LinkCause::RedirectRefused => "басқа хостқа бағыттау қабылданбады".into(),
         LinkCause::Config(m) => format!("баптаулар: {m}"),
-        LinkCause::Layout { page, what } => format!("бет танылмады: {what} ({page})"),
+        LinkCause::Layout { page, what } => format!("бет танылмады: {what}{}", paren(page)),
+        LinkCause::OnPage { page, cause } => format!("{}: {}", page_kk(page), kk(cause)),
         LinkCause::SiteDown { page, kind } => format!(
-            "сайт {} көрсетеді ({page})",
+            "сайт {} көрсетеді{}",
             match kind {
                 SiteDown::Maintenance => "техникалық жұмыстар бетін",
                 SiteDown::Throttled => "«сұраныстар лимиті асты» бетін",
                 SiteDown::Failed => "қате бетін",
-            }
+            },
+            paren(page)
         ),
     }
 }

@@ -18,6 +18,19 @@ pub struct SiteTexts {
     pub sale_price: &'static str,
     pub on_site: &'static str,
     pub starts: &'static str,
+    /// The time column of a lot whose start has passed while the site
+    /// still says applications.
+    pub start_passed: &'static str,
+    /// The detail pane's note for it.
+    pub not_updated: &'static str,
+    /// The Deadline column's header.
+    pub col_deadline: &'static str,
+    /// The deadline's countdown, given the time left already formatted.
+    pub deadline_left: fn(&str) -> String,
+    /// A deadline that has passed.
+    pub deadline_over: &'static str,
+    /// The site's «Описание».
+    pub description: &'static str,
 }
 
 const EN: SiteTexts = SiteTexts {
@@ -32,6 +45,12 @@ const EN: SiteTexts = SiteTexts {
     sale_price: "Sale price",
     on_site: "On the site",
     starts: "Trading starts",
+    start_passed: "start passed",
+    not_updated: "the site has not updated its status",
+    col_deadline: "Deadline",
+    deadline_left: |t| format!("{t} left"),
+    deadline_over: "closed",
+    description: "Description",
 };
 
 const RU: SiteTexts = SiteTexts {
@@ -46,6 +65,12 @@ const RU: SiteTexts = SiteTexts {
     sale_price: "Цена продажи",
     on_site: "На сайте",
     starts: "Начало торгов",
+    start_passed: "начало прошло",
+    not_updated: "сайт не обновил статус лота",
+    col_deadline: "Приём заявок",
+    deadline_left: |t| format!("осталось {t}"),
+    deadline_over: "окончен",
+    description: "Описание",
 };
 
 const KK: SiteTexts = SiteTexts {
@@ -60,6 +85,12 @@ const KK: SiteTexts = SiteTexts {
     sale_price: "Сату бағасы",
     on_site: "Сайтта",
     starts: "Сауданың басталуы",
+    start_passed: "басталу өтті",
+    not_updated: "сайт лот мәртебесін жаңартпаған",
+    col_deadline: "Өтінім мерзімі",
+    deadline_left: |t| format!("{t} қалды"),
+    deadline_over: "аяқталды",
+    description: "Сипаттамасы",
 };
 
 impl Lang {

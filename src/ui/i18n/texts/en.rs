@@ -267,6 +267,7 @@ pub static EN: Texts = Texts {
         },
         Action::Suspend => "suspend",
         Action::ToggleMouse => "mouse on/off",
+        Action::CycleLayout => "next layout",
         Action::SelectRow(_) => "select row",
         Action::Scroll(..) => "scroll",
     },

@@ -260,6 +260,7 @@ pub static KK: Texts = Texts {
         },
         Action::Suspend => "тоқтата тұру",
         Action::ToggleMouse => "тінтуір қосу/өшіру",
+        Action::CycleLayout => "келесі орналасу",
         Action::SelectRow(_) => "жолды таңдау",
         Action::Scroll(..) => "айналдыру",
     },

@@ -281,6 +281,7 @@ pub static RU: Texts = Texts {
         },
         Action::Suspend => "приостановить",
         Action::ToggleMouse => "мышь вкл/выкл",
+        Action::CycleLayout => "следующая раскладка",
         Action::SelectRow(_) => "выбрать строку",
         Action::Scroll(..) => "прокрутка",
     },
