@@ -399,7 +399,7 @@ pub static RU: Labels = Labels {
         )
     },
     unreadable: "не читается (источник показал не число)",
-    starting_unreadable: "Стартовый бонус не читается (не в суммах), лотов",
+    starting_unreadable: "Стартовый подписной бонус не читается (не в суммах), лотов",
 };
 
 pub static KK: Labels = Labels {
@@ -556,7 +556,7 @@ pub static KK: Labels = Labels {
         )
     },
     unreadable: "оқылмайды (дереккөз сан көрсетпеді)",
-    starting_unreadable: "Бастапқы бонус оқылмайды (сомаларда жоқ), лот",
+    starting_unreadable: "Қол қою бонусының бастапқы мөлшері оқылмайды (сомаларда жоқ), лот",
 };
 
 /// The labels and formats of one language.
