@@ -4,7 +4,10 @@ use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let matches = Cli::command().get_matches();
+    let matches = match Cli::command().try_get_matches() {
+        Ok(m) => m,
+        Err(e) => lotwatch::shell::cli::with_tip(e).exit(),
+    };
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(e) => e.exit(),
@@ -42,14 +45,8 @@ fn main() -> ExitCode {
             }
             Ok(())
         }
-        Some(Command::Completions(args)) => {
-            let mut cmd = Cli::command();
-            clap_complete::generate(args.shell, &mut cmd, "lotwatch", &mut std::io::stdout());
-            Ok(())
-        }
-        Some(Command::Man) => clap_mangen::Man::new(Cli::command())
-            .render(&mut std::io::stdout())
-            .map_err(anyhow::Error::from),
+        Some(Command::Completions(args)) => return lotwatch::shell::man::completions(args.shell),
+        Some(Command::Man(args)) => return lotwatch::shell::man::run_cli(&args),
         Some(Command::Replay(args)) => lotwatch::shell::replay_mode::run(args),
         Some(Command::Watch(args)) => {
             let sub = matches.subcommand_matches("watch").cloned();
@@ -80,7 +77,7 @@ fn main() -> ExitCode {
             // Not eprintln!: with the terminal hung up (SIGHUP, the pty gone)
             // writing fails, and that must not turn into a panic.
             let _ = writeln!(std::io::stderr(), "lotwatch: {e:#}");
-            ExitCode::FAILURE
+            ExitCode::from(lotwatch::shell::cli::exit_code_of(&e))
         }
     }
 }

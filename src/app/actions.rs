@@ -262,19 +262,32 @@ impl App {
         }
     }
 
-    /// The text being typed changed: apply it if it parses, else show why
-    /// not and keep the last valid filter.
+    /// The text being typed changed: apply it if it parses into a filter,
+    /// else show why not. Until it does, the lots keep the filter from
+    /// before `/` (not the last prefix that parsed: `closing` on the way to
+    /// `closing<10m` would search names and empty the list); a last word
+    /// that is the start of a key (`stat`, `closing`) is not a filter yet.
     pub(super) fn filter_typed(&mut self) {
-        let Some((text, _)) = &self.filter_edit else {
+        let Some((text, before)) = &self.filter_edit else {
             return;
         };
-        match Filter::parse(text) {
-            Ok(f) => {
+        let typed = match Filter::parse(text) {
+            Ok(f) if !crate::app::filter::ends_in_key_prefix(text) => {
                 self.filter_error = None;
-                self.apply_filter(f);
+                Some(f)
             }
-            Err(e) => self.filter_error = Some(e),
-        }
+            Ok(_) => {
+                self.filter_error = None;
+                None
+            }
+            Err(e) => {
+                self.filter_error = Some(e);
+                None
+            }
+        };
+        // `before` was committed, so valid; the default is a safe net.
+        let f = typed.unwrap_or_else(|| Filter::parse(before).unwrap_or_default());
+        self.apply_filter(f);
     }
 
     pub(super) fn apply_filter(&mut self, f: Filter) {

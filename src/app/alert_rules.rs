@@ -50,6 +50,11 @@ impl App {
         if !alert.lot_id.is_empty() {
             self.alerts.flash(&alert.lot_id, now);
         }
+        let event = match alert.kind {
+            AlertKind::Extended => "extension",
+            k => k.as_str(),
+        };
+        self.rules.count_raised("default", event);
         self.log.push(LogEntry {
             seq: None,
             at: self.server_now(now),

@@ -825,3 +825,22 @@ fn parse_duration(v: &str) -> Option<i64> {
 
 #[cfg(test)]
 mod tests;
+
+/// The keys of the filter language, for `ends_in_key_prefix`.
+const KEYS: [&str; 13] = [
+    "status", "mineral", "minerals", "region", "lot", "number", "name", "is", "bid", "next",
+    "start", "closing", "opens",
+];
+
+/// Whether the text's last word is a key being typed: letters only, the
+/// start of a key (`st`, `closing`), no operator yet. A filter ending so is
+/// half-typed, not a search for that word.
+pub fn ends_in_key_prefix(text: &str) -> bool {
+    let Some(word) = text.split_whitespace().last() else {
+        return false;
+    };
+    let word = word.trim_start_matches('-').to_lowercase();
+    !word.is_empty()
+        && word.chars().all(|c| c.is_ascii_alphabetic())
+        && KEYS.iter().any(|k| k.starts_with(&word))
+}

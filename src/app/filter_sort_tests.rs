@@ -34,7 +34,7 @@ fn shown(app: &App) -> Vec<String> {
 }
 
 #[test]
-fn an_invalid_filter_shows_its_error_and_keeps_the_last_valid_one() {
+fn while_typing_the_lots_keep_the_filter_from_before_slash_until_the_new_one_parses() {
     let mut app = app_with(vec![
         lot("A", LotStatus::Open, 30),
         lot("B", LotStatus::Cancelled, 30),
@@ -44,22 +44,34 @@ fn an_invalid_filter_shows_its_error_and_keeps_the_last_valid_one() {
     type_text(&mut app, "-status:cancelled");
     assert_eq!(app.filter_error(), None);
     assert_eq!(shown(&app), ["A", "C"]);
+    act(&mut app, Action::FilterCommit);
+    // A new filter being typed: neither a half-typed key (`clos`, which
+    // would search names) nor an error empties the list.
+    act(&mut app, Action::StartFilter);
+    type_text(&mut app, " clos");
+    assert_eq!(app.filter_error(), None);
+    assert_eq!(shown(&app), ["A", "C"], "a key half typed is no filter yet");
+    type_text(&mut app, "ing<");
+    assert!(app.filter_error().is_some());
+    assert_eq!(shown(&app), ["A", "C"], "the filter from before / stays");
+    act(&mut app, Action::FilterCancel);
+    act(&mut app, Action::StartFilter);
     type_text(&mut app, " \"");
     let err = app.filter_error().expect("an open quote");
     assert_eq!((err.term, err.column), (2, 18));
-    assert_eq!(shown(&app), ["A", "C"], "the last valid filter stays");
+    assert_eq!(shown(&app), ["A", "C"], "the filter from before / stays");
     act(&mut app, Action::FilterBackspace);
     type_text(&mut app, "bid>1x");
     let err = app.filter_error().expect("1x is not an amount");
     assert_eq!((err.term, err.column), (2, 22));
-    // The last valid text was `… bid>1`: no lot has a bid.
-    assert!(shown(&app).is_empty());
+    assert_eq!(shown(&app), ["A", "C"], "not the prefix `bid>1`");
     // Enter on an invalid filter keeps it in the line for editing.
     act(&mut app, Action::FilterCommit);
     assert_eq!(app.mode(), Mode::Filter);
     assert_eq!(app.filter_text(), "-status:cancelled bid>1x");
     act(&mut app, Action::FilterBackspace);
     assert_eq!(app.filter_error(), None);
+    assert!(shown(&app).is_empty(), "`bid>1` parses: no lot has a bid");
     act(&mut app, Action::FilterCommit);
     assert_eq!(app.mode(), Mode::Normal);
     assert_eq!(app.filter_text(), "-status:cancelled bid>1");

@@ -78,6 +78,12 @@ pub enum LogText {
         kind: AlertKind,
         what: AlertText,
     },
+    /// A `[[rule]]` alert: the rule's name, the lot's, what happened.
+    RuleAlert {
+        rule: String,
+        name: String,
+        changes: Vec<crate::app::rules::RuleChange>,
+    },
 }
 
 /// What an alert says, as data (`--on-alert` gets its own fixed wording).

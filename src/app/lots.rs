@@ -44,9 +44,28 @@ impl SortKey {
         SortKey::Extensions,
     ];
 
+    /// The keys in the order of their columns on screen, left to right
+    /// (the extension count is the time-left cell's badge).
+    pub const SCREEN_ORDER: [SortKey; 12] = [
+        SortKey::Number,
+        SortKey::Name,
+        SortKey::Region,
+        SortKey::Minerals,
+        SortKey::Licence,
+        SortKey::Status,
+        SortKey::HighBid,
+        SortKey::NextMin,
+        SortKey::Bids,
+        SortKey::Leader,
+        SortKey::TimeLeft,
+        SortKey::Extensions,
+    ];
+
+    /// The next column to the right on screen (`s`), back to the first.
     pub fn next(self) -> SortKey {
-        let i = SortKey::ALL.iter().position(|k| *k == self).unwrap_or(0);
-        SortKey::ALL[(i + 1) % SortKey::ALL.len()]
+        let order = SortKey::SCREEN_ORDER;
+        let i = order.iter().position(|k| *k == self).unwrap_or(0);
+        order[(i + 1) % order.len()]
     }
 
     /// The stable name in configuration (`sort = "high_bid desc"`, action
@@ -252,6 +271,11 @@ impl LotStore {
 
     pub fn is_watched(&self, id: &str) -> bool {
         self.watch.contains(id)
+    }
+
+    /// The watched lots' ids, for matching a filter outside the store.
+    pub fn watch_set(&self) -> &HashSet<String> {
+        &self.watch
     }
 
     /// Ids of the watched lots.
@@ -528,6 +552,12 @@ fn compare(
     };
     let region = |r| shown_region(r, coll);
     let mineral = |m| shown_mineral(m, coll);
+    // Rows whose cell shows `—` go last, whichever the direction.
+    match (blank_cell(x, key), blank_cell(y, key)) {
+        (true, false) => return Ordering::Greater,
+        (false, true) => return Ordering::Less,
+        _ => {}
+    }
     let primary = match key {
         SortKey::Number => Ordering::Equal,
         SortKey::Name => coll.cmp(&x.name, &y.name),
@@ -569,6 +599,18 @@ fn compare(
         .then_with(|| x.number.cmp(&y.number))
         .then_with(|| x.id.cmp(&y.id));
     if reverse { ord.reverse() } else { ord }
+}
+
+/// Whether the lot's cell in the column of `key` shows `—` (no high bid;
+/// no next minimum once the lot is no longer open or scheduled).
+fn blank_cell(l: &Lot, key: SortKey) -> bool {
+    match key {
+        SortKey::HighBid | SortKey::Leader => l.high_bid.is_none(),
+        SortKey::NextMin => !matches!(l.status, LotStatus::Open | LotStatus::Scheduled),
+        // A web site publishes no bid counts.
+        SortKey::Bids => l.site.is_some(),
+        _ => false,
+    }
 }
 
 /// Exploration before production, then the term.
@@ -630,6 +672,43 @@ mod tests {
             .filter_map(|p| s.row(p))
             .map(|(l, _)| l.id.clone())
             .collect()
+    }
+
+    #[test]
+    fn rows_showing_a_dash_sort_last_both_ways() {
+        let mut s = LotStore::default();
+        let mut sold = lot("S", Some(900));
+        sold.status = LotStatus::Sold;
+        let mut open = lot("O", Some(100));
+        open.status = LotStatus::Open;
+        let mut open2 = lot("P", Some(300));
+        open2.status = LotStatus::Open;
+        s.replace(vec![sold, open, open2, lot("N", None)], None, None);
+        // The sold lot has no next minimum on screen.
+        s.set_sort(SortKey::NextMin, false);
+        assert_eq!(ids(&s).last().map(String::as_str), Some("S"));
+        s.set_sort(SortKey::NextMin, true);
+        assert_eq!(ids(&s).last().map(String::as_str), Some("S"));
+        s.set_sort(SortKey::HighBid, false);
+        assert_eq!(ids(&s), ["O", "P", "S", "N"]);
+        s.set_sort(SortKey::HighBid, true);
+        assert_eq!(ids(&s), ["S", "P", "O", "N"]);
+    }
+
+    #[test]
+    fn s_steps_through_the_columns_in_screen_order() {
+        let mut k = SortKey::Number;
+        let mut seen = vec![k];
+        for _ in 0..11 {
+            k = k.next();
+            seen.push(k);
+        }
+        assert_eq!(seen, SortKey::SCREEN_ORDER);
+        assert_eq!(k.next(), SortKey::Number);
+        assert_eq!(
+            &seen[1..4],
+            [SortKey::Name, SortKey::Region, SortKey::Minerals]
+        );
     }
 
     #[test]
@@ -752,14 +831,23 @@ mod tests {
                 .all(|k| expected.iter().any(|(e, _)| e == k))
         );
         let mut s = LotStore::default();
-        s.replace(sort_fixture(), None, None);
+        let lots = sort_fixture();
+        s.replace(lots.clone(), None, None);
         for (key, order) in expected {
+            // A cell that shows `—` sorts last both ways.
+            let blank = |id: &&str| lots.iter().any(|l| l.id == *id && blank_cell(l, key));
+            let (blanks, values): (Vec<&str>, Vec<&str>) = order.iter().copied().partition(blank);
             s.set_sort(key, false);
-            assert_eq!(ids(&s), order, "{key:?} ascending");
+            let asc: Vec<&str> = values.iter().chain(&blanks).copied().collect();
+            assert_eq!(ids(&s), asc, "{key:?} ascending");
             s.set_sort(key, true);
-            let mut rev = order;
-            rev.reverse();
-            assert_eq!(ids(&s), rev, "{key:?} descending");
+            let desc: Vec<&str> = values
+                .iter()
+                .rev()
+                .chain(blanks.iter().rev())
+                .copied()
+                .collect();
+            assert_eq!(ids(&s), desc, "{key:?} descending");
         }
     }
 

@@ -20,8 +20,12 @@ impl App {
                 let server = self.server_now(now);
                 self.seen = self.changes_seen(seq, &lots, server);
                 let before = self.snapshot_watch(&lots);
+                let rules_before = self.rules_before_snapshot(&lots);
                 self.lots.replace(lots, server, self.opts.me.as_deref());
                 self.alert_snapshot_changes(before, now, up);
+                if let Some(b) = rules_before {
+                    self.rules_after(b, now, up);
+                }
                 self.summary.mark_dirty();
                 self.feed_seq = seq;
                 self.data_at = server.or(self.data_at);
@@ -39,6 +43,7 @@ impl App {
                 self.reselect();
             }
             SyncMsg::Events(events) => {
+                let rules_before = self.rules_before_events(&events);
                 let me = self.opts.me.clone();
                 let mut added = 0;
                 for ev in events {
@@ -66,6 +71,9 @@ impl App {
                 self.data_at = self.server_now(now).or(self.data_at);
                 self.summary.mark_dirty();
                 self.reselect();
+                if let Some(b) = rules_before {
+                    self.rules_after(b, now, up);
+                }
             }
             SyncMsg::Bids { lot_id, bids } => {
                 if self.bids.lot_id.as_deref() == Some(lot_id.as_str()) {

@@ -23,6 +23,8 @@ pub mod filter;
 pub mod log;
 pub mod lots;
 mod messages;
+mod rule_alerts;
+pub mod rules;
 pub mod screens;
 pub mod summary;
 mod ticks;
@@ -55,6 +57,8 @@ pub enum Msg {
     },
     /// How the journal's writing stands (when it changes).
     Journal(crate::domain::journal_health::JournalHealth),
+    /// How the alert delivery channels stand (when it changes): those failing.
+    Delivery(rules::DeliveryStatus),
 }
 
 /// What the loop must do after an update.
@@ -72,6 +76,8 @@ pub enum Effect {
     Anomaly(Anomaly),
     /// Turn the terminal's mouse capture on or off.
     MouseCapture(bool),
+    /// A `[[rule]]` alert fired: deliver it (e-mail, webhooks) and journal it.
+    RuleAlert(rules::RuleAlert),
 }
 
 /// The answer to one message.
@@ -106,6 +112,8 @@ pub struct AppOptions {
     pub mouse: bool,
     /// The interface language's alphabet, for sorting names.
     pub collation: crate::domain::collate::Collation,
+    /// The config file's `[[rule]]` tables.
+    pub rules: Vec<rules::Rule>,
 }
 
 impl Default for AppOptions {
@@ -121,6 +129,7 @@ impl Default for AppOptions {
             unreachable_after_ms: 60_000,
             mouse: true,
             collation: Default::default(),
+            rules: Vec::new(),
         }
     }
 }
@@ -255,6 +264,11 @@ pub struct App {
     /// The configuration's trouble to show (`config: line N: ...`), or the
     /// settings a reload could not apply without a restart.
     pub(crate) config_note: Option<String>,
+    /// The `[[rule]]` alerts: rules, what they sent.
+    pub(crate) rules: rules::RuleState,
+    /// How alert delivery stands: failing channels (shown on screen with
+    /// their cause) and counts for the metrics.
+    pub(crate) delivery: rules::DeliveryStatus,
 }
 
 /// Where a follower stands (`--follow`), for the FOLLOWING badge: the
@@ -333,6 +347,8 @@ impl App {
             layouts: screens::Layouts::default(),
             columns: None,
             config_note: None,
+            rules: rules::RuleState::new(&opts.rules),
+            delivery: rules::DeliveryStatus::default(),
             opts,
         }
     }
@@ -529,8 +545,13 @@ impl App {
                 up.redraw = true;
             }
             Msg::Journal(h) => self.on_journal(h, now, &mut up),
+            Msg::Delivery(d) => {
+                up.redraw = d != self.delivery;
+                self.delivery = d;
+            }
         }
         self.check_closing(now, &mut up);
+        self.check_rule_times(now, &mut up);
         self.sync_watch(&mut up);
         if self.summary.refresh_due(now, self.summary_shown()) {
             self.summary.recompute(&self.lots, now);

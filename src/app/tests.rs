@@ -231,11 +231,20 @@ fn sort_cycles_and_reverses_keeping_the_selection() {
         at: Timestamp(T0),
         seq: 1,
     });
-    let mut app = app_with(vec![a, lot("B", "b")]);
+    let mut b = lot("B", "b");
+    b.high_bid = Some(HighBid {
+        amount: Money::from_tenge(1000),
+        bidder: "P-02".into(),
+        at: Timestamp(T0),
+        seq: 2,
+    });
+    let mut app = app_with(vec![a, b]);
     act(&mut app, Action::SortNext);
     assert_eq!(app.sort(), (SortKey::Name, false));
-    act(&mut app, Action::SortNext);
-    act(&mut app, Action::SortNext);
+    // Screen order: region, minerals, licence, status, then the high bid.
+    for _ in 0..5 {
+        act(&mut app, Action::SortNext);
+    }
     assert_eq!(app.sort(), (SortKey::HighBid, false));
     assert_eq!(app.selected_row(), Some(1)); // A has the higher bid, still selected
     act(&mut app, Action::SortReverse);

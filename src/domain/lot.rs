@@ -151,8 +151,22 @@ pub struct Lot {
     pub site: Option<Box<SiteLot>>,
 }
 
-/// `Auction::id` of the day a web-site source reports (its screens differ).
+/// `Auction::id` of the day the sauda.e-qazyna.kz site reports (its
+/// screens differ).
 pub const SITE_AUCTION_ID: &str = "site:sauda.e-qazyna.kz";
+
+/// `Auction::id` of the day a web-site source at `host_label` (host, and
+/// port when not the scheme's) reports. The default journal is named after
+/// it, so the simulator's pages (`serve --site sauda`) never write into the
+/// real site's journal.
+pub fn site_auction_id(host_label: &str) -> String {
+    format!("site:{host_label}")
+}
+
+/// Whether an auction is a web site's (see `site_auction_id`).
+pub fn is_site_auction(id: &str) -> bool {
+    id.starts_with("site:")
+}
 
 /// A lot as a public web site shows it: its page, its own words for the
 /// status and the auction type, the application deadline, and which amounts

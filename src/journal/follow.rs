@@ -52,6 +52,9 @@ pub struct Freshness {
     pub writers: u64,
     /// Why the journal cannot be read now, while it cannot.
     pub failing: Option<String>,
+    /// The shared journal's database is read in plain text over the
+    /// network (the header's `UNENCRYPTED`).
+    pub unencrypted: bool,
 }
 
 /// A running follower: its messages and its freshness.
@@ -197,6 +200,7 @@ async fn follow_file(
                         last_record: Some(at),
                         writers: 1,
                         failing: None,
+                        unencrypted: false,
                     });
                 }
                 if !send(&tx, &mut clock, items).await || !caught_up(&tx, &mut live).await {
@@ -280,6 +284,7 @@ async fn follow_pg(
                             last_record: last.map(Timestamp),
                             writers,
                             failing: None,
+                            unencrypted: remote.unencrypted(),
                         });
                     }
                     if !send(&tx, &mut clock, items).await || !caught_up(&tx, &mut live).await {

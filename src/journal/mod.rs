@@ -26,6 +26,7 @@ pub mod follow;
 pub mod health;
 pub mod pending;
 pub mod pg;
+pub mod private_file;
 pub mod record;
 pub mod recorder;
 pub mod replay;

@@ -40,6 +40,8 @@ impl Default for WriterOptions {
 pub(super) enum Cmd {
     Write(Box<JournalRecord>, Receipt),
     Flush(SyncSender<()>),
+    /// Moves everything from the write-ahead log into the file itself.
+    Checkpoint(SyncSender<()>),
 }
 
 impl JournalRecord {
@@ -76,6 +78,8 @@ pub(super) struct State {
     pub closed: bool,
     pub status: WriterStatus,
     pub failing: Option<JournalFailure>,
+    /// The sink's connection is plain text to another machine.
+    pub unencrypted: bool,
 }
 
 impl State {
@@ -93,6 +97,7 @@ impl State {
             unwritten_events: events,
             lost_records: self.status.lost_records,
             lost_events: self.status.lost_events,
+            unencrypted: self.unencrypted,
         }
     }
 
@@ -179,6 +184,11 @@ impl Shared {
 
     pub fn push_flush(&self, ack: SyncSender<()>) {
         self.lock().queue.push_back(Cmd::Flush(ack));
+        self.wake.notify_one();
+    }
+
+    pub fn push_checkpoint(&self, ack: SyncSender<()>) {
+        self.lock().queue.push_back(Cmd::Checkpoint(ack));
         self.wake.notify_one();
     }
 

@@ -9,6 +9,10 @@ use super::store::{Journal, Result};
 use super::writer::{JournalRecord, JournalWriter, Receipt, WriterStatus};
 use crate::sync::{Backfill, SyncMsg};
 
+/// How long closing waits at most for the checkpoint (folding the WAL into
+/// the file: a day's WAL of a few MB takes well under this).
+const CHECKPOINT_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
 /// Records one auction's messages into its journal.
 pub struct Recorder {
     writer: JournalWriter,
@@ -82,9 +86,12 @@ impl Recorder {
     pub async fn close(mut self) -> Result<WriterStatus> {
         self.release()?;
         let w = self.writer.clone();
-        tokio::task::spawn_blocking(move || w.flush())
-            .await
-            .map_err(|e| super::store::JournalError::WriterGone(format!("flush: {e}")))??;
+        tokio::task::spawn_blocking(move || {
+            w.flush()?;
+            w.checkpoint_within(CHECKPOINT_WAIT).map(|_| ())
+        })
+        .await
+        .map_err(|e| super::store::JournalError::WriterGone(format!("flush: {e}")))??;
         Ok(self.writer.status())
     }
 
@@ -94,7 +101,21 @@ impl Recorder {
     pub async fn close_within(mut self, limit: std::time::Duration) -> WriterStatus {
         let _ = self.release();
         let w = self.writer.clone();
-        let flushed = tokio::task::spawn_blocking(move || w.flush_within(limit)).await;
+        let flushed = tokio::task::spawn_blocking(move || {
+            let start = std::time::Instant::now();
+            let flushed = w.flush_within(limit)?;
+            if flushed {
+                // The checkpoint may take longer than the flush's limit (a
+                // day's WAL): quitting waits for it a little longer, since
+                // without it the file alone is not the whole journal.
+                let left = limit.saturating_sub(start.elapsed()).max(CHECKPOINT_WAIT);
+                if !w.checkpoint_within(left)? {
+                    tracing::warn!("journal: the checkpoint did not end before quitting; keep the -wal file beside the journal");
+                }
+            }
+            Ok::<bool, super::store::JournalError>(flushed)
+        })
+        .await;
         if !matches!(flushed, Ok(Ok(true))) {
             tracing::warn!("journal: not everything was written before quitting");
         }

@@ -126,6 +126,10 @@ impl Replay {
         self.paused
     }
 
+    pub fn pause(&mut self) {
+        self.paused = true;
+    }
+
     pub fn toggle_pause(&mut self) {
         self.paused = !self.paused;
     }

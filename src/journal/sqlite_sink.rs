@@ -389,4 +389,29 @@ impl Sink for SqliteSink {
             self.reopen();
         }
     }
+
+    fn checkpoint(&mut self) {
+        // (busy, pages in the log, pages moved): busy when a reader holds
+        // the log (a follower); its pages are then moved next time.
+        let done = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, i64>(2)?,
+                ))
+            });
+        match done {
+            Ok((0, _, _)) => {
+                tracing::info!(journal = %self.path.display(), "journal checkpointed: the file holds every record")
+            }
+            Ok((_, log, moved)) => {
+                tracing::warn!(journal = %self.path.display(), "journal checkpoint incomplete ({moved} of {log} pages moved): a reader holds the -wal file; keep it beside the journal")
+            }
+            Err(e) => {
+                tracing::warn!(journal = %self.path.display(), "journal checkpoint failed: {e}; keep the -wal file beside the journal")
+            }
+        }
+    }
 }

@@ -5,6 +5,7 @@ use super::codec::{self, DecodeError};
 use super::schema;
 use super::target::Target;
 use crate::domain::{Event, Lot, Timestamp};
+use crate::platform::sanitize::{MAX_NAME, MAX_NOTICE, clean};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -15,12 +16,13 @@ pub enum JournalError {
     #[error("journal {} does not exist (check the path, or run the monitor with --journal to record one)", .0.display())]
     Missing(PathBuf),
     #[error(
-        "journal {} is damaged ({detail}); move it aside (e.g. rename it to {}.damaged) and lotwatch starts a new one, \
-         or pass --journal OTHER_PATH or --no-journal",
-        path.display(),
+        "journal {} is damaged or is not a lotwatch journal ({detail}): check the path; \
+         to record a new journal there, move this file aside first",
         path.display()
     )]
     Corrupt { path: PathBuf, detail: String },
+    #[error("{} is {what}, not a journal file: give the path of the journal's .sqlite file", path.display())]
+    NotAFile { path: PathBuf, what: &'static str },
     #[error("{} is not a lotwatch journal (it has other tables); pass --journal with another path", .0.display())]
     NotAJournal(PathBuf),
     #[error("journal {} was written by a newer lotwatch (schema {found}, this build reads {}); upgrade lotwatch", path.display(), schema::SCHEMA_VERSION)]
@@ -35,6 +37,11 @@ pub enum JournalError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("journal {}: cannot create the file: {source}", path.display())]
+    Create {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("the journal writer has stopped: {0}")]
     WriterGone(String),
     #[error("{0}")]
@@ -43,12 +50,30 @@ pub enum JournalError {
     Postgres(#[from] super::pg::PgError),
 }
 
+/// A path that exists but is no file a journal can be (a directory, a
+/// device such as /dev/null, a pipe).
+fn not_a_file(path: &Path) -> Option<JournalError> {
+    let m = std::fs::metadata(path).ok()?;
+    let what = if m.is_dir() {
+        "a directory"
+    } else if m.is_file() {
+        return None;
+    } else {
+        "a device or a pipe"
+    };
+    Some(JournalError::NotAFile {
+        path: path.to_path_buf(),
+        what,
+    })
+}
+
 impl JournalError {
     /// Missing, damaged or foreign files: the export's exit code 3.
     pub fn is_bad_file(&self) -> bool {
         matches!(
             self,
             JournalError::Missing(_)
+                | JournalError::NotAFile { .. }
                 | JournalError::Corrupt { .. }
                 | JournalError::NotAJournal(_)
                 | JournalError::NewerSchema { .. }
@@ -127,12 +152,19 @@ impl Journal {
         if let Target::Postgres { url, masked } = Target::parse(path)? {
             return Journal::open_shared(&url, &masked, true);
         }
+        if let Some(e) = not_a_file(path) {
+            return Err(e);
+        }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|source| JournalError::Dir {
                 path: path.to_path_buf(),
                 source,
             })?;
         }
+        super::private_file::ensure(path).map_err(|source| JournalError::Create {
+            path: path.to_path_buf(),
+            source,
+        })?;
         let conn = Connection::open(path).map_err(sql_err(path))?;
         let j = Journal {
             path: path.to_path_buf(),
@@ -155,7 +187,9 @@ impl Journal {
             return Journal::open_shared(&url, &masked, false);
         }
         if !path.is_file() {
-            return Err(JournalError::Missing(path.to_path_buf()));
+            return Err(
+                not_a_file(path).unwrap_or_else(|| JournalError::Missing(path.to_path_buf()))
+            );
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
@@ -201,7 +235,7 @@ impl Journal {
             }
             let other = |detail: String| super::pg::PgError::Other {
                 url: r.masked.clone(),
-                detail,
+                detail: r.clean(&detail),
             };
             let conn = super::pg::read::memory_copy().map_err(|e| other(e.to_string()))?;
             if !write {
@@ -285,7 +319,7 @@ impl Journal {
             .prepare("SELECT auction FROM messages GROUP BY auction ORDER BY min(id)")
             .map_err(sql_err(&self.path))?;
         let v = stmt
-            .query_map([], |r| r.get(0))
+            .query_map([], |r| text(r, 0))
             .and_then(|r| r.collect())
             .map_err(sql_err(&self.path))?;
         Ok(v)
@@ -308,7 +342,7 @@ impl Journal {
         let mut stmt = self.conn.prepare(sql).map_err(sql_err(&self.path))?;
         let rows: Vec<(String, i64, i64, i64, String)> = stmt
             .query_map(p, |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                Ok((text(r, 0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
             })
             .and_then(|r| r.collect())
             .map_err(sql_err(&self.path))?;
@@ -328,9 +362,10 @@ impl Journal {
     }
 
     fn damaged(&self, what: &str, e: DecodeError) -> JournalError {
+        // The decoder may quote the row's text.
         JournalError::Corrupt {
             path: self.path.clone(),
-            detail: format!("{what}: {e}"),
+            detail: clean(&format!("{what}: {e}"), MAX_NOTICE),
         }
     }
 
@@ -349,8 +384,8 @@ impl Journal {
             .query_map([after], |r| {
                 Ok(StoredMessage {
                     id: r.get(0)?,
-                    auction: r.get(1)?,
-                    kind: r.get(2)?,
+                    auction: text(r, 1)?,
+                    kind: text(r, 2)?,
                     received_at: Timestamp(r.get(3)?),
                     server_est: r.get::<_, Option<i64>>(4)?.map(Timestamp),
                 })
@@ -405,7 +440,7 @@ impl Journal {
             .map_err(sql_err(&self.path))?;
         let v = stmt
             .query_map([message_id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                Ok((text(r, 0)?, text(r, 1)?, text(r, 2)?, text(r, 3)?))
             })
             .and_then(|r| r.collect())
             .map_err(sql_err(&self.path))?;
@@ -419,7 +454,9 @@ impl Journal {
             .prepare("SELECT date, source, currency, rate FROM rates")
             .map_err(sql_err(&self.path))?;
         let rows: Vec<(String, String, String, String)> = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .query_map([], |r| {
+                Ok((text(r, 0)?, text(r, 1)?, text(r, 2)?, text(r, 3)?))
+            })
             .and_then(|r| r.collect())
             .map_err(sql_err(&self.path))?;
         let mut out: BTreeMap<(String, String), BTreeMap<String, String>> = BTreeMap::new();
@@ -446,11 +483,11 @@ impl Journal {
         let v = stmt
             .query_map(p, |r| {
                 Ok(StoredAnomaly {
-                    auction: r.get(0)?,
-                    lot_id: r.get(1)?,
+                    auction: text(r, 0)?,
+                    lot_id: r.get::<_, Option<String>>(1)?.map(|s| clean(&s, MAX_NAME)),
                     server_at: r.get::<_, Option<i64>>(2)?.map(Timestamp),
-                    kind: r.get(3)?,
-                    evidence: r.get(4)?,
+                    kind: text(r, 3)?,
+                    evidence: clean(&r.get::<_, String>(4)?, MAX_NOTICE),
                 })
             })
             .and_then(|r| r.collect())
@@ -470,7 +507,7 @@ impl Journal {
             .prepare("SELECT lot_id, kind, body FROM changes ORDER BY rowid")
             .map_err(sql_err(&self.path))?;
         let v = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .query_map([], |r| Ok((text(r, 0)?, text(r, 1)?, r.get(2)?)))
             .and_then(|r| r.collect())
             .map_err(sql_err(&self.path))?;
         Ok(v)
@@ -486,6 +523,13 @@ impl Journal {
     pub fn connection(&self) -> &Connection {
         &self.conn
     }
+}
+
+/// A short text column as read back: outside text (the server's, or a
+/// tamperer's), sanitized like the server's text was (escapes and controls
+/// out, bounded), since a journal's rows can be edited.
+fn text(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<String> {
+    Ok(clean(&r.get::<_, String>(i)?, MAX_NAME))
 }
 
 /// An anomaly as stored.

@@ -90,35 +90,140 @@ pub fn display(path: &Path) -> String {
     }
 }
 
+/// A URL's password, read as the PostgreSQL driver reads it: the user part
+/// runs from `://` to the first `@` (a `/`, `?` or `#` before it is part
+/// of the password), the password from its first `:`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Password {
+    /// As written in the URL (percent-encoded, if it was).
+    pub raw: String,
+    /// Percent-decoded: what is sent to the server.
+    pub decoded: String,
+}
+
+/// Splits `url` into scheme, the user part (without its `@`) and the rest,
+/// as the driver does: the user part ends at the first `@`. When the host
+/// that leaves holds an `@` too (a password with an unencoded `@`, which
+/// the driver would misread: [`stray_at`]), the user part runs to the
+/// last `@` of it, so that all of the password is masked.
+fn parts(url: &str) -> Option<(&str, Option<&str>, &str)> {
+    let (scheme, rest) = url.split_once("://")?;
+    let Some(first) = rest.find('@') else {
+        return Some((scheme, None, rest));
+    };
+    let after = &rest[first + 1..];
+    let host_end = after.find(['/', '?']).unwrap_or(after.len());
+    let end = match after[..host_end].rfind('@') {
+        Some(i) => first + 1 + i,
+        None => first,
+    };
+    Some((scheme, Some(&rest[..end]), &rest[end + 1..]))
+}
+
+/// True when `url`'s user part holds more than one unencoded `@` (the
+/// driver would take the password's tail for the host).
+pub fn stray_at(url: &str) -> bool {
+    parts(url).is_some_and(|(_, user, _)| user.is_some_and(|u| u.contains('@')))
+}
+
+fn decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+/// The passwords `url` holds: its user part's, and any `password=` in its
+/// query (both as written and decoded).
+pub fn passwords(url: &str) -> Vec<Password> {
+    let Some((_, user, rest)) = parts(url) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    if let Some((_, raw)) = user.and_then(|u| u.split_once(':')) {
+        out.push(Password {
+            raw: raw.to_string(),
+            decoded: decode(raw),
+        });
+    }
+    if let Some((_, query)) = rest.split_once('?') {
+        for kv in query.split('&') {
+            if let Some((k, v)) = kv.split_once('=')
+                && decode(k).eq_ignore_ascii_case("password")
+            {
+                out.push(Password {
+                    raw: v.to_string(),
+                    decoded: decode(v),
+                });
+            }
+        }
+    }
+    out.retain(|p| !p.raw.is_empty());
+    out
+}
+
+/// The user part's password of `url`, if it has one.
+pub fn password(url: &str) -> Option<Password> {
+    let (_, user, _) = parts(url)?;
+    let (_, raw) = user?.split_once(':')?;
+    (!raw.is_empty()).then(|| Password {
+        raw: raw.to_string(),
+        decoded: decode(raw),
+    })
+}
+
+/// `text` with every password of `url` (as written or decoded) replaced by
+/// `***`: for any message that may echo the URL or the password.
+pub fn scrub(text: &str, url: &str) -> String {
+    scrub_longer(text, url, 1)
+}
+
+/// `scrub` of the passwords at least `min` characters long.
+fn scrub_longer(text: &str, url: &str, min: usize) -> String {
+    let mut secrets: Vec<String> = passwords(url)
+        .into_iter()
+        .flat_map(|p| [p.raw, p.decoded])
+        .filter(|s| s.chars().count() >= min)
+        .collect();
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    let mut out = text.to_string();
+    for s in secrets {
+        out = out.replace(&s, "***");
+    }
+    out
+}
+
 /// The URL with the password of its user part, and any `password=` query
-/// parameter, replaced by `***`.
+/// parameter, replaced by `***`; read as the driver reads it, so a
+/// password holding `/ ? # @ %` is masked whole.
 pub fn mask(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
+    let Some((scheme, user, rest)) = parts(url) else {
         return url.to_string();
     };
-    let end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(end);
-    let authority = match authority.rsplit_once('@') {
-        Some((user, host)) => match user.split_once(':') {
-            Some((name, _)) => format!("{name}:***@{host}"),
-            None => format!("{user}@{host}"),
+    let user = match user {
+        Some(u) => match u.split_once(':') {
+            Some((name, _)) => format!("{name}:***@"),
+            None => format!("{u}@"),
         },
-        None => authority.to_string(),
+        None => String::new(),
     };
-    let tail = match tail.split_once('?') {
+    let rest = match rest.split_once('?') {
         Some((path, query)) => {
             let q: Vec<String> = query
                 .split('&')
                 .map(|kv| match kv.split_once('=') {
-                    Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
+                    Some((k, _)) if decode(k).eq_ignore_ascii_case("password") => {
+                        format!("{k}=***")
+                    }
                     _ => kv.to_string(),
                 })
                 .collect();
             format!("{path}?{}", q.join("&"))
         }
-        None => tail.to_string(),
+        None => rest.to_string(),
     };
-    format!("{scheme}://{authority}{tail}")
+    // What the structure cannot place (a password written again elsewhere)
+    // goes too, unless it is so short it would hit the host or port.
+    scrub_longer(&format!("{scheme}://{user}{rest}"), url, 4)
 }
 
 #[cfg(test)]
@@ -156,6 +261,52 @@ mod tests {
             "postgres://h/db?sslmode=require&password=***"
         );
         assert_eq!(mask("postgres://u:p@ss@h/db"), "postgres://u:***@h/db");
+        assert!(stray_at("postgres://u:p@ss@h/db"));
+        assert!(!stray_at("postgres://u:p%40ss@h/db?application_name=a@b"));
         assert!(!mask("postgresql://a:b%40c@h").contains("b%40c"));
+    }
+
+    /// Awkward passwords, written into a URL as a user would (raw where the
+    /// driver reads them whole, percent-encoded where it needs it): the
+    /// driver's parser reads the password we expect, the mask hides it
+    /// whole (as written and decoded), and keeps the rest of the URL.
+    #[test]
+    fn awkward_passwords_are_masked_whole() {
+        let table: &[(&str, &str)] = &[
+            ("pa/ss", "pa/ss"),
+            ("q?uery=1", "q?uery=1"),
+            ("frag#ment", "frag#ment"),
+            ("co:lon:s", "co:lon:s"),
+            ("p%40ssword", "p@ssword"),
+            ("pct%25sign", "pct%sign"),
+            ("100%", "100%"),
+            ("%2F%3F%23%40%25", "/?#@%"),
+            ("sl/ash?and#all", "sl/ash?and#all"),
+            ("k3Vq/8Zr+Yt2w==", "k3Vq/8Zr+Yt2w=="),
+            ("пароль/ключ", "пароль/ключ"),
+            ("sp%20ace", "sp ace"),
+        ];
+        for (written, meant) in table {
+            let url = format!("postgres://bob:{written}@db.example:5433/day?sslmode=require");
+            let cfg: tokio_postgres::Config = url.parse().expect(&url);
+            assert_eq!(
+                cfg.get_password(),
+                Some(meant.as_bytes()),
+                "the driver reads {written:?} otherwise"
+            );
+            let m = mask(&url);
+            assert_eq!(
+                m, "postgres://bob:***@db.example:5433/day?sslmode=require",
+                "{written:?}"
+            );
+            let p = password(&url).expect("a password");
+            assert_eq!((p.raw.as_str(), p.decoded.as_str()), (*written, *meant));
+            let err = format!("failed for {url}: password {meant} rejected");
+            let s = scrub(&err, &url);
+            assert!(!s.contains(written) && !s.contains(meant), "{s}");
+        }
+        // In the query too, whatever the key's case or encoding.
+        let m = mask("postgres://h/db?PassWord=pa/ss%40x&pass%77ord=y/z");
+        assert_eq!(m, "postgres://h/db?PassWord=***&pass%77ord=***");
     }
 }

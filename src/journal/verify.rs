@@ -220,6 +220,58 @@ pub fn verify_path(path: &Path) -> Result<Outcome, VerifyError> {
     }
 }
 
+/// Records of the chain that only the `-wal` file beside `path` holds (the
+/// file read alone, as a copy of it would be, ends before them): None when
+/// there is no such file or it adds nothing, or when it cannot be told.
+pub fn records_only_in_wal(path: &Path) -> Option<(u64, u64)> {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    if std::fs::metadata(&wal).map_or(true, |m| m.len() == 0) {
+        return None;
+    }
+    let count = |conn: &Connection| {
+        conn.query_row("SELECT COALESCE(MAX(n), 0) FROM chain", [], |r| {
+            r.get::<_, i64>(0)
+        })
+    };
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let whole = count(&Connection::open_with_flags(path, flags).ok()?).ok()?;
+    // `immutable=1`: SQLite reads the file alone and leaves the WAL unread.
+    let uri = format!("file:{}?immutable=1", uri_path(path)?);
+    let alone = Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI).ok()?;
+    let alone = count(&alone).unwrap_or(0);
+    let (whole, alone) = (u64::try_from(whole).ok()?, u64::try_from(alone).ok()?);
+    (whole > alone).then_some((whole - alone, whole))
+}
+
+/// A path as the path part of an SQLite URI (absolute, `%`, `?` and `#`
+/// escaped).
+fn uri_path(path: &Path) -> Option<String> {
+    let abs = std::path::absolute(path).ok()?;
+    let text = abs.to_str()?;
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '?' => out.push_str("%3f"),
+            '#' => out.push_str("%23"),
+            c => out.push(c),
+        }
+    }
+    Some(out)
+}
+
+/// The warning for records only the `-wal` file holds.
+pub fn wal_warning(path: &Path, only_in_wal: u64, records: u64) -> String {
+    format!(
+        "warning: {only_in_wal} of the {records} records are only in {}-wal, not in the file itself: \
+         a copy of {} alone would lack them (and still verify). Keep the -wal file with it; \
+         lotwatch folds it into the file when the monitor or `watch` writing it quits",
+        path.display(),
+        path.display()
+    )
+}
+
 /// The checks after the integrity check: the chain record by record, rows
 /// outside it, the heads stored with the cursor, then the triggers.
 pub fn verify_checked(conn: &Connection) -> rusqlite::Result<Outcome> {
@@ -381,10 +433,15 @@ fn describe(conn: &Connection, table: &str, rowid: i64) -> Option<String> {
         "chain_start" => "SELECT 'the chain start of table ' || tbl FROM chain_start",
         _ => return None,
     };
-    conn.query_row(&format!("{sql} WHERE rowid = ?1"), [rowid], |r| r.get(0))
-        .optional()
-        .ok()
-        .flatten()
+    // The row's text is outside text (the server's, or a tamperer's).
+    conn.query_row(&format!("{sql} WHERE rowid = ?1"), [rowid], |r| {
+        r.get::<_, Option<String>>(0)
+    })
+    .optional()
+    .ok()
+    .flatten()
+    .flatten()
+    .map(|w: String| outside(&w))
 }
 
 fn name(conn: &Connection, n: Option<i64>, table: &str, rowid: i64) -> RecordName {
@@ -550,7 +607,7 @@ pub fn report(
     head: Option<(&str, Option<i64>)>,
     out: &mut dyn Write,
 ) -> std::io::Result<u8> {
-    let file = path.display();
+    let file = outside(&path.display().to_string());
     let failure = match (outcome, head) {
         (Err(f), _) => f.clone(),
         (Ok(_), Some((h, None))) => Failure::HeadNotFound(h.to_string()),
@@ -571,6 +628,14 @@ pub fn report(
         }
     };
     writeln!(out, "journal {file}: FAILED")?;
-    writeln!(out, "{failure}")?;
+    writeln!(out, "{}", outside(&failure.to_string()))?;
     Ok(EXIT_FAILED)
+}
+
+/// Text read from a journal, made safe for a terminal, Markdown or HTML's
+/// source: a tampered row may hold escape sequences (`\r\e[1A\e[2K…OK`
+/// would paint "OK" over "FAILED"), so it passes the one sanitizer as the
+/// server's text did (escapes and controls out, bounded).
+pub fn outside(text: &str) -> String {
+    crate::platform::sanitize::clean(text, crate::platform::sanitize::MAX_NOTICE)
 }

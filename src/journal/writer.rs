@@ -99,6 +99,21 @@ impl JournalWriter {
         }
     }
 
+    /// Waits at most `limit` for everything queued before this call to be
+    /// on disk and then in the journal file itself (SQLite's
+    /// `wal_checkpoint(TRUNCATE)`: the `-wal` beside it left empty), so a
+    /// copy of the file alone is the whole journal. False when not done by
+    /// then.
+    pub fn checkpoint_within(&self, limit: Duration) -> Result<bool> {
+        let (ack_tx, ack_rx) = sync_channel(1);
+        self.shared().push_checkpoint(ack_tx);
+        match ack_rx.recv_timeout(limit) {
+            Ok(()) => Ok(true),
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Ok(false),
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(self.gone()),
+        }
+    }
+
     pub fn status(&self) -> WriterStatus {
         let s = self.shared().lock();
         let h = s.health();
@@ -163,6 +178,13 @@ pub(super) trait Sink: Send + 'static {
     /// After a failure of `cause`, before the next attempt (open the file
     /// again, drop a broken connection).
     fn recover(&mut self, cause: &JournalCause);
+    /// True while the storage is reached in plain text over the network.
+    fn unencrypted(&self) -> bool {
+        false
+    }
+    /// Before the writer ends: the backend's own log folded into the
+    /// journal (a file's WAL), so the journal is whole by itself.
+    fn checkpoint(&mut self) {}
 }
 
 impl JournalWriter {
@@ -235,6 +257,10 @@ fn run(mut sink: impl Sink, shared: &Shared) {
             Cmd::Flush(ack) => {
                 let _ = ack.send(());
             }
+            Cmd::Checkpoint(ack) => {
+                sink.checkpoint();
+                let _ = ack.send(());
+            }
             Cmd::Write(record, receipt) => {
                 if !write_until_done(&mut sink, shared, &record, receipt) {
                     return;
@@ -263,6 +289,7 @@ fn write_until_done(
         match outcome {
             Ok(added) => {
                 let mut s = shared.lock();
+                s.unencrypted = sink.unencrypted();
                 s.in_hand = None;
                 if let Some(n) = added {
                     s.status.committed += 1;
@@ -284,6 +311,7 @@ fn write_until_done(
             Err(Failure::Disk(cause)) => {
                 {
                     let mut s = shared.lock();
+                    s.unencrypted = sink.unencrypted();
                     match &mut s.failing {
                         Some(f) if f.cause == cause => {}
                         Some(f) => f.cause = cause.clone(),

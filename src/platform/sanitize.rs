@@ -25,6 +25,9 @@
 //!   tag characters (U+E0000–U+E007F). Zero-width joiners go too: labels such
 //!   as `P-07` must not have invisible look-alikes, and terminals disagree on
 //!   the width of joined emoji.
+//! - Drops the invisible look-alikes that would let one label pass for
+//!   another ([`is_invisible_lookalike`]: U+00AD, U+115F, U+1160, U+3164,
+//!   U+FFA0, U+1BCA0–U+1BCA3, U+1D173–U+1D17A).
 //! - Caps the result at `max_chars` characters; a cut string ends with `…`.
 //!
 //! Why not the `vte` crate: vte parses bytes and recognises 8-bit C1
@@ -106,6 +109,9 @@ pub fn clean(s: &str, max_chars: usize) -> String {
         }
         if let Some(next) = introducer(c) {
             state = next;
+            continue;
+        }
+        if is_invisible_lookalike(c) {
             continue;
         }
         if count == max_chars {
@@ -201,6 +207,24 @@ pub fn is_hidden_format(c: char) -> bool {
             | '\u{feff}'
             | '\u{fff9}'..='\u{fffb}'
             | '\u{e0000}'..='\u{e007f}'
+    )
+}
+
+/// Characters that draw as nothing (or as a blank) and so let one label pass
+/// for another: the soft hyphen, the Hangul fillers, the shorthand format
+/// controls and the musical symbols' invisible format controls. They are
+/// dropped, not replaced: a soft hyphen is common in honest text, and a
+/// filler has no meaning a reader could miss.
+pub fn is_invisible_lookalike(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00ad}'
+            | '\u{115f}'
+            | '\u{1160}'
+            | '\u{3164}'
+            | '\u{ffa0}'
+            | '\u{1bca0}'..='\u{1bca3}'
+            | '\u{1d173}'..='\u{1d17a}'
     )
 }
 
@@ -437,12 +461,48 @@ mod tests {
             Just("\u{200d}".to_string()),
             Just("\r\n\t".to_string()),
             Just("\u{7f}".to_string()),
+            Just("\u{ad}".to_string()),
+            Just("\u{3164}".to_string()),
         ];
         proptest::collection::vec(frag, 0..40).prop_map(|v| v.concat())
     }
 
     fn forbidden(ch: char) -> bool {
-        ch.is_control() || is_hidden_format(ch)
+        ch.is_control() || is_hidden_format(ch) || is_invisible_lookalike(ch)
+    }
+
+    /// Hostile input: a bidder label spelt with every invisible look-alike
+    /// between its letters reads as the label itself.
+    #[test]
+    fn invisible_lookalikes_are_dropped() {
+        let hidden = [
+            '\u{00ad}',
+            '\u{115f}',
+            '\u{1160}',
+            '\u{3164}',
+            '\u{ffa0}',
+            '\u{1bca0}',
+            '\u{1bca1}',
+            '\u{1bca2}',
+            '\u{1bca3}',
+            '\u{1d173}',
+            '\u{1d174}',
+            '\u{1d175}',
+            '\u{1d176}',
+            '\u{1d177}',
+            '\u{1d178}',
+            '\u{1d179}',
+            '\u{1d17a}',
+        ];
+        for h in hidden {
+            assert_eq!(c(&format!("P{h}-0{h}7")), "P-07", "U+{:04X}", h as u32);
+            assert_eq!(c(&h.to_string()), "", "U+{:04X}", h as u32);
+        }
+        // Their neighbours stay.
+        assert_eq!(
+            c("\u{00ac}\u{1d172}\u{1d17b}"),
+            "\u{00ac}\u{1d172}\u{1d17b}"
+        );
     }
 
     proptest! {

@@ -204,7 +204,12 @@ pub static EN: Labels = Labels {
     sold_to: |w, a, t| format!("sold to {w} for {a}, protocol of {t}"),
     no_result: |s| format!("no result: the lot is {s}"),
     bids: "Bids",
-    bids_line: |n, seen| format!("{n} bids ({seen} seen by the monitor)"),
+    bids_line: |n, seen| {
+        format!(
+            "{n} {} ({seen} seen by the monitor)",
+            if n == 1 { "bid" } else { "bids" }
+        )
+    },
     final_amount: "Final amount",
     cross_check: "Cross-check",
     cc_match: |a, b, seq| {

@@ -1,8 +1,12 @@
 //! `--on-alert CMD`: runs the user's command for each alert with the alert as
-//! plain arguments (`kind lot_id lot_number message`), never through a
-//! shell. CMD itself is split like a shell word list (`shlex`), once, at
-//! start. At most `MAX_RUNNING` run at once (further alerts are skipped and
-//! logged); each is killed after `TIMEOUT`.
+//! plain arguments after a `--` (`-- kind lot_id lot_number message`: the
+//! server's words are never options), never through a shell, and in the
+//! environment `LOTWATCH_ALERT_KIND`, `LOTWATCH_ALERT_LOT`,
+//! `LOTWATCH_ALERT_LOT_ID` and `LOTWATCH_ALERT_MESSAGE`. The command's
+//! environment is this process's without its secrets (`shell::secrets`).
+//! CMD itself is split like a shell word list (`shlex`), once, at start. At
+//! most `MAX_RUNNING` run at once (further alerts are skipped and logged);
+//! each is killed after `TIMEOUT`.
 
 use crate::app::alerts::Alert;
 use std::process::Stdio;
@@ -48,13 +52,27 @@ impl AlertCommand {
         &self.program
     }
 
-    /// Every argument the program gets for `alert`, in order.
+    /// Every argument the program gets for `alert`, in order: CMD's own,
+    /// `--`, then the alert's.
     pub fn argv(&self, alert: &Alert) -> Vec<String> {
         self.base
             .iter()
             .cloned()
+            .chain(std::iter::once("--".to_string()))
             .chain(alert.args().iter().map(|a| a.to_string()))
             .collect()
+    }
+
+    /// The alert as variables, beside the arguments (no parsing needed).
+    pub fn alert_env(alert: &Alert) -> [(&'static str, String); 4] {
+        // A variable cannot hold NUL; the sanitized text has none anyway.
+        let v = |s: &str| s.replace('\0', "");
+        [
+            ("LOTWATCH_ALERT_KIND", alert.kind.as_str().to_string()),
+            ("LOTWATCH_ALERT_LOT", v(&alert.lot_number)),
+            ("LOTWATCH_ALERT_LOT_ID", v(&alert.lot_id)),
+            ("LOTWATCH_ALERT_MESSAGE", v(&alert.message)),
+        ]
     }
 
     /// Starts the command for `alert` on the runtime and returns at once;
@@ -67,6 +85,9 @@ impl AlertCommand {
         };
         let mut cmd = tokio::process::Command::new(&self.program);
         cmd.args(self.argv(alert))
+            .env_clear()
+            .envs(crate::shell::secrets::child_env())
+            .envs(AlertCommand::alert_env(alert))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -114,6 +135,7 @@ mod tests {
                 "-u",
                 "critical",
                 "lot alert",
+                "--",
                 "outbid",
                 "1",
                 "401102",

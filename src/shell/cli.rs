@@ -10,10 +10,13 @@ use std::path::PathBuf;
 #[command(
     name = "lotwatch",
     version,
-    about = "Terminal monitor for live auctions of subsoil-use rights"
+    about = "Terminal monitor for live auctions of subsoil-use rights",
+    // The options below are the monitor's: before a subcommand they would
+    // mean nothing there, so clap refuses them instead of dropping them.
+    args_conflicts_with_subcommands = true
 )]
 #[command(
-    after_help = "Settings come from defaults < the config file < LOTWATCH_* variables < these options (see docs/configuration.md).\n\nExamples:\n  lotwatch                               run the demo auction day (embedded simulator)\n  lotwatch --url https://platform.example/ --currency USD\n  lotwatch --lang kk                     the interface in Kazakh (en, ru, kk; default: the locale)\n  lotwatch serve --addr 127.0.0.1:8080 --speed 20"
+    after_help = "Settings come from defaults < the config file < LOTWATCH_* variables < these options (see docs/configuration.md).\nExit codes (every command): 0 done, 1 a failure outside the input (unreachable, cannot write), 2 usage or configuration error, 3 missing or damaged input, 4 verify: a check failed.\nThe options are the monitor's; a subcommand takes its own after its name (lotwatch watch --url URL, lotwatch replay --lang ru).\nEvery subcommand has its help (lotwatch serve --help) and its man page (lotwatch man serve; all of them: lotwatch man --out-dir DIR).\n\nExamples:\n  lotwatch                               run the demo auction day (embedded simulator)\n  lotwatch --url https://platform.example/ --currency USD\n  lotwatch --lang kk                     the interface in Kazakh (en, ru, kk; default: the locale)\n  lotwatch serve --addr 127.0.0.1:8080 --speed 20"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -45,9 +48,11 @@ pub enum Command {
         after_help = "Examples:\n  lotwatch completions bash > ~/.local/share/bash-completion/completions/lotwatch\n  lotwatch completions zsh > ~/.zfunc/_lotwatch\n  lotwatch completions fish > ~/.config/fish/completions/lotwatch.fish"
     )]
     Completions(CompletionsArgs),
-    /// Print the man page (roff) to stdout.
-    #[command(after_help = "Example:\n  lotwatch man > lotwatch.1 && man ./lotwatch.1")]
-    Man,
+    /// Print the man page (roff) to stdout, or a subcommand's page, or write them all to a directory.
+    #[command(
+        after_help = "Examples:\n  lotwatch man > lotwatch.1 && man ./lotwatch.1\n  lotwatch man serve | man -l -\n  lotwatch man --out-dir ~/.local/share/man/man1   (lotwatch.1 and a page per subcommand)"
+    )]
+    Man(ManArgs),
     /// The officials' protocol of the day from a journal: Markdown, printable HTML or JSON (exit 3: journal missing or damaged).
     #[command(after_help = PROTOCOL_HELP)]
     Protocol(ProtocolArgs),
@@ -56,7 +61,7 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Play a recorded journal back into the monitor's panes.
     #[command(
-        after_help = "Keys: space pause/resume, → next message, ← previous message, + faster, - slower.\nExample:\n  lotwatch replay --journal day.sqlite --speed 10"
+        after_help = "Keys: space pause/resume, → next message, ← previous message (both pause), + faster, - slower.\nExample:\n  lotwatch replay --journal day.sqlite --speed 10"
     )]
     Replay(ReplayArgs),
     /// The monitor without the screen: events, alerts and anomalies as JSON
@@ -103,7 +108,7 @@ const SNAPSHOT_HELP: &str = "Exit codes:\n  0  the lots were printed\n  1  the p
 
 const PROTOCOL_HELP: &str = "Exit codes:\n  0  the protocol was written\n  1  it could not be written\n  2  usage error (e.g. a journal of several auctions without --auction)\n  3  the journal is missing or damaged\n\nA journal that fails verification still gets its protocol, with a warning at its top.\n\nExamples:\n  lotwatch protocol --journal day.sqlite\n  lotwatch protocol --journal day.sqlite --format html --lang ru --out protocol.html\n  lotwatch protocol --journal day.sqlite --format json --lot 401102 | jq .lots[0].bids";
 
-const VERIFY_HELP: &str = "Exit codes:\n  0  every check passed: prints the number of records and the chain head\n  2  usage error\n  3  the file is missing or not a lotwatch journal\n  4  a check failed: names the first record (or trigger) that does not fit\n\nExamples:\n  lotwatch verify --journal day.sqlite\n  lotwatch verify --journal day.sqlite --head 3f5c...   (the head printed on a protocol)\n  lotwatch verify --journal old.sqlite --migrate      (start the chain of an older journal)";
+const VERIFY_HELP: &str = "Exit codes:\n  0  every check passed: prints the number of records and the chain head\n  1  the journal could not be read (PostgreSQL unreachable, an I/O error)\n  2  usage error\n  3  the file is missing or not a lotwatch journal\n  4  a check failed: names the first record (or trigger) that does not fit\n\nExamples:\n  lotwatch verify --journal day.sqlite\n  lotwatch verify --journal day.sqlite --head 3f5c...   (the head printed on a protocol)\n  lotwatch verify --journal old.sqlite --migrate      (start the chain of an older journal)";
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ProtocolFormatArg {
@@ -220,6 +225,16 @@ pub struct ConfigArgs {
 }
 
 #[derive(Args, Debug, Clone)]
+pub struct ManArgs {
+    /// The page of this subcommand (lotwatch-SUBCOMMAND(1)) instead of the main page.
+    #[arg(value_name = "SUBCOMMAND")]
+    pub command: Option<String>,
+    /// Write every page (lotwatch.1, lotwatch-serve.1, ...) into this directory.
+    #[arg(long, value_name = "DIR", conflicts_with = "command")]
+    pub out_dir: Option<std::path::PathBuf>,
+}
+
+#[derive(Args, Debug, Clone)]
 pub struct CompletionsArgs {
     /// The shell to complete for.
     #[arg(value_enum)]
@@ -257,7 +272,7 @@ pub struct MonitorArgs {
     pub site_gap: Option<u64>,
     /// Interval polling period in ms, used when the platform has no change feed
     /// (--source sauda: the list's period, default 60 s, at least 15 s).
-    #[arg(long, value_name = "MS", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(250..))]
+    #[arg(long, value_name = "MS", default_value_t = 1000, value_parser = parse_poll)]
     pub poll: u64,
     /// Display currency beside tenge.
     #[arg(long, value_name = "KZT|USD|EUR|CNY", value_parser = parse_currency)]
@@ -452,7 +467,64 @@ fn parse_window(s: &str) -> Result<(u64, u64), String> {
     Ok((n(a)?, n(b)?))
 }
 
+fn parse_poll(s: &str) -> Result<u64, String> {
+    match s.trim().parse::<u64>() {
+        Ok(ms) if ms >= 250 => Ok(ms),
+        Ok(ms) => Err(format!(
+            "{ms} ms is too short: give 250 or more (milliseconds, e.g. --poll 1000)"
+        )),
+        Err(_) => Err(format!(
+            "{s:?} is not a number of milliseconds: give e.g. --poll 1000"
+        )),
+    }
+}
+
 fn parse_currency(s: &str) -> Result<Currency, String> {
     Currency::from_code(s)
         .ok_or_else(|| format!("unknown currency {s:?}: use KZT, USD, EUR or CNY"))
+}
+
+/// A parse error with what to do where clap's own text does not say it: a
+/// monitor option given before a subcommand belongs after its name.
+pub fn with_tip(mut e: clap::Error) -> clap::Error {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() == ErrorKind::ArgumentConflict
+        && let Some(ContextValue::String(sub)) = e.get(ContextKind::InvalidSubcommand).cloned()
+        && let Some(ContextValue::String(arg)) = e.get(ContextKind::PriorArg).cloned()
+    {
+        let option = arg.split_whitespace().next().unwrap_or(&arg).to_string();
+        e.insert(
+            ContextKind::Suggested,
+            ContextValue::StyledStrs(vec![
+                format!(
+                    "the options before a subcommand are the monitor's: give {option} after `{sub}` (lotwatch {sub} {arg}), if `lotwatch {sub} --help` lists it"
+                )
+                .into(),
+            ]),
+        );
+    }
+    e
+}
+
+/// A run that cannot start because of what it was given (an option, the
+/// configuration, a busy `--metrics` port): exit 2, as every usage error.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// Input that is missing or damaged (a journal that is not one): exit 3.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct BadInput(pub String);
+
+/// The exit code of a failed run: 2 for a usage error, 3 for missing or
+/// damaged input, else 1 (README, "Exit codes").
+pub fn exit_code_of(e: &anyhow::Error) -> u8 {
+    if e.downcast_ref::<UsageError>().is_some() {
+        2
+    } else if e.downcast_ref::<BadInput>().is_some() {
+        3
+    } else {
+        1
+    }
 }

@@ -40,12 +40,22 @@ pub fn configs_from_args(
         }
         RatesArg::Fixed => RatesMode::Fixed,
     };
+    // The simulator's pages (`serve --site sauda` on loopback) come with
+    // its own National Bank feed: offline, the real one is unreachable and
+    // its fallback would alarm for nothing.
+    let site_sim = args.source == crate::shell::source::SourceArg::Sauda
+        && reqwest::Url::parse(url).is_ok_and(|u| crate::platform::client::is_loopback(&u));
+    let nbk_default = if site_sim {
+        format!(
+            "{}/nbk/rss/get_rates.cfm?fdate={{date}}",
+            url.trim_end_matches('/')
+        )
+    } else {
+        NBK_DEFAULT_URL.to_string()
+    };
     let rates = RatesConfig {
         mode,
-        nbk_url: args
-            .rates_url
-            .clone()
-            .unwrap_or_else(|| NBK_DEFAULT_URL.to_string()),
+        nbk_url: args.rates_url.clone().unwrap_or(nbk_default),
         fixed,
         ..RatesConfig::default()
     };

@@ -117,7 +117,19 @@ pub(crate) fn show(app: &mut App, f: &Freshness) -> bool {
             || age_ms
                 .is_none_or(|ms| ms > i64::try_from(STALE_AFTER.as_millis()).unwrap_or(i64::MAX)),
     };
-    app.set_following(status).redraw
+    let mut redraw = app.set_following(status).redraw;
+    if app.journal().unencrypted != f.unencrypted {
+        let health = crate::domain::journal_health::JournalHealth {
+            unencrypted: f.unencrypted,
+            ..app.journal().clone()
+        };
+        app.update(
+            crate::app::Msg::Journal(health),
+            crate::domain::clock::mono_now(),
+        );
+        redraw = true;
+    }
+    redraw
 }
 
 #[cfg(test)]
@@ -134,6 +146,7 @@ mod tests {
             last_record: Some(Timestamp(now - ago_ms)),
             writers,
             failing: None,
+            unencrypted: false,
         };
         assert!(show(&mut app, &fresh(2_000, 3)));
         let f = app.following().cloned().expect("shown");
@@ -150,5 +163,22 @@ mod tests {
         failing.failing = Some("connection refused".into());
         show(&mut app, &failing);
         assert!(app.following().is_some_and(|f| f.stale));
+    }
+
+    /// Issue 27.3: a follower reading a shared journal in plain text over
+    /// the network says `UNENCRYPTED` as a writer does, until it is not.
+    #[test]
+    fn a_plain_text_follower_is_unencrypted_in_the_header() {
+        let mut app = App::new(AppOptions::default());
+        let mut f = Freshness {
+            writers: 1,
+            unencrypted: true,
+            ..Freshness::default()
+        };
+        assert!(show(&mut app, &f));
+        assert!(app.journal().unencrypted);
+        f.unencrypted = false;
+        show(&mut app, &f);
+        assert!(!app.journal().unencrypted);
     }
 }

@@ -1,6 +1,7 @@
 //! Logging to a file, never to the screen: the terminal belongs to the UI.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -25,25 +26,40 @@ pub fn init(path: &Path) -> anyhow::Result<()> {
             )
         })?;
     }
-    let file: File = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(|e| {
-            anyhow::anyhow!(
-                "cannot open the log file {}: {e} (choose another with --log-file)",
-                path.display()
-            )
-        })?;
+    // 0600 when created: the log names the lots you were outbid on.
+    let file: File = crate::journal::private_file::open(path, true).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot open the log file {}: {e} (choose another with --log-file)",
+            path.display()
+        )
+    })?;
     let level = std::env::var("LOTWATCH_LOG")
         .ok()
         .and_then(|v| v.parse::<tracing::Level>().ok())
         .unwrap_or(tracing::Level::INFO);
     // A second init (tests, replay after live) keeps the first subscriber.
     let _ = tracing_subscriber::fmt()
-        .with_writer(Mutex::new(file))
+        .with_writer(Mutex::new(Scrubbed(file)))
         .with_ansi(false)
         .with_max_level(level)
         .try_init();
     Ok(())
+}
+
+/// The log file, with every registered secret (`shell::secrets`) replaced
+/// by `***` on its way in: a message that quotes a URL or a server's words
+/// cannot put a password in the log.
+struct Scrubbed(File);
+
+impl Write for Scrubbed {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let text = String::from_utf8_lossy(buf);
+        let clean = crate::shell::secrets::scrub(&text);
+        self.0.write_all(clean.as_bytes())?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
 }

@@ -8,6 +8,7 @@ use crate::domain::clock::mono_now;
 use crate::journal::{self, Journal, JournalRecord, Receipt, Recorder};
 use crate::platform::Client;
 use crate::shell::alert_cmd::AlertCommand;
+use crate::shell::cli::UsageError;
 use crate::shell::screen::{Driver, Screen, sleep_until_opt};
 use crate::sim::server::{RunningSim, SimOptions};
 use crate::sync::{self, SyncCmd, SyncMsg};
@@ -69,8 +70,9 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
         }
     }
     let (client_cfg, mut sync_cfg) =
-        crate::shell::engine_config::configs_from_args(&demo_args, &url, token)?;
-    let client = Client::new(client_cfg).map_err(|e| anyhow::anyhow!("{e}"))?;
+        crate::shell::engine_config::configs_from_args(&demo_args, &url, token)
+            .map_err(|e| UsageError(e.to_string()))?;
+    let client = Client::new(client_cfg).map_err(|e| UsageError(e.to_string()))?;
     tracing::debug!("HTTP client ready");
     // The demo day restarts at seq 1 on every run: it is journaled only when
     // the user names a file.
@@ -85,7 +87,9 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
     let (metrics, _metrics_server) = match args.metrics {
         Some(addr) => {
             let (publisher, rx) = crate::shell::metrics::Publisher::new(client.clone());
-            let server = crate::shell::metrics::server::start(addr, rx).await?;
+            let server = crate::shell::metrics::server::start(addr, rx)
+                .await
+                .map_err(|e| UsageError(format!("{e:#}")))?;
             (Some(publisher), Some(server))
         }
         None => (None, None),
@@ -105,6 +109,12 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
     };
     tracing::debug!("sync engine started");
 
+    let mut courier = crate::shell::deliver::Courier::start(
+        settings.notify_to.as_ref(),
+        settings.lang,
+        args.ca_cert.as_deref(),
+    )
+    .map_err(|e| anyhow::anyhow!("[notify_to]: {e}"))?;
     let mut app = App::new(settings.app_options(sim.is_some()));
     if let Some((key, desc)) = settings.sort {
         app.set_sort(key, desc);
@@ -120,11 +130,20 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
             on_alert: on_alert.as_ref(),
             metrics,
             health: None,
+            courier: &mut courier,
         };
         screen.run(&mut driver).await
     }
     .await;
     handle.task.abort();
+    let (undelivered, delivered) = courier.close_within(DELIVERY_CLOSE_WAIT, None).await;
+    for r in delivered {
+        let _ = journal.append(r, None).await;
+    }
+    if let Some(line) = undelivered {
+        tracing::warn!("{line}");
+        eprintln!("{line}");
+    }
     journal.close().await;
     if let Some(sim) = sim {
         stop_sim(sim).await;
@@ -155,6 +174,9 @@ pub(crate) enum JournalSink {
         path: PathBuf,
     },
 }
+
+/// How long quitting waits for a delivery under way at most.
+const DELIVERY_CLOSE_WAIT: Duration = Duration::from_millis(300);
 
 /// How long quitting waits for the journal's disk at most, so that `q`
 /// quits within a second even while the disk fails.
@@ -189,7 +211,7 @@ impl JournalSink {
                 ),
             };
             let journal = Journal::open(&path).map_err(|e| {
-                anyhow::anyhow!("cannot open the journal {}: {e} (give another --journal PATH, or --no-journal)", journal::target::display(&path))
+                anyhow::anyhow!("{e}; or give another --journal PATH, or --no-journal")
             })?;
             let path = journal.path().to_path_buf();
             tracing::info!("journal: {}", path.display());
@@ -247,6 +269,50 @@ impl JournalSink {
         }
     }
 
+    /// Appends a record of the shell's own (an alert queued or delivered).
+    pub(crate) async fn append(
+        &mut self,
+        r: JournalRecord,
+        server_now: Option<Timestamp>,
+    ) -> anyhow::Result<()> {
+        match self {
+            JournalSink::On { recorder, .. } => recorder
+                .append(r, Receipt::now(server_now))
+                .map_err(|e| anyhow::anyhow!("the journal stopped: {e}")),
+            JournalSink::Pending { anomalies, .. } => {
+                if anomalies.len() < Self::MAX_WAITING {
+                    anomalies.push(r);
+                }
+                Ok(())
+            }
+            JournalSink::Off => Ok(()),
+        }
+    }
+
+    /// Reads the alerts the journal holds into the courier and the app,
+    /// once the journal is open (at once when there is none).
+    pub(crate) fn restore_alerts(
+        &self,
+        courier: &mut crate::shell::deliver::Courier,
+        app: &mut App,
+    ) {
+        if courier.restored() {
+            return;
+        }
+        let rows = match (self, app.auction()) {
+            (JournalSink::Pending { .. }, _) | (JournalSink::On { .. }, None) => return,
+            (JournalSink::Off, _) => Vec::new(),
+            (JournalSink::On { path, .. }, Some(a)) => {
+                crate::shell::deliver::journal_rows(path, &a.id).unwrap_or_else(|e| {
+                    tracing::warn!("alerts sent before this run could not be read: {e}");
+                    Vec::new()
+                })
+            }
+        };
+        let keys = courier.restore(rows.iter().map(|(k, e)| (k.as_str(), e.as_str())));
+        app.mark_alerts_sent(keys);
+    }
+
     /// The journal's health, once it is open.
     fn health(&self) -> Option<tokio::sync::watch::Receiver<journal::JournalHealth>> {
         match self {
@@ -268,7 +334,12 @@ impl JournalSink {
     pub(crate) async fn close(self) {
         if let JournalSink::On { recorder, path } = self {
             let status = recorder.close_within(JOURNAL_CLOSE_WAIT).await;
-            tracing::info!("journal closed: {status:?}");
+            tracing::info!(
+                "journal closed: {} records written ({} events), {} given up",
+                status.committed,
+                status.events,
+                status.failed
+            );
             if let Some(line) = unwritten_line(&path, &status) {
                 tracing::error!("{line}");
                 eprintln!("{line}");
@@ -306,6 +377,8 @@ struct LiveDriver<'a> {
     metrics: Option<crate::shell::metrics::Publisher>,
     /// The journal's health, once the journal is open.
     health: Option<tokio::sync::watch::Receiver<journal::JournalHealth>>,
+    /// Alerts off the screen (`[notify_to]`), journaled.
+    courier: &'a mut crate::shell::deliver::Courier,
 }
 
 /// What woke the live loop.
@@ -313,6 +386,7 @@ enum LiveWake {
     Sync(SyncMsg),
     Journal(journal::JournalHealth),
     Metrics,
+    Delivery(crate::shell::deliver::Report),
 }
 
 impl LiveDriver<'_> {
@@ -320,7 +394,9 @@ impl LiveDriver<'_> {
         self.journal
             .record(&msg, app.server_now(mono_now()))
             .await?;
-        Ok(app.update(Msg::Sync(msg), mono_now()))
+        let up = app.update(Msg::Sync(msg), mono_now());
+        self.journal.restore_alerts(self.courier, app);
+        Ok(up)
     }
 }
 
@@ -336,6 +412,7 @@ impl Driver for LiveDriver<'_> {
             },
             Some(h) = health_changed(&mut self.health) => Ok(LiveWake::Journal(h)),
             _ = sleep_until_opt(metrics_at) => Ok(LiveWake::Metrics),
+            Some(r) = self.courier.next() => Ok(LiveWake::Delivery(r)),
         }
     }
 
@@ -348,6 +425,14 @@ impl Driver for LiveDriver<'_> {
                     m.publish(app, mono_now(), self.journal.status().as_ref());
                 }
                 Ok(Update::default())
+            }
+            LiveWake::Delivery(r) => {
+                let server = app.server_now(mono_now());
+                let (record, status) = self.courier.on_report(r, server);
+                if let Some(rec) = record {
+                    self.journal.append(rec, server).await?;
+                }
+                Ok(app.update(Msg::Delivery(status), mono_now()))
             }
         }
     }
@@ -377,6 +462,16 @@ impl Driver for LiveDriver<'_> {
                     // Fire and forget: bounded and timed out inside.
                     let _ = cmd.spawn(&alert);
                 }
+                let server = app.server_now(mono_now());
+                if self.courier.has_channels()
+                    && let Some(rec) = self.courier.default_alert(&alert, server)
+                {
+                    self.journal.append(rec, server).await?;
+                }
+            }
+            Effect::RuleAlert(a) => {
+                let rec = self.courier.rule_alert(&a);
+                self.journal.append(rec, app.server_now(mono_now())).await?;
             }
             Effect::Anomaly(a) => self.journal.anomaly(a, app.server_now(mono_now())).await?,
             _ => {}

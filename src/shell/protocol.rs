@@ -21,7 +21,9 @@ pub fn run_cli(args: &ProtocolArgs) -> ExitCode {
         }
     };
     let written = match &opts.out {
-        Some(path) => std::fs::write(path, text.as_bytes()).map_err(|e| (path.clone(), e)),
+        Some(path) => crate::journal::private_file::open(path, false)
+            .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()))
+            .map_err(|e| (path.clone(), e)),
         None => {
             let stdout = std::io::stdout();
             let mut out = stdout.lock();

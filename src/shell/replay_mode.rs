@@ -3,7 +3,10 @@
 //! clock is the recorded one (`Replay::server_now`), so countdowns read as
 //! they did. Keys: space pauses, → delivers the next message, `+`/`-` change
 //! speed, ← goes back one message (the state is rebuilt from the start:
-//! replay is deterministic); every other key works as in the monitor.
+//! replay is deterministic); a step pauses the playback, so one press is one
+//! message. Every other key works as in the monitor, but for the ones that
+//! mean nothing here (Ctrl-R: there is no server) or that the replay takes
+//! (← →, which change panes live).
 //!
 //! The pure part (`deliver`, `status`, `replay_key`) is what the tests drive;
 //! `run` puts it in the monitor's own terminal loop (`shell::screen`).
@@ -98,8 +101,12 @@ pub fn on_replay_key(app: &mut App, replay: &mut Replay, key: ReplayKey, now: Mo
             replay.toggle_pause();
             Vec::new()
         }
-        ReplayKey::Step => replay.step().into_iter().collect(),
+        ReplayKey::Step => {
+            replay.pause();
+            replay.step().into_iter().collect()
+        }
         ReplayKey::StepBack => {
+            replay.pause();
             if let Some(msgs) = replay.step_back() {
                 rebuild(app, msgs, now);
             }
@@ -123,10 +130,19 @@ pub fn on_replay_key(app: &mut App, replay: &mut Replay, key: ReplayKey, now: Mo
 /// bindings, theme, language and notifications the monitor would use (the
 /// config file and the environment; `--lang` wins).
 pub fn run(args: ReplayArgs) -> anyhow::Result<()> {
-    let mut replay = Replay::load(&args.journal)
-        .map_err(|e| anyhow::anyhow!("cannot replay {}: {e}", args.journal.display()))?;
+    let mut replay = Replay::load(&args.journal).map_err(|e| {
+        if e.is_bad_file() {
+            anyhow::Error::new(crate::shell::cli::BadInput(e.to_string()))
+        } else {
+            anyhow::anyhow!("cannot replay: {e}")
+        }
+    })?;
     if replay.is_empty() {
-        anyhow::bail!("{} holds no recorded messages", args.journal.display());
+        return Err(crate::shell::cli::BadInput(format!(
+            "{} holds no recorded messages: nothing to replay (check the path)",
+            crate::journal::target::display(&args.journal)
+        ))
+        .into());
     }
     replay.set_speed(args.speed);
     let env = |k: &str| std::env::var(k).ok();
@@ -141,6 +157,7 @@ pub fn run(args: ReplayArgs) -> anyhow::Result<()> {
         }
         settings.screen_into(&mut app);
         let mut screen = Screen::enter(app, settings.view(), settings.notifier(&env))?;
+        screen.adjust_keys(crate::ui::keys::Keymap::for_replay);
         screen.watch_config(&settings);
         let mut driver = ReplayDriver {
             replay,
@@ -173,12 +190,17 @@ impl ReplayDriver {
 impl Driver for ReplayDriver {
     type Wake = ();
 
+    /// Sleeps until a deadline counted from the last playback step, not
+    /// from now: the loop drops this future whenever a key, a tick or a
+    /// redraw comes first, and a sleep started afresh each time would never
+    /// end while the screen ticks faster than the playback (it did: the
+    /// replay stood still, then jumped by all the time it had missed).
     async fn wait(&mut self, _app: &App) -> anyhow::Result<()> {
         let wait = self
             .replay
             .until_next()
             .map_or(PLAY_TICK, |w| w.min(PLAY_TICK));
-        tokio::time::sleep(wait).await;
+        tokio::time::sleep_until(self.last + wait).await;
         Ok(())
     }
 
@@ -201,6 +223,10 @@ impl Driver for ReplayDriver {
     fn key(&mut self, key: &KeyEvent, app: &mut App) -> Option<Update> {
         let k = replay_key(key, app)?;
         let up = on_replay_key(app, &mut self.replay, k, mono_now());
+        if k == ReplayKey::TogglePause {
+            // Playback resumes from this moment, not from the last tick.
+            self.last = tokio::time::Instant::now();
+        }
         self.mind_pause();
         Some(up)
     }

@@ -109,6 +109,8 @@ pub(crate) struct Screen {
     hyperlinks: bool,
     /// The configuration file read again when it changes (`watch_config`).
     config: Option<ConfigWatch>,
+    /// What the mode changes in every key map it is given (the replay's).
+    keys_for_mode: Option<fn(&mut crate::ui::keys::Keymap)>,
 }
 
 impl Screen {
@@ -141,7 +143,15 @@ impl Screen {
             shown_lots: false,
             hyperlinks: crate::shell::hyperlinks::supported(&|k| std::env::var(k).ok()),
             config: None,
+            keys_for_mode: None,
         })
+    }
+
+    /// Changes the key map for the mode, now and after every reload of the
+    /// configuration.
+    pub fn adjust_keys(&mut self, f: fn(&mut crate::ui::keys::Keymap)) {
+        f(&mut self.view.keys);
+        self.keys_for_mode = Some(f);
     }
 
     /// Reads the configuration file again whenever it changes, and applies
@@ -171,6 +181,9 @@ impl Screen {
             Ok(new) => {
                 tracing::info!(file = %w.path.display(), "configuration reloaded");
                 self.view = new.view();
+                if let Some(f) = self.keys_for_mode {
+                    f(&mut self.view.keys);
+                }
                 if new.layouts != w.good.layouts {
                     self.app.set_layouts(new.layouts.clone());
                 }
@@ -347,7 +360,7 @@ impl Screen {
         for effect in up.effects {
             match effect {
                 Effect::Quit => return Ok(Flow::Quit),
-                Effect::Bell | Effect::Alert(_) if !driver.announces() => {}
+                Effect::Bell | Effect::Alert(_) | Effect::RuleAlert(_) if !driver.announces() => {}
                 Effect::Bell => {
                     if let Some(bell) = self.guard.notifier.bell() {
                         let _ = self.guard.write_raw(bell);
@@ -364,7 +377,7 @@ impl Screen {
                     }
                     driver.effect(Effect::Alert(alert), &self.app).await?;
                 }
-                other @ (Effect::Sync(_) | Effect::Anomaly(_)) => {
+                other @ (Effect::Sync(_) | Effect::Anomaly(_) | Effect::RuleAlert(_)) => {
                     driver.effect(other, &self.app).await?
                 }
             }

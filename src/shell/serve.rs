@@ -7,6 +7,9 @@ use crate::sim::server::{SimOptions, start};
 
 /// `lotwatch serve`: serves until Ctrl-C or SIGTERM, logging requests.
 pub fn run_cli(args: ServeArgs) -> anyhow::Result<()> {
+    if let Some(t) = &args.token {
+        crate::shell::secrets::register(t);
+    }
     let scenario = match (&args.scenario, args.lots) {
         // `generated:N` plays a generated day of N lots (performance work).
         (Some(path), _) => match path.to_str().and_then(|p| p.strip_prefix("generated:")) {

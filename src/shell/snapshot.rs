@@ -153,7 +153,7 @@ pub async fn fetch_site(
         server_time,
         seq: 0,
         auction: Auction {
-            id: crate::domain::lot::SITE_AUCTION_ID.into(),
+            id: crate::domain::lot::site_auction_id(&host),
             title: format!("{host} · subsoil lots"),
             venue: host,
             timezone: crate::domain::time::PLATFORM_TZ.into(),

@@ -4,7 +4,9 @@
 
 use crate::journal::Journal;
 use crate::journal::chain;
-use crate::journal::verify::{EXIT_BAD_FILE, VerifyError, find_head, report, verify_path};
+use crate::journal::verify::{
+    EXIT_BAD_FILE, VerifyError, find_head, records_only_in_wal, report, verify_path, wal_warning,
+};
 use crate::shell::cli::VerifyArgs;
 use rusqlite::{Connection, OpenFlags};
 use std::process::ExitCode;
@@ -65,7 +67,11 @@ pub fn run_cli(args: &VerifyArgs) -> ExitCode {
     }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    ExitCode::from(report(&opts.journal, &outcome, head_found, &mut out).unwrap_or(1))
+    let code = report(&opts.journal, &outcome, head_found, &mut out).unwrap_or(1);
+    if let Some((only, records)) = records_only_in_wal(&opts.journal) {
+        eprintln!("lotwatch: {}", wal_warning(&opts.journal, only, records));
+    }
+    ExitCode::from(code)
 }
 
 /// `lotwatch verify --journal postgres://…`: both kinds of chain of the

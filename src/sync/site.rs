@@ -203,7 +203,7 @@ impl Poller {
     async fn run(mut self) {
         let mut backoff = Backoff::new(self.cfg.backoff_base, self.cfg.backoff_cap, Duration::ZERO);
         let auction = Auction {
-            id: crate::domain::lot::SITE_AUCTION_ID.into(),
+            id: crate::domain::lot::site_auction_id(&self.urls.host_label()),
             title: format!("{} · subsoil lots", self.urls.host_label()),
             venue: self.urls.host_label(),
             timezone: crate::domain::time::PLATFORM_TZ.into(),

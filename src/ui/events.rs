@@ -100,6 +100,11 @@ pub(crate) fn words_in(
         LogText::Notice(m) => m.clone(),
         LogText::UnknownEvent(t) => (tx.ev_unknown)(t),
         LogText::Issue { field, problem } => format!("{field}: {problem}"),
+        LogText::RuleAlert {
+            rule,
+            name,
+            changes,
+        } => crate::ui::i18n::alerts::pane_line(lang, rule, name, changes),
         LogText::Alert { kind, what } => {
             let what = match what {
                 AlertText::Outbid {

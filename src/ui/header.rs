@@ -33,6 +33,10 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         right.push(Span::styled(format!(" {} ", tx.insecure), t.bad));
         right.push(Span::raw(" "));
     }
+    if app.journal().unencrypted {
+        right.push(Span::styled(format!(" {} ", tx.journal_unencrypted), t.bad));
+        right.push(Span::raw(" "));
+    }
     if app.opts.demo {
         right.push(Span::styled(format!(" {} ", tx.demo), t.demo));
         right.push(Span::raw(" "));
@@ -57,7 +61,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         right.push(Span::raw(" "));
     }
     if let Some(f) = &app.following {
-        let [label, last, ago, by, monitors, stale] = tx.following;
+        let [label, last, ago, _, _, stale] = tx.following;
         let age = f
             .age_s
             .map(|s| format!(" · {last} {s} s {ago}"))
@@ -68,7 +72,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
             String::new()
         };
         right.push(Span::styled(
-            format!(" {label}{age} · {by} {} {monitors}{state} ", f.writers).replace("  ", " "),
+            format!(" {label}{age} · {}{state} ", (tx.writers_n)(f.writers)),
             if f.stale { t.bad } else { t.demo },
         ));
         right.push(Span::raw(" "));
@@ -115,7 +119,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let right = Line::from(right);
     let rw = (right.width() as u16).min(area.width);
     let left = match &app.auction {
-        Some(a) if a.id == crate::domain::lot::SITE_AUCTION_ID => {
+        Some(a) if crate::domain::lot::is_site_auction(&a.id) => {
             let st = ctx.lang.site();
             let age = match (ctx.now, app.data_at()) {
                 (Some(now), Some(at)) => (st.list_read)(&ctx.lang.age(at.until(now))),
@@ -161,6 +165,13 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
             t.warn,
         ));
     }
+    // A delivery channel failing: `✉ mail: connection refused · 3 waiting`.
+    for d in &app.delivery().troubles {
+        right.push(Span::styled(
+            format!(" ✉ {}", crate::ui::i18n::alerts::trouble(ctx.lang, d)),
+            t.bad,
+        ));
+    }
     if app.anomaly_count > 0 {
         let n = app.anomaly_count;
         right.push(Span::styled(format!(" {}", (tx.anomalies_n)(n)), t.bad));
@@ -175,7 +186,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     if app
         .auction
         .as_ref()
-        .is_none_or(|a| a.id != crate::domain::lot::SITE_AUCTION_ID)
+        .is_none_or(|a| !crate::domain::lot::is_site_auction(&a.id))
     {
         right.push(Span::styled(
             format!(" {} {} ", tx.feed_seq, app.feed_seq),

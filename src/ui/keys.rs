@@ -165,6 +165,26 @@ impl Keymap {
         self.bindings.extend(keys.iter().map(|k| (*k, action)));
     }
 
+    /// The map of a replay: no Ctrl-R (there is no server to ask), and the
+    /// replay's own keys (space, ← →, + = -) left to the replay, so no key
+    /// means two things (← → change panes live; Tab and the other pane keys
+    /// still do here).
+    pub fn for_replay(&mut self) {
+        self.bindings.retain(|(k, a)| {
+            let replays = !k.ctrl
+                && matches!(
+                    k.code,
+                    KeyCode::Left
+                        | KeyCode::Right
+                        | KeyCode::Char(' ')
+                        | KeyCode::Char('+')
+                        | KeyCode::Char('=')
+                        | KeyCode::Char('-')
+                );
+            *a != Action::Refresh && !replays
+        });
+    }
+
     /// The action a key press means in `mode`; None for key releases and
     /// unbound keys.
     pub fn action(&self, ev: &KeyEvent, mode: Mode) -> Option<Action> {
@@ -172,6 +192,8 @@ impl Keymap {
             return None;
         }
         match mode {
+            // Ctrl-C quits whatever the configuration rebinds.
+            Mode::Normal if Key::ctrl('c').matches(ev) => Some(Action::Quit),
             Mode::Normal => self
                 .bindings
                 .iter()
@@ -440,5 +462,39 @@ mod tests {
         km.bind(Action::Help, &[]);
         assert_eq!(km.label(Action::Help), None);
         assert!(!km.help_entries().iter().any(|(_, d)| *d == "help"));
+    }
+
+    #[test]
+    fn ctrl_c_quits_whatever_quit_is_rebound_to() {
+        let mut km = Keymap::default();
+        km.bind(Action::Quit, &[Key::ch('x')]);
+        km.bind(Action::Help, &[Key::ctrl('c')]);
+        assert_eq!(
+            km.action(
+                &key(KeyCode::Char('c'), KeyModifiers::CONTROL),
+                Mode::Normal
+            ),
+            Some(Action::Quit)
+        );
+    }
+
+    #[test]
+    fn a_replay_has_no_refresh_and_leaves_its_keys_to_the_replay() {
+        let mut km = Keymap::default();
+        km.bind(Action::Help, &[Key::ch('?'), Key::ch(' ')]);
+        km.for_replay();
+        let n = |code| km.action(&key(code, KeyModifiers::NONE), Mode::Normal);
+        assert_eq!(km.label(Action::Refresh), None);
+        assert_eq!(n(KeyCode::Right), None);
+        assert_eq!(n(KeyCode::Left), None);
+        assert_eq!(n(KeyCode::Char(' ')), None);
+        assert_eq!(n(KeyCode::Tab), Some(Action::FocusNext));
+        assert_eq!(km.label(Action::FocusNext).as_deref(), Some("Tab/l"));
+        assert_eq!(km.label(Action::Help).as_deref(), Some("?"));
+        assert!(
+            !km.help_entries().iter().any(|(k, _)| k.contains("Ctrl-R")),
+            "{:?}",
+            km.help_entries()
+        );
     }
 }

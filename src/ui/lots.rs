@@ -589,6 +589,19 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
             if key == SortKey::Extensions {
                 s.push_str(tx.col_ext);
             }
+            // The arrow always shows: the label gives way to it in a
+            // column too narrow for both (`High bid ₸` in 9 cells).
+            let room = usize::from(*w).saturating_sub(1);
+            let mut used = 0;
+            s = s
+                .chars()
+                .take_while(|ch| {
+                    used += unicode_width::UnicodeWidthChar::width(*ch).unwrap_or(0);
+                    used <= room
+                })
+                .collect::<String>()
+                .trim_end()
+                .to_string();
             s.push_str(if rev { "▼" } else { "▲" });
         }
         put_str(
@@ -807,6 +820,8 @@ fn lot_row(
                 }
                 put_right(buf, cell, scratch, plain);
             }
+            // A web site does not publish its bids: not zero, unknown.
+            Col::Bids if lot.site.is_some() => put_right(buf, cell, "—", plain),
             Col::Bids => {
                 scratch.clear();
                 _ = write!(scratch, "{}", lot.bid_count);

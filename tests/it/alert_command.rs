@@ -1,5 +1,7 @@
 //! `--on-alert`: the command gets hostile server text as plain arguments
-//! (no shell ever sees it), runs bounded and is killed after its timeout.
+//! after a `--` (no shell ever sees it, no option parser takes it for an
+//! option), in an environment without lotwatch's secrets, runs bounded and
+//! is killed after its timeout.
 
 #![cfg(unix)]
 
@@ -65,6 +67,7 @@ async fn hostile_text_arrives_as_plain_arguments() {
     assert_eq!(
         args,
         vec![
+            "--".to_string(),
             "outbid".to_string(),
             "4011'02; id".to_string(),
             "$(whoami)".to_string(),
@@ -106,4 +109,120 @@ async fn bounded_and_killed_after_the_timeout() {
     );
     // Slots are free again.
     assert!(cmd.spawn(&alert).is_some());
+}
+
+/// The name of the test below, for running it again in a child process.
+const HOSTILE_TEST: &str =
+    "alert_command::a_hostile_notice_arrives_after_dashdash_and_the_secrets_stay_behind";
+const SECRET_TOKEN: &str = "tok-Secret-0x1234";
+const SECRET_JOURNAL: &str = "postgres://bob:pa/ss-Secret%40x@db.example/day";
+const SECRET_SERVE: &str = "serve-Secret-99";
+const SECRET_SMTP: &str = "smtp-Secret-42";
+
+/// Issue 27.1, the review's reproduction: a platform notice
+/// `--output=/tmp/PWNED-OPT` reaches the command only after `--`, and the
+/// command's environment (recorded by the command itself) holds none of
+/// LOTWATCH_TOKEN, LOTWATCH_JOURNAL, LOTWATCH_SERVE_TOKEN, nor any variable
+/// whose value holds a registered secret (the journal's password, a
+/// delivery password); the alert comes as LOTWATCH_ALERT_* too. The
+/// environment is set in a child run of this test (setting it here would
+/// race the other tests' threads).
+#[test]
+fn a_hostile_notice_arrives_after_dashdash_and_the_secrets_stay_behind() {
+    let Some(dir) = std::env::var_os("LOTWATCH_ALERT_TEST_DIR").map(PathBuf::from) else {
+        let dir = temp_dir("secrets");
+        let out = std::process::Command::new(std::env::current_exe().expect("test binary"))
+            .args([HOSTILE_TEST, "--exact", "--test-threads=1", "--nocapture"])
+            .env("LOTWATCH_ALERT_TEST_DIR", &dir)
+            .env("LOTWATCH_TOKEN", SECRET_TOKEN)
+            .env("LOTWATCH_JOURNAL", SECRET_JOURNAL)
+            .env("LOTWATCH_SERVE_TOKEN", SECRET_SERVE)
+            .env("DATABASE_URL", SECRET_JOURNAL)
+            .env("PASSWORD_DECODED", "pa/ss-Secret@x")
+            .env("MY_SMTP_PASSWORD", SECRET_SMTP)
+            .env("HARMLESS", "stays")
+            .output()
+            .expect("child run");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && text.contains("1 passed"),
+            "{text}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let _ = std::fs::remove_dir_all(dir);
+        return;
+    };
+    // What the shell registers as it reads the token, the journal's URL,
+    // serve's token and (the alerts' delivery) an SMTP password.
+    lotwatch::shell::secrets::register(SECRET_TOKEN);
+    lotwatch::shell::secrets::register_url(SECRET_JOURNAL);
+    lotwatch::shell::secrets::register(SECRET_SERVE);
+    lotwatch::shell::secrets::register(SECRET_SMTP);
+    let script = dir.join("record.sh");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\nout=\"$1\"\nshift\nprintf '%s\\0' \"$@\" > \"$out/args\"\nenv -0 > \"$out/env\"\n",
+    )
+    .expect("script");
+    let cmd =
+        AlertCommand::parse(&format!("sh {} {}", quote(&script), quote(&dir))).expect("command");
+    let alert = Alert::new(AlertKind::Notice, None, "--output=/tmp/PWNED-OPT".into());
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        cmd.spawn(&alert)
+            .expect("a free slot")
+            .await
+            .expect("runner task")
+    });
+    let split = |p: &Path| -> Vec<String> {
+        std::fs::read(p)
+            .expect("the command ran")
+            .split(|b| *b == 0)
+            .map(|s| String::from_utf8_lossy(s).into_owned())
+            .collect()
+    };
+    let args = split(&dir.join("args"));
+    assert_eq!(
+        args[..5],
+        ["--", "notice", "", "", "--output=/tmp/PWNED-OPT"],
+        "{args:?}"
+    );
+    let env: Vec<String> = split(&dir.join("env"))
+        .into_iter()
+        .filter(|v| !v.is_empty())
+        .collect();
+    for secret in [
+        SECRET_TOKEN,
+        SECRET_SERVE,
+        SECRET_SMTP,
+        "pa/ss-Secret",
+        "Secret%40x",
+    ] {
+        assert!(
+            env.iter().all(|v| !v.contains(secret)),
+            "{secret} reached the command: {env:?}"
+        );
+    }
+    for gone in [
+        "LOTWATCH_TOKEN=",
+        "LOTWATCH_JOURNAL=",
+        "LOTWATCH_SERVE_TOKEN=",
+        "DATABASE_URL=",
+        "PASSWORD_DECODED=",
+        "MY_SMTP_PASSWORD=",
+    ] {
+        assert!(env.iter().all(|v| !v.starts_with(gone)), "{gone} passed on");
+    }
+    for kept in [
+        "HARMLESS=stays",
+        "LOTWATCH_ALERT_KIND=notice",
+        "LOTWATCH_ALERT_LOT=",
+        "LOTWATCH_ALERT_MESSAGE=--output=/tmp/PWNED-OPT",
+    ] {
+        assert!(env.iter().any(|v| v == kept), "no {kept}: {env:?}");
+    }
+    assert!(env.iter().any(|v| v.starts_with("PATH=")), "PATH went");
 }

@@ -128,3 +128,35 @@ fn a_ca_file_that_is_not_pem_is_a_clear_error() {
         other => panic!("{other:?}"),
     }
 }
+
+/// Issue 27.8: `--insecure` is for the platform's host only. The National
+/// Bank's feed on another host, served with a certificate no one trusts
+/// (the hostile input: a man in the middle of the rates), is refused even
+/// with `--insecure`, while the platform on the same untrusted certificate
+/// is accepted.
+#[tokio::test]
+async fn insecure_never_applies_to_the_national_bank_feed() {
+    let (url, seen) = https_server().await;
+    let c = client(&url, None, true);
+    c.auction()
+        .await
+        .expect("the platform, accepted with --insecure");
+    let before = seen.lock().expect("lock").len();
+    // The same server under another name: another origin, as the feed is.
+    let feed = url.replace("localhost", "127.0.0.1") + "/rss/get_rates.cfm?fdate=24.06.2025";
+    match c.fetch_public_text(&feed).await {
+        Err(PlatformError::Tls(p)) => {
+            assert_eq!(p, lotwatch::platform::TlsProblem::UnknownIssuer)
+        }
+        other => panic!("the feed over an untrusted certificate was accepted: {other:?}"),
+    }
+    assert_eq!(
+        seen.lock().expect("lock").len(),
+        before,
+        "a request went over the untrusted connection"
+    );
+    // The platform's own origin stays --insecure's.
+    c.fetch_public_text(&format!("{url}/doc"))
+        .await
+        .expect("the platform's host, accepted with --insecure");
+}

@@ -84,7 +84,7 @@ fn a_follower_shows_the_journal_and_never_asks_the_platform() {
     let t = Tmux::start("follow-e2e", 160, 45, &cmd);
     let screen = t.wait_for("the FOLLOWING badge", Duration::from_secs(20), |s| {
         s.contains("FOLLOWING journal")
-            && s.contains("written by 1 monitors")
+            && s.contains("written by 1 monitor")
             && s.contains("last record")
     });
     assert!(

@@ -70,3 +70,75 @@ fn a_replay_takes_the_config_files_language_and_key_bindings() {
     t.keys(&["x"]);
     assert_eq!(t.wait_exit(WAIT), 0);
 }
+
+/// A journal recorded the way a user records one: the demo day on screen
+/// for a few seconds, then `q`.
+fn recorded_demo(name: &str) -> std::path::PathBuf {
+    let dir = temp_dir(name);
+    let path = dir.join("day.sqlite");
+    let cmd: Vec<String> = [BIN, "--journal", &path.to_string_lossy(), "--lang", "en"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let t = Tmux::start(&format!("{name}-rec"), 160, 45, &cmd);
+    t.wait_for("the demo's lots", WAIT, |s| {
+        s.contains("LIVE") && s.contains("4011")
+    });
+    std::thread::sleep(Duration::from_secs(8));
+    t.keys(&["q"]);
+    assert_eq!(t.wait_exit(WAIT), 0);
+    // The monitor folded its WAL into the file when it quit: the file alone
+    // is the whole journal.
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    let wal_len = std::fs::metadata(&wal).map_or(0, |m| m.len());
+    assert_eq!(wal_len, 0, "the journal's WAL after q");
+    path
+}
+
+/// The badge's `REPLAY n/total`, read off the screen.
+fn position(screen: &str) -> Option<usize> {
+    let after = screen.split("REPLAY ").nth(1)?;
+    after.split('/').next()?.trim().parse().ok()
+}
+
+#[test]
+fn a_replay_plays_at_its_speed_without_a_key_and_steps_one_message_each_way() {
+    let path = recorded_demo("e2e-replay-plays");
+    let cmd: Vec<String> = [
+        BIN,
+        "replay",
+        "--journal",
+        &path.to_string_lossy(),
+        "--speed",
+        "2",
+        "--lang",
+        "en",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let t = Tmux::start("replay-plays", 160, 45, &cmd);
+    let first = t.wait_for("the replay badge", WAIT, |s| position(s).is_some());
+    let start = position(&first).unwrap();
+    // No key pressed, and the counter moves on.
+    t.wait_for("the counter to advance by itself", WAIT, |s| {
+        position(s).is_some_and(|p| p >= start + 3)
+    });
+    // The key bar offers no Ctrl-R in a replay.
+    assert!(!t.screen().contains("Ctrl-R"), "{}", t.screen());
+    // → pauses and delivers exactly one message; ← takes exactly one back.
+    t.keys(&["Right"]);
+    let paused = t.wait_for("paused after →", WAIT, |s| s.contains("paused"));
+    let at = position(&paused).unwrap();
+    std::thread::sleep(Duration::from_millis(1_500));
+    assert_eq!(position(&t.screen()), Some(at), "played on after →");
+    t.keys(&["Right"]);
+    t.wait_for("one message on", WAIT, |s| position(s) == Some(at + 1));
+    t.keys(&["Left"]);
+    t.wait_for("one message back", WAIT, |s| position(s) == Some(at));
+    std::thread::sleep(Duration::from_millis(1_000));
+    assert_eq!(position(&t.screen()), Some(at), "moved after ←");
+    t.keys(&["q"]);
+    assert_eq!(t.wait_exit(WAIT), 0);
+}

@@ -730,3 +730,90 @@ fn a_journal_from_before_chains_is_migrated_and_its_cover_stated() {
     assert!(r.out.contains("since the migration of"), "{}", r.out);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// `BIN args...`: (exit code, stdout and stderr).
+fn run(args: &[&str]) -> (i32, String) {
+    let o = Command::new(BIN)
+        .args(args)
+        .env("LOTWATCH_CONFIG", "/dev/null")
+        .output()
+        .expect("run lotwatch");
+    (
+        o.status.code().unwrap_or(-1),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        ),
+    )
+}
+
+/// Issue 27.5, the review's reproduction: a tampered row's `type` of
+/// `bid\r\e[1A\e[2K…OK` would, printed raw, paint "OK" over "FAILED". The
+/// journal's text is outside text: verify, export and the protocol print
+/// none of its escapes or controls (an anomaly's evidence and a lot id
+/// tampered the same way), and the tampering is still named.
+#[test]
+fn a_tampered_row_with_escape_sequences_cannot_paint_over_failed() {
+    let dir = temp_dir("chain-escape");
+    let clean = recorded_day(&dir);
+    let path = copy(&clean, &dir, "escape.sqlite");
+    let c = open(&path);
+    let hostile = "bid\r\x1b[1A\x1b[2Kjournal day.sqlite: OK\x1b]0;pwned\x07\u{9b}2J";
+    c.execute_batch(
+        "DROP TRIGGER events_no_update; DROP TRIGGER anomalies_no_update; \
+         DROP TRIGGER snapshot_lots_no_update;",
+    )
+    .expect("drop");
+    let seq: i64 = c
+        .query_row(
+            "SELECT seq FROM events WHERE type = 'bid' ORDER BY seq LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .expect("a bid");
+    c.execute(
+        "UPDATE events SET type = ?1 WHERE seq = ?2",
+        rusqlite::params![hostile, seq],
+    )
+    .expect("update");
+    let anomalies = c
+        .execute("UPDATE anomalies SET evidence = ?1", [hostile])
+        .expect("update");
+    assert!(anomalies > 0, "the day has an anomaly");
+    drop(c);
+    let p = path.to_string_lossy().to_string();
+    let (code, out) = run(&["verify", "--journal", &p]);
+    assert_eq!(code, 4, "{out}");
+    assert!(
+        out.contains("FAILED") && out.contains("does not match its hash"),
+        "{out}"
+    );
+    assert!(
+        out.contains("bidjournal day.sqlite: OK") || out.contains("bid journal"),
+        "{out}"
+    );
+    for (name, args) in [
+        ("verify", vec!["verify", "--journal", &p]),
+        ("export", vec!["export", "--journal", &p]),
+        (
+            "export jsonl",
+            vec!["export", "--journal", &p, "--format", "jsonl"],
+        ),
+        ("protocol", vec!["protocol", "--journal", &p]),
+        (
+            "protocol html",
+            vec!["protocol", "--journal", &p, "--format", "html"],
+        ),
+    ] {
+        let (code, out) = run(&args);
+        assert_ne!(code, 101, "{name} panicked: {out}");
+        // CSV's records end in CRLF; a bare CR is the row's.
+        let bare_cr = out.replace("\r\n", "\n").contains('\r');
+        assert!(
+            !out.contains('\x1b') && !bare_cr && !out.contains('\x07') && !out.contains('\u{9b}'),
+            "{name} printed the journal's escapes: {out:?}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -582,3 +582,228 @@ fn sslmode_require_speaks_tls_through_rustls_and_verifies_the_server() {
     assert!(text.to_lowercase().contains("certificate"), "{text}");
     assert!(!text.contains(PASSWORD), "{text}");
 }
+
+/// An IPv4 address of this machine that is not loopback, if it has one.
+fn outside_address() -> Option<String> {
+    let out = std::process::Command::new("hostname")
+        .arg("-I")
+        .output()
+        .ok()?;
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .filter_map(|a| a.parse::<std::net::Ipv4Addr>().ok())
+        .find(|a| !a.is_loopback())
+        .map(|a| a.to_string())
+}
+
+/// Connections of `app` that use TLS, and all of them.
+fn ssl_counts(pg: &Pg, app: &str) -> (String, String) {
+    let q = |cond: &str| {
+        pg.psql(
+            "day",
+            &format!(
+                "SELECT count(*) FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) \
+                 WHERE a.application_name = '{app}'{cond}"
+            ),
+        )
+    };
+    (q(" AND s.ssl"), q(""))
+}
+
+/// Writes one record through `url` and returns the writer's health after.
+fn write_one(url: &str, name: &str) -> (lotwatch::journal::writer::JournalWriter, bool) {
+    let j = Journal::open(Path::new(url)).expect(name);
+    let w = j.writer_named(AUCTION, name).unwrap();
+    let d = day(1, 1, 3);
+    w.record_sync_msg(&SyncMsg::Events(d.events.clone()), at(1))
+        .unwrap();
+    w.flush().unwrap();
+    assert!(w.status().committed >= 1, "{name}: {:?}", w.status());
+    let unencrypted = w.health().borrow().unencrypted;
+    (w, unencrypted)
+}
+
+/// Issue 27.3, against a real server with TLS on (a self-signed CA made for
+/// the test): with no sslmode (libpq's default, prefer) the connection is
+/// TLS; it falls back to plain text only when the server refuses TLS, and
+/// plain text to a host that is not loopback is `UNENCRYPTED` in the
+/// journal's health (the header's badge), never to loopback.
+#[test]
+fn sslmode_prefer_is_tls_first_and_plain_text_to_another_host_is_unencrypted() {
+    let Some(pg) = Pg::start("prefer") else {
+        return;
+    };
+    pg.create_db("day");
+    let outside = outside_address();
+    if let Some(ip) = &outside {
+        pg.listen_also(ip);
+    } else {
+        eprintln!("no address but loopback on this machine: the remote half is skipped");
+    }
+    let url_at = |host: &str, app: &str, extra: &str| {
+        format!(
+            "postgres://postgres:{PASSWORD}@{host}:{}/day?application_name={app}{extra}",
+            pg.port
+        )
+    };
+    // The server without TLS: plain text, said only when it leaves the machine.
+    let (_w, unencrypted) = write_one(&url_at("127.0.0.1", "plain_lo", ""), "plain_lo");
+    assert!(!unencrypted, "loopback is not on the wire");
+    assert_eq!(ssl_counts(&pg, "plain_lo").0, "0");
+    if let Some(ip) = &outside {
+        let (_w, unencrypted) = write_one(&url_at(ip, "plain_out", ""), "plain_out");
+        assert!(unencrypted, "plain text to {ip} is not said");
+        // A follower reading it says so too.
+        let f = lotwatch::journal::follow::start(
+            Path::new(&url_at(ip, "follow_out", "")),
+            lotwatch::journal::follow::FollowOptions::default(),
+        )
+        .expect("follow");
+        let mut fresh = f.freshness.clone();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !fresh.borrow().unencrypted && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        assert!(
+            fresh.borrow_and_update().unencrypted,
+            "the follower's plain text is not said"
+        );
+    }
+    // TLS on: prefer encrypts (the certificate is not the system's: prefer
+    // does not ask it to be), everywhere.
+    let ca = pg.enable_tls();
+    let (_w, unencrypted) = write_one(&url_at("localhost", "prefer_lo", ""), "prefer_lo");
+    assert!(!unencrypted);
+    let (tls, all) = ssl_counts(&pg, "prefer_lo");
+    assert_ne!(all, "0");
+    assert_eq!(tls, all, "sslmode=prefer spoke plain text to a TLS server");
+    if let Some(ip) = &outside {
+        let (_w, unencrypted) = write_one(&url_at(ip, "prefer_out", ""), "prefer_out");
+        assert!(!unencrypted, "TLS to {ip} said unencrypted");
+        let (tls, all) = ssl_counts(&pg, "prefer_out");
+        assert_eq!(tls, all, "sslmode=prefer spoke plain text to {ip}");
+        // sslmode=disable, the user's choice, still shows.
+        let (_w, unencrypted) = write_one(
+            &url_at(ip, "disable_out", "&sslmode=disable"),
+            "disable_out",
+        );
+        assert!(unencrypted, "sslmode=disable to {ip} is not said");
+        assert_eq!(ssl_counts(&pg, "disable_out").0, "0");
+    }
+    // prefer with the CA named verifies it: a wrong CA is refused.
+    let wrong_ca =
+        std::env::temp_dir().join(format!("lotwatch-wrong-ca-{}.pem", std::process::id()));
+    std::fs::copy("tests/fixtures/tls/ca.pem", &wrong_ca).unwrap();
+    let url = url_at(
+        "localhost",
+        "prefer_ca",
+        &format!("&sslrootcert={}", wrong_ca.display()),
+    );
+    let e = Journal::open(Path::new(&url))
+        .err()
+        .expect("a CA that did not sign the server's certificate");
+    assert!(e.to_string().to_lowercase().contains("certificate"), "{e}");
+    assert!(!e.to_string().contains(PASSWORD), "{e}");
+    let url = url_at(
+        "localhost",
+        "prefer_ca",
+        &format!("&sslrootcert={}", ca.display()),
+    );
+    drop(write_one(&url, "prefer_ca"));
+    let _ = std::fs::remove_file(wrong_ca);
+}
+
+/// Issue 27.2, the review's reproduction against a real server: a
+/// password with `/` (a third of `openssl rand -base64 16` have one), `?`,
+/// `#` and `%` connects as written, and a wrong one of the same shape
+/// never shows in the error, whole or in part.
+#[test]
+fn a_password_with_a_slash_connects_and_is_never_shown() {
+    let Some(pg) = Pg::start("slash") else { return };
+    pg.create_db("day");
+    let pw = "pa/ss?Qx#9%zz";
+    pg.psql("day", &format!("CREATE ROLE bob LOGIN PASSWORD '{pw}'; GRANT ALL ON DATABASE day TO bob; GRANT ALL ON SCHEMA public TO bob"));
+    let url = format!("postgres://bob:{pw}@127.0.0.1:{}/day", pg.port);
+    drop(write_one(&url, "bob"));
+    for wrong in ["pa/ss", "pa/ss?Qx#9%zy", "p%2Fss"] {
+        let url = format!("postgres://bob:{wrong}@127.0.0.1:{}/day", pg.port);
+        let e = Journal::open(Path::new(&url))
+            .err()
+            .expect("a wrong password");
+        let text = e.to_string();
+        assert!(text.contains("password authentication failed"), "{text}");
+        assert!(text.contains("postgres://bob:***@127.0.0.1:"), "{text}");
+        assert!(
+            !text.contains("pa/") && !text.contains("ss?") && !text.contains("2Fss"),
+            "{text}"
+        );
+        assert!(!text.contains("PGPASSWORD"), "{text}");
+    }
+}
+
+/// `lotwatch args...`: (exit code, stdout and stderr).
+fn run_bin(args: &[&str]) -> (i32, String) {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_lotwatch"))
+        .args(args)
+        .env("LOTWATCH_CONFIG", "/dev/null")
+        .output()
+        .expect("run lotwatch");
+    (
+        o.status.code().unwrap_or(-1),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        ),
+    )
+}
+
+/// Issue 27.5 on PostgreSQL: a row tampered with escape sequences behind
+/// the triggers' back reaches no terminal raw (verify, export), and a
+/// column whose type was altered is reported, never a panic (`try_get`).
+#[test]
+fn a_tampered_shared_journal_is_reported_never_raw_never_a_panic() {
+    let Some(pg) = Pg::start("tamper") else {
+        return;
+    };
+    let url = pg.create_db("day");
+    drop(write_one(&url, "w1"));
+    pg.psql(
+        "day",
+        "ALTER TABLE messages DISABLE TRIGGER messages_append_only; \
+         UPDATE messages SET kind = E'events\\r\\x1b[1A\\x1b[2Kjournal: OK', monitor = E'w1\\x1b]0;pwned\\x07'; \
+         ALTER TABLE messages ENABLE TRIGGER messages_append_only;",
+    );
+    for args in [
+        vec!["verify", "--journal", &url],
+        vec!["export", "--journal", &url],
+        vec!["export", "--journal", &url, "--format", "json"],
+    ] {
+        let (code, out) = run_bin(&args);
+        assert_ne!(code, 101, "{:?} panicked: {out}", args[0]);
+        assert!(
+            !out.contains('\x1b')
+                && !out.contains('\x07')
+                && !out.replace("\r\n", "\n").contains('\r'),
+            "{:?} printed the journal's escapes: {out:?}",
+            args[0]
+        );
+        assert!(!out.contains(PASSWORD), "{out}");
+    }
+    // A column altered to another type: every reader says so and exits.
+    pg.psql(
+        "day",
+        "ALTER TABLE messages ALTER COLUMN received_at TYPE text USING 'not a time'",
+    );
+    let (code, out) = run_bin(&["verify", "--journal", &url]);
+    assert!(code != 0 && code != 101, "verify exited {code}: {out}");
+    assert!(out.contains("received_at") || out.contains("type"), "{out}");
+    for args in [
+        vec!["export", "--journal", &url],
+        vec!["protocol", "--journal", &url],
+    ] {
+        let (code, out) = run_bin(&args);
+        assert_ne!(code, 101, "{:?} panicked: {out}", args[0]);
+        assert!(!out.contains("panicked"), "{out}");
+    }
+}

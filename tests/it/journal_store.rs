@@ -314,7 +314,9 @@ fn damaged_missing_and_foreign_files_are_named_with_what_to_do() {
         assert!(matches!(e, JournalError::Corrupt { .. }), "{e:?}");
         let msg = e.to_string();
         assert!(
-            msg.contains(&garbage.display().to_string()) && msg.contains("move it aside"),
+            msg.contains(&garbage.display().to_string())
+                && msg.contains("check the path")
+                && msg.contains("move this file aside"),
             "{msg}"
         );
         assert!(e.is_bad_file());

@@ -184,3 +184,38 @@ fn stepping_back_gives_the_state_the_recording_had_there() {
     assert_eq!(app.replay().expect("badge").position, 0);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn a_step_while_playing_pauses_so_one_press_is_one_message_both_ways() {
+    let dir = temp_dir("replay-step-pauses");
+    let path = dir.join("day.sqlite");
+    let live_msgs = session();
+    record(&path, &live_msgs);
+    let mut replay = Replay::load(&path).expect("load");
+    replay.set_speed(10.0);
+    let mut app = App::new(opts());
+    let msgs = replay.advance(std::time::Duration::ZERO);
+    deliver(&mut app, &replay, msgs, Mono(0));
+    let at = app.replay().expect("badge").position;
+    on_replay_key(&mut app, &mut replay, ReplayKey::Step, Mono(0));
+    assert_eq!(app.replay().expect("badge").position, at + 1);
+    assert!(app.replay().expect("badge").paused);
+    // Time passing after the step moves nothing: the step paused playback.
+    let later = replay.advance(std::time::Duration::from_secs(600));
+    assert!(later.is_empty(), "{} messages played after →", later.len());
+    on_replay_key(&mut app, &mut replay, ReplayKey::StepBack, Mono(0));
+    assert_eq!(app.replay().expect("badge").position, at);
+    assert!(
+        replay
+            .advance(std::time::Duration::from_secs(600))
+            .is_empty()
+    );
+    // Space plays on from there.
+    on_replay_key(&mut app, &mut replay, ReplayKey::TogglePause, Mono(0));
+    assert!(
+        !replay
+            .advance(std::time::Duration::from_secs(600))
+            .is_empty()
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -390,3 +390,29 @@ async fn a_sold_lot_makes_one_event_not_one_per_poll() {
     }
     sim.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_simulated_site_is_its_own_auction_and_journal_not_the_real_sites() {
+    let sim = site_sim(60.0, SiteSim::default()).await;
+    let mut h = poller(&sim.url(), SiteLang::Ru);
+    let first = tokio::time::timeout(Duration::from_secs(30), h.msgs.recv())
+        .await
+        .expect("the poller's first message")
+        .expect("the poller runs");
+    let SyncMsg::Auction(a) = first else {
+        panic!("the first message is the auction: {first:?}")
+    };
+    let port = sim.url().rsplit(':').next().unwrap().to_string();
+    assert_eq!(a.id, format!("site:127.0.0.1:{port}"));
+    assert!(lotwatch::domain::lot::is_site_auction(&a.id));
+    assert_ne!(
+        lotwatch::journal::default_path(&a.id),
+        lotwatch::journal::default_path(lotwatch::domain::lot::SITE_AUCTION_ID),
+        "the offline recipe writes into its own journal"
+    );
+    assert_eq!(
+        lotwatch::domain::lot::site_auction_id("sauda.e-qazyna.kz"),
+        lotwatch::domain::lot::SITE_AUCTION_ID,
+        "the real site's journal keeps its name"
+    );
+}

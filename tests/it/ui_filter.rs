@@ -16,7 +16,7 @@ fn type_filter(app: &mut lotwatch::app::App, text: &str) {
 }
 
 #[test]
-fn filter_with_an_error_keeps_the_last_valid_filter() {
+fn filter_with_an_error_keeps_the_filter_from_before_slash() {
     let mut app = live(false);
     type_filter(&mut app, "status:open bid>40m closing<1x");
     let err = app.filter_error().expect("1x is not a duration");
@@ -80,4 +80,33 @@ fn a_long_filter_shows_its_end_and_the_cursor() {
         .find(|l| l.contains("filter /"))
         .expect("the filter line");
     assert!(line.contains("…") && line.contains("bid>=1k█"), "{line}");
+}
+
+#[test]
+fn every_sorted_column_shows_its_arrow_at_every_width() {
+    use lotwatch::app::lots::SortKey;
+    let mut app = live(false);
+    for key in SortKey::SCREEN_ORDER {
+        act(&mut app, Action::SortBy(key));
+        // The money and count columns at every width; all of them where
+        // every column has room.
+        let sizes: &[(u16, u16)] = match key {
+            SortKey::HighBid | SortKey::NextMin | SortKey::Bids => {
+                &[(120, 40), (160, 45), (200, 50)]
+            }
+            _ => &[(200, 50)],
+        };
+        for &(w, h) in sizes {
+            let screen = render(&mut app, w, h);
+            let header = screen
+                .lines()
+                .find(|l| l.contains("No."))
+                .unwrap_or_default()
+                .to_string();
+            assert!(
+                header.contains('▲') || header.contains('▼'),
+                "{key:?} at {w}x{h}: {header}"
+            );
+        }
+    }
 }

@@ -22,6 +22,37 @@ fn failing(cause: JournalCause, events: u64) -> JournalHealth {
         unwritten_events: events,
         lost_records: 0,
         lost_events: 0,
+        unencrypted: false,
+    }
+}
+
+/// Issue 27.3: a shared journal reached in plain text over the network
+/// says `UNENCRYPTED` in the header the whole time, in every language, and
+/// beside a failure too.
+#[test]
+fn a_plain_text_journal_database_is_unencrypted_on_the_badge() {
+    for lang in [Lang::En, Lang::Ru, Lang::Kk] {
+        let mut app = live(false);
+        journal(
+            &mut app,
+            JournalHealth {
+                unencrypted: true,
+                ..JournalHealth::default()
+            },
+        );
+        let screen = render_in(&mut app, lang, 120, 30);
+        let header = screen.lines().next().unwrap_or("");
+        assert!(header.contains("UNENCRYPTED"), "{lang:?}: {header}");
+        let mut bad = failing(JournalCause::Io("database: connection refused".into()), 3);
+        bad.unencrypted = true;
+        journal(&mut app, bad);
+        let screen = render_in(&mut app, lang, 160, 30);
+        let header = screen.lines().next().unwrap_or("");
+        assert!(header.contains("UNENCRYPTED"), "{lang:?}: {header}");
+        // Encrypted again: the badge goes.
+        journal(&mut app, JournalHealth::default());
+        let screen = render_in(&mut app, lang, 120, 30);
+        assert!(!screen.contains("UNENCRYPTED"), "{lang:?}");
     }
 }
 

@@ -179,6 +179,15 @@ fn header_bids_and_detail_say_what_the_site_gives() {
         "{s}"
     );
     assert!(s.contains("opens in"), "{s}");
+    // The Bids column says unknown, never a count of 0, sold lots included.
+    let rows: Vec<&str> = s
+        .lines()
+        .filter(|l| l.contains("solid minerals") || l.contains("hydrocarbons"))
+        .collect();
+    assert!(!rows.is_empty(), "{s}");
+    for row in rows {
+        assert!(!row.contains(" 0 "), "a site lot with 0 bids: {row}");
+    }
 }
 
 #[test]

@@ -101,8 +101,10 @@ fn retrying_badge_and_clock_skew() {
 #[test]
 fn scheduled_lot_counting_down_to_its_opening() {
     let mut app = live(false);
-    act(&mut app, Action::SortNext); // name
-    act(&mut app, Action::SortNext); // status
+    // `s` steps in screen order: name, region, minerals, licence, status.
+    for _ in 0..5 {
+        act(&mut app, Action::SortNext);
+    }
     select(&mut app, "401140");
     act(&mut app, Action::OpenDetail);
     snap_all("scheduled_detail", app);
@@ -111,7 +113,8 @@ fn scheduled_lot_counting_down_to_its_opening() {
 #[test]
 fn sorted_by_time_left_reversed_watched_only() {
     let mut app = live(false);
-    for _ in 0..6 {
+    // `s` steps in screen order: time left is the tenth column.
+    for _ in 0..10 {
         act(&mut app, Action::SortNext);
     }
     select(&mut app, "401131");

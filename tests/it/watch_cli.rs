@@ -599,3 +599,61 @@ fn text_is_one_plain_sentence_per_change_in_the_interface_language() {
         "{all}"
     );
 }
+
+/// Issue 27.8: `--metrics` on an address that is not loopback (the hostile
+/// setting: `0.0.0.0`, every interface) warns on stderr at start.
+#[test]
+fn metrics_on_every_interface_warns_at_start() {
+    let dir = temp_dir("metrics-warn");
+    let mut child = watch_cmd(&dir, &["--metrics", "0.0.0.0:0"])
+        .spawn()
+        .expect("watch");
+    let err = child.stderr.take().expect("stderr");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(err).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let line = rx.recv_timeout(Duration::from_secs(20));
+    let _ = child.kill();
+    let _ = child.wait();
+    let line = line.expect("a warning on stderr");
+    assert!(
+        line.contains("warning") && line.contains("not loopback"),
+        "{line}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Issue 27.8: the README's tmux status-line recipe doubles every `#` of
+/// the line (tmux reads `#[…]` in it as a style), and holds no `#` of its
+/// own inside `#(…)`. The recipe is read from the README and run with a
+/// hostile line in place of `lotwatch watch`.
+#[test]
+fn the_readme_tmux_recipe_escapes_hash() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
+    let recipe = readme
+        .lines()
+        .find(|l| l.contains("set -g status-right '#(lotwatch watch"))
+        .expect("the tmux recipe");
+    let inner = recipe
+        .split_once("'#(")
+        .and_then(|(_, r)| r.rsplit_once(")'"))
+        .map(|(cmd, _)| cmd)
+        .expect("#(…)");
+    assert!(
+        !inner.contains('#'),
+        "tmux may read the command's own #: {inner}"
+    );
+    let cmd = inner.replace(
+        "lotwatch watch --format status",
+        "printf 'lot #[fg=red]A #(id) ##\\n'",
+    );
+    let out = Command::new("sh").args(["-c", &cmd]).output().expect("sh");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "lot ##[fg=red]A ##(id) ####\n"
+    );
+}

@@ -131,8 +131,15 @@ impl Pg {
 
     /// `pg_ctl start` (waits until it accepts connections).
     pub fn start_again(&self) {
+        // Another address than loopback, when `listen_also` named one.
+        let also = std::fs::read_to_string(self.dir.join("listen_also")).unwrap_or_default();
+        let listen = if also.is_empty() {
+            "127.0.0.1".to_string()
+        } else {
+            format!("127.0.0.1,{also}")
+        };
         let opts = format!(
-            "-p {} -k {} -c listen_addresses=127.0.0.1 -c max_connections=100",
+            "-p {} -k {} -c listen_addresses={listen} -c max_connections=100",
             self.port,
             self.dir.display()
         );
@@ -308,6 +315,18 @@ impl Pg {
         self.stop();
         self.start_again();
         tls.join("ca.pem")
+    }
+
+    /// Listens on `ip` too (an address of this machine that is not
+    /// loopback), with password logins allowed from it, and restarts.
+    pub fn listen_also(&self, ip: &str) {
+        std::fs::write(self.dir.join("listen_also"), ip).expect("listen_also");
+        let hba = self.data().join("pg_hba.conf");
+        let mut text = std::fs::read_to_string(&hba).expect("pg_hba.conf");
+        text.push_str(&format!("\nhost all all {ip}/32 scram-sha-256\n"));
+        std::fs::write(&hba, text).expect("pg_hba.conf");
+        self.stop();
+        self.start_again();
     }
 
     /// The server's log so far (for failure messages).

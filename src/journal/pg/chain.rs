@@ -160,12 +160,12 @@ pub fn own_rows_of_one() -> &'static str {
 }
 
 /// The digest of one message's own rows, from [`own_rows_of_one`].
-pub fn digest_rows(rows: &[tokio_postgres::Row]) -> Hash {
+pub fn digest_rows(rows: &[tokio_postgres::Row]) -> Result<Hash, tokio_postgres::Error> {
     let mut h = Sha256::new();
     for r in rows {
-        row_bytes(&mut h, r.get(1), r.get(3));
+        row_bytes(&mut h, r.try_get(1)?, r.try_get(3)?);
     }
-    h.finalize().into()
+    Ok(h.finalize().into())
 }
 
 /// The digest of every message with own rows (the others': the empty
@@ -179,15 +179,15 @@ pub async fn all_digests(
     let mut out = std::collections::HashMap::new();
     let mut d = Digests { current: None };
     for r in rows {
-        let mid: i64 = r.get(0);
+        let mid: i64 = r.try_get(0)?;
         match &mut d.current {
-            Some((m, h)) if *m == mid => row_bytes(h, r.get(1), r.get(3)),
+            Some((m, h)) if *m == mid => row_bytes(h, r.try_get(1)?, r.try_get(3)?),
             _ => {
                 if let Some((m, h)) = d.current.take() {
                     out.insert(m, h.finalize().into());
                 }
                 let mut h = Sha256::new();
-                row_bytes(&mut h, r.get(1), r.get(3));
+                row_bytes(&mut h, r.try_get(1)?, r.try_get(3)?);
                 d.current = Some((mid, h));
             }
         }
@@ -206,18 +206,22 @@ pub fn empty_digest() -> Hash {
 /// Every event of an auction in seq order, as the chain reads them.
 pub const EVENTS_SQL: &str = "SELECT seq, server_at, lot_id, type, amount, bidder, body FROM events WHERE auction = $1 ORDER BY seq";
 
-/// A row of [`EVENTS_SQL`].
-pub fn event_of_row(auction: &str, r: &tokio_postgres::Row) -> ChainEvent {
-    ChainEvent {
+/// A row of [`EVENTS_SQL`]; an error for a row that does not read as one
+/// (a tampered column), never a panic.
+pub fn event_of_row(
+    auction: &str,
+    r: &tokio_postgres::Row,
+) -> Result<ChainEvent, tokio_postgres::Error> {
+    Ok(ChainEvent {
         auction: auction.to_string(),
-        seq: r.get(0),
-        server_at: r.get(1),
-        lot_id: r.get(2),
-        kind: r.get(3),
-        amount: r.get(4),
-        bidder: r.get(5),
-        body: r.get(6),
-    }
+        seq: r.try_get(0)?,
+        server_at: r.try_get(1)?,
+        lot_id: r.try_get(2)?,
+        kind: r.try_get(3)?,
+        amount: r.try_get(4)?,
+        bidder: r.try_get(5)?,
+        body: r.try_get(6)?,
+    })
 }
 
 /// What `verify` found in a shared journal.
@@ -268,7 +272,7 @@ pub async fn verify(
                 &[&t],
             )
             .await?
-            .get(0);
+            .try_get(0)?;
         if n == 0 {
             return Ok(Err(SharedFailure::Trigger {
                 table: t.to_string(),
@@ -284,8 +288,8 @@ pub async fn verify(
         .query("SELECT DISTINCT auction FROM events ORDER BY auction", &[])
         .await?
         .iter()
-        .map(|r| r.get(0))
-        .collect();
+        .map(|r| r.try_get(0))
+        .collect::<Result<_, _>>()?;
     for auction in auctions {
         let checkpoints = c
             .query(
@@ -293,7 +297,9 @@ pub async fn verify(
                 &[&auction],
             )
             .await?;
-        let newest = checkpoints.iter().max_by_key(|p| p.get::<_, i64>(3));
+        let newest = checkpoints
+            .iter()
+            .max_by_key(|p| p.try_get::<_, i64>(3).unwrap_or(i64::MIN));
         let Some(newest) = newest else {
             return Ok(Err(SharedFailure::Uncovered { auction }));
         };
@@ -302,12 +308,13 @@ pub async fn verify(
         let (mut head, mut count) = (ZERO, 0i64);
         let mut matched = 0u64;
         let check = |p: &tokio_postgres::Row, count: i64, head: &Hash| {
-            p.get::<_, i64>(1) == count && p.get::<_, String>(2) == hex(head)
+            p.try_get::<_, i64>(1).ok() == Some(count)
+                && p.try_get::<_, String>(2).ok() == Some(hex(head))
         };
         for r in &events {
-            let e = event_of_row(&auction, r);
+            let e = event_of_row(&auction, r)?;
             // Checkpoints that end before this event.
-            while let Some(p) = cp.next_if(|p| p.get::<_, i64>(0) < e.seq) {
+            while let Some(p) = cp.next_if(|p| p.try_get::<_, i64>(0).is_ok_and(|s| s < e.seq)) {
                 matched += u64::from(check(p, count, &head));
             }
             head = link_event(&head, &e);
@@ -318,8 +325,8 @@ pub async fn verify(
         }
         let expected = format!(
             "{} events, head {}",
-            newest.get::<_, i64>(1),
-            newest.get::<_, String>(2)
+            newest.try_get::<_, i64>(1)?,
+            super::super::verify::outside(&newest.try_get::<_, String>(2)?)
         );
         if !check(newest, count, &head) {
             return Ok(Err(SharedFailure::Platform {
@@ -341,7 +348,7 @@ pub async fn verify(
         .await?;
     let mut current: Option<(String, i64, Hash)> = None;
     for r in &messages {
-        let (id, monitor, n): (i64, String, i64) = (r.get(0), r.get(1), r.get(2));
+        let (id, monitor, n): (i64, String, i64) = (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
         let (prev, expected_n) = match &current {
             Some((m, last, h)) if *m == monitor => (*h, last + 1),
             _ => {
@@ -362,14 +369,14 @@ pub async fn verify(
         let m = ChainMessage {
             monitor: &monitor,
             n,
-            auction: r.get(3),
-            kind: r.get(4),
-            received_at: r.get(5),
-            server_est: r.get(6),
+            auction: r.try_get(3)?,
+            kind: r.try_get(4)?,
+            received_at: r.try_get(5)?,
+            server_est: r.try_get(6)?,
             digest: digests.get(&id).copied().unwrap_or_else(empty_digest),
         };
         let h = link_message(&prev, &m);
-        let stored: String = r.get(7);
+        let stored: String = r.try_get(7)?;
         if stored != hex(&h) {
             return Ok(Err(SharedFailure::Monitor {
                 monitor,
@@ -417,11 +424,12 @@ pub fn report(
     outcome: &Result<SharedVerified, SharedFailure>,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<u8> {
-    use super::super::verify::{EXIT_FAILED, EXIT_OK};
+    use super::super::verify::{EXIT_FAILED, EXIT_OK, outside};
     match outcome {
         Ok(v) => {
             writeln!(out, "journal {masked}: OK")?;
             for (auction, n, head) in &v.platform {
+                let auction = outside(auction);
                 writeln!(out, "platform chain {auction}: {n} events, head {head}")?;
             }
             if v.superseded > 0 {
@@ -432,6 +440,7 @@ pub fn report(
                 )?;
             }
             for (monitor, n, head) in &v.monitors {
+                let monitor = outside(monitor);
                 writeln!(out, "monitor {monitor}: {n} messages, head {head}")?;
             }
             writeln!(
@@ -445,7 +454,7 @@ pub fn report(
         }
         Err(f) => {
             writeln!(out, "journal {masked}: FAILED")?;
-            writeln!(out, "{f}")?;
+            writeln!(out, "{}", outside(&f.to_string()))?;
             Ok(EXIT_FAILED)
         }
     }

@@ -17,6 +17,9 @@ pub mod sink;
 pub mod tls;
 mod tx;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use tokio_postgres::config::{Host, SslMode};
 use tokio_postgres::error::SqlState;
 use tokio_postgres::{Client, Config, NoTls};
 
@@ -27,7 +30,7 @@ pub const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum PgError {
     #[error(
-        "{url}: password authentication failed for user {user:?} (check the password in the URL, or PGPASSWORD)"
+        "{url}: password authentication failed for user {user:?} (check the user and the password in the URL)"
     )]
     WrongPassword { url: String, user: String },
     #[error(
@@ -81,8 +84,18 @@ impl PgError {
 #[derive(Clone)]
 pub struct Remote {
     config: Config,
-    /// TLS through rustls, when the URL says `sslmode=require`.
+    /// TLS through rustls unless the URL says `sslmode=disable`
+    /// (`prefer`, the default, falls back to plain text only when the
+    /// server refuses TLS).
     tls: Option<tls::RustlsConnect>,
+    /// Every host of the URL is this machine (loopback or a socket).
+    loopback: bool,
+    /// The last connection was plain text to a host that is not loopback
+    /// (shared by the clones: they reach the same server).
+    unencrypted: Arc<AtomicBool>,
+    /// The URL's passwords (as written and decoded), scrubbed from every
+    /// error text.
+    secrets: Vec<String>,
     /// The URL with its password masked: the only form ever shown.
     pub masked: String,
     /// This monitor's name (`--name`), on its own records.
@@ -99,6 +112,20 @@ impl Remote {
     /// Reads the URL (tokio-postgres's own parser: host, port, user,
     /// password, dbname, sslmode...).
     pub fn new(url: &str, masked: &str, monitor: &str) -> Result<Remote, PgError> {
+        let mut secrets: Vec<String> = super::target::passwords(url)
+            .into_iter()
+            .flat_map(|p| [p.raw, p.decoded])
+            .filter(|s| !s.is_empty())
+            .collect();
+        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        secrets.dedup();
+        if super::target::stray_at(url) {
+            return Err(PgError::Other {
+                url: masked.to_string(),
+                detail: "the password holds an '@': write it as %40 in the URL                          (percent-encoding; '/', '?' and '#' may stay as they are)"
+                    .into(),
+            });
+        }
         let (url, root_cert) = tls::take_root_cert(url);
         let mut config: Config =
             url.parse()
@@ -106,28 +133,53 @@ impl Remote {
                     url: masked.to_string(),
                     detail: format!(
                         "not a valid PostgreSQL URL: {}",
-                        scrub(&e.to_string(), &url)
+                        clean_with(&e.to_string(), &secrets)
                     ),
                 })?;
         config.connect_timeout(CONNECT_TIMEOUT);
         if config.get_application_name().is_none() {
             config.application_name("lotwatch");
         }
-        let tls = match config.get_ssl_mode() {
-            tokio_postgres::config::SslMode::Require => Some(
-                tls::RustlsConnect::new(root_cert.as_deref()).map_err(|detail| PgError::Other {
-                    url: masked.to_string(),
-                    detail,
-                })?,
-            ),
-            _ => None,
+        let tls_err = |detail| PgError::Other {
+            url: masked.to_string(),
+            detail,
         };
+        let tls = match config.get_ssl_mode() {
+            SslMode::Disable => None,
+            // Verified, always: against sslrootcert or the system's roots.
+            SslMode::Require => {
+                Some(tls::RustlsConnect::new(root_cert.as_deref()).map_err(tls_err)?)
+            }
+            // libpq's prefer: encrypted whenever the server can, its
+            // certificate checked only against a CA the URL names.
+            _ => Some(match root_cert.as_deref() {
+                Some(ca) => tls::RustlsConnect::new(Some(ca)).map_err(tls_err)?,
+                None => tls::RustlsConnect::unverified(),
+            }),
+        };
+        let loopback = config.get_hosts().iter().all(is_loopback)
+            && config.get_hostaddrs().iter().all(|a| a.is_loopback());
         Ok(Remote {
             config,
             tls,
+            loopback,
+            unencrypted: Arc::new(AtomicBool::new(false)),
+            secrets,
             masked: masked.to_string(),
             monitor: monitor.to_string(),
         })
+    }
+
+    /// True while the last connection made was plain text to a host that
+    /// is not this machine (the journal's badge says `UNENCRYPTED`).
+    pub fn unencrypted(&self) -> bool {
+        self.unencrypted.load(Ordering::Relaxed)
+    }
+
+    /// Server or driver text as it may be shown: the passwords scrubbed,
+    /// escape sequences and controls removed, bounded.
+    pub fn clean(&self, text: &str) -> String {
+        clean_with(text, &self.secrets)
     }
 
     fn user(&self) -> String {
@@ -153,15 +205,16 @@ impl Remote {
         &self,
     ) -> Result<(Client, tokio::sync::mpsc::UnboundedReceiver<()>), PgError> {
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-        let client = match &self.tls {
+        let (client, encrypted) = match &self.tls {
             Some(t) => {
+                let t = t.fresh();
                 let (c, conn) = self
                     .config
                     .connect(t.clone())
                     .await
                     .map_err(|e| self.classify(&e, true))?;
                 tokio::spawn(drive(conn, tx));
-                c
+                (c, t.encrypted())
             }
             None => {
                 let (c, conn) = self
@@ -170,9 +223,21 @@ impl Remote {
                     .await
                     .map_err(|e| self.classify(&e, true))?;
                 tokio::spawn(drive(conn, tx));
-                c
+                (c, false)
             }
         };
+        let exposed = !encrypted && !self.loopback;
+        if exposed && !self.unencrypted.swap(true, Ordering::Relaxed) {
+            tracing::warn!(
+                journal = %self.masked,
+                "the journal's database connection is NOT ENCRYPTED (the server refused TLS, \
+                 or the URL says sslmode=disable): turn ssl on in the server, and say \
+                 sslmode=require to make TLS a must"
+            );
+        }
+        if !exposed {
+            self.unencrypted.store(false, Ordering::Relaxed);
+        }
         Ok((client, rx))
     }
 
@@ -196,7 +261,7 @@ impl Remote {
             }
             return PgError::Other {
                 url,
-                detail: db.message().to_string(),
+                detail: self.clean(db.message()),
             };
         }
         let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
@@ -232,11 +297,14 @@ impl Remote {
             || text.contains("unexpected EOF")
             || (connecting && text.contains("communicating"))
         {
-            return PgError::NotPostgres { url, detail: text };
+            return PgError::NotPostgres {
+                url,
+                detail: self.clean(&text),
+            };
         }
         PgError::Other {
             url,
-            detail: scrub(&text, &self.masked),
+            detail: self.clean(&text),
         }
     }
 
@@ -287,12 +355,31 @@ async fn drive<S, T>(
     }
 }
 
-/// Removes anything of `secret` that an error message might echo.
-fn scrub(text: &str, secret: &str) -> String {
-    if secret.is_empty() || !text.contains(secret) {
-        text.to_string()
-    } else {
-        text.replace(secret, "***")
+/// `text` without the passwords (longest first), sanitized as outside text
+/// and bounded.
+fn clean_with(text: &str, secrets: &[String]) -> String {
+    let mut out = text.to_string();
+    for s in secrets {
+        if out.contains(s.as_str()) {
+            out = out.replace(s.as_str(), "***");
+        }
+    }
+    crate::platform::sanitize::clean(&out, crate::platform::sanitize::MAX_NOTICE)
+}
+
+/// A host that is this machine: a socket directory, `localhost`, or a
+/// loopback address.
+fn is_loopback(h: &Host) -> bool {
+    match h {
+        Host::Tcp(name) => {
+            let name = name.trim_start_matches('[').trim_end_matches(']');
+            name.eq_ignore_ascii_case("localhost")
+                || name
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|a| a.is_loopback())
+        }
+        #[cfg(unix)]
+        Host::Unix(_) => true,
     }
 }
 
@@ -355,3 +442,33 @@ pub fn channel(auction: &str) -> String {
 /// The LISTEN/NOTIFY channel of every auction (the follower listens to it
 /// before it knows the auction).
 pub const CHANNEL_ALL: &str = "lotwatch_journal";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 27.3: a server's message is outside text (a role or database
+    /// name in it is the attacker's to choose), and may echo the password.
+    #[test]
+    fn server_messages_are_sanitized_and_scrubbed() {
+        let secrets = vec!["pa/ss%2Fx".to_string(), "pa/ss/x".to_string()];
+        let hostile =
+            "FATAL: role \"x\r\x1b[1A\x1b[2Kjournal: OK\x1b]0;t\x07\" for pa/ss/x does not exist";
+        let c = clean_with(hostile, &secrets);
+        assert!(
+            !c.contains('\x1b') && !c.contains('\r') && !c.contains('\x07'),
+            "{c:?}"
+        );
+        assert!(!c.contains("pa/ss"), "{c}");
+        assert!(c.contains("FATAL: role") && c.contains("***"), "{c}");
+    }
+
+    #[test]
+    fn loopback_hosts() {
+        assert!(is_loopback(&Host::Tcp("localhost".into())));
+        assert!(is_loopback(&Host::Tcp("127.0.0.1".into())));
+        assert!(is_loopback(&Host::Tcp("::1".into())));
+        assert!(!is_loopback(&Host::Tcp("db.room".into())));
+        assert!(!is_loopback(&Host::Tcp("192.0.2.7".into())));
+    }
+}

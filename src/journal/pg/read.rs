@@ -58,21 +58,33 @@ pub struct Copied {
 /// How far below the highest id seen a later commit may still land.
 const REORDER_WINDOW: i64 = 1_000;
 
-/// A value of any of the copied columns.
-fn value(row: &tokio_postgres::Row, i: usize) -> rusqlite::types::Value {
+/// A value of any of the copied columns; an error naming the column for
+/// one that does not read as the schema's type (an altered table), never a
+/// panic.
+fn value(row: &tokio_postgres::Row, i: usize) -> Result<rusqlite::types::Value, String> {
     use rusqlite::types::Value;
     use tokio_postgres::types::Type;
-    let ty = row.columns()[i].type_();
-    if *ty == Type::INT8 {
-        row.get::<_, Option<i64>>(i)
+    let col = &row.columns()[i];
+    let bad = |e: tokio_postgres::Error| {
+        format!(
+            "column {} does not read as the journal's ({e})",
+            crate::platform::sanitize::clean(col.name(), 64)
+        )
+    };
+    let ty = col.type_();
+    Ok(if *ty == Type::INT8 {
+        row.try_get::<_, Option<i64>>(i)
+            .map_err(bad)?
             .map_or(Value::Null, Value::Integer)
     } else if *ty == Type::INT4 {
-        row.get::<_, Option<i32>>(i)
+        row.try_get::<_, Option<i32>>(i)
+            .map_err(bad)?
             .map_or(Value::Null, |v| Value::Integer(i64::from(v)))
     } else {
-        row.get::<_, Option<String>>(i)
+        row.try_get::<_, Option<String>>(i)
+            .map_err(bad)?
             .map_or(Value::Null, Value::Text)
-    }
+    })
 }
 
 /// Copies the messages not copied yet (all of them the first time) and
@@ -88,7 +100,10 @@ pub async fn copy_new(
         .await
         .map_err(|e| e.to_string())?
         .iter()
-        .map(|r| r.get(0))
+        .map(|r| r.try_get::<_, i64>(0))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| e.to_string())?
+        .into_iter()
         .filter(|id| !state.seen.contains(id))
         .collect();
     if ids.is_empty() {
@@ -127,7 +142,10 @@ pub async fn copy_new(
             ))
             .map_err(|e| e.to_string())?;
         for r in &rows {
-            let vals: Vec<rusqlite::types::Value> = (0..n).map(|i| value(r, i)).collect();
+            let vals: Vec<rusqlite::types::Value> = (0..n)
+                .map(|i| value(r, i))
+                .collect::<Result<_, _>>()
+                .map_err(|e| format!("{table}: {e}"))?;
             stmt.execute(rusqlite::params_from_iter(vals))
                 .map_err(|e| format!("{table}: {e}"))?;
             state.rows += 1;
@@ -154,7 +172,11 @@ pub async fn freshness(c: &Client) -> Result<(Option<i64>, u64), String> {
         )
         .await
         .map_err(|e| e.to_string())?;
-    Ok((row.get(0), u64::try_from(row.get::<_, i64>(1)).unwrap_or(0)))
+    let e = |e: tokio_postgres::Error| e.to_string();
+    Ok((
+        row.try_get(0).map_err(e)?,
+        u64::try_from(row.try_get::<_, i64>(1).map_err(e)?).unwrap_or(0),
+    ))
 }
 
 /// An empty in-memory journal with the SQLite schema, to copy into. The
@@ -182,7 +204,8 @@ pub fn cursor_blocking(
             .query_one("SELECT max(seq) FROM cursor WHERE auction = $1", &[&a])
             .await
             .map_err(|e| r.query_error(&e))?
-            .get(0);
+            .try_get(0)
+            .map_err(|e| r.query_error(&e))?;
         Ok(v.map(|v| u64::try_from(v).unwrap_or(0)))
     })
     .map_err(|detail| super::PgError::Other {

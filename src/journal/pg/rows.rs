@@ -52,9 +52,9 @@ pub(super) async fn write_rows(
                 .await?;
             let (upto, records, head) = match last {
                 Some(row) => (
-                    row.get::<_, i64>(0),
-                    row.get::<_, i64>(1),
-                    parse_hex(row.get(2)).unwrap_or(ZERO),
+                    row.try_get::<_, i64>(0)?,
+                    row.try_get::<_, i64>(1)?,
+                    parse_hex(row.try_get(2)?).unwrap_or(ZERO),
                 ),
                 None => (0, 0, ZERO),
             };
@@ -93,7 +93,10 @@ pub(super) async fn write_rows(
                     &[&auction, &mid, &r.local.0, &seqs, &at, &lots, &types, &amounts, &bidders, &bodies],
                 )
                 .await?;
-            let mut new: Vec<i64> = inserted.iter().map(|row| row.get(0)).collect();
+            let mut new: Vec<i64> = inserted
+                .iter()
+                .map(|row| row.try_get(0))
+                .collect::<Result<_, _>>()?;
             new.sort_unstable();
             w.new_events = new.len() as u64;
             w.rows += tx
@@ -201,7 +204,8 @@ pub(super) async fn write_rows(
                     &[&auction],
                 )
                 .await?
-                .map(|row| row.get(0));
+                .map(|row| row.try_get::<_, String>(0))
+                .transpose()?;
             let same = last
                 .and_then(|l| super::super::replay::auction_from_json(&l).ok())
                 .as_ref()
@@ -300,7 +304,7 @@ async fn advance_cursor(
             &[&auction],
         )
         .await?
-        .get(0);
+        .try_get(0)?;
     if cur.is_some_and(|c| c >= seq) {
         return Ok(0);
     }
@@ -335,7 +339,7 @@ async fn rechain(tx: &Tx<'_>, auction: &str) -> Result<(i64, i64, Hash), tokio_p
     let rows = tx.query(super::chain::EVENTS_SQL, &[&auction]).await?;
     let mut cp = (0i64, 0i64, ZERO);
     for r in &rows {
-        let e = super::chain::event_of_row(auction, r);
+        let e = super::chain::event_of_row(auction, r)?;
         cp = (e.seq, cp.1 + 1, link_event(&cp.2, &e));
     }
     Ok(cp)

@@ -186,14 +186,14 @@ pub async fn version(c: &Client) -> Result<Option<i32>, tokio_postgres::Error> {
     let exists: bool = c
         .query_one("SELECT to_regclass('lotwatch_schema') IS NOT NULL", &[])
         .await?
-        .get(0);
+        .try_get(0)?;
     if !exists {
         return Ok(None);
     }
     let v: Option<i32> = c
         .query_one("SELECT max(version) FROM lotwatch_schema", &[])
         .await?
-        .get(0);
+        .try_get(0)?;
     Ok(Some(v.unwrap_or(0)))
 }
 
@@ -221,7 +221,7 @@ pub async fn migrate(c: &mut Client) -> Result<i32, MigrateError> {
     let found: i32 = tx
         .query_one("SELECT coalesce(max(version), 0) FROM lotwatch_schema", &[])
         .await?
-        .get(0);
+        .try_get(0)?;
     if found > VERSION {
         return Err(MigrateError::Newer(found));
     }

@@ -96,7 +96,10 @@ async fn load(
         )
         .await?;
     let (n, prev) = match last {
-        Some(r) => (r.get::<_, i64>(0), parse_hex(r.get(1)).unwrap_or(ZERO)),
+        Some(r) => (
+            r.try_get::<_, i64>(0)?,
+            parse_hex(r.try_get(1)?).unwrap_or(ZERO),
+        ),
         None => (0, ZERO),
     };
     let seq: Option<i64> = c
@@ -105,7 +108,7 @@ async fn load(
             &[&auction],
         )
         .await?
-        .get(0);
+        .try_get(0)?;
     let view = match seq {
         None => None,
         Some(seq) => {
@@ -116,8 +119,8 @@ async fn load(
                 )
                 .await?
                 .iter()
-                .map(|r| r.get(0))
-                .collect();
+                .map(|r| r.try_get(0))
+                .collect::<Result<_, _>>()?;
             let events: Vec<String> = c
                 .query(
                     "SELECT body FROM events WHERE auction = $1 AND seq > $2 ORDER BY seq",
@@ -125,8 +128,8 @@ async fn load(
                 )
                 .await?
                 .iter()
-                .map(|r| r.get(0))
-                .collect();
+                .map(|r| r.try_get(0))
+                .collect::<Result<_, _>>()?;
             View::from_stored(seq, &lots, &events).ok()
         }
     };
@@ -168,14 +171,14 @@ impl Sink for PgSink {
             let mid: i64 = tx
                 .query_one("SELECT nextval(pg_get_serial_sequence('messages', 'id'))", &[])
                 .await?
-                .get(0);
+                .try_get(0)?;
             let w = write_rows(&tx, mid, &auction, record, r, &view).await?;
             if w.rows == 0 {
                 txn.rollback().await?;
                 return Ok(None);
             }
             let rows = tx.query(super::chain::own_rows_of_one(), &[&mid]).await?;
-            let digest = super::chain::digest_rows(&rows);
+            let digest = super::chain::digest_rows(&rows)?;
             let m = ChainMessage {
                 monitor: &monitor,
                 n,
@@ -213,7 +216,7 @@ impl Sink for PgSink {
                 if closed || super::is_transient(&e) {
                     Err(unreachable(&self.remote.classify(&e, false)))
                 } else {
-                    Err(Failure::Record(e.to_string()))
+                    Err(Failure::Record(self.remote.clean(&e.to_string())))
                 }
             }
         }
@@ -223,5 +226,9 @@ impl Sink for PgSink {
         if self.client.as_ref().is_some_and(|c| c.is_closed()) {
             self.client = None;
         }
+    }
+
+    fn unencrypted(&self) -> bool {
+        self.remote.unencrypted()
     }
 }

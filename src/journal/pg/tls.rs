@@ -1,15 +1,21 @@
 //! TLS to the shared journal's database through rustls (the crate's one TLS
-//! stack, as for the platform), when the URL says `sslmode=require`. The
-//! server's certificate is always verified: against the system's roots
-//! (rustls-platform-verifier, as reqwest does for the platform), or against
-//! the CA file the URL names with `sslrootcert=PATH` (libpq's name for it;
-//! tokio-postgres does not read it, so it is taken out of the URL first).
+//! stack, as for the platform), unless the URL says `sslmode=disable`.
+//! With `sslmode=require` the server's certificate is always verified:
+//! against the system's roots (rustls-platform-verifier, as reqwest does for
+//! the platform), or against the CA file the URL names with
+//! `sslrootcert=PATH` (libpq's name for it; tokio-postgres does not read it,
+//! so it is taken out of the URL first). With `sslmode=prefer` (the
+//! default), as in libpq, the connection is encrypted whenever the server
+//! offers TLS, and the certificate is checked only against a CA the URL
+//! names: encryption against a listener on the wire, not proof of the
+//! server's name (`require` is that).
 
 use rustls::pki_types::{CertificateDer, ServerName, pem::PemObject};
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio_postgres::tls::{ChannelBinding, MakeTlsConnect, TlsConnect};
@@ -17,9 +23,10 @@ use tokio_postgres::tls::{ChannelBinding, MakeTlsConnect, TlsConnect};
 /// At most this many certificates are read from a `sslrootcert` file.
 pub const MAX_ROOT_CERTS: usize = 256;
 
-/// A rustls client configuration for the database.
+/// A rustls client configuration for the database, and whether its last
+/// handshake was made (the server may refuse TLS under `prefer`).
 #[derive(Clone)]
-pub struct RustlsConnect(Arc<rustls::ClientConfig>);
+pub struct RustlsConnect(Arc<rustls::ClientConfig>, Arc<AtomicBool>);
 
 impl std::fmt::Debug for RustlsConnect {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -58,7 +65,79 @@ impl RustlsConnect {
                     .with_no_client_auth()
             }
         };
-        Ok(RustlsConnect(Arc::new(cfg)))
+        Ok(RustlsConnect(Arc::new(cfg), Arc::default()))
+    }
+
+    /// Encrypts without checking the server's certificate (libpq's
+    /// `sslmode=prefer`); the handshake's signatures are still verified.
+    pub fn unverified() -> RustlsConnect {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let cfg = rustls::ClientConfig::builder()
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(AnyCertificate(provider)))
+            .with_no_client_auth();
+        RustlsConnect(Arc::new(cfg), Arc::default())
+    }
+
+    /// The same configuration with a flag of its own, for one connection.
+    pub fn fresh(&self) -> RustlsConnect {
+        RustlsConnect(self.0.clone(), Arc::default())
+    }
+
+    /// True once a handshake through this value succeeded.
+    pub fn encrypted(&self) -> bool {
+        self.1.load(Ordering::Relaxed)
+    }
+}
+
+/// Takes any certificate (prefer's encryption without authentication), but
+/// checks that the server holds its key.
+#[derive(Debug)]
+struct AnyCertificate(Arc<rustls::crypto::CryptoProvider>);
+
+impl rustls::client::danger::ServerCertVerifier for AnyCertificate {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        Ok(rustls::client::danger::ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
     }
 }
 
@@ -74,6 +153,7 @@ where
         Ok(RustlsConnector {
             cfg: self.0.clone(),
             name: ServerName::try_from(domain.to_string())?,
+            done: self.1.clone(),
         })
     }
 }
@@ -82,6 +162,7 @@ where
 pub struct RustlsConnector {
     cfg: Arc<rustls::ClientConfig>,
     name: ServerName<'static>,
+    done: Arc<AtomicBool>,
 }
 
 impl<S> TlsConnect<S> for RustlsConnector
@@ -97,6 +178,7 @@ where
             let s = tokio_rustls::TlsConnector::from(self.cfg)
                 .connect(self.name, stream)
                 .await?;
+            self.done.store(true, Ordering::Relaxed);
             Ok(RustlsStream(Box::new(s)))
         })
     }

@@ -129,6 +129,13 @@ fn tls_problem(e: &rustls::Error) -> TlsProblem {
             C::Revoked => TlsProblem::Revoked,
             other => TlsProblem::Other(clean(&format!("{other:?}"), 120)),
         },
+        // A plain-HTTP server's answer read as TLS.
+        rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType) => {
+            TlsProblem::Other(
+                "the server does not answer TLS on this port: try http:// instead of https://"
+                    .into(),
+            )
+        }
         other => TlsProblem::Other(clean(&other.to_string(), 120)),
     }
 }
@@ -144,6 +151,12 @@ pub(super) fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn https_to_a_plain_http_port_says_to_use_http() {
+        let e = rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType);
+        assert!(tls_problem(&e).to_string().contains("try http://"));
+    }
 
     #[test]
     fn connect_failures_are_named() {

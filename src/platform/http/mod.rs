@@ -121,6 +121,9 @@ pub struct Client {
 
 pub(super) struct Inner {
     pub(super) http: reqwest::Client,
+    /// With `--insecure`: a client that verifies, for every host but the
+    /// platform's.
+    pub(super) verified: Option<reqwest::Client>,
     pub(super) base: Url,
     pub(super) token: Option<Token>,
     /// False when the base URL is plain http to a non-loopback host.
@@ -273,15 +276,38 @@ pub(super) struct Req<'a> {
     pub(super) cap: usize,
 }
 
+/// What is wrong with a URL that does not parse, and how to write it.
+fn url_problem(raw: &str, e: &dyn fmt::Display) -> String {
+    if raw.contains("://") {
+        format!("bad URL {raw:?}: {e} (write it as http://HOST:PORT/ or https://HOST/)")
+    } else {
+        format!("bad URL {raw:?}: it needs a scheme: write http://{raw} (or https://)")
+    }
+}
+
+/// A URL whose scheme is not http or https: `localhost:8081` parses as the
+/// scheme `localhost`.
+fn scheme_problem(raw: &str, scheme: &str) -> String {
+    let rest = raw.get(scheme.len() + 1..).unwrap_or("");
+    if !rest.starts_with("//")
+        && rest
+            .split('/')
+            .next()
+            .is_some_and(|p| p.parse::<u16>().is_ok())
+    {
+        format!("bad URL {raw:?}: it needs a scheme: write http://{raw} (or https://)")
+    } else {
+        format!("bad URL {raw:?}: the URL must start with http:// or https://, not {scheme}:")
+    }
+}
+
 impl Client {
     pub fn new(cfg: ClientConfig) -> Result<Client, PlatformError> {
         install_crypto_provider();
-        let mut base = Url::parse(cfg.base_url.trim())
-            .map_err(|e| PlatformError::Config(format!("bad URL: {e}")))?;
+        let raw = cfg.base_url.trim();
+        let mut base = Url::parse(raw).map_err(|e| PlatformError::Config(url_problem(raw, &e)))?;
         if !matches!(base.scheme(), "http" | "https") {
-            return Err(PlatformError::Config(
-                "the URL must be http or https".into(),
-            ));
+            return Err(PlatformError::Config(scheme_problem(raw, base.scheme())));
         }
         if !base.username().is_empty() || base.password().is_some() {
             return Err(PlatformError::Config(
@@ -303,55 +329,19 @@ impl Client {
         // The library never relies on its caller to have installed the
         // provider: reqwest panics without one (`rustls-no-provider`).
         install_crypto_provider();
-        let mut b = reqwest::Client::builder()
-            .user_agent(concat!("lotwatch/", env!("CARGO_PKG_VERSION")))
-            .gzip(true)
-            .connect_timeout(cfg.connect_timeout)
-            // Idle time between reads; a long-poll is bounded by its total.
-            .read_timeout(
-                cfg.request_timeout
-                    .max(Duration::from_secs(30) + cfg.long_poll_margin),
-            )
-            .pool_max_idle_per_host(4)
-            .redirect(redirect::Policy::custom(|attempt| {
-                let from = attempt.previous().last().cloned();
-                if attempt.previous().len() > MAX_REDIRECTS {
-                    attempt.error(RedirectRefused)
-                } else if from.is_some_and(|f| redirect_allowed(&f, attempt.url())) {
-                    attempt.follow()
-                } else {
-                    attempt.error(RedirectRefused)
-                }
-            }));
-        if let Some(path) = &cfg.ca_cert {
-            let pem = std::fs::read(path).map_err(|e| {
-                PlatformError::Config(format!(
-                    "cannot read CA certificate {}: {e}",
-                    path.display()
-                ))
-            })?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|_| {
-                PlatformError::Config(format!("{} is not a PEM certificate", path.display()))
-            })?;
-            if certs.is_empty() {
-                return Err(PlatformError::Config(format!(
-                    "{} holds no certificate",
-                    path.display()
-                )));
-            }
-            b = b.tls_certs_merge(certs);
-        }
-        if cfg.insecure {
-            tracing::warn!("TLS certificate verification is off (--insecure)");
-            b = b.tls_danger_accept_invalid_certs(true);
-        }
-        let http = b
-            .build()
-            .map_err(|e| PlatformError::Config(format!("cannot set up HTTP: {}", innermost(&e))))?;
+        let http = http_client(&cfg, cfg.insecure)?;
+        // --insecure is for the platform's host only: a document elsewhere
+        // (the National Bank's feed) is always verified.
+        let verified = if cfg.insecure {
+            Some(http_client(&cfg, false)?)
+        } else {
+            None
+        };
         let token = cfg.token.clone();
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
+                verified,
                 base,
                 token,
                 token_allowed,
@@ -434,7 +424,13 @@ impl Client {
         req: &Req<'_>,
         total: Option<Duration>,
     ) -> Result<Opened, PlatformError> {
-        let mut rb = self.inner.http.get(url);
+        // --insecure is for the platform's host only (never the National
+        // Bank's feed).
+        let http = match &self.inner.verified {
+            Some(v) if !same_origin(&url, &self.inner.base) => v,
+            _ => &self.inner.http,
+        };
+        let mut rb = http.get(url);
         if let Some(total) = total {
             rb = rb.timeout(total);
         }
@@ -553,6 +549,61 @@ pub(super) fn check_ok(raw: &Raw) -> Result<(), PlatformError> {
         });
     }
     Ok(())
+}
+
+/// The HTTP client for `cfg`; `insecure` accepts any certificate.
+fn http_client(cfg: &ClientConfig, insecure: bool) -> Result<reqwest::Client, PlatformError> {
+    let mut b = reqwest::Client::builder()
+        .user_agent(concat!("lotwatch/", env!("CARGO_PKG_VERSION")))
+        .gzip(true)
+        .connect_timeout(cfg.connect_timeout)
+        // Idle time between reads; a long-poll is bounded by its total.
+        .read_timeout(
+            cfg.request_timeout
+                .max(Duration::from_secs(30) + cfg.long_poll_margin),
+        )
+        .pool_max_idle_per_host(4)
+        .redirect(redirect::Policy::custom(|attempt| {
+            let from = attempt.previous().last().cloned();
+            if attempt.previous().len() > MAX_REDIRECTS {
+                attempt.error(RedirectRefused)
+            } else if from.is_some_and(|f| redirect_allowed(&f, attempt.url())) {
+                attempt.follow()
+            } else {
+                attempt.error(RedirectRefused)
+            }
+        }));
+    if let Some(path) = &cfg.ca_cert {
+        let pem = std::fs::read(path).map_err(|e| {
+            PlatformError::Config(format!(
+                "cannot read CA certificate {}: {e}",
+                path.display()
+            ))
+        })?;
+        let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|_| {
+            PlatformError::Config(format!("{} is not a PEM certificate", path.display()))
+        })?;
+        if certs.is_empty() {
+            return Err(PlatformError::Config(format!(
+                "{} holds no certificate",
+                path.display()
+            )));
+        }
+        b = b.tls_certs_merge(certs);
+    }
+    if insecure {
+        tracing::warn!("TLS certificate verification is off (--insecure)");
+        b = b.tls_danger_accept_invalid_certs(true);
+    }
+    b.build()
+        .map_err(|e| PlatformError::Config(format!("cannot set up HTTP: {}", innermost(&e))))
+}
+
+/// True when `a` and `b` are the same scheme, host and port.
+fn same_origin(a: &Url, b: &Url) -> bool {
+    a.scheme() == b.scheme()
+        && a.host_str() == b.host_str()
+        && a.port_or_known_default() == b.port_or_known_default()
 }
 
 #[cfg(test)]
@@ -681,5 +732,32 @@ mod tests {
         assert!(mk("http://127.0.0.1:9/"));
         assert!(mk("http://localhost:9/"));
         assert!(!mk("http://x.kz/"));
+    }
+}
+
+#[cfg(test)]
+mod url_tests {
+    use super::*;
+
+    #[test]
+    fn a_url_without_its_scheme_is_told_to_add_http() {
+        for raw in ["127.0.0.1:8081", "localhost:8081"] {
+            let e = Client::new(ClientConfig::new(raw))
+                .err()
+                .map(|e| e.to_string());
+            assert!(
+                e.as_deref()
+                    .is_some_and(|e| e.contains(&format!("write http://{raw}"))),
+                "{raw}: {e:?}"
+            );
+        }
+        let e = Client::new(ClientConfig::new("ftp://host/"))
+            .err()
+            .map(|e| e.to_string());
+        assert!(
+            e.as_deref()
+                .is_some_and(|e| e.contains("must start with http://")),
+            "{e:?}"
+        );
     }
 }

@@ -133,7 +133,8 @@ fn sql(j: &Journal) -> impl Fn(rusqlite::Error) -> BuildError + '_ {
 fn damaged(j: &Journal, detail: String) -> BuildError {
     BuildError::Journal(JournalError::Corrupt {
         path: j.path().to_path_buf(),
-        detail,
+        // The decoder may quote the row.
+        detail: clean(&detail, crate::platform::sanitize::MAX_NOTICE),
     })
 }
 
@@ -232,7 +233,7 @@ pub fn build(j: &Journal, opts: &BuildOptions) -> Result<Protocol> {
                 let est: Option<i64> = r.get(3)?;
                 Ok(Message {
                     id: r.get(0)?,
-                    kind: r.get(1)?,
+                    kind: clean(&r.get::<_, String>(1)?, MAX_NAME),
                     at: Timestamp(est.unwrap_or(local)),
                 })
             })?
@@ -290,7 +291,8 @@ pub fn build(j: &Journal, opts: &BuildOptions) -> Result<Protocol> {
             status: String,
         }
         while let Some(r) = rows.next().map_err(&e)? {
-            let id: String = r.get(0).map_err(&e)?;
+            // Journal text is outside text: cleaned as it is read.
+            let id = clean(&r.get::<_, String>(0).map_err(&e)?, 64);
             let seq: i64 = r.get(1).map_err(&e)?;
             let body: String = r.get(2).map_err(&e)?;
             if let Ok(s) = serde_json::from_str::<StatusOnly>(&body) {
@@ -347,7 +349,8 @@ pub fn build(j: &Journal, opts: &BuildOptions) -> Result<Protocol> {
     let mut lot_anomalies: HashMap<String, Vec<AnomalyPart>> = HashMap::new();
     let mut day_anomalies = Vec::new();
     for a in j.anomalies()? {
-        if a.auction != auction {
+        // Alerts delivered to people are kept beside the anomalies, not among them.
+        if a.auction != auction || a.kind.starts_with("alert") {
             continue;
         }
         let part = AnomalyPart {
@@ -379,8 +382,8 @@ pub fn build(j: &Journal, opts: &BuildOptions) -> Result<Protocol> {
             .query_map([&auction], |r| {
                 Ok((
                     r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
+                    clean(&r.get::<_, String>(1)?, 64),
+                    clean(&r.get::<_, String>(2)?, MAX_NAME),
                     r.get(3)?,
                     r.get(4)?,
                     r.get(5)?,
@@ -532,7 +535,7 @@ fn chain_part(j: &Journal) -> Result<ChainPart> {
                 conn.query_row(
                     "SELECT records, head FROM chain_head ORDER BY rowid DESC LIMIT 1",
                     [],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
+                    |r| Ok((r.get(0)?, clean(&r.get::<_, String>(1)?, 64))),
                 )
                 .optional()
                 .map_err(&e)?

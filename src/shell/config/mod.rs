@@ -67,7 +67,7 @@ pub struct FileConfig {
     pub notify_always: Option<bool>,
     /// Serve Prometheus metrics on this address (`"127.0.0.1:9184"`).
     pub metrics: Option<std::net::SocketAddr>,
-    pub token: Option<String>,
+    pub token: Option<Secret>,
     pub keys: Option<BTreeMap<ActionName, KeyList>>,
     /// `layout = "official"`, or `[layout]` with `use = "NAME"` and the
     /// user's own `[layout.NAME]` tables.
@@ -75,6 +75,10 @@ pub struct FileConfig {
     pub layout: Option<LayoutConfig>,
     /// `[columns] lots = [...]`: the lots pane's columns, in order.
     pub columns: Option<ColumnsConfig>,
+    /// `[[rule]]` tables: alerts in the filter language (file only).
+    pub rule: Option<Vec<crate::app::rules::Rule>>,
+    /// `[notify_to]`: where alerts are delivered (file only).
+    pub notify_to: Option<crate::shell::deliver::NotifyTo>,
 }
 
 /// The layout chosen and the user's own.
@@ -194,6 +198,42 @@ fn de_layout<'de, D: Deserializer<'de>>(d: D) -> Result<Option<LayoutConfig>, D:
         )));
     }
     Ok(Some(out))
+}
+
+/// A secret read from the file (the token; delivery passwords): `Debug`
+/// never shows it.
+#[derive(Deserialize, Clone, PartialEq, Eq, Default)]
+#[serde(transparent)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(hidden)")
+    }
+}
+
+impl FileConfig {
+    /// The secrets this file holds, each with what it is: the token, the
+    /// journal URL's password. Merge point: the alerts' `[notify_to]`
+    /// delivery credentials (SMTP password, webhook token) join here, and
+    /// so are checked (a file holding one must be private) and registered
+    /// (`shell::secrets`) like the others.
+    pub fn secrets(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        if let Some(t) = self.token.as_ref().filter(|t| !t.0.trim().is_empty()) {
+            out.push(("a token", t.0.clone()));
+        }
+        if let Some(j) = self.journal.as_ref().and_then(|p| p.to_str()) {
+            for p in crate::journal::target::passwords(j) {
+                out.push(("a database password", p.decoded));
+                out.push(("a database password", p.raw));
+            }
+        }
+        if let Some(n) = &self.notify_to {
+            out.extend(n.secrets());
+        }
+        out
+    }
 }
 
 /// An action's configuration name, checked as the file is read.
@@ -323,13 +363,17 @@ pub enum ConfigError {
         key: String,
         problem: String,
     },
-    /// A token in a file others can read.
+    /// A secret (token, password) in a file others can read.
     #[error(
-        "{} holds a token but its mode is {mode:o}: others can read it. Fix it with: chmod 600 {}",
+        "{} holds {what} but its mode is {mode:o}: others can read it. Fix it with: chmod 600 {}",
         path.display(),
         path.display()
     )]
-    Exposed { path: PathBuf, mode: u32 },
+    Exposed {
+        path: PathBuf,
+        mode: u32,
+        what: &'static str,
+    },
     /// A `LOTWATCH_*` variable with an unusable value.
     #[error("environment variable {var}: {problem}")]
     Env { var: String, problem: String },
@@ -389,12 +433,12 @@ impl ConfigError {
             ) => {
                 format!("{}:{line}: `{key}` кілті: {problem}", path.display())
             }
-            (Lang::Ru, ConfigError::Exposed { path, mode }) => format!(
-                "{p} содержит токен, но его права {mode:o}: его могут прочитать другие. Исправьте: chmod 600 {p}",
+            (Lang::Ru, ConfigError::Exposed { path, mode, .. }) => format!(
+                "{p} содержит секрет (токен или пароль), но его права {mode:o}: его могут прочитать другие. Исправьте: chmod 600 {p}",
                 p = path.display()
             ),
-            (Lang::Kk, ConfigError::Exposed { path, mode }) => format!(
-                "{p} ішінде токен бар, бірақ рұқсаттары {mode:o}: оны басқалар оқи алады. Түзету: chmod 600 {p}",
+            (Lang::Kk, ConfigError::Exposed { path, mode, .. }) => format!(
+                "{p} ішінде құпия (токен не құпиясөз) бар, бірақ рұқсаттары {mode:o}: оны басқалар оқи алады. Түзету: chmod 600 {p}",
                 p = path.display()
             ),
             (Lang::Ru, ConfigError::Env { var, problem }) => {
@@ -486,10 +530,77 @@ pub fn load_file(path: &Path) -> Result<FileConfig, ConfigError> {
     }
     let text = std::fs::read_to_string(path).map_err(|e| io(format!("cannot read: {e}")))?;
     let cfg = parse(path, &text)?;
-    if cfg.token.is_some() {
-        check_private(path, &meta)?;
+    check_alerts(path, &text, &cfg)?;
+    let secrets = cfg.secrets();
+    if let Some((what, _)) = secrets.first() {
+        check_private(path, &meta, what)?;
+    }
+    for (_, s) in &secrets {
+        crate::shell::secrets::register(s);
     }
     Ok(cfg)
+}
+
+/// The `[[rule]]` tables and `[notify_to]`: names given once, filters that
+/// parse, events named, delivery targets usable (no secret in the message).
+fn check_alerts(path: &Path, text: &str, cfg: &FileConfig) -> Result<(), ConfigError> {
+    // The line of the table the problem is in (the first that names it).
+    let line_of = |needle: &str| {
+        text.lines()
+            .position(|l| l.contains(needle))
+            .map_or(0, |i| i + 1)
+    };
+    let bad = |key: &str, problem: String| {
+        let needle = match key {
+            "notify_to" => "[notify_to]".to_string(),
+            _ => problem
+                .split('"')
+                .nth(1)
+                .map(|n| format!("\"{n}\""))
+                .unwrap_or_else(|| "[[rule]]".into()),
+        };
+        ConfigError::Invalid {
+            path: path.to_path_buf(),
+            line: line_of(&needle),
+            key: key.to_string(),
+            problem,
+        }
+    };
+    let rules = cfg.rule.as_deref().unwrap_or_default();
+    if rules.len() > crate::app::rules::MAX_RULES {
+        return Err(bad(
+            "rule",
+            format!("at most {} rules", crate::app::rules::MAX_RULES),
+        ));
+    }
+    let mut names = std::collections::HashSet::new();
+    for r in rules {
+        if r.name.trim().is_empty() || r.name.chars().count() > 64 {
+            return Err(bad(
+                "rule.name",
+                "a rule needs a name of 1 to 64 characters".into(),
+            ));
+        }
+        if !names.insert(r.name.as_str()) {
+            return Err(bad("rule.name", format!("{:?} names two rules", r.name)));
+        }
+        if r.on.is_empty() {
+            return Err(bad(
+                "rule.on",
+                format!(
+                    "rule {:?}: `on` names no event (new, changed, deadline, closing, outbid, extension, result)",
+                    r.name
+                ),
+            ));
+        }
+        if let Err(e) = crate::app::filter::Filter::parse(&r.filter) {
+            return Err(bad("rule.filter", format!("rule {:?}: {e}", r.name)));
+        }
+    }
+    if let Some(n) = &cfg.notify_to {
+        n.check().map_err(|p| bad("notify_to", p))?;
+    }
+    Ok(())
 }
 
 /// Parses configuration text; `path` is only for the messages.
@@ -499,20 +610,25 @@ pub fn parse(path: &Path, text: &str) -> Result<FileConfig, ConfigError> {
 }
 
 #[cfg(unix)]
-fn check_private(path: &Path, meta: &std::fs::Metadata) -> Result<(), ConfigError> {
+fn check_private(
+    path: &Path,
+    meta: &std::fs::Metadata,
+    what: &'static str,
+) -> Result<(), ConfigError> {
     use std::os::unix::fs::PermissionsExt;
     let mode = meta.permissions().mode() & 0o777;
     if mode & 0o077 != 0 {
         return Err(ConfigError::Exposed {
             path: path.to_path_buf(),
             mode,
+            what,
         });
     }
     Ok(())
 }
 
 #[cfg(not(unix))]
-fn check_private(_: &Path, _: &std::fs::Metadata) -> Result<(), ConfigError> {
+fn check_private(_: &Path, _: &std::fs::Metadata, _: &'static str) -> Result<(), ConfigError> {
     Ok(())
 }
 
@@ -543,6 +659,10 @@ pub struct Settings {
     pub columns: Option<Vec<Column>>,
     /// What a reload starts from: the command line as given.
     reload: Reload,
+    /// The `[[rule]]` alerts.
+    pub rules: Vec<crate::app::rules::Rule>,
+    /// Where alerts are delivered off the screen.
+    pub notify_to: Option<crate::shell::deliver::NotifyTo>,
 }
 
 /// The command line's part of the settings, kept so that a reload of the
@@ -687,6 +807,7 @@ impl Settings {
             alert_minutes: a.alert_minutes,
             mouse: !a.no_mouse,
             collation: self.lang.collation(),
+            rules: self.rules.clone(),
         }
     }
 
@@ -820,7 +941,8 @@ fn resolve_with(
     }
     let token = env("LOTWATCH_TOKEN")
         .and_then(Token::new)
-        .or_else(|| file.token.clone().and_then(Token::new));
+        .or_else(|| file.token.clone().and_then(|t| Token::new(t.0)));
+    register_secrets(&a, env, &file);
     let user_layouts = layered.layout.clone().unwrap_or_default();
     let chosen = if given("layout") {
         a.layout.clone()
@@ -855,13 +977,38 @@ fn resolve_with(
         args: a,
         token,
         keymap,
+        rules: file.rule.clone().unwrap_or_default(),
+        notify_to: file.notify_to.clone(),
         config_file,
     })
+}
+
+/// Tells the secrets registry (`shell::secrets`) what this run holds: the
+/// token, and the passwords of the journal's and the follower's URLs.
+fn register_secrets(a: &MonitorArgs, env: &dyn Fn(&str) -> Option<String>, file: &FileConfig) {
+    use crate::shell::secrets;
+    if let Some(t) = env("LOTWATCH_TOKEN") {
+        secrets::register(&t);
+    }
+    for (_, s) in file.secrets() {
+        secrets::register(&s);
+    }
+    for p in [a.journal.as_ref(), a.follow.as_ref()]
+        .into_iter()
+        .flatten()
+    {
+        if let Some(s) = p.to_str() {
+            secrets::register_url(s);
+        }
+    }
 }
 
 /// The token for the one-shot commands: `LOTWATCH_TOKEN`, else the config
 /// file's (`LOTWATCH_CONFIG` or the default file), checked as for the monitor.
 pub fn tool_token(env: &dyn Fn(&str) -> Option<String>) -> Result<Option<Token>, ConfigError> {
+    if let Some(raw) = env("LOTWATCH_TOKEN") {
+        crate::shell::secrets::register(&raw);
+    }
     if let Some(t) = env("LOTWATCH_TOKEN").and_then(Token::new) {
         return Ok(Some(t));
     }
@@ -870,7 +1017,10 @@ pub fn tool_token(env: &dyn Fn(&str) -> Option<String>) -> Result<Option<Token>,
         .map(PathBuf::from)
         .or_else(|| default_path().filter(|p| p.is_file()));
     match path {
-        Some(p) => Ok(load_file(&p)?.token.and_then(Token::new)),
+        Some(p) => {
+            // load_file registered it.
+            Ok(load_file(&p)?.token.and_then(|t| Token::new(t.0)))
+        }
         None => Ok(None),
     }
 }
@@ -996,6 +1146,8 @@ fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Result<FileConfig, ConfigEr
             user: Vec::new(),
         }),
         columns: None,
+        rule: None,
+        notify_to: None,
     })
 }
 
@@ -1039,6 +1191,8 @@ fn overlay(base: FileConfig, top: FileConfig) -> FileConfig {
             (t, b) => t.or(b),
         },
         columns: top.columns.or(base.columns),
+        rule: top.rule.or(base.rule),
+        notify_to: top.notify_to.or(base.notify_to),
     }
 }
 
@@ -1162,6 +1316,24 @@ notify_always = false
 # Fixed rates, tenge per unit (used with rates = \"fixed\").
 # [fixed_rates]
 # USD = \"519.53\"
+
+# Alert rules (docs/alerts-summary-replay.md): which lots, in the filter
+# language (empty: all), and the events that alert: new, changed, deadline
+# (within deadline_hours, default 24), closing, outbid, extension, result.
+# [[rule]]
+# name = \"gold, Karaganda\"
+# filter = \"mineral:gold region:Karaganda\"
+# on = [\"new\", \"changed\", \"deadline\", \"result\"]
+
+# Where alerts go off the screen. smtp:// uses STARTTLS when offered (and
+# requires it before sending a password to a host that is not loopback),
+# smtps:// is TLS from the start. Webhooks get a JSON POST (an ntfy topic
+# URL works as it is). A file holding a password must be private (chmod 600).
+# [notify_to]
+# smtp = \"smtp://user:password@mail.example.kz:587\"
+# from = \"lotwatch <alerts@example.kz>\"
+# email = [\"bidder@example.kz\"]
+# webhook = [\"https://ntfy.sh/my-lotwatch-topic\"]
 
 # Key bindings: action = [keys]; [] unbinds. Keys: one character, ctrl-<letter>,
 # F1-F12, up, down, left, right, pgup, pgdn, home, end, enter, esc, tab,

@@ -259,6 +259,36 @@ fn bad_environment_values_name_the_variable() {
     }
 }
 
+/// Issue 27.4: a file holding a database password (in the journal's URL,
+/// even one with `/` in it) is refused when others can read it, naming the
+/// chmod, before anything else; private, it is read. `FileConfig`'s Debug
+/// never shows the token (27.8).
+#[test]
+fn readable_file_with_a_database_password_is_refused_and_debug_hides_the_token() {
+    let dir = TempDir::new("dbpw");
+    let text = "journal = \"postgres://bob:pa/ss-CANARY@db.example/day?sslmode=require\"\n";
+    for mode in [0o644, 0o640, 0o604] {
+        let p = dir.write("config.toml", text, mode);
+        let err = resolve_with(&["--config", &p.to_string_lossy()], &[]).expect_err("refused");
+        let msg = err.to_string();
+        assert!(msg.contains("holds a database password"), "{msg}");
+        assert!(msg.contains(&format!("chmod 600 {}", p.display())), "{msg}");
+        assert!(!msg.contains("CANARY"), "{msg}");
+    }
+    let p = dir.write("config.toml", text, 0o600);
+    assert!(resolve_with(&["--config", &p.to_string_lossy()], &[]).is_ok());
+    // A URL without a password is no secret.
+    let p = dir.write(
+        "config.toml",
+        "journal = \"postgres://bob@db/day\"\n",
+        0o644,
+    );
+    assert!(resolve_with(&["--config", &p.to_string_lossy()], &[]).is_ok());
+    let cfg = parse(Path::new("x.toml"), "token = \"CANARY-debug-1\"\n").expect("parses");
+    assert!(!format!("{cfg:?}").contains("CANARY-debug-1"), "{cfg:?}");
+    assert!(!format!("{cfg:#?}").contains("CANARY-debug-1"));
+}
+
 #[test]
 fn readable_token_file_is_refused_with_the_chmod_and_token_never_shown() {
     let dir = TempDir::new("tok");
@@ -364,7 +394,11 @@ fn keys_table_rebinds_and_unbinds() {
         Some(Action::Refresh)
     );
     assert_eq!(press(km, KeyCode::Char('q'), KeyModifiers::NONE), None);
-    assert_eq!(press(km, KeyCode::Char('c'), KeyModifiers::CONTROL), None);
+    // Ctrl-C quits whatever `quit` is bound to.
+    assert_eq!(
+        press(km, KeyCode::Char('c'), KeyModifiers::CONTROL),
+        Some(Action::Quit)
+    );
     assert_eq!(
         press(km, KeyCode::F(1), KeyModifiers::NONE),
         Some(Action::Help)
@@ -507,6 +541,7 @@ fn config_errors_in_the_interface_language() {
     let exposed = ConfigError::Exposed {
         path: "/tmp/c.toml".into(),
         mode: 0o644,
+        what: "a token",
     };
     assert!(exposed.message(Lang::Ru).contains("chmod 600 /tmp/c.toml"));
     assert!(!exposed.message(Lang::Kk).contains("others"));
@@ -661,4 +696,72 @@ fn the_site_is_read_in_kazakh_under_lang_kk_unless_site_lang_says() {
     assert_eq!(s.args.site_gap, Some(1500));
     let s = with_file(&dir, "site_gap = 1500\n", &["--site-gap", "700"], &[]).expect("ok");
     assert_eq!(s.args.site_gap, Some(700));
+}
+
+#[test]
+fn rules_and_delivery_come_through_checked_and_masked() {
+    let dir = TempDir::new("rules");
+    let text = r#"
+[[rule]]
+name = "gold, Karaganda"
+filter = "mineral:gold region:Karaganda"
+on = ["new", "changed", "deadline", "result"]
+
+[[rule]]
+name = "all results"
+on = ["result"]
+deadline_hours = 48
+
+[notify_to]
+smtp = "smtp://alerts:CANARY-pw@mail.example.kz:587"
+from = "lotwatch <alerts@example.kz>"
+email = ["a@example.kz"]
+webhook = ["https://u:CANARY-hook@ntfy.example/topic"]
+"#;
+    let s = with_file(&dir, text, &[], &[]).expect("valid");
+    assert_eq!(s.rules.len(), 2);
+    assert_eq!(s.rules[0].deadline_hours, 24);
+    assert_eq!(s.rules[1].filter, "");
+    assert_eq!(s.app_options(false).rules, s.rules);
+    assert!(s.notify_to.is_some());
+    let debug = format!("{s:?}");
+    assert!(!debug.contains("CANARY"), "{debug}");
+    // Readable by others while it holds a password: refused.
+    let p = dir.write("config.toml", text, 0o644);
+    let err = resolve_with(&["--config", &p.to_string_lossy()], &[]).expect_err("refused");
+    assert!(err.to_string().contains("chmod 600"), "{err}");
+    assert!(!err.to_string().contains("CANARY"), "{err}");
+    // A filter that does not parse names the rule and its line.
+    let p = dir.write(
+        "config.toml",
+        "[[rule]]\nname = \"bad one\"\nfilter = \"bid>\"\non = [\"new\"]\n",
+        0o600,
+    );
+    let r = with_file(&dir, &std::fs::read_to_string(&p).expect("read"), &[], &[]);
+    expect_invalid(r, &p, 2, "rule.filter", "rule \"bad one\"");
+    // An unknown event is refused by name.
+    let p = dir.write(
+        "config.toml",
+        "[[rule]]\nname = \"x\"\non = [\"sometimes\"]\n",
+        0o600,
+    );
+    let err = resolve_with(&["--config", &p.to_string_lossy()], &[]).expect_err("invalid");
+    assert!(err.to_string().contains("sometimes"), "{err}");
+    // Two rules of one name.
+    let p = dir.write(
+        "config.toml",
+        "[[rule]]\nname = \"x\"\non = [\"new\"]\n[[rule]]\nname = \"x\"\non = [\"result\"]\n",
+        0o600,
+    );
+    let err = resolve_with(&["--config", &p.to_string_lossy()], &[]).expect_err("invalid");
+    assert!(err.to_string().contains("names two rules"), "{err}");
+    // Credentials over plain http to a host that is not loopback.
+    let p = dir.write(
+        "config.toml",
+        "[notify_to]\nwebhook = [\"http://u:CANARY-x@ntfy.example/t\"]\n",
+        0o600,
+    );
+    let err = resolve_with(&["--config", &p.to_string_lossy()], &[]).expect_err("invalid");
+    assert!(err.to_string().contains("https://"), "{err}");
+    assert!(!err.to_string().contains("CANARY"), "{err}");
 }

@@ -228,6 +228,22 @@ impl Collector for SnapshotCollector {
             let labels = [("kind", *kind)];
             ConstCounter::new(*n).encode(m.encode_family(&labels)?)?;
         }
+        if !s.alerts.is_empty() {
+            let mut m = enc.encode_descriptor(
+                "alerts",
+                "Alerts since start by rule, event and delivery state (raised; delivered per channel; dropped from a full outbox).",
+                None,
+                MetricType::Counter,
+            )?;
+            for (rule, event, state, n) in &s.alerts {
+                let labels = [
+                    ("rule", rule.as_str()),
+                    ("event", event.as_str()),
+                    ("state", state.as_str()),
+                ];
+                ConstCounter::new(*n).encode(m.encode_family(&labels)?)?;
+            }
+        }
         Ok(())
     }
 }
@@ -267,6 +283,10 @@ mod tests {
         ];
         s.lots_total = 2;
         s.requests = vec![("/api/v1/events", "200".into(), 7)];
+        s.alerts = vec![
+            ("gold".into(), "new".into(), "raised".into(), 2),
+            ("gold".into(), "new".into(), "delivered".into(), 4),
+        ];
         let text = encode(&s, s.taken);
         for line in [
             "# TYPE lotwatch_lot_high_bid_kzt gauge",
@@ -280,6 +300,9 @@ mod tests {
             "lotwatch_lot_starting_bonus_kzt{lot=\"a\",number=\"Na\",status=\"open\"} 1000.0",
             "lotwatch_lots_starting_bonus_unreadable 1.0",
             "lotwatch_journal_failures_total 0",
+            "# TYPE lotwatch_alerts_total counter",
+            "lotwatch_alerts_total{rule=\"gold\",event=\"new\",state=\"raised\"} 2",
+            "lotwatch_alerts_total{rule=\"gold\",event=\"new\",state=\"delivered\"} 4",
         ] {
             assert!(text.lines().any(|l| l == line), "{line} in\n{text}");
         }

@@ -76,6 +76,8 @@ pub struct Snapshot {
     pub journal_records: u64,
     pub journal_failures: u64,
     pub anomalies: Vec<(&'static str, u64)>,
+    /// Alerts by (rule, event, delivery state, count).
+    pub alerts: Vec<(String, String, String, u64)>,
 }
 
 impl Snapshot {
@@ -98,6 +100,7 @@ impl Snapshot {
                 .iter()
                 .map(|k| (k.as_str(), 0))
                 .collect(),
+            alerts: Vec::new(),
         }
     }
 
@@ -164,6 +167,11 @@ impl Snapshot {
             journal_records: records,
             journal_failures: failures,
             anomalies: app.anomaly_counts().map(|(k, n)| (k.as_str(), n)).collect(),
+            alerts: app
+                .alert_counts()
+                .into_iter()
+                .map(|(r, e, s, n)| (label(&r), e, s, n))
+                .collect(),
         }
     }
 

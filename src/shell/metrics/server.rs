@@ -9,6 +9,7 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use std::io::Write;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::sync::watch;
@@ -26,6 +27,17 @@ impl Drop for MetricsServer {
     }
 }
 
+/// What to say when the endpoint is reachable from other machines (it has
+/// no authentication, and names the lots watched and the link's state).
+pub fn exposure_warning(addr: SocketAddr) -> Option<String> {
+    (!addr.ip().is_loopback()).then(|| {
+        format!(
+            "metrics served on {addr}, which is not loopback: anyone who can reach it reads them \
+             (no authentication); give 127.0.0.1:PORT unless the scraper runs on another machine"
+        )
+    })
+}
+
 /// Binds `addr` and serves `/metrics` from `rx` on the current runtime.
 pub async fn start(
     addr: SocketAddr,
@@ -35,6 +47,11 @@ pub async fn start(
         anyhow::anyhow!("cannot serve metrics on {addr}: {e} (give another --metrics ADDR)")
     })?;
     let addr = listener.local_addr()?;
+    if let Some(w) = exposure_warning(addr) {
+        tracing::warn!("{w}");
+        // Before the screen takes the terminal (and on stderr for `watch`).
+        let _ = writeln!(std::io::stderr(), "lotwatch: warning: {w}");
+    }
     let app = Router::new().route("/metrics", get(metrics)).with_state(rx);
     let task = tokio::spawn(async move {
         if let Err(e) = axum::serve(listener, app).await {
@@ -54,5 +71,24 @@ async fn metrics(State(rx): State<watch::Receiver<Arc<Published>>>) -> Response 
             format!("encoding failed: {e}\n"),
         )
             .into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 27.8: every address but loopback is warned about.
+    #[test]
+    fn only_loopback_is_quiet() {
+        for quiet in ["127.0.0.1:9184", "[::1]:9184", "127.0.0.2:1"] {
+            let a: SocketAddr = quiet.parse().expect("addr");
+            assert_eq!(exposure_warning(a), None, "{quiet}");
+        }
+        for loud in ["0.0.0.0:9184", "[::]:9184", "192.0.2.7:9184", "10.0.0.1:80"] {
+            let a: SocketAddr = loud.parse().expect("addr");
+            let w = exposure_warning(a).expect(loud);
+            assert!(w.contains("not loopback") && w.contains("127.0.0.1"), "{w}");
+        }
     }
 }

@@ -115,6 +115,27 @@ pub fn alert(a: &Alert, server_now: Option<Timestamp>) -> Record {
     }))
 }
 
+/// A `[[rule]]` alert: type `alert` with the rule's name, its event as the
+/// kind, and each change.
+pub fn rule_alert(a: &crate::app::rules::RuleAlert, lang: crate::ui::i18n::Lang) -> Record {
+    use crate::ui::i18n::alerts as words;
+    Record(json!({
+        "type": "alert",
+        "kind": a.event().as_str(),
+        "rule": a.rule,
+        "lot_id": a.lot.id,
+        "lot_number": a.lot.number,
+        "server_time": time(a.server_time),
+        "status": a.lot.status.as_str(),
+        "url": a.lot.url,
+        "changes": a.changes.iter().map(|c| json!({
+            "event": c.event().as_str(),
+            "value": c.value(),
+        })).collect::<Vec<_>>(),
+        "message": words::pane_line(lang, &a.rule, &a.lot.name, &a.changes),
+    }))
+}
+
 pub fn anomaly(app: &App, a: &Anomaly) -> Record {
     Record(json!({
         "type": "anomaly",

@@ -163,6 +163,12 @@ async fn run(settings: Settings, filter: String, format: WatchFormat) -> Result<
     } else {
         JournalSink::Off
     };
+    let courier = crate::shell::deliver::Courier::start(
+        settings.notify_to.as_ref(),
+        settings.lang,
+        args.ca_cert.as_deref(),
+    )
+    .map_err(|e| Failure::Usage(format!("[notify_to]: {e}")))?;
     let mut app = App::new(AppOptions {
         demo: sim.is_some(),
         insecure: args.insecure,
@@ -174,6 +180,7 @@ async fn run(settings: Settings, filter: String, format: WatchFormat) -> Result<
         alert_minutes: args.alert_minutes,
         mouse: false,
         collation: Default::default(),
+        rules: settings.rules.clone(),
     });
     // The filter goes in as the monitor's keys would type it.
     let now = mono_now();
@@ -208,10 +215,24 @@ async fn run(settings: Settings, filter: String, format: WatchFormat) -> Result<
         lang: settings.lang,
         said: None,
         throttled: None,
+        courier,
     };
     let result = w.run(handle.msgs).await;
     handle.task.abort();
-    let Watcher { journal, out, .. } = w;
+    let Watcher {
+        mut journal,
+        out,
+        courier,
+        ..
+    } = w;
+    let (undelivered, delivered) = courier.close_within(Duration::from_millis(300), None).await;
+    for r in delivered {
+        let _ = journal.append(r, None).await;
+    }
+    if let Some(line) = undelivered {
+        tracing::warn!("{line}");
+        eprintln!("{line}");
+    }
     journal.close().await;
     out.finish(Duration::from_millis(500));
     if let Some(sim) = sim {
@@ -241,13 +262,15 @@ struct Watcher {
     link: Option<LinkState>,
     /// A snapshot has arrived: the platform was reached.
     started: bool,
-    /// The interface language (`--format text`).
+    /// The interface language (`--format text`, the status line).
     lang: crate::ui::i18n::Lang,
     /// The newest entry of the events log said (`--format text`).
     said: Option<crate::app::log::LogEntry>,
     /// Before the first read: when the first throttle was met, and the
     /// waiting it asked for so far (given up past `THROTTLE_BUDGET`).
     throttled: Option<(std::time::Instant, Duration)>,
+    /// Alerts off the screen (`[notify_to]`), journaled.
+    courier: crate::shell::deliver::Courier,
 }
 
 /// The waiting for throttles `watch` bears before its first read.
@@ -281,6 +304,14 @@ impl Watcher {
                 _ = self.out.closed() => {
                     tracing::info!("the reader closed the pipe: quitting");
                     return Ok(());
+                }
+                Some(r) = self.courier.next() => {
+                    let server = self.app.server_now(mono_now());
+                    let (record, status) = self.courier.on_report(r, server);
+                    if let Some(rec) = record {
+                        self.journal.append(rec, server).await?;
+                    }
+                    self.app.update(Msg::Delivery(status), mono_now());
                 }
                 sig = signals.recv() => {
                     tracing::info!("{sig}: quitting");
@@ -338,7 +369,7 @@ impl Watcher {
         let line = match self.format {
             WatchFormat::Status | WatchFormat::Waybar => {
                 let window = self.app.options().alert_minutes.saturating_mul(60_000);
-                let s = status::status(&self.app, mono_now(), window);
+                let s = status::status(&self.app, mono_now(), window, self.lang.texts());
                 if self.format == WatchFormat::Status {
                     s.text
                 } else {
@@ -396,6 +427,8 @@ impl Watcher {
             _ => HashSet::new(),
         };
         let up = self.app.update(Msg::Sync(msg.clone()), now);
+        self.journal
+            .restore_alerts(&mut self.courier, &mut self.app);
         let server_now = self.app.server_now(now);
         match &msg {
             SyncMsg::Events(evs) => {
@@ -460,6 +493,18 @@ impl Watcher {
                     if let Some(cmd) = &self.on_alert {
                         let _ = cmd.spawn(&a);
                     }
+                    let server = self.app.server_now(mono_now());
+                    if self.courier.has_channels()
+                        && let Some(rec) = self.courier.default_alert(&a, server)
+                    {
+                        self.journal.append(rec, server).await?;
+                    }
+                }
+                Effect::RuleAlert(a) => {
+                    let server = self.app.server_now(mono_now());
+                    self.emit(lines::rule_alert(&a, self.lang));
+                    let rec = self.courier.rule_alert(&a);
+                    self.journal.append(rec, server).await?;
                 }
                 Effect::Anomaly(a) => {
                     if self.shown(a.lot_id.as_deref()) {

@@ -2,7 +2,8 @@
 //! link, how many lots are open, the next close and the highest open bid, of
 //! the lots the filter shows (the watched ones for the next close, when
 //! there are any), and with `--me` how many we lead and were outbid on. In
-//! English, so that scripts can match it; a pure function of the app state.
+//! the interface language (`--lang`), as the screen says it; scripts match
+//! the waybar classes, which stay English. A pure function of the app state.
 
 use crate::app::App;
 use crate::app::countdown::{Countdown, countdown};
@@ -10,6 +11,7 @@ use crate::app::lots::{LotStore, MeState};
 use crate::domain::clock::Mono;
 use crate::domain::{Lot, LotStatus};
 use crate::sync::LinkState;
+use crate::ui::i18n::Texts;
 use serde_json::json;
 
 /// Lots listed in the waybar tooltip.
@@ -43,14 +45,12 @@ fn pango_escape(s: &str) -> String {
         .replace('>', "&gt;")
 }
 
-fn link_text(l: &LinkState) -> (String, &'static str) {
+fn link_text(l: &LinkState, tx: &Texts) -> (String, &'static str) {
     match l {
-        LinkState::Connecting => ("◌ CONNECTING".into(), "connecting"),
-        LinkState::Live => ("● LIVE".into(), "live"),
-        LinkState::Retrying { attempt, .. } => (format!("◐ RETRYING {attempt}"), "retrying"),
-        LinkState::Offline { since, .. } => {
-            (format!("✖ OFFLINE since {}", since.astana_hms()), "offline")
-        }
+        LinkState::Connecting => (tx.connecting.into(), "connecting"),
+        LinkState::Live => (tx.live.into(), "live"),
+        LinkState::Retrying { attempt, .. } => (format!("{} {attempt}", tx.retrying), "retrying"),
+        LinkState::Offline { since, .. } => ((tx.offline)(&since.astana_hms()), "offline"),
     }
 }
 
@@ -75,11 +75,12 @@ fn left_ms(lot: &Lot, c: &Countdown) -> Option<u64> {
 
 /// The status of `app` at `now`; `alert_ms` is the alert window (a watched
 /// lot inside it makes the class `closing`).
-pub fn status(app: &App, now: Mono, alert_ms: u64) -> Status {
+pub fn status(app: &App, now: Mono, alert_ms: u64, tx: &Texts) -> Status {
     let store = app.lots();
     let server = app.server_now(now);
     let me = app.options().me.as_deref();
-    let (link, link_class) = link_text(app.link());
+    let (link, link_class) = link_text(app.link(), tx);
+    let [open_w, high_w] = tx.status_words;
     let mut open = 0usize;
     let mut high = None;
     let (mut leading, mut outbid) = (0usize, 0usize);
@@ -108,18 +109,19 @@ pub fn status(app: &App, now: Mono, alert_ms: u64) -> Status {
     closing.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.2.number.cmp(&b.2.number)));
     let any_watched = closing.iter().any(|c| c.1);
     let next = closing.iter().find(|c| c.1 || !any_watched);
-    let mut parts = vec![link, format!("{open} open")];
+    let mut parts = vec![link, format!("{open} {open_w}")];
     if let Some((ms, watched, lot)) = next {
         let star = if *watched { "★ " } else { "" };
+        let lot = format!("{star}{}", lot.number);
         let when = if *ms == 0 {
-            "closing…".to_string()
+            tx.closing.to_string()
         } else {
-            format!("in {}", clock_text(*ms))
+            clock_text(*ms)
         };
-        parts.push(format!("next close {star}{} {when}", lot.number));
+        parts.push((tx.next_close)(&lot, &when, *ms == 0));
     }
     if let Some(h) = high {
-        parts.push(format!("high {}", h.compact()));
+        parts.push(format!("{high_w} {}", h.compact()));
     }
     if me.is_some() {
         parts.push(format!("▲{leading} ▼{outbid}"));
@@ -138,7 +140,7 @@ pub fn status(app: &App, now: Mono, alert_ms: u64) -> Status {
             let bid = lot
                 .high_bid
                 .as_ref()
-                .map_or("no bid".to_string(), |h| h.amount.compact());
+                .map_or(tx.no_bids_yet.to_string(), |h| h.amount.compact());
             format!(
                 "{}{} {}  {}  {bid}",
                 if *w { "★ " } else { "" },
@@ -170,6 +172,23 @@ mod tests {
         assert_eq!(
             s.waybar(),
             r#"{"class":["live"],"text":"a &lt;b&gt; &amp; c","tooltip":"&lt;span&gt;"}"#
+        );
+    }
+
+    #[test]
+    fn the_status_line_is_in_the_interface_language() {
+        use crate::ui::i18n::Lang;
+        let app = App::new(crate::app::AppOptions::default());
+        let en = status(&app, Mono(0), 0, Lang::En.texts()).text;
+        assert!(en.ends_with(" · 0 open"), "{en}");
+        let ru = status(&app, Mono(0), 0, Lang::Ru.texts()).text;
+        assert!(ru.ends_with(" · 0 открыто"), "{ru}");
+        assert!(!ru.contains("CONNECTING"), "{ru}");
+        let kk = status(&app, Mono(0), 0, Lang::Kk.texts()).text;
+        assert!(kk.ends_with(" · 0 ашық"), "{kk}");
+        assert_eq!(
+            (Lang::Ru.texts().next_close)("401102", "00:58", false),
+            "ближайшее закрытие 401102 через 00:58"
         );
     }
 

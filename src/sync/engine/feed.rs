@@ -57,7 +57,13 @@ impl Engine {
                     }
                     Err(e) => {
                         self.push_off(&e);
-                        return Ok(());
+                        // A platform that answers with an error (a 503 and
+                        // its Retry-After, a refused connection) has failed,
+                        // whichever feed was asked: backed off as any request.
+                        return match e {
+                            PlatformError::NotFound => Ok(()),
+                            e => Err(e.into()),
+                        };
                     }
                 }
             }

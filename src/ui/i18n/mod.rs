@@ -4,6 +4,7 @@
 //! Lot data is shown as sent, except the regions and minerals of the
 //! closed lists in `domain::places`, which are named in the interface language.
 
+pub mod alerts;
 mod evidence;
 mod filter;
 pub mod glossary;

@@ -243,3 +243,27 @@ fn filter_errors_in_each_language() {
         "{e}"
     );
 }
+
+#[test]
+fn one_bid_one_lot_one_monitor_in_every_language() {
+    let en = Lang::En.texts();
+    assert_eq!(
+        (en.by_at_bids)("P-07", "10:00", 1),
+        "by P-07 at 10:00 · 1 bid"
+    );
+    assert_eq!(
+        (en.by_at_bids)("P-07", "10:00", 2),
+        "by P-07 at 10:00 · 2 bids"
+    );
+    assert_eq!((en.lots_n)(1), "1 lot");
+    assert_eq!((en.writers_n)(1), "written by 1 monitor");
+    assert_eq!((en.writers_n)(3), "written by 3 monitors");
+    let ru = Lang::Ru.texts();
+    assert_eq!((ru.writers_n)(1), "пишет 1 монитор");
+    assert_eq!((ru.writers_n)(3), "пишут 3 монитора");
+    assert_eq!((ru.writers_n)(5), "пишут 5 мониторов");
+    assert!((ru.by_at_bids)("P-07", "10:00", 1).ends_with("1 ставка"));
+    let kk = Lang::Kk.texts();
+    assert_eq!((kk.writers_n)(1), "1 монитор жазады");
+    assert!((kk.by_at_bids)("P-07", "10:00", 1).ends_with("1 ұсыныс"));
+}

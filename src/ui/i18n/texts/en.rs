@@ -145,7 +145,12 @@ pub static EN: Texts = Texts {
     opened: "Opened",
     soft_close: "Soft close",
     extensions: "Extensions",
-    by_at_bids: |b, t, n| format!("by {b} at {t} · {n} bids"),
+    by_at_bids: |b, t, n| {
+        format!(
+            "by {b} at {t} · {n} {}",
+            if n == 1 { "bid" } else { "bids" }
+        )
+    },
     no_bids_yet: "no bids yet",
     participants_min: |n, m, short| {
         format!("{n} (min {m}){}", if short { " ⚠ too few" } else { "" })
@@ -208,7 +213,7 @@ pub static EN: Texts = Texts {
     },
     evidence: |e| e.to_string(),
 
-    lots_n: |n| format!("{n} lots"),
+    lots_n: |n| format!("{n} {}", if n == 1 { "lot" } else { "lots" }),
     by_status: "Lots by status",
     high_bids: "High bids (open+sold)",
     start_bonuses: "Starting bonuses",
@@ -303,4 +308,19 @@ pub static EN: Texts = Texts {
     feed_seq: "seq",
     fallback_why: |f| f.to_string(),
     now_size: |w, h| format!("now {w}x{h}"),
+    journal_unencrypted: "JOURNAL ⚠ UNENCRYPTED",
+    status_words: ["open", "high"],
+    next_close: |lot, when, closing| {
+        if closing {
+            format!("next close {lot} {when}")
+        } else {
+            format!("next close {lot} in {when}")
+        }
+    },
+    writers_n: |n| {
+        format!(
+            "written by {n} {}",
+            if n == 1 { "monitor" } else { "monitors" }
+        )
+    },
 };

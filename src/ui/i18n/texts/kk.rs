@@ -316,4 +316,14 @@ pub static KK: Texts = Texts {
         format!("{} бағамдары алынбады; {using}", failed.join(" мен "))
     },
     now_size: |w, h| format!("қазір {w}x{h}"),
+    journal_unencrypted: "ЖУРНАЛ ⚠ UNENCRYPTED: ШИФРЛАНБАҒАН",
+    status_words: ["ашық", "ең жоғары"],
+    next_close: |lot, when, closing| {
+        if closing {
+            format!("келесі жабылу {lot} {when}")
+        } else {
+            format!("келесі жабылу {lot} {when} кейін")
+        }
+    },
+    writers_n: |n| format!("{n} монитор жазады"),
 };

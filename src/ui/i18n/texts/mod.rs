@@ -220,4 +220,15 @@ pub struct Texts {
     /// Why the rates shown are a fallback (the sources that failed, what
     /// is shown instead); the errors' details are in the log.
     pub fallback_why: fn(&crate::rates::Fallback) -> String,
+    /// The journal badge while the shared journal's database is reached in
+    /// plain text over the network.
+    pub journal_unencrypted: &'static str,
+    /// The follower's badge: how many monitors write the journal.
+    pub writers_n: fn(u64) -> String,
+    /// `watch --format status`: the words after the open count and before
+    /// the high bid.
+    pub status_words: [&'static str; 2],
+    /// `watch --format status`: the next close (lot, time left or
+    /// "closing…", whether closing).
+    pub next_close: fn(&str, &str, bool) -> String,
 }

@@ -340,4 +340,24 @@ pub static RU: Texts = Texts {
         format!("курсы {} не получены; {using}", failed.join(" и "))
     },
     now_size: |w, h| format!("сейчас {w}x{h}"),
+    journal_unencrypted: "ЖУРНАЛ ⚠ UNENCRYPTED: БЕЗ ШИФРОВАНИЯ",
+    status_words: ["открыто", "макс."],
+    next_close: |lot, when, closing| {
+        if closing {
+            format!("ближайшее закрытие {lot} {when}")
+        } else {
+            format!("ближайшее закрытие {lot} через {when}")
+        }
+    },
+    writers_n: |n| {
+        let verb = if ru_plural(n, "1", "2", "5") == "1" {
+            "пишет"
+        } else {
+            "пишут"
+        };
+        format!(
+            "{verb} {n} {}",
+            ru_plural(n, "монитор", "монитора", "мониторов")
+        )
+    },
 };

@@ -1,0 +1,577 @@
+//! `[[rule]]` alerts delivered off the screen, end to end: the real
+//! `lotwatch watch` against `lotwatch serve --site sauda` playing a short
+//! day (a lot sold, a lot whose start moves, a lot no rule asks for), a
+//! real SMTP server (aiosmtpd, Debian's python3-aiosmtpd) and a real HTTP
+//! endpoint (python's http.server), both writing what they receive to a
+//! folder. Checked: each alert arrives once by mail and by webhook with
+//! the lot's page link and ntfy's headers; the time from the change on
+//! the site to the mail and to the webhook; a mail server that is down
+//! while alerts fire and comes back after a restart gets every alert
+//! once (the outbox is in the journal), and `watch` says on stderr what
+//! it could not deliver when it quits.
+
+use crate::support;
+
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+use support::http::{free_port, get};
+use support::process::{Killed, scratch_dir};
+use support::server::{BIN, Server};
+
+const SINKS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/alert_sinks.py");
+const DAY: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/alerts-day.json"
+);
+const MOVED: &str = "900002";
+const SOLD: &str = "900001";
+const ELSEWHERE: &str = "900003";
+
+/// Debian's python (with python3-aiosmtpd) before any other on the PATH.
+fn python() -> &'static str {
+    if Path::new("/usr/bin/python3").exists() {
+        "/usr/bin/python3"
+    } else {
+        "python3"
+    }
+}
+
+/// An SMTP or HTTP receiver writing each message to `dir`.
+fn sink(kind: &str, dir: &Path, port: u16) -> Killed {
+    sink_on(kind, dir, port, "127.0.0.1")
+}
+
+fn sink_on(kind: &str, dir: &Path, port: u16, host: &str) -> Killed {
+    std::fs::create_dir_all(dir).unwrap();
+    let mut child = Command::new(python())
+        .args([SINKS, kind, &dir.to_string_lossy(), &port.to_string(), host])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("python3 runs the alert sinks");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert_eq!(
+        line.trim(),
+        "ready",
+        "the {kind} sink did not start (is python3-aiosmtpd installed?)"
+    );
+    Killed(child)
+}
+
+/// What a sink received, oldest first: (arrival, message).
+fn received(dir: &Path) -> Vec<(f64, Value)> {
+    let mut v: Vec<(f64, Value)> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+                .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+                .filter_map(|t| serde_json::from_str::<Value>(&t).ok())
+                .map(|j| (j["received_at"].as_f64().unwrap_or(0.0), j))
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort_by(|a, b| a.0.total_cmp(&b.0));
+    v
+}
+
+/// The lot numbers and events of the mails (from their subject).
+fn mail_alerts(dir: &Path) -> Vec<(String, String)> {
+    received(dir)
+        .iter()
+        .map(|(_, m)| {
+            let data = m["data"].as_str().unwrap_or("");
+            let event = ["changed", "result", "new lot"]
+                .into_iter()
+                .find(|e| data.contains(&format!("Subject: lotwatch: {e}")))
+                .unwrap_or("?");
+            let lot = [MOVED, SOLD, ELSEWHERE]
+                .into_iter()
+                .find(|n| data.contains(&format!("\r\n{n} ")))
+                .unwrap_or("?");
+            (lot.to_string(), event.to_string())
+        })
+        .collect()
+}
+
+fn wait_until(what: &str, within: Duration, mut ok: impl FnMut() -> bool) {
+    let deadline = Instant::now() + within;
+    while !ok() {
+        assert!(Instant::now() < deadline, "{what}: not within {within:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn config(dir: &Path, smtp_port: u16, hook_port: u16) -> PathBuf {
+    let path = dir.join("config.toml");
+    std::fs::write(
+        &path,
+        format!(
+            r#"
+[[rule]]
+name = "gold, Karaganda"
+filter = "mineral:gold region:Karaganda"
+on = ["new", "changed", "deadline", "result"]
+
+[notify_to]
+smtp = "smtp://127.0.0.1:{smtp_port}"
+from = "lotwatch <alerts@example.kz>"
+email = ["bidder@example.kz", "partner@example.kz"]
+webhook = ["http://alice:s3cret-hook@127.0.0.1:{hook_port}/lotwatch-topic"]
+"#
+        ),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    path
+}
+
+struct Watch {
+    child: Child,
+    lines: mpsc::Receiver<String>,
+    stderr: std::process::ChildStderr,
+}
+
+fn watch(dir: &Path, cfg: &Path, site: &Server) -> Watch {
+    let mut child = Command::new(BIN)
+        .args([
+            "watch", "--format", "jsonl", "--source", "sauda", "--url", &site.url,
+        ])
+        .args(["--poll", "1000", "--rates", "fixed", "--rate", "USD=519.53"])
+        .arg("--journal")
+        .arg(dir.join("journal.sqlite"))
+        .arg("--log-file")
+        .arg(dir.join("lotwatch.log"))
+        .env_remove("LOTWATCH_TOKEN")
+        .env("LOTWATCH_CONFIG", cfg)
+        .env("LOTWATCH_LANG", "en")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start lotwatch watch");
+    let out = child.stdout.take().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, lines) = mpsc::channel();
+    std::thread::spawn(move || {
+        for l in BufReader::new(out).lines().map_while(Result::ok) {
+            if tx.send(l).is_err() {
+                return;
+            }
+        }
+    });
+    Watch {
+        child,
+        lines,
+        stderr,
+    }
+}
+
+impl Watch {
+    /// Alert records (lot number, event) seen so far, into `seen`.
+    fn alerts(&self, seen: &mut Vec<(String, String)>) {
+        while let Ok(l) = self.lines.try_recv() {
+            let v: Value = serde_json::from_str(&l).unwrap_or_else(|e| panic!("{e}: {l}"));
+            if v["type"] == "alert" {
+                assert_eq!(v["rule"], "gold, Karaganda", "{l}");
+                seen.push((
+                    v["lot_number"].as_str().unwrap_or("").to_string(),
+                    v["kind"].as_str().unwrap_or("").to_string(),
+                ));
+            }
+        }
+    }
+
+    /// SIGTERM, as a service manager stops it; its stderr.
+    fn stop(mut self) -> String {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while self.child.try_wait().unwrap().is_none() {
+            assert!(
+                Instant::now() < deadline,
+                "watch did not quit within 5 s of SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let mut s = String::new();
+        let _ = std::io::Read::read_to_string(&mut self.stderr, &mut s);
+        s
+    }
+}
+
+/// The site's page of a lot (as the poller reads it).
+fn page(site: &Server, lot: &str) -> String {
+    let list = get(&format!("{}/ru/list?objectType=SolidMinerals", site.url))
+        .map(|(_, b)| b)
+        .unwrap_or_default();
+    // The page link of the lot, as the list gives it.
+    let id = list
+        .split("/ru/list/")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .find(|id| id.ends_with(lot))
+        .unwrap_or(lot)
+        .to_string();
+    get(&format!("{}/ru/list/{id}", site.url))
+        .map(|(_, b)| b)
+        .unwrap_or_default()
+}
+
+fn now_s() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64()
+}
+
+#[test]
+fn a_moved_start_and_a_result_reach_mail_and_webhook_once_each() {
+    let dir = scratch_dir("alerts", "deliver");
+    let (smtp_port, hook_port) = (free_port(), free_port());
+    let _smtp = sink("smtp", &dir.join("mail"), smtp_port);
+    let _hook = sink("http", &dir.join("hook"), hook_port);
+    // Speed 10: the start of 900002 moves ~10 s after start; 900001 and
+    // 900003 close ~20 s after start and are sold ~2 s later.
+    let site = Server::start(&["--site", "sauda", "--speed", "10", "--scenario", DAY]);
+    let before = page(&site, MOVED);
+    let cfg = config(&dir, smtp_port, hook_port);
+    let w = watch(&dir, &cfg, &site);
+
+    // The moment the site shows the moved start (read every 50 ms).
+    let mut changed_at = None;
+    let deadline = Instant::now() + Duration::from_secs(40);
+    while changed_at.is_none() {
+        assert!(Instant::now() < deadline, "the site never moved the start");
+        if page(&site, MOVED) != before {
+            changed_at = Some(now_s());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let changed_at = changed_at.unwrap();
+    wait_until(
+        "the moved start by mail and webhook",
+        Duration::from_secs(15),
+        || {
+            mail_alerts(&dir.join("mail")).contains(&(MOVED.into(), "changed".into()))
+                && !received(&dir.join("hook")).is_empty()
+        },
+    );
+    let mail_at = received(&dir.join("mail"))[0].0;
+    let hook_at = received(&dir.join("hook"))[0].0;
+    eprintln!(
+        "alerts: change on the site -> mail {:.0} ms, -> webhook {:.0} ms (poll 1 s)",
+        (mail_at - changed_at) * 1000.0,
+        (hook_at - changed_at) * 1000.0
+    );
+    assert!(mail_at - changed_at < 5.0 && hook_at - changed_at < 5.0);
+
+    wait_until("the result by mail", Duration::from_secs(40), || {
+        mail_alerts(&dir.join("mail")).contains(&(SOLD.into(), "result".into()))
+    });
+    // A few more reads: nothing repeats, nothing for the lot no rule asks for.
+    std::thread::sleep(Duration::from_secs(3));
+    let mut seen = Vec::new();
+    w.alerts(&mut seen);
+    let stderr = w.stop();
+    let mails = mail_alerts(&dir.join("mail"));
+    assert_eq!(
+        mails,
+        vec![
+            (MOVED.into(), "changed".into()),
+            (SOLD.into(), "result".into())
+        ],
+        "each alert once, by one mail to both recipients"
+    );
+    assert_eq!(seen, mails, "watch's jsonl carries the same alerts");
+    let first = &received(&dir.join("mail"))[0].1;
+    assert_eq!(first["to"].as_array().map(Vec::len), Some(2));
+    let data = first["data"].as_str().unwrap();
+    assert!(data.contains("Lot page: http://127.0.0.1"), "{data}");
+
+    let hooks = received(&dir.join("hook"));
+    assert_eq!(hooks.len(), 2, "one webhook per alert: {hooks:?}");
+    let h = &hooks[1].1;
+    assert_eq!(h["path"], "/lotwatch-topic");
+    let headers = &h["headers"];
+    assert_eq!(headers["content-type"], "application/json");
+    assert_eq!(headers["tags"], "lotwatch,result");
+    assert_eq!(headers["priority"], "3");
+    // http.server reads header bytes as Latin-1.
+    let title: Vec<u8> = headers["title"]
+        .as_str()
+        .unwrap()
+        .chars()
+        .map(|c| c as u8)
+        .collect();
+    assert_eq!(
+        String::from_utf8(title).unwrap(),
+        format!("lotwatch: result · {SOLD} Gold Sold")
+    );
+    // The URL's credentials went as basic auth, to a loopback host.
+    assert_eq!(headers["authorization"], "Basic YWxpY2U6czNjcmV0LWhvb2s=");
+    let body: Value = serde_json::from_str(h["body"].as_str().unwrap()).unwrap();
+    assert_eq!(body["rule"], "gold, Karaganda");
+    assert_eq!(body["event"], "result");
+    assert_eq!(body["lot"]["number"], SOLD);
+    assert_eq!(body["lot"]["source"], "sauda");
+    assert_eq!(body["lot"]["status"], "sold");
+    assert!(body["lot"]["url"].as_str().unwrap().contains("/ru/list/"));
+    assert!(body["message"].as_str().unwrap().contains("sold for"));
+    assert!(body["server_time"].as_str().is_some());
+    // The webhook's password is nowhere: log, stderr.
+    let log = std::fs::read_to_string(dir.join("lotwatch.log")).unwrap();
+    assert!(!log.contains("s3cret-hook") && !stderr.contains("s3cret-hook"));
+    assert!(
+        stderr.is_empty(),
+        "everything delivered, nothing to say: {stderr}"
+    );
+}
+
+#[test]
+fn a_mail_server_down_across_a_restart_gets_every_alert_once() {
+    let dir = scratch_dir("alerts", "outbox");
+    let (smtp_port, hook_port) = (free_port(), free_port());
+    let _hook = sink("http", &dir.join("hook"), hook_port);
+    let site = Server::start(&["--site", "sauda", "--speed", "10", "--scenario", DAY]);
+    let cfg = config(&dir, smtp_port, hook_port);
+
+    // Run 1: no mail server. The moved start alerts; its mail waits.
+    let w = watch(&dir, &cfg, &site);
+    let mut seen = Vec::new();
+    wait_until("the moved start alerts", Duration::from_secs(40), || {
+        w.alerts(&mut seen);
+        seen.contains(&(MOVED.into(), "changed".into()))
+    });
+    // A retry or two fail (1 s, then 2 s).
+    std::thread::sleep(Duration::from_millis(1500));
+    let quit_at = Instant::now();
+    let stderr = w.stop();
+    eprintln!(
+        "alerts: quit with the mail server down in {:?}",
+        quit_at.elapsed()
+    );
+    assert!(
+        quit_at.elapsed() < Duration::from_secs(2),
+        "q quits promptly"
+    );
+    assert!(
+        stderr.contains("alerts not delivered: 1 by mail (connection refused)"),
+        "stderr says what was not delivered: {stderr:?}"
+    );
+    let log = std::fs::read_to_string(dir.join("lotwatch.log")).unwrap();
+    assert!(
+        log.contains("mail: connection refused"),
+        "the log names the cause"
+    );
+
+    // Run 2, mail server up: the outbox from the journal drains at once,
+    // and the result, live, follows; the moved start is not alerted again.
+    let _smtp = sink("smtp", &dir.join("mail"), smtp_port);
+    let up_at = now_s();
+    let w = watch(&dir, &cfg, &site);
+    wait_until("the restored mail", Duration::from_secs(15), || {
+        mail_alerts(&dir.join("mail")).contains(&(MOVED.into(), "changed".into()))
+    });
+    eprintln!(
+        "alerts: outbox survived a restart: its mail {:.0} ms after the second start",
+        (received(&dir.join("mail"))[0].0 - up_at) * 1000.0
+    );
+    wait_until("the result by mail", Duration::from_secs(40), || {
+        mail_alerts(&dir.join("mail")).contains(&(SOLD.into(), "result".into()))
+    });
+    std::thread::sleep(Duration::from_secs(3));
+    let mut seen2 = Vec::new();
+    w.alerts(&mut seen2);
+    let stderr = w.stop();
+    assert_eq!(
+        mail_alerts(&dir.join("mail")),
+        vec![
+            (MOVED.into(), "changed".into()),
+            (SOLD.into(), "result".into())
+        ],
+        "nothing twice"
+    );
+    assert_eq!(seen2, vec![(SOLD.into(), "result".into())]);
+    // The webhook delivered the moved start in run 1: not again.
+    assert_eq!(received(&dir.join("hook")).len(), 2);
+    assert!(stderr.is_empty(), "{stderr}");
+}
+
+#[test]
+fn a_mail_server_that_comes_back_gets_its_mail_within_the_backoff() {
+    let dir = scratch_dir("alerts", "backoff");
+    let (smtp_port, hook_port) = (free_port(), free_port());
+    let _hook = sink("http", &dir.join("hook"), hook_port);
+    let site = Server::start(&["--site", "sauda", "--speed", "10", "--scenario", DAY]);
+    let cfg = config(&dir, smtp_port, hook_port);
+    let w = watch(&dir, &cfg, &site);
+    let mut seen = Vec::new();
+    wait_until("the moved start alerts", Duration::from_secs(40), || {
+        w.alerts(&mut seen);
+        seen.contains(&(MOVED.into(), "changed".into()))
+    });
+    // Down for a while (retries at 1, 2, 4 s...), then up.
+    std::thread::sleep(Duration::from_secs(5));
+    let _smtp = sink("smtp", &dir.join("mail"), smtp_port);
+    let up_at = now_s();
+    wait_until(
+        "the mail after the server came back",
+        Duration::from_secs(31),
+        || !received(&dir.join("mail")).is_empty(),
+    );
+    eprintln!(
+        "alerts: mail server back -> mail delivered in {:.0} ms",
+        (received(&dir.join("mail"))[0].0 - up_at) * 1000.0
+    );
+    std::thread::sleep(Duration::from_secs(2));
+    let stderr = w.stop();
+    assert_eq!(
+        mail_alerts(&dir.join("mail")),
+        vec![(MOVED.into(), "changed".into())],
+        "once"
+    );
+    assert!(!stderr.contains("not delivered"), "{stderr}");
+}
+
+/// This machine's address on its default route (no packet is sent), if
+/// it has one that is not loopback.
+fn outside_address() -> Option<std::net::IpAddr> {
+    let s = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
+    s.connect("192.0.2.1:9").ok()?;
+    let ip = s.local_addr().ok()?.ip();
+    (!ip.is_loopback() && !ip.is_unspecified()).then_some(ip)
+}
+
+fn mailer(url: &str) -> lotwatch::shell::deliver::mail::Mailer {
+    let cfg = lotwatch::shell::deliver::NotifyTo {
+        smtp: Some(url.into()),
+        from: Some("lotwatch <alerts@example.kz>".into()),
+        email: vec!["bidder@example.kz".into()],
+        ..Default::default()
+    };
+    lotwatch::shell::deliver::mail::Mailer::new(&cfg, None)
+        .expect("a valid [notify_to]")
+        .expect("a mailer")
+}
+
+fn outgoing() -> lotwatch::shell::deliver::Outgoing {
+    lotwatch::shell::deliver::Outgoing {
+        id: "t1".into(),
+        keys: vec!["k".into()],
+        rule: "r".into(),
+        event: "new".into(),
+        lot_id: None,
+        subject: "lotwatch: new lot · 1 Test".into(),
+        text: "1 Test\n".into(),
+        json: Value::Null,
+        priority: 3,
+    }
+}
+
+#[test]
+fn a_password_goes_without_tls_only_to_a_loopback_host() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let dir = scratch_dir("alerts", "plain-auth");
+    // Loopback: the server offers no STARTTLS; AUTH and the mail go plain.
+    let port = free_port();
+    let _local = sink("smtp", &dir.join("local"), port);
+    let m = mailer(&format!("smtp://alice:CANARY-pw@127.0.0.1:{port}"));
+    rt.block_on(m.send(&outgoing()))
+        .expect("delivered to loopback");
+    let got = received(&dir.join("local"));
+    assert!(
+        got.iter().any(|(_, r)| r["auth"].is_string()),
+        "AUTH was used: {got:?}"
+    );
+    assert!(got.iter().any(|(_, r)| r["data"].is_string()));
+
+    // Not loopback: STARTTLS is required, so nothing is sent.
+    let Some(ip) = outside_address() else {
+        eprintln!(
+            "alerts: no address outside loopback on this machine: the non-loopback half is skipped"
+        );
+        return;
+    };
+    let port = free_port();
+    let _outside = sink_on("smtp", &dir.join("outside"), port, &ip.to_string());
+    let m = mailer(&format!("smtp://alice:CANARY-pw@{ip}:{port}"));
+    let err = rt
+        .block_on(m.send(&outgoing()))
+        .expect_err("refused without TLS");
+    assert!(!err.contains("CANARY"), "{err}");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        received(&dir.join("outside")).is_empty(),
+        "neither AUTH nor the mail went out in the clear: {err}"
+    );
+    eprintln!("alerts: to {ip} without STARTTLS: {err}");
+}
+
+#[test]
+fn todays_alerts_go_out_as_the_default_rule() {
+    let dir = scratch_dir("alerts", "default-rule");
+    let hook_port = free_port();
+    let _hook = sink("http", &dir.join("hook"), hook_port);
+    let cfg = dir.join("config.toml");
+    std::fs::write(
+        &cfg,
+        format!("[notify_to]\nwebhook = [\"http://127.0.0.1:{hook_port}/t\"]\n"),
+    )
+    .unwrap();
+    // The API simulator's day; lot 401102 is watched and closes within
+    // the 30 minutes: its closing alert, as today.
+    let api = Server::start(&["--speed", "60"]);
+    let mut child = Command::new(BIN)
+        .args([
+            "watch",
+            "--format",
+            "jsonl",
+            "--url",
+            &api.url,
+            "--no-journal",
+        ])
+        .args(["--watch", "401102", "--alert-minutes", "30"])
+        .args(["--rates", "fixed", "--rate", "USD=519.53"])
+        .arg("--log-file")
+        .arg(dir.join("lotwatch.log"))
+        .env_remove("LOTWATCH_TOKEN")
+        .env("LOTWATCH_CONFIG", &cfg)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_until(
+        "the default rule's webhook",
+        Duration::from_secs(40),
+        || !received(&dir.join("hook")).is_empty(),
+    );
+    std::thread::sleep(Duration::from_secs(2));
+    let _ = child.kill();
+    let _ = child.wait();
+    let hooks = received(&dir.join("hook"));
+    let bodies: Vec<Value> = hooks
+        .iter()
+        .map(|(_, h)| serde_json::from_str(h["body"].as_str().unwrap()).unwrap())
+        .collect();
+    let closing: Vec<&Value> = bodies.iter().filter(|b| b["event"] == "closing").collect();
+    assert_eq!(closing.len(), 1, "once: {bodies:?}");
+    assert_eq!(closing[0]["rule"], "default");
+    assert_eq!(closing[0]["lot"]["number"], "401102");
+    assert_eq!(hooks[0].1["headers"]["priority"], "4");
+}
