@@ -9,11 +9,41 @@ use crate::app::Pane;
 use crate::app::countdown::countdown;
 use crate::domain::rules::next_min_bid;
 use crate::domain::{Amount, LicenseKind, LotStatus, Money};
+use crate::ui::i18n::Texts;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 
 const LABEL_W: usize = 13;
+
+/// The label column: 13, or wider where the language's legal terms are
+/// longer (`Гарантийный взнос`), so that a label never runs into its value.
+fn label_w(tx: &Texts) -> usize {
+    [
+        tx.opens,
+        tx.closes,
+        tx.high_bid,
+        tx.next_min,
+        tx.won_by,
+        tx.start_bonus,
+        tx.increment,
+        tx.guarantee,
+        tx.fee,
+        tx.participants,
+        tx.region,
+        tx.minerals,
+        tx.licence,
+        tx.reserves,
+        tx.opened,
+        tx.soft_close,
+        tx.extensions,
+    ]
+    .iter()
+    .map(|l| l.chars().count() + 1)
+    .max()
+    .unwrap_or(LABEL_W)
+    .max(LABEL_W)
+}
 
 pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let t = ctx.theme;
@@ -37,13 +67,14 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         }
         v
     };
+    let label_w = label_w(tx);
     // A source's words where a number belongs, said so (never a zero).
     let amount = |a: Amount| match a.known() {
         Some(m) => money(m),
         None => vec![Span::styled(lang.site().invalid.to_string(), t.bad)],
     };
     let row = |label: &str, mut value: Vec<Span<'static>>| -> Line<'static> {
-        let mut spans = vec![Span::styled(format!("{label:<LABEL_W$}"), t.dim)];
+        let mut spans = vec![Span::styled(format!("{label:<label_w$}"), t.dim)];
         spans.append(&mut value);
         Line::from(spans)
     };
@@ -137,8 +168,9 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
             if short { t.warn } else { t.text },
         )],
     ));
-    terms.push(row(tx.region, text(lot.region.clone())));
-    terms.push(row(tx.minerals, text(lot.minerals.join(", "))));
+    terms.push(row(tx.region, text(lang.region(&lot.region).to_string())));
+    let minerals: Vec<&str> = lot.minerals.iter().map(|m| lang.mineral(m)).collect();
+    terms.push(row(tx.minerals, text(minerals.join(", "))));
     let size = match (lot.license.area_km2, lot.license.blocks) {
         (Some(a), _) => format!(" · {} {}", lang.decimal(a), tx.km2),
         (None, Some(b)) => format!(" · {}", (tx.blocks)(b)),

@@ -122,8 +122,13 @@ pub(super) fn draw(
         st.auction_type,
         vec![Span::raw(site.auction_type.clone())],
     ));
-    right.push(row(tx.region, vec![Span::raw(lot.region.clone())]));
-    right.push(row(tx.minerals, vec![Span::raw(lot.minerals.join(", "))]));
+    let lang = ctx.lang;
+    right.push(row(
+        tx.region,
+        vec![Span::raw(lang.region(&lot.region).to_string())],
+    ));
+    let minerals: Vec<&str> = lot.minerals.iter().map(|m| lang.mineral(m)).collect();
+    right.push(row(tx.minerals, vec![Span::raw(minerals.join(", "))]));
     let kind = match &lot.license.kind {
         LicenseKind::Exploration => tx.licence_long[0],
         LicenseKind::Production => tx.licence_long[1],

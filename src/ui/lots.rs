@@ -172,7 +172,33 @@ fn of_source(c: Col, site: bool) -> bool {
 fn compact_w(c: Col, k: u16, lang: Lang) -> u16 {
     match c {
         Col::High | Col::HighFx | Col::NextMin => k + lang.compact_extra(),
-        _ => k,
+        _ => k + word_extra(c, lang),
+    }
+}
+
+/// Columns wider in `lang` so that its words are whole (no abbreviation a
+/// reader would misread): the status, the bid count's header, the licence
+/// with its term in words (`разведка 6 лет`).
+fn word_extra(c: Col, lang: Lang) -> u16 {
+    use crate::domain::LotStatus::*;
+    let tx = lang.texts();
+    let len = |s: &str| u16::try_from(s.chars().count()).unwrap_or(u16::MAX);
+    match c {
+        Col::Status => [Scheduled, Open, Suspended, Closed, Sold, Unsold, Cancelled]
+            .iter()
+            .map(|s| len((tx.status)(s)) + 2)
+            .max()
+            .unwrap_or(0)
+            .saturating_sub(11),
+        Col::Bids => len(tx.col_bids).saturating_sub(4),
+        Col::Licence if lang != Lang::En => tx
+            .licence_short
+            .iter()
+            .map(|k| len(k) + 1 + len(&(tx.years)(25)))
+            .max()
+            .unwrap_or(0)
+            .saturating_sub(9),
+        _ => 0,
     }
 }
 
@@ -191,7 +217,14 @@ fn choose_source(width: u16, fx: bool, lang: Lang, site: bool) -> (Vec<(Col, u16
                 .filter(|(c, p, _, _)| {
                     *p <= max_prio && (fx || *c != Col::HighFx) && of_source(*c, site)
                 })
-                .map(|&(c, _, g, k)| (c, if compact { compact_w(c, k, lang) } else { g }))
+                .map(|&(c, _, g, k)| {
+                    let w = if compact {
+                        compact_w(c, k, lang)
+                    } else {
+                        g + word_extra(c, lang)
+                    };
+                    (c, w)
+                })
                 .collect();
             let total: u16 = cols.iter().map(|(_, w)| w + 1).sum();
             if total <= width.saturating_add(1) {
@@ -714,14 +747,16 @@ fn lot_row(
             }
             Col::Number => _ = put_str(buf, cell.x, y, right, &lot.number, plain),
             Col::Name => _ = put_str(buf, cell.x, y, right, &lot.name, plain),
-            Col::Region => _ = put_str(buf, cell.x, y, right, &lot.region, plain),
+            Col::Region => {
+                _ = put_str(buf, cell.x, y, right, lang.region_short(&lot.region), plain);
+            }
             Col::Minerals => {
                 let mut at = cell.x;
                 for (i, m) in lot.minerals.iter().enumerate() {
                     if i > 0 {
                         at = put_str(buf, at, y, right, ",", plain);
                     }
-                    at = put_str(buf, at, y, right, m, plain);
+                    at = put_str(buf, at, y, right, lang.mineral(m), plain);
                 }
             }
             Col::Licence => {
@@ -737,7 +772,11 @@ fn lot_row(
                     continue;
                 }
                 scratch.clear();
-                _ = write!(scratch, " {}{}", lot.license.term_years, tx.years_short);
+                if lang == Lang::En {
+                    _ = write!(scratch, " {}{}", lot.license.term_years, tx.years_short);
+                } else {
+                    _ = write!(scratch, " {}", (tx.years)(lot.license.term_years));
+                }
                 put_str(buf, at, y, right, scratch, plain);
             }
             Col::Status => {
@@ -747,14 +786,23 @@ fn lot_row(
                 let at = put_str(buf, at, y, right, " ", st);
                 put_str(buf, at, y, right, word, st);
             }
+            // An amount too wide in full is abbreviated, never cut.
             Col::High => {
                 scratch.clear();
                 money_cell(scratch, high, compact, lang);
+                if scratch.chars().count() > usize::from(w) {
+                    scratch.clear();
+                    money_cell(scratch, high, true, lang);
+                }
                 put_right(buf, cell, scratch, plain);
             }
             Col::HighFx => {
                 scratch.clear();
                 fx_cell(scratch, app, high, compact, lang);
+                if scratch.chars().count() > usize::from(w) {
+                    scratch.clear();
+                    fx_cell(scratch, app, high, true, lang);
+                }
                 put_right(buf, cell, scratch, plain);
             }
             Col::NextMin if lot.high_bid.is_none() && lot.starting_bonus.is_unreadable() => {
@@ -766,6 +814,10 @@ fn lot_row(
                     .flatten();
                 scratch.clear();
                 money_cell(scratch, v, compact, lang);
+                if scratch.chars().count() > usize::from(w) {
+                    scratch.clear();
+                    money_cell(scratch, v, true, lang);
+                }
                 put_right(buf, cell, scratch, plain);
             }
             // A web site does not publish its bids: not zero, unknown.
@@ -925,7 +977,7 @@ mod tests {
         use unicode_width::UnicodeWidthStr;
         for lang in [Lang::Ru, Lang::Kk] {
             for &(c, _, g, k) in &COLS {
-                let w = usize::from(compact_w(c, k, lang).min(g));
+                let w = usize::from(compact_w(c, k, lang).min(g + word_extra(c, lang)));
                 let label = header_label(c, Currency::Usd, lang);
                 assert!(label.width() <= w, "{lang:?} {c:?}: {label:?} > {w}");
             }

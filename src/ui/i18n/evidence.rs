@@ -26,7 +26,7 @@ pub(super) fn ru(e: &Evidence) -> String {
     let m = |x| lang.money(x);
     let seen = |s: &Seen| match s {
         Seen::Snapshot => "снимок данных".to_string(),
-        Seen::StatusEvent(seq) => format!("событие статуса, seq {seq}"),
+        Seen::StatusEvent(seq) => format!("событие статуса №\u{a0}{seq}"),
     };
     match e {
         Evidence::Text(t) => t.clone(),
@@ -85,7 +85,7 @@ pub(super) fn ru(e: &Evidence) -> String {
             extensions,
             max,
             seq: Some(seq),
-        } => format!("продление {extensions} (seq {seq}) сверх максимума {max}"),
+        } => format!("продление {extensions} (событие №\u{a0}{seq}) сверх максимума {max}"),
         Evidence::TooManyExtensions {
             extensions,
             max,
@@ -93,9 +93,12 @@ pub(super) fn ru(e: &Evidence) -> String {
         } => format!("продлений: {extensions}, максимум {max}"),
         Evidence::Result { why, seq } => {
             let mut s = match why {
-                Mismatch::NoResult => "продан без итога".to_string(),
+                Mismatch::NoResult => "состоялся без итога".to_string(),
                 Mismatch::NoHighBid { winner, amount } => {
-                    format!("продан {winner} за {} без единой ставки", m(*amount))
+                    format!(
+                        "состоялся: победитель {winner}, {}, без единой ставки",
+                        m(*amount)
+                    )
                 }
                 Mismatch::Differs {
                     amount,
@@ -104,13 +107,13 @@ pub(super) fn ru(e: &Evidence) -> String {
                     bidder,
                     high_seq,
                 } => format!(
-                    "итог {}, победитель {winner}, но последняя лучшая ставка {} от {bidder} (seq {high_seq})",
+                    "итог {}, победитель {winner}, но последняя лучшая ставка {} от {bidder} (событие №\u{a0}{high_seq})",
                     m(*amount),
                     m(*high)
                 ),
             };
             if let Some(seq) = seq {
-                s.push_str(&format!(" (seq {seq})"));
+                s.push_str(&format!(" (событие №\u{a0}{seq})"));
             }
             s
         }
@@ -120,7 +123,7 @@ pub(super) fn ru(e: &Evidence) -> String {
             seq,
             status: st,
         } => format!(
-            "ставка {} от {bidder} (seq {seq}) при статусе лота «{}»",
+            "ставка {} от {bidder} (событие №\u{a0}{seq}) при статусе лота «{}»",
             m(*amount),
             status(st, tx)
         ),
@@ -137,10 +140,10 @@ pub(super) fn ru(e: &Evidence) -> String {
                 }
                 AgainstHigh::Equal(h) => format!(", не выше лучшей ставки {}", m(*h)),
                 AgainstHigh::Above(h) => format!(" (лучшая ставка {})", m(*h)),
-                AgainstHigh::NoHigh => " (стартовый бонус)".to_string(),
+                AgainstHigh::NoHigh => " (стартовый подписной бонус)".to_string(),
             };
             format!(
-                "ставка {} от {bidder} (seq {seq}) ниже минимума {}{tail}",
+                "ставка {} от {bidder} (событие №\u{a0}{seq}) ниже минимума {}{tail}",
                 m(*amount),
                 m(*min)
             )
@@ -153,7 +156,7 @@ pub(super) fn ru(e: &Evidence) -> String {
             closes_at,
             status: st,
         } => format!(
-            "ставка {} от {bidder} (seq {seq}) в {}, а лот закрылся в {} ({})",
+            "ставка {} от {bidder} (событие №\u{a0}{seq}) в {}, а лот закрылся в {} ({})",
             m(*amount),
             lang.datetime(*at),
             lang.datetime(*closes_at),
@@ -168,7 +171,7 @@ pub(super) fn kk(e: &Evidence) -> String {
     let m = |x| lang.money(x);
     let seen = |s: &Seen| match s {
         Seen::Snapshot => "толық тізім".to_string(),
-        Seen::StatusEvent(seq) => format!("күй оқиғасы, seq {seq}"),
+        Seen::StatusEvent(seq) => format!("№\u{a0}{seq}\u{a0}күй оқиғасы"),
     };
     match e {
         Evidence::Text(t) => t.clone(),
@@ -227,7 +230,7 @@ pub(super) fn kk(e: &Evidence) -> String {
             extensions,
             max,
             seq: Some(seq),
-        } => format!("ұзарту №{extensions} (seq {seq}), ең көбі {max} болуы керек"),
+        } => format!("ұзарту №{extensions} (№\u{a0}{seq}\u{a0}оқиға), ең көбі {max} болуы керек"),
         Evidence::TooManyExtensions {
             extensions,
             max,
@@ -235,9 +238,9 @@ pub(super) fn kk(e: &Evidence) -> String {
         } => format!("ұзартулар: {extensions}, ең көбі {max}"),
         Evidence::Result { why, seq } => {
             let mut s = match why {
-                Mismatch::NoResult => "нәтижесіз сатылды".to_string(),
+                Mismatch::NoResult => "нәтижесіз өтті".to_string(),
                 Mismatch::NoHighBid { winner, amount } => format!(
-                    "{} сомасына сатылды, жеңімпаз {winner}, бірақ ұсыныс болмаған",
+                    "өтті: {}, жеңімпаз {winner}, бірақ ұсыныс болмаған",
                     m(*amount)
                 ),
                 Mismatch::Differs {
@@ -247,13 +250,13 @@ pub(super) fn kk(e: &Evidence) -> String {
                     bidder,
                     high_seq,
                 } => format!(
-                    "нәтиже {}, жеңімпаз {winner}, бірақ соңғы үздік ұсыныс {}, қатысушы {bidder} (seq {high_seq})",
+                    "нәтиже {}, жеңімпаз {winner}, бірақ соңғы үздік ұсыныс {}, қатысушы {bidder} (№\u{a0}{high_seq}\u{a0}оқиға)",
                     m(*amount),
                     m(*high)
                 ),
             };
             if let Some(seq) = seq {
-                s.push_str(&format!(" (seq {seq})"));
+                s.push_str(&format!(" (№\u{a0}{seq}\u{a0}оқиға)"));
             }
             s
         }
@@ -263,7 +266,7 @@ pub(super) fn kk(e: &Evidence) -> String {
             seq,
             status: st,
         } => format!(
-            "ұсыныс {}, қатысушы {bidder} (seq {seq}), лот күйі «{}»",
+            "ұсыныс {}, қатысушы {bidder} (№\u{a0}{seq}\u{a0}оқиға), лот күйі «{}»",
             m(*amount),
             status(st, tx)
         ),
@@ -283,10 +286,10 @@ pub(super) fn kk(e: &Evidence) -> String {
                 }
                 AgainstHigh::Equal(h) => format!(", үздік ұсыныстан ({}) жоғары емес", m(*h)),
                 AgainstHigh::Above(h) => format!(" (үздік ұсыныс {})", m(*h)),
-                AgainstHigh::NoHigh => " (бастапқы бонус)".to_string(),
+                AgainstHigh::NoHigh => " (қол қою бонусының бастапқы мөлшері)".to_string(),
             };
             format!(
-                "ұсыныс {}, қатысушы {bidder} (seq {seq}), ең аз сомадан ({}) төмен{tail}",
+                "ұсыныс {}, қатысушы {bidder} (№\u{a0}{seq}\u{a0}оқиға), ең аз сомадан ({}) төмен{tail}",
                 m(*amount),
                 m(*min)
             )
@@ -299,7 +302,7 @@ pub(super) fn kk(e: &Evidence) -> String {
             closes_at,
             status: st,
         } => format!(
-            "ұсыныс {}, қатысушы {bidder} (seq {seq}), уақыты {}, ал лот {} жабылған ({})",
+            "ұсыныс {}, қатысушы {bidder} (№\u{a0}{seq}\u{a0}оқиға), уақыты {}, ал лот {} жабылған ({})",
             m(*amount),
             lang.datetime(*at),
             lang.datetime(*closes_at),

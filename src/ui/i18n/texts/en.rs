@@ -306,6 +306,8 @@ pub static EN: Texts = Texts {
     ],
     too_small: "Terminal too small",
     needs_size: |w, h| format!("lotwatch needs at least {w}x{h}"),
+    feed_seq: "seq",
+    fallback_why: |f| f.to_string(),
     now_size: |w, h| format!("now {w}x{h}"),
     journal_unencrypted: "JOURNAL ⚠ UNENCRYPTED",
     status_words: ["open", "high"],
