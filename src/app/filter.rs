@@ -516,6 +516,9 @@ fn field_key(key: &str) -> &str {
         "ставок" | "ұсыныстар" => "bids",
         "закрытие" | "жабылу" => "closing",
         "открытие" | "ашылу" => "opens",
+        "срок" | "прием" | "приём" | "мерзім" | "қабылдау" => {
+            "deadline"
+        }
         "это" | "бұл" => "is",
         k => k,
     }
@@ -827,9 +830,9 @@ fn parse_duration(v: &str) -> Option<i64> {
 mod tests;
 
 /// The keys of the filter language, for `ends_in_key_prefix`.
-const KEYS: [&str; 13] = [
+const KEYS: [&str; 14] = [
     "status", "mineral", "minerals", "region", "lot", "number", "name", "is", "bid", "next",
-    "start", "closing", "opens",
+    "start", "closing", "opens", "deadline",
 ];
 
 /// Whether the text's last word is a key being typed: letters only, the

@@ -97,7 +97,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         lang.datetime(shown_at),
         tx.astana
     ))];
-    let cd_text = cd.text_in(tx.opens_in, tx.closing);
+    let cd_text = cd.text_in(tx.opens_in, tx.closing, tx.days_short);
     if !cd_text.is_empty() {
         when.push(Span::styled(
             format!("  {cd_text}"),

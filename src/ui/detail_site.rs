@@ -63,7 +63,7 @@ pub(super) fn draw(
     if passed {
         when.push(Span::styled(format!("  {}", st.start_passed), t.warn));
     } else if lot.status == crate::domain::LotStatus::Scheduled {
-        let cd_text = cd.text_in(tx.opens_in, tx.closing);
+        let cd_text = cd.text_in(tx.opens_in, tx.closing, tx.days_short);
         if !cd_text.is_empty() {
             when.push(Span::styled(
                 format!("  {cd_text}"),
@@ -89,7 +89,10 @@ pub(super) fn draw(
                     in_ms: now.until(d).max(0) as u64,
                 };
                 v.push(Span::styled(
-                    format!("  {}", (st.deadline_left)(&left.text_in("", ""))),
+                    format!(
+                        "  {}",
+                        (st.deadline_left)(&left.text_in("", "", tx.days_short))
+                    ),
                     t.urgency(crate::app::countdown::Urgency::Normal),
                 ));
             } else {

@@ -886,7 +886,7 @@ fn lot_row(
                         let cd = crate::app::countdown::Countdown::Opens {
                             in_ms: now.until(d).max(0) as u64,
                         };
-                        (cd.text_in("", ""), plain)
+                        (cd.text_in("", "", tx.days_short), plain)
                     }
                     (Some(_), Some(_)) => (st.deadline_over.to_string(), t.dim),
                     (Some(d), None) => (lang.datetime(d), plain),
@@ -909,7 +909,7 @@ fn lot_row(
                 put_str(buf, cell.x, y, right, lang.site().start_passed, t.warn);
             }
             Col::Left => {
-                let text = cd.text_in(tx.opens_in, tx.closing);
+                let text = cd.text_in(tx.opens_in, tx.closing, tx.days_short);
                 let mut at = put_str(buf, cell.x, y, right, &text, t.urgency(cd.urgency()));
                 if let Some(b) = cd.badge() {
                     at = put_str(buf, at, y, right, &format!(" {b}"), t.warn);

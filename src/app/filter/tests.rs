@@ -528,6 +528,8 @@ fn deadline_matches_the_time_left_to_apply() {
     let soon = site_lot(5 * DAY, Some(DAY));
     assert!(m("deadline<2d", &soon) && !m("deadline<1h", &soon));
     assert!(m("deadline>12h", &soon));
+    // In the interface's languages: the time to apply.
+    assert!(m("срок<2дн", &soon) && m("мерзім<2күн", &soon) && !m("срок<1ч", &soon));
     // A passed deadline, none given, or a lot of the API: no time to apply.
     assert!(!m("deadline<2d", &site_lot(5 * DAY, Some(-MIN))));
     assert!(!m("deadline<2d", &site_lot(5 * DAY, None)));

@@ -126,6 +126,7 @@ pub static EN: Texts = Texts {
     licence_short: ["expl", "prod"],
     years_short: "y",
     opens_in: "opens in ",
+    days_short: "d",
     closing: "closing…",
 
     no_lot: "No lot selected",

@@ -121,6 +121,7 @@ pub static KK: Texts = Texts {
     licence_short: ["барлау", "өндіру"],
     years_short: "ж",
     opens_in: "ашылуға ",
+    days_short: "күн",
     closing: "жабылуда…",
 
     no_lot: "Лот таңдалмаған",

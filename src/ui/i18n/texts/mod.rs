@@ -110,6 +110,8 @@ pub struct Texts {
     pub years_short: &'static str,
     /// Before the time until a scheduled lot opens.
     pub opens_in: &'static str,
+    /// After the days of a countdown a day or more long (`1 d 02:14`).
+    pub days_short: &'static str,
     pub closing: &'static str,
 
     // The detail pane (labels fit in 12 columns).

@@ -134,6 +134,7 @@ pub static RU: Texts = Texts {
     licence_short: ["разведка", "добыча"],
     years_short: "л",
     opens_in: "до откр. ",
+    days_short: "дн.",
     closing: "закрытие…",
 
     no_lot: "Лот не выбран",
