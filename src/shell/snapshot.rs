@@ -422,15 +422,30 @@ mod site_tests {
         };
         let csv = render(&snap, SnapshotFormat::Csv);
         let mut lines = csv.lines();
-        assert!(lines.next().is_some_and(|h| h.ends_with(",sale_price")), "{csv}");
-        assert!(lines.next().is_some_and(|r| r.ends_with(",123456789.00")), "{csv}");
+        assert!(
+            lines.next().is_some_and(|h| h.ends_with(",sale_price")),
+            "{csv}"
+        );
+        assert!(
+            lines.next().is_some_and(|r| r.ends_with(",123456789.00")),
+            "{csv}"
+        );
         let table = render(&snap, SnapshotFormat::Table);
         let mut lines = table.lines().skip(1);
-        assert!(lines.next().is_some_and(|h| h.ends_with("sale_price")), "{table}");
-        assert!(lines.next().is_some_and(|r| r.ends_with("123456789.00")), "{table}");
+        assert!(
+            lines.next().is_some_and(|h| h.ends_with("sale_price")),
+            "{table}"
+        );
+        assert!(
+            lines.next().is_some_and(|r| r.ends_with("123456789.00")),
+            "{table}"
+        );
         snap.lots = vec![api];
         let csv = render(&snap, SnapshotFormat::Csv);
-        assert!(csv.lines().nth(1).is_some_and(|r| r.ends_with(',')), "{csv}");
+        assert!(
+            csv.lines().nth(1).is_some_and(|r| r.ends_with(',')),
+            "{csv}"
+        );
         assert!(!render(&snap, SnapshotFormat::Table).contains("sale_price"));
     }
 

@@ -177,7 +177,13 @@ fn a_follower_answers_the_lot_in_view_with_its_bids_from_the_journal() {
     let (first_two, _) = want.split_at(2);
     let early = first_two[1].seq;
     w.record_sync_msg(
-        &SyncMsg::Events(d.events.iter().filter(|e| e.seq <= early).cloned().collect()),
+        &SyncMsg::Events(
+            d.events
+                .iter()
+                .filter(|e| e.seq <= early)
+                .cloned()
+                .collect(),
+        ),
         at,
     )
     .unwrap();
@@ -227,14 +233,18 @@ fn a_follower_answers_the_lot_in_view_with_its_bids_from_the_journal() {
             other => panic!("the follower stopped: {other:?}"),
         }
     };
-    let key = |v: &[Bid]| v.iter().map(|b| (b.seq, b.at, b.amount)).collect::<Vec<_>>();
+    let key = |v: &[Bid]| {
+        v.iter()
+            .map(|b| (b.seq, b.at, b.amount))
+            .collect::<Vec<_>>()
+    };
     assert_eq!(key(&got), key(&want), "every bid of the lot once, in order");
     // Another lot in view: answered at once, not at the next record.
     f.view.send_replace((2, Some(b.clone())));
     let got = loop {
-        match rt.block_on(async {
-            tokio::time::timeout(Duration::from_secs(10), f.msgs.recv()).await
-        }) {
+        match rt
+            .block_on(async { tokio::time::timeout(Duration::from_secs(10), f.msgs.recv()).await })
+        {
             Ok(Some(SyncMsg::Bids { lot_id, bids })) => {
                 assert_eq!(lot_id, b);
                 break bids;
