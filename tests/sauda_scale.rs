@@ -1,5 +1,6 @@
-//! 10 MB of the site's HTML parses in linear time with memory proportional
-//! to the input: measured by size ratio (1 MB against 10 MB), never by a
+//! A page of the site's HTML at the page cap (2 MB) parses in linear time
+//! with memory proportional to the input: measured by size ratio (256 KB
+//! against 2 MB), never by a
 //! wall-clock threshold. Its own binary, so that its counting allocator sees
 //! only this test.
 
@@ -86,15 +87,15 @@ fn measure(f: impl Fn()) -> (f64, usize) {
 }
 
 #[test]
-fn ten_megabytes_parse_in_linear_time_and_memory() {
+fn a_page_at_the_cap_parses_in_linear_time_and_memory() {
     for (name, small, large) in [
-        ("list", list_of(1 << 20), list_of(10 << 20)),
-        ("lot", lot_of(1 << 20), lot_of(10 << 20)),
+        ("list", list_of(1 << 18), list_of(2 << 20)),
+        ("lot", lot_of(1 << 18), lot_of(2 << 20)),
     ] {
         let parse = |html: &str| {
             if name == "list" {
                 let p = parse_list(html, "/ru/list").unwrap();
-                assert_eq!(p.cards.len(), MAX_CARDS);
+                assert!(!p.cards.is_empty() && p.cards.len() <= MAX_CARDS);
             } else {
                 let p = parse_lot_page(html, "/ru/list/1").unwrap();
                 assert!(p.pairs.len() <= 64);
@@ -113,8 +114,8 @@ fn ten_megabytes_parse_in_linear_time_and_memory() {
             t10 * 1e3,
             m10 as f64 / 1e6,
         );
-        // Linear: ten times the input costs about ten times, far from the
-        // hundred a quadratic step would give (2.5x slack for noise).
+        // Linear: eight times the input costs about eight times, far from
+        // the sixty-four a quadratic step would give (2.5x slack for noise).
         assert!(
             tr < size * 2.5,
             "{name}: time grew x{tr:.1} for x{size:.1} input"

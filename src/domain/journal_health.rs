@@ -49,6 +49,9 @@ pub struct JournalHealth {
     /// Records dropped because the memory bound was reached, and their events.
     pub lost_records: u64,
     pub lost_events: u64,
+    /// The journal is not open yet: its database is being reached (the
+    /// lots show meanwhile; what arrives waits in memory).
+    pub connecting: bool,
     /// The shared journal's database is reached in plain text over the
     /// network (not loopback): shown the whole time, as `--insecure` is.
     pub unencrypted: bool,

@@ -67,6 +67,9 @@ pub struct ExportOptions {
     pub format: ExportFormat,
     pub lot: Option<String>,
     pub bom: bool,
+    /// Only this auction's events (a journal records each source as its
+    /// own auction); None: every auction's.
+    pub auction: Option<String>,
 }
 
 /// One output row; `None` is an empty cell (CSV) or `null` (JSON).
@@ -269,7 +272,10 @@ pub fn export(
     opts: &ExportOptions,
     out: &mut dyn Write,
 ) -> Result<usize, ExportError> {
-    let events = journal.events(opts.lot.as_deref())?;
+    let mut events = journal.events(opts.lot.as_deref())?;
+    if let Some(a) = &opts.auction {
+        events.retain(|e| e.auction == *a);
+    }
     let rates = journal.rates()?;
     let rows = events.iter().map(|e| Row::from_event(e, &rates));
     let mut n = 0;

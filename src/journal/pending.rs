@@ -97,6 +97,7 @@ impl State {
             unwritten_events: events,
             lost_records: self.status.lost_records,
             lost_events: self.status.lost_events,
+            connecting: false,
             unencrypted: self.unencrypted,
         }
     }

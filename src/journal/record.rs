@@ -109,7 +109,7 @@ impl JournalRecord {
                 field: SEQ_GAP_FIELD.into(),
                 problem: g.to_string(),
             }),
-            SyncMsg::Backfill(Backfill::Start { .. } | Backfill::End)
+            SyncMsg::Backfill(Backfill::Start { .. } | Backfill::End | Backfill::Deferred)
             | SyncMsg::Clock(_)
             | SyncMsg::Link(_) => return None,
         })

@@ -3,7 +3,9 @@
 //! the order the journal needs. While the engine fills the journal's gap
 //! (`Backfill`), the snapshot that starts it is kept back until the missed
 //! events are written, so that its differences from the journal's view are
-//! only the changes no event explained. It never talks to the platform.
+//! only the changes no event explained. A snapshot the app got before the
+//! journal opened (`Backfill::Deferred`) is kept back with everything after
+//! it until the gap before it is filled. It never talks to the platform.
 
 use super::store::{Journal, Result};
 use super::writer::{JournalRecord, JournalWriter, Receipt, WriterStatus};
@@ -20,7 +22,14 @@ pub struct Recorder {
     backfilling: bool,
     /// The snapshot kept back meanwhile.
     held: Option<(JournalRecord, Receipt)>,
+    /// After `Backfill::Deferred` until its `End`: the records of the feed
+    /// kept back (at most `MAX_DEFERRED`), written after the gap's events.
+    deferred: Option<Vec<(JournalRecord, Receipt)>>,
 }
+
+/// Records kept back behind a deferred fill at most; past it they are
+/// written as they come (out of order rather than lost).
+const MAX_DEFERRED: usize = 100_000;
 
 impl Journal {
     /// Starts the writer for `auction` and a recorder over it.
@@ -29,6 +38,7 @@ impl Journal {
             writer: self.writer(auction)?,
             backfilling: false,
             held: None,
+            deferred: None,
         })
     }
 }
@@ -36,7 +46,32 @@ impl Journal {
 impl Recorder {
     /// Queues what the journal keeps of a sync message.
     pub fn record(&mut self, msg: &SyncMsg, received: Receipt) -> Result<()> {
+        if let Some(kept) = &mut self.deferred {
+            match msg {
+                SyncMsg::Backfill(Backfill::End) => {
+                    self.release()?;
+                    return self.release_deferred();
+                }
+                // The gap's own events go first.
+                SyncMsg::Backfill(_) => {}
+                _ if kept.len() < MAX_DEFERRED => {
+                    if let Some(r) = JournalRecord::from_sync_msg(msg) {
+                        kept.push((r, received));
+                    }
+                    return Ok(());
+                }
+                _ => {
+                    tracing::warn!("the journal's gap is still being filled: writing out of order");
+                    self.release_deferred()?;
+                }
+            }
+        }
         match msg {
+            SyncMsg::Backfill(Backfill::Deferred) => {
+                self.release()?;
+                self.deferred = Some(Vec::new());
+                return Ok(());
+            }
             SyncMsg::Backfill(Backfill::Start { .. }) => {
                 self.release()?;
                 self.backfilling = true;
@@ -61,7 +96,21 @@ impl Recorder {
 
     /// Queues a record the app made (an anomaly), in order with the messages.
     pub fn append(&mut self, record: JournalRecord, received: Receipt) -> Result<()> {
-        self.writer.append(record, received)
+        match &mut self.deferred {
+            Some(kept) if kept.len() < MAX_DEFERRED => {
+                kept.push((record, received));
+                Ok(())
+            }
+            _ => self.writer.append(record, received),
+        }
+    }
+
+    /// Writes what a deferred fill kept back.
+    fn release_deferred(&mut self) -> Result<()> {
+        for (r, at) in self.deferred.take().unwrap_or_default() {
+            self.writer.append(r, at)?;
+        }
+        Ok(())
     }
 
     pub fn status(&self) -> WriterStatus {
@@ -85,6 +134,7 @@ impl Recorder {
     /// Records everything queued, waits until it is on disk, and stops.
     pub async fn close(mut self) -> Result<WriterStatus> {
         self.release()?;
+        self.release_deferred()?;
         let w = self.writer.clone();
         tokio::task::spawn_blocking(move || {
             w.flush()?;
@@ -100,6 +150,7 @@ impl Recorder {
     /// the status returned (`unwritten_*`, `lost_*`).
     pub async fn close_within(mut self, limit: std::time::Duration) -> WriterStatus {
         let _ = self.release();
+        let _ = self.release_deferred();
         let w = self.writer.clone();
         let flushed = tokio::task::spawn_blocking(move || {
             let start = std::time::Instant::now();

@@ -373,6 +373,10 @@ pub struct ExportArgs {
     /// Leave out the UTF-8 byte-order mark that spreadsheets need to read Cyrillic.
     #[arg(long)]
     pub no_bom: bool,
+    /// Only this auction's events, when the journal holds several (each
+    /// source is its own auction).
+    #[arg(long, value_name = "ID")]
+    pub auction: Option<String>,
 }
 
 pub use crate::journal::export::ExportFormat;

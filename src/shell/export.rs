@@ -16,10 +16,23 @@ pub fn run_cli(args: &ExportArgs) -> ExitCode {
             return ExitCode::from(if e.is_bad_file() { 3 } else { 1 });
         }
     };
+    if let Some(wanted) = &args.auction {
+        let held = journal.auctions().unwrap_or_default();
+        if !held.contains(wanted) {
+            let held = if held.is_empty() {
+                "none".to_string()
+            } else {
+                held.join(", ")
+            };
+            eprintln!("lotwatch: the journal holds no auction {wanted:?}; it holds: {held}");
+            return ExitCode::from(2);
+        }
+    }
     let opts = ExportOptions {
         format: args.format,
         lot: args.lot.clone(),
         bom: !args.no_bom,
+        auction: args.auction.clone(),
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

@@ -156,9 +156,10 @@ async fn stop_sim(sim: RunningSim) {
 }
 
 /// Where the sync messages are journaled. The journal file is named after the
-/// auction, so it opens when the first `Auction` message arrives; messages
-/// before that wait (bounded) and are written first. (`watch` journals
-/// through it too.)
+/// auction, so it opens when the first `Auction` message arrives, on a
+/// thread of its own (a database that never answers never holds the screen
+/// up); messages meanwhile wait (bounded) and are written first. (`watch`
+/// journals through it too.)
 pub(crate) enum JournalSink {
     Off,
     Pending {
@@ -169,10 +170,40 @@ pub(crate) enum JournalSink {
         /// Anomalies the app raised meanwhile (e.g. skew on the first sample).
         anomalies: Vec<JournalRecord>,
     },
+    /// Being opened (`opening` brings the news).
+    Opening {
+        shown: String,
+        cmds: mpsc::Sender<SyncCmd>,
+        waiting: Vec<SyncMsg>,
+        anomalies: Vec<JournalRecord>,
+        /// Messages past `MAX_WAITING`, not kept, and the seqs of the
+        /// feed's events among them.
+        dropped: u64,
+        dropped_seqs: Option<(u64, u64)>,
+        updates: mpsc::UnboundedReceiver<OpenNews>,
+        /// Since when the database is found unreachable, and why (short).
+        failing: Option<(Timestamp, String)>,
+    },
     On {
         recorder: Recorder,
         path: PathBuf,
     },
+}
+
+/// The journal, open.
+pub(crate) struct Opened {
+    recorder: Recorder,
+    path: PathBuf,
+    cursor: Option<u64>,
+}
+
+/// What the thread that opens the journal says.
+pub(crate) enum OpenNews {
+    /// The database is not reachable now; it is tried again.
+    Unreachable(String),
+    Opened(Box<Opened>),
+    /// It cannot be used (what to do is in the text).
+    Failed(String),
 }
 
 /// How long quitting waits for a delivery under way at most.
@@ -181,9 +212,85 @@ const DELIVERY_CLOSE_WAIT: Duration = Duration::from_millis(300);
 /// How long quitting waits for the journal's disk at most, so that `q`
 /// quits within a second even while the disk fails.
 const JOURNAL_CLOSE_WAIT: Duration = Duration::from_millis(400);
+/// Between two attempts to reach a journal database that did not answer.
+const JOURNAL_OPEN_RETRY: Duration = Duration::from_secs(5);
+
+/// Opens the journal at `path` for `auction` on a thread of its own, trying
+/// an unreachable database again until the receiver is dropped.
+fn open_in_background(path: PathBuf, auction: String) -> mpsc::UnboundedReceiver<OpenNews> {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let spawned = std::thread::Builder::new()
+        .name("journal-open".into())
+        .spawn(move || {
+            loop {
+                let news = match open_journal(&path, &auction) {
+                    Ok(news) => news,
+                    Err((why, Some(short))) => {
+                        tracing::warn!("{why}; trying again");
+                        if tx.send(OpenNews::Unreachable(short)).is_err() {
+                            return;
+                        }
+                        std::thread::sleep(JOURNAL_OPEN_RETRY);
+                        if tx.is_closed() {
+                            return;
+                        }
+                        continue;
+                    }
+                    Err((why, None)) => OpenNews::Failed(why),
+                };
+                let _ = tx.send(news);
+                return;
+            }
+        });
+    if let Err(e) = spawned {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let _ = tx.send(OpenNews::Failed(format!("cannot start a thread: {e}")));
+        return rx;
+    }
+    rx
+}
+
+/// Opens the journal and its recorder; Err says why, and, when trying
+/// again later may help, why in a few words (for the badge).
+fn open_journal(
+    path: &std::path::Path,
+    auction: &str,
+) -> Result<OpenNews, (String, Option<String>)> {
+    let journal = Journal::open(path).map_err(|e| {
+        let again = match &e {
+            journal::JournalError::Postgres(
+                pg @ (journal::pg::PgError::Refused { .. } | journal::pg::PgError::Timeout { .. }),
+            ) => Some(pg.short()),
+            _ => None,
+        };
+        (
+            format!("{e}; or give another --journal PATH, or --no-journal"),
+            again,
+        )
+    })?;
+    let path = journal.path().to_path_buf();
+    tracing::info!("journal: {}", path.display());
+    let cursor = journal.cursor(auction).map_err(|e| {
+        (
+            format!("cannot read the journal {}: {e}", path.display()),
+            None,
+        )
+    })?;
+    let recorder = journal.recorder(auction).map_err(|e| {
+        (
+            format!("cannot start the journal {}: {e}", path.display()),
+            None,
+        )
+    })?;
+    Ok(OpenNews::Opened(Box::new(Opened {
+        recorder,
+        path,
+        cursor,
+    })))
+}
 
 impl JournalSink {
-    /// Messages kept while waiting for the auction's id.
+    /// Messages kept while waiting for the auction's id and the journal.
     const MAX_WAITING: usize = 4096;
 
     pub(crate) async fn record(
@@ -191,62 +298,193 @@ impl JournalSink {
         msg: &SyncMsg,
         server_now: Option<Timestamp>,
     ) -> anyhow::Result<()> {
-        if let JournalSink::Pending {
-            path,
+        match self {
+            JournalSink::Off => Ok(()),
+            JournalSink::Pending {
+                path,
+                cmds,
+                waiting,
+                anomalies,
+            } => {
+                if waiting.len() < Self::MAX_WAITING {
+                    waiting.push(msg.clone());
+                }
+                let SyncMsg::Auction(auction) = msg else {
+                    return Ok(());
+                };
+                let path = match path.take().or_else(|| journal::default_path(&auction.id)) {
+                    Some(p) => p,
+                    None => anyhow::bail!(
+                        "no data directory for the journal: give --journal PATH or --no-journal"
+                    ),
+                };
+                *self = JournalSink::Opening {
+                    shown: journal::target::display(&path),
+                    updates: open_in_background(path, auction.id.clone()),
+                    cmds: cmds.clone(),
+                    waiting: std::mem::take(waiting),
+                    anomalies: std::mem::take(anomalies),
+                    dropped: 0,
+                    dropped_seqs: None,
+                    failing: None,
+                };
+                Ok(())
+            }
+            JournalSink::Opening {
+                waiting,
+                dropped,
+                dropped_seqs,
+                ..
+            } => {
+                if waiting.len() < Self::MAX_WAITING {
+                    waiting.push(msg.clone());
+                } else {
+                    *dropped += 1;
+                    if let SyncMsg::Events(v) = msg
+                        && let (Some(a), Some(b)) = (v.first(), v.last())
+                    {
+                        let (lo, hi) = dropped_seqs.unwrap_or((a.seq, b.seq));
+                        *dropped_seqs = Some((lo.min(a.seq), hi.max(b.seq)));
+                    }
+                }
+                Ok(())
+            }
+            JournalSink::On { recorder, .. } => {
+                // Never waits for the disk: the writer holds what it cannot
+                // write yet, and counts what does not fit.
+                recorder
+                    .record(msg, Receipt::now(server_now))
+                    .map_err(|e| anyhow::anyhow!("the journal stopped: {e}"))
+            }
+        }
+    }
+
+    /// The next news of the journal being opened; never while it is not.
+    pub(crate) async fn opening(&mut self) -> Option<OpenNews> {
+        if let JournalSink::Opening { updates, .. } = self {
+            return updates.recv().await;
+        }
+        std::future::pending().await
+    }
+
+    /// What the header shows of a journal not open yet (None once it is,
+    /// or when there is none).
+    pub(crate) fn opening_health(&self) -> Option<journal::JournalHealth> {
+        match self {
+            JournalSink::Opening {
+                waiting,
+                dropped,
+                failing,
+                ..
+            } => {
+                let events = |m: &SyncMsg| match m {
+                    SyncMsg::Events(v) => v.len() as u64,
+                    _ => 0,
+                };
+                let cause = failing.as_ref().map(|(since, why)| {
+                    crate::domain::journal_health::JournalFailure {
+                        cause: crate::domain::journal_health::JournalCause::Io(why.clone()),
+                        since: *since,
+                    }
+                });
+                Some(journal::JournalHealth {
+                    connecting: true,
+                    unwritten_records: waiting.len() as u64,
+                    unwritten_events: waiting.iter().map(events).sum(),
+                    lost_records: *dropped,
+                    failing: cause,
+                    ..Default::default()
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// Takes the news of the journal being opened: the journal is on (its
+    /// cursor told to the engine, what waited written), or not reachable
+    /// yet, or unusable (the error to quit with).
+    pub(crate) async fn opened(
+        &mut self,
+        news: OpenNews,
+        server_now: Option<Timestamp>,
+    ) -> anyhow::Result<()> {
+        let JournalSink::Opening {
             cmds,
             waiting,
             anomalies,
+            dropped,
+            dropped_seqs,
+            failing,
+            ..
         } = self
-        {
-            if waiting.len() < Self::MAX_WAITING {
-                waiting.push(msg.clone());
-            }
-            let SyncMsg::Auction(auction) = msg else {
-                return Ok(());
-            };
-            let path = match path.take().or_else(|| journal::default_path(&auction.id)) {
-                Some(p) => p,
-                None => anyhow::bail!(
-                    "no data directory for the journal: give --journal PATH or --no-journal"
-                ),
-            };
-            let journal = Journal::open(&path).map_err(|e| {
-                anyhow::anyhow!("{e}; or give another --journal PATH, or --no-journal")
-            })?;
-            let path = journal.path().to_path_buf();
-            tracing::info!("journal: {}", path.display());
-            let cursor = journal
-                .cursor(&auction.id)
-                .map_err(|e| anyhow::anyhow!("cannot read the journal {}: {e}", path.display()))?;
-            let recorder = journal
-                .recorder(&auction.id)
-                .map_err(|e| anyhow::anyhow!("cannot start the journal {}: {e}", path.display()))?;
-            // The engine waits for it before its first snapshot; its queue
-            // is empty at start.
-            let _ = cmds.try_send(SyncCmd::JournalOpened(cursor));
-            let waiting = std::mem::take(waiting);
-            let early = std::mem::take(anomalies);
-            *self = JournalSink::On { recorder, path };
-            for m in waiting {
-                Box::pin(self.record(&m, server_now)).await?;
-            }
-            if let JournalSink::On { recorder, .. } = self {
-                for a in early {
-                    recorder
-                        .append(a, Receipt::now(server_now))
-                        .map_err(|e| anyhow::anyhow!("the journal stopped: {e}"))?;
-                }
-            }
+        else {
             return Ok(());
+        };
+        match news {
+            OpenNews::Failed(why) => Err(anyhow::anyhow!(why)),
+            OpenNews::Unreachable(why) => {
+                let since = failing
+                    .as_ref()
+                    .map(|f| f.0)
+                    .or(server_now)
+                    .unwrap_or_else(crate::domain::clock::wall_now);
+                *failing = Some((since, why));
+                Ok(())
+            }
+            OpenNews::Opened(opened) => {
+                let Opened {
+                    recorder,
+                    path,
+                    cursor,
+                } = *opened;
+                // The engine fills the journal's gap once told.
+                let _ = cmds.try_send(SyncCmd::JournalOpened(cursor));
+                let waiting = std::mem::take(waiting);
+                let early = std::mem::take(anomalies);
+                let (dropped, dropped_seqs) = (*dropped, *dropped_seqs);
+                *self = JournalSink::On { recorder, path };
+                for m in waiting {
+                    self.record(&m, server_now).await?;
+                }
+                if let JournalSink::On { recorder, path } = self {
+                    for a in early {
+                        recorder
+                            .append(a, Receipt::now(server_now))
+                            .map_err(|e| anyhow::anyhow!("the journal stopped: {e}"))?;
+                    }
+                    if dropped > 0 {
+                        let line = format!(
+                            "lotwatch: the journal {} opened late: {dropped} messages received before were not recorded",
+                            path.display()
+                        );
+                        tracing::error!("{line}");
+                        // Said in the journal itself, as any other gap.
+                        let evidence = match dropped_seqs {
+                            Some((from, to)) => crate::sync::Backfill::lost_evidence(
+                                from,
+                                to,
+                                "more came than memory holds while the journal was opening",
+                            ),
+                            None => {
+                                format!("{dropped} messages not kept while the journal was opening")
+                            }
+                        };
+                        recorder
+                            .append(
+                                JournalRecord::Anomaly {
+                                    lot_id: None,
+                                    server_at: None,
+                                    kind: journal::writer::JOURNAL_GAP.into(),
+                                    evidence,
+                                },
+                                Receipt::now(server_now),
+                            )
+                            .map_err(|e| anyhow::anyhow!("the journal stopped: {e}"))?;
+                    }
+                }
+                Ok(())
+            }
         }
-        if let JournalSink::On { recorder, .. } = self {
-            // Never waits for the disk: the writer holds what it cannot
-            // write yet, and counts what does not fit.
-            recorder
-                .record(msg, Receipt::now(server_now))
-                .map_err(|e| anyhow::anyhow!("the journal stopped: {e}"))?;
-        }
-        Ok(())
     }
 
     /// Appends an anomaly the app raised, in order with the messages.
@@ -259,7 +497,7 @@ impl JournalSink {
             JournalSink::On { recorder, .. } => recorder
                 .append(JournalRecord::from(a), Receipt::now(server_now))
                 .map_err(|e| anyhow::anyhow!("the journal stopped: {e}")),
-            JournalSink::Pending { anomalies, .. } => {
+            JournalSink::Pending { anomalies, .. } | JournalSink::Opening { anomalies, .. } => {
                 if anomalies.len() < Self::MAX_WAITING {
                     anomalies.push(JournalRecord::from(a));
                 }
@@ -279,7 +517,7 @@ impl JournalSink {
             JournalSink::On { recorder, .. } => recorder
                 .append(r, Receipt::now(server_now))
                 .map_err(|e| anyhow::anyhow!("the journal stopped: {e}")),
-            JournalSink::Pending { anomalies, .. } => {
+            JournalSink::Pending { anomalies, .. } | JournalSink::Opening { anomalies, .. } => {
                 if anomalies.len() < Self::MAX_WAITING {
                     anomalies.push(r);
                 }
@@ -300,7 +538,8 @@ impl JournalSink {
             return;
         }
         let rows = match (self, app.auction()) {
-            (JournalSink::Pending { .. }, _) | (JournalSink::On { .. }, None) => return,
+            (JournalSink::Pending { .. } | JournalSink::Opening { .. }, _)
+            | (JournalSink::On { .. }, None) => return,
             (JournalSink::Off, _) => Vec::new(),
             (JournalSink::On { path, .. }, Some(a)) => {
                 crate::shell::deliver::journal_rows(path, &a.id).unwrap_or_else(|e| {
@@ -331,9 +570,38 @@ impl JournalSink {
 
     /// Writes what it can within `JOURNAL_CLOSE_WAIT`; what could not be
     /// written is said on stderr (the terminal is restored by then).
-    pub(crate) async fn close(self) {
+    pub(crate) async fn close(mut self) {
+        let deadline = tokio::time::Instant::now() + JOURNAL_CLOSE_WAIT;
+        // A journal about to open (a quick quit) is let open and written.
+        while let JournalSink::Opening { updates, .. } = &mut self {
+            match tokio::time::timeout_at(deadline, updates.recv()).await {
+                Ok(Some(news @ OpenNews::Opened(_))) => {
+                    if let Err(e) = self.opened(news, None).await {
+                        tracing::error!("{e:#}");
+                    }
+                }
+                Ok(Some(OpenNews::Unreachable(_))) => continue,
+                _ => break,
+            }
+        }
+        if let JournalSink::Opening {
+            shown,
+            waiting,
+            dropped,
+            ..
+        } = &self
+        {
+            // Its thread ends on its own once it sees nobody listens.
+            let n = waiting.len() as u64 + dropped;
+            say(&format!(
+                "lotwatch: the journal {shown} never opened: {n} messages were not recorded"
+            ));
+        }
         if let JournalSink::On { recorder, path } = self {
-            let status = recorder.close_within(JOURNAL_CLOSE_WAIT).await;
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            let status = recorder
+                .close_within(left.max(JOURNAL_CLOSE_WAIT / 4))
+                .await;
             tracing::info!(
                 "journal closed: {} records written ({} events), {} given up",
                 status.committed,
@@ -341,11 +609,18 @@ impl JournalSink {
                 status.failed
             );
             if let Some(line) = unwritten_line(&path, &status) {
-                tracing::error!("{line}");
-                eprintln!("{line}");
+                say(&line);
             }
         }
     }
+}
+
+/// An error line in the log and on stderr (which may be gone with the
+/// terminal: never a panic for it).
+fn say(line: &str) {
+    use std::io::Write;
+    tracing::error!("{line}");
+    let _ = writeln!(std::io::stderr(), "{line}");
 }
 
 /// The line that says what the journal did not record, if anything.
@@ -384,6 +659,7 @@ struct LiveDriver<'a> {
 /// What woke the live loop.
 enum LiveWake {
     Sync(SyncMsg),
+    Opening(OpenNews),
     Journal(journal::JournalHealth),
     Metrics,
     Delivery(crate::shell::deliver::Report),
@@ -394,7 +670,35 @@ impl LiveDriver<'_> {
         self.journal
             .record(&msg, app.server_now(mono_now()))
             .await?;
-        let up = app.update(Msg::Sync(msg), mono_now());
+        let mut up = app.update(Msg::Sync(msg), mono_now());
+        // The badge of a journal still opening (its backlog grows).
+        if let Some(h) = self.journal.opening_health()
+            && h != *app.journal()
+        {
+            let more = app.update(Msg::Journal(h), mono_now());
+            up.redraw |= more.redraw;
+            up.effects.extend(more.effects);
+        }
+        self.journal.restore_alerts(self.courier, app);
+        Ok(up)
+    }
+
+    /// The journal opened, or is still being reached, or cannot be used.
+    async fn opening(&mut self, news: OpenNews, app: &mut App) -> anyhow::Result<Update> {
+        self.journal
+            .opened(news, app.server_now(mono_now()))
+            .await?;
+        let h = match self.journal.opening_health() {
+            Some(h) => h,
+            None => {
+                self.health = self.journal.health();
+                self.health
+                    .as_mut()
+                    .map(|r| r.borrow_and_update().clone())
+                    .unwrap_or_default()
+            }
+        };
+        let up = app.update(Msg::Journal(h), mono_now());
         self.journal.restore_alerts(self.courier, app);
         Ok(up)
     }
@@ -411,6 +715,7 @@ impl Driver for LiveDriver<'_> {
                 None => Err(anyhow::anyhow!("the sync engine stopped unexpectedly; see the log file")),
             },
             Some(h) = health_changed(&mut self.health) => Ok(LiveWake::Journal(h)),
+            Some(news) = self.journal.opening() => Ok(LiveWake::Opening(news)),
             _ = sleep_until_opt(metrics_at) => Ok(LiveWake::Metrics),
             Some(r) = self.courier.next() => Ok(LiveWake::Delivery(r)),
         }
@@ -419,6 +724,7 @@ impl Driver for LiveDriver<'_> {
     async fn handle(&mut self, wake: LiveWake, app: &mut App) -> anyhow::Result<Update> {
         match wake {
             LiveWake::Sync(msg) => self.sync(msg, app).await,
+            LiveWake::Opening(news) => self.opening(news, app).await,
             LiveWake::Journal(h) => Ok(app.update(Msg::Journal(h), mono_now())),
             LiveWake::Metrics => {
                 if let Some(m) = self.metrics.as_mut() {
@@ -500,4 +806,93 @@ async fn health_changed(
         return Some(r.borrow_and_update().clone());
     }
     std::future::pending().await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Auction, AuctionStatus, Event, EventKind, Money};
+
+    fn bid(seq: u64) -> SyncMsg {
+        SyncMsg::Events(vec![Event {
+            seq,
+            at: Timestamp(1_750_741_800_000),
+            lot_id: Some("A".into()),
+            kind: EventKind::Bid {
+                amount: Money::from_tenge(41_000_000),
+                bidder: "P-02".into(),
+                closes_at: Timestamp(1_750_743_300_000),
+            },
+        }])
+    }
+
+    #[tokio::test]
+    async fn what_did_not_fit_while_the_journal_opened_is_a_gap_in_it() {
+        let dir = std::env::temp_dir().join(format!("lotwatch-sink-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let path = dir.join("j.sqlite");
+        let (cmds, mut told) = mpsc::channel(4);
+        let mut sink = JournalSink::Pending {
+            path: Some(path.clone()),
+            cmds,
+            waiting: Vec::new(),
+            anomalies: Vec::new(),
+        };
+        let auction = Auction {
+            id: "kz-2025-06".into(),
+            title: "t".into(),
+            venue: "v".into(),
+            timezone: "Asia/Almaty".into(),
+            currency: "KZT".into(),
+            starts_at: Timestamp(0),
+            ends_at: Timestamp(0),
+            status: AuctionStatus::Running,
+        };
+        sink.record(&SyncMsg::Auction(auction), None).await.unwrap();
+        // More than memory holds arrives before the news is taken (link
+        // states, which the journal does not keep, to fill it quickly).
+        for _ in 0..JournalSink::MAX_WAITING - 2 {
+            sink.record(&SyncMsg::Link(crate::domain::LinkState::Live), None)
+                .await
+                .unwrap();
+        }
+        let n = 11;
+        for seq in 1..=n {
+            sink.record(&bid(seq), None).await.unwrap();
+        }
+        let health = sink.opening_health().unwrap();
+        assert!(health.connecting);
+        assert_eq!(health.lost_records, 10);
+        let news = tokio::time::timeout(Duration::from_secs(10), sink.opening())
+            .await
+            .unwrap()
+            .unwrap();
+        sink.opened(news, None).await.unwrap();
+        assert_eq!(told.try_recv().ok(), Some(SyncCmd::JournalOpened(None)));
+        assert!(sink.opening_health().is_none());
+        // All of it written (quitting would wait 400 ms at most).
+        let JournalSink::On { recorder, .. } = sink else {
+            panic!("the journal is on");
+        };
+        recorder.close().await.unwrap();
+        let j = Journal::open_existing(&path).unwrap();
+        let events = j.events(None).unwrap();
+        assert_eq!(events.len(), 1, "what was kept is written");
+        let gaps: Vec<_> = j
+            .anomalies()
+            .unwrap()
+            .into_iter()
+            .filter(|a| a.kind == "journal_gap")
+            .collect();
+        assert_eq!(gaps.len(), 1, "{gaps:?}");
+        assert_eq!(
+            gaps[0].evidence,
+            crate::sync::Backfill::lost_evidence(
+                2,
+                n,
+                "more came than memory holds while the journal was opening"
+            )
+        );
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }

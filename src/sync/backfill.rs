@@ -15,8 +15,8 @@ pub enum JournalStart {
     /// first snapshot; `None` (a new journal) starts at the first snapshot.
     Cursor(Option<u64>),
     /// The journal opens once the auction is known (its file is named after
-    /// it): the caller sends `SyncCmd::JournalOpened` then, and the first
-    /// snapshot waits for it (at most `engine::JOURNAL_WAIT`).
+    /// it): the caller sends `SyncCmd::JournalOpened` then. A snapshot never
+    /// waits for it: one sent before is announced by `Backfill::Deferred`.
     Later,
 }
 
@@ -34,6 +34,10 @@ pub enum Backfill {
     Lost { from: u64, to: u64, why: String },
     /// The catch-up is over (done, lost, or cut short by a failure).
     End,
+    /// The journal is not open yet, and the app gets the snapshot that
+    /// follows now: the journal keeps it and what comes after back until
+    /// `End`, and writes the events it missed (`Start`, `Events`) first.
+    Deferred,
 }
 
 impl Backfill {

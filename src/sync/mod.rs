@@ -7,6 +7,7 @@ pub mod backfill;
 pub mod backoff;
 pub mod engine;
 pub mod rates;
+pub mod seam;
 pub mod site;
 
 pub use crate::domain::{LinkCause, LinkState};

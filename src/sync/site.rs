@@ -21,10 +21,10 @@
 //! asked, and a one-shot read (`read_once`) waits it out within its
 //! `Patience`. Every failure names its page in words (`list page 3 of 7`).
 
-use super::backoff::Backoff;
-use super::{LinkState, SyncCmd, SyncHandle, SyncMsg};
+use super::seam::{LinkPolicy, Seam, SeamConfig, Source};
+use super::{SyncCmd, SyncHandle, SyncMsg};
 use crate::domain::SitePage;
-use crate::domain::clock::{ServerClock, mono_now, wall_now};
+use crate::domain::clock::wall_now;
 use crate::domain::{Auction, AuctionStatus, Event, EventKind, Lot, Timestamp, change};
 use crate::platform::client::{Cached, Client};
 use crate::platform::error::PlatformError;
@@ -33,9 +33,7 @@ use crate::platform::sauda::{self, Card, LotPage, SiteDown, SiteLang, SiteUrls};
 use crate::rates::RatesConfig;
 use reqwest::Url;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::{Notify, mpsc};
 use tokio::time::Instant;
 
 /// Shortest interval between two reads of the list.
@@ -118,57 +116,67 @@ struct Poller {
     client: Client,
     urls: SiteUrls,
     cfg: SiteConfig,
-    out: mpsc::Sender<SyncMsg>,
-    cmds: mpsc::Receiver<SyncCmd>,
-    clock: Arc<Mutex<ServerClock>>,
+    /// Messages, commands, the clock, the rates and the link.
+    seam: Seam,
     known: HashMap<String, Known>,
     /// The lots as last sent, by id.
     sent: Option<HashMap<String, Lot>>,
     seq: u64,
     list_validators: HashMap<(String, u32), (Validators, Vec<Card>, u32)>,
-    link: LinkState,
     /// Set for a one-shot read; with the waits spent so far.
     patience: Option<(Patience, u32, Duration)>,
 }
 
 /// Starts the poller (and the rates refresher) on the current runtime.
 pub fn spawn(client: Client, cfg: SiteConfig) -> SyncHandle {
-    let (out_tx, out_rx) = mpsc::channel(cfg.channel_size.max(8));
-    let (cmd_tx, cmd_rx) = mpsc::channel(32);
-    let clock = Arc::new(Mutex::new(ServerClock::new()));
-    if let Some(rc) = cfg.rates.clone() {
-        tokio::spawn(crate::sync::rates::run(
-            client.clone(),
-            rc,
-            clock.clone(),
-            out_tx.clone(),
-            Arc::new(Notify::new()),
-        ));
-    }
-    let urls = SiteUrls::new(client.base_url(), cfg.lang);
-    // The site has no feed positions: events are numbered from the start
-    // time in ms, so a journal kept across runs (unique by seq) never sees
-    // a seq twice, and each run's seqs follow the last run's.
-    let seq = u64::try_from(wall_now().0).unwrap_or(0);
-    let p = Poller {
-        client,
-        urls,
-        cfg,
-        out: out_tx,
-        cmds: cmd_rx,
-        clock,
-        known: HashMap::new(),
-        sent: None,
-        seq,
-        list_validators: HashMap::new(),
-        link: LinkState::Connecting,
-        patience: None,
+    let seam_cfg = SeamConfig {
+        channel_size: cfg.channel_size,
+        rates: cfg.rates.clone(),
+        link: LinkPolicy {
+            backoff_base: cfg.backoff_base,
+            backoff_cap: cfg.backoff_cap,
+            backoff_floor: Duration::ZERO,
+            offline_after_attempts: cfg.offline_after_attempts,
+            offline_after: Duration::MAX,
+        },
+        what: "site read",
     };
-    let task = tokio::spawn(p.run());
-    SyncHandle {
-        msgs: out_rx,
-        cmds: cmd_tx,
-        task,
+    super::seam::spawn(
+        SiteSource {
+            client: client.clone(),
+            cfg,
+        },
+        &client,
+        seam_cfg,
+    )
+}
+
+/// A web site as a source.
+struct SiteSource {
+    client: Client,
+    cfg: SiteConfig,
+}
+
+impl Source for SiteSource {
+    async fn run(self, seam: Seam) {
+        let urls = SiteUrls::new(self.client.base_url(), self.cfg.lang);
+        // The site has no feed positions: events are numbered from the start
+        // time in ms, so a journal kept across runs (unique by seq) never sees
+        // a seq twice, and each run's seqs follow the last run's.
+        let seq = u64::try_from(wall_now().0).unwrap_or(0);
+        Poller {
+            client: self.client,
+            urls,
+            cfg: self.cfg,
+            seam,
+            known: HashMap::new(),
+            sent: None,
+            seq,
+            list_validators: HashMap::new(),
+            patience: None,
+        }
+        .run()
+        .await
     }
 }
 
@@ -179,20 +187,15 @@ pub async fn read_once(
     cfg: SiteConfig,
     patience: Patience,
 ) -> Result<(Vec<Lot>, Option<Timestamp>), PlatformError> {
-    let (tx, _rx) = mpsc::channel(1);
-    let (_ctx, crx) = mpsc::channel(1);
     let mut p = Poller {
         client: client.clone(),
         urls: SiteUrls::new(client.base_url(), cfg.lang),
         cfg,
-        out: tx,
-        cmds: crx,
-        clock: Arc::new(Mutex::new(ServerClock::new())),
+        seam: Seam::detached(),
         known: HashMap::new(),
         sent: None,
         seq: 0,
         list_validators: HashMap::new(),
-        link: LinkState::Connecting,
         patience: Some((patience, 0, Duration::ZERO)),
     };
     let lots = p.read_all().await?;
@@ -201,7 +204,6 @@ pub async fn read_once(
 
 impl Poller {
     async fn run(mut self) {
-        let mut backoff = Backoff::new(self.cfg.backoff_base, self.cfg.backoff_cap, Duration::ZERO);
         let auction = Auction {
             id: crate::domain::lot::site_auction_id(&self.urls.host_label()),
             title: format!("{} · subsoil lots", self.urls.host_label()),
@@ -212,52 +214,26 @@ impl Poller {
             ends_at: wall_now(),
             status: AuctionStatus::Running,
         };
-        if self.out.send(SyncMsg::Auction(auction)).await.is_err() {
+        if self.seam.send(SyncMsg::Auction(auction)).await.is_err() {
             return;
         }
-        let mut failures = 0u32;
         loop {
             let delay = match self.read_all().await {
                 Ok(lots) => {
-                    failures = 0;
-                    backoff.reset();
                     if self.publish(lots).await.is_err() {
                         return;
                     }
                     self.cfg.poll
                 }
-                Err(e) => {
-                    failures = failures.saturating_add(1);
-                    let asked = e.retry_after();
-                    let d = backoff.next_delay().max(asked.unwrap_or_default());
-                    let cause = e.link_cause(d);
-                    tracing::warn!(attempt = failures, error = %e, "site read failed: {cause}");
-                    self.link = if failures >= self.cfg.offline_after_attempts {
-                        LinkState::Offline {
-                            since: self.clock_now().unwrap_or_else(wall_now),
-                            cause,
-                        }
-                    } else {
-                        LinkState::Retrying {
-                            attempt: failures,
-                            cause,
-                        }
-                    };
-                    if self
-                        .out
-                        .send(SyncMsg::Link(self.link.clone()))
-                        .await
-                        .is_err()
-                    {
-                        return;
-                    }
+                Err(e) => match self.seam.failed(&e).await {
                     // What the site asked is waited whole; our own backoff
                     // never outlasts a poll.
-                    match asked {
+                    Ok(d) => match e.retry_after() {
                         Some(_) => d,
                         None => d.min(self.cfg.poll.max(self.cfg.backoff_base)),
-                    }
-                }
+                    },
+                    Err(_) => return,
+                },
             };
             let until = Instant::now() + delay;
             // Ctrl-R reads now, but never sooner than `MIN_REFRESH` after
@@ -268,9 +244,12 @@ impl Poller {
                 let wake = if refresh { earliest.min(until) } else { until };
                 tokio::select! {
                     _ = tokio::time::sleep_until(wake) => break,
-                    c = self.cmds.recv() => match c {
+                    c = self.seam.cmds.recv() => match c {
                         None => return,
-                        Some(SyncCmd::RefreshNow) => refresh = true,
+                        Some(SyncCmd::RefreshNow) => {
+                            refresh = true;
+                            self.seam.refresh_rates();
+                        }
                         Some(_) => {}
                     },
                 }
@@ -279,19 +258,12 @@ impl Poller {
     }
 
     fn clock_now(&self) -> Option<Timestamp> {
-        self.clock
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .now(mono_now())
+        self.seam.clock_now()
     }
 
     async fn observe(&self, f: Option<crate::domain::clock::ClockSample>) {
         if let Some(s) = f {
-            self.clock
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .observe(s);
-            let _ = self.out.try_send(SyncMsg::Clock(s));
+            self.seam.note_clock(s);
         }
     }
 
@@ -461,18 +433,12 @@ impl Poller {
 
     /// The first read as a snapshot; then the differences as events.
     async fn publish(&mut self, mut lots: Vec<Lot>) -> Result<(), ()> {
-        if self.link != LinkState::Live {
-            self.link = LinkState::Live;
-            self.out
-                .send(SyncMsg::Link(LinkState::Live))
-                .await
-                .map_err(drop)?;
-        }
+        self.seam.succeeded(true).await.map_err(drop)?;
         let at = self.clock_now().unwrap_or_else(wall_now);
         let Some(before) = self.sent.as_mut() else {
             self.sent = Some(lots.iter().map(|l| (l.id.clone(), l.clone())).collect());
             return self
-                .out
+                .seam
                 .send(SyncMsg::Snapshot {
                     seq: self.seq,
                     lots,
@@ -506,7 +472,7 @@ impl Poller {
             before.insert(lot.id.clone(), lot.clone());
         }
         // An empty batch still tells the app the data is fresh.
-        self.out.send(SyncMsg::Events(events)).await.map_err(drop)
+        self.seam.send(SyncMsg::Events(events)).await.map_err(drop)
     }
 }
 

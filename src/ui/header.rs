@@ -84,6 +84,9 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
             t.bad.add_modifier(ratatui::style::Modifier::REVERSED),
         ));
         right.push(Span::raw(" "));
+    } else if app.journal().connecting {
+        right.push(Span::styled(format!(" {} ", tx.journal_connecting), t.info));
+        right.push(Span::raw(" "));
     }
     // A replay has no link to show; a follower's is its FOLLOWING badge
     // (a live dot beside STALE would contradict it).

@@ -864,6 +864,10 @@ fn lot_row(
                 _ = write!(scratch, "{}", lot.participants);
                 put_right(buf, cell, scratch, plain);
             }
+            // The platform's lots: the bids' deadline is the close.
+            Col::Deadline if lot.site.is_none() => {
+                _ = put_str(buf, cell.x, y, right, &lot.closes_at.astana_hms(), plain);
+            }
             Col::Deadline => {
                 let st = lang.site();
                 let (text, style) = match (lot.open_deadline(), ctx.now) {

@@ -158,3 +158,52 @@ fn a_journal_made_read_only_under_the_monitor_shows_and_recovers() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn a_database_that_never_answers_never_holds_the_screen_and_q_quits() {
+    // A real TCP listener that accepts every connection and never replies.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for c in listener.incoming().flatten() {
+            held.push(c);
+        }
+    });
+    let dir = temp("pghang");
+    let server = Server::start(&["--speed", "300"]);
+    let sh = format!(
+        "exec {BIN} --url {} --journal postgres://lotwatch@127.0.0.1:{port}/day --log-file {} 2> {}",
+        server.url,
+        dir.join("monitor.log").display(),
+        dir.join("stderr").display()
+    );
+    let started = Instant::now();
+    let t = Tmux::start("pghang", 120, 30, &["sh".into(), "-c".into(), sh]);
+    let header = |s: &str| s.lines().next().unwrap_or("").to_string();
+    let screen = t.wait_for("the lots while the journal connects", WAIT, |s| {
+        s.contains("LIVE") && s.contains("401102") && header(s).contains("JOURNAL ◌ connecting")
+    });
+    eprintln!(
+        "figure: lots on screen {:?} after start with the journal's database silent",
+        started.elapsed()
+    );
+    assert!(!screen.contains("waiting for the auction"), "{screen}");
+    // The connection attempt times out: the badge says why, the lots stay live.
+    t.wait_for("the cause on the badge", WAIT, |s| {
+        header(s).contains("no answer within 5 s") && s.contains("LIVE")
+    });
+    let asked = Instant::now();
+    t.keys(&["q"]);
+    let status = t.wait_exit(Duration::from_secs(5));
+    let took = asked.elapsed();
+    eprintln!("figure: q quit in {took:?} with the journal's database silent");
+    assert_eq!(status, 0);
+    assert!(took < Duration::from_secs(1), "q took {took:?}");
+    let stderr = std::fs::read_to_string(dir.join("stderr")).unwrap_or_default();
+    assert!(
+        stderr.contains("never opened") && stderr.contains("messages were not recorded"),
+        "stderr: {stderr:?}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -101,3 +101,52 @@ fn lots_a_status_change_a_sale_price_and_a_maintenance_window() {
     t.keys(&["q"]);
     assert_eq!(t.wait_exit(WAIT), 0, "lotwatch exit status");
 }
+
+/// The time in `✖ OFFLINE since hh:mm:ss`, if the screen shows it.
+fn offline_since(screen: &str) -> Option<String> {
+    let at = screen.find("OFFLINE since ")? + "OFFLINE since ".len();
+    screen.get(at..at + 8).map(str::to_string)
+}
+
+#[test]
+fn a_site_stopped_mid_run_is_offline_since_it_went_down_with_its_lots_kept() {
+    let server = Server::start(&["--site", "sauda", "--speed", "60"]);
+    let t = monitor("sauda-stop", &server, &[]);
+    t.wait_for("the site's lots", WAIT, |s| {
+        s.contains("list read") && s.contains("401102") && s.contains("LIVE")
+    });
+    drop(server);
+    let down = t.wait_for("offline", Duration::from_secs(60), |s| {
+        offline_since(s).is_some()
+    });
+    let since = offline_since(&down);
+    assert!(down.contains("401102"), "the lots stay:\n{down}");
+    // More retries fail meanwhile (the log counts them): `since` stays.
+    let log = std::env::temp_dir().join(format!(
+        "lotwatch-e2e-sauda-stop-{}.log",
+        std::process::id()
+    ));
+    let failures = || {
+        std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .matches("site read failed")
+            .count()
+    };
+    let before = failures();
+    let deadline = std::time::Instant::now() + Duration::from_secs(40);
+    while failures() < before + 2 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no retries in the log"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let later = t.screen();
+    assert_eq!(offline_since(&later), since, "{later}");
+    assert!(
+        later.contains("401102") && later.contains("list read"),
+        "the lots stay, with their age:\n{later}"
+    );
+    t.keys(&["q"]);
+    assert_eq!(t.wait_exit(WAIT), 0, "lotwatch exit status");
+}

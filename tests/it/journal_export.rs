@@ -491,3 +491,47 @@ fn exit_codes_name_the_problem() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn auction_keeps_one_auctions_events_and_an_unknown_one_is_named() {
+    let (dir, path, ev) = setup("auction");
+    // A second source recorded as its own auction in the same file.
+    {
+        let j = Journal::open(&path).expect("open");
+        let w = j
+            .writer(lotwatch::domain::lot::SITE_AUCTION_ID)
+            .expect("writer");
+        w.record_sync_msg(
+            &SyncMsg::Events(ev[..3].to_vec()),
+            Receipt::now(Some(Timestamp(T0))),
+        )
+        .expect("events");
+        w.flush().expect("flush");
+    }
+    let p = path.to_str().expect("utf-8 path");
+    let all = parse_csv(&lotwatch(&["export", "--journal", p]).stdout);
+    assert_eq!(all.events().len(), ev.len() + 3, "both auctions");
+    let out = lotwatch(&["export", "--journal", p, "--auction", AUCTION]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(parse_csv(&out.stdout).events(), ev);
+    let out = lotwatch(&[
+        "export",
+        "--journal",
+        p,
+        "--auction",
+        lotwatch::domain::lot::SITE_AUCTION_ID,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let rows = serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("json");
+    assert_eq!(rows.as_array().map(Vec::len), Some(3));
+    let out = lotwatch(&["export", "--journal", p, "--auction", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("holds no auction \"nope\"") && err.contains(AUCTION),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -129,6 +129,7 @@ fn three_writers_store_each_event_once_and_the_chain_is_the_same_as_one_writers(
         format: lotwatch::journal::export::ExportFormat::Json,
         lot: None,
         bom: false,
+        auction: None,
     };
     let mut out = Vec::new();
     let rows = lotwatch::journal::export::export(&back, &opts, &mut out).unwrap();

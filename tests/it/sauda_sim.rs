@@ -391,6 +391,29 @@ async fn a_sold_lot_makes_one_event_not_one_per_poll() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_since_is_when_the_site_went_down_and_stays_through_the_retries() {
+    // A port nobody listens on: every read fails at once.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        l.local_addr().expect("addr").port()
+    };
+    let mut h = poller(&format!("http://127.0.0.1:{port}"), SiteLang::Ru);
+    let mut since = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while since.len() < 4 {
+        let m = tokio::time::timeout_at(deadline, h.msgs.recv())
+            .await
+            .expect("four Offline reports within 20 s")
+            .expect("the poller runs");
+        if let SyncMsg::Link(LinkState::Offline { since: s, .. }) = m {
+            since.push(s);
+        }
+    }
+    // The retries are 200-400 ms apart: a `since` taken per retry would move.
+    assert!(since.windows(2).all(|w| w[0] == w[1]), "{since:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_simulated_site_is_its_own_auction_and_journal_not_the_real_sites() {
     let sim = site_sim(60.0, SiteSim::default()).await;
     let mut h = poller(&sim.url(), SiteLang::Ru);

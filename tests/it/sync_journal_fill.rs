@@ -161,8 +161,13 @@ async fn a_new_journal_starts_at_the_first_snapshot_and_never_asks_for_seq_0() {
     assert!(!log.is_empty(), "the feed was read");
     assert_eq!(log[0].after, 40, "the first /events is from the snapshot");
     assert!(log.iter().all(|r| r.after == 40), "{log:?}");
+    // (A snapshot that beat the command is announced as deferred, and its
+    // fill is empty.)
     assert!(
-        !c.seen.iter().any(|m| matches!(m, SyncMsg::Backfill(_))),
+        !c.seen.iter().any(|m| matches!(
+            m,
+            SyncMsg::Backfill(Backfill::Start { .. } | Backfill::Events(_) | Backfill::Lost { .. })
+        )),
         "nothing to fill for a new journal"
     );
 }
@@ -437,5 +442,98 @@ async fn a_restart_behind_the_snapshot_reads_exactly_the_missing_pages_paced() {
         .map(|e| e.seq)
         .collect();
     assert_eq!(seqs, (1..=4700).collect::<Vec<_>>(), "every event once");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn a_journal_that_opens_late_does_not_hold_the_lots_back_and_gets_its_gap_after() {
+    let dir = journal_support::temp_dir("fill-late");
+    let path = dir.join("j.sqlite");
+    let auction = "kz-2025-06";
+    // An earlier run recorded up to seq 1200.
+    {
+        let j = Journal::open(&path).expect("journal");
+        let w = j.writer(auction).expect("writer");
+        let events: Vec<_> = (1..=1200)
+            .map(|s| Event {
+                seq: s,
+                at: Timestamp(1_750_741_800_000),
+                lot_id: Some("A".into()),
+                kind: EventKind::Bid {
+                    amount: Money::from_tenge(41_000_000),
+                    bidder: "P-02".into(),
+                    closes_at: Timestamp(1_750_743_300_000),
+                },
+            })
+            .collect();
+        w.append(JournalRecord::Events(events), Receipt::now(None))
+            .expect("append");
+        w.flush().expect("flush");
+    }
+    let feed = HistoryFeed::new(1, 2500);
+    let server = platform(2500, &feed).await;
+    let mut c = Collector::new(spawn(
+        fast_client(&server.uri()),
+        journal_config(JournalStart::Later, false),
+    ));
+    // The journal says nothing yet (its database is slow): the lots come.
+    let started = Instant::now();
+    assert_eq!(c.snapshot(LONG).await.map(|s| s.0), Some(2500));
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "the snapshot waited for the journal: {:?}",
+        started.elapsed()
+    );
+    c.drain_for(Duration::from_millis(300)).await;
+    assert!(
+        c.seen
+            .iter()
+            .any(|m| matches!(m, SyncMsg::Backfill(Backfill::Deferred))),
+        "the snapshot is announced as deferred"
+    );
+    // It opens, at 1200: the gap before the snapshot is read for it.
+    let j = Journal::open(&path).expect("journal");
+    let cursor = j.cursor(auction).expect("cursor");
+    assert_eq!(cursor, Some(1200));
+    let mut rec = j.recorder(auction).expect("recorder");
+    c.handle
+        .cmds
+        .send(SyncCmd::JournalOpened(cursor))
+        .await
+        .expect("engine up");
+    c.until(LONG, |m| matches!(m, SyncMsg::Backfill(Backfill::End)))
+        .await
+        .expect("the gap is filled");
+    let snapshot_at = c
+        .seen
+        .iter()
+        .position(|m| matches!(m, SyncMsg::Snapshot { .. }))
+        .expect("snapshot");
+    let start_at = c
+        .seen
+        .iter()
+        .position(|m| {
+            matches!(
+                m,
+                SyncMsg::Backfill(Backfill::Start {
+                    after: 1200,
+                    until: 2500
+                })
+            )
+        })
+        .expect("the fill starts from the journal's cursor");
+    assert!(snapshot_at < start_at, "the app had the lots first");
+    for m in &c.seen {
+        rec.record(m, Receipt::now(None)).expect("record");
+    }
+    rec.close().await.expect("close");
+    let j = Journal::open(&path).expect("reopen");
+    let seqs: Vec<u64> = j
+        .events(None)
+        .expect("events")
+        .iter()
+        .map(|e| e.seq)
+        .collect();
+    assert_eq!(seqs, (1..=2500).collect::<Vec<_>>(), "every event once");
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -22,6 +22,7 @@ fn failing(cause: JournalCause, events: u64) -> JournalHealth {
         unwritten_events: events,
         lost_records: 0,
         lost_events: 0,
+        connecting: false,
         unencrypted: false,
     }
 }
@@ -168,5 +169,34 @@ fn each_cause_in_each_language() {
             "records when no events: {b}"
         );
         assert!((tx.journal_lost)(40, 40).contains("40"));
+    }
+}
+
+#[test]
+fn a_journal_still_connecting_says_so_and_the_lots_show_meanwhile() {
+    for lang in Lang::ALL {
+        let mut app = live(false);
+        journal(
+            &mut app,
+            JournalHealth {
+                connecting: true,
+                ..JournalHealth::default()
+            },
+        );
+        let screen = render_in(&mut app, lang, 160, 30);
+        let header = screen.lines().next().unwrap_or("");
+        assert!(
+            header.contains(lang.texts().journal_connecting),
+            "{}: {header}",
+            lang.code()
+        );
+        assert!(
+            !header.contains('✖'),
+            "connecting is not a failure: {header}"
+        );
+        // The lots are there all the same.
+        let plain = render_in(&mut live(false), lang, 160, 30);
+        let rows = |s: &str| s.lines().skip(2).collect::<Vec<_>>().join("\n");
+        assert_eq!(rows(&screen), rows(&plain), "{}", lang.code());
     }
 }

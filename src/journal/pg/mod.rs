@@ -208,19 +208,20 @@ impl Remote {
         let (client, encrypted) = match &self.tls {
             Some(t) => {
                 let t = t.fresh();
-                let (c, conn) = self
-                    .config
-                    .connect(t.clone())
-                    .await
-                    .map_err(|e| self.classify(&e, true))?;
+                // `connect_timeout` bounds the TCP connect only: a server
+                // that accepts and never answers is bounded here.
+                let (c, conn) =
+                    tokio::time::timeout(CONNECT_TIMEOUT, self.config.connect(t.clone()))
+                        .await
+                        .map_err(|_| self.timed_out())?
+                        .map_err(|e| self.classify(&e, true))?;
                 tokio::spawn(drive(conn, tx));
                 (c, t.encrypted())
             }
             None => {
-                let (c, conn) = self
-                    .config
-                    .connect(NoTls)
+                let (c, conn) = tokio::time::timeout(CONNECT_TIMEOUT, self.config.connect(NoTls))
                     .await
+                    .map_err(|_| self.timed_out())?
                     .map_err(|e| self.classify(&e, true))?;
                 tokio::spawn(drive(conn, tx));
                 (c, false)
@@ -239,6 +240,12 @@ impl Remote {
             self.unencrypted.store(false, Ordering::Relaxed);
         }
         Ok((client, rx))
+    }
+
+    fn timed_out(&self) -> PgError {
+        PgError::Timeout {
+            url: self.masked.clone(),
+        }
     }
 
     /// An error in words (its own for each cause). `connecting`: it came

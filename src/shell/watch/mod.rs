@@ -291,6 +291,12 @@ impl Watcher {
                     Some(msg) => self.on_sync(msg).await?,
                     None => return Err(Failure::Run("the sync engine stopped unexpectedly; see the log file".into())),
                 },
+                Some(news) = self.journal.opening() => {
+                    let server_now = self.app.server_now(mono_now());
+                    self.journal.opened(news, server_now).await?;
+                    self.journal
+                        .restore_alerts(&mut self.courier, &mut self.app);
+                }
                 _ = sleep_until_opt(tick_at) => {
                     let up = self.app.update(Msg::Tick, mono_now());
                     self.effects(up).await?;

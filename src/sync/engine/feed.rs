@@ -57,11 +57,13 @@ impl Engine {
                     }
                     Err(e) => {
                         self.push_off(&e);
-                        // A platform that answers with an error (a 503 and
-                        // its Retry-After, a refused connection) has failed,
+                        // No push feed here (404, or an answer that is not
+                        // an event stream): the long-poll goes on at once. A
+                        // platform that answers with an error (a 503 and its
+                        // Retry-After, a refused connection) has failed,
                         // whichever feed was asked: backed off as any request.
                         return match e {
-                            PlatformError::NotFound => Ok(()),
+                            PlatformError::NotFound | PlatformError::Decode(_) => Ok(()),
                             e => Err(e.into()),
                         };
                     }

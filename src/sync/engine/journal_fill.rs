@@ -6,37 +6,27 @@ use super::*;
 
 impl Engine {
     /// Where the journal's gap before a snapshot at `seq` starts, if it has
-    /// one: learns the journal's position first (waiting for the caller to
-    /// open it under `JournalStart::Later`). A new journal starts at its
-    /// first snapshot unless `backfill` asks for the history.
+    /// one. A new journal starts at its first snapshot unless `backfill`
+    /// asks for the history. A journal still opening (`JournalStart::Later`,
+    /// not told yet) does not hold the lots back from the app: the snapshot
+    /// goes now, after `Backfill::Deferred`, and its gap is filled once the
+    /// cursor comes (`fill_deferred`).
     pub(super) async fn journal_gap_before(&mut self, seq: u64) -> Result<Option<u64>, Stop> {
         if let JournalPos::Awaiting(None) = self.journal {
-            let told = self.journal_told.clone();
-            let deadline = tokio::time::sleep(JOURNAL_WAIT);
-            tokio::pin!(deadline);
-            while let JournalPos::Awaiting(None) = self.journal {
-                let r = self
-                    .wait(async {
-                        tokio::select! {
-                            _ = told.notified() => false,
-                            _ = &mut deadline => true,
-                        }
-                    })
-                    .await;
-                match r {
-                    Ok(false) => {}
-                    Ok(true) => {
-                        tracing::warn!("the journal's cursor never came: taken as a new journal");
-                        self.journal = JournalPos::Awaiting(Some(None));
-                    }
-                    // A refresh does not change what the journal holds.
-                    Err(Stop::Refresh) => {}
-                    Err(stop) => return Err(stop),
-                }
+            if self.deferred.is_none() {
+                tracing::info!(seq, "the journal is still opening: its gap is filled later");
+                self.deferred = Some(seq);
+                self.send(SyncMsg::Backfill(Backfill::Deferred)).await?;
             }
+            return Ok(None);
         }
+        Ok(self.journal_gap(seq))
+    }
+
+    /// The journal's gap before a snapshot at `seq`, its position known.
+    fn journal_gap(&mut self, seq: u64) -> Option<u64> {
         let pos = match self.journal {
-            JournalPos::Off => return Ok(None),
+            JournalPos::Off => return None,
             JournalPos::Awaiting(Some(Some(c))) => c,
             JournalPos::Awaiting(Some(None)) if self.cfg.backfill => 0,
             JournalPos::Awaiting(_) => seq,
@@ -52,10 +42,37 @@ impl Engine {
             );
             self.gone_upto = None;
             self.journal = JournalPos::At(seq);
-            return Ok(None);
+            return None;
         }
         self.journal = JournalPos::At(pos);
-        Ok((pos < seq).then_some(pos))
+        (pos < seq).then_some(pos)
+    }
+
+    /// Whether a deferred fill can go now (the journal said its cursor).
+    pub(super) fn fill_due(&self) -> bool {
+        self.deferred.is_some() && matches!(self.journal, JournalPos::Awaiting(Some(_)))
+    }
+
+    /// The journal opened after the app got the snapshot at `deferred`:
+    /// the events it missed before that snapshot are read for it now, and
+    /// `Backfill::End` lets it write what it kept back meanwhile.
+    pub(super) async fn fill_deferred(&mut self) -> Step {
+        let Some(seq) = self.deferred.take() else {
+            return Ok(());
+        };
+        match self.journal_gap(seq) {
+            Some(after) => {
+                self.send(SyncMsg::Backfill(Backfill::Start { after, until: seq }))
+                    .await?;
+                self.catch_up(after, seq).await?;
+            }
+            None => self.send(SyncMsg::Backfill(Backfill::End)).await?,
+        }
+        // What the feed gave since that snapshot reached the journal too.
+        if let Some(c) = self.cursor {
+            self.journal_delivered(c);
+        }
+        Ok(())
     }
 
     /// Reads the events `(after, until]` for the journal, paged, through the

@@ -9,18 +9,18 @@ mod journal_fill;
 mod watch;
 
 use super::backfill::{Backfill, JournalStart};
-use super::backoff::{Backoff, FeedFloor, Pacer};
+use super::backoff::{FeedFloor, Pacer};
+use super::seam::{LinkPolicy, Seam, SeamConfig, Source};
 use super::{DataIssue, LinkState, SeqGap, SyncCmd, SyncMsg};
-use crate::domain::clock::{ClockSample, ServerClock, mono_now, wall_now};
-use crate::domain::{Bid, Event, EventKind, Timestamp};
+use crate::domain::clock::ClockSample;
+use crate::domain::{Bid, Event, EventKind};
 use crate::platform::client::{Cached, Client, PushFeed};
 use crate::platform::decode::{BidsPage, EventsPage};
 use crate::platform::error::PlatformError;
 use crate::rates::RatesConfig;
 use std::future::Future;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::{Notify, mpsc};
+use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
@@ -47,9 +47,6 @@ pub const PUSH_RETRY: Duration = Duration::from_secs(60);
 pub const MAX_BID_HISTORY: usize = 2000;
 /// Pause before the first history request of a newly watched lot.
 const WATCH_SETTLE: Duration = Duration::from_millis(150);
-/// How long the first snapshot waits for `SyncCmd::JournalOpened` under
-/// `JournalStart::Later`; past it the journal is taken as new.
-pub const JOURNAL_WAIT: Duration = Duration::from_secs(10);
 /// Events asked for per page while filling the journal's gap.
 const CATCH_UP_LIMIT: u32 = 1000;
 
@@ -127,25 +124,37 @@ pub struct SyncHandle {
 /// Starts the engine (and the rates refresher) on the current tokio runtime.
 /// Both stop when `msgs` is dropped.
 pub fn spawn(client: Client, cfg: SyncConfig) -> SyncHandle {
-    let (out_tx, out_rx) = mpsc::channel(cfg.channel_size.max(8));
-    let (cmd_tx, cmd_rx) = mpsc::channel(32);
-    let clock = Arc::new(Mutex::new(ServerClock::new()));
-    let rates_now = Arc::new(Notify::new());
-    if let Some(rc) = cfg.rates.clone() {
-        tokio::spawn(crate::sync::rates::run(
-            client.clone(),
-            rc,
-            clock.clone(),
-            out_tx.clone(),
-            rates_now.clone(),
-        ));
-    }
-    let engine = Engine::new(client, cfg, out_tx, cmd_rx, clock, rates_now);
-    let task = tokio::spawn(engine.run());
-    SyncHandle {
-        msgs: out_rx,
-        cmds: cmd_tx,
-        task,
+    let seam_cfg = SeamConfig {
+        channel_size: cfg.channel_size,
+        rates: cfg.rates.clone(),
+        link: LinkPolicy {
+            backoff_base: cfg.backoff_base,
+            backoff_cap: cfg.backoff_cap,
+            backoff_floor: cfg.backoff_floor,
+            offline_after_attempts: cfg.offline_after_attempts,
+            offline_after: cfg.offline_after,
+        },
+        what: "platform request",
+    };
+    super::seam::spawn(
+        ApiSource {
+            client: client.clone(),
+            cfg,
+        },
+        &client,
+        seam_cfg,
+    )
+}
+
+/// The platform's API as a source.
+struct ApiSource {
+    client: Client,
+    cfg: SyncConfig,
+}
+
+impl Source for ApiSource {
+    async fn run(self, seam: Seam) {
+        Engine::new(self.client, self.cfg, seam).run().await
     }
 }
 
@@ -210,21 +219,15 @@ impl From<PlatformError> for Stop {
 struct Engine {
     client: Client,
     cfg: SyncConfig,
-    out: mpsc::Sender<SyncMsg>,
-    cmds: mpsc::Receiver<SyncCmd>,
+    /// Messages, commands, the clock, the rates and the link.
+    seam: Seam,
     cmds_open: bool,
-    clock: Arc<Mutex<ServerClock>>,
-    rates_now: Arc<Notify>,
     mode: Mode,
     /// Feed position of what the app holds; None: a snapshot is needed.
     cursor: Option<u64>,
     /// ETag of the last `/lots` answer.
     lots_etag: Option<String>,
     auction_due: Instant,
-    link: LinkState,
-    failures: u32,
-    failing_since: Option<(Instant, Timestamp)>,
-    backoff: Backoff,
     pacer: Pacer,
     /// The event rate of the feed and the wait it calls for (see `FEED_FLOOR`).
     feed_floor: FeedFloor,
@@ -244,8 +247,9 @@ struct Engine {
     /// The push feed is off (missing, failed) until then.
     push_retry_at: Option<Instant>,
     watch: Watch,
-    /// Woken when `SyncCmd::JournalOpened` arrives.
-    journal_told: Arc<Notify>,
+    /// The seq of the snapshot the app got while the journal was still
+    /// opening: its gap is filled once the journal says its cursor.
+    deferred: Option<u64>,
     bids_tx: mpsc::Sender<BidsAnswer>,
     bids_rx: mpsc::Receiver<BidsAnswer>,
 }
@@ -257,33 +261,19 @@ const NO_FEED: &str = "the platform has no change feed (404)";
 type Step = Result<(), Stop>;
 
 impl Engine {
-    fn new(
-        client: Client,
-        cfg: SyncConfig,
-        out: mpsc::Sender<SyncMsg>,
-        cmds: mpsc::Receiver<SyncCmd>,
-        clock: Arc<Mutex<ServerClock>>,
-        rates_now: Arc<Notify>,
-    ) -> Engine {
+    fn new(client: Client, cfg: SyncConfig, seam: Seam) -> Engine {
         let (bids_tx, bids_rx) = mpsc::channel(4);
         Engine {
-            backoff: Backoff::new(cfg.backoff_base, cfg.backoff_cap, cfg.backoff_floor),
             pacer: Pacer::new(cfg.max_burst, cfg.max_per_sec),
             feed_floor: FeedFloor::new(FEED_FLOOR, FEED_FLOOR_CAP),
             feed_next: None,
             client,
-            out,
-            cmds,
+            seam,
             cmds_open: true,
-            clock,
-            rates_now,
             mode: Mode::Feed,
             cursor: None,
             lots_etag: None,
             auction_due: Instant::now(),
-            link: LinkState::Connecting,
-            failures: 0,
-            failing_since: None,
             resnapshots: 0,
             journal: match &cfg.journal {
                 JournalStart::Off => JournalPos::Off,
@@ -295,7 +285,7 @@ impl Engine {
             push: None,
             push_retry_at: None,
             watch: Watch::default(),
-            journal_told: Arc::new(Notify::new()),
+            deferred: None,
             bids_tx,
             bids_rx,
             cfg,
@@ -314,7 +304,7 @@ impl Engine {
             // A second re-snapshot in a row without a good feed page between
             // means the server keeps contradicting itself: slow down.
             if self.resnapshots >= 2 && self.cursor.is_none() {
-                let d = self.backoff.next_delay();
+                let d = self.seam.link.backoff.next_delay();
                 tracing::warn!(
                     delay_ms = d.as_millis() as u64,
                     "repeated re-snapshots; slowing down"
@@ -324,6 +314,7 @@ impl Engine {
                 }
             }
             let step = match (&self.cursor, &self.mode) {
+                _ if self.fill_due() => self.fill_deferred().await,
                 (None, _) => self.snapshot().await,
                 (Some(_), Mode::Feed) => self.follow().await,
                 (Some(_), Mode::Poll { .. }) => self.poll().await,
@@ -342,26 +333,11 @@ impl Engine {
 
     /// Sends one message; Err when the app is gone.
     async fn send(&self, m: SyncMsg) -> Result<(), Stop> {
-        self.out.send(m).await.map_err(|_| Stop::Shutdown)
-    }
-
-    fn server_now(&self) -> Timestamp {
-        self.clock
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .now(mono_now())
-            .unwrap_or_else(wall_now)
+        self.seam.send(m).await.map_err(|_| Stop::Shutdown)
     }
 
     async fn observe(&self, sample: Option<ClockSample>) -> Result<(), Stop> {
-        if let Some(s) = sample {
-            self.clock
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .observe(s);
-            self.send(SyncMsg::Clock(s)).await?;
-        }
-        Ok(())
+        self.seam.observe(sample).await.map_err(|_| Stop::Shutdown)
     }
 
     /// Runs `fut` while serving commands and bid answers. A refresh request
@@ -371,7 +347,7 @@ impl Engine {
         loop {
             tokio::select! {
                 r = &mut fut => return Ok(r),
-                cmd = self.cmds.recv(), if self.cmds_open => match cmd {
+                cmd = self.seam.cmds.recv(), if self.cmds_open => match cmd {
                     None => self.cmds_open = false,
                     Some(SyncCmd::RefreshNow) => {
                         tracing::info!("refresh requested");
@@ -379,19 +355,23 @@ impl Engine {
                         self.mode = Mode::Feed;
                         self.auction_due = Instant::now();
                         self.resnapshots = 0;
-                        self.rates_now.notify_one();
+                        self.seam.refresh_rates();
                         return Err(Stop::Refresh);
                     }
                     Some(SyncCmd::WatchLot(id)) => self.watch_lot(id),
                     Some(SyncCmd::JournalOpened(c)) => {
                         if let JournalPos::Awaiting(None) = self.journal {
                             self.journal = JournalPos::Awaiting(Some(c));
-                            self.journal_told.notify_one();
+                            if self.deferred.is_some() {
+                                // The journal waits for its gap: cut the
+                                // long-poll short (nothing of it was used).
+                                return Err(Stop::Refresh);
+                            }
                         }
                     }
                 },
                 Some(ans) = self.bids_rx.recv() => self.on_bids(ans).await?,
-                _ = self.out.closed() => return Err(Stop::Shutdown),
+                _ = self.seam.out.closed() => return Err(Stop::Shutdown),
             }
         }
     }
@@ -454,41 +434,14 @@ impl Engine {
 
     /// The platform answered well: back to Live if we were not.
     async fn succeeded(&mut self) -> Result<(), Stop> {
-        if self.resnapshots == 0 {
-            self.backoff.reset();
-        }
-        self.failures = 0;
-        self.failing_since = None;
-        if self.link != LinkState::Live {
-            self.link = LinkState::Live;
-            self.send(SyncMsg::Link(LinkState::Live)).await?;
-        }
-        Ok(())
+        let reset = self.resnapshots == 0;
+        self.seam.succeeded(reset).await.map_err(|_| Stop::Shutdown)
     }
 
     /// A failed step: report the link state, wait (backoff or the server's
     /// Retry-After, whichever is longer), and start over with a snapshot.
     async fn fail(&mut self, e: PlatformError) -> Result<(), Stop> {
-        self.failures = self.failures.saturating_add(1);
-        let now = (Instant::now(), self.server_now());
-        let (since_mono, since) = *self.failing_since.get_or_insert(now);
-        let delay = self
-            .backoff
-            .next_delay()
-            .max(e.retry_after().unwrap_or(Duration::ZERO));
-        let cause = e.link_cause(delay);
-        tracing::warn!(attempt = self.failures, error = %e, "platform request failed: {cause}");
-        let offline = self.failures >= self.cfg.offline_after_attempts
-            || since_mono.elapsed() >= self.cfg.offline_after;
-        self.link = if offline {
-            LinkState::Offline { since, cause }
-        } else {
-            LinkState::Retrying {
-                attempt: self.failures,
-                cause,
-            }
-        };
-        self.send(SyncMsg::Link(self.link.clone())).await?;
+        let delay = self.seam.failed(&e).await.map_err(|_| Stop::Shutdown)?;
         // Whatever the app holds may be behind now: a fresh snapshot on recovery.
         self.cursor = None;
         match self.wait(tokio::time::sleep(delay)).await {

@@ -47,6 +47,7 @@ pub static EN: Texts = Texts {
         0 => format!("JOURNAL ✖ {records} record{} lost", s(records)),
         n => format!("JOURNAL ✖ {n} event{} lost", s(n)),
     },
+    journal_connecting: "JOURNAL ◌ connecting",
     astana: "Astana",
     waiting_auction: "lotwatch · waiting for the auction…",
     currency: "Currency",

@@ -42,6 +42,7 @@ pub static KK: Texts = Texts {
         0 => format!("ЖУРНАЛ ✖ {records} жазба жоғалды"),
         n => format!("ЖУРНАЛ ✖ {n} оқиға жоғалды"),
     },
+    journal_connecting: "ЖУРНАЛ ◌ қосылуда",
     astana: "Астана",
     waiting_auction: "lotwatch · аукцион күтілуде…",
     currency: "Валюта",

@@ -50,6 +50,8 @@ pub struct Texts {
     pub journal_failing: fn(&str, u64, u64, &str) -> String,
     /// The journal badge once it writes again but lost events (or records).
     pub journal_lost: fn(u64, u64) -> String,
+    /// The journal badge while its database is being reached.
+    pub journal_connecting: &'static str,
     pub astana: &'static str,
     pub waiting_auction: &'static str,
     pub currency: &'static str,

@@ -55,6 +55,7 @@ pub static RU: Texts = Texts {
             ru_plural(n, "событие", "события", "событий")
         ),
     },
+    journal_connecting: "ЖУРНАЛ ◌ подключение",
     astana: "Астана",
     waiting_auction: "lotwatch · ожидание аукциона…",
     currency: "Валюта",
