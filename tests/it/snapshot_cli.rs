@@ -327,12 +327,12 @@ fn snapshot_of_the_sauda_site_carries_every_field_of_the_issue() {
     let text = stdout(&csv);
     let mut rdr = csv::Reader::from_reader(text.as_bytes());
     assert_eq!(
-        rdr.headers().expect("header").iter().last(),
+        rdr.headers().expect("header").iter().next_back(),
         Some("sale_price")
     );
     assert!(
         rdr.records()
-            .all(|r| r.is_ok_and(|r| r.iter().last() == Some("")))
+            .all(|r| r.is_ok_and(|r| r.iter().next_back() == Some("")))
     );
     // Not a site: a named layout error, exit 1, never an empty list.
     let wrong = run(&["snapshot", "--source", "sauda", "--url", &api.url]);
