@@ -215,10 +215,67 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     if inner.width >= 100 {
         let [l, r] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
             .areas(inner);
-        paint::put_lines(frame.buffer_mut(), l, &bidding);
-        paint::put_lines(frame.buffer_mut(), r, &terms);
+        paint::put_lines(frame.buffer_mut(), l, &wrap(bidding, l.width));
+        paint::put_lines(frame.buffer_mut(), r, &wrap(terms, r.width));
     } else {
         bidding.append(&mut terms);
-        paint::put_lines(frame.buffer_mut(), inner, &bidding);
+        paint::put_lines(frame.buffer_mut(), inner, &wrap(bidding, inner.width));
     }
+}
+
+/// Lines too wide for the pane go on below their label (issue 28.13): a
+/// value is broken between its parts (the amount, its conversion, the
+/// uplift...), a part wider than the pane between its words, so that no
+/// figure is cut at the border.
+fn wrap(lines: Vec<Line<'static>>, width: u16) -> Vec<Line<'static>> {
+    let width = usize::from(width);
+    if width <= LABEL_W + 8 {
+        return lines;
+    }
+    let mut out = Vec::with_capacity(lines.len());
+    for line in lines {
+        if line.width() <= width {
+            out.push(line);
+            continue;
+        }
+        let mut cur: Vec<Span<'static>> = Vec::new();
+        let mut used = 0;
+        for piece in pieces(line.spans, width - LABEL_W) {
+            let w = piece.width();
+            if used + w > width && cur.len() > 1 {
+                out.push(Line::from(std::mem::take(&mut cur)));
+                let piece = Span::styled(piece.content.trim_start().to_string(), piece.style);
+                used = LABEL_W + piece.width();
+                cur = vec![Span::raw(" ".repeat(LABEL_W)), piece];
+            } else {
+                used += w;
+                cur.push(piece);
+            }
+        }
+        out.push(Line::from(cur));
+    }
+    out
+}
+
+/// The spans, those wider than `max` split between words (each keeps its
+/// style and the space before it).
+fn pieces(spans: Vec<Span<'static>>, max: usize) -> Vec<Span<'static>> {
+    let mut out = Vec::with_capacity(spans.len());
+    for s in spans {
+        if s.width() <= max {
+            out.push(s);
+            continue;
+        }
+        let mut word = String::new();
+        for c in s.content.chars() {
+            if c == ' ' && !word.trim().is_empty() {
+                out.push(Span::styled(std::mem::take(&mut word), s.style));
+            }
+            word.push(c);
+        }
+        if !word.is_empty() {
+            out.push(Span::styled(word, s.style));
+        }
+    }
+    out
 }

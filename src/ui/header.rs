@@ -88,8 +88,9 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         right.push(Span::styled(format!(" {} ", tx.journal_connecting), t.info));
         right.push(Span::raw(" "));
     }
-    // A replay has no link to show.
-    if app.replay.is_none() {
+    // A replay has no link to show; a follower's is its FOLLOWING badge
+    // (a live dot beside STALE would contradict it).
+    if app.replay.is_none() && app.following.is_none() {
         let (badge, style) = link_badge(&app.link, t, tx);
         right.push(Span::styled(format!(" {badge} "), style));
     }
@@ -103,6 +104,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     // Why the link failed, beside its badge when that leaves the title
     // some room (the lots pane always says it).
     if app.replay.is_none()
+        && app.following.is_none()
         && let Some(cause) = app.link.cause()
     {
         let text = format!(" {} ", (tx.link_cause)(cause));

@@ -473,6 +473,40 @@ fn key_in(cols: &[(Col, u16)], x: u16) -> Option<SortKey> {
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
+    let untold = draw_pane(frame, area, ctx);
+    // A filter error longer than the border has room for: whole, wrapped,
+    // over the pane's last rows (issue 28.11).
+    if let Some(msg) = untold {
+        let inner = Rect {
+            x: area.x + 1,
+            width: area.width.saturating_sub(2),
+            ..area
+        };
+        let w = usize::from(inner.width.max(1));
+        // Words wrap: a row more than the cells need, when it takes two.
+        let need = unicode_width::UnicodeWidthStr::width(msg.as_str()).div_ceil(w);
+        let need = if need > 1 { need + 1 } else { need };
+        let h = u16::try_from(need)
+            .unwrap_or(u16::MAX)
+            .min(area.height.saturating_sub(2));
+        if h > 0 {
+            let at = Rect {
+                y: area.bottom() - 1 - h,
+                height: h,
+                ..inner
+            };
+            frame.render_widget(ratatui::widgets::Clear, at);
+            frame.render_widget(
+                Paragraph::new(Line::from(Span::styled(msg, ctx.theme.bad)))
+                    .wrap(Wrap { trim: false }),
+                at,
+            );
+        }
+    }
+}
+
+/// The pane; the filter error that its bottom border had no room for.
+fn draw_pane(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) -> Option<String> {
     let app = ctx.app;
     let t = ctx.theme;
     let tx = ctx.tx;
@@ -496,6 +530,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     }
     let inner = pane(frame, area, Pane::Lots, ctx, &extra);
     let filter = app.filter_text();
+    let mut untold = None;
     let bottom = if app.filter_edit.is_some() {
         let mut spans = vec![Span::styled(format!(" {} /", tx.filter), t.key)];
         // Room for the text and its cursor: a long filter shows its end.
@@ -514,10 +549,15 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         spans.push(Span::styled(bad, t.bad.add_modifier(Modifier::UNDERLINED)));
         spans.push(Span::styled(format!("{rest}█ "), t.text));
         if let Some(err) = column {
-            spans.push(Span::styled(
-                format!("✗ {} ", (tx.filter_error)(err)),
-                t.bad,
-            ));
+            let msg = format!("✗ {} ", (tx.filter_error)(err));
+            let used: usize = spans.iter().map(Span::width).sum();
+            if used + unicode_width::UnicodeWidthStr::width(msg.as_str())
+                <= usize::from(area.width.saturating_sub(2))
+            {
+                spans.push(Span::styled(msg, t.bad));
+            } else {
+                untold = Some(msg.trim_end().to_string());
+            }
         }
         Some(Line::from(spans))
     } else if !filter.is_empty() {
@@ -535,7 +575,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     }
     let Some(geo) = Geometry::of(app, area, ctx.lang) else {
         if inner.height == 0 || inner.width == 0 {
-            return;
+            return untold;
         }
         let msg = if store.is_empty() {
             tx.waiting_lots
@@ -567,7 +607,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
                 below,
             );
         }
-        return;
+        return untold;
     };
     let Geometry {
         ref cols,
@@ -677,6 +717,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
             t.bad,
         );
     }
+    untold
 }
 
 /// How one frame's rows are shaped.

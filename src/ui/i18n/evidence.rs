@@ -1,5 +1,5 @@
-//! Anomaly evidence in Russian and Kazakh (English is the evidence's own
-//! `Display`, the journal's wording). Amounts and times in the language's
+//! Anomaly evidence in Russian and Kazakh, and English (the evidence's own
+//! `Display`, the journal's wording, with its times in Astana). Amounts and times in the language's
 //! formats; bidder labels and error texts as received.
 
 use super::{Lang, Texts};
@@ -18,6 +18,53 @@ fn cause_suffix(cause: Option<&crate::domain::LinkCause>, tx: &Texts) -> String 
     cause
         .map(|c| format!(": {}", (tx.link_cause)(c)))
         .unwrap_or_default()
+}
+
+/// English on screen: the journal's wording, its times in Astana as the
+/// rest of the screen's (the journal keeps them in UTC; issue 28.11).
+pub(super) fn en(e: &Evidence) -> String {
+    let lang = Lang::En;
+    let tx = lang.texts();
+    let when = |t| format!("{} {}", lang.datetime(t), tx.astana);
+    match e {
+        Evidence::JournalWriting {
+            cause,
+            since,
+            lost_events,
+        } => format!(
+            "the journal writes again after failing since {} ({cause}): {}",
+            when(*since),
+            match lost_events {
+                0 => "nothing was lost".to_string(),
+                n => format!("{n} events were lost"),
+            }
+        ),
+        Evidence::Unreachable {
+            since,
+            down_s,
+            threshold_s,
+            cause,
+        } => format!(
+            "no answer from the platform since {} ({down_s} s, threshold {threshold_s} s){}",
+            when(*since),
+            cause.as_ref().map(|c| format!(": {c}")).unwrap_or_default()
+        ),
+        Evidence::BidAfterClose {
+            amount,
+            bidder,
+            seq,
+            at,
+            closes_at,
+            status,
+        } => format!(
+            "bid {} by {bidder} (seq {seq}) at {}, the lot closed at {} ({})",
+            amount.to_wire(),
+            when(*at),
+            when(*closes_at),
+            status.as_str()
+        ),
+        other => other.to_string(),
+    }
 }
 
 pub(super) fn ru(e: &Evidence) -> String {
@@ -308,5 +355,34 @@ pub(super) fn kk(e: &Evidence) -> String {
             lang.datetime(*closes_at),
             status(st, tx)
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Timestamp;
+
+    /// Issue 28.11: an Astana screen says an anomaly's times in Astana; the
+    /// journal's wording (the evidence's `Display`) keeps UTC.
+    #[test]
+    fn english_evidence_on_screen_is_in_astana_time() {
+        // 2025-06-24T05:00:00Z is 10:00 in Astana.
+        let e = Evidence::Unreachable {
+            since: Timestamp(1_750_741_200_000),
+            down_s: 45,
+            threshold_s: 30,
+            cause: None,
+        };
+        let shown = en(&e);
+        assert!(shown.contains("2025-06-24 10:00:00 Astana"), "{shown}");
+        assert!(!shown.contains("05:00:00"), "{shown}");
+        assert!(e.to_string().contains("2025-06-24T05:00:00.000Z"));
+        // Evidence without a time reads as the journal's.
+        let skew = Evidence::ClockSkew {
+            offset_ms: 2_500,
+            threshold_ms: 2_000,
+        };
+        assert_eq!(en(&skew), skew.to_string());
     }
 }

@@ -213,7 +213,7 @@ pub static EN: Texts = Texts {
         AnomalyKind::Unreachable => "unreachable",
         AnomalyKind::Journal => "journal",
     },
-    evidence: |e| e.to_string(),
+    evidence: crate::ui::i18n::evidence::en,
 
     lots_n: |n| format!("{n} {}", if n == 1 { "lot" } else { "lots" }),
     by_status: "Lots by status",
