@@ -60,13 +60,16 @@ fn main() -> ExitCode {
             }
             Ok(())
         }
-        None => match lotwatch::shell::config::resolve(&matches, cli.monitor, &env) {
-            Ok(settings) => lotwatch::shell::monitor::run_with(settings),
-            Err(e) => {
-                eprintln!("lotwatch: {e}");
-                return ExitCode::from(2);
+        None => {
+            let lang = lotwatch::shell::config::early_lang(cli.monitor.language, &env);
+            match lotwatch::shell::config::resolve(&matches, cli.monitor, &env) {
+                Ok(settings) => lotwatch::shell::monitor::run_with(settings),
+                Err(e) => {
+                    eprintln!("lotwatch: {}", e.message(lang));
+                    return ExitCode::from(2);
+                }
             }
-        },
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

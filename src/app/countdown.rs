@@ -119,12 +119,12 @@ impl Countdown {
     /// The cell text without the badge: `12:30`, `1:02:03`, `opens in 4:00`,
     /// `closing…`, `⏸ 3:10`; empty for `Over` (the status column says it).
     pub fn text(&self) -> String {
-        self.text_in("opens in ", "closing…")
+        self.text_in("opens in ", "closing…", "d")
     }
 
     /// `text` with the words of another language: what comes before the
-    /// time to opening, and the word for a lot at zero.
-    pub fn text_in(&self, opens_in: &str, closing: &str) -> String {
+    /// time to opening, the word for a lot at zero, and the days' unit.
+    pub fn text_in(&self, opens_in: &str, closing: &str, days: &str) -> String {
         match self {
             Countdown::NoClock => "--:--".into(),
             // A day or more ahead (a site's lots open days later): days,
@@ -132,7 +132,7 @@ impl Countdown {
             Countdown::Opens { in_ms } if *in_ms >= DAY_MS => {
                 let m = in_ms.div_ceil(60_000);
                 let (d, h, m) = (m / 1440, (m / 60) % 24, m % 60);
-                format!("{opens_in}{d} d {h:02}:{m:02}")
+                format!("{opens_in}{d} {days} {h:02}:{m:02}")
             }
             Countdown::Opens { in_ms } => format!("{opens_in}{}", hms(*in_ms)),
             Countdown::Running {
@@ -214,6 +214,12 @@ mod tests {
             opens(DAY_MS + 2 * 3_600_000 + 14 * 60_000),
             "opens in 1 d 02:14"
         );
+        // The days' unit in the interface's language.
+        let days = Countdown::Opens {
+            in_ms: 3 * DAY_MS + 60_000,
+        };
+        assert_eq!(days.text_in("до откр. ", "", "дн."), "до откр. 3 дн. 00:01");
+        assert_eq!(days.text_in("ашылуға ", "", "күн"), "ашылуға 3 күн 00:01");
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! language" is the user's reference).
 
 use super::lots::{LotMeta, LotStore, MeState};
+use crate::domain::places;
 use crate::domain::rules::next_min_bid;
 use crate::domain::{Lot, LotStatus, Money, Timestamp};
 use std::collections::HashSet;
@@ -169,7 +170,9 @@ pub enum FilterErrorKind {
 /// (its error messages list them, in every interface language).
 pub const FIELDS: &str =
     "status, mineral, region, lot, name, bid, next, start, bids, closing, opens, deadline, is";
-const STATUSES: [(&str, LotStatus); 7] = [
+/// Status names in English, Russian and Kazakh (the interface's words, and
+/// the platform's: `состоялся`, `өтті`), `ё` written `е`.
+const STATUSES: [(&str, LotStatus); 23] = [
     ("open", LotStatus::Open),
     ("scheduled", LotStatus::Scheduled),
     ("suspended", LotStatus::Suspended),
@@ -177,6 +180,22 @@ const STATUSES: [(&str, LotStatus); 7] = [
     ("sold", LotStatus::Sold),
     ("unsold", LotStatus::Unsold),
     ("cancelled", LotStatus::Cancelled),
+    ("открыт", LotStatus::Open),
+    ("ожидается", LotStatus::Scheduled),
+    ("приостановлен", LotStatus::Suspended),
+    ("закрыт", LotStatus::Closed),
+    ("состоялся", LotStatus::Sold),
+    ("не состоялся", LotStatus::Unsold),
+    ("несостоялся", LotStatus::Unsold),
+    ("отменен", LotStatus::Cancelled),
+    ("снят", LotStatus::Cancelled),
+    ("ашық", LotStatus::Open),
+    ("жоспарда", LotStatus::Scheduled),
+    ("тоқтатылды", LotStatus::Suspended),
+    ("жабық", LotStatus::Closed),
+    ("өтті", LotStatus::Sold),
+    ("өтпеді", LotStatus::Unsold),
+    ("жойылды", LotStatus::Cancelled),
 ];
 pub const STATUS_LIST: &str = "open, scheduled, suspended, closed, sold, unsold, cancelled";
 pub const FLAG_LIST: &str = "watched, mine, leading, outbid";
@@ -384,14 +403,14 @@ impl Test {
             Test::Word(w) => {
                 contains(&lot.number, w)
                     || contains(&lot.name, w)
-                    || contains(&lot.region, w)
-                    || lot.minerals.iter().any(|m| contains(m, w))
+                    || region_has(&lot.region, w)
+                    || lot.minerals.iter().any(|m| mineral_has(m, w))
             }
             Test::Text(field, values) => values.iter().any(|v| match field {
                 TextField::Number => contains(&lot.number, v),
                 TextField::Name => contains(&lot.name, v),
-                TextField::Region => contains(&lot.region, v),
-                TextField::Mineral => lot.minerals.iter().any(|m| contains(m, v)),
+                TextField::Region => region_has(&lot.region, v),
+                TextField::Mineral => lot.minerals.iter().any(|m| mineral_has(m, v)),
             }),
             Test::Status(list) => list.contains(&lot.status),
             Test::Money(field, cmp, v) => {
@@ -451,13 +470,57 @@ impl Test {
 
 /// Case-insensitive (Unicode, so Cyrillic too) substring test; `needle` is
 /// already lower-case.
+/// `needle` (lower-cased, `ё` as `е`) occurs in `hay`, case aside.
 fn contains(hay: &str, needle: &str) -> bool {
     if hay.is_ascii() && needle.is_ascii() {
         // No allocation on the common path.
         let (h, n) = (hay.as_bytes(), needle.as_bytes());
         n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
     } else {
-        hay.to_lowercase().contains(needle)
+        hay.to_lowercase().replace('ё', "е").contains(needle)
+    }
+}
+
+/// A filter value as compared: lower case, `ё` as `е`.
+fn needle(v: &str) -> String {
+    v.to_lowercase().replace('ё', "е")
+}
+
+/// `needle` occurs in the region as sent or in any of its names in the
+/// closed list (`region:Караганд` finds `Karaganda` and `Қарағанды облысы`).
+fn region_has(region: &str, needle: &str) -> bool {
+    contains(region, needle)
+        || places::region_names(region).is_some_and(|ns| ns.iter().any(|n| n.contains(needle)))
+}
+
+/// As `region_has`, for a mineral (`золото` finds `gold`).
+fn mineral_has(mineral: &str, needle: &str) -> bool {
+    contains(mineral, needle)
+        || places::mineral_names(mineral).is_some_and(|ns| ns.iter().any(|n| n.contains(needle)))
+}
+
+/// A field's name in Russian or Kazakh, as its English name (the filter
+/// speaks the interface language; errors name the English field).
+fn field_key(key: &str) -> &str {
+    match key {
+        "статус" | "күй" | "күйі" => "status",
+        "ископаемые" | "ископаемое" | "минерал" | "қазба" | "қазбалар" => {
+            "mineral"
+        }
+        "регион" | "область" | "аймақ" | "облыс" => "region",
+        "лот" | "номер" | "нөмір" => "lot",
+        "название" | "атауы" | "атау" => "name",
+        "ставка" | "ұсыныс" => "bid",
+        "мин" | "келесі" => "next",
+        "старт" | "бонус" => "start",
+        "ставок" | "ұсыныстар" => "bids",
+        "закрытие" | "жабылу" => "closing",
+        "открытие" | "ашылу" => "opens",
+        "срок" | "прием" | "приём" | "мерзім" | "қабылдау" => {
+            "deadline"
+        }
+        "это" | "бұл" => "is",
+        k => k,
     }
 }
 
@@ -483,10 +546,10 @@ fn parse_term(tok: &Token) -> Result<Term, TermError> {
     let Some(op_at) = plain.find([':', '<', '>', '=']) else {
         return Ok(Term {
             negated,
-            test: Test::Word(text.to_lowercase()),
+            test: Test::Word(needle(text)),
         });
     };
-    let key = plain[..op_at].to_lowercase();
+    let key = field_key(&plain[..op_at].to_lowercase()).to_string();
     let rest = &text[op_at..];
     let (op, value) = split_op(rest);
     let key_cols = plain[..op_at].chars().count();
@@ -537,10 +600,14 @@ fn parse_term(tok: &Token) -> Result<Term, TermError> {
                         return Err((value_col, FilterErrorKind::UnknownFlag(value.to_string())));
                     };
                     Test::Flag(match v.to_lowercase().as_str() {
-                        "watched" => Flag::Watched,
-                        "mine" => Flag::Mine,
-                        "leading" => Flag::Leading,
-                        "outbid" => Flag::Outbid,
+                        "watched" | "избранный" | "избранные" | "таңдаулы" => {
+                            Flag::Watched
+                        }
+                        "mine" | "мои" | "мой" | "менікі" => Flag::Mine,
+                        "leading" | "лидирую" | "алдамын" => Flag::Leading,
+                        "outbid" | "перебит" | "перебиты" | "асылды" => {
+                            Flag::Outbid
+                        }
                         _ => {
                             return Err((value_col, FilterErrorKind::UnknownFlag(v.to_string())));
                         }
@@ -553,7 +620,7 @@ fn parse_term(tok: &Token) -> Result<Term, TermError> {
                         "lot" => TextField::Number,
                         _ => TextField::Name,
                     },
-                    values.iter().map(|(_, v)| v.to_lowercase()).collect(),
+                    values.iter().map(|(_, v)| needle(v)).collect(),
                 ),
             }
         }
@@ -662,14 +729,14 @@ fn split_values(value: &str) -> Result<Vec<(usize, &str)>, FilterErrorKind> {
 
 /// A status by name or unambiguous prefix.
 fn status_of(v: &str) -> Result<LotStatus, FilterErrorKind> {
-    let v = v.to_lowercase();
+    let v = needle(v);
     if let Some((_, s)) = STATUSES.iter().find(|(n, _)| *n == v) {
         return Ok(s.clone());
     }
     let hits: Vec<&(&str, LotStatus)> =
         STATUSES.iter().filter(|(n, _)| n.starts_with(&v)).collect();
     match hits.as_slice() {
-        [(_, s)] => Ok(s.clone()),
+        [(_, s), rest @ ..] if rest.iter().all(|(_, r)| r == s) => Ok(s.clone()),
         [] => Err(FilterErrorKind::UnknownStatus(v)),
         many => Err(FilterErrorKind::AmbiguousStatus(
             v,
@@ -689,7 +756,7 @@ fn parse_money(v: &str) -> Result<Money, FilterErrorKind> {
     let (num, suffix) = lower.split_at(digits_end);
     let shift = match suffix {
         "" => 0,
-        "k" | "тыс" => 3,
+        "k" | "тыс" | "мың" => 3,
         "m" | "mln" | "млн" => 6,
         "bn" | "b" | "mlrd" | "млрд" => 9,
         _ => return Err(FilterErrorKind::BadMoney(v.to_string())),
@@ -743,8 +810,8 @@ fn parse_duration(v: &str) -> Option<i64> {
             .find(|c: char| c.is_ascii_digit())
             .unwrap_or(rest.len());
         let unit = match &rest[..u_end] {
-            "d" | "д" => 86_400_000,
-            "h" | "ч" => 3_600_000,
+            "d" | "д" | "дн" | "күн" => 86_400_000,
+            "h" | "ч" | "сағ" => 3_600_000,
             "m" | "min" | "м" | "мин" => 60_000,
             "s" | "с" => 1000,
             _ => return None,
@@ -763,9 +830,9 @@ fn parse_duration(v: &str) -> Option<i64> {
 mod tests;
 
 /// The keys of the filter language, for `ends_in_key_prefix`.
-const KEYS: [&str; 13] = [
+const KEYS: [&str; 14] = [
     "status", "mineral", "minerals", "region", "lot", "number", "name", "is", "bid", "next",
-    "start", "closing", "opens",
+    "start", "closing", "opens", "deadline",
 ];
 
 /// Whether the text's last word is a key being typed: letters only, the

@@ -170,3 +170,68 @@ fn sort_by_a_column_then_the_same_column_reverses() {
     act(&mut app, Action::SortBy(SortKey::Number));
     assert_eq!(app.sort(), (SortKey::Number, false));
 }
+
+#[test]
+fn names_regions_and_minerals_sort_in_the_interface_languages_alphabet() {
+    use crate::domain::collate::Collation;
+    let named = |id: &str, name: &str, region: &str, mineral: &str| {
+        let mut l = lot(id, LotStatus::Open, 30);
+        l.name = name.into();
+        l.region = region.into();
+        l.minerals = vec![mineral.into()];
+        l
+    };
+    let lots = vec![
+        named("A", "Ащысай", "Turkistan", "lead"),
+        named("B", "Ақбақай-Батыс", "Jambyl", "gold"),
+        named("C", "Ёлкинское", "Карагандинская область", "уголь"),
+        named("D", "Ежовое", "Қостанай облысы", "copper"),
+    ];
+    let app_in = |c: Collation| {
+        let mut app = App::new(AppOptions {
+            collation: c,
+            ..AppOptions::default()
+        });
+        app.update(
+            Msg::Sync(SyncMsg::Snapshot {
+                seq: 1,
+                lots: lots.clone(),
+                rejected: vec![],
+            }),
+            Mono(0),
+        );
+        app
+    };
+    let sorted = |c: Collation, key: SortKey| {
+        let mut app = app_in(c);
+        act(&mut app, Action::SortBy(key));
+        shown(&app)
+    };
+    // Kazakh: қ is the letter after к, so Ақбақай before Ащысай; ё after е.
+    assert_eq!(sorted(Collation::Kk, SortKey::Name), ["B", "A", "D", "C"]);
+    // Russian: ё with е (Ежовое, Ёлкинское by their next letters).
+    assert_eq!(sorted(Collation::Ru, SortKey::Name), ["B", "A", "D", "C"]);
+    assert_eq!(
+        Collation::Ru.cmp("Ёлкинское", "Ежовое"),
+        std::cmp::Ordering::Greater
+    );
+    // Regions by the names shown: Жамбыл, Қарағанды, Қостанай, Түркістан in
+    // Kazakh; Жамбылская, Карагандинская, Костанайская, Туркестанская in
+    // Russian; Jambyl, Karaganda, Kostanay, Turkistan in English.
+    assert_eq!(sorted(Collation::Kk, SortKey::Region), ["B", "C", "D", "A"]);
+    assert_eq!(sorted(Collation::Ru, SortKey::Region), ["B", "C", "D", "A"]);
+    // Minerals: алтын, көмір, қорғасын, мыс in Kazakh; золото, медь,
+    // свинец, уголь in Russian; coal, copper, gold, lead in English.
+    assert_eq!(
+        sorted(Collation::Kk, SortKey::Minerals),
+        ["B", "C", "A", "D"]
+    );
+    assert_eq!(
+        sorted(Collation::Ru, SortKey::Minerals),
+        ["B", "D", "A", "C"]
+    );
+    assert_eq!(
+        sorted(Collation::En, SortKey::Minerals),
+        ["C", "D", "B", "A"]
+    );
+}

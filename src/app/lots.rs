@@ -3,6 +3,8 @@
 //! remove, insert); a snapshot, a new sort or a new filter rebuilds the index.
 
 use super::filter::{Filter, MatchEnv};
+use crate::domain::collate::Collation;
+use crate::domain::places;
 use crate::domain::rules::next_min_bid;
 use crate::domain::{Event, EventKind, Lot, LotStatus, Timestamp};
 use std::cmp::Ordering;
@@ -148,6 +150,8 @@ pub struct LotStore {
     rows: Vec<usize>,
     sort: SortKey,
     reverse: bool,
+    /// Whose alphabet names, regions and minerals sort in.
+    collation: Collation,
     filter: Filter,
     watched_only: bool,
     watch: HashSet<String>,
@@ -199,6 +203,14 @@ impl LotStore {
 
     pub fn sort(&self) -> (SortKey, bool) {
         (self.sort, self.reverse)
+    }
+
+    /// Sorts names in `c`'s alphabet (the interface language's).
+    pub fn set_collation(&mut self, c: Collation) {
+        if c != self.collation {
+            self.collation = c;
+            self.rebuild_view();
+        }
     }
 
     pub fn set_sort(&mut self, key: SortKey, reverse: bool) {
@@ -388,7 +400,7 @@ impl LotStore {
 
     /// Whether the row at `pos` still sorts between its neighbours.
     fn in_order_at(&self, pos: usize) -> bool {
-        let (lots, sort, rev) = (&self.lots, self.sort, self.reverse);
+        let (lots, sort, rev) = (&self.lots, (self.sort, self.collation), self.reverse);
         let Some(&idx) = self.view.get(pos) else {
             return false;
         };
@@ -426,7 +438,7 @@ impl LotStore {
     }
 
     fn insert_row(&mut self, idx: usize) {
-        let (lots, sort, rev) = (&self.lots, self.sort, self.reverse);
+        let (lots, sort, rev) = (&self.lots, (self.sort, self.collation), self.reverse);
         if let Err(pos) = self
             .view
             .binary_search_by(|&j| compare(lots, sort, rev, j, idx))
@@ -483,7 +495,7 @@ impl LotStore {
             }
         }
         let mut view: Vec<usize> = (0..self.lots.len()).filter(|&i| self.shows(i)).collect();
-        let (lots, sort, rev) = (&self.lots, self.sort, self.reverse);
+        let (lots, sort, rev) = (&self.lots, (self.sort, self.collation), self.reverse);
         view.sort_unstable_by(|&a, &b| compare(lots, sort, rev, a, b));
         self.view = view;
         self.rows = vec![NO_ROW; self.lots.len()];
@@ -518,10 +530,28 @@ fn status_rank(s: &LotStatus) -> u8 {
 
 /// Total order of rows: the sort column, then the lot number, then the id
 /// (unique), so binary search finds exactly one row per lot.
-fn compare(lots: &[Lot], key: SortKey, reverse: bool, a: usize, b: usize) -> Ordering {
+fn shown_region(r: &str, coll: Collation) -> &str {
+    places::region(r).map_or(r, |p| p.short[coll.index()])
+}
+
+fn shown_mineral(m: &str, coll: Collation) -> &str {
+    places::mineral(m).map_or(m, |p| p.names[coll.index()])
+}
+
+/// Names sort in the interface language's alphabet (`coll`); regions and
+/// minerals by the names the lots pane shows in that language.
+fn compare(
+    lots: &[Lot],
+    (key, coll): (SortKey, Collation),
+    reverse: bool,
+    a: usize,
+    b: usize,
+) -> Ordering {
     let (Some(x), Some(y)) = (lots.get(a), lots.get(b)) else {
         return a.cmp(&b);
     };
+    let region = |r| shown_region(r, coll);
+    let mineral = |m| shown_mineral(m, coll);
     // Rows whose cell shows `—` go last, whichever the direction.
     match (blank_cell(x, key), blank_cell(y, key)) {
         (true, false) => return Ordering::Greater,
@@ -530,7 +560,7 @@ fn compare(lots: &[Lot], key: SortKey, reverse: bool, a: usize, b: usize) -> Ord
     }
     let primary = match key {
         SortKey::Number => Ordering::Equal,
-        SortKey::Name => x.name.to_lowercase().cmp(&y.name.to_lowercase()),
+        SortKey::Name => coll.cmp(&x.name, &y.name),
         SortKey::Status => status_rank(&x.status).cmp(&status_rank(&y.status)),
         SortKey::HighBid => x
             .high_bid
@@ -540,12 +570,23 @@ fn compare(lots: &[Lot], key: SortKey, reverse: bool, a: usize, b: usize) -> Ord
         SortKey::NextMin => next_min_bid(x).cmp(&next_min_bid(y)),
         SortKey::Bids => x.bid_count.cmp(&y.bid_count),
         SortKey::TimeLeft => time_key(x).cmp(&time_key(y)),
-        SortKey::Region => x.region.to_lowercase().cmp(&y.region.to_lowercase()),
-        SortKey::Minerals => x
-            .minerals
-            .iter()
-            .map(|m| m.to_lowercase())
-            .cmp(y.minerals.iter().map(|m| m.to_lowercase())),
+        SortKey::Region => coll.cmp(region(&x.region), region(&y.region)),
+        SortKey::Minerals => {
+            let mut ys = y.minerals.iter();
+            x.minerals
+                .iter()
+                .find_map(|m| match ys.next() {
+                    None => Some(Ordering::Greater),
+                    Some(n) => Some(coll.cmp(mineral(m), mineral(n))).filter(|o| o.is_ne()),
+                })
+                .unwrap_or_else(|| {
+                    if ys.next().is_some() {
+                        Ordering::Less
+                    } else {
+                        Ordering::Equal
+                    }
+                })
+        }
         SortKey::Licence => licence_key(x).cmp(&licence_key(y)),
         SortKey::Leader => x
             .high_bid
@@ -735,7 +776,7 @@ mod tests {
             ("delta", "Karaganda", S::Open, None),
             ("Alpha", "Almaty", S::Sold, Some((300, "P-02"))),
             ("charlie", "Karaganda", S::Scheduled, Some((100, "P-01"))),
-            ("alpha", "Zhambyl", S::Open, Some((300, "P-02"))),
+            ("alpha", "Turkistan", S::Open, Some((300, "P-02"))),
         ];
         let minerals: [&[&str]; 4] = [&["gold"], &["copper", "gold"], &["coal"], &["gold"]];
         let licences = [

@@ -110,6 +110,8 @@ pub struct AppOptions {
     pub unreachable_after_ms: u64,
     /// Mouse capture at start (`mouse = false`, `--no-mouse` turn it off).
     pub mouse: bool,
+    /// The interface language's alphabet, for sorting names.
+    pub collation: crate::domain::collate::Collation,
     /// The config file's `[[rule]]` tables.
     pub rules: Vec<rules::Rule>,
 }
@@ -126,6 +128,7 @@ impl Default for AppOptions {
             alert_minutes: 5,
             unreachable_after_ms: 60_000,
             mouse: true,
+            collation: Default::default(),
             rules: Vec::new(),
         }
     }
@@ -295,6 +298,7 @@ impl App {
     pub fn new(opts: AppOptions) -> App {
         let mut lots = LotStore::default();
         lots.set_me(opts.me.clone());
+        lots.set_collation(opts.collation);
         for id in &opts.watchlist {
             if !lots.is_watched(id) {
                 lots.toggle_watch(id);

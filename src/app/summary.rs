@@ -5,6 +5,7 @@
 
 use super::lots::LotStore;
 use crate::domain::clock::Mono;
+use crate::domain::places;
 use crate::domain::{Lot, LotStatus, Money, Timestamp};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -75,10 +76,20 @@ impl Summary {
                 }
                 s.closes.push(lot.closes_at);
             }
+            // One group per region or mineral, whichever language a
+            // source wrote it in (keyed by its English name when listed).
             for m in &lot.minerals {
-                add(&mut minerals, m, high);
+                add(
+                    &mut minerals,
+                    places::mineral(m).map_or(m, |p| p.names[0]),
+                    high,
+                );
             }
-            add(&mut regions, &lot.region, high);
+            add(
+                &mut regions,
+                places::region(&lot.region).map_or(&lot.region, |p| p.names[0]),
+                high,
+            );
         }
         s.closes.sort_unstable();
         s.by_status = status.into_values().collect();

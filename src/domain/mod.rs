@@ -3,11 +3,13 @@
 
 pub mod change;
 pub mod clock;
+pub mod collate;
 pub mod event;
 pub mod journal_health;
 pub mod link;
 pub mod lot;
 pub mod money;
+pub mod places;
 pub mod rules;
 pub mod time;
 

@@ -63,7 +63,13 @@ pub struct Follower {
     pub freshness: watch::Receiver<Freshness>,
     /// What is shown of the journal (the path, or the masked URL).
     pub shown: String,
+    /// The lot in view, told by the screen: the follower answers with its
+    /// bids as the journal knows them (a new number each time it is told).
+    pub view: watch::Sender<(u64, Option<String>)>,
 }
+
+/// The lot in view as the follower receives it.
+type View = watch::Receiver<(u64, Option<String>)>;
 
 /// Starts following the journal at `target` on a thread of its own.
 /// Checks that it can be read first (a missing file, a wrong password... are
@@ -73,6 +79,7 @@ pub fn start(target: &Path, opts: FollowOptions) -> Result<Follower> {
     let shown = t.display();
     let (tx, msgs) = mpsc::channel(opts.queue.max(1));
     let (fresh_tx, freshness) = watch::channel(Freshness::default());
+    let (view, view_rx) = watch::channel((0, None));
     let (ready_tx, ready_rx) = std::sync::mpsc::sync_channel(1);
     std::thread::Builder::new()
         .name("journal-follow".into())
@@ -89,9 +96,11 @@ pub fn start(target: &Path, opts: FollowOptions) -> Result<Follower> {
             };
             rt.block_on(async move {
                 match t {
-                    Target::File(path) => follow_file(&path, opts, tx, fresh_tx, ready_tx).await,
+                    Target::File(path) => {
+                        follow_file(&path, opts, tx, fresh_tx, view_rx, ready_tx).await
+                    }
                     Target::Postgres { url, masked } => {
-                        follow_pg(&url, &masked, opts, tx, fresh_tx, ready_tx).await
+                        follow_pg(&url, &masked, opts, tx, fresh_tx, view_rx, ready_tx).await
                     }
                 }
             });
@@ -104,6 +113,7 @@ pub fn start(target: &Path, opts: FollowOptions) -> Result<Follower> {
         msgs,
         freshness,
         shown,
+        view,
     })
 }
 
@@ -141,9 +151,15 @@ impl Clocked {
 }
 
 /// Sends the items, then a clock sample; false when the screen is gone.
+/// The bid histories the writers fetched are left out: they are of the
+/// writers' lots in view, and the follower answers for its own
+/// ([`answer_view`]).
 async fn send(tx: &mpsc::Sender<SyncMsg>, clock: &mut Clocked, items: Vec<ReplayItem>) -> bool {
     clock.note(&items);
     for it in items {
+        if matches!(it.msg, SyncMsg::Bids { .. }) {
+            continue;
+        }
         if tx.send(it.msg).await.is_err() {
             return false;
         }
@@ -167,11 +183,48 @@ async fn caught_up(tx: &mpsc::Sender<SyncMsg>, live: &mut bool) -> bool {
 
 type Ready = std::sync::mpsc::SyncSender<Result<()>>;
 
+/// Answers the screen's lot in view, when it changed since the last answer,
+/// with every bid of that lot the journal holds up to message `up_to`
+/// (what the screen has been sent): the feed's bids that follow extend it.
+/// False when the screen is gone.
+async fn answer_view(
+    tx: &mpsc::Sender<SyncMsg>,
+    j: &Journal,
+    view: &View,
+    answered: &mut u64,
+    up_to: i64,
+) -> bool {
+    let (n, lot) = view.borrow().clone();
+    if n == *answered {
+        return true;
+    }
+    *answered = n;
+    let Some(lot_id) = lot else {
+        return true;
+    };
+    match j.bids_of_lot(&lot_id, up_to) {
+        Ok(bids) => tx.send(SyncMsg::Bids { lot_id, bids }).await.is_ok(),
+        Err(e) => {
+            tracing::warn!("the bids of lot {lot_id} cannot be read from the journal: {e}");
+            true
+        }
+    }
+}
+
+/// Waits `poll`, or less when the screen's lot in view changes.
+async fn pause(poll: Duration, view: &mut View, open: &mut bool) {
+    tokio::select! {
+        _ = tokio::time::sleep(poll) => {}
+        r = view.changed(), if *open => *open = r.is_ok(),
+    }
+}
+
 async fn follow_file(
     path: &Path,
     opts: FollowOptions,
     tx: mpsc::Sender<SyncMsg>,
     fresh: watch::Sender<Freshness>,
+    mut view: View,
     ready: Ready,
 ) {
     let j = match Journal::open_existing(path) {
@@ -187,6 +240,7 @@ async fn follow_file(
     let mut last = i64::MIN;
     let mut clock = Clocked::default();
     let mut live = false;
+    let (mut answered, mut view_open) = (0, true);
     loop {
         let got = j.messages_after(last).and_then(|m| {
             let newest = m.last().map(|m| (m.id, m.received_at));
@@ -214,7 +268,10 @@ async fn follow_file(
                 }
             }
         }
-        tokio::time::sleep(opts.poll).await;
+        if !answer_view(&tx, &j, &view, &mut answered, last).await {
+            return;
+        }
+        pause(opts.poll, &mut view, &mut view_open).await;
         if tx.is_closed() {
             return;
         }
@@ -227,6 +284,7 @@ async fn follow_pg(
     opts: FollowOptions,
     tx: mpsc::Sender<SyncMsg>,
     fresh: watch::Sender<Freshness>,
+    mut view: View,
     ready: Ready,
 ) {
     let remote = match Remote::new(url, masked, &super::monitor_name()) {
@@ -249,6 +307,7 @@ async fn follow_pg(
     let mut delay = Duration::from_millis(250);
     let mut clock = Clocked::default();
     let mut live = false;
+    let (mut answered, mut view_open) = (0, true);
     loop {
         // One connection until it breaks; then again, with backoff.
         let (client, mut notes) = match remote.connect_listening().await {
@@ -308,9 +367,13 @@ async fn follow_pg(
                     listening = Some(ch);
                 }
             }
+            // The memory copy holds only what the screen was sent.
+            if !answer_view(&tx, &j, &view, &mut answered, i64::MAX).await {
+                return;
+            }
             tokio::select! {
                 n = notes.recv() => if n.is_none() { break },
-                _ = tokio::time::sleep(opts.poll) => {}
+                _ = pause(opts.poll, &mut view, &mut view_open) => {}
             }
             if tx.is_closed() {
                 return;

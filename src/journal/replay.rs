@@ -347,7 +347,52 @@ pub fn auction_from_json(body: &str) -> std::result::Result<Auction, AuctionBody
     })
 }
 
+/// Bids of one lot a follower sends at most (the screen keeps as many).
+pub const MAX_LOT_BIDS: usize = 1000;
+
 impl Journal {
+    /// Every bid the journal knows of one lot, up to message `up_to`: the
+    /// bid histories its writers fetched and the feed's bid events, one per
+    /// seq, oldest first, the last [`MAX_LOT_BIDS`] at most. A
+    /// follower's answer for the lot in view (issue 28.5).
+    pub fn bids_of_lot(&self, lot_id: &str, up_to: i64) -> Result<Vec<Bid>> {
+        let sql = "SELECT seq, at, amount, bidder FROM bids WHERE lot_id = ?1 AND message_id <= ?2 \
+                   UNION ALL \
+                   SELECT seq, server_at, amount, bidder FROM events \
+                   WHERE lot_id = ?1 AND type = 'bid' AND amount IS NOT NULL AND message_id <= ?2 \
+                   ORDER BY 1";
+        let err = |source| JournalError::Sqlite {
+            path: self.path().to_path_buf(),
+            source,
+        };
+        let mut stmt = self.connection().prepare(sql).map_err(err)?;
+        let rows: Vec<(i64, i64, String, Option<String>)> = stmt
+            .query_map(rusqlite::params![lot_id, up_to], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
+            .and_then(|r| r.collect())
+            .map_err(err)?;
+        let mut bids: Vec<Bid> = Vec::with_capacity(rows.len());
+        for (seq, at, amount, bidder) in rows {
+            let seq = u64::try_from(seq).unwrap_or(0);
+            if bids.last().is_some_and(|b| b.seq == seq) {
+                continue;
+            }
+            let amount = Money::parse(&amount).map_err(|e| JournalError::Corrupt {
+                path: self.path().to_path_buf(),
+                detail: format!("bid seq {seq}: {e}"),
+            })?;
+            bids.push(Bid {
+                seq,
+                at: Timestamp(at),
+                amount,
+                bidder: clean(bidder.as_deref().unwrap_or(""), MAX_NAME),
+            });
+        }
+        let skip = bids.len().saturating_sub(MAX_LOT_BIDS);
+        Ok(bids.split_off(skip))
+    }
+
     /// The bids one message wrote: the lot and its bids in seq order.
     pub fn bids_of_message(&self, message_id: i64) -> Result<(Option<String>, Vec<Bid>)> {
         let mut stmt = self

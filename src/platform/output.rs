@@ -55,7 +55,9 @@ pub struct SiteOut {
 }
 
 /// The CSV header (and the table's column names), in `LotOut::cells` order.
-pub const LOT_COLUMNS: [&str; 13] = [
+/// `sale_price` came last (issue 28.10): a site lot's sale price, empty for
+/// a lot of the platform's API (its winning amount is `high_bid`).
+pub const LOT_COLUMNS: [&str; 14] = [
     "id",
     "number",
     "name",
@@ -69,6 +71,7 @@ pub const LOT_COLUMNS: [&str; 13] = [
     "participants",
     "closes_at",
     "extensions",
+    "sale_price",
 ];
 
 impl From<&Lot> for LotOut {
@@ -113,12 +116,12 @@ impl From<&Lot> for LotOut {
 
 impl LotOut {
     /// The CSV row in `LOT_COLUMNS` order, each cell formula-safe.
-    pub fn csv_cells(&self) -> [String; 13] {
+    pub fn csv_cells(&self) -> [String; 14] {
         self.cells().map(|c| neutralize_formula(&c))
     }
 
     /// The row in `LOT_COLUMNS` order, as text (for a table people read).
-    pub fn cells(&self) -> [String; 13] {
+    pub fn cells(&self) -> [String; 14] {
         let o = |v: &Option<String>| v.clone().unwrap_or_default();
         [
             self.id.clone(),
@@ -134,6 +137,10 @@ impl LotOut {
             self.participants.to_string(),
             self.closes_at.clone(),
             self.extensions.to_string(),
+            self.site
+                .as_ref()
+                .and_then(|s| s.sale_price.clone())
+                .unwrap_or_default(),
         ]
     }
 }

@@ -107,7 +107,12 @@ fn hole_text(w: &Words, h: &Hole) -> String {
 }
 
 fn step_cells(w: &Words, s: &Step) -> Vec<Text> {
-    let mut event = (w.l.step)(&s.kind).to_string();
+    // A step that names a status uses the monitor's word for it (one word
+    // per status across the monitor, `watch` and the protocol).
+    let mut event = match s.kind.as_str() {
+        "suspended" | "closed" | "sold" | "unsold" | "cancelled" | "scheduled" => w.status(&s.kind),
+        k => (w.l.step)(k).to_string(),
+    };
     if let Some(n) = s.extensions {
         event = format!("{event} ({})", (w.l.extension_n)(n));
     }

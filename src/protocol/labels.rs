@@ -289,15 +289,15 @@ pub static RU: Labels = Labels {
     totals: "Итоги",
     lots: "Лотов",
     by_status: "По итоговому статусу",
-    starting_sum: "Стартовые бонусы, все лоты",
-    results_sum: "Итоги проданных лотов",
-    uplift: "Прирост к стартовым бонусам проданных лотов",
+    starting_sum: "Стартовые подписные бонусы, все лоты",
+    results_sum: "Итоги состоявшихся торгов",
+    uplift: "Прирост к стартовым подписным бонусам состоявшихся торгов",
     holes: "Пробелы в журнале",
     no_holes: "Нет: журнал содержит каждое пронумерованное событие ленты, каждое увидено вживую.",
     hole: "ПРОБЕЛ",
     hole_missing: |a, b, s| match s {
         Some((seq, t)) => {
-            format!("события {a}–{b} не видены; за них отвечает снимок в {t} (seq {seq})")
+            format!("события {a}–{b} не видены; за них отвечает снимок в {t} (событие № {seq})")
         }
         None => format!("события {a}–{b} не видены, и снимка за них нет"),
     },
@@ -311,7 +311,7 @@ pub static RU: Labels = Labels {
     },
     hole_snapshot: |t, seq, d| {
         format!(
-            "снимок в {t} (seq {seq}) показал изменение, которое не объясняет ни одно записанное событие: {d}"
+            "снимок в {t} (событие № {seq}) показал изменение, которое не объясняет ни одно записанное событие: {d}"
         )
     },
     day_anomalies: "Аномалии вне лотов",
@@ -324,18 +324,18 @@ pub static RU: Labels = Labels {
     licence: "Лицензия",
     area: "Площадь или блоки",
     reserves: "Запасы",
-    starting_bonus: "Стартовый бонус",
+    starting_bonus: "Стартовый размер подписного бонуса",
     min_increment: "Минимальный шаг",
     guarantee: "Гарантийный взнос",
-    participation_fee: "Плата за участие",
+    participation_fee: "Взнос за участие",
     participants: "Участники",
     participants_text: |n, m| format!("{n} (минимум {m})"),
     schedule: "Расписание",
     schedule_text: |o, c| format!("открытие {o}, закрытие {c}"),
-    soft_close: "Мягкое закрытие",
+    soft_close: "Автопродление торгов",
     timeline: "Ход торгов",
     col_time: "Время",
-    col_seq: "Seq",
+    col_seq: "№ события",
     col_event: "Событие",
     col_bidder: "Участник",
     col_amount: "Сумма",
@@ -345,10 +345,10 @@ pub static RU: Labels = Labels {
         "resumed" => "возобновлён",
         "suspended" => "приостановлен",
         "closed" => "закрыт",
-        "sold" => "продан",
-        "unsold" => "не продан",
-        "cancelled" => "снят",
-        "scheduled" => "запланирован",
+        "sold" => "состоялся",
+        "unsold" => "не состоялся",
+        "cancelled" => "отменён",
+        "scheduled" => "ожидается",
         "bid" => "ставка",
         "extended" => "продлён",
         "terms" => "условия переданы заново",
@@ -359,7 +359,7 @@ pub static RU: Labels = Labels {
     extension_n: |n| format!("продление {n}"),
     no_steps: "Монитор не видел ни одного события этого лота.",
     result: "Итог",
-    sold_to: |w, a, t| format!("продан участнику {w} за {a}, протокол от {t}"),
+    sold_to: |w, a, t| format!("состоялся: победитель {w}, {a}, протокол от {t}"),
     no_result: |s| format!("итога нет: лот {s}"),
     bids: "Ставки",
     bids_line: |n, seen| format!("ставок: {n} (монитор видел {seen})"),
@@ -367,7 +367,7 @@ pub static RU: Labels = Labels {
     cross_check: "Сверка",
     cc_match: |a, b, seq| {
         format!(
-            "итог равен последней высшей ставке, которую видел монитор: {a}, участник {b} (seq {seq})"
+            "итог равен последней высшей ставке, которую видел монитор: {a}, участник {b} (событие № {seq})"
         )
     },
     cc_mismatch: |r, w, a, b| {
@@ -404,7 +404,7 @@ pub static RU: Labels = Labels {
         )
     },
     unreadable: "не читается (источник показал не число)",
-    starting_unreadable: "Стартовый бонус не читается (не в суммах), лотов",
+    starting_unreadable: "Стартовый подписной бонус не читается (не в суммах), лотов",
 };
 
 pub static KK: Labels = Labels {
@@ -446,15 +446,15 @@ pub static KK: Labels = Labels {
     totals: "Қорытынды",
     lots: "Лоттар",
     by_status: "Соңғы күйі бойынша",
-    starting_sum: "Бастапқы бонустар, барлық лот",
-    results_sum: "Сатылған лоттардың нәтижелері",
-    uplift: "Сатылған лоттардың бастапқы бонустарынан өсім",
+    starting_sum: "Қол қою бонустарының бастапқы мөлшері, барлық лот",
+    results_sum: "Өткен сауда-саттықтың нәтижелері",
+    uplift: "Өткен сауда-саттықта қол қою бонустарының бастапқы мөлшерінен өсім",
     holes: "Журналдағы олқылықтар",
     no_holes: "Жоқ: журналда таспаның нөмірленген әр оқиғасы бар, әрқайсысы тікелей көрілген.",
     hole: "ОЛҚЫЛЫҚ",
     hole_missing: |a, b, s| match s {
         Some((seq, t)) => {
-            format!("{a}–{b} оқиғалар көрілмеді; олардың орнына {t} суреті (seq {seq}) тұр")
+            format!("{a}–{b} оқиғалар көрілмеді; олардың орнына {t} суреті (№ {seq} оқиға) тұр")
         }
         None => format!("{a}–{b} оқиғалар көрілмеді, олардың орнына сурет жоқ"),
     },
@@ -468,7 +468,7 @@ pub static KK: Labels = Labels {
     },
     hole_snapshot: |t, seq, d| {
         format!(
-            "{t} суреті (seq {seq}) ешбір жазылған оқиға түсіндірмейтін өзгерісті көрсетті: {d}"
+            "{t} суреті (№ {seq} оқиға) ешбір жазылған оқиға түсіндірмейтін өзгерісті көрсетті: {d}"
         )
     },
     day_anomalies: "Лотқа қатысы жоқ аномалиялар",
@@ -481,18 +481,18 @@ pub static KK: Labels = Labels {
     licence: "Лицензия",
     area: "Аумағы немесе блоктар",
     reserves: "Қорлар",
-    starting_bonus: "Бастапқы бонус",
+    starting_bonus: "Қол қою бонусының бастапқы мөлшері",
     min_increment: "Ең аз қадам",
     guarantee: "Кепілдік жарна",
-    participation_fee: "Қатысу төлемі",
+    participation_fee: "Қатысу жарнасы",
     participants: "Қатысушылар",
     participants_text: |n, m| format!("{n} (ең азы {m})"),
     schedule: "Кесте",
     schedule_text: |o, c| format!("ашылуы {o}, жабылуы {c}"),
-    soft_close: "Жұмсақ жабу",
+    soft_close: "Сауданы автоұзарту",
     timeline: "Сауда барысы",
     col_time: "Уақыт",
-    col_seq: "Seq",
+    col_seq: "Оқиға №",
     col_event: "Оқиға",
     col_bidder: "Қатысушы",
     col_amount: "Сома",
@@ -501,11 +501,11 @@ pub static KK: Labels = Labels {
         "opened" => "ашылды",
         "resumed" => "жалғасты",
         "suspended" => "тоқтатылды",
-        "closed" => "жабылды",
-        "sold" => "сатылды",
-        "unsold" => "сатылмады",
-        "cancelled" => "алынып тасталды",
-        "scheduled" => "жоспарланды",
+        "closed" => "жабық",
+        "sold" => "өтті",
+        "unsold" => "өтпеді",
+        "cancelled" => "жойылды",
+        "scheduled" => "жоспарда",
         "bid" => "ұсыныс",
         "extended" => "ұзартылды",
         "terms" => "шарттар қайта жіберілді",
@@ -516,14 +516,16 @@ pub static KK: Labels = Labels {
     extension_n: |n| format!("{n}-ұзарту"),
     no_steps: "Монитор бұл лоттың бірде-бір оқиғасын көрмеді.",
     result: "Нәтиже",
-    sold_to: |w, a, t| format!("{w} қатысушысына {a} сомасына сатылды, хаттама {t}"),
+    sold_to: |w, a, t| format!("өтті: жеңімпаз {w}, {a}, хаттама {t}"),
     no_result: |s| format!("нәтиже жоқ: лот {s}"),
     bids: "Ұсыныстар",
     bids_line: |n, seen| format!("{n} ұсыныс (монитор {seen} көрді)"),
     final_amount: "Соңғы сома",
     cross_check: "Салыстыру",
     cc_match: |a, b, seq| {
-        format!("нәтиже монитор көрген соңғы жоғары ұсынысқа тең: {a}, қатысушы {b} (seq {seq})")
+        format!(
+            "нәтиже монитор көрген соңғы жоғары ұсынысқа тең: {a}, қатысушы {b} (№ {seq} оқиға)"
+        )
     },
     cc_mismatch: |r, w, a, b| {
         format!(
@@ -559,7 +561,7 @@ pub static KK: Labels = Labels {
         )
     },
     unreadable: "оқылмайды (дереккөз сан көрсетпеді)",
-    starting_unreadable: "Бастапқы бонус оқылмайды (сомаларда жоқ), лот",
+    starting_unreadable: "Қол қою бонусының бастапқы мөлшері оқылмайды (сомаларда жоқ), лот",
 };
 
 /// The labels and formats of one language.
@@ -720,7 +722,7 @@ mod tests {
             "36\u{a0}920\u{a0}000\u{a0}₸"
         );
         assert_eq!(Words::of(Lang::En).usd("71066.15"), "$71 066.15");
-        assert_eq!(Words::of(Lang::Kk).status("sold"), "сатылды");
+        assert_eq!(Words::of(Lang::Kk).status("sold"), "өтті");
         assert_eq!(Words::of(Lang::En).anomaly("journal_gap"), "journal gap");
     }
 }

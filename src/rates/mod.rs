@@ -26,6 +26,40 @@ impl RateSource {
     }
 }
 
+/// Why a table is a fallback: the sources that failed (each with its
+/// error, as the log has it) and what is shown instead. The view words it
+/// in the interface language; `Display` is the log's English.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fallback {
+    pub failed: Vec<(RateSource, String)>,
+    pub using: FallbackTo,
+}
+
+/// What a fallback shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FallbackTo {
+    /// The next source's rates.
+    Source(RateSource),
+    /// The fixed rates the configuration gives.
+    Fixed,
+    /// The last rates read successfully.
+    LastGood,
+}
+
+impl std::fmt::Display for Fallback {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, (src, e)) in self.failed.iter().enumerate() {
+            let sep = if i > 0 { "; " } else { "" };
+            write!(f, "{sep}{} rates failed: {e}", src.label())?;
+        }
+        match &self.using {
+            FallbackTo::Source(s) => write!(f, "; using {} rates", s.label()),
+            FallbackTo::Fixed => write!(f, "; using the fixed rates given"),
+            FallbackTo::LastGood => write!(f, "; showing the last good rates"),
+        }
+    }
+}
+
 /// Tenge per unit of each foreign currency, for one date.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RateTable {
@@ -36,7 +70,7 @@ pub struct RateTable {
     /// Server time when they were read.
     pub fetched_at: Timestamp,
     /// Set when this table is a fallback: why the preferred source failed.
-    pub fallback: Option<String>,
+    pub fallback: Option<Fallback>,
 }
 
 impl RateTable {

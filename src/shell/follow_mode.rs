@@ -10,7 +10,7 @@ use crate::domain::clock::mono_now;
 use crate::journal::follow::{self, FollowOptions, Freshness};
 use crate::shell::alert_cmd::AlertCommand;
 use crate::shell::screen::{Driver, Screen};
-use crate::sync::{LinkState, SyncMsg};
+use crate::sync::{LinkState, SyncCmd, SyncMsg};
 use tokio::sync::mpsc;
 
 /// No record for this long: the journal's writers are taken to be gone.
@@ -45,20 +45,26 @@ pub(crate) async fn run(
         freshness: follower.freshness,
         on_alert,
         caught_up: false,
+        view: follower.view,
+        views: 0,
     };
     screen.run(&mut driver).await
 }
 
 /// The follower's part of the loop: the journal's records as messages, the
-/// freshness badge, and the alert command. No engine takes the screen's
-/// commands (refresh, fetch bids) and the anomalies it raises are the
-/// writers' to record: both are dropped.
+/// freshness badge, and the alert command. The lot in view goes to the
+/// follower, which answers with its bids from the journal; no engine takes
+/// the screen's other commands (refresh), and the anomalies it raises are
+/// the writers' to record: both are dropped.
 struct FollowDriver<'a> {
     msgs: mpsc::Receiver<SyncMsg>,
     freshness: tokio::sync::watch::Receiver<Freshness>,
     on_alert: Option<&'a AlertCommand>,
     /// The follower has sent the journal's history (its first read).
     caught_up: bool,
+    /// Where the lot in view is told to the follower, and how many times.
+    view: tokio::sync::watch::Sender<(u64, Option<String>)>,
+    views: u64,
 }
 
 impl FollowDriver<'_> {
@@ -94,9 +100,17 @@ impl Driver for FollowDriver<'_> {
     }
 
     async fn effect(&mut self, effect: Effect, _app: &App) -> anyhow::Result<()> {
-        if let (Effect::Alert(alert), Some(cmd)) = (effect, self.on_alert) {
-            // Fire and forget: bounded and timed out inside.
-            let _ = cmd.spawn(&alert);
+        match (effect, self.on_alert) {
+            (Effect::Alert(alert), Some(cmd)) => {
+                // Fire and forget: bounded and timed out inside.
+                let _ = cmd.spawn(&alert);
+            }
+            // The follower answers with the lot's bids from the journal.
+            (Effect::Sync(SyncCmd::WatchLot(lot)), _) => {
+                self.views += 1;
+                self.view.send_replace((self.views, lot));
+            }
+            _ => {}
         }
         Ok(())
     }

@@ -3,6 +3,7 @@
 
 use crate::protocol::protocol_text;
 use crate::shell::cli::ProtocolArgs;
+use crate::ui::i18n::Lang;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -15,7 +16,7 @@ pub fn run_cli(args: &ProtocolArgs) -> ExitCode {
     let text = match protocol_text(&opts) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("lotwatch: {e}");
+            eprintln!("lotwatch: {}", e.message(opts.lang));
             return ExitCode::from(e.exit_code());
         }
     };
@@ -37,10 +38,12 @@ pub fn run_cli(args: &ProtocolArgs) -> ExitCode {
     match written {
         Ok(()) => ExitCode::SUCCESS,
         Err((path, e)) => {
-            eprintln!(
-                "lotwatch: cannot write the protocol to {}: {e}",
-                path.display()
-            );
+            let path = path.display();
+            match opts.lang {
+                Lang::En => eprintln!("lotwatch: cannot write the protocol to {path}: {e}"),
+                Lang::Ru => eprintln!("lotwatch: протокол не записан в {path}: {e}"),
+                Lang::Kk => eprintln!("lotwatch: хаттама {path} ішіне жазылмады: {e}"),
+            }
             ExitCode::FAILURE
         }
     }

@@ -207,7 +207,13 @@ fn csv(snap: &Snapshot) -> String {
 const MAX_CELL: usize = 40;
 
 fn table(snap: &Snapshot) -> String {
-    let cols = [0usize, 2, 3, 5, 6, 7, 8, 9, 11];
+    // A site's lots add their sale price (an API lot's is its high bid).
+    let site = snap.lots.iter().any(|l| l.site.is_some());
+    let cols: &[usize] = if site {
+        &[0, 2, 3, 5, 6, 7, 8, 9, 11, 13]
+    } else {
+        &[0, 2, 3, 5, 6, 7, 8, 9, 11]
+    };
     let rows: Vec<Vec<String>> = snap
         .lots
         .iter()
@@ -384,6 +390,63 @@ mod site_tests {
         assert!(l["license_kind"].is_null(), "{l}");
         assert_eq!(l["description"], "Добыча. По контуру отвода.");
         assert_eq!(l["site"]["description"], "Добыча. По контуру отвода.");
+    }
+
+    /// Issue 28.10: CSV and the table carry a site lot's sale price as JSON
+    /// does; an API lot's cell is empty and its table has no such column.
+    #[test]
+    fn csv_and_table_carry_the_sale_price_of_a_site_lot() {
+        let mut lot = crate::testing::test_lot();
+        lot.status = crate::domain::LotStatus::Sold;
+        lot.result = Some(crate::domain::LotResult {
+            winner: String::new(),
+            amount: crate::domain::Money::parse("123456789.00").expect("money"),
+            protocol_at: Timestamp(0),
+        });
+        let api = lot.clone();
+        lot.site = Some(Box::new(SiteLot::default()));
+        let mut snap = Snapshot {
+            server_time: None,
+            seq: 0,
+            auction: Auction {
+                id: crate::domain::lot::SITE_AUCTION_ID.into(),
+                title: String::new(),
+                venue: String::new(),
+                timezone: String::new(),
+                currency: "KZT".into(),
+                starts_at: Timestamp(0),
+                ends_at: Timestamp(0),
+                status: crate::domain::AuctionStatus::Running,
+            },
+            lots: vec![lot],
+        };
+        let csv = render(&snap, SnapshotFormat::Csv);
+        let mut lines = csv.lines();
+        assert!(
+            lines.next().is_some_and(|h| h.ends_with(",sale_price")),
+            "{csv}"
+        );
+        assert!(
+            lines.next().is_some_and(|r| r.ends_with(",123456789.00")),
+            "{csv}"
+        );
+        let table = render(&snap, SnapshotFormat::Table);
+        let mut lines = table.lines().skip(1);
+        assert!(
+            lines.next().is_some_and(|h| h.ends_with("sale_price")),
+            "{table}"
+        );
+        assert!(
+            lines.next().is_some_and(|r| r.ends_with("123456789.00")),
+            "{table}"
+        );
+        snap.lots = vec![api];
+        let csv = render(&snap, SnapshotFormat::Csv);
+        assert!(
+            csv.lines().nth(1).is_some_and(|r| r.ends_with(',')),
+            "{csv}"
+        );
+        assert!(!render(&snap, SnapshotFormat::Table).contains("sale_price"));
     }
 
     #[test]

@@ -10,7 +10,9 @@ use crate::platform::PlatformError;
 use crate::platform::client::{Cached, Client};
 use crate::platform::sanitize::clean;
 use crate::rates::nbk::parse_nbk;
-use crate::rates::{RateSource, RateTable, RatesConfig, RatesMode, nbk_url_for};
+use crate::rates::{
+    Fallback, FallbackTo, RateSource, RateTable, RatesConfig, RatesMode, nbk_url_for,
+};
 use crate::sync::SyncMsg;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -122,7 +124,7 @@ async fn from_source(
     }
 }
 
-fn fixed_table(cfg: &RatesConfig, now: Timestamp, fallback: Option<String>) -> RateTable {
+fn fixed_table(cfg: &RatesConfig, now: Timestamp, fallback: Option<Fallback>) -> RateTable {
     RateTable {
         source: RateSource::Fixed,
         date: None,
@@ -146,36 +148,37 @@ pub async fn fetch_with_fallback(
         RatesMode::Nbk => [RateSource::Nbk, RateSource::Platform],
         RatesMode::Fixed => return Some(fixed_table(cfg, now, None)),
     };
-    let mut failures: Vec<String> = Vec::new();
+    let mut failures: Vec<(RateSource, String)> = Vec::new();
     for src in &order {
         match from_source(client, cfg, st, src, date, now).await {
             Ok(mut t) => {
                 if !failures.is_empty() {
-                    t.fallback = Some(format!(
-                        "{}; using {} rates",
-                        failures.join("; "),
-                        src.label()
-                    ));
+                    t.fallback = Some(Fallback {
+                        failed: failures,
+                        using: FallbackTo::Source(src.clone()),
+                    });
                 }
                 st.last_good = Some(t.clone());
                 return Some(t);
             }
             Err(e) => {
                 tracing::warn!(source = src.label(), error = %e, "rates");
-                failures.push(format!("{} rates failed: {e}", src.label()));
+                failures.push((src.clone(), e.to_string()));
             }
         }
     }
-    let why = failures.join("; ");
     if !cfg.fixed.is_empty() {
-        return Some(fixed_table(
-            cfg,
-            now,
-            Some(format!("{why}; using the fixed rates given")),
-        ));
+        let why = Fallback {
+            failed: failures,
+            using: FallbackTo::Fixed,
+        };
+        return Some(fixed_table(cfg, now, Some(why)));
     }
     st.last_good.clone().map(|mut t| {
-        t.fallback = Some(format!("{why}; showing the last good rates"));
+        t.fallback = Some(Fallback {
+            failed: failures,
+            using: FallbackTo::LastGood,
+        });
         t
     })
 }

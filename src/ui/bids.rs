@@ -65,12 +65,29 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let rows_h = usize::from(table_area.height.saturating_sub(1));
     let n = hist.bids.len();
     let skip = app.bids_scroll.min(n.saturating_sub(1));
-    let rows = hist.bids.iter().rev().skip(skip).take(rows_h).map(|b| {
-        let amount = if compact {
+    let money_w = if compact {
+        9 + lang.compact_extra()
+    } else {
+        15
+    };
+    let shown = || hist.bids.iter().rev().skip(skip).take(rows_h);
+    // A bidder code is shown whole: the column is as wide as the widest.
+    let bidder_w = shown()
+        .map(|b| b.bidder.chars().count())
+        .chain([tx.col_bidder.chars().count(), 6])
+        .max()
+        .unwrap_or(6)
+        .min(16);
+    let rows = shown().map(|b| {
+        // An amount too wide in full is abbreviated, never cut.
+        let mut amount = if compact {
             lang.money_compact(b.amount)
         } else {
             lang.money(b.amount)
         };
+        if amount.chars().count() > usize::from(money_w) {
+            amount = lang.money_compact(b.amount);
+        }
         let mut cells = vec![
             Cell::from(b.at.astana_hms()),
             Cell::from(b.bidder.clone()),
@@ -79,18 +96,17 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         if fx {
             let mut converted = String::new();
             fx_cell(&mut converted, app, Some(b.amount), compact, lang);
+            if !compact && converted.chars().count() > 14 {
+                converted.clear();
+                fx_cell(&mut converted, app, Some(b.amount), true, lang);
+            }
             cells.push(Cell::from(Line::from(converted).right_aligned()));
         }
         Row::new(cells)
     });
-    let money_w = if compact {
-        9 + lang.compact_extra()
-    } else {
-        15
-    };
     let mut widths = vec![
         Constraint::Length(8),
-        Constraint::Length(6),
+        Constraint::Length(u16::try_from(bidder_w).unwrap_or(16)),
         Constraint::Length(money_w),
     ];
     let mut header = vec![tx.col_time, tx.col_bidder, tx.col_amount];

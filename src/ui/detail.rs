@@ -9,11 +9,41 @@ use crate::app::Pane;
 use crate::app::countdown::countdown;
 use crate::domain::rules::next_min_bid;
 use crate::domain::{Amount, LicenseKind, LotStatus, Money};
+use crate::ui::i18n::Texts;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 
 const LABEL_W: usize = 13;
+
+/// The label column: 13, or wider where the language's legal terms are
+/// longer (`Гарантийный взнос`), so that a label never runs into its value.
+fn label_w(tx: &Texts) -> usize {
+    [
+        tx.opens,
+        tx.closes,
+        tx.high_bid,
+        tx.next_min,
+        tx.won_by,
+        tx.start_bonus,
+        tx.increment,
+        tx.guarantee,
+        tx.fee,
+        tx.participants,
+        tx.region,
+        tx.minerals,
+        tx.licence,
+        tx.reserves,
+        tx.opened,
+        tx.soft_close,
+        tx.extensions,
+    ]
+    .iter()
+    .map(|l| l.chars().count() + 1)
+    .max()
+    .unwrap_or(LABEL_W)
+    .max(LABEL_W)
+}
 
 pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let t = ctx.theme;
@@ -37,13 +67,14 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         }
         v
     };
+    let label_w = label_w(tx);
     // A source's words where a number belongs, said so (never a zero).
     let amount = |a: Amount| match a.known() {
         Some(m) => money(m),
         None => vec![Span::styled(lang.site().invalid.to_string(), t.bad)],
     };
     let row = |label: &str, mut value: Vec<Span<'static>>| -> Line<'static> {
-        let mut spans = vec![Span::styled(format!("{label:<LABEL_W$}"), t.dim)];
+        let mut spans = vec![Span::styled(format!("{label:<label_w$}"), t.dim)];
         spans.append(&mut value);
         Line::from(spans)
     };
@@ -66,7 +97,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         lang.datetime(shown_at),
         tx.astana
     ))];
-    let cd_text = cd.text_in(tx.opens_in, tx.closing);
+    let cd_text = cd.text_in(tx.opens_in, tx.closing, tx.days_short);
     if !cd_text.is_empty() {
         when.push(Span::styled(
             format!("  {cd_text}"),
@@ -137,8 +168,9 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
             if short { t.warn } else { t.text },
         )],
     ));
-    terms.push(row(tx.region, text(lot.region.clone())));
-    terms.push(row(tx.minerals, text(lot.minerals.join(", "))));
+    terms.push(row(tx.region, text(lang.region(&lot.region).to_string())));
+    let minerals: Vec<&str> = lot.minerals.iter().map(|m| lang.mineral(m)).collect();
+    terms.push(row(tx.minerals, text(minerals.join(", "))));
     let size = match (lot.license.area_km2, lot.license.blocks) {
         (Some(a), _) => format!(" · {} {}", lang.decimal(a), tx.km2),
         (None, Some(b)) => format!(" · {}", (tx.blocks)(b)),
@@ -183,10 +215,67 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     if inner.width >= 100 {
         let [l, r] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
             .areas(inner);
-        paint::put_lines(frame.buffer_mut(), l, &bidding);
-        paint::put_lines(frame.buffer_mut(), r, &terms);
+        paint::put_lines(frame.buffer_mut(), l, &wrap(bidding, l.width));
+        paint::put_lines(frame.buffer_mut(), r, &wrap(terms, r.width));
     } else {
         bidding.append(&mut terms);
-        paint::put_lines(frame.buffer_mut(), inner, &bidding);
+        paint::put_lines(frame.buffer_mut(), inner, &wrap(bidding, inner.width));
     }
+}
+
+/// Lines too wide for the pane go on below their label (issue 28.13): a
+/// value is broken between its parts (the amount, its conversion, the
+/// uplift...), a part wider than the pane between its words, so that no
+/// figure is cut at the border.
+fn wrap(lines: Vec<Line<'static>>, width: u16) -> Vec<Line<'static>> {
+    let width = usize::from(width);
+    if width <= LABEL_W + 8 {
+        return lines;
+    }
+    let mut out = Vec::with_capacity(lines.len());
+    for line in lines {
+        if line.width() <= width {
+            out.push(line);
+            continue;
+        }
+        let mut cur: Vec<Span<'static>> = Vec::new();
+        let mut used = 0;
+        for piece in pieces(line.spans, width - LABEL_W) {
+            let w = piece.width();
+            if used + w > width && cur.len() > 1 {
+                out.push(Line::from(std::mem::take(&mut cur)));
+                let piece = Span::styled(piece.content.trim_start().to_string(), piece.style);
+                used = LABEL_W + piece.width();
+                cur = vec![Span::raw(" ".repeat(LABEL_W)), piece];
+            } else {
+                used += w;
+                cur.push(piece);
+            }
+        }
+        out.push(Line::from(cur));
+    }
+    out
+}
+
+/// The spans, those wider than `max` split between words (each keeps its
+/// style and the space before it).
+fn pieces(spans: Vec<Span<'static>>, max: usize) -> Vec<Span<'static>> {
+    let mut out = Vec::with_capacity(spans.len());
+    for s in spans {
+        if s.width() <= max {
+            out.push(s);
+            continue;
+        }
+        let mut word = String::new();
+        for c in s.content.chars() {
+            if c == ' ' && !word.trim().is_empty() {
+                out.push(Span::styled(std::mem::take(&mut word), s.style));
+            }
+            word.push(c);
+        }
+        if !word.is_empty() {
+            out.push(Span::styled(word, s.style));
+        }
+    }
+    out
 }

@@ -63,7 +63,7 @@ pub(super) fn draw(
     if passed {
         when.push(Span::styled(format!("  {}", st.start_passed), t.warn));
     } else if lot.status == crate::domain::LotStatus::Scheduled {
-        let cd_text = cd.text_in(tx.opens_in, tx.closing);
+        let cd_text = cd.text_in(tx.opens_in, tx.closing, tx.days_short);
         if !cd_text.is_empty() {
             when.push(Span::styled(
                 format!("  {cd_text}"),
@@ -89,7 +89,10 @@ pub(super) fn draw(
                     in_ms: now.until(d).max(0) as u64,
                 };
                 v.push(Span::styled(
-                    format!("  {}", (st.deadline_left)(&left.text_in("", ""))),
+                    format!(
+                        "  {}",
+                        (st.deadline_left)(&left.text_in("", "", tx.days_short))
+                    ),
                     t.urgency(crate::app::countdown::Urgency::Normal),
                 ));
             } else {
@@ -122,8 +125,13 @@ pub(super) fn draw(
         st.auction_type,
         vec![Span::raw(site.auction_type.clone())],
     ));
-    right.push(row(tx.region, vec![Span::raw(lot.region.clone())]));
-    right.push(row(tx.minerals, vec![Span::raw(lot.minerals.join(", "))]));
+    let lang = ctx.lang;
+    right.push(row(
+        tx.region,
+        vec![Span::raw(lang.region(&lot.region).to_string())],
+    ));
+    let minerals: Vec<&str> = lot.minerals.iter().map(|m| lang.mineral(m)).collect();
+    right.push(row(tx.minerals, vec![Span::raw(minerals.join(", "))]));
     let kind = match &lot.license.kind {
         LicenseKind::Exploration => tx.licence_long[0],
         LicenseKind::Production => tx.licence_long[1],

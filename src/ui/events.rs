@@ -1,12 +1,15 @@
 //! The events pane: the newest platform events first, each with a kind
 //! label and symbol as well as a colour, scrollable.
 
-use super::{Ctx, paint, pane};
+use super::{Ctx, fit, paint, pane};
 use crate::app::Pane;
 use crate::app::log::{AlertText, LogText};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
+
+/// Where a wrapped event's second line starts (under its kind).
+const INDENT: usize = 9;
 
 pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let t = ctx.theme;
@@ -25,28 +28,47 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         paint::message(frame.buffer_mut(), inner, tx.no_events, t.dim);
         return;
     }
-    let lines: Vec<Line> = (0..usize::from(inner.height))
-        .filter_map(|i| log.newest(app.events_scroll + i))
-        .map(|e| {
-            let style = t.log_kind(e.kind);
-            let time =
-                e.at.map(|a| a.astana_hms())
-                    .unwrap_or_else(|| "--:--:--".into());
-            let mut spans = vec![
-                Span::styled(time, t.dim),
-                Span::raw(" "),
-                Span::styled(e.kind.symbol(), style),
-                Span::styled((tx.log_kind)(e.kind), style),
-                Span::raw(" "),
-            ];
-            if !e.lot.is_empty() {
-                spans.push(Span::styled(e.lot.as_str(), t.title));
-                spans.push(Span::styled(" ", t.title));
+    let (rows, width) = (usize::from(inner.height), usize::from(inner.width));
+    let mut lines: Vec<Line> = Vec::with_capacity(rows);
+    for e in (0..rows).filter_map(|i| log.newest(app.events_scroll + i)) {
+        if lines.len() >= rows {
+            break;
+        }
+        let style = t.log_kind(e.kind);
+        let time =
+            e.at.map(|a| a.astana_hms())
+                .unwrap_or_else(|| "--:--:--".into());
+        let mut spans = vec![
+            Span::styled(time, t.dim),
+            Span::raw(" "),
+            Span::styled(e.kind.symbol(), style),
+            Span::styled((tx.log_kind)(e.kind), style),
+            Span::raw(" "),
+        ];
+        if !e.lot.is_empty() {
+            spans.push(Span::styled(e.lot.as_str(), t.title));
+            spans.push(Span::styled(" ", t.title));
+        }
+        let text = words(&e.text, ctx);
+        let used: usize = spans.iter().map(Span::width).sum();
+        // An event too long for the pane goes on under itself rather than
+        // losing a figure at the border; a column stays blank before the
+        // border, so a figure never touches it (`P-0│` reads as cut).
+        let room = width.saturating_sub(1);
+        let mut parts = fit::wrap(&text, room.saturating_sub(used).max(1)).into_iter();
+        spans.push(Span::styled(parts.next().unwrap_or_default(), style));
+        lines.push(Line::from(spans));
+        let rest: String = parts.collect::<Vec<_>>().join(" ");
+        for more in fit::wrap(&rest, room.saturating_sub(INDENT).max(1)) {
+            if more.is_empty() || lines.len() >= rows {
+                break;
             }
-            spans.push(Span::styled(words(&e.text, ctx), style));
-            Line::from(spans)
-        })
-        .collect();
+            lines.push(Line::from(vec![
+                Span::raw(" ".repeat(INDENT)),
+                Span::styled(more, style),
+            ]));
+        }
+    }
     paint::put_lines(frame.buffer_mut(), inner, &lines);
 }
 

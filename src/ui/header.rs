@@ -88,8 +88,9 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         right.push(Span::styled(format!(" {} ", tx.journal_connecting), t.info));
         right.push(Span::raw(" "));
     }
-    // A replay has no link to show.
-    if app.replay.is_none() {
+    // A replay has no link to show; a follower's is its FOLLOWING badge
+    // (a live dot beside STALE would contradict it).
+    if app.replay.is_none() && app.following.is_none() {
         let (badge, style) = link_badge(&app.link, t, tx);
         right.push(Span::styled(format!(" {badge} "), style));
     }
@@ -103,6 +104,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     // Why the link failed, beside its badge when that leaves the title
     // some room (the lots pane always says it).
     if app.replay.is_none()
+        && app.following.is_none()
         && let Some(cause) = app.link.cause()
     {
         let text = format!(" {} ", (tx.link_cause)(cause));
@@ -135,7 +137,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         }
         Some(a) => Line::from(vec![
             Span::styled(format!(" {}", a.title), t.title),
-            Span::styled(format!(" · {}", a.venue), t.dim),
+            Span::styled(format!(" · {}", ctx.lang.venue(&a.venue)), t.dim),
         ]),
         None => Line::from(Span::styled(format!(" {}", tx.waiting_auction), t.dim)),
     };
@@ -191,7 +193,10 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         .as_ref()
         .is_none_or(|a| !crate::domain::lot::is_site_auction(&a.id))
     {
-        right.push(Span::styled(format!(" seq {} ", app.feed_seq), t.dim));
+        right.push(Span::styled(
+            format!(" {} {} ", tx.feed_seq, app.feed_seq),
+            t.dim,
+        ));
     }
     let right = Line::from(right);
     let rw = (right.width() as u16).min(area.width / 2);
@@ -299,6 +304,7 @@ fn rate_spans<'a>(ctx: &Ctx<'_>) -> Vec<Span<'a>> {
         out.push(Span::styled(format!(" {}", tx.stale), t.warn));
     }
     if let Some(why) = &table.fallback {
+        let why = (tx.fallback_why)(why);
         out.push(Span::styled(format!(" · {}: {why}", tx.fallback), t.warn));
     }
     out

@@ -172,7 +172,33 @@ fn of_source(c: Col, site: bool) -> bool {
 fn compact_w(c: Col, k: u16, lang: Lang) -> u16 {
     match c {
         Col::High | Col::HighFx | Col::NextMin => k + lang.compact_extra(),
-        _ => k,
+        _ => k + word_extra(c, lang),
+    }
+}
+
+/// Columns wider in `lang` so that its words are whole (no abbreviation a
+/// reader would misread): the status, the bid count's header, the licence
+/// with its term in words (`разведка 6 лет`).
+fn word_extra(c: Col, lang: Lang) -> u16 {
+    use crate::domain::LotStatus::*;
+    let tx = lang.texts();
+    let len = |s: &str| u16::try_from(s.chars().count()).unwrap_or(u16::MAX);
+    match c {
+        Col::Status => [Scheduled, Open, Suspended, Closed, Sold, Unsold, Cancelled]
+            .iter()
+            .map(|s| len((tx.status)(s)) + 2)
+            .max()
+            .unwrap_or(0)
+            .saturating_sub(11),
+        Col::Bids => len(tx.col_bids).saturating_sub(4),
+        Col::Licence if lang != Lang::En => tx
+            .licence_short
+            .iter()
+            .map(|k| len(k) + 1 + len(&(tx.years)(25)))
+            .max()
+            .unwrap_or(0)
+            .saturating_sub(9),
+        _ => 0,
     }
 }
 
@@ -191,7 +217,14 @@ fn choose_source(width: u16, fx: bool, lang: Lang, site: bool) -> (Vec<(Col, u16
                 .filter(|(c, p, _, _)| {
                     *p <= max_prio && (fx || *c != Col::HighFx) && of_source(*c, site)
                 })
-                .map(|&(c, _, g, k)| (c, if compact { compact_w(c, k, lang) } else { g }))
+                .map(|&(c, _, g, k)| {
+                    let w = if compact {
+                        compact_w(c, k, lang)
+                    } else {
+                        g + word_extra(c, lang)
+                    };
+                    (c, w)
+                })
                 .collect();
             let total: u16 = cols.iter().map(|(_, w)| w + 1).sum();
             if total <= width.saturating_add(1) {
@@ -440,6 +473,40 @@ fn key_in(cols: &[(Col, u16)], x: u16) -> Option<SortKey> {
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
+    let untold = draw_pane(frame, area, ctx);
+    // A filter error longer than the border has room for: whole, wrapped,
+    // over the pane's last rows (issue 28.11).
+    if let Some(msg) = untold {
+        let inner = Rect {
+            x: area.x + 1,
+            width: area.width.saturating_sub(2),
+            ..area
+        };
+        let w = usize::from(inner.width.max(1));
+        // Words wrap: a row more than the cells need, when it takes two.
+        let need = unicode_width::UnicodeWidthStr::width(msg.as_str()).div_ceil(w);
+        let need = if need > 1 { need + 1 } else { need };
+        let h = u16::try_from(need)
+            .unwrap_or(u16::MAX)
+            .min(area.height.saturating_sub(2));
+        if h > 0 {
+            let at = Rect {
+                y: area.bottom() - 1 - h,
+                height: h,
+                ..inner
+            };
+            frame.render_widget(ratatui::widgets::Clear, at);
+            frame.render_widget(
+                Paragraph::new(Line::from(Span::styled(msg, ctx.theme.bad)))
+                    .wrap(Wrap { trim: false }),
+                at,
+            );
+        }
+    }
+}
+
+/// The pane; the filter error that its bottom border had no room for.
+fn draw_pane(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) -> Option<String> {
     let app = ctx.app;
     let t = ctx.theme;
     let tx = ctx.tx;
@@ -463,6 +530,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     }
     let inner = pane(frame, area, Pane::Lots, ctx, &extra);
     let filter = app.filter_text();
+    let mut untold = None;
     let bottom = if app.filter_edit.is_some() {
         let mut spans = vec![Span::styled(format!(" {} /", tx.filter), t.key)];
         // Room for the text and its cursor: a long filter shows its end.
@@ -481,10 +549,15 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         spans.push(Span::styled(bad, t.bad.add_modifier(Modifier::UNDERLINED)));
         spans.push(Span::styled(format!("{rest}█ "), t.text));
         if let Some(err) = column {
-            spans.push(Span::styled(
-                format!("✗ {} ", (tx.filter_error)(err)),
-                t.bad,
-            ));
+            let msg = format!("✗ {} ", (tx.filter_error)(err));
+            let used: usize = spans.iter().map(Span::width).sum();
+            if used + unicode_width::UnicodeWidthStr::width(msg.as_str())
+                <= usize::from(area.width.saturating_sub(2))
+            {
+                spans.push(Span::styled(msg, t.bad));
+            } else {
+                untold = Some(msg.trim_end().to_string());
+            }
         }
         Some(Line::from(spans))
     } else if !filter.is_empty() {
@@ -502,7 +575,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     }
     let Some(geo) = Geometry::of(app, area, ctx.lang) else {
         if inner.height == 0 || inner.width == 0 {
-            return;
+            return untold;
         }
         let msg = if store.is_empty() {
             tx.waiting_lots
@@ -534,7 +607,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
                 below,
             );
         }
-        return;
+        return untold;
     };
     let Geometry {
         ref cols,
@@ -644,6 +717,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
             t.bad,
         );
     }
+    untold
 }
 
 /// How one frame's rows are shaped.
@@ -714,14 +788,16 @@ fn lot_row(
             }
             Col::Number => _ = put_str(buf, cell.x, y, right, &lot.number, plain),
             Col::Name => _ = put_str(buf, cell.x, y, right, &lot.name, plain),
-            Col::Region => _ = put_str(buf, cell.x, y, right, &lot.region, plain),
+            Col::Region => {
+                _ = put_str(buf, cell.x, y, right, lang.region_short(&lot.region), plain);
+            }
             Col::Minerals => {
                 let mut at = cell.x;
                 for (i, m) in lot.minerals.iter().enumerate() {
                     if i > 0 {
                         at = put_str(buf, at, y, right, ",", plain);
                     }
-                    at = put_str(buf, at, y, right, m, plain);
+                    at = put_str(buf, at, y, right, lang.mineral(m), plain);
                 }
             }
             Col::Licence => {
@@ -737,7 +813,11 @@ fn lot_row(
                     continue;
                 }
                 scratch.clear();
-                _ = write!(scratch, " {}{}", lot.license.term_years, tx.years_short);
+                if lang == Lang::En {
+                    _ = write!(scratch, " {}{}", lot.license.term_years, tx.years_short);
+                } else {
+                    _ = write!(scratch, " {}", (tx.years)(lot.license.term_years));
+                }
                 put_str(buf, at, y, right, scratch, plain);
             }
             Col::Status => {
@@ -747,14 +827,23 @@ fn lot_row(
                 let at = put_str(buf, at, y, right, " ", st);
                 put_str(buf, at, y, right, word, st);
             }
+            // An amount too wide in full is abbreviated, never cut.
             Col::High => {
                 scratch.clear();
                 money_cell(scratch, high, compact, lang);
+                if scratch.chars().count() > usize::from(w) {
+                    scratch.clear();
+                    money_cell(scratch, high, true, lang);
+                }
                 put_right(buf, cell, scratch, plain);
             }
             Col::HighFx => {
                 scratch.clear();
                 fx_cell(scratch, app, high, compact, lang);
+                if scratch.chars().count() > usize::from(w) {
+                    scratch.clear();
+                    fx_cell(scratch, app, high, true, lang);
+                }
                 put_right(buf, cell, scratch, plain);
             }
             Col::NextMin if lot.high_bid.is_none() && lot.starting_bonus.is_unreadable() => {
@@ -766,6 +855,10 @@ fn lot_row(
                     .flatten();
                 scratch.clear();
                 money_cell(scratch, v, compact, lang);
+                if scratch.chars().count() > usize::from(w) {
+                    scratch.clear();
+                    money_cell(scratch, v, true, lang);
+                }
                 put_right(buf, cell, scratch, plain);
             }
             // A web site does not publish its bids: not zero, unknown.
@@ -834,7 +927,7 @@ fn lot_row(
                         let cd = crate::app::countdown::Countdown::Opens {
                             in_ms: now.until(d).max(0) as u64,
                         };
-                        (cd.text_in("", ""), plain)
+                        (cd.text_in("", "", tx.days_short), plain)
                     }
                     (Some(_), Some(_)) => (st.deadline_over.to_string(), t.dim),
                     (Some(d), None) => (lang.datetime(d), plain),
@@ -857,7 +950,7 @@ fn lot_row(
                 put_str(buf, cell.x, y, right, lang.site().start_passed, t.warn);
             }
             Col::Left => {
-                let text = cd.text_in(tx.opens_in, tx.closing);
+                let text = cd.text_in(tx.opens_in, tx.closing, tx.days_short);
                 let mut at = put_str(buf, cell.x, y, right, &text, t.urgency(cd.urgency()));
                 if let Some(b) = cd.badge() {
                     at = put_str(buf, at, y, right, &format!(" {b}"), t.warn);
@@ -925,7 +1018,7 @@ mod tests {
         use unicode_width::UnicodeWidthStr;
         for lang in [Lang::Ru, Lang::Kk] {
             for &(c, _, g, k) in &COLS {
-                let w = usize::from(compact_w(c, k, lang).min(g));
+                let w = usize::from(compact_w(c, k, lang).min(g + word_extra(c, lang)));
                 let label = header_label(c, Currency::Usd, lang);
                 assert!(label.width() <= w, "{lang:?} {c:?}: {label:?} > {w}");
             }

@@ -8,6 +8,7 @@ mod bids;
 mod detail;
 mod detail_site;
 mod events;
+mod fit;
 mod fmt;
 mod header;
 mod help;

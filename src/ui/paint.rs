@@ -9,6 +9,7 @@
 //! not measure them. Any other text goes through ratatui's `Span` rendering,
 //! so the screen is the same either way (the tests compare both paths).
 
+use super::fit;
 use ratatui::buffer::{Buffer, CellDiffOption};
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
@@ -50,7 +51,10 @@ pub fn put_str(buf: &mut Buffer, x: u16, y: u16, right: u16, text: &str, style: 
         if on_buffer && x < right {
             let at = buf.index_of(x, y);
             let room = usize::from(right - x);
-            for (cell, c) in buf.content[at..].iter_mut().zip(text.chars()).take(room) {
+            // A figure that does not fit is left out whole, marked `…`.
+            let keep = fit::safe_cut(text, room).unwrap_or(room);
+            let cells = buf.content[at..].iter_mut();
+            for (cell, c) in cells.zip(text.chars().take(keep).chain(cut_mark(keep, room))) {
                 cell.set_char(c).set_diff_option(ONE).set_style(style);
             }
         }
@@ -61,6 +65,11 @@ pub fn put_str(buf: &mut Buffer, x: u16, y: u16, right: u16, text: &str, style: 
         (&span).render(Rect::new(x, y, right - x, 1), buf);
     }
     x.saturating_add(u16::try_from(span.width()).unwrap_or(u16::MAX))
+}
+
+/// `…` where a figure was left out (`keep` short of `room`).
+fn cut_mark(keep: usize, room: usize) -> Option<char> {
+    (keep < room).then_some('…')
 }
 
 fn count_u16(text: &str) -> u16 {
@@ -75,7 +84,17 @@ pub fn put_right(buf: &mut Buffer, area: Rect, text: &str, style: Style) {
     } else {
         u16::try_from(unicode_width::UnicodeWidthStr::width(text)).unwrap_or(u16::MAX)
     };
-    if w <= area.width {
+    if w > area.width && text.chars().any(|c| c.is_ascii_digit()) {
+        // A figure is never shown with its start cut off.
+        put_str(
+            buf,
+            area.right().saturating_sub(1),
+            area.y,
+            area.right(),
+            "…",
+            style,
+        );
+    } else if w <= area.width {
         put_str(
             buf,
             area.x + (area.width - w),
@@ -146,8 +165,37 @@ fn all_simple(line: &Line<'_>) -> bool {
     line.spans.iter().all(|s| s.content.chars().all(simple))
 }
 
-/// Writes the spans of `line` on `area`'s row from `x`, cut at its right.
+/// Writes the spans of `line` on `area`'s row from `x`, cut at its right
+/// (before a figure that does not fit, marked `…`).
 fn write_line(buf: &mut Buffer, mut x: u16, area: Rect, line: &Line<'_>) {
+    let room = usize::from(area.right().saturating_sub(x));
+    if line.width() >= room && room > 0 {
+        let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+        // A figure never touches the edge either: it would read as cut.
+        let touches = text
+            .chars()
+            .nth(room - 1)
+            .is_some_and(|c| c.is_ascii_digit());
+        let cut = if touches {
+            fit::safe_cut(&text, room - 1)
+        } else {
+            fit::safe_cut(&text, room)
+        };
+        if let Some(keep) = cut.filter(|&k| k < room) {
+            let end = x.saturating_add(u16::try_from(keep).unwrap_or(u16::MAX));
+            let kept = Rect {
+                width: end.saturating_sub(area.x),
+                ..area
+            };
+            write_line(buf, x, kept, line);
+            let style = line
+                .spans
+                .last()
+                .map_or(line.style, |s| line.style.patch(s.style));
+            put_str(buf, end, area.y, area.right(), "…", style);
+            return;
+        }
+    }
     for s in &line.spans {
         if x >= area.right() {
             break;

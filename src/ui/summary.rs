@@ -11,7 +11,6 @@ use crate::domain::Money;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let t = ctx.theme;
@@ -29,21 +28,69 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     ])
     .areas(inner);
 
-    // Tenge on the line, the display currency (if any) on the next.
+    // Tenge on the line, the display currency (if any) on the next; an
+    // amount too wide for the column in full is abbreviated (`5,66 млрд ₸`),
+    // and one too wide even so goes under its label: never cut.
+    // Labels 22 wide, or as wide as the language's longest, so that an
+    // amount after them has room (the amounts' labels alone: `lw`).
+    let width_of = |labels: &[&str]| {
+        labels
+            .iter()
+            .map(|l| l.chars().count() + 1)
+            .max()
+            .unwrap_or(22)
+            .min(22)
+    };
+    let lw = width_of(&[tx.high_bids, tx.start_bonuses, tx.uplift]);
+    let cw = width_of(&[tx.closing_10, tx.open_no_bid]).max(lw);
+    // A blank column before the next breakdown.
+    let room = usize::from(left.width).saturating_sub(lw + 1);
     let money = |label: &'static str, m: Money, suffix: String| -> Vec<Line<'static>> {
-        let mut v = vec![Line::from(vec![
-            Span::styled(format!("{label:<22}"), t.dim),
-            Span::raw(format!("{}{suffix}", lang.money(m))),
-        ])];
+        // In full, else abbreviated, else without the percentage.
+        let fits = |s: &String| s.chars().count() <= room;
+        let amount = [
+            format!("{}{suffix}", lang.money(m)),
+            format!("{}{suffix}", lang.money_compact(m)),
+            lang.money_compact(m),
+        ]
+        .into_iter()
+        .find(fits);
+        let (mut v, indent) = match amount {
+            Some(a) => (
+                vec![Line::from(vec![
+                    Span::styled(format!("{label:<lw$}"), t.dim),
+                    Span::raw(a),
+                ])],
+                lw,
+            ),
+            None => (
+                vec![
+                    Line::from(Span::styled(label, t.dim)),
+                    Line::from(format!("  {}", lang.money_compact(m))),
+                ],
+                2,
+            ),
+        };
         if let Some(c) = fx(app, m) {
-            v.push(Line::from(format!("{:22}{}", "", lang.converted(&c))));
+            let mut conv = lang.converted(&c);
+            if conv.chars().count() > usize::from(left.width).saturating_sub(indent + 1) {
+                conv = lang.converted_compact(&c);
+            }
+            v.push(Line::from(format!("{:indent$}{conv}", "")));
         }
         v
     };
     let mut lines = vec![Line::from(Span::styled(tx.by_status, t.title))];
+    let word_w = s
+        .by_status
+        .iter()
+        .map(|(st, _)| status_word(st, tx).chars().count())
+        .max()
+        .unwrap_or(10)
+        .max(10);
     for (status, n) in &s.by_status {
         let word = status_word(status, tx);
-        lines.push(Line::from(format!("  {word:<10} {n:>6}")));
+        lines.push(Line::from(format!("  {word:<word_w$} {n:>6}")));
     }
     lines.push(Line::from(""));
     lines.extend(money(tx.high_bids, s.high_sum, String::new()));
@@ -65,37 +112,54 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         .map(|n| s.closing_soon(n).to_string())
         .unwrap_or_else(|| "—".into());
     lines.push(Line::from(vec![
-        Span::styled(format!("{:<22}", tx.closing_10), t.dim),
+        Span::styled(format!("{:<cw$}", tx.closing_10), t.dim),
         Span::styled(soon, t.warn),
     ]));
     lines.push(Line::from(vec![
-        Span::styled(format!("{:<22}", tx.open_no_bid), t.dim),
+        Span::styled(format!("{:<cw$}", tx.open_no_bid), t.dim),
         Span::raw(s.open_no_bid.to_string()),
     ]));
     paint::put_lines(frame.buffer_mut(), left, &lines);
-    frame.render_widget(breakdown(tx.by_mineral, &s.by_mineral, mid, ctx), mid);
-    frame.render_widget(breakdown(tx.by_region, &s.by_region, right, ctx), right);
+    let buf = frame.buffer_mut();
+    let mineral = |m: &str| lang.mineral(m).to_string();
+    let region = |r: &str| lang.region_short(r).to_string();
+    paint::put_lines(
+        buf,
+        mid,
+        &breakdown(tx.by_mineral, &s.by_mineral, mid, ctx, &mineral),
+    );
+    paint::put_lines(
+        buf,
+        right,
+        &breakdown(tx.by_region, &s.by_region, right, ctx, &region),
+    );
 }
 
+/// A breakdown's rows, names in the interface language (`name`).
 fn breakdown<'a>(
     title: &'a str,
     rows: &[(String, Group)],
     area: Rect,
     ctx: &Ctx<'_>,
-) -> Paragraph<'a> {
+    name: &dyn Fn(&str) -> String,
+) -> Vec<Line<'a>> {
     let mut lines = vec![Line::from(Span::styled(title, ctx.theme.title))];
     let high_w = 10 + usize::from(ctx.lang.compact_extra());
     let name_w = usize::from(area.width)
         .saturating_sub(8 + high_w)
         .clamp(4, 24);
-    for (i, (name, g)) in rows
+    for (i, (key, g)) in rows
         .iter()
         .enumerate()
         .take(usize::from(area.height).saturating_sub(1))
     {
-        // The folded row is the last of a full table (lot data is never translated).
-        let folded = i + 1 == MAX_GROUPS && name == OTHER;
-        let name = if folded { ctx.tx.other } else { name.as_str() };
+        // The folded row is the last of a full table.
+        let folded = i + 1 == MAX_GROUPS && key == OTHER;
+        let name = if folded {
+            ctx.tx.other.to_string()
+        } else {
+            name(key)
+        };
         let name: String = name.chars().take(name_w).collect();
         lines.push(Line::from(format!(
             "{name:<name_w$} {:>4} {:>high_w$}",
@@ -103,5 +167,5 @@ fn breakdown<'a>(
             ctx.lang.money_compact(g.high)
         )));
     }
-    Paragraph::new(lines)
+    lines
 }

@@ -321,7 +321,7 @@ fn others(frame: &mut Frame, r: Rect, big: &[&Lot], ctx: &Ctx<'_>) {
             lang,
         );
         cell(&high, 18, Style::new(), true);
-        let mut left = cd.text_in(tx.opens_in, tx.closing);
+        let mut left = cd.text_in(tx.opens_in, tx.closing, tx.days_short);
         if let Some(b) = cd.badge() {
             left.push_str(&format!(" {b}"));
         }

@@ -451,6 +451,8 @@ fn hostile_strings_leave_no_trace_and_normal_lots_render() {
     // lot's own row.
     for (i, (name, region)) in NORMAL.iter().enumerate() {
         let row = row_with(&rows, &format!("L{i:02} "));
+        // A region of the closed list is named in the interface language.
+        let region = lotwatch::ui::i18n::Lang::En.region_short(region);
         assert!(
             row.contains(name) && row.contains(region),
             "L{i:02}: {row:?}"

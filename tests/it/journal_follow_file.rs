@@ -130,3 +130,128 @@ fn the_history_comes_before_the_link_goes_live() {
     }
     assert_eq!(events_before_live, d.events.len());
 }
+
+/// Issue 28.5: the Bids pane of a follower filled for good. The lot in view
+/// is answered from the journal with every bid it holds of that lot (the
+/// bid history a writer fetched and the feed's bids, once each), and the
+/// histories the writers fetched for their own lots in view are not passed
+/// on as if they were the follower's.
+#[test]
+fn a_follower_answers_the_lot_in_view_with_its_bids_from_the_journal() {
+    use lotwatch::domain::{Bid, EventKind};
+    let dir = temp_dir("follow-bids");
+    let path = dir.join("day.sqlite");
+    let d = day(6, 3, 90);
+    let bids_of = |lot: &str| -> Vec<Bid> {
+        d.events
+            .iter()
+            .filter(|e| e.lot_id.as_deref() == Some(lot))
+            .filter_map(|e| match &e.kind {
+                EventKind::Bid { amount, bidder, .. } => Some(Bid {
+                    seq: e.seq,
+                    at: e.at,
+                    amount: *amount,
+                    bidder: bidder.clone(),
+                }),
+                _ => None,
+            })
+            .collect()
+    };
+    let (a, b) = (d.lots[0].id.clone(), d.lots[1].id.clone());
+    let want = bids_of(&a);
+    assert!(want.len() >= 4, "a lot with bids: {}", want.len());
+    let j = Journal::open(&path).expect("open");
+    let w = j.writer(AUCTION).expect("writer");
+    let at = Receipt::now(None);
+    w.record_sync_msg(
+        &SyncMsg::Snapshot {
+            seq: 0,
+            lots: d.lots.clone(),
+            rejected: vec![],
+        },
+        at,
+    )
+    .unwrap();
+    // The writer fetched lot A's history after its first two bids, and
+    // later lot B's; the feed carried every bid (A's first two again).
+    let (first_two, _) = want.split_at(2);
+    let early = first_two[1].seq;
+    w.record_sync_msg(
+        &SyncMsg::Events(
+            d.events
+                .iter()
+                .filter(|e| e.seq <= early)
+                .cloned()
+                .collect(),
+        ),
+        at,
+    )
+    .unwrap();
+    w.record_sync_msg(
+        &SyncMsg::Bids {
+            lot_id: a.clone(),
+            bids: first_two.to_vec(),
+        },
+        at,
+    )
+    .unwrap();
+    w.record_sync_msg(
+        &SyncMsg::Events(d.events.iter().filter(|e| e.seq > early).cloned().collect()),
+        at,
+    )
+    .unwrap();
+    w.record_sync_msg(
+        &SyncMsg::Bids {
+            lot_id: b.clone(),
+            bids: bids_of(&b),
+        },
+        at,
+    )
+    .unwrap();
+    w.flush().unwrap();
+
+    let opts = FollowOptions {
+        poll: Duration::from_millis(100),
+        ..FollowOptions::default()
+    };
+    let mut f = follow::start(&path, opts).expect("follow the file");
+    f.view.send_replace((1, Some(a.clone())));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let got = loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        assert!(!left.is_zero(), "no answer for the lot in view");
+        match rt.block_on(async { tokio::time::timeout(left, f.msgs.recv()).await }) {
+            Ok(Some(SyncMsg::Bids { lot_id, bids })) => {
+                assert_eq!(lot_id, a, "only the follower's lot in view is answered");
+                break bids;
+            }
+            Ok(Some(_)) => {}
+            other => panic!("the follower stopped: {other:?}"),
+        }
+    };
+    let key = |v: &[Bid]| {
+        v.iter()
+            .map(|b| (b.seq, b.at, b.amount))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(key(&got), key(&want), "every bid of the lot once, in order");
+    // Another lot in view: answered at once, not at the next record.
+    f.view.send_replace((2, Some(b.clone())));
+    let got = loop {
+        match rt
+            .block_on(async { tokio::time::timeout(Duration::from_secs(10), f.msgs.recv()).await })
+        {
+            Ok(Some(SyncMsg::Bids { lot_id, bids })) => {
+                assert_eq!(lot_id, b);
+                break bids;
+            }
+            Ok(Some(_)) => {}
+            other => panic!("no answer for the second lot: {other:?}"),
+        }
+    };
+    assert_eq!(key(&got), key(&bids_of(&b)));
+}

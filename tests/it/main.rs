@@ -75,6 +75,7 @@ mod sync_journal_fill;
 mod sync_rates;
 mod sync_sim;
 mod ui_anomalies;
+mod ui_figures;
 mod ui_filter;
 mod ui_journal_badge;
 mod ui_keys;

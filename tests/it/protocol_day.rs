@@ -761,8 +761,12 @@ fn an_unreadable_starting_bonus_is_said_left_out_of_the_totals_and_counted() {
             "unreadable (the source showed no number)",
             "Starting bonus unreadable",
         ),
-        ("ru", "не читается", "Стартовый бонус не читается"),
-        ("kk", "оқылмайды", "Бастапқы бонус оқылмайды"),
+        ("ru", "не читается", "Стартовый подписной бонус не читается"),
+        (
+            "kk",
+            "оқылмайды",
+            "Қол қою бонусының бастапқы мөлшері оқылмайды",
+        ),
     ] {
         let o = protocol(&path, &["--lang", lang]);
         assert_eq!(o.code, 0, "{}", o.stderr);

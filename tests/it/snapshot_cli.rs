@@ -307,8 +307,34 @@ fn snapshot_of_the_sauda_site_carries_every_field_of_the_issue() {
         "{}",
         stdout(&table)
     );
-    // Not a site: a named layout error, exit 1, never an empty list.
+    // Issue 28.10: CSV carries the sale price column too (the unit test
+    // in shell::snapshot checks a sold lot's price in it).
+    let csv = run(&[
+        "snapshot", "--source", "sauda", "--url", &sim.url, "--format", "csv",
+    ]);
+    assert_eq!(csv.status.code(), Some(0));
+    let text = stdout(&csv);
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    assert!(
+        rdr.headers()
+            .expect("header")
+            .iter()
+            .any(|h| h == "sale_price")
+    );
+    // An API lot's sale price cell is empty (its winning bid is high_bid).
     let api = Server::start(&[]);
+    let csv = run(&["snapshot", "--url", &api.url, "--format", "csv"]);
+    let text = stdout(&csv);
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(
+        rdr.headers().expect("header").iter().next_back(),
+        Some("sale_price")
+    );
+    assert!(
+        rdr.records()
+            .all(|r| r.is_ok_and(|r| r.iter().next_back() == Some("")))
+    );
+    // Not a site: a named layout error, exit 1, never an empty list.
     let wrong = run(&["snapshot", "--source", "sauda", "--url", &api.url]);
     assert_eq!(wrong.status.code(), Some(1), "{}", stdout(&wrong));
     let err = String::from_utf8_lossy(&wrong.stderr);

@@ -395,9 +395,12 @@ async fn a_restart_behind_the_snapshot_reads_exactly_the_missing_pages_paced() {
     assert_eq!(cursor, Some(1200));
     let mut rec = j.recorder(auction).expect("recorder");
     // A slow request rate, to see the pages paced: 1 at once, 2 a second.
+    // The long-poll's catch-up is what is measured: no push feed (its one
+    // request would take a token of this slow rate before the long-poll).
     let cfg = SyncConfig {
         max_burst: 1,
         max_per_sec: 2,
+        push: false,
         ..journal_config(JournalStart::Cursor(cursor), false)
     };
     let mut c = Collector::new(spawn(fast_client(&server.uri()), cfg));

@@ -136,7 +136,7 @@ async fn then_the_other_source_then_fixed_then_the_last_good_table() {
     .await
     .expect("a table");
     assert_eq!(t.source, RateSource::Nbk);
-    let why = t.fallback.expect("says it is a fallback");
+    let why = t.fallback.expect("says it is a fallback").to_string();
     assert!(
         why.contains("platform rates failed") && why.contains("using NBK rates"),
         "{why}"
@@ -159,7 +159,8 @@ async fn then_the_other_source_then_fixed_then_the_last_good_table() {
     assert_eq!(t.get(Currency::Usd), Some(Rate(Decimal::from(500))));
     assert!(
         t.fallback
-            .as_deref()
+            .as_ref()
+            .map(ToString::to_string)
             .is_some_and(|w| w.contains("fixed rates")),
         "{:?}",
         t.fallback
@@ -172,7 +173,8 @@ async fn then_the_other_source_then_fixed_then_the_last_good_table() {
     assert_eq!((t.source.clone(), t.date), (RateSource::Nbk, Some(d)));
     assert!(
         t.fallback
-            .as_deref()
+            .as_ref()
+            .map(ToString::to_string)
             .is_some_and(|w| w.contains("last good")),
         "{:?}",
         t.fallback
@@ -228,7 +230,8 @@ async fn a_malformed_feed_falls_back_and_names_the_problem() {
     assert_eq!(t.source, RateSource::Platform);
     assert!(
         t.fallback
-            .as_deref()
+            .as_ref()
+            .map(ToString::to_string)
             .is_some_and(|w| w.contains("NBK rates failed") && w.contains("HTML")),
         "{:?}",
         t.fallback

@@ -24,8 +24,25 @@ fn filter_with_an_error_keeps_the_filter_from_before_slash() {
     let screen = render(&mut app, 120, 40);
     assert!(screen.contains("✗ term 3 (col 29)"), "{screen}");
     insta::assert_snapshot!("filter_error_120x40", screen);
-    // Narrow: the message is cut, never the screen.
+    // Narrow: the message goes whole over the pane's last row (issue 28.11).
     insta::assert_snapshot!("filter_error_80x24", render(&mut app, 80, 24));
+}
+
+/// Issue 28.11: a filter error that the border has no room for beside a
+/// long filter is shown whole, not cut at the pane's corner.
+#[test]
+fn a_filter_error_beside_a_long_filter_is_shown_whole() {
+    let mut app = live(false);
+    type_filter(
+        &mut app,
+        "status:open region:aktobe mineral:gold bid>40m start>30m bids>=2 lot:4011 name:сарлы closing<1x",
+    );
+    assert!(app.filter_error().is_some());
+    let screen = render(&mut app, 160, 45);
+    assert!(
+        screen.contains("\"1x\" is not a duration (expected e.g. 90s, 10m, 1h30m)"),
+        "{screen}"
+    );
 }
 
 #[test]

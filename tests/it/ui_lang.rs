@@ -169,16 +169,23 @@ fn lot_data_is_shown_as_sent_and_no_english_words_remain() {
                 .any(|tok| tok == w || (w.contains(' ') && screen.contains(w)));
             assert!(!found, "{lang:?}: English {w:?} on screen:\n{screen}");
         }
-        // Names and regions exactly as the platform sent them, in any language.
-        for sent in [
-            "Сарлы Южное крыло",
-            "Бестау учаскесі",
-            "Aktobe",
-            "gold,copper",
-        ] {
+        // Names exactly as the platform sent them, in any language; regions
+        // and minerals of the closed list in the interface language.
+        let (region, minerals) = match lang {
+            Lang::Ru => ("Актюбинская", "золото,медь"),
+            _ => ("Ақтөбе", "алтын,мыс"),
+        };
+        for sent in ["Сарлы Южное крыло", "Бестау учаскесі", region, minerals]
+        {
             assert!(
                 screen.contains(sent),
                 "{lang:?}: {sent:?} missing:\n{screen}"
+            );
+        }
+        for english in ["Aktobe", "gold", "Karaganda", "tungsten"] {
+            assert!(
+                !screen.contains(english),
+                "{lang:?}: {english:?} on screen:\n{screen}"
             );
         }
     }

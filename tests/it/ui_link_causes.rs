@@ -131,3 +131,30 @@ fn each_cause_in_russian_and_kazakh() {
         }
     }
 }
+
+/// Issue 28.5: a follower's link is its FOLLOWING badge. The follower's
+/// link goes live once it has read the journal's history; a `● LIVE` dot
+/// beside `STALE` would say two things at once.
+#[test]
+fn a_follower_shows_its_badge_and_no_live_dot() {
+    let mut app = live(false);
+    send(&mut app, SyncMsg::Link(LinkState::Live));
+    let head = |app: &mut lotwatch::app::App| {
+        render(app, 160, 45)
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(head(&mut app).contains("LIVE"), "a monitor's own link");
+    app.set_following(lotwatch::app::FollowStatus {
+        age_s: Some(95),
+        writers: 1,
+        stale: true,
+    });
+    let line = head(&mut app);
+    assert!(
+        line.contains("FOLLOWING") && line.contains("STALE") && !line.contains("LIVE"),
+        "{line}"
+    );
+}

@@ -139,3 +139,32 @@ fn insecure_tls_is_announced_in_the_header_at_every_width() {
     let mut app = App::new(AppOptions::default());
     assert!(!render(&mut app, 120, 30).contains("INSECURE"));
 }
+
+/// Issue 28.13: at 160x45 the detail pane (50 columns inside) holds every
+/// value whole: a line too long goes on below its label, never cut at the
+/// border (`opens in 0`, `↑ +10.` were).
+#[test]
+fn the_detail_pane_never_cuts_a_value() {
+    let mut app = live(false);
+    // The detail pane's columns: between the first `│` and the next.
+    let detail = |screen: &str| -> String {
+        screen
+            .lines()
+            .skip_while(|l| !l.contains("Lot detail"))
+            .filter_map(|l| {
+                let inner = l.split('│').nth(1)?;
+                Some(inner.trim_end().to_string())
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    select(&mut app, "401152");
+    let d = detail(&render(&mut app, 160, 45));
+    assert!(d.contains("opens in 1:05:00"), "{d}");
+    // In dollars the high bid carries its conversion and the uplift.
+    act(&mut app, Action::CycleCurrency);
+    select(&mut app, "401102");
+    let d = detail(&render(&mut app, 160, 45));
+    assert!(d.contains("↑ +20.0%"), "{d}");
+    assert!(d.contains("44 304 000 ₸"), "{d}");
+}

@@ -5,6 +5,7 @@ use crate::ui_common;
 
 use lotwatch::app::Action;
 use lotwatch::domain::Timestamp;
+use lotwatch::rates::RateSource;
 use lotwatch::sync::{LinkState, SyncMsg};
 use ui_common::*;
 
@@ -137,10 +138,27 @@ fn stale_rates_and_fallback() {
     let mut app = live(false);
     let mut r = rates();
     r.date = Some(jiff::civil::date(2025, 6, 21));
-    r.fallback = Some("platform /rates failed (HTTP 500)".into());
+    r.fallback = Some(lotwatch::rates::Fallback {
+        failed: vec![(RateSource::Platform, "HTTP 500".into())],
+        using: lotwatch::rates::FallbackTo::Source(RateSource::Nbk),
+    });
     r.fetched_at = Timestamp(ts(0).0 - 3 * 3_600_000);
     send(&mut app, SyncMsg::Rates(r));
     act(&mut app, Action::CycleCurrency);
     act(&mut app, Action::CycleCurrency);
     insta::assert_snapshot!("stale_rates_eur_120x40", render(&mut app, 120, 40));
+    // The fallback note in the interface language.
+    for (lang, note) in [
+        (
+            lotwatch::ui::i18n::Lang::Ru,
+            "резерв: курсы платформы не получены",
+        ),
+        (
+            lotwatch::ui::i18n::Lang::Kk,
+            "резерв: платформа бағамдары алынбады",
+        ),
+    ] {
+        let screen = render_in(&mut app, lang, 200, 40);
+        assert!(screen.contains(note), "{screen}");
+    }
 }

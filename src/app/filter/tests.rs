@@ -438,6 +438,76 @@ proptest! {
     }
 }
 
+#[test]
+fn russian_and_kazakh_fields_statuses_and_flags() {
+    let mut l = lot();
+    l.status = LotStatus::Open;
+    for f in ["статус:открыт", "статус:откр", "күйі:ашық", "STATUS:Открыт"]
+    {
+        assert!(m(f, &l), "{f}");
+    }
+    assert!(!m("-статус:открыт", &l));
+    l.status = LotStatus::Sold;
+    for f in ["статус:состоялся", "күйі:өтті", "status:sold"] {
+        assert!(m(f, &l), "{f}");
+    }
+    l.status = LotStatus::Unsold;
+    assert!(m("статус:\"не состоялся\"", &l));
+    assert!(m("күйі:өтпеді", &l));
+    l.status = LotStatus::Cancelled;
+    // ё or е, as typed.
+    assert!(m("статус:отменён", &l));
+    assert!(m("статус:отменен", &l));
+    assert!(m("күйі:жойылды", &l));
+    // Fields by their Russian and Kazakh names.
+    assert!(m("название:сарлы ископаемые:медь", &l));
+    assert!(m("атауы:сарлы қазба:мыс", &l));
+    assert!(m("ставок=0 бонус>=0", &l));
+    assert!(matches!(
+        err("статус:нечто").kind,
+        FilterErrorKind::UnknownStatus(_)
+    ));
+}
+
+#[test]
+fn a_region_or_mineral_is_found_in_any_language_whatever_the_data_came_in() {
+    let mut l = lot();
+    for region in ["Karaganda", "Карагандинская область", "Қарағанды облысы"]
+    {
+        l.region = region.into();
+        for f in [
+            "region:Караганд",
+            "регион:караганд",
+            "аймақ:Қарағанды",
+            "region:karag",
+            "Карагандинская",
+        ] {
+            assert!(m(f, &l), "{f} on {region}");
+        }
+        assert!(!m("регион:Павлодар", &l));
+    }
+    l.minerals = vec!["gold".into()];
+    assert!(m("золото", &l));
+    assert!(m("алтын", &l));
+    assert!(m("ископаемые:золот", &l));
+    l.minerals = vec!["золото".into()];
+    assert!(m("mineral:gold", &l));
+    assert!(m("gold", &l));
+    assert!(!m("медь", &l));
+}
+
+#[test]
+fn russian_and_kazakh_amount_and_duration_units() {
+    let mut l = lot();
+    l.starting_bonus = crate::domain::money::Amount::Known(Money::from_tenge(2_000));
+    assert!(m("старт>1мың", &l));
+    assert!(!m("старт<2тыс", &l));
+    l.status = LotStatus::Open;
+    l.closes_at = Timestamp(90 * MIN);
+    assert!(m("закрытие<2сағ", &l));
+    assert!(m("жабылу>1ч", &l));
+}
+
 /// A lot of a web-site source, scheduled, opening at `opens` (ms), with
 /// applications until `deadline` (ms).
 fn site_lot(opens: i64, deadline: Option<i64>) -> Lot {
@@ -458,6 +528,8 @@ fn deadline_matches_the_time_left_to_apply() {
     let soon = site_lot(5 * DAY, Some(DAY));
     assert!(m("deadline<2d", &soon) && !m("deadline<1h", &soon));
     assert!(m("deadline>12h", &soon));
+    // In the interface's languages: the time to apply.
+    assert!(m("срок<2дн", &soon) && m("мерзім<2күн", &soon) && !m("срок<1ч", &soon));
     // A passed deadline, none given, or a lot of the API: no time to apply.
     assert!(!m("deadline<2d", &site_lot(5 * DAY, Some(-MIN))));
     assert!(!m("deadline<2d", &site_lot(5 * DAY, None)));

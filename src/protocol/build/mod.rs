@@ -18,6 +18,7 @@ use crate::journal::codec;
 use crate::journal::store::{Journal, JournalError};
 use crate::journal::verify;
 use crate::platform::sanitize::{MAX_NAME, MAX_NOTICE, clean};
+use crate::ui::i18n::Lang;
 use rusqlite::OptionalExtension;
 use std::collections::{BTreeMap, HashMap};
 
@@ -50,6 +51,45 @@ pub enum BuildError {
 }
 
 impl BuildError {
+    /// The error in the protocol's language (`Display` is English). A
+    /// journal error keeps its own (English) detail after a translated lead.
+    pub fn message(&self, lang: Lang) -> String {
+        let list = |v: &[String], none: &str| {
+            if v.is_empty() {
+                none.to_string()
+            } else {
+                v.join(", ")
+            }
+        };
+        match (lang, self) {
+            (Lang::En, e) => e.to_string(),
+            (Lang::Ru, BuildError::Journal(e)) => format!("журнал не прочитан: {e}"),
+            (Lang::Kk, BuildError::Journal(e)) => format!("журнал оқылмады: {e}"),
+            (Lang::Ru, BuildError::SeveralAuctions(a)) => format!(
+                "в журнале {} аукциона(ов) ({}): выберите один через --auction ID",
+                a.len(),
+                a.join(", ")
+            ),
+            (Lang::Kk, BuildError::SeveralAuctions(a)) => format!(
+                "журналда {} аукцион бар ({}): --auction ID арқылы біреуін таңдаңыз",
+                a.len(),
+                a.join(", ")
+            ),
+            (Lang::Ru, BuildError::NoSuchAuction { wanted, held }) => format!(
+                "в журнале нет аукциона {wanted:?}; в нём: {}",
+                list(held, "ничего")
+            ),
+            (Lang::Kk, BuildError::NoSuchAuction { wanted, held }) => format!(
+                "журналда {wanted:?} аукционы жоқ; онда бары: {}",
+                list(held, "ештеңе")
+            ),
+            (Lang::Ru, BuildError::Empty) => "журнал пока ничего не записал".to_string(),
+            (Lang::Kk, BuildError::Empty) => "журнал әзірге ештеңе жазбаған".to_string(),
+            (Lang::Ru, BuildError::NoSuchLot(l)) => format!("в журнале у аукциона нет лота {l:?}"),
+            (Lang::Kk, BuildError::NoSuchLot(l)) => format!("журналда аукционның {l:?} лоты жоқ"),
+        }
+    }
+
     /// Exit status: 3 for a missing or damaged journal, 2 for a wrong choice.
     pub fn exit_code(&self) -> u8 {
         match self {
@@ -517,4 +557,33 @@ fn chain_part(j: &Journal) -> Result<ChainPart> {
             }
         }
     })
+}
+
+#[cfg(test)]
+mod error_lang_tests {
+    use super::*;
+
+    #[test]
+    fn errors_are_said_in_the_protocols_language() {
+        let errors = [
+            BuildError::SeveralAuctions(vec!["a".into(), "b".into()]),
+            BuildError::NoSuchAuction {
+                wanted: "x".into(),
+                held: vec![],
+            },
+            BuildError::Empty,
+            BuildError::NoSuchLot("401102".into()),
+        ];
+        for e in &errors {
+            assert_eq!(e.message(Lang::En), e.to_string());
+            for lang in [Lang::Ru, Lang::Kk] {
+                let m = e.message(lang).replace("--auction ID", "");
+                for english in ["journal", "auction", "choose", "holds", "nothing", "lot "] {
+                    assert!(!m.contains(english), "{lang:?}: {m}");
+                }
+            }
+        }
+        assert!(errors[0].message(Lang::Ru).contains("--auction ID"));
+        assert!(errors[3].message(Lang::Kk).contains("401102"));
+    }
 }

@@ -342,6 +342,13 @@ fn parse_currency(s: &str) -> Result<Currency, String> {
         .ok_or_else(|| format!("unknown currency {s:?}: expected KZT, USD, EUR or CNY"))
 }
 
+/// The interface language before the configuration is read (to say why it
+/// could not be): `--lang`, else `LOTWATCH_LANG` when valid, else the locale.
+pub fn early_lang(flag: Option<Lang>, env: &dyn Fn(&str) -> Option<String>) -> Lang {
+    flag.or_else(|| env("LOTWATCH_LANG").and_then(|v| Lang::parse(&v).ok()))
+        .unwrap_or_else(|| Lang::from_locale(env))
+}
+
 /// What went wrong reading the configuration.
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum ConfigError {
@@ -392,6 +399,59 @@ impl ConfigError {
 }
 
 impl ConfigError {
+    /// The error in the interface language (`Display` is English). The
+    /// problem's detail (a parser's words, the value expected) follows as
+    /// the parser gives it.
+    pub fn message(&self, lang: Lang) -> String {
+        match (lang, self) {
+            (Lang::En, e) => e.to_string(),
+            (Lang::Ru, ConfigError::Io { path, problem }) => {
+                format!("{}: не прочитан: {problem}", path.display())
+            }
+            (Lang::Kk, ConfigError::Io { path, problem }) => {
+                format!("{}: оқылмады: {problem}", path.display())
+            }
+            (
+                Lang::Ru,
+                ConfigError::Invalid {
+                    path,
+                    line,
+                    key,
+                    problem,
+                },
+            ) => {
+                format!("{}:{line}: ключ `{key}`: {problem}", path.display())
+            }
+            (
+                Lang::Kk,
+                ConfigError::Invalid {
+                    path,
+                    line,
+                    key,
+                    problem,
+                },
+            ) => {
+                format!("{}:{line}: `{key}` кілті: {problem}", path.display())
+            }
+            (Lang::Ru, ConfigError::Exposed { path, mode, .. }) => format!(
+                "{p} содержит секрет (токен или пароль), но его права {mode:o}: его могут прочитать другие. Исправьте: chmod 600 {p}",
+                p = path.display()
+            ),
+            (Lang::Kk, ConfigError::Exposed { path, mode, .. }) => format!(
+                "{p} ішінде құпия (токен не құпиясөз) бар, бірақ рұқсаттары {mode:o}: оны басқалар оқи алады. Түзету: chmod 600 {p}",
+                p = path.display()
+            ),
+            (Lang::Ru, ConfigError::Env { var, problem }) => {
+                format!("переменная окружения {var}: {problem}")
+            }
+            (Lang::Kk, ConfigError::Env { var, problem }) => {
+                format!("{var} орта айнымалысы: {problem}")
+            }
+            // `--layout: ...`: the flag and the layouts' own words.
+            (_, e @ ConfigError::Flag { .. }) => e.to_string(),
+        }
+    }
+
     /// An invalid-file error located at byte `span` of `text`.
     fn invalid(
         path: &Path,
@@ -745,6 +805,7 @@ impl Settings {
             unreachable_after_ms: a.unreachable_after.saturating_mul(1000),
             alert_minutes: a.alert_minutes,
             mouse: !a.no_mouse,
+            collation: self.lang.collation(),
             rules: self.rules.clone(),
         }
     }

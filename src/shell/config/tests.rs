@@ -526,6 +526,42 @@ fn sort_from_file_and_environment() {
 }
 
 #[test]
+fn config_errors_in_the_interface_language() {
+    let env_err = ConfigError::Env {
+        var: "LOTWATCH_LANG".into(),
+        problem: "\"xx\"".into(),
+    };
+    assert_eq!(env_err.message(Lang::En), env_err.to_string());
+    assert!(
+        env_err
+            .message(Lang::Ru)
+            .starts_with("переменная окружения LOTWATCH_LANG")
+    );
+    assert!(env_err.message(Lang::Kk).contains("орта айнымалысы"));
+    let exposed = ConfigError::Exposed {
+        path: "/tmp/c.toml".into(),
+        mode: 0o644,
+        what: "a token",
+    };
+    assert!(exposed.message(Lang::Ru).contains("chmod 600 /tmp/c.toml"));
+    assert!(!exposed.message(Lang::Kk).contains("others"));
+    // The language is known before the configuration is read.
+    let env = |k: &str| match k {
+        "LOTWATCH_LANG" => Some("kk".to_string()),
+        "LANG" => Some("ru_RU.UTF-8".to_string()),
+        _ => None,
+    };
+    assert_eq!(early_lang(None, &env), Lang::Kk);
+    assert_eq!(early_lang(Some(Lang::En), &env), Lang::En);
+    let bad = |k: &str| match k {
+        "LOTWATCH_LANG" => Some("xx".to_string()),
+        "LANG" => Some("ru_RU.UTF-8".to_string()),
+        _ => None,
+    };
+    assert_eq!(early_lang(None, &bad), Lang::Ru);
+}
+
+#[test]
 fn a_reload_reads_the_file_again_with_the_same_flags_and_names_what_needs_a_restart() {
     let dir = TempDir::new("reload");
     let s = with_file(

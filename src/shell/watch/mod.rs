@@ -179,6 +179,7 @@ async fn run(settings: Settings, filter: String, format: WatchFormat) -> Result<
         unreachable_after_ms: args.unreachable_after.saturating_mul(1000),
         alert_minutes: args.alert_minutes,
         mouse: false,
+        collation: Default::default(),
         rules: settings.rules.clone(),
     });
     // The filter goes in as the monitor's keys would type it.

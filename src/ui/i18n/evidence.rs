@@ -1,5 +1,5 @@
-//! Anomaly evidence in Russian and Kazakh (English is the evidence's own
-//! `Display`, the journal's wording). Amounts and times in the language's
+//! Anomaly evidence in Russian and Kazakh, and English (the evidence's own
+//! `Display`, the journal's wording, with its times in Astana). Amounts and times in the language's
 //! formats; bidder labels and error texts as received.
 
 use super::{Lang, Texts};
@@ -20,13 +20,60 @@ fn cause_suffix(cause: Option<&crate::domain::LinkCause>, tx: &Texts) -> String 
         .unwrap_or_default()
 }
 
+/// English on screen: the journal's wording, its times in Astana as the
+/// rest of the screen's (the journal keeps them in UTC; issue 28.11).
+pub(super) fn en(e: &Evidence) -> String {
+    let lang = Lang::En;
+    let tx = lang.texts();
+    let when = |t| format!("{} {}", lang.datetime(t), tx.astana);
+    match e {
+        Evidence::JournalWriting {
+            cause,
+            since,
+            lost_events,
+        } => format!(
+            "the journal writes again after failing since {} ({cause}): {}",
+            when(*since),
+            match lost_events {
+                0 => "nothing was lost".to_string(),
+                n => format!("{n} events were lost"),
+            }
+        ),
+        Evidence::Unreachable {
+            since,
+            down_s,
+            threshold_s,
+            cause,
+        } => format!(
+            "no answer from the platform since {} ({down_s} s, threshold {threshold_s} s){}",
+            when(*since),
+            cause.as_ref().map(|c| format!(": {c}")).unwrap_or_default()
+        ),
+        Evidence::BidAfterClose {
+            amount,
+            bidder,
+            seq,
+            at,
+            closes_at,
+            status,
+        } => format!(
+            "bid {} by {bidder} (seq {seq}) at {}, the lot closed at {} ({})",
+            amount.to_wire(),
+            when(*at),
+            when(*closes_at),
+            status.as_str()
+        ),
+        other => other.to_string(),
+    }
+}
+
 pub(super) fn ru(e: &Evidence) -> String {
     let lang = Lang::Ru;
     let tx = lang.texts();
     let m = |x| lang.money(x);
     let seen = |s: &Seen| match s {
         Seen::Snapshot => "снимок данных".to_string(),
-        Seen::StatusEvent(seq) => format!("событие статуса, seq {seq}"),
+        Seen::StatusEvent(seq) => format!("событие статуса №\u{a0}{seq}"),
     };
     match e {
         Evidence::Text(t) => t.clone(),
@@ -85,7 +132,7 @@ pub(super) fn ru(e: &Evidence) -> String {
             extensions,
             max,
             seq: Some(seq),
-        } => format!("продление {extensions} (seq {seq}) сверх максимума {max}"),
+        } => format!("продление {extensions} (событие №\u{a0}{seq}) сверх максимума {max}"),
         Evidence::TooManyExtensions {
             extensions,
             max,
@@ -93,9 +140,12 @@ pub(super) fn ru(e: &Evidence) -> String {
         } => format!("продлений: {extensions}, максимум {max}"),
         Evidence::Result { why, seq } => {
             let mut s = match why {
-                Mismatch::NoResult => "продан без итога".to_string(),
+                Mismatch::NoResult => "состоялся без итога".to_string(),
                 Mismatch::NoHighBid { winner, amount } => {
-                    format!("продан {winner} за {} без единой ставки", m(*amount))
+                    format!(
+                        "состоялся: победитель {winner}, {}, без единой ставки",
+                        m(*amount)
+                    )
                 }
                 Mismatch::Differs {
                     amount,
@@ -104,13 +154,13 @@ pub(super) fn ru(e: &Evidence) -> String {
                     bidder,
                     high_seq,
                 } => format!(
-                    "итог {}, победитель {winner}, но последняя лучшая ставка {} от {bidder} (seq {high_seq})",
+                    "итог {}, победитель {winner}, но последняя лучшая ставка {} от {bidder} (событие №\u{a0}{high_seq})",
                     m(*amount),
                     m(*high)
                 ),
             };
             if let Some(seq) = seq {
-                s.push_str(&format!(" (seq {seq})"));
+                s.push_str(&format!(" (событие №\u{a0}{seq})"));
             }
             s
         }
@@ -120,7 +170,7 @@ pub(super) fn ru(e: &Evidence) -> String {
             seq,
             status: st,
         } => format!(
-            "ставка {} от {bidder} (seq {seq}) при статусе лота «{}»",
+            "ставка {} от {bidder} (событие №\u{a0}{seq}) при статусе лота «{}»",
             m(*amount),
             status(st, tx)
         ),
@@ -137,10 +187,10 @@ pub(super) fn ru(e: &Evidence) -> String {
                 }
                 AgainstHigh::Equal(h) => format!(", не выше лучшей ставки {}", m(*h)),
                 AgainstHigh::Above(h) => format!(" (лучшая ставка {})", m(*h)),
-                AgainstHigh::NoHigh => " (стартовый бонус)".to_string(),
+                AgainstHigh::NoHigh => " (стартовый подписной бонус)".to_string(),
             };
             format!(
-                "ставка {} от {bidder} (seq {seq}) ниже минимума {}{tail}",
+                "ставка {} от {bidder} (событие №\u{a0}{seq}) ниже минимума {}{tail}",
                 m(*amount),
                 m(*min)
             )
@@ -153,7 +203,7 @@ pub(super) fn ru(e: &Evidence) -> String {
             closes_at,
             status: st,
         } => format!(
-            "ставка {} от {bidder} (seq {seq}) в {}, а лот закрылся в {} ({})",
+            "ставка {} от {bidder} (событие №\u{a0}{seq}) в {}, а лот закрылся в {} ({})",
             m(*amount),
             lang.datetime(*at),
             lang.datetime(*closes_at),
@@ -168,7 +218,7 @@ pub(super) fn kk(e: &Evidence) -> String {
     let m = |x| lang.money(x);
     let seen = |s: &Seen| match s {
         Seen::Snapshot => "толық тізім".to_string(),
-        Seen::StatusEvent(seq) => format!("күй оқиғасы, seq {seq}"),
+        Seen::StatusEvent(seq) => format!("№\u{a0}{seq}\u{a0}күй оқиғасы"),
     };
     match e {
         Evidence::Text(t) => t.clone(),
@@ -227,7 +277,7 @@ pub(super) fn kk(e: &Evidence) -> String {
             extensions,
             max,
             seq: Some(seq),
-        } => format!("ұзарту №{extensions} (seq {seq}), ең көбі {max} болуы керек"),
+        } => format!("ұзарту №{extensions} (№\u{a0}{seq}\u{a0}оқиға), ең көбі {max} болуы керек"),
         Evidence::TooManyExtensions {
             extensions,
             max,
@@ -235,9 +285,9 @@ pub(super) fn kk(e: &Evidence) -> String {
         } => format!("ұзартулар: {extensions}, ең көбі {max}"),
         Evidence::Result { why, seq } => {
             let mut s = match why {
-                Mismatch::NoResult => "нәтижесіз сатылды".to_string(),
+                Mismatch::NoResult => "нәтижесіз өтті".to_string(),
                 Mismatch::NoHighBid { winner, amount } => format!(
-                    "{} сомасына сатылды, жеңімпаз {winner}, бірақ ұсыныс болмаған",
+                    "өтті: {}, жеңімпаз {winner}, бірақ ұсыныс болмаған",
                     m(*amount)
                 ),
                 Mismatch::Differs {
@@ -247,13 +297,13 @@ pub(super) fn kk(e: &Evidence) -> String {
                     bidder,
                     high_seq,
                 } => format!(
-                    "нәтиже {}, жеңімпаз {winner}, бірақ соңғы үздік ұсыныс {}, қатысушы {bidder} (seq {high_seq})",
+                    "нәтиже {}, жеңімпаз {winner}, бірақ соңғы үздік ұсыныс {}, қатысушы {bidder} (№\u{a0}{high_seq}\u{a0}оқиға)",
                     m(*amount),
                     m(*high)
                 ),
             };
             if let Some(seq) = seq {
-                s.push_str(&format!(" (seq {seq})"));
+                s.push_str(&format!(" (№\u{a0}{seq}\u{a0}оқиға)"));
             }
             s
         }
@@ -263,7 +313,7 @@ pub(super) fn kk(e: &Evidence) -> String {
             seq,
             status: st,
         } => format!(
-            "ұсыныс {}, қатысушы {bidder} (seq {seq}), лот күйі «{}»",
+            "ұсыныс {}, қатысушы {bidder} (№\u{a0}{seq}\u{a0}оқиға), лот күйі «{}»",
             m(*amount),
             status(st, tx)
         ),
@@ -283,10 +333,10 @@ pub(super) fn kk(e: &Evidence) -> String {
                 }
                 AgainstHigh::Equal(h) => format!(", үздік ұсыныстан ({}) жоғары емес", m(*h)),
                 AgainstHigh::Above(h) => format!(" (үздік ұсыныс {})", m(*h)),
-                AgainstHigh::NoHigh => " (бастапқы бонус)".to_string(),
+                AgainstHigh::NoHigh => " (қол қою бонусының бастапқы мөлшері)".to_string(),
             };
             format!(
-                "ұсыныс {}, қатысушы {bidder} (seq {seq}), ең аз сомадан ({}) төмен{tail}",
+                "ұсыныс {}, қатысушы {bidder} (№\u{a0}{seq}\u{a0}оқиға), ең аз сомадан ({}) төмен{tail}",
                 m(*amount),
                 m(*min)
             )
@@ -299,11 +349,40 @@ pub(super) fn kk(e: &Evidence) -> String {
             closes_at,
             status: st,
         } => format!(
-            "ұсыныс {}, қатысушы {bidder} (seq {seq}), уақыты {}, ал лот {} жабылған ({})",
+            "ұсыныс {}, қатысушы {bidder} (№\u{a0}{seq}\u{a0}оқиға), уақыты {}, ал лот {} жабылған ({})",
             m(*amount),
             lang.datetime(*at),
             lang.datetime(*closes_at),
             status(st, tx)
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Timestamp;
+
+    /// Issue 28.11: an Astana screen says an anomaly's times in Astana; the
+    /// journal's wording (the evidence's `Display`) keeps UTC.
+    #[test]
+    fn english_evidence_on_screen_is_in_astana_time() {
+        // 2025-06-24T05:00:00Z is 10:00 in Astana.
+        let e = Evidence::Unreachable {
+            since: Timestamp(1_750_741_200_000),
+            down_s: 45,
+            threshold_s: 30,
+            cause: None,
+        };
+        let shown = en(&e);
+        assert!(shown.contains("2025-06-24 10:00:00 Astana"), "{shown}");
+        assert!(!shown.contains("05:00:00"), "{shown}");
+        assert!(e.to_string().contains("2025-06-24T05:00:00.000Z"));
+        // Evidence without a time reads as the journal's.
+        let skew = Evidence::ClockSkew {
+            offset_ms: 2_500,
+            threshold_ms: 2_000,
+        };
+        assert_eq!(en(&skew), skew.to_string());
     }
 }

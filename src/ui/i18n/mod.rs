@@ -1,11 +1,13 @@
 //! The interface languages (English, Russian, Kazakh): which one is in force
 //! (flag, config, `LOTWATCH_LANG`, else the locale), the texts of each as a
 //! compile-checked table (`Texts`), and the number and date formats of each.
-//! Lot data is never translated: only the interface around it.
+//! Lot data is shown as sent, except the regions and minerals of the
+//! closed lists in `domain::places`, which are named in the interface language.
 
 pub mod alerts;
 mod evidence;
 mod filter;
+pub mod glossary;
 mod link;
 mod site;
 mod texts;
@@ -16,6 +18,7 @@ pub use texts::Texts;
 use crate::domain::money::{
     Converted, group_digits, push_amount, push_compact, push_grouped, scale3,
 };
+use crate::domain::places;
 use crate::domain::{Currency, Money};
 use rust_decimal::Decimal;
 use std::fmt::Write as _;
@@ -82,6 +85,42 @@ impl Lang {
             .into_iter()
             .find_map(|k| env(k).filter(|v| !v.is_empty()))
             .map_or(Lang::En, |v| Lang::of_locale(&v))
+    }
+
+    /// The position of this language in the domain's name tables
+    /// (`domain::places`): English, Russian, Kazakh.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// This language's alphabet, for sorting names.
+    pub fn collation(self) -> crate::domain::collate::Collation {
+        use crate::domain::collate::Collation;
+        match self {
+            Lang::En => Collation::En,
+            Lang::Ru => Collation::Ru,
+            Lang::Kk => Collation::Kk,
+        }
+    }
+
+    /// A region in this language (a name not in the closed list as sent).
+    pub fn region(self, name: &str) -> &str {
+        places::region(name).map_or(name, |p| p.names[self.index()])
+    }
+
+    /// A region for a narrow column (`Карагандинская`).
+    pub fn region_short(self, name: &str) -> &str {
+        places::region(name).map_or(name, |p| p.short[self.index()])
+    }
+
+    /// The venue in this language (an unknown venue as sent).
+    pub fn venue(self, name: &str) -> &str {
+        places::venue(name).map_or(name, |p| p.names[self.index()])
+    }
+
+    /// A mineral in this language (a name not in the closed list as sent).
+    pub fn mineral(self, name: &str) -> &str {
+        places::mineral(name).map_or(name, |p| p.names[self.index()])
     }
 
     /// Every text of the interface in this language.

@@ -185,7 +185,9 @@ fn anomaly_evidence_in_each_language() {
     );
     let ru = (Lang::Ru.texts().evidence)(&low);
     assert!(
-        ru.starts_with("ставка 40\u{a0}000\u{a0}000\u{a0}₸ от P-09 (seq 1807) ниже минимума"),
+        ru.starts_with(
+            "ставка 40\u{a0}000\u{a0}000\u{a0}₸ от P-09 (событие №\u{a0}1807) ниже минимума"
+        ),
         "{ru}"
     );
     let bad = Evidence::Forbidden {
@@ -199,11 +201,11 @@ fn anomaly_evidence_in_each_language() {
     );
     assert_eq!(
         (Lang::Ru.texts().evidence)(&bad),
-        "статус «не продан» → «открыт» (событие статуса, seq 6)"
+        "статус «не состоялся» → «открыт» (событие статуса №\u{a0}6)"
     );
     assert_eq!(
         (Lang::Kk.texts().evidence)(&bad),
-        "күй «сатылмады» → «ашық» (күй оқиғасы, seq 6)"
+        "күй «өтпеді» → «ашық» (№\u{a0}6\u{a0}күй оқиғасы)"
     );
     let skew = Evidence::ClockSkew {
         offset_ms: -4_200,

@@ -126,6 +126,7 @@ pub static EN: Texts = Texts {
     licence_short: ["expl", "prod"],
     years_short: "y",
     opens_in: "opens in ",
+    days_short: "d",
     closing: "closing…",
 
     no_lot: "No lot selected",
@@ -212,7 +213,7 @@ pub static EN: Texts = Texts {
         AnomalyKind::Unreachable => "unreachable",
         AnomalyKind::Journal => "journal",
     },
-    evidence: |e| e.to_string(),
+    evidence: crate::ui::i18n::evidence::en,
 
     lots_n: |n| format!("{n} {}", if n == 1 { "lot" } else { "lots" }),
     by_status: "Lots by status",
@@ -306,6 +307,8 @@ pub static EN: Texts = Texts {
     ],
     too_small: "Terminal too small",
     needs_size: |w, h| format!("lotwatch needs at least {w}x{h}"),
+    feed_seq: "seq",
+    fallback_why: |f| f.to_string(),
     now_size: |w, h| format!("now {w}x{h}"),
     journal_unencrypted: "JOURNAL ⚠ UNENCRYPTED",
     status_words: ["open", "high"],

@@ -110,6 +110,8 @@ pub struct Texts {
     pub years_short: &'static str,
     /// Before the time until a scheduled lot opens.
     pub opens_in: &'static str,
+    /// After the days of a countdown a day or more long (`1 d 02:14`).
+    pub days_short: &'static str,
     pub closing: &'static str,
 
     // The detail pane (labels fit in 12 columns).
@@ -217,6 +219,11 @@ pub struct Texts {
     pub too_small: &'static str,
     pub needs_size: fn(u16, u16) -> String,
     pub now_size: fn(u16, u16) -> String,
+    /// Before the number of the last feed event, in the header (`seq 1809`).
+    pub feed_seq: &'static str,
+    /// Why the rates shown are a fallback (the sources that failed, what
+    /// is shown instead); the errors' details are in the log.
+    pub fallback_why: fn(&crate::rates::Fallback) -> String,
     /// The journal badge while the shared journal's database is reached in
     /// plain text over the network.
     pub journal_unencrypted: &'static str,

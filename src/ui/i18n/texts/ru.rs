@@ -67,7 +67,7 @@ pub static RU: Texts = Texts {
     rate_source: |s| match s {
         RateSource::Platform => "платформа",
         RateSource::Nbk => "НБРК",
-        RateSource::Fixed => "фикс.",
+        RateSource::Fixed => "фиксированный",
     },
     no_date: "без даты",
     read_ago: |a| format!("{a} назад"),
@@ -87,10 +87,10 @@ pub static RU: Texts = Texts {
     status: |s| match s {
         LotStatus::Scheduled => "ожидается",
         LotStatus::Open => "открыт",
-        LotStatus::Suspended => "приостан.",
+        LotStatus::Suspended => "приостановлен",
         LotStatus::Closed => "закрыт",
-        LotStatus::Sold => "продан",
-        LotStatus::Unsold => "не продан",
+        LotStatus::Sold => "состоялся",
+        LotStatus::Unsold => "не состоялся",
         LotStatus::Cancelled => "отменён",
         LotStatus::Unknown(_) => "",
     },
@@ -115,7 +115,7 @@ pub static RU: Texts = Texts {
     filter: "фильтр",
     esc_clears: "(Esc — сбросить)",
     filter_error: crate::ui::i18n::filter::ru,
-    col_ext: " прод",
+    col_ext: " продл.",
     waiting_lots: "Ожидание лотов…",
     no_watched: "Нет избранных лотов: нажмите w на лоте, чтобы следить за ним",
     no_match: "Нет лотов, подходящих под фильтр",
@@ -128,12 +128,13 @@ pub static RU: Texts = Texts {
     col_high: "Ставка ₸",
     col_high_fx: "Ставка ",
     col_next_min: "Мин. ставка",
-    col_bids: "Ст.",
+    col_bids: "Ставок",
     col_leader: "Лидер",
     col_left: "Осталось",
-    licence_short: ["разв.", "доб."],
+    licence_short: ["разведка", "добыча"],
     years_short: "л",
     opens_in: "до откр. ",
+    days_short: "дн.",
     closing: "закрытие…",
 
     no_lot: "Лот не выбран",
@@ -142,17 +143,17 @@ pub static RU: Texts = Texts {
     high_bid: "Макс. ставка",
     next_min: "Мин. ставка",
     won_by: "Победитель",
-    start_bonus: "Старт. бонус",
+    start_bonus: "Подписной бонус",
     increment: "Шаг ставки",
-    guarantee: "Гарантия",
-    fee: "Взнос",
+    guarantee: "Гарантийный взнос",
+    fee: "Взнос за участие",
     participants: "Участники",
     region: "Регион",
     minerals: "Ископаемые",
     licence: "Лицензия",
     reserves: "Запасы",
     opened: "Открыт",
-    soft_close: "Мягк. закр.",
+    soft_close: "Автопродление",
     extensions: "Продления",
     by_at_bids: |b, t, n| {
         let w = ru_plural(u64::from(n), "ставка", "ставки", "ставок");
@@ -164,13 +165,13 @@ pub static RU: Texts = Texts {
     years: |n| format!("{n} {}", ru_plural(u64::from(n), "год", "года", "лет")),
     km2: "км²",
     blocks: |n| format!("{n} {}", ru_plural(u64::from(n), "блок", "блока", "блоков")),
-    soft_close_terms: |w, e| format!("окно {w} с, +{e} с"),
+    soft_close_terms: |w, e| format!("+{e} с при ставке за {w} с до закрытия"),
     of_max: |m| format!(" из макс. {m}"),
 
     no_bids_lot: "По лоту нет ставок",
     loading_bids: "Загрузка истории ставок…",
     col_time: "Время",
-    col_bidder: "Участ.",
+    col_bidder: "Участник",
     col_amount: "Сумма ₸",
     col_in: |c| format!("В {c}"),
 
@@ -178,10 +179,10 @@ pub static RU: Texts = Texts {
     no_events: "Событий пока нет",
     log_kind: |k| match k {
         LogKind::Bid => "СТАВКА",
-        LogKind::Extended => "ПРОДЛ",
+        LogKind::Extended => "ПРОДЛЕНИЕ",
         LogKind::Status => "СТАТУС",
         LogKind::Lot => "ЛОТ",
-        LogKind::Notice => "СООБЩ",
+        LogKind::Notice => "СООБЩЕНИЕ",
         LogKind::Unknown => "???",
         LogKind::Issue => "ОШИБКА",
         LogKind::Alert => "СИГНАЛ",
@@ -208,8 +209,8 @@ pub static RU: Texts = Texts {
         AnomalyKind::BidAfterClose => "поздняя ставка",
         AnomalyKind::BidNotOpen => "ставка вне торгов",
         AnomalyKind::HighBidFell => "ставка упала",
-        AnomalyKind::ForbiddenTransition => "недопуст. статус",
-        AnomalyKind::SeqGap => "пропуск seq",
+        AnomalyKind::ForbiddenTransition => "недопустимый статус",
+        AnomalyKind::SeqGap => "пропуск событий",
         AnomalyKind::TooManyExtensions => "продления",
         AnomalyKind::ResultMismatch => "итог",
         AnomalyKind::ClockSkew => "расхождение часов",
@@ -220,14 +221,14 @@ pub static RU: Texts = Texts {
 
     lots_n: |n| format!("{n} {}", ru_plural(n as u64, "лот", "лота", "лотов")),
     by_status: "Лоты по статусам",
-    high_bids: "Ставки (откр.+прод.)",
-    start_bonuses: "Стартовые бонусы",
+    high_bids: "Ставки и итоги",
+    start_bonuses: "Подписные бонусы",
     uplift: "Прирост",
     closing_10: "Закроются за 10 мин",
     open_no_bid: "Открыты без ставок",
     start_unknown: |n| {
         format!(
-            "не учтено {n} {}: стартовый бонус не прочитан",
+            "не учтено {n} {}: подписной бонус не прочитан",
             ru_plural(n as u64, "лот", "лота", "лотов")
         )
     },
@@ -295,22 +296,25 @@ pub static RU: Texts = Texts {
     filter_title: "Фильтр (/)",
     filter_help: [
         (
-            "gold сарлы",
+            "золото сарлы",
             "слова в номере, названии, регионе, ископаемых",
         ),
-        ("status:open,susp", "статус или его начало; a,b — любой из"),
         (
-            "region:\"North Kaz\"",
-            "также mineral: lot: name:; пробелы — в кавычках",
+            "статус:открыт,приост",
+            "статус или его начало; a,b — любой из",
         ),
         (
-            "bid>1bn next<=40m",
-            "также start, bids; k m bn тыс млн млрд",
+            "регион:\"Северо-Каз\"",
+            "также ископаемые: лот: название:; пробелы — в кавычках",
         ),
-        ("closing<10m", "осталось (часы сервера); opens<1h30m"),
-        ("is:watched", "также is:mine is:leading is:outbid"),
-        ("-status:cancelled", "- в начале исключает"),
-        ("", "должны выполняться все условия; ошибки — в строке"),
+        (
+            "ставка>1млрд мин<=40млн",
+            "также старт, ставок; тыс млн млрд",
+        ),
+        ("закрытие<10м", "осталось (часы сервера); открытие<1ч30м"),
+        ("это:избранные", "также мои, лидирую, перебит"),
+        ("-статус:отменён", "- в начале исключает"),
+        ("", "должны выполняться все условия; можно и по-английски"),
     ],
     sort_title: "Сортировка по столбцу (повторное нажатие — обратно)",
     replay_keys: [
@@ -321,6 +325,22 @@ pub static RU: Texts = Texts {
     ],
     too_small: "Терминал слишком мал",
     needs_size: |w, h| format!("lotwatch нужно не меньше {w}x{h}"),
+    feed_seq: "событие №",
+    fallback_why: |f| {
+        use crate::rates::{FallbackTo, RateSource};
+        let of = |s: &RateSource| match s {
+            RateSource::Platform => "платформы",
+            RateSource::Nbk => "НБРК",
+            RateSource::Fixed => "фиксированные",
+        };
+        let failed: Vec<&str> = f.failed.iter().map(|(s, _)| of(s)).collect();
+        let using = match &f.using {
+            FallbackTo::Source(s) => format!("используются курсы {}", of(s)),
+            FallbackTo::Fixed => "используются фиксированные курсы из настроек".into(),
+            FallbackTo::LastGood => "показаны последние полученные курсы".into(),
+        };
+        format!("курсы {} не получены; {using}", failed.join(" и "))
+    },
     now_size: |w, h| format!("сейчас {w}x{h}"),
     journal_unencrypted: "ЖУРНАЛ ⚠ UNENCRYPTED: БЕЗ ШИФРОВАНИЯ",
     status_words: ["открыто", "макс."],
