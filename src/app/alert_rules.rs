@@ -51,7 +51,8 @@ impl App {
     /// Fires one alert: bell, row flash, events-pane entry, `--on-alert`.
     /// `what` is the alert as data for the events pane; the alert's own
     /// message (for `--on-alert`) stays in fixed English.
-    pub(super) fn raise(&mut self, alert: Alert, what: AlertText, now: Mono, up: &mut Update) {
+    pub(super) fn raise(&mut self, mut alert: Alert, what: AlertText, now: Mono, up: &mut Update) {
+        alert.what = Some(what.clone());
         if !alert.lot_id.is_empty() {
             self.alerts.flash(&alert.lot_id, now);
         }

@@ -42,6 +42,9 @@ pub struct Alert {
     pub lot_id: String,
     pub lot_number: String,
     pub message: String,
+    /// What it says, as data: the words of its delivery in the interface
+    /// language (`message` is the alert command's fixed English).
+    pub what: Option<super::log::AlertText>,
 }
 
 impl Alert {
@@ -55,6 +58,7 @@ impl Alert {
             lot_id: lot.map(|l| l.id.clone()).unwrap_or_default(),
             lot_number: lot.map(|l| l.number.clone()).unwrap_or_default(),
             message,
+            what: None,
         }
     }
 

@@ -127,6 +127,7 @@ mod tests {
             kind: AlertKind::Outbid,
             lot_id: "1".into(),
             lot_number: "401102".into(),
+            what: None,
             message: "x; rm -rf / $(id) 'q\"".into(),
         };
         assert_eq!(

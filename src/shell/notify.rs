@@ -243,6 +243,7 @@ mod tests {
             kind: AlertKind::Outbid,
             lot_id: "L1".into(),
             lot_number: "401102".into(),
+            what: None,
             message: msg.into(),
         }
     }

@@ -29,6 +29,20 @@ fn sentence(mut s: String) -> String {
     s
 }
 
+/// What an alert says, in `lang`, without time or lot (an alert's
+/// delivered text).
+pub fn alert_words(
+    kind: crate::app::alerts::AlertKind,
+    what: &crate::app::log::AlertText,
+    lang: Lang,
+) -> String {
+    let text = crate::app::log::LogText::Alert {
+        kind,
+        what: what.clone(),
+    };
+    super::events::words_in(&text, lang.texts(), lang)
+}
+
 /// An entry of the events pane (a feed event or an alert).
 pub fn log_entry(e: &LogEntry, lang: Lang) -> String {
     let words = super::events::words_in(&e.text, lang.texts(), lang);

@@ -230,7 +230,7 @@ impl Courier {
         a: &Alert,
         server_time: Option<Timestamp>,
     ) -> Option<JournalRecord> {
-        let o = Outgoing::of_default(a, server_time);
+        let o = Outgoing::of_default(a, server_time, self.lang);
         if o.keys.iter().any(|k| !self.sent_default.insert(k.clone())) {
             return None;
         }

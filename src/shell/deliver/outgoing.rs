@@ -97,8 +97,10 @@ impl Outgoing {
     }
 
     /// Today's alerts (outbid, closing, extension of watched lots, notices)
-    /// as the default rule's; their text is the alert command's.
-    pub fn of_default(a: &Alert, server_time: Option<Timestamp>) -> Outgoing {
+    /// as the default rule's, worded in `lang` (their keys stay the alert
+    /// command's fixed English, so a restart in another language still
+    /// knows what was sent).
+    pub fn of_default(a: &Alert, server_time: Option<Timestamp>, lang: Lang) -> Outgoing {
         let event = match a.kind.as_str() {
             "extended" => RuleEvent::Extension.as_str(),
             other => other,
@@ -109,11 +111,15 @@ impl Outgoing {
             "{DEFAULT_RULE}\u{1f}{}\u{1f}{event}\u{1f}{}",
             a.lot_id, a.message
         )];
+        let text = match &a.what {
+            Some(w) => crate::ui::plain::alert_words(a.kind, w, lang),
+            None => a.message.clone(),
+        };
         let json = serde_json::json!({
             "rule": DEFAULT_RULE,
             "event": event,
             "lot": { "id": a.lot_id, "number": a.lot_number },
-            "message": a.message,
+            "message": text,
             "server_time": server_time.map(Timestamp::to_rfc3339),
         });
         Outgoing {
@@ -124,7 +130,7 @@ impl Outgoing {
             rule: DEFAULT_RULE.into(),
             lot_id: (!a.lot_id.is_empty()).then(|| a.lot_id.clone()),
             event,
-            text: a.message.clone(),
+            text,
             json,
         }
     }
@@ -187,4 +193,49 @@ pub fn restore<'a>(rows: impl IntoIterator<Item = (&'a str, &'a str)>) -> Restor
         }
     }
     r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::alerts::AlertKind;
+    use crate::app::log::AlertText;
+    use crate::domain::Money;
+
+    /// Today's alerts leave in the interface language, and are known as
+    /// sent whatever the language of the run that sent them.
+    #[test]
+    fn a_default_alert_is_delivered_in_the_interface_language() {
+        let a = Alert {
+            kind: AlertKind::Outbid,
+            lot_id: "L1".into(),
+            lot_number: "401102".into(),
+            message: "outbid on 401102 Ақшатау-2 by P-07 at 46 725 000 KZT".into(),
+            what: Some(AlertText::Outbid {
+                name: "Ақшатау-2".into(),
+                bidder: "P-07".into(),
+                amount: Some(Money::from_tenge(46_725_000)),
+            }),
+        };
+        let en = Outgoing::of_default(&a, None, Lang::En);
+        let ru = Outgoing::of_default(&a, None, Lang::Ru);
+        let kk = Outgoing::of_default(&a, None, Lang::Kk);
+        for o in [&en, &ru, &kk] {
+            assert!(
+                o.text.contains("P-07") && o.text.contains("46"),
+                "{}",
+                o.text
+            );
+            assert_eq!(o.json["message"], o.text.as_str());
+        }
+        assert_ne!(ru.text, en.text);
+        assert_ne!(kk.text, en.text);
+        assert!(
+            ru.text.chars().any(|c| ('а'..='я').contains(&c)),
+            "{}",
+            ru.text
+        );
+        assert_eq!((en.id.as_str(), &en.keys), (ru.id.as_str(), &ru.keys));
+        assert_eq!(en.keys, kk.keys);
+    }
 }
