@@ -188,6 +188,9 @@ pub(crate) enum JournalSink {
     On {
         recorder: Recorder,
         path: PathBuf,
+        /// The alerts the journal held when it opened (read on the opening
+        /// thread), until the courier takes them.
+        alerts: Vec<(String, String)>,
     },
 }
 
@@ -196,6 +199,7 @@ pub(crate) struct Opened {
     recorder: Recorder,
     path: PathBuf,
     cursor: Option<u64>,
+    alerts: Vec<(String, String)>,
 }
 
 /// What the thread that opens the journal says.
@@ -277,6 +281,11 @@ fn open_journal(
             None,
         )
     })?;
+    // Read here, off the screen's task: a database read may be slow.
+    let alerts = crate::shell::deliver::journal_rows(&journal, auction).unwrap_or_else(|e| {
+        tracing::warn!("alerts sent before this run could not be read: {e}");
+        Vec::new()
+    });
     let recorder = journal.recorder(auction).map_err(|e| {
         (
             format!("cannot start the journal {}: {e}", path.display()),
@@ -287,6 +296,7 @@ fn open_journal(
         recorder,
         path,
         cursor,
+        alerts,
     })))
 }
 
@@ -437,17 +447,22 @@ impl JournalSink {
                     recorder,
                     path,
                     cursor,
+                    alerts,
                 } = *opened;
                 // The engine fills the journal's gap once told.
                 let _ = cmds.try_send(SyncCmd::JournalOpened(cursor));
                 let waiting = std::mem::take(waiting);
                 let early = std::mem::take(anomalies);
                 let (dropped, dropped_seqs) = (*dropped, *dropped_seqs);
-                *self = JournalSink::On { recorder, path };
+                *self = JournalSink::On {
+                    recorder,
+                    path,
+                    alerts,
+                };
                 for m in waiting {
                     self.record(&m, server_now).await?;
                 }
-                if let JournalSink::On { recorder, path } = self {
+                if let JournalSink::On { recorder, path, .. } = self {
                     for a in early {
                         recorder
                             .append(a, Receipt::now(server_now))
@@ -531,7 +546,7 @@ impl JournalSink {
     /// Reads the alerts the journal holds into the courier and the app,
     /// once the journal is open (at once when there is none).
     pub(crate) fn restore_alerts(
-        &self,
+        &mut self,
         courier: &mut crate::shell::deliver::Courier,
         app: &mut App,
     ) {
@@ -542,12 +557,7 @@ impl JournalSink {
             (JournalSink::Pending { .. } | JournalSink::Opening { .. }, _)
             | (JournalSink::On { .. }, None) => return,
             (JournalSink::Off, _) => Vec::new(),
-            (JournalSink::On { path, .. }, Some(a)) => {
-                crate::shell::deliver::journal_rows(path, &a.id).unwrap_or_else(|e| {
-                    tracing::warn!("alerts sent before this run could not be read: {e}");
-                    Vec::new()
-                })
-            }
+            (JournalSink::On { alerts, .. }, Some(_)) => std::mem::take(alerts),
         };
         let keys = courier.restore(rows.iter().map(|(k, e)| (k.as_str(), e.as_str())));
         app.mark_alerts_sent(keys);
@@ -598,7 +608,7 @@ impl JournalSink {
                 "lotwatch: the journal {shown} never opened: {n} messages were not recorded"
             ));
         }
-        if let JournalSink::On { recorder, path } = self {
+        if let JournalSink::On { recorder, path, .. } = self {
             let left = deadline.saturating_duration_since(tokio::time::Instant::now());
             let status = recorder
                 .close_within(left.max(JOURNAL_CLOSE_WAIT / 4))

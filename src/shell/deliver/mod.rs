@@ -387,8 +387,10 @@ fn senders(
 }
 
 /// The journal's alert records of `auction`, as (kind, evidence).
-pub fn journal_rows(path: &Path, auction: &str) -> Result<Vec<(String, String)>, String> {
-    let j = crate::journal::Journal::open_existing(path).map_err(|e| e.to_string())?;
+pub fn journal_rows(
+    j: &crate::journal::Journal,
+    auction: &str,
+) -> Result<Vec<(String, String)>, String> {
     Ok(j.anomalies()
         .map_err(|e| e.to_string())?
         .into_iter()
