@@ -270,6 +270,26 @@ fn fit(s: &str, max: usize) -> String {
     out
 }
 
+/// A snapshot of `lots` in an auction `id`, for the tests.
+#[cfg(test)]
+fn test_snapshot(id: &str, lots: Vec<crate::domain::Lot>) -> Snapshot {
+    Snapshot {
+        server_time: None,
+        seq: 1,
+        auction: crate::domain::Auction {
+            id: id.into(),
+            title: "t".into(),
+            venue: "v".into(),
+            timezone: "Asia/Almaty".into(),
+            currency: "KZT".into(),
+            starts_at: crate::domain::Timestamp(0),
+            ends_at: crate::domain::Timestamp(0),
+            status: crate::domain::AuctionStatus::Running,
+        },
+        lots,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::fit;
@@ -288,21 +308,7 @@ mod tests {
             at: crate::domain::Timestamp(0),
             seq: 1,
         });
-        let snap = super::Snapshot {
-            server_time: None,
-            seq: 1,
-            auction: crate::domain::Auction {
-                id: "a".into(),
-                title: "t".into(),
-                venue: "v".into(),
-                timezone: "Asia/Almaty".into(),
-                currency: "KZT".into(),
-                starts_at: crate::domain::Timestamp(0),
-                ends_at: crate::domain::Timestamp(0),
-                status: crate::domain::AuctionStatus::Running,
-            },
-            lots: vec![lot],
-        };
+        let snap = super::test_snapshot("a", vec![lot]);
         let out = super::render(&snap, crate::shell::cli::SnapshotFormat::Csv);
         let mut r = csv::Reader::from_reader(out.as_bytes());
         let row = r.records().next().expect("a row").expect("valid CSV");
@@ -319,21 +325,7 @@ mod tests {
     fn an_unreadable_starting_bonus_is_said_never_zero_in_every_format() {
         let mut lot = crate::testing::test_lot();
         lot.starting_bonus = crate::domain::Amount::Unreadable;
-        let snap = super::Snapshot {
-            server_time: None,
-            seq: 1,
-            auction: crate::domain::Auction {
-                id: "a".into(),
-                title: "t".into(),
-                venue: "v".into(),
-                timezone: "Asia/Almaty".into(),
-                currency: "KZT".into(),
-                starts_at: crate::domain::Timestamp(0),
-                ends_at: crate::domain::Timestamp(0),
-                status: crate::domain::AuctionStatus::Running,
-            },
-            lots: vec![lot],
-        };
+        let snap = super::test_snapshot("a", vec![lot]);
         use crate::shell::cli::SnapshotFormat;
         let json: serde_json::Value =
             serde_json::from_str(&super::render(&snap, SnapshotFormat::Json)).expect("JSON");
@@ -369,21 +361,7 @@ mod site_tests {
             description: "Добыча. По контуру отвода.".into(),
             ..SiteLot::default()
         }));
-        let snap = Snapshot {
-            server_time: None,
-            seq: 0,
-            auction: Auction {
-                id: crate::domain::lot::SITE_AUCTION_ID.into(),
-                title: String::new(),
-                venue: String::new(),
-                timezone: String::new(),
-                currency: "KZT".into(),
-                starts_at: Timestamp(0),
-                ends_at: Timestamp(0),
-                status: crate::domain::AuctionStatus::Running,
-            },
-            lots: vec![lot],
-        };
+        let snap = super::test_snapshot(crate::domain::lot::SITE_AUCTION_ID, vec![lot]);
         let v: serde_json::Value =
             serde_json::from_str(&render(&snap, SnapshotFormat::Json)).expect("JSON");
         let l = &v["lots"][0];
@@ -405,21 +383,7 @@ mod site_tests {
         });
         let api = lot.clone();
         lot.site = Some(Box::new(SiteLot::default()));
-        let mut snap = Snapshot {
-            server_time: None,
-            seq: 0,
-            auction: Auction {
-                id: crate::domain::lot::SITE_AUCTION_ID.into(),
-                title: String::new(),
-                venue: String::new(),
-                timezone: String::new(),
-                currency: "KZT".into(),
-                starts_at: Timestamp(0),
-                ends_at: Timestamp(0),
-                status: crate::domain::AuctionStatus::Running,
-            },
-            lots: vec![lot],
-        };
+        let mut snap = super::test_snapshot(crate::domain::lot::SITE_AUCTION_ID, vec![lot]);
         let csv = render(&snap, SnapshotFormat::Csv);
         let mut lines = csv.lines();
         assert!(

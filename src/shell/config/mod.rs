@@ -4,10 +4,12 @@
 //! line and key; the token never appears in them.
 
 pub mod keyspec;
+mod screens;
+pub use screens::{ColumnsConfig, LayoutConfig};
 
 use crate::app::Action;
 use crate::app::lots::SortKey;
-use crate::app::screens::{BUILT_IN, Column, Layout, Layouts};
+use crate::app::screens::{Column, Layouts};
 use crate::domain::Currency;
 use crate::platform::Token;
 use crate::shell::cli::{MonitorArgs, RatesArg};
@@ -71,7 +73,7 @@ pub struct FileConfig {
     pub keys: Option<BTreeMap<ActionName, KeyList>>,
     /// `layout = "official"`, or `[layout]` with `use = "NAME"` and the
     /// user's own `[layout.NAME]` tables.
-    #[serde(default, deserialize_with = "de_layout")]
+    #[serde(default, deserialize_with = "screens::de_layout")]
     pub layout: Option<LayoutConfig>,
     /// `[columns] lots = [...]`: the lots pane's columns, in order.
     pub columns: Option<ColumnsConfig>,
@@ -79,125 +81,6 @@ pub struct FileConfig {
     pub rule: Option<Vec<crate::app::rules::Rule>>,
     /// `[notify_to]`: where alerts are delivered (file only).
     pub notify_to: Option<crate::shell::deliver::NotifyTo>,
-}
-
-/// The layout chosen and the user's own.
-#[derive(Default, Debug, Clone, PartialEq)]
-pub struct LayoutConfig {
-    pub chosen: Option<String>,
-    pub user: Vec<Layout>,
-}
-
-/// The `[columns]` table.
-#[derive(Deserialize, Default, Debug, Clone, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct ColumnsConfig {
-    #[serde(default, deserialize_with = "de_columns")]
-    pub lots: Option<Vec<Column>>,
-}
-
-/// User layouts a file may define.
-const MAX_USER_LAYOUTS: usize = 32;
-
-fn de_columns<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<Column>>, D::Error> {
-    let names = Vec::<String>::deserialize(d)?;
-    Column::parse_list(&names)
-        .map(Some)
-        .map_err(serde::de::Error::custom)
-}
-
-fn de_layout<'de, D: Deserializer<'de>>(d: D) -> Result<Option<LayoutConfig>, D::Error> {
-    use serde::de::Error;
-    let known = |user: &[Layout]| {
-        let mut v: Vec<String> = BUILT_IN.iter().map(|s| s.to_string()).collect();
-        v.extend(user.iter().map(|l| l.name.clone()));
-        v.join(", ")
-    };
-    let table = match toml::Value::deserialize(d)? {
-        toml::Value::String(name) => {
-            if Layout::built_in(&name).is_none() {
-                return Err(D::Error::custom(format!(
-                    "unknown layout {name:?}, expected one of {} (or your own in [layout.NAME])",
-                    known(&[])
-                )));
-            }
-            return Ok(Some(LayoutConfig {
-                chosen: Some(name),
-                user: Vec::new(),
-            }));
-        }
-        toml::Value::Table(t) => t,
-        _ => {
-            return Err(D::Error::custom(
-                "expected a layout's name, or [layout.NAME] tables",
-            ));
-        }
-    };
-    let mut out = LayoutConfig::default();
-    for (name, v) in &table {
-        if name == "use" {
-            let Some(s) = v.as_str() else {
-                return Err(D::Error::custom("layout.use: expected a layout's name"));
-            };
-            out.chosen = Some(s.to_string());
-            continue;
-        }
-        let toml::Value::Table(spec) = v else {
-            return Err(D::Error::custom(format!(
-                "layout.{name}: expected a table with panes = [...] and sizes = [...]"
-            )));
-        };
-        if let Some(k) = spec.keys().find(|k| *k != "panes" && *k != "sizes") {
-            return Err(D::Error::custom(format!(
-                "layout.{name}: unknown key `{k}`, expected `panes` and `sizes`"
-            )));
-        }
-        let panes: Vec<String> = spec
-            .get("panes")
-            .and_then(|p| p.as_array())
-            .map(|a| {
-                a.iter()
-                    .filter_map(|x| x.as_str().map(String::from))
-                    .collect()
-            })
-            .ok_or_else(|| {
-                D::Error::custom(format!("layout.{name}: expected panes = [\"lots\", ...]"))
-            })?;
-        let sizes: Vec<u16> = spec
-            .get("sizes")
-            .and_then(|p| p.as_array())
-            .map(|a| {
-                a.iter()
-                    .map(|x| {
-                        x.as_integer()
-                            .and_then(|i| u16::try_from(i).ok())
-                            .unwrap_or(0)
-                    })
-                    .collect()
-            })
-            .ok_or_else(|| {
-                D::Error::custom(format!(
-                    "layout.{name}: expected sizes = [60, 40, ...]: one per pane"
-                ))
-            })?;
-        out.user
-            .push(Layout::user(name, &panes, &sizes).map_err(D::Error::custom)?);
-        if out.user.len() > MAX_USER_LAYOUTS {
-            return Err(D::Error::custom(format!(
-                "more than {MAX_USER_LAYOUTS} layouts"
-            )));
-        }
-    }
-    if let Some(name) = &out.chosen
-        && Layout::built_in(name).is_none()
-        && !out.user.iter().any(|l| &l.name == name)
-    {
-        return Err(D::Error::custom(format!(
-            "unknown layout {name:?}, expected one of {}",
-            known(&out.user)
-        )));
-    }
-    Ok(Some(out))
 }
 
 /// A secret read from the file (the token; delivery passwords): `Debug`
