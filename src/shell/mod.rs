@@ -14,6 +14,7 @@ pub mod export;
 pub mod follow_mode;
 pub mod hyperlinks;
 pub mod info;
+pub(crate) mod journal_sink;
 pub mod logging;
 pub mod man;
 pub mod metrics;
