@@ -51,7 +51,7 @@ fn entry<'a>(app: &App, a: &Anomaly, t: &Theme, tx: &Texts) -> Line<'a> {
         Span::raw(" "),
     ];
     if let Some(id) = &a.lot_id {
-        let lot = app.lots.get(id).map(|(l, _)| l);
+        let lot = app.lots.find(id).map(|(l, _)| l);
         let number = lot.map_or(id.as_str(), |l| l.number.as_str());
         spans.push(Span::styled(format!("{number} "), t.title));
         if let Some(l) = lot {

@@ -62,7 +62,8 @@ pub fn actions(app: &App, area: Rect, ev: &MouseEvent, lang: Lang) -> Vec<Action
         Pane::Anomalies => out.extend(
             super::anomalies::at(app, r, at, lang)
                 .and_then(|a| a.lot_id.as_deref())
-                .and_then(|id| app.lots().position_of(id))
+                .and_then(|id| app.lots().find(id))
+                .and_then(|(l, m)| app.lots().position_of(m.source, &l.id))
                 .map(Action::SelectRow),
         ),
         Pane::Detail | Pane::Bids | Pane::Summary => {}
@@ -108,11 +109,13 @@ fn events_row(app: &App, area: Rect, at: Position) -> Option<usize> {
     }
     // Feed entries name the lot by number, data issues by id.
     let lots = app.lots();
-    let id = lots
-        .iter()
-        .find(|l| l.number == entry.lot)
-        .map_or(entry.lot.as_str(), |l| l.id.as_str());
-    lots.position_of(id)
+    let (src, id) = lots
+        .entries()
+        .find(|(l, _)| l.number == entry.lot)
+        .map_or((Default::default(), entry.lot.as_str()), |(l, m)| {
+            (m.source, l.id.as_str())
+        });
+    lots.position_of(src, id)
 }
 
 #[cfg(test)]

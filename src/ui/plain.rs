@@ -57,7 +57,7 @@ pub fn log_entry(e: &LogEntry, lang: Lang) -> String {
 /// An anomaly, with its lot's number and name and the evidence.
 pub fn anomaly(app: &App, a: &Anomaly, lang: Lang) -> String {
     let tx = lang.texts();
-    let lot = a.lot_id.as_deref().map(|id| match app.lots().get(id) {
+    let lot = a.lot_id.as_deref().map(|id| match app.lots().find(id) {
         Some((l, _)) => format!("{} {}, ", l.number, l.name),
         None => format!("{id}, "),
     });

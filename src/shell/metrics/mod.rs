@@ -109,8 +109,7 @@ impl Snapshot {
         let store = app.lots();
         let me = app.options().me.as_deref();
         let mut lots: Vec<LotSample> = store
-            .iter()
-            .filter_map(|l| store.get(&l.id))
+            .entries()
             .map(|(lot, meta)| {
                 let open_or_sched = matches!(lot.status, LotStatus::Open | LotStatus::Scheduled);
                 LotSample {

@@ -38,7 +38,7 @@ pub struct Record(pub Value);
 
 fn lot_number(app: &App, lot_id: Option<&str>) -> Option<String> {
     lot_id
-        .and_then(|id| app.lots().get(id))
+        .and_then(|id| app.lots().find(id))
         .map(|(l, _)| l.number.clone())
 }
 

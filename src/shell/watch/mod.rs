@@ -14,7 +14,7 @@ pub mod status;
 
 use crate::app::filter::Filter;
 use crate::app::{Action, App, AppOptions, Effect, Msg, Update};
-use crate::domain::Currency;
+use crate::domain::{Currency, SourceId};
 use crate::domain::clock::mono_now;
 use crate::platform::Client;
 use crate::shell::alert_cmd::AlertCommand;
@@ -324,7 +324,7 @@ impl Watcher {
 
     fn shown(&self, lot_id: Option<&str>) -> bool {
         match lot_id {
-            Some(id) if self.filtered => self.app.lots().position_of(id).is_some(),
+            Some(id) if self.filtered => self.app.lots().position_of(SourceId::FIRST, id).is_some(),
             _ => true,
         }
     }
