@@ -3,6 +3,7 @@
 //! carries out the live mode's effects.
 
 use crate::app::{App, Effect, Msg, Update};
+use crate::domain::SourceId;
 use crate::domain::clock::mono_now;
 use crate::journal;
 use crate::platform::Client;
@@ -52,38 +53,56 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
         // A read-only screen fed by a journal: no platform, no engine.
         return crate::shell::follow_mode::run(&settings, on_alert.as_ref()).await;
     }
-    let (url, sim) = match &crate::shell::source::url_for(args.source, args.url.as_ref()) {
-        Some(url) => (url.clone(), None),
-        None => {
-            let sim = crate::sim::server::start(SimOptions::demo())
-                .await
-                .map_err(|e| anyhow::anyhow!("could not start the demo simulator: {e:#}"))?;
-            tracing::info!("demo simulator at {}", sim.url());
-            (sim.url(), Some(sim))
+    let specs =
+        crate::shell::source::sources(&args.source, args.url.as_ref()).map_err(UsageError)?;
+    // Each source: its URL (an API source without one: a demo simulator
+    // of its own), its client and its engine settings.
+    let mut sims = Vec::new();
+    let mut started = Vec::new();
+    let mut urls = Vec::new();
+    for (i, spec) in specs.iter().enumerate() {
+        let (url, demo) = match &spec.url {
+            Some(url) => (url.clone(), false),
+            None => {
+                let sim = crate::sim::server::start(SimOptions::demo())
+                    .await
+                    .map_err(|e| anyhow::anyhow!("could not start the demo simulator: {e:#}"))?;
+                tracing::info!("demo simulator at {}", sim.url());
+                let url = sim.url();
+                sims.push(sim);
+                (url, true)
+            }
+        };
+        let mut demo_args = args.clone();
+        if demo && demo_args.rates_url.is_none() {
+            // The demo reads dollar rates from the simulator's own NBK feed.
+            demo_args.rates_url = Some(format!("{url}/nbk/rss/get_rates.cfm?fdate={{date}}"));
+            if demo_args.rates == crate::shell::cli::RatesArg::Platform {
+                demo_args.rates = crate::shell::cli::RatesArg::Nbk;
+            }
         }
-    };
-    let mut demo_args = args.clone();
-    if sim.is_some() && demo_args.rates_url.is_none() {
-        // The demo reads dollar rates from the simulator's own NBK feed.
-        demo_args.rates_url = Some(format!("{url}/nbk/rss/get_rates.cfm?fdate={{date}}"));
-        if demo_args.rates == crate::shell::cli::RatesArg::Platform {
-            demo_args.rates = crate::shell::cli::RatesArg::Nbk;
+        let (client_cfg, mut sync_cfg) = crate::shell::engine_config::configs_from_args(
+            &demo_args,
+            spec.kind,
+            &url,
+            token.clone(),
+        )
+        .map_err(|e| UsageError(e.to_string()))?;
+        if i > 0 {
+            // The rates are read once, with the first source's.
+            sync_cfg.rates = None;
         }
+        let client = Client::new(client_cfg).map_err(|e| UsageError(e.to_string()))?;
+        urls.push(url);
+        started.push((spec.kind, client, sync_cfg, demo));
     }
-    let (client_cfg, mut sync_cfg) =
-        crate::shell::engine_config::configs_from_args(&demo_args, &url, token)
-            .map_err(|e| UsageError(e.to_string()))?;
-    let client = Client::new(client_cfg).map_err(|e| UsageError(e.to_string()))?;
-    tracing::debug!("HTTP client ready");
+    tracing::debug!("HTTP clients ready");
+    let first_demo = started.first().is_some_and(|s| s.3);
     // The demo day restarts at seq 1 on every run: it is journaled only when
-    // the user names a file.
-    let journal_on = !(args.no_journal || (sim.is_some() && args.journal.is_none()));
-    // The journal's file is named after the auction: the engine learns its
-    // cursor when it opens (SyncCmd::JournalOpened).
-    sync_cfg.journal = if journal_on {
-        sync::JournalStart::Later
-    } else {
-        sync::JournalStart::Off
+    // the user names a file. The journal records the first source.
+    let journal_on = !(args.no_journal || (first_demo && args.journal.is_none()));
+    let Some(client) = started.first().map(|s| s.1.clone()) else {
+        return Err(UsageError("no source to read".into()).into());
     };
     let (metrics, _metrics_server) = match args.metrics {
         Some(addr) => {
@@ -96,12 +115,33 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
         None => (None, None),
     };
     let notifier = settings.notifier(&|k: &str| std::env::var(k).ok());
-    let handle =
-        crate::shell::source::spawn(args.source, args.site_lang, args.poll, client, sync_cfg);
+    let mut handles = Vec::new();
+    for (i, (kind, client, mut sync_cfg, _)) in started.into_iter().enumerate() {
+        // The journal's file is named after the auction: the engine learns
+        // its cursor when it opens (SyncCmd::JournalOpened).
+        sync_cfg.journal = if journal_on && i == 0 {
+            sync::JournalStart::Later
+        } else {
+            sync::JournalStart::Off
+        };
+        handles.push(crate::shell::source::spawn(
+            kind,
+            args.site_lang,
+            args.poll,
+            client,
+            sync_cfg,
+        ));
+    }
+    let several = handles.len() > 1;
+    let names = crate::shell::source::names(&specs, &urls);
+    let (sync_rx, cmds, tasks) = merge(handles);
+    let Some(first_cmds) = cmds.first().cloned() else {
+        return Err(UsageError("no source to read".into()).into());
+    };
     let mut journal = if journal_on {
         JournalSink::Pending {
             path: args.journal.clone(),
-            cmds: handle.cmds.clone(),
+            cmds: first_cmds,
             waiting: Vec::new(),
             anomalies: Vec::new(),
         }
@@ -116,7 +156,10 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
         args.ca_cert.as_deref(),
     )
     .map_err(|e| anyhow::anyhow!("[notify_to]: {e}"))?;
-    let mut app = App::new(settings.app_options(sim.is_some()));
+    let mut app = App::new(settings.app_options(!sims.is_empty()));
+    if several {
+        app.set_sources(names);
+    }
     if let Some((key, desc)) = settings.sort {
         app.set_sort(key, desc);
     }
@@ -126,8 +169,8 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
         screen.watch_config(&settings);
         let mut driver = LiveDriver {
             journal: &mut journal,
-            sync_rx: handle.msgs,
-            cmds: handle.cmds,
+            sync_rx,
+            cmds,
             on_alert: on_alert.clone(),
             metrics,
             health: None,
@@ -137,7 +180,9 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
         screen.run(&mut driver).await
     }
     .await;
-    handle.task.abort();
+    for t in tasks {
+        t.abort();
+    }
     let (undelivered, delivered) = courier.close_within(DELIVERY_CLOSE_WAIT, None).await;
     for r in delivered {
         let _ = journal.append(r, None).await;
@@ -147,10 +192,38 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
         eprintln!("{line}");
     }
     journal.close().await;
-    if let Some(sim) = sim {
+    for sim in sims {
         stop_sim(sim).await;
     }
     result
+}
+
+/// The sources' messages on one channel, each tagged with its source
+/// (`SourceId`: the order given); their command senders; their tasks.
+fn merge(
+    handles: Vec<sync::SyncHandle>,
+) -> (
+    mpsc::Receiver<(SourceId, SyncMsg)>,
+    Vec<mpsc::Sender<SyncCmd>>,
+    Vec<tokio::task::JoinHandle<()>>,
+) {
+    let (tx, rx) = mpsc::channel(256);
+    let mut cmds = Vec::new();
+    let mut tasks = Vec::new();
+    for (i, h) in handles.into_iter().enumerate() {
+        let Some(id) = SourceId::nth(i) else { break };
+        let (tx, mut msgs) = (tx.clone(), h.msgs);
+        tasks.push(tokio::spawn(async move {
+            while let Some(m) = msgs.recv().await {
+                if tx.send((id, m)).await.is_err() {
+                    break;
+                }
+            }
+        }));
+        cmds.push(h.cmds);
+        tasks.push(h.task);
+    }
+    (rx, cmds, tasks)
 }
 
 async fn stop_sim(sim: RunningSim) {
@@ -165,8 +238,10 @@ const DELIVERY_CLOSE_WAIT: Duration = Duration::from_millis(300);
 /// go to the engine, the journal and the alert command.
 struct LiveDriver<'a> {
     journal: &'a mut JournalSink,
-    sync_rx: mpsc::Receiver<SyncMsg>,
-    cmds: mpsc::Sender<SyncCmd>,
+    /// Every source's messages, tagged with the source.
+    sync_rx: mpsc::Receiver<(SourceId, SyncMsg)>,
+    /// Each source's commands, by `SourceId`.
+    cmds: Vec<mpsc::Sender<SyncCmd>>,
     on_alert: Option<AlertCommand>,
     metrics: Option<crate::shell::metrics::Publisher>,
     /// The journal's health, once the journal is open.
@@ -180,7 +255,7 @@ struct LiveDriver<'a> {
 
 /// What woke the live loop.
 enum LiveWake {
-    Sync(SyncMsg),
+    Sync(SourceId, SyncMsg),
     Opening(OpenNews),
     Journal(journal::JournalHealth),
     Metrics,
@@ -188,11 +263,17 @@ enum LiveWake {
 }
 
 impl LiveDriver<'_> {
-    async fn sync(&mut self, msg: SyncMsg, app: &mut App) -> anyhow::Result<Update> {
-        self.journal
-            .record(&msg, app.server_now(mono_now()))
-            .await?;
-        let mut up = app.update(Msg::Sync(msg), mono_now());
+    async fn sync(&mut self, src: SourceId, msg: SyncMsg, app: &mut App) -> anyhow::Result<Update> {
+        let msg = if src == SourceId::FIRST {
+            // The journal records the first source.
+            self.journal
+                .record(&msg, app.server_now(mono_now()))
+                .await?;
+            Msg::Sync(msg)
+        } else {
+            Msg::Source(src, msg)
+        };
+        let mut up = app.update(msg, mono_now());
         // The badge of a journal still opening (its backlog grows).
         if let Some(h) = self.journal.opening_health()
             && h != *app.journal()
@@ -233,7 +314,7 @@ impl Driver for LiveDriver<'_> {
         let metrics_at = self.metrics.as_ref().and_then(|m| m.due());
         tokio::select! {
             msg = self.sync_rx.recv() => match msg {
-                Some(msg) => Ok(LiveWake::Sync(msg)),
+                Some((src, msg)) => Ok(LiveWake::Sync(src, msg)),
                 None => Err(anyhow::anyhow!("the sync engine stopped unexpectedly; see the log file")),
             },
             Some(h) = health_changed(&mut self.health) => Ok(LiveWake::Journal(h)),
@@ -245,7 +326,7 @@ impl Driver for LiveDriver<'_> {
 
     async fn handle(&mut self, wake: LiveWake, app: &mut App) -> anyhow::Result<Update> {
         match wake {
-            LiveWake::Sync(msg) => self.sync(msg, app).await,
+            LiveWake::Sync(src, msg) => self.sync(src, msg, app).await,
             LiveWake::Opening(news) => self.opening(news, app).await,
             LiveWake::Journal(h) => Ok(app.update(Msg::Journal(h), mono_now())),
             LiveWake::Metrics => {
@@ -267,7 +348,7 @@ impl Driver for LiveDriver<'_> {
 
     async fn ready(&mut self, app: &mut App) -> anyhow::Result<Option<Update>> {
         match self.sync_rx.try_recv() {
-            Ok(msg) => Ok(Some(self.sync(msg, app).await?)),
+            Ok((src, msg)) => Ok(Some(self.sync(src, msg, app).await?)),
             Err(_) => Ok(None),
         }
     }
@@ -277,7 +358,17 @@ impl Driver for LiveDriver<'_> {
             Effect::Sync(cmd) => {
                 // The engine reads commands promptly; a full queue means it is
                 // already busy with the same kind of work, so dropping is safe.
-                let _ = self.cmds.try_send(cmd);
+                // The lot in view is watched at its own source only.
+                let owner = app.watching().map_or(SourceId::FIRST, |w| w.0);
+                for (i, tx) in self.cmds.iter().enumerate() {
+                    let cmd = match &cmd {
+                        SyncCmd::WatchLot(_) if SourceId::nth(i) != Some(owner) => {
+                            SyncCmd::WatchLot(None)
+                        }
+                        c => c.clone(),
+                    };
+                    let _ = tx.try_send(cmd);
+                }
             }
             Effect::Alert(alert) => {
                 tracing::info!(

@@ -113,7 +113,15 @@ async fn run(settings: Settings, filter: String, format: WatchFormat) -> Result<
         Some(cmd) => Some(AlertCommand::parse(cmd).map_err(Failure::Usage)?),
         None => None,
     };
-    let given = crate::shell::source::url_for(args.source, args.url.as_ref());
+    let specs = crate::shell::source::sources(&args.source, args.url.as_ref())
+        .map_err(Failure::Usage)?;
+    let [spec] = specs.as_slice() else {
+        return Err(Failure::Usage(
+            "watch reads one source: give one --source (run one watch per source)".into(),
+        ));
+    };
+    let kind = spec.kind;
+    let given = spec.url.clone();
     let sim = match &given {
         Some(_) => None,
         None => Some(
@@ -131,7 +139,7 @@ async fn run(settings: Settings, filter: String, format: WatchFormat) -> Result<
         }
     }
     let (client_cfg, mut sync_cfg) =
-        crate::shell::engine_config::configs_from_args(&engine_args, &url, settings.token.clone())
+        crate::shell::engine_config::configs_from_args(&engine_args, kind, &url, settings.token.clone())
             .map_err(|e| Failure::Usage(e.to_string()))?;
     let client = Client::new(client_cfg).map_err(|e| Failure::Usage(e.to_string()))?;
     let journal_on = !(args.no_journal || (sim.is_some() && args.journal.is_none()));
@@ -152,7 +160,7 @@ async fn run(settings: Settings, filter: String, format: WatchFormat) -> Result<
         None => (None, None),
     };
     let handle =
-        crate::shell::source::spawn(args.source, args.site_lang, args.poll, client, sync_cfg);
+        crate::shell::source::spawn(kind, args.site_lang, args.poll, client, sync_cfg);
     let journal = if journal_on {
         JournalSink::Pending {
             path: args.journal.clone(),
