@@ -34,7 +34,7 @@ impl App {
                 }
                 self.summary.mark_dirty();
                 self.set_feed_seq(src, seq);
-                self.data_at = server.or(self.data_at);
+                self.note_data(src, server);
                 for issue in rejected {
                     self.push_issue(issue);
                 }
@@ -74,7 +74,7 @@ impl App {
                     self.events_scroll =
                         (self.events_scroll + added).min(self.log.len().saturating_sub(1));
                 }
-                self.data_at = self.server_now(now).or(self.data_at);
+                self.note_data(src, self.server_now(now));
                 self.summary.mark_dirty();
                 self.reselect();
                 if let Some(b) = rules_before {
@@ -149,6 +149,16 @@ impl App {
         let at = server.or(self.data_at).unwrap_or_default();
         let old = |id: &str| self.lots.get(src, id).map(|(l, _)| l);
         crate::domain::change::events_seen(old, lots, seq, at)
+    }
+
+    /// Source `src` sent data at server time `at`.
+    fn note_data(&mut self, src: SourceId, at: Option<crate::domain::Timestamp>) {
+        if src == SourceId::FIRST {
+            self.data_at = at.or(self.data_at);
+        }
+        if let Some(s) = self.sources.get_mut(src.index()) {
+            s.data_at = at.or(s.data_at);
+        }
     }
 
     /// A feed bid for the lot in view extends its loaded history at once.

@@ -288,6 +288,8 @@ pub struct SourceFeed {
     pub name: SourceName,
     pub link: LinkState,
     pub feed_seq: u64,
+    /// Server time of the newest data this source sent.
+    pub data_at: Option<Timestamp>,
 }
 
 /// Where a follower stands (`--follow`), for the FOLLOWING badge: the
@@ -551,6 +553,7 @@ impl App {
                     name: n.clone(),
                     link: LinkState::Connecting,
                     feed_seq: 0,
+                    data_at: None,
                 })
                 .collect();
         }
@@ -561,6 +564,15 @@ impl App {
     /// configured; empty with one.
     pub fn sources(&self) -> &[SourceFeed] {
         &self.sources
+    }
+
+    /// The link of source `src`, and the server time of its newest data
+    /// (the first source's: the app's own).
+    pub fn source_link(&self, src: SourceId) -> (&LinkState, Option<Timestamp>) {
+        match self.sources.get(src.index()) {
+            Some(s) => (&s.link, s.data_at),
+            None => (&self.link, self.data_at),
+        }
     }
 
     /// Where source `src`'s feed stands.

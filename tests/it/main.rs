@@ -88,6 +88,7 @@ mod ui_rule_alerts;
 mod ui_sauda;
 mod ui_sizes;
 mod ui_snapshots;
+mod ui_sources;
 mod ui_styles;
 mod ui_summary_replay;
 mod ui_theme;
