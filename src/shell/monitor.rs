@@ -132,7 +132,6 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
             sync_cfg,
         ));
     }
-    let several = handles.len() > 1;
     let names = crate::shell::source::names(&specs, &urls);
     let (sync_rx, cmds, tasks) = merge(handles);
     let Some(first_cmds) = cmds.first().cloned() else {
@@ -157,9 +156,9 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
     )
     .map_err(|e| anyhow::anyhow!("[notify_to]: {e}"))?;
     let mut app = App::new(settings.app_options(!sims.is_empty()));
-    if several {
-        app.set_sources(names);
-    }
+    // With one source the screen is as it was; its name is still on every
+    // lot (the metrics' `source` label, the filter's `source:`).
+    app.set_sources(names);
     if let Some((key, desc)) = settings.sort {
         app.set_sort(key, desc);
     }

@@ -206,6 +206,8 @@ fn jsonl_seqs_are_contiguous_and_equal_the_simulators_history() {
             ours["lot_number"].is_string() || ours["lot_id"].is_null(),
             "{what}"
         );
+        // Every lot's record says its source (issue 23.2).
+        assert_eq!(ours["source"], "api", "{what}");
     }
 }
 
@@ -495,6 +497,7 @@ fn watch_the_sauda_site_prints_its_status_changes_as_jsonl() {
     assert!(snapshot, "the stream starts with a snapshot line");
     let v = status.expect("a status line");
     assert!(v["lot_number"].is_string(), "{v}");
+    assert_eq!(v["source"], "sauda", "{v}");
     assert_eq!(v["status"], "open", "{v}");
     signal(&child, "TERM");
     assert!(

@@ -190,6 +190,11 @@ async fn run(settings: Settings, filter: String, format: WatchFormat) -> Result<
         collation: Default::default(),
         rules: settings.rules.clone(),
     });
+    // Its one source's name, on every lot's record (and `source:`).
+    app.set_sources(crate::shell::source::names(
+        std::slice::from_ref(spec),
+        std::slice::from_ref(&url),
+    ));
     // The filter goes in as the monitor's keys would type it.
     let now = mono_now();
     app.update(Msg::Action(Action::StartFilter), now);
