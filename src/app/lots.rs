@@ -487,7 +487,10 @@ impl LotStore {
     }
 
     /// The ids of source `src`'s lots (made on its first lot).
-    fn ids_of(&mut self, src: SourceId) -> &mut HashMap<String, usize, foldhash::fast::RandomState> {
+    fn ids_of(
+        &mut self,
+        src: SourceId,
+    ) -> &mut HashMap<String, usize, foldhash::fast::RandomState> {
         let i = src.index();
         if self.by_id.len() <= i {
             self.by_id.resize_with(i + 1, HashMap::default);
@@ -769,7 +772,12 @@ mod tests {
         open.status = LotStatus::Open;
         let mut open2 = lot("P", Some(300));
         open2.status = LotStatus::Open;
-        s.replace(SourceId::FIRST, vec![sold, open, open2, lot("N", None)], None, None);
+        s.replace(
+            SourceId::FIRST,
+            vec![sold, open, open2, lot("N", None)],
+            None,
+            None,
+        );
         // The sold lot has no next minimum on screen.
         s.set_sort(SortKey::NextMin, false);
         assert_eq!(ids(&s).last().map(String::as_str), Some("S"));
@@ -840,14 +848,23 @@ mod tests {
     fn outbid_is_reported_once_for_me() {
         let mut s = LotStore::default();
         s.replace(SourceId::FIRST, vec![lot("A", None)], None, Some("P-07"));
-        assert!(!s.apply(SourceId::FIRST, &bid(1, "A", 100, "P-07"), Some("P-07")).me_outbid);
+        assert!(
+            !s.apply(SourceId::FIRST, &bid(1, "A", 100, "P-07"), Some("P-07"))
+                .me_outbid
+        );
         let (l, m) = s.get(SourceId::FIRST, "A").expect("test input is valid");
         assert_eq!(
             LotStore::me_state(l, m, Some("P-07")),
             Some(MeState::Leading)
         );
-        assert!(s.apply(SourceId::FIRST, &bid(2, "A", 200, "P-03"), Some("P-07")).me_outbid);
-        assert!(!s.apply(SourceId::FIRST, &bid(3, "A", 300, "P-04"), Some("P-07")).me_outbid);
+        assert!(
+            s.apply(SourceId::FIRST, &bid(2, "A", 200, "P-03"), Some("P-07"))
+                .me_outbid
+        );
+        assert!(
+            !s.apply(SourceId::FIRST, &bid(3, "A", 300, "P-04"), Some("P-07"))
+                .me_outbid
+        );
         let (l, m) = s.get(SourceId::FIRST, "A").expect("test input is valid");
         assert_eq!(
             LotStore::me_state(l, m, Some("P-07")),

@@ -27,7 +27,8 @@ impl App {
                 self.seen = self.changes_seen(src, seq, &lots, server);
                 let before = self.snapshot_watch(src, &lots);
                 let rules_before = self.rules_before_snapshot(src, &lots);
-                self.lots.replace(src, lots, server, self.opts.me.as_deref());
+                self.lots
+                    .replace(src, lots, server, self.opts.me.as_deref());
                 self.alert_snapshot_changes(src, before, now, up);
                 if let Some(b) = rules_before {
                     self.rules_after(src, b, now, up);

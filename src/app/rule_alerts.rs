@@ -68,13 +68,24 @@ impl App {
         Some(
             incoming
                 .iter()
-                .map(|l| (l.id.clone(), self.lots.get(src, &l.id).map(|(o, _)| o.clone())))
+                .map(|l| {
+                    (
+                        l.id.clone(),
+                        self.lots.get(src, &l.id).map(|(o, _)| o.clone()),
+                    )
+                })
                 .collect(),
         )
     }
 
     /// After the message: one alert per rule and lot for what changed.
-    pub(super) fn rules_after(&mut self, src: SourceId, before: Before, now: Mono, up: &mut Update) {
+    pub(super) fn rules_after(
+        &mut self,
+        src: SourceId,
+        before: Before,
+        now: Mono,
+        up: &mut Update,
+    ) {
         let me = self.opts.me.clone();
         let server = self.server_now(now);
         let new_ok = self.rules.first_read_done();
@@ -93,10 +104,7 @@ impl App {
                 watch: self.lots.watch_set(),
                 sources: self.lots.sources(),
             };
-            fire.extend(
-                self.rules
-                    .alerts_for(entry, &found, &env, &|_, _| true),
-            );
+            fire.extend(self.rules.alerts_for(entry, &found, &env, &|_, _| true));
         }
         for a in fire {
             self.raise_rule(a, now, up);

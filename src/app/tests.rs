@@ -423,7 +423,10 @@ fn suspended_lot_in_a_snapshot_freezes_at_receipt() {
     let mut l = lot("A", "a");
     l.status = LotStatus::Suspended;
     let app = app_with(vec![l]);
-    let (_, meta) = app.lots().get(SourceId::FIRST, "A").expect("test input is valid");
+    let (_, meta) = app
+        .lots()
+        .get(SourceId::FIRST, "A")
+        .expect("test input is valid");
     assert_eq!(meta.frozen_left_ms, Some(30 * 60_000));
 }
 
@@ -648,7 +651,10 @@ fn the_same_lot_id_from_two_sources_is_two_rows() {
     assert_eq!(app.sources()[1].feed_seq, 2);
     // Selecting the second row selects the site's lot, not the API's.
     act(&mut app, Action::SelectRow(1));
-    assert_eq!(app.selected_lot().map(|l| l.name.as_str()), Some("Site lot"));
+    assert_eq!(
+        app.selected_lot().map(|l| l.name.as_str()),
+        Some("Site lot")
+    );
 }
 
 #[test]
@@ -658,7 +664,10 @@ fn each_source_has_its_own_link_and_the_filter_knows_them() {
         attempt: 1,
         cause: crate::domain::LinkCause::Refused,
     };
-    app.update(Msg::Source(SourceId(1), SyncMsg::Link(down.clone())), Mono(1000));
+    app.update(
+        Msg::Source(SourceId(1), SyncMsg::Link(down.clone())),
+        Mono(1000),
+    );
     app.update(Msg::Sync(SyncMsg::Link(LinkState::Live)), Mono(1000));
     assert_eq!(app.sources()[0].link, LinkState::Live);
     assert_eq!(app.sources()[1].link, down);

@@ -33,9 +33,7 @@ pub fn configs_from_args(
     let fixed = parse_fixed_rates(&args.fixed_rates)?;
     let mode = match args.rates {
         // The site serves no rates: the National Bank's feed instead.
-        RatesArg::Platform if kind == SourceArg::Sauda => {
-            RatesMode::Nbk
-        }
+        RatesArg::Platform if kind == SourceArg::Sauda => RatesMode::Nbk,
         RatesArg::Platform => RatesMode::Platform,
         RatesArg::Nbk => RatesMode::Nbk,
         RatesArg::Fixed if fixed.is_empty() => {

@@ -387,11 +387,15 @@ mod site_tests {
         let csv = render(&snap, SnapshotFormat::Csv);
         let mut lines = csv.lines();
         assert!(
-            lines.next().is_some_and(|h| h.ends_with(",sale_price,source")),
+            lines
+                .next()
+                .is_some_and(|h| h.ends_with(",sale_price,source")),
             "{csv}"
         );
         assert!(
-            lines.next().is_some_and(|r| r.ends_with(",123456789.00,sauda")),
+            lines
+                .next()
+                .is_some_and(|r| r.ends_with(",123456789.00,sauda")),
             "{csv}"
         );
         let table = render(&snap, SnapshotFormat::Table);

@@ -49,7 +49,10 @@ mod tests {
         assert_eq!((sauda.kind, sauda.url), (SourceArg::Sauda, None));
         assert_eq!(parse_source_spec("SAUDA").unwrap().kind, SourceArg::Sauda);
         let bad = parse_source_spec("site").unwrap_err();
-        assert!(bad.contains("`site` is not a source: write api or sauda"), "{bad}");
+        assert!(
+            bad.contains("`site` is not a source: write api or sauda"),
+            "{bad}"
+        );
         let bad = parse_source_spec("api=platform.example").unwrap_err();
         assert!(
             bad.contains("`platform.example` is not an http(s) URL")
@@ -190,9 +193,11 @@ pub fn sources(given: &[SourceSpec], url: Option<&String>) -> Result<Vec<SourceS
     match (out.as_mut_slice(), url) {
         ([only], Some(u)) => only.url = Some(u.clone()),
         (_, Some(_)) => {
-            return Err("--url names the URL of a single source; with several --source, \
+            return Err(
+                "--url names the URL of a single source; with several --source, \
                         give each its own: --source api=https://platform.example --source sauda"
-                .to_string());
+                    .to_string(),
+            );
         }
         _ => {}
     }

@@ -855,7 +855,14 @@ fn lot_row(
             Col::Number => _ = put_str(buf, cell.x, y, right, &lot.number, plain),
             // A source not live: how old its lots are (`sauda ⌛2m`).
             Col::Source => {
-                let at = put_str(buf, cell.x, y, right, store.source_label(meta.source), plain);
+                let at = put_str(
+                    buf,
+                    cell.x,
+                    y,
+                    right,
+                    store.source_label(meta.source),
+                    plain,
+                );
                 let (link, data_at) = app.source_link(meta.source);
                 if *link != LinkState::Live
                     && let (Some(at_), Some(now)) = (data_at, ctx.now)

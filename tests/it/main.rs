@@ -38,6 +38,7 @@ mod e2e_protocol_day;
 mod e2e_readme;
 mod e2e_replay;
 mod e2e_sauda;
+mod e2e_sources;
 mod e2e_tmux;
 mod faults_feed;
 mod faults_network;

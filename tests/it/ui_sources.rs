@@ -9,7 +9,7 @@ use crate::ui_common;
 
 use lotwatch::app::{Action, App, Msg};
 use lotwatch::domain::source::SourceName;
-use lotwatch::domain::{Lot, LinkCause, SourceId, Timestamp};
+use lotwatch::domain::{LinkCause, Lot, SourceId, Timestamp};
 use lotwatch::platform::sauda::{lot_from, parse_list};
 use lotwatch::sync::{LinkState, SyncMsg};
 use ui_common::*;
@@ -69,8 +69,14 @@ fn the_lots_of_two_sources_side_by_side() {
     let mut app = two_sources();
     let screen = render(&mut app, 160, 40);
     // 401102 twice: the API's and the site's.
-    assert!(screen.contains("401102   api") && screen.contains("401102   sauda"), "{screen}");
-    assert!(screen.contains("api ● LIVE") && screen.contains("sauda ● LIVE"), "{screen}");
+    assert!(
+        screen.contains("401102   api") && screen.contains("401102   sauda"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("api ● LIVE") && screen.contains("sauda ● LIVE"),
+        "{screen}"
+    );
     insta::assert_snapshot!("sources_two_live_160x40", screen);
 }
 
@@ -87,9 +93,15 @@ fn a_failing_source_keeps_its_lots_with_their_age_while_the_other_stays_live() {
     // Two minutes on: the site's lots are still there, two minutes old;
     // the API's are live (no age).
     let screen = render_after(&mut app, 160, 40, 120_000);
-    assert!(screen.contains("401102   api") && screen.contains("401102   sauda"), "{screen}");
+    assert!(
+        screen.contains("401102   api") && screen.contains("401102   sauda"),
+        "{screen}"
+    );
     assert!(screen.contains("api ● LIVE"), "{screen}");
-    assert!(screen.contains("sauda: "), "the cause is named by its source: {screen}");
+    assert!(
+        screen.contains("sauda: "),
+        "the cause is named by its source: {screen}"
+    );
     insta::assert_snapshot!("sources_site_offline_160x40", screen);
     assert_eq!(app.sources()[0].link, LinkState::Live);
 }
