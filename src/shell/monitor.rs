@@ -99,7 +99,7 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
     tracing::debug!("HTTP clients ready");
     let first_demo = started.first().is_some_and(|s| s.3);
     // The demo day restarts at seq 1 on every run: it is journaled only when
-    // the user names a file. The journal records the first source.
+    // the user names a file. Each source is its own auction in it.
     let journal_on = !(args.no_journal || (first_demo && args.journal.is_none()));
     let Some(client) = started.first().map(|s| s.1.clone()) else {
         return Err(UsageError("no source to read".into()).into());
@@ -119,7 +119,7 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
     for (i, (kind, client, mut sync_cfg, _)) in started.into_iter().enumerate() {
         // The journal's file is named after the auction: the engine learns
         // its cursor when it opens (SyncCmd::JournalOpened).
-        sync_cfg.journal = if journal_on && i == 0 {
+        sync_cfg.journal = if journal_on && (i == 0 || !demo_of(&specs, i)) {
             sync::JournalStart::Later
         } else {
             sync::JournalStart::Off
@@ -134,18 +134,28 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
     }
     let names = crate::shell::source::names(&specs, &urls);
     let (sync_rx, cmds, tasks) = merge(handles);
-    let Some(first_cmds) = cmds.first().cloned() else {
+    // One sink per source, the first's with the alerts and the anomalies;
+    // with --journal all write the same file or database, each its own
+    // auction (without it, each its auction's default file).
+    let mut sinks: Vec<JournalSink> = cmds
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            if journal_on && (i == 0 || !demo_of(&specs, i)) {
+                JournalSink::Pending {
+                    path: args.journal.clone(),
+                    cmds: c.clone(),
+                    waiting: Vec::new(),
+                    anomalies: Vec::new(),
+                }
+            } else {
+                JournalSink::Off
+            }
+        })
+        .collect();
+    let mut others = sinks.split_off(1.min(sinks.len()));
+    let Some(mut journal) = sinks.pop() else {
         return Err(UsageError("no source to read".into()).into());
-    };
-    let mut journal = if journal_on {
-        JournalSink::Pending {
-            path: args.journal.clone(),
-            cmds: first_cmds,
-            waiting: Vec::new(),
-            anomalies: Vec::new(),
-        }
-    } else {
-        JournalSink::Off
     };
     tracing::debug!("sync engine started");
 
@@ -168,6 +178,7 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
         screen.watch_config(&settings);
         let mut driver = LiveDriver {
             journal: &mut journal,
+            others: &mut others,
             sync_rx,
             cmds,
             on_alert: on_alert.clone(),
@@ -191,6 +202,9 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
         eprintln!("{line}");
     }
     journal.close().await;
+    for sink in others {
+        sink.close().await;
+    }
     for sim in sims {
         stop_sim(sim).await;
     }
@@ -237,6 +251,9 @@ const DELIVERY_CLOSE_WAIT: Duration = Duration::from_millis(300);
 /// go to the engine, the journal and the alert command.
 struct LiveDriver<'a> {
     journal: &'a mut JournalSink,
+    /// The other sources' journals, by `SourceId` less one (their
+    /// messages only).
+    others: &'a mut Vec<JournalSink>,
     /// Every source's messages, tagged with the source.
     sync_rx: mpsc::Receiver<(SourceId, SyncMsg)>,
     /// Each source's commands, by `SourceId`.
@@ -256,6 +273,8 @@ struct LiveDriver<'a> {
 enum LiveWake {
     Sync(SourceId, SyncMsg),
     Opening(OpenNews),
+    /// The journal of another source (`others`' index) opened, or not yet.
+    OtherOpening(usize, OpenNews),
     Journal(journal::JournalHealth),
     Metrics,
     Delivery(crate::shell::deliver::Report),
@@ -263,13 +282,14 @@ enum LiveWake {
 
 impl LiveDriver<'_> {
     async fn sync(&mut self, src: SourceId, msg: SyncMsg, app: &mut App) -> anyhow::Result<Update> {
+        let server = app.server_now(mono_now());
         let msg = if src == SourceId::FIRST {
-            // The journal records the first source.
-            self.journal
-                .record(&msg, app.server_now(mono_now()))
-                .await?;
+            self.journal.record(&msg, server).await?;
             Msg::Sync(msg)
         } else {
+            if let Some(sink) = self.others.get_mut(src.index().wrapping_sub(1)) {
+                sink.record(&msg, server).await?;
+            }
             Msg::Source(src, msg)
         };
         let mut up = app.update(msg, mono_now());
@@ -318,6 +338,7 @@ impl Driver for LiveDriver<'_> {
             },
             Some(h) = health_changed(&mut self.health) => Ok(LiveWake::Journal(h)),
             Some(news) = self.journal.opening() => Ok(LiveWake::Opening(news)),
+            (i, Some(news)) = others_opening(self.others) => Ok(LiveWake::OtherOpening(i, news)),
             _ = sleep_until_opt(metrics_at) => Ok(LiveWake::Metrics),
             Some(r) = self.courier.next() => Ok(LiveWake::Delivery(r)),
         }
@@ -327,6 +348,12 @@ impl Driver for LiveDriver<'_> {
         match wake {
             LiveWake::Sync(src, msg) => self.sync(src, msg, app).await,
             LiveWake::Opening(news) => self.opening(news, app).await,
+            LiveWake::OtherOpening(i, news) => {
+                if let Some(sink) = self.others.get_mut(i) {
+                    sink.opened(news, app.server_now(mono_now())).await?;
+                }
+                Ok(Update::default())
+            }
             LiveWake::Journal(h) => Ok(app.update(Msg::Journal(h), mono_now())),
             LiveWake::Metrics => {
                 if let Some(m) = self.metrics.as_mut() {
@@ -429,6 +456,26 @@ impl Driver for LiveDriver<'_> {
         }
         false
     }
+}
+
+/// The next news of another source's journal being opened, with its index;
+/// never while none is being opened.
+async fn others_opening(others: &mut [JournalSink]) -> (usize, Option<OpenNews>) {
+    if others.is_empty() {
+        return std::future::pending().await;
+    }
+    let all = others
+        .iter_mut()
+        .enumerate()
+        .map(|(i, s)| Box::pin(async move { (i, s.opening().await) }));
+    futures_util::future::select_all(all).await.0
+}
+
+/// Whether source `i` reads a demo simulator (it has no URL of its own):
+/// the demo day restarts at seq 1 on every run and is not journaled beside
+/// the others.
+fn demo_of(specs: &[crate::shell::source::SourceSpec], i: usize) -> bool {
+    specs.get(i).is_some_and(|s| s.url.is_none())
 }
 
 /// The journal's next health, when it changes; never while there is none.
