@@ -147,29 +147,29 @@ pub fn parse_source_spec(text: &str) -> Result<SourceSpec, String> {
     Ok(SourceSpec { kind, url })
 }
 
-impl<'de> serde::Deserialize<'de> for SourceSpec {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
-        parse_source_spec(&text).map_err(serde::de::Error::custom)
-    }
-}
-
 /// The config file's `source`: one (`"sauda"`) or a list (`["api=https://
 /// platform.example", "sauda"]`).
 pub fn de_source_list<'de, D: serde::Deserializer<'de>>(
     d: D,
 ) -> Result<Option<Vec<SourceSpec>>, D::Error> {
     use serde::Deserialize;
+    // Text first, then read: the error says what to write (an untagged
+    // enum of specs would only say that nothing matched).
     #[derive(serde::Deserialize)]
     #[serde(untagged)]
     enum OneOrMany {
-        One(SourceSpec),
-        Many(Vec<SourceSpec>),
+        One(String),
+        Many(Vec<String>),
     }
-    Ok(Some(match OneOrMany::deserialize(d)? {
+    let texts = match OneOrMany::deserialize(d)? {
         OneOrMany::One(s) => vec![s],
         OneOrMany::Many(v) => v,
-    }))
+    };
+    texts
+        .iter()
+        .map(|t| parse_source_spec(t).map_err(serde::de::Error::custom))
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
 }
 
 /// The sources the monitor reads, each with its URL (None: the API's demo

@@ -222,4 +222,8 @@ fn an_api_and_a_site_at_once_and_the_site_stopped_mid_run() {
         String::from_utf8_lossy(&verify.stdout),
         String::from_utf8_lossy(&verify.stderr)
     );
+    for f in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{j}{f}"));
+    }
+    let _ = std::fs::remove_file(dir.join(format!("lotwatch-e2e-sources-{pid}.log")));
 }

@@ -440,6 +440,18 @@ fn exit_codes_bad_filter_bad_argument_unreachable() {
     let out = watch_cmd(&dir, &["--format", "xml"]).output().expect("run");
     assert_eq!(out.status.code(), Some(2));
 
+    // watch reads one source; a bad one is named with what to write.
+    let out = watch_cmd(&dir, &["--source", "api=http://127.0.0.1:9", "--source", "sauda"])
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("watch reads one source"), "{err}");
+    let out = watch_cmd(&dir, &["--source", "site"]).output().expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("`site` is not a source: write api or sauda"), "{err}");
+
     let port = http::free_port();
     let t0 = Instant::now();
     let out = watch_cmd(
