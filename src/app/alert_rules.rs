@@ -62,6 +62,7 @@ impl App {
         };
         self.rules.count_raised("default", event);
         self.log.push(LogEntry {
+            source: crate::domain::SourceId::FIRST,
             seq: None,
             at: self.server_now(now),
             kind: LogKind::Alert,

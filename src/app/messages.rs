@@ -41,7 +41,7 @@ impl App {
                 }
                 for ev in &self.seen {
                     let lot = ev.lot_id.as_deref().and_then(|id| self.lots.get(src, id));
-                    self.log.record(ev, lot.map(|(l, _)| l));
+                    self.log.record(src, ev, lot.map(|(l, _)| l));
                 }
                 if self.events_scroll > 0 {
                     self.events_scroll = (self.events_scroll + self.seen.len())
@@ -64,7 +64,7 @@ impl App {
                         _ => None,
                     });
                     let lot = lot_id.and_then(|id| self.lots.get(src, id)).map(|(l, _)| l);
-                    self.log.record(&ev, lot);
+                    self.log.record(src, &ev, lot);
                     added += 1;
                     self.alert_event(src, &ev, applied.me_outbid, now, up);
                     if let crate::domain::EventKind::Bid { amount, bidder, .. } = &ev.kind {
@@ -260,6 +260,7 @@ impl App {
             problem: issue.problem.clone(),
         };
         self.log.push(LogEntry {
+            source: crate::domain::SourceId::FIRST,
             seq: None,
             at: None,
             kind: LogKind::Issue,

@@ -192,6 +192,7 @@ impl App {
         tracing::info!(rule = %a.rule, lot = %a.lot.number, event = a.event().as_str(), "rule alert");
         self.alerts.flash(&a.lot.id, now);
         self.log.push(LogEntry {
+            source: crate::domain::SourceId::FIRST,
             seq: None,
             at: self.server_now(now),
             kind: LogKind::Alert,

@@ -111,7 +111,7 @@ fn events_row(app: &App, area: Rect, at: Position) -> Option<usize> {
     let lots = app.lots();
     let (src, id) = lots
         .entries()
-        .find(|(l, _)| l.number == entry.lot)
+        .find(|(l, m)| l.number == entry.lot && m.source == entry.source)
         .map_or((Default::default(), entry.lot.as_str()), |(l, m)| {
             (m.source, l.id.as_str())
         });

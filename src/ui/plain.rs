@@ -105,6 +105,7 @@ mod tests {
     #[test]
     fn sentences_in_each_language_without_symbols() {
         let e = LogEntry {
+            source: crate::domain::SourceId::FIRST,
             seq: Some(7),
             at: Some(Timestamp(1_750_740_000_000)),
             kind: LogKind::Bid,
