@@ -18,7 +18,10 @@ impl SourceId {
 
     /// The id of the `i`-th source; None past `MAX`.
     pub fn nth(i: usize) -> Option<SourceId> {
-        (i < SourceId::MAX).then(|| SourceId(i as u8))
+        u8::try_from(i)
+            .ok()
+            .filter(|_| i < SourceId::MAX)
+            .map(SourceId)
     }
 }
 

@@ -211,15 +211,17 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
     result
 }
 
-/// The sources' messages on one channel, each tagged with its source
-/// (`SourceId`: the order given); their command senders; their tasks.
-fn merge(
-    handles: Vec<sync::SyncHandle>,
-) -> (
+/// Every source's messages on one channel, each tagged with its source,
+/// their command senders by `SourceId`, and their tasks.
+type Merged = (
     mpsc::Receiver<(SourceId, SyncMsg)>,
     Vec<mpsc::Sender<SyncCmd>>,
     Vec<tokio::task::JoinHandle<()>>,
-) {
+);
+
+/// The sources' messages on one channel, each tagged with its source
+/// (`SourceId`: the order given); their command senders; their tasks.
+fn merge(handles: Vec<sync::SyncHandle>) -> Merged {
     let (tx, rx) = mpsc::channel(256);
     let mut cmds = Vec::new();
     let mut tasks = Vec::new();

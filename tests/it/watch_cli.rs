@@ -441,16 +441,24 @@ fn exit_codes_bad_filter_bad_argument_unreachable() {
     assert_eq!(out.status.code(), Some(2));
 
     // watch reads one source; a bad one is named with what to write.
-    let out = watch_cmd(&dir, &["--source", "api=http://127.0.0.1:9", "--source", "sauda"])
+    let out = watch_cmd(
+        &dir,
+        &["--source", "api=http://127.0.0.1:9", "--source", "sauda"],
+    )
+    .output()
+    .expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("watch reads one source"), "{err}");
+    let out = watch_cmd(&dir, &["--source", "site"])
         .output()
         .expect("run");
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains("watch reads one source"), "{err}");
-    let out = watch_cmd(&dir, &["--source", "site"]).output().expect("run");
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains("`site` is not a source: write api or sauda"), "{err}");
+    assert!(
+        err.contains("`site` is not a source: write api or sauda"),
+        "{err}"
+    );
 
     let port = http::free_port();
     let t0 = Instant::now();

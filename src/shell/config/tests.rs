@@ -821,5 +821,8 @@ fn several_sources_from_the_flags_the_file_and_the_environment() {
     let e = with_file(&dir, "source = [\"site\"]\n", &[], &[])
         .unwrap_err()
         .to_string();
-    assert!(e.contains("`site` is not a source: write api or sauda"), "{e}");
+    assert!(
+        e.contains("`site` is not a source: write api or sauda"),
+        "{e}"
+    );
 }
