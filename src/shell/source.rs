@@ -81,6 +81,18 @@ mod tests {
         assert_eq!(both[1].url.as_deref(), Some(SAUDA_URL));
         let e = sources(&two, Some(&url)).unwrap_err();
         assert!(e.contains("give each its own"), "{e}");
+        let twice = [
+            parse_source_spec("sauda").unwrap(),
+            parse_source_spec(&format!("sauda={SAUDA_URL}")).unwrap(),
+        ];
+        let e = sources(&twice, None).unwrap_err();
+        assert!(e.contains("is given twice"), "{e}");
+        // Two demo days (no URL) are two simulators: allowed.
+        let demos = [
+            parse_source_spec("api").unwrap(),
+            parse_source_spec("api").unwrap(),
+        ];
+        assert_eq!(sources(&demos, None).unwrap().len(), 2);
         let urls: Vec<String> = both.iter().filter_map(|s| s.url.clone()).collect();
         let labels: Vec<String> = names(&both, &urls).into_iter().map(|n| n.label).collect();
         assert_eq!(labels, ["api", "sauda"]);
@@ -203,6 +215,16 @@ pub fn sources(given: &[SourceSpec], url: Option<&String>) -> Result<Vec<SourceS
     }
     for s in &mut out {
         s.url = url_for(s.kind, s.url.as_ref());
+    }
+    // The same source twice would show every lot twice under one label.
+    for (i, s) in out.iter().enumerate() {
+        if s.url.is_some() && out[..i].contains(s) {
+            return Err(format!(
+                "--source {}={} is given twice: name each source once",
+                s.kind_name(),
+                s.url.as_deref().unwrap_or_default()
+            ));
+        }
     }
     Ok(out)
 }
