@@ -4,16 +4,22 @@
 use super::*;
 
 impl App {
-    /// One message of source `src`. The anomaly detector and the server
-    /// clock follow the first source only (its feed, its clock).
+    /// One message of source `src`. Each source's feed and link are judged
+    /// by its own anomaly detector; the server clock is the first source's.
     pub(super) fn on_sync(&mut self, src: SourceId, msg: SyncMsg, now: Mono, up: &mut Update) {
         up.redraw = true;
         let first = src == SourceId::FIRST;
-        if first {
-            let found = self.detector.observe(&msg, self.clock.now(now));
-            for a in found {
-                self.push_anomaly(a, up);
-            }
+        let server = self.clock.now(now);
+        let found = match src.index().checked_sub(1) {
+            None => self.detector.observe(&msg, server),
+            Some(i) => match self.other_detectors.get_mut(i) {
+                Some(d) => d.observe(&msg, server),
+                None => Vec::new(),
+            },
+        };
+        for mut a in found {
+            a.source = src;
+            self.push_anomaly(a, up);
         }
         match msg {
             SyncMsg::Auction(a) if first => self.auction = Some(a),

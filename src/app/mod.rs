@@ -258,6 +258,9 @@ pub struct App {
     pub(crate) replay: Option<ReplayStatus>,
     pub(crate) following: Option<FollowStatus>,
     pub(crate) detector: Detector,
+    /// The other sources' detectors, by `SourceId` less one (several
+    /// sources: each source's feed and link judged on its own).
+    pub(crate) other_detectors: Vec<Detector>,
     /// Newest last, at most `MAX_ANOMALIES`.
     pub(crate) anomalies: VecDeque<Anomaly>,
     /// Anomalies raised since start (the pane keeps only the newest).
@@ -361,6 +364,7 @@ impl App {
             replay: None,
             following: None,
             detector,
+            other_detectors: Vec::new(),
             anomalies: VecDeque::new(),
             anomaly_count: 0,
             anomaly_kinds: [0; AnomalyKind::ALL.len()],
@@ -544,6 +548,11 @@ impl App {
     /// the screen is as for one source.
     pub fn set_sources(&mut self, names: Vec<SourceName>) {
         let names: Vec<SourceName> = names.into_iter().take(SourceId::MAX).collect();
+        let cfg = DetectorConfig {
+            skew_threshold_ms: self.opts.skew_threshold_ms,
+            unreachable_after_ms: self.opts.unreachable_after_ms,
+        };
+        self.other_detectors = (1..names.len()).map(|_| Detector::new(cfg)).collect();
         if names.len() < 2 {
             self.sources.clear();
         } else {
@@ -622,6 +631,19 @@ impl App {
                     && let Some(a) = self.detector.tick(t)
                 {
                     self.push_anomaly(a, &mut up);
+                }
+                if let Some(t) = self.clock.now(now) {
+                    let found: Vec<Anomaly> = (1u8..)
+                        .zip(self.other_detectors.iter_mut())
+                        .filter_map(|(i, d)| d.tick(t).map(|a| (i, a)))
+                        .map(|(i, mut a)| {
+                            a.source = SourceId(i);
+                            a
+                        })
+                        .collect();
+                    for a in found {
+                        self.push_anomaly(a, &mut up);
+                    }
                 }
             }
             Msg::Resize { w, h } => {

@@ -692,3 +692,28 @@ fn each_source_has_its_own_link_and_the_filter_knows_them() {
         assert_eq!(app.lots().view_len(), n, "{text}");
     }
 }
+
+#[test]
+fn a_source_down_too_long_is_an_anomaly_of_that_source() {
+    let mut app = two_sources();
+    let down = LinkState::Offline {
+        since: Timestamp(T0),
+        cause: crate::domain::LinkCause::Refused,
+    };
+    app.update(Msg::Source(SourceId(1), SyncMsg::Link(down)), Mono(1000));
+    // Past `unreachable_after` (60 s by default) on the server's clock.
+    let up = app.update(Msg::Tick, Mono(1000 + 61_000));
+    let raised: Vec<&Anomaly> = up
+        .effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Anomaly(a) => Some(a),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(raised.len(), 1, "{raised:?}");
+    assert_eq!(raised[0].kind, AnomalyKind::Unreachable);
+    assert_eq!(raised[0].source, SourceId(1), "the site's, not the API's");
+    // The API's link did not fail: nothing of its own.
+    assert!(app.anomalies().all(|a| a.source == SourceId(1)));
+}

@@ -420,7 +420,18 @@ impl Driver for LiveDriver<'_> {
                 let rec = self.courier.rule_alert(&a);
                 self.journal.append(rec, app.server_now(mono_now())).await?;
             }
-            Effect::Anomaly(a) => self.journal.anomaly(a, app.server_now(mono_now())).await?,
+            // With that source's auction (several sources).
+            Effect::Anomaly(a) => {
+                let server = app.server_now(mono_now());
+                match a.source.index().checked_sub(1) {
+                    Some(i) if i < self.others.len() => {
+                        if let Some(sink) = self.others.get_mut(i) {
+                            sink.anomaly(a, server).await?;
+                        }
+                    }
+                    _ => self.journal.anomaly(a, server).await?,
+                }
+            }
             _ => {}
         }
         Ok(())

@@ -61,9 +61,8 @@ pub fn actions(app: &App, area: Rect, ev: &MouseEvent, lang: Lang) -> Vec<Action
         Pane::Events => out.extend(events_row(app, r, at).map(Action::SelectRow)),
         Pane::Anomalies => out.extend(
             super::anomalies::at(app, r, at, lang)
-                .and_then(|a| a.lot_id.as_deref())
-                .and_then(|id| app.lots().find(id))
-                .and_then(|(l, m)| app.lots().position_of(m.source, &l.id))
+                .and_then(|a| Some((a.source, a.lot_id.as_deref()?)))
+                .and_then(|(src, id)| app.lots().position_of(src, id))
                 .map(Action::SelectRow),
         ),
         Pane::Detail | Pane::Bids | Pane::Summary => {}
