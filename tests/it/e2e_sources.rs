@@ -222,6 +222,40 @@ fn an_api_and_a_site_at_once_and_the_site_stopped_mid_run() {
         String::from_utf8_lossy(&verify.stdout),
         String::from_utf8_lossy(&verify.stderr)
     );
+    // A replay of the file plays each auction as its own source: the
+    // site's lots and the API's, 401102 from both kept apart.
+    let mut replay = lotwatch::journal::Replay::load(&journal).expect("load the journal");
+    replay.set_speed(1000.0);
+    let mut app = lotwatch::app::App::new(Default::default());
+    let mut mono = 0;
+    while let Some(wait) = replay.until_next() {
+        mono += wait.as_millis() as u64 + 1;
+        let msgs = replay.advance(wait.max(Duration::from_millis(1)));
+        lotwatch::shell::replay_mode::deliver(
+            &mut app,
+            &replay,
+            msgs,
+            lotwatch::domain::clock::Mono(mono),
+        );
+    }
+    let labels: Vec<&str> = app
+        .sources()
+        .iter()
+        .map(|s| s.name.label.as_str())
+        .collect();
+    assert_eq!(labels.len(), 2, "{labels:?}");
+    assert!(
+        labels.contains(&"api") && labels.contains(&"sauda"),
+        "{labels:?}"
+    );
+    for src in [0u8, 1] {
+        let n = app
+            .lots()
+            .entries()
+            .filter(|(l, m)| m.source.0 == src && l.number == "401102")
+            .count();
+        assert_eq!(n, 1, "source {src} has its own 401102");
+    }
     for f in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{j}{f}"));
     }
