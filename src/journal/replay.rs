@@ -80,16 +80,7 @@ impl Replay {
                 SourceId::nth(i).unwrap_or(SourceId((SourceId::MAX - 1) as u8))
             })
             .collect();
-        let names = SourceName::label_all(
-            &auctions
-                .iter()
-                .take(SourceId::MAX)
-                .map(|a| match a.strip_prefix("site:") {
-                    Some(host) => ("sauda".to_string(), host.to_string()),
-                    None => ("api".to_string(), a.to_string()),
-                })
-                .collect::<Vec<_>>(),
-        );
+        let names = source_names(&auctions);
         Replay {
             sources,
             names,
@@ -250,6 +241,22 @@ impl Replay {
         self.clock = Some(now.max(self.clock.unwrap_or(now)));
         out
     }
+}
+
+/// The recorded auctions as the sources the screen names: a site's
+/// (`site:host`) as `sauda`, another as `api`; by its host or id when two
+/// are of one kind.
+pub fn source_names(auctions: &[&str]) -> Vec<SourceName> {
+    SourceName::label_all(
+        &auctions
+            .iter()
+            .take(SourceId::MAX)
+            .map(|a| match a.strip_prefix("site:") {
+                Some(host) => ("sauda".to_string(), host.to_string()),
+                None => ("api".to_string(), a.to_string()),
+            })
+            .collect::<Vec<_>>(),
+    )
 }
 
 /// Rebuilds the recorded messages of a journal in arrival order.

@@ -256,6 +256,25 @@ fn an_api_and_a_site_at_once_and_the_site_stopped_mid_run() {
             .count();
         assert_eq!(n, 1, "source {src} has its own 401102");
     }
+    // A follower of the file shows both, by source, as the monitor did.
+    let follow_log = dir.join(format!("lotwatch-e2e-sources-follow-{pid}.log"));
+    let cmd: Vec<String> = [
+        BIN,
+        "--follow",
+        &j,
+        "--log-file",
+        &follow_log.to_string_lossy(),
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let f = Tmux::start("sources-follow", 200, 50, &cmd);
+    f.wait_for("the follower's two sources", WAIT, |s| {
+        has_row(s, "401102", "api") && has_row(s, "401102", "sauda")
+    });
+    f.keys(&["q"]);
+    assert_eq!(f.wait_exit(WAIT), 0, "the follower's exit status");
+    let _ = std::fs::remove_file(follow_log);
     for f in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{j}{f}"));
     }
