@@ -135,11 +135,11 @@ impl App {
                 Some((_, id)) => {
                     if self.lots.toggle_watch(&id) {
                         // Already in its last minutes: it did not enter them.
-                        if let (Some(server), Some((lot, _))) =
-                            (self.server_now(now), self.lots.find(&id))
-                        {
+                        if let Some(server) = self.server_now(now) {
                             let w = self.window_ms();
-                            self.alerts.closing_seen(lot, server, w);
+                            for (lot, meta) in self.lots.find_all(&id) {
+                                self.alerts.closing_seen(meta.source, lot, server, w);
+                            }
                         }
                     }
                     self.reselect();

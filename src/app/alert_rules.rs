@@ -20,14 +20,15 @@ impl App {
         };
         let window_ms = self.window_ms();
         let mut due = Vec::new();
+        // A watched id is watched at each source that has it.
         for id in self.lots.watched() {
-            if let Some((lot, _)) = self.lots.find(id)
-                && self.alerts.closing_due(lot, server, window_ms)
-            {
-                due.push(lot.clone());
+            for (lot, meta) in self.lots.find_all(id) {
+                if self.alerts.closing_due(meta.source, lot, server, window_ms) {
+                    due.push((meta.source, lot.clone()));
+                }
             }
         }
-        for lot in due {
+        for (src, lot) in due {
             let msg = format!(
                 "{} closes within {} min (at {})",
                 lot.name,
@@ -40,6 +41,7 @@ impl App {
                 closes_at: lot.closes_at,
             };
             self.raise(
+                src,
                 Alert::new(AlertKind::Closing, Some(&lot), msg),
                 what,
                 now,
@@ -48,13 +50,26 @@ impl App {
         }
     }
 
-    /// Fires one alert: bell, row flash, events-pane entry, `--on-alert`.
-    /// `what` is the alert as data for the events pane; the alert's own
-    /// message (for `--on-alert`) stays in fixed English.
-    pub(super) fn raise(&mut self, mut alert: Alert, what: AlertText, now: Mono, up: &mut Update) {
+    /// Fires one alert of source `src`: bell, row flash, events-pane entry,
+    /// `--on-alert`. `what` is the alert as data for the events pane; the
+    /// alert's own message (for `--on-alert`) stays in fixed English, led
+    /// by the source's name when there are several (`sauda: …`).
+    pub(super) fn raise(
+        &mut self,
+        src: SourceId,
+        mut alert: Alert,
+        what: AlertText,
+        now: Mono,
+        up: &mut Update,
+    ) {
         alert.what = Some(what.clone());
+        alert.source = src;
+        if self.lots.sources().len() > 1 {
+            let named = format!("{}: {}", self.lots.source_label(src), alert.message);
+            alert.message = Alert::new(alert.kind, None, named).message;
+        }
         if !alert.lot_id.is_empty() {
-            self.alerts.flash(&alert.lot_id, now);
+            self.alerts.flash(src, &alert.lot_id, now);
         }
         let event = match alert.kind {
             AlertKind::Extended => "extension",
@@ -62,7 +77,7 @@ impl App {
         };
         self.rules.count_raised("default", event);
         self.log.push(LogEntry {
-            source: crate::domain::SourceId::FIRST,
+            source: src,
             seq: None,
             at: self.server_now(now),
             kind: LogKind::Alert,
@@ -138,7 +153,7 @@ impl App {
             _ => None,
         };
         if let Some((a, what)) = alert {
-            self.raise(a, what, now, up);
+            self.raise(src, a, what, now, up);
         }
     }
 
@@ -216,7 +231,7 @@ impl App {
             }
         }
         for (a, what) in fire {
-            self.raise(a, what, now, up);
+            self.raise(src, a, what, now, up);
         }
     }
 }

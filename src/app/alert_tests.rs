@@ -258,10 +258,154 @@ fn the_flash_ends_by_itself_on_a_scheduled_tick() {
     let mut a = app(Some("P-07"), vec![lot("A")]);
     events(&mut a, vec![bid(11, "A", 1000, "P-07")]);
     events(&mut a, vec![bid(12, "A", 1100, "P-01")]);
-    assert!(a.is_flashing("A", Mono(1000)));
+    assert!(a.is_flashing(SourceId::FIRST, "A", Mono(1000)));
     let end = Mono(1000 + FLASH_MS);
     assert!(a.next_tick(Mono(1000)).is_some_and(|t| t <= end));
     let up = a.update(Msg::Tick, end);
     assert!(up.redraw);
-    assert!(!a.is_flashing("A", end));
+    assert!(!a.is_flashing(SourceId::FIRST, "A", end));
+}
+
+/// An app reading two sources (the API and the site) that both hold lot
+/// "A"; the site's "A" closes ten minutes later.
+fn two_sources(me: Option<&str>) -> App {
+    let mut a = app(me, vec![lot("A")]);
+    a.set_sources(crate::domain::source::SourceName::label_all(&[
+        ("api".into(), "platform.example".into()),
+        ("sauda".into(), "sauda.e-qazyna.kz".into()),
+    ]));
+    let mut site = lot("A");
+    site.closes_at = Timestamp(T0 + 40 * MIN);
+    site_snapshot(&mut a, 1, vec![site]);
+    a
+}
+
+fn site_snapshot(a: &mut App, seq: u64, lots: Vec<Lot>) -> Update {
+    a.update(
+        Msg::Source(
+            SourceId(1),
+            SyncMsg::Snapshot {
+                seq,
+                lots,
+                rejected: vec![],
+            },
+        ),
+        Mono(1000),
+    )
+}
+
+fn site_events(a: &mut App, evs: Vec<Event>) -> Update {
+    a.update(Msg::Source(SourceId(1), SyncMsg::Events(evs)), Mono(1000))
+}
+
+fn sourced(up: &Update) -> Vec<(SourceId, AlertKind, String)> {
+    up.effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Alert(a) => Some((a.source, a.kind, a.message.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn an_alert_of_the_second_source_is_its_lot_not_the_firsts() {
+    let mut a = two_sources(Some("P-07"));
+    site_events(&mut a, vec![bid(2, "A", 1000, "P-07")]);
+    let up = site_events(&mut a, vec![bid(3, "A", 1100, "P-02")]);
+    assert_eq!(
+        sourced(&up),
+        [(
+            SourceId(1),
+            AlertKind::Outbid,
+            "sauda: lot A: outbid by P-02 at 1 100 ₸".to_string()
+        )]
+    );
+    // Only the site's row flashes; the events pane names the site.
+    assert!(a.is_flashing(SourceId(1), "A", Mono(1000)));
+    assert!(!a.is_flashing(SourceId::FIRST, "A", Mono(1000)));
+    let entry = a.log().newest(0).expect("entry");
+    assert_eq!((entry.kind, entry.source), (LogKind::Alert, SourceId(1)));
+    // The API's own outbid on its "A" is the API's, named so.
+    events(&mut a, vec![bid(11, "A", 1000, "P-07")]);
+    let up = events(&mut a, vec![bid(12, "A", 1200, "P-03")]);
+    let got = sourced(&up);
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].0, SourceId::FIRST);
+    assert!(got[0].2.starts_with("api: lot A: outbid"), "{got:?}");
+}
+
+#[test]
+fn a_watched_id_closes_at_each_source_on_its_own() {
+    let mut a = two_sources(None);
+    watch(&mut a, "A");
+    // The API's "A" enters its last 5 minutes at 25 min, the site's at 35.
+    let up = a.update(Msg::Tick, Mono(1000 + 25 * MIN as u64));
+    let got = sourced(&up);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!((got[0].0, got[0].1), (SourceId::FIRST, AlertKind::Closing));
+    assert!(got[0].2.starts_with("api: lot A closes within 5 min"), "{got:?}");
+    let up = a.update(Msg::Tick, Mono(1000 + 35 * MIN as u64));
+    let got = sourced(&up);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!((got[0].0, got[0].1), (SourceId(1), AlertKind::Closing));
+    assert!(got[0].2.starts_with("sauda: lot A closes within 5 min"), "{got:?}");
+    assert!(sourced(&a.update(Msg::Tick, Mono(1000 + 36 * MIN as u64))).is_empty());
+}
+
+#[test]
+fn a_rule_alerts_each_sources_lot_with_its_source() {
+    use crate::app::rules::{Rule, RuleEvent};
+    let mut a = two_sources(None);
+    a.set_rules(&[Rule {
+        name: "any".into(),
+        filter: String::new(),
+        on: vec![RuleEvent::Changed],
+        deadline_hours: 24,
+    }]);
+    let rule_alerts = |up: &Update| -> Vec<(SourceId, String, Vec<String>)> {
+        up.effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::RuleAlert(r) => Some((r.source, r.lot.source.clone(), r.keys())),
+                _ => None,
+            })
+            .collect()
+    };
+    // The same change at both sources: one alert each (not the second
+    // taken for the first's, already sent).
+    let mut moved = lot("A");
+    moved.opens_at = Timestamp(T0 + 60 * MIN);
+    let api = rule_alerts(&snapshot(&mut a, 20, vec![moved.clone()], 1000));
+    let mut site_moved = moved.clone();
+    site_moved.closes_at = Timestamp(T0 + 40 * MIN);
+    let site = rule_alerts(&site_snapshot(&mut a, 2, vec![site_moved]));
+    assert_eq!(api.len(), 1, "{api:?}");
+    assert_eq!(site.len(), 1, "{site:?}");
+    assert_eq!((api[0].0, api[0].1.as_str()), (SourceId::FIRST, "api"));
+    assert_eq!((site[0].0, site[0].1.as_str()), (SourceId(1), "sauda"));
+    // The first source's keys are as a one-source journal holds them.
+    assert!(api[0].2.iter().all(|k| k.contains("\u{1f}A\u{1f}")), "{api:?}");
+    assert!(site[0].2.iter().all(|k| k.contains("\u{1f}1#A\u{1f}")), "{site:?}");
+    assert!(a.is_flashing(SourceId(1), "A", Mono(1000)));
+    let entry = (0..4)
+        .filter_map(|i| a.log().newest(i))
+        .find(|e| e.kind == LogKind::Alert)
+        .expect("an alert entry");
+    assert_eq!(entry.source, SourceId(1));
+}
+
+#[test]
+fn with_one_source_an_alert_names_no_source() {
+    let mut a = app(Some("P-07"), vec![lot("A")]);
+    events(&mut a, vec![bid(11, "A", 1000, "P-07")]);
+    let up = events(&mut a, vec![bid(12, "A", 1100, "P-02")]);
+    assert_eq!(
+        sourced(&up),
+        [(
+            SourceId::FIRST,
+            AlertKind::Outbid,
+            "lot A: outbid by P-02 at 1 100 ₸".to_string()
+        )]
+    );
 }

@@ -4,7 +4,7 @@
 //! that goes with it. Pure bookkeeping: the app decides when to check.
 
 use crate::domain::clock::Mono;
-use crate::domain::{Lot, LotStatus, Timestamp};
+use crate::domain::{Lot, LotStatus, SourceId, Timestamp};
 use std::collections::{HashMap, HashSet};
 
 /// How long an alerted row stays highlighted.
@@ -38,6 +38,8 @@ impl AlertKind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Alert {
     pub kind: AlertKind,
+    /// The source whose lot or notice it is (several sources at once).
+    pub source: SourceId,
     /// Empty for platform-wide alerts (notices).
     pub lot_id: String,
     pub lot_number: String,
@@ -55,6 +57,7 @@ impl Alert {
         }
         Alert {
             kind,
+            source: SourceId::FIRST,
             lot_id: lot.map(|l| l.id.clone()).unwrap_or_default(),
             lot_number: lot.map(|l| l.number.clone()).unwrap_or_default(),
             message,
@@ -73,12 +76,16 @@ impl Alert {
     }
 }
 
+/// A lot as alerts know it: its source and its id (the API and the site
+/// share lot ids).
+type LotKey = (SourceId, String);
+
 /// Which closing alerts have fired, and which rows flash until when.
 #[derive(Clone, Debug, Default)]
 pub struct AlertState {
     /// Watched lots already alerted for their current last-minutes window.
-    closing_done: HashSet<String>,
-    flash: HashMap<String, Mono>,
+    closing_done: HashSet<LotKey>,
+    flash: HashMap<LotKey, Mono>,
 }
 
 /// Where a lot stands against the closing window.
@@ -110,11 +117,17 @@ pub fn window(lot: &Lot, now: Timestamp, window_ms: i64) -> Window {
 impl AlertState {
     /// Whether the closing alert of `lot` is due now, marking it done. A lot
     /// that leaves the window again (its close moved later) may alert again.
-    pub fn closing_due(&mut self, lot: &Lot, now: Timestamp, window_ms: i64) -> bool {
+    pub fn closing_due(
+        &mut self,
+        src: SourceId,
+        lot: &Lot,
+        now: Timestamp,
+        window_ms: i64,
+    ) -> bool {
         match window(lot, now, window_ms) {
-            Window::Inside => self.closing_done.insert(lot.id.clone()),
+            Window::Inside => self.closing_done.insert((src, lot.id.clone())),
             Window::Before { .. } => {
-                self.closing_done.remove(&lot.id);
+                self.closing_done.remove(&(src, lot.id.clone()));
                 false
             }
             Window::NotRunning => false,
@@ -123,15 +136,16 @@ impl AlertState {
 
     /// Marks a lot as already inside its window without alerting (it was
     /// watched there: it did not enter it).
-    pub fn closing_seen(&mut self, lot: &Lot, now: Timestamp, window_ms: i64) {
+    pub fn closing_seen(&mut self, src: SourceId, lot: &Lot, now: Timestamp, window_ms: i64) {
         if window(lot, now, window_ms) == Window::Inside {
-            self.closing_done.insert(lot.id.clone());
+            self.closing_done.insert((src, lot.id.clone()));
         }
     }
 
-    pub fn flash(&mut self, lot_id: &str, now: Mono) {
+    pub fn flash(&mut self, src: SourceId, lot_id: &str, now: Mono) {
+        let key = (src, lot_id.to_string());
         if self.flash.len() >= MAX_FLASH
-            && !self.flash.contains_key(lot_id)
+            && !self.flash.contains_key(&key)
             && let Some(oldest) = self
                 .flash
                 .iter()
@@ -141,11 +155,21 @@ impl AlertState {
             self.flash.remove(&oldest);
         }
         self.flash
-            .insert(lot_id.to_string(), Mono(now.0.saturating_add(FLASH_MS)));
+            .insert(key, Mono(now.0.saturating_add(FLASH_MS)));
     }
 
-    pub fn is_flashing(&self, lot_id: &str, now: Mono) -> bool {
-        self.flash.get(lot_id).is_some_and(|until| *until > now)
+    pub fn is_flashing(&self, src: SourceId, lot_id: &str, now: Mono) -> bool {
+        self.flash
+            .get(&(src, lot_id.to_string()))
+            .is_some_and(|until| *until > now)
+    }
+
+    /// Whether lot `lot_id` flashes at any source (the wall-board, which
+    /// shows lots without their source).
+    pub fn is_flashing_any(&self, lot_id: &str, now: Mono) -> bool {
+        self.flash
+            .iter()
+            .any(|((_, id), until)| id == lot_id && *until > now)
     }
 
     /// Drops ended flashes; true if one ended (the row must be redrawn).
@@ -168,12 +192,15 @@ mod tests {
     #[test]
     fn flash_ends_by_itself() {
         let mut s = AlertState::default();
-        s.flash("A", Mono(1000));
-        assert!(s.is_flashing("A", Mono(1000 + FLASH_MS - 1)));
+        s.flash(SourceId::FIRST, "A", Mono(1000));
+        assert!(s.is_flashing(SourceId::FIRST, "A", Mono(1000 + FLASH_MS - 1)));
+        // The same id at another source is another lot.
+        assert!(!s.is_flashing(SourceId(1), "A", Mono(1000)));
+        assert!(s.is_flashing_any("A", Mono(1000)));
         assert_eq!(s.next_flash_end(), Some(Mono(1000 + FLASH_MS)));
         assert!(!s.expire(Mono(1000 + FLASH_MS - 1)));
         assert!(s.expire(Mono(1000 + FLASH_MS)));
-        assert!(!s.is_flashing("A", Mono(1000 + FLASH_MS)));
+        assert!(!s.is_flashing(SourceId::FIRST, "A", Mono(1000 + FLASH_MS)));
         assert_eq!(s.next_flash_end(), None);
     }
 
@@ -181,9 +208,9 @@ mod tests {
     fn flashes_are_bounded() {
         let mut s = AlertState::default();
         for i in 0..(MAX_FLASH as u64 + 10) {
-            s.flash(&i.to_string(), Mono(i));
+            s.flash(SourceId::FIRST, &i.to_string(), Mono(i));
         }
         assert_eq!(s.flash.len(), MAX_FLASH);
-        assert!(!s.is_flashing("0", Mono(0)));
+        assert!(!s.is_flashing(SourceId::FIRST, "0", Mono(0)));
     }
 }

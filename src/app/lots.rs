@@ -199,6 +199,15 @@ impl LotStore {
         Some((self.lots.get(i)?, self.meta.get(i)?))
     }
 
+    /// The lot `id` of every source that has one (a watched id is watched
+    /// at each source).
+    pub fn find_all<'a>(&'a self, id: &'a str) -> impl Iterator<Item = (&'a Lot, &'a LotMeta)> {
+        self.by_id
+            .iter()
+            .filter_map(move |m| m.get(id))
+            .filter_map(|&i| Some((self.lots.get(i)?, self.meta.get(i)?)))
+    }
+
     /// The names of the configured sources, by `SourceId`.
     pub fn set_sources(&mut self, names: Vec<SourceName>) {
         self.sources = names;

@@ -408,8 +408,13 @@ impl App {
     }
 
     /// Whether the row of this lot is flashing for an alert at `now`.
-    pub fn is_flashing(&self, lot_id: &str, now: Mono) -> bool {
-        self.alerts.is_flashing(lot_id, now)
+    pub fn is_flashing(&self, src: SourceId, lot_id: &str, now: Mono) -> bool {
+        self.alerts.is_flashing(src, lot_id, now)
+    }
+
+    /// Whether lot `lot_id` of any source is flashing (the wall-board).
+    pub fn is_flashing_any(&self, lot_id: &str, now: Mono) -> bool {
+        self.alerts.is_flashing_any(lot_id, now)
     }
 
     pub fn mode(&self) -> Mode {

@@ -187,12 +187,17 @@ impl App {
         out
     }
 
-    fn raise_rule(&mut self, a: RuleAlert, now: Mono, up: &mut Update) {
+    fn raise_rule(&mut self, mut a: RuleAlert, now: Mono, up: &mut Update) {
         self.rules.count_raised(&a.rule, a.event().as_str());
         tracing::info!(rule = %a.rule, lot = %a.lot.number, event = a.event().as_str(), "rule alert");
-        self.alerts.flash(&a.lot.id, now);
+        self.alerts.flash(a.source, &a.lot.id, now);
+        // Several sources: the delivery names the lot's source as the
+        // Source column does (`sauda`, or its host when two share a kind).
+        if self.lots.sources().len() > 1 {
+            a.lot.source = self.lots.source_label(a.source).to_string();
+        }
         self.log.push(LogEntry {
-            source: crate::domain::SourceId::FIRST,
+            source: a.source,
             seq: None,
             at: self.server_now(now),
             kind: LogKind::Alert,

@@ -156,7 +156,8 @@ pub struct AlertLot {
     pub id: String,
     pub number: String,
     pub name: String,
-    /// `api` or `sauda`.
+    /// `api` or `sauda`; with several sources the lot's source as the
+    /// Source column names it (its host when two share a kind).
     pub source: String,
     pub status: LotStatus,
     pub region: String,
@@ -189,6 +190,8 @@ impl AlertLot {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RuleAlert {
     pub rule: String,
+    /// The source whose lot it is (several sources at once).
+    pub source: crate::domain::SourceId,
     pub lot: AlertLot,
     /// At least one.
     pub changes: Vec<RuleChange>,
@@ -208,7 +211,10 @@ impl RuleAlert {
     pub fn keys(&self) -> Vec<String> {
         self.changes
             .iter()
-            .map(|c| alert_key(&self.rule, &self.lot.id, c.event(), &c.value()))
+            .map(|c| {
+                let id = sent_id(self.source, &self.lot.id);
+                alert_key(&self.rule, &id, c.event(), &c.value())
+            })
             .collect()
     }
 }
@@ -238,6 +244,17 @@ pub struct DeliveryStatus {
 /// The key of one (rule, lot, event, value).
 pub fn alert_key(rule: &str, lot_id: &str, event: RuleEvent, value: &str) -> String {
     format!("{rule}\u{1f}{lot_id}\u{1f}{}\u{1f}{value}", event.as_str())
+}
+
+/// A lot's id in the "alerts once" keys: the first source's lots as
+/// always (the keys its journal holds), another source's prefixed by its
+/// number (the API and the site share lot ids: each alerts on its own).
+fn sent_id(src: crate::domain::SourceId, id: &str) -> std::borrow::Cow<'_, str> {
+    if src == crate::domain::SourceId::FIRST {
+        id.into()
+    } else {
+        format!("{}#{id}", src.0).into()
+    }
 }
 
 /// The rules in force and what they already alerted.
@@ -354,7 +371,12 @@ impl RuleState {
                 .collect();
             let mut new_items = Vec::new();
             for c in items {
-                let key = alert_key(&rule.name, &lot.id, c.event(), &c.value());
+                let key = alert_key(
+                    &rule.name,
+                    &sent_id(meta.source, &lot.id),
+                    c.event(),
+                    &c.value(),
+                );
                 if !self.sent.contains(&key) && !fresh.contains(&key) {
                     fresh.push(key);
                     new_items.push(c);
@@ -363,6 +385,7 @@ impl RuleState {
             if !new_items.is_empty() {
                 out.push(RuleAlert {
                     rule: rule.name.clone(),
+                    source: meta.source,
                     lot: AlertLot::of(lot),
                     changes: new_items,
                     server_time: env.now,

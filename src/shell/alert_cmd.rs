@@ -125,6 +125,7 @@ mod tests {
         assert_eq!(c.program(), "notify-send");
         let a = Alert {
             kind: AlertKind::Outbid,
+            source: crate::domain::SourceId::FIRST,
             lot_id: "1".into(),
             lot_number: "401102".into(),
             what: None,

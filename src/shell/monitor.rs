@@ -413,24 +413,18 @@ impl Driver for LiveDriver<'_> {
                 if self.courier.has_channels()
                     && let Some(rec) = self.courier.default_alert(&alert, server)
                 {
-                    self.journal.append(rec, server).await?;
+                    self.sink_of(alert.source).append(rec, server).await?;
                 }
             }
+            // Alerts and anomalies with their source's auction.
             Effect::RuleAlert(a) => {
                 let rec = self.courier.rule_alert(&a);
-                self.journal.append(rec, app.server_now(mono_now())).await?;
+                let server = app.server_now(mono_now());
+                self.sink_of(a.source).append(rec, server).await?;
             }
-            // With that source's auction (several sources).
             Effect::Anomaly(a) => {
                 let server = app.server_now(mono_now());
-                match a.source.index().checked_sub(1) {
-                    Some(i) if i < self.others.len() => {
-                        if let Some(sink) = self.others.get_mut(i) {
-                            sink.anomaly(a, server).await?;
-                        }
-                    }
-                    _ => self.journal.anomaly(a, server).await?,
-                }
+                self.sink_of(a.source).anomaly(a, server).await?;
             }
             _ => {}
         }
@@ -468,6 +462,16 @@ impl Driver for LiveDriver<'_> {
             self.health = self.journal.health();
         }
         false
+    }
+}
+
+impl LiveDriver<'_> {
+    /// The journal of source `src`'s auction (the first's past the others).
+    fn sink_of(&mut self, src: SourceId) -> &mut JournalSink {
+        match src.index().checked_sub(1) {
+            Some(i) if i < self.others.len() => &mut self.others[i],
+            _ => self.journal,
+        }
     }
 }
 

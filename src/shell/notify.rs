@@ -241,6 +241,7 @@ mod tests {
     fn alert(msg: &str) -> Alert {
         Alert {
             kind: AlertKind::Outbid,
+            source: crate::domain::SourceId::FIRST,
             lot_id: "L1".into(),
             lot_number: "401102".into(),
             what: None,

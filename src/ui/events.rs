@@ -3,7 +3,7 @@
 
 use super::{Ctx, fit, paint, pane};
 use crate::app::Pane;
-use crate::app::log::{AlertText, LogText};
+use crate::app::log::{AlertText, LogKind, LogText};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -45,8 +45,10 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
             Span::styled((tx.log_kind)(e.kind), style),
             Span::raw(" "),
         ];
-        // Several sources: whose lot a feed entry is (`sauda 401102`).
-        if app.sources().len() > 1 && e.seq.is_some() && !e.lot.is_empty() {
+        // Several sources: whose lot a feed entry or an alert is
+        // (`sauda 401102`), whose notice an alert is.
+        let named = (e.seq.is_some() && !e.lot.is_empty()) || e.kind == LogKind::Alert;
+        if app.sources().len() > 1 && named {
             spans.push(Span::styled(app.lots.source_label(e.source), t.dim));
             spans.push(Span::raw(" "));
         }

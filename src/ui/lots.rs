@@ -708,7 +708,7 @@ fn draw_pane(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) -> Option<String> {
             me,
             selected: Some(pos) == selected,
         };
-        let row_style = if app.is_flashing(&lot.id, ctx.mono) {
+        let row_style = if app.is_flashing(meta.source, &lot.id, ctx.mono) {
             Some(t.warn.add_modifier(Modifier::REVERSED | Modifier::BOLD))
         } else if Some(pos) == selected {
             Some(t.selected)
@@ -831,7 +831,7 @@ fn lot_row(
                 // The cursor is a symbol too, not only reverse video.
                 let cursor = if selected {
                     "▶"
-                } else if app.is_flashing(&lot.id, ctx.mono) {
+                } else if app.is_flashing(meta.source, &lot.id, ctx.mono) {
                     "!"
                 } else {
                     " "

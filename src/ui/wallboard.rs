@@ -111,7 +111,7 @@ fn alert_line(frame: &mut Frame, r: Rect, ctx: &Ctx<'_>) {
     let flashing = newest_alert.filter(|e| {
         app.lots
             .iter()
-            .any(|l| l.number == e.lot && app.is_flashing(&l.id, ctx.mono))
+            .any(|l| l.number == e.lot && app.is_flashing_any(&l.id, ctx.mono))
     });
     let buf = frame.buffer_mut();
     if let Some(e) = flashing {
@@ -165,7 +165,7 @@ fn block(frame: &mut Frame, r: Rect, lot: &Lot, ctx: &Ctx<'_>) {
         Countdown::Closing { .. } => "00:00".into(),
         _ => "--:--".into(),
     };
-    let flashing = ctx.app.is_flashing(&lot.id, ctx.mono);
+    let flashing = ctx.app.is_flashing_any(&lot.id, ctx.mono);
     let style = if flashing {
         t.warn.add_modifier(Modifier::REVERSED | Modifier::BOLD)
     } else {
@@ -291,7 +291,7 @@ fn others(frame: &mut Frame, r: Rect, big: &[&Lot], ctx: &Ctx<'_>) {
         let y = r.y + 2 + i as u16;
         let meta_left = store.find(&lot.id).and_then(|(_, m)| m.frozen_left_ms);
         let cd = countdown(lot, ctx.now, meta_left);
-        if ctx.app.is_flashing(&lot.id, ctx.mono) {
+        if ctx.app.is_flashing_any(&lot.id, ctx.mono) {
             buf.set_style(
                 Rect::new(r.x, y, w, 1),
                 t.warn.add_modifier(Modifier::REVERSED | Modifier::BOLD),

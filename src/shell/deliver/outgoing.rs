@@ -208,6 +208,7 @@ mod tests {
     fn a_default_alert_is_delivered_in_the_interface_language() {
         let a = Alert {
             kind: AlertKind::Outbid,
+            source: crate::domain::SourceId::FIRST,
             lot_id: "L1".into(),
             lot_number: "401102".into(),
             message: "outbid on 401102 Ақшатау-2 by P-07 at 46 725 000 KZT".into(),

@@ -233,6 +233,7 @@ mod tests {
     fn every_language_words_a_result_with_the_link() {
         let a = RuleAlert {
             rule: "gold".into(),
+            source: crate::domain::SourceId::FIRST,
             lot: AlertLot {
                 id: "1".into(),
                 number: "12".into(),
