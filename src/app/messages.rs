@@ -197,48 +197,56 @@ impl App {
         });
     }
 
-    /// The journal's failure starts or ends: an anomaly each time (it is
-    /// written to the journal once the journal can write again).
+    /// The journal of source `src`'s auction: its failure starts or ends,
+    /// an anomaly of that source each time (it is written to the journal
+    /// once the journal can write again).
     pub(super) fn on_journal(
         &mut self,
+        src: SourceId,
         h: crate::domain::journal_health::JournalHealth,
         now: Mono,
         up: &mut Update,
     ) {
         use anomaly::{AnomalyKind, Evidence};
-        if h == self.journal {
+        let slot = match src.index().checked_sub(1) {
+            None => &mut self.journal,
+            Some(i) if i < SourceId::MAX => {
+                if self.other_journals.len() <= i {
+                    self.other_journals.resize(i + 1, Default::default());
+                }
+                &mut self.other_journals[i]
+            }
+            Some(_) => return,
+        };
+        if h == *slot {
             return;
         }
+        let was = std::mem::replace(slot, h);
+        let h = slot.clone();
         up.redraw = true;
         let at = self.clock.now(now);
-        match (&self.journal.failing, &h.failing) {
-            (None, Some(f)) => self.push_anomaly(
-                Anomaly::new(
-                    AnomalyKind::Journal,
-                    None,
-                    f.since,
-                    Evidence::JournalFailing {
-                        cause: f.cause.clone(),
-                    },
-                ),
-                up,
+        let anomaly = match (&was.failing, &h.failing) {
+            (None, Some(f)) => Anomaly::new(
+                AnomalyKind::Journal,
+                None,
+                f.since,
+                Evidence::JournalFailing {
+                    cause: f.cause.clone(),
+                },
             ),
-            (Some(was), None) => {
-                let a = Anomaly::new(
-                    AnomalyKind::Journal,
-                    None,
-                    at.unwrap_or(was.since),
-                    Evidence::JournalWriting {
-                        cause: was.cause.clone(),
-                        since: was.since,
-                        lost_events: h.lost_events,
-                    },
-                );
-                self.push_anomaly(a, up);
-            }
-            _ => {}
-        }
-        self.journal = h;
+            (Some(was), None) => Anomaly::new(
+                AnomalyKind::Journal,
+                None,
+                at.unwrap_or(was.since),
+                Evidence::JournalWriting {
+                    cause: was.cause.clone(),
+                    since: was.since,
+                    lost_events: h.lost_events,
+                },
+            ),
+            _ => return,
+        };
+        self.push_anomaly(Anomaly { source: src, ..anomaly }, up);
     }
 
     /// Keeps an anomaly for the pane and asks the loop to journal it.

@@ -63,6 +63,9 @@ pub enum Msg {
     Journal(crate::domain::journal_health::JournalHealth),
     /// How the alert delivery channels stand (when it changes): those failing.
     Delivery(rules::DeliveryStatus),
+    /// How the journal of another source's auction stands (several
+    /// sources; `Journal` is the first's).
+    JournalOf(SourceId, crate::domain::journal_health::JournalHealth),
 }
 
 /// What the loop must do after an update.
@@ -242,6 +245,8 @@ pub struct App {
     pub(crate) link: LinkState,
     /// The journal's writing, for its badge (default: fine or no journal).
     pub(crate) journal: crate::domain::journal_health::JournalHealth,
+    /// The other sources' journals, by `SourceId` less one.
+    pub(crate) other_journals: Vec<crate::domain::journal_health::JournalHealth>,
     pub(crate) clock: ServerClock,
     pub(crate) issues: VecDeque<DataIssue>,
     pub(crate) help: bool,
@@ -352,6 +357,7 @@ impl App {
             rates: None,
             link: LinkState::Connecting,
             journal: crate::domain::journal_health::JournalHealth::default(),
+            other_journals: Vec::new(),
             clock: ServerClock::new(),
             issues: VecDeque::new(),
             help: false,
@@ -656,7 +662,8 @@ impl App {
                 self.keep_selection_visible();
                 up.redraw = true;
             }
-            Msg::Journal(h) => self.on_journal(h, now, &mut up),
+            Msg::Journal(h) => self.on_journal(SourceId::FIRST, h, now, &mut up),
+            Msg::JournalOf(src, h) => self.on_journal(src, h, now, &mut up),
             Msg::Delivery(d) => {
                 up.redraw = d != self.delivery;
                 self.delivery = d;
@@ -726,9 +733,19 @@ impl App {
         }
     }
 
-    /// How the journal's writing stands.
+    /// How the journal's writing stands (the first source's).
     pub fn journal(&self) -> &crate::domain::journal_health::JournalHealth {
         &self.journal
+    }
+
+    /// Every source's journal, by source (the first's alone with one).
+    pub fn journals(
+        &self,
+    ) -> impl Iterator<Item = (SourceId, &crate::domain::journal_health::JournalHealth)> {
+        std::iter::once(&self.journal)
+            .chain(&self.other_journals)
+            .enumerate()
+            .filter_map(|(i, h)| Some((SourceId::nth(i)?, h)))
     }
 
     /// The sort column and direction in force.

@@ -184,6 +184,7 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
             on_alert: on_alert.clone(),
             metrics,
             health: None,
+            other_health: Vec::new(),
             courier: &mut courier,
             ca_cert: args.ca_cert.clone(),
         };
@@ -264,6 +265,8 @@ struct LiveDriver<'a> {
     metrics: Option<crate::shell::metrics::Publisher>,
     /// The journal's health, once the journal is open.
     health: Option<tokio::sync::watch::Receiver<journal::JournalHealth>>,
+    /// The other sources' journals' health, once open (`others`' index).
+    other_health: Vec<Option<tokio::sync::watch::Receiver<journal::JournalHealth>>>,
     /// Alerts off the screen (`[notify_to]`), journaled.
     courier: &'a mut crate::shell::deliver::Courier,
     /// The command line's extra CA, for the channels of a reloaded
@@ -278,6 +281,8 @@ enum LiveWake {
     /// The journal of another source (`others`' index) opened, or not yet.
     OtherOpening(usize, OpenNews),
     Journal(journal::JournalHealth),
+    /// The health of another source's journal (`others`' index).
+    OtherJournal(usize, journal::JournalHealth),
     Metrics,
     Delivery(crate::shell::deliver::Report),
 }
@@ -295,6 +300,16 @@ impl LiveDriver<'_> {
             Msg::Source(src, msg)
         };
         let mut up = app.update(msg, mono_now());
+        // Another source's journal still opening: its badge too.
+        if let Some(h) = self
+            .others
+            .get(src.index().wrapping_sub(1))
+            .and_then(JournalSink::opening_health)
+        {
+            let more = app.update(Msg::JournalOf(src, h), mono_now());
+            up.redraw |= more.redraw;
+            up.effects.extend(more.effects);
+        }
         // The badge of a journal still opening (its backlog grows).
         if let Some(h) = self.journal.opening_health()
             && h != *app.journal()
@@ -339,6 +354,9 @@ impl Driver for LiveDriver<'_> {
                 None => Err(anyhow::anyhow!("the sync engine stopped unexpectedly; see the log file")),
             },
             Some(h) = health_changed(&mut self.health) => Ok(LiveWake::Journal(h)),
+            (i, Some(h)) = others_health_changed(&mut self.other_health) => {
+                Ok(LiveWake::OtherJournal(i, h))
+            }
             Some(news) = self.journal.opening() => Ok(LiveWake::Opening(news)),
             (i, Some(news)) = others_opening(self.others) => Ok(LiveWake::OtherOpening(i, news)),
             _ = sleep_until_opt(metrics_at) => Ok(LiveWake::Metrics),
@@ -351,11 +369,32 @@ impl Driver for LiveDriver<'_> {
             LiveWake::Sync(src, msg) => self.sync(src, msg, app).await,
             LiveWake::Opening(news) => self.opening(news, app).await,
             LiveWake::OtherOpening(i, news) => {
-                if let Some(sink) = self.others.get_mut(i) {
-                    sink.opened(news, app.server_now(mono_now())).await?;
-                }
-                Ok(Update::default())
+                let (Some(sink), Some(src)) = (self.others.get_mut(i), SourceId::nth(i + 1))
+                else {
+                    return Ok(Update::default());
+                };
+                sink.opened(news, app.server_now(mono_now())).await?;
+                let h = match sink.opening_health() {
+                    Some(h) => h,
+                    None => {
+                        let mut rx = sink.health();
+                        let h = rx
+                            .as_mut()
+                            .map(|r| r.borrow_and_update().clone())
+                            .unwrap_or_default();
+                        if self.other_health.len() <= i {
+                            self.other_health.resize_with(i + 1, || None);
+                        }
+                        self.other_health[i] = rx;
+                        h
+                    }
+                };
+                Ok(app.update(Msg::JournalOf(src, h), mono_now()))
             }
+            LiveWake::OtherJournal(i, h) => match SourceId::nth(i + 1) {
+                Some(src) => Ok(app.update(Msg::JournalOf(src, h), mono_now())),
+                None => Ok(Update::default()),
+            },
             LiveWake::Journal(h) => Ok(app.update(Msg::Journal(h), mono_now())),
             LiveWake::Metrics => {
                 if let Some(m) = self.metrics.as_mut() {
@@ -493,6 +532,23 @@ async fn others_opening(others: &mut [JournalSink]) -> (usize, Option<OpenNews>)
 /// the others.
 fn demo_of(specs: &[crate::shell::source::SourceSpec], i: usize) -> bool {
     specs.get(i).is_some_and(|s| s.url.is_none())
+}
+
+/// The next health of another source's journal, with its index; never
+/// while none is open.
+async fn others_health_changed(
+    rxs: &mut [Option<tokio::sync::watch::Receiver<journal::JournalHealth>>],
+) -> (usize, Option<journal::JournalHealth>) {
+    let all: Vec<_> = rxs
+        .iter_mut()
+        .enumerate()
+        .filter(|(_, r)| r.is_some())
+        .map(|(i, r)| Box::pin(async move { (i, health_changed(r).await) }))
+        .collect();
+    if all.is_empty() {
+        return std::future::pending().await;
+    }
+    futures_util::future::select_all(all).await.0
 }
 
 /// The journal's next health, when it changes; never while there is none.

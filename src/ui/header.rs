@@ -5,6 +5,7 @@
 use super::Ctx;
 use super::paint;
 use crate::domain::Currency;
+use crate::domain::journal_health::JournalHealth;
 use crate::domain::LinkState;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
@@ -33,7 +34,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         right.push(Span::styled(format!(" {} ", tx.insecure), t.bad));
         right.push(Span::raw(" "));
     }
-    if app.journal().unencrypted {
+    if app.journals().any(|(_, h)| h.unencrypted) {
         right.push(Span::styled(format!(" {} ", tx.journal_unencrypted), t.bad));
         right.push(Span::raw(" "));
     }
@@ -84,7 +85,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
             t.bad.add_modifier(ratatui::style::Modifier::REVERSED),
         ));
         right.push(Span::raw(" "));
-    } else if app.journal().connecting {
+    } else if app.journals().any(|(_, h)| h.connecting) {
         right.push(Span::styled(format!(" {} ", tx.journal_connecting), t.info));
         right.push(Span::raw(" "));
     }
@@ -259,8 +260,33 @@ fn link_badge(
 
 /// `JOURNAL ✖ disk full · 132 events not recorded since 10:32` while the
 /// journal fails; `JOURNAL ✖ 40 events lost` after, when records were lost.
+/// Several sources (each its auction's journal): the worst of them, led by
+/// its source's name, and how many others are bad too (`sauda JOURNAL ✖
+/// … +1`).
 fn journal_badge(app: &crate::app::App, tx: &crate::ui::i18n::Texts) -> Option<String> {
-    let h = app.journal();
+    let bad = || app.journals().filter(|(_, h)| h.is_bad());
+    // Failing before lost, then the most at stake; the first source on a tie.
+    let (src, h) = bad().fold(None, |worst: Option<(_, &JournalHealth)>, (s, h)| {
+        let rank = |h: &JournalHealth| (h.failing.is_some(), h.records_at_stake());
+        match worst {
+            Some(w) if rank(w.1) >= rank(h) => Some(w),
+            _ => Some((s, h)),
+        }
+    })?;
+    let badge = one_journal_badge(h, tx)?;
+    if app.sources().len() <= 1 {
+        return Some(badge);
+    }
+    let others = bad().count().saturating_sub(1);
+    let more = if others > 0 {
+        format!(" +{others}")
+    } else {
+        String::new()
+    };
+    Some(format!("{} {badge}{more}", app.lots.source_label(src)))
+}
+
+fn one_journal_badge(h: &JournalHealth, tx: &crate::ui::i18n::Texts) -> Option<String> {
     match &h.failing {
         Some(f) => {
             let hms = f.since.astana_hms();

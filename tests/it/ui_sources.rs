@@ -124,3 +124,51 @@ fn the_filter_picks_a_source() {
     filter(&mut app, "дереккөз:api");
     assert_eq!(app.lots().view_len(), app.lots().len() - site_lots().len());
 }
+
+/// Each source's auction has its own journal: the badge shows the worst
+/// of them, named by its source, and how many others are bad too; the
+/// anomaly is the site's.
+#[test]
+fn the_journal_badge_is_the_worst_sources_journal() {
+    use lotwatch::app::Effect;
+    use lotwatch::journal::{JournalCause, JournalFailure, JournalHealth};
+    let mut app = two_sources();
+    let disk_full = JournalHealth {
+        failing: Some(JournalFailure {
+            cause: JournalCause::DiskFull,
+            since: ts(0),
+        }),
+        unwritten_records: 7,
+        unwritten_events: 7,
+        ..JournalHealth::default()
+    };
+    let up = app.update(Msg::JournalOf(SITE, disk_full), NOW);
+    let anomaly = up.effects.iter().find_map(|e| match e {
+        Effect::Anomaly(a) => Some(a.source),
+        _ => None,
+    });
+    assert_eq!(anomaly, Some(SITE), "the failure is the site's journal's");
+    let screen = render(&mut app, 160, 40);
+    let header = screen.lines().next().unwrap_or("");
+    assert!(header.contains("sauda JOURNAL ✖ disk full"), "{header}");
+    insta::assert_snapshot!("sources_site_journal_failing_160x40", screen);
+    // The API's journal lost records too: the failing one stays shown,
+    // with one more bad beside it.
+    app.update(
+        Msg::Journal(JournalHealth {
+            lost_records: 2,
+            lost_events: 2,
+            ..JournalHealth::default()
+        }),
+        NOW,
+    );
+    let screen = render(&mut app, 160, 40);
+    let header = screen.lines().next().unwrap_or("");
+    assert!(header.contains("sauda JOURNAL ✖ disk full"), "{header}");
+    assert!(header.contains(" +1"), "{header}");
+    // The site's writes again: the API's loss is what is left.
+    app.update(Msg::JournalOf(SITE, JournalHealth::default()), NOW);
+    let screen = render(&mut app, 160, 40);
+    let header = screen.lines().next().unwrap_or("");
+    assert!(header.contains("api JOURNAL ✖ 2"), "{header}");
+}
