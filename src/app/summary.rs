@@ -46,6 +46,10 @@ pub struct Summary {
     pub closes: Vec<Timestamp>,
     pub by_mineral: Vec<(String, Group)>,
     pub by_region: Vec<(String, Group)>,
+    /// Several sources: each source's lots and high-bid total, by
+    /// `SourceId` (the figures above sum them: a lot read from two sources
+    /// counts at each). Empty with one source.
+    pub by_source: Vec<Group>,
 }
 
 impl Summary {
@@ -223,6 +227,17 @@ impl SummaryCache {
 
     pub fn recompute(&mut self, lots: &LotStore, now: Mono) {
         self.summary = Summary::of(lots.iter());
+        if lots.sources().len() > 1 {
+            let mut by_source = vec![Group::default(); lots.sources().len()];
+            for (lot, meta) in lots.entries() {
+                if let Some(g) = by_source.get_mut(meta.source.index()) {
+                    g.lots += 1;
+                    let high = counted_high(lot).unwrap_or(Money::ZERO);
+                    g.high = g.high.saturating_add(high);
+                }
+            }
+            self.summary.by_source = by_source;
+        }
         self.dirty = false;
         self.last = Some(now);
     }

@@ -17,7 +17,11 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let app = ctx.app;
     let (tx, lang) = (ctx.tx, ctx.lang);
     let s = app.summary.get();
-    let inner = pane(frame, area, Pane::Summary, ctx, &(tx.lots_n)(s.total));
+    let title = match sources_sum(ctx) {
+        Some(sum) => format!("{} = {sum}", (tx.lots_n)(s.total)),
+        None => (tx.lots_n)(s.total),
+    };
+    let inner = pane(frame, area, Pane::Summary, ctx, &title);
     if inner.height == 0 || inner.width == 0 {
         return;
     }
@@ -45,7 +49,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let cw = width_of(&[tx.closing_10, tx.open_no_bid]).max(lw);
     // A blank column before the next breakdown.
     let room = usize::from(left.width).saturating_sub(lw + 1);
-    let money = |label: &'static str, m: Money, suffix: String| -> Vec<Line<'static>> {
+    let money = |label: &str, m: Money, suffix: String| -> Vec<Line<'static>> {
         // In full, else abbreviated, else without the percentage.
         let fits = |s: &String| s.chars().count() <= room;
         let amount = [
@@ -65,7 +69,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
             ),
             None => (
                 vec![
-                    Line::from(Span::styled(label, t.dim)),
+                    Line::from(Span::styled(label.to_string(), t.dim)),
                     Line::from(format!("  {}", lang.money_compact(m))),
                 ],
                 2,
@@ -100,6 +104,11 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         .map(|p| format!("  {}", lang.percent(&format!("{p:+}"))))
         .unwrap_or_default();
     lines.extend(money(tx.uplift, s.uplift(), pct));
+    // Several sources: what each adds to the high bids (they sum them).
+    for (i, g) in s.by_source.iter().enumerate() {
+        let label = crate::domain::SourceId::nth(i).map_or("", |src| app.lots.source_label(src));
+        lines.extend(money(&format!("  {label}"), g.high, String::new()));
+    }
     if s.start_unknown > 0 {
         lines.push(Line::from(Span::styled(
             (tx.start_unknown)(s.start_unknown),
@@ -133,6 +142,23 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         right,
         &breakdown(tx.by_region, &s.by_region, right, ctx, &region),
     );
+}
+
+/// Several sources: how the lot count sums them (`api 16 + sauda 4`);
+/// None with one source.
+pub(super) fn sources_sum(ctx: &Ctx<'_>) -> Option<String> {
+    let s = ctx.app.summary.get();
+    (s.by_source.len() > 1).then(|| {
+        s.by_source
+            .iter()
+            .enumerate()
+            .filter_map(|(i, g)| {
+                let src = crate::domain::SourceId::nth(i)?;
+                Some(format!("{} {}", ctx.app.lots.source_label(src), g.lots))
+            })
+            .collect::<Vec<_>>()
+            .join(" + ")
+    })
 }
 
 /// A breakdown's rows, names in the interface language (`name`).

@@ -65,6 +65,10 @@ fn day_lines(frame: &mut Frame, r: Rect, ctx: &Ctx<'_>) -> u16 {
     let (t, tx, lang) = (ctx.theme, ctx.tx, ctx.lang);
     let s = ctx.app.summary.get();
     let mut statuses = String::from(" ");
+    // Several sources: the counts sum them (a lot read from two counts twice).
+    if let Some(sum) = super::summary::sources_sum(ctx) {
+        statuses.push_str(&format!("{} = {sum}   ", (tx.lots_n)(s.total)));
+    }
     for (status, n) in &s.by_status {
         let (sym, _) = status_parts(status, tx);
         let word = status_word(status, tx);

@@ -172,3 +172,28 @@ fn the_journal_badge_is_the_worst_sources_journal() {
     let header = screen.lines().next().unwrap_or("");
     assert!(header.contains("api JOURNAL ✖ 2"), "{header}");
 }
+
+/// The summary (key 6) and the wall-board count each source's lots: the
+/// totals say they sum the sources (401102 read from both counts at each),
+/// and the summary gives each source's high bids on a line of its own.
+#[test]
+fn the_summary_and_the_wallboard_say_they_sum_the_sources() {
+    use lotwatch::app::screens::Layouts;
+    let mut app = two_sources();
+    act(&mut app, Action::FocusPane(6));
+    let total = app.lots().len();
+    let api = total - site_lots().len();
+    let screen = render(&mut app, 160, 40);
+    let sum = format!("{total} lots = api {api} + sauda {}", site_lots().len());
+    assert!(screen.contains(&sum), "{sum}: {screen}");
+    assert!(
+        screen.lines().any(|l| l.contains("  api ")) && screen.lines().any(|l| l.contains("  sauda ")),
+        "{screen}"
+    );
+    insta::assert_snapshot!("sources_summary_160x40", screen);
+    let mut wall = two_sources();
+    wall.set_layouts(Layouts::new(Vec::new(), Some("wallboard")).expect("built in"));
+    let screen = render(&mut wall, 160, 40);
+    assert!(screen.contains(&sum), "{sum}: {screen}");
+    insta::assert_snapshot!("sources_wallboard_160x40", screen);
+}
