@@ -65,7 +65,8 @@ impl App {
         alert.what = Some(what.clone());
         alert.source = src;
         if self.lots.sources().len() > 1 {
-            let named = format!("{}: {}", self.lots.source_label(src), alert.message);
+            alert.source_name = self.lots.source_label(src).to_string();
+            let named = format!("{}: {}", alert.source_name, alert.message);
             alert.message = Alert::new(alert.kind, None, named).message;
         }
         if !alert.lot_id.is_empty() {

@@ -367,7 +367,7 @@ fn a_rule_alerts_each_sources_lot_with_its_source() {
         up.effects
             .iter()
             .filter_map(|e| match e {
-                Effect::RuleAlert(r) => Some((r.source, r.lot.source.clone(), r.keys())),
+                Effect::RuleAlert(r) => Some((r.source, r.source_name.clone(), r.keys())),
                 _ => None,
             })
             .collect()

@@ -40,6 +40,9 @@ pub struct Alert {
     pub kind: AlertKind,
     /// The source whose lot or notice it is (several sources at once).
     pub source: SourceId,
+    /// Its name as the Source column shows it, with several sources (the
+    /// delivery leads with it); empty with one.
+    pub source_name: String,
     /// Empty for platform-wide alerts (notices).
     pub lot_id: String,
     pub lot_number: String,
@@ -58,6 +61,7 @@ impl Alert {
         Alert {
             kind,
             source: SourceId::FIRST,
+            source_name: String::new(),
             lot_id: lot.map(|l| l.id.clone()).unwrap_or_default(),
             lot_number: lot.map(|l| l.number.clone()).unwrap_or_default(),
             message,

@@ -194,7 +194,7 @@ impl App {
         // Several sources: the delivery names the lot's source as the
         // Source column does (`sauda`, or its host when two share a kind).
         if self.lots.sources().len() > 1 {
-            a.lot.source = self.lots.source_label(a.source).to_string();
+            a.source_name = self.lots.source_label(a.source).to_string();
         }
         self.log.push(LogEntry {
             source: a.source,

@@ -156,8 +156,7 @@ pub struct AlertLot {
     pub id: String,
     pub number: String,
     pub name: String,
-    /// `api` or `sauda`; with several sources the lot's source as the
-    /// Source column names it (its host when two share a kind).
+    /// `api` or `sauda`.
     pub source: String,
     pub status: LotStatus,
     pub region: String,
@@ -192,6 +191,9 @@ pub struct RuleAlert {
     pub rule: String,
     /// The source whose lot it is (several sources at once).
     pub source: crate::domain::SourceId,
+    /// Its name as the Source column shows it, with several sources (the
+    /// delivery leads with it); empty with one.
+    pub source_name: String,
     pub lot: AlertLot,
     /// At least one.
     pub changes: Vec<RuleChange>,
@@ -386,6 +388,7 @@ impl RuleState {
                 out.push(RuleAlert {
                     rule: rule.name.clone(),
                     source: meta.source,
+                    source_name: String::new(),
                     lot: AlertLot::of(lot),
                     changes: new_items,
                     server_time: env.now,

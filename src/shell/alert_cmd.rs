@@ -126,6 +126,7 @@ mod tests {
         let a = Alert {
             kind: AlertKind::Outbid,
             source: crate::domain::SourceId::FIRST,
+            source_name: String::new(),
             lot_id: "1".into(),
             lot_number: "401102".into(),
             what: None,

@@ -242,6 +242,7 @@ mod tests {
         Alert {
             kind: AlertKind::Outbid,
             source: crate::domain::SourceId::FIRST,
+            source_name: String::new(),
             lot_id: "L1".into(),
             lot_number: "401102".into(),
             what: None,

@@ -94,6 +94,21 @@ impl Outgoing {
             text,
             json,
         }
+        .of_source(&a.source_name)
+    }
+
+    /// Several sources: the subject, the text and the webhook's body name
+    /// the alert's source (`name`; empty with one source: as they were).
+    fn of_source(mut self, name: &str) -> Outgoing {
+        if !name.is_empty() && !self.text.starts_with(&format!("{name}: ")) {
+            self.subject = format!("{} · {name}", self.subject);
+            self.text = format!("{name}: {}", self.text);
+            if let Some(o) = self.json.as_object_mut() {
+                o.insert("source_name".into(), name.into());
+                o.insert("message".into(), self.text.clone().into());
+            }
+        }
+        self
     }
 
     /// Today's alerts (outbid, closing, extension of watched lots, notices)
@@ -133,6 +148,7 @@ impl Outgoing {
             text,
             json,
         }
+        .of_source(&a.source_name)
     }
 
     /// The journal's record of it, queued.
@@ -209,6 +225,7 @@ mod tests {
         let a = Alert {
             kind: AlertKind::Outbid,
             source: crate::domain::SourceId::FIRST,
+            source_name: String::new(),
             lot_id: "L1".into(),
             lot_number: "401102".into(),
             message: "outbid on 401102 Ақшатау-2 by P-07 at 46 725 000 KZT".into(),
@@ -238,5 +255,19 @@ mod tests {
         );
         assert_eq!((en.id.as_str(), &en.keys), (ru.id.as_str(), &ru.keys));
         assert_eq!(en.keys, kk.keys);
+        assert!(en.json.get("source_name").is_none(), "one source: as it was");
+        // Several sources: the subject, the text and the body name it.
+        let site = Alert {
+            source: crate::domain::SourceId(1),
+            source_name: "sauda".into(),
+            message: format!("sauda: {}", a.message),
+            ..a.clone()
+        };
+        let o = Outgoing::of_default(&site, None, Lang::En);
+        assert!(o.text.starts_with("sauda: ") && !o.text.starts_with("sauda: sauda"), "{}", o.text);
+        assert!(o.subject.ends_with(" · sauda"), "{}", o.subject);
+        assert_eq!(o.json["source_name"], "sauda");
+        assert_eq!(o.json["message"], o.text.as_str());
+        assert_ne!(o.keys, en.keys, "another source's alert is another alert");
     }
 }

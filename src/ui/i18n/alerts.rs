@@ -234,6 +234,7 @@ mod tests {
         let a = RuleAlert {
             rule: "gold".into(),
             source: crate::domain::SourceId::FIRST,
+            source_name: String::new(),
             lot: AlertLot {
                 id: "1".into(),
                 number: "12".into(),
