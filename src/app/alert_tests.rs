@@ -344,12 +344,18 @@ fn a_watched_id_closes_at_each_source_on_its_own() {
     let got = sourced(&up);
     assert_eq!(got.len(), 1, "{got:?}");
     assert_eq!((got[0].0, got[0].1), (SourceId::FIRST, AlertKind::Closing));
-    assert!(got[0].2.starts_with("api: lot A closes within 5 min"), "{got:?}");
+    assert!(
+        got[0].2.starts_with("api: lot A closes within 5 min"),
+        "{got:?}"
+    );
     let up = a.update(Msg::Tick, Mono(1000 + 35 * MIN as u64));
     let got = sourced(&up);
     assert_eq!(got.len(), 1, "{got:?}");
     assert_eq!((got[0].0, got[0].1), (SourceId(1), AlertKind::Closing));
-    assert!(got[0].2.starts_with("sauda: lot A closes within 5 min"), "{got:?}");
+    assert!(
+        got[0].2.starts_with("sauda: lot A closes within 5 min"),
+        "{got:?}"
+    );
     assert!(sourced(&a.update(Msg::Tick, Mono(1000 + 36 * MIN as u64))).is_empty());
 }
 
@@ -385,8 +391,14 @@ fn a_rule_alerts_each_sources_lot_with_its_source() {
     assert_eq!((api[0].0, api[0].1.as_str()), (SourceId::FIRST, "api"));
     assert_eq!((site[0].0, site[0].1.as_str()), (SourceId(1), "sauda"));
     // The first source's keys are as a one-source journal holds them.
-    assert!(api[0].2.iter().all(|k| k.contains("\u{1f}A\u{1f}")), "{api:?}");
-    assert!(site[0].2.iter().all(|k| k.contains("\u{1f}1#A\u{1f}")), "{site:?}");
+    assert!(
+        api[0].2.iter().all(|k| k.contains("\u{1f}A\u{1f}")),
+        "{api:?}"
+    );
+    assert!(
+        site[0].2.iter().all(|k| k.contains("\u{1f}1#A\u{1f}")),
+        "{site:?}"
+    );
     assert!(a.is_flashing(SourceId(1), "A", Mono(1000)));
     let entry = (0..4)
         .filter_map(|i| a.log().newest(i))

@@ -158,8 +158,7 @@ impl AlertState {
         {
             self.flash.remove(&oldest);
         }
-        self.flash
-            .insert(key, Mono(now.0.saturating_add(FLASH_MS)));
+        self.flash.insert(key, Mono(now.0.saturating_add(FLASH_MS)));
     }
 
     pub fn is_flashing(&self, src: SourceId, lot_id: &str, now: Mono) -> bool {

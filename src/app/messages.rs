@@ -246,7 +246,13 @@ impl App {
             ),
             _ => return,
         };
-        self.push_anomaly(Anomaly { source: src, ..anomaly }, up);
+        self.push_anomaly(
+            Anomaly {
+                source: src,
+                ..anomaly
+            },
+            up,
+        );
     }
 
     /// Keeps an anomaly for the pane and asks the loop to journal it.

@@ -369,8 +369,7 @@ impl Driver for LiveDriver<'_> {
             LiveWake::Sync(src, msg) => self.sync(src, msg, app).await,
             LiveWake::Opening(news) => self.opening(news, app).await,
             LiveWake::OtherOpening(i, news) => {
-                let (Some(sink), Some(src)) = (self.others.get_mut(i), SourceId::nth(i + 1))
-                else {
+                let (Some(sink), Some(src)) = (self.others.get_mut(i), SourceId::nth(i + 1)) else {
                     return Ok(Update::default());
                 };
                 sink.opened(news, app.server_now(mono_now())).await?;

@@ -5,8 +5,8 @@
 use super::Ctx;
 use super::paint;
 use crate::domain::Currency;
-use crate::domain::journal_health::JournalHealth;
 use crate::domain::LinkState;
+use crate::domain::journal_health::JournalHealth;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;

@@ -187,7 +187,8 @@ fn the_summary_and_the_wallboard_say_they_sum_the_sources() {
     let sum = format!("{total} lots = api {api} + sauda {}", site_lots().len());
     assert!(screen.contains(&sum), "{sum}: {screen}");
     assert!(
-        screen.lines().any(|l| l.contains("  api ")) && screen.lines().any(|l| l.contains("  sauda ")),
+        screen.lines().any(|l| l.contains("  api "))
+            && screen.lines().any(|l| l.contains("  sauda ")),
         "{screen}"
     );
     insta::assert_snapshot!("sources_summary_160x40", screen);

@@ -255,7 +255,10 @@ mod tests {
         );
         assert_eq!((en.id.as_str(), &en.keys), (ru.id.as_str(), &ru.keys));
         assert_eq!(en.keys, kk.keys);
-        assert!(en.json.get("source_name").is_none(), "one source: as it was");
+        assert!(
+            en.json.get("source_name").is_none(),
+            "one source: as it was"
+        );
         // Several sources: the subject, the text and the body name it.
         let site = Alert {
             source: crate::domain::SourceId(1),
@@ -264,7 +267,11 @@ mod tests {
             ..a.clone()
         };
         let o = Outgoing::of_default(&site, None, Lang::En);
-        assert!(o.text.starts_with("sauda: ") && !o.text.starts_with("sauda: sauda"), "{}", o.text);
+        assert!(
+            o.text.starts_with("sauda: ") && !o.text.starts_with("sauda: sauda"),
+            "{}",
+            o.text
+        );
         assert!(o.subject.ends_with(" · sauda"), "{}", o.subject);
         assert_eq!(o.json["source_name"], "sauda");
         assert_eq!(o.json["message"], o.text.as_str());
