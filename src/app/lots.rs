@@ -164,6 +164,12 @@ pub struct LotStore {
     filter_due: Option<Timestamp>,
 }
 
+impl super::anomaly::SeenLots for LotStore {
+    fn seen(&self, id: &str) -> Option<&Lot> {
+        self.get(id).map(|(lot, _)| lot)
+    }
+}
+
 /// Upper bound on lots held, whatever the platform sends.
 pub const MAX_LOTS_HELD: usize = 100_000;
 
@@ -309,31 +315,42 @@ impl LotStore {
 
     /// Replaces every lot (a snapshot). Frozen clocks of lots still suspended
     /// are kept; a lot first seen suspended freezes at its time left `now`.
-    pub fn replace(&mut self, lots: Vec<Lot>, now: Option<Timestamp>, me: Option<&str>) {
-        let mut old_meta: HashMap<String, LotMeta> = HashMap::new();
-        for (lot, meta) in self.lots.drain(..).zip(self.meta.drain(..)) {
-            old_meta.insert(lot.id, meta);
-        }
+    /// The snapshot's own vector becomes the store's (10 000 lots are never
+    /// held twice).
+    pub fn replace(&mut self, mut lots: Vec<Lot>, now: Option<Timestamp>, me: Option<&str>) {
+        let mut old_meta: HashMap<String, LotMeta> = std::mem::take(&mut self.lots)
+            .into_iter()
+            .zip(std::mem::take(&mut self.meta))
+            .map(|(lot, meta)| (lot.id, meta))
+            .collect();
         self.by_id.clear();
-        for lot in lots.into_iter().take(MAX_LOTS_HELD) {
-            if self.by_id.contains_key(&lot.id) {
-                continue;
+        lots.truncate(MAX_LOTS_HELD);
+        let by_id = &mut self.by_id;
+        lots.retain(|lot| {
+            let first = !by_id.contains_key(&lot.id);
+            if first {
+                by_id.insert(lot.id.clone(), by_id.len());
             }
-            let mut meta = old_meta.remove(&lot.id).unwrap_or_default();
-            if lot.status == LotStatus::Suspended {
-                if meta.frozen_left_ms.is_none() {
-                    meta.frozen_left_ms = now.map(|n| n.until(lot.closes_at).max(0));
+            first
+        });
+        self.meta = lots
+            .iter()
+            .map(|lot| {
+                let mut meta = old_meta.remove(&lot.id).unwrap_or_default();
+                if lot.status == LotStatus::Suspended {
+                    if meta.frozen_left_ms.is_none() {
+                        meta.frozen_left_ms = now.map(|n| n.until(lot.closes_at).max(0));
+                    }
+                } else {
+                    meta.frozen_left_ms = None;
                 }
-            } else {
-                meta.frozen_left_ms = None;
-            }
-            if me.is_some() && lot.high_bid.as_ref().map(|h| h.bidder.as_str()) == me {
-                meta.me_bid = true;
-            }
-            self.by_id.insert(lot.id.clone(), self.lots.len());
-            self.lots.push(lot);
-            self.meta.push(meta);
-        }
+                if me.is_some() && lot.high_bid.as_ref().map(|h| h.bidder.as_str()) == me {
+                    meta.me_bid = true;
+                }
+                meta
+            })
+            .collect();
+        self.lots = lots;
         self.rebuild_view();
     }
 

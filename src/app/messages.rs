@@ -6,7 +6,7 @@ use super::*;
 impl App {
     pub(super) fn on_sync(&mut self, msg: SyncMsg, now: Mono, up: &mut Update) {
         up.redraw = true;
-        let found = self.detector.observe(&msg, self.clock.now(now));
+        let found = self.detector.observe(&msg, self.clock.now(now), &self.lots);
         for a in found {
             self.push_anomaly(a, up);
         }
