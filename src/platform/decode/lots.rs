@@ -181,6 +181,39 @@ mod stream {
         };
     }
 
+    /// A value read and dropped within `serde_json`'s recursion limit, as
+    /// the `Value` path reads it (where that path would refuse a page for
+    /// its depth, so does this one), without building it.
+    struct Skip;
+
+    impl<'de> de::Deserialize<'de> for Skip {
+        fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Skip, D::Error> {
+            d.deserialize_any(SkipVisitor)
+        }
+    }
+
+    struct SkipVisitor;
+
+    impl<'de> Visitor<'de> for SkipVisitor {
+        type Value = Skip;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON value")
+        }
+
+        other_values!(Skip);
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Skip, A::Error> {
+            while seq.next_element::<Skip>()?.is_some() {}
+            Ok(Skip)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Skip, A::Error> {
+            while map.next_entry::<IgnoredAny, Skip>()?.is_some() {}
+            Ok(Skip)
+        }
+    }
+
     pub(super) struct TopVisitor;
 
     impl<'de> Visitor<'de> for TopVisitor {
@@ -193,7 +226,7 @@ mod stream {
         other_values!(Top::NotObject);
 
         fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Top, A::Error> {
-            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            while seq.next_element::<Skip>()?.is_some() {}
             Ok(Top::NotObject)
         }
 
@@ -239,7 +272,7 @@ mod stream {
         other_values!(Lots::NotArray);
 
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Lots, A::Error> {
-            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            while map.next_entry::<IgnoredAny, Skip>()?.is_some() {}
             Ok(Lots::NotArray)
         }
 
