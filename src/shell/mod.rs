@@ -16,6 +16,7 @@ pub mod hyperlinks;
 pub mod info;
 pub(crate) mod journal_sink;
 pub mod logging;
+pub mod malloc;
 pub mod man;
 pub mod metrics;
 pub mod monitor;

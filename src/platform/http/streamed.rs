@@ -16,7 +16,7 @@ use std::time::Duration;
 
 /// Chunks in flight between the transport and the decoder: enough to keep
 /// both busy, few enough that a slow decoder holds the body back.
-const CHUNKS_IN_FLIGHT: usize = 8;
+const CHUNKS_IN_FLIGHT: usize = 2;
 
 /// The decoder's side of the channel, as one reader.
 struct ChunkReader<B> {
