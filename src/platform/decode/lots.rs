@@ -79,6 +79,9 @@ pub fn decode_lots_reader(body: impl std::io::Read) -> Result<LotsPage, DecodeEr
                     stand_in.insert("lots".into(), Value::Array(Vec::new()));
                 }
                 Some(stream::Lots::NotArray) => {
+                    stand_in.insert("lots".into(), Value::Bool(false));
+                }
+                Some(stream::Lots::Null) => {
                     stand_in.insert("lots".into(), Value::Null);
                 }
                 None => {}
@@ -147,6 +150,8 @@ mod stream {
 
     pub(super) enum Lots {
         NotArray,
+        /// `null` (which the `Value` path reads as missing).
+        Null,
         /// `count` elements; the lots and issues of the first
         /// `MAX_SNAPSHOT_LOTS` (the rest only counted).
         Array {
@@ -163,6 +168,9 @@ mod stream {
             fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
                 Ok($other)
             }
+            other_values!($other, unit);
+        };
+        ($other:expr, unit) => {
             fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
                 Ok($other)
             }
@@ -269,7 +277,11 @@ mod stream {
             f.write_str("a JSON value")
         }
 
-        other_values!(Lots::NotArray);
+        other_values!(Lots::NotArray, unit);
+
+        fn visit_unit<E: de::Error>(self) -> Result<Lots, E> {
+            Ok(Lots::Null)
+        }
 
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Lots, A::Error> {
             while map.next_entry::<IgnoredAny, Skip>()?.is_some() {}
