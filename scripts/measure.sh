@@ -118,7 +118,8 @@ tree_rss_kb() {
     for p in "${pids[@]}"; do awk '/^VmRSS/{print $2}' /proc/"$p"/status 2>/dev/null || true; done |
         awk '{s+=$1} END{print s+0}'
 }
-# the feed position now (a cheap request, tagged so the load count skips it)
+# the feed position now (a cheap request, tagged so the load count skips it;
+# asked of the simulator itself, never of the attack server in front of it)
 feed_seq() { curl -s "$1/api/v1/events?after=99999999999&wait=0&measure=1" | jq -r .last_seq; }
 
 # start_serve NAME ARGS... : sets URL, SERVE_PID, SERVE_LOG
@@ -129,6 +130,7 @@ start_serve() {
     "$BIN" serve --addr "127.0.0.1:$port" "$@" >"$OUT/serve-$name.out" 2>"$SERVE_LOG" &
     SERVE_PID=$!
     URL=http://127.0.0.1:$port
+    FEED_URL=$URL
     for _ in $(seq 200); do curl -sf "$URL/api/v1/auction" >/dev/null && return 0; sleep 0.05; done
     echo "serve did not start" >&2; exit 1
 }
@@ -158,7 +160,7 @@ run_client() {
     local pid; pid=$(tmux -L "$SOCK" list-panes -t "$name" -F '#{pane_pid}')
     sleep "$WARMUP"
     local t0 l0 s0 peak=0 r window_s=${4:-$WINDOW}
-    t0=$(ticks "$pid" "$mode"); l0=$(wc -l <"$SERVE_LOG"); s0=$(feed_seq "$URL")
+    t0=$(ticks "$pid" "$mode"); l0=$(wc -l <"$SERVE_LOG"); s0=$(feed_seq "$FEED_URL")
     local end=$((SECONDS + window_s))
     while ((SECONDS < end)); do
         if [ "$mode" = all ]; then
@@ -170,7 +172,7 @@ run_client() {
         fi
     done
     local t1 l1 s1
-    t1=$(ticks "$pid" "$mode"); l1=$(wc -l <"$SERVE_LOG"); s1=$(feed_seq "$URL")
+    t1=$(ticks "$pid" "$mode"); l1=$(wc -l <"$SERVE_LOG"); s1=$(feed_seq "$FEED_URL")
     [ "$mode" = all ] || peak=$(hwm_kb "$pid")
     tmux -L "$SOCK" kill-session -t "$name"
     # the script's own feed-position reads are tagged: leave them out
