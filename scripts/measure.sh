@@ -191,10 +191,11 @@ run_client() {
 # and to the frame being seen in the pane by polling it every 5 ms (this one
 # includes tmux's and the polling's own delays, large on a loaded machine).
 first_frame_ms() {
+    local bin=${1:-$BIN}
     local log=$OUT/first-frame.log t0f=$OUT/first-frame.t0 t0 t1 drawn
     : >"$log"
     tmux -L "$SOCK" new-session -d -s ff -x 200 -y 50 -e TERM=xterm-256color \
-        "date +%s%N >$t0f; exec $BIN --no-journal --log-file $log"
+        "date +%s%N >$t0f; exec $bin --no-journal --log-file $log"
     while :; do
         if tmux -L "$SOCK" capture-pane -p -t ff 2>/dev/null | grep -qE '[1-9][0-9]*/[0-9]+ · sort'; then
             t1=$(date +%s%N); break
@@ -224,13 +225,16 @@ echo "window ${WINDOW}s after ${WARMUP}s warm-up; 200x50 tmux pane; runs: $RUNS"
 # the server is not part of lotwatch's start-up.
 tmux -L "$SOCK" new-session -d -s keeper -x 80 -y 24 "sleep 100000"
 if [ "$FIRST_FRAME" != 0 ]; then
-    drawn=() seen=()
-    for i in $(seq 5); do
-        read -r d s < <(first_frame_ms)
-        drawn+=("$d"); seen+=("$s")
+    for client in $CLIENTS; do
+        case $client in lotwatch) b=$BIN ;; old) b=$BIN_OLD ;; *) continue ;; esac
+        drawn=() seen=()
+        for i in $(seq 5); do
+            read -r d s < <(first_frame_ms "$b")
+            drawn+=("$d"); seen+=("$s")
+        done
+        echo "$client: start -> first frame with lots (embedded demo), ms, drawn (log): ${drawn[*]}; median $(printf '%s\n' "${drawn[@]}" | grep -v timeout | median)" | tee -a "$RESULTS"
+        echo "$client: start -> first frame with lots (embedded demo), ms, seen in the pane: ${seen[*]}; median $(printf '%s\n' "${seen[@]}" | grep -v timeout | median)" | tee -a "$RESULTS"
     done
-    echo "start -> first frame with lots (embedded demo), ms, drawn (log): ${drawn[*]}; median $(printf '%s\n' "${drawn[@]}" | grep -v timeout | median)" | tee -a "$RESULTS"
-    echo "start -> first frame with lots (embedded demo), ms, seen in the pane: ${seen[*]}; median $(printf '%s\n' "${seen[@]}" | grep -v timeout | median)" | tee -a "$RESULTS"
 fi
 
 printf '%-8s %-9s %4s %8s %8s %8s %10s %8s\n' scenario client run cpu% peak_MB req/min bytes/req ev/s | tee -a "$RESULTS"

@@ -11,17 +11,24 @@
 //!   per core), and memory freed in one is not reused by another. Two arenas
 //!   serve the runtime's two workers, its blocking threads and the journal's.
 
-/// Applies the settings; call before the first thread is spawned.
+/// Applies the settings; call before the first thread is spawned. A
+/// setting the user gave glibc in the environment (`MALLOC_ARENA_MAX`,
+/// `MALLOC_MMAP_THRESHOLD_`) is left as given.
 pub fn tune() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
-        // SAFETY: `mallopt` only sets two of the allocator's parameters; it
+        let unset = |name: &str| std::env::var_os(name).is_none();
+        // SAFETY: `mallopt` only sets one of the allocator's parameters; it
         // runs before any other thread exists, so nothing allocates at the
         // same time.
         #[allow(unsafe_code)]
         unsafe {
-            libc::mallopt(libc::M_MMAP_THRESHOLD, MMAP_THRESHOLD);
-            libc::mallopt(libc::M_ARENA_MAX, ARENA_MAX);
+            if unset("MALLOC_MMAP_THRESHOLD_") {
+                libc::mallopt(libc::M_MMAP_THRESHOLD, MMAP_THRESHOLD);
+            }
+            if unset("MALLOC_ARENA_MAX") {
+                libc::mallopt(libc::M_ARENA_MAX, ARENA_MAX);
+            }
         }
     }
 }
