@@ -14,7 +14,7 @@ pub fn decode_lots(v: &Value) -> Result<LotsPage, DecodeError> {
     }
     let mut issues = Issues::default();
     let mut lots = Vec::with_capacity(arr.len());
-    let mut seen = HashSet::new();
+    let mut seen = FirstIds::default();
     for (i, item) in arr.iter().enumerate() {
         keep_first(
             decode_lot_at(item, &format!("lots[{i}]")),
@@ -49,7 +49,7 @@ pub fn decode_lots_bytes(body: &[u8]) -> Result<LotsPage, DecodeError> {
 pub fn decode_lots_reader(body: impl std::io::Read) -> Result<LotsPage, DecodeError> {
     use serde::de::Deserializer as _;
     let mut de = serde_json::Deserializer::from_reader(std::io::BufReader::with_capacity(
-        64 * 1024,
+        16 * 1024,
         body,
     ));
     let top = de
@@ -291,7 +291,7 @@ mod stream {
         fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Lots, A::Error> {
             let mut issues = Issues::default();
             let mut lots = Vec::new();
-            let mut seen = HashSet::new();
+            let mut seen = FirstIds::default();
             let mut count = 0;
             loop {
                 if count >= MAX_SNAPSHOT_LOTS {

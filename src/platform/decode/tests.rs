@@ -466,3 +466,25 @@ fn the_streamed_decode_refuses_a_page_as_the_tree_does() {
         )))
     );
 }
+
+#[test]
+fn a_lot_id_is_new_by_its_text_even_when_two_hashes_meet() {
+    use std::hash::BuildHasher;
+    let lot = |id: &str| {
+        let mut l = crate::testing::test_lot();
+        l.id = id.into();
+        l
+    };
+    let lots = vec![lot("A"), lot("B")];
+    let mut seen = FirstIds::default();
+    // "C" made to meet "A"'s slot, as another id with the same hash would.
+    let h = seen.hasher.hash_one("C");
+    seen.by_hash.insert(h, 0);
+    assert!(seen.is_new("C", &lots), "C is not A");
+    let h = seen.hasher.hash_one("B");
+    seen.by_hash.insert(h, 0);
+    assert!(!seen.is_new("B", &lots), "B is there, in another slot");
+    let mut seen = FirstIds::default();
+    assert!(seen.is_new("A", &[]));
+    assert!(!seen.is_new("A", &lots[..1]));
+}
