@@ -169,15 +169,17 @@ async fn answer_on(mut conn: TcpStream, answer: Answer) {
             }
             .await
         }
-        Answer::HugeHeader => async {
-            conn.write_all(b"HTTP/1.1 200 OK\r\nX-Big: ").await?;
-            let a = vec![b'a'; 64 * 1024];
-            for _ in 0..16 {
-                conn.write_all(&a).await?;
+        Answer::HugeHeader => {
+            async {
+                conn.write_all(b"HTTP/1.1 200 OK\r\nX-Big: ").await?;
+                let a = vec![b'a'; 64 * 1024];
+                for _ in 0..16 {
+                    conn.write_all(&a).await?;
+                }
+                conn.write_all(b"\r\nContent-Length: 2\r\n\r\n{}").await
             }
-            conn.write_all(b"\r\nContent-Length: 2\r\n\r\n{}").await
+            .await
         }
-        .await,
     };
 }
 
@@ -242,7 +244,11 @@ async fn answers_cost_bounded_memory() {
     let auction_bomb = Arc::new(gzip_bomb("", 40));
     let cases: [(&str, Answer, usize); 6] = [
         ("gzip bomb on /lots", Answer::GzipBomb(bomb), 4 * MIB),
-        ("gzip bomb on /auction", Answer::GzipBomb(auction_bomb), 4 * MIB),
+        (
+            "gzip bomb on /auction",
+            Answer::GzipBomb(auction_bomb),
+            4 * MIB,
+        ),
         ("endless chunks on /lots", Answer::EndlessChunks, 4 * MIB),
         ("endless chunks on /events", Answer::EndlessChunks, 8 * MIB),
         ("50 MB body on /lots", Answer::HugeBody, 2 * MIB),

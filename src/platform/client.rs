@@ -13,9 +13,8 @@ use std::time::Duration;
 
 pub use crate::platform::http::{
     Cached, Client, ClientConfig, DEFAULT_MAX_BODY, Fetched, MAX_FEED_BODY, MAX_PAGE_BODY,
-    MAX_SMALL_BODY, Page, PushFeed,
-    RETRY_AFTER_CAP, Token, Validators, install_crypto_provider, is_loopback, parse_http_date,
-    parse_retry_after, redirect_allowed,
+    MAX_SMALL_BODY, Page, PushFeed, RETRY_AFTER_CAP, Token, Validators, install_crypto_provider,
+    is_loopback, parse_http_date, parse_retry_after, redirect_allowed,
 };
 
 fn json_of(body: &[u8]) -> Result<Value, PlatformError> {

@@ -48,10 +48,8 @@ pub fn decode_lots_bytes(body: &[u8]) -> Result<LotsPage, DecodeError> {
 /// too: the result is the same as `decode_lots` on the parsed body.
 pub fn decode_lots_reader(body: impl std::io::Read) -> Result<LotsPage, DecodeError> {
     use serde::de::Deserializer as _;
-    let mut de = serde_json::Deserializer::from_reader(std::io::BufReader::with_capacity(
-        16 * 1024,
-        body,
-    ));
+    let mut de =
+        serde_json::Deserializer::from_reader(std::io::BufReader::with_capacity(16 * 1024, body));
     let top = de
         .deserialize_any(stream::TopVisitor)
         .and_then(|top| de.end().map(|()| top))

@@ -28,7 +28,9 @@ mod rates;
 pub use bids::decode_bids;
 pub use events::decode_events;
 use lots::decode_result;
-pub use lots::{decode_lot_at, decode_lot_body, decode_lots, decode_lots_bytes, decode_lots_reader};
+pub use lots::{
+    decode_lot_at, decode_lot_body, decode_lots, decode_lots_bytes, decode_lots_reader,
+};
 pub use rates::decode_rates;
 
 /// Lots in one snapshot above this make the snapshot unusable.

@@ -424,10 +424,7 @@ fn the_streamed_decode_gives_the_same_page_whatever_the_pieces() {
         assert_eq!(page.lots.len(), 38, "{:?}", page.issues);
         assert_eq!(page.issues.len(), 3, "{:?}", page.issues);
         for step in [1, 2, 7, 64, 4096, body.len()] {
-            let streamed = decode_lots_reader(Trickle {
-                bytes: &body,
-                step,
-            });
+            let streamed = decode_lots_reader(Trickle { bytes: &body, step });
             assert_eq!(streamed, tree, "in pieces of {step}");
         }
     }

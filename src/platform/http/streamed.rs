@@ -109,15 +109,17 @@ impl Client {
         }
         if !status.is_success() || status == StatusCode::NO_CONTENT {
             raw.body = self.read_body(&mut resp, status, req.cap).await?;
-            return Err(if status.is_success() || status == StatusCode::NOT_MODIFIED {
-                check_ok(&raw).err().unwrap_or(PlatformError::Http {
-                    status: status.as_u16(),
-                    code: None,
-                    message: None,
-                })
-            } else {
-                status_error(&raw, self.inner.token.as_ref())
-            });
+            return Err(
+                if status.is_success() || status == StatusCode::NOT_MODIFIED {
+                    check_ok(&raw).err().unwrap_or(PlatformError::Http {
+                        status: status.as_u16(),
+                        code: None,
+                        message: None,
+                    })
+                } else {
+                    status_error(&raw, self.inner.token.as_ref())
+                },
+            );
         }
         if resp.content_length().is_some_and(|n| n > req.cap as u64) {
             return Err(PlatformError::TooLarge { limit: req.cap });
