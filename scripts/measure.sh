@@ -194,6 +194,7 @@ first_frame_ms() {
     local bin=${1:-$BIN}
     local log=$OUT/first-frame.log t0f=$OUT/first-frame.t0 t0 t1 drawn
     : >"$log"
+    rm -f "$t0f"
     tmux -L "$SOCK" new-session -d -s ff -x 200 -y 50 -e TERM=xterm-256color \
         "date +%s%N >$t0f; exec $bin --no-journal --log-file $log"
     while :; do
