@@ -90,8 +90,9 @@ fn the_june_day_raises_no_anomaly() {
 
 #[test]
 fn a_generated_day_of_ten_thousand_lots_raises_no_anomaly() {
-    use lotwatch::app::lots::LotStore;
+    use lotwatch::app::lots::{LotStore, SourceLots};
     use lotwatch::app::{Detector, DetectorConfig};
+    use lotwatch::domain::SourceId;
     let scenario = Scenario::generated(10_000, 5);
     let mut e = Engine::new(&scenario, 5, start(), 50.0);
     let mut d = Detector::new(DetectorConfig::default());
@@ -104,8 +105,12 @@ fn a_generated_day_of_ten_thousand_lots_raises_no_anomaly() {
         lots: e.lots().to_vec(),
         rejected: vec![],
     };
-    assert_eq!(d.observe(&snap(&e), None, &held), vec![]);
-    held.replace(e.lots().to_vec(), None, None);
+    let src = SourceId::FIRST;
+    assert_eq!(
+        d.observe(&snap(&e), None, &SourceLots { store: &held, src }),
+        vec![]
+    );
+    held.replace(src, e.lots().to_vec(), None, None);
     let first_snapshot = t.elapsed();
     let (mut cursor, mut n) = (0u64, 0usize);
     while let Some(due) = e.next_due() {
@@ -115,16 +120,22 @@ fn a_generated_day_of_ten_thousand_lots_raises_no_anomaly() {
             cursor = last.seq;
             n += page.len();
             let page = SyncMsg::Events(page);
-            assert_eq!(d.observe(&page, None, &held), vec![]);
+            assert_eq!(
+                d.observe(&page, None, &SourceLots { store: &held, src }),
+                vec![]
+            );
             if let SyncMsg::Events(events) = &page {
                 for ev in events {
-                    held.apply(ev, None);
+                    held.apply(src, ev, None);
                 }
             }
         }
     }
     // and a full re-snapshot at the end changes nothing
-    assert_eq!(d.observe(&snap(&e), None, &held), vec![]);
+    assert_eq!(
+        d.observe(&snap(&e), None, &SourceLots { store: &held, src }),
+        vec![]
+    );
     eprintln!(
         "10 000 lots: first snapshot {first_snapshot:?}, {n} events and a re-snapshot, total {:?}",
         t.elapsed()

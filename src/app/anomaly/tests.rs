@@ -1,5 +1,5 @@
 use super::*;
-use crate::domain::{HighBid, LotResult, Money};
+use crate::domain::{HighBid, LotResult, Money, SourceId};
 use crate::sync::DataIssue;
 use crate::testing::test_lot;
 
@@ -70,12 +70,18 @@ impl Held {
     }
 
     fn observe(&mut self, msg: &SyncMsg, now: Option<Timestamp>) -> Vec<Anomaly> {
-        let out = self.d.observe(msg, now, &self.lots);
+        let seen = crate::app::lots::SourceLots {
+            store: &self.lots,
+            src: SourceId::FIRST,
+        };
+        let out = self.d.observe(msg, now, &seen);
         match msg {
-            SyncMsg::Snapshot { lots, .. } => self.lots.replace(lots.clone(), now, None),
+            SyncMsg::Snapshot { lots, .. } => {
+                self.lots.replace(SourceId::FIRST, lots.clone(), now, None)
+            }
             SyncMsg::Events(events) => {
                 for ev in events {
-                    self.lots.apply(ev, None);
+                    self.lots.apply(SourceId::FIRST, ev, None);
                 }
             }
             _ => {}
@@ -277,7 +283,11 @@ fn sold_result_must_be_the_last_high_bid() {
     assert_eq!(kinds(&out), [AnomalyKind::ResultMismatch]);
     assert!(out[0].evidence.contains("1000.00") && out[0].evidence.contains("1100.00"));
     // and a re-snapshot of that sold lot does not raise it again
-    let l = d.lots.get("L1").map(|(l, _)| l.clone()).expect("held");
+    let l = d
+        .lots
+        .get(SourceId::FIRST, "L1")
+        .map(|(l, _)| l.clone())
+        .expect("held");
     assert!(d.observe(&snap(vec![l]), None).is_empty());
 }
 
