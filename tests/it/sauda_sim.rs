@@ -369,7 +369,7 @@ async fn a_second_run_numbers_its_messages_after_the_first() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sold_lot_makes_one_event_not_one_per_poll() {
-    let sim = site_sim(240.0, SiteSim::default()).await;
+    let sim = site_sim(480.0, SiteSim::default()).await;
     let mut h = poller(&sim.url(), SiteLang::Ru);
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     let mut sold_id = None;
