@@ -285,7 +285,9 @@ async fn an_unchanged_list_is_not_read_again() {
     assert_eq!(pages, 50, "each lot page once");
     // After the first read, the 4 list pages of each later poll.
     assert!(
-        reqs.iter().skip(JUNE_READ as usize).all(|r| r.status == 304),
+        reqs.iter()
+            .skip(JUNE_READ as usize)
+            .all(|r| r.status == 304),
         "{reqs:?}"
     );
     assert!(not_modified >= 8, "{not_modified} answers 304");
