@@ -493,11 +493,14 @@ fn a_mail_server_that_comes_back_gets_its_mail_within_the_backoff() {
     );
     std::thread::sleep(Duration::from_secs(2));
     let stderr = w.stop();
-    assert_eq!(
-        mail_alerts(&dir.join("mail")),
-        vec![(NEW.into(), "new".into()), (MOVED.into(), "changed".into())],
-        "once"
-    );
+    // On a busy machine the short day can reach its sale before the stop:
+    // that alert's mail may follow, once.
+    let held: Vec<(String, String)> =
+        vec![(NEW.into(), "new".into()), (MOVED.into(), "changed".into())];
+    let mut and_sale = held.clone();
+    and_sale.push((SOLD.into(), "result".into()));
+    let mails = mail_alerts(&dir.join("mail"));
+    assert!(mails == held || mails == and_sale, "once: {mails:?}");
     assert!(!stderr.contains("not delivered"), "{stderr}");
 }
 
