@@ -30,7 +30,7 @@ pub fn configs_from_args(
     let fixed = parse_fixed_rates(&args.fixed_rates)?;
     let mode = match args.rates {
         // The site serves no rates: the National Bank's feed instead.
-        RatesArg::Platform if args.source == crate::shell::source::SourceArg::Sauda => {
+        RatesArg::Platform if args.source == crate::shell::source::SourceArg::Site => {
             RatesMode::Nbk
         }
         RatesArg::Platform => RatesMode::Platform,
@@ -43,7 +43,7 @@ pub fn configs_from_args(
     // The simulator's pages (`serve --site sauda` on loopback) come with
     // its own National Bank feed: offline, the real one is unreachable and
     // its fallback would alarm for nothing.
-    let site_sim = args.source == crate::shell::source::SourceArg::Sauda
+    let site_sim = args.source == crate::shell::source::SourceArg::Site
         && reqwest::Url::parse(url).is_ok_and(|u| crate::platform::client::is_loopback(&u));
     let nbk_default = if site_sim {
         format!(

@@ -54,7 +54,7 @@ pub fn run_cli(args: &SnapshotArgs, token: Option<Token>) -> ExitCode {
         let client = Client::new(cfg)?;
         match source {
             crate::shell::source::SourceArg::Api => fetch(&client).await,
-            crate::shell::source::SourceArg::Sauda => {
+            crate::shell::source::SourceArg::Site => {
                 let site = crate::sync::site::SiteConfig {
                     lang,
                     ..Default::default()

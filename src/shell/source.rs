@@ -11,9 +11,9 @@ use std::time::Duration;
 /// The real site.
 pub const SAUDA_URL: &str = "https://sauda.e-qazyna.kz";
 /// The site answers slowly (25-90 s have been seen).
-pub const SAUDA_TIMEOUT: Duration = Duration::from_secs(90);
+pub const SITE_TIMEOUT: Duration = Duration::from_secs(90);
 /// `--poll` for the site when none is given, and its floor.
-pub const SAUDA_POLL: Duration = Duration::from_secs(60);
+pub const SITE_POLL: Duration = Duration::from_secs(60);
 /// `--site-gap` when none is given, and its floor, to a host not loopback.
 pub const SITE_GAP: Duration = Duration::from_millis(1000);
 pub const MIN_SITE_GAP: Duration = Duration::from_millis(500);
@@ -24,12 +24,12 @@ mod tests {
 
     #[test]
     fn polling_keeps_to_the_budget() {
-        assert_eq!(site_poll(1000, false), SAUDA_POLL);
+        assert_eq!(site_poll(1000, false), SITE_POLL);
         assert_eq!(site_poll(250, false), Duration::from_secs(15));
         assert_eq!(site_poll(120_000, false), Duration::from_secs(120));
         assert_eq!(site_poll(1000, true), Duration::from_secs(1));
         assert_eq!(site_poll(250, true), Duration::from_secs(1));
-        assert_eq!(url_for(SourceArg::Sauda, None).as_deref(), Some(SAUDA_URL));
+        assert_eq!(url_for(SourceArg::Site, None).as_deref(), Some(SAUDA_URL));
         assert_eq!(site_gap(None, false), SITE_GAP);
         assert_eq!(site_gap(Some(100), false), MIN_SITE_GAP);
         assert_eq!(site_gap(Some(2500), false), Duration::from_millis(2500));
@@ -45,8 +45,11 @@ pub enum SourceArg {
     /// The platform JSON API (docs/api.md).
     #[default]
     Api,
-    /// The public e-auction site sauda.e-qazyna.kz (HTML).
-    Sauda,
+    /// The public e-auction site sauda.e-qazyna.kz (HTML): the site source,
+    /// named on the command line and in the config by the site.
+    #[value(name = "sauda")]
+    #[serde(rename = "sauda")]
+    Site,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize)]
@@ -73,7 +76,7 @@ impl SiteLangArg {
 pub fn url_for(source: SourceArg, url: Option<&String>) -> Option<String> {
     match (url, source) {
         (Some(u), _) => Some(u.clone()),
-        (None, SourceArg::Sauda) => Some(SAUDA_URL.to_string()),
+        (None, SourceArg::Site) => Some(SAUDA_URL.to_string()),
         (None, SourceArg::Api) => None,
     }
 }
@@ -97,11 +100,11 @@ pub fn site_gap(ms: Option<u64>, loopback: bool) -> Duration {
 
 /// The client's settings for the source (`site_gap_ms`: `--site-gap`).
 pub fn adjust_client(source: SourceArg, cfg: &mut ClientConfig, site_gap_ms: Option<u64>) {
-    if source == SourceArg::Sauda {
+    if source == SourceArg::Site {
         let loopback = reqwest::Url::parse(cfg.base_url.trim())
             .is_ok_and(|u| crate::platform::client::is_loopback(&u));
         cfg.page_gap = site_gap(site_gap_ms, loopback);
-        cfg.request_timeout = SAUDA_TIMEOUT;
+        cfg.request_timeout = SITE_TIMEOUT;
         cfg.max_body = crate::platform::sauda::MAX_PAGE_BYTES;
         // The site has no token; none is sent to it.
         cfg.token = None;
@@ -119,7 +122,7 @@ pub fn site_poll(poll_ms: u64, loopback: bool) -> Duration {
         sync::site::MIN_POLL
     };
     if poll_ms == 1000 && !loopback {
-        SAUDA_POLL
+        SITE_POLL
     } else {
         Duration::from_millis(poll_ms).max(floor)
     }
@@ -135,7 +138,7 @@ pub fn spawn(
 ) -> SyncHandle {
     match source {
         SourceArg::Api => sync::spawn(client, cfg),
-        SourceArg::Sauda => {
+        SourceArg::Site => {
             let loopback = crate::platform::client::is_loopback(client.base_url());
             sync::site::spawn(
                 client,
