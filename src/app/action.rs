@@ -85,7 +85,7 @@ impl Action {
         Action::SortBy(SortKey::Name),
         Action::SortBy(SortKey::Region),
         Action::SortBy(SortKey::Minerals),
-        Action::SortBy(SortKey::Licence),
+        Action::SortBy(SortKey::License),
         Action::SortBy(SortKey::Status),
         Action::SortBy(SortKey::HighBid),
         Action::SortBy(SortKey::NextMin),

@@ -23,7 +23,7 @@ pub enum SortKey {
     TimeLeft,
     Region,
     Minerals,
-    Licence,
+    License,
     Leader,
     Extensions,
 }
@@ -39,7 +39,7 @@ impl SortKey {
         SortKey::TimeLeft,
         SortKey::Region,
         SortKey::Minerals,
-        SortKey::Licence,
+        SortKey::License,
         SortKey::Leader,
         SortKey::Extensions,
     ];
@@ -51,7 +51,7 @@ impl SortKey {
         SortKey::Name,
         SortKey::Region,
         SortKey::Minerals,
-        SortKey::Licence,
+        SortKey::License,
         SortKey::Status,
         SortKey::HighBid,
         SortKey::NextMin,
@@ -81,7 +81,7 @@ impl SortKey {
             SortKey::TimeLeft => "time_left",
             SortKey::Region => "region",
             SortKey::Minerals => "minerals",
-            SortKey::Licence => "licence",
+            SortKey::License => "licence",
             SortKey::Leader => "leader",
             SortKey::Extensions => "extensions",
         }
@@ -99,7 +99,7 @@ impl SortKey {
             "time" | "close" | "closing" | "closes" => SortKey::TimeLeft,
             "lot" | "no" => SortKey::Number,
             "mineral" => SortKey::Minerals,
-            "license" => SortKey::Licence,
+            "license" => SortKey::License,
             k => *SortKey::ALL.iter().find(|s| s.name() == k)?,
         };
         let desc = match words.next().map(str::to_lowercase).as_deref() {
@@ -587,7 +587,7 @@ fn compare(
                     }
                 })
         }
-        SortKey::Licence => licence_key(x).cmp(&licence_key(y)),
+        SortKey::License => license_key(x).cmp(&license_key(y)),
         SortKey::Leader => x
             .high_bid
             .as_ref()
@@ -614,7 +614,7 @@ fn blank_cell(l: &Lot, key: SortKey) -> bool {
 }
 
 /// Exploration before production, then the term.
-fn licence_key(l: &Lot) -> (u8, &str, u32) {
+fn license_key(l: &Lot) -> (u8, &str, u32) {
     use crate::domain::LicenseKind;
     match &l.license.kind {
         LicenseKind::Exploration => (0, "", l.license.term_years),
@@ -779,7 +779,7 @@ mod tests {
             ("alpha", "Turkistan", S::Open, Some((300, "P-02"))),
         ];
         let minerals: [&[&str]; 4] = [&["gold"], &["copper", "gold"], &["coal"], &["gold"]];
-        let licences = [
+        let licenses = [
             (LicenseKind::Production, 25),
             (LicenseKind::Exploration, 6),
             (LicenseKind::Production, 10),
@@ -799,8 +799,8 @@ mod tests {
                 l.region = region.into();
                 l.status = status;
                 l.minerals = minerals[i].iter().map(|m| m.to_string()).collect();
-                l.license.kind = licences[i].0.clone();
-                l.license.term_years = licences[i].1;
+                l.license.kind = licenses[i].0.clone();
+                l.license.term_years = licenses[i].1;
                 l.bid_count = counts[i];
                 l.extensions = extensions[i];
                 l.closes_at = Timestamp(closes[i]);
@@ -816,7 +816,7 @@ mod tests {
             (SortKey::Name, ["L2", "L4", "L3", "L1"]),
             (SortKey::Region, ["L2", "L1", "L3", "L4"]),
             (SortKey::Minerals, ["L3", "L2", "L1", "L4"]),
-            (SortKey::Licence, ["L2", "L4", "L3", "L1"]),
+            (SortKey::License, ["L2", "L4", "L3", "L1"]),
             (SortKey::Status, ["L1", "L4", "L3", "L2"]),
             (SortKey::HighBid, ["L1", "L3", "L2", "L4"]),
             (SortKey::NextMin, ["L3", "L2", "L4", "L1"]),

@@ -354,7 +354,7 @@ mod site_tests {
     use crate::domain::{LicenseKind, SiteLot};
 
     #[test]
-    fn an_unknown_licence_is_null_and_the_description_is_the_sites() {
+    fn an_unknown_license_is_null_and_the_description_is_the_sites() {
         let mut lot = crate::testing::test_lot();
         lot.license.kind = LicenseKind::Unknown(String::new());
         lot.site = Some(Box::new(SiteLot {

@@ -127,7 +127,7 @@ impl Default for Keymap {
             (c('N'), Action::SortBy(SortKey::Name)),
             (c('R'), Action::SortBy(SortKey::Region)),
             (c('M'), Action::SortBy(SortKey::Minerals)),
-            (c('L'), Action::SortBy(SortKey::Licence)),
+            (c('L'), Action::SortBy(SortKey::License)),
             (c('O'), Action::SortBy(SortKey::Status)),
             (c('$'), Action::SortBy(SortKey::HighBid)),
             (c('X'), Action::SortBy(SortKey::NextMin)),

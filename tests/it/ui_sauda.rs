@@ -115,7 +115,7 @@ fn app_with(lots: Vec<Lot>) -> App {
 }
 
 #[test]
-fn a_passed_start_and_an_unknown_licence_are_said_not_guessed() {
+fn a_passed_start_and_an_unknown_license_are_said_not_guessed() {
     for lang in [Lang::En, Lang::Ru, Lang::Kk] {
         let mut app = app_with(passed_and_unknown_lots());
         select(&mut app, "274460904013000000");

@@ -278,7 +278,7 @@ mod tests {
                 lower((tx.rate_source)(&crate::rates::RateSource::Nbk)),
                 word("National Bank", lang)
             );
-            assert!(lower(tx.licence_long[0]).starts_with(word("exploration", lang)));
+            assert!(lower(tx.license_long[0]).starts_with(word("exploration", lang)));
         }
     }
 
