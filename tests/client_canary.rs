@@ -124,7 +124,7 @@ async fn the_token_reaches_the_platform_and_nothing_else() {
     let mut c = Collector::new(spawn(client.clone(), sync));
     c.handle
         .cmds
-        .send(lotwatch::sync::SyncCmd::WatchLot(Some("A".into())))
+        .send(lotwatch::sync::SyncCmd::SelectLot(Some("A".into())))
         .await
         .expect("engine up");
     let msgs = c.drain_for(Duration::from_secs(3)).await;

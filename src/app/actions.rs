@@ -318,11 +318,11 @@ impl App {
     }
 
     /// Tells the sync engine which lot is in view when that changes.
-    pub(super) fn sync_watch(&mut self, up: &mut Update) {
-        if self.selected != self.watching {
-            self.watching = self.selected.clone();
+    pub(super) fn sync_selected(&mut self, up: &mut Update) {
+        if self.selected != self.selected_synced {
+            self.selected_synced = self.selected.clone();
             up.effects
-                .push(Effect::Sync(SyncCmd::WatchLot(self.selected.clone())));
+                .push(Effect::Sync(SyncCmd::SelectLot(self.selected.clone())));
             self.bids = BidHistory {
                 lot_id: self.selected.clone(),
                 ..BidHistory::default()

@@ -238,8 +238,8 @@ pub struct App {
     /// Server time of the newest data received.
     pub(crate) data_at: Option<Timestamp>,
     pub(crate) size: Option<(u16, u16)>,
-    /// The lot the sync engine was last asked to watch.
-    watching: Option<String>,
+    /// The selected lot the sync engine was last told of (it keeps its bid history).
+    selected_synced: Option<String>,
     pub(crate) alerts: AlertState,
     pub(crate) summary: summary::SummaryCache,
     /// Set while playing back a journal: the header shows it and server
@@ -333,7 +333,7 @@ impl App {
             bids: BidHistory::default(),
             data_at: None,
             size: None,
-            watching: None,
+            selected_synced: None,
             alerts: AlertState::default(),
             summary: summary::SummaryCache::default(),
             replay: None,
@@ -552,7 +552,7 @@ impl App {
         }
         self.check_closing(now, &mut up);
         self.check_rule_times(now, &mut up);
-        self.sync_watch(&mut up);
+        self.sync_selected(&mut up);
         if self.summary.refresh_due(now, self.summary_shown()) {
             self.summary.recompute(&self.lots, now);
             up.redraw = true;

@@ -106,7 +106,7 @@ impl Driver for FollowDriver<'_> {
                 let _ = cmd.spawn(&alert);
             }
             // The follower answers with the lot's bids from the journal.
-            (Effect::Sync(SyncCmd::WatchLot(lot)), _) => {
+            (Effect::Sync(SyncCmd::SelectLot(lot)), _) => {
                 self.views += 1;
                 self.view.send_replace((self.views, lot));
             }
