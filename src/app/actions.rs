@@ -131,9 +131,9 @@ impl App {
                     up.redraw = false;
                 }
             }
-            Action::ToggleWatch => match self.selected.clone() {
+            Action::ToggleWatched => match self.selected.clone() {
                 Some(id) => {
-                    if self.lots.toggle_watch(&id) {
+                    if self.lots.toggle_watched(&id) {
                         // Already in its last minutes: it did not enter them.
                         if let (Some(server), Some((lot, _))) =
                             (self.server_now(now), self.lots.get(&id))

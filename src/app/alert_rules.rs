@@ -142,7 +142,7 @@ impl App {
 
     /// Before a snapshot replaces the lots: the lots `--me` leads and the
     /// extension counts of watched lots, to alert on what changed unseen.
-    pub(super) fn snapshot_watch(&self, incoming: &[Lot]) -> HashMap<String, (bool, u32)> {
+    pub(super) fn led_or_watched(&self, incoming: &[Lot]) -> HashMap<String, (bool, u32)> {
         let me = self.opts.me.as_deref();
         let mut out = HashMap::new();
         for lot in incoming {

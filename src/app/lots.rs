@@ -154,7 +154,7 @@ pub struct LotStore {
     collation: Collation,
     filter: Filter,
     watched_only: bool,
-    watch: HashSet<String>,
+    watched: HashSet<String>,
     /// `--me`, for the filter's `is:mine/leading/outbid`.
     me: Option<String>,
     /// Server time the filter's time terms are judged at.
@@ -270,17 +270,17 @@ impl LotStore {
     }
 
     pub fn is_watched(&self, id: &str) -> bool {
-        self.watch.contains(id)
+        self.watched.contains(id)
     }
 
     /// The watched lots' ids, for matching a filter outside the store.
-    pub fn watch_set(&self) -> &HashSet<String> {
-        &self.watch
+    pub fn watched_set(&self) -> &HashSet<String> {
+        &self.watched
     }
 
     /// Ids of the watched lots.
     pub fn watched(&self) -> impl Iterator<Item = &str> {
-        self.watch.iter().map(String::as_str)
+        self.watched.iter().map(String::as_str)
     }
 
     /// Every lot held, in no particular order.
@@ -288,16 +288,16 @@ impl LotStore {
         self.lots.iter()
     }
 
-    pub fn watch_count(&self) -> usize {
-        self.watch.len()
+    pub fn watched_count(&self) -> usize {
+        self.watched.len()
     }
 
     /// Watches or unwatches a lot; returns whether it is watched now.
-    pub fn toggle_watch(&mut self, id: &str) -> bool {
-        let now = if self.watch.remove(id) {
+    pub fn toggle_watched(&mut self, id: &str) -> bool {
+        let now = if self.watched.remove(id) {
             false
         } else {
-            self.watch.insert(id.to_string());
+            self.watched.insert(id.to_string());
             true
         };
         // `is:watched` in the filter depends on the watchlist too.
@@ -461,7 +461,7 @@ impl LotStore {
         let Some(lot) = self.lots.get(idx) else {
             return false;
         };
-        if self.watched_only && !self.watch.contains(&lot.id) {
+        if self.watched_only && !self.watched.contains(&lot.id) {
             return false;
         }
         if self.filter.is_empty() {
@@ -473,7 +473,7 @@ impl LotStore {
         let env = MatchEnv {
             now: self.now,
             me: self.me.as_deref(),
-            watch: &self.watch,
+            watched: &self.watched,
         };
         self.filter.matches(lot, meta, &env)
     }
@@ -913,8 +913,8 @@ mod tests {
                 .collect();
             s.replace(lots, None, None);
             s.set_now(Timestamp(0));
-            s.toggle_watch("L3");
-            s.toggle_watch("L5");
+            s.toggle_watched("L3");
+            s.toggle_watched("L5");
             s.set_watched_only(watched_only);
             s.set_filter(Filter::parse(&filter).expect("a valid filter"));
             s.set_sort(SortKey::ALL[key], rev);

@@ -19,7 +19,7 @@ impl App {
             } => {
                 let server = self.server_now(now);
                 self.seen = self.changes_seen(seq, &lots, server);
-                let before = self.snapshot_watch(&lots);
+                let before = self.led_or_watched(&lots);
                 let rules_before = self.rules_before_snapshot(&lots);
                 self.lots.replace(lots, server, self.opts.me.as_deref());
                 self.alert_snapshot_changes(before, now, up);

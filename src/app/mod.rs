@@ -301,7 +301,7 @@ impl App {
         lots.set_collation(opts.collation);
         for id in &opts.watchlist {
             if !lots.is_watched(id) {
-                lots.toggle_watch(id);
+                lots.toggle_watched(id);
             }
         }
         let detector = Detector::new(DetectorConfig {

@@ -85,7 +85,7 @@ impl App {
             let env = filter::MatchEnv {
                 now: server,
                 me: me.as_deref(),
-                watch: self.lots.watch_set(),
+                watched: self.lots.watched_set(),
             };
             fire.extend(
                 self.rules
@@ -120,7 +120,7 @@ impl App {
         let env = filter::MatchEnv {
             now: Some(server),
             me: me.as_deref(),
-            watch: self.lots.watch_set(),
+            watched: self.lots.watched_set(),
         };
         let mut fire = Vec::new();
         for lot in self.lots.iter() {

@@ -550,11 +550,11 @@ mod tests {
         let mut store = LotStore::default();
         let l = test_lot();
         store.replace(vec![l.clone()], None, None);
-        let watch = HashSet::new();
+        let watched = HashSet::new();
         let env = MatchEnv {
             now: None,
             me: None,
-            watch: &watch,
+            watched: &watched,
         };
         let first = st.alerts_for(&l, &[RuleChange::New], &store, &env, &|_, _| true);
         assert_eq!(first.len(), 1);

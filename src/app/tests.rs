@@ -212,11 +212,11 @@ fn filter_typing_is_live_cancel_restores_commit_keeps() {
 fn watch_and_watched_only() {
     let mut app = app_with(vec![lot("A", "a"), lot("B", "b")]);
     act(&mut app, Action::Down);
-    act(&mut app, Action::ToggleWatch);
+    act(&mut app, Action::ToggleWatched);
     act(&mut app, Action::ToggleWatchedOnly);
     assert_eq!(app.lots().view_len(), 1);
     assert_eq!(app.selected_lot().map(|l| l.id.as_str()), Some("B"));
-    act(&mut app, Action::ToggleWatch);
+    act(&mut app, Action::ToggleWatched);
     assert_eq!(app.lots().view_len(), 0);
     act(&mut app, Action::ToggleWatchedOnly);
     assert_eq!(app.lots().view_len(), 2);
@@ -438,7 +438,7 @@ fn watchlist_option_watches_lots_from_the_start() {
         "a duplicate id must not toggle it off"
     );
     assert!(app.lots.is_watched("9"));
-    assert_eq!(app.lots.watch_count(), 2);
+    assert_eq!(app.lots.watched_count(), 2);
 }
 
 #[test]

@@ -579,7 +579,7 @@ fn draw_pane(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) -> Option<String> {
         }
         let msg = if store.is_empty() {
             tx.waiting_lots
-        } else if store.watched_only() && store.watch_count() == 0 {
+        } else if store.watched_only() && store.watched_count() == 0 {
             tx.no_watched
         } else {
             tx.no_match

@@ -118,9 +118,9 @@ fn sorted_by_time_left_reversed_watched_only() {
         act(&mut app, Action::SortNext);
     }
     select(&mut app, "401131");
-    act(&mut app, Action::ToggleWatch);
+    act(&mut app, Action::ToggleWatched);
     select(&mut app, "401102");
-    act(&mut app, Action::ToggleWatch);
+    act(&mut app, Action::ToggleWatched);
     insta::assert_snapshot!("sorted_time_left_120x40", render(&mut app, 120, 40));
     act(&mut app, Action::ToggleWatchedOnly);
     act(&mut app, Action::SortReverse);

@@ -32,7 +32,7 @@ fn styled_in(app: &mut App, lang: Lang, w: u16, h: u16, later_ms: u64) -> String
 fn live_lots_selected_watched_and_sorted() {
     let mut app = live(false);
     select(&mut app, "401102");
-    act(&mut app, Action::ToggleWatch);
+    act(&mut app, Action::ToggleWatched);
     act(&mut app, Action::SortNext);
     act(&mut app, Action::SortReverse);
     insta::assert_snapshot!("styles_live_200x50", styled(&mut app, 200, 50, 0));
