@@ -765,3 +765,8 @@ webhook = ["https://u:CANARY-hook@ntfy.example/topic"]
     assert!(err.to_string().contains("https://"), "{err}");
     assert!(!err.to_string().contains("CANARY"), "{err}");
 }
+
+#[test]
+fn default_file_is_the_snapshot() {
+    insta::assert_snapshot!("config_default", default_file());
+}
