@@ -1,5 +1,5 @@
 use super::*;
-use crate::shell::cli::Cli;
+use crate::shell::cli::{Cli, RatesArg};
 use clap::{CommandFactory, FromArgMatches};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::HashMap;
@@ -169,7 +169,10 @@ fn lists_tables_and_paths_come_through() {
     assert_eq!(s.args.rates, RatesArg::Fixed);
     assert_eq!(s.args.fixed_rates, vec!["USD=519.53"]);
     assert_eq!(s.args.journal.as_deref(), Some(Path::new("/tmp/j.sqlite")));
-    assert_eq!(s.alert_minutes, Some(7));
+    assert_eq!(
+        s.args.alert_minutes, 7,
+        "the file's alert_minutes reaches the monitor"
+    );
     let s = with_file(
         &dir,
         file,
@@ -769,4 +772,62 @@ webhook = ["https://u:CANARY-hook@ntfy.example/topic"]
 #[test]
 fn default_file_is_the_snapshot() {
     insta::assert_snapshot!("config_default", default_file());
+}
+
+#[test]
+fn every_flag_of_the_table_is_a_flag_of_the_command_line() {
+    let cmd = Cli::command();
+    let ids: Vec<&str> = cmd.get_arguments().map(|a| a.get_id().as_str()).collect();
+    for s in SETTINGS {
+        if let Some(flag) = s.flag {
+            assert!(ids.contains(&flag), "{}: no flag with id {flag:?}", s.key);
+        }
+    }
+    // And every flag the table names is one key's.
+    let mut flags: Vec<&str> = SETTINGS.iter().filter_map(|s| s.flag).collect();
+    flags.sort_unstable();
+    let n = flags.len();
+    flags.dedup();
+    assert_eq!(flags.len(), n, "a flag named by two keys");
+}
+
+#[test]
+fn every_key_and_variable_of_the_table_is_documented() {
+    let doc = include_str!("../../../docs/configuration.md");
+    for s in SETTINGS {
+        assert!(
+            [
+                format!("| `{}` |", s.key),
+                format!("| `[{}]` |", s.key),
+                format!("| `[[{}]]` |", s.key)
+            ]
+            .iter()
+            .any(|row| doc.contains(row.as_str())),
+            "docs/configuration.md has no row for the key {:?}",
+            s.key
+        );
+        if let Some(var) = s.env {
+            assert!(
+                doc.contains(&format!("`{var}`")) || doc.contains(&format!("`{var}=")),
+                "docs/configuration.md does not name {var} (key {:?})",
+                s.key
+            );
+        }
+    }
+}
+
+#[test]
+fn the_default_file_has_every_key_of_the_table() {
+    let text = default_file();
+    for s in SETTINGS {
+        let k = s.key;
+        assert!(
+            text.contains(&format!("\n{k} = "))
+                || text.contains(&format!("\n# {k} = "))
+                || text.contains(&format!("\n# [{k}]"))
+                || text.contains(&format!("\n# [[{k}]]"))
+                || text.contains(&format!("\n[{k}]")),
+            "{k}"
+        );
+    }
 }
