@@ -165,7 +165,7 @@ pub struct LotStore {
 }
 
 /// Upper bound on lots held, whatever the platform sends.
-pub const MAX_LOTS_HELD: usize = 100_000;
+const MAX_LOTS_HELD: usize = 100_000;
 
 /// `LotStore::rows` of a lot the view does not show.
 const NO_ROW: usize = usize::MAX;

@@ -16,7 +16,7 @@ pub const BUILT_IN: [&str; 4] = ["default", "bidder", "official", "wallboard"];
 pub const MIN_LOWER_W: u16 = 48;
 
 /// The smallest and largest share of the height the top pane takes.
-pub const TOP_SHARE: std::ops::RangeInclusive<u16> = 10..=90;
+const TOP_SHARE: std::ops::RangeInclusive<u16> = 10..=90;
 
 /// How a layout places the panes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,7 +58,7 @@ impl PaneSpec {
     }
 
     /// The height of pane `p` (0: not on screen).
-    pub fn height_of(&self, p: Pane, body_h: u16, focus: Pane) -> u16 {
+    fn height_of(&self, p: Pane, body_h: u16, focus: Pane) -> u16 {
         let (top, lower) = self.heights(body_h, focus);
         match self.panes.first() {
             Some(&(q, _)) if q == p => top,
@@ -151,7 +151,7 @@ impl Layout {
 }
 
 /// The pane names of layouts, in `Pane::ALL` order.
-pub fn pane_names() -> Vec<&'static str> {
+fn pane_names() -> Vec<&'static str> {
     Pane::ALL.iter().map(|&p| pane_name(p)).collect()
 }
 

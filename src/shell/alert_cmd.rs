@@ -64,7 +64,7 @@ impl AlertCommand {
     }
 
     /// The alert as variables, beside the arguments (no parsing needed).
-    pub fn alert_env(alert: &Alert) -> [(&'static str, String); 4] {
+    fn alert_env(alert: &Alert) -> [(&'static str, String); 4] {
         // A variable cannot hold NUL; the sanitized text has none anyway.
         let v = |s: &str| s.replace('\0', "");
         [

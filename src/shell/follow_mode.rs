@@ -14,7 +14,7 @@ use crate::sync::{LinkState, SyncCmd, SyncMsg};
 use tokio::sync::mpsc;
 
 /// No record for this long: the journal's writers are taken to be gone.
-pub const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(30);
+const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Runs the follower's screen until the user quits.
 pub(crate) async fn run(

@@ -9,14 +9,14 @@ use crate::sync::{self, SyncConfig, SyncHandle};
 use std::time::Duration;
 
 /// The real site.
-pub const SAUDA_URL: &str = "https://sauda.e-qazyna.kz";
+const SAUDA_URL: &str = "https://sauda.e-qazyna.kz";
 /// The site answers slowly (25-90 s have been seen).
-pub const SITE_TIMEOUT: Duration = Duration::from_secs(90);
+const SITE_TIMEOUT: Duration = Duration::from_secs(90);
 /// `--poll` for the site when none is given, and its floor.
-pub const SITE_POLL: Duration = Duration::from_secs(60);
+const SITE_POLL: Duration = Duration::from_secs(60);
 /// `--site-gap` when none is given, and its floor, to a host not loopback.
-pub const SITE_GAP: Duration = Duration::from_millis(1000);
-pub const MIN_SITE_GAP: Duration = Duration::from_millis(500);
+const SITE_GAP: Duration = Duration::from_millis(1000);
+const MIN_SITE_GAP: Duration = Duration::from_millis(500);
 
 #[cfg(test)]
 mod tests {
@@ -115,7 +115,7 @@ pub fn adjust_client(source: SourceArg, cfg: &mut ClientConfig, site_gap_ms: Opt
 /// means 60 s for the site), never under 15 s for the site. A loopback URL
 /// (the simulator, a test) is no one's site to spare: any `--poll` from
 /// 1 s on is taken as given there.
-pub fn site_poll(poll_ms: u64, loopback: bool) -> Duration {
+fn site_poll(poll_ms: u64, loopback: bool) -> Duration {
     let floor = if loopback {
         Duration::from_secs(1)
     } else {

@@ -345,7 +345,7 @@ fn locate(text: &str, at: usize) -> (usize, String) {
 }
 
 /// Reads and checks one configuration file.
-pub fn load_file(path: &Path) -> Result<FileConfig, ConfigError> {
+fn load_file(path: &Path) -> Result<FileConfig, ConfigError> {
     let io = |problem: String| ConfigError::Io {
         path: path.to_path_buf(),
         problem,

@@ -29,7 +29,7 @@ impl Drop for MetricsServer {
 
 /// What to say when the endpoint is reachable from other machines (it has
 /// no authentication, and names the lots watched and the link's state).
-pub fn exposure_warning(addr: SocketAddr) -> Option<String> {
+fn exposure_warning(addr: SocketAddr) -> Option<String> {
     (!addr.ip().is_loopback()).then(|| {
         format!(
             "metrics served on {addr}, which is not loopback: anyone who can reach it reads them \

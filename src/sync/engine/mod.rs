@@ -34,7 +34,7 @@ use tokio::time::Instant;
 /// events per answer, a frame each): under a heavy feed the wait grows
 /// towards `FEED_FLOOR_CAP` with the event rate (`FeedFloor`), so that each
 /// answer carries more events. BENCHMARKS.md has the measurements.
-pub const FEED_FLOOR: Duration = Duration::from_millis(20);
+const FEED_FLOOR: Duration = Duration::from_millis(20);
 /// The longest wait after an answer with events, reached from
 /// `FeedFloor::HEAVY_RATE` events/s on.
 pub const FEED_FLOOR_CAP: Duration = Duration::from_millis(100);

@@ -26,7 +26,7 @@ const fn t(
 
 /// The glossary. A status's word is the same in the monitor, `watch`'s
 /// human outputs and the protocol.
-pub static GLOSSARY: [Term; 17] = [
+static GLOSSARY: [Term; 17] = [
     t(
         "signing bonus (its starting size)",
         ["start bonus", "подписной бонус", "қол қою бонусы"],
