@@ -5,6 +5,7 @@
 
 #![allow(clippy::unwrap_used)] // a test may stop at the first surprise
 
+#[path = "support/common.rs"]
 mod common;
 
 use common::*;

@@ -7,16 +7,8 @@
 
 #![allow(clippy::unwrap_used)] // a test may stop at the first surprise
 
-#[path = "../common/mod.rs"]
-mod common;
-#[path = "../journal_support/mod.rs"]
-mod journal_support;
-#[path = "../pg_support/mod.rs"]
-mod pg_support;
 #[path = "../support/mod.rs"]
 mod support;
-#[path = "../ui_common/mod.rs"]
-mod ui_common;
 
 mod alert_command;
 mod alerts_delivery;

@@ -2,9 +2,9 @@
 //! ends in the same app state as the live run (lots, feed position, events
 //! pane including the alerts), and the replay keys move the playback.
 
-use crate::journal_support;
+use crate::support::journal_day;
 
-use journal_support::{AUCTION, T0, batches, day, temp_dir};
+use journal_day::{AUCTION, T0, batches, day, temp_dir};
 use lotwatch::app::log::LogKind;
 use lotwatch::app::{App, AppOptions, Msg};
 use lotwatch::domain::clock::Mono;
@@ -33,7 +33,7 @@ fn session() -> Vec<(Receipt, SyncMsg)> {
             server_est: Some(Timestamp(t - 120)),
         }
     };
-    let mut out = vec![(at(0), SyncMsg::Auction(journal_support::auction()))];
+    let mut out = vec![(at(0), SyncMsg::Auction(journal_day::auction()))];
     out.push((
         at(50),
         SyncMsg::Snapshot {
@@ -46,7 +46,7 @@ fn session() -> Vec<(Receipt, SyncMsg)> {
     let mid = bs.len() / 2;
     let mut state = d.lots.clone();
     for (i, b) in bs.iter().enumerate() {
-        journal_support::apply(&mut state, b);
+        journal_day::apply(&mut state, b);
         out.push((at(700), SyncMsg::Events(b.clone())));
         if i == mid {
             let seq = b.last().map(|e| e.seq).expect("non-empty batch");

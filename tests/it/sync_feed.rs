@@ -4,7 +4,7 @@
 //! (superseded answers dropped, refreshed after its bids), Ctrl-R cutting a
 //! long-poll short, and fewer long-polls under a heavy feed.
 
-use crate::common;
+use crate::support::common;
 
 use common::*;
 use lotwatch::platform::{Client, ClientConfig};

@@ -1,13 +1,13 @@
 //! Whole-screen snapshots of the monitor at 80x24, 120x40 and 200x50, from a
 //! realistic auction moment built through `App::update` with a fake clock.
 
-use crate::ui_common;
+use crate::support::screens;
 
 use lotwatch::app::Action;
 use lotwatch::domain::Timestamp;
 use lotwatch::rates::RateSource;
 use lotwatch::sync::{LinkState, SyncMsg};
-use ui_common::*;
+use screens::*;
 
 const SIZES: [(u16, u16); 3] = [(80, 24), (120, 40), (200, 50)];
 

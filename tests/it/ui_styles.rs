@@ -4,7 +4,7 @@
 //! (e.g. the lots rows written straight into the buffer) must leave these
 //! byte-identical too.
 
-use crate::ui_common;
+use crate::support::screens;
 
 use lotwatch::app::{Action, App, Msg};
 use lotwatch::domain::clock::Mono;
@@ -13,7 +13,7 @@ use lotwatch::ui::View;
 use lotwatch::ui::i18n::Lang;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ui_common::*;
+use screens::*;
 
 fn styled(app: &mut App, w: u16, h: u16, later_ms: u64) -> String {
     styled_in(app, Lang::En, w, h, later_ms)
