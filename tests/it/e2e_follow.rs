@@ -6,8 +6,8 @@
 //! database when it stops: the journal badge says why, and `q` quits within
 //! a second saying on stderr what was not recorded, the password masked.
 
-use crate::support::pg;
 use crate::support;
+use crate::support::pg;
 
 use pg::{PASSWORD, Pg};
 use std::process::{Command, Stdio};

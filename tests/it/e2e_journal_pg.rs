@@ -8,8 +8,8 @@
 //! single SQLite journal of the same day. The password appears in no log
 //! and no output.
 
-use crate::support::pg;
 use crate::support;
+use crate::support::pg;
 
 use lotwatch::journal::Journal;
 use lotwatch::platform::{Client, ClientConfig};

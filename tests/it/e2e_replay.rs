@@ -2,8 +2,8 @@
 //! the user's settings: the config file's language, theme, sort and key
 //! bindings apply to a replay as they do live.
 
-use crate::support::journal_day;
 use crate::support;
+use crate::support::journal_day;
 
 use journal_day::{AUCTION, T0, day, temp_dir};
 use lotwatch::domain::Timestamp;
