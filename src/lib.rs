@@ -20,9 +20,18 @@ pub mod journal;
 pub mod platform;
 pub mod protocol;
 pub mod rates;
-pub mod shell;
+mod shell;
 pub mod sim;
 pub mod sync;
 #[doc(hidden)]
 pub mod testing;
 pub mod ui;
+
+/// The binary's whole work (`src/main.rs` calls it): the command line, the
+/// configuration and the commands are the shell's, private to the crate.
+pub use shell::main;
+
+// The tests moved in from tests/ and the helpers they share with the
+// integration tests (tests/support/) name the crate `lotwatch::`.
+#[cfg(test)]
+extern crate self as lotwatch;

@@ -43,11 +43,13 @@ impl AlertCommand {
         })
     }
 
+    #[cfg(test)]
     pub fn with_timeout(mut self, timeout: Duration) -> AlertCommand {
         self.timeout = timeout;
         self
     }
 
+    #[cfg(test)]
     pub fn program(&self) -> &str {
         &self.program
     }

@@ -6,23 +6,32 @@
 //! environment.
 
 pub mod alert_cmd;
+#[cfg(test)]
+mod alert_cmd_tests;
 pub mod cli;
 pub mod config;
 pub mod deliver;
 pub mod engine_config;
+mod entry;
 pub mod export;
 pub mod follow_mode;
 pub mod hyperlinks;
 pub mod info;
 pub(crate) mod journal_sink;
 pub mod logging;
+#[cfg(test)]
+mod logging_canary_tests;
 pub mod man;
 pub mod metrics;
 pub mod monitor;
 pub mod notify;
+#[cfg(test)]
+mod notify_vt_tests;
 pub mod protocol;
 pub mod records;
 pub mod replay_mode;
+#[cfg(test)]
+mod replay_mode_tests;
 pub(crate) mod screen;
 pub mod secrets;
 pub mod serve;
@@ -31,3 +40,5 @@ pub mod source;
 pub mod terminal;
 pub mod verify;
 pub mod watch;
+
+pub use entry::main;

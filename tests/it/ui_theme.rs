@@ -5,8 +5,8 @@
 use crate::support::screens;
 
 use lotwatch::app::{Action, App, Msg};
-use lotwatch::shell::config::keyspec;
 use lotwatch::ui::keys::Keymap;
+use lotwatch::ui::keyspec;
 use lotwatch::ui::theme::{Theme, ThemeName};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

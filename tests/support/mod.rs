@@ -8,5 +8,6 @@ pub mod pg;
 pub mod process;
 pub mod screens;
 pub mod server;
+pub mod sinks;
 pub mod tmpfs;
 pub mod tmux;

@@ -3,10 +3,8 @@
 //! flags into one `Settings` the monitor runs with. Errors name the file,
 //! line and key; the token never appears in them.
 
-pub mod keyspec;
 mod screens;
 mod settings;
-pub use screens::{ColumnsConfig, LayoutConfig};
 pub use settings::FileConfig;
 pub(crate) use settings::SETTINGS;
 
@@ -18,6 +16,7 @@ use crate::platform::Token;
 use crate::shell::cli::MonitorArgs;
 use crate::ui::i18n::Lang;
 use crate::ui::keys::{Key, Keymap};
+use crate::ui::keyspec;
 use crate::ui::theme::{Theme, ThemeName};
 use clap::ArgMatches;
 use clap::parser::ValueSource;

@@ -7,6 +7,8 @@
 //! and the log); quitting says on stderr what was not delivered.
 
 pub mod mail;
+#[cfg(test)]
+mod mail_tests;
 pub mod outgoing;
 pub mod target;
 pub mod webhook;

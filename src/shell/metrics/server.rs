@@ -17,7 +17,6 @@ use tokio::task::JoinHandle;
 
 /// The running endpoint; stops when dropped.
 pub struct MetricsServer {
-    pub addr: SocketAddr,
     task: JoinHandle<()>,
 }
 
@@ -59,7 +58,7 @@ pub async fn start(
         }
     });
     tracing::info!("metrics at http://{addr}/metrics");
-    Ok(MetricsServer { addr, task })
+    Ok(MetricsServer { task })
 }
 
 async fn metrics(State(rx): State<watch::Receiver<Arc<Published>>>) -> Response {
