@@ -115,6 +115,21 @@ fn de_poll<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
         .map_err(serde::de::Error::custom)
 }
 
+fn de_alert_minutes<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    let v = u64::deserialize(d)?;
+    parse_alert_minutes(&v.to_string())
+        .map(Some)
+        .map_err(serde::de::Error::custom)
+}
+
+/// Minutes before a close to alert at: 1 to 1440, as the flag takes them.
+fn parse_alert_minutes(s: &str) -> Result<u32, String> {
+    match s.trim().parse::<u32>() {
+        Ok(v) if (1..=1440).contains(&v) => Ok(v),
+        _ => Err(format!("{s:?}: expected whole minutes, 1 to 1440")),
+    }
+}
+
 fn de_currency<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Currency>, D::Error> {
     let s = String::deserialize(d)?;
     parse_currency(&s)

@@ -7,8 +7,8 @@
 
 use super::screens::{self, ColumnsConfig, LayoutConfig};
 use super::{
-    ActionName, ConfigError, KeyList, Secret, de_currency, de_fixed_rates, de_notify, de_poll,
-    de_sort, parse_currency, parse_poll, parse_sort,
+    ActionName, ConfigError, KeyList, Secret, de_alert_minutes, de_currency, de_fixed_rates,
+    de_notify, de_poll, de_sort, parse_alert_minutes, parse_currency, parse_poll, parse_sort,
 };
 use crate::app::lots::SortKey;
 use crate::domain::Currency;
@@ -398,14 +398,12 @@ settings! {
         shown: Shown::Example("# [columns]
 # lots = [\"number\", \"time_left\", \"high_bid\", \"name\"]"),
     }
+    /// Minutes, 1 to 1440, as `--alert-minutes` takes them.
+    #[serde(default, deserialize_with = "de_alert_minutes")]
     alert_minutes: u32 {
         env: Some("LOTWATCH_ALERT_MINUTES"),
         flag: Some("alert_minutes"),
-        parse: |s| {
-            s.trim()
-                .parse::<u32>()
-                .map_err(|_| format!("{s:?}: expected whole minutes"))
-        },
+        parse: parse_alert_minutes,
         take: |a, v| a.alert_minutes = u64::from(v),
         restart: changed!(alert_minutes),
         doc: "# Minutes before a watched lot closes to alert at.",

@@ -831,3 +831,31 @@ fn the_default_file_has_every_key_of_the_table() {
         );
     }
 }
+
+#[test]
+fn alert_minutes_from_the_file_or_the_environment_are_checked_as_the_flag() {
+    let dir = TempDir::new("alert-minutes");
+    let s = with_file(&dir, "alert_minutes = 30\n", &[], &[]).expect("ok");
+    assert_eq!(s.args.alert_minutes, 30);
+    let s = with_file(
+        &dir,
+        "alert_minutes = 30\n",
+        &[],
+        &[("LOTWATCH_ALERT_MINUTES", "12")],
+    )
+    .expect("ok");
+    assert_eq!(s.args.alert_minutes, 12, "the variable beats the file");
+    let s = with_file(
+        &dir,
+        "alert_minutes = 30\n",
+        &["--alert-minutes", "3"],
+        &[("LOTWATCH_ALERT_MINUTES", "12")],
+    )
+    .expect("ok");
+    assert_eq!(s.args.alert_minutes, 3, "the flag beats both");
+    let err = with_file(&dir, "alert_minutes = 0\n", &[], &[]).expect_err("0 minutes");
+    assert!(err.to_string().contains("1 to 1440"), "{err}");
+    let err =
+        with_file(&dir, "", &[], &[("LOTWATCH_ALERT_MINUTES", "2000")]).expect_err("too many");
+    assert!(err.to_string().contains("LOTWATCH_ALERT_MINUTES"), "{err}");
+}
