@@ -31,6 +31,12 @@ pub mod ui;
 /// configuration and the commands are the shell's, private to the crate.
 pub use shell::main;
 
+/// A replay's delivery of a journal's recorded messages to the state, for
+/// the end-to-end test that plays a journal written by the real binary
+/// (the shell's one item outside it; nothing else is reachable).
+#[doc(hidden)]
+pub use shell::replay_mode::deliver as replay_deliver;
+
 // The tests moved in from tests/ and the helpers they share with the
 // integration tests (tests/support/) name the crate `lotwatch::`.
 #[cfg(test)]

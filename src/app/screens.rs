@@ -155,7 +155,7 @@ fn pane_names() -> Vec<&'static str> {
     Pane::ALL.iter().map(|&p| pane_name(p)).collect()
 }
 
-pub fn pane_name(p: Pane) -> &'static str {
+fn pane_name(p: Pane) -> &'static str {
     match p {
         Pane::Lots => "lots",
         Pane::Detail => "detail",
@@ -166,7 +166,7 @@ pub fn pane_name(p: Pane) -> &'static str {
     }
 }
 
-pub fn pane_by_name(s: &str) -> Option<Pane> {
+fn pane_by_name(s: &str) -> Option<Pane> {
     Pane::ALL.into_iter().find(|&p| pane_name(p) == s)
 }
 
@@ -265,10 +265,12 @@ pub enum Column {
     StartBonus,
     Guarantee,
     Participants,
+    /// Which source the lot came from (shown by itself with several).
+    Source,
 }
 
 impl Column {
-    pub const ALL: [Column; 18] = [
+    pub const ALL: [Column; 19] = [
         Column::Number,
         Column::Name,
         Column::Region,
@@ -287,6 +289,7 @@ impl Column {
         Column::StartBonus,
         Column::Guarantee,
         Column::Participants,
+        Column::Source,
     ];
 
     pub fn name(self) -> &'static str {
@@ -309,6 +312,7 @@ impl Column {
             Column::StartBonus => "start_bonus",
             Column::Guarantee => "guarantee",
             Column::Participants => "participants",
+            Column::Source => "source",
         }
     }
 

@@ -81,7 +81,7 @@ fn result_from_wire(r: &WireResult) -> Result<LotResult, DecodeError> {
     })
 }
 
-pub fn event_from_wire(w: &WireEvent) -> Result<Event, DecodeError> {
+fn event_from_wire(w: &WireEvent) -> Result<Event, DecodeError> {
     let at = time("at", &w.at)?;
     let kind = match w.kind.as_str() {
         "bid" => EventKind::Bid {

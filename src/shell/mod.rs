@@ -29,7 +29,7 @@ mod notify;
 mod notify_vt_tests;
 mod protocol;
 mod records;
-mod replay_mode;
+pub(crate) mod replay_mode;
 #[cfg(test)]
 mod replay_mode_tests;
 mod screen;

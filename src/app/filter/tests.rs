@@ -14,6 +14,7 @@ fn env<'a>(now: i64, me: Option<&'a str>, watched: &'a HashSet<String>) -> Match
         now: Some(Timestamp(now)),
         me,
         watched,
+        sources: &[],
     }
 }
 
@@ -191,6 +192,7 @@ fn time_terms_use_the_server_clock() {
         now: None,
         me: None,
         watched: &none,
+        sources: &[],
     };
     assert!(!f.matches(&l, &meta(), &no_clock));
     assert_eq!(f.next_change(&l, Timestamp(0)), Some(Timestamp(20 * MIN)));
@@ -368,6 +370,7 @@ fn arb_lot() -> impl Strategy<Value = (Lot, LotMeta)> {
             let meta = LotMeta {
                 frozen_left_ms: frozen,
                 me_bid,
+                ..LotMeta::default()
             };
             (l, meta)
         })

@@ -14,7 +14,7 @@ use crate::app::lots::SortKey;
 use crate::domain::Currency;
 use crate::shell::cli::{MonitorArgs, RatesArg};
 use crate::shell::notify::NotifyMode;
-use crate::shell::source::{SiteLangArg, SourceArg};
+use crate::shell::source::{SiteLangArg, SourceSpec, parse_source_spec};
 use crate::ui::i18n::Lang;
 use crate::ui::theme::ThemeName;
 use serde::Deserialize;
@@ -222,16 +222,23 @@ settings! {
 # (with source = \"sauda\": https://sauda.e-qazyna.kz).",
         shown: Shown::Example("# url = \"https://platform.example/\""),
     }
-    /// `api` or `sauda` (docs/sources.md).
-    source: SourceArg {
+    /// `api` or `sauda`, or a list of them, each perhaps `KIND=URL`
+    /// (docs/sources.md).
+    #[serde(default, deserialize_with = "crate::shell::source::de_source_list")]
+    source: Vec<SourceSpec> {
         env: Some("LOTWATCH_SOURCE"),
         flag: Some("source"),
-        parse: |s| value_enum(s, "api or sauda"),
+        // Several sources: KIND[=URL] separated by commas.
+        parse: |s| s.split(',').map(parse_source_spec).collect(),
         take: |a, v| a.source = v,
         restart: changed!(source),
         doc: "# What to read: api (the platform JSON API) or sauda (the e-auction site
 # sauda.e-qazyna.kz, see docs/sources.md).",
-        shown: Shown::Example("# source = \"api\""),
+        shown: Shown::Example(
+            "# source = \"api\"
+# Several at once, each KIND or KIND=URL (docs/sources.md):
+# source = [\"api=https://platform.example\", \"sauda\"]",
+        ),
     }
     /// The sauda site's language: `ru`, `kz` or `en`.
     site_lang: SiteLangArg {
