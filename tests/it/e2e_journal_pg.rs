@@ -8,12 +8,12 @@
 //! single SQLite journal of the same day. The password appears in no log
 //! and no output.
 
-use crate::pg_support;
 use crate::support;
+use crate::support::pg;
 
 use lotwatch::journal::Journal;
 use lotwatch::platform::{Client, ClientConfig};
-use pg_support::{PASSWORD, Pg};
+use pg::{PASSWORD, Pg};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

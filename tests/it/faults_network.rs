@@ -5,7 +5,7 @@
 //! bounded, and recovers by itself with a fresh snapshot once the platform
 //! answers well again.
 
-use crate::common;
+use crate::support::common;
 
 use common::*;
 use lotwatch::domain::Timestamp;

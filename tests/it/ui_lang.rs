@@ -3,13 +3,13 @@
 //! and checks that lot data stays as the platform sent it while every word
 //! around it is translated.
 
-use crate::ui_common;
+use crate::support::screens;
 
 use lotwatch::app::{Action, App, ReplayStatus};
 use lotwatch::domain::{Event, EventKind, Money};
 use lotwatch::sync::{LinkState, SyncMsg};
 use lotwatch::ui::i18n::Lang;
-use ui_common::*;
+use screens::*;
 
 fn name(lang: Lang) -> &'static str {
     lang.code()
