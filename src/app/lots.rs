@@ -24,7 +24,7 @@ pub enum SortKey {
     TimeLeft,
     Region,
     Minerals,
-    Licence,
+    License,
     Leader,
     Extensions,
 }
@@ -40,7 +40,7 @@ impl SortKey {
         SortKey::TimeLeft,
         SortKey::Region,
         SortKey::Minerals,
-        SortKey::Licence,
+        SortKey::License,
         SortKey::Leader,
         SortKey::Extensions,
     ];
@@ -52,7 +52,7 @@ impl SortKey {
         SortKey::Name,
         SortKey::Region,
         SortKey::Minerals,
-        SortKey::Licence,
+        SortKey::License,
         SortKey::Status,
         SortKey::HighBid,
         SortKey::NextMin,
@@ -82,7 +82,7 @@ impl SortKey {
             SortKey::TimeLeft => "time_left",
             SortKey::Region => "region",
             SortKey::Minerals => "minerals",
-            SortKey::Licence => "licence",
+            SortKey::License => "licence",
             SortKey::Leader => "leader",
             SortKey::Extensions => "extensions",
         }
@@ -100,7 +100,7 @@ impl SortKey {
             "time" | "close" | "closing" | "closes" => SortKey::TimeLeft,
             "lot" | "no" => SortKey::Number,
             "mineral" => SortKey::Minerals,
-            "license" => SortKey::Licence,
+            "license" => SortKey::License,
             k => *SortKey::ALL.iter().find(|s| s.name() == k)?,
         };
         let desc = match words.next().map(str::to_lowercase).as_deref() {
@@ -161,7 +161,7 @@ pub struct LotStore {
     collation: Collation,
     filter: Filter,
     watched_only: bool,
-    watch: HashSet<String>,
+    watched: HashSet<String>,
     /// `--me`, for the filter's `is:mine/leading/outbid`.
     me: Option<String>,
     /// Server time the filter's time terms are judged at.
@@ -171,8 +171,21 @@ pub struct LotStore {
     filter_due: Option<Timestamp>,
 }
 
+/// One source's lots in the store, where that source's anomaly detector
+/// reads them.
+pub struct SourceLots<'a> {
+    pub store: &'a LotStore,
+    pub src: SourceId,
+}
+
+impl super::anomaly::SeenLots for SourceLots<'_> {
+    fn seen(&self, id: &str) -> Option<&Lot> {
+        self.store.get(self.src, id).map(|(lot, _)| lot)
+    }
+}
+
 /// Upper bound on lots held, whatever the platform sends.
-pub const MAX_LOTS_HELD: usize = 100_000;
+const MAX_LOTS_HELD: usize = 100_000;
 
 /// `LotStore::rows` of a lot the view does not show.
 const NO_ROW: usize = usize::MAX;
@@ -311,17 +324,17 @@ impl LotStore {
     }
 
     pub fn is_watched(&self, id: &str) -> bool {
-        self.watch.contains(id)
+        self.watched.contains(id)
     }
 
     /// The watched lots' ids, for matching a filter outside the store.
-    pub fn watch_set(&self) -> &HashSet<String> {
-        &self.watch
+    pub fn watched_set(&self) -> &HashSet<String> {
+        &self.watched
     }
 
     /// Ids of the watched lots.
     pub fn watched(&self) -> impl Iterator<Item = &str> {
-        self.watch.iter().map(String::as_str)
+        self.watched.iter().map(String::as_str)
     }
 
     /// Every lot held, in no particular order.
@@ -334,16 +347,16 @@ impl LotStore {
         self.lots.iter().zip(self.meta.iter())
     }
 
-    pub fn watch_count(&self) -> usize {
-        self.watch.len()
+    pub fn watched_count(&self) -> usize {
+        self.watched.len()
     }
 
     /// Watches or unwatches a lot; returns whether it is watched now.
-    pub fn toggle_watch(&mut self, id: &str) -> bool {
-        let now = if self.watch.remove(id) {
+    pub fn toggle_watched(&mut self, id: &str) -> bool {
+        let now = if self.watched.remove(id) {
             false
         } else {
-            self.watch.insert(id.to_string());
+            self.watched.insert(id.to_string());
             true
         };
         // `is:watched` in the filter depends on the watchlist too.
@@ -356,17 +369,22 @@ impl LotStore {
     /// Replaces every lot of source `src` (its snapshot); the other
     /// sources' lots stay as they were. Frozen clocks of lots still
     /// suspended are kept; a lot first seen suspended freezes at its time
-    /// left `now`. Lots are held in source order.
+    /// left `now`. Lots are held in source order. When no other source
+    /// holds lots, the snapshot's own vector becomes the store's (10 000
+    /// lots are never held twice).
     pub fn replace(
         &mut self,
         src: SourceId,
-        lots: Vec<Lot>,
+        mut lots: Vec<Lot>,
         now: Option<Timestamp>,
         me: Option<&str>,
     ) {
         let mut old_meta: HashMap<String, LotMeta> = HashMap::new();
         let (mut before, mut after) = (Vec::new(), Vec::new());
-        for (lot, meta) in self.lots.drain(..).zip(self.meta.drain(..)) {
+        let held = std::mem::take(&mut self.lots)
+            .into_iter()
+            .zip(std::mem::take(&mut self.meta));
+        for (lot, meta) in held {
             match meta.source.cmp(&src) {
                 Ordering::Equal => {
                     old_meta.insert(lot.id, meta);
@@ -376,10 +394,7 @@ impl LotStore {
             }
         }
         self.by_id.iter_mut().for_each(HashMap::clear);
-        for (lot, meta) in before {
-            self.hold(lot, meta);
-        }
-        for lot in lots {
+        let mut fresh = |lot: &Lot| {
             let mut meta = old_meta.remove(&lot.id).unwrap_or_default();
             meta.source = src;
             if lot.status == LotStatus::Suspended {
@@ -392,10 +407,31 @@ impl LotStore {
             if me.is_some() && lot.high_bid.as_ref().map(|h| h.bidder.as_str()) == me {
                 meta.me_bid = true;
             }
-            self.hold(lot, meta);
-        }
-        for (lot, meta) in after {
-            self.hold(lot, meta);
+            meta
+        };
+        if before.is_empty() && after.is_empty() {
+            lots.truncate(MAX_LOTS_HELD);
+            let ids = self.ids_of(src);
+            lots.retain(|lot| {
+                let first = !ids.contains_key(&lot.id);
+                if first {
+                    ids.insert(lot.id.clone(), ids.len());
+                }
+                first
+            });
+            self.meta = lots.iter().map(&mut fresh).collect();
+            self.lots = lots;
+        } else {
+            for (lot, meta) in before {
+                self.hold(lot, meta);
+            }
+            for lot in lots {
+                let meta = fresh(&lot);
+                self.hold(lot, meta);
+            }
+            for (lot, meta) in after {
+                self.hold(lot, meta);
+            }
         }
         self.rebuild_view();
     }
@@ -555,7 +591,7 @@ impl LotStore {
         let Some(lot) = self.lots.get(idx) else {
             return false;
         };
-        if self.watched_only && !self.watch.contains(&lot.id) {
+        if self.watched_only && !self.watched.contains(&lot.id) {
             return false;
         }
         if self.filter.is_empty() {
@@ -567,7 +603,7 @@ impl LotStore {
         let env = MatchEnv {
             now: self.now,
             me: self.me.as_deref(),
-            watch: &self.watch,
+            watched: &self.watched,
             sources: &self.sources,
         };
         self.filter.matches(lot, meta, &env)
@@ -682,7 +718,7 @@ fn compare(
                     }
                 })
         }
-        SortKey::Licence => licence_key(x).cmp(&licence_key(y)),
+        SortKey::License => license_key(x).cmp(&license_key(y)),
         SortKey::Leader => x
             .high_bid
             .as_ref()
@@ -712,7 +748,7 @@ fn blank_cell(l: &Lot, key: SortKey) -> bool {
 }
 
 /// Exploration before production, then the term.
-fn licence_key(l: &Lot) -> (u8, &str, u32) {
+fn license_key(l: &Lot) -> (u8, &str, u32) {
     use crate::domain::LicenseKind;
     match &l.license.kind {
         LicenseKind::Exploration => (0, "", l.license.term_years),
@@ -892,7 +928,7 @@ mod tests {
             ("alpha", "Turkistan", S::Open, Some((300, "P-02"))),
         ];
         let minerals: [&[&str]; 4] = [&["gold"], &["copper", "gold"], &["coal"], &["gold"]];
-        let licences = [
+        let licenses = [
             (LicenseKind::Production, 25),
             (LicenseKind::Exploration, 6),
             (LicenseKind::Production, 10),
@@ -912,8 +948,8 @@ mod tests {
                 l.region = region.into();
                 l.status = status;
                 l.minerals = minerals[i].iter().map(|m| m.to_string()).collect();
-                l.license.kind = licences[i].0.clone();
-                l.license.term_years = licences[i].1;
+                l.license.kind = licenses[i].0.clone();
+                l.license.term_years = licenses[i].1;
                 l.bid_count = counts[i];
                 l.extensions = extensions[i];
                 l.closes_at = Timestamp(closes[i]);
@@ -929,7 +965,7 @@ mod tests {
             (SortKey::Name, ["L2", "L4", "L3", "L1"]),
             (SortKey::Region, ["L2", "L1", "L3", "L4"]),
             (SortKey::Minerals, ["L3", "L2", "L1", "L4"]),
-            (SortKey::Licence, ["L2", "L4", "L3", "L1"]),
+            (SortKey::License, ["L2", "L4", "L3", "L1"]),
             (SortKey::Status, ["L1", "L4", "L3", "L2"]),
             (SortKey::HighBid, ["L1", "L3", "L2", "L4"]),
             (SortKey::NextMin, ["L3", "L2", "L4", "L1"]),
@@ -1026,8 +1062,8 @@ mod tests {
                 .collect();
             s.replace(SourceId::FIRST, lots, None, None);
             s.set_now(Timestamp(0));
-            s.toggle_watch("L3");
-            s.toggle_watch("L5");
+            s.toggle_watched("L3");
+            s.toggle_watched("L5");
             s.set_watched_only(watched_only);
             s.set_filter(Filter::parse(&filter).expect("a valid filter"));
             s.set_sort(SortKey::ALL[key], rev);
