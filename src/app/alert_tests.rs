@@ -338,7 +338,7 @@ fn an_alert_of_the_second_source_is_its_lot_not_the_firsts() {
 #[test]
 fn a_watched_id_closes_at_each_source_on_its_own() {
     let mut a = two_sources(None);
-    watch(&mut a, "A");
+    mark_watched(&mut a, "A");
     // The API's "A" enters its last 5 minutes at 25 min, the site's at 35.
     let up = a.update(Msg::Tick, Mono(1000 + 25 * MIN as u64));
     let got = sourced(&up);

@@ -264,7 +264,10 @@ fn link_badge(
 /// its source's name, and how many others are bad too (`sauda JOURNAL ✖
 /// … +1`).
 fn journal_badge(app: &crate::app::App, tx: &crate::ui::i18n::Texts) -> Option<String> {
-    let bad = || app.journals().filter(|(_, h)| h.is_bad());
+    let bad = || {
+        app.journals()
+            .filter(|(_, h)| h.failing.is_some() || h.lost_records > 0)
+    };
     // Failing before lost, then the most at stake; the first source on a tie.
     let (src, h) = bad().fold(None, |worst: Option<(_, &JournalHealth)>, (s, h)| {
         let rank = |h: &JournalHealth| (h.failing.is_some(), h.records_at_stake());
