@@ -4,15 +4,18 @@ use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let matches = match Cli::command().try_get_matches() {
+    let env = |k: &str| std::env::var(k).ok();
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // Known before clap parses, so that its errors are said in it.
+    let lang = lotwatch::shell::cli_lang::lang_before_parse(&argv, &env);
+    let matches = match Cli::command().try_get_matches_from(&argv) {
         Ok(m) => m,
-        Err(e) => lotwatch::shell::cli::with_tip(e).exit(),
+        Err(e) => lotwatch::shell::cli_lang::exit(e, lang),
     };
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
-        Err(e) => e.exit(),
+        Err(e) => lotwatch::shell::cli_lang::exit(e, lang),
     };
-    let env = |k: &str| std::env::var(k).ok();
     let name = match &cli.command {
         Some(Command::Watch(w)) => w.monitor.name.clone(),
         _ => cli.monitor.name.clone(),
@@ -22,14 +25,19 @@ fn main() -> ExitCode {
     }
     let result = match cli.command {
         Some(Command::Serve(args)) => lotwatch::shell::serve::run_cli(args),
-        Some(Command::Export(args)) => return lotwatch::shell::export::run_cli(&args),
+        Some(Command::Export(args)) => {
+            return lotwatch::shell::export::run_cli(&args, args.language.unwrap_or(lang));
+        }
         Some(Command::Protocol(args)) => return lotwatch::shell::protocol::run_cli(&args),
-        Some(Command::Verify(args)) => return lotwatch::shell::verify::run_cli(&args),
+        Some(Command::Verify(args)) => {
+            return lotwatch::shell::verify::run_cli(&args, args.language.unwrap_or(lang));
+        }
         Some(Command::Snapshot(args)) => {
+            let lang = args.language.unwrap_or(lang);
             return match lotwatch::shell::config::tool_token(&env) {
-                Ok(token) => lotwatch::shell::snapshot::run_cli(&args, token),
+                Ok(token) => lotwatch::shell::snapshot::run_cli(&args, token, lang),
                 Err(e) => {
-                    eprintln!("lotwatch snapshot: {e}");
+                    eprintln!("lotwatch snapshot: {}", e.message(lang));
                     ExitCode::from(lotwatch::shell::snapshot::EXIT_USAGE)
                 }
             };

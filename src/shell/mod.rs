@@ -7,6 +7,7 @@
 
 pub mod alert_cmd;
 pub mod cli;
+pub mod cli_lang;
 pub mod config;
 pub mod deliver;
 pub mod engine_config;

@@ -9,6 +9,8 @@ use crate::domain::{Auction, Lot, Timestamp};
 use crate::platform::output::{LOT_COLUMNS, LotOut};
 use crate::platform::{Cached, Client, ClientConfig, PlatformError, Token};
 use crate::shell::cli::{SnapshotArgs, SnapshotFormat};
+use crate::shell::cli_lang;
+use crate::ui::i18n::Lang;
 use std::process::ExitCode;
 use unicode_width::UnicodeWidthStr;
 
@@ -28,10 +30,11 @@ pub struct Snapshot {
 }
 
 /// Runs the command; prints to stdout, errors to stderr.
-pub fn run_cli(args: &SnapshotArgs, token: Option<Token>) -> ExitCode {
+pub fn run_cli(args: &SnapshotArgs, token: Option<Token>, lang: Lang) -> ExitCode {
     let Some(url) = crate::shell::source::url_for(args.source, args.url.as_ref()) else {
         eprintln!(
-            "lotwatch snapshot: --url URL is required (snapshot reads a real platform; run `lotwatch serve` for a simulator)"
+            "lotwatch snapshot: {}",
+            cli_lang::tool(lang, cli_lang::Tool::SnapshotNeedsUrl)
         );
         return ExitCode::from(EXIT_USAGE);
     };
@@ -49,14 +52,14 @@ pub fn run_cli(args: &SnapshotArgs, token: Option<Token>) -> ExitCode {
     cfg.token = token;
     cfg.ca_cert = args.ca_cert.clone();
     crate::shell::source::adjust_client(args.source, &mut cfg, args.site_gap);
-    let (source, lang) = (args.source, args.site_lang.lang());
+    let (source, site_lang) = (args.source, args.site_lang.lang());
     let result = rt.block_on(async {
         let client = Client::new(cfg)?;
         match source {
             crate::shell::source::SourceArg::Api => fetch(&client).await,
             crate::shell::source::SourceArg::Sauda => {
                 let site = crate::sync::site::SiteConfig {
-                    lang,
+                    lang: site_lang,
                     ..Default::default()
                 };
                 fetch_site(&client, site, Box::new(say_wait("lotwatch snapshot"))).await
@@ -80,14 +83,12 @@ pub fn run_cli(args: &SnapshotArgs, token: Option<Token>) -> ExitCode {
         Err(e) => {
             // The words the monitor shows for the same failure.
             let gave_up = match e.root() {
-                PlatformError::RateLimited { .. } => {
-                    " (gave up: 3 tries or 2 minutes of waiting at most; try again later)"
-                }
-                _ => "",
+                PlatformError::RateLimited { .. } => cli_lang::tool(lang, cli_lang::Tool::GaveUp),
+                _ => String::new(),
             };
             eprintln!(
                 "lotwatch snapshot: {}{gave_up}",
-                crate::sync::LinkCause::from(&e)
+                cli_lang::link_cause(lang, &crate::sync::LinkCause::from(&e))
             );
             ExitCode::from(exit_code(&e))
         }

@@ -180,6 +180,7 @@ mod tests {
         let link = include_str!("link.rs");
         let filter = include_str!("filter.rs");
         let labels = include_str!("../../protocol/labels.rs");
+        let cli = include_str!("../../shell/cli_lang.rs");
         vec![
             ("texts/ru.rs", include_str!("texts/ru.rs"), Lang::Ru),
             ("texts/kk.rs", include_str!("texts/kk.rs"), Lang::Kk),
@@ -209,6 +210,16 @@ mod tests {
             (
                 "labels.rs kk",
                 part(labels, "pub static KK", Some("\n};")),
+                Lang::Kk,
+            ),
+            (
+                "cli_lang.rs ru",
+                part(cli, "fn ru(", Some("fn kk(")),
+                Lang::Ru,
+            ),
+            (
+                "cli_lang.rs kk",
+                part(cli, "fn kk(", Some("#[cfg(test)]")),
                 Lang::Kk,
             ),
         ]
