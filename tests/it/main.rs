@@ -25,6 +25,7 @@ mod anomaly_faults;
 mod anomaly_journal;
 mod anomaly_live_sim;
 mod cli_first_use;
+mod cli_lang;
 mod client_causes;
 mod client_http;
 mod client_tls;

@@ -1,0 +1,182 @@
+//! The command line's own errors in the interface language (issue 29.6):
+//! clap's usage errors, a value out of its range, `snapshot` against a
+//! platform that is not there, `export` and `verify` on a file that is no
+//! journal, in Russian and Kazakh, chosen by `--lang`, `LOTWATCH_LANG` or the
+//! config file; English exactly as before.
+
+use crate::support::server::BIN;
+use std::process::{Command, Output, Stdio};
+
+/// The binary with no config file and an English locale, plus `env`.
+fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut c = Command::new(BIN);
+    c.args(args)
+        .env("LOTWATCH_CONFIG", "/dev/null")
+        .env_remove("LOTWATCH_LANG")
+        .env("LC_ALL", "C")
+        .stdin(Stdio::null());
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.output().unwrap()
+}
+
+fn err(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Runs `args` and checks the exit code and that stderr has each of `says`.
+fn check(args: &[&str], env: &[(&str, &str)], code: i32, says: &[&str]) {
+    let o = run(args, env);
+    let e = err(&o);
+    assert_eq!(o.status.code(), Some(code), "{args:?} {env:?}: {e}");
+    for s in says {
+        assert!(e.contains(s), "{args:?} {env:?}: {s:?} not in {e}");
+    }
+    assert!(o.stdout.is_empty(), "{args:?}");
+}
+
+#[test]
+fn usage_and_range_errors_follow_the_language() {
+    check(
+        &["--lang", "ru", "--bogus"],
+        &[],
+        2,
+        &[
+            "ошибка: неизвестный параметр '--bogus'",
+            "Подробнее: '--help'.",
+        ],
+    );
+    check(
+        &["--bogus", "--lang=kk"],
+        &[],
+        2,
+        &["қате: белгісіз параметр '--bogus'", "Толығырақ: '--help'."],
+    );
+    check(
+        &["--poll", "10"],
+        &[("LOTWATCH_LANG", "ru")],
+        2,
+        &["недопустимое значение '10' для '--poll <MS>': 10 мс — слишком коротко"],
+    );
+    check(
+        &["--lang", "kk", "--alert-minutes", "0"],
+        &[],
+        2,
+        &[
+            "'--alert-minutes <MIN>' үшін '0' мәні жарамсыз: 0 рұқсат етілген аралықтан тыс: 1-ден 1440-ге дейін",
+        ],
+    );
+    check(
+        &["serve", "--lang", "ru", "--lots", "0"],
+        &[],
+        2,
+        &["ошибка: неизвестный параметр '--lang'"],
+    );
+    // The config file's language, under the environment's.
+    let dir = crate::journal_support::temp_dir("cli-lang-config");
+    let cfg = dir.join("config.toml");
+    std::fs::write(&cfg, "language = \"kk\"\n").unwrap();
+    let cfg = cfg.to_string_lossy();
+    check(
+        &["--theme", "xx"],
+        &[("LOTWATCH_CONFIG", &cfg)],
+        2,
+        &[
+            "қате: '--theme <THEME>' үшін 'xx' мәні жарамсыз",
+            "[рұқсат етілген мәндер: ",
+        ],
+    );
+    check(
+        &["--theme", "xx"],
+        &[("LOTWATCH_CONFIG", &cfg), ("LOTWATCH_LANG", "ru")],
+        2,
+        &["ошибка: недопустимое значение 'xx' для '--theme <THEME>'"],
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn snapshot_export_and_verify_say_their_errors_in_the_language() {
+    // Port 1 on loopback: nothing listens.
+    let url = "http://127.0.0.1:1";
+    check(
+        &["snapshot", "--url", url, "--lang", "ru"],
+        &[],
+        1,
+        &["lotwatch snapshot: нет соединения: в соединении отказано (проверьте URL"],
+    );
+    check(
+        &["snapshot", "--url", url],
+        &[("LOTWATCH_LANG", "kk")],
+        1,
+        &["lotwatch snapshot: қосылу мүмкін емес: қосылудан бас тартылды"],
+    );
+    check(&["snapshot", "--lang", "kk"], &[], 2, &["--url URL қажет"]);
+    let dir = crate::journal_support::temp_dir("cli-lang-journal");
+    let text = dir.join("notes.txt");
+    std::fs::write(&text, "not a journal, just some words of text\n".repeat(20)).unwrap();
+    let text = text.to_string_lossy();
+    check(
+        &["export", "--journal", &text, "--lang", "ru"],
+        &[],
+        3,
+        &[
+            "повреждён или это не журнал lotwatch (файл не является базой данных SQLite): проверьте путь",
+        ],
+    );
+    check(
+        &["export", "--journal", &text],
+        &[("LOTWATCH_LANG", "kk")],
+        3,
+        &["журналы бүлінген немесе lotwatch журналы емес (файл SQLite дерекқоры емес)"],
+    );
+    check(
+        &["verify", "--journal", &text, "--lang", "ru"],
+        &[],
+        3,
+        &["не читается как журнал: файл не является базой данных SQLite"],
+    );
+    check(
+        &["verify", "--lang", "kk", "--journal", &text],
+        &[],
+        3,
+        &["журнал ретінде оқылмайды: файл SQLite дерекқоры емес"],
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn english_is_as_it_was() {
+    let o = run(&["--bogus"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        err(&o),
+        "error: unexpected argument '--bogus' found\n\nUsage: lotwatch [OPTIONS]\n       lotwatch <COMMAND>\n\nFor more information, try '--help'.\n"
+    );
+    let o = run(
+        &["--poll", "10", "--lang", "en"],
+        &[("LOTWATCH_LANG", "ru")],
+    );
+    assert_eq!(
+        err(&o),
+        "error: invalid value '10' for '--poll <MS>': 10 ms is too short: give 250 or more (milliseconds, e.g. --poll 1000)\n\nFor more information, try '--help'.\n"
+    );
+    let o = run(&["--alert-minutes", "0"], &[]);
+    assert_eq!(
+        err(&o),
+        "error: invalid value '0' for '--alert-minutes <MIN>': 0 is not in 1..=1440\n\nFor more information, try '--help'.\n"
+    );
+    let o = run(&["snapshot", "--url", "http://127.0.0.1:1"], &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        err(&o),
+        "lotwatch snapshot: cannot connect: connection refused (check the URL and that the platform is up)\n"
+    );
+    let o = run(&["verify", "--journal", "/nonexistent/day.sqlite"], &[]);
+    assert_eq!(o.status.code(), Some(3));
+    assert_eq!(
+        err(&o),
+        "lotwatch: journal /nonexistent/day.sqlite does not exist (check the path)\n"
+    );
+}
