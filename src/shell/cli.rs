@@ -311,7 +311,7 @@ pub struct MonitorArgs {
     /// Log file (default: lotwatch.log in the user's state directory).
     #[arg(long, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
-    /// Journal file (default: <auction-id>.sqlite in the user's data directory, e.g. ~/.local/share/lotwatch/),
+    /// Journal file (default: named after the URL's host and port, in the user's data directory, e.g. ~/.local/share/lotwatch/; `lotwatch info` prints it),
     /// or a shared journal in PostgreSQL: postgres://user@host:5432/db.
     #[arg(long, value_name = "PATH|URL", conflicts_with = "no_journal")]
     pub journal: Option<PathBuf>,

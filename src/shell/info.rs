@@ -60,8 +60,21 @@ pub fn lines(
         Ok(s) if s.args.journal.is_some() => {
             shown(s.args.journal.clone()) + " (from the configuration)"
         }
-        // As `journal::store::default_path` names it, for any auction.
-        _ => shown(dirs::data_dir().map(|d| d.join("lotwatch").join("<auction-id>.sqlite"))),
+        // As the monitor and `watch` name it (`journal_name`).
+        Ok(s) => {
+            let url = crate::shell::source::url_for(s.args.source, s.args.url.as_ref());
+            match crate::shell::journal_name::default_journal(s.args.source, url.as_deref()) {
+                Some(name) => name.shown(),
+                None => {
+                    "none for the demo day (it restarts on every run; --journal PATH records it)"
+                        .to_string()
+                }
+            }
+        }
+        Err(_) => format!(
+            "named after the source, in {} (the configuration is not usable)",
+            shown(dirs::data_dir().map(|d| d.join("lotwatch")))
+        ),
     };
     out.push(format!("default journal: {journal}"));
     if let Ok(s) = settings {

@@ -15,6 +15,7 @@ pub mod export;
 pub mod follow_mode;
 pub mod hyperlinks;
 pub mod info;
+pub mod journal_name;
 pub(crate) mod journal_sink;
 pub mod logging;
 pub mod man;

@@ -78,7 +78,8 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
     // The demo day restarts at seq 1 on every run: it is journaled only when
     // the user names a file.
     let journal_on = !(args.no_journal || (sim.is_some() && args.journal.is_none()));
-    // The journal's file is named after the auction: the engine learns its
+    // The journal opens once the auction is known (its file is named after
+    // the source, `journal_name`, or resumes the auction's): the engine learns its
     // cursor when it opens (SyncCmd::JournalOpened).
     sync_cfg.journal = if journal_on {
         sync::JournalStart::Later
@@ -101,6 +102,10 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
     let mut journal = if journal_on {
         JournalSink::Pending {
             path: args.journal.clone(),
+            name: crate::shell::journal_name::default_journal(
+                args.source,
+                sim.is_none().then_some(url.as_str()),
+            ),
             cmds: handle.cmds.clone(),
             waiting: Vec::new(),
             anomalies: Vec::new(),
@@ -380,6 +385,7 @@ mod tests {
         let (cmds, mut told) = mpsc::channel(4);
         let mut sink = JournalSink::Pending {
             path: Some(path.clone()),
+            name: None,
             cmds,
             waiting: Vec::new(),
             anomalies: Vec::new(),

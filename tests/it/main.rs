@@ -50,6 +50,7 @@ mod journal_disk_faults;
 mod journal_export;
 mod journal_follow_file;
 mod journal_live_crash;
+mod journal_names;
 mod journal_pg;
 mod journal_replay;
 mod journal_store;

@@ -1174,7 +1174,8 @@ insecure = false
 # Log file (default: lotwatch.log in the user's state directory).
 # log_file = \"/var/log/lotwatch.log\"
 
-# Journal file (default: <auction-id>.sqlite in the user's data directory).
+# Journal file (default: named after the URL's host and port, in the user's
+# data directory; `lotwatch info` prints it).
 # journal = \"/srv/lotwatch/day.sqlite\"
 no_journal = false
 

@@ -156,6 +156,10 @@ async fn run(settings: Settings, filter: String, format: WatchFormat) -> Result<
     let journal = if journal_on {
         JournalSink::Pending {
             path: args.journal.clone(),
+            name: crate::shell::journal_name::default_journal(
+                args.source,
+                sim.is_none().then_some(url.as_str()),
+            ),
             cmds: handle.cmds.clone(),
             waiting: Vec::new(),
             anomalies: Vec::new(),
