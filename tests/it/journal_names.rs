@@ -177,3 +177,37 @@ fn an_earlier_auction_named_journal_is_resumed_while_it_is_the_only_one() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn the_monitor_opens_the_file_info_names() {
+    use crate::support::tmux::Tmux;
+    let dir = scratch("monitor");
+    let s = Server::start(&["--speed", "30"]);
+    let path = path_of(&info_journal(&dir, Some(&s.url)));
+    let cmd = [
+        "env".to_string(),
+        format!("XDG_DATA_HOME={}", dir.join("data").display()),
+        format!("XDG_STATE_HOME={}", dir.join("state").display()),
+        "LOTWATCH_CONFIG=/dev/null".to_string(),
+        format!("LOTWATCH_URL={}", s.url),
+        BIN.to_string(),
+    ];
+    let t = Tmux::start("names-monitor", 120, 40, &cmd);
+    t.wait_for("the platform's lots", Duration::from_secs(40), |s| {
+        s.contains("LIVE")
+    });
+    let start = Instant::now();
+    while !has_records(&path) && start.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    t.keys(&["q"]);
+    assert_eq!(t.wait_exit(Duration::from_secs(20)), 0);
+    assert!(
+        has_records(&path),
+        "the monitor did not journal into {}",
+        path.display()
+    );
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    assert_eq!(journals(&dir), [name]);
+    let _ = std::fs::remove_dir_all(dir);
+}
