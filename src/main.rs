@@ -55,7 +55,10 @@ fn main() -> ExitCode {
         }
         Some(Command::Completions(args)) => return lotwatch::shell::man::completions(args.shell),
         Some(Command::Man(args)) => return lotwatch::shell::man::run_cli(&args),
-        Some(Command::Replay(args)) => lotwatch::shell::replay_mode::run(args),
+        Some(Command::Replay(args)) => {
+            let lang = args.language.unwrap_or(lang);
+            lotwatch::shell::replay_mode::run(args, lang)
+        }
         Some(Command::Watch(args)) => {
             let sub = matches.subcommand_matches("watch").cloned();
             return lotwatch::shell::watch::run_cli(&sub.unwrap_or_default(), *args, &env);

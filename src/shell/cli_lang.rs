@@ -10,6 +10,8 @@
 use crate::domain::LinkCause;
 use crate::journal::JournalError;
 use crate::journal::verify::VerifyError;
+use crate::rates::FixedRateError;
+use crate::shell::engine_config::EngineConfigError;
 use crate::ui::i18n::Lang;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use std::ffi::OsString;
@@ -328,6 +330,20 @@ pub fn verify_error(lang: Lang, e: &VerifyError) -> String {
     say(lang, &Said::Verify(e), || e.to_string())
 }
 
+/// A client that could not be set up or a read that failed, as the
+/// monitor's link badge says it (English: the error's own text).
+pub fn platform_error(lang: Lang, e: &crate::platform::PlatformError) -> String {
+    match lang {
+        Lang::En => e.to_string(),
+        _ => link_cause(lang, &LinkCause::from(e)),
+    }
+}
+
+/// The rates given on the command line that cannot be used.
+pub fn engine_error(lang: Lang, e: &EngineConfigError) -> String {
+    say(lang, &Said::Engine(e), || e.to_string())
+}
+
 /// Why the platform could not be read (`snapshot`), as the monitor says it.
 pub fn link_cause(lang: Lang, c: &LinkCause) -> String {
     (lang.texts().link_cause)(c)
@@ -359,6 +375,8 @@ pub enum Tool {
     BadHead(String),
     /// Writing the output failed: why (already in the language).
     CannotWrite(String),
+    /// `replay` of a journal with no messages (its path as shown).
+    NothingToReplay(String),
 }
 
 fn en_tool(m: &Tool) -> String {
@@ -371,6 +389,9 @@ fn en_tool(m: &Tool) -> String {
         ),
         Tool::BadHead(h) => format!("--head {h:?} is not a SHA-256 head (64 hex digits)"),
         Tool::CannotWrite(e) => format!("writing the export: {e}"),
+        Tool::NothingToReplay(p) => {
+            format!("{p} holds no recorded messages: nothing to replay (check the path)")
+        }
     }
 }
 
@@ -432,6 +453,7 @@ enum Said<'a> {
     Verbatim(String),
     Journal(&'a JournalError),
     Verify(&'a VerifyError),
+    Engine(&'a EngineConfigError),
     Tool(Tool),
 }
 
@@ -622,6 +644,26 @@ fn ru(s: &Said) -> String {
                 format!("журнал {}: {}", path.display(), sqlite_error(source, Lang::Ru))
             }
         },
+        Said::Engine(e) => match e {
+            EngineConfigError::FixedWithoutRate => {
+                "--rates fixed требует хотя бы один --rate ВАЛЮТА=КУРС".into()
+            }
+            EngineConfigError::Rate(r) => match r {
+                FixedRateError::Shape(a) => {
+                    format!("--rate {a:?}: ожидается ВАЛЮТА=КУРС, например USD=519.53")
+                }
+                FixedRateError::UnknownCurrency { arg, code } => {
+                    format!("--rate {arg:?}: неизвестная валюта {code:?} (USD, EUR или CNY)")
+                }
+                FixedRateError::Base(a) => {
+                    format!("--rate {a:?}: тенге — базовая валюта, курс для неё не нужен")
+                }
+                FixedRateError::Value { arg, value } => format!(
+                    "--rate {arg:?}: {value:?} — не положительное десятичное число вида 519.53"
+                ),
+                FixedRateError::Twice(c) => format!("--rate: {c} задан дважды"),
+            },
+        },
         Said::Tool(t) => match t {
             Tool::SnapshotNeedsUrl => "нужен --url URL (snapshot читает настоящую платформу; симулятор запускает `lotwatch serve`)".into(),
             Tool::GaveUp => " (попытки прекращены: не больше 3 попыток или 2 минут ожидания; повторите позже)".into(),
@@ -633,6 +675,9 @@ fn ru(s: &Said) -> String {
                 "--head {h:?} — не голова цепочки SHA-256 (64 шестнадцатеричные цифры)"
             ),
             Tool::CannotWrite(e) => format!("выгрузка не записана: {e}"),
+            Tool::NothingToReplay(p) => {
+                format!("в {p} нет записанных сообщений: воспроизводить нечего (проверьте путь)")
+            }
         },
     }
 }
@@ -799,6 +844,26 @@ fn kk(s: &Said) -> String {
                 format!("{} журналы: {}", path.display(), sqlite_error(source, Lang::Kk))
             }
         },
+        Said::Engine(e) => match e {
+            EngineConfigError::FixedWithoutRate => {
+                "--rates fixed кемінде бір --rate ВАЛЮТА=БАҒАМ қажет етеді".into()
+            }
+            EngineConfigError::Rate(r) => match r {
+                FixedRateError::Shape(a) => {
+                    format!("--rate {a:?}: ВАЛЮТА=БАҒАМ күтіледі, мысалы USD=519.53")
+                }
+                FixedRateError::UnknownCurrency { arg, code } => {
+                    format!("--rate {arg:?}: белгісіз валюта {code:?} (USD, EUR не CNY)")
+                }
+                FixedRateError::Base(a) => {
+                    format!("--rate {a:?}: теңге — негізгі валюта, оған бағам керек емес")
+                }
+                FixedRateError::Value { arg, value } => format!(
+                    "--rate {arg:?}: {value:?} 519.53 сияқты оң ондық сан емес"
+                ),
+                FixedRateError::Twice(c) => format!("--rate: {c} екі рет берілген"),
+            },
+        },
         Said::Tool(t) => match t {
             Tool::SnapshotNeedsUrl => "--url URL қажет (snapshot нақты платформаны оқиды; симуляторды `lotwatch serve` іске қосады)".into(),
             Tool::GaveUp => " (әрекет тоқтатылды: ең көбі 3 әрекет не 2 минут күту; кейінірек қайталаңыз)".into(),
@@ -810,6 +875,9 @@ fn kk(s: &Said) -> String {
                 "--head {h:?} SHA-256 тізбегінің басы емес (64 он алтылық цифр)"
             ),
             Tool::CannotWrite(e) => format!("экспорт жазылмады: {e}"),
+            Tool::NothingToReplay(p) => format!(
+                "{p} ішінде жазылған хабар жоқ: қайта ойнататын ештеңе жоқ (жолды тексеріңіз)"
+            ),
         },
     }
 }

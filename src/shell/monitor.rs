@@ -72,8 +72,9 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
     }
     let (client_cfg, mut sync_cfg) =
         crate::shell::engine_config::configs_from_args(&demo_args, &url, token)
-            .map_err(|e| UsageError(e.to_string()))?;
-    let client = Client::new(client_cfg).map_err(|e| UsageError(e.to_string()))?;
+            .map_err(|e| UsageError(crate::shell::cli_lang::engine_error(settings.lang, &e)))?;
+    let client = Client::new(client_cfg)
+        .map_err(|e| UsageError(crate::shell::cli_lang::platform_error(settings.lang, &e)))?;
     tracing::debug!("HTTP client ready");
     // The demo day restarts at seq 1 on every run: it is journaled only when
     // the user names a file.

@@ -16,7 +16,14 @@ pub fn run_cli(args: &ProtocolArgs) -> ExitCode {
     let text = match protocol_text(&opts) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("lotwatch: {}", e.message(opts.lang));
+            // A journal's error with its detail in the language too.
+            let said = match &e {
+                crate::protocol::BuildError::Journal(j) => {
+                    crate::shell::cli_lang::journal_error(opts.lang, j)
+                }
+                other => other.message(opts.lang),
+            };
+            eprintln!("lotwatch: {said}");
             return ExitCode::from(e.exit_code());
         }
     };

@@ -180,3 +180,83 @@ fn english_is_as_it_was() {
         "lotwatch: journal /nonexistent/day.sqlite does not exist (check the path)\n"
     );
 }
+
+#[test]
+fn the_detail_inside_a_said_line_is_said_too() {
+    let dir = crate::journal_support::temp_dir("cli-lang-detail");
+    let log = dir.join("l.log");
+    let log = log.to_string_lossy();
+    // A URL, a rate and a CA file the monitor cannot use: its own words in
+    // the language, not the parser's English.
+    check(
+        &[
+            "--lang",
+            "ru",
+            "--url",
+            "localhost:8081",
+            "--log-file",
+            &log,
+        ],
+        &[],
+        2,
+        &[
+            "lotwatch: настройки: неверный URL \"localhost:8081\": нужна схема: напишите http://localhost:8081",
+        ],
+    );
+    check(
+        &["--url", "http://x:99999", "--log-file", &log],
+        &[("LOTWATCH_LANG", "kk")],
+        2,
+        &["баптаулар: URL қате \"http://x:99999\": порт нөмірі қате"],
+    );
+    check(
+        &["--lang", "kk", "--rate", "USD=abc", "--log-file", &log],
+        &[],
+        2,
+        &["--rate \"USD=abc\": \"abc\" 519.53 сияқты оң ондық сан емес"],
+    );
+    check(
+        &[
+            "snapshot",
+            "--lang",
+            "ru",
+            "--url",
+            "http://127.0.0.1:1",
+            "--ca-cert",
+            "/nonexistent/ca.pem",
+        ],
+        &[],
+        2,
+        &["настройки: сертификат центра /nonexistent/ca.pem не прочитан: файл не найден"],
+    );
+    // A journal's own detail inside the protocol's and the replay's line.
+    let text = dir.join("notes.txt");
+    std::fs::write(&text, "not a journal, just some words of text\n".repeat(20)).unwrap();
+    let text = text.to_string_lossy();
+    check(
+        &["protocol", "--journal", &text, "--lang", "kk"],
+        &[],
+        3,
+        &["журналы бүлінген немесе lotwatch журналы емес (файл SQLite дерекқоры емес)"],
+    );
+    check(
+        &["replay", "--journal", &text, "--lang", "ru"],
+        &[],
+        3,
+        &["повреждён или это не журнал lotwatch (файл не является базой данных SQLite)"],
+    );
+    for (args, english) in [
+        (
+            vec!["protocol", "--journal", &*text],
+            "(file is not a database)",
+        ),
+        (
+            vec!["--url", "localhost:8081", "--log-file", &*log],
+            "lotwatch: configuration: bad URL \"localhost:8081\": it needs a scheme",
+        ),
+    ] {
+        let o = run(&args, &[]);
+        assert!(err(&o).contains(english), "{args:?}: {}", err(&o));
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -132,8 +132,9 @@ async fn run(settings: Settings, filter: String, format: WatchFormat) -> Result<
     }
     let (client_cfg, mut sync_cfg) =
         crate::shell::engine_config::configs_from_args(&engine_args, &url, settings.token.clone())
-            .map_err(|e| Failure::Usage(e.to_string()))?;
-    let client = Client::new(client_cfg).map_err(|e| Failure::Usage(e.to_string()))?;
+            .map_err(|e| Failure::Usage(crate::shell::cli_lang::engine_error(settings.lang, &e)))?;
+    let client = Client::new(client_cfg)
+        .map_err(|e| Failure::Usage(crate::shell::cli_lang::platform_error(settings.lang, &e)))?;
     let journal_on = !(args.no_journal || (sim.is_some() && args.journal.is_none()));
     // As in the monitor: the engine learns the journal's cursor when it opens.
     sync_cfg.journal = if journal_on {
