@@ -377,6 +377,16 @@ pub enum Tool {
     CannotWrite(String),
     /// `replay` of a journal with no messages (its path as shown).
     NothingToReplay(String),
+    /// A one-shot command waits out a throttle (None: the site's 429), or
+    /// the site's failure (already in the language).
+    Waiting { secs: u64, cause: Option<String> },
+    /// `verify`: records only in the `-wal` beside the file (English:
+    /// `journal::verify::wal_warning`).
+    OnlyInWal {
+        path: String,
+        only: u64,
+        records: u64,
+    },
 }
 
 fn en_tool(m: &Tool) -> String {
@@ -392,6 +402,15 @@ fn en_tool(m: &Tool) -> String {
         Tool::NothingToReplay(p) => {
             format!("{p} holds no recorded messages: nothing to replay (check the path)")
         }
+        Tool::Waiting { secs, cause } => format!(
+            "waiting {secs} s: {}",
+            cause.as_deref().unwrap_or("the site asked to slow down (429)")
+        ),
+        Tool::OnlyInWal {
+            path,
+            only,
+            records,
+        } => crate::journal::verify::wal_warning(Path::new(path), *only, *records),
     }
 }
 
@@ -678,6 +697,17 @@ fn ru(s: &Said) -> String {
             Tool::NothingToReplay(p) => {
                 format!("в {p} нет записанных сообщений: воспроизводить нечего (проверьте путь)")
             }
+            Tool::Waiting { secs, cause } => format!(
+                "ожидание {secs} с: {}",
+                cause.as_deref().unwrap_or("сайт просит реже обращаться к нему (429)")
+            ),
+            Tool::OnlyInWal {
+                path,
+                only,
+                records,
+            } => format!(
+                "предупреждение: {only} из {records} записей есть только в {path}-wal, а не в самом файле: копия одного {path} их не содержала бы (и всё равно прошла бы проверку). Храните файл -wal вместе с ним; lotwatch переносит его в файл, когда монитор или `watch`, который в него пишет, завершается"
+            ),
         },
     }
 }
@@ -877,6 +907,19 @@ fn kk(s: &Said) -> String {
             Tool::CannotWrite(e) => format!("экспорт жазылмады: {e}"),
             Tool::NothingToReplay(p) => format!(
                 "{p} ішінде жазылған хабар жоқ: қайта ойнататын ештеңе жоқ (жолды тексеріңіз)"
+            ),
+            Tool::Waiting { secs, cause } => format!(
+                "{secs} с күту: {}",
+                cause
+                    .as_deref()
+                    .unwrap_or("сайт сұрауларды сиретуді сұрады (429)")
+            ),
+            Tool::OnlyInWal {
+                path,
+                only,
+                records,
+            } => format!(
+                "ескерту: {records} жазбаның {only} жазбасы файлдың өзінде емес, тек {path}-wal ішінде: {path} файлының жалғыз көшірмесінде олар болмас еді (бәрібір тексеруден өтер еді). -wal файлын онымен бірге сақтаңыз; оған жазатын монитор немесе `watch` жабылғанда lotwatch оны файлға қосады"
             ),
         },
     }

@@ -62,7 +62,7 @@ pub fn run_cli(args: &SnapshotArgs, token: Option<Token>, lang: Lang) -> ExitCod
                     lang: site_lang,
                     ..Default::default()
                 };
-                fetch_site(&client, site, Box::new(say_wait("lotwatch snapshot"))).await
+                fetch_site(&client, site, Box::new(say_wait("lotwatch snapshot", lang))).await
             }
         }
     });
@@ -123,19 +123,24 @@ pub async fn fetch(client: &Client) -> Result<Snapshot, PlatformError> {
 
 /// What a one-shot command prints on stderr before it waits out a throttle:
 /// `waiting 3 s: the site asked to slow down (429)`.
-pub fn wait_line(wait: std::time::Duration, e: &PlatformError) -> String {
-    let what = match e.root() {
-        PlatformError::RateLimited { .. } => "the site asked to slow down (429)".to_string(),
-        other => crate::sync::LinkCause::from(other).to_string(),
+pub fn wait_line(wait: std::time::Duration, e: &PlatformError, lang: Lang) -> String {
+    let cause = match e.root() {
+        PlatformError::RateLimited { .. } => None,
+        other => Some(cli_lang::link_cause(
+            lang,
+            &crate::sync::LinkCause::from(other),
+        )),
     };
-    format!("waiting {} s: {what}", wait.as_secs_f64().ceil() as u64)
+    let secs = wait.as_secs_f64().ceil() as u64;
+    cli_lang::tool(lang, cli_lang::Tool::Waiting { secs, cause })
 }
 
 /// Says each wait on stderr, once, as `prefix: waiting …`.
 pub fn say_wait(
     prefix: &'static str,
+    lang: Lang,
 ) -> impl FnMut(std::time::Duration, &PlatformError) + Send + Sync {
-    move |wait, e| eprintln!("{prefix}: {}", wait_line(wait, e))
+    move |wait, e| eprintln!("{prefix}: {}", wait_line(wait, e, lang))
 }
 
 /// Reads the site's lists of both subsoil object types to the pager's end
@@ -424,9 +429,19 @@ mod site_tests {
             page: 2,
             of: Some(3),
         });
+        let wait = std::time::Duration::from_millis(2500);
         assert_eq!(
-            wait_line(std::time::Duration::from_millis(2500), &e),
+            wait_line(wait, &e, Lang::En),
             "waiting 3 s: the site asked to slow down (429)"
+        );
+        assert_eq!(
+            wait_line(wait, &e, Lang::Ru),
+            "ожидание 3 с: сайт просит реже обращаться к нему (429)"
+        );
+        let down = PlatformError::Refused;
+        assert_eq!(
+            wait_line(wait, &down, Lang::Kk),
+            "3 с күту: қосылу мүмкін емес: қосылудан бас тартылды (URL мен платформаның жұмысын тексеріңіз)"
         );
     }
 }

@@ -73,7 +73,18 @@ pub fn run_cli(args: &VerifyArgs, lang: Lang) -> ExitCode {
     let mut out = stdout.lock();
     let code = report(&opts.journal, &outcome, head_found, &mut out).unwrap_or(1);
     if let Some((only, records)) = records_only_in_wal(&opts.journal) {
-        eprintln!("lotwatch: {}", wal_warning(&opts.journal, only, records));
+        let said = match lang {
+            Lang::En => wal_warning(&opts.journal, only, records),
+            _ => cli_lang::tool(
+                lang,
+                Tool::OnlyInWal {
+                    path: opts.journal.display().to_string(),
+                    only,
+                    records,
+                },
+            ),
+        };
+        eprintln!("lotwatch: {said}");
     }
     ExitCode::from(code)
 }
