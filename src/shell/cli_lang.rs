@@ -344,6 +344,17 @@ pub fn engine_error(lang: Lang, e: &EngineConfigError) -> String {
     say(lang, &Said::Engine(e), || e.to_string())
 }
 
+/// Why `--metrics` could not be served (English: as it always read).
+pub fn metrics_error(lang: Lang, e: &anyhow::Error) -> String {
+    match (
+        lang,
+        e.downcast_ref::<crate::shell::metrics::server::BindError>(),
+    ) {
+        (Lang::En, _) | (_, None) => format!("{e:#}"),
+        (_, Some(b)) => say(lang, &Said::Metrics(b), String::new),
+    }
+}
+
 /// Why the platform could not be read (`snapshot`), as the monitor says it.
 pub fn link_cause(lang: Lang, c: &LinkCause) -> String {
     (lang.texts().link_cause)(c)
@@ -473,6 +484,7 @@ enum Said<'a> {
     Journal(&'a JournalError),
     Verify(&'a VerifyError),
     Engine(&'a EngineConfigError),
+    Metrics(&'a crate::shell::metrics::server::BindError),
     Tool(Tool),
 }
 
@@ -551,6 +563,11 @@ fn io_error(e: &std::io::Error, lang: Lang) -> String {
             "файлдық жүйе тек оқуға арналған",
         ]),
         K::StorageFull => Some(["диск заполнен", "диск толы"]),
+        K::AddrInUse => Some(["адрес уже занят", "мекенжай бос емес"]),
+        K::AddrNotAvailable => Some([
+            "такого адреса нет на этой машине",
+            "бұл компьютерде ондай мекенжай жоқ",
+        ]),
         K::NotADirectory => Some([
             "путь проходит через файл, а не каталог",
             "жол каталог емес, файл арқылы өтеді",
@@ -663,6 +680,11 @@ fn ru(s: &Said) -> String {
                 format!("журнал {}: {}", path.display(), sqlite_error(source, Lang::Ru))
             }
         },
+        Said::Metrics(b) => format!(
+            "метрики не отдаются на {}: {} (укажите другой --metrics ADDR)",
+            b.addr,
+            io_error(&b.source, Lang::Ru)
+        ),
         Said::Engine(e) => match e {
             EngineConfigError::FixedWithoutRate => {
                 "--rates fixed требует хотя бы один --rate ВАЛЮТА=КУРС".into()
@@ -874,6 +896,11 @@ fn kk(s: &Said) -> String {
                 format!("{} журналы: {}", path.display(), sqlite_error(source, Lang::Kk))
             }
         },
+        Said::Metrics(b) => format!(
+            "метрикалар {} мекенжайында берілмейді: {} (басқа --metrics ADDR беріңіз)",
+            b.addr,
+            io_error(&b.source, Lang::Kk)
+        ),
         Said::Engine(e) => match e {
             EngineConfigError::FixedWithoutRate => {
                 "--rates fixed кемінде бір --rate ВАЛЮТА=БАҒАМ қажет етеді".into()

@@ -92,7 +92,9 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
             let (publisher, rx) = crate::shell::metrics::Publisher::new(client.clone());
             let server = crate::shell::metrics::server::start(addr, rx)
                 .await
-                .map_err(|e| UsageError(format!("{e:#}")))?;
+                .map_err(|e| {
+                    UsageError(crate::shell::cli_lang::metrics_error(settings.lang, &e))
+                })?;
             (Some(publisher), Some(server))
         }
         None => (None, None),

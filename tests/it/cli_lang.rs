@@ -245,6 +245,45 @@ fn the_detail_inside_a_said_line_is_said_too() {
         3,
         &["повреждён или это не журнал lotwatch (файл не является базой данных SQLite)"],
     );
+    // A busy --metrics port, from the monitor and from watch.
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = busy.local_addr().unwrap().to_string();
+    let url = "http://127.0.0.1:1";
+    check(
+        &[
+            "--lang",
+            "ru",
+            "--url",
+            url,
+            "--metrics",
+            &addr,
+            "--log-file",
+            &log,
+        ],
+        &[],
+        2,
+        &[&format!(
+            "метрики не отдаются на {addr}: адрес уже занят (укажите другой --metrics ADDR)"
+        )],
+    );
+    check(
+        &[
+            "watch",
+            "--lang",
+            "kk",
+            "--url",
+            url,
+            "--metrics",
+            &addr,
+            "--log-file",
+            &log,
+        ],
+        &[],
+        2,
+        &[&format!(
+            "метрикалар {addr} мекенжайында берілмейді: мекенжай бос емес"
+        )],
+    );
     for (args, english) in [
         (
             vec!["protocol", "--journal", &*text],

@@ -147,7 +147,9 @@ async fn run(settings: Settings, filter: String, format: WatchFormat) -> Result<
             let (publisher, rx) = crate::shell::metrics::Publisher::new(client.clone());
             let server = crate::shell::metrics::server::start(addr, rx)
                 .await
-                .map_err(|e| Failure::Usage(format!("{e:#}")))?;
+                .map_err(|e| {
+                    Failure::Usage(crate::shell::cli_lang::metrics_error(settings.lang, &e))
+                })?;
             (Some(publisher), Some(server))
         }
         None => (None, None),
