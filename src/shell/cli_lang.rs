@@ -391,6 +391,11 @@ pub enum Tool {
     /// A one-shot command waits out a throttle (None: the site's 429), or
     /// the site's failure (already in the language).
     Waiting { secs: u64, cause: Option<String> },
+    /// `watch --filter` that does not parse: why (already in the language).
+    BadFilter(String),
+    /// `watch` could not reach the platform at start: why (already in the
+    /// language), and whether it gave up waiting out a throttle.
+    Unreachable { cause: String, gave_up: bool },
     /// `verify`: records only in the `-wal` beside the file (English:
     /// `journal::verify::wal_warning`).
     OnlyInWal {
@@ -422,6 +427,15 @@ fn en_tool(m: &Tool) -> String {
             only,
             records,
         } => crate::journal::verify::wal_warning(Path::new(path), *only, *records),
+        Tool::BadFilter(why) => format!("bad --filter: {why}"),
+        Tool::Unreachable { cause, gave_up } => format!(
+            "cannot reach the platform: {cause}{}",
+            if *gave_up {
+                " (gave up: 2 minutes of waiting at most; try again later)"
+            } else {
+                ""
+            }
+        ),
     }
 }
 
@@ -723,6 +737,15 @@ fn ru(s: &Said) -> String {
                 "ожидание {secs} с: {}",
                 cause.as_deref().unwrap_or("сайт просит реже обращаться к нему (429)")
             ),
+            Tool::BadFilter(why) => format!("неверный --filter: {why}"),
+            Tool::Unreachable { cause, gave_up } => format!(
+                "платформа недоступна: {cause}{}",
+                if *gave_up {
+                    " (попытки прекращены: не больше 2 минут ожидания; повторите позже)"
+                } else {
+                    ""
+                }
+            ),
             Tool::OnlyInWal {
                 path,
                 only,
@@ -940,6 +963,15 @@ fn kk(s: &Said) -> String {
                 cause
                     .as_deref()
                     .unwrap_or("сайт сұрауларды сиретуді сұрады (429)")
+            ),
+            Tool::BadFilter(why) => format!("--filter қате: {why}"),
+            Tool::Unreachable { cause, gave_up } => format!(
+                "платформаға жету мүмкін болмады: {cause}{}",
+                if *gave_up {
+                    " (әрекет тоқтатылды: ең көбі 2 минут күту; кейінірек қайталаңыз)"
+                } else {
+                    ""
+                }
             ),
             Tool::OnlyInWal {
                 path,

@@ -19,6 +19,7 @@ use crate::domain::clock::mono_now;
 use crate::platform::Client;
 use crate::shell::alert_cmd::AlertCommand;
 use crate::shell::cli::{WatchArgs, WatchFormat};
+use crate::shell::cli_lang;
 use crate::shell::config::Settings;
 use crate::shell::monitor::JournalSink;
 use crate::shell::screen::{Signals, mono_to_instant, sleep_until_opt};
@@ -59,12 +60,17 @@ pub fn run_cli(
 ) -> ExitCode {
     let settings = match crate::shell::config::resolve(matches, args.monitor.clone(), env) {
         Ok(s) => s,
-        Err(e) => return usage(&e.to_string()),
+        Err(e) => {
+            let lang = crate::shell::config::early_lang(args.monitor.language, env);
+            return usage(&e.message(lang));
+        }
     };
     let filter = args.filter.clone().unwrap_or_default();
     if let Err(e) = Filter::parse(&filter) {
         let caret = " ".repeat(e.column);
-        return usage(&format!("bad --filter: {e}\n  {filter}\n  {caret}^"));
+        let why = (settings.lang.texts().filter_error)(&e);
+        let said = cli_lang::tool(settings.lang, cli_lang::Tool::BadFilter(why));
+        return usage(&format!("{said}\n  {filter}\n  {caret}^"));
     }
     let log_path = settings
         .args
@@ -399,7 +405,12 @@ impl Watcher {
         match &msg {
             SyncMsg::Snapshot { .. } | SyncMsg::Events(_) => self.started = true,
             SyncMsg::Link(LinkState::Offline { cause, .. }) if !self.started => {
-                return Err(Failure::Run(format!("cannot reach the platform: {cause}")));
+                let cause = cli_lang::link_cause(self.lang, cause);
+                let m = cli_lang::Tool::Unreachable {
+                    cause,
+                    gave_up: false,
+                };
+                return Err(Failure::Run(cli_lang::tool(self.lang, m)));
             }
             SyncMsg::Link(LinkState::Retrying { cause, .. }) if !self.started => {
                 if let crate::domain::LinkCause::RateLimited { wait_s } = cause.root() {
@@ -409,14 +420,22 @@ impl Watcher {
                         .get_or_insert((std::time::Instant::now(), Duration::ZERO));
                     *asked += wait;
                     if first.elapsed() + wait > THROTTLE_BUDGET || *asked > THROTTLE_BUDGET {
-                        return Err(Failure::Run(format!(
-                            "cannot reach the platform: {cause} (gave up: 2 minutes of waiting at most; try again later)"
-                        )));
+                        let cause = cli_lang::link_cause(self.lang, cause);
+                        let m = cli_lang::Tool::Unreachable {
+                            cause,
+                            gave_up: true,
+                        };
+                        return Err(Failure::Run(cli_lang::tool(self.lang, m)));
                     }
                     use std::io::Write;
+                    let m = cli_lang::Tool::Waiting {
+                        secs: *wait_s,
+                        cause: None,
+                    };
                     let _ = writeln!(
                         std::io::stderr(),
-                        "lotwatch watch: waiting {wait_s} s: the site asked to slow down (429)"
+                        "lotwatch watch: {}",
+                        cli_lang::tool(self.lang, m)
                     );
                 }
             }
