@@ -344,6 +344,17 @@ pub fn engine_error(lang: Lang, e: &EngineConfigError) -> String {
     say(lang, &Said::Engine(e), || e.to_string())
 }
 
+/// Why the log file cannot be written (English: as it always read).
+pub fn log_error(lang: Lang, e: &anyhow::Error) -> String {
+    match (
+        lang,
+        e.downcast_ref::<crate::shell::logging::LogFileError>(),
+    ) {
+        (Lang::En, _) | (_, None) => format!("{e:#}"),
+        (_, Some(l)) => say(lang, &Said::Log(l), String::new),
+    }
+}
+
 /// Why `--metrics` could not be served (English: as it always read).
 pub fn metrics_error(lang: Lang, e: &anyhow::Error) -> String {
     match (
@@ -391,6 +402,8 @@ pub enum Tool {
     /// A one-shot command waits out a throttle (None: the site's 429), or
     /// the site's failure (already in the language).
     Waiting { secs: u64, cause: Option<String> },
+    /// The screen cannot take the terminal: why (already in the language).
+    NoTerminal(String),
     /// `watch --filter` that does not parse: why (already in the language).
     BadFilter(String),
     /// `watch` could not reach the platform at start: why (already in the
@@ -428,6 +441,9 @@ fn en_tool(m: &Tool) -> String {
             records,
         } => crate::journal::verify::wal_warning(Path::new(path), *only, *records),
         Tool::BadFilter(why) => format!("bad --filter: {why}"),
+        Tool::NoTerminal(why) => {
+            format!("cannot use this terminal: {why} (is stdout a terminal?)")
+        }
         Tool::Unreachable { cause, gave_up } => format!(
             "cannot reach the platform: {cause}{}",
             if *gave_up {
@@ -499,6 +515,7 @@ enum Said<'a> {
     Verify(&'a VerifyError),
     Engine(&'a EngineConfigError),
     Metrics(&'a crate::shell::metrics::server::BindError),
+    Log(&'a crate::shell::logging::LogFileError),
     Tool(Tool),
 }
 
@@ -568,6 +585,9 @@ fn sqlite_error(e: &rusqlite::Error, lang: Lang) -> String {
 fn io_error(e: &std::io::Error, lang: Lang) -> String {
     use std::io::ErrorKind as K;
     let i = usize::from(lang == Lang::Kk);
+    if e.raw_os_error() == Some(libc::ENXIO) {
+        return ["нет управляющего терминала", "басқарушы терминал жоқ"][i].to_string();
+    }
     let w: Option<[&str; 2]> = match e.kind() {
         K::PermissionDenied => Some(["нет прав доступа", "қол жеткізу құқығы жоқ"]),
         K::NotFound => Some(["не найдено", "табылмады"]),
@@ -694,10 +714,17 @@ fn ru(s: &Said) -> String {
                 format!("журнал {}: {}", path.display(), sqlite_error(source, Lang::Ru))
             }
         },
+        Said::Log(l) => format!(
+            "{} {} не {}: {} (укажите другой через --log-file)",
+            if l.dir { "каталог лога" } else { "лог-файл" },
+            l.path.display(),
+            if l.dir { "создан" } else { "открыт" },
+            io_error(&l.io, Lang::Ru)
+        ),
         Said::Metrics(b) => format!(
             "метрики не отдаются на {}: {} (укажите другой --metrics ADDR)",
             b.addr,
-            io_error(&b.source, Lang::Ru)
+            io_error(&b.io, Lang::Ru)
         ),
         Said::Engine(e) => match e {
             EngineConfigError::FixedWithoutRate => {
@@ -738,6 +765,9 @@ fn ru(s: &Said) -> String {
                 cause.as_deref().unwrap_or("сайт просит реже обращаться к нему (429)")
             ),
             Tool::BadFilter(why) => format!("неверный --filter: {why}"),
+            Tool::NoTerminal(why) => format!(
+                "этот терминал не подходит: {why} (стандартный вывод — точно терминал?)"
+            ),
             Tool::Unreachable { cause, gave_up } => format!(
                 "платформа недоступна: {cause}{}",
                 if *gave_up {
@@ -919,10 +949,17 @@ fn kk(s: &Said) -> String {
                 format!("{} журналы: {}", path.display(), sqlite_error(source, Lang::Kk))
             }
         },
+        Said::Log(l) => format!(
+            "{} {} {}: {} (--log-file арқылы басқасын беріңіз)",
+            if l.dir { "лог каталогы" } else { "лог файлы" },
+            l.path.display(),
+            if l.dir { "жасалмады" } else { "ашылмады" },
+            io_error(&l.io, Lang::Kk)
+        ),
         Said::Metrics(b) => format!(
             "метрикалар {} мекенжайында берілмейді: {} (басқа --metrics ADDR беріңіз)",
             b.addr,
-            io_error(&b.source, Lang::Kk)
+            io_error(&b.io, Lang::Kk)
         ),
         Said::Engine(e) => match e {
             EngineConfigError::FixedWithoutRate => {
@@ -965,6 +1002,9 @@ fn kk(s: &Said) -> String {
                     .unwrap_or("сайт сұрауларды сиретуді сұрады (429)")
             ),
             Tool::BadFilter(why) => format!("--filter қате: {why}"),
+            Tool::NoTerminal(why) => format!(
+                "бұл терминалды қолдану мүмкін емес: {why} (стандартты шығыс терминал ма?)"
+            ),
             Tool::Unreachable { cause, gave_up } => format!(
                 "платформаға жету мүмкін болмады: {cause}{}",
                 if *gave_up {

@@ -26,7 +26,8 @@ pub fn run_with(settings: crate::shell::config::Settings) -> anyhow::Result<()> 
         .log_file
         .clone()
         .unwrap_or_else(crate::shell::logging::default_log_path);
-    crate::shell::logging::init(&log_path)?;
+    crate::shell::logging::init(&log_path)
+        .map_err(|e| anyhow::anyhow!(crate::shell::cli_lang::log_error(settings.lang, &e)))?;
     tracing::info!("lotwatch {} starting", env!("CARGO_PKG_VERSION"));
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

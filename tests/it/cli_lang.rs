@@ -287,6 +287,27 @@ fn the_detail_inside_a_said_line_is_said_too() {
             "метрикалар {addr} мекенжайында берілмейді: мекенжай бос емес"
         )],
     );
+    // A log file that cannot be made; a monitor without a terminal.
+    check(
+        &["--lang", "kk", "--log-file", "/proc/nonexistent/l.log"],
+        &[],
+        1,
+        &[
+            "lotwatch: лог каталогы /proc/nonexistent жасалмады: табылмады (--log-file арқылы басқасын беріңіз)",
+        ],
+    );
+    check(
+        &["watch", "--log-file", "/proc/nonexistent/l.log"],
+        &[("LOTWATCH_LANG", "ru")],
+        2,
+        &["lotwatch watch: каталог лога /proc/nonexistent не создан: не найдено"],
+    );
+    check(
+        &["--lang", "ru", "--url", url, "--log-file", &log],
+        &[],
+        1,
+        &["lotwatch: этот терминал не подходит: "],
+    );
     // watch: a filter that does not parse, a platform that is not there.
     check(
         &[
@@ -314,6 +335,20 @@ fn the_detail_inside_a_said_line_is_said_too() {
         (
             vec!["protocol", "--journal", &*text],
             "(file is not a database)",
+        ),
+        (
+            vec!["--url", url, "--metrics", &*addr, "--log-file", &*log],
+            &*format!(
+                "lotwatch: cannot serve metrics on {addr}: Address already in use (os error 98) (give another --metrics ADDR)\n"
+            ),
+        ),
+        (
+            vec!["--log-file", "/proc/nonexistent/l.log"],
+            "lotwatch: cannot create the log directory /proc/nonexistent: No such file or directory (os error 2) (choose another with --log-file)\n",
+        ),
+        (
+            vec!["--url", url, "--log-file", &*log],
+            "lotwatch: cannot use this terminal: ",
         ),
         (
             vec!["watch", "--filter", "bid>abc", "--log-file", &*log],

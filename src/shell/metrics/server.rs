@@ -40,10 +40,10 @@ pub fn exposure_warning(addr: SocketAddr) -> Option<String> {
 
 /// `--metrics ADDR` could not be bound (busy, not this machine's).
 #[derive(Debug, thiserror::Error)]
-#[error("cannot serve metrics on {addr}: {source} (give another --metrics ADDR)")]
+#[error("cannot serve metrics on {addr}: {io} (give another --metrics ADDR)")]
 pub struct BindError {
     pub addr: SocketAddr,
-    pub source: std::io::Error,
+    pub io: std::io::Error,
 }
 
 /// Binds `addr` and serves `/metrics` from `rx` on the current runtime.
@@ -53,7 +53,7 @@ pub async fn start(
 ) -> anyhow::Result<MetricsServer> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
-        .map_err(|source| BindError { addr, source })?;
+        .map_err(|io| BindError { addr, io })?;
     let addr = listener.local_addr()?;
     if let Some(w) = exposure_warning(addr) {
         tracing::warn!("{w}");

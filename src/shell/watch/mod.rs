@@ -78,7 +78,7 @@ pub fn run_cli(
         .clone()
         .unwrap_or_else(crate::shell::logging::default_log_path);
     if let Err(e) = crate::shell::logging::init(&log_path) {
-        return usage(&format!("{e:#}"));
+        return usage(&cli_lang::log_error(settings.lang, &e));
     }
     tracing::info!("lotwatch {} watch starting", env!("CARGO_PKG_VERSION"));
     let rt = match tokio::runtime::Builder::new_multi_thread()
