@@ -1,4 +1,6 @@
 use super::*;
+use crate::journal::JournalError;
+use crate::journal::verify::VerifyError;
 use crate::shell::cli::Cli;
 use clap::CommandFactory;
 

@@ -180,7 +180,8 @@ mod tests {
         let link = include_str!("link.rs");
         let filter = include_str!("filter.rs");
         let labels = include_str!("../../protocol/labels.rs");
-        let cli = include_str!("../../shell/cli_lang.rs");
+        let usage = include_str!("../../shell/cli_lang/usage.rs");
+        let tools = include_str!("../../shell/cli_lang/tools.rs");
         vec![
             ("texts/ru.rs", include_str!("texts/ru.rs"), Lang::Ru),
             ("texts/kk.rs", include_str!("texts/kk.rs"), Lang::Kk),
@@ -213,15 +214,17 @@ mod tests {
                 Lang::Kk,
             ),
             (
-                "cli_lang.rs ru",
-                part(cli, "fn ru(", Some("fn kk(")),
+                "usage.rs ru",
+                part(usage, "fn ru(", Some("fn kk(")),
                 Lang::Ru,
             ),
+            ("usage.rs kk", part(usage, "fn kk(", None), Lang::Kk),
             (
-                "cli_lang.rs kk",
-                part(cli, "fn kk(", Some("#[cfg(test)]")),
-                Lang::Kk,
+                "tools.rs ru",
+                part(tools, "fn ru(", Some("fn kk(")),
+                Lang::Ru,
             ),
+            ("tools.rs kk", part(tools, "fn kk(", None), Lang::Kk),
         ]
     }
 
