@@ -74,7 +74,7 @@ pub fn usage_error(e: &clap::Error, lang: Lang) -> Option<String> {
     }
     if let Some(ContextValue::StyledStr(u)) = e.get(ContextKind::Usage) {
         // clap's heading, then the usage lines, aligned under the new one.
-        let head = say(&Usage::UsageHeading);
+        let head = say(&Usage::Heading);
         let pad = " ".repeat(head.chars().count() + 2);
         let u = u.to_string();
         for (i, line) in u.lines().enumerate() {
@@ -262,7 +262,7 @@ enum Similar {
 enum Usage {
     ErrorWord,
     TipWord,
-    UsageHeading,
+    Heading,
     MoreHelp,
     UnknownArg(String),
     /// The option, its possible values.
@@ -325,7 +325,7 @@ fn ru(s: &Usage) -> String {
     match s {
         Usage::ErrorWord => "ошибка".into(),
         Usage::TipWord => "подсказка".into(),
-        Usage::UsageHeading => "Использование".into(),
+        Usage::Heading => "Использование".into(),
         Usage::MoreHelp => "Подробнее: '--help'.".into(),
         Usage::UnknownArg(a) => format!("неизвестный параметр '{a}'"),
         Usage::NoValue(a, v) => format!(
@@ -418,7 +418,7 @@ fn kk(s: &Usage) -> String {
     match s {
         Usage::ErrorWord => "қате".into(),
         Usage::TipWord => "кеңес".into(),
-        Usage::UsageHeading => "Қолданылуы".into(),
+        Usage::Heading => "Қолданылуы".into(),
         Usage::MoreHelp => "Толығырақ: '--help'.".into(),
         Usage::UnknownArg(a) => format!("белгісіз параметр '{a}'"),
         Usage::NoValue(a, v) => format!(
