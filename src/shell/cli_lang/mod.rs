@@ -73,7 +73,9 @@ pub fn lang_before_parse(argv: &[OsString], env: &dyn Fn(&str) -> Option<String>
 /// The `language` key of a config file, read leniently: any problem is the
 /// command's to report once it reads the file.
 fn config_language(path: &Path) -> Option<Lang> {
-    if std::fs::metadata(path).ok()?.len() > MAX_CONFIG_BYTES {
+    // Not a pipe or a device: nothing here may wait for a writer.
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > MAX_CONFIG_BYTES {
         return None;
     }
     let text = std::fs::read_to_string(path).ok()?;
