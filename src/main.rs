@@ -28,7 +28,16 @@ fn main() -> ExitCode {
         Some(Command::Export(args)) => {
             return lotwatch::shell::export::run_cli(&args, args.language.unwrap_or(lang));
         }
-        Some(Command::Protocol(args)) => return lotwatch::shell::protocol::run_cli(&args),
+        Some(Command::Protocol(args)) => {
+            // The protocol is English unless --lang says otherwise; its
+            // errors follow the interface language then.
+            let given = matches
+                .subcommand_matches("protocol")
+                .and_then(|m| m.value_source("language"))
+                == Some(clap::parser::ValueSource::CommandLine);
+            let says = if given { args.language } else { lang };
+            return lotwatch::shell::protocol::run_cli(&args, says);
+        }
         Some(Command::Verify(args)) => {
             return lotwatch::shell::verify::run_cli(&args, args.language.unwrap_or(lang));
         }

@@ -242,6 +242,20 @@ fn the_detail_inside_a_said_line_is_said_too() {
         3,
         &["журналы бүлінген немесе lotwatch журналы емес (файл SQLite дерекқоры емес)"],
     );
+    // The protocol is English unless --lang says otherwise; its errors
+    // follow the interface language.
+    check(
+        &["protocol", "--journal", &text],
+        &[("LOTWATCH_LANG", "ru")],
+        3,
+        &["повреждён или это не журнал lotwatch"],
+    );
+    check(
+        &["protocol", "--journal", &text, "--lang", "en"],
+        &[("LOTWATCH_LANG", "ru")],
+        3,
+        &["is damaged or is not a lotwatch journal (file is not a database)"],
+    );
     check(
         &["replay", "--journal", &text, "--lang", "ru"],
         &[],
