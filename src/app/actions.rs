@@ -85,8 +85,8 @@ impl App {
             }
             Action::Scroll(pane, delta) => self.move_by(pane, i64::from(delta)),
             Action::SelectRow(pos) => match self.lots.row(pos) {
-                Some((lot, _)) => {
-                    self.selected = Some(lot.id.clone());
+                Some((lot, meta)) => {
+                    self.selected = Some((meta.source, lot.id.clone()));
                     self.keep_selection_visible();
                 }
                 None => up.redraw = false,
@@ -132,11 +132,11 @@ impl App {
                 }
             }
             Action::ToggleWatch => match self.selected.clone() {
-                Some(id) => {
+                Some((_, id)) => {
                     if self.lots.toggle_watch(&id) {
                         // Already in its last minutes: it did not enter them.
                         if let (Some(server), Some((lot, _))) =
-                            (self.server_now(now), self.lots.get(&id))
+                            (self.server_now(now), self.lots.find(&id))
                         {
                             let w = self.window_ms();
                             self.alerts.closing_seen(lot, server, w);
@@ -196,7 +196,7 @@ impl App {
                 }
                 let cur = self.selected_row().unwrap_or(0) as i64;
                 let pos = cur.saturating_add(delta).clamp(0, n as i64 - 1) as usize;
-                self.selected = self.lots.row(pos).map(|(l, _)| l.id.clone());
+                self.selected = self.lots.row(pos).map(|(l, m)| (m.source, l.id.clone()));
                 self.keep_selection_visible();
             }
             Pane::Events => {
@@ -236,7 +236,7 @@ impl App {
             self.selected = self
                 .lots
                 .row(keep.min(n.saturating_sub(1)))
-                .map(|(l, _)| l.id.clone());
+                .map(|(l, m)| (m.source, l.id.clone()));
         }
     }
 
@@ -299,7 +299,7 @@ impl App {
     /// else select the first row.
     pub(super) fn reselect(&mut self) {
         if self.selected_row().is_none() {
-            self.selected = self.lots.row(0).map(|(l, _)| l.id.clone());
+            self.selected = self.lots.row(0).map(|(l, m)| (m.source, l.id.clone()));
             self.lots_top = 0;
         }
         self.keep_selection_visible();
@@ -321,10 +321,15 @@ impl App {
     pub(super) fn sync_watch(&mut self, up: &mut Update) {
         if self.selected != self.watching {
             self.watching = self.selected.clone();
+            let (source, lot_id) = match &self.selected {
+                Some((src, id)) => (*src, Some(id.clone())),
+                None => (SourceId::FIRST, None),
+            };
             up.effects
-                .push(Effect::Sync(SyncCmd::WatchLot(self.selected.clone())));
+                .push(Effect::Sync(SyncCmd::WatchLot(lot_id.clone())));
             self.bids = BidHistory {
-                lot_id: self.selected.clone(),
+                lot_id,
+                source,
                 ..BidHistory::default()
             };
             self.bids_scroll = 0;

@@ -21,7 +21,7 @@ impl App {
         let window_ms = self.window_ms();
         let mut due = Vec::new();
         for id in self.lots.watched() {
-            if let Some((lot, _)) = self.lots.get(id)
+            if let Some((lot, _)) = self.lots.find(id)
                 && self.alerts.closing_due(lot, server, window_ms)
             {
                 due.push(lot.clone());
@@ -62,6 +62,7 @@ impl App {
         };
         self.rules.count_raised("default", event);
         self.log.push(LogEntry {
+            source: crate::domain::SourceId::FIRST,
             seq: None,
             at: self.server_now(now),
             kind: LogKind::Alert,
@@ -81,6 +82,7 @@ impl App {
     /// The alerts one feed event raises.
     pub(super) fn alert_event(
         &mut self,
+        src: SourceId,
         ev: &crate::domain::Event,
         outbid: bool,
         now: Mono,
@@ -91,7 +93,7 @@ impl App {
         let lot = ev
             .lot_id
             .as_deref()
-            .and_then(|id| self.lots.get(id))
+            .and_then(|id| self.lots.get(src, id))
             .map(|(l, _)| l);
         let watched = || lot.is_some_and(|l| self.lots.is_watched(&l.id));
         let alert = match (&ev.kind, lot) {
@@ -142,11 +144,15 @@ impl App {
 
     /// Before a snapshot replaces the lots: the lots `--me` leads and the
     /// extension counts of watched lots, to alert on what changed unseen.
-    pub(super) fn snapshot_watch(&self, incoming: &[Lot]) -> HashMap<String, (bool, u32)> {
+    pub(super) fn snapshot_watch(
+        &self,
+        src: SourceId,
+        incoming: &[Lot],
+    ) -> HashMap<String, (bool, u32)> {
         let me = self.opts.me.as_deref();
         let mut out = HashMap::new();
         for lot in incoming {
-            if let Some((old, _)) = self.lots.get(&lot.id) {
+            if let Some((old, _)) = self.lots.get(src, &lot.id) {
                 let led = me.is_some() && old.high_bid.as_ref().map(|h| h.bidder.as_str()) == me;
                 if led || self.lots.is_watched(&lot.id) {
                     out.insert(lot.id.clone(), (led, old.extensions));
@@ -158,6 +164,7 @@ impl App {
 
     pub(super) fn alert_snapshot_changes(
         &mut self,
+        src: SourceId,
         before: HashMap<String, (bool, u32)>,
         now: Mono,
         up: &mut Update,
@@ -165,7 +172,7 @@ impl App {
         let me = self.opts.me.as_deref();
         let mut fire = Vec::new();
         for (id, (led, ext)) in before {
-            let Some((lot, _)) = self.lots.get(&id) else {
+            let Some((lot, _)) = self.lots.get(src, &id) else {
                 continue;
             };
             let leads = me.is_some() && lot.high_bid.as_ref().map(|h| h.bidder.as_str()) == me;

@@ -100,6 +100,9 @@ pub struct Anomaly {
     pub evidence: String,
     /// The evidence as data, for the view to word in the interface language.
     pub detail: Evidence,
+    /// The source whose data showed it (several sources: it is journaled
+    /// with that source's auction).
+    pub source: crate::domain::SourceId,
 }
 
 impl Anomaly {
@@ -115,6 +118,7 @@ impl Anomaly {
             server_at,
             evidence: detail.to_string(),
             detail,
+            source: crate::domain::SourceId::FIRST,
         }
     }
 }

@@ -43,6 +43,9 @@ enum Test {
     /// Milliseconds.
     Time(TimeField, Cmp, i64),
     Flag(Flag),
+    /// The lot's source answers to one of the lower-cased names (its
+    /// label, kind or host).
+    Source(Vec<String>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -112,6 +115,8 @@ pub struct MatchEnv<'a> {
     pub now: Option<Timestamp>,
     pub me: Option<&'a str>,
     pub watch: &'a HashSet<String>,
+    /// The configured sources' names, by `SourceId` (`source:`).
+    pub sources: &'a [crate::domain::source::SourceName],
 }
 
 /// Why a filter text was refused: at which term (1-based) and character
@@ -413,6 +418,10 @@ impl Test {
                 TextField::Mineral => lot.minerals.iter().any(|m| mineral_has(m, v)),
             }),
             Test::Status(list) => list.contains(&lot.status),
+            Test::Source(names) => env
+                .sources
+                .get(meta.source.index())
+                .is_some_and(|s| names.iter().any(|n| s.answers_to(n))),
             Test::Money(field, cmp, v) => {
                 let have = match field {
                     MoneyField::Bid => match (&lot.status, &lot.result) {
@@ -520,6 +529,7 @@ fn field_key(key: &str) -> &str {
             "deadline"
         }
         "это" | "бұл" => "is",
+        "источник" | "дереккөз" | "көз" => "source",
         k => k,
     }
 }
@@ -567,8 +577,10 @@ fn parse_term(tok: &Token) -> Result<Term, TermError> {
         Err((value_col, FilterErrorKind::MissingValue { field, expected }))
     };
     let test = match key.as_str() {
-        "status" | "mineral" | "minerals" | "region" | "lot" | "number" | "name" | "is" => {
+        "status" | "mineral" | "minerals" | "region" | "lot" | "number" | "name" | "is"
+        | "source" => {
             let field: &'static str = match key.as_str() {
+                "source" => "source",
                 "status" => "status",
                 "mineral" | "minerals" => "mineral",
                 "region" => "region",
@@ -584,6 +596,7 @@ fn parse_term(tok: &Token) -> Result<Term, TermError> {
                 let expected = match field {
                     "status" => STATUS_LIST,
                     "is" => FLAG_LIST,
+                    "source" => "api, sauda or a source's host",
                     _ => "text (quote it to include spaces)",
                 };
                 return missing(field, expected);
@@ -595,6 +608,7 @@ fn parse_term(tok: &Token) -> Result<Term, TermError> {
                         .map(|(col, v)| status_of(v).map_err(|k| (value_col + col, k)))
                         .collect::<Result<_, _>>()?,
                 ),
+                "source" => Test::Source(values.iter().map(|(_, v)| v.to_lowercase()).collect()),
                 "is" => {
                     let [(_, v)] = values.as_slice() else {
                         return Err((value_col, FilterErrorKind::UnknownFlag(value.to_string())));
@@ -830,9 +844,9 @@ fn parse_duration(v: &str) -> Option<i64> {
 mod tests;
 
 /// The keys of the filter language, for `ends_in_key_prefix`.
-const KEYS: [&str; 14] = [
+const KEYS: [&str; 15] = [
     "status", "mineral", "minerals", "region", "lot", "number", "name", "is", "bid", "next",
-    "start", "closing", "opens", "deadline",
+    "start", "closing", "opens", "deadline", "source",
 ];
 
 /// Whether the text's last word is a key being typed: letters only, the

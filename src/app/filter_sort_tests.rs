@@ -150,7 +150,7 @@ fn is_flags_follow_me_and_the_watchlist() {
     assert_eq!(shown(&app), ["B"]);
     // Watching another lot shows it at once.
     act(&mut app, Action::Top);
-    app.selected = Some("A".into());
+    app.selected = Some((SourceId::FIRST, "A".into()));
     act(&mut app, Action::ToggleWatch);
     assert_eq!(shown(&app), ["A", "B"]);
 }

@@ -40,6 +40,8 @@ impl LogKind {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LogEntry {
+    /// The source of the event (several sources at once).
+    pub source: crate::domain::SourceId,
     pub seq: Option<u64>,
     pub at: Option<Timestamp>,
     pub kind: LogKind,
@@ -138,7 +140,8 @@ impl EventLog {
     }
 
     /// Records a feed event; `lot` is the lot it concerns after applying it.
-    pub fn record(&mut self, ev: &Event, lot: Option<&Lot>) {
+    /// Records a feed event of source `src`.
+    pub fn record(&mut self, src: crate::domain::SourceId, ev: &Event, lot: Option<&Lot>) {
         let number = lot
             .map(|l| l.number.clone())
             .or_else(|| ev.lot_id.clone())
@@ -180,6 +183,7 @@ impl EventLog {
             }
         };
         self.push(LogEntry {
+            source: src,
             seq: Some(ev.seq),
             at: Some(ev.at),
             kind,
@@ -198,6 +202,7 @@ mod tests {
         let mut log = EventLog::default();
         for i in 0..(MAX_LOG + 10) {
             log.push(LogEntry {
+                source: crate::domain::SourceId::FIRST,
                 seq: Some(i as u64),
                 at: None,
                 kind: LogKind::Notice,

@@ -6,7 +6,8 @@ use super::filter::{Filter, MatchEnv};
 use crate::domain::collate::Collation;
 use crate::domain::places;
 use crate::domain::rules::next_min_bid;
-use crate::domain::{Event, EventKind, Lot, LotStatus, Timestamp};
+use crate::domain::source::SourceName;
+use crate::domain::{Event, EventKind, Lot, LotStatus, SourceId, Timestamp};
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 
@@ -118,6 +119,8 @@ pub struct LotMeta {
     pub frozen_left_ms: Option<i64>,
     /// `--me` has bid on this lot (seen in the feed or leading a snapshot).
     pub me_bid: bool,
+    /// The source it came from (the API and the site share lot ids).
+    pub source: SourceId,
 }
 
 /// Where `--me` stands on a lot.
@@ -142,7 +145,11 @@ pub struct LotStore {
     meta: Vec<LotMeta>,
     /// foldhash (randomly seeded per process) rather than SipHash: several
     /// lookups per feed event, on ids capped by `MAX_LOTS_HELD`.
-    by_id: HashMap<String, usize, foldhash::fast::RandomState>,
+    /// By source (`SourceId` index), then lot id.
+    by_id: Vec<HashMap<String, usize, foldhash::fast::RandomState>>,
+    /// The configured sources' names, by `SourceId` (the filter's
+    /// `source:`); empty: the sources are not named.
+    sources: Vec<SourceName>,
     /// Indices into `lots`, sorted and filtered: the rows of the lots pane.
     view: Vec<usize>,
     /// The row of each lot in `view` (`NO_ROW` when hidden): an event finds
@@ -179,9 +186,34 @@ impl LotStore {
         self.lots.is_empty()
     }
 
-    pub fn get(&self, id: &str) -> Option<(&Lot, &LotMeta)> {
-        let &i = self.by_id.get(id)?;
+    /// The lot `id` of source `src`.
+    pub fn get(&self, src: SourceId, id: &str) -> Option<(&Lot, &LotMeta)> {
+        let &i = self.by_id.get(src.index())?.get(id)?;
         Some((self.lots.get(i)?, self.meta.get(i)?))
+    }
+
+    /// The lot `id` of the first source that has one (what a lot id alone
+    /// names: the watchlist, an alert).
+    pub fn find(&self, id: &str) -> Option<(&Lot, &LotMeta)> {
+        let &i = self.by_id.iter().find_map(|m| m.get(id))?;
+        Some((self.lots.get(i)?, self.meta.get(i)?))
+    }
+
+    /// The names of the configured sources, by `SourceId`.
+    pub fn set_sources(&mut self, names: Vec<SourceName>) {
+        self.sources = names;
+        self.rebuild_view();
+    }
+
+    pub fn sources(&self) -> &[SourceName] {
+        &self.sources
+    }
+
+    /// The Source column's text for a lot of `src`.
+    pub fn source_label(&self, src: SourceId) -> &str {
+        self.sources
+            .get(src.index())
+            .map_or("", |n| n.label.as_str())
     }
 
     /// Rows shown (after the filter).
@@ -196,8 +228,8 @@ impl LotStore {
     }
 
     /// The row a lot is on, if the filter shows it.
-    pub fn position_of(&self, id: &str) -> Option<usize> {
-        let &i = self.by_id.get(id)?;
+    pub fn position_of(&self, src: SourceId, id: &str) -> Option<usize> {
+        let &i = self.by_id.get(src.index())?.get(id)?;
         self.rows.get(i).copied().filter(|&p| p != NO_ROW)
     }
 
@@ -288,6 +320,11 @@ impl LotStore {
         self.lots.iter()
     }
 
+    /// Every lot held with what the app knows of it, in no particular order.
+    pub fn entries(&self) -> impl Iterator<Item = (&Lot, &LotMeta)> {
+        self.lots.iter().zip(self.meta.iter())
+    }
+
     pub fn watch_count(&self) -> usize {
         self.watch.len()
     }
@@ -307,19 +344,35 @@ impl LotStore {
         now
     }
 
-    /// Replaces every lot (a snapshot). Frozen clocks of lots still suspended
-    /// are kept; a lot first seen suspended freezes at its time left `now`.
-    pub fn replace(&mut self, lots: Vec<Lot>, now: Option<Timestamp>, me: Option<&str>) {
+    /// Replaces every lot of source `src` (its snapshot); the other
+    /// sources' lots stay as they were. Frozen clocks of lots still
+    /// suspended are kept; a lot first seen suspended freezes at its time
+    /// left `now`. Lots are held in source order.
+    pub fn replace(
+        &mut self,
+        src: SourceId,
+        lots: Vec<Lot>,
+        now: Option<Timestamp>,
+        me: Option<&str>,
+    ) {
         let mut old_meta: HashMap<String, LotMeta> = HashMap::new();
+        let (mut before, mut after) = (Vec::new(), Vec::new());
         for (lot, meta) in self.lots.drain(..).zip(self.meta.drain(..)) {
-            old_meta.insert(lot.id, meta);
-        }
-        self.by_id.clear();
-        for lot in lots.into_iter().take(MAX_LOTS_HELD) {
-            if self.by_id.contains_key(&lot.id) {
-                continue;
+            match meta.source.cmp(&src) {
+                Ordering::Equal => {
+                    old_meta.insert(lot.id, meta);
+                }
+                Ordering::Less => before.push((lot, meta)),
+                Ordering::Greater => after.push((lot, meta)),
             }
+        }
+        self.by_id.iter_mut().for_each(HashMap::clear);
+        for (lot, meta) in before {
+            self.hold(lot, meta);
+        }
+        for lot in lots {
             let mut meta = old_meta.remove(&lot.id).unwrap_or_default();
+            meta.source = src;
             if lot.status == LotStatus::Suspended {
                 if meta.frozen_left_ms.is_none() {
                     meta.frozen_left_ms = now.map(|n| n.until(lot.closes_at).max(0));
@@ -330,23 +383,36 @@ impl LotStore {
             if me.is_some() && lot.high_bid.as_ref().map(|h| h.bidder.as_str()) == me {
                 meta.me_bid = true;
             }
-            self.by_id.insert(lot.id.clone(), self.lots.len());
-            self.lots.push(lot);
-            self.meta.push(meta);
+            self.hold(lot, meta);
+        }
+        for (lot, meta) in after {
+            self.hold(lot, meta);
         }
         self.rebuild_view();
     }
 
-    /// Applies one feed event, moving only the affected row.
-    pub fn apply(&mut self, ev: &Event, me: Option<&str>) -> Applied {
+    /// Adds a lot to those held (not to the view), unless its source
+    /// already has one of its id or the store is full.
+    fn hold(&mut self, lot: Lot, meta: LotMeta) {
+        if self.lots.len() >= MAX_LOTS_HELD || self.index_of(meta.source, &lot.id).is_some() {
+            return;
+        }
+        let i = self.lots.len();
+        self.ids_of(meta.source).insert(lot.id.clone(), i);
+        self.lots.push(lot);
+        self.meta.push(meta);
+    }
+
+    /// Applies one feed event of source `src`, moving only the affected row.
+    pub fn apply(&mut self, src: SourceId, ev: &Event, me: Option<&str>) -> Applied {
         let idx = match (&ev.kind, ev.lot_id.as_deref()) {
-            (EventKind::Lot(lot), _) => match self.by_id.get(&lot.id) {
-                Some(&i) => i,
-                None => return self.insert_new((**lot).clone()),
+            (EventKind::Lot(lot), _) => match self.index_of(src, &lot.id) {
+                Some(i) => i,
+                None => return self.insert_new(src, (**lot).clone()),
             },
             (EventKind::Notice { .. } | EventKind::Unknown { .. }, _) => return Applied::default(),
-            (_, Some(id)) => match self.by_id.get(id) {
-                Some(&i) => i,
+            (_, Some(id)) => match self.index_of(src, id) {
+                Some(i) => i,
                 None => return Applied::default(),
             },
             (_, None) => return Applied::default(),
@@ -416,14 +482,33 @@ impl LotStore {
         after_prev && before_next
     }
 
-    fn insert_new(&mut self, lot: Lot) -> Applied {
+    fn index_of(&self, src: SourceId, id: &str) -> Option<usize> {
+        self.by_id.get(src.index())?.get(id).copied()
+    }
+
+    /// The ids of source `src`'s lots (made on its first lot).
+    fn ids_of(
+        &mut self,
+        src: SourceId,
+    ) -> &mut HashMap<String, usize, foldhash::fast::RandomState> {
+        let i = src.index();
+        if self.by_id.len() <= i {
+            self.by_id.resize_with(i + 1, HashMap::default);
+        }
+        &mut self.by_id[i]
+    }
+
+    fn insert_new(&mut self, src: SourceId, lot: Lot) -> Applied {
         if self.lots.len() >= MAX_LOTS_HELD {
             return Applied::default();
         }
         let idx = self.lots.len();
-        self.by_id.insert(lot.id.clone(), idx);
+        self.ids_of(src).insert(lot.id.clone(), idx);
         self.lots.push(lot);
-        self.meta.push(LotMeta::default());
+        self.meta.push(LotMeta {
+            source: src,
+            ..LotMeta::default()
+        });
         self.rows.push(NO_ROW);
         if self.filter.has_time_terms() {
             self.note_due(idx);
@@ -474,6 +559,7 @@ impl LotStore {
             now: self.now,
             me: self.me.as_deref(),
             watch: &self.watch,
+            sources: &self.sources,
         };
         self.filter.matches(lot, meta, &env)
     }
@@ -595,9 +681,12 @@ fn compare(
             .cmp(&y.high_bid.as_ref().map(|h| h.bidder.as_str())),
         SortKey::Extensions => x.extensions.cmp(&y.extensions),
     };
+    // Two sources' lots of one id: in source order, which is the order
+    // they are held in.
     let ord = primary
         .then_with(|| x.number.cmp(&y.number))
-        .then_with(|| x.id.cmp(&y.id));
+        .then_with(|| x.id.cmp(&y.id))
+        .then_with(|| a.cmp(&b));
     if reverse { ord.reverse() } else { ord }
 }
 
@@ -683,7 +772,12 @@ mod tests {
         open.status = LotStatus::Open;
         let mut open2 = lot("P", Some(300));
         open2.status = LotStatus::Open;
-        s.replace(vec![sold, open, open2, lot("N", None)], None, None);
+        s.replace(
+            SourceId::FIRST,
+            vec![sold, open, open2, lot("N", None)],
+            None,
+            None,
+        );
         // The sold lot has no next minimum on screen.
         s.set_sort(SortKey::NextMin, false);
         assert_eq!(ids(&s).last().map(String::as_str), Some("S"));
@@ -715,21 +809,22 @@ mod tests {
     fn a_bid_moves_only_its_row_in_sort_order() {
         let mut s = LotStore::default();
         s.replace(
+            SourceId::FIRST,
             vec![lot("A", Some(100)), lot("B", Some(200)), lot("C", None)],
             None,
             None,
         );
         s.set_sort(SortKey::HighBid, true);
         assert_eq!(ids(&s), ["B", "A", "C"]);
-        s.apply(&bid(1, "C", 300, "P-02"), None);
+        s.apply(SourceId::FIRST, &bid(1, "C", 300, "P-02"), None);
         assert_eq!(ids(&s), ["C", "B", "A"]);
-        assert_eq!(s.position_of("A"), Some(2));
+        assert_eq!(s.position_of(SourceId::FIRST, "A"), Some(2));
     }
 
     #[test]
     fn suspension_freezes_the_clock_at_the_event_time() {
         let mut s = LotStore::default();
-        s.replace(vec![lot("A", None)], None, None);
+        s.replace(SourceId::FIRST, vec![lot("A", None)], None, None);
         let close = Timestamp(30 * 60 * 1000);
         let ev = Event {
             seq: 1,
@@ -742,9 +837,9 @@ mod tests {
                 result: None,
             },
         };
-        s.apply(&ev, None);
+        s.apply(SourceId::FIRST, &ev, None);
         assert_eq!(
-            s.get("A").map(|(_, m)| m.frozen_left_ms),
+            s.get(SourceId::FIRST, "A").map(|(_, m)| m.frozen_left_ms),
             Some(Some(190_000))
         );
     }
@@ -752,16 +847,25 @@ mod tests {
     #[test]
     fn outbid_is_reported_once_for_me() {
         let mut s = LotStore::default();
-        s.replace(vec![lot("A", None)], None, Some("P-07"));
-        assert!(!s.apply(&bid(1, "A", 100, "P-07"), Some("P-07")).me_outbid);
-        let (l, m) = s.get("A").expect("test input is valid");
+        s.replace(SourceId::FIRST, vec![lot("A", None)], None, Some("P-07"));
+        assert!(
+            !s.apply(SourceId::FIRST, &bid(1, "A", 100, "P-07"), Some("P-07"))
+                .me_outbid
+        );
+        let (l, m) = s.get(SourceId::FIRST, "A").expect("test input is valid");
         assert_eq!(
             LotStore::me_state(l, m, Some("P-07")),
             Some(MeState::Leading)
         );
-        assert!(s.apply(&bid(2, "A", 200, "P-03"), Some("P-07")).me_outbid);
-        assert!(!s.apply(&bid(3, "A", 300, "P-04"), Some("P-07")).me_outbid);
-        let (l, m) = s.get("A").expect("test input is valid");
+        assert!(
+            s.apply(SourceId::FIRST, &bid(2, "A", 200, "P-03"), Some("P-07"))
+                .me_outbid
+        );
+        assert!(
+            !s.apply(SourceId::FIRST, &bid(3, "A", 300, "P-04"), Some("P-07"))
+                .me_outbid
+        );
+        let (l, m) = s.get(SourceId::FIRST, "A").expect("test input is valid");
         assert_eq!(
             LotStore::me_state(l, m, Some("P-07")),
             Some(MeState::Outbid)
@@ -832,7 +936,7 @@ mod tests {
         );
         let mut s = LotStore::default();
         let lots = sort_fixture();
-        s.replace(lots.clone(), None, None);
+        s.replace(SourceId::FIRST, lots.clone(), None, None);
         for (key, order) in expected {
             // A cell that shows `—` sorts last both ways.
             let blank = |id: &&str| lots.iter().any(|l| l.id == *id && blank_cell(l, key));
@@ -854,7 +958,7 @@ mod tests {
     #[test]
     fn time_terms_are_judged_again_when_the_clock_arrives_or_goes_back() {
         let mut s = LotStore::default();
-        s.replace(vec![lot("A", None)], None, None); // closes at 30 min
+        s.replace(SourceId::FIRST, vec![lot("A", None)], None, None); // closes at 30 min
         s.set_filter(Filter::parse("closing<10m").expect("valid"));
         assert_eq!(s.view_len(), 0, "no clock yet");
         assert!(s.set_now(Timestamp(25 * 60_000)));
@@ -911,7 +1015,7 @@ mod tests {
                     l
                 })
                 .collect();
-            s.replace(lots, None, None);
+            s.replace(SourceId::FIRST, lots, None, None);
             s.set_now(Timestamp(0));
             s.toggle_watch("L3");
             s.toggle_watch("L5");
@@ -921,7 +1025,7 @@ mod tests {
             for (n, (i, amt)) in bids.iter().enumerate() {
                 // The clock moves on between events, as in the monitor.
                 s.set_now(Timestamp(n as i64 * 20_000));
-                s.apply(&bid(n as u64 + 1, &format!("L{i}"), *amt, "P-01"), None);
+                s.apply(SourceId::FIRST, &bid(n as u64 + 1, &format!("L{i}"), *amt, "P-01"), None);
             }
             let incremental = (ids(&s), s.rows.clone());
             s.rebuild_view();

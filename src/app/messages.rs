@@ -4,37 +4,50 @@
 use super::*;
 
 impl App {
-    pub(super) fn on_sync(&mut self, msg: SyncMsg, now: Mono, up: &mut Update) {
+    /// One message of source `src`. Each source's feed and link are judged
+    /// by its own anomaly detector; the server clock is the first source's.
+    pub(super) fn on_sync(&mut self, src: SourceId, msg: SyncMsg, now: Mono, up: &mut Update) {
         up.redraw = true;
-        let found = self.detector.observe(&msg, self.clock.now(now));
-        for a in found {
+        let first = src == SourceId::FIRST;
+        let server = self.clock.now(now);
+        let found = match src.index().checked_sub(1) {
+            None => self.detector.observe(&msg, server),
+            Some(i) => match self.other_detectors.get_mut(i) {
+                Some(d) => d.observe(&msg, server),
+                None => Vec::new(),
+            },
+        };
+        for mut a in found {
+            a.source = src;
             self.push_anomaly(a, up);
         }
         match msg {
-            SyncMsg::Auction(a) => self.auction = Some(a),
+            SyncMsg::Auction(a) if first => self.auction = Some(a),
+            SyncMsg::Auction(_) => {}
             SyncMsg::Snapshot {
                 seq,
                 lots,
                 rejected,
             } => {
                 let server = self.server_now(now);
-                self.seen = self.changes_seen(seq, &lots, server);
-                let before = self.snapshot_watch(&lots);
-                let rules_before = self.rules_before_snapshot(&lots);
-                self.lots.replace(lots, server, self.opts.me.as_deref());
-                self.alert_snapshot_changes(before, now, up);
+                self.seen = self.changes_seen(src, seq, &lots, server);
+                let before = self.snapshot_watch(src, &lots);
+                let rules_before = self.rules_before_snapshot(src, &lots);
+                self.lots
+                    .replace(src, lots, server, self.opts.me.as_deref());
+                self.alert_snapshot_changes(src, before, now, up);
                 if let Some(b) = rules_before {
-                    self.rules_after(b, now, up);
+                    self.rules_after(src, b, now, up);
                 }
                 self.summary.mark_dirty();
-                self.feed_seq = seq;
-                self.data_at = server.or(self.data_at);
+                self.set_feed_seq(src, seq);
+                self.note_data(src, server);
                 for issue in rejected {
                     self.push_issue(issue);
                 }
                 for ev in &self.seen {
-                    let lot = ev.lot_id.as_deref().and_then(|id| self.lots.get(id));
-                    self.log.record(ev, lot.map(|(l, _)| l));
+                    let lot = ev.lot_id.as_deref().and_then(|id| self.lots.get(src, id));
+                    self.log.record(src, ev, lot.map(|(l, _)| l));
                 }
                 if self.events_scroll > 0 {
                     self.events_scroll = (self.events_scroll + self.seen.len())
@@ -43,40 +56,40 @@ impl App {
                 self.reselect();
             }
             SyncMsg::Events(events) => {
-                let rules_before = self.rules_before_events(&events);
+                let rules_before = self.rules_before_events(src, &events);
                 let me = self.opts.me.clone();
                 let mut added = 0;
                 for ev in events {
-                    if ev.seq <= self.feed_seq {
+                    if ev.seq <= self.feed_seq_of(src) {
                         continue;
                     }
-                    self.feed_seq = ev.seq;
-                    let applied = self.lots.apply(&ev, me.as_deref());
+                    self.set_feed_seq(src, ev.seq);
+                    let applied = self.lots.apply(src, &ev, me.as_deref());
                     let lot_id = ev.lot_id.as_deref().or(match &ev.kind {
                         crate::domain::EventKind::Lot(l) => Some(l.id.as_str()),
                         _ => None,
                     });
-                    let lot = lot_id.and_then(|id| self.lots.get(id)).map(|(l, _)| l);
-                    self.log.record(&ev, lot);
+                    let lot = lot_id.and_then(|id| self.lots.get(src, id)).map(|(l, _)| l);
+                    self.log.record(src, &ev, lot);
                     added += 1;
-                    self.alert_event(&ev, applied.me_outbid, now, up);
+                    self.alert_event(src, &ev, applied.me_outbid, now, up);
                     if let crate::domain::EventKind::Bid { amount, bidder, .. } = &ev.kind {
-                        self.note_bid(&ev, *amount, bidder);
+                        self.note_bid(src, &ev, *amount, bidder);
                     }
                 }
                 if self.events_scroll > 0 {
                     self.events_scroll =
                         (self.events_scroll + added).min(self.log.len().saturating_sub(1));
                 }
-                self.data_at = self.server_now(now).or(self.data_at);
+                self.note_data(src, self.server_now(now));
                 self.summary.mark_dirty();
                 self.reselect();
                 if let Some(b) = rules_before {
-                    self.rules_after(b, now, up);
+                    self.rules_after(src, b, now, up);
                 }
             }
             SyncMsg::Bids { lot_id, bids } => {
-                if self.bids.lot_id.as_deref() == Some(lot_id.as_str()) {
+                if self.bids.lot_id.as_deref() == Some(lot_id.as_str()) && self.bids.source == src {
                     let mut bids = bids;
                     bids.sort_by_key(|b| b.seq);
                     bids.dedup_by_key(|b| b.seq);
@@ -91,6 +104,8 @@ impl App {
                 self.rates = Some(r);
                 self.summary.mark_dirty();
             }
+            // The clock on screen is the first source's.
+            SyncMsg::Clock(_) if !first => up.redraw = false,
             SyncMsg::Clock(s) => {
                 self.clock.observe(s);
                 if let Some(a) = self
@@ -101,8 +116,17 @@ impl App {
                 }
             }
             SyncMsg::Link(l) => {
-                up.redraw = l != self.link;
-                self.link = l;
+                up.redraw = false;
+                if let Some(s) = self.sources.get_mut(src.index())
+                    && s.link != l
+                {
+                    s.link = l.clone();
+                    up.redraw = true;
+                }
+                if first && l != self.link {
+                    self.link = l;
+                    up.redraw = true;
+                }
             }
             SyncMsg::DataIssue(i) => self.push_issue(i),
             // Listed with the data issues, as the feed's own fault.
@@ -121,21 +145,33 @@ impl App {
     /// the one change model; the snapshot itself replaces the lots.
     fn changes_seen(
         &self,
+        src: SourceId,
         seq: u64,
         lots: &[crate::domain::Lot],
         server: Option<crate::domain::Timestamp>,
     ) -> Vec<crate::domain::Event> {
-        if seq <= self.feed_seq || self.lots.is_empty() {
+        if seq <= self.feed_seq_of(src) || self.lots.is_empty() {
             return Vec::new();
         }
         let at = server.or(self.data_at).unwrap_or_default();
-        let old = |id: &str| self.lots.get(id).map(|(l, _)| l);
+        let old = |id: &str| self.lots.get(src, id).map(|(l, _)| l);
         crate::domain::change::events_seen(old, lots, seq, at)
+    }
+
+    /// Source `src` sent data at server time `at`.
+    fn note_data(&mut self, src: SourceId, at: Option<crate::domain::Timestamp>) {
+        if src == SourceId::FIRST {
+            self.data_at = at.or(self.data_at);
+        }
+        if let Some(s) = self.sources.get_mut(src.index()) {
+            s.data_at = at.or(s.data_at);
+        }
     }
 
     /// A feed bid for the lot in view extends its loaded history at once.
     pub(super) fn note_bid(
         &mut self,
+        src: SourceId,
         ev: &crate::domain::Event,
         amount: crate::domain::Money,
         bidder: &str,
@@ -143,6 +179,7 @@ impl App {
         if !self.bids.loaded
             || self.bids.lot_id.is_none()
             || self.bids.lot_id.as_deref() != ev.lot_id.as_deref()
+            || self.bids.source != src
         {
             return;
         }
@@ -229,6 +266,7 @@ impl App {
             problem: issue.problem.clone(),
         };
         self.log.push(LogEntry {
+            source: crate::domain::SourceId::FIRST,
             seq: None,
             at: None,
             kind: LogKind::Issue,

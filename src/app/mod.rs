@@ -34,7 +34,8 @@ pub use action::Action;
 pub use anomaly::{Anomaly, AnomalyKind, Detector, DetectorConfig};
 
 use crate::domain::clock::{Mono, ServerClock};
-use crate::domain::{Auction, Bid, Currency, Lot, Timestamp};
+use crate::domain::source::SourceName;
+use crate::domain::{Auction, Bid, Currency, Lot, SourceId, Timestamp};
 use crate::rates::RateTable;
 use crate::sync::{DataIssue, LinkState, SyncCmd, SyncMsg};
 use alerts::{Alert, AlertKind, AlertState};
@@ -48,7 +49,10 @@ use std::collections::{HashMap, VecDeque};
 #[derive(Clone, Debug)]
 pub enum Msg {
     Action(Action),
+    /// A message of the first (or only) source.
     Sync(SyncMsg),
+    /// A message of one of several sources (`App::set_sources`).
+    Source(SourceId, SyncMsg),
     /// Time passed (the loop sends it at `next_tick`).
     Tick,
     Resize {
@@ -187,6 +191,8 @@ pub enum Mode {
 #[derive(Clone, Debug, Default)]
 pub struct BidHistory {
     pub lot_id: Option<String>,
+    /// The source of the lot.
+    pub source: SourceId,
     /// Oldest first, at most `MAX_BIDS`.
     pub bids: VecDeque<Bid>,
     /// An answer from the platform has arrived for this lot.
@@ -204,14 +210,19 @@ pub const MAX_ANOMALIES: usize = 1000;
 #[derive(Clone, Debug)]
 pub struct App {
     pub(crate) opts: AppOptions,
+    /// The first source's auction, feed position and link (the only
+    /// source's, mostly); `sources` has every source's.
     pub(crate) auction: Option<Auction>,
     pub(crate) lots: LotStore,
     pub(crate) feed_seq: u64,
+    /// Each source's name, feed position and link, by `SourceId`, when
+    /// several are configured (empty with one).
+    pub(crate) sources: Vec<SourceFeed>,
     /// The events the last snapshot showed had happened (see `seen()`).
     pub(crate) seen: Vec<crate::domain::Event>,
     pub(crate) log: EventLog,
-    /// Selected lot, by id (stable across re-sorting).
-    pub(crate) selected: Option<String>,
+    /// Selected lot, by source and id (stable across re-sorting).
+    pub(crate) selected: Option<(SourceId, String)>,
     /// First lots row on screen.
     pub(crate) lots_top: usize,
     /// Events pane scroll: entries skipped from the newest.
@@ -239,7 +250,7 @@ pub struct App {
     pub(crate) data_at: Option<Timestamp>,
     pub(crate) size: Option<(u16, u16)>,
     /// The lot the sync engine was last asked to watch.
-    watching: Option<String>,
+    watching: Option<(SourceId, String)>,
     pub(crate) alerts: AlertState,
     pub(crate) summary: summary::SummaryCache,
     /// Set while playing back a journal: the header shows it and server
@@ -247,6 +258,9 @@ pub struct App {
     pub(crate) replay: Option<ReplayStatus>,
     pub(crate) following: Option<FollowStatus>,
     pub(crate) detector: Detector,
+    /// The other sources' detectors, by `SourceId` less one (several
+    /// sources: each source's feed and link judged on its own).
+    pub(crate) other_detectors: Vec<Detector>,
     /// Newest last, at most `MAX_ANOMALIES`.
     pub(crate) anomalies: VecDeque<Anomaly>,
     /// Anomalies raised since start (the pane keeps only the newest).
@@ -269,6 +283,16 @@ pub struct App {
     /// How alert delivery stands: failing channels (shown on screen with
     /// their cause) and counts for the metrics.
     pub(crate) delivery: rules::DeliveryStatus,
+}
+
+/// One of several sources as the app holds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceFeed {
+    pub name: SourceName,
+    pub link: LinkState,
+    pub feed_seq: u64,
+    /// Server time of the newest data this source sent.
+    pub data_at: Option<Timestamp>,
 }
 
 /// Where a follower stands (`--follow`), for the FOLLOWING badge: the
@@ -313,6 +337,7 @@ impl App {
             auction: None,
             lots,
             feed_seq: 0,
+            sources: Vec::new(),
             seen: Vec::new(),
             log: EventLog::default(),
             selected: None,
@@ -339,6 +364,7 @@ impl App {
             replay: None,
             following: None,
             detector,
+            other_detectors: Vec::new(),
             anomalies: VecDeque::new(),
             anomaly_count: 0,
             anomaly_kinds: [0; AnomalyKind::ALL.len()],
@@ -496,17 +522,84 @@ impl App {
 
     /// The selected lot (also the lot the detail and bids panes show).
     pub fn selected_lot(&self) -> Option<&Lot> {
-        self.selected
-            .as_deref()
-            .and_then(|id| self.lots.get(id))
-            .map(|(l, _)| l)
+        self.selected_entry().map(|(l, _)| l)
+    }
+
+    /// The selected lot with what the app knows of it.
+    pub fn selected_entry(&self) -> Option<(&Lot, &lots::LotMeta)> {
+        let (src, id) = self.selected.as_ref()?;
+        self.lots.get(*src, id)
     }
 
     /// The selected lot's row in the lots pane.
     pub fn selected_row(&self) -> Option<usize> {
-        self.selected
-            .as_deref()
-            .and_then(|id| self.lots.position_of(id))
+        let (src, id) = self.selected.as_ref()?;
+        self.lots.position_of(*src, id)
+    }
+
+    /// The lot whose bid history the sync engine is asked to keep fresh
+    /// (the shell sends `SyncCmd::WatchLot` to its source).
+    pub fn watching(&self) -> Option<&(SourceId, String)> {
+        self.watching.as_ref()
+    }
+
+    /// Several sources: their names, by `SourceId` (the Source column,
+    /// one link badge each, the filter's `source:`). With fewer than two,
+    /// the screen is as for one source.
+    pub fn set_sources(&mut self, names: Vec<SourceName>) {
+        let names: Vec<SourceName> = names.into_iter().take(SourceId::MAX).collect();
+        let cfg = DetectorConfig {
+            skew_threshold_ms: self.opts.skew_threshold_ms,
+            unreachable_after_ms: self.opts.unreachable_after_ms,
+        };
+        self.other_detectors = (1..names.len()).map(|_| Detector::new(cfg)).collect();
+        if names.len() < 2 {
+            self.sources.clear();
+        } else {
+            self.sources = names
+                .iter()
+                .map(|n| SourceFeed {
+                    name: n.clone(),
+                    link: LinkState::Connecting,
+                    feed_seq: 0,
+                    data_at: None,
+                })
+                .collect();
+        }
+        self.lots.set_sources(names);
+    }
+
+    /// Each source's name, link and feed position when several are
+    /// configured; empty with one.
+    pub fn sources(&self) -> &[SourceFeed] {
+        &self.sources
+    }
+
+    /// The link of source `src`, and the server time of its newest data
+    /// (the first source's: the app's own).
+    pub fn source_link(&self, src: SourceId) -> (&LinkState, Option<Timestamp>) {
+        match self.sources.get(src.index()) {
+            Some(s) => (&s.link, s.data_at),
+            None => (&self.link, self.data_at),
+        }
+    }
+
+    /// Where source `src`'s feed stands.
+    pub(crate) fn feed_seq_of(&self, src: SourceId) -> u64 {
+        if src == SourceId::FIRST {
+            self.feed_seq
+        } else {
+            self.sources.get(src.index()).map_or(0, |s| s.feed_seq)
+        }
+    }
+
+    fn set_feed_seq(&mut self, src: SourceId, seq: u64) {
+        if src == SourceId::FIRST {
+            self.feed_seq = seq;
+        }
+        if let Some(s) = self.sources.get_mut(src.index()) {
+            s.feed_seq = seq;
+        }
     }
 
     /// Server time at monotonic `now`; None before the first clock sample.
@@ -529,7 +622,8 @@ impl App {
         }
         match msg {
             Msg::Action(a) => self.on_action(a, now, &mut up),
-            Msg::Sync(s) => self.on_sync(s, now, &mut up),
+            Msg::Sync(s) => self.on_sync(SourceId::FIRST, s, now, &mut up),
+            Msg::Source(src, s) => self.on_sync(src, s, now, &mut up),
             Msg::Tick => {
                 up.redraw |= self.time_visible(now);
                 up.redraw |= self.alerts.expire(now);
@@ -537,6 +631,19 @@ impl App {
                     && let Some(a) = self.detector.tick(t)
                 {
                     self.push_anomaly(a, &mut up);
+                }
+                if let Some(t) = self.clock.now(now) {
+                    let found: Vec<Anomaly> = (1u8..)
+                        .zip(self.other_detectors.iter_mut())
+                        .filter_map(|(i, d)| d.tick(t).map(|a| (i, a)))
+                        .map(|(i, mut a)| {
+                            a.source = SourceId(i);
+                            a
+                        })
+                        .collect();
+                    for a in found {
+                        self.push_anomaly(a, &mut up);
+                    }
                 }
             }
             Msg::Resize { w, h } => {

@@ -28,13 +28,14 @@ impl App {
         &self.delivery
     }
 
-    pub(super) fn rules_before_events(&self, events: &[Event]) -> Option<Before> {
+    pub(super) fn rules_before_events(&self, src: SourceId, events: &[Event]) -> Option<Before> {
         if self.rules.is_empty() {
             return None;
         }
         let mut out: Before = Vec::new();
+        let feed_seq = self.feed_seq_of(src);
         for ev in events {
-            if ev.seq <= self.feed_seq {
+            if ev.seq <= feed_seq {
                 continue;
             }
             let id = ev.lot_id.as_deref().or(match &ev.kind {
@@ -44,7 +45,7 @@ impl App {
             if let Some(id) = id
                 && !out.iter().any(|(i, _)| i == id)
             {
-                let lot = self.lots.get(id).map(|(l, _)| l.clone());
+                let lot = self.lots.get(src, id).map(|(l, _)| l.clone());
                 out.push((id.to_string(), lot));
             }
         }
@@ -53,7 +54,11 @@ impl App {
 
     /// Before a snapshot: the lots as held, unless this is the first read
     /// (its lots are the day as found: nothing alerts).
-    pub(super) fn rules_before_snapshot(&mut self, incoming: &[Lot]) -> Option<Before> {
+    pub(super) fn rules_before_snapshot(
+        &mut self,
+        src: SourceId,
+        incoming: &[Lot],
+    ) -> Option<Before> {
         // Counted with or without rules: rules loaded later (a reloaded
         // config file) still know the first read is over.
         let first = !self.rules.take_first_read();
@@ -63,22 +68,33 @@ impl App {
         Some(
             incoming
                 .iter()
-                .map(|l| (l.id.clone(), self.lots.get(&l.id).map(|(o, _)| o.clone())))
+                .map(|l| {
+                    (
+                        l.id.clone(),
+                        self.lots.get(src, &l.id).map(|(o, _)| o.clone()),
+                    )
+                })
                 .collect(),
         )
     }
 
     /// After the message: one alert per rule and lot for what changed.
-    pub(super) fn rules_after(&mut self, before: Before, now: Mono, up: &mut Update) {
+    pub(super) fn rules_after(
+        &mut self,
+        src: SourceId,
+        before: Before,
+        now: Mono,
+        up: &mut Update,
+    ) {
         let me = self.opts.me.clone();
         let server = self.server_now(now);
         let new_ok = self.rules.first_read_done();
         let mut fire = Vec::new();
         for (id, old) in before {
-            let Some((lot, _)) = self.lots.get(&id) else {
+            let Some(entry) = self.lots.get(src, &id) else {
                 continue;
             };
-            let mut found = changes(old.as_ref(), lot, me.as_deref());
+            let mut found = changes(old.as_ref(), entry.0, me.as_deref());
             if !new_ok {
                 found.retain(|c| *c != RuleChange::New);
             }
@@ -86,11 +102,9 @@ impl App {
                 now: server,
                 me: me.as_deref(),
                 watch: self.lots.watch_set(),
+                sources: self.lots.sources(),
             };
-            fire.extend(
-                self.rules
-                    .alerts_for(lot, &found, &self.lots, &env, &|_, _| true),
-            );
+            fire.extend(self.rules.alerts_for(entry, &found, &env, &|_, _| true));
         }
         for a in fire {
             self.raise_rule(a, now, up);
@@ -121,9 +135,10 @@ impl App {
             now: Some(server),
             me: me.as_deref(),
             watch: self.lots.watch_set(),
+            sources: self.lots.sources(),
         };
         let mut fire = Vec::new();
-        for lot in self.lots.iter() {
+        for (lot, meta) in self.lots.entries() {
             let mut found = Vec::new();
             if let Some(h) = hours
                 && let Some(deadline) = lot.site.as_ref().and_then(|s| s.deadline)
@@ -148,7 +163,7 @@ impl App {
                 }
                 _ => true,
             };
-            fire.extend(self.rules.alerts_for(lot, &found, &self.lots, &env, &keep));
+            fire.extend(self.rules.alerts_for((lot, meta), &found, &env, &keep));
         }
         for a in fire {
             self.raise_rule(a, now, up);
@@ -177,6 +192,7 @@ impl App {
         tracing::info!(rule = %a.rule, lot = %a.lot.number, event = a.event().as_str(), "rule alert");
         self.alerts.flash(&a.lot.id, now);
         self.log.push(LogEntry {
+            source: crate::domain::SourceId::FIRST,
             seq: None,
             at: self.server_now(now),
             kind: LogKind::Alert,

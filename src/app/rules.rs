@@ -8,7 +8,7 @@
 //! says was already sent, so a restart does not repeat it).
 
 use super::filter::{Filter, MatchEnv};
-use super::lots::LotStore;
+use super::lots::LotMeta;
 use crate::domain::{Lot, LotStatus, Money, Timestamp};
 use serde::Deserialize;
 use std::collections::HashSet;
@@ -333,9 +333,8 @@ impl RuleState {
     /// with the items it asks for that were not sent yet.
     pub fn alerts_for(
         &mut self,
-        lot: &Lot,
+        (lot, meta): (&Lot, &LotMeta),
         changes: &[RuleChange],
-        store: &LotStore,
         env: &MatchEnv<'_>,
         keep: &dyn Fn(&Rule, &RuleChange) -> bool,
     ) -> Vec<RuleAlert> {
@@ -343,9 +342,6 @@ impl RuleState {
             return Vec::new();
         }
         let mut out = Vec::new();
-        let Some((_, meta)) = store.get(&lot.id) else {
-            return out;
-        };
         let mut fresh = Vec::new();
         for (rule, filter) in &self.rules {
             if !filter.matches(lot, meta, env) {
@@ -547,24 +543,24 @@ mod tests {
             deadline_hours: 24,
         }];
         let mut st = RuleState::new(&rules);
-        let mut store = LotStore::default();
         let l = test_lot();
-        store.replace(vec![l.clone()], None, None);
+        let meta = LotMeta::default();
         let watch = HashSet::new();
         let env = MatchEnv {
             now: None,
             me: None,
             watch: &watch,
+            sources: &[],
         };
-        let first = st.alerts_for(&l, &[RuleChange::New], &store, &env, &|_, _| true);
+        let first = st.alerts_for((&l, &meta), &[RuleChange::New], &env, &|_, _| true);
         assert_eq!(first.len(), 1);
         assert!(
-            st.alerts_for(&l, &[RuleChange::New], &store, &env, &|_, _| true)
+            st.alerts_for((&l, &meta), &[RuleChange::New], &env, &|_, _| true)
                 .is_empty()
         );
         // Not asked for: nothing.
         assert!(
-            st.alerts_for(&l, &[RuleChange::Unsold], &store, &env, &|_, _| true)
+            st.alerts_for((&l, &meta), &[RuleChange::Unsold], &env, &|_, _| true)
                 .is_empty()
         );
         // Seeded from the journal: not again after a restart.
@@ -572,7 +568,7 @@ mod tests {
         again.mark_sent(first[0].keys());
         assert!(
             again
-                .alerts_for(&l, &[RuleChange::New], &store, &env, &|_, _| true)
+                .alerts_for((&l, &meta), &[RuleChange::New], &env, &|_, _| true)
                 .is_empty()
         );
     }

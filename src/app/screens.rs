@@ -265,10 +265,12 @@ pub enum Column {
     StartBonus,
     Guarantee,
     Participants,
+    /// Which source the lot came from (shown by itself with several).
+    Source,
 }
 
 impl Column {
-    pub const ALL: [Column; 18] = [
+    pub const ALL: [Column; 19] = [
         Column::Number,
         Column::Name,
         Column::Region,
@@ -287,6 +289,7 @@ impl Column {
         Column::StartBonus,
         Column::Guarantee,
         Column::Participants,
+        Column::Source,
     ];
 
     pub fn name(self) -> &'static str {
@@ -309,6 +312,7 @@ impl Column {
             Column::StartBonus => "start_bonus",
             Column::Guarantee => "guarantee",
             Column::Participants => "participants",
+            Column::Source => "source",
         }
     }
 

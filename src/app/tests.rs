@@ -423,7 +423,10 @@ fn suspended_lot_in_a_snapshot_freezes_at_receipt() {
     let mut l = lot("A", "a");
     l.status = LotStatus::Suspended;
     let app = app_with(vec![l]);
-    let (_, meta) = app.lots().get("A").expect("test input is valid");
+    let (_, meta) = app
+        .lots()
+        .get(SourceId::FIRST, "A")
+        .expect("test input is valid");
     assert_eq!(meta.frozen_left_ms, Some(30 * 60_000));
 }
 
@@ -581,4 +584,136 @@ fn without_a_feed_the_changes_between_two_snapshots_are_events() {
     );
     assert!(app.seen().is_empty());
     assert_eq!(app.log().len(), before + 2);
+}
+
+/// Two sources (the API and the site) that share lot ids.
+fn two_sources() -> App {
+    let mut app = app_with(vec![lot("401102", "Api lot")]);
+    app.set_sources(crate::domain::source::SourceName::label_all(&[
+        ("api".into(), "platform.example".into()),
+        ("sauda".into(), "sauda.e-qazyna.kz".into()),
+    ]));
+    let sauda = SourceId(1);
+    app.update(
+        Msg::Source(
+            sauda,
+            SyncMsg::Snapshot {
+                seq: 1,
+                lots: vec![lot("401102", "Site lot"), lot("402009", "Site only")],
+                rejected: vec![],
+            },
+        ),
+        Mono(1000),
+    );
+    app
+}
+
+#[test]
+fn the_same_lot_id_from_two_sources_is_two_rows() {
+    let mut app = two_sources();
+    assert_eq!(app.lots().view_len(), 3);
+    let rows: Vec<(u8, String)> = (0..3)
+        .filter_map(|p| app.lots().row(p))
+        .map(|(l, m)| (m.source.0, l.name.clone()))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (0, "Api lot".to_string()),
+            (1, "Site lot".to_string()),
+            (1, "Site only".to_string())
+        ]
+    );
+    // A bid from the API moves the API's lot only.
+    app.update(
+        Msg::Sync(SyncMsg::Events(vec![bid(11, "401102", 500_000, "P-01")])),
+        Mono(1000),
+    );
+    let api = app.lots().get(SourceId::FIRST, "401102").expect("held");
+    let site = app.lots().get(SourceId(1), "401102").expect("held");
+    assert!(api.0.high_bid.is_some());
+    assert!(site.0.high_bid.is_none());
+    // The site's next read replaces its own lots only, with its own feed
+    // position (1 -> 2, while the API's stands at 11).
+    app.update(
+        Msg::Source(
+            SourceId(1),
+            SyncMsg::Snapshot {
+                seq: 2,
+                lots: vec![lot("401102", "Site lot")],
+                rejected: vec![],
+            },
+        ),
+        Mono(1000),
+    );
+    assert_eq!(app.lots().view_len(), 2);
+    assert_eq!(app.feed_seq(), 11);
+    assert_eq!(app.sources()[1].feed_seq, 2);
+    // Selecting the second row selects the site's lot, not the API's.
+    act(&mut app, Action::SelectRow(1));
+    assert_eq!(
+        app.selected_lot().map(|l| l.name.as_str()),
+        Some("Site lot")
+    );
+}
+
+#[test]
+fn each_source_has_its_own_link_and_the_filter_knows_them() {
+    let mut app = two_sources();
+    let down = LinkState::Retrying {
+        attempt: 1,
+        cause: crate::domain::LinkCause::Refused,
+    };
+    app.update(
+        Msg::Source(SourceId(1), SyncMsg::Link(down.clone())),
+        Mono(1000),
+    );
+    app.update(Msg::Sync(SyncMsg::Link(LinkState::Live)), Mono(1000));
+    assert_eq!(app.sources()[0].link, LinkState::Live);
+    assert_eq!(app.sources()[1].link, down);
+    assert_eq!(*app.link(), LinkState::Live);
+    // The failing source keeps its lots.
+    assert_eq!(app.lots().view_len(), 3);
+    for (text, n) in [
+        ("source:sauda", 2),
+        ("source:api", 1),
+        ("source:platform.example", 1),
+        ("-source:sauda", 1),
+        ("source:elsewhere", 0),
+    ] {
+        act(&mut app, Action::StartFilter);
+        for _ in 0..40 {
+            act(&mut app, Action::FilterBackspace);
+        }
+        for c in text.chars() {
+            act(&mut app, Action::FilterInput(c));
+        }
+        act(&mut app, Action::FilterCommit);
+        assert_eq!(app.lots().view_len(), n, "{text}");
+    }
+}
+
+#[test]
+fn a_source_down_too_long_is_an_anomaly_of_that_source() {
+    let mut app = two_sources();
+    let down = LinkState::Offline {
+        since: Timestamp(T0),
+        cause: crate::domain::LinkCause::Refused,
+    };
+    app.update(Msg::Source(SourceId(1), SyncMsg::Link(down)), Mono(1000));
+    // Past `unreachable_after` (60 s by default) on the server's clock.
+    let up = app.update(Msg::Tick, Mono(1000 + 61_000));
+    let raised: Vec<&Anomaly> = up
+        .effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Anomaly(a) => Some(a),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(raised.len(), 1, "{raised:?}");
+    assert_eq!(raised[0].kind, AnomalyKind::Unreachable);
+    assert_eq!(raised[0].source, SourceId(1), "the site's, not the API's");
+    // The API's link did not fail: nothing of its own.
+    assert!(app.anomalies().all(|a| a.source == SourceId(1)));
 }

@@ -34,7 +34,7 @@ impl App {
         let window_ms = self.window_ms();
         self.lots
             .watched()
-            .filter_map(|id| self.lots.get(id))
+            .filter_map(|id| self.lots.find(id))
             .filter_map(|(lot, _)| match alerts::window(lot, server, window_ms) {
                 alerts::Window::Before { ms } => Some(ms.max(1) as u64),
                 _ => None,
@@ -64,17 +64,16 @@ impl App {
         let rows = self.pane_rows(Pane::Lots);
         let visible =
             (self.lots_top..self.lots_top.saturating_add(rows)).filter_map(|p| self.lots.row(p));
-        let detail = self.selected.as_deref().and_then(|id| self.lots.get(id));
+        let detail = self.selected_entry();
         // The wall-board shows the soonest closes wherever they sort.
         let wall = (self.layouts.current().arrangement == screens::Arrangement::Wallboard)
             .then(|| {
                 self.lots
-                    .iter()
-                    .filter(|l| l.status == crate::domain::LotStatus::Open)
+                    .entries()
+                    .filter(|(l, _)| l.status == crate::domain::LotStatus::Open)
             })
             .into_iter()
-            .flatten()
-            .filter_map(|l| self.lots.get(&l.id));
+            .flatten();
         for (lot, meta) in visible.chain(detail).chain(wall) {
             if let Some(w) = countdown(lot, Some(server), meta.frozen_left_ms).next_change_ms() {
                 wait = wait.min(w);

@@ -11,6 +11,7 @@ pub mod lot;
 pub mod money;
 pub mod places;
 pub mod rules;
+pub mod source;
 pub mod time;
 
 pub use event::{Event, EventKind};
@@ -20,4 +21,5 @@ pub use lot::{
     SoftClose,
 };
 pub use money::{Amount, Converted, Currency, Money, Rate};
+pub use source::SourceId;
 pub use time::Timestamp;

@@ -57,9 +57,15 @@ pub struct Freshness {
     pub unencrypted: bool,
 }
 
+/// One message the follower sends, with its auction (a journal of a
+/// monitor of several sources holds each as its own auction).
+pub type Followed = (String, SyncMsg);
+
 /// A running follower: its messages and its freshness.
 pub struct Follower {
-    pub msgs: mpsc::Receiver<SyncMsg>,
+    /// Each message with the auction it was recorded for (empty: the
+    /// follower's own, of no auction: the clock, the link, bids).
+    pub msgs: mpsc::Receiver<Followed>,
     pub freshness: watch::Receiver<Freshness>,
     /// What is shown of the journal (the path, or the masked URL).
     pub shown: String,
@@ -154,18 +160,18 @@ impl Clocked {
 /// The bid histories the writers fetched are left out: they are of the
 /// writers' lots in view, and the follower answers for its own
 /// ([`answer_view`]).
-async fn send(tx: &mpsc::Sender<SyncMsg>, clock: &mut Clocked, items: Vec<ReplayItem>) -> bool {
+async fn send(tx: &mpsc::Sender<Followed>, clock: &mut Clocked, items: Vec<ReplayItem>) -> bool {
     clock.note(&items);
     for it in items {
         if matches!(it.msg, SyncMsg::Bids { .. }) {
             continue;
         }
-        if tx.send(it.msg).await.is_err() {
+        if tx.send((it.auction, it.msg)).await.is_err() {
             return false;
         }
     }
     match clock.sample() {
-        Some(c) => tx.send(c).await.is_ok(),
+        Some(c) => tx.send((String::new(), c)).await.is_ok(),
         None => !tx.is_closed(),
     }
 }
@@ -173,12 +179,14 @@ async fn send(tx: &mpsc::Sender<SyncMsg>, clock: &mut Clocked, items: Vec<Replay
 /// After the first read of the journal (its history so far): the link
 /// goes live, which tells the screen that what comes next is new, so that
 /// the history's alerts are not rung again. False when the screen is gone.
-async fn caught_up(tx: &mpsc::Sender<SyncMsg>, live: &mut bool) -> bool {
+async fn caught_up(tx: &mpsc::Sender<Followed>, live: &mut bool) -> bool {
     if *live {
         return true;
     }
     *live = true;
-    tx.send(SyncMsg::Link(LinkState::Live)).await.is_ok()
+    tx.send((String::new(), SyncMsg::Link(LinkState::Live)))
+        .await
+        .is_ok()
 }
 
 type Ready = std::sync::mpsc::SyncSender<Result<()>>;
@@ -188,7 +196,7 @@ type Ready = std::sync::mpsc::SyncSender<Result<()>>;
 /// (what the screen has been sent): the feed's bids that follow extend it.
 /// False when the screen is gone.
 async fn answer_view(
-    tx: &mpsc::Sender<SyncMsg>,
+    tx: &mpsc::Sender<Followed>,
     j: &Journal,
     view: &View,
     answered: &mut u64,
@@ -203,7 +211,10 @@ async fn answer_view(
         return true;
     };
     match j.bids_of_lot(&lot_id, up_to) {
-        Ok(bids) => tx.send(SyncMsg::Bids { lot_id, bids }).await.is_ok(),
+        Ok(bids) => tx
+            .send((String::new(), SyncMsg::Bids { lot_id, bids }))
+            .await
+            .is_ok(),
         Err(e) => {
             tracing::warn!("the bids of lot {lot_id} cannot be read from the journal: {e}");
             true
@@ -222,7 +233,7 @@ async fn pause(poll: Duration, view: &mut View, open: &mut bool) {
 async fn follow_file(
     path: &Path,
     opts: FollowOptions,
-    tx: mpsc::Sender<SyncMsg>,
+    tx: mpsc::Sender<Followed>,
     fresh: watch::Sender<Freshness>,
     mut view: View,
     ready: Ready,
@@ -282,7 +293,7 @@ async fn follow_pg(
     url: &str,
     masked: &str,
     opts: FollowOptions,
-    tx: mpsc::Sender<SyncMsg>,
+    tx: mpsc::Sender<Followed>,
     fresh: watch::Sender<Freshness>,
     mut view: View,
     ready: Ready,

@@ -4,7 +4,8 @@
 
 use super::store::{Journal, JournalError, Result};
 use super::writer::SEQ_GAP_FIELD;
-use crate::domain::{Auction, AuctionStatus, Bid, Currency, Money, Rate, Timestamp};
+use crate::domain::source::SourceName;
+use crate::domain::{Auction, AuctionStatus, Bid, Currency, Money, Rate, SourceId, Timestamp};
 use crate::platform::sanitize::{MAX_NAME, clean};
 use crate::platform::wire::AuctionBody;
 use crate::rates::{RateSource, RateTable};
@@ -26,6 +27,9 @@ pub struct ReplayItem {
     pub received_at: Timestamp,
     /// The server clock estimate at receipt, when the recorder had one.
     pub server_est: Option<Timestamp>,
+    /// The auction it was recorded for (a monitor of several sources
+    /// records each as its own auction).
+    pub auction: String,
     pub msg: SyncMsg,
 }
 
@@ -33,6 +37,11 @@ pub struct ReplayItem {
 #[derive(Clone, Debug)]
 pub struct Replay {
     items: Vec<ReplayItem>,
+    /// Each item's source: its auction's place among the recording's
+    /// auctions, in the order they first appear.
+    sources: Vec<SourceId>,
+    /// The recording's auctions as sources (one each).
+    names: Vec<SourceName>,
     pos: usize,
     /// The recorded time the playback has reached.
     clock: Option<Timestamp>,
@@ -56,13 +65,41 @@ impl Replay {
             last = last.max(it.received_at.0);
             it.received_at = Timestamp(last);
         }
+        let mut auctions: Vec<&str> = Vec::new();
+        let sources = items
+            .iter()
+            .map(|it| {
+                let i = match auctions.iter().position(|a| *a == it.auction) {
+                    Some(i) => i,
+                    None => {
+                        auctions.push(&it.auction);
+                        auctions.len() - 1
+                    }
+                };
+                // Past the most sources a monitor reads: the last one's.
+                SourceId::nth(i).unwrap_or(SourceId((SourceId::MAX - 1) as u8))
+            })
+            .collect();
+        let names = source_names(&auctions);
         Replay {
+            sources,
+            names,
             items,
             pos: 0,
             clock: None,
             speed: 1.0,
             paused: false,
         }
+    }
+
+    /// The source of the `i`-th message (its auction's).
+    pub fn source_at(&self, i: usize) -> SourceId {
+        self.sources.get(i).copied().unwrap_or_default()
+    }
+
+    /// The recording's auctions as the sources the screen names.
+    pub fn source_names(&self) -> &[SourceName] {
+        &self.names
     }
 
     /// Number of messages in the recording.
@@ -206,6 +243,22 @@ impl Replay {
     }
 }
 
+/// The recorded auctions as the sources the screen names: a site's
+/// (`site:host`) as `sauda`, another as `api`; by its host or id when two
+/// are of one kind.
+pub fn source_names(auctions: &[&str]) -> Vec<SourceName> {
+    SourceName::label_all(
+        &auctions
+            .iter()
+            .take(SourceId::MAX)
+            .map(|a| match a.strip_prefix("site:") {
+                Some(host) => ("sauda".to_string(), host.to_string()),
+                None => ("api".to_string(), a.to_string()),
+            })
+            .collect::<Vec<_>>(),
+    )
+}
+
 /// Rebuilds the recorded messages of a journal in arrival order.
 pub fn read_items(j: &Journal) -> Result<Vec<ReplayItem>> {
     items_of(j, j.messages()?)
@@ -279,6 +332,7 @@ pub fn items_of(j: &Journal, messages: Vec<super::StoredMessage>) -> Result<Vec<
         items.push(ReplayItem {
             received_at: m.received_at,
             server_est: m.server_est,
+            auction: m.auction,
             msg,
         });
     }
@@ -439,6 +493,7 @@ mod tests {
         ReplayItem {
             received_at: Timestamp(at),
             server_est: Some(Timestamp(at + 500)),
+            auction: "a".into(),
             msg,
         }
     }

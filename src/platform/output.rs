@@ -19,6 +19,9 @@ use serde::Serialize;
 #[derive(Clone, Debug, Serialize)]
 pub struct LotOut {
     pub id: String,
+    /// The kind of source it came from: `api` or `sauda` (several sources
+    /// share lot ids).
+    pub source: String,
     pub number: String,
     pub name: String,
     pub region: String,
@@ -57,7 +60,8 @@ pub struct SiteOut {
 /// The CSV header (and the table's column names), in `LotOut::cells` order.
 /// `sale_price` came last (issue 28.10): a site lot's sale price, empty for
 /// a lot of the platform's API (its winning amount is `high_bid`).
-pub const LOT_COLUMNS: [&str; 14] = [
+/// `source` came after it (issue 23.2): `api` or `sauda`.
+pub const LOT_COLUMNS: [&str; 15] = [
     "id",
     "number",
     "name",
@@ -72,12 +76,15 @@ pub const LOT_COLUMNS: [&str; 14] = [
     "closes_at",
     "extensions",
     "sale_price",
+    "source",
 ];
 
 impl From<&Lot> for LotOut {
     fn from(l: &Lot) -> LotOut {
         LotOut {
             id: l.id.clone(),
+            // A web-site lot carries what the site gave; an API lot does not.
+            source: if l.site.is_some() { "sauda" } else { "api" }.to_string(),
             number: l.number.clone(),
             name: l.name.clone(),
             region: l.region.clone(),
@@ -116,12 +123,12 @@ impl From<&Lot> for LotOut {
 
 impl LotOut {
     /// The CSV row in `LOT_COLUMNS` order, each cell formula-safe.
-    pub fn csv_cells(&self) -> [String; 14] {
+    pub fn csv_cells(&self) -> [String; 15] {
         self.cells().map(|c| neutralize_formula(&c))
     }
 
     /// The row in `LOT_COLUMNS` order, as text (for a table people read).
-    pub fn cells(&self) -> [String; 14] {
+    pub fn cells(&self) -> [String; 15] {
         let o = |v: &Option<String>| v.clone().unwrap_or_default();
         [
             self.id.clone(),
@@ -141,6 +148,7 @@ impl LotOut {
                 .as_ref()
                 .and_then(|s| s.sale_price.clone())
                 .unwrap_or_default(),
+            self.source.clone(),
         ]
     }
 }

@@ -267,9 +267,12 @@ pub struct MonitorArgs {
     /// (with --source sauda: https://sauda.e-qazyna.kz).
     #[arg(long, value_name = "URL")]
     pub url: Option<String>,
-    /// What to read: the platform API, or the sauda.e-qazyna.kz site.
-    #[arg(long, value_enum, default_value_t = crate::shell::source::SourceArg::Api)]
-    pub source: crate::shell::source::SourceArg,
+    /// What to read: `api` (the platform API, the default) or `sauda` (the
+    /// sauda.e-qazyna.kz site), with its URL after `=` if not the default.
+    /// Repeat it to read several sources at once: --source
+    /// api=https://platform.example --source sauda.
+    #[arg(long, value_name = "KIND[=URL]", value_parser = crate::shell::source::parse_source_spec)]
+    pub source: Vec<crate::shell::source::SourceSpec>,
     /// The site's language (--source sauda; default: kz under --lang kk, else ru).
     #[arg(long, value_enum, default_value_t = crate::shell::source::SiteLangArg::Ru)]
     pub site_lang: crate::shell::source::SiteLangArg,

@@ -4,6 +4,7 @@
 use crate::platform::{ClientConfig, Token};
 use crate::rates::{FixedRateError, NBK_DEFAULT_URL, RatesConfig, RatesMode, parse_fixed_rates};
 use crate::shell::cli::{MonitorArgs, RatesArg};
+use crate::shell::source::SourceArg;
 use crate::sync::SyncConfig;
 
 /// Why the command line's rate options do not make a configuration.
@@ -15,10 +16,12 @@ pub enum EngineConfigError {
     FixedWithoutRate,
 }
 
-/// The client and engine settings for the monitor's command line. `token` is
-/// the value of `LOTWATCH_TOKEN` (or the config file), read by the caller.
+/// The client and engine settings for the monitor's command line, for a
+/// source of `kind` at `url`. `token` is the value of `LOTWATCH_TOKEN` (or
+/// the config file), read by the caller.
 pub fn configs_from_args(
     args: &MonitorArgs,
+    kind: SourceArg,
     url: &str,
     token: Option<Token>,
 ) -> Result<(ClientConfig, SyncConfig), EngineConfigError> {
@@ -26,13 +29,11 @@ pub fn configs_from_args(
     client.token = token;
     client.ca_cert = args.ca_cert.clone();
     client.insecure = args.insecure;
-    crate::shell::source::adjust_client(args.source, &mut client, args.site_gap);
+    crate::shell::source::adjust_client(kind, &mut client, args.site_gap);
     let fixed = parse_fixed_rates(&args.fixed_rates)?;
     let mode = match args.rates {
         // The site serves no rates: the National Bank's feed instead.
-        RatesArg::Platform if args.source == crate::shell::source::SourceArg::Sauda => {
-            RatesMode::Nbk
-        }
+        RatesArg::Platform if kind == SourceArg::Sauda => RatesMode::Nbk,
         RatesArg::Platform => RatesMode::Platform,
         RatesArg::Nbk => RatesMode::Nbk,
         RatesArg::Fixed if fixed.is_empty() => {
@@ -43,7 +44,7 @@ pub fn configs_from_args(
     // The simulator's pages (`serve --site sauda` on loopback) come with
     // its own National Bank feed: offline, the real one is unreachable and
     // its fallback would alarm for nothing.
-    let site_sim = args.source == crate::shell::source::SourceArg::Sauda
+    let site_sim = kind == SourceArg::Sauda
         && reqwest::Url::parse(url).is_ok_and(|u| crate::platform::client::is_loopback(&u));
     let nbk_default = if site_sim {
         format!(

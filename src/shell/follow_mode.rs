@@ -42,6 +42,7 @@ pub(crate) async fn run(
     screen.watch_config(settings);
     let mut driver = FollowDriver {
         msgs: follower.msgs,
+        auctions: Vec::new(),
         freshness: follower.freshness,
         on_alert,
         caught_up: false,
@@ -57,7 +58,9 @@ pub(crate) async fn run(
 /// the screen's other commands (refresh), and the anomalies it raises are
 /// the writers' to record: both are dropped.
 struct FollowDriver<'a> {
-    msgs: mpsc::Receiver<SyncMsg>,
+    msgs: mpsc::Receiver<crate::journal::follow::Followed>,
+    /// The journal's auctions in the order they appeared: each is a source.
+    auctions: Vec<String>,
     freshness: tokio::sync::watch::Receiver<Freshness>,
     on_alert: Option<&'a AlertCommand>,
     /// The follower has sent the journal's history (its first read).
@@ -70,24 +73,49 @@ struct FollowDriver<'a> {
 impl FollowDriver<'_> {
     /// One record's message through the app. The follower says the link is
     /// live once it has sent the history: alerts from then on are news.
-    fn apply(&mut self, msg: SyncMsg, app: &mut App) -> Update {
+    fn apply(&mut self, (auction, msg): crate::journal::follow::Followed, app: &mut App) -> Update {
         let live = matches!(msg, SyncMsg::Link(LinkState::Live));
-        let up = app.update(Msg::Sync(msg), mono_now());
+        let msg = self.tagged(&auction, msg, app);
+        let up = app.update(msg, mono_now());
         self.caught_up |= live;
         up
     }
 }
 
-impl Driver for FollowDriver<'_> {
-    type Wake = SyncMsg;
+impl FollowDriver<'_> {
+    /// The message as the app takes it: of its auction's source (a journal
+    /// of several sources holds each as its own auction); the follower's
+    /// own (no auction) are the first's.
+    fn tagged(&mut self, auction: &str, msg: SyncMsg, app: &mut App) -> Msg {
+        if auction.is_empty() {
+            return Msg::Sync(msg);
+        }
+        let i = match self.auctions.iter().position(|a| a == auction) {
+            Some(i) => i,
+            None => {
+                self.auctions.push(auction.to_string());
+                let all: Vec<&str> = self.auctions.iter().map(String::as_str).collect();
+                app.set_sources(crate::journal::replay::source_names(&all));
+                self.auctions.len() - 1
+            }
+        };
+        match crate::domain::SourceId::nth(i) {
+            Some(crate::domain::SourceId::FIRST) | None => Msg::Sync(msg),
+            Some(src) => Msg::Source(src, msg),
+        }
+    }
+}
 
-    async fn wait(&mut self, _app: &App) -> anyhow::Result<SyncMsg> {
+impl Driver for FollowDriver<'_> {
+    type Wake = crate::journal::follow::Followed;
+
+    async fn wait(&mut self, _app: &App) -> anyhow::Result<Self::Wake> {
         self.msgs.recv().await.ok_or_else(|| {
             anyhow::anyhow!("the journal's follower stopped unexpectedly; see the log file")
         })
     }
 
-    async fn handle(&mut self, msg: SyncMsg, app: &mut App) -> anyhow::Result<Update> {
+    async fn handle(&mut self, msg: Self::Wake, app: &mut App) -> anyhow::Result<Update> {
         Ok(self.apply(msg, app))
     }
 

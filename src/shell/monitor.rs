@@ -3,6 +3,7 @@
 //! carries out the live mode's effects.
 
 use crate::app::{App, Effect, Msg, Update};
+use crate::domain::SourceId;
 use crate::domain::clock::mono_now;
 use crate::journal;
 use crate::platform::Client;
@@ -53,40 +54,57 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
         // A read-only screen fed by a journal: no platform, no engine.
         return crate::shell::follow_mode::run(&settings, on_alert.as_ref()).await;
     }
-    let (url, sim) = match &crate::shell::source::url_for(args.source, args.url.as_ref()) {
-        Some(url) => (url.clone(), None),
-        None => {
-            let sim = crate::sim::server::start(SimOptions::demo())
-                .await
-                .map_err(|e| anyhow::anyhow!("could not start the demo simulator: {e:#}"))?;
-            tracing::info!("demo simulator at {}", sim.url());
-            (sim.url(), Some(sim))
+    let specs =
+        crate::shell::source::sources(&args.source, args.url.as_ref()).map_err(UsageError)?;
+    // Each source: its URL (an API source without one: a demo simulator
+    // of its own), its client and its engine settings.
+    let mut sims = Vec::new();
+    let mut started = Vec::new();
+    let mut urls = Vec::new();
+    for (i, spec) in specs.iter().enumerate() {
+        let (url, demo) = match &spec.url {
+            Some(url) => (url.clone(), false),
+            None => {
+                let sim = crate::sim::server::start(SimOptions::demo())
+                    .await
+                    .map_err(|e| anyhow::anyhow!("could not start the demo simulator: {e:#}"))?;
+                tracing::info!("demo simulator at {}", sim.url());
+                let url = sim.url();
+                sims.push(sim);
+                (url, true)
+            }
+        };
+        let mut demo_args = args.clone();
+        if demo && demo_args.rates_url.is_none() {
+            // The demo reads dollar rates from the simulator's own NBK feed.
+            demo_args.rates_url = Some(format!("{url}/nbk/rss/get_rates.cfm?fdate={{date}}"));
+            if demo_args.rates == crate::shell::cli::RatesArg::Platform {
+                demo_args.rates = crate::shell::cli::RatesArg::Nbk;
+            }
         }
-    };
-    let mut demo_args = args.clone();
-    if sim.is_some() && demo_args.rates_url.is_none() {
-        // The demo reads dollar rates from the simulator's own NBK feed.
-        demo_args.rates_url = Some(format!("{url}/nbk/rss/get_rates.cfm?fdate={{date}}"));
-        if demo_args.rates == crate::shell::cli::RatesArg::Platform {
-            demo_args.rates = crate::shell::cli::RatesArg::Nbk;
+        let (client_cfg, mut sync_cfg) = crate::shell::engine_config::configs_from_args(
+            &demo_args,
+            spec.kind,
+            &url,
+            token.clone(),
+        )
+        .map_err(|e| UsageError(crate::shell::cli_lang::engine_error(settings.lang, &e)))?;
+        if i > 0 {
+            // The rates are read once, with the first source's.
+            sync_cfg.rates = None;
         }
+        let client = Client::new(client_cfg)
+            .map_err(|e| UsageError(crate::shell::cli_lang::platform_error(settings.lang, &e)))?;
+        urls.push(url);
+        started.push((spec.kind, client, sync_cfg, demo));
     }
-    let (client_cfg, mut sync_cfg) =
-        crate::shell::engine_config::configs_from_args(&demo_args, &url, token)
-            .map_err(|e| UsageError(crate::shell::cli_lang::engine_error(settings.lang, &e)))?;
-    let client = Client::new(client_cfg)
-        .map_err(|e| UsageError(crate::shell::cli_lang::platform_error(settings.lang, &e)))?;
-    tracing::debug!("HTTP client ready");
+    tracing::debug!("HTTP clients ready");
+    let first_demo = started.first().is_some_and(|s| s.3);
     // The demo day restarts at seq 1 on every run: it is journaled only when
-    // the user names a file.
-    let journal_on = !(args.no_journal || (sim.is_some() && args.journal.is_none()));
-    // The journal opens once the auction is known (its file is named after
-    // the source, `journal_name`, or resumes the auction's): the engine learns its
-    // cursor when it opens (SyncCmd::JournalOpened).
-    sync_cfg.journal = if journal_on {
-        sync::JournalStart::Later
-    } else {
-        sync::JournalStart::Off
+    // the user names a file. Each source is its own auction in it.
+    let journal_on = !(args.no_journal || (first_demo && args.journal.is_none()));
+    let Some(client) = started.first().map(|s| s.1.clone()) else {
+        return Err(UsageError("no source to read".into()).into());
     };
     let (metrics, _metrics_server) = match args.metrics {
         Some(addr) => {
@@ -101,21 +119,51 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
         None => (None, None),
     };
     let notifier = settings.notifier(&|k: &str| std::env::var(k).ok());
-    let handle =
-        crate::shell::source::spawn(args.source, args.site_lang, args.poll, client, sync_cfg);
-    let mut journal = if journal_on {
-        JournalSink::Pending {
-            path: args.journal.clone(),
-            name: crate::shell::journal_name::default_journal(
-                args.source,
-                sim.is_none().then_some(url.as_str()),
-            ),
-            cmds: handle.cmds.clone(),
-            waiting: Vec::new(),
-            anomalies: Vec::new(),
-        }
-    } else {
-        JournalSink::Off
+    let mut handles = Vec::new();
+    for (i, (kind, client, mut sync_cfg, _)) in started.into_iter().enumerate() {
+        // The journal opens once the auction is known (its file is named
+        // after the source, `journal_name`, or resumes the auction's): the
+        // engine learns its cursor when it opens (SyncCmd::JournalOpened).
+        sync_cfg.journal = if journal_on && (i == 0 || !demo_of(&specs, i)) {
+            sync::JournalStart::Later
+        } else {
+            sync::JournalStart::Off
+        };
+        handles.push(crate::shell::source::spawn(
+            kind,
+            args.site_lang,
+            args.poll,
+            client,
+            sync_cfg,
+        ));
+    }
+    let names = crate::shell::source::names(&specs, &urls);
+    let (sync_rx, cmds, tasks) = merge(handles);
+    // One sink per source, the first's with the alerts and the anomalies;
+    // with --journal all write the same file or database, each its own
+    // auction (without it, each its source's default file).
+    let mut sinks: Vec<JournalSink> = cmds
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            if journal_on && (i == 0 || !demo_of(&specs, i)) {
+                JournalSink::Pending {
+                    path: args.journal.clone(),
+                    name: specs.get(i).and_then(|s| {
+                        crate::shell::journal_name::default_journal(s.kind, s.url.as_deref())
+                    }),
+                    cmds: c.clone(),
+                    waiting: Vec::new(),
+                    anomalies: Vec::new(),
+                }
+            } else {
+                JournalSink::Off
+            }
+        })
+        .collect();
+    let mut others = sinks.split_off(1.min(sinks.len()));
+    let Some(mut journal) = sinks.pop() else {
+        return Err(UsageError("no source to read".into()).into());
     };
     tracing::debug!("sync engine started");
 
@@ -125,7 +173,10 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
         args.ca_cert.as_deref(),
     )
     .map_err(|e| anyhow::anyhow!("[notify_to]: {e}"))?;
-    let mut app = App::new(settings.app_options(sim.is_some()));
+    let mut app = App::new(settings.app_options(!sims.is_empty()));
+    // With one source the screen is as it was; its name is still on every
+    // lot (the metrics' `source` label, the filter's `source:`).
+    app.set_sources(names);
     if let Some((key, desc)) = settings.sort {
         app.set_sort(key, desc);
     }
@@ -135,8 +186,9 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
         screen.watch_config(&settings);
         let mut driver = LiveDriver {
             journal: &mut journal,
-            sync_rx: handle.msgs,
-            cmds: handle.cmds,
+            others: &mut others,
+            sync_rx,
+            cmds,
             on_alert: on_alert.clone(),
             metrics,
             health: None,
@@ -146,7 +198,9 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
         screen.run(&mut driver).await
     }
     .await;
-    handle.task.abort();
+    for t in tasks {
+        t.abort();
+    }
     let (undelivered, delivered) = courier.close_within(DELIVERY_CLOSE_WAIT, None).await;
     for r in delivered {
         let _ = journal.append(r, None).await;
@@ -156,10 +210,43 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
         eprintln!("{line}");
     }
     journal.close().await;
-    if let Some(sim) = sim {
+    for sink in others {
+        sink.close().await;
+    }
+    for sim in sims {
         stop_sim(sim).await;
     }
     result
+}
+
+/// Every source's messages on one channel, each tagged with its source,
+/// their command senders by `SourceId`, and their tasks.
+type Merged = (
+    mpsc::Receiver<(SourceId, SyncMsg)>,
+    Vec<mpsc::Sender<SyncCmd>>,
+    Vec<tokio::task::JoinHandle<()>>,
+);
+
+/// The sources' messages on one channel, each tagged with its source
+/// (`SourceId`: the order given); their command senders; their tasks.
+fn merge(handles: Vec<sync::SyncHandle>) -> Merged {
+    let (tx, rx) = mpsc::channel(256);
+    let mut cmds = Vec::new();
+    let mut tasks = Vec::new();
+    for (i, h) in handles.into_iter().enumerate() {
+        let Some(id) = SourceId::nth(i) else { break };
+        let (tx, mut msgs) = (tx.clone(), h.msgs);
+        tasks.push(tokio::spawn(async move {
+            while let Some(m) = msgs.recv().await {
+                if tx.send((id, m)).await.is_err() {
+                    break;
+                }
+            }
+        }));
+        cmds.push(h.cmds);
+        tasks.push(h.task);
+    }
+    (rx, cmds, tasks)
 }
 
 async fn stop_sim(sim: RunningSim) {
@@ -174,8 +261,13 @@ const DELIVERY_CLOSE_WAIT: Duration = Duration::from_millis(300);
 /// go to the engine, the journal and the alert command.
 struct LiveDriver<'a> {
     journal: &'a mut JournalSink,
-    sync_rx: mpsc::Receiver<SyncMsg>,
-    cmds: mpsc::Sender<SyncCmd>,
+    /// The other sources' journals, by `SourceId` less one (their
+    /// messages only).
+    others: &'a mut Vec<JournalSink>,
+    /// Every source's messages, tagged with the source.
+    sync_rx: mpsc::Receiver<(SourceId, SyncMsg)>,
+    /// Each source's commands, by `SourceId`.
+    cmds: Vec<mpsc::Sender<SyncCmd>>,
     on_alert: Option<AlertCommand>,
     metrics: Option<crate::shell::metrics::Publisher>,
     /// The journal's health, once the journal is open.
@@ -189,19 +281,28 @@ struct LiveDriver<'a> {
 
 /// What woke the live loop.
 enum LiveWake {
-    Sync(SyncMsg),
+    Sync(SourceId, SyncMsg),
     Opening(OpenNews),
+    /// The journal of another source (`others`' index) opened, or not yet.
+    OtherOpening(usize, OpenNews),
     Journal(journal::JournalHealth),
     Metrics,
     Delivery(crate::shell::deliver::Report),
 }
 
 impl LiveDriver<'_> {
-    async fn sync(&mut self, msg: SyncMsg, app: &mut App) -> anyhow::Result<Update> {
-        self.journal
-            .record(&msg, app.server_now(mono_now()))
-            .await?;
-        let mut up = app.update(Msg::Sync(msg), mono_now());
+    async fn sync(&mut self, src: SourceId, msg: SyncMsg, app: &mut App) -> anyhow::Result<Update> {
+        let server = app.server_now(mono_now());
+        let msg = if src == SourceId::FIRST {
+            self.journal.record(&msg, server).await?;
+            Msg::Sync(msg)
+        } else {
+            if let Some(sink) = self.others.get_mut(src.index().wrapping_sub(1)) {
+                sink.record(&msg, server).await?;
+            }
+            Msg::Source(src, msg)
+        };
+        let mut up = app.update(msg, mono_now());
         // The badge of a journal still opening (its backlog grows).
         if let Some(h) = self.journal.opening_health()
             && h != *app.journal()
@@ -242,11 +343,12 @@ impl Driver for LiveDriver<'_> {
         let metrics_at = self.metrics.as_ref().and_then(|m| m.due());
         tokio::select! {
             msg = self.sync_rx.recv() => match msg {
-                Some(msg) => Ok(LiveWake::Sync(msg)),
+                Some((src, msg)) => Ok(LiveWake::Sync(src, msg)),
                 None => Err(anyhow::anyhow!("the sync engine stopped unexpectedly; see the log file")),
             },
             Some(h) = health_changed(&mut self.health) => Ok(LiveWake::Journal(h)),
             Some(news) = self.journal.opening() => Ok(LiveWake::Opening(news)),
+            (i, Some(news)) = others_opening(self.others) => Ok(LiveWake::OtherOpening(i, news)),
             _ = sleep_until_opt(metrics_at) => Ok(LiveWake::Metrics),
             Some(r) = self.courier.next() => Ok(LiveWake::Delivery(r)),
         }
@@ -254,8 +356,14 @@ impl Driver for LiveDriver<'_> {
 
     async fn handle(&mut self, wake: LiveWake, app: &mut App) -> anyhow::Result<Update> {
         match wake {
-            LiveWake::Sync(msg) => self.sync(msg, app).await,
+            LiveWake::Sync(src, msg) => self.sync(src, msg, app).await,
             LiveWake::Opening(news) => self.opening(news, app).await,
+            LiveWake::OtherOpening(i, news) => {
+                if let Some(sink) = self.others.get_mut(i) {
+                    sink.opened(news, app.server_now(mono_now())).await?;
+                }
+                Ok(Update::default())
+            }
             LiveWake::Journal(h) => Ok(app.update(Msg::Journal(h), mono_now())),
             LiveWake::Metrics => {
                 if let Some(m) = self.metrics.as_mut() {
@@ -276,7 +384,7 @@ impl Driver for LiveDriver<'_> {
 
     async fn ready(&mut self, app: &mut App) -> anyhow::Result<Option<Update>> {
         match self.sync_rx.try_recv() {
-            Ok(msg) => Ok(Some(self.sync(msg, app).await?)),
+            Ok((src, msg)) => Ok(Some(self.sync(src, msg, app).await?)),
             Err(_) => Ok(None),
         }
     }
@@ -286,7 +394,17 @@ impl Driver for LiveDriver<'_> {
             Effect::Sync(cmd) => {
                 // The engine reads commands promptly; a full queue means it is
                 // already busy with the same kind of work, so dropping is safe.
-                let _ = self.cmds.try_send(cmd);
+                // The lot in view is watched at its own source only.
+                let owner = app.watching().map_or(SourceId::FIRST, |w| w.0);
+                for (i, tx) in self.cmds.iter().enumerate() {
+                    let cmd = match &cmd {
+                        SyncCmd::WatchLot(_) if SourceId::nth(i) != Some(owner) => {
+                            SyncCmd::WatchLot(None)
+                        }
+                        c => c.clone(),
+                    };
+                    let _ = tx.try_send(cmd);
+                }
             }
             Effect::Alert(alert) => {
                 tracing::info!(
@@ -310,7 +428,18 @@ impl Driver for LiveDriver<'_> {
                 let rec = self.courier.rule_alert(&a);
                 self.journal.append(rec, app.server_now(mono_now())).await?;
             }
-            Effect::Anomaly(a) => self.journal.anomaly(a, app.server_now(mono_now())).await?,
+            // With that source's auction (several sources).
+            Effect::Anomaly(a) => {
+                let server = app.server_now(mono_now());
+                match a.source.index().checked_sub(1) {
+                    Some(i) if i < self.others.len() => {
+                        if let Some(sink) = self.others.get_mut(i) {
+                            sink.anomaly(a, server).await?;
+                        }
+                    }
+                    _ => self.journal.anomaly(a, server).await?,
+                }
+            }
             _ => {}
         }
         Ok(())
@@ -348,6 +477,26 @@ impl Driver for LiveDriver<'_> {
         }
         false
     }
+}
+
+/// The next news of another source's journal being opened, with its index;
+/// never while none is being opened.
+async fn others_opening(others: &mut [JournalSink]) -> (usize, Option<OpenNews>) {
+    if others.is_empty() {
+        return std::future::pending().await;
+    }
+    let all = others
+        .iter_mut()
+        .enumerate()
+        .map(|(i, s)| Box::pin(async move { (i, s.opening().await) }));
+    futures_util::future::select_all(all).await.0
+}
+
+/// Whether source `i` reads a demo simulator (it has no URL of its own):
+/// the demo day restarts at seq 1 on every run and is not journaled beside
+/// the others.
+fn demo_of(specs: &[crate::shell::source::SourceSpec], i: usize) -> bool {
+    specs.get(i).is_some_and(|s| s.url.is_none())
 }
 
 /// The journal's next health, when it changes; never while there is none.

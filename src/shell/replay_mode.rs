@@ -62,10 +62,16 @@ pub fn status(replay: &Replay) -> ReplayStatus {
 /// Feeds recorded messages to the app exactly as the live loop does, then
 /// updates the badge. Effects for the sync engine are dropped (there is
 /// none); the bell and alerts are kept for the caller.
+/// `msgs` are the recording's last ones before the playback position;
+/// a recording of several auctions plays each as its own source.
 pub fn deliver(app: &mut App, replay: &Replay, msgs: Vec<SyncMsg>, now: Mono) -> Update {
     let mut out = app.set_replay(status(replay));
-    for m in msgs {
-        let up = app.update(Msg::Sync(m), now);
+    if app.lots().sources().len() != replay.source_names().len() {
+        app.set_sources(replay.source_names().to_vec());
+    }
+    let from = replay.position().saturating_sub(msgs.len());
+    for (i, m) in msgs.into_iter().enumerate() {
+        let up = app.update(tagged(replay, from + i, m), now);
         out.redraw |= up.redraw;
         out.effects.extend(
             up.effects
@@ -76,10 +82,18 @@ pub fn deliver(app: &mut App, replay: &Replay, msgs: Vec<SyncMsg>, now: Mono) ->
     out
 }
 
-/// Replaces the state with one built from `msgs` alone, keeping the options
-/// and the terminal size. Effects (bells, alerts) of the rebuild are dropped:
-/// they happened before, not now.
-fn rebuild(app: &mut App, msgs: Vec<SyncMsg>, now: Mono) {
+/// The `i`-th recorded message as the app takes it: its source's.
+fn tagged(replay: &Replay, i: usize, m: SyncMsg) -> Msg {
+    match replay.source_at(i) {
+        crate::domain::SourceId::FIRST => Msg::Sync(m),
+        src => Msg::Source(src, m),
+    }
+}
+
+/// Replaces the state with one built from `msgs` alone (the recording's
+/// first ones), keeping the options and the terminal size. Effects (bells,
+/// alerts) of the rebuild are dropped: they happened before, not now.
+fn rebuild(app: &mut App, replay: &Replay, msgs: Vec<SyncMsg>, now: Mono) {
     let (size, mouse) = (app.size, app.mouse);
     let (layouts, columns) = (app.layouts.clone(), app.columns.clone());
     *app = App::new(app.options().clone());
@@ -89,8 +103,9 @@ fn rebuild(app: &mut App, msgs: Vec<SyncMsg>, now: Mono) {
     if let Some((w, h)) = size {
         app.update(Msg::Resize { w, h }, now);
     }
-    for m in msgs {
-        app.update(Msg::Sync(m), now);
+    app.set_sources(replay.source_names().to_vec());
+    for (i, m) in msgs.into_iter().enumerate() {
+        app.update(tagged(replay, i, m), now);
     }
 }
 
@@ -108,7 +123,7 @@ pub fn on_replay_key(app: &mut App, replay: &mut Replay, key: ReplayKey, now: Mo
         ReplayKey::StepBack => {
             replay.pause();
             if let Some(msgs) = replay.step_back() {
-                rebuild(app, msgs, now);
+                rebuild(app, replay, msgs, now);
             }
             Vec::new()
         }

@@ -393,11 +393,15 @@ mod site_tests {
         let csv = render(&snap, SnapshotFormat::Csv);
         let mut lines = csv.lines();
         assert!(
-            lines.next().is_some_and(|h| h.ends_with(",sale_price")),
+            lines
+                .next()
+                .is_some_and(|h| h.ends_with(",sale_price,source")),
             "{csv}"
         );
         assert!(
-            lines.next().is_some_and(|r| r.ends_with(",123456789.00")),
+            lines
+                .next()
+                .is_some_and(|r| r.ends_with(",123456789.00,sauda")),
             "{csv}"
         );
         let table = render(&snap, SnapshotFormat::Table);
@@ -413,7 +417,7 @@ mod site_tests {
         snap.lots = vec![api];
         let csv = render(&snap, SnapshotFormat::Csv);
         assert!(
-            csv.lines().nth(1).is_some_and(|r| r.ends_with(',')),
+            csv.lines().nth(1).is_some_and(|r| r.ends_with(",,api")),
             "{csv}"
         );
         assert!(!render(&snap, SnapshotFormat::Table).contains("sale_price"));

@@ -2,6 +2,8 @@
 //! (`--source api`, the default) or the sauda.e-qazyna.kz site (`--source
 //! sauda`): its default URL, the client's timeout and body cap for it, the
 //! polling period, and which poller to start. One place for all three.
+//! `--source` may be repeated (`--source api=https://platform.example
+//! --source sauda`): the monitor then reads every source at once.
 
 use crate::platform::ClientConfig;
 use crate::platform::sauda::SiteLang;
@@ -36,6 +38,222 @@ mod tests {
         assert_eq!(site_gap(None, true), Duration::ZERO);
         assert_eq!(site_gap(Some(100), true), Duration::from_millis(100));
         assert_eq!(url_for(SourceArg::Api, None), None);
+    }
+
+    #[test]
+    fn a_source_is_a_kind_and_perhaps_its_url() {
+        let api = parse_source_spec("api=https://platform.example").unwrap();
+        assert_eq!(api.kind, SourceArg::Api);
+        assert_eq!(api.url.as_deref(), Some("https://platform.example"));
+        let sauda = parse_source_spec("sauda").unwrap();
+        assert_eq!((sauda.kind, sauda.url), (SourceArg::Sauda, None));
+        assert_eq!(parse_source_spec("SAUDA").unwrap().kind, SourceArg::Sauda);
+        let bad = parse_source_spec("site").unwrap_err();
+        assert!(
+            bad.contains("`site` is not a source: write api or sauda"),
+            "{bad}"
+        );
+        let bad = parse_source_spec("api=platform.example").unwrap_err();
+        assert!(
+            bad.contains("`platform.example` is not an http(s) URL")
+                && bad.contains("--source api=https://"),
+            "{bad}"
+        );
+        assert!(parse_source_spec("api=ftp://x.example").is_err());
+        assert!(parse_source_spec("api=").is_err());
+    }
+
+    #[test]
+    fn url_sets_the_only_source_and_is_refused_beside_several() {
+        let url = "http://127.0.0.1:9".to_string();
+        let one = sources(&[], Some(&url)).unwrap();
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].url.as_deref(), Some("http://127.0.0.1:9"));
+        let demo = sources(&[], None).unwrap();
+        assert_eq!((demo[0].kind, demo[0].url.clone()), (SourceArg::Api, None));
+        let sauda = sources(&[parse_source_spec("sauda").unwrap()], None).unwrap();
+        assert_eq!(sauda[0].url.as_deref(), Some(SAUDA_URL));
+        let two = [
+            parse_source_spec("api=https://platform.example").unwrap(),
+            parse_source_spec("sauda").unwrap(),
+        ];
+        let both = sources(&two, None).unwrap();
+        assert_eq!(both[1].url.as_deref(), Some(SAUDA_URL));
+        let e = sources(&two, Some(&url)).unwrap_err();
+        assert!(e.contains("give each its own"), "{e}");
+        let twice = [
+            parse_source_spec("sauda").unwrap(),
+            parse_source_spec(&format!("sauda={SAUDA_URL}")).unwrap(),
+        ];
+        let e = sources(&twice, None).unwrap_err();
+        assert!(e.contains("is given twice"), "{e}");
+        // Two demo days (no URL) are two simulators: allowed.
+        let demos = [
+            parse_source_spec("api").unwrap(),
+            parse_source_spec("api").unwrap(),
+        ];
+        assert_eq!(sources(&demos, None).unwrap().len(), 2);
+        let urls: Vec<String> = both.iter().filter_map(|s| s.url.clone()).collect();
+        let labels: Vec<String> = names(&both, &urls).into_iter().map(|n| n.label).collect();
+        assert_eq!(labels, ["api", "sauda"]);
+        let two_sites = [
+            parse_source_spec("sauda").unwrap(),
+            parse_source_spec("sauda=http://127.0.0.1:8081").unwrap(),
+        ];
+        let specs = sources(&two_sites, None).unwrap();
+        let urls: Vec<String> = specs.iter().filter_map(|s| s.url.clone()).collect();
+        let labels: Vec<String> = names(&specs, &urls).into_iter().map(|n| n.label).collect();
+        assert_eq!(labels, ["sauda.e-qazyna.kz", "127.0.0.1:8081"]);
+    }
+}
+
+/// One `--source`: a kind, and the URL it reads if given (`KIND=URL`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceSpec {
+    pub kind: SourceArg,
+    pub url: Option<String>,
+}
+
+impl SourceSpec {
+    /// The kind's name, as `--source` spells it.
+    pub fn kind_name(&self) -> &'static str {
+        match self.kind {
+            SourceArg::Api => "api",
+            SourceArg::Sauda => "sauda",
+        }
+    }
+}
+
+/// Reads `KIND[=URL]` (`api`, `sauda`, `api=https://platform.example`).
+/// The errors say what to write instead.
+pub fn parse_source_spec(text: &str) -> Result<SourceSpec, String> {
+    let (kind_text, url) = match text.split_once('=') {
+        Some((k, u)) => (k.trim(), Some(u.trim())),
+        None => (text.trim(), None),
+    };
+    let kind = match kind_text.to_ascii_lowercase().as_str() {
+        "api" => SourceArg::Api,
+        "sauda" => SourceArg::Sauda,
+        _ => {
+            return Err(format!(
+                "`{kind_text}` is not a source: write api or sauda, with its URL after `=` if \
+                 it is not the default (e.g. --source api=https://platform.example --source sauda)"
+            ));
+        }
+    };
+    let url = match url {
+        None => None,
+        Some(u) => {
+            let ok = reqwest::Url::parse(u)
+                .ok()
+                .filter(|p| matches!(p.scheme(), "http" | "https") && p.host_str().is_some());
+            if ok.is_none() {
+                return Err(format!(
+                    "`{u}` is not an http(s) URL: write the source's address in full after \
+                     `=`, e.g. --source {kind_text}=https://platform.example"
+                ));
+            }
+            Some(u.to_string())
+        }
+    };
+    Ok(SourceSpec { kind, url })
+}
+
+/// The config file's `source`: one (`"sauda"`) or a list (`["api=https://
+/// platform.example", "sauda"]`).
+pub fn de_source_list<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Vec<SourceSpec>>, D::Error> {
+    use serde::Deserialize;
+    // Text first, then read: the error says what to write (an untagged
+    // enum of specs would only say that nothing matched).
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    let texts = match OneOrMany::deserialize(d)? {
+        OneOrMany::One(s) => vec![s],
+        OneOrMany::Many(v) => v,
+    };
+    texts
+        .iter()
+        .map(|t| parse_source_spec(t).map_err(serde::de::Error::custom))
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
+}
+
+/// The sources the monitor reads, each with its URL (None: the API's demo
+/// simulator), from `--source` (none: the API) and `--url` (the URL of the
+/// only source; with several, each names its own).
+pub fn sources(given: &[SourceSpec], url: Option<&String>) -> Result<Vec<SourceSpec>, String> {
+    let mut out: Vec<SourceSpec> = given.to_vec();
+    if out.is_empty() {
+        out.push(SourceSpec {
+            kind: SourceArg::Api,
+            url: None,
+        });
+    }
+    if out.len() > crate::domain::SourceId::MAX {
+        return Err(format!(
+            "{} sources given: one monitor reads at most {}; run a second lotwatch for the others",
+            out.len(),
+            crate::domain::SourceId::MAX
+        ));
+    }
+    match (out.as_mut_slice(), url) {
+        ([only], Some(u)) => only.url = Some(u.clone()),
+        (_, Some(_)) => {
+            return Err(
+                "--url names the URL of a single source; with several --source, \
+                        give each its own: --source api=https://platform.example --source sauda"
+                    .to_string(),
+            );
+        }
+        _ => {}
+    }
+    for s in &mut out {
+        s.url = url_for(s.kind, s.url.as_ref());
+    }
+    // The same source twice would show every lot twice under one label.
+    for (i, s) in out.iter().enumerate() {
+        if s.url.is_some() && out[..i].contains(s) {
+            return Err(format!(
+                "--source {}={} is given twice: name each source once",
+                s.kind_name(),
+                s.url.as_deref().unwrap_or_default()
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// The kind of the first source (the only one, mostly).
+pub fn first_kind(given: &[SourceSpec]) -> SourceArg {
+    given.first().map_or(SourceArg::Api, |s| s.kind)
+}
+
+/// What the screen calls each source: its kind, or its host when another
+/// source has the same kind (`urls`: each source's URL as read).
+pub fn names(specs: &[SourceSpec], urls: &[String]) -> Vec<crate::domain::source::SourceName> {
+    let pairs: Vec<(String, String)> = specs
+        .iter()
+        .zip(urls)
+        .map(|(s, u)| (s.kind_name().to_string(), host_label(u)))
+        .collect();
+    crate::domain::source::SourceName::label_all(&pairs)
+}
+
+/// `host` or `host:port` of a URL (the port when it is not the scheme's).
+pub fn host_label(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(u) => match (u.host_str(), u.port()) {
+            (Some(h), Some(p)) => format!("{h}:{p}"),
+            (Some(h), None) => h.to_string(),
+            _ => String::new(),
+        },
+        Err(_) => String::new(),
     }
 }
 

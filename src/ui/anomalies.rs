@@ -50,8 +50,15 @@ fn entry<'a>(app: &App, a: &Anomaly, t: &Theme, tx: &Texts) -> Line<'a> {
         ),
         Span::raw(" "),
     ];
+    // Several sources: whose data showed it.
+    if app.sources().len() > 1 {
+        spans.push(Span::styled(
+            format!("{} ", app.lots.source_label(a.source)),
+            t.dim,
+        ));
+    }
     if let Some(id) = &a.lot_id {
-        let lot = app.lots.get(id).map(|(l, _)| l);
+        let lot = app.lots.get(a.source, id).map(|(l, _)| l);
         let number = lot.map_or(id.as_str(), |l| l.number.as_str());
         spans.push(Span::styled(format!("{number} "), t.title));
         if let Some(l) = lot {

@@ -49,7 +49,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     let t = ctx.theme;
     let app = ctx.app;
     let (tx, lang) = (ctx.tx, ctx.lang);
-    let Some((lot, meta)) = app.selected.as_deref().and_then(|id| app.lots.get(id)) else {
+    let Some((lot, meta)) = app.selected_entry() else {
         let inner = pane(frame, area, Pane::Detail, ctx, "");
         paint::message(frame.buffer_mut(), inner, tx.no_lot, t.dim);
         return;

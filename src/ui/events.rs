@@ -45,6 +45,11 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
             Span::styled((tx.log_kind)(e.kind), style),
             Span::raw(" "),
         ];
+        // Several sources: whose lot a feed entry is (`sauda 401102`).
+        if app.sources().len() > 1 && e.seq.is_some() && !e.lot.is_empty() {
+            spans.push(Span::styled(app.lots.source_label(e.source), t.dim));
+            spans.push(Span::raw(" "));
+        }
         if !e.lot.is_empty() {
             spans.push(Span::styled(e.lot.as_str(), t.title));
             spans.push(Span::styled(" ", t.title));

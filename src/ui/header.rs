@@ -90,7 +90,17 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     }
     // A replay has no link to show; a follower's is its FOLLOWING badge
     // (a live dot beside STALE would contradict it).
-    if app.replay.is_none() && app.following.is_none() {
+    // Several sources: one badge each, named by the Source column's label.
+    let several = app.sources().len() > 1;
+    if app.replay.is_none() && app.following.is_none() && several {
+        for (i, s) in app.sources().iter().enumerate() {
+            if i > 0 {
+                right.push(Span::raw(" "));
+            }
+            let (badge, style) = link_badge(&s.link, t, tx);
+            right.push(Span::styled(format!(" {} {badge} ", s.name.label), style));
+        }
+    } else if app.replay.is_none() && app.following.is_none() {
         let (badge, style) = link_badge(&app.link, t, tx);
         right.push(Span::styled(format!(" {badge} "), style));
     }
@@ -103,17 +113,30 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
     right.push(Span::styled(format!(" {} ", tx.astana), t.dim));
     // Why the link failed, beside its badge when that leaves the title
     // some room (the lots pane always says it).
-    if app.replay.is_none()
-        && app.following.is_none()
-        && let Some(cause) = app.link.cause()
-    {
-        let text = format!(" {} ", (tx.link_cause)(cause));
-        let used: usize = right.iter().map(|s| s.width()).sum();
-        if used + unicode_width::UnicodeWidthStr::width(text.as_str()) + MIN_TITLE
-            <= usize::from(area.width)
-        {
-            let at = right.len() - 3;
-            right.insert(at, Span::styled(text, t.bad));
+    let causes: Vec<String> = if several {
+        app.sources()
+            .iter()
+            .filter_map(|s| {
+                let c = s.link.cause()?;
+                Some(format!(" {}: {} ", s.name.label, (tx.link_cause)(c)))
+            })
+            .collect()
+    } else {
+        app.link
+            .cause()
+            .map(|c| format!(" {} ", (tx.link_cause)(c)))
+            .into_iter()
+            .collect()
+    };
+    if app.replay.is_none() && app.following.is_none() {
+        for text in causes {
+            let used: usize = right.iter().map(|s| s.width()).sum();
+            if used + unicode_width::UnicodeWidthStr::width(text.as_str()) + MIN_TITLE
+                <= usize::from(area.width)
+            {
+                let at = right.len() - 3;
+                right.insert(at, Span::styled(text, t.bad));
+            }
         }
     }
     // Too wide (a journal badge on a narrow terminal): the clock gives way.

@@ -45,6 +45,8 @@ enum Col {
     StartBonus,
     Guarantee,
     Participants,
+    /// The lot's source (built in with several sources).
+    Source,
 }
 
 /// Columns in display order with their drop priority (0 never drops) and
@@ -87,6 +89,7 @@ fn col_of(c: Column) -> Col {
         Column::StartBonus => Col::StartBonus,
         Column::Guarantee => Col::Guarantee,
         Column::Participants => Col::Participants,
+        Column::Source => Col::Source,
     }
 }
 
@@ -99,6 +102,7 @@ fn widths(c: Col, lang: Lang, cur: Currency) -> (u16, u16) {
     }
     let (g, k) = match c {
         Col::HighUsd | Col::StartBonus | Col::Guarantee => (15, 9 + lang.compact_extra()),
+        Col::Source => (12, 12),
         _ => (3, 3),
     };
     let label = unicode_width::UnicodeWidthStr::width(header_label(c, cur, lang).as_str());
@@ -147,8 +151,40 @@ fn choose_for(app: &App, width: u16, lang: Lang) -> (Vec<(Col, u16)>, bool) {
     let fx = app.currency != Currency::Kzt;
     match app.columns() {
         Some(list) => choose_user(list, width, fx, lang, app.currency),
-        None => choose_source(width, fx, lang, is_site(app)),
+        // Several sources: their column after the number, the rest as
+        // for the API and the site together.
+        None if app.sources().len() > 1 => {
+            let sw = source_width(app, lang);
+            let (mut cols, compact) = choose_source(width.saturating_sub(sw + 1), fx, lang, None);
+            let at = cols
+                .iter()
+                .position(|(c, _)| *c == Col::Number)
+                .map_or(0, |i| i + 1);
+            cols.insert(at, (Col::Source, sw));
+            (cols, compact)
+        }
+        None => choose_source(width, fx, lang, Some(is_site(app))),
     }
+}
+
+/// The Source column's width: its longest label or its header (at most
+/// 20 cells).
+fn source_width(app: &App, lang: Lang) -> u16 {
+    let w = unicode_width::UnicodeWidthStr::width;
+    let longest = app
+        .sources()
+        .iter()
+        .map(|s| w(s.name.label.as_str()))
+        .chain([w(lang.texts().col_source)])
+        .max()
+        .unwrap_or(0);
+    // Room for the age of a source not live (` ⌛12m`).
+    let age = if app.sources().iter().any(|s| s.link != LinkState::Live) {
+        6
+    } else {
+        0
+    };
+    (longest as u16 + age).min(26)
 }
 
 /// Whether the app shows a web-site source (the sauda site).
@@ -158,11 +194,13 @@ fn is_site(app: &App) -> bool {
         .is_some_and(|a| a.id == crate::domain::lot::SITE_AUCTION_ID)
 }
 
-/// Whether column `c` belongs on the screen of this source.
-fn of_source(c: Col, site: bool) -> bool {
-    match c {
-        Col::Deadline => site,
-        Col::Bids | Col::Leader => !site,
+/// Whether column `c` belongs on the screen of this source (`site`: the
+/// site's or the API's; None: both, several sources).
+fn of_source(c: Col, site: Option<bool>) -> bool {
+    match (c, site) {
+        (_, None) => true,
+        (Col::Deadline, Some(site)) => site,
+        (Col::Bids | Col::Leader, Some(site)) => !site,
         _ => true,
     }
 }
@@ -205,11 +243,11 @@ fn word_extra(c: Col, lang: Lang) -> u16 {
 /// The columns that fit `width`, and whether money is compact. Keeps as many
 /// columns as possible, then prefers grouped money.
 fn choose(width: u16, fx: bool, lang: Lang) -> (Vec<(Col, u16)>, bool) {
-    choose_source(width, fx, lang, false)
+    choose_source(width, fx, lang, Some(false))
 }
 
 /// `choose` for the API's screen or (`site`) a web-site source's.
-fn choose_source(width: u16, fx: bool, lang: Lang, site: bool) -> (Vec<(Col, u16)>, bool) {
+fn choose_source(width: u16, fx: bool, lang: Lang, site: Option<bool>) -> (Vec<(Col, u16)>, bool) {
     for max_prio in (0..=9u8).rev() {
         for compact in [false, true] {
             let cols: Vec<(Col, u16)> = COLS
@@ -280,6 +318,7 @@ fn header_label(c: Col, cur: Currency, lang: Lang) -> String {
         Col::StartBonus => tx.start_bonus.into(),
         Col::Guarantee => tx.guarantee.into(),
         Col::Participants => tx.participants.into(),
+        Col::Source => tx.col_source.into(),
     }
 }
 
@@ -331,7 +370,7 @@ impl Geometry {
             return None;
         }
         // The last row says why the link failed, under the table.
-        if app.link.cause().is_some() && inner.height >= 3 {
+        if failing(app) && inner.height >= 3 {
             inner.height -= 1;
         }
         let (mut cols, compact) = choose_for(app, inner.width, lang);
@@ -446,7 +485,7 @@ fn col_sort_key(c: Col) -> Option<SortKey> {
         Col::Left => SortKey::TimeLeft,
         Col::HighUsd => SortKey::HighBid,
         Col::Extensions => SortKey::Extensions,
-        Col::StartBonus | Col::Guarantee | Col::Participants => return None,
+        Col::StartBonus | Col::Guarantee | Col::Participants | Col::Source => return None,
     })
 }
 
@@ -593,7 +632,7 @@ fn draw_pane(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) -> Option<String> {
             t.dim,
         );
         // Why nothing comes, in full (wrapped) below.
-        if let Some(cause) = app.link.cause()
+        if let Some(text) = cause_text(app, tx)
             && inner.height >= 3
         {
             let below = Rect {
@@ -601,7 +640,6 @@ fn draw_pane(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) -> Option<String> {
                 height: inner.height - 2,
                 ..inner
             };
-            let text = format!("✖ {}", (tx.link_cause)(cause));
             frame.render_widget(
                 Paragraph::new(Line::from(Span::styled(text, t.bad))).wrap(Wrap { trim: true }),
                 below,
@@ -704,10 +742,9 @@ fn draw_pane(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) -> Option<String> {
         );
         y = y.saturating_add(1);
     }
-    if let Some(cause) = app.link.cause()
+    if let Some(text) = cause_text(app, tx)
         && geo.inner.height < inner.height
     {
-        let text = format!("✖ {}", (tx.link_cause)(cause));
         put_str(
             buf,
             inner.x,
@@ -718,6 +755,35 @@ fn draw_pane(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) -> Option<String> {
         );
     }
     untold
+}
+
+/// Whether a link has failed (any source's, with several).
+fn failing(app: &App) -> bool {
+    match app.sources() {
+        [] | [_] => app.link.cause().is_some(),
+        all => all.iter().any(|s| s.link.cause().is_some()),
+    }
+}
+
+/// Why the link failed, `✖ cause`; with several sources each failing one
+/// by its label: `✖ sauda: cause · api: cause`.
+fn cause_text(app: &App, tx: &crate::ui::i18n::Texts) -> Option<String> {
+    let causes: Vec<String> = match app.sources() {
+        [] | [_] => app
+            .link
+            .cause()
+            .map(|c| (tx.link_cause)(c))
+            .into_iter()
+            .collect(),
+        all => all
+            .iter()
+            .filter_map(|s| {
+                let c = s.link.cause()?;
+                Some(format!("{}: {}", s.name.label, (tx.link_cause)(c)))
+            })
+            .collect(),
+    };
+    (!causes.is_empty()).then(|| format!("✖ {}", causes.join(" · ")))
 }
 
 /// How one frame's rows are shaped.
@@ -787,6 +853,24 @@ fn lot_row(
                 put_str(buf, at, y, right, m, st);
             }
             Col::Number => _ = put_str(buf, cell.x, y, right, &lot.number, plain),
+            // A source not live: how old its lots are (`sauda ⌛2m`).
+            Col::Source => {
+                let at = put_str(
+                    buf,
+                    cell.x,
+                    y,
+                    right,
+                    store.source_label(meta.source),
+                    plain,
+                );
+                let (link, data_at) = app.source_link(meta.source);
+                if *link != LinkState::Live
+                    && let (Some(at_), Some(now)) = (data_at, ctx.now)
+                {
+                    let age = format!(" ⌛{}", lang.age(at_.until(now)));
+                    put_str(buf, at, y, right, &age, t.dim);
+                }
+            }
             Col::Name => _ = put_str(buf, cell.x, y, right, &lot.name, plain),
             Col::Region => {
                 _ = put_str(buf, cell.x, y, right, lang.region_short(&lot.region), plain);
@@ -955,9 +1039,11 @@ fn lot_row(
                 if let Some(b) = cd.badge() {
                     at = put_str(buf, at, y, right, &format!(" {b}"), t.warn);
                 }
-                // Not live: every row says how old what it shows is.
-                if app.link != LinkState::Live
-                    && let (Some(at_), Some(now)) = (app.data_at, ctx.now)
+                // Not live: every row says how old what it shows is (its
+                // own source's link and data, with several sources).
+                let (link, data_at) = app.source_link(meta.source);
+                if *link != LinkState::Live
+                    && let (Some(at_), Some(now)) = (data_at, ctx.now)
                 {
                     let age = format!(" ⌛{}", lang.age(at_.until(now)));
                     put_str(buf, at, y, right, &age, t.dim);
@@ -995,7 +1081,7 @@ mod tests {
                 .into_iter()
                 .flat_map(|f| Lang::ALL.map(|l| (f, l)))
             {
-                for site in [false, true] {
+                for site in [Some(false), Some(true), None] {
                     let (mut cols, _) = choose_source(w, fx, lang, site);
                     widen(&mut cols, w);
                     let total: u16 = cols.iter().map(|(_, w)| w + 1).sum::<u16>() - 1;

@@ -61,8 +61,8 @@ pub fn actions(app: &App, area: Rect, ev: &MouseEvent, lang: Lang) -> Vec<Action
         Pane::Events => out.extend(events_row(app, r, at).map(Action::SelectRow)),
         Pane::Anomalies => out.extend(
             super::anomalies::at(app, r, at, lang)
-                .and_then(|a| a.lot_id.as_deref())
-                .and_then(|id| app.lots().position_of(id))
+                .and_then(|a| Some((a.source, a.lot_id.as_deref()?)))
+                .and_then(|(src, id)| app.lots().position_of(src, id))
                 .map(Action::SelectRow),
         ),
         Pane::Detail | Pane::Bids | Pane::Summary => {}
@@ -108,11 +108,13 @@ fn events_row(app: &App, area: Rect, at: Position) -> Option<usize> {
     }
     // Feed entries name the lot by number, data issues by id.
     let lots = app.lots();
-    let id = lots
-        .iter()
-        .find(|l| l.number == entry.lot)
-        .map_or(entry.lot.as_str(), |l| l.id.as_str());
-    lots.position_of(id)
+    let (src, id) = lots
+        .entries()
+        .find(|(l, m)| l.number == entry.lot && m.source == entry.source)
+        .map_or((Default::default(), entry.lot.as_str()), |(l, m)| {
+            (m.source, l.id.as_str())
+        });
+    lots.position_of(src, id)
 }
 
 #[cfg(test)]

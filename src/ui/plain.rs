@@ -57,7 +57,7 @@ pub fn log_entry(e: &LogEntry, lang: Lang) -> String {
 /// An anomaly, with its lot's number and name and the evidence.
 pub fn anomaly(app: &App, a: &Anomaly, lang: Lang) -> String {
     let tx = lang.texts();
-    let lot = a.lot_id.as_deref().map(|id| match app.lots().get(id) {
+    let lot = a.lot_id.as_deref().map(|id| match app.lots().find(id) {
         Some((l, _)) => format!("{} {}, ", l.number, l.name),
         None => format!("{id}, "),
     });
@@ -105,6 +105,7 @@ mod tests {
     #[test]
     fn sentences_in_each_language_without_symbols() {
         let e = LogEntry {
+            source: crate::domain::SourceId::FIRST,
             seq: Some(7),
             at: Some(Timestamp(1_750_740_000_000)),
             kind: LogKind::Bid,

@@ -156,7 +156,7 @@ fn block(frame: &mut Frame, r: Rect, lot: &Lot, ctx: &Ctx<'_>) {
     let meta_left = ctx
         .app
         .lots
-        .get(&lot.id)
+        .find(&lot.id)
         .and_then(|(_, m)| m.frozen_left_ms);
     let cd = countdown(lot, ctx.now, meta_left);
     let digits = match &cd {
@@ -289,7 +289,7 @@ fn others(frame: &mut Frame, r: Rect, big: &[&Lot], ctx: &Ctx<'_>) {
     }
     for (i, lot) in rest.iter().skip(page * rows).take(rows).enumerate() {
         let y = r.y + 2 + i as u16;
-        let meta_left = store.get(&lot.id).and_then(|(_, m)| m.frozen_left_ms);
+        let meta_left = store.find(&lot.id).and_then(|(_, m)| m.frozen_left_ms);
         let cd = countdown(lot, ctx.now, meta_left);
         if ctx.app.is_flashing(&lot.id, ctx.mono) {
             buf.set_style(

@@ -66,8 +66,8 @@ fn a_follower_of_a_file_gets_every_event_once_as_it_is_written() {
             d.events.len()
         );
         match rt.block_on(async { tokio::time::timeout(left, f.msgs.recv()).await }) {
-            Ok(Some(SyncMsg::Events(v))) => got.extend(v),
-            Ok(Some(SyncMsg::Snapshot { .. })) => snapshots += 1,
+            Ok(Some((_, SyncMsg::Events(v)))) => got.extend(v),
+            Ok(Some((_, SyncMsg::Snapshot { .. }))) => snapshots += 1,
             _ => {}
         }
     }
@@ -121,7 +121,8 @@ fn the_history_comes_before_the_link_goes_live() {
         let m = rt
             .block_on(async { tokio::time::timeout(Duration::from_secs(10), f.msgs.recv()).await })
             .expect("the link goes live within 10 s")
-            .expect("the follower runs");
+            .expect("the follower runs")
+            .1;
         match m {
             SyncMsg::Events(v) => events_before_live += v.len(),
             SyncMsg::Link(lotwatch::sync::LinkState::Live) => break,
@@ -225,7 +226,7 @@ fn a_follower_answers_the_lot_in_view_with_its_bids_from_the_journal() {
         let left = deadline.saturating_duration_since(Instant::now());
         assert!(!left.is_zero(), "no answer for the lot in view");
         match rt.block_on(async { tokio::time::timeout(left, f.msgs.recv()).await }) {
-            Ok(Some(SyncMsg::Bids { lot_id, bids })) => {
+            Ok(Some((_, SyncMsg::Bids { lot_id, bids }))) => {
                 assert_eq!(lot_id, a, "only the follower's lot in view is answered");
                 break bids;
             }
@@ -245,7 +246,7 @@ fn a_follower_answers_the_lot_in_view_with_its_bids_from_the_journal() {
         match rt
             .block_on(async { tokio::time::timeout(Duration::from_secs(10), f.msgs.recv()).await })
         {
-            Ok(Some(SyncMsg::Bids { lot_id, bids })) => {
+            Ok(Some((_, SyncMsg::Bids { lot_id, bids }))) => {
                 assert_eq!(lot_id, b);
                 break bids;
             }

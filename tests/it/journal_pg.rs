@@ -426,7 +426,7 @@ fn a_follower_started_mid_day_shows_the_high_bids_within_a_second_of_the_writer(
                 .build()
                 .unwrap();
             let m = rt.block_on(async { tokio::time::timeout(left, f.msgs.recv()).await });
-            if let Ok(Some(m)) = m {
+            if let Ok(Some((_, m))) = m {
                 if let SyncMsg::Events(v) = &m {
                     seen = seen.max(v.iter().map(|e| e.seq).max().unwrap_or(0));
                 }

@@ -65,6 +65,13 @@ fn the_exposition_of_watch_passes_promtool() {
     let body = poll(&url, Duration::from_secs(60), |b| {
         METRICS.iter().all(|m| b.contains(m)) && !b.contains("lotwatch_journal_records_total 0\n")
     });
+    // Every lot's series says its source (issue 23.2).
+    assert!(
+        body.lines()
+            .filter(|l| l.starts_with("lotwatch_lot_"))
+            .all(|l| l.contains(",source=\"api\"}")),
+        "{body}"
+    );
     let mut check = Command::new("promtool")
         .args(["check", "metrics"])
         .stdin(Stdio::piped())

@@ -35,6 +35,7 @@ fn snapshot_in_each_format_against_the_simulator() {
     let lots = v["lots"].as_array().expect("lots array");
     assert!(!lots.is_empty());
     for l in lots {
+        assert_eq!(l["source"], "api", "every lot says its source: {l}");
         for field in [
             "id",
             "number",
@@ -264,6 +265,7 @@ fn snapshot_of_the_sauda_site_carries_every_field_of_the_issue() {
     let lots = v["lots"].as_array().expect("lots array");
     assert_eq!(lots.len(), 50);
     for l in lots {
+        assert_eq!(l["source"], "sauda", "every lot says its source: {l}");
         for field in [
             "number",
             "name",
@@ -326,13 +328,20 @@ fn snapshot_of_the_sauda_site_carries_every_field_of_the_issue() {
     let csv = run(&["snapshot", "--url", &api.url, "--format", "csv"]);
     let text = stdout(&csv);
     let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    // ...and every lot says its source (issue 23.2), after it.
+    let header: Vec<String> = rdr
+        .headers()
+        .expect("header")
+        .iter()
+        .map(String::from)
+        .collect();
     assert_eq!(
-        rdr.headers().expect("header").iter().next_back(),
-        Some("sale_price")
+        header.iter().rev().take(2).collect::<Vec<_>>(),
+        ["source", "sale_price"]
     );
     assert!(
         rdr.records()
-            .all(|r| r.is_ok_and(|r| r.iter().next_back() == Some("")))
+            .all(|r| r.is_ok_and(|r| r.iter().rev().take(2).collect::<Vec<_>>() == ["api", ""]))
     );
     // Not a site: a named layout error, exit 1, never an empty list.
     let wrong = run(&["snapshot", "--source", "sauda", "--url", &api.url]);

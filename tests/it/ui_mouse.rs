@@ -132,7 +132,11 @@ fn rows_are_found_through_the_scroll_offset_the_frame_used() {
             .lots()
             .iter()
             .find(|l| l.number == number)
-            .and_then(|l| app.lots().position_of(&l.id))
+            .and_then(|l| {
+                app.lots()
+                    .find(&l.id)
+                    .and_then(|(l, m)| app.lots().position_of(m.source, &l.id))
+            })
             .expect("lot in view");
         let expect = if app.selected_row() == Some(want) {
             Action::OpenDetail

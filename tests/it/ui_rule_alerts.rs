@@ -43,7 +43,7 @@ fn new_lots_and_changes_alert_once_with_the_rules_name() {
     let mut app = live(false);
     // Loaded after the first read (a reloaded config): still not `new`.
     app.set_rules(&rules());
-    let existing = app.lots().get("401102").unwrap().0.clone();
+    let existing = app.lots().find("401102").unwrap().0.clone();
     let mut added = existing.clone();
     added.id = "409999".into();
     added.number = "409999".into();
@@ -159,7 +159,7 @@ fn a_deadline_within_the_rules_hours_alerts_once() {
             deadline_hours: 1,
         },
     ]);
-    let mut lot = app.lots().get("401140").unwrap().0.clone();
+    let mut lot = app.lots().find("401140").unwrap().0.clone();
     lot.site = Some(Box::new(lotwatch::domain::SiteLot {
         url: "https://sauda.example/ru/list/401140".into(),
         deadline: Some(ts(5 * 3600)),

@@ -206,6 +206,8 @@ fn jsonl_seqs_are_contiguous_and_equal_the_simulators_history() {
             ours["lot_number"].is_string() || ours["lot_id"].is_null(),
             "{what}"
         );
+        // Every lot's record says its source (issue 23.2).
+        assert_eq!(ours["source"], "api", "{what}");
     }
 }
 
@@ -438,6 +440,26 @@ fn exit_codes_bad_filter_bad_argument_unreachable() {
     let out = watch_cmd(&dir, &["--format", "xml"]).output().expect("run");
     assert_eq!(out.status.code(), Some(2));
 
+    // watch reads one source; a bad one is named with what to write.
+    let out = watch_cmd(
+        &dir,
+        &["--source", "api=http://127.0.0.1:9", "--source", "sauda"],
+    )
+    .output()
+    .expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("watch reads one source"), "{err}");
+    let out = watch_cmd(&dir, &["--source", "site"])
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("`site` is not a source: write api or sauda"),
+        "{err}"
+    );
+
     let port = http::free_port();
     let t0 = Instant::now();
     let out = watch_cmd(
@@ -495,6 +517,7 @@ fn watch_the_sauda_site_prints_its_status_changes_as_jsonl() {
     assert!(snapshot, "the stream starts with a snapshot line");
     let v = status.expect("a status line");
     assert!(v["lot_number"].is_string(), "{v}");
+    assert_eq!(v["source"], "sauda", "{v}");
     assert_eq!(v["status"], "open", "{v}");
     signal(&child, "TERM");
     assert!(

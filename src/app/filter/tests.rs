@@ -14,6 +14,7 @@ fn env<'a>(now: i64, me: Option<&'a str>, watch: &'a HashSet<String>) -> MatchEn
         now: Some(Timestamp(now)),
         me,
         watch,
+        sources: &[],
     }
 }
 
@@ -191,6 +192,7 @@ fn time_terms_use_the_server_clock() {
         now: None,
         me: None,
         watch: &none,
+        sources: &[],
     };
     assert!(!f.matches(&l, &meta(), &no_clock));
     assert_eq!(f.next_change(&l, Timestamp(0)), Some(Timestamp(20 * MIN)));
@@ -368,6 +370,7 @@ fn arb_lot() -> impl Strategy<Value = (Lot, LotMeta)> {
             let meta = LotMeta {
                 frozen_left_ms: frozen,
                 me_bid,
+                ..LotMeta::default()
             };
             (l, meta)
         })

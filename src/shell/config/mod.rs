@@ -30,8 +30,10 @@ const MAX_CONFIG_BYTES: u64 = 256 * 1024;
 #[serde(deny_unknown_fields)]
 pub struct FileConfig {
     pub url: Option<String>,
-    /// `api` or `sauda` (docs/sources.md).
-    pub source: Option<crate::shell::source::SourceArg>,
+    /// `api` or `sauda`, or a list of them, each perhaps `KIND=URL`
+    /// (docs/sources.md).
+    #[serde(default, deserialize_with = "crate::shell::source::de_source_list")]
+    pub source: Option<Vec<crate::shell::source::SourceSpec>>,
     /// The sauda site's language: `ru`, `kz` or `en`.
     pub site_lang: Option<crate::shell::source::SiteLangArg>,
     /// Ms between two requests to the sauda site (at least 500 to a real host).
@@ -944,8 +946,10 @@ fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Result<FileConfig, ConfigEr
     Ok(FileConfig {
         url: conv("LOTWATCH_URL", env("LOTWATCH_URL"), text)?,
         source: conv("LOTWATCH_SOURCE", env("LOTWATCH_SOURCE"), |s| {
-            <crate::shell::source::SourceArg as clap::ValueEnum>::from_str(s, true)
-                .map_err(|_| format!("{s:?}: expected api or sauda"))
+            // Several sources: KIND[=URL] separated by commas.
+            s.split(',')
+                .map(crate::shell::source::parse_source_spec)
+                .collect::<Result<Vec<_>, _>>()
         })?,
         site_lang: conv("LOTWATCH_SITE_LANG", env("LOTWATCH_SITE_LANG"), |s| {
             <crate::shell::source::SiteLangArg as clap::ValueEnum>::from_str(s, true)
@@ -1099,6 +1103,8 @@ pub fn default_file() -> String {
 # What to read: api (the platform JSON API) or sauda (the e-auction site
 # sauda.e-qazyna.kz, see docs/sources.md).
 # source = \"api\"
+# Several at once, each KIND or KIND=URL (docs/sources.md):
+# source = [\"api=https://platform.example\", \"sauda\"]
 
 # The sauda site's language: ru, kz or en (default: kz under language =
 # \"kk\", else ru).

@@ -765,3 +765,64 @@ webhook = ["https://u:CANARY-hook@ntfy.example/topic"]
     assert!(err.to_string().contains("https://"), "{err}");
     assert!(!err.to_string().contains("CANARY"), "{err}");
 }
+
+#[test]
+fn several_sources_from_the_flags_the_file_and_the_environment() {
+    use crate::shell::source::SourceArg;
+    let kinds = |s: &Settings| -> Vec<(SourceArg, Option<String>)> {
+        s.args
+            .source
+            .iter()
+            .map(|x| (x.kind, x.url.clone()))
+            .collect()
+    };
+    let flags = resolve_with(
+        &[
+            "--config",
+            "/dev/null",
+            "--source",
+            "api=https://platform.example",
+            "--source",
+            "sauda",
+        ],
+        &[],
+    )
+    .expect("ok");
+    assert_eq!(
+        kinds(&flags),
+        [
+            (SourceArg::Api, Some("https://platform.example".into())),
+            (SourceArg::Sauda, None)
+        ]
+    );
+    let dir = TempDir::new("sources");
+    let list = "source = [\"api=https://platform.example\", \"sauda\"]\n";
+    let s = with_file(&dir, list, &[], &[]).expect("ok");
+    assert_eq!(kinds(&s), kinds(&flags));
+    // One, as before.
+    let s = with_file(&dir, "source = \"sauda\"\n", &[], &[]).expect("ok");
+    assert_eq!(kinds(&s), [(SourceArg::Sauda, None)]);
+    // The flags win over the file.
+    let s = with_file(&dir, list, &["--source", "sauda"], &[]).expect("ok");
+    assert_eq!(kinds(&s), [(SourceArg::Sauda, None)]);
+    let env = resolve_with(
+        &["--config", "/dev/null"],
+        &[("LOTWATCH_SOURCE", "sauda,api=http://127.0.0.1:8080")],
+    )
+    .expect("ok");
+    assert_eq!(
+        kinds(&env),
+        [
+            (SourceArg::Sauda, None),
+            (SourceArg::Api, Some("http://127.0.0.1:8080".into()))
+        ]
+    );
+    // A bad kind in the file names the key and what to write.
+    let e = with_file(&dir, "source = [\"site\"]\n", &[], &[])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("`site` is not a source: write api or sauda"),
+        "{e}"
+    );
+}

@@ -38,11 +38,12 @@ struct SnapshotCollector {
 
 type Fmt = Result<(), std::fmt::Error>;
 
-fn lot_labels(l: &LotSample) -> [(&'static str, &str); 3] {
+fn lot_labels(l: &LotSample) -> [(&'static str, &str); 4] {
     [
         ("lot", l.id.as_str()),
         ("number", l.number.as_str()),
         ("status", l.status.as_str()),
+        ("source", l.source.as_str()),
     ]
 }
 
@@ -256,6 +257,7 @@ mod tests {
     fn sample(id: &str, status: &str, bid: Option<&str>) -> LotSample {
         LotSample {
             id: id.into(),
+            source: "api".into(),
             number: format!("N{id}"),
             status: status.into(),
             high_bid: bid.map(|b| Money::parse(b).expect("money")),
@@ -290,14 +292,14 @@ mod tests {
         let text = encode(&s, s.taken);
         for line in [
             "# TYPE lotwatch_lot_high_bid_kzt gauge",
-            "lotwatch_lot_high_bid_kzt{lot=\"a\",number=\"Na\",status=\"open\"} 36920000.5",
-            "lotwatch_lot_seconds_to_close{lot=\"a\",number=\"Na\",status=\"open\"} 60.0",
-            "lotwatch_lot_watched{lot=\"a\",number=\"Na\",status=\"open\"} 1.0",
+            "lotwatch_lot_high_bid_kzt{lot=\"a\",number=\"Na\",status=\"open\",source=\"api\"} 36920000.5",
+            "lotwatch_lot_seconds_to_close{lot=\"a\",number=\"Na\",status=\"open\",source=\"api\"} 60.0",
+            "lotwatch_lot_watched{lot=\"a\",number=\"Na\",status=\"open\",source=\"api\"} 1.0",
             "# TYPE lotwatch_requests_total counter",
             "lotwatch_requests_total{path=\"/api/v1/events\",status=\"200\"} 7",
             "lotwatch_anomalies_total{kind=\"seq_gap\"} 0",
             "lotwatch_link_up 0.0",
-            "lotwatch_lot_starting_bonus_kzt{lot=\"a\",number=\"Na\",status=\"open\"} 1000.0",
+            "lotwatch_lot_starting_bonus_kzt{lot=\"a\",number=\"Na\",status=\"open\",source=\"api\"} 1000.0",
             "lotwatch_lots_starting_bonus_unreadable 1.0",
             "lotwatch_journal_failures_total 0",
             "# TYPE lotwatch_alerts_total counter",

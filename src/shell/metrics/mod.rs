@@ -37,6 +37,8 @@ pub const MAX_LABEL_CHARS: usize = 64;
 #[derive(Clone, Debug, PartialEq)]
 pub struct LotSample {
     pub id: String,
+    /// Its source's label (`api`, `sauda`, or a host with several of one kind).
+    pub source: String,
     pub number: String,
     pub status: String,
     /// The high bid, or a sold lot's result; None without a bid.
@@ -109,12 +111,12 @@ impl Snapshot {
         let store = app.lots();
         let me = app.options().me.as_deref();
         let mut lots: Vec<LotSample> = store
-            .iter()
-            .filter_map(|l| store.get(&l.id))
+            .entries()
             .map(|(lot, meta)| {
                 let open_or_sched = matches!(lot.status, LotStatus::Open | LotStatus::Scheduled);
                 LotSample {
                     id: label(&lot.id),
+                    source: label(store.source_label(meta.source)),
                     number: label(&lot.number),
                     status: label(lot.status.as_str()),
                     high_bid: match (&lot.status, &lot.result, &lot.high_bid) {
@@ -280,6 +282,7 @@ mod tests {
         s.lots = (0..n)
             .map(|i| LotSample {
                 id: format!("L{i:05}"),
+                source: "api".into(),
                 number: format!("{i:06}"),
                 status: "open".into(),
                 high_bid: Money::parse("36920000.00").ok(),

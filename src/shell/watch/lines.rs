@@ -38,7 +38,7 @@ pub struct Record(pub Value);
 
 fn lot_number(app: &App, lot_id: Option<&str>) -> Option<String> {
     lot_id
-        .and_then(|id| app.lots().get(id))
+        .and_then(|id| app.lots().find(id))
         .map(|(l, _)| l.number.clone())
 }
 
@@ -88,6 +88,14 @@ pub fn event(app: &App, ev: &Event) -> Record {
             "lot_number".into(),
             lot_number(app, lot_id.as_deref()).map_or(Value::Null, Value::String),
         );
+        let src = lot_id
+            .as_deref()
+            .and_then(|id| app.lots().find(id))
+            .map_or(crate::domain::SourceId::FIRST, |(_, meta)| meta.source);
+        let source = app.lots().source_label(src);
+        if !source.is_empty() {
+            m.insert("source".into(), Value::String(source.to_string()));
+        }
     }
     Record(v)
 }

@@ -14,8 +14,8 @@ pub mod status;
 
 use crate::app::filter::Filter;
 use crate::app::{Action, App, AppOptions, Effect, Msg, Update};
-use crate::domain::Currency;
 use crate::domain::clock::mono_now;
+use crate::domain::{Currency, SourceId};
 use crate::platform::Client;
 use crate::shell::alert_cmd::AlertCommand;
 use crate::shell::cli::{WatchArgs, WatchFormat};
@@ -119,7 +119,15 @@ async fn run(settings: Settings, filter: String, format: WatchFormat) -> Result<
         Some(cmd) => Some(AlertCommand::parse(cmd).map_err(Failure::Usage)?),
         None => None,
     };
-    let given = crate::shell::source::url_for(args.source, args.url.as_ref());
+    let specs =
+        crate::shell::source::sources(&args.source, args.url.as_ref()).map_err(Failure::Usage)?;
+    let [spec] = specs.as_slice() else {
+        return Err(Failure::Usage(
+            "watch reads one source: give one --source (run one watch per source)".into(),
+        ));
+    };
+    let kind = spec.kind;
+    let given = spec.url.clone();
     let sim = match &given {
         Some(_) => None,
         None => Some(
@@ -136,9 +144,13 @@ async fn run(settings: Settings, filter: String, format: WatchFormat) -> Result<
             engine_args.rates = crate::shell::cli::RatesArg::Nbk;
         }
     }
-    let (client_cfg, mut sync_cfg) =
-        crate::shell::engine_config::configs_from_args(&engine_args, &url, settings.token.clone())
-            .map_err(|e| Failure::Usage(crate::shell::cli_lang::engine_error(settings.lang, &e)))?;
+    let (client_cfg, mut sync_cfg) = crate::shell::engine_config::configs_from_args(
+        &engine_args,
+        kind,
+        &url,
+        settings.token.clone(),
+    )
+    .map_err(|e| Failure::Usage(crate::shell::cli_lang::engine_error(settings.lang, &e)))?;
     let client = Client::new(client_cfg)
         .map_err(|e| Failure::Usage(crate::shell::cli_lang::platform_error(settings.lang, &e)))?;
     let journal_on = !(args.no_journal || (sim.is_some() && args.journal.is_none()));
@@ -160,15 +172,11 @@ async fn run(settings: Settings, filter: String, format: WatchFormat) -> Result<
         }
         None => (None, None),
     };
-    let handle =
-        crate::shell::source::spawn(args.source, args.site_lang, args.poll, client, sync_cfg);
+    let handle = crate::shell::source::spawn(kind, args.site_lang, args.poll, client, sync_cfg);
     let journal = if journal_on {
         JournalSink::Pending {
             path: args.journal.clone(),
-            name: crate::shell::journal_name::default_journal(
-                args.source,
-                sim.is_none().then_some(url.as_str()),
-            ),
+            name: crate::shell::journal_name::default_journal(kind, spec.url.as_deref()),
             cmds: handle.cmds.clone(),
             waiting: Vec::new(),
             anomalies: Vec::new(),
@@ -195,6 +203,11 @@ async fn run(settings: Settings, filter: String, format: WatchFormat) -> Result<
         collation: Default::default(),
         rules: settings.rules.clone(),
     });
+    // Its one source's name, on every lot's record (and `source:`).
+    app.set_sources(crate::shell::source::names(
+        std::slice::from_ref(spec),
+        std::slice::from_ref(&url),
+    ));
     // The filter goes in as the monitor's keys would type it.
     let now = mono_now();
     app.update(Msg::Action(Action::StartFilter), now);
@@ -337,7 +350,7 @@ impl Watcher {
 
     fn shown(&self, lot_id: Option<&str>) -> bool {
         match lot_id {
-            Some(id) if self.filtered => self.app.lots().position_of(id).is_some(),
+            Some(id) if self.filtered => self.app.lots().position_of(SourceId::FIRST, id).is_some(),
             _ => true,
         }
     }

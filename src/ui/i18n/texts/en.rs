@@ -295,6 +295,7 @@ pub static EN: Texts = Texts {
         ("bid>1bn next<=40m", "also start, bids; k m bn тыс млн млрд"),
         ("closing<10m", "time left (server clock); opens<1h30m"),
         ("is:watched", "also is:mine is:leading is:outbid"),
+        ("source:sauda", "also source:api or a source's host"),
         ("-status:cancelled", "a leading - excludes"),
         ("", "all terms must match; errors show in the line"),
     ],
@@ -327,4 +328,5 @@ pub static EN: Texts = Texts {
     },
     config_restart: |names| format!("config: restart to apply: {names}"),
     messages_left_out: |n| format!("{n} messages left out: the reader did not keep up."),
+    col_source: "Source",
 };

@@ -212,7 +212,7 @@ pub struct Texts {
     pub help_larger: &'static str,
     pub filter_title: &'static str,
     /// The filter language in brief: (example, what it does).
-    pub filter_help: [(&'static str, &'static str); 8],
+    pub filter_help: [(&'static str, &'static str); 9],
     pub sort_title: &'static str,
     /// Pause, next, faster/slower, previous (replay keys).
     pub replay_keys: [&'static str; 4],
@@ -241,4 +241,6 @@ pub struct Texts {
     /// `watch --format text`: how many messages a reader too slow to keep
     /// up missed.
     pub messages_left_out: fn(u64) -> String,
+    /// The lots pane's Source column (several sources at once).
+    pub col_source: &'static str,
 }
