@@ -4,15 +4,15 @@
 
 #![allow(clippy::unwrap_used)] // a test may stop at the first surprise
 
-#[path = "../tests/ui_common/mod.rs"]
-mod ui_common;
+#[path = "../tests/support/screens.rs"]
+mod screens;
 
 use lotwatch::app::Msg;
 use lotwatch::domain::{Event, EventKind, Money};
 use lotwatch::sync::SyncMsg;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ui_common::*;
+use screens::*;
 
 fn main() {
     divan::main();

@@ -20,9 +20,24 @@ pub mod journal;
 pub mod platform;
 pub mod protocol;
 pub mod rates;
-pub mod shell;
+mod shell;
 pub mod sim;
 pub mod sync;
 #[doc(hidden)]
 pub mod testing;
 pub mod ui;
+
+/// The binary's whole work (`src/main.rs` calls it): the command line, the
+/// configuration and the commands are the shell's, private to the crate.
+pub use shell::main;
+
+/// A replay's delivery of a journal's recorded messages to the state, for
+/// the end-to-end test that plays a journal written by the real binary
+/// (the shell's one item outside it; nothing else is reachable).
+#[doc(hidden)]
+pub use shell::replay_mode::deliver as replay_deliver;
+
+// The tests moved in from tests/ and the helpers they share with the
+// integration tests (tests/support/) name the crate `lotwatch::`.
+#[cfg(test)]
+extern crate self as lotwatch;

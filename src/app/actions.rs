@@ -131,9 +131,9 @@ impl App {
                     up.redraw = false;
                 }
             }
-            Action::ToggleWatch => match self.selected.clone() {
+            Action::ToggleWatched => match self.selected.clone() {
                 Some((_, id)) => {
-                    if self.lots.toggle_watch(&id) {
+                    if self.lots.toggle_watched(&id) {
                         // Already in its last minutes: it did not enter them.
                         if let (Some(server), Some((lot, _))) =
                             (self.server_now(now), self.lots.find(&id))
@@ -318,15 +318,15 @@ impl App {
     }
 
     /// Tells the sync engine which lot is in view when that changes.
-    pub(super) fn sync_watch(&mut self, up: &mut Update) {
-        if self.selected != self.watching {
-            self.watching = self.selected.clone();
+    pub(super) fn sync_selected(&mut self, up: &mut Update) {
+        if self.selected != self.selected_synced {
+            self.selected_synced = self.selected.clone();
             let (source, lot_id) = match &self.selected {
                 Some((src, id)) => (*src, Some(id.clone())),
                 None => (SourceId::FIRST, None),
             };
             up.effects
-                .push(Effect::Sync(SyncCmd::WatchLot(lot_id.clone())));
+                .push(Effect::Sync(SyncCmd::SelectLot(lot_id.clone())));
             self.bids = BidHistory {
                 lot_id,
                 source,

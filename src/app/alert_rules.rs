@@ -144,7 +144,7 @@ impl App {
 
     /// Before a snapshot replaces the lots: the lots `--me` leads and the
     /// extension counts of watched lots, to alert on what changed unseen.
-    pub(super) fn snapshot_watch(
+    pub(super) fn led_or_watched(
         &self,
         src: SourceId,
         incoming: &[Lot],

@@ -95,11 +95,11 @@ fn bells(up: &Update) -> usize {
     up.effects.iter().filter(|e| **e == Effect::Bell).count()
 }
 
-fn watch(app: &mut App, id: &str) {
+fn mark_watched(app: &mut App, id: &str) {
     while app.selected_lot().map(|l| l.id.as_str()) != Some(id) {
         app.update(Msg::Action(Action::Down), Mono(1000));
     }
-    app.update(Msg::Action(Action::ToggleWatch), Mono(1000));
+    app.update(Msg::Action(Action::ToggleWatched), Mono(1000));
 }
 
 #[test]
@@ -158,7 +158,7 @@ fn outbid_seen_only_in_a_snapshot_fires_once() {
 #[test]
 fn watched_lot_entering_its_last_minutes_fires_once_even_across_snapshots() {
     let mut a = app(None, vec![lot("A"), lot("B")]);
-    watch(&mut a, "A");
+    mark_watched(&mut a, "A");
     // Closes at T0+30 min, alert window 5 min: enters at T0+25 min.
     let enter = 1000 + 25 * MIN as u64;
     assert!(a.next_tick(Mono(1000)).is_some_and(|t| t <= Mono(enter)));
@@ -178,7 +178,7 @@ fn watched_lot_entering_its_last_minutes_fires_once_even_across_snapshots() {
 #[test]
 fn closing_alert_again_only_after_leaving_the_window() {
     let mut a = app(None, vec![lot("A")]);
-    watch(&mut a, "A");
+    mark_watched(&mut a, "A");
     let enter = 1000 + 25 * MIN as u64;
     assert_eq!(alerts(&a.update(Msg::Tick, Mono(enter))).len(), 1);
     // Resumed with a much later close: out of the window, then in again.
@@ -195,14 +195,14 @@ fn watching_a_lot_already_in_its_last_minutes_is_not_entering_them() {
     let mut l = lot("A");
     l.closes_at = Timestamp(T0 + 2 * MIN);
     let mut a = app(None, vec![l]);
-    watch(&mut a, "A");
+    mark_watched(&mut a, "A");
     assert!(alerts(&a.update(Msg::Tick, Mono(2000))).is_empty());
 }
 
 #[test]
 fn extension_on_a_watched_lot_fires_once() {
     let mut a = app(None, vec![lot("A"), lot("B")]);
-    watch(&mut a, "A");
+    mark_watched(&mut a, "A");
     let up = events(
         &mut a,
         vec![

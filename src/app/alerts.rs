@@ -10,9 +10,9 @@ use std::collections::{HashMap, HashSet};
 /// How long an alerted row stays highlighted.
 pub const FLASH_MS: u64 = 1500;
 /// Rows flashing at once (more alerts than this in one burst replace the oldest).
-pub const MAX_FLASH: usize = 64;
+const MAX_FLASH: usize = 64;
 /// Longest alert message passed on (already sanitized text, cut further).
-pub const MAX_MESSAGE: usize = 300;
+const MAX_MESSAGE: usize = 300;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum AlertKind {

@@ -143,7 +143,7 @@ impl Default for DetectorConfig {
 
 /// Lots tracked at most (a hostile snapshot cannot grow this without bound:
 /// the client already caps snapshot sizes; this is a second fence).
-pub const MAX_DETECTOR_LOTS: usize = 100_000;
+const MAX_DETECTOR_LOTS: usize = 100_000;
 
 /// The detector's state: the lots as last seen and what was already raised.
 #[derive(Clone, Debug, Default)]

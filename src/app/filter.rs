@@ -114,7 +114,7 @@ pub struct MatchEnv<'a> {
     /// Server time; time terms match nothing without it.
     pub now: Option<Timestamp>,
     pub me: Option<&'a str>,
-    pub watch: &'a HashSet<String>,
+    pub watched: &'a HashSet<String>,
     /// The configured sources' names, by `SourceId` (`source:`).
     pub sources: &'a [crate::domain::source::SourceName],
 }
@@ -463,7 +463,7 @@ impl Test {
                 };
                 left.is_some_and(|l| cmp.holds(l, *ms))
             }
-            Test::Flag(Flag::Watched) => env.watch.contains(&lot.id),
+            Test::Flag(Flag::Watched) => env.watched.contains(&lot.id),
             Test::Flag(flag) => {
                 let state = LotStore::me_state(lot, meta, env.me);
                 match flag {

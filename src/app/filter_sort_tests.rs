@@ -151,7 +151,7 @@ fn is_flags_follow_me_and_the_watchlist() {
     // Watching another lot shows it at once.
     act(&mut app, Action::Top);
     app.selected = Some((SourceId::FIRST, "A".into()));
-    act(&mut app, Action::ToggleWatch);
+    act(&mut app, Action::ToggleWatched);
     assert_eq!(shown(&app), ["A", "B"]);
 }
 

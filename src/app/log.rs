@@ -7,7 +7,7 @@ use crate::domain::{Event, EventKind, Lot, LotStatus, Money, Timestamp};
 use std::collections::VecDeque;
 
 /// Entries kept; older ones fall off.
-pub const MAX_LOG: usize = 2000;
+const MAX_LOG: usize = 2000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LogKind {

@@ -24,7 +24,7 @@ pub enum SortKey {
     TimeLeft,
     Region,
     Minerals,
-    Licence,
+    License,
     Leader,
     Extensions,
 }
@@ -40,7 +40,7 @@ impl SortKey {
         SortKey::TimeLeft,
         SortKey::Region,
         SortKey::Minerals,
-        SortKey::Licence,
+        SortKey::License,
         SortKey::Leader,
         SortKey::Extensions,
     ];
@@ -52,7 +52,7 @@ impl SortKey {
         SortKey::Name,
         SortKey::Region,
         SortKey::Minerals,
-        SortKey::Licence,
+        SortKey::License,
         SortKey::Status,
         SortKey::HighBid,
         SortKey::NextMin,
@@ -82,7 +82,7 @@ impl SortKey {
             SortKey::TimeLeft => "time_left",
             SortKey::Region => "region",
             SortKey::Minerals => "minerals",
-            SortKey::Licence => "licence",
+            SortKey::License => "licence",
             SortKey::Leader => "leader",
             SortKey::Extensions => "extensions",
         }
@@ -100,7 +100,7 @@ impl SortKey {
             "time" | "close" | "closing" | "closes" => SortKey::TimeLeft,
             "lot" | "no" => SortKey::Number,
             "mineral" => SortKey::Minerals,
-            "license" => SortKey::Licence,
+            "license" => SortKey::License,
             k => *SortKey::ALL.iter().find(|s| s.name() == k)?,
         };
         let desc = match words.next().map(str::to_lowercase).as_deref() {
@@ -161,7 +161,7 @@ pub struct LotStore {
     collation: Collation,
     filter: Filter,
     watched_only: bool,
-    watch: HashSet<String>,
+    watched: HashSet<String>,
     /// `--me`, for the filter's `is:mine/leading/outbid`.
     me: Option<String>,
     /// Server time the filter's time terms are judged at.
@@ -172,7 +172,7 @@ pub struct LotStore {
 }
 
 /// Upper bound on lots held, whatever the platform sends.
-pub const MAX_LOTS_HELD: usize = 100_000;
+const MAX_LOTS_HELD: usize = 100_000;
 
 /// `LotStore::rows` of a lot the view does not show.
 const NO_ROW: usize = usize::MAX;
@@ -302,17 +302,17 @@ impl LotStore {
     }
 
     pub fn is_watched(&self, id: &str) -> bool {
-        self.watch.contains(id)
+        self.watched.contains(id)
     }
 
     /// The watched lots' ids, for matching a filter outside the store.
-    pub fn watch_set(&self) -> &HashSet<String> {
-        &self.watch
+    pub fn watched_set(&self) -> &HashSet<String> {
+        &self.watched
     }
 
     /// Ids of the watched lots.
     pub fn watched(&self) -> impl Iterator<Item = &str> {
-        self.watch.iter().map(String::as_str)
+        self.watched.iter().map(String::as_str)
     }
 
     /// Every lot held, in no particular order.
@@ -325,16 +325,16 @@ impl LotStore {
         self.lots.iter().zip(self.meta.iter())
     }
 
-    pub fn watch_count(&self) -> usize {
-        self.watch.len()
+    pub fn watched_count(&self) -> usize {
+        self.watched.len()
     }
 
     /// Watches or unwatches a lot; returns whether it is watched now.
-    pub fn toggle_watch(&mut self, id: &str) -> bool {
-        let now = if self.watch.remove(id) {
+    pub fn toggle_watched(&mut self, id: &str) -> bool {
+        let now = if self.watched.remove(id) {
             false
         } else {
-            self.watch.insert(id.to_string());
+            self.watched.insert(id.to_string());
             true
         };
         // `is:watched` in the filter depends on the watchlist too.
@@ -546,7 +546,7 @@ impl LotStore {
         let Some(lot) = self.lots.get(idx) else {
             return false;
         };
-        if self.watched_only && !self.watch.contains(&lot.id) {
+        if self.watched_only && !self.watched.contains(&lot.id) {
             return false;
         }
         if self.filter.is_empty() {
@@ -558,7 +558,7 @@ impl LotStore {
         let env = MatchEnv {
             now: self.now,
             me: self.me.as_deref(),
-            watch: &self.watch,
+            watched: &self.watched,
             sources: &self.sources,
         };
         self.filter.matches(lot, meta, &env)
@@ -673,7 +673,7 @@ fn compare(
                     }
                 })
         }
-        SortKey::Licence => licence_key(x).cmp(&licence_key(y)),
+        SortKey::License => license_key(x).cmp(&license_key(y)),
         SortKey::Leader => x
             .high_bid
             .as_ref()
@@ -703,7 +703,7 @@ fn blank_cell(l: &Lot, key: SortKey) -> bool {
 }
 
 /// Exploration before production, then the term.
-fn licence_key(l: &Lot) -> (u8, &str, u32) {
+fn license_key(l: &Lot) -> (u8, &str, u32) {
     use crate::domain::LicenseKind;
     match &l.license.kind {
         LicenseKind::Exploration => (0, "", l.license.term_years),
@@ -883,7 +883,7 @@ mod tests {
             ("alpha", "Turkistan", S::Open, Some((300, "P-02"))),
         ];
         let minerals: [&[&str]; 4] = [&["gold"], &["copper", "gold"], &["coal"], &["gold"]];
-        let licences = [
+        let licenses = [
             (LicenseKind::Production, 25),
             (LicenseKind::Exploration, 6),
             (LicenseKind::Production, 10),
@@ -903,8 +903,8 @@ mod tests {
                 l.region = region.into();
                 l.status = status;
                 l.minerals = minerals[i].iter().map(|m| m.to_string()).collect();
-                l.license.kind = licences[i].0.clone();
-                l.license.term_years = licences[i].1;
+                l.license.kind = licenses[i].0.clone();
+                l.license.term_years = licenses[i].1;
                 l.bid_count = counts[i];
                 l.extensions = extensions[i];
                 l.closes_at = Timestamp(closes[i]);
@@ -920,7 +920,7 @@ mod tests {
             (SortKey::Name, ["L2", "L4", "L3", "L1"]),
             (SortKey::Region, ["L2", "L1", "L3", "L4"]),
             (SortKey::Minerals, ["L3", "L2", "L1", "L4"]),
-            (SortKey::Licence, ["L2", "L4", "L3", "L1"]),
+            (SortKey::License, ["L2", "L4", "L3", "L1"]),
             (SortKey::Status, ["L1", "L4", "L3", "L2"]),
             (SortKey::HighBid, ["L1", "L3", "L2", "L4"]),
             (SortKey::NextMin, ["L3", "L2", "L4", "L1"]),
@@ -1017,8 +1017,8 @@ mod tests {
                 .collect();
             s.replace(SourceId::FIRST, lots, None, None);
             s.set_now(Timestamp(0));
-            s.toggle_watch("L3");
-            s.toggle_watch("L5");
+            s.toggle_watched("L3");
+            s.toggle_watched("L5");
             s.set_watched_only(watched_only);
             s.set_filter(Filter::parse(&filter).expect("a valid filter"));
             s.set_sort(SortKey::ALL[key], rev);

@@ -31,7 +31,7 @@ impl App {
             } => {
                 let server = self.server_now(now);
                 self.seen = self.changes_seen(src, seq, &lots, server);
-                let before = self.snapshot_watch(src, &lots);
+                let before = self.led_or_watched(src, &lots);
                 let rules_before = self.rules_before_snapshot(src, &lots);
                 self.lots
                     .replace(src, lots, server, self.opts.me.as_deref());

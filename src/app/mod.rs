@@ -249,8 +249,8 @@ pub struct App {
     /// Server time of the newest data received.
     pub(crate) data_at: Option<Timestamp>,
     pub(crate) size: Option<(u16, u16)>,
-    /// The lot the sync engine was last asked to watch.
-    watching: Option<(SourceId, String)>,
+    /// The selected lot the sync engine was last told of (it keeps its bid history).
+    selected_synced: Option<(SourceId, String)>,
     pub(crate) alerts: AlertState,
     pub(crate) summary: summary::SummaryCache,
     /// Set while playing back a journal: the header shows it and server
@@ -325,7 +325,7 @@ impl App {
         lots.set_collation(opts.collation);
         for id in &opts.watchlist {
             if !lots.is_watched(id) {
-                lots.toggle_watch(id);
+                lots.toggle_watched(id);
             }
         }
         let detector = Detector::new(DetectorConfig {
@@ -358,7 +358,7 @@ impl App {
             bids: BidHistory::default(),
             data_at: None,
             size: None,
-            watching: None,
+            selected_synced: None,
             alerts: AlertState::default(),
             summary: summary::SummaryCache::default(),
             replay: None,
@@ -538,9 +538,9 @@ impl App {
     }
 
     /// The lot whose bid history the sync engine is asked to keep fresh
-    /// (the shell sends `SyncCmd::WatchLot` to its source).
-    pub fn watching(&self) -> Option<&(SourceId, String)> {
-        self.watching.as_ref()
+    /// (the shell sends `SyncCmd::SelectLot` to its source).
+    pub fn selected_synced(&self) -> Option<&(SourceId, String)> {
+        self.selected_synced.as_ref()
     }
 
     /// Several sources: their names, by `SourceId` (the Source column,
@@ -659,7 +659,7 @@ impl App {
         }
         self.check_closing(now, &mut up);
         self.check_rule_times(now, &mut up);
-        self.sync_watch(&mut up);
+        self.sync_selected(&mut up);
         if self.summary.refresh_due(now, self.summary_shown()) {
             self.summary.recompute(&self.lots, now);
             up.redraw = true;

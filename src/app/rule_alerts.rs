@@ -101,7 +101,7 @@ impl App {
             let env = filter::MatchEnv {
                 now: server,
                 me: me.as_deref(),
-                watch: self.lots.watch_set(),
+                watched: self.lots.watched_set(),
                 sources: self.lots.sources(),
             };
             fire.extend(self.rules.alerts_for(entry, &found, &env, &|_, _| true));
@@ -134,7 +134,7 @@ impl App {
         let env = filter::MatchEnv {
             now: Some(server),
             me: me.as_deref(),
-            watch: self.lots.watch_set(),
+            watched: self.lots.watched_set(),
             sources: self.lots.sources(),
         };
         let mut fire = Vec::new();

@@ -16,7 +16,7 @@ use std::collections::HashSet;
 /// Rules kept at most (a config file names a handful).
 pub const MAX_RULES: usize = 64;
 /// Keys of sent alerts remembered; the oldest half is forgotten beyond it.
-pub const MAX_SENT: usize = 100_000;
+const MAX_SENT: usize = 100_000;
 /// Time-based checks (deadline, closing) run at most this often.
 const CHECK_EVERY_MS: u64 = 1000;
 
@@ -236,7 +236,7 @@ pub struct DeliveryStatus {
 }
 
 /// The key of one (rule, lot, event, value).
-pub fn alert_key(rule: &str, lot_id: &str, event: RuleEvent, value: &str) -> String {
+fn alert_key(rule: &str, lot_id: &str, event: RuleEvent, value: &str) -> String {
     format!("{rule}\u{1f}{lot_id}\u{1f}{}\u{1f}{value}", event.as_str())
 }
 
@@ -545,11 +545,11 @@ mod tests {
         let mut st = RuleState::new(&rules);
         let l = test_lot();
         let meta = LotMeta::default();
-        let watch = HashSet::new();
+        let watched = HashSet::new();
         let env = MatchEnv {
             now: None,
             me: None,
-            watch: &watch,
+            watched: &watched,
             sources: &[],
         };
         let first = st.alerts_for((&l, &meta), &[RuleChange::New], &env, &|_, _| true);

@@ -16,7 +16,7 @@ pub const BUILT_IN: [&str; 4] = ["default", "bidder", "official", "wallboard"];
 pub const MIN_LOWER_W: u16 = 48;
 
 /// The smallest and largest share of the height the top pane takes.
-pub const TOP_SHARE: std::ops::RangeInclusive<u16> = 10..=90;
+const TOP_SHARE: std::ops::RangeInclusive<u16> = 10..=90;
 
 /// How a layout places the panes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,7 +58,7 @@ impl PaneSpec {
     }
 
     /// The height of pane `p` (0: not on screen).
-    pub fn height_of(&self, p: Pane, body_h: u16, focus: Pane) -> u16 {
+    fn height_of(&self, p: Pane, body_h: u16, focus: Pane) -> u16 {
         let (top, lower) = self.heights(body_h, focus);
         match self.panes.first() {
             Some(&(q, _)) if q == p => top,
@@ -151,11 +151,11 @@ impl Layout {
 }
 
 /// The pane names of layouts, in `Pane::ALL` order.
-pub fn pane_names() -> Vec<&'static str> {
+fn pane_names() -> Vec<&'static str> {
     Pane::ALL.iter().map(|&p| pane_name(p)).collect()
 }
 
-pub fn pane_name(p: Pane) -> &'static str {
+fn pane_name(p: Pane) -> &'static str {
     match p {
         Pane::Lots => "lots",
         Pane::Detail => "detail",
@@ -166,7 +166,7 @@ pub fn pane_name(p: Pane) -> &'static str {
     }
 }
 
-pub fn pane_by_name(s: &str) -> Option<Pane> {
+fn pane_by_name(s: &str) -> Option<Pane> {
     Pane::ALL.into_iter().find(|&p| pane_name(p) == s)
 }
 
@@ -248,7 +248,7 @@ pub enum Column {
     Name,
     Region,
     Minerals,
-    Licence,
+    License,
     Status,
     HighBid,
     /// The high bid in the display currency (`c` cycles it).
@@ -275,7 +275,7 @@ impl Column {
         Column::Name,
         Column::Region,
         Column::Minerals,
-        Column::Licence,
+        Column::License,
         Column::Status,
         Column::HighBid,
         Column::HighFx,
@@ -298,7 +298,7 @@ impl Column {
             Column::Name => "name",
             Column::Region => "region",
             Column::Minerals => "minerals",
-            Column::Licence => "licence",
+            Column::License => "licence",
             Column::Status => "status",
             Column::HighBid => "high_bid",
             Column::HighFx => "high_fx",

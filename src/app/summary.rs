@@ -18,7 +18,7 @@ pub const MAX_GROUPS: usize = 64;
 /// last of a table of `MAX_GROUPS` rows; the view translates it there).
 pub const OTHER: &str = "other";
 /// The "closing soon" horizon.
-pub const SOON_MS: i64 = 10 * 60_000;
+const SOON_MS: i64 = 10 * 60_000;
 
 /// Count and high-bid total of one group of lots.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -88,7 +88,7 @@ fn snapshot_selects_the_first_lot_and_asks_for_its_bids() {
     assert!(up.redraw);
     assert_eq!(
         up.effects,
-        vec![Effect::Sync(SyncCmd::WatchLot(Some("A".into())))]
+        vec![Effect::Sync(SyncCmd::SelectLot(Some("A".into())))]
     );
     assert_eq!(app.selected_lot().map(|l| l.id.as_str()), Some("A"));
     assert_eq!(app.feed_seq(), 5);
@@ -158,7 +158,7 @@ fn moving_selection_changes_the_watched_lot_once() {
     let up = act(&mut app, Action::Down);
     assert_eq!(
         up.effects,
-        vec![Effect::Sync(SyncCmd::WatchLot(Some("L01".into())))]
+        vec![Effect::Sync(SyncCmd::SelectLot(Some("L01".into())))]
     );
     let up = act(&mut app, Action::Top);
     assert_eq!(app.selected_row(), Some(0));
@@ -212,11 +212,11 @@ fn filter_typing_is_live_cancel_restores_commit_keeps() {
 fn watch_and_watched_only() {
     let mut app = app_with(vec![lot("A", "a"), lot("B", "b")]);
     act(&mut app, Action::Down);
-    act(&mut app, Action::ToggleWatch);
+    act(&mut app, Action::ToggleWatched);
     act(&mut app, Action::ToggleWatchedOnly);
     assert_eq!(app.lots().view_len(), 1);
     assert_eq!(app.selected_lot().map(|l| l.id.as_str()), Some("B"));
-    act(&mut app, Action::ToggleWatch);
+    act(&mut app, Action::ToggleWatched);
     assert_eq!(app.lots().view_len(), 0);
     act(&mut app, Action::ToggleWatchedOnly);
     assert_eq!(app.lots().view_len(), 2);
@@ -441,7 +441,7 @@ fn watchlist_option_watches_lots_from_the_start() {
         "a duplicate id must not toggle it off"
     );
     assert!(app.lots.is_watched("9"));
-    assert_eq!(app.lots.watch_count(), 2);
+    assert_eq!(app.lots.watched_count(), 2);
 }
 
 #[test]
@@ -468,7 +468,7 @@ fn mouse_select_row_and_sort_by() {
     assert_eq!(app.selected_row(), Some(7));
     assert_eq!(
         up.effects,
-        vec![Effect::Sync(SyncCmd::WatchLot(Some("L07".into())))]
+        vec![Effect::Sync(SyncCmd::SelectLot(Some("L07".into())))]
     );
     assert_eq!(app.focus(), Pane::Lots);
     // A row that is not there (the view shrank since the frame): nothing.

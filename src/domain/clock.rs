@@ -84,13 +84,13 @@ impl ClockSample {
 /// Half of a `Date` header's one-second resolution.
 const DATE_HEADER_SLACK_MS: u64 = 500;
 /// At most this many recent samples are kept.
-pub const MAX_SAMPLES: usize = 16;
+const MAX_SAMPLES: usize = 16;
 /// Samples older than this (monotonic) are dropped: clock drift makes them
 /// worse than a fresher sample with a longer round trip.
-pub const MAX_SAMPLE_AGE_MS: u64 = 10 * 60 * 1000;
+const MAX_SAMPLE_AGE_MS: u64 = 10 * 60 * 1000;
 /// A change of wall-minus-monotonic above this between samples is a local clock
 /// step or a suspend: older samples are no longer comparable.
-pub const STEP_THRESHOLD_MS: i64 = 2000;
+const STEP_THRESHOLD_MS: i64 = 2000;
 
 /// The estimate of the server's clock. Before the first sample it knows
 /// nothing and says so (`now` is None).
@@ -175,7 +175,8 @@ impl ServerClock {
     }
 
     /// How many times a local clock step or suspend forced a resync.
-    pub fn resyncs(&self) -> u32 {
+    #[cfg(test)]
+    fn resyncs(&self) -> u32 {
         self.resyncs
     }
 

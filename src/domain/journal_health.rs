@@ -58,11 +58,6 @@ pub struct JournalHealth {
 }
 
 impl JournalHealth {
-    /// Whether there is anything to show (a failure, or a loss).
-    pub fn is_bad(&self) -> bool {
-        self.failing.is_some() || self.lost_records > 0
-    }
-
     /// Events not in the journal: waiting and lost.
     pub fn events_at_stake(&self) -> u64 {
         self.unwritten_events + self.lost_events

@@ -226,7 +226,7 @@ pub fn push_amount(out: &mut String, minor: i128, sep: char, point: char, cents:
 }
 
 /// Compact form with three significant digits at most: `36.9 M₸`, `1.25 bn $`.
-pub fn compact_amount(v: Decimal, symbol: &str) -> String {
+fn compact_amount(v: Decimal, symbol: &str) -> String {
     let mut out = String::with_capacity(16);
     push_compact(&mut out, v, symbol);
     out

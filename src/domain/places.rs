@@ -32,7 +32,7 @@ const fn p(
 }
 
 /// The regions: 17 oblasts and three cities of republican significance.
-pub static REGIONS: [Place; 20] = [
+static REGIONS: [Place; 20] = [
     p(
         ["Abai", "Абайская область", "Абай облысы"],
         ["Abai", "Абайская", "Абай"],
@@ -160,7 +160,7 @@ pub static REGIONS: [Place; 20] = [
 ];
 
 /// The minerals (and the site's kinds of subsoil use).
-pub static MINERALS: [Place; 36] = [
+static MINERALS: [Place; 36] = [
     p(
         ["gold", "золото", "алтын"],
         ["gold", "золото", "алтын"],
@@ -353,7 +353,7 @@ pub static MINERALS: [Place; 36] = [
 ];
 
 /// The venues: the platform, as the simulator and the platform name it.
-pub static VENUES: [Place; 2] = [
+static VENUES: [Place; 2] = [
     p(
         [
             "Unified Subsoil Use Platform",
@@ -477,7 +477,7 @@ pub fn mineral(name: &str) -> Option<&'static Place> {
 
 impl Place {
     /// Every name it goes by, folded (for the filter).
-    pub fn all_names(&self) -> impl Iterator<Item = &'static str> + use<> {
+    fn all_names(&self) -> impl Iterator<Item = &'static str> + use<> {
         let (names, short, aliases) = (self.names, self.short, self.aliases);
         names
             .into_iter()

@@ -81,7 +81,7 @@ fn result_from_wire(r: &WireResult) -> Result<LotResult, DecodeError> {
     })
 }
 
-pub fn event_from_wire(w: &WireEvent) -> Result<Event, DecodeError> {
+fn event_from_wire(w: &WireEvent) -> Result<Event, DecodeError> {
     let at = time("at", &w.at)?;
     let kind = match w.kind.as_str() {
         "bid" => EventKind::Bid {
@@ -223,7 +223,7 @@ pub(crate) mod tests {
 
     /// One event of every kind, with text a spreadsheet or terminal would
     /// choke on, Cyrillic and Chinese.
-    pub fn sample_events() -> Vec<Event> {
+    fn sample_events() -> Vec<Event> {
         let mut lot = test_lot();
         lot.name = "Сарлы Южное крыло, \"North\"; 金矿".into();
         lot.license.area_km2 = Some("0.66".parse().expect("decimal literal"));

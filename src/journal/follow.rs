@@ -41,7 +41,7 @@ impl Default for FollowOptions {
 }
 
 /// Messages waiting for the screen, at most, by default.
-pub const MAX_QUEUE: usize = 4096;
+const MAX_QUEUE: usize = 4096;
 
 /// How fresh the followed journal is.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

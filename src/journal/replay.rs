@@ -14,11 +14,11 @@ use std::path::Path;
 use std::time::Duration;
 
 /// Slowest and fastest playback.
-pub const MIN_SPEED: f64 = 1.0 / 64.0;
-pub const MAX_SPEED: f64 = 1024.0;
+const MIN_SPEED: f64 = 1.0 / 64.0;
+const MAX_SPEED: f64 = 1024.0;
 /// A recorded silence longer than this is cut to this length (the monitor may
 /// have been off overnight).
-pub const IDLE_CAP_MS: i64 = 60_000;
+const IDLE_CAP_MS: i64 = 60_000;
 
 /// One recorded message and when it arrived.
 #[derive(Clone, Debug)]
@@ -402,7 +402,7 @@ pub fn auction_from_json(body: &str) -> std::result::Result<Auction, AuctionBody
 }
 
 /// Bids of one lot a follower sends at most (the screen keeps as many).
-pub const MAX_LOT_BIDS: usize = 1000;
+const MAX_LOT_BIDS: usize = 1000;
 
 impl Journal {
     /// Every bid the journal knows of one lot, up to message `up_to`: the
@@ -448,7 +448,7 @@ impl Journal {
     }
 
     /// The bids one message wrote: the lot and its bids in seq order.
-    pub fn bids_of_message(&self, message_id: i64) -> Result<(Option<String>, Vec<Bid>)> {
+    fn bids_of_message(&self, message_id: i64) -> Result<(Option<String>, Vec<Bid>)> {
         let mut stmt = self
             .connection()
             .prepare("SELECT lot_id, seq, at, amount, bidder FROM bids WHERE message_id = ?1 ORDER BY seq")

@@ -77,11 +77,6 @@ impl Target {
     }
 }
 
-/// True when `path` names a database rather than a file.
-pub fn is_url(path: &Path) -> bool {
-    path.to_str().and_then(scheme).is_some()
-}
-
 /// `path` as it may be shown: a URL with its password masked.
 pub fn display(path: &Path) -> String {
     match path.to_str() {

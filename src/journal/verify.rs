@@ -52,7 +52,7 @@ impl Coverage {
     }
 
     /// Messages there before the chain.
-    pub fn messages_before(&self) -> u64 {
+    fn messages_before(&self) -> u64 {
         self.before
             .iter()
             .find(|b| b.0 == "messages")
@@ -174,7 +174,7 @@ pub enum VerifyError {
 }
 
 /// The outcome of the checks on a readable journal.
-pub type Outcome = Result<Verified, Failure>;
+type Outcome = Result<Verified, Failure>;
 
 /// Opens `path` read-only and runs every check.
 pub fn verify_path(path: &Path) -> Result<Outcome, VerifyError> {
@@ -576,7 +576,7 @@ pub fn find_head(conn: &Connection, head: &str) -> rusqlite::Result<Option<i64>>
 }
 
 /// The coverage line of a verified journal, in English.
-pub fn coverage_text(c: &Coverage) -> String {
+fn coverage_text(c: &Coverage) -> String {
     let when = astana(c.started_at);
     if c.migrated {
         let from = match (c.first_record, c.first_message) {

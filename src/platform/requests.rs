@@ -56,7 +56,7 @@ pub fn route(base: &Url, url: &Url) -> &'static str {
 
 /// The HTTP status as a number, or `timeout`, `connect_error` or `error`
 /// when no usable status came back.
-pub fn status_label(outcome: Result<u16, &PlatformError>) -> String {
+fn status_label(outcome: Result<u16, &PlatformError>) -> String {
     let code = match outcome {
         Ok(s) => s,
         Err(PlatformError::Http { status, .. }) => *status,

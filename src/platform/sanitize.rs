@@ -54,7 +54,7 @@ pub const MAX_NOTICE: usize = 2000;
 /// What replaces a control or invisible format character.
 pub const PLACEHOLDER: char = '\u{FFFD}';
 /// What ends a string that was cut short.
-pub const ELLIPSIS: char = '…';
+const ELLIPSIS: char = '…';
 
 const ESC: char = '\u{1b}';
 const BEL: char = '\u{07}';
@@ -215,7 +215,7 @@ pub fn is_hidden_format(c: char) -> bool {
 /// controls and the musical symbols' invisible format controls. They are
 /// dropped, not replaced: a soft hyphen is common in honest text, and a
 /// filler has no meaning a reader could miss.
-pub fn is_invisible_lookalike(c: char) -> bool {
+fn is_invisible_lookalike(c: char) -> bool {
     matches!(
         c,
         '\u{00ad}'

@@ -168,9 +168,9 @@ fn lot_blocks(w: &Words, lot: &LotPart, out: &mut Vec<Block>) {
             vec![Text::data(lot.minerals.join(", "))],
         ),
         (
-            l.licence.to_string(),
+            l.license.to_string(),
             vec![Text::plain(
-                w.licence(&lot.license.kind, lot.license.term_years),
+                w.license(&lot.license.kind, lot.license.term_years),
             )],
         ),
         (

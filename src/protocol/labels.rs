@@ -47,7 +47,7 @@ pub struct Labels {
     pub name: &'static str,
     pub region: &'static str,
     pub minerals: &'static str,
-    pub licence: &'static str,
+    pub license: &'static str,
     pub area: &'static str,
     pub reserves: &'static str,
     pub starting_bonus: &'static str,
@@ -163,7 +163,7 @@ pub static EN: Labels = Labels {
     name: "Name",
     region: "Region",
     minerals: "Minerals",
-    licence: "Licence",
+    license: "Licence",
     area: "Area or blocks",
     reserves: "Reserves",
     starting_bonus: "Starting bonus",
@@ -321,7 +321,7 @@ pub static RU: Labels = Labels {
     name: "Наименование",
     region: "Регион",
     minerals: "Полезные ископаемые",
-    licence: "Лицензия",
+    license: "Лицензия",
     area: "Площадь или блоки",
     reserves: "Запасы",
     starting_bonus: "Стартовый размер подписного бонуса",
@@ -478,7 +478,7 @@ pub static KK: Labels = Labels {
     name: "Атауы",
     region: "Аймақ",
     minerals: "Пайдалы қазбалар",
-    licence: "Лицензия",
+    license: "Лицензия",
     area: "Аумағы немесе блоктар",
     reserves: "Қорлар",
     starting_bonus: "Қол қою бонусының бастапқы мөлшері",
@@ -643,11 +643,11 @@ impl Words {
     }
 
     /// A licence kind in this language.
-    pub fn licence(&self, kind: &str, years: u32) -> String {
+    pub fn license(&self, kind: &str, years: u32) -> String {
         let t = self.lang.texts();
         let k = match kind {
-            "exploration" => t.licence_long[0],
-            "production" => t.licence_long[1],
+            "exploration" => t.license_long[0],
+            "production" => t.license_long[1],
             other => other,
         };
         format!("{k}, {}", (t.years)(years))

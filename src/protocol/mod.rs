@@ -10,7 +10,7 @@ pub mod build;
 pub mod doc;
 pub mod html;
 pub mod labels;
-pub mod markdown;
+mod markdown;
 pub mod model;
 pub mod shared;
 

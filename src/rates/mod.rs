@@ -141,7 +141,7 @@ pub enum FixedRateError {
 }
 
 /// Parses one `--rate` value: `USD=519.53` (tenge per unit).
-pub fn parse_fixed_rate(s: &str) -> Result<(Currency, Rate), FixedRateError> {
+fn parse_fixed_rate(s: &str) -> Result<(Currency, Rate), FixedRateError> {
     let (code, value) = s
         .split_once('=')
         .ok_or_else(|| FixedRateError::Shape(s.to_string()))?;

@@ -43,11 +43,13 @@ impl AlertCommand {
         })
     }
 
+    #[cfg(test)]
     pub fn with_timeout(mut self, timeout: Duration) -> AlertCommand {
         self.timeout = timeout;
         self
     }
 
+    #[cfg(test)]
     pub fn program(&self) -> &str {
         &self.program
     }
@@ -64,7 +66,7 @@ impl AlertCommand {
     }
 
     /// The alert as variables, beside the arguments (no parsing needed).
-    pub fn alert_env(alert: &Alert) -> [(&'static str, String); 4] {
+    fn alert_env(alert: &Alert) -> [(&'static str, String); 4] {
         // A variable cannot hold NUL; the sanitized text has none anyway.
         let v = |s: &str| s.replace('\0', "");
         [

@@ -33,7 +33,7 @@ pub fn configs_from_args(
     let fixed = parse_fixed_rates(&args.fixed_rates)?;
     let mode = match args.rates {
         // The site serves no rates: the National Bank's feed instead.
-        RatesArg::Platform if kind == SourceArg::Sauda => RatesMode::Nbk,
+        RatesArg::Platform if kind == SourceArg::Site => RatesMode::Nbk,
         RatesArg::Platform => RatesMode::Platform,
         RatesArg::Nbk => RatesMode::Nbk,
         RatesArg::Fixed if fixed.is_empty() => {
@@ -44,7 +44,7 @@ pub fn configs_from_args(
     // The simulator's pages (`serve --site sauda` on loopback) come with
     // its own National Bank feed: offline, the real one is unreachable and
     // its fallback would alarm for nothing.
-    let site_sim = kind == SourceArg::Sauda
+    let site_sim = kind == SourceArg::Site
         && reqwest::Url::parse(url).is_ok_and(|u| crate::platform::client::is_loopback(&u));
     let nbk_default = if site_sim {
         format!(

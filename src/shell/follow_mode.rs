@@ -14,7 +14,7 @@ use crate::sync::{LinkState, SyncCmd, SyncMsg};
 use tokio::sync::mpsc;
 
 /// No record for this long: the journal's writers are taken to be gone.
-pub const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(30);
+const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Runs the follower's screen until the user quits.
 pub(crate) async fn run(
@@ -134,7 +134,7 @@ impl Driver for FollowDriver<'_> {
                 let _ = cmd.spawn(&alert);
             }
             // The follower answers with the lot's bids from the journal.
-            (Effect::Sync(SyncCmd::WatchLot(lot)), _) => {
+            (Effect::Sync(SyncCmd::SelectLot(lot)), _) => {
                 self.views += 1;
                 self.view.send_replace((self.views, lot));
             }

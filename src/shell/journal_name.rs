@@ -52,7 +52,7 @@ pub fn default_journal(source: SourceArg, url: Option<&str>) -> Option<JournalNa
             id: format!("api:{}", host_label(url)),
             resumes_auction_file: true,
         },
-        SourceArg::Sauda => JournalName {
+        SourceArg::Site => JournalName {
             id: crate::domain::lot::site_auction_id(&host_label(url)),
             resumes_auction_file: false,
         },
@@ -141,7 +141,7 @@ mod tests {
 
     #[test]
     fn the_site_is_named_as_its_auction() {
-        let site = |u| id(SourceArg::Sauda, Some(u)).unwrap();
+        let site = |u| id(SourceArg::Site, Some(u)).unwrap();
         assert_eq!(
             site("https://sauda.e-qazyna.kz"),
             crate::domain::lot::SITE_AUCTION_ID

@@ -31,6 +31,15 @@ pub struct LogFileError {
 /// Sends `tracing` output to `path` (appending). Level from `LOTWATCH_LOG`
 /// (error, warn, info, debug, trace; default info).
 pub fn init(path: &Path) -> anyhow::Result<()> {
+    let level = std::env::var("LOTWATCH_LOG")
+        .ok()
+        .and_then(|v| v.parse::<tracing::Level>().ok())
+        .unwrap_or(tracing::Level::INFO);
+    init_at(path, level)
+}
+
+/// `init` at `level`.
+pub(super) fn init_at(path: &Path, level: tracing::Level) -> anyhow::Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|io| LogFileError {
             path: dir.to_path_buf(),
@@ -44,10 +53,6 @@ pub fn init(path: &Path) -> anyhow::Result<()> {
         dir: false,
         io,
     })?;
-    let level = std::env::var("LOTWATCH_LOG")
-        .ok()
-        .and_then(|v| v.parse::<tracing::Level>().ok())
-        .unwrap_or(tracing::Level::INFO);
     // A second init (tests, replay after live) keeps the first subscriber.
     let _ = tracing_subscriber::fmt()
         .with_writer(Mutex::new(Scrubbed(file)))

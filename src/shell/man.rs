@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 /// Writes `bytes` to stdout; a closed pipe is the reader's choice, not an
 /// error.
-pub fn write_stdout(bytes: &[u8]) -> std::io::Result<()> {
+fn write_stdout(bytes: &[u8]) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
     match out.write_all(bytes).and_then(|()| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),

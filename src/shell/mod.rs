@@ -5,31 +5,42 @@
 //! takes plain config structs; only the shell knows about clap and the
 //! environment.
 
-pub mod alert_cmd;
-pub mod cli;
-pub mod cli_lang;
-pub mod config;
-pub mod deliver;
-pub mod engine_config;
-pub mod export;
-pub mod follow_mode;
-pub mod hyperlinks;
-pub mod info;
-pub mod journal_name;
-pub(crate) mod journal_sink;
-pub mod logging;
-pub mod man;
-pub mod metrics;
-pub mod monitor;
-pub mod notify;
-pub mod protocol;
-pub mod records;
-pub mod replay_mode;
-pub(crate) mod screen;
-pub mod secrets;
-pub mod serve;
-pub mod snapshot;
-pub mod source;
-pub mod terminal;
-pub mod verify;
-pub mod watch;
+mod alert_cmd;
+#[cfg(test)]
+mod alert_cmd_tests;
+mod cli;
+mod cli_lang;
+mod config;
+mod deliver;
+mod engine_config;
+mod entry;
+mod export;
+mod follow_mode;
+mod hyperlinks;
+mod info;
+mod journal_name;
+mod journal_sink;
+mod logging;
+#[cfg(test)]
+mod logging_canary_tests;
+mod man;
+mod metrics;
+mod monitor;
+mod notify;
+#[cfg(test)]
+mod notify_vt_tests;
+mod protocol;
+mod records;
+pub(crate) mod replay_mode;
+#[cfg(test)]
+mod replay_mode_tests;
+mod screen;
+mod secrets;
+mod serve;
+mod snapshot;
+mod source;
+mod terminal;
+mod verify;
+mod watch;
+
+pub use entry::main;

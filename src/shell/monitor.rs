@@ -394,12 +394,12 @@ impl Driver for LiveDriver<'_> {
             Effect::Sync(cmd) => {
                 // The engine reads commands promptly; a full queue means it is
                 // already busy with the same kind of work, so dropping is safe.
-                // The lot in view is watched at its own source only.
-                let owner = app.watching().map_or(SourceId::FIRST, |w| w.0);
+                // The selected lot's bid history is asked of its own source only.
+                let owner = app.selected_synced().map_or(SourceId::FIRST, |w| w.0);
                 for (i, tx) in self.cmds.iter().enumerate() {
                     let cmd = match &cmd {
-                        SyncCmd::WatchLot(_) if SourceId::nth(i) != Some(owner) => {
-                            SyncCmd::WatchLot(None)
+                        SyncCmd::SelectLot(_) if SourceId::nth(i) != Some(owner) => {
+                            SyncCmd::SelectLot(None)
                         }
                         c => c.clone(),
                     };

@@ -212,7 +212,7 @@ pub fn body(alert: &Alert) -> String {
 
 /// tmux's passthrough wrapper: `ESC P tmux ;` + the sequence with each
 /// `ESC` doubled + `ESC \`.
-pub fn tmux_wrap(seq: &[u8]) -> Vec<u8> {
+fn tmux_wrap(seq: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(seq.len() + 16);
     out.extend_from_slice(b"\x1bPtmux;");
     for &b in seq {

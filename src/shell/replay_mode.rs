@@ -34,7 +34,7 @@ pub enum ReplayKey {
 }
 
 /// The replay keys, in normal mode only (typing a filter keeps its keys).
-pub fn replay_key(key: &KeyEvent, app: &App) -> Option<ReplayKey> {
+fn replay_key(key: &KeyEvent, app: &App) -> Option<ReplayKey> {
     if app.mode() != crate::app::Mode::Normal {
         return None;
     }

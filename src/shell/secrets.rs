@@ -9,7 +9,7 @@ use std::ffi::{OsStr, OsString};
 use std::sync::Mutex;
 
 /// Variables that hold a secret by their name alone: never passed on.
-pub const SECRET_VARS: &[&str] = &[
+const SECRET_VARS: &[&str] = &[
     "LOTWATCH_TOKEN",
     "LOTWATCH_JOURNAL",
     "LOTWATCH_SERVE_TOKEN",
@@ -19,13 +19,13 @@ pub const SECRET_VARS: &[&str] = &[
 /// A secret shorter than this is not looked for inside other variables'
 /// values or the log (a two-letter password would match half the
 /// environment); the variables named in [`SECRET_VARS`] still go.
-pub const MIN_MATCH: usize = 4;
+const MIN_MATCH: usize = 4;
 
 /// At most this many secrets are kept (a process holds a handful).
 const MAX_SECRETS: usize = 64;
 
 /// What replaces a secret in text.
-pub const MASK: &str = "***";
+const MASK: &str = "***";
 
 static REGISTRY: Mutex<Vec<String>> = Mutex::new(Vec::new());
 

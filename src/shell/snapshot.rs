@@ -16,9 +16,9 @@ use unicode_width::UnicodeWidthStr;
 
 /// Exit codes, as `--help` documents them.
 pub const EXIT_OK: u8 = 0;
-pub const EXIT_PLATFORM: u8 = 1;
+const EXIT_PLATFORM: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
-pub const EXIT_DATA: u8 = 3;
+const EXIT_DATA: u8 = 3;
 
 /// What one read of the platform gave.
 #[derive(Debug, Clone)]
@@ -57,7 +57,7 @@ pub fn run_cli(args: &SnapshotArgs, token: Option<Token>, lang: Lang) -> ExitCod
         let client = Client::new(cfg)?;
         match source {
             crate::shell::source::SourceArg::Api => fetch(&client).await,
-            crate::shell::source::SourceArg::Sauda => {
+            crate::shell::source::SourceArg::Site => {
                 let site = crate::sync::site::SiteConfig {
                     lang: site_lang,
                     ..Default::default()
@@ -123,7 +123,7 @@ pub async fn fetch(client: &Client) -> Result<Snapshot, PlatformError> {
 
 /// What a one-shot command prints on stderr before it waits out a throttle:
 /// `waiting 3 s: the site asked to slow down (429)`.
-pub fn wait_line(wait: std::time::Duration, e: &PlatformError, lang: Lang) -> String {
+fn wait_line(wait: std::time::Duration, e: &PlatformError, lang: Lang) -> String {
     let cause = match e.root() {
         PlatformError::RateLimited { .. } => None,
         other => Some(cli_lang::link_cause(
@@ -136,7 +136,7 @@ pub fn wait_line(wait: std::time::Duration, e: &PlatformError, lang: Lang) -> St
 }
 
 /// Says each wait on stderr, once, as `prefix: waiting …`.
-pub fn say_wait(
+fn say_wait(
     prefix: &'static str,
     lang: Lang,
 ) -> impl FnMut(std::time::Duration, &PlatformError) + Send + Sync {
@@ -146,7 +146,7 @@ pub fn say_wait(
 /// Reads the site's lists of both subsoil object types to the pager's end
 /// and every lot's page once, waiting out a throttle within 3 tries and 2
 /// minutes (each wait told to `on_wait`).
-pub async fn fetch_site(
+async fn fetch_site(
     client: &Client,
     site: crate::sync::site::SiteConfig,
     on_wait: crate::sync::site::OnWait,
@@ -360,7 +360,7 @@ mod site_tests {
     use crate::domain::{LicenseKind, SiteLot};
 
     #[test]
-    fn an_unknown_licence_is_null_and_the_description_is_the_sites() {
+    fn an_unknown_license_is_null_and_the_description_is_the_sites() {
         let mut lot = crate::testing::test_lot();
         lot.license.kind = LicenseKind::Unknown(String::new());
         lot.site = Some(Box::new(SiteLot {

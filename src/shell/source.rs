@@ -11,14 +11,14 @@ use crate::sync::{self, SyncConfig, SyncHandle};
 use std::time::Duration;
 
 /// The real site.
-pub const SAUDA_URL: &str = "https://sauda.e-qazyna.kz";
+const SAUDA_URL: &str = "https://sauda.e-qazyna.kz";
 /// The site answers slowly (25-90 s have been seen).
-pub const SAUDA_TIMEOUT: Duration = Duration::from_secs(90);
+const SITE_TIMEOUT: Duration = Duration::from_secs(90);
 /// `--poll` for the site when none is given, and its floor.
-pub const SAUDA_POLL: Duration = Duration::from_secs(60);
+const SITE_POLL: Duration = Duration::from_secs(60);
 /// `--site-gap` when none is given, and its floor, to a host not loopback.
-pub const SITE_GAP: Duration = Duration::from_millis(1000);
-pub const MIN_SITE_GAP: Duration = Duration::from_millis(500);
+const SITE_GAP: Duration = Duration::from_millis(1000);
+const MIN_SITE_GAP: Duration = Duration::from_millis(500);
 
 #[cfg(test)]
 mod tests {
@@ -26,12 +26,12 @@ mod tests {
 
     #[test]
     fn polling_keeps_to_the_budget() {
-        assert_eq!(site_poll(1000, false), SAUDA_POLL);
+        assert_eq!(site_poll(1000, false), SITE_POLL);
         assert_eq!(site_poll(250, false), Duration::from_secs(15));
         assert_eq!(site_poll(120_000, false), Duration::from_secs(120));
         assert_eq!(site_poll(1000, true), Duration::from_secs(1));
         assert_eq!(site_poll(250, true), Duration::from_secs(1));
-        assert_eq!(url_for(SourceArg::Sauda, None).as_deref(), Some(SAUDA_URL));
+        assert_eq!(url_for(SourceArg::Site, None).as_deref(), Some(SAUDA_URL));
         assert_eq!(site_gap(None, false), SITE_GAP);
         assert_eq!(site_gap(Some(100), false), MIN_SITE_GAP);
         assert_eq!(site_gap(Some(2500), false), Duration::from_millis(2500));
@@ -46,8 +46,8 @@ mod tests {
         assert_eq!(api.kind, SourceArg::Api);
         assert_eq!(api.url.as_deref(), Some("https://platform.example"));
         let sauda = parse_source_spec("sauda").unwrap();
-        assert_eq!((sauda.kind, sauda.url), (SourceArg::Sauda, None));
-        assert_eq!(parse_source_spec("SAUDA").unwrap().kind, SourceArg::Sauda);
+        assert_eq!((sauda.kind, sauda.url), (SourceArg::Site, None));
+        assert_eq!(parse_source_spec("SAUDA").unwrap().kind, SourceArg::Site);
         let bad = parse_source_spec("site").unwrap_err();
         assert!(
             bad.contains("`site` is not a source: write api or sauda"),
@@ -119,7 +119,7 @@ impl SourceSpec {
     pub fn kind_name(&self) -> &'static str {
         match self.kind {
             SourceArg::Api => "api",
-            SourceArg::Sauda => "sauda",
+            SourceArg::Site => "sauda",
         }
     }
 }
@@ -133,7 +133,7 @@ pub fn parse_source_spec(text: &str) -> Result<SourceSpec, String> {
     };
     let kind = match kind_text.to_ascii_lowercase().as_str() {
         "api" => SourceArg::Api,
-        "sauda" => SourceArg::Sauda,
+        "sauda" => SourceArg::Site,
         _ => {
             return Err(format!(
                 "`{kind_text}` is not a source: write api or sauda, with its URL after `=` if \
@@ -229,11 +229,6 @@ pub fn sources(given: &[SourceSpec], url: Option<&String>) -> Result<Vec<SourceS
     Ok(out)
 }
 
-/// The kind of the first source (the only one, mostly).
-pub fn first_kind(given: &[SourceSpec]) -> SourceArg {
-    given.first().map_or(SourceArg::Api, |s| s.kind)
-}
-
 /// What the screen calls each source: its kind, or its host when another
 /// source has the same kind (`urls`: each source's URL as read).
 pub fn names(specs: &[SourceSpec], urls: &[String]) -> Vec<crate::domain::source::SourceName> {
@@ -263,8 +258,11 @@ pub enum SourceArg {
     /// The platform JSON API (docs/api.md).
     #[default]
     Api,
-    /// The public e-auction site sauda.e-qazyna.kz (HTML).
-    Sauda,
+    /// The public e-auction site sauda.e-qazyna.kz (HTML): the site source,
+    /// named on the command line and in the config by the site.
+    #[value(name = "sauda")]
+    #[serde(rename = "sauda")]
+    Site,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize)]
@@ -291,7 +289,7 @@ impl SiteLangArg {
 pub fn url_for(source: SourceArg, url: Option<&String>) -> Option<String> {
     match (url, source) {
         (Some(u), _) => Some(u.clone()),
-        (None, SourceArg::Sauda) => Some(SAUDA_URL.to_string()),
+        (None, SourceArg::Site) => Some(SAUDA_URL.to_string()),
         (None, SourceArg::Api) => None,
     }
 }
@@ -315,11 +313,11 @@ pub fn site_gap(ms: Option<u64>, loopback: bool) -> Duration {
 
 /// The client's settings for the source (`site_gap_ms`: `--site-gap`).
 pub fn adjust_client(source: SourceArg, cfg: &mut ClientConfig, site_gap_ms: Option<u64>) {
-    if source == SourceArg::Sauda {
+    if source == SourceArg::Site {
         let loopback = reqwest::Url::parse(cfg.base_url.trim())
             .is_ok_and(|u| crate::platform::client::is_loopback(&u));
         cfg.page_gap = site_gap(site_gap_ms, loopback);
-        cfg.request_timeout = SAUDA_TIMEOUT;
+        cfg.request_timeout = SITE_TIMEOUT;
         cfg.max_body = crate::platform::sauda::MAX_PAGE_BYTES;
         // The site has no token; none is sent to it.
         cfg.token = None;
@@ -330,14 +328,14 @@ pub fn adjust_client(source: SourceArg, cfg: &mut ClientConfig, site_gap_ms: Opt
 /// means 60 s for the site), never under 15 s for the site. A loopback URL
 /// (the simulator, a test) is no one's site to spare: any `--poll` from
 /// 1 s on is taken as given there.
-pub fn site_poll(poll_ms: u64, loopback: bool) -> Duration {
+fn site_poll(poll_ms: u64, loopback: bool) -> Duration {
     let floor = if loopback {
         Duration::from_secs(1)
     } else {
         sync::site::MIN_POLL
     };
     if poll_ms == 1000 && !loopback {
-        SAUDA_POLL
+        SITE_POLL
     } else {
         Duration::from_millis(poll_ms).max(floor)
     }
@@ -353,7 +351,7 @@ pub fn spawn(
 ) -> SyncHandle {
     match source {
         SourceArg::Api => sync::spawn(client, cfg),
-        SourceArg::Sauda => {
+        SourceArg::Site => {
             let loopback = crate::platform::client::is_loopback(client.base_url());
             sync::site::spawn(
                 client,

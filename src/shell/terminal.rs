@@ -94,15 +94,6 @@ impl TerminalGuard {
         let _ = out.flush();
         r
     }
-
-    pub fn draw(&mut self, f: impl FnOnce(&mut ratatui::Frame)) -> io::Result<()> {
-        let mut out = io::stdout();
-        let _ = crossterm::queue!(out, terminal::BeginSynchronizedUpdate);
-        let r = self.term.draw(f).map(|_| ());
-        let _ = crossterm::queue!(out, terminal::EndSynchronizedUpdate);
-        let _ = out.flush();
-        r
-    }
 }
 
 impl Drop for TerminalGuard {

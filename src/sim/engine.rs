@@ -16,7 +16,7 @@ use std::collections::{BinaryHeap, HashMap, VecDeque};
 /// Events kept for the feed by default; older ones answer 410.
 pub const DEFAULT_HISTORY: usize = 10_000;
 /// Accepted bids kept per lot for `/lots/{id}/bids`.
-pub const MAX_BIDS_PER_LOT: usize = 10_000;
+const MAX_BIDS_PER_LOT: usize = 10_000;
 
 /// The feed no longer holds events after the requested seq.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]

@@ -45,7 +45,7 @@ impl RateBook {
 
     /// The table in force on `date`: the latest published on or before it
     /// (or the earliest one, for dates before any).
-    pub fn for_date(&self, date: Date) -> &NbkFeed {
+    fn for_date(&self, date: Date) -> &NbkFeed {
         let first = self
             .tables
             .first()

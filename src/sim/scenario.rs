@@ -8,9 +8,9 @@ use serde::Deserialize;
 use std::path::Path;
 
 /// The built-in demo day, so that the binary stands alone.
-pub const JUNE_2025_JSON: &str = include_str!("../../assets/scenarios/june-2025.json");
+const JUNE_2025_JSON: &str = include_str!("../../assets/scenarios/june-2025.json");
 /// A short day of six lots for tests.
-pub const TEST_SMALL_JSON: &str = include_str!("../../assets/scenarios/test-small.json");
+const TEST_SMALL_JSON: &str = include_str!("../../assets/scenarios/test-small.json");
 
 /// Caps that keep a scenario (possibly from an untrusted file) bounded.
 const MAX_SCENARIO_LOTS: usize = 100_000;
@@ -217,7 +217,7 @@ impl Scenario {
     }
 
     /// Parses and validates scenario JSON; `source_name` is used in errors.
-    pub fn from_json(source_name: &str, text: &str) -> Result<Scenario, ScenarioError> {
+    fn from_json(source_name: &str, text: &str) -> Result<Scenario, ScenarioError> {
         let err = |m: String| ScenarioError {
             source_name: source_name.to_string(),
             message: m,

@@ -23,7 +23,7 @@ use tokio::task::JoinHandle;
 
 /// A speed at which a newcomer sees bids within seconds and closes and
 /// extensions within a couple of minutes (a 30-minute lot lasts 1 minute).
-pub const DEMO_SPEED: f64 = 30.0;
+const DEMO_SPEED: f64 = 30.0;
 /// Longest `wait` a long-poll may ask for, seconds.
 pub const MAX_WAIT_S: u64 = 30;
 /// Most events one answer carries, and the default.
@@ -70,10 +70,10 @@ pub struct SimOptions {
 }
 
 /// The push feed's heartbeat: at most this long without a message.
-pub const DEFAULT_HEARTBEAT: Duration = Duration::from_secs(10);
+const DEFAULT_HEARTBEAT: Duration = Duration::from_secs(10);
 
 /// Entries kept by the request log (the oldest go first).
-pub const MAX_REQUEST_LOG: usize = 100_000;
+const MAX_REQUEST_LOG: usize = 100_000;
 
 /// One request the simulator served: its target (path and query, up to
 /// 512 characters), status, and when it arrived (from the simulator's

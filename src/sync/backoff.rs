@@ -46,7 +46,7 @@ impl Backoff {
     }
 
     /// The upper bound of the delay for attempt `n`.
-    pub fn ceiling(&self, n: u32) -> Duration {
+    fn ceiling(&self, n: u32) -> Duration {
         let factor = 1u32
             .checked_shl(n.saturating_sub(1).min(31))
             .unwrap_or(u32::MAX);
@@ -137,10 +137,10 @@ pub struct FeedFloor {
 impl FeedFloor {
     /// Time constant of the rate estimate, seconds: a heavy feed reaches the
     /// cap within ~1.5 s, and the floor is back at `min` ~1.5 s after it ends.
-    pub const TAU_S: f64 = 1.0;
+    const TAU_S: f64 = 1.0;
     /// Up to this many events/s the floor stays at `min`. The latency bench's
     /// feed (300 lots at 60x) peaks at 55/s when its lots open or close.
-    pub const LIGHT_RATE: f64 = 60.0;
+    const LIGHT_RATE: f64 = 60.0;
     /// From this many events/s on the floor is `cap`. The 10 000-lot day at
     /// 600x (~190/s) is estimated at 130-245.
     pub const HEAVY_RATE: f64 = 150.0;

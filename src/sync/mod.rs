@@ -32,7 +32,7 @@ pub enum SyncMsg {
     },
     /// Feed events in seq order, gap-free from the last snapshot or batch.
     Events(Vec<Event>),
-    /// The bid history of one lot (answer to `SyncCmd::WatchLot`).
+    /// The bid history of one lot (answer to `SyncCmd::SelectLot`).
     Bids {
         lot_id: String,
         bids: Vec<Bid>,
@@ -91,7 +91,7 @@ pub enum SyncCmd {
     /// Re-read everything now (Ctrl-R).
     RefreshNow,
     /// Keep the bid history of this lot fresh (the lot in view); None stops.
-    WatchLot(Option<String>),
+    SelectLot(Option<String>),
     /// The journal is open and holds the feed up to this seq (None: a new
     /// journal), for `JournalStart::Later`.
     JournalOpened(Option<u64>),

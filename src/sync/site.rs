@@ -39,9 +39,9 @@ use tokio::time::Instant;
 /// Shortest interval between two reads of the list.
 pub const MIN_POLL: Duration = Duration::from_secs(15);
 /// Ctrl-R is honoured no sooner than this after the last read.
-pub const MIN_REFRESH: Duration = Duration::from_secs(5);
+const MIN_REFRESH: Duration = Duration::from_secs(5);
 /// Lots held at most (the site's subsoil lists hold a few hundred).
-pub const MAX_LOTS: usize = 5000;
+const MAX_LOTS: usize = 5000;
 
 /// How the poller behaves.
 #[derive(Clone, Debug)]

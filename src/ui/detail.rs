@@ -32,7 +32,7 @@ fn label_w(tx: &Texts) -> usize {
         tx.participants,
         tx.region,
         tx.minerals,
-        tx.licence,
+        tx.license,
         tx.reserves,
         tx.opened,
         tx.soft_close,
@@ -177,13 +177,13 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) {
         (None, None) => String::new(),
     };
     let kind = match &lot.license.kind {
-        LicenseKind::Exploration => tx.licence_long[0],
-        LicenseKind::Production => tx.licence_long[1],
+        LicenseKind::Exploration => tx.license_long[0],
+        LicenseKind::Production => tx.license_long[1],
         LicenseKind::Unknown(s) if s.is_empty() => "—",
         LicenseKind::Unknown(s) => s.as_str(),
     };
     terms.push(row(
-        tx.licence,
+        tx.license,
         text(format!(
             "{kind} · {}{size}",
             (tx.years)(lot.license.term_years)

@@ -133,8 +133,8 @@ pub(super) fn draw(
     let minerals: Vec<&str> = lot.minerals.iter().map(|m| lang.mineral(m)).collect();
     right.push(row(tx.minerals, vec![Span::raw(minerals.join(", "))]));
     let kind = match &lot.license.kind {
-        LicenseKind::Exploration => tx.licence_long[0],
-        LicenseKind::Production => tx.licence_long[1],
+        LicenseKind::Exploration => tx.license_long[0],
+        LicenseKind::Production => tx.license_long[1],
         LicenseKind::Unknown(s) if s.is_empty() => "—",
         LicenseKind::Unknown(s) => s.as_str(),
     };
@@ -144,7 +144,7 @@ pub(super) fn draw(
         (None, Some(b)) => format!(" · {}", (tx.blocks)(b)),
         (None, None) => String::new(),
     };
-    right.push(row(tx.licence, vec![Span::raw(format!("{kind}{size}"))]));
+    right.push(row(tx.license, vec![Span::raw(format!("{kind}{size}"))]));
     if !site.description.is_empty() {
         right.push(row(
             st.description,

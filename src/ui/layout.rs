@@ -69,7 +69,7 @@ pub fn plan_for(area: Rect, app: &App) -> Plan {
 /// A pane layout: the first pane across the top, the others side by side
 /// below it as many as fit `MIN_LOWER_W`, a window of them that holds the
 /// focused one. A focused pane the layout does not name takes the lower area.
-pub fn plan_panes(area: Rect, spec: &PaneSpec, focus: Pane) -> Plan {
+fn plan_panes(area: Rect, spec: &PaneSpec, focus: Pane) -> Plan {
     let [header, body, keybar] = Layout::vertical([
         Constraint::Length(HEADER_H),
         Constraint::Min(0),

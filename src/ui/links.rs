@@ -10,7 +10,7 @@ use crate::ui::i18n::Lang;
 use ratatui::layout::Rect;
 
 /// Hyperlinks a frame shows at most (a pane's rows).
-pub const MAX_LINKS: usize = 512;
+const MAX_LINKS: usize = 512;
 
 /// A run of cells on screen that links to `url`.
 #[derive(Clone, Debug, PartialEq, Eq)]

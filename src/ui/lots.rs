@@ -28,7 +28,7 @@ enum Col {
     Name,
     Region,
     Minerals,
-    Licence,
+    License,
     Status,
     High,
     HighFx,
@@ -57,7 +57,7 @@ const COLS: [(Col, u8, u16, u16); 14] = [
     (Col::Name, 0, 14, 14),
     (Col::Region, 9, 16, 16),
     (Col::Minerals, 7, 18, 14),
-    (Col::Licence, 8, 9, 9),
+    (Col::License, 8, 9, 9),
     (Col::Status, 2, 11, 11),
     (Col::High, 0, 15, 9),
     (Col::HighFx, 3, 14, 10),
@@ -75,7 +75,7 @@ fn col_of(c: Column) -> Col {
         Column::Name => Col::Name,
         Column::Region => Col::Region,
         Column::Minerals => Col::Minerals,
-        Column::Licence => Col::Licence,
+        Column::License => Col::License,
         Column::Status => Col::Status,
         Column::HighBid => Col::High,
         Column::HighFx => Col::HighFx,
@@ -229,8 +229,8 @@ fn word_extra(c: Col, lang: Lang) -> u16 {
             .unwrap_or(0)
             .saturating_sub(11),
         Col::Bids => len(tx.col_bids).saturating_sub(4),
-        Col::Licence if lang != Lang::En => tx
-            .licence_short
+        Col::License if lang != Lang::En => tx
+            .license_short
             .iter()
             .map(|k| len(k) + 1 + len(&(tx.years)(25)))
             .max()
@@ -304,7 +304,7 @@ fn header_label(c: Col, cur: Currency, lang: Lang) -> String {
         Col::Name => tx.col_name.into(),
         Col::Region => tx.col_region.into(),
         Col::Minerals => tx.col_minerals.into(),
-        Col::Licence => tx.col_licence.into(),
+        Col::License => tx.col_license.into(),
         Col::Status => tx.col_status.into(),
         Col::High => tx.col_high.into(),
         Col::HighFx => format!("{}{}", tx.col_high_fx, cur.code()),
@@ -343,7 +343,7 @@ fn sorted_col(k: SortKey) -> Col {
         SortKey::TimeLeft | SortKey::Extensions => Col::Left,
         SortKey::Region => Col::Region,
         SortKey::Minerals => Col::Minerals,
-        SortKey::Licence => Col::Licence,
+        SortKey::License => Col::License,
         SortKey::Leader => Col::Leader,
     }
 }
@@ -475,7 +475,7 @@ fn col_sort_key(c: Col) -> Option<SortKey> {
         Col::Name => SortKey::Name,
         Col::Region => SortKey::Region,
         Col::Minerals => SortKey::Minerals,
-        Col::Licence => SortKey::Licence,
+        Col::License => SortKey::License,
         Col::Status => SortKey::Status,
         Col::High | Col::HighFx => SortKey::HighBid,
         Col::NextMin => SortKey::NextMin,
@@ -618,7 +618,7 @@ fn draw_pane(frame: &mut Frame, area: Rect, ctx: &Ctx<'_>) -> Option<String> {
         }
         let msg = if store.is_empty() {
             tx.waiting_lots
-        } else if store.watched_only() && store.watch_count() == 0 {
+        } else if store.watched_only() && store.watched_count() == 0 {
             tx.no_watched
         } else {
             tx.no_match
@@ -884,10 +884,10 @@ fn lot_row(
                     at = put_str(buf, at, y, right, lang.mineral(m), plain);
                 }
             }
-            Col::Licence => {
+            Col::License => {
                 let kind = match &lot.license.kind {
-                    LicenseKind::Exploration => tx.licence_short[0],
-                    LicenseKind::Production => tx.licence_short[1],
+                    LicenseKind::Exploration => tx.license_short[0],
+                    LicenseKind::Production => tx.license_short[1],
                     LicenseKind::Unknown(s) if s.is_empty() => "—",
                     LicenseKind::Unknown(s) => s.as_str(),
                 };

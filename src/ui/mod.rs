@@ -15,6 +15,7 @@ mod help;
 pub mod i18n;
 mod keybar;
 pub mod keys;
+pub mod keyspec;
 pub mod layout;
 pub mod links;
 mod lots;

@@ -71,7 +71,7 @@ pub fn actions(app: &App, area: Rect, ev: &MouseEvent, lang: Lang) -> Vec<Action
 }
 
 /// The pane whose rectangle (borders included) holds `at`.
-pub fn pane_at(plan: &Plan, at: Position) -> Option<Pane> {
+fn pane_at(plan: &Plan, at: Position) -> Option<Pane> {
     Pane::ALL
         .into_iter()
         .find(|&p| plan.rect(p).is_some_and(|r| r.contains(at)))

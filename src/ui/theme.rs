@@ -123,7 +123,7 @@ impl Theme {
 
     /// Bright named colours and bold text: the strongest contrast a
     /// terminal offers.
-    pub fn high_contrast() -> Theme {
+    fn high_contrast() -> Theme {
         let b = |c: Color| Style::new().fg(c).add_modifier(Modifier::BOLD);
         Theme {
             text: Style::new().fg(Color::White),
@@ -147,7 +147,7 @@ impl Theme {
 
     /// The theme with every fg/bg colour removed; styles that were told
     /// apart only by colour get a modifier instead.
-    pub fn without_color(self) -> Theme {
+    fn without_color(self) -> Theme {
         let strip = |s: Style| {
             let mut s = s;
             s.fg = None;

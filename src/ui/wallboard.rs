@@ -17,7 +17,7 @@ use ratatui::text::Line;
 use tui_big_text::{BigText, PixelSize};
 
 /// How long one page of the other lots stays.
-pub const PAGE_MS: u64 = 6000;
+const PAGE_MS: u64 = 6000;
 /// A block of one lot closing soon: the width it wants and its height.
 const BLOCK_W: u16 = 80;
 const BLOCK_H: u16 = 5;

@@ -20,10 +20,10 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use support::http::{free_port, get};
-use support::process::{Killed, scratch_dir};
+use support::process::scratch_dir;
 use support::server::{BIN, Server};
+use support::sinks::{received, sink};
 
-const SINKS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/alert_sinks.py");
 const DAY: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/fixtures/alerts-day.json"
@@ -33,56 +33,6 @@ const SOLD: &str = "900001";
 const ELSEWHERE: &str = "900003";
 /// Listed by the site ~5 s after its start (speed 10): a `new` alert.
 const NEW: &str = "900004";
-
-/// Debian's python (with python3-aiosmtpd) before any other on the PATH.
-fn python() -> &'static str {
-    if Path::new("/usr/bin/python3").exists() {
-        "/usr/bin/python3"
-    } else {
-        "python3"
-    }
-}
-
-/// An SMTP or HTTP receiver writing each message to `dir`.
-fn sink(kind: &str, dir: &Path, port: u16) -> Killed {
-    sink_on(kind, dir, port, "127.0.0.1")
-}
-
-fn sink_on(kind: &str, dir: &Path, port: u16, host: &str) -> Killed {
-    std::fs::create_dir_all(dir).unwrap();
-    let mut child = Command::new(python())
-        .args([SINKS, kind, &dir.to_string_lossy(), &port.to_string(), host])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("python3 runs the alert sinks");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    assert_eq!(
-        line.trim(),
-        "ready",
-        "the {kind} sink did not start (is python3-aiosmtpd installed?)"
-    );
-    Killed(child)
-}
-
-/// What a sink received, oldest first: (arrival, message).
-fn received(dir: &Path) -> Vec<(f64, Value)> {
-    let mut v: Vec<(f64, Value)> = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.flatten()
-                .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
-                .filter_map(|e| std::fs::read_to_string(e.path()).ok())
-                .filter_map(|t| serde_json::from_str::<Value>(&t).ok())
-                .map(|j| (j["received_at"].as_f64().unwrap_or(0.0), j))
-                .collect()
-        })
-        .unwrap_or_default();
-    v.sort_by(|a, b| a.0.total_cmp(&b.0));
-    v
-}
 
 /// The lot numbers and events of the mails (from their subject).
 fn mail_alerts(dir: &Path) -> Vec<(String, String)> {
@@ -493,89 +443,15 @@ fn a_mail_server_that_comes_back_gets_its_mail_within_the_backoff() {
     );
     std::thread::sleep(Duration::from_secs(2));
     let stderr = w.stop();
-    assert_eq!(
-        mail_alerts(&dir.join("mail")),
-        vec![(NEW.into(), "new".into()), (MOVED.into(), "changed".into())],
-        "once"
-    );
+    // On a busy machine the short day can reach its sale before the stop:
+    // that alert's mail may follow, once.
+    let held: Vec<(String, String)> =
+        vec![(NEW.into(), "new".into()), (MOVED.into(), "changed".into())];
+    let mut and_sale = held.clone();
+    and_sale.push((SOLD.into(), "result".into()));
+    let mails = mail_alerts(&dir.join("mail"));
+    assert!(mails == held || mails == and_sale, "once: {mails:?}");
     assert!(!stderr.contains("not delivered"), "{stderr}");
-}
-
-/// This machine's address on its default route (no packet is sent), if
-/// it has one that is not loopback.
-fn outside_address() -> Option<std::net::IpAddr> {
-    let s = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
-    s.connect("192.0.2.1:9").ok()?;
-    let ip = s.local_addr().ok()?.ip();
-    (!ip.is_loopback() && !ip.is_unspecified()).then_some(ip)
-}
-
-fn mailer(url: &str) -> lotwatch::shell::deliver::mail::Mailer {
-    let cfg = lotwatch::shell::deliver::NotifyTo {
-        smtp: Some(url.into()),
-        from: Some("lotwatch <alerts@example.kz>".into()),
-        email: vec!["bidder@example.kz".into()],
-        ..Default::default()
-    };
-    lotwatch::shell::deliver::mail::Mailer::new(&cfg, None)
-        .expect("a valid [notify_to]")
-        .expect("a mailer")
-}
-
-fn outgoing() -> lotwatch::shell::deliver::Outgoing {
-    lotwatch::shell::deliver::Outgoing {
-        id: "t1".into(),
-        keys: vec!["k".into()],
-        rule: "r".into(),
-        event: "new".into(),
-        lot_id: None,
-        subject: "lotwatch: new lot · 1 Test".into(),
-        text: "1 Test\n".into(),
-        json: Value::Null,
-        priority: 3,
-    }
-}
-
-#[test]
-fn a_password_goes_without_tls_only_to_a_loopback_host() {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let dir = scratch_dir("alerts", "plain-auth");
-    // Loopback: the server offers no STARTTLS; AUTH and the mail go plain.
-    let port = free_port();
-    let _local = sink("smtp", &dir.join("local"), port);
-    let m = mailer(&format!("smtp://alice:CANARY-pw@127.0.0.1:{port}"));
-    rt.block_on(m.send(&outgoing()))
-        .expect("delivered to loopback");
-    let got = received(&dir.join("local"));
-    assert!(
-        got.iter().any(|(_, r)| r["auth"].is_string()),
-        "AUTH was used: {got:?}"
-    );
-    assert!(got.iter().any(|(_, r)| r["data"].is_string()));
-
-    // Not loopback: STARTTLS is required, so nothing is sent.
-    let Some(ip) = outside_address() else {
-        eprintln!(
-            "alerts: no address outside loopback on this machine: the non-loopback half is skipped"
-        );
-        return;
-    };
-    let port = free_port();
-    let _outside = sink_on("smtp", &dir.join("outside"), port, &ip.to_string());
-    let m = mailer(&format!("smtp://alice:CANARY-pw@{ip}:{port}"));
-    let err = rt
-        .block_on(m.send(&outgoing()))
-        .expect_err("refused without TLS");
-    assert!(!err.contains("CANARY"), "{err}");
-    std::thread::sleep(Duration::from_millis(300));
-    assert!(
-        received(&dir.join("outside")).is_empty(),
-        "neither AUTH nor the mail went out in the clear: {err}"
-    );
-    eprintln!("alerts: to {ip} without STARTTLS: {err}");
 }
 
 #[test]

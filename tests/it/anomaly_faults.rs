@@ -4,7 +4,7 @@
 //! test asserts the anomaly the app asks to journal, with its evidence,
 //! raised exactly once and alone.
 
-use crate::common;
+use crate::support::common;
 
 use common::*;
 use lotwatch::app::{Anomaly, AnomalyKind, App, AppOptions, Effect, Msg};

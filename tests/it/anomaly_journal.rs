@@ -3,9 +3,9 @@
 //! monitor loop sends it) into the `anomalies` table, with the lot, the
 //! server time, the kind and the evidence, in order with the messages.
 
-use crate::journal_support;
+use crate::support::journal_day;
 
-use journal_support::{AUCTION, temp_dir};
+use journal_day::{AUCTION, temp_dir};
 use lotwatch::app::{App, AppOptions, Effect, Msg};
 use lotwatch::domain::clock::Mono;
 use lotwatch::domain::{Event, EventKind, HighBid, Lot, LotStatus, Money, Timestamp};

@@ -93,7 +93,7 @@ fn every_page_the_man_page_names_is_provided() {
             "man {n}: {page}"
         );
     }
-    let dir = crate::journal_support::temp_dir("man-pages");
+    let dir = crate::support::journal_day::temp_dir("man-pages");
     let o = run(&["man", "--out-dir", &dir.to_string_lossy()]);
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     for n in named
@@ -111,7 +111,7 @@ fn every_page_the_man_page_names_is_provided() {
 
 #[test]
 fn errors_say_what_to_do_and_exit_by_the_one_rule() {
-    let dir = crate::journal_support::temp_dir("first-use-errors");
+    let dir = crate::support::journal_day::temp_dir("first-use-errors");
     let log = dir.join("l.log");
     let log = log.to_string_lossy();
     let text = dir.join("notes.txt");

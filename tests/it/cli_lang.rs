@@ -77,7 +77,7 @@ fn usage_and_range_errors_follow_the_language() {
         &["ошибка: неизвестный параметр '--lang'"],
     );
     // The config file's language, under the environment's.
-    let dir = crate::journal_support::temp_dir("cli-lang-config");
+    let dir = crate::support::journal_day::temp_dir("cli-lang-config");
     let cfg = dir.join("config.toml");
     std::fs::write(&cfg, "language = \"kk\"\n").unwrap();
     let cfg = cfg.to_string_lossy();
@@ -116,7 +116,7 @@ fn snapshot_export_and_verify_say_their_errors_in_the_language() {
         &["lotwatch snapshot: қосылу мүмкін емес: қосылудан бас тартылды"],
     );
     check(&["snapshot", "--lang", "kk"], &[], 2, &["--url URL қажет"]);
-    let dir = crate::journal_support::temp_dir("cli-lang-journal");
+    let dir = crate::support::journal_day::temp_dir("cli-lang-journal");
     let text = dir.join("notes.txt");
     std::fs::write(&text, "not a journal, just some words of text\n".repeat(20)).unwrap();
     let text = text.to_string_lossy();
@@ -186,7 +186,7 @@ fn english_is_as_it_was() {
 
 #[test]
 fn the_detail_inside_a_said_line_is_said_too() {
-    let dir = crate::journal_support::temp_dir("cli-lang-detail");
+    let dir = crate::support::journal_day::temp_dir("cli-lang-detail");
     let log = dir.join("l.log");
     let log = log.to_string_lossy();
     // A URL, a rate and a CA file the monitor cannot use: its own words in

@@ -3,7 +3,7 @@
 //! not a platform (404 on `/api/v1/auction`), an HTML page where JSON was
 //! expected, a 5xx with the server's message, a timeout with its seconds.
 
-use crate::common;
+use crate::support::common;
 
 use common::*;
 use lotwatch::platform::PlatformError;

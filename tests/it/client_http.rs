@@ -3,7 +3,7 @@
 //! what it refuses (deep JSON, a 304 it did not ask for), with the clock
 //! sample each answer yields.
 
-use crate::common;
+use crate::support::common;
 
 use common::*;
 use lotwatch::platform::{Cached, PlatformError};

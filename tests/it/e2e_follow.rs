@@ -6,10 +6,10 @@
 //! database when it stops: the journal badge says why, and `q` quits within
 //! a second saying on stderr what was not recorded, the password masked.
 
-use crate::pg_support;
 use crate::support;
+use crate::support::pg;
 
-use pg_support::{PASSWORD, Pg};
+use pg::{PASSWORD, Pg};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -8,12 +8,12 @@
 //! single SQLite journal of the same day. The password appears in no log
 //! and no output.
 
-use crate::pg_support;
 use crate::support;
+use crate::support::pg;
 
 use lotwatch::journal::Journal;
 use lotwatch::platform::{Client, ClientConfig};
-use pg_support::{PASSWORD, Pg};
+use pg::{PASSWORD, Pg};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -21,8 +21,8 @@ use std::time::{Duration, Instant};
 use support::history::read_history;
 use support::server::{BIN, Server};
 
-/// The day (about 4 h) compressed 200 times: about 75 s.
-const SPEED: &str = "200";
+/// The day (about 4 h) compressed 400 times: about 37 s.
+const SPEED: &str = "400";
 const DAY_LIMIT: Duration = Duration::from_secs(240);
 /// How long the first monitor may take to record anything.
 const FIRST_LIMIT: Duration = Duration::from_secs(30);

@@ -2,10 +2,10 @@
 //! the user's settings: the config file's language, theme, sort and key
 //! bindings apply to a replay as they do live.
 
-use crate::journal_support;
 use crate::support;
+use crate::support::journal_day;
 
-use journal_support::{AUCTION, T0, day, temp_dir};
+use journal_day::{AUCTION, T0, day, temp_dir};
 use lotwatch::domain::Timestamp;
 use lotwatch::journal::{Journal, Receipt};
 use lotwatch::sync::SyncMsg;
@@ -27,7 +27,7 @@ fn a_replay_takes_the_config_files_language_and_key_bindings() {
             local: Timestamp(T0 + t),
             server_est: Some(Timestamp(T0 + t)),
         };
-        w.record_sync_msg(&SyncMsg::Auction(journal_support::auction()), at(0))
+        w.record_sync_msg(&SyncMsg::Auction(journal_day::auction()), at(0))
             .unwrap();
         let snapshot = SyncMsg::Snapshot {
             seq: 0,

@@ -54,15 +54,15 @@ fn rows_with(screen: &str, word: &str) -> usize {
 
 #[test]
 fn lots_a_status_change_a_sale_price_and_a_maintenance_window() {
-    // Speed 60: the first lots open ~2 s after start, close ~40 s later and
-    // are sold 2 s after; the site is down for maintenance from 55 s to 65 s.
+    // Speed 120: the first lots open ~2 s after start, close ~20 s later and
+    // are sold 1 s after; the site is down for maintenance from 36 s to 46 s.
     let server = Server::start(&[
         "--site",
         "sauda",
         "--speed",
-        "60",
+        "120",
         "--site-maintenance",
-        "55+10",
+        "36+10",
     ]);
     let t = monitor("sauda", &server, &[]);
     let first = t.wait_for("the site's lots", WAIT, |s| {

@@ -231,12 +231,7 @@ fn an_api_and_a_site_at_once_and_the_site_stopped_mid_run() {
     while let Some(wait) = replay.until_next() {
         mono += wait.as_millis() as u64 + 1;
         let msgs = replay.advance(wait.max(Duration::from_millis(1)));
-        lotwatch::shell::replay_mode::deliver(
-            &mut app,
-            &replay,
-            msgs,
-            lotwatch::domain::clock::Mono(mono),
-        );
+        lotwatch::replay_deliver(&mut app, &replay, msgs, lotwatch::domain::clock::Mono(mono));
     }
     let labels: Vec<&str> = app
         .sources()

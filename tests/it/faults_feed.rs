@@ -3,7 +3,7 @@
 //! server clock is followed; malformed events are reported without breaking
 //! the seq order.
 
-use crate::common;
+use crate::support::common;
 
 use common::*;
 use lotwatch::domain::clock::ServerClock;

@@ -5,7 +5,7 @@
 //! bounded, and recovers by itself with a fresh snapshot once the platform
 //! answers well again.
 
-use crate::common;
+use crate::support::common;
 
 use common::*;
 use lotwatch::domain::Timestamp;
@@ -27,9 +27,19 @@ fn rate_bound(window: Duration) -> usize {
 /// Runs one fault case. `fault` mounts the faulty platform on a reset server;
 /// `error_has` is a piece of the error text the link state must carry.
 async fn fault_case(fault: ResponseTemplate, error_has: &str) -> Collector {
+    fault_case_within(fault, error_has, Duration::from_secs(2)).await
+}
+
+/// `fault_case` with requests that may take `request_timeout`.
+async fn fault_case_within(
+    fault: ResponseTemplate,
+    error_has: &str,
+    request_timeout: Duration,
+) -> Collector {
     let server = MockServer::start().await;
     mount_healthy(&server, 5, &["A", "B"]).await;
-    let mut c = Collector::new(spawn(fast_client(&server.uri()), fast_sync()));
+    let client = fast_client_within(&server.uri(), request_timeout);
+    let mut c = Collector::new(spawn(client, fast_sync()));
     assert_eq!(c.snapshot(LONG).await, Some((5, 2)));
     assert!(c.live(LONG).await, "not live on a healthy platform");
 
@@ -114,9 +124,11 @@ async fn invalid_json() {
 #[tokio::test]
 async fn a_50_mb_body_is_refused_at_the_cap() {
     let big = vec![b' '; 50 * 1024 * 1024];
-    fault_case(
+    // Reading up to the 16 MiB cap took over 2 s beside the other tests.
+    fault_case_within(
         ResponseTemplate::new(200).set_body_raw(big, "application/json"),
         "larger than",
+        Duration::from_secs(20),
     )
     .await;
 }
@@ -137,7 +149,7 @@ async fn a_gzip_bomb_stops_at_the_cap() {
     let t = ResponseTemplate::new(200)
         .insert_header("Content-Encoding", "gzip")
         .set_body_raw(bomb, "application/json");
-    fault_case(t, "larger than").await;
+    fault_case_within(t, "larger than", Duration::from_secs(20)).await;
 }
 
 #[tokio::test]

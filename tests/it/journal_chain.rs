@@ -5,9 +5,9 @@
 //! this test's own; and the migration of a journal written before chains
 //! (`tests/fixtures/journal-v1.sqlite`, made by the build before them).
 
-use crate::journal_support;
+use crate::support::journal_day;
 
-use journal_support::{AUCTION, T0, batches, day, temp_dir};
+use journal_day::{AUCTION, T0, batches, day, temp_dir};
 use lotwatch::domain::{Auction, AuctionStatus, Currency, Rate, Timestamp};
 use lotwatch::journal::{Journal, JournalRecord, Receipt};
 use lotwatch::rates::{RateSource, RateTable};

@@ -9,9 +9,9 @@
 //! The child is this test binary itself, re-run on the ignored test
 //! `crash_child` with `LOTWATCH_CRASH_CHILD` naming the journal.
 
-use crate::journal_support;
+use crate::support::journal_day;
 
-use journal_support::{AUCTION, apply, batches, day, temp_dir};
+use journal_day::{AUCTION, apply, batches, day, temp_dir};
 use lotwatch::domain::Event;
 use lotwatch::journal::{Journal, Receipt};
 use lotwatch::sync::SyncMsg;
@@ -23,7 +23,7 @@ const CHILD_ENV: &str = "LOTWATCH_CRASH_CHILD";
 /// How many already-stored events a restart sends again.
 const OVERLAP: u64 = 5;
 
-fn history() -> journal_support::Day {
+fn history() -> journal_day::Day {
     day(77, 6, 1_200)
 }
 

@@ -3,9 +3,9 @@
 //! cells are neutralized, rates of the day apply, `--lot` filters, and the
 //! exit codes say what went wrong.
 
-use crate::journal_support;
+use crate::support::journal_day;
 
-use journal_support::{AUCTION, T0, day, temp_dir};
+use journal_day::{AUCTION, T0, day, temp_dir};
 use lotwatch::domain::{Currency, Event, EventKind, LotResult, LotStatus, Money, Rate, Timestamp};
 use lotwatch::journal::codec::lot_from_wire;
 use lotwatch::journal::{Journal, Receipt};

@@ -2,9 +2,9 @@
 //! writes (here a writer of this test) delivers each event once, in order,
 //! as the messages the sync engine would send, and says how fresh it is.
 
-use crate::journal_support;
+use crate::support::journal_day;
 
-use journal_support::{AUCTION, batches, day, temp_dir};
+use journal_day::{AUCTION, batches, day, temp_dir};
 use lotwatch::domain::Timestamp;
 use lotwatch::journal::follow::{self, FollowOptions};
 use lotwatch::journal::{Journal, Receipt};

@@ -1,13 +1,13 @@
-//! The journal in a real PostgreSQL (tests/pg_support starts one): several
+//! The journal in a real PostgreSQL (tests/support/pg.rs starts one): several
 //! writers store each event once, the platform chain does not depend on
 //! which writer came first, the per-monitor chains and `verify` hold, the
 //! triggers refuse changes, export and replay read it like a file, and each
 //! way of failing to connect has its own message without the password.
 
-use crate::journal_support;
-use crate::pg_support::{PASSWORD, Pg};
+use crate::support::journal_day;
+use crate::support::pg::{PASSWORD, Pg};
 
-use journal_support::{AUCTION, batches, day};
+use journal_day::{AUCTION, batches, day};
 use lotwatch::domain::Timestamp;
 use lotwatch::journal::pg::{PgError, Remote, chain};
 use lotwatch::journal::{Journal, JournalError, JournalRecord, Receipt};
@@ -437,7 +437,7 @@ fn a_follower_started_mid_day_shows_the_high_bids_within_a_second_of_the_writer(
     let mid_seq = bs[half - 1].iter().map(|e| e.seq).max().unwrap();
     take(&mut app, mid_seq, Duration::from_secs(5));
     let mut expected = d.lots.clone();
-    journal_support::apply(&mut expected, &d.events[..mid_seq as usize]);
+    journal_day::apply(&mut expected, &d.events[..mid_seq as usize]);
     let shown: Vec<_> = app.lots().iter().cloned().collect();
     assert_eq!(
         high_bids(&shown),
@@ -474,7 +474,7 @@ fn a_follower_started_mid_day_shows_the_high_bids_within_a_second_of_the_writer(
     );
     let shown: Vec<_> = app.lots().iter().cloned().collect();
     let mut expected = d.lots.clone();
-    journal_support::apply(&mut expected, &d.events);
+    journal_day::apply(&mut expected, &d.events);
     assert_eq!(
         high_bids(&shown),
         high_bids(&expected),

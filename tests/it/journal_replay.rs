@@ -1,9 +1,9 @@
 //! Replay: a recorded day played back through the same messages ends in the
 //! same state as the live run, step by step, with the recorded timing.
 
-use crate::journal_support;
+use crate::support::journal_day;
 
-use journal_support::{AUCTION, T0, apply, batches, day, temp_dir};
+use journal_day::{AUCTION, T0, apply, batches, day, temp_dir};
 use lotwatch::domain::{Auction, AuctionStatus, Currency, Lot, Rate, Timestamp};
 use lotwatch::journal::{Journal, Receipt, Replay};
 use lotwatch::rates::{RateSource, RateTable};

@@ -1,9 +1,9 @@
 //! The journal file: exactly once per seq, the cursor, append-only triggers,
 //! damaged files, snapshot diffs, restart, and nothing lost under a burst.
 
-use crate::journal_support;
+use crate::support::journal_day;
 
-use journal_support::{AUCTION, apply, batches, day, temp_dir};
+use journal_day::{AUCTION, apply, batches, day, temp_dir};
 use lotwatch::domain::{Currency, HighBid, Money, Rate, Timestamp};
 use lotwatch::journal::{Journal, JournalError, JournalRecord, Receipt};
 use lotwatch::rates::{RateSource, RateTable};

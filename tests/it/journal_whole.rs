@@ -4,7 +4,7 @@
 //! file still holds records the file does not (a copy of the file alone
 //! would lack them and still verify OK).
 
-use crate::journal_support::{self, AUCTION, T0, day, temp_dir};
+use crate::support::journal_day::{self, AUCTION, T0, day, temp_dir};
 use crate::support::server::BIN;
 use lotwatch::domain::Timestamp;
 use lotwatch::journal::verify::records_only_in_wal;
@@ -45,7 +45,7 @@ fn verify_warns_of_records_only_the_wal_holds_until_the_writer_checkpoints() {
         local: Timestamp(T0 + t),
         server_est: Some(Timestamp(T0 + t)),
     };
-    w.record_sync_msg(&SyncMsg::Auction(journal_support::auction()), at(0))
+    w.record_sync_msg(&SyncMsg::Auction(journal_day::auction()), at(0))
         .unwrap();
     w.record_sync_msg(
         &SyncMsg::Snapshot {

@@ -2,23 +2,15 @@
 //! binary instead of forty is most of a cold `cargo test` on two cores).
 //! The end-to-end tests (`e2e_*`: the real binary in tmux) are modules here
 //! too, so that they wait side by side rather than one binary after another.
-//! The token canary (it installs the process's global logger) and the
-//! parser's scale test (its counting allocator) have binaries of their own.
+//! The parser's scale test (its counting allocator) has a binary of its own.
+//! The shell is private to the crate: its parts are tested by the unit
+//! tests beside them (`src/shell/*_tests.rs`, with these same helpers).
 
 #![allow(clippy::unwrap_used)] // a test may stop at the first surprise
 
-#[path = "../common/mod.rs"]
-mod common;
-#[path = "../journal_support/mod.rs"]
-mod journal_support;
-#[path = "../pg_support/mod.rs"]
-mod pg_support;
 #[path = "../support/mod.rs"]
 mod support;
-#[path = "../ui_common/mod.rs"]
-mod ui_common;
 
-mod alert_command;
 mod alerts_delivery;
 mod anomaly_clean_day;
 mod anomaly_faults;
@@ -60,11 +52,9 @@ mod layers;
 mod metrics_prometheus;
 mod nbk_parse;
 mod nbk_sim;
-mod notify_vt;
 mod private_files;
 mod protocol_day;
 mod push_feed;
-mod replay_mode;
 mod sauda_parse;
 mod sauda_polite;
 mod sauda_props;

@@ -8,9 +8,9 @@
 //! checked by an HTML parser (well-formed, no script, nothing fetched).
 //! Beside it, a day with a starting bonus the source showed in words.
 
-use crate::journal_support;
+use crate::support::journal_day;
 
-use journal_support::temp_dir;
+use journal_day::temp_dir;
 use lotwatch::domain::{
     Auction, AuctionStatus, Currency, Event, EventKind, License, LicenseKind, Lot, LotResult,
     LotStatus, Money, Rate, SoftClose, Timestamp,

@@ -4,7 +4,7 @@
 //! (superseded answers dropped, refreshed after its bids), Ctrl-R cutting a
 //! long-poll short, and fewer long-polls under a heavy feed.
 
-use crate::common;
+use crate::support::common;
 
 use common::*;
 use lotwatch::platform::{Client, ClientConfig};
@@ -192,12 +192,12 @@ async fn the_lot_in_view_gets_its_history_and_superseded_answers_are_dropped() {
     assert!(c.snapshot(LONG).await.is_some());
     c.handle
         .cmds
-        .send(SyncCmd::WatchLot(Some("A".into())))
+        .send(SyncCmd::SelectLot(Some("A".into())))
         .await
         .expect("engine up");
     c.handle
         .cmds
-        .send(SyncCmd::WatchLot(Some("B".into())))
+        .send(SyncCmd::SelectLot(Some("B".into())))
         .await
         .expect("engine up");
     match c.until(LONG, |m| matches!(m, SyncMsg::Bids { .. })).await {
@@ -317,7 +317,7 @@ async fn moving_quickly_through_lots_does_not_pile_up_requests() {
     for i in 0..30 {
         c.handle
             .cmds
-            .send(SyncCmd::WatchLot(Some(format!("L{i}"))))
+            .send(SyncCmd::SelectLot(Some(format!("L{i}"))))
             .await
             .expect("engine up");
         tokio::time::sleep(Duration::from_millis(20)).await;
@@ -336,7 +336,7 @@ async fn moving_quickly_through_lots_does_not_pile_up_requests() {
     // the same lot again changes nothing
     c.handle
         .cmds
-        .send(SyncCmd::WatchLot(Some("L29".into())))
+        .send(SyncCmd::SelectLot(Some("L29".into())))
         .await
         .expect("engine up");
     c.drain_for(Duration::from_millis(400)).await;

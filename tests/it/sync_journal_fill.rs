@@ -11,8 +11,8 @@
 //! - a restart whose journal cursor is behind the snapshot reads exactly the
 //!   missing pages, paced, and the journal then holds every event once.
 
-use crate::common;
-use crate::journal_support;
+use crate::support::common;
+use crate::support::journal_day;
 
 use common::*;
 use lotwatch::domain::{Event, EventKind, Money, Timestamp};
@@ -229,7 +229,7 @@ async fn a_410_is_followed_by_one_lots_then_the_feed_from_its_seq_and_never_aske
         .respond_with(feed.clone())
         .mount(&server)
         .await;
-    let dir = journal_support::temp_dir("fill-410");
+    let dir = journal_day::temp_dir("fill-410");
     let j = Journal::open(&dir.join("j.sqlite")).expect("journal");
     let mut rec = j.recorder("kz-2025-06").expect("recorder");
     // The journal is caught up to the first snapshot: no gap at start.
@@ -365,7 +365,7 @@ async fn without_a_feed_it_is_tried_again_once_every_feed_retry() {
 
 #[tokio::test]
 async fn a_restart_behind_the_snapshot_reads_exactly_the_missing_pages_paced() {
-    let dir = journal_support::temp_dir("fill-restart");
+    let dir = journal_day::temp_dir("fill-restart");
     let path = dir.join("j.sqlite");
     let auction = "kz-2025-06";
     // The first run recorded up to seq 1200.
@@ -450,7 +450,7 @@ async fn a_restart_behind_the_snapshot_reads_exactly_the_missing_pages_paced() {
 
 #[tokio::test]
 async fn a_journal_that_opens_late_does_not_hold_the_lots_back_and_gets_its_gap_after() {
-    let dir = journal_support::temp_dir("fill-late");
+    let dir = journal_day::temp_dir("fill-late");
     let path = dir.join("j.sqlite");
     let auction = "kz-2025-06";
     // An earlier run recorded up to seq 1200.

@@ -3,7 +3,7 @@
 //! table), what each table says about itself, the feed URL's date, ETag reuse,
 //! and that the platform's token never goes to the feed.
 
-use crate::common;
+use crate::support::common;
 
 use common::*;
 use lotwatch::domain::{Currency, Rate, Timestamp};

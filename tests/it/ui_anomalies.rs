@@ -3,12 +3,12 @@
 //! pane (key 5 or Tab), with kind symbol, lot number and name, the server
 //! time in Astana and the evidence, newest first; the pane scrolls.
 
-use crate::ui_common;
+use crate::support::screens;
 
 use lotwatch::app::{Action, AnomalyKind, Pane};
 use lotwatch::domain::{Event, EventKind, Money};
 use lotwatch::sync::SyncMsg;
-use ui_common::*;
+use screens::*;
 
 fn low_bid(seq: u64, offset_s: i64, tenge: i64) -> SyncMsg {
     SyncMsg::Events(vec![Event {

@@ -4,13 +4,13 @@
 //! border (a number against a pane's edge without its unit, a digit cut by
 //! `…`, or an amount run into the next column).
 
-use crate::ui_common;
+use crate::support::screens;
 
 use lotwatch::app::{Action, App};
 use lotwatch::domain::{Event, EventKind, LotStatus, Money};
 use lotwatch::sync::SyncMsg;
 use lotwatch::ui::i18n::Lang;
-use ui_common::*;
+use screens::*;
 
 const SIZES: [(u16, u16); 3] = [(80, 24), (120, 40), (160, 45)];
 

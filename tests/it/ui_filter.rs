@@ -2,11 +2,11 @@
 //! error (shown in the filter line, the lots keeping the last valid filter),
 //! a committed filter, and the lots sorted by a column in each direction.
 
-use crate::ui_common;
+use crate::support::screens;
 
 use lotwatch::app::Action;
 use lotwatch::app::lots::SortKey;
-use ui_common::*;
+use screens::*;
 
 fn type_filter(app: &mut lotwatch::app::App, text: &str) {
     act(app, Action::StartFilter);

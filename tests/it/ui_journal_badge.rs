@@ -4,12 +4,12 @@
 //! and an anomaly when the failure starts and when it ends, in English,
 //! Russian and Kazakh.
 
-use crate::ui_common;
+use crate::support::screens;
 
 use lotwatch::app::{Effect, Msg};
 use lotwatch::journal::{JournalCause, JournalFailure, JournalHealth};
 use lotwatch::ui::i18n::Lang;
-use ui_common::*;
+use screens::*;
 
 fn failing(cause: JournalCause, events: u64) -> JournalHealth {
     JournalHealth {

@@ -2,12 +2,12 @@
 //! it: the mode decides what a key means (typing `q` into the filter does
 //! not quit; Esc leaves the help before anything else).
 
-use crate::ui_common;
+use crate::support::screens;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use lotwatch::app::{App, Effect, Mode, Msg, Pane, Update};
 use lotwatch::ui::keys::Keymap;
-use ui_common::*;
+use screens::*;
 
 fn press(app: &mut App, code: KeyCode, mods: KeyModifiers) -> Update {
     match Keymap::default().action(&KeyEvent::new(code, mods), app.mode()) {

@@ -2,12 +2,12 @@
 //! 160x45, a user's layout, the user's columns (dropping from the right on
 //! a narrow terminal), the layout key, and the configuration's note.
 
-use crate::ui_common;
+use crate::support::screens;
 
 use lotwatch::app::Action;
 use lotwatch::app::Pane;
 use lotwatch::app::screens::{Column, Layout, Layouts};
-use ui_common::*;
+use screens::*;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (160, 45)];
 

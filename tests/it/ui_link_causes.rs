@@ -3,12 +3,12 @@
 //! table when lots are shown), and the cause's words in English, Russian and
 //! Kazakh.
 
-use crate::ui_common;
+use crate::support::screens;
 
 use lotwatch::platform::TlsProblem;
 use lotwatch::sync::{LinkCause, LinkState, SyncMsg};
 use lotwatch::ui::i18n::Lang;
-use ui_common::*;
+use screens::*;
 
 fn causes() -> Vec<(&'static str, LinkCause)> {
     vec![

@@ -2,7 +2,7 @@
 //! the fixture, finds a lot, a column header or a pane on the rendered
 //! screen, clicks there and checks the actions and what they do.
 
-use crate::ui_common;
+use crate::support::screens;
 
 use crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use lotwatch::app::lots::SortKey;
@@ -15,7 +15,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ui_common::*;
+use screens::*;
 
 fn mouse(kind: MouseEventKind, x: u16, y: u16) -> MouseEvent {
     MouseEvent {

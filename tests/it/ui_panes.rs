@@ -2,7 +2,7 @@
 //! unmistakable at every size, frozen clocks stay frozen, and a lot at zero
 //! reads `closing…` until the server closes it.
 
-use crate::ui_common;
+use crate::support::screens;
 
 use lotwatch::app::{Action, App, AppOptions, Msg};
 use lotwatch::domain::clock::Mono;
@@ -10,7 +10,7 @@ use lotwatch::domain::{Event, EventKind, LotStatus};
 use lotwatch::sync::{LinkState, SyncMsg};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ui_common::*;
+use screens::*;
 
 fn render_at(app: &mut App, w: u16, h: u16, now: Mono) -> String {
     app.update(Msg::Resize { w, h }, now);

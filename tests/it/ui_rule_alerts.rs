@@ -4,13 +4,13 @@
 //! the rule's name; each alerts once; a failing delivery channel is named
 //! in the header with its cause and the count waiting.
 
-use crate::ui_common;
+use crate::support::screens;
 
 use lotwatch::app::rules::{ChannelTrouble, DeliveryStatus, Rule, RuleChange, RuleEvent};
 use lotwatch::app::{Effect, Msg};
 use lotwatch::domain::{Event, EventKind, LotStatus};
 use lotwatch::sync::SyncMsg;
-use ui_common::*;
+use screens::*;
 
 fn rules() -> Vec<Rule> {
     vec![

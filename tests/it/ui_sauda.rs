@@ -4,7 +4,7 @@
 //! not publish bids, the detail pane shows the site's fields and the lot's
 //! page, and an amount that is not a number shows as invalid, never zero.
 
-use crate::ui_common;
+use crate::support::screens;
 
 use lotwatch::app::{Action, App};
 use lotwatch::domain::lot::SITE_AUCTION_ID;
@@ -12,7 +12,7 @@ use lotwatch::domain::{Auction, AuctionStatus, Lot, Timestamp};
 use lotwatch::platform::sauda::{lot_from, parse_list, parse_lot_page};
 use lotwatch::sync::{LinkState, SyncMsg};
 use lotwatch::ui::i18n::Lang;
-use ui_common::*;
+use screens::*;
 
 const LIST: &str = include_str!("../fixtures/sauda/list-solid-minerals.html");
 const KZ: &str = include_str!("../fixtures/sauda/lot-401102-kz.html");
@@ -115,7 +115,7 @@ fn app_with(lots: Vec<Lot>) -> App {
 }
 
 #[test]
-fn a_passed_start_and_an_unknown_licence_are_said_not_guessed() {
+fn a_passed_start_and_an_unknown_license_are_said_not_guessed() {
     for lang in [Lang::En, Lang::Ru, Lang::Kk] {
         let mut app = app_with(passed_and_unknown_lots());
         select(&mut app, "274460904013000000");

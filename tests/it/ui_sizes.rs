@@ -1,13 +1,13 @@
 //! The view never panics, whatever the terminal size and state: every size
 //! from 1x1 to 90x30, zero-sized areas, and a few large ones.
 
-use crate::ui_common;
+use crate::support::screens;
 
 use lotwatch::app::{Action, App, Msg};
 use lotwatch::sync::{LinkState, SyncMsg};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ui_common::*;
+use screens::*;
 
 fn states() -> Vec<(&'static str, App)> {
     let mut out = vec![("empty", empty(false)), ("live", live(true))];

@@ -1,13 +1,13 @@
 //! Whole-screen snapshots of the monitor at 80x24, 120x40 and 200x50, from a
 //! realistic auction moment built through `App::update` with a fake clock.
 
-use crate::ui_common;
+use crate::support::screens;
 
 use lotwatch::app::Action;
 use lotwatch::domain::Timestamp;
 use lotwatch::rates::RateSource;
 use lotwatch::sync::{LinkState, SyncMsg};
-use ui_common::*;
+use screens::*;
 
 const SIZES: [(u16, u16); 3] = [(80, 24), (120, 40), (200, 50)];
 
@@ -118,9 +118,9 @@ fn sorted_by_time_left_reversed_watched_only() {
         act(&mut app, Action::SortNext);
     }
     select(&mut app, "401131");
-    act(&mut app, Action::ToggleWatch);
+    act(&mut app, Action::ToggleWatched);
     select(&mut app, "401102");
-    act(&mut app, Action::ToggleWatch);
+    act(&mut app, Action::ToggleWatched);
     insta::assert_snapshot!("sorted_time_left_120x40", render(&mut app, 120, 40));
     act(&mut app, Action::ToggleWatchedOnly);
     act(&mut app, Action::SortReverse);

@@ -5,14 +5,14 @@
 //! the filter. With one source the screen has none of this (the other
 //! snapshots stay as they were).
 
-use crate::ui_common;
+use crate::support::screens;
 
 use lotwatch::app::{Action, App, Msg};
 use lotwatch::domain::source::SourceName;
 use lotwatch::domain::{LinkCause, Lot, SourceId, Timestamp};
 use lotwatch::platform::sauda::{lot_from, parse_list};
 use lotwatch::sync::{LinkState, SyncMsg};
-use ui_common::*;
+use screens::*;
 
 const LIST: &str = include_str!("../fixtures/sauda/list-solid-minerals.html");
 const SITE: SourceId = SourceId(1);

@@ -4,7 +4,7 @@
 //! (e.g. the lots rows written straight into the buffer) must leave these
 //! byte-identical too.
 
-use crate::ui_common;
+use crate::support::screens;
 
 use lotwatch::app::{Action, App, Msg};
 use lotwatch::domain::clock::Mono;
@@ -13,7 +13,7 @@ use lotwatch::ui::View;
 use lotwatch::ui::i18n::Lang;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ui_common::*;
+use screens::*;
 
 fn styled(app: &mut App, w: u16, h: u16, later_ms: u64) -> String {
     styled_in(app, Lang::En, w, h, later_ms)
@@ -32,7 +32,7 @@ fn styled_in(app: &mut App, lang: Lang, w: u16, h: u16, later_ms: u64) -> String
 fn live_lots_selected_watched_and_sorted() {
     let mut app = live(false);
     select(&mut app, "401102");
-    act(&mut app, Action::ToggleWatch);
+    act(&mut app, Action::ToggleWatched);
     act(&mut app, Action::SortNext);
     act(&mut app, Action::SortReverse);
     insta::assert_snapshot!("styles_live_200x50", styled(&mut app, 200, 50, 0));

@@ -1,12 +1,12 @@
 //! Snapshots at 120x40 of the summary pane and of the REPLAY badge, plus a
 //! flashing (alerted) row, built through `App::update` with a fake clock.
 
-use crate::ui_common;
+use crate::support::screens;
 
 use lotwatch::app::{Action, ReplayStatus};
 use lotwatch::domain::{Event, EventKind, Money};
 use lotwatch::sync::SyncMsg;
-use ui_common::*;
+use screens::*;
 
 #[test]
 fn summary_pane_120x40() {

@@ -2,17 +2,17 @@
 //! colour in any cell, the named themes really colour, and the help overlay
 //! and key bar show the bindings in force.
 
-use crate::ui_common;
+use crate::support::screens;
 
 use lotwatch::app::{Action, App, Msg};
-use lotwatch::shell::config::keyspec;
 use lotwatch::ui::keys::Keymap;
+use lotwatch::ui::keyspec;
 use lotwatch::ui::theme::{Theme, ThemeName};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
-use ui_common::*;
+use screens::*;
 
 const THEMES: [ThemeName; 4] = [
     ThemeName::Terminal,

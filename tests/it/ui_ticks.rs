@@ -3,7 +3,7 @@
 //! exactly on their second, and a 10 000-lot state draws in time that follows
 //! the rows on screen.
 
-use crate::ui_common;
+use crate::support::screens;
 
 use lotwatch::app::{App, AppOptions, Msg};
 use lotwatch::domain::clock::Mono;
@@ -12,7 +12,7 @@ use lotwatch::sync::SyncMsg;
 use lotwatch::testing::test_lot;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ui_common::*;
+use screens::*;
 
 /// Runs the loop's timer logic alone for `span_ms` from `start`: sleep until
 /// `next_tick`, send Tick, count redraws.

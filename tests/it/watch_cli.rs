@@ -106,7 +106,7 @@ fn tiyn(v: &Value) -> Option<lotwatch::domain::Money> {
 
 #[test]
 fn jsonl_seqs_are_contiguous_and_equal_the_simulators_history() {
-    let sim = Server::start(&["--speed", "60"]);
+    let sim = Server::start(&["--speed", "240"]);
     let dir = temp_dir("jsonl");
     let mut child = watch_cmd(
         &dir,
@@ -379,9 +379,19 @@ fn status_prints_only_changes_and_waybar_is_its_json() {
         .spawn()
         .expect("start watch");
         let rx = lines_of(&mut child);
-        let mut lines = Vec::new();
+        let mut lines: Vec<String> = Vec::new();
         let t0 = Instant::now();
-        while t0.elapsed() < Duration::from_secs(8) {
+        // At least 3 s of lines (a status printed again unchanged would show
+        // by then), until three and a live one with its next close, or 20 s.
+        let enough = |lines: &[String]| {
+            lines.len() >= 3
+                && lines
+                    .iter()
+                    .any(|l| l.contains("LIVE") && l.contains(" open · next close "))
+        };
+        while t0.elapsed() < Duration::from_secs(3)
+            || (!enough(&lines) && t0.elapsed() < Duration::from_secs(20))
+        {
             if let Ok(l) = rx.recv_timeout(Duration::from_millis(100)) {
                 lines.push(l);
             }

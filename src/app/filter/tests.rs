@@ -9,11 +9,11 @@ fn meta() -> LotMeta {
     LotMeta::default()
 }
 
-fn env<'a>(now: i64, me: Option<&'a str>, watch: &'a HashSet<String>) -> MatchEnv<'a> {
+fn env<'a>(now: i64, me: Option<&'a str>, watched: &'a HashSet<String>) -> MatchEnv<'a> {
     MatchEnv {
         now: Some(Timestamp(now)),
         me,
-        watch,
+        watched,
         sources: &[],
     }
 }
@@ -191,7 +191,7 @@ fn time_terms_use_the_server_clock() {
     let no_clock = MatchEnv {
         now: None,
         me: None,
-        watch: &none,
+        watched: &none,
         sources: &[],
     };
     assert!(!f.matches(&l, &meta(), &no_clock));
@@ -252,14 +252,14 @@ fn time_terms_use_the_server_clock() {
 fn flags_follow_the_watchlist_and_me() {
     let mut l = lot();
     l.high_bid = bid(Money::from_tenge(5));
-    let watch: HashSet<String> = [l.id.clone()].into();
+    let watched: HashSet<String> = [l.id.clone()].into();
     let none = HashSet::new();
     let p = |t: &str| Filter::parse(t).expect("valid");
     let outbid_meta = LotMeta {
         me_bid: true,
         ..LotMeta::default()
     };
-    assert!(p("is:watched").matches(&l, &meta(), &env(0, None, &watch)));
+    assert!(p("is:watched").matches(&l, &meta(), &env(0, None, &watched)));
     assert!(!p("is:watched").matches(&l, &meta(), &env(0, None, &none)));
     assert!(p("is:leading is:mine").matches(&l, &meta(), &env(0, Some("P-03"), &none)));
     assert!(!p("is:outbid").matches(&l, &meta(), &env(0, Some("P-03"), &none)));

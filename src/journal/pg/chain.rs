@@ -170,7 +170,7 @@ pub fn digest_rows(rows: &[tokio_postgres::Row]) -> Result<Hash, tokio_postgres:
 
 /// The digest of every message with own rows (the others': the empty
 /// digest), keyed by message id.
-pub async fn all_digests(
+async fn all_digests(
     c: &impl GenericClient,
 ) -> Result<std::collections::HashMap<i64, Hash>, tokio_postgres::Error> {
     let rows = c
@@ -199,7 +199,7 @@ pub async fn all_digests(
 }
 
 /// The digest of a message that added nothing of its own.
-pub fn empty_digest() -> Hash {
+fn empty_digest() -> Hash {
     Sha256::new().finalize().into()
 }
 

@@ -24,7 +24,7 @@ use tokio_postgres::error::SqlState;
 use tokio_postgres::{Client, Config, NoTls};
 
 /// How long a connection attempt waits for the server.
-pub const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Why the database could not be used. Never holds the password.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -68,15 +68,6 @@ impl PgError {
             }
             PgError::Other { detail, .. } => crate::platform::sanitize::clean(detail, 100),
         }
-    }
-
-    /// True when the server is not reachable now (the writer waits and tries
-    /// again rather than giving the record up).
-    pub fn is_unreachable(&self) -> bool {
-        matches!(
-            self,
-            PgError::Refused { .. } | PgError::Timeout { .. } | PgError::Other { .. }
-        )
     }
 }
 
@@ -429,7 +420,7 @@ pub fn default_monitor_name() -> String {
 }
 
 /// At most this many characters in a monitor's name.
-pub const MAX_MONITOR_NAME: usize = 64;
+const MAX_MONITOR_NAME: usize = 64;
 
 /// A monitor's name as stored: sanitized and bounded.
 pub fn clean_name(s: &str) -> String {
@@ -445,10 +436,6 @@ pub fn channel(auction: &str) -> String {
     });
     format!("lotwatch_{h:016x}")
 }
-
-/// The LISTEN/NOTIFY channel of every auction (the follower listens to it
-/// before it knows the auction).
-pub const CHANNEL_ALL: &str = "lotwatch_journal";
 
 #[cfg(test)]
 mod tests {

@@ -21,7 +21,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio_postgres::tls::{ChannelBinding, MakeTlsConnect, TlsConnect};
 
 /// At most this many certificates are read from a `sslrootcert` file.
-pub const MAX_ROOT_CERTS: usize = 256;
+const MAX_ROOT_CERTS: usize = 256;
 
 /// A rustls client configuration for the database, and whether its last
 /// handshake was made (the server may refuse TLS under `prefer`).

@@ -196,7 +196,7 @@ impl SseFrames {
     }
 
     /// The next whole message, if the bytes so far hold one.
-    pub fn next_frame(&mut self) -> Result<Option<SseFrame>, PlatformError> {
+    fn next_frame(&mut self) -> Result<Option<SseFrame>, PlatformError> {
         loop {
             if self.skip_lf && !self.buf.is_empty() {
                 if self.buf[0] == b'\n' {

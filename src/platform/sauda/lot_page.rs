@@ -288,7 +288,7 @@ fn read_description(doc: &Html, out: &mut LotPage) {
 /// `Жер телімі: X, Участок: X; Тип: …; Площадь, кв. км.: 0.66;` → pairs. The
 /// first segment is a title, a comma, then a pair; keys end at the first
 /// `": "`, values at `"; "` (a value may hold dots and dashes).
-pub fn pairs_of(desc: &str) -> Vec<(String, String)> {
+fn pairs_of(desc: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for (i, seg) in desc.split(';').enumerate() {
         if out.len() >= MAX_PAIRS {

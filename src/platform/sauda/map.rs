@@ -16,7 +16,7 @@ use crate::domain::{
 /// and pending → scheduled, running → open, held → sold, failed → unsold,
 /// cancelled before the start → cancelled; a cancelled result keeps its own
 /// status (`result_cancelled`).
-pub const STATUS_WORDS: [(&str, &str); 31] = [
+const STATUS_WORDS: [(&str, &str); 31] = [
     // ApplicationsAccept
     ("Прием заявок", "scheduled"),
     ("Приём заявок", "scheduled"),

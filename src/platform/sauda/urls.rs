@@ -1,7 +1,7 @@
 //! The site's addresses, built from the URL the user gave (`--url`): list
 //! pages from `p=N`, lot pages from the id. The site's own links (the
-//! pager's are absolute, to the real host) are never followed as they are:
-//! `rebase` keeps their path and query and puts them on the user's host.
+//! pager's are absolute, to the real host) are never followed: every address
+//! is built here, on the user's host.
 
 use reqwest::Url;
 
@@ -89,24 +89,6 @@ impl SiteUrls {
         self.join(&format!("{}/list/{id}", self.lang.as_str()))
     }
 
-    /// Any link of the site (absolute to another host, or relative) put on
-    /// the user's host: its path and query only. None for other schemes.
-    pub fn rebase(&self, href: &str) -> Option<Url> {
-        let parsed = match Url::parse(href) {
-            Ok(u) => u,
-            Err(_) => self.base.join(href).ok()?,
-        };
-        if !matches!(parsed.scheme(), "http" | "https") {
-            return None;
-        }
-        let mut u = self.base.clone();
-        let path = parsed.path().trim_start_matches('/');
-        let joined = format!("{}{}", self.base.path(), path);
-        u.set_path(&joined);
-        u.set_query(parsed.query());
-        Some(u)
-    }
-
     fn join(&self, rel: &str) -> Url {
         let mut u = self.base.clone();
         let p = format!("{}{rel}", self.base.path());
@@ -123,22 +105,6 @@ mod tests {
     fn every_link_stays_on_the_users_host() {
         let base = Url::parse("http://127.0.0.1:8080/").expect("test URL");
         let s = SiteUrls::new(&base, SiteLang::Ru);
-        let pager = "https://sauda.e-qazyna.kz/ru/list?searchStatus=ApplicationsAccept&objectType=SolidMinerals&p=2";
-        let r = s.rebase(pager).expect("rebased");
-        assert_eq!(r.host_str(), Some("127.0.0.1"));
-        assert_eq!(r.port(), Some(8080));
-        assert_eq!(r.path(), "/ru/list");
-        assert_eq!(
-            r.query(),
-            Some("searchStatus=ApplicationsAccept&objectType=SolidMinerals&p=2")
-        );
-        assert_eq!(
-            s.rebase("/ru/list/274460904013000000")
-                .map(|u| u.to_string())
-                .as_deref(),
-            Some("http://127.0.0.1:8080/ru/list/274460904013000000")
-        );
-        assert_eq!(s.rebase("javascript:alert(1)"), None);
         let l = s.list("Hydrocarbon", 3);
         assert_eq!(l.host_str(), Some("127.0.0.1"));
         assert!(l.as_str().ends_with("objectType=Hydrocarbon&p=3"), "{l}");

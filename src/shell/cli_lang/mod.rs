@@ -14,7 +14,7 @@ pub use tools::{
     Tool, engine_error, io_detail, journal_error, link_cause, log_error, metrics_error,
     platform_error, tool, verify_error,
 };
-pub use usage::{ValueProblem, exit, in_range, usage_error};
+pub use usage::{ValueProblem, exit, in_range};
 
 use crate::ui::i18n::Lang;
 use std::ffi::OsString;

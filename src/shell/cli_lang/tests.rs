@@ -1,3 +1,4 @@
+use super::usage::usage_error;
 use super::*;
 use crate::journal::JournalError;
 use crate::journal::verify::VerifyError;

@@ -3,18 +3,20 @@
 //! flags into one `Settings` the monitor runs with. Errors name the file,
 //! line and key; the token never appears in them.
 
-pub mod keyspec;
 mod screens;
-pub use screens::{ColumnsConfig, LayoutConfig};
+mod settings;
+pub use settings::FileConfig;
+pub(crate) use settings::SETTINGS;
 
 use crate::app::Action;
 use crate::app::lots::SortKey;
 use crate::app::screens::{Column, Layouts};
 use crate::domain::Currency;
 use crate::platform::Token;
-use crate::shell::cli::{MonitorArgs, RatesArg};
+use crate::shell::cli::MonitorArgs;
 use crate::ui::i18n::Lang;
 use crate::ui::keys::{Key, Keymap};
+use crate::ui::keyspec;
 use crate::ui::theme::{Theme, ThemeName};
 use clap::ArgMatches;
 use clap::parser::ValueSource;
@@ -24,66 +26,6 @@ use std::path::{Path, PathBuf};
 
 /// The largest configuration file read (a config file is a few KB).
 const MAX_CONFIG_BYTES: u64 = 256 * 1024;
-
-/// The file's keys: every monitor option, plus the token and key bindings.
-#[derive(Deserialize, Default, Debug, Clone, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct FileConfig {
-    pub url: Option<String>,
-    /// `api` or `sauda`, or a list of them, each perhaps `KIND=URL`
-    /// (docs/sources.md).
-    #[serde(default, deserialize_with = "crate::shell::source::de_source_list")]
-    pub source: Option<Vec<crate::shell::source::SourceSpec>>,
-    /// The sauda site's language: `ru`, `kz` or `en`.
-    pub site_lang: Option<crate::shell::source::SiteLangArg>,
-    /// Ms between two requests to the sauda site (at least 500 to a real host).
-    pub site_gap: Option<u64>,
-    #[serde(default, deserialize_with = "de_poll")]
-    pub poll: Option<u64>,
-    #[serde(default, deserialize_with = "de_currency")]
-    pub currency: Option<Currency>,
-    pub me: Option<String>,
-    pub skew_threshold: Option<u64>,
-    pub unreachable_after: Option<u64>,
-    pub rates: Option<RatesArg>,
-    pub rates_url: Option<String>,
-    /// `[fixed_rates]` USD = "519.53"
-    #[serde(default, deserialize_with = "de_fixed_rates")]
-    pub fixed_rates: Option<BTreeMap<String, String>>,
-    pub watchlist: Option<Vec<String>>,
-    pub theme: Option<ThemeName>,
-    pub language: Option<Lang>,
-    /// The lots' sort at start: `"high_bid desc"`.
-    #[serde(default, deserialize_with = "de_sort")]
-    pub sort: Option<(SortKey, bool)>,
-    // Merge point: the alerts branch adds `--alert-minutes`; resolve() fills
-    // `Settings::alert_minutes` from here until that flag exists.
-    pub alert_minutes: Option<u32>,
-    pub ca_cert: Option<PathBuf>,
-    pub insecure: Option<bool>,
-    pub log_file: Option<PathBuf>,
-    pub journal: Option<PathBuf>,
-    pub no_journal: Option<bool>,
-    pub mouse: Option<bool>,
-    /// Terminal notifications for alerts: auto, osc9, osc777, bell or off.
-    #[serde(default, deserialize_with = "de_notify")]
-    pub notify: Option<crate::shell::notify::NotifyMode>,
-    pub notify_always: Option<bool>,
-    /// Serve Prometheus metrics on this address (`"127.0.0.1:9184"`).
-    pub metrics: Option<std::net::SocketAddr>,
-    pub token: Option<Secret>,
-    pub keys: Option<BTreeMap<ActionName, KeyList>>,
-    /// `layout = "official"`, or `[layout]` with `use = "NAME"` and the
-    /// user's own `[layout.NAME]` tables.
-    #[serde(default, deserialize_with = "screens::de_layout")]
-    pub layout: Option<LayoutConfig>,
-    /// `[columns] lots = [...]`: the lots pane's columns, in order.
-    pub columns: Option<ColumnsConfig>,
-    /// `[[rule]]` tables: alerts in the filter language (file only).
-    pub rule: Option<Vec<crate::app::rules::Rule>>,
-    /// `[notify_to]`: where alerts are delivered (file only).
-    pub notify_to: Option<crate::shell::deliver::NotifyTo>,
-}
 
 /// A secret read from the file (the token; delivery passwords): `Debug`
 /// never shows it.
@@ -171,6 +113,21 @@ fn de_poll<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
     parse_poll(&v.to_string())
         .map(Some)
         .map_err(serde::de::Error::custom)
+}
+
+fn de_alert_minutes<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    let v = u64::deserialize(d)?;
+    parse_alert_minutes(&v.to_string())
+        .map(Some)
+        .map_err(serde::de::Error::custom)
+}
+
+/// Minutes before a close to alert at: 1 to 1440, as the flag takes them.
+fn parse_alert_minutes(s: &str) -> Result<u32, String> {
+    match s.trim().parse::<u32>() {
+        Ok(v) if (1..=1440).contains(&v) => Ok(v),
+        _ => Err(format!("{s:?}: expected whole minutes, 1 to 1440")),
+    }
 }
 
 fn de_currency<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Currency>, D::Error> {
@@ -402,7 +359,7 @@ fn locate(text: &str, at: usize) -> (usize, String) {
 }
 
 /// Reads and checks one configuration file.
-pub fn load_file(path: &Path) -> Result<FileConfig, ConfigError> {
+fn load_file(path: &Path) -> Result<FileConfig, ConfigError> {
     let io = |problem: String| ConfigError::Io {
         path: path.to_path_buf(),
         problem,
@@ -533,7 +490,6 @@ pub struct Settings {
     pub no_color: bool,
     /// The interface language: flag, file, `LOTWATCH_LANG`, else the locale.
     pub lang: Lang,
-    pub alert_minutes: Option<u32>,
     /// The lots' sort at start (column, descending).
     pub sort: Option<(SortKey, bool)>,
     /// The file that was read, if any.
@@ -566,35 +522,6 @@ impl PartialEq for Reload {
     }
 }
 
-/// Every id `resolve_with` asks `given` about.
-const GIVEN_IDS: [&str; 25] = [
-    "url",
-    "source",
-    "site_lang",
-    "poll",
-    "currency",
-    "me",
-    "skew_threshold",
-    "unreachable_after",
-    "rates",
-    "rates_url",
-    "watchlist",
-    "theme",
-    "language",
-    "ca_cert",
-    "insecure",
-    "log_file",
-    "journal",
-    "no_journal",
-    "notify",
-    "notify_always",
-    "metrics",
-    "no_mouse",
-    "fixed_rates",
-    "layout",
-    "alert_minutes",
-];
-
 impl Settings {
     /// The settings again from the file as it is now, with the same
     /// environment and command line: what a live reload applies.
@@ -616,38 +543,18 @@ impl Settings {
     /// their config names.
     pub fn needs_restart(&self, new: &Settings) -> Vec<&'static str> {
         let (a, b) = (&self.args, &new.args);
-        let mut out = Vec::new();
-        macro_rules! cmp {
-            ($($f:ident => $name:literal),* $(,)?) => {
-                $(if a.$f != b.$f { out.push($name); })*
-            };
+        // The live monitor applies `alert_minutes` and `on_alert`
+        // (`Driver::applies_live`); the screen applies `notify` and
+        // `notify_always` in every mode, the live monitor also the rules and
+        // `[notify_to]`.
+        let mut out: Vec<&'static str> = SETTINGS
+            .iter()
+            .filter(|s| s.restart.is_some_and(|changed| changed(a, b)))
+            .map(|s| s.key)
+            .collect();
+        if a.on_alert != b.on_alert {
+            out.push("on_alert");
         }
-        cmp!(
-            url => "url",
-            source => "source",
-            site_lang => "site_lang",
-            poll => "poll",
-            currency => "currency",
-            me => "me",
-            skew_threshold => "skew_threshold",
-            unreachable_after => "unreachable_after",
-            rates => "rates",
-            rates_url => "rates_url",
-            fixed_rates => "fixed_rates",
-            watchlist => "watchlist",
-            ca_cert => "ca_cert",
-            insecure => "insecure",
-            log_file => "log_file",
-            journal => "journal",
-            no_journal => "no_journal",
-            no_mouse => "mouse",
-            metrics => "metrics",
-            // The live monitor applies these (`Driver::applies_live`); the
-            // screen applies `notify` and `notify_always` in every mode, the
-            // live monitor also the rules and `[notify_to]`.
-            alert_minutes => "alert_minutes",
-            on_alert => "on_alert",
-        );
         if self.token != new.token {
             out.push("token");
         }
@@ -705,6 +612,15 @@ impl Settings {
     }
 }
 
+/// The flags of the table's keys that `given` says the command line set.
+fn flags_given(given: &dyn Fn(&str) -> bool) -> Vec<&'static str> {
+    SETTINGS
+        .iter()
+        .filter_map(|s| s.flag)
+        .filter(|id| given(id))
+        .collect()
+}
+
 /// Merges defaults < file < environment < flags. `matches` are the parsed
 /// top-level arguments (to tell flags given from defaults), `args` the
 /// monitor options they hold, `env` looks up an environment variable.
@@ -716,7 +632,7 @@ pub fn resolve(
     let given = |id: &str| matches!(matches.value_source(id), Some(ValueSource::CommandLine));
     let reload = Reload {
         args: args.clone(),
-        given: GIVEN_IDS.into_iter().filter(|id| given(id)).collect(),
+        given: flags_given(&given),
     };
     let mut s = resolve_with(&given, args, env)?;
     s.reload = reload;
@@ -737,7 +653,7 @@ pub fn resolve_for_replay(
     let given = |id: &str| id == "language" && lang.is_some();
     let reload = Reload {
         args: args.clone(),
-        given: GIVEN_IDS.into_iter().filter(|id| given(id)).collect(),
+        given: flags_given(&given),
     };
     let mut s = resolve_with(&given, args, env)?;
     s.reload = reload;
@@ -762,50 +678,10 @@ fn resolve_with(
             None => (FileConfig::default(), None),
         },
     };
-    let envc = from_env(&env_nonempty)?;
-    let layered = overlay(file.clone(), envc);
+    let envc = settings::from_env(&env_nonempty)?;
+    let layered = settings::overlay(file.clone(), envc);
     let mut a = args;
-    macro_rules! take {
-        ($field:ident, $id:literal, $conv:expr) => {
-            if !given($id) {
-                if let Some(v) = layered.$field.clone() {
-                    a.$field = $conv(v);
-                }
-            }
-        };
-    }
-    take!(url, "url", Some);
-    take!(source, "source", |v| v);
-    take!(site_lang, "site_lang", |v| v);
-    take!(site_gap, "site_gap", Some);
-    take!(poll, "poll", |v| v);
-    take!(currency, "currency", Some);
-    take!(me, "me", Some);
-    take!(skew_threshold, "skew_threshold", |v| v);
-    take!(unreachable_after, "unreachable_after", |v| v);
-    take!(rates, "rates", |v| v);
-    take!(rates_url, "rates_url", Some);
-    take!(watchlist, "watchlist", |v| v);
-    take!(theme, "theme", Some);
-    take!(language, "language", Some);
-    take!(ca_cert, "ca_cert", Some);
-    take!(insecure, "insecure", |v| v);
-    take!(log_file, "log_file", Some);
-    take!(journal, "journal", Some);
-    take!(no_journal, "no_journal", |v| v);
-    take!(notify, "notify", Some);
-    take!(notify_always, "notify_always", |v| v);
-    take!(metrics, "metrics", Some);
-    if !given("no_mouse")
-        && let Some(on) = layered.mouse
-    {
-        a.no_mouse = !on;
-    }
-    if !given("fixed_rates")
-        && let Some(m) = &layered.fixed_rates
-    {
-        a.fixed_rates = m.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    }
+    settings::take(&layered, &mut a, given);
     if a.journal.is_some() && a.no_journal && given("journal") {
         a.no_journal = false;
     }
@@ -856,7 +732,6 @@ fn resolve_with(
         theme_name: a.theme.unwrap_or_default(),
         no_color: crate::ui::theme::no_color_requested(env("NO_COLOR").as_deref()),
         lang,
-        alert_minutes: layered.alert_minutes,
         sort: layered.sort,
         args: a,
         token,
@@ -909,330 +784,16 @@ pub fn tool_token(env: &dyn Fn(&str) -> Option<String>) -> Result<Option<Token>,
     }
 }
 
-/// The `LOTWATCH_*` variables as a configuration layer.
-fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Result<FileConfig, ConfigError> {
-    fn conv<T, E: std::fmt::Display>(
-        var: &str,
-        v: Option<String>,
-        f: impl Fn(&str) -> Result<T, E>,
-    ) -> Result<Option<T>, ConfigError> {
-        v.map(|s| {
-            f(&s).map_err(|problem| ConfigError::Env {
-                var: var.to_string(),
-                problem: problem.to_string(),
-            })
-        })
-        .transpose()
-    }
-    let list = |s: &str| -> Result<Vec<String>, String> {
-        Ok(s.split(',')
-            .map(str::trim)
-            .filter(|x| !x.is_empty())
-            .map(String::from)
-            .collect())
-    };
-    let boolean = |s: &str| match s.trim().to_ascii_lowercase().as_str() {
-        "1" | "true" | "yes" | "on" => Ok(true),
-        "0" | "false" | "no" | "off" => Ok(false),
-        _ => Err(format!("{s:?} is not a boolean: expected true or false")),
-    };
-    let text = |s: &str| Ok::<_, String>(s.to_string());
-    let whole = |s: &str| {
-        s.trim()
-            .parse::<u64>()
-            .map_err(|_| format!("{s:?}: expected a whole number"))
-    };
-    let path = |s: &str| Ok::<_, String>(PathBuf::from(s));
-    Ok(FileConfig {
-        url: conv("LOTWATCH_URL", env("LOTWATCH_URL"), text)?,
-        source: conv("LOTWATCH_SOURCE", env("LOTWATCH_SOURCE"), |s| {
-            // Several sources: KIND[=URL] separated by commas.
-            s.split(',')
-                .map(crate::shell::source::parse_source_spec)
-                .collect::<Result<Vec<_>, _>>()
-        })?,
-        site_lang: conv("LOTWATCH_SITE_LANG", env("LOTWATCH_SITE_LANG"), |s| {
-            <crate::shell::source::SiteLangArg as clap::ValueEnum>::from_str(s, true)
-                .map_err(|_| format!("{s:?}: expected ru, kz or en"))
-        })?,
-        site_gap: conv("LOTWATCH_SITE_GAP", env("LOTWATCH_SITE_GAP"), whole)?,
-        poll: conv("LOTWATCH_POLL", env("LOTWATCH_POLL"), parse_poll)?,
-        currency: conv(
-            "LOTWATCH_CURRENCY",
-            env("LOTWATCH_CURRENCY"),
-            parse_currency,
-        )?,
-        me: conv("LOTWATCH_ME", env("LOTWATCH_ME"), text)?,
-        skew_threshold: conv(
-            "LOTWATCH_SKEW_THRESHOLD",
-            env("LOTWATCH_SKEW_THRESHOLD"),
-            whole,
-        )?,
-        unreachable_after: conv(
-            "LOTWATCH_UNREACHABLE_AFTER",
-            env("LOTWATCH_UNREACHABLE_AFTER"),
-            whole,
-        )?,
-        rates: conv("LOTWATCH_RATES", env("LOTWATCH_RATES"), |s| {
-            <RatesArg as clap::ValueEnum>::from_str(s, true)
-                .map_err(|_| format!("{s:?}: expected platform, nbk or fixed"))
-        })?,
-        rates_url: conv("LOTWATCH_RATES_URL", env("LOTWATCH_RATES_URL"), text)?,
-        fixed_rates: conv("LOTWATCH_RATE", env("LOTWATCH_RATE"), |s| {
-            list(s)?
-                .into_iter()
-                .map(|kv| match kv.split_once('=') {
-                    Some((k, v)) => Ok((k.trim().to_string(), v.trim().to_string())),
-                    None => Err(format!("{kv:?}: expected CUR=RATE, comma-separated")),
-                })
-                .collect()
-        })?,
-        watchlist: conv("LOTWATCH_WATCH", env("LOTWATCH_WATCH"), list)?,
-        language: conv("LOTWATCH_LANG", env("LOTWATCH_LANG"), Lang::parse)?,
-        theme: conv("LOTWATCH_THEME", env("LOTWATCH_THEME"), |s| {
-            <ThemeName as clap::ValueEnum>::from_str(s, true)
-                .map_err(|_| format!("{s:?}: expected terminal, dark, light or high-contrast"))
-        })?,
-        alert_minutes: conv(
-            "LOTWATCH_ALERT_MINUTES",
-            env("LOTWATCH_ALERT_MINUTES"),
-            |s| {
-                s.trim()
-                    .parse::<u32>()
-                    .map_err(|_| format!("{s:?}: expected whole minutes"))
-            },
-        )?,
-        sort: conv("LOTWATCH_SORT", env("LOTWATCH_SORT"), parse_sort)?,
-        ca_cert: conv("LOTWATCH_CA_CERT", env("LOTWATCH_CA_CERT"), path)?,
-        insecure: conv("LOTWATCH_INSECURE", env("LOTWATCH_INSECURE"), boolean)?,
-        log_file: conv("LOTWATCH_LOG_FILE", env("LOTWATCH_LOG_FILE"), path)?,
-        journal: conv("LOTWATCH_JOURNAL", env("LOTWATCH_JOURNAL"), path)?,
-        no_journal: conv("LOTWATCH_NO_JOURNAL", env("LOTWATCH_NO_JOURNAL"), boolean)?,
-        mouse: conv("LOTWATCH_MOUSE", env("LOTWATCH_MOUSE"), boolean)?,
-        notify: conv(
-            "LOTWATCH_NOTIFY",
-            env("LOTWATCH_NOTIFY"),
-            crate::shell::notify::NotifyMode::parse,
-        )?,
-        notify_always: conv(
-            "LOTWATCH_NOTIFY_ALWAYS",
-            env("LOTWATCH_NOTIFY_ALWAYS"),
-            boolean,
-        )?,
-        metrics: conv("LOTWATCH_METRICS", env("LOTWATCH_METRICS"), |s| {
-            s.trim()
-                .parse::<std::net::SocketAddr>()
-                .map_err(|_| format!("{s:?}: expected an address like 127.0.0.1:9184"))
-        })?,
-        // The token is read in resolve(), never through this layer.
-        token: None,
-        keys: None,
-        layout: env("LOTWATCH_LAYOUT").map(|name| LayoutConfig {
-            chosen: Some(name),
-            user: Vec::new(),
-        }),
-        columns: None,
-        rule: None,
-        notify_to: None,
-    })
-}
-
-/// `top` wins wherever it has a value.
-fn overlay(base: FileConfig, top: FileConfig) -> FileConfig {
-    FileConfig {
-        url: top.url.or(base.url),
-        source: top.source.or(base.source),
-        site_lang: top.site_lang.or(base.site_lang),
-        site_gap: top.site_gap.or(base.site_gap),
-        poll: top.poll.or(base.poll),
-        currency: top.currency.or(base.currency),
-        me: top.me.or(base.me),
-        skew_threshold: top.skew_threshold.or(base.skew_threshold),
-        unreachable_after: top.unreachable_after.or(base.unreachable_after),
-        rates: top.rates.or(base.rates),
-        rates_url: top.rates_url.or(base.rates_url),
-        fixed_rates: top.fixed_rates.or(base.fixed_rates),
-        watchlist: top.watchlist.or(base.watchlist),
-        theme: top.theme.or(base.theme),
-        language: top.language.or(base.language),
-        sort: top.sort.or(base.sort),
-        alert_minutes: top.alert_minutes.or(base.alert_minutes),
-        ca_cert: top.ca_cert.or(base.ca_cert),
-        insecure: top.insecure.or(base.insecure),
-        log_file: top.log_file.or(base.log_file),
-        journal: top.journal.or(base.journal),
-        no_journal: top.no_journal.or(base.no_journal),
-        mouse: top.mouse.or(base.mouse),
-        notify: top.notify.or(base.notify),
-        notify_always: top.notify_always.or(base.notify_always),
-        metrics: top.metrics.or(base.metrics),
-        token: top.token.or(base.token),
-        keys: top.keys.or(base.keys),
-        // The environment names a layout; the file's own layouts stay.
-        layout: match (top.layout, base.layout) {
-            (Some(t), Some(b)) => Some(LayoutConfig {
-                chosen: t.chosen.or(b.chosen),
-                user: b.user,
-            }),
-            (t, b) => t.or(b),
-        },
-        columns: top.columns.or(base.columns),
-        rule: top.rule.or(base.rule),
-        notify_to: top.notify_to.or(base.notify_to),
-    }
-}
-
 /// The commented default file `lotwatch config --default` prints. Keys with
 /// a default are written out; the others are commented.
 pub fn default_file() -> String {
-    let d = MonitorArgs::default();
-    let rates = match d.rates {
-        RatesArg::Platform => "platform",
-        RatesArg::Nbk => "nbk",
-        RatesArg::Fixed => "fixed",
-    };
-    let mut s = format!(
+    let mut s = String::from(
         "# lotwatch configuration (TOML). Precedence: defaults < this file <
 # LOTWATCH_* environment variables < command-line flags.
 # See docs/configuration.md for every key.
-
-# Base URL of the platform API; without it lotwatch runs the demo day
-# (with source = \"sauda\": https://sauda.e-qazyna.kz).
-# url = \"https://platform.example/\"
-
-# What to read: api (the platform JSON API) or sauda (the e-auction site
-# sauda.e-qazyna.kz, see docs/sources.md).
-# source = \"api\"
-# Several at once, each KIND or KIND=URL (docs/sources.md):
-# source = [\"api=https://platform.example\", \"sauda\"]
-
-# The sauda site's language: ru, kz or en (default: kz under language =
-# \"kk\", else ru).
-# site_lang = \"ru\"
-
-# Ms at least between two requests to the sauda site (default 1000, at
-# least 500; a loopback URL: 0).
-# site_gap = 1000
-
-# Interval polling period in ms (when the platform has no change feed), >= 250.
-poll = {poll}
-
-# Display currency beside tenge: KZT, USD, EUR or CNY (default: KZT, USD in the demo).
-# currency = \"USD\"
-
-# Your bidder label: marks the lots you lead and where you were outbid.
-# me = \"P-07\"
-
-# Clock skew (server vs this machine) in ms above which it is an anomaly.
-skew_threshold = {skew}
-
-# Seconds the platform may be unreachable before it is an anomaly.
-unreachable_after = {unreach}
-
-# Where exchange rates come from: platform, nbk or fixed.
-rates = \"{rates}\"
-
-# National Bank feed URL; {{date}} becomes DD.MM.YYYY (Astana date).
-# rates_url = \"https://nationalbank.kz/rss/get_rates.cfm?fdate={{date}}\"
-
-# Lots watched from the start.
-watchlist = []
-
-# Colour theme: terminal, dark, light or high-contrast. NO_COLOR turns colour off.
-theme = \"terminal\"
-
-# Interface language: en, ru or kk (default: from the locale, LC_ALL,
-# LC_MESSAGES or LANG; ru_RU.UTF-8 -> ru, kk_KZ -> kk, anything else -> en).
-# Lot data is always shown as the platform sends it.
-# language = \"ru\"
-
-# Sort of the lots pane at start: a column (number, name, region, minerals,
-# licence, status, high_bid, next_min, bids, leader, time_left, extensions)
-# and optionally asc or desc.
-# sort = \"time_left\"
-
-# The screen: default, bidder (lots, detail, bids), official (lots, summary,
-# anomalies, events), wallboard (the supervision room's big screen), or one
-# of your own. `v` cycles through them while running; --layout NAME.
-# layout = \"official\"
-# Your own: the first pane across the top (its size: percent of the height),
-# the others side by side below it (sizes: their relative widths). Then
-# choose with [layout] use = \"mine\" (not layout = \"...\" beside the tables).
-# [layout.mine]
-# panes = [\"lots\", \"bids\", \"events\"]
-# sizes = [60, 50, 50]
-
-# The lots pane's columns, in order; on a narrow terminal columns drop from
-# the right. Names: the sort columns and deadline, start_bonus, guarantee,
-# high_usd, high_fx, participants. The config is read again when it changes.
-# [columns]
-# lots = [\"number\", \"time_left\", \"high_bid\", \"name\"]
-
-# Minutes before a watched lot closes to alert at.
-# alert_minutes = 5
-
-# Trust this PEM CA certificate in addition to the system's.
-# ca_cert = \"/etc/ssl/private-ca.pem\"
-
-# Accept any TLS certificate (a banner says so the whole time).
-insecure = false
-
-# Log file (default: lotwatch.log in the user's state directory).
-# log_file = \"/var/log/lotwatch.log\"
-
-# Journal file (default: named after the URL's host and port, in the user's
-# data directory; `lotwatch info` prints it).
-# journal = \"/srv/lotwatch/day.sqlite\"
-no_journal = false
-
-# Capture the mouse (click, wheel). `m` toggles it while running, so that the
-# terminal can select and copy text; --no-mouse starts with it off.
-mouse = true
-
-# Terminal notifications for alerts while the window is not focused: auto
-# (from TERM_PROGRAM and TERM), osc9, osc777, bell (the bell only) or off (not
-# even the bell). Inside tmux they need `set -g allow-passthrough on`.
-# notify = \"auto\"
-notify_always = false
-
-# Serve Prometheus metrics at http://ADDR/metrics (see docs/metrics.md).
-# metrics = \"127.0.0.1:9184\"
-
-# Bearer token for the platform. A file holding a token must be private
-# (chmod 600); LOTWATCH_TOKEN overrides it.
-# token = \"...\"
-
-# Fixed rates, tenge per unit (used with rates = \"fixed\").
-# [fixed_rates]
-# USD = \"519.53\"
-
-# Alert rules (docs/alerts-summary-replay.md): which lots, in the filter
-# language (empty: all), and the events that alert: new, changed, deadline
-# (within deadline_hours, default 24), closing, outbid, extension, result.
-# [[rule]]
-# name = \"gold, Karaganda\"
-# filter = \"mineral:gold region:Karaganda\"
-# on = [\"new\", \"changed\", \"deadline\", \"result\"]
-
-# Where alerts go off the screen. smtp:// uses STARTTLS when offered (and
-# requires it before sending a password to a host that is not loopback),
-# smtps:// is TLS from the start. Webhooks get a JSON POST (an ntfy topic
-# URL works as it is). A file holding a password must be private (chmod 600).
-# [notify_to]
-# smtp = \"smtp://user:password@mail.example.kz:587\"
-# from = \"lotwatch <alerts@example.kz>\"
-# email = [\"bidder@example.kz\"]
-# webhook = [\"https://ntfy.sh/my-lotwatch-topic\"]
-
-# Key bindings: action = [keys]; [] unbinds. Keys: one character, ctrl-<letter>,
-# F1-F12, up, down, left, right, pgup, pgdn, home, end, enter, esc, tab,
-# shift-tab, backspace, space.
-[keys]
 ",
-        poll = d.poll,
-        skew = d.skew_threshold,
-        unreach = d.unreachable_after,
     );
+    s.push_str(&settings::default_lines());
     let km = Keymap::default();
     for a in Action::BINDABLE {
         let keys: Vec<String> = km

@@ -1,5 +1,5 @@
 use super::*;
-use crate::shell::cli::Cli;
+use crate::shell::cli::{Cli, RatesArg};
 use clap::{CommandFactory, FromArgMatches};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::HashMap;
@@ -169,7 +169,10 @@ fn lists_tables_and_paths_come_through() {
     assert_eq!(s.args.rates, RatesArg::Fixed);
     assert_eq!(s.args.fixed_rates, vec!["USD=519.53"]);
     assert_eq!(s.args.journal.as_deref(), Some(Path::new("/tmp/j.sqlite")));
-    assert_eq!(s.alert_minutes, Some(7));
+    assert_eq!(
+        s.args.alert_minutes, 7,
+        "the file's alert_minutes reaches the monitor"
+    );
     let s = with_file(
         &dir,
         file,
@@ -767,6 +770,97 @@ webhook = ["https://u:CANARY-hook@ntfy.example/topic"]
 }
 
 #[test]
+fn default_file_is_the_snapshot() {
+    insta::assert_snapshot!("config_default", default_file());
+}
+
+#[test]
+fn every_flag_of_the_table_is_a_flag_of_the_command_line() {
+    let cmd = Cli::command();
+    let ids: Vec<&str> = cmd.get_arguments().map(|a| a.get_id().as_str()).collect();
+    for s in SETTINGS {
+        if let Some(flag) = s.flag {
+            assert!(ids.contains(&flag), "{}: no flag with id {flag:?}", s.key);
+        }
+    }
+    // And every flag the table names is one key's.
+    let mut flags: Vec<&str> = SETTINGS.iter().filter_map(|s| s.flag).collect();
+    flags.sort_unstable();
+    let n = flags.len();
+    flags.dedup();
+    assert_eq!(flags.len(), n, "a flag named by two keys");
+}
+
+#[test]
+fn every_key_and_variable_of_the_table_is_documented() {
+    let doc = include_str!("../../../docs/configuration.md");
+    for s in SETTINGS {
+        assert!(
+            [
+                format!("| `{}` |", s.key),
+                format!("| `[{}]` |", s.key),
+                format!("| `[[{}]]` |", s.key)
+            ]
+            .iter()
+            .any(|row| doc.contains(row.as_str())),
+            "docs/configuration.md has no row for the key {:?}",
+            s.key
+        );
+        if let Some(var) = s.env {
+            assert!(
+                doc.contains(&format!("`{var}`")) || doc.contains(&format!("`{var}=")),
+                "docs/configuration.md does not name {var} (key {:?})",
+                s.key
+            );
+        }
+    }
+}
+
+#[test]
+fn the_default_file_has_every_key_of_the_table() {
+    let text = default_file();
+    for s in SETTINGS {
+        let k = s.key;
+        assert!(
+            text.contains(&format!("\n{k} = "))
+                || text.contains(&format!("\n# {k} = "))
+                || text.contains(&format!("\n# [{k}]"))
+                || text.contains(&format!("\n# [[{k}]]"))
+                || text.contains(&format!("\n[{k}]")),
+            "{k}"
+        );
+    }
+}
+
+#[test]
+fn alert_minutes_from_the_file_or_the_environment_are_checked_as_the_flag() {
+    let dir = TempDir::new("alert-minutes");
+    let s = with_file(&dir, "alert_minutes = 30\n", &[], &[]).expect("ok");
+    assert_eq!(s.args.alert_minutes, 30);
+    let s = with_file(
+        &dir,
+        "alert_minutes = 30\n",
+        &[],
+        &[("LOTWATCH_ALERT_MINUTES", "12")],
+    )
+    .expect("ok");
+    assert_eq!(s.args.alert_minutes, 12, "the variable beats the file");
+    let s = with_file(
+        &dir,
+        "alert_minutes = 30\n",
+        &["--alert-minutes", "3"],
+        &[("LOTWATCH_ALERT_MINUTES", "12")],
+    )
+    .expect("ok");
+    assert_eq!(s.args.alert_minutes, 3, "the flag beats both");
+    let err = with_file(&dir, "alert_minutes = 0\n", &[], &[]).expect_err("0 minutes");
+    assert!(err.to_string().contains("1 to 1440"), "{err}");
+    let err =
+        with_file(&dir, "", &[], &[("LOTWATCH_ALERT_MINUTES", "2000")]).expect_err("too many");
+    assert!(err.to_string().contains("LOTWATCH_ALERT_MINUTES"), "{err}");
+}
+
+#[test]
 fn several_sources_from_the_flags_the_file_and_the_environment() {
     use crate::shell::source::SourceArg;
     let kinds = |s: &Settings| -> Vec<(SourceArg, Option<String>)> {
@@ -792,7 +886,7 @@ fn several_sources_from_the_flags_the_file_and_the_environment() {
         kinds(&flags),
         [
             (SourceArg::Api, Some("https://platform.example".into())),
-            (SourceArg::Sauda, None)
+            (SourceArg::Site, None)
         ]
     );
     let dir = TempDir::new("sources");
@@ -801,10 +895,10 @@ fn several_sources_from_the_flags_the_file_and_the_environment() {
     assert_eq!(kinds(&s), kinds(&flags));
     // One, as before.
     let s = with_file(&dir, "source = \"sauda\"\n", &[], &[]).expect("ok");
-    assert_eq!(kinds(&s), [(SourceArg::Sauda, None)]);
+    assert_eq!(kinds(&s), [(SourceArg::Site, None)]);
     // The flags win over the file.
     let s = with_file(&dir, list, &["--source", "sauda"], &[]).expect("ok");
-    assert_eq!(kinds(&s), [(SourceArg::Sauda, None)]);
+    assert_eq!(kinds(&s), [(SourceArg::Site, None)]);
     let env = resolve_with(
         &["--config", "/dev/null"],
         &[("LOTWATCH_SOURCE", "sauda,api=http://127.0.0.1:8080")],
@@ -813,7 +907,7 @@ fn several_sources_from_the_flags_the_file_and_the_environment() {
     assert_eq!(
         kinds(&env),
         [
-            (SourceArg::Sauda, None),
+            (SourceArg::Site, None),
             (SourceArg::Api, Some("http://127.0.0.1:8080".into()))
         ]
     );

@@ -7,6 +7,8 @@
 //! and the log); quitting says on stderr what was not delivered.
 
 pub mod mail;
+#[cfg(test)]
+mod mail_tests;
 pub mod outgoing;
 pub mod target;
 pub mod webhook;
@@ -27,10 +29,10 @@ use tokio::sync::mpsc;
 
 /// Alerts waiting per channel at most; beyond it the oldest is dropped
 /// (and said in the log).
-pub const MAX_OUTBOX: usize = 1000;
+const MAX_OUTBOX: usize = 1000;
 /// The first retry's delay, doubled after each failure up to `BACKOFF_CAP`.
-pub const BACKOFF_START: Duration = Duration::from_secs(1);
-pub const BACKOFF_CAP: Duration = Duration::from_secs(30);
+const BACKOFF_START: Duration = Duration::from_secs(1);
+const BACKOFF_CAP: Duration = Duration::from_secs(30);
 
 /// What a channel's task tells the loop.
 #[derive(Debug)]

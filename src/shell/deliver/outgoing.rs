@@ -13,10 +13,10 @@ use sha2::{Digest, Sha256};
 
 /// The anomalies-table kinds the journal keeps alerts under.
 pub const QUEUED: &str = "alert";
-pub const DELIVERED: &str = "alert_delivered";
+const DELIVERED: &str = "alert_delivered";
 /// The name of the rule today's options make (`alert_minutes`, `--me`,
 /// watched lots).
-pub const DEFAULT_RULE: &str = "default";
+const DEFAULT_RULE: &str = "default";
 
 /// An alert ready to deliver.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use std::path::PathBuf;
 
 /// Recipients and webhooks kept at most.
-pub const MAX_TARGETS: usize = 32;
+const MAX_TARGETS: usize = 32;
 
 /// The `[notify_to]` table. Its `Debug` masks the passwords.
 #[derive(Clone, Default, PartialEq, Eq, Deserialize)]
@@ -49,7 +49,8 @@ impl std::fmt::Debug for NotifyTo {
 impl NotifyTo {
     /// Whether the table holds a password or a URL's credentials (the
     /// config file must then be private).
-    pub fn has_secrets(&self) -> bool {
+    #[cfg(test)]
+    fn has_secrets(&self) -> bool {
         !self.secrets().is_empty()
     }
 

@@ -29,9 +29,9 @@ use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
 /// Lots with per-lot series, at most.
-pub const MAX_METRIC_LOTS: usize = 10_000;
+const MAX_METRIC_LOTS: usize = 10_000;
 /// Longest label value, in characters.
-pub const MAX_LABEL_CHARS: usize = 64;
+const MAX_LABEL_CHARS: usize = 64;
 
 /// One lot's figures.
 #[derive(Clone, Debug, PartialEq)]
@@ -230,7 +230,7 @@ pub struct Publisher {
 
 impl Publisher {
     /// The shortest time between two snapshots.
-    pub const EVERY: Duration = Duration::from_millis(500);
+    const EVERY: Duration = Duration::from_millis(500);
 
     pub fn new(client: Client) -> (Publisher, watch::Receiver<Arc<Published>>) {
         let (tx, rx) = watch::channel(Arc::new(Published::new(Snapshot::empty())));

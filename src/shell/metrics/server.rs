@@ -17,7 +17,6 @@ use tokio::task::JoinHandle;
 
 /// The running endpoint; stops when dropped.
 pub struct MetricsServer {
-    pub addr: SocketAddr,
     task: JoinHandle<()>,
 }
 
@@ -29,7 +28,7 @@ impl Drop for MetricsServer {
 
 /// What to say when the endpoint is reachable from other machines (it has
 /// no authentication, and names the lots watched and the link's state).
-pub fn exposure_warning(addr: SocketAddr) -> Option<String> {
+fn exposure_warning(addr: SocketAddr) -> Option<String> {
     (!addr.ip().is_loopback()).then(|| {
         format!(
             "metrics served on {addr}, which is not loopback: anyone who can reach it reads them \
@@ -67,7 +66,7 @@ pub async fn start(
         }
     });
     tracing::info!("metrics at http://{addr}/metrics");
-    Ok(MetricsServer { addr, task })
+    Ok(MetricsServer { task })
 }
 
 async fn metrics(State(rx): State<watch::Receiver<Arc<Published>>>) -> Response {

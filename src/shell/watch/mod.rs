@@ -33,7 +33,7 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 pub const EXIT_OK: u8 = 0;
-pub const EXIT_UNREACHABLE: u8 = 1;
+const EXIT_UNREACHABLE: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 
 /// Why `watch` stopped with an error.

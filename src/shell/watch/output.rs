@@ -129,7 +129,8 @@ impl Output {
     }
 
     /// Lines dropped so far.
-    pub fn dropped_total(&self) -> u64 {
+    #[cfg(test)]
+    fn dropped_total(&self) -> u64 {
         self.shared
             .queue
             .lock()

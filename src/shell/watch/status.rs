@@ -15,7 +15,7 @@ use crate::ui::i18n::Texts;
 use serde_json::json;
 
 /// Lots listed in the waybar tooltip.
-pub const TOOLTIP_LOTS: usize = 5;
+const TOOLTIP_LOTS: usize = 5;
 
 /// The status at one moment.
 #[derive(Clone, Debug, PartialEq, Eq)]

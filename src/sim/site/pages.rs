@@ -38,7 +38,7 @@ pub fn site_id(lot: &Lot) -> String {
     format!("27{:0>16}", digits.chars().take(16).collect::<String>())
 }
 
-pub fn is_hydrocarbon(lot: &Lot) -> bool {
+fn is_hydrocarbon(lot: &Lot) -> bool {
     lot.minerals
         .iter()
         .any(|m| matches!(m.as_str(), "oil" | "gas" | "condensate" | "hydrocarbons"))

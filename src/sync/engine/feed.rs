@@ -196,14 +196,14 @@ impl Engine {
         if let Some(last) = batch.last() {
             self.cursor = Some(last.seq);
             self.journal_delivered(last.seq);
-            let watched_bid = self.watch.lot_id.as_deref().is_some_and(|w| {
+            let selected_bid = self.selected.lot_id.as_deref().is_some_and(|w| {
                 batch.iter().any(|e| {
                     matches!(e.kind, EventKind::Bid { .. }) && e.lot_id.as_deref() == Some(w)
                 })
             });
             self.send(SyncMsg::Events(batch)).await?;
-            if watched_bid {
-                self.refresh_watch();
+            if selected_bid {
+                self.refresh_selected();
             }
         }
         self.succeeded().await?;
@@ -246,7 +246,7 @@ impl Engine {
                 }
                 self.lots_etag.clone_from(&f.etag);
                 self.mode = Mode::Poll { etag: f.etag };
-                self.refresh_watch();
+                self.refresh_selected();
             }
         }
         self.succeeded().await?;

@@ -6,7 +6,7 @@
 
 mod feed;
 mod journal_fill;
-mod watch;
+mod selected;
 
 use super::backfill::{Backfill, JournalStart};
 use super::backoff::{FeedFloor, Pacer};
@@ -34,7 +34,7 @@ use tokio::time::Instant;
 /// events per answer, a frame each): under a heavy feed the wait grows
 /// towards `FEED_FLOOR_CAP` with the event rate (`FeedFloor`), so that each
 /// answer carries more events. BENCHMARKS.md has the measurements.
-pub const FEED_FLOOR: Duration = Duration::from_millis(20);
+const FEED_FLOOR: Duration = Duration::from_millis(20);
 /// The longest wait after an answer with events, reached from
 /// `FeedFloor::HEAVY_RATE` events/s on.
 pub const FEED_FLOOR_CAP: Duration = Duration::from_millis(100);
@@ -43,9 +43,9 @@ pub const FEED_FLOOR_CAP: Duration = Duration::from_millis(100);
 /// long; the long-poll follows the feed meanwhile.
 pub const PUSH_RETRY: Duration = Duration::from_secs(60);
 
-/// Bids kept in the history of the watched lot (the newest).
+/// Bids kept in the history of the selected lot (the newest).
 pub const MAX_BID_HISTORY: usize = 2000;
-/// Pause before the first history request of a newly watched lot.
+/// Pause before the first history request of a newly selected lot.
 const WATCH_SETTLE: Duration = Duration::from_millis(150);
 /// Events asked for per page while filling the journal's gap.
 const CATCH_UP_LIMIT: u32 = 1000;
@@ -168,7 +168,7 @@ enum Mode {
 
 /// The history of the lot in view.
 #[derive(Debug, Default)]
-struct Watch {
+struct Selected {
     lot_id: Option<String>,
     /// Bumped on every change of lot: answers tagged with an older one are dropped.
     generation: u64,
@@ -246,7 +246,7 @@ struct Engine {
     push: Option<(PushFeed, u64)>,
     /// The push feed is off (missing, failed) until then.
     push_retry_at: Option<Instant>,
-    watch: Watch,
+    selected: Selected,
     /// The seq of the snapshot the app got while the journal was still
     /// opening: its gap is filled once the journal says its cursor.
     deferred: Option<u64>,
@@ -284,7 +284,7 @@ impl Engine {
             feed_retry_at: None,
             push: None,
             push_retry_at: None,
-            watch: Watch::default(),
+            selected: Selected::default(),
             deferred: None,
             bids_tx,
             bids_rx,
@@ -358,7 +358,7 @@ impl Engine {
                         self.seam.refresh_rates();
                         return Err(Stop::Refresh);
                     }
-                    Some(SyncCmd::WatchLot(id)) => self.watch_lot(id),
+                    Some(SyncCmd::SelectLot(id)) => self.select_lot(id),
                     Some(SyncCmd::JournalOpened(c)) => {
                         if let JournalPos::Awaiting(None) = self.journal {
                             self.journal = JournalPos::Awaiting(Some(c));
@@ -424,8 +424,8 @@ impl Engine {
             etag.clone_from(&self.lots_etag);
         }
         self.succeeded().await?;
-        // The watched lot's history may have moved while we were away.
-        self.refresh_watch();
+        // The selected lot's history may have moved while we were away.
+        self.refresh_selected();
         match gap {
             Some(after) => self.catch_up(after, seq).await,
             None => Ok(()),

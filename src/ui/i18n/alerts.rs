@@ -190,7 +190,7 @@ pub fn trouble(lang: Lang, d: &crate::app::rules::ChannelTrouble) -> String {
 }
 
 /// The name of an event in the language.
-pub fn event_word(lang: Lang, e: RuleEvent) -> &'static str {
+fn event_word(lang: Lang, e: RuleEvent) -> &'static str {
     (texts(lang).event)(e)
 }
 

@@ -26,7 +26,7 @@ const fn t(
 
 /// The glossary. A status's word is the same in the monitor, `watch`'s
 /// human outputs and the protocol.
-pub static GLOSSARY: [Term; 17] = [
+static GLOSSARY: [Term; 17] = [
     t(
         "signing bonus (its starting size)",
         ["start bonus", "подписной бонус", "қол қою бонусы"],
@@ -292,7 +292,7 @@ mod tests {
                 lower((tx.rate_source)(&crate::rates::RateSource::Nbk)),
                 word("National Bank", lang)
             );
-            assert!(lower(tx.licence_long[0]).starts_with(word("exploration", lang)));
+            assert!(lower(tx.license_long[0]).starts_with(word("exploration", lang)));
         }
     }
 

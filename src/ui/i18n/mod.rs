@@ -7,7 +7,8 @@
 pub mod alerts;
 mod evidence;
 mod filter;
-pub mod glossary;
+#[cfg(test)]
+mod glossary;
 mod link;
 mod site;
 mod texts;

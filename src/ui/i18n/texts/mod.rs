@@ -95,7 +95,7 @@ pub struct Texts {
     pub col_name: &'static str,
     pub col_region: &'static str,
     pub col_minerals: &'static str,
-    pub col_licence: &'static str,
+    pub col_license: &'static str,
     pub col_status: &'static str,
     pub col_high: &'static str,
     /// Followed by the display currency's code.
@@ -105,7 +105,7 @@ pub struct Texts {
     pub col_leader: &'static str,
     pub col_left: &'static str,
     /// Exploration, production: short, for the licence column.
-    pub licence_short: [&'static str; 2],
+    pub license_short: [&'static str; 2],
     /// After the licence term in the licence column: `6y`.
     pub years_short: &'static str,
     /// Before the time until a scheduled lot opens.
@@ -128,7 +128,7 @@ pub struct Texts {
     pub participants: &'static str,
     pub region: &'static str,
     pub minerals: &'static str,
-    pub licence: &'static str,
+    pub license: &'static str,
     pub reserves: &'static str,
     pub opened: &'static str,
     pub soft_close: &'static str,
@@ -139,7 +139,7 @@ pub struct Texts {
     /// Participants, minimum, too few.
     pub participants_min: fn(u32, u32, bool) -> String,
     /// Exploration, production, in full.
-    pub licence_long: [&'static str; 2],
+    pub license_long: [&'static str; 2],
     pub years: fn(u32) -> String,
     pub km2: &'static str,
     pub blocks: fn(u32) -> String,

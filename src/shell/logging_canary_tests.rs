@@ -3,13 +3,12 @@
 //! text, not into any message the engine sends, not to a redirect target, not
 //! to the NBK feed, even when a hostile server echoes it back.
 
-#![allow(clippy::unwrap_used)] // a test may stop at the first surprise
-
+#[path = "../../tests/support/common.rs"]
 mod common;
 
+use crate::platform::{Client, ClientConfig, Token};
+use crate::sync::{SyncConfig, spawn};
 use common::*;
-use lotwatch::platform::{Client, ClientConfig, Token};
-use lotwatch::sync::{SyncConfig, spawn};
 use std::time::Duration;
 use wiremock::matchers::{method, path, path_regex};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -36,12 +35,9 @@ impl Respond for Echo {
 async fn the_token_reaches_the_platform_and_nothing_else() {
     let dir = std::env::temp_dir().join(format!("lotwatch-canary-{}", std::process::id()));
     let log = dir.join("canary.log");
-    // SAFETY: the only test in this binary, before any thread reads the environment.
-    #[allow(unsafe_code)]
-    unsafe {
-        std::env::set_var("LOTWATCH_LOG", "trace")
-    };
-    lotwatch::shell::logging::init(&log).expect("log file");
+    // The log at trace level, as LOTWATCH_LOG=trace sets it. The first
+    // subscriber of the process stays: no other unit test installs one.
+    super::logging::init_at(&log, tracing::Level::TRACE).expect("log file");
 
     let other = MockServer::start().await;
     Mock::given(method("GET"))
@@ -115,7 +111,7 @@ async fn the_token_reaches_the_platform_and_nothing_else() {
 
     // The engine and the rates refresher, failing for a while.
     let sync = SyncConfig {
-        rates: Some(lotwatch::rates::RatesConfig {
+        rates: Some(crate::rates::RatesConfig {
             nbk_url: format!("{}/nbk/rss/get_rates.cfm?fdate={{date}}", server.uri()),
             ..Default::default()
         }),
@@ -124,7 +120,7 @@ async fn the_token_reaches_the_platform_and_nothing_else() {
     let mut c = Collector::new(spawn(client.clone(), sync));
     c.handle
         .cmds
-        .send(lotwatch::sync::SyncCmd::WatchLot(Some("A".into())))
+        .send(crate::sync::SyncCmd::SelectLot(Some("A".into())))
         .await
         .expect("engine up");
     let msgs = c.drain_for(Duration::from_secs(3)).await;
@@ -132,7 +128,7 @@ async fn the_token_reaches_the_platform_and_nothing_else() {
         msgs.iter().any(is_offline)
             || msgs
                 .iter()
-                .any(|m| matches!(m, lotwatch::sync::SyncMsg::Link(_)))
+                .any(|m| matches!(m, crate::sync::SyncMsg::Link(_)))
     );
     for m in &msgs {
         texts.push(format!("{m:?}"));

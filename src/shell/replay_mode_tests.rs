@@ -2,16 +2,17 @@
 //! ends in the same app state as the live run (lots, feed position, events
 //! pane including the alerts), and the replay keys move the playback.
 
-use crate::journal_support;
+#[path = "../../tests/support/journal_day.rs"]
+mod journal_day;
 
-use journal_support::{AUCTION, T0, batches, day, temp_dir};
-use lotwatch::app::log::LogKind;
-use lotwatch::app::{App, AppOptions, Msg};
-use lotwatch::domain::clock::Mono;
-use lotwatch::domain::{Lot, Timestamp};
-use lotwatch::journal::{Journal, Receipt, Replay};
-use lotwatch::shell::replay_mode::{ReplayKey, deliver, on_replay_key};
-use lotwatch::sync::SyncMsg;
+use crate::app::log::LogKind;
+use crate::app::{App, AppOptions, Msg};
+use crate::domain::clock::Mono;
+use crate::domain::{Lot, Timestamp};
+use crate::journal::{Journal, Receipt, Replay};
+use crate::shell::replay_mode::{ReplayKey, deliver, on_replay_key};
+use crate::sync::SyncMsg;
+use journal_day::{AUCTION, T0, batches, day, temp_dir};
 use std::path::Path;
 
 fn opts() -> AppOptions {
@@ -33,7 +34,7 @@ fn session() -> Vec<(Receipt, SyncMsg)> {
             server_est: Some(Timestamp(t - 120)),
         }
     };
-    let mut out = vec![(at(0), SyncMsg::Auction(journal_support::auction()))];
+    let mut out = vec![(at(0), SyncMsg::Auction(journal_day::auction()))];
     out.push((
         at(50),
         SyncMsg::Snapshot {
@@ -46,7 +47,7 @@ fn session() -> Vec<(Receipt, SyncMsg)> {
     let mid = bs.len() / 2;
     let mut state = d.lots.clone();
     for (i, b) in bs.iter().enumerate() {
-        journal_support::apply(&mut state, b);
+        journal_day::apply(&mut state, b);
         out.push((at(700), SyncMsg::Events(b.clone())));
         if i == mid {
             let seq = b.last().map(|e| e.seq).expect("non-empty batch");
@@ -75,7 +76,7 @@ fn record(path: &Path, live: &[(Receipt, SyncMsg)]) {
 /// What must match: every lot, the feed position and the events pane
 /// (alert entries are stamped with the local server-clock reading, so only
 /// their text is compared).
-type LogRow = (Option<u64>, LogKind, String, lotwatch::app::log::LogText);
+type LogRow = (Option<u64>, LogKind, String, crate::app::log::LogText);
 
 fn state(app: &App) -> (Vec<Lot>, u64, Vec<LogRow>) {
     let mut lots: Vec<Lot> = app.lots().iter().cloned().collect();

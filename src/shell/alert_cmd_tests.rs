@@ -5,8 +5,8 @@
 
 #![cfg(unix)]
 
-use lotwatch::app::alerts::{Alert, AlertKind};
-use lotwatch::shell::alert_cmd::{AlertCommand, MAX_RUNNING};
+use crate::app::alerts::{Alert, AlertKind};
+use crate::shell::alert_cmd::{AlertCommand, MAX_RUNNING};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -113,7 +113,7 @@ async fn bounded_and_killed_after_the_timeout() {
 
 /// The name of the test below, for running it again in a child process.
 const HOSTILE_TEST: &str =
-    "alert_command::a_hostile_notice_arrives_after_dashdash_and_the_secrets_stay_behind";
+    "shell::alert_cmd_tests::a_hostile_notice_arrives_after_dashdash_and_the_secrets_stay_behind";
 const SECRET_TOKEN: &str = "tok-Secret-0x1234";
 const SECRET_JOURNAL: &str = "postgres://bob:pa/ss-Secret%40x@db.example/day";
 const SECRET_SERVE: &str = "serve-Secret-99";
@@ -154,10 +154,10 @@ fn a_hostile_notice_arrives_after_dashdash_and_the_secrets_stay_behind() {
     };
     // What the shell registers as it reads the token, the journal's URL,
     // serve's token and (the alerts' delivery) an SMTP password.
-    lotwatch::shell::secrets::register(SECRET_TOKEN);
-    lotwatch::shell::secrets::register_url(SECRET_JOURNAL);
-    lotwatch::shell::secrets::register(SECRET_SERVE);
-    lotwatch::shell::secrets::register(SECRET_SMTP);
+    crate::shell::secrets::register(SECRET_TOKEN);
+    crate::shell::secrets::register_url(SECRET_JOURNAL);
+    crate::shell::secrets::register(SECRET_SERVE);
+    crate::shell::secrets::register(SECRET_SMTP);
     let script = dir.join("record.sh");
     std::fs::write(
         &script,

@@ -4,51 +4,51 @@
 use super::*;
 
 impl Engine {
-    pub(super) fn watch_lot(&mut self, id: Option<String>) {
-        if id == self.watch.lot_id {
+    pub(super) fn select_lot(&mut self, id: Option<String>) {
+        if id == self.selected.lot_id {
             return;
         }
         // The superseded request is cancelled (its answer would be dropped
         // anyway), so moving through lots never piles up requests.
-        if let Some(t) = self.watch.task.take() {
+        if let Some(t) = self.selected.task.take() {
             t.abort();
         }
-        self.watch = Watch {
+        self.selected = Selected {
             lot_id: id,
-            generation: self.watch.generation.wrapping_add(1),
-            ..Watch::default()
+            generation: self.selected.generation.wrapping_add(1),
+            ..Selected::default()
         };
-        self.refresh_watch();
+        self.refresh_selected();
     }
 
-    /// Fetches the watched lot's bids newer than what we hold (all of them
+    /// Fetches the selected lot's bids newer than what we hold (all of them
     /// the first time); one request in flight at most.
-    pub(super) fn refresh_watch(&mut self) {
-        let Some(lot_id) = self.watch.lot_id.clone() else {
+    pub(super) fn refresh_selected(&mut self) {
+        let Some(lot_id) = self.selected.lot_id.clone() else {
             return;
         };
-        if self.watch.in_flight {
-            self.watch.stale = true;
+        if self.selected.in_flight {
+            self.selected.stale = true;
             return;
         }
-        let after = if self.watch.loaded {
-            self.watch.history.last().map_or(0, |b| b.seq)
+        let after = if self.selected.loaded {
+            self.selected.history.last().map_or(0, |b| b.seq)
         } else {
             0
         };
-        self.watch.in_flight = true;
-        self.watch.stale = false;
+        self.selected.in_flight = true;
+        self.selected.stale = false;
         let (c, tx, generation) = (
             self.client.clone(),
             self.bids_tx.clone(),
-            self.watch.generation,
+            self.selected.generation,
         );
         let settle = if after == 0 {
             WATCH_SETTLE
         } else {
             Duration::ZERO
         };
-        self.watch.task = Some(tokio::spawn(async move {
+        self.selected.task = Some(tokio::spawn(async move {
             // A short pause first: while the user moves through the list,
             // each new lot cancels this before any request goes out.
             tokio::time::sleep(settle).await;
@@ -70,31 +70,31 @@ impl Engine {
     }
 
     pub(super) async fn on_bids(&mut self, ans: BidsAnswer) -> Result<(), Stop> {
-        if ans.generation != self.watch.generation {
+        if ans.generation != self.selected.generation {
             tracing::debug!(lot = %ans.lot_id, "dropping the answer to a superseded bids request");
             return Ok(());
         }
-        self.watch.in_flight = false;
-        self.watch.task = None;
+        self.selected.in_flight = false;
+        self.selected.task = None;
         self.observe(ans.clock).await?;
         match ans.result {
             Ok(page) => {
                 if ans.after == 0 {
-                    self.watch.history.clear();
+                    self.selected.history.clear();
                 }
-                let last = self.watch.history.last().map_or(0, |b| b.seq);
-                self.watch
+                let last = self.selected.history.last().map_or(0, |b| b.seq);
+                self.selected
                     .history
                     .extend(page.bids.into_iter().filter(|b| b.seq > last));
-                let excess = self.watch.history.len().saturating_sub(MAX_BID_HISTORY);
-                self.watch.history.drain(..excess);
-                self.watch.loaded = true;
+                let excess = self.selected.history.len().saturating_sub(MAX_BID_HISTORY);
+                self.selected.history.drain(..excess);
+                self.selected.loaded = true;
                 for i in page.issues {
                     self.send(SyncMsg::DataIssue(i)).await?;
                 }
                 self.send(SyncMsg::Bids {
                     lot_id: ans.lot_id,
-                    bids: self.watch.history.clone(),
+                    bids: self.selected.history.clone(),
                 })
                 .await?;
             }
@@ -111,8 +111,8 @@ impl Engine {
                 }
             }
         }
-        if self.watch.stale {
-            self.refresh_watch();
+        if self.selected.stale {
+            self.refresh_selected();
         }
         Ok(())
     }

@@ -8,17 +8,18 @@
 //! hostile sequences reaches the terminal: no title, no clipboard, no
 //! screen change, no marker.
 
-use crate::support;
+#[path = "../../tests/support/hostile.rs"]
+mod hostile;
 
-use lotwatch::app::alerts::Alert;
-use lotwatch::app::{App, AppOptions, Effect, Msg};
-use lotwatch::domain::Timestamp;
-use lotwatch::domain::clock::{ClockSample, Mono};
-use lotwatch::platform::decode::{decode_events, decode_lots};
-use lotwatch::shell::notify::{MAX_NOTIFY_TEXT, Notifier, NotifyMode, body};
-use lotwatch::sync::{LinkState, SyncMsg};
+use crate::app::alerts::Alert;
+use crate::app::{App, AppOptions, Effect, Msg};
+use crate::domain::Timestamp;
+use crate::domain::clock::{ClockSample, Mono};
+use crate::platform::decode::{decode_events, decode_lots};
+use crate::shell::notify::{MAX_NOTIFY_TEXT, Notifier, NotifyMode, body};
+use crate::sync::{LinkState, SyncMsg};
+use hostile::{MARK, hostile};
 use serde_json::json;
-use support::hostile::{MARK, hostile};
 
 const SERVER_NOW: i64 = 1_750_741_800_000;
 const NOW: Mono = Mono(10_000);

@@ -57,9 +57,15 @@ pub fn events_body(last_seq: u64, events: Vec<Value>) -> Value {
 
 /// Client settings with short timeouts.
 pub fn fast_client(url: &str) -> Client {
+    fast_client_within(url, Duration::from_secs(2))
+}
+
+/// `fast_client` whose requests may take `request_timeout` (one that reads
+/// many megabytes, on a busy machine).
+pub fn fast_client_within(url: &str, request_timeout: Duration) -> Client {
     let mut cfg = ClientConfig::new(url);
     cfg.connect_timeout = Duration::from_secs(1);
-    cfg.request_timeout = Duration::from_secs(2);
+    cfg.request_timeout = request_timeout;
     cfg.long_poll_margin = Duration::from_secs(2);
     Client::new(cfg).expect("test client config is valid")
 }
