@@ -1,7 +1,8 @@
 //! The anomaly detector: a pure checker fed the same sync messages as the app
-//! (snapshots, event batches, link states, clock readings). It keeps its own
-//! copy of each lot as last seen, tests every change against the contract's
-//! rules (`domain::rules`) and reports each fault once per occurrence.
+//! (snapshots, event batches, link states, clock readings). It reads each lot
+//! as last seen from the app's store (`SeenLots`) before the message changes
+//! it, tests every change against the contract's rules (`domain::rules`) and
+//! reports each fault once per occurrence.
 
 use crate::domain::rules::{BidRefusal, check_bid, transition_allowed, transition_reachable};
 mod evidence;
@@ -12,6 +13,7 @@ use crate::domain::LinkCause;
 use crate::domain::{Event, EventKind, Lot, LotStatus, Timestamp};
 use crate::sync::{LinkState, SyncMsg};
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 /// What kind of fault was seen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -141,16 +143,18 @@ impl Default for DetectorConfig {
     }
 }
 
-/// Lots tracked at most (a hostile snapshot cannot grow this without bound:
-/// the client already caps snapshot sizes; this is a second fence).
-const MAX_DETECTOR_LOTS: usize = 100_000;
+/// The lots as last seen, before the message being judged changes them: the
+/// app's store (`LotStore`), which applies the same messages right after the
+/// detector. (The detector kept its own copy of every lot before: a second
+/// 10 000 lots in memory on a big day.)
+pub trait SeenLots {
+    fn seen(&self, id: &str) -> Option<&Lot>;
+}
 
-/// The detector's state: the lots as last seen and what was already raised.
+/// The detector's state: what was already raised, and the link's history.
 #[derive(Clone, Debug, Default)]
 pub struct Detector {
     cfg: DetectorConfig,
-    /// foldhash, as the store's index: looked up on every feed event.
-    lots: HashMap<String, Lot, foldhash::fast::RandomState>,
     /// Newest server time seen in data, for anomalies without their own time.
     last_at: Option<Timestamp>,
     /// A skew anomaly was raised and the skew has not come back under.
@@ -174,17 +178,25 @@ impl Detector {
     /// judged through `clock_offset`, after the app's clock took them in;
     /// `Bids` (the history the sync engine reads) are not feed events and
     /// are not judged.
-    pub fn observe(&mut self, msg: &SyncMsg, server_now: Option<Timestamp>) -> Vec<Anomaly> {
+    pub fn observe(
+        &mut self,
+        msg: &SyncMsg,
+        server_now: Option<Timestamp>,
+        seen: &dyn SeenLots,
+    ) -> Vec<Anomaly> {
         let mut out = Vec::new();
         match msg {
             SyncMsg::Snapshot { lots, .. } => {
                 for lot in lots {
-                    self.snapshot_lot(lot, server_now, &mut out);
+                    self.snapshot_lot(lot, seen.seen(&lot.id), server_now, &mut out);
                 }
             }
             SyncMsg::Events(events) => {
+                // Each event is judged against the lot as the page's earlier
+                // events left it: a working copy of each lot the page touches.
+                let mut page: HashMap<&str, Lot> = HashMap::new();
                 for ev in events {
-                    self.event(ev, &mut out);
+                    self.event(ev, seen, &mut page, &mut out);
                 }
             }
             SyncMsg::Link(link) => self.link(link, server_now, &mut out),
@@ -256,11 +268,6 @@ impl Detector {
         ))
     }
 
-    /// The lot as the detector last saw it.
-    pub fn lot(&self, id: &str) -> Option<&Lot> {
-        self.lots.get(id)
-    }
-
     fn time(&self, server_now: Option<Timestamp>) -> Timestamp {
         server_now.or(self.last_at).unwrap_or(Timestamp(0))
     }
@@ -301,9 +308,14 @@ impl Detector {
     /// A lot in a (re-)snapshot. Only what changed since the lot was last
     /// seen is judged, and against what a correct server could have done in
     /// between (a re-snapshot after a gap may skip statuses).
-    fn snapshot_lot(&mut self, lot: &Lot, server_now: Option<Timestamp>, out: &mut Vec<Anomaly>) {
+    fn snapshot_lot(
+        &self,
+        lot: &Lot,
+        prev: Option<&Lot>,
+        server_now: Option<Timestamp>,
+        out: &mut Vec<Anomaly>,
+    ) {
         let at = self.time(server_now);
-        let prev = self.lots.get(&lot.id);
         if let Some(prev) = prev {
             if let (Some(old), Some(new)) = (&prev.high_bid, &lot.high_bid)
                 && new.amount < old.amount
@@ -346,27 +358,32 @@ impl Detector {
                 Evidence::Result { why, seq: None },
             ));
         }
-        self.keep(lot.clone());
     }
 
-    fn keep(&mut self, lot: Lot) {
-        if self.lots.len() < MAX_DETECTOR_LOTS || self.lots.contains_key(&lot.id) {
-            self.lots.insert(lot.id.clone(), lot);
-        }
-    }
-
-    fn event(&mut self, ev: &Event, out: &mut Vec<Anomaly>) {
+    fn event<'e>(
+        &mut self,
+        ev: &'e Event,
+        seen: &dyn SeenLots,
+        page: &mut HashMap<&'e str, Lot>,
+        out: &mut Vec<Anomaly>,
+    ) {
         self.note_time(ev.at);
         if let EventKind::Lot(new) = &ev.kind {
             // A whole lot: judged like a snapshot of that lot, at the event's time.
-            self.snapshot_lot(new, Some(ev.at), out);
+            let prev = page.get(new.id.as_str()).or_else(|| seen.seen(&new.id));
+            self.snapshot_lot(new, prev, Some(ev.at), out);
+            page.insert(&new.id, rules_copy(new));
             return;
         }
         let Some(id) = ev.lot_id.as_deref() else {
             return;
         };
-        let Some(lot) = self.lots.get_mut(id) else {
-            return;
+        let lot = match page.entry(id) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => match seen.seen(id) {
+                Some(l) => e.insert(rules_copy(l)),
+                None => return,
+            },
         };
         let at = ev.at;
         match &ev.kind {
@@ -462,6 +479,36 @@ impl Detector {
                 },
             ));
         }
+    }
+}
+
+/// A lot as far as the rules and the evidence read it (id, terms, times,
+/// status, bids, result): the texts a screen shows are left out, so that a
+/// page of events copies a few small values per lot it touches.
+fn rules_copy(lot: &Lot) -> Lot {
+    Lot {
+        id: lot.id.clone(),
+        number: String::new(),
+        name: String::new(),
+        region: String::new(),
+        minerals: Vec::new(),
+        license: lot.license.clone(),
+        reserves: String::new(),
+        starting_bonus: lot.starting_bonus,
+        min_increment: lot.min_increment,
+        guarantee: lot.guarantee,
+        participation_fee: lot.participation_fee,
+        min_participants: lot.min_participants,
+        participants: lot.participants,
+        status: lot.status.clone(),
+        opens_at: lot.opens_at,
+        closes_at: lot.closes_at,
+        soft_close: lot.soft_close,
+        extensions: lot.extensions,
+        high_bid: lot.high_bid.clone(),
+        bid_count: lot.bid_count,
+        result: lot.result.clone(),
+        site: lot.site.clone(),
     }
 }
 

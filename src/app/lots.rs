@@ -171,6 +171,19 @@ pub struct LotStore {
     filter_due: Option<Timestamp>,
 }
 
+/// One source's lots in the store, where that source's anomaly detector
+/// reads them.
+pub struct SourceLots<'a> {
+    pub store: &'a LotStore,
+    pub src: SourceId,
+}
+
+impl super::anomaly::SeenLots for SourceLots<'_> {
+    fn seen(&self, id: &str) -> Option<&Lot> {
+        self.store.get(self.src, id).map(|(lot, _)| lot)
+    }
+}
+
 /// Upper bound on lots held, whatever the platform sends.
 const MAX_LOTS_HELD: usize = 100_000;
 
@@ -347,17 +360,22 @@ impl LotStore {
     /// Replaces every lot of source `src` (its snapshot); the other
     /// sources' lots stay as they were. Frozen clocks of lots still
     /// suspended are kept; a lot first seen suspended freezes at its time
-    /// left `now`. Lots are held in source order.
+    /// left `now`. Lots are held in source order. When no other source
+    /// holds lots, the snapshot's own vector becomes the store's (10 000
+    /// lots are never held twice).
     pub fn replace(
         &mut self,
         src: SourceId,
-        lots: Vec<Lot>,
+        mut lots: Vec<Lot>,
         now: Option<Timestamp>,
         me: Option<&str>,
     ) {
         let mut old_meta: HashMap<String, LotMeta> = HashMap::new();
         let (mut before, mut after) = (Vec::new(), Vec::new());
-        for (lot, meta) in self.lots.drain(..).zip(self.meta.drain(..)) {
+        let held = std::mem::take(&mut self.lots)
+            .into_iter()
+            .zip(std::mem::take(&mut self.meta));
+        for (lot, meta) in held {
             match meta.source.cmp(&src) {
                 Ordering::Equal => {
                     old_meta.insert(lot.id, meta);
@@ -367,10 +385,7 @@ impl LotStore {
             }
         }
         self.by_id.iter_mut().for_each(HashMap::clear);
-        for (lot, meta) in before {
-            self.hold(lot, meta);
-        }
-        for lot in lots {
+        let mut fresh = |lot: &Lot| {
             let mut meta = old_meta.remove(&lot.id).unwrap_or_default();
             meta.source = src;
             if lot.status == LotStatus::Suspended {
@@ -383,10 +398,31 @@ impl LotStore {
             if me.is_some() && lot.high_bid.as_ref().map(|h| h.bidder.as_str()) == me {
                 meta.me_bid = true;
             }
-            self.hold(lot, meta);
-        }
-        for (lot, meta) in after {
-            self.hold(lot, meta);
+            meta
+        };
+        if before.is_empty() && after.is_empty() {
+            lots.truncate(MAX_LOTS_HELD);
+            let ids = self.ids_of(src);
+            lots.retain(|lot| {
+                let first = !ids.contains_key(&lot.id);
+                if first {
+                    ids.insert(lot.id.clone(), ids.len());
+                }
+                first
+            });
+            self.meta = lots.iter().map(&mut fresh).collect();
+            self.lots = lots;
+        } else {
+            for (lot, meta) in before {
+                self.hold(lot, meta);
+            }
+            for lot in lots {
+                let meta = fresh(&lot);
+                self.hold(lot, meta);
+            }
+            for (lot, meta) in after {
+                self.hold(lot, meta);
+            }
         }
         self.rebuild_view();
     }

@@ -10,10 +10,14 @@ impl App {
         up.redraw = true;
         let first = src == SourceId::FIRST;
         let server = self.clock.now(now);
+        let seen = super::lots::SourceLots {
+            store: &self.lots,
+            src,
+        };
         let found = match src.index().checked_sub(1) {
-            None => self.detector.observe(&msg, server),
+            None => self.detector.observe(&msg, server, &seen),
             Some(i) => match self.other_detectors.get_mut(i) {
-                Some(d) => d.observe(&msg, server),
+                Some(d) => d.observe(&msg, server, &seen),
                 None => Vec::new(),
             },
         };

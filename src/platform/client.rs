@@ -13,9 +13,9 @@ use serde_json::Value;
 use std::time::Duration;
 
 pub use crate::platform::http::{
-    Cached, Client, ClientConfig, DEFAULT_MAX_BODY, Fetched, MAX_FEED_BODY, Page, PushFeed,
-    RETRY_AFTER_CAP, Token, Validators, install_crypto_provider, is_loopback, parse_http_date,
-    parse_retry_after, redirect_allowed,
+    Cached, Client, ClientConfig, DEFAULT_MAX_BODY, Fetched, MAX_FEED_BODY, MAX_PAGE_BODY,
+    MAX_SMALL_BODY, Page, PushFeed, RETRY_AFTER_CAP, Token, Validators, install_crypto_provider,
+    is_loopback, parse_http_date, parse_retry_after, redirect_allowed,
 };
 
 fn json_of(body: &[u8]) -> Result<Value, PlatformError> {
@@ -25,7 +25,7 @@ fn json_of(body: &[u8]) -> Result<Value, PlatformError> {
 impl Client {
     pub async fn auction(&self) -> Result<Fetched<Auction>, PlatformError> {
         let raw = self
-            .get(self.url("api/v1/auction")?, self.normal())
+            .get(self.url("api/v1/auction")?, self.small())
             .await
             .map_err(|e| not_platform(e, "/api/v1/auction"))?;
         let v = ok_json(&raw)?;
@@ -37,19 +37,37 @@ impl Client {
         })
     }
 
-    /// All lots; with `etag`, a 304 gives `NotModified`.
+    /// All lots; with `etag`, a 304 gives `NotModified`. The body is
+    /// decoded as it arrives (`get_streamed`): a 10 000-lot snapshot costs
+    /// its lots, not its 6 MB of text besides.
     pub async fn lots(
         &self,
         etag: Option<&str>,
     ) -> Result<Fetched<Cached<LotsPage>>, PlatformError> {
-        self.get_cached(
-            "api/v1/lots",
-            etag,
-            |body| decode::decode_lots_bytes(body).map_err(|e| PlatformError::Decode(e.0)),
-            |page| page.server_time,
-        )
-        .await
-        .map_err(|e| not_platform(e, "/api/v1/lots"))
+        let req = Req {
+            if_none_match: etag,
+            ..self.normal()
+        };
+        let url = self.url("api/v1/lots")?;
+        let (raw, page) = self
+            .get_streamed(url, req, |body| {
+                decode::decode_lots_reader(body).map_err(|e| PlatformError::Decode(e.0))
+            })
+            .await
+            .map_err(|e| not_platform(e, "/api/v1/lots"))?;
+        let etag = raw.etag();
+        Ok(match page {
+            None => Fetched {
+                value: Cached::NotModified,
+                clock: raw.clock(None),
+                etag,
+            },
+            Some(page) => Fetched {
+                clock: raw.clock(page.server_time),
+                value: Cached::Fresh(page),
+                etag,
+            },
+        })
     }
 
     /// One lot.
@@ -58,7 +76,7 @@ impl Client {
         url.path_segments_mut()
             .map_err(|_| PlatformError::Config(Misconfig::Other("bad base URL".into())))?
             .push(id);
-        let raw = self.get(url, self.normal()).await?;
+        let raw = self.get(url, self.small()).await?;
         let v = ok_json(&raw)?;
         let lot = decode::decode_lot_body(&v)
             .map_err(|i| PlatformError::Decode(format!("{}: {}", i.field, i.problem)))?;
@@ -92,7 +110,7 @@ impl Client {
                 url,
                 Req {
                     total,
-                    ..self.normal()
+                    ..self.paged()
                 },
             )
             .await?;
@@ -114,7 +132,7 @@ impl Client {
             .push("bids");
         url.query_pairs_mut()
             .append_pair("after", &after.to_string());
-        let raw = self.get(url, self.normal()).await?;
+        let raw = self.get(url, self.paged()).await?;
         let v = ok_json(&raw)?;
         let page = decode::decode_bids(&v).map_err(|e| PlatformError::Decode(e.0))?;
         if page.lot_id != lot_id {
@@ -157,7 +175,7 @@ impl Client {
     ) -> Result<Fetched<Cached<T>>, PlatformError> {
         let req = Req {
             if_none_match: etag,
-            ..self.normal()
+            ..self.small()
         };
         let raw = self.get(self.url(path)?, req).await?;
         if raw.status == StatusCode::NOT_MODIFIED && etag.is_some() {

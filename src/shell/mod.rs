@@ -23,6 +23,7 @@ mod journal_sink;
 mod logging;
 #[cfg(test)]
 mod logging_canary_tests;
+mod malloc;
 mod man;
 mod metrics;
 mod monitor;

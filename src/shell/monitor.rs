@@ -22,6 +22,7 @@ use crate::shell::journal_sink::OpenNews;
 /// until the user quits. Without `--url`, starts the demo simulator
 /// in-process on a free loopback port first.
 pub fn run_with(settings: crate::shell::config::Settings) -> anyhow::Result<()> {
+    crate::shell::malloc::tune();
     let args = settings.args.clone();
     let log_path = args
         .log_file

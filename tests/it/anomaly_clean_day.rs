@@ -90,17 +90,27 @@ fn the_june_day_raises_no_anomaly() {
 
 #[test]
 fn a_generated_day_of_ten_thousand_lots_raises_no_anomaly() {
+    use lotwatch::app::lots::{LotStore, SourceLots};
     use lotwatch::app::{Detector, DetectorConfig};
+    use lotwatch::domain::SourceId;
     let scenario = Scenario::generated(10_000, 5);
     let mut e = Engine::new(&scenario, 5, start(), 50.0);
     let mut d = Detector::new(DetectorConfig::default());
+    // The lots as last seen, where the detector reads them: the app's store,
+    // given each message after the detector, as the app gives it.
+    let mut held = LotStore::default();
     let t = std::time::Instant::now();
     let snap = |e: &Engine| SyncMsg::Snapshot {
         seq: e.last_seq(),
         lots: e.lots().to_vec(),
         rejected: vec![],
     };
-    assert_eq!(d.observe(&snap(&e), None), vec![]);
+    let src = SourceId::FIRST;
+    assert_eq!(
+        d.observe(&snap(&e), None, &SourceLots { store: &held, src }),
+        vec![]
+    );
+    held.replace(src, e.lots().to_vec(), None, None);
     let first_snapshot = t.elapsed();
     let (mut cursor, mut n) = (0u64, 0usize);
     while let Some(due) = e.next_due() {
@@ -109,11 +119,23 @@ fn a_generated_day_of_ten_thousand_lots_raises_no_anomaly() {
         if let Some(last) = page.last() {
             cursor = last.seq;
             n += page.len();
-            assert_eq!(d.observe(&SyncMsg::Events(page), None), vec![]);
+            let page = SyncMsg::Events(page);
+            assert_eq!(
+                d.observe(&page, None, &SourceLots { store: &held, src }),
+                vec![]
+            );
+            if let SyncMsg::Events(events) = &page {
+                for ev in events {
+                    held.apply(src, ev, None);
+                }
+            }
         }
     }
     // and a full re-snapshot at the end changes nothing
-    assert_eq!(d.observe(&snap(&e), None), vec![]);
+    assert_eq!(
+        d.observe(&snap(&e), None, &SourceLots { store: &held, src }),
+        vec![]
+    );
     eprintln!(
         "10 000 lots: first snapshot {first_snapshot:?}, {n} events and a re-snapshot, total {:?}",
         t.elapsed()

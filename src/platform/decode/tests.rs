@@ -391,3 +391,97 @@ proptest::proptest! {
         let _ = decode_events(&events_body(vec![json!({"seq": n, "at": s, "type": "bid", "amount": f})]));
     }
 }
+
+/// A reader that gives at most `step` bytes a call, as a body arrives in
+/// pieces over the network.
+struct Trickle<'a> {
+    bytes: &'a [u8],
+    step: usize,
+}
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.step.min(buf.len()).min(self.bytes.len());
+        buf[..n].copy_from_slice(&self.bytes[..n]);
+        self.bytes = &self.bytes[n..];
+        Ok(n)
+    }
+}
+
+#[test]
+fn the_streamed_decode_gives_the_same_page_whatever_the_pieces() {
+    let mut lots: Vec<Value> = (0..40).map(|i| lot_json(&format!("L{i}"))).collect();
+    lots[7]["starting_bonus"] = json!("not money");
+    lots[9] = json!(5);
+    lots.push(lot_json("L3"));
+    let whole = json!({"server_time": "2025-06-24T05:00:00Z", "seq": 7, "lots": lots});
+    // `seq` after the lots, as a server may order its keys.
+    let seq_last = json!({"lots": whole["lots"].clone(), "seq": 7});
+    for v in [&whole, &seq_last] {
+        let body = serde_json::to_vec(v).expect("encodes");
+        let tree = decode_lots(v);
+        let page = tree.as_ref().expect("usable");
+        assert_eq!(page.lots.len(), 38, "{:?}", page.issues);
+        assert_eq!(page.issues.len(), 3, "{:?}", page.issues);
+        for step in [1, 2, 7, 64, 4096, body.len()] {
+            let streamed = decode_lots_reader(Trickle { bytes: &body, step });
+            assert_eq!(streamed, tree, "in pieces of {step}");
+        }
+    }
+}
+
+#[test]
+fn the_streamed_decode_refuses_a_page_as_the_tree_does() {
+    let lot = lot_json("L");
+    let cases = [
+        json!([1, 2]),
+        json!("lots"),
+        json!({"lots": []}),
+        json!({"seq": -1, "lots": []}),
+        json!({"seq": 1}),
+        json!({"seq": 1, "lots": {"a": [lot]}}),
+        json!({"seq": 1, "lots": "many"}),
+        json!({"seq": 1, "lots": null}),
+        json!({"seq": null, "lots": []}),
+    ];
+    for v in cases {
+        let body = serde_json::to_vec(&v).expect("encodes");
+        let tree = super::decode_lots(&v);
+        assert!(tree.is_err(), "{v}");
+        assert_eq!(decode_lots_reader(&body[..]), tree, "{v}");
+    }
+    // More lots than a snapshot may hold: counted, not decoded.
+    let many = format!(
+        r#"{{"seq":1,"lots":[{}]}}"#,
+        vec!["{}"; MAX_SNAPSHOT_LOTS + 5].join(",")
+    );
+    assert_eq!(
+        decode_lots_reader(many.as_bytes()),
+        Err(DecodeError(format!(
+            "{} lots in one snapshot (at most {MAX_SNAPSHOT_LOTS})",
+            MAX_SNAPSHOT_LOTS + 5
+        )))
+    );
+}
+
+#[test]
+fn a_lot_id_is_new_by_its_text_even_when_two_hashes_meet() {
+    use std::hash::BuildHasher;
+    let lot = |id: &str| {
+        let mut l = crate::testing::test_lot();
+        l.id = id.into();
+        l
+    };
+    let lots = vec![lot("A"), lot("B")];
+    let mut seen = FirstIds::default();
+    // "C" made to meet "A"'s slot, as another id with the same hash would.
+    let h = seen.hasher.hash_one("C");
+    seen.by_hash.insert(h, 0);
+    assert!(seen.is_new("C", &lots), "C is not A");
+    let h = seen.hasher.hash_one("B");
+    seen.by_hash.insert(h, 0);
+    assert!(!seen.is_new("B", &lots), "B is there, in another slot");
+    let mut seen = FirstIds::default();
+    assert!(seen.is_new("A", &[]));
+    assert!(!seen.is_new("A", &lots[..1]));
+}

@@ -17,6 +17,7 @@ pub use page::{Page, Validators};
 mod causes;
 mod page;
 mod push;
+mod streamed;
 pub use push::{PushFeed, SseFrame, SseFrames};
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{StatusCode, Url, redirect};
@@ -25,8 +26,16 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Default cap on a decoded response body.
+/// Default cap on a decoded response body (the lots snapshot, decoded as it
+/// arrives; a web site's pages).
 pub const DEFAULT_MAX_BODY: usize = 16 * 1024 * 1024;
+/// Cap on the answers the contract keeps small: the auction, one lot, the
+/// rates (a few kB each). Such a body is held whole while it is decoded, so
+/// its cap is what an attack through it can cost.
+pub const MAX_SMALL_BODY: usize = 1024 * 1024;
+/// Cap on a page of the feed (at most 1000 events) or of a lot's bids (the
+/// monitor keeps 5000 a page): held whole while decoded, like the small ones.
+pub const MAX_PAGE_BODY: usize = 4 * 1024 * 1024;
 /// Cap on the body of an error answer (only its error object is read).
 const MAX_ERROR_BODY: usize = 64 * 1024;
 /// Cap on the National Bank's XML.
@@ -395,6 +404,22 @@ impl Client {
         }
     }
 
+    /// `normal`, for an answer the contract keeps small.
+    pub(super) fn small(&self) -> Req<'static> {
+        Req {
+            cap: MAX_SMALL_BODY.min(self.inner.cfg.max_body),
+            ..self.normal()
+        }
+    }
+
+    /// `normal`, for a page of the feed or of a lot's bids.
+    pub(super) fn paged(&self) -> Req<'static> {
+        Req {
+            cap: MAX_PAGE_BODY.min(self.inner.cfg.max_body),
+            ..self.normal()
+        }
+    }
+
     /// A 2xx or 304 answer; any other status as its error.
     pub(super) async fn get(&self, url: Url, req: Req<'_>) -> Result<Raw, PlatformError> {
         let raw = self.get_any(url, req).await?;
@@ -488,19 +513,46 @@ impl Client {
             wall,
         } = self.open(url, &req, Some(req.total)).await?;
         let status = resp.status();
+        let headers = std::mem::take(resp.headers_mut());
+        let body = self.read_body(&mut resp, status, req.cap).await?;
+        tracing::debug!(path = %path, status = status.as_u16(), bytes = body.len(), rtt_ms = received.0.saturating_sub(sent.0), "answer");
+        Ok(Raw {
+            path: clean(&path, 200),
+            status,
+            headers,
+            body,
+            sent,
+            received,
+            wall,
+        })
+    }
+}
+
+impl Client {
+    /// The body of an answer whose headers are in, within the cap: a 2xx
+    /// over it is `TooLarge` (refused by its Content-Length before any of
+    /// it is read), an error body is cut at `MAX_ERROR_BODY`. The buffer is
+    /// reserved once, at the Content-Length or else the cap, and trimmed to
+    /// the body at the end: it never grows by copying, so no byte of the
+    /// body is held twice (the pages of the reserve a body does not fill
+    /// are never touched, and cost no memory).
+    pub(super) async fn read_body(
+        &self,
+        resp: &mut reqwest::Response,
+        status: StatusCode,
+        cap: usize,
+    ) -> Result<Vec<u8>, PlatformError> {
         let cap = if status.is_success() {
-            req.cap
+            cap
         } else {
-            MAX_ERROR_BODY.min(req.cap)
+            MAX_ERROR_BODY.min(cap)
         };
         if resp.content_length().is_some_and(|n| n > cap as u64) && status.is_success() {
             return Err(PlatformError::TooLarge { limit: cap });
         }
-        let headers = std::mem::take(resp.headers_mut());
-        // Sized from Content-Length (within the cap): no doubling on the way.
         let mut body = Vec::with_capacity(
             resp.content_length()
-                .map_or(0, |n| n.min(cap as u64) as usize),
+                .map_or(cap, |n| n.min(cap as u64) as usize),
         );
         loop {
             match resp.chunk().await {
@@ -518,32 +570,27 @@ impl Client {
                 Err(e) => return Err(classify(e, self.inner.cfg.connect_timeout)),
             }
         }
-        tracing::debug!(path = %path, status = status.as_u16(), bytes = body.len(), rtt_ms = received.0.saturating_sub(sent.0), "answer");
-        Ok(Raw {
-            path: clean(&path, 200),
-            status,
-            headers,
-            body,
-            sent,
-            received,
-            wall,
-        })
+        body.shrink_to_fit();
+        Ok(body)
     }
 }
 
 /// Whether an answer is a web page: said by its Content-Type, or a body
 /// that opens with `<` (a login or maintenance page sent as anything).
 fn is_html(raw: &Raw) -> bool {
-    let typed = raw
-        .headers
+    let body = raw.body.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&raw.body);
+    is_html_type(&raw.headers) || body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<')
+}
+
+/// Whether the Content-Type says a web page.
+pub(super) fn is_html_type(headers: &HeaderMap) -> bool {
+    headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|t| {
             let t = t.trim_start().to_ascii_lowercase();
             t.starts_with("text/html") || t.starts_with("application/xhtml")
-        });
-    let body = raw.body.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&raw.body);
-    typed || body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<')
+        })
 }
 
 /// Only a 2xx answer with a JSON body is decoded.
