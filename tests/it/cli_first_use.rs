@@ -6,7 +6,7 @@ use crate::support::server::BIN;
 use std::process::{Command, Output, Stdio};
 
 fn run(args: &[&str]) -> Output {
-    Command::new(BIN)
+    crate::support::server::lotwatch()
         .args(args)
         .env("LOTWATCH_CONFIG", "/dev/null")
         .env_remove("LOTWATCH_LANG")

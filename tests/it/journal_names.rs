@@ -18,7 +18,7 @@ fn scratch(name: &str) -> PathBuf {
 
 /// The binary with its data and state under `dir`, reading `url` (None: the demo).
 fn cmd(dir: &Path, url: Option<&str>, args: &[&str]) -> Command {
-    let mut c = Command::new(BIN);
+    let mut c = crate::support::server::lotwatch();
     c.args(args)
         .env("XDG_DATA_HOME", dir.join("data"))
         .env("XDG_STATE_HOME", dir.join("state"))
