@@ -46,6 +46,100 @@ impl LinkState {
     }
 }
 
+/// Why the local settings cannot be used to reach the platform: the URL,
+/// the CA file, the token. `Display` is the English the monitor has always
+/// shown; `ui/i18n/link.rs` says it in Russian and Kazakh.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Misconfig {
+    /// No `scheme://` (`localhost:8081`, `127.0.0.1:8081`).
+    NoScheme {
+        url: String,
+    },
+    /// A URL with a scheme that does not parse, and why.
+    BadUrl {
+        url: String,
+        fault: UrlFault,
+    },
+    /// A scheme other than http or https.
+    WrongScheme {
+        url: String,
+        scheme: String,
+    },
+    /// A user or password in the URL.
+    Credentials,
+    /// The token cannot be sent in a header.
+    TokenCharacters,
+    /// `--ca-cert` cannot be read (`missing`: no such file).
+    CaUnreadable {
+        path: String,
+        detail: String,
+        missing: bool,
+    },
+    CaNotPem {
+        path: String,
+    },
+    CaEmpty {
+        path: String,
+    },
+    /// Anything else, in the words of the library that refused it.
+    Other(String),
+}
+
+/// Why a URL did not parse (the URL library's kinds; its English words).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UrlFault {
+    EmptyHost,
+    InvalidPort,
+    InvalidIpv4,
+    InvalidIpv6,
+    InvalidCharacter,
+    Other(String),
+}
+
+impl fmt::Display for UrlFault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            UrlFault::EmptyHost => "empty host",
+            UrlFault::InvalidPort => "invalid port number",
+            UrlFault::InvalidIpv4 => "invalid IPv4 address",
+            UrlFault::InvalidIpv6 => "invalid IPv6 address",
+            UrlFault::InvalidCharacter => "invalid domain character",
+            UrlFault::Other(m) => m,
+        })
+    }
+}
+
+impl fmt::Display for Misconfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Misconfig::NoScheme { url } => write!(
+                f,
+                "bad URL {url:?}: it needs a scheme: write http://{url} (or https://)"
+            ),
+            Misconfig::BadUrl { url, fault } => write!(
+                f,
+                "bad URL {url:?}: {fault} (write it as http://HOST:PORT/ or https://HOST/)"
+            ),
+            Misconfig::WrongScheme { url, scheme } => write!(
+                f,
+                "bad URL {url:?}: the URL must start with http:// or https://, not {scheme}:"
+            ),
+            Misconfig::Credentials => {
+                f.write_str("put credentials in LOTWATCH_TOKEN, not in the URL")
+            }
+            Misconfig::TokenCharacters => {
+                f.write_str("the token has characters a header cannot carry")
+            }
+            Misconfig::CaUnreadable { path, detail, .. } => {
+                write!(f, "cannot read CA certificate {path}: {detail}")
+            }
+            Misconfig::CaNotPem { path } => write!(f, "{path} is not a PEM certificate"),
+            Misconfig::CaEmpty { path } => write!(f, "{path} holds no certificate"),
+            Misconfig::Other(m) => f.write_str(m),
+        }
+    }
+}
+
 /// Why the platform could not be used, in terms a user can act on.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LinkCause {
@@ -99,7 +193,7 @@ pub enum LinkCause {
     },
     RedirectRefused,
     /// The local settings are wrong (URL, CA file).
-    Config(String),
+    Config(Misconfig),
     /// A web-site source's page was not laid out as expected: what was
     /// missing, and on which page (the last good lots stay on screen).
     Layout {

@@ -566,8 +566,11 @@ pub(crate) fn seq_param(seq: u64) -> i64 {
     to_i64(seq)
 }
 
-/// The default journal for an auction: `<data dir>/lotwatch/<id>.sqlite`
-/// (e.g. `~/.local/share/lotwatch/kz-subsoil-2025-06.sqlite`). None when the
+/// The journal file named `id` in the user's data directory:
+/// `<data dir>/lotwatch/<id>.sqlite` (a source's name, `api:HOST[:PORT]`,
+/// `site:HOST[:PORT]`, from `shell::journal_name`; or, as an earlier
+/// lotwatch named the API's, an auction's id:
+/// `~/.local/share/lotwatch/kz-subsoil-2025-06.sqlite`). None when the
 /// system has no per-user data directory.
 pub fn default_path(auction_id: &str) -> Option<PathBuf> {
     dirs::data_dir().map(|d| {

@@ -3,6 +3,7 @@
 //! lot's bids, the platform's rates, and public documents (the National
 //! Bank's feed). Returns domain values or typed errors.
 
+use crate::domain::link::Misconfig;
 use crate::domain::{Auction, Lot, Timestamp};
 use crate::platform::decode::{self, BidsPage, EventsPage, LotsPage, PlatformRates};
 use crate::platform::error::PlatformError;
@@ -73,7 +74,7 @@ impl Client {
     pub async fn lot(&self, id: &str) -> Result<Fetched<Lot>, PlatformError> {
         let mut url = self.url("api/v1/lots")?;
         url.path_segments_mut()
-            .map_err(|_| PlatformError::Config("bad base URL".into()))?
+            .map_err(|_| PlatformError::Config(Misconfig::Other("bad base URL".into())))?
             .push(id);
         let raw = self.get(url, self.small()).await?;
         let v = ok_json(&raw)?;
@@ -126,7 +127,7 @@ impl Client {
     pub async fn bids(&self, lot_id: &str, after: u64) -> Result<Fetched<BidsPage>, PlatformError> {
         let mut url = self.url("api/v1/lots")?;
         url.path_segments_mut()
-            .map_err(|_| PlatformError::Config("bad base URL".into()))?
+            .map_err(|_| PlatformError::Config(Misconfig::Other("bad base URL".into())))?
             .push(lot_id)
             .push("bids");
         url.query_pairs_mut()
@@ -196,11 +197,12 @@ impl Client {
     /// A public document outside the platform (the National Bank's feed), as
     /// text. The token is never sent with it.
     pub async fn fetch_public_text(&self, url: &str) -> Result<Fetched<String>, PlatformError> {
-        let url = Url::parse(url).map_err(|e| PlatformError::Config(format!("bad URL: {e}")))?;
+        let url = Url::parse(url)
+            .map_err(|e| PlatformError::Config(Misconfig::Other(format!("bad URL: {e}"))))?;
         if !matches!(url.scheme(), "http" | "https") {
-            return Err(PlatformError::Config(
+            return Err(PlatformError::Config(Misconfig::Other(
                 "the URL must be http or https".into(),
-            ));
+            )));
         }
         let raw = self
             .get(

@@ -58,7 +58,7 @@ pub enum PlatformError {
     RedirectRefused,
     /// Bad local configuration (URL, CA file, TLS setup).
     #[error("configuration: {0}")]
-    Config(String),
+    Config(crate::domain::link::Misconfig),
     /// A web site's page was not laid out as expected: `what` was missing
     /// on `page` (a path).
     #[error("page not understood: {what}{}", paren(page))]

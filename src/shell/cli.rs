@@ -2,6 +2,7 @@
 //! no `--url` is given); subcommands run the simulator and the tools.
 
 use crate::domain::Currency;
+use crate::shell::cli_lang::ValueProblem;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -171,6 +172,9 @@ pub struct VerifyArgs {
     /// A chain head printed on a protocol: the journal's chain must contain it.
     #[arg(long, value_name = "HEX")]
     pub head: Option<String>,
+    /// Language of the messages (default: LOTWATCH_LANG, the config file's `language`, else the locale).
+    #[arg(long = "lang", value_enum, value_name = "LANG")]
+    pub language: Option<crate::ui::i18n::Lang>,
 }
 
 impl VerifyArgs {
@@ -205,6 +209,9 @@ pub struct SnapshotArgs {
     /// sauda; default 1000, at least 500; 0 on a loopback URL).
     #[arg(long, value_name = "MS")]
     pub site_gap: Option<u64>,
+    /// Language of the messages (default: LOTWATCH_LANG, the config file's `language`, else the locale).
+    #[arg(long = "lang", value_enum, value_name = "LANG")]
+    pub language: Option<crate::ui::i18n::Lang>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -307,7 +314,7 @@ pub struct MonitorArgs {
     /// Log file (default: lotwatch.log in the user's state directory).
     #[arg(long, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
-    /// Journal file (default: <auction-id>.sqlite in the user's data directory, e.g. ~/.local/share/lotwatch/),
+    /// Journal file (default: named after the URL's host and port, in the user's data directory, e.g. ~/.local/share/lotwatch/; `lotwatch info` prints it),
     /// or a shared journal in PostgreSQL: postgres://user@host:5432/db.
     #[arg(long, value_name = "PATH|URL", conflicts_with = "no_journal")]
     pub journal: Option<PathBuf>,
@@ -331,7 +338,7 @@ pub struct MonitorArgs {
     #[arg(long)]
     pub no_mouse: bool,
     /// Alert when a watched lot enters its last this many minutes.
-    #[arg(long, value_name = "MIN", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=1440))]
+    #[arg(long, value_name = "MIN", default_value_t = 5, value_parser = alert_minutes)]
     pub alert_minutes: u64,
     /// Run this command on each alert with the arguments `kind lot_id lot_number message`
     /// (split like shell words, but never run through a shell).
@@ -380,6 +387,9 @@ pub struct ExportArgs {
     /// source is its own auction).
     #[arg(long, value_name = "ID")]
     pub auction: Option<String>,
+    /// Language of the messages (default: LOTWATCH_LANG, the config file's `language`, else the locale).
+    #[arg(long = "lang", value_enum, value_name = "LANG")]
+    pub language: Option<crate::ui::i18n::Lang>,
 }
 
 pub use crate::journal::export::ExportFormat;
@@ -398,10 +408,10 @@ pub struct ReplayArgs {
     pub language: Option<crate::ui::i18n::Lang>,
 }
 
-fn parse_speed(s: &str) -> Result<f64, String> {
+fn parse_speed(s: &str) -> Result<f64, ValueProblem> {
     match s.parse::<f64>() {
         Ok(v) if v.is_finite() && v > 0.0 && v <= 1024.0 => Ok(v),
-        _ => Err(format!("{s:?} is not a speed between 0 and 1024")),
+        _ => Err(ValueProblem::Speed(s.to_string())),
     }
 }
 
@@ -435,7 +445,7 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = 0, allow_hyphen_values = true)]
     pub clock_offset: i64,
     /// Serve a generated day of N lots instead of the built-in one (scale tests).
-    #[arg(long, value_name = "N", conflicts_with = "scenario", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    #[arg(long, value_name = "N", conflicts_with = "scenario", value_parser = lots_range)]
     pub lots: Option<u32>,
     /// Serve no change feed: `/events` answers 404 and clients poll `/lots`.
     #[arg(long)]
@@ -444,7 +454,7 @@ pub struct ServeArgs {
     #[arg(long)]
     pub no_stream: bool,
     /// Events the feed keeps (older ones answer 410).
-    #[arg(long, value_name = "N", default_value_t = crate::sim::engine::DEFAULT_HISTORY as u64, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    #[arg(long, value_name = "N", default_value_t = crate::sim::engine::DEFAULT_HISTORY as u64, value_parser = history_range)]
     pub history: u64,
     /// Real milliseconds from start-up until the first lots open.
     #[arg(long, value_name = "MS", default_value_t = 2000)]
@@ -462,33 +472,40 @@ pub enum SiteArg {
     Sauda,
 }
 
-fn parse_window(s: &str) -> Result<(u64, u64), String> {
+fn parse_window(s: &str) -> Result<(u64, u64), ValueProblem> {
     let (a, b) = s
         .split_once('+')
-        .ok_or_else(|| format!("{s:?}: write START+LENGTH in seconds, e.g. 20+15"))?;
+        .ok_or_else(|| ValueProblem::WindowShape(s.to_string()))?;
     let n = |v: &str| {
         v.trim()
             .parse::<u64>()
-            .map_err(|_| format!("{v:?} is not a number of seconds"))
+            .map_err(|_| ValueProblem::Seconds(v.to_string()))
     };
     Ok((n(a)?, n(b)?))
 }
 
-fn parse_poll(s: &str) -> Result<u64, String> {
+fn parse_poll(s: &str) -> Result<u64, ValueProblem> {
     match s.trim().parse::<u64>() {
         Ok(ms) if ms >= 250 => Ok(ms),
-        Ok(ms) => Err(format!(
-            "{ms} ms is too short: give 250 or more (milliseconds, e.g. --poll 1000)"
-        )),
-        Err(_) => Err(format!(
-            "{s:?} is not a number of milliseconds: give e.g. --poll 1000"
-        )),
+        Ok(ms) => Err(ValueProblem::PollTooShort(ms)),
+        Err(_) => Err(ValueProblem::PollNotNumber(s.to_string())),
     }
 }
 
-fn parse_currency(s: &str) -> Result<Currency, String> {
-    Currency::from_code(s)
-        .ok_or_else(|| format!("unknown currency {s:?}: use KZT, USD, EUR or CNY"))
+fn parse_currency(s: &str) -> Result<Currency, ValueProblem> {
+    Currency::from_code(s).ok_or_else(|| ValueProblem::Currency(s.to_string()))
+}
+
+fn alert_minutes(s: &str) -> Result<u64, ValueProblem> {
+    crate::shell::cli_lang::in_range(s, 1, 1440)
+}
+
+fn lots_range(s: &str) -> Result<u32, ValueProblem> {
+    crate::shell::cli_lang::in_range(s, 1, 100_000).map(|v| v as u32)
+}
+
+fn history_range(s: &str) -> Result<u64, ValueProblem> {
+    crate::shell::cli_lang::in_range(s, 1, 1_000_000)
 }
 
 /// A parse error with what to do where clap's own text does not say it: a

@@ -8,15 +8,18 @@ use std::process::ExitCode;
 
 /// Runs `lotwatch` with the process's arguments and environment.
 pub fn main() -> ExitCode {
-    let matches = match Cli::command().try_get_matches() {
+    let env = |k: &str| std::env::var(k).ok();
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // Known before clap parses, so that its errors are said in it.
+    let lang = crate::shell::cli_lang::lang_before_parse(&argv, &env);
+    let matches = match Cli::command().try_get_matches_from(&argv) {
         Ok(m) => m,
-        Err(e) => crate::shell::cli::with_tip(e).exit(),
+        Err(e) => crate::shell::cli_lang::exit(e, lang),
     };
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
-        Err(e) => e.exit(),
+        Err(e) => crate::shell::cli_lang::exit(e, lang),
     };
-    let env = |k: &str| std::env::var(k).ok();
     let name = match &cli.command {
         Some(Command::Watch(w)) => w.monitor.name.clone(),
         _ => cli.monitor.name.clone(),
@@ -26,14 +29,28 @@ pub fn main() -> ExitCode {
     }
     let result = match cli.command {
         Some(Command::Serve(args)) => crate::shell::serve::run_cli(args),
-        Some(Command::Export(args)) => return crate::shell::export::run_cli(&args),
-        Some(Command::Protocol(args)) => return crate::shell::protocol::run_cli(&args),
-        Some(Command::Verify(args)) => return crate::shell::verify::run_cli(&args),
+        Some(Command::Export(args)) => {
+            return crate::shell::export::run_cli(&args, args.language.unwrap_or(lang));
+        }
+        Some(Command::Protocol(args)) => {
+            // The protocol is English unless --lang says otherwise; its
+            // errors follow the interface language then.
+            let given = matches
+                .subcommand_matches("protocol")
+                .and_then(|m| m.value_source("language"))
+                == Some(clap::parser::ValueSource::CommandLine);
+            let says = if given { args.language } else { lang };
+            return crate::shell::protocol::run_cli(&args, says);
+        }
+        Some(Command::Verify(args)) => {
+            return crate::shell::verify::run_cli(&args, args.language.unwrap_or(lang));
+        }
         Some(Command::Snapshot(args)) => {
+            let lang = args.language.unwrap_or(lang);
             return match crate::shell::config::tool_token(&env) {
-                Ok(token) => crate::shell::snapshot::run_cli(&args, token),
+                Ok(token) => crate::shell::snapshot::run_cli(&args, token, lang),
                 Err(e) => {
-                    eprintln!("lotwatch snapshot: {e}");
+                    eprintln!("lotwatch snapshot: {}", e.message(lang));
                     ExitCode::from(crate::shell::snapshot::EXIT_USAGE)
                 }
             };
@@ -51,7 +68,10 @@ pub fn main() -> ExitCode {
         }
         Some(Command::Completions(args)) => return crate::shell::man::completions(args.shell),
         Some(Command::Man(args)) => return crate::shell::man::run_cli(&args),
-        Some(Command::Replay(args)) => crate::shell::replay_mode::run(args),
+        Some(Command::Replay(args)) => {
+            let lang = args.language.unwrap_or(lang);
+            crate::shell::replay_mode::run(args, lang)
+        }
         Some(Command::Watch(args)) => {
             let sub = matches.subcommand_matches("watch").cloned();
             return crate::shell::watch::run_cli(&sub.unwrap_or_default(), *args, &env);

@@ -4,27 +4,28 @@
 use crate::journal::Journal;
 use crate::journal::export::{ExportError, ExportOptions, export};
 use crate::shell::cli::ExportArgs;
+use crate::shell::cli_lang::{self, Tool};
+use crate::ui::i18n::Lang;
 use std::process::ExitCode;
 
 /// `lotwatch export`: 0 on success, 3 when the journal is missing or damaged,
 /// 1 when writing fails (a closed pipe is not a failure).
-pub fn run_cli(args: &ExportArgs) -> ExitCode {
+pub fn run_cli(args: &ExportArgs, lang: Lang) -> ExitCode {
     let journal = match Journal::open_existing(&args.journal) {
         Ok(j) => j,
         Err(e) => {
-            eprintln!("lotwatch: {e}");
+            eprintln!("lotwatch: {}", cli_lang::journal_error(lang, &e));
             return ExitCode::from(if e.is_bad_file() { 3 } else { 1 });
         }
     };
     if let Some(wanted) = &args.auction {
         let held = journal.auctions().unwrap_or_default();
         if !held.contains(wanted) {
-            let held = if held.is_empty() {
-                "none".to_string()
-            } else {
-                held.join(", ")
+            let m = Tool::NoSuchAuction {
+                wanted: wanted.clone(),
+                held,
             };
-            eprintln!("lotwatch: the journal holds no auction {wanted:?}; it holds: {held}");
+            eprintln!("lotwatch: {}", cli_lang::tool(lang, m));
             return ExitCode::from(2);
         }
     }
@@ -43,7 +44,14 @@ pub fn run_cli(args: &ExportArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("lotwatch: {e}");
+            let said = match &e {
+                ExportError::Journal(j) => cli_lang::journal_error(lang, j),
+                ExportError::Io(io) => {
+                    cli_lang::tool(lang, Tool::CannotWrite(cli_lang::io_detail(lang, io)))
+                }
+                ExportError::Csv(c) => cli_lang::tool(lang, Tool::CannotWrite(c.to_string())),
+            };
+            eprintln!("lotwatch: {said}");
             let bad = matches!(&e, ExportError::Journal(j) if j.is_bad_file());
             ExitCode::from(if bad { 3 } else { 1 })
         }

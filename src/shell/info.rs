@@ -6,6 +6,10 @@ use crate::shell::config::{ConfigError, Settings};
 use crate::shell::notify::{Channel, detect};
 use std::path::PathBuf;
 
+/// What `info` says of the demo day's journal.
+const DEMO_HAS_NONE: &str =
+    "none for the demo day (it restarts on every run; --journal PATH records it)";
+
 /// The facts, one per line, for `settings` (or the error reading them) in
 /// the environment `env`; `args_config` is `--config`, if given.
 pub fn lines(
@@ -60,8 +64,24 @@ pub fn lines(
         Ok(s) if s.args.journal.is_some() => {
             shown(s.args.journal.clone()) + " (from the configuration)"
         }
-        // As `journal::store::default_path` names it, for any auction.
-        _ => shown(dirs::data_dir().map(|d| d.join("lotwatch").join("<auction-id>.sqlite"))),
+        // As the monitor and `watch` name it (`journal_name`).
+        // One per source (each source is its own auction).
+        Ok(s) => match crate::shell::source::sources(&s.args.source, s.args.url.as_ref()) {
+            Ok(specs) => specs
+                .iter()
+                .map(|spec| {
+                    let name =
+                        crate::shell::journal_name::default_journal(spec.kind, spec.url.as_deref());
+                    name.map_or_else(|| DEMO_HAS_NONE.to_string(), |n| n.shown())
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+            Err(e) => format!("(the sources are not usable: {e})"),
+        },
+        Err(_) => format!(
+            "named after the source, in {} (the configuration is not usable)",
+            shown(dirs::data_dir().map(|d| d.join("lotwatch")))
+        ),
     };
     out.push(format!("default journal: {journal}"));
     if let Ok(s) = settings {

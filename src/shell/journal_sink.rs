@@ -10,8 +10,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 use tokio::sync::mpsc;
 
-/// Where the sync messages are journaled. The journal file is named after the
-/// auction, so it opens when the first `Auction` message arrives, on a
+/// Where the sync messages are journaled. The journal records the auction
+/// (and its file may be an earlier lotwatch's, named after it), so it opens
+/// when the first `Auction` message arrives, on a
 /// thread of its own (a database that never answers never holds the screen
 /// up); messages meanwhile wait (bounded) and are written first. (`watch`
 /// journals through it too.)
@@ -19,6 +20,9 @@ pub(crate) enum JournalSink {
     Off,
     Pending {
         path: Option<PathBuf>,
+        /// The default journal's name when no `path` is given
+        /// (`journal_name`; None: the auction's id).
+        name: Option<crate::shell::journal_name::JournalName>,
         /// Where the journal's cursor goes once it is open.
         cmds: mpsc::Sender<SyncCmd>,
         waiting: Vec<SyncMsg>,
@@ -151,6 +155,28 @@ fn open_journal(
     })))
 }
 
+/// The default journal for `auction_id`: `name`'s file (an earlier
+/// lotwatch's `<auction-id>.sqlite` while only that exists, said in the
+/// log), else the auction's.
+fn default_path(
+    name: Option<&crate::shell::journal_name::JournalName>,
+    auction_id: &str,
+) -> Option<PathBuf> {
+    let Some(name) = name else {
+        return journal::default_path(auction_id);
+    };
+    let chosen = name.for_auction(auction_id)?;
+    if let Some(new) = &chosen.instead_of {
+        tracing::info!(
+            "resuming the journal {} that an earlier lotwatch named after the auction; \
+             a new journal of this source would be {} (docs/journal.md)",
+            chosen.path.display(),
+            new.display()
+        );
+    }
+    Some(chosen.path)
+}
+
 impl JournalSink {
     /// Messages kept while waiting for the auction's id and the journal.
     pub(crate) const MAX_WAITING: usize = 4096;
@@ -164,6 +190,7 @@ impl JournalSink {
             JournalSink::Off => Ok(()),
             JournalSink::Pending {
                 path,
+                name,
                 cmds,
                 waiting,
                 anomalies,
@@ -174,7 +201,10 @@ impl JournalSink {
                 let SyncMsg::Auction(auction) = msg else {
                     return Ok(());
                 };
-                let path = match path.take().or_else(|| journal::default_path(&auction.id)) {
+                let path = match path
+                    .take()
+                    .or_else(|| default_path(name.as_ref(), &auction.id))
+                {
                     Some(p) => p,
                     None => anyhow::bail!(
                         "no data directory for the journal: give --journal PATH or --no-journal"

@@ -15,6 +15,19 @@ pub fn default_log_path() -> PathBuf {
         .join("lotwatch.log")
 }
 
+/// The log file (`dir`: its directory) cannot be created or opened.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "cannot {} {}: {io} (choose another with --log-file)",
+    if *dir { "create the log directory" } else { "open the log file" },
+    path.display()
+)]
+pub struct LogFileError {
+    pub path: PathBuf,
+    pub dir: bool,
+    pub io: std::io::Error,
+}
+
 /// Sends `tracing` output to `path` (appending). Level from `LOTWATCH_LOG`
 /// (error, warn, info, debug, trace; default info).
 pub fn init(path: &Path) -> anyhow::Result<()> {
@@ -28,19 +41,17 @@ pub fn init(path: &Path) -> anyhow::Result<()> {
 /// `init` at `level`.
 pub(super) fn init_at(path: &Path, level: tracing::Level) -> anyhow::Result<()> {
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| {
-            anyhow::anyhow!(
-                "cannot create the log directory {}: {e} (choose another with --log-file)",
-                dir.display()
-            )
+        std::fs::create_dir_all(dir).map_err(|io| LogFileError {
+            path: dir.to_path_buf(),
+            dir: true,
+            io,
         })?;
     }
     // 0600 when created: the log names the lots you were outbid on.
-    let file: File = crate::journal::private_file::open(path, true).map_err(|e| {
-        anyhow::anyhow!(
-            "cannot open the log file {}: {e} (choose another with --log-file)",
-            path.display()
-        )
+    let file: File = crate::journal::private_file::open(path, true).map_err(|io| LogFileError {
+        path: path.to_path_buf(),
+        dir: false,
+        io,
     })?;
     // A second init (tests, replay after live) keeps the first subscriber.
     let _ = tracing_subscriber::fmt()

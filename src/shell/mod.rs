@@ -9,6 +9,7 @@ mod alert_cmd;
 #[cfg(test)]
 mod alert_cmd_tests;
 mod cli;
+mod cli_lang;
 mod config;
 mod deliver;
 mod engine_config;
@@ -17,6 +18,7 @@ mod export;
 mod follow_mode;
 mod hyperlinks;
 mod info;
+mod journal_name;
 mod journal_sink;
 mod logging;
 #[cfg(test)]

@@ -28,7 +28,8 @@ pub fn run_with(settings: crate::shell::config::Settings) -> anyhow::Result<()> 
         .log_file
         .clone()
         .unwrap_or_else(crate::shell::logging::default_log_path);
-    crate::shell::logging::init(&log_path)?;
+    crate::shell::logging::init(&log_path)
+        .map_err(|e| anyhow::anyhow!(crate::shell::cli_lang::log_error(settings.lang, &e)))?;
     tracing::info!("lotwatch {} starting", env!("CARGO_PKG_VERSION"));
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -88,12 +89,13 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
             &url,
             token.clone(),
         )
-        .map_err(|e| UsageError(e.to_string()))?;
+        .map_err(|e| UsageError(crate::shell::cli_lang::engine_error(settings.lang, &e)))?;
         if i > 0 {
             // The rates are read once, with the first source's.
             sync_cfg.rates = None;
         }
-        let client = Client::new(client_cfg).map_err(|e| UsageError(e.to_string()))?;
+        let client = Client::new(client_cfg)
+            .map_err(|e| UsageError(crate::shell::cli_lang::platform_error(settings.lang, &e)))?;
         urls.push(url);
         started.push((spec.kind, client, sync_cfg, demo));
     }
@@ -110,7 +112,9 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
             let (publisher, rx) = crate::shell::metrics::Publisher::new(client.clone());
             let server = crate::shell::metrics::server::start(addr, rx)
                 .await
-                .map_err(|e| UsageError(format!("{e:#}")))?;
+                .map_err(|e| {
+                    UsageError(crate::shell::cli_lang::metrics_error(settings.lang, &e))
+                })?;
             (Some(publisher), Some(server))
         }
         None => (None, None),
@@ -118,8 +122,9 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
     let notifier = settings.notifier(&|k: &str| std::env::var(k).ok());
     let mut handles = Vec::new();
     for (i, (kind, client, mut sync_cfg, _)) in started.into_iter().enumerate() {
-        // The journal's file is named after the auction: the engine learns
-        // its cursor when it opens (SyncCmd::JournalOpened).
+        // The journal opens once the auction is known (its file is named
+        // after the source, `journal_name`, or resumes the auction's): the
+        // engine learns its cursor when it opens (SyncCmd::JournalOpened).
         sync_cfg.journal = if journal_on && (i == 0 || !demo_of(&specs, i)) {
             sync::JournalStart::Later
         } else {
@@ -137,7 +142,7 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
     let (sync_rx, cmds, tasks) = merge(handles);
     // One sink per source, the first's with the alerts and the anomalies;
     // with --journal all write the same file or database, each its own
-    // auction (without it, each its auction's default file).
+    // auction (without it, each its source's default file).
     let mut sinks: Vec<JournalSink> = cmds
         .iter()
         .enumerate()
@@ -145,6 +150,9 @@ async fn run_async(settings: crate::shell::config::Settings) -> anyhow::Result<(
             if journal_on && (i == 0 || !demo_of(&specs, i)) {
                 JournalSink::Pending {
                     path: args.journal.clone(),
+                    name: specs.get(i).and_then(|s| {
+                        crate::shell::journal_name::default_journal(s.kind, s.url.as_deref())
+                    }),
                     cmds: c.clone(),
                     waiting: Vec::new(),
                     anomalies: Vec::new(),
@@ -590,6 +598,7 @@ mod tests {
         let (cmds, mut told) = mpsc::channel(4);
         let mut sink = JournalSink::Pending {
             path: Some(path.clone()),
+            name: None,
             cmds,
             waiting: Vec::new(),
             anomalies: Vec::new(),

@@ -11,12 +11,21 @@ use std::process::ExitCode;
 /// `lotwatch protocol`: 0 written, 3 journal missing or damaged, 2 a wrong
 /// choice (several auctions, no such lot), 1 could not write. A journal
 /// that fails verification still gets its protocol, which says so first.
-pub fn run_cli(args: &ProtocolArgs) -> ExitCode {
+/// `says` is the language of its errors: `--lang` when given, else the
+/// interface language (the protocol itself defaults to English).
+pub fn run_cli(args: &ProtocolArgs, says: Lang) -> ExitCode {
     let opts = args.options();
     let text = match protocol_text(&opts) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("lotwatch: {}", e.message(opts.lang));
+            // A journal's error with its detail in the language too.
+            let said = match &e {
+                crate::protocol::BuildError::Journal(j) => {
+                    crate::shell::cli_lang::journal_error(says, j)
+                }
+                other => other.message(says),
+            };
+            eprintln!("lotwatch: {said}");
             return ExitCode::from(e.exit_code());
         }
     };
@@ -39,7 +48,7 @@ pub fn run_cli(args: &ProtocolArgs) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err((path, e)) => {
             let path = path.display();
-            match opts.lang {
+            match says {
                 Lang::En => eprintln!("lotwatch: cannot write the protocol to {path}: {e}"),
                 Lang::Ru => eprintln!("lotwatch: протокол не записан в {path}: {e}"),
                 Lang::Kk => eprintln!("lotwatch: хаттама {path} ішіне жазылмады: {e}"),

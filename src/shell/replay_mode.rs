@@ -144,20 +144,21 @@ pub fn on_replay_key(app: &mut App, replay: &mut Replay, key: ReplayKey, now: Mo
 /// Opens the journal and plays it until the user quits, with the key
 /// bindings, theme, language and notifications the monitor would use (the
 /// config file and the environment; `--lang` wins).
-pub fn run(args: ReplayArgs) -> anyhow::Result<()> {
+/// `lang` says its errors (`--lang`, else as found before parsing).
+pub fn run(args: ReplayArgs, lang: crate::ui::i18n::Lang) -> anyhow::Result<()> {
     let mut replay = Replay::load(&args.journal).map_err(|e| {
         if e.is_bad_file() {
-            anyhow::Error::new(crate::shell::cli::BadInput(e.to_string()))
+            anyhow::Error::new(crate::shell::cli::BadInput(
+                crate::shell::cli_lang::journal_error(lang, &e),
+            ))
         } else {
             anyhow::anyhow!("cannot replay: {e}")
         }
     })?;
     if replay.is_empty() {
-        return Err(crate::shell::cli::BadInput(format!(
-            "{} holds no recorded messages: nothing to replay (check the path)",
-            crate::journal::target::display(&args.journal)
-        ))
-        .into());
+        let shown = crate::journal::target::display(&args.journal);
+        let m = crate::shell::cli_lang::Tool::NothingToReplay(shown);
+        return Err(crate::shell::cli::BadInput(crate::shell::cli_lang::tool(lang, m)).into());
     }
     replay.set_speed(args.speed);
     let env = |k: &str| std::env::var(k).ok();

@@ -129,7 +129,9 @@ impl Screen {
         notifier: crate::shell::notify::Notifier,
     ) -> anyhow::Result<Screen> {
         let mut guard = TerminalGuard::enter(app.mouse()).map_err(|e| {
-            anyhow::anyhow!("cannot use this terminal: {e} (is stdout a terminal?)")
+            let why = crate::shell::cli_lang::io_detail(view.lang, &e);
+            let m = crate::shell::cli_lang::Tool::NoTerminal(why);
+            anyhow::anyhow!(crate::shell::cli_lang::tool(view.lang, m))
         })?;
         guard.notifier = notifier;
         let size = guard.term.size()?;

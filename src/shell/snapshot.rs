@@ -9,6 +9,8 @@ use crate::domain::{Auction, Lot, Timestamp};
 use crate::platform::output::{LOT_COLUMNS, LotOut};
 use crate::platform::{Cached, Client, ClientConfig, PlatformError, Token};
 use crate::shell::cli::{SnapshotArgs, SnapshotFormat};
+use crate::shell::cli_lang;
+use crate::ui::i18n::Lang;
 use std::process::ExitCode;
 use unicode_width::UnicodeWidthStr;
 
@@ -28,10 +30,11 @@ pub struct Snapshot {
 }
 
 /// Runs the command; prints to stdout, errors to stderr.
-pub fn run_cli(args: &SnapshotArgs, token: Option<Token>) -> ExitCode {
+pub fn run_cli(args: &SnapshotArgs, token: Option<Token>, lang: Lang) -> ExitCode {
     let Some(url) = crate::shell::source::url_for(args.source, args.url.as_ref()) else {
         eprintln!(
-            "lotwatch snapshot: --url URL is required (snapshot reads a real platform; run `lotwatch serve` for a simulator)"
+            "lotwatch snapshot: {}",
+            cli_lang::tool(lang, cli_lang::Tool::SnapshotNeedsUrl)
         );
         return ExitCode::from(EXIT_USAGE);
     };
@@ -49,17 +52,17 @@ pub fn run_cli(args: &SnapshotArgs, token: Option<Token>) -> ExitCode {
     cfg.token = token;
     cfg.ca_cert = args.ca_cert.clone();
     crate::shell::source::adjust_client(args.source, &mut cfg, args.site_gap);
-    let (source, lang) = (args.source, args.site_lang.lang());
+    let (source, site_lang) = (args.source, args.site_lang.lang());
     let result = rt.block_on(async {
         let client = Client::new(cfg)?;
         match source {
             crate::shell::source::SourceArg::Api => fetch(&client).await,
             crate::shell::source::SourceArg::Site => {
                 let site = crate::sync::site::SiteConfig {
-                    lang,
+                    lang: site_lang,
                     ..Default::default()
                 };
-                fetch_site(&client, site, Box::new(say_wait("lotwatch snapshot"))).await
+                fetch_site(&client, site, Box::new(say_wait("lotwatch snapshot", lang))).await
             }
         }
     });
@@ -80,14 +83,12 @@ pub fn run_cli(args: &SnapshotArgs, token: Option<Token>) -> ExitCode {
         Err(e) => {
             // The words the monitor shows for the same failure.
             let gave_up = match e.root() {
-                PlatformError::RateLimited { .. } => {
-                    " (gave up: 3 tries or 2 minutes of waiting at most; try again later)"
-                }
-                _ => "",
+                PlatformError::RateLimited { .. } => cli_lang::tool(lang, cli_lang::Tool::GaveUp),
+                _ => String::new(),
             };
             eprintln!(
                 "lotwatch snapshot: {}{gave_up}",
-                crate::sync::LinkCause::from(&e)
+                cli_lang::link_cause(lang, &crate::sync::LinkCause::from(&e))
             );
             ExitCode::from(exit_code(&e))
         }
@@ -122,17 +123,24 @@ pub async fn fetch(client: &Client) -> Result<Snapshot, PlatformError> {
 
 /// What a one-shot command prints on stderr before it waits out a throttle:
 /// `waiting 3 s: the site asked to slow down (429)`.
-fn wait_line(wait: std::time::Duration, e: &PlatformError) -> String {
-    let what = match e.root() {
-        PlatformError::RateLimited { .. } => "the site asked to slow down (429)".to_string(),
-        other => crate::sync::LinkCause::from(other).to_string(),
+fn wait_line(wait: std::time::Duration, e: &PlatformError, lang: Lang) -> String {
+    let cause = match e.root() {
+        PlatformError::RateLimited { .. } => None,
+        other => Some(cli_lang::link_cause(
+            lang,
+            &crate::sync::LinkCause::from(other),
+        )),
     };
-    format!("waiting {} s: {what}", wait.as_secs_f64().ceil() as u64)
+    let secs = wait.as_secs_f64().ceil() as u64;
+    cli_lang::tool(lang, cli_lang::Tool::Waiting { secs, cause })
 }
 
 /// Says each wait on stderr, once, as `prefix: waiting …`.
-fn say_wait(prefix: &'static str) -> impl FnMut(std::time::Duration, &PlatformError) + Send + Sync {
-    move |wait, e| eprintln!("{prefix}: {}", wait_line(wait, e))
+fn say_wait(
+    prefix: &'static str,
+    lang: Lang,
+) -> impl FnMut(std::time::Duration, &PlatformError) + Send + Sync {
+    move |wait, e| eprintln!("{prefix}: {}", wait_line(wait, e, lang))
 }
 
 /// Reads the site's lists of both subsoil object types to the pager's end
@@ -425,9 +433,19 @@ mod site_tests {
             page: 2,
             of: Some(3),
         });
+        let wait = std::time::Duration::from_millis(2500);
         assert_eq!(
-            wait_line(std::time::Duration::from_millis(2500), &e),
+            wait_line(wait, &e, Lang::En),
             "waiting 3 s: the site asked to slow down (429)"
+        );
+        assert_eq!(
+            wait_line(wait, &e, Lang::Ru),
+            "ожидание 3 с: сайт просит реже обращаться к нему (429)"
+        );
+        let down = PlatformError::Refused;
+        assert_eq!(
+            wait_line(wait, &down, Lang::Kk),
+            "3 с күту: қосылу мүмкін емес: қосылудан бас тартылды (URL мен платформаның жұмысын тексеріңіз)"
         );
     }
 }

@@ -8,16 +8,19 @@ use crate::journal::verify::{
     EXIT_BAD_FILE, VerifyError, find_head, records_only_in_wal, report, verify_path, wal_warning,
 };
 use crate::shell::cli::VerifyArgs;
+use crate::shell::cli_lang::{self, Tool};
+use crate::ui::i18n::Lang;
 use rusqlite::{Connection, OpenFlags};
 use std::process::ExitCode;
 
 /// `lotwatch verify`: 0 when every check passes, 4 naming the first thing
 /// that does not fit, 3 when the file cannot be read as a journal.
-pub fn run_cli(args: &VerifyArgs) -> ExitCode {
+pub fn run_cli(args: &VerifyArgs, lang: Lang) -> ExitCode {
     let opts = args.options();
     match crate::journal::target::Target::parse(&opts.journal) {
         Err(e) => {
-            eprintln!("lotwatch: {e}");
+            let e = crate::journal::JournalError::NotAJournalUrl(e);
+            eprintln!("lotwatch: {}", cli_lang::journal_error(lang, &e));
             return ExitCode::from(2);
         }
         Ok(crate::journal::target::Target::Postgres { url, masked }) => {
@@ -27,21 +30,19 @@ pub fn run_cli(args: &VerifyArgs) -> ExitCode {
     }
     if opts.migrate {
         if !opts.journal.is_file() {
-            eprintln!(
-                "lotwatch: journal {} does not exist (check the path)",
-                opts.journal.display()
-            );
+            let e = VerifyError::Missing(opts.journal.clone());
+            eprintln!("lotwatch: {}", cli_lang::verify_error(lang, &e));
             return ExitCode::from(EXIT_BAD_FILE);
         }
         if let Err(e) = Journal::open(&opts.journal) {
-            eprintln!("lotwatch: {e}");
+            eprintln!("lotwatch: {}", cli_lang::journal_error(lang, &e));
             return ExitCode::from(if e.is_bad_file() { EXIT_BAD_FILE } else { 1 });
         }
     }
     let outcome = match verify_path(&opts.journal) {
         Ok(o) => o,
         Err(e) => {
-            eprintln!("lotwatch: {e}");
+            eprintln!("lotwatch: {}", cli_lang::verify_error(lang, &e));
             let code = match e {
                 VerifyError::Sqlite { .. } => 1,
                 _ => EXIT_BAD_FILE,
@@ -52,7 +53,10 @@ pub fn run_cli(args: &VerifyArgs) -> ExitCode {
     let mut head_found = None;
     if let (Some(h), Ok(_)) = (&opts.head, &outcome) {
         if chain::parse_hex(h).is_none() {
-            eprintln!("lotwatch: --head {h:?} is not a SHA-256 head (64 hex digits)");
+            eprintln!(
+                "lotwatch: {}",
+                cli_lang::tool(lang, Tool::BadHead(h.clone()))
+            );
             return ExitCode::from(2);
         }
         let found = Connection::open_with_flags(&opts.journal, OpenFlags::SQLITE_OPEN_READ_ONLY)
@@ -69,7 +73,18 @@ pub fn run_cli(args: &VerifyArgs) -> ExitCode {
     let mut out = stdout.lock();
     let code = report(&opts.journal, &outcome, head_found, &mut out).unwrap_or(1);
     if let Some((only, records)) = records_only_in_wal(&opts.journal) {
-        eprintln!("lotwatch: {}", wal_warning(&opts.journal, only, records));
+        let said = match lang {
+            Lang::En => wal_warning(&opts.journal, only, records),
+            _ => cli_lang::tool(
+                lang,
+                Tool::OnlyInWal {
+                    path: opts.journal.display().to_string(),
+                    only,
+                    records,
+                },
+            ),
+        };
+        eprintln!("lotwatch: {said}");
     }
     ExitCode::from(code)
 }

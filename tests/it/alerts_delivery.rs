@@ -100,7 +100,7 @@ struct Watch {
 }
 
 fn watch(dir: &Path, cfg: &Path, site: &Server) -> Watch {
-    let mut child = Command::new(BIN)
+    let mut child = crate::support::server::lotwatch()
         .args([
             "watch", "--format", "jsonl", "--source", "sauda", "--url", &site.url,
         ])
@@ -468,7 +468,7 @@ fn todays_alerts_go_out_as_the_default_rule() {
     // The API simulator's day; lot 401102 is watched and closes within
     // the 30 minutes: its closing alert, as today.
     let api = Server::start(&["--speed", "60"]);
-    let mut child = Command::new(BIN)
+    let mut child = crate::support::server::lotwatch()
         .args([
             "watch",
             "--format",

@@ -6,7 +6,7 @@ use crate::support::server::BIN;
 use std::process::{Command, Output, Stdio};
 
 fn run(args: &[&str]) -> Output {
-    Command::new(BIN)
+    crate::support::server::lotwatch()
         .args(args)
         .env("LOTWATCH_CONFIG", "/dev/null")
         .env_remove("LOTWATCH_LANG")
@@ -28,10 +28,6 @@ fn monitor_options_before_a_subcommand_are_refused_saying_where_they_go() {
         ),
         (&["--config", "/nonexistent.toml", "watch"][..], "--config"),
         (&["--me", "P-07", "watch"][..], "--me"),
-        (
-            &["--lang", "ru", "replay", "--journal", "x.sqlite"][..],
-            "--lang",
-        ),
         (&["--no-journal", "snapshot"][..], "--no-journal"),
     ] {
         let o = run(args);
@@ -41,6 +37,12 @@ fn monitor_options_before_a_subcommand_are_refused_saying_where_they_go() {
         assert!(e.contains(&format!("give {option} after")), "{args:?}: {e}");
         assert!(o.stdout.is_empty(), "{args:?}");
     }
+    // `--lang ru` is refused there too, in Russian (tests/it/cli_lang.rs).
+    let o = run(&["--lang", "ru", "replay", "--journal", "x.sqlite"]);
+    let e = err(&o);
+    assert_eq!(o.status.code(), Some(2), "{e}");
+    assert!(e.contains("нельзя использовать вместе с"), "{e}");
+    assert!(e.contains("укажите --lang после `replay`"), "{e}");
 }
 
 /// `BIN args | reader` in bash: the writer's exit status and stderr. The

@@ -10,7 +10,7 @@ use crate::support;
 use crate::support::pg;
 
 use pg::{PASSWORD, Pg};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -25,7 +25,7 @@ fn a_follower_shows_the_journal_and_never_asks_the_platform() {
     let url = pg.create_db("room");
     let server = Server::start(&["--speed", "120", "--lead-ms", "500"]);
     let log = pg.dir.join("writer.log");
-    let mut writer = Command::new(BIN)
+    let mut writer = crate::support::server::lotwatch()
         .args([
             "watch",
             "--format",

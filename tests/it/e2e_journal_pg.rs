@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use support::history::read_history;
-use support::server::{BIN, Server};
+use support::server::Server;
 
 /// The day (about 4 h) compressed 400 times: about 37 s.
 const SPEED: &str = "400";
@@ -41,7 +41,7 @@ impl Drop for Monitor {
 
 fn monitor(dir: &Path, name: &str, url: &str, journal: &str, backfill: bool) -> Monitor {
     let log = dir.join(format!("{name}.log"));
-    let mut cmd = Command::new(BIN);
+    let mut cmd = crate::support::server::lotwatch();
     cmd.args([
         "watch",
         "--format",
@@ -164,7 +164,7 @@ fn comparable(protocol: &Value) -> Value {
 }
 
 fn protocol(journal: &str) -> Value {
-    let out = Command::new(BIN)
+    let out = crate::support::server::lotwatch()
         .args(["protocol", "--format", "json", "--journal", journal])
         .output()
         .expect("lotwatch protocol");
@@ -261,7 +261,7 @@ fn three_monitors_an_outage_and_a_kill_leave_one_exact_journal() {
     assert_eq!(stored, history, "equal to the simulator's history");
 
     // verify passes, and says who wrote.
-    let out = Command::new(BIN)
+    let out = crate::support::server::lotwatch()
         .args(["verify", "--journal", &url])
         .output()
         .unwrap();

@@ -167,7 +167,7 @@ fn the_protocol_of_a_whole_day_matches_the_simulators_final_lots() {
         start.elapsed().as_secs_f64()
     );
 
-    let out = Command::new(BIN)
+    let out = crate::support::server::lotwatch()
         .args(["protocol", "--format", "json", "--journal"])
         .arg(&journal)
         .output()
@@ -256,7 +256,7 @@ fn the_protocol_of_a_whole_day_matches_the_simulators_final_lots() {
     assert_eq!(protocol["holes"], Value::Array(vec![]), "nothing was lost");
 
     // verify agrees with the protocol's chain.
-    let v = Command::new(BIN)
+    let v = crate::support::server::lotwatch()
         .args(["verify", "--journal"])
         .arg(&journal)
         .output()
@@ -272,7 +272,7 @@ fn the_protocol_of_a_whole_day_matches_the_simulators_final_lots() {
     );
     // The other formats of the same day render too.
     for format in ["md", "html"] {
-        let o = Command::new(BIN)
+        let o = crate::support::server::lotwatch()
             .args(["protocol", "--lang", "kk", "--format", format, "--journal"])
             .arg(&journal)
             .output()

@@ -149,7 +149,7 @@ fn an_api_and_a_site_at_once_and_the_site_stopped_mid_run() {
     // which (naming both), and each exports and verifies on its own.
     let j = journal.to_string_lossy().to_string();
     let run = |args: &[&str]| {
-        std::process::Command::new(BIN)
+        crate::support::server::lotwatch()
             .args(args)
             .env("LOTWATCH_CONFIG", "/dev/null")
             .output()

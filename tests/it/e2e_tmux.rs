@@ -122,7 +122,7 @@ fn lang_ru_shows_the_interface_in_russian() {
 
 #[test]
 fn an_unknown_language_is_a_usage_error_naming_the_accepted_ones() {
-    let out = Command::new(BIN)
+    let out = crate::support::server::lotwatch()
         .args(["--lang", "xx"])
         .output()
         .expect("run lotwatch");
@@ -132,7 +132,7 @@ fn an_unknown_language_is_a_usage_error_naming_the_accepted_ones() {
         err.contains("'xx'") && err.contains("--lang") && err.contains("en, ru, kk"),
         "{err}"
     );
-    let out = Command::new(BIN)
+    let out = crate::support::server::lotwatch()
         .env("LOTWATCH_LANG", "de")
         .args(["--config", "/dev/null", "--url", "http://127.0.0.1:9"])
         .output()
@@ -445,7 +445,7 @@ fn the_wallboard_has_big_digits_no_key_bar_and_q_quits() {
 
 #[test]
 fn an_unknown_layout_is_a_usage_error_naming_the_known_ones() {
-    let out = Command::new(BIN)
+    let out = crate::support::server::lotwatch()
         .args(["--config", "/dev/null", "--layout", "kiosk"])
         .output()
         .expect("run lotwatch");

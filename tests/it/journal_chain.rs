@@ -15,9 +15,7 @@ use lotwatch::sync::SyncMsg;
 use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_lotwatch");
 
 fn at(ms: i64) -> Receipt {
     Receipt {
@@ -100,7 +98,7 @@ struct Run {
 }
 
 fn verify(path: &Path, extra: &[&str]) -> Run {
-    let o = Command::new(BIN)
+    let o = crate::support::server::lotwatch()
         .args(["verify", "--journal"])
         .arg(path)
         .args(extra)
@@ -639,7 +637,7 @@ fn a_journal_from_before_chains_is_migrated_and_its_cover_stated() {
     let r = verify(&path, &[]);
     assert_eq!(r.code, 4, "{}", r.out);
     assert!(r.out.contains("has no hash chain"), "{}", r.out);
-    let o = Command::new(BIN)
+    let o = crate::support::server::lotwatch()
         .args(["protocol", "--format", "json", "--journal"])
         .arg(&path)
         .output()
@@ -699,7 +697,7 @@ fn a_journal_from_before_chains_is_migrated_and_its_cover_stated() {
         "{}",
         r.out
     );
-    let o = Command::new(BIN)
+    let o = crate::support::server::lotwatch()
         .args(["protocol", "--journal"])
         .arg(&path)
         .output()
@@ -733,7 +731,7 @@ fn a_journal_from_before_chains_is_migrated_and_its_cover_stated() {
 
 /// `BIN args...`: (exit code, stdout and stderr).
 fn run(args: &[&str]) -> (i32, String) {
-    let o = Command::new(BIN)
+    let o = crate::support::server::lotwatch()
         .args(args)
         .env("LOTWATCH_CONFIG", "/dev/null")
         .output()

@@ -15,7 +15,7 @@ use lotwatch::sync::SyncMsg;
 use lotwatch::testing::test_lot;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 const DAY2: i64 = T0 + 24 * 3_600_000;
 
@@ -132,7 +132,7 @@ fn write_journal(path: &Path, events: &[Event]) {
 }
 
 fn lotwatch(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lotwatch"))
+    crate::support::server::lotwatch()
         .args(args)
         .output()
         .expect("run lotwatch")

@@ -744,7 +744,7 @@ fn a_password_with_a_slash_connects_and_is_never_shown() {
 
 /// `lotwatch args...`: (exit code, stdout and stderr).
 fn run_bin(args: &[&str]) -> (i32, String) {
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_lotwatch"))
+    let o = crate::support::server::lotwatch()
         .args(args)
         .env("LOTWATCH_CONFIG", "/dev/null")
         .output()

@@ -5,7 +5,6 @@
 //! would lack them and still verify OK).
 
 use crate::support::journal_day::{self, AUCTION, T0, day, temp_dir};
-use crate::support::server::BIN;
 use lotwatch::domain::Timestamp;
 use lotwatch::journal::verify::records_only_in_wal;
 use lotwatch::journal::{Journal, Receipt};
@@ -22,7 +21,7 @@ fn wal_len(path: &Path) -> u64 {
 }
 
 fn verify(path: &Path) -> (Option<i32>, String, String) {
-    let out = Command::new(BIN)
+    let out = crate::support::server::lotwatch()
         .args(["verify", "--journal"])
         .arg(path)
         .output()
@@ -83,7 +82,7 @@ fn verify_warns_of_records_only_the_wal_holds_until_the_writer_checkpoints() {
 fn watch_leaves_the_whole_journal_in_the_file_when_it_ends() {
     let dir = temp_dir("whole-watch");
     let path = dir.join("day.sqlite");
-    let mut child = Command::new(BIN)
+    let mut child = crate::support::server::lotwatch()
         .args(["watch", "--format", "jsonl", "--journal"])
         .arg(&path)
         .arg("--log-file")

@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 use support::http;
 use support::process::{Killed, have, poll, scratch_dir};
-use support::server::{BIN, Server};
+use support::server::Server;
 
 fn temp_dir(name: &str) -> PathBuf {
     scratch_dir("metrics", name)
@@ -46,7 +46,7 @@ fn the_exposition_of_watch_passes_promtool() {
     let port = http::free_port();
     let journal = dir.join("day.sqlite");
     let _watch = Killed(
-        Command::new(BIN)
+        crate::support::server::lotwatch()
             .args(["watch", "--url", &sim.url, "--format", "jsonl"])
             .args(["--metrics", &format!("127.0.0.1:{port}")])
             .args(["--me", "P-07", "--watch", "401102"])

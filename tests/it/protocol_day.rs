@@ -19,9 +19,7 @@ use lotwatch::journal::{Journal, JournalRecord, Receipt};
 use lotwatch::rates::{RateSource, RateTable};
 use lotwatch::sync::SyncMsg;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_lotwatch");
 const AUCTION: &str = "kz-crafted-2025-06";
 /// 2025-06-24T05:00:00Z, 10:00 in Astana.
 const T0: i64 = 1_750_741_200_000;
@@ -333,7 +331,7 @@ struct Out {
 }
 
 fn protocol(path: &Path, args: &[&str]) -> Out {
-    let o = Command::new(BIN)
+    let o = crate::support::server::lotwatch()
         .args(["protocol", "--journal"])
         .arg(path)
         .args(args)

@@ -352,7 +352,7 @@ async fn snapshot_cli(sim: &RunningSim, extra: &[&str]) -> (Option<i32>, String,
         .collect();
     args.extend(extra.iter().map(|s| s.to_string()));
     let out = tokio::task::spawn_blocking(move || {
-        std::process::Command::new(crate::support::server::BIN)
+        crate::support::server::lotwatch()
             .args(&args)
             .env_remove("LOTWATCH_CONFIG")
             .output()
@@ -435,7 +435,7 @@ async fn watch_waits_out_a_throttle_before_its_first_read_and_says_so_once() {
     let dir = std::env::temp_dir().join(format!("lotwatch-polite-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&dir);
     let stderr = tokio::task::spawn_blocking(move || {
-        let mut child = std::process::Command::new(crate::support::server::BIN)
+        let mut child = crate::support::server::lotwatch()
             .args([
                 "watch", "--source", "sauda", "--url", &url, "--format", "jsonl",
             ])

@@ -5,11 +5,11 @@
 use crate::support;
 
 use std::net::TcpListener;
-use std::process::{Command, Output};
-use support::server::{BIN, Server};
+use std::process::Output;
+use support::server::Server;
 
 fn run(args: &[&str]) -> Output {
-    Command::new(BIN)
+    crate::support::server::lotwatch()
         .args(args)
         .env_remove("LOTWATCH_TOKEN")
         .env_remove("LOTWATCH_CONFIG")
@@ -94,7 +94,7 @@ fn snapshot_needs_a_token_when_the_platform_does() {
             lotwatch::sync::LinkCause::Unauthorized
         )
     );
-    let o = Command::new(BIN)
+    let o = crate::support::server::lotwatch()
         .args(["snapshot", "--url", &sim.url, "--format", "json"])
         .env("LOTWATCH_TOKEN", "s3cret-canary")
         .output()
@@ -114,7 +114,7 @@ fn snapshot_needs_a_token_when_the_platform_does() {
     for (mode, code) in [(0o600, 0), (0o644, 2)] {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).expect("chmod");
-        let o = Command::new(BIN)
+        let o = crate::support::server::lotwatch()
             .args(["snapshot", "--url", &sim.url, "--format", "csv"])
             .env_remove("LOTWATCH_TOKEN")
             .env("LOTWATCH_CONFIG", &p)

@@ -14,7 +14,7 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use support::http;
-use support::server::{BIN, Server};
+use support::server::Server;
 
 /// Peak resident memory `watch` may reach in the slow-reader test (a 5 000
 /// lot day at 300x, ~70 events a second; a debug build measured ~36 MiB).
@@ -28,7 +28,7 @@ fn temp_dir(name: &str) -> PathBuf {
 }
 
 fn watch_cmd(dir: &std::path::Path, args: &[&str]) -> Command {
-    let mut c = Command::new(BIN);
+    let mut c = crate::support::server::lotwatch();
     c.arg("watch")
         .args(args)
         .arg("--log-file")

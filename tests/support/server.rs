@@ -7,6 +7,19 @@ use std::process::{Child, Command, Stdio};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_lotwatch");
 
+/// The real binary, in English whatever the machine's locale or
+/// `LOTWATCH_LANG` (a test wanting another language passes `--lang`, or sets
+/// its own environment after this), and with its default journals and logs
+/// in a folder of this test run rather than the user's home.
+pub fn lotwatch() -> Command {
+    let home = std::env::temp_dir().join(format!("lotwatch-tests-home-{}", std::process::id()));
+    let mut c = Command::new(BIN);
+    c.env("LOTWATCH_LANG", "en")
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_STATE_HOME", home.join("state"));
+    c
+}
+
 /// `lotwatch serve` on a free loopback port; killed when dropped.
 pub struct Server {
     child: Child,
@@ -15,7 +28,7 @@ pub struct Server {
 
 impl Server {
     pub fn start(extra: &[&str]) -> Server {
-        let mut child = Command::new(BIN)
+        let mut child = lotwatch()
             .args(["serve", "--addr", "127.0.0.1:0", "--seed", "7"])
             .args(extra)
             .stdout(Stdio::piped())

@@ -7,6 +7,7 @@
 
 use crate::domain::Timestamp;
 use crate::domain::clock::{ClockSample, Mono, mono_now, wall_now};
+use crate::domain::link::{Misconfig, UrlFault};
 use crate::platform::error::PlatformError;
 use crate::platform::sanitize::clean;
 pub(super) use causes::status_error;
@@ -286,17 +287,26 @@ pub(super) struct Req<'a> {
 }
 
 /// What is wrong with a URL that does not parse, and how to write it.
-fn url_problem(raw: &str, e: &dyn fmt::Display) -> String {
+fn url_problem(raw: &str, e: &url::ParseError) -> Misconfig {
+    let url = raw.to_string();
     if raw.contains("://") {
-        format!("bad URL {raw:?}: {e} (write it as http://HOST:PORT/ or https://HOST/)")
+        let fault = match e {
+            url::ParseError::EmptyHost => UrlFault::EmptyHost,
+            url::ParseError::InvalidPort => UrlFault::InvalidPort,
+            url::ParseError::InvalidIpv4Address => UrlFault::InvalidIpv4,
+            url::ParseError::InvalidIpv6Address => UrlFault::InvalidIpv6,
+            url::ParseError::InvalidDomainCharacter => UrlFault::InvalidCharacter,
+            other => UrlFault::Other(other.to_string()),
+        };
+        Misconfig::BadUrl { url, fault }
     } else {
-        format!("bad URL {raw:?}: it needs a scheme: write http://{raw} (or https://)")
+        Misconfig::NoScheme { url }
     }
 }
 
 /// A URL whose scheme is not http or https: `localhost:8081` parses as the
 /// scheme `localhost`.
-fn scheme_problem(raw: &str, scheme: &str) -> String {
+fn scheme_problem(raw: &str, scheme: &str) -> Misconfig {
     let rest = raw.get(scheme.len() + 1..).unwrap_or("");
     if !rest.starts_with("//")
         && rest
@@ -304,9 +314,14 @@ fn scheme_problem(raw: &str, scheme: &str) -> String {
             .next()
             .is_some_and(|p| p.parse::<u16>().is_ok())
     {
-        format!("bad URL {raw:?}: it needs a scheme: write http://{raw} (or https://)")
+        Misconfig::NoScheme {
+            url: raw.to_string(),
+        }
     } else {
-        format!("bad URL {raw:?}: the URL must start with http:// or https://, not {scheme}:")
+        Misconfig::WrongScheme {
+            url: raw.to_string(),
+            scheme: scheme.to_string(),
+        }
     }
 }
 
@@ -319,9 +334,7 @@ impl Client {
             return Err(PlatformError::Config(scheme_problem(raw, base.scheme())));
         }
         if !base.username().is_empty() || base.password().is_some() {
-            return Err(PlatformError::Config(
-                "put credentials in LOTWATCH_TOKEN, not in the URL".into(),
-            ));
+            return Err(PlatformError::Config(Misconfig::Credentials));
         }
         if !base.path().ends_with('/') {
             let p = format!("{}/", base.path());
@@ -378,7 +391,7 @@ impl Client {
         self.inner
             .base
             .join(path)
-            .map_err(|e| PlatformError::Config(format!("bad URL: {e}")))
+            .map_err(|e| PlatformError::Config(Misconfig::Other(format!("bad URL: {e}"))))
     }
 
     pub(super) fn normal(&self) -> Req<'static> {
@@ -463,9 +476,8 @@ impl Client {
             && self.inner.token_allowed
             && let Some(t) = &self.inner.token
         {
-            let mut v = HeaderValue::from_str(&format!("Bearer {}", t.0)).map_err(|_| {
-                PlatformError::Config("the token has characters a header cannot carry".into())
-            })?;
+            let mut v = HeaderValue::from_str(&format!("Bearer {}", t.0))
+                .map_err(|_| PlatformError::Config(Misconfig::TokenCharacters))?;
             v.set_sensitive(true);
             rb = rb.header(header::AUTHORIZATION, v);
         }
@@ -622,19 +634,21 @@ fn http_client(cfg: &ClientConfig, insecure: bool) -> Result<reqwest::Client, Pl
         }));
     if let Some(path) = &cfg.ca_cert {
         let pem = std::fs::read(path).map_err(|e| {
-            PlatformError::Config(format!(
-                "cannot read CA certificate {}: {e}",
-                path.display()
-            ))
+            PlatformError::Config(Misconfig::CaUnreadable {
+                path: path.display().to_string(),
+                detail: e.to_string(),
+                missing: e.kind() == std::io::ErrorKind::NotFound,
+            })
         })?;
         let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|_| {
-            PlatformError::Config(format!("{} is not a PEM certificate", path.display()))
+            PlatformError::Config(Misconfig::CaNotPem {
+                path: path.display().to_string(),
+            })
         })?;
         if certs.is_empty() {
-            return Err(PlatformError::Config(format!(
-                "{} holds no certificate",
-                path.display()
-            )));
+            return Err(PlatformError::Config(Misconfig::CaEmpty {
+                path: path.display().to_string(),
+            }));
         }
         b = b.tls_certs_merge(certs);
     }
@@ -642,8 +656,12 @@ fn http_client(cfg: &ClientConfig, insecure: bool) -> Result<reqwest::Client, Pl
         tracing::warn!("TLS certificate verification is off (--insecure)");
         b = b.tls_danger_accept_invalid_certs(true);
     }
-    b.build()
-        .map_err(|e| PlatformError::Config(format!("cannot set up HTTP: {}", innermost(&e))))
+    b.build().map_err(|e| {
+        PlatformError::Config(Misconfig::Other(format!(
+            "cannot set up HTTP: {}",
+            innermost(&e)
+        )))
+    })
 }
 
 /// True when `a` and `b` are the same scheme, host and port.

@@ -5,6 +5,7 @@
 //! page («Превышен лимит запросов»), whatever its status, is a 429.
 
 use super::{Cached, Client, Fetched, Req};
+use crate::domain::link::Misconfig;
 use crate::platform::error::PlatformError;
 use crate::platform::sanitize::clean;
 use reqwest::header;
@@ -42,11 +43,11 @@ impl Client {
             || url.host_str() != base.host_str()
             || url.port_or_known_default() != base.port_or_known_default()
         {
-            return Err(PlatformError::Config(format!(
+            return Err(PlatformError::Config(Misconfig::Other(format!(
                 "refusing to leave {} for {}",
                 base.host_str().unwrap_or("?"),
                 clean(url.host_str().unwrap_or("?"), 200)
-            )));
+            ))));
         }
         let path = clean(
             &match url.query() {

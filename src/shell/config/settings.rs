@@ -449,7 +449,7 @@ settings! {
         parse: path,
         take: |a, v| a.journal = Some(v),
         restart: changed!(journal),
-        doc: "# Journal file (default: <auction-id>.sqlite in the user's data directory).",
+        doc: "# Journal file (default: named after the source's host and port, in the\n# user's data directory; `lotwatch info` prints it).",
         shown: Shown::Example("# journal = \"/srv/lotwatch/day.sqlite\""),
     }
     no_journal: bool {

@@ -37,14 +37,22 @@ fn exposure_warning(addr: SocketAddr) -> Option<String> {
     })
 }
 
+/// `--metrics ADDR` could not be bound (busy, not this machine's).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot serve metrics on {addr}: {io} (give another --metrics ADDR)")]
+pub struct BindError {
+    pub addr: SocketAddr,
+    pub io: std::io::Error,
+}
+
 /// Binds `addr` and serves `/metrics` from `rx` on the current runtime.
 pub async fn start(
     addr: SocketAddr,
     rx: watch::Receiver<Arc<Published>>,
 ) -> anyhow::Result<MetricsServer> {
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
-        anyhow::anyhow!("cannot serve metrics on {addr}: {e} (give another --metrics ADDR)")
-    })?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|io| BindError { addr, io })?;
     let addr = listener.local_addr()?;
     if let Some(w) = exposure_warning(addr) {
         tracing::warn!("{w}");

@@ -19,6 +19,7 @@ use crate::domain::{Currency, SourceId};
 use crate::platform::Client;
 use crate::shell::alert_cmd::AlertCommand;
 use crate::shell::cli::{WatchArgs, WatchFormat};
+use crate::shell::cli_lang;
 use crate::shell::config::Settings;
 use crate::shell::monitor::JournalSink;
 use crate::shell::screen::{Signals, mono_to_instant, sleep_until_opt};
@@ -59,12 +60,17 @@ pub fn run_cli(
 ) -> ExitCode {
     let settings = match crate::shell::config::resolve(matches, args.monitor.clone(), env) {
         Ok(s) => s,
-        Err(e) => return usage(&e.to_string()),
+        Err(e) => {
+            let lang = crate::shell::config::early_lang(args.monitor.language, env);
+            return usage(&e.message(lang));
+        }
     };
     let filter = args.filter.clone().unwrap_or_default();
     if let Err(e) = Filter::parse(&filter) {
         let caret = " ".repeat(e.column);
-        return usage(&format!("bad --filter: {e}\n  {filter}\n  {caret}^"));
+        let why = (settings.lang.texts().filter_error)(&e);
+        let said = cli_lang::tool(settings.lang, cli_lang::Tool::BadFilter(why));
+        return usage(&format!("{said}\n  {filter}\n  {caret}^"));
     }
     let log_path = settings
         .args
@@ -72,7 +78,7 @@ pub fn run_cli(
         .clone()
         .unwrap_or_else(crate::shell::logging::default_log_path);
     if let Err(e) = crate::shell::logging::init(&log_path) {
-        return usage(&format!("{e:#}"));
+        return usage(&cli_lang::log_error(settings.lang, &e));
     }
     tracing::info!("lotwatch {} watch starting", env!("CARGO_PKG_VERSION"));
     let rt = match tokio::runtime::Builder::new_multi_thread()
@@ -144,8 +150,9 @@ async fn run(settings: Settings, filter: String, format: WatchFormat) -> Result<
         &url,
         settings.token.clone(),
     )
-    .map_err(|e| Failure::Usage(e.to_string()))?;
-    let client = Client::new(client_cfg).map_err(|e| Failure::Usage(e.to_string()))?;
+    .map_err(|e| Failure::Usage(crate::shell::cli_lang::engine_error(settings.lang, &e)))?;
+    let client = Client::new(client_cfg)
+        .map_err(|e| Failure::Usage(crate::shell::cli_lang::platform_error(settings.lang, &e)))?;
     let journal_on = !(args.no_journal || (sim.is_some() && args.journal.is_none()));
     // As in the monitor: the engine learns the journal's cursor when it opens.
     sync_cfg.journal = if journal_on {
@@ -158,7 +165,9 @@ async fn run(settings: Settings, filter: String, format: WatchFormat) -> Result<
             let (publisher, rx) = crate::shell::metrics::Publisher::new(client.clone());
             let server = crate::shell::metrics::server::start(addr, rx)
                 .await
-                .map_err(|e| Failure::Usage(format!("{e:#}")))?;
+                .map_err(|e| {
+                    Failure::Usage(crate::shell::cli_lang::metrics_error(settings.lang, &e))
+                })?;
             (Some(publisher), Some(server))
         }
         None => (None, None),
@@ -167,6 +176,7 @@ async fn run(settings: Settings, filter: String, format: WatchFormat) -> Result<
     let journal = if journal_on {
         JournalSink::Pending {
             path: args.journal.clone(),
+            name: crate::shell::journal_name::default_journal(kind, spec.url.as_deref()),
             cmds: handle.cmds.clone(),
             waiting: Vec::new(),
             anomalies: Vec::new(),
@@ -408,7 +418,12 @@ impl Watcher {
         match &msg {
             SyncMsg::Snapshot { .. } | SyncMsg::Events(_) => self.started = true,
             SyncMsg::Link(LinkState::Offline { cause, .. }) if !self.started => {
-                return Err(Failure::Run(format!("cannot reach the platform: {cause}")));
+                let cause = cli_lang::link_cause(self.lang, cause);
+                let m = cli_lang::Tool::Unreachable {
+                    cause,
+                    gave_up: false,
+                };
+                return Err(Failure::Run(cli_lang::tool(self.lang, m)));
             }
             SyncMsg::Link(LinkState::Retrying { cause, .. }) if !self.started => {
                 if let crate::domain::LinkCause::RateLimited { wait_s } = cause.root() {
@@ -418,14 +433,22 @@ impl Watcher {
                         .get_or_insert((std::time::Instant::now(), Duration::ZERO));
                     *asked += wait;
                     if first.elapsed() + wait > THROTTLE_BUDGET || *asked > THROTTLE_BUDGET {
-                        return Err(Failure::Run(format!(
-                            "cannot reach the platform: {cause} (gave up: 2 minutes of waiting at most; try again later)"
-                        )));
+                        let cause = cli_lang::link_cause(self.lang, cause);
+                        let m = cli_lang::Tool::Unreachable {
+                            cause,
+                            gave_up: true,
+                        };
+                        return Err(Failure::Run(cli_lang::tool(self.lang, m)));
                     }
                     use std::io::Write;
+                    let m = cli_lang::Tool::Waiting {
+                        secs: *wait_s,
+                        cause: None,
+                    };
                     let _ = writeln!(
                         std::io::stderr(),
-                        "lotwatch watch: waiting {wait_s} s: the site asked to slow down (429)"
+                        "lotwatch watch: {}",
+                        cli_lang::tool(self.lang, m)
                     );
                 }
             }

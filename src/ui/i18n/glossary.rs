@@ -180,6 +180,8 @@ mod tests {
         let link = include_str!("link.rs");
         let filter = include_str!("filter.rs");
         let labels = include_str!("../../protocol/labels.rs");
+        let usage = include_str!("../../shell/cli_lang/usage.rs");
+        let tools = include_str!("../../shell/cli_lang/tools.rs");
         vec![
             ("texts/ru.rs", include_str!("texts/ru.rs"), Lang::Ru),
             ("texts/kk.rs", include_str!("texts/kk.rs"), Lang::Kk),
@@ -211,6 +213,18 @@ mod tests {
                 part(labels, "pub static KK", Some("\n};")),
                 Lang::Kk,
             ),
+            (
+                "usage.rs ru",
+                part(usage, "fn ru(", Some("fn kk(")),
+                Lang::Ru,
+            ),
+            ("usage.rs kk", part(usage, "fn kk(", None), Lang::Kk),
+            (
+                "tools.rs ru",
+                part(tools, "fn ru(", Some("fn kk(")),
+                Lang::Ru,
+            ),
+            ("tools.rs kk", part(tools, "fn kk(", None), Lang::Kk),
         ]
     }
 

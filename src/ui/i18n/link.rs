@@ -3,6 +3,7 @@
 //! variable, the config key, the flags) and texts from the server or the
 //! system are kept as they are.
 
+use crate::domain::link::{Misconfig, UrlFault};
 use crate::domain::{LinkCause, SiteDown, SitePage, TlsProblem};
 
 /// ` (page)`, or nothing when the page is named around the cause.
@@ -116,7 +117,7 @@ pub(super) fn ru(c: &LinkCause) -> String {
         LinkCause::Unusable(m) => format!("непригодный ответ: {m}"),
         LinkCause::Http { status, message } => format!("HTTP {status}{}", with(message)),
         LinkCause::RedirectRefused => "перенаправление на другой хост отклонено".into(),
-        LinkCause::Config(m) => format!("настройки: {m}"),
+        LinkCause::Config(m) => format!("настройки: {}", misconfig_ru(m)),
         LinkCause::Layout { page, what } => {
             format!("страница не распознана: {what}{}", paren(page))
         }
@@ -130,6 +131,47 @@ pub(super) fn ru(c: &LinkCause) -> String {
             },
             paren(page)
         ),
+    }
+}
+
+fn misconfig_ru(m: &Misconfig) -> String {
+    let fault = |f: &UrlFault| match f {
+        UrlFault::EmptyHost => "не указан хост".to_string(),
+        UrlFault::InvalidPort => "неверный номер порта".into(),
+        UrlFault::InvalidIpv4 => "неверный адрес IPv4".into(),
+        UrlFault::InvalidIpv6 => "неверный адрес IPv6".into(),
+        UrlFault::InvalidCharacter => "недопустимый символ в имени хоста".into(),
+        UrlFault::Other(m) => m.clone(),
+    };
+    match m {
+        Misconfig::NoScheme { url } => {
+            format!("неверный URL {url:?}: нужна схема: напишите http://{url} (или https://)")
+        }
+        Misconfig::BadUrl { url, fault: f } => format!(
+            "неверный URL {url:?}: {} (пишите http://ХОСТ:ПОРТ/ или https://ХОСТ/)",
+            fault(f)
+        ),
+        Misconfig::WrongScheme { url, scheme } => format!(
+            "неверный URL {url:?}: URL должен начинаться с http:// или https://, а не {scheme}:"
+        ),
+        Misconfig::Credentials => "укажите учётные данные в LOTWATCH_TOKEN, а не в URL".into(),
+        Misconfig::TokenCharacters => {
+            "в токене есть символы, которые нельзя передать в заголовке".into()
+        }
+        Misconfig::CaUnreadable {
+            path,
+            detail,
+            missing,
+        } => {
+            if *missing {
+                format!("сертификат центра {path} не прочитан: файл не найден")
+            } else {
+                format!("сертификат центра {path} не прочитан: {detail}")
+            }
+        }
+        Misconfig::CaNotPem { path } => format!("{path} — не сертификат PEM"),
+        Misconfig::CaEmpty { path } => format!("в {path} нет ни одного сертификата"),
+        Misconfig::Other(m) => m.clone(),
     }
 }
 
@@ -170,7 +212,7 @@ pub(super) fn kk(c: &LinkCause) -> String {
         LinkCause::Unusable(m) => format!("жарамсыз жауап: {m}"),
         LinkCause::Http { status, message } => format!("HTTP {status}{}", with(message)),
         LinkCause::RedirectRefused => "басқа хостқа бағыттау қабылданбады".into(),
-        LinkCause::Config(m) => format!("баптаулар: {m}"),
+        LinkCause::Config(m) => format!("баптаулар: {}", misconfig_kk(m)),
         LinkCause::Layout { page, what } => format!("бет танылмады: {what}{}", paren(page)),
         LinkCause::OnPage { page, cause } => format!("{}: {}", page_kk(page), kk(cause)),
         LinkCause::SiteDown { page, kind } => format!(
@@ -182,5 +224,46 @@ pub(super) fn kk(c: &LinkCause) -> String {
             },
             paren(page)
         ),
+    }
+}
+
+fn misconfig_kk(m: &Misconfig) -> String {
+    let fault = |f: &UrlFault| match f {
+        UrlFault::EmptyHost => "хост көрсетілмеген".to_string(),
+        UrlFault::InvalidPort => "порт нөмірі қате".into(),
+        UrlFault::InvalidIpv4 => "IPv4 мекенжайы қате".into(),
+        UrlFault::InvalidIpv6 => "IPv6 мекенжайы қате".into(),
+        UrlFault::InvalidCharacter => "хост атауында рұқсат етілмеген таңба бар".into(),
+        UrlFault::Other(m) => m.clone(),
+    };
+    match m {
+        Misconfig::NoScheme { url } => {
+            format!("URL қате {url:?}: схема керек: http://{url} деп жазыңыз (немесе https://)")
+        }
+        Misconfig::BadUrl { url, fault: f } => format!(
+            "URL қате {url:?}: {} (http://ХОСТ:ПОРТ/ не https://ХОСТ/ түрінде жазыңыз)",
+            fault(f)
+        ),
+        Misconfig::WrongScheme { url, scheme } => format!(
+            "URL қате {url:?}: URL {scheme}: емес, http:// не https:// арқылы басталуы керек"
+        ),
+        Misconfig::Credentials => {
+            "тіркелгі деректерін URL-де емес, LOTWATCH_TOKEN ішінде беріңіз".into()
+        }
+        Misconfig::TokenCharacters => "токенде тақырыпқа (header) сыймайтын таңбалар бар".into(),
+        Misconfig::CaUnreadable {
+            path,
+            detail,
+            missing,
+        } => {
+            if *missing {
+                format!("{path} орталық сертификаты оқылмады: файл табылмады")
+            } else {
+                format!("{path} орталық сертификаты оқылмады: {detail}")
+            }
+        }
+        Misconfig::CaNotPem { path } => format!("{path} PEM сертификаты емес"),
+        Misconfig::CaEmpty { path } => format!("{path} ішінде бірде-бір сертификат жоқ"),
+        Misconfig::Other(m) => m.clone(),
     }
 }
