@@ -16,7 +16,6 @@ use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
-
 fn at(ms: i64) -> Receipt {
     Receipt {
         local: Timestamp(T0 + ms),
