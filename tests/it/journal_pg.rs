@@ -269,13 +269,7 @@ fn each_connection_failure_has_its_own_message_and_never_the_password() {
     assert!(e.to_string().contains("newer lotwatch (schema 99"), "{e}");
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+use crate::support::http::free_port;
 
 #[test]
 fn a_database_outage_is_said_held_in_memory_and_written_once_after() {

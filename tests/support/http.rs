@@ -55,8 +55,23 @@ pub fn encode(s: &str) -> String {
         .collect()
 }
 
-/// A free loopback port (bound, then released for the program under test).
+/// A free loopback port for a server a test starts later (bound to check,
+/// then released). It is taken below the kernel's ephemeral range
+/// (32768-60999 by default), one after another in this process, so that
+/// neither another test's server on port 0 nor an outgoing connection's own
+/// port can take it in the meantime (a mail server started 5 s after its
+/// port was chosen once found it taken).
 pub fn free_port() -> u16 {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let base = 20_000 + (std::process::id() % 64) * 100;
+    for _ in 0..12_000 {
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let port = u16::try_from(20_000 + (base - 20_000 + n) % 12_000).expect("a port");
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())

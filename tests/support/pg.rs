@@ -10,7 +10,6 @@
 //! the test instead (`bash .ci/run` installs it).
 #![allow(dead_code)]
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -40,12 +39,7 @@ pub fn bin_dir() -> Option<PathBuf> {
     versions.pop().map(|(_, b)| b)
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free loopback port")
-}
+use super::http::free_port;
 
 fn id_of(flag: &str) -> u32 {
     let out = Command::new("id")
